@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from kontora.accounts.models import User
+
+
+class LoginBackend(ModelBackend):
+    """Password check by login (case-insensitive).
+
+    A disabled or dismissed user keeps resolving from the session so that
+    AccountStateMiddleware can end it with its own message instead of a silent logout.
+    """
+
+    def get_user(self, user_id: Any) -> User | None:
+        try:
+            return User.objects.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if not username or password is None:
+            return None
+        try:
+            user = User.objects.get(login__iexact=username.strip())
+        except User.DoesNotExist:
+            User().set_password(password)  # same work as a real check: no timing oracle on logins
+            return None
+        if user.check_password(password):
+            return user
+        return None

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from kontora.accounts import selectors
+
+LAST_SEEN_EVERY = timedelta(seconds=60)
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+class AccountStateMiddleware:
+    """Ends the session of a user who was disabled or dismissed, at their very next request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            if not user.is_active:
+                reason = "dismissed" if user.dismissed else "disabled"
+                logout(request)
+                return _redirect(request, f"{reverse('accounts:login')}?reason={reason}")
+            selectors.session_touch(request, every=LAST_SEEN_EVERY, now=timezone.now())
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Russian by default; a signed-in user's own choice wins; ?lang= on the login page for guests."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        lang = "ru"
+        if request.user.is_authenticated:
+            lang = request.user.language
+        else:
+            lang = request.session.get("guest_language", "ru")
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", lang)
+        return response
+
+
+class SetupRequiredMiddleware:
+    """While the base has no user, every page leads to the first-run wizard."""
+
+    EXEMPT_PREFIXES = ("/setup/", "/static/", "/health")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(self.EXEMPT_PREFIXES) and selectors.setup_required():
+            return _redirect(request, reverse("accounts:setup"))
+        return self.get_response(request)

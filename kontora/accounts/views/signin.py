@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kontora.accounts import selectors, services
+from kontora.core.selectors import system_settings
+
+REASONS = {
+    "disabled": gettext_lazy("Your account has been disabled by the administrator. The session is closed."),
+    "dismissed": gettext_lazy("Your account belongs to a dismissed employee. The session is closed."),
+}
+
+
+class SignInForm(forms.Form):
+    login = forms.CharField(label=gettext_lazy("User"), max_length=64)
+    password = forms.CharField(label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    lang = request.GET.get("lang")
+    if lang in {"ru", "en"}:
+        request.session["guest_language"] = lang
+        return redirect("accounts:login")
+    system = system_settings()
+    form = SignInForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_in(request, login=form.cleaned_data["login"], password=form.cleaned_data["password"])
+        except services.SignInRefused as exc:
+            error = str(exc)
+        else:
+            target = request.POST.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = ""
+            return HttpResponseRedirect(target or "/")
+    context = {
+        "form": form,
+        "error": error,
+        "notice": REASONS.get(request.GET.get("reason", ""), ""),
+        "user_choices": selectors.login_choices() if system.login_user_list else None,
+        "next": request.GET.get("next") or request.POST.get("next", ""),
+    }
+    return render(request, "accounts/login.html", context, status=401 if error else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    services.sign_out(request)
+    response = redirect("accounts:login")
+    return response
+
+

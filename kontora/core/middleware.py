@@ -1,0 +1,101 @@
+"""Request id, trusted proxies, secure cookies: cross-cutting HTTP concerns."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+_local = threading.local()
+
+
+def current_request_id() -> str:
+    return getattr(_local, "request_id", "-")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+class RequestIdMiddleware:
+    """Gives every request an id, shown on error pages and written to every log line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = uuid.uuid4().hex[:12]
+        request.request_id = request_id  # type: ignore[attr-defined]
+        _local.request_id = request_id
+        try:
+            response = self.get_response(request)
+        finally:
+            _local.request_id = "-"
+        response["X-Request-Id"] = request_id
+        return response
+
+
+def _networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    nets = []
+    for item in settings.TRUSTED_PROXIES:
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            logging.getLogger(__name__).warning("KONTORA_TRUSTED_PROXIES: ignoring %r", item)
+    return nets
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person's computer: X-Forwarded-For is believed only from trusted proxies."""
+    return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
+
+
+class TrustedProxyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = _networks()
+
+    def _is_trusted(self, addr: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.trusted)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
+        ip = remote
+        if self.trusted and self._is_trusted(remote):
+            # Walk the chain from the nearest hop; the first untrusted address is the client.
+            chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+            for hop in reversed(chain):
+                ip = hop
+                if not self._is_trusted(hop):
+                    break
+            proto = request.META.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+            if proto in {"http", "https"}:
+                request.META["wsgi.url_scheme"] = proto
+        request.client_ip = ip  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class SecureCookiesMiddleware:
+    """Marks session and CSRF cookies Secure whenever the request itself came over HTTPS."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.is_secure():
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+                if name in response.cookies:
+                    response.cookies[name]["secure"] = True
+        return response

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SystemSettings(models.Model):
+    """Base-wide settings: one row (pk=1). Read through `selectors.system_settings()`."""
+
+    sales_enabled = models.BooleanField(_("Sales accounting"), default=True)
+    works_enabled = models.BooleanField(_("Works and services accounting"), default=True)
+    warehouse_enabled = models.BooleanField(_("Warehouse accounting"), default=True)
+    cash_enabled = models.BooleanField(_("Cash accounting"), default=True)
+    security_tab_enabled = models.BooleanField(_("Client card “Security” tab"), default=True)
+    shipping_tab_enabled = models.BooleanField(_("Client card “Shipping” tab"), default=True)
+    login_user_list = models.BooleanField(
+        _("Choose the user from a list on the login page"), default=False,
+        help_text=_("Convenient in a closed office network; the list shows the names of active users."),
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("system settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="core_systemsettings_singleton")]
+
+    def __str__(self) -> str:
+        return "system settings"
+
+
+class LegalEntity(models.Model):
+    """One of our own legal entities (Constants): pre-fills documents issued on its behalf."""
+
+    full_name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=200)
+    inn = models.CharField(_("INN"), max_length=12)
+    kpp = models.CharField(_("KPP"), max_length=9, blank=True)
+    ogrn = models.CharField(_("OGRN / OGRNIP"), max_length=15, blank=True)
+    legal_address = models.CharField(_("legal address"), max_length=500, blank=True)
+    actual_address = models.CharField(_("actual address"), max_length=500, blank=True)
+    director = models.CharField(_("director"), max_length=200, blank=True)
+    chief_accountant = models.CharField(_("chief accountant"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_default = models.BooleanField(_("default legal entity"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("legal entity")
+        verbose_name_plural = _("legal entities")
+        ordering = ["-is_default", "short_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="core_legalentity_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class BankAccount(models.Model):
+    """A settlement account of one of our legal entities."""
+
+    legal_entity = models.ForeignKey(LegalEntity, on_delete=models.CASCADE, related_name="bank_accounts")
+    bank_name = models.CharField(_("bank"), max_length=300)
+    bik = models.CharField(_("BIK"), max_length=9)
+    corr_account = models.CharField(_("correspondent account"), max_length=20, blank=True)
+    account = models.CharField(_("settlement account"), max_length=20)
+    is_default = models.BooleanField(_("default account"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        ordering = ["-is_default", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="core_bankaccount_one_default"
+            ),
+            models.UniqueConstraint(fields=["legal_entity", "account", "bik"], name="core_bankaccount_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.account}"
+
+
+class UserParameters(models.Model):
+    """Settings → Parameters of one user (ACC-07). Later features add their own fields."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameters")
+    informer_at_start = models.BooleanField(_("Show the informer at start"), default=True)
+    show_tasks_at_login = models.BooleanField(
+        _("Show the task journal at login when there are active tasks"), default=False
+    )
+    report_overdue_at_login = models.BooleanField(_("Report overdue tasks at login"), default=False)
+
+    class Meta:
+        verbose_name = _("user parameters")
+
+    def __str__(self) -> str:
+        return f"parameters of {self.user_id}"
+
+
+class Job(models.Model):
+    """A long-running piece of work (import, mailing, backup, …) with progress and a result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLING = "cancelling", _("Cancelling")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+
+class Notification(models.Model):
+    """An in-app message to one user; shown as a toast and counted on the bell until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32, default="message")
+    text = models.TextField(_("text"))
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-id"])]
+
+    def __str__(self) -> str:
+        return self.text[:50]

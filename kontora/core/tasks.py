@@ -1,0 +1,1 @@
+"""Periodic and background jobs of the core app."""

@@ -1,0 +1,164 @@
+"""Django settings; everything operators change comes from KONTORA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from kontora import config
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = config.home()
+FILES_DIR = HOME / "files"
+BACKUP_DIR = HOME / "backups"
+
+SECRET_KEY = config.secret_key(HOME)
+DEBUG = config.env_bool("KONTORA_DEBUG")
+ALLOWED_HOSTS = config.env_list("KONTORA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed.
+TRUSTED_PROXIES = config.env_list("KONTORA_TRUSTED_PROXIES", [])
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "kontora.core",
+    "kontora.accounts",
+]
+
+MIDDLEWARE = [
+    "kontora.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "kontora.core.middleware.TrustedProxyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kontora.accounts.middleware.AccountStateMiddleware",
+    "kontora.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kontora.accounts.middleware.SetupRequiredMiddleware",
+    "kontora.core.middleware.SecureCookiesMiddleware",
+]
+
+ROOT_URLCONF = "kontora.urls"
+WSGI_APPLICATION = "kontora.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kontora.core.context_processors.main_window",
+            ],
+        },
+    },
+]
+
+try:
+    DATABASES = {"default": config.database(HOME)}
+except config.ConfigError:
+    # The CLI reports the problem in one line before Django starts; here keep importing possible.
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    KONTORA_CONFIG_ERROR = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["kontora.accounts.backends.LoginBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kontora.core.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("KONTORA_TIME_ZONE", "Europe/Moscow")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Static files are served straight from the package: no collectstatic step on a fresh machine.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+REDIS_URL = os.environ.get("KONTORA_REDIS_URL", "").strip()
+HUEY_IMMEDIATE = config.env_bool("KONTORA_HUEY_IMMEDIATE")
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "kontora", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "kontora",
+        "filename": str(HOME / "jobs.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+    }
+
+BACKUP_KEEP = int(os.environ.get("KONTORA_BACKUP_KEEP", "7"))
+BACKUP_HOUR = int(os.environ.get("KONTORA_BACKUP_HOUR", "3"))
+
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "kontora.core.middleware.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(HOME / "kontora.log"),
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 5,
+            "formatter": "plain",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console", "file"], "level": "WARNING"},
+    "loggers": {
+        "kontora": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+    },
+}

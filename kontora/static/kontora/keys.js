@@ -1,0 +1,1 @@
+// Keyboard shortcuts of the main window are wired here (see core:shortcuts).

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kontora.accounts import selectors as account_selectors
+from tests.factories import UserFactory
+
+PASSWORD = "Kontora-test-1"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_setup_state() -> Iterator[None]:
+    # The "base has users" flag is remembered per process; every test starts from its own base.
+    account_selectors.forget_setup_state()
+    yield
+    account_selectors.forget_setup_state()
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return UserFactory(login="admin", full_name="Администратор Системы", role="admin", client_scope="full")
+
+
+@pytest.fixture
+def manager_user(db: Any) -> Any:
+    return UserFactory(login="manager", full_name="Алексей Менеджеров", role="manager", doc_prefix="АМ")
+
+
+@pytest.fixture
+def supervisor_user(db: Any) -> Any:
+    return UserFactory(login="super", full_name="Сергей Супервизоров", role="supervisor")
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    response = client.post("/login/", {"login": user.login, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user: Any) -> Client:
+    return signed_in(admin_user)
+
+
+@pytest.fixture
+def manager_client(manager_user: Any, admin_user: Any) -> Client:
+    return signed_in(manager_user)

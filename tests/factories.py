@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import factory
+
+from kontora.accounts.models import User
+
+PASSWORD = "Kontora-test-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("login",)
+        skip_postgeneration_save = True
+
+    login = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Пользователь {n}")
+    role = "manager"
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])

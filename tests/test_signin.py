@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kontora.accounts.models import UserSession
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.feature("ACC-01")
+def test_sign_in_with_right_password_opens_main_window(manager_user, admin_user):
+    # given
+    client = Client()
+    # when
+    response = client.post("/login/", {"login": "MANAGER", "password": PASSWORD})
+    # then
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert UserSession.objects.filter(user=manager_user).count() == 1
+
+
+@pytest.mark.feature("ACC-01")
+def test_wrong_password_and_unknown_login_give_the_same_message(manager_user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    wrong = client.post("/login/", {"login": "manager", "password": "nope-nope"})
+    unknown = client.post("/login/", {"login": "nobody", "password": "nope-nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Неверный логин или пароль." in wrong.content.decode()
+    assert "Неверный логин или пароль." in unknown.content.decode()
