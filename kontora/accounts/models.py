@@ -10,9 +10,9 @@ from kontora.accounts.rights import ClientScope, Role
 
 
 class UserManager(BaseUserManager):  # type: ignore[type-arg]
-    def get_by_natural_key(self, username: str | None) -> User:
+    def get_by_natural_key(self, username: str | None) -> User:  # type: ignore[override]
         # Logins are case-insensitive: "Ivanov" and "ivanov" are one account.
-        return self.get(login__iexact=username)
+        return self.get(login__iexact=username)  # type: ignore[return-value]
 
 
 class User(AbstractBaseUser):

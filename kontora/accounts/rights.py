@@ -160,7 +160,7 @@ def effective_rights(user: User) -> frozenset[str]:
         granted = {code for code in user.granted_rights.values_list("code", flat=True) if code in _REGISTRY}
         grantable = {code for code in granted if _REGISTRY[code].grantable}
         rights = role_rights(user.role) | grantable
-    user._kontora_rights = rights  # type: ignore[union-attr]
+    user._kontora_rights = rights  # type: ignore[attr-defined]
     return rights
 
 

@@ -23,6 +23,6 @@ def session_resolve_hostname(session_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*/15"))
 def sessions_prune_periodic() -> None:
-    from kontora.accounts.services import sessions_prune
+    from kontora.accounts.services.signin import sessions_prune
 
     sessions_prune()

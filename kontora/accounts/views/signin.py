@@ -7,7 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kontora.accounts import selectors, services
+from kontora.accounts import selectors
+from kontora.accounts.services import signin as services
 from kontora.core.selectors import system_settings
 
 REASONS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import login as django_login
@@ -24,7 +24,7 @@ class SignInRefused(Exception):
     """The reason, in the user's language, why a sign-in was refused."""
 
 
-def _lockout_window_start() -> timezone.datetime:
+def _lockout_window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
 
 
@@ -64,13 +64,16 @@ def sign_in(request: HttpRequest, *, login: str, password: str) -> User:
             ip=ip,
             user_agent=request.headers.get("User-Agent", "")[:300],
         )
-    session_id = UserSession.objects.filter(session_key=request.session.session_key).values_list("pk", flat=True)
-    from kontora.accounts import tasks
-
-    for pk in session_id:
-        transaction.on_commit(lambda pk=pk: tasks.session_resolve_hostname(pk))
+        record_id = UserSession.objects.get(session_key=request.session.session_key or "").pk
+        transaction.on_commit(lambda: _resolve_hostname_later(record_id))
     log.info("user %s signed in from %s", user.login, ip)
     return user
+
+
+def _resolve_hostname_later(session_id: int) -> None:
+    from kontora.accounts import tasks
+
+    tasks.session_resolve_hostname(session_id)
 
 
 def sign_out(request: HttpRequest) -> None:

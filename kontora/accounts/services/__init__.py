@@ -1,0 +1,1 @@
+"""Every write of the accounts app, one module per topic."""
