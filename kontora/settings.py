@@ -35,6 +35,7 @@ MIDDLEWARE = [
     "kontora.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kontora.core.middleware.TrustedProxyMiddleware",
+    "kontora.core.middleware.SecureCookiesMiddleware",  # outside sessions/CSRF: sees their cookies
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -44,7 +45,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kontora.accounts.middleware.SetupRequiredMiddleware",
-    "kontora.core.middleware.SecureCookiesMiddleware",
 ]
 
 ROOT_URLCONF = "kontora.urls"

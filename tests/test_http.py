@@ -1,0 +1,66 @@
+"""Cross-cutting HTTP behaviour: request ids on errors, trusted proxies, secure cookies, CSRF."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.test import Client, override_settings
+
+from kontora.accounts.models import UserSession
+from tests.conftest import PASSWORD
+
+
+@override_settings(ROOT_URLCONF="tests.urls.failing", DEBUG=False)
+def test_server_error_shows_request_id_and_logs_it(admin_user, caplog):
+    # given
+    client = Client(raise_request_exception=False)
+    client.post("/login/", {"login": "admin", "password": PASSWORD})
+    # when
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/test-boom/")
+    # then
+    request_id = response["X-Request-Id"]
+    assert response.status_code == 500
+    assert request_id in response.content.decode()
+    assert "сообщите администратору номер запроса:" in response.content.decode()
+    assert any("deliberate failure" in (r.exc_text or "") or "test-boom" in r.getMessage() for r in caplog.records)
+
+
+def test_not_found_page_carries_request_id(admin_client):
+    response = admin_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["X-Request-Id"] in response.content.decode()
+    assert "Страница не найдена" in response.content.decode()
+
+
+@pytest.mark.feature("ACC-06", "SYS-07")
+@override_settings(TRUSTED_PROXIES=["10.9.0.0/16"])
+def test_forwarded_address_believed_only_from_trusted_proxy(manager_user):
+    # given: a request through the trusted proxy and one from an untrusted address
+    via_proxy = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    spoofed = Client(REMOTE_ADDR="198.51.100.2", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    # when
+    via_proxy.post("/login/", {"login": "manager", "password": PASSWORD})
+    spoofed.post("/login/", {"login": "manager", "password": PASSWORD})
+    # then
+    ips = set(UserSession.objects.values_list("ip", flat=True))
+    assert ips == {"203.0.113.7", "198.51.100.2"}
+
+
+@pytest.mark.feature("SYS-07")
+@override_settings(TRUSTED_PROXIES=["127.0.0.1/32"])
+def test_cookies_are_secure_behind_https_proxy(manager_user):
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    response = client.post("/login/", {"login": "manager", "password": PASSWORD}, secure=False)
+    assert response.cookies["sessionid"]["secure"] is True
+    plain = Client().post("/login/", {"login": "manager", "password": PASSWORD})
+    assert not plain.cookies["sessionid"]["secure"]
+
+
+@pytest.mark.feature("ACC-01")
+def test_login_form_requires_csrf_token(manager_user):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"login": "manager", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Форма устарела" in response.content.decode()

@@ -1,0 +1,13 @@
+"""A URL configuration for tests of error handling: the real routes plus one view that fails."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from kontora.urls import handler403, handler404, handler500, urlpatterns as real_patterns  # noqa: F401
+
+
+def boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("deliberate failure for the test")
+
+
+urlpatterns = [path("test-boom/", boom), *real_patterns]
