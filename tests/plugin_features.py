@@ -16,7 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("KONTORA_HUEY_IMMEDIATE", "1")
-os.environ.setdefault("KONTORA_HOME", tempfile.mkdtemp(prefix="kontora-test-home-"))
+# Tests never touch the operator's home (the Makefile exports KONTORA_HOME=./var for `make run`).
+os.environ["KONTORA_HOME"] = tempfile.mkdtemp(prefix="kontora-test-home-")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API runs an event loop
 
 _results: dict[str, dict[str, list[str]]] = {}
