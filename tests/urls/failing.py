@@ -3,7 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from kontora.urls import handler403, handler404, handler500, urlpatterns as real_patterns  # noqa: F401
+from kontora.urls import handler403, handler404, handler500  # noqa: F401
+from kontora.urls import urlpatterns as real_patterns
 
 
 def boom(request: HttpRequest) -> HttpResponse:
