@@ -31,7 +31,11 @@ def main() -> int:
         elif entry.msgid_plural and entry.msgid in table:
             forms = table[entry.msgid]
             if isinstance(forms, list):
+                # Django's Russian catalogue has 4 plural forms; the 4th (fractions) reads like the 3rd.
+                forms = [*forms, *[forms[-1]] * (4 - len(forms))]
                 entry.msgstr_plural = dict(enumerate(forms))
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
                 filled += 1
     catalogue.save(str(po_path))
     missing = [e.msgid for e in catalogue if not e.translated() and not e.obsolete]

@@ -13,6 +13,16 @@ PASSWORD = "Kontora-test-1"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    # Argon2 is deliberately slow; tests sign in hundreds of times. Argon2 stays second so
+    # hashes made by the product's settings still verify (tests/test_signin.py checks the setting).
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_setup_state() -> Iterator[None]:
     # The "base has users" flag is remembered per process; every test starts from its own base.
     account_selectors.forget_setup_state()

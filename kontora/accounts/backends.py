@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from kontora.accounts.models import User
+from kontora.accounts.models import User, login_key
 
 
 class LoginBackend(ModelBackend):
@@ -27,7 +27,7 @@ class LoginBackend(ModelBackend):
         if not username or password is None:
             return None
         try:
-            user = User.objects.get(login__iexact=username.strip())
+            user = User.objects.get(login_key=login_key(username))
         except User.DoesNotExist:
             User().set_password(password)  # same work as a real check: no timing oracle on logins
             return None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,8 +35,13 @@ class AccountStateMiddleware:
                 reason = "dismissed" if user.dismissed else "disabled"
                 logout(request)
                 return _redirect(request, f"{reverse('accounts:login')}?reason={reason}")
-            selectors.session_touch(request, every=LAST_SEEN_EVERY, now=timezone.now())
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any) -> None:
+        # Background polls (the notification bell) are not the person's activity: they must not keep
+        # the Active users list fresh nor rewrite the session cookie.
+        if request.user.is_authenticated and not getattr(view_func, "passive_request", False):
+            selectors.session_touch(request, every=LAST_SEEN_EVERY, now=timezone.now())
 
 
 class UserLanguageMiddleware:

@@ -1,22 +1,31 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.rights import ClientScope, Role
 
 
+def login_key(login: str) -> str:
+    """Logins are case-insensitive, Cyrillic included: "Иванов" and "иванов" are one account.
+
+    Kept as a column because SQLite's LOWER()/LIKE fold Latin letters only.
+    """
+    return login.strip().casefold()
+
+
 class UserManager(BaseUserManager):  # type: ignore[type-arg]
     def get_by_natural_key(self, username: str | None) -> User:  # type: ignore[override]
-        # Logins are case-insensitive: "Ivanov" and "ivanov" are one account.
-        return self.get(login__iexact=username)  # type: ignore[return-value]
+        return self.get(login_key=login_key(username or ""))  # type: ignore[return-value]
 
 
 class User(AbstractBaseUser):
     login = models.CharField(_("login"), max_length=64, unique=True)
+    login_key = models.CharField(max_length=64, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
@@ -45,12 +54,17 @@ class User(AbstractBaseUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "id"]
-        constraints = [
-            models.UniqueConstraint(Lower("login"), name="accounts_user_login_ci_unique"),
-        ]
 
     def __str__(self) -> str:
         return self.full_name or self.login
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An invariant of the row, not a workflow: the key always follows the login.
+        self.login_key = login_key(self.login)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "login" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "login_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

@@ -17,8 +17,17 @@ def can_administer(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_admin)
 
 
+def can_delete_user(acting_user: Any, target: Any) -> bool:
+    """The Delete button of the user card: not on one's own card (disable the account instead)."""
+    return can_administer(acting_user) and target.pk is not None and target.pk != acting_user.pk
+
+
 def admin_required(view: View) -> View:
-    """Administration pages: anonymous → login page, signed-in non-administrator → 403."""
+    """Administration pages: anonymous → login page, signed-in non-administrator → 403.
+
+    The wrapper carries `kontora_admin_only` so that a test can find every administration view
+    through the URL resolver and check each one refuses non-administrators.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -28,6 +37,7 @@ def admin_required(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper.kontora_admin_only = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 
@@ -41,6 +51,7 @@ def right_required(code: str) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.kontora_right = code  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator

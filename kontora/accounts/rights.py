@@ -145,8 +145,32 @@ ROLE_DEFAULT_SCOPE: dict[str, str] = {
 }
 
 
+# The manual's own words about each role's base set, shown under the role on the Rights tab.
+ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
+    Role.ADMIN: _(
+        "The widest base set of rights: sees, deletes and edits any information except private clients, "
+        "manages other users. There must always be at least one administrator."
+    ),
+    Role.SUPERVISOR: _(
+        "The base rights of a manager, and also sees the journals and builds reports on all employees."
+    ),
+    Role.MANAGER: _(
+        "A limited base set: cannot change main data with a past date, edit directories or configure "
+        "the system; works only with the clients they curate or were given access to."
+    ),
+    Role.SPECIALIST: _(
+        "The same limited base set as a manager: cannot change main data with a past date, edit directories "
+        "or configure the system; works only with the clients they curate or were given access to."
+    ),
+}
+
+
 def role_rights(role: str) -> frozenset[str]:
     return ROLE_BASE_RIGHTS.get(role, frozenset())
+
+
+def role_description(role: str) -> str | Promise:
+    return ROLE_DESCRIPTIONS.get(role, "")
 
 
 def effective_rights(user: User) -> frozenset[str]:

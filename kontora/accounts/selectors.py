@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
-from kontora.accounts.models import User, UserSession
+from kontora.accounts.models import User, UserRight, UserSession, login_key
 
 _has_users = False
 
@@ -35,8 +37,10 @@ def session_touch(request: HttpRequest, *, every: timedelta, now: datetime) -> N
     request.session["kontora_seen"] = now.timestamp()
 
 
-def active_sessions() -> QuerySet[UserSession]:
-    return UserSession.objects.select_related("user").order_by("-started_at")
+def active_sessions(*, now: datetime) -> QuerySet[UserSession]:
+    """Administration → Active users: signed-in sessions whose browser session is still alive."""
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    return UserSession.objects.filter(session_key__in=live).select_related("user").order_by("-started_at", "-id")
 
 
 def login_choices() -> QuerySet[User]:
@@ -44,8 +48,35 @@ def login_choices() -> QuerySet[User]:
     return User.objects.filter(disabled=False, dismissed=False).only("id", "login", "full_name")
 
 
-def user_list() -> QuerySet[User]:
-    return User.objects.order_by("full_name", "id")
+USER_SORTS = {
+    "login": ("login", "id"),
+    "full_name": ("full_name", "id"),
+    "position": ("position", "full_name", "id"),
+    "department": ("department", "full_name", "id"),
+    "role": ("role", "full_name", "id"),
+    "doc_prefix": ("doc_prefix", "full_name", "id"),
+}
+
+
+def user_list(*, sort: str = "full_name") -> QuerySet[User]:
+    """Administration → Users; `sort` is a column key of USER_SORTS, "-key" for descending."""
+    descending = sort.startswith("-")
+    keys = USER_SORTS.get(sort.lstrip("-"), USER_SORTS["full_name"])
+    return User.objects.order_by(*(f"-{key}" if descending else key for key in keys))
+
+
+def access_user(user_id: int) -> User:
+    return get_object_or_404(User, pk=user_id)
+
+
+def granted_rights(user: User) -> set[str]:
+    """Rights given to the user on the card beyond the role's base set."""
+    return set(UserRight.objects.filter(user=user).values_list("code", flat=True))
+
+
+def login_taken(login: str, *, exclude_pk: int | None = None) -> bool:
+    others = User.objects.all() if exclude_pk is None else User.objects.exclude(pk=exclude_pk)
+    return others.filter(login_key=login_key(login)).exists()
 
 
 def active_admin_count(*, exclude: User | None = None) -> int:

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kontora.core.selectors import block_enabled
+
 Predicate = Callable[[Any, Any], bool]
 
 
@@ -36,6 +38,7 @@ class Item:
     visible: Predicate = everyone
     shortcut: str = ""
     method: str = "get"  # "post" items render as a small form (sign out)
+    block: str = ""  # a functionality block (selectors.block_enabled); switched off → the item disappears
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,20 @@ MENU: list[Section] = [
         Item(_("Sign out"), "accounts:logout", method="post"),
     ]),
     Section("admin", _("Administration"), [
+        Item(_("Users"), "accounts:users", admins),
+        Item(_("Active users"), "accounts:sessions", admins),
+        Item(_("Enterprise: constants"), "core:constants", admins),
+        Item(_("Message to a user"), "core:message_send", admins),
+        Item(_("Jobs"), "core:jobs", admins),
+        Item(_("Backups"), "core:backups", admins),
     ]),
     Section("settings", _("Settings"), [
+        Item(_("Parameters"), "core:parameters"),
+        Item(_("Functionality"), "core:functionality", admins),
     ]),
     Section("help", _("Help"), [
+        Item(_("Keyboard shortcuts"), "core:shortcuts", shortcut="?"),
+        Item(_("About"), "core:about"),
     ]),
 ]
 
@@ -66,6 +79,8 @@ def visible_menu(user: Any, system: Any) -> list[dict[str, Any]]:
             if item is None:
                 if items and items[-1] is not None:
                     items.append(None)
+                continue
+            if item.block and not block_enabled(system, item.block):
                 continue
             if item.visible(user, system):
                 items.append({

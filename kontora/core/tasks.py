@@ -1,1 +1,53 @@
 """Periodic and background jobs of the core app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from kontora.core.services import jobs as job_services
+from kontora.core.services.jobs import JobContext, job_handler
+
+log = logging.getLogger("kontora.backup")
+
+
+@db_task()
+def run_job(job_id: int) -> None:
+    """Runs one queued Job (see services.jobs); started by job_start on commit."""
+    job_services.job_run(job_id=job_id)
+
+
+@job_handler("backup")
+def backup_job(ctx: JobContext) -> dict[str, Any]:
+    """Administration → Backups → "Create backup now"."""
+    from kontora.core.backup import backup_create
+
+    path = backup_create(progress=ctx.progress)
+    size = path.stat().st_size
+    return {
+        "summary": _("Archive %(name)s is ready (%(size)s).") % {"name": path.name, "size": filesizeformat(size)},
+        "url": reverse("core:backup_download", args=[path.name]),
+    }
+
+
+def _backup_hour(moment: datetime) -> bool:
+    # Huey hands periodic checks the time in UTC; KONTORA_BACKUP_HOUR is an hour of the base's own time zone.
+    local = timezone.localtime(moment.replace(tzinfo=UTC))
+    return local.hour == settings.BACKUP_HOUR and local.minute == 0
+
+
+@db_periodic_task(_backup_hour)
+def backup_nightly() -> None:
+    """The nightly backup, keeping the newest KONTORA_BACKUP_KEEP archives."""
+    from kontora.core.backup import backup_create
+
+    path = backup_create(keep=settings.BACKUP_KEEP)
+    log.info("nightly backup written to %s", path)

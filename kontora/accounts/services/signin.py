@@ -1,8 +1,9 @@
-"""Every write of the accounts app: sign-in, sessions, users, rights."""
+"""Sign-in, lockout and sessions (users and their rights are written by services/users.py)."""
 
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,24 +14,45 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontora.accounts.models import LoginFailure, User, UserSession
 from kontora.core.middleware import client_ip
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger("kontora.audit")
 
 
 class SignInRefused(Exception):
     """The reason, in the user's language, why a sign-in was refused."""
 
 
-def _lockout_window_start() -> datetime:
-    return timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+def locked_until(*, login: str, ip: str) -> datetime | None:
+    """When a lockout of this login from this address ends, or None if sign-in is open.
+
+    LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_SECONDS lock the login for LOGIN_LOCKOUT_SECONDS
+    counted from the failure that reached the limit. Refused attempts during a lockout are not
+    recorded, so the person is not kept out for ever by retrying.
+    """
+    now = timezone.now()
+    window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    times = list(
+        LoginFailure.objects.filter(login=login.lower(), ip=ip, at__gte=now - 2 * window)
+        .order_by("-at").values_list("at", flat=True)
+    )
+    for index, at in enumerate(times):
+        if at + window <= now:
+            break
+        # `at` completes a lockout when it and the limit-1 failures before it fit in one window.
+        earlier = times[index + limit - 1] if index + limit - 1 < len(times) else None
+        if earlier is not None and at - earlier < window:
+            return at + window
+    return None
 
 
 def is_locked_out(*, login: str, ip: str) -> bool:
-    recent = LoginFailure.objects.filter(login=login.lower(), ip=ip, at__gte=_lockout_window_start())
-    return recent.count() >= settings.LOGIN_FAILURE_LIMIT
+    return locked_until(login=login, ip=ip) is not None
 
 
 def sign_in(request: HttpRequest, *, login: str, password: str) -> User:
@@ -39,12 +61,15 @@ def sign_in(request: HttpRequest, *, login: str, password: str) -> User:
 
     login = (login or "").strip()
     ip = client_ip(request)
-    if is_locked_out(login=login, ip=ip):
-        minutes = settings.LOGIN_LOCKOUT_SECONDS // 60
-        raise SignInRefused(
-            _("Too many failed attempts. Sign-in for this login is locked for %(minutes)d minutes.")
-            % {"minutes": minutes}
-        )
+    until = locked_until(login=login, ip=ip)
+    if until is not None:
+        minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+        log.warning("sign-in of %r from %s refused: locked out until %s", login, ip, until.isoformat())
+        raise SignInRefused(ngettext(
+            "Too many failed attempts. Sign-in for this login is locked; try again in %(minutes)d minute.",
+            "Too many failed attempts. Sign-in for this login is locked; try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes})
     user = authenticate(request, username=login, password=password)
     if user is None:
         LoginFailure.objects.create(login=login.lower(), ip=ip)
@@ -83,15 +108,20 @@ def sign_out(request: HttpRequest) -> None:
     django_logout(request)
 
 
-def session_end(*, acting_user: User, session_id: int) -> None:
-    """Administration → Active users → End session: the user is signed out at the next request."""
+def session_end(*, acting_user: User, session_id: int) -> UserSession | None:
+    """Administration → Active users → End session: the user is signed out at the next request.
+
+    Returns the ended record (no longer in the base), or None when the session had already ended.
+    """
     with transaction.atomic():
-        record = UserSession.objects.select_for_update().filter(pk=session_id).first()
+        locked = UserSession.objects.select_for_update(of=("self",)).select_related("user")
+        record = locked.filter(pk=session_id).first()
         if record is None:
-            return
+            return None
         Session.objects.filter(session_key=record.session_key).delete()
         record.delete()
-    log.info("session of %s ended by %s", record.user_id, acting_user.login)
+    audit.info("%s ended the session of %s from %s", acting_user.login, record.user.login, record.ip)
+    return record
 
 
 def sessions_prune() -> int:
@@ -99,5 +129,6 @@ def sessions_prune() -> int:
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     deleted, _rows = UserSession.objects.exclude(session_key__in=live).delete()
     Session.objects.filter(expire_date__lte=timezone.now()).delete()
-    LoginFailure.objects.filter(at__lt=_lockout_window_start()).delete()
+    # A lockout looks back two windows (the failures that caused it, then its duration).
+    LoginFailure.objects.filter(at__lt=timezone.now() - 2 * timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)).delete()
     return deleted

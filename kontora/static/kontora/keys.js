@@ -1,1 +1,273 @@
-// Keyboard shortcuts of the main window are wired here (see core:shortcuts).
+/*
+ * Kontora keyboard: the desktop program's keys, for every page. Pages declare actions; this script
+ * only maps keys to them.
+ *
+ *   data-key="Insert|Enter|Space|Ctrl+F|Shift+F|F2|Ctrl+I|Ctrl+Enter|Escape" on an element: that key
+ *       clicks it (inputs, selects and text areas get the focus instead). Inside an open modal only the
+ *       modal's elements count.
+ *   data-row on list rows (optional data-href): Up/Down move the row cursor (class k-focus), a click
+ *       puts it on the row; Enter or a double click opens data-href; Space marks the row (class k-marked,
+ *       aria-selected="true") and fires "k:marked" on it for group processing.
+ *   Esc closes an open modal or drop-down menu, else clicks data-key="Escape", else clears the row cursor.
+ *   Ctrl+Enter with no data-key="Ctrl+Enter" on the page confirms the form being typed in.
+ *   "?" (Shift+/) opens the list of shortcuts (#k-shortcuts, filled from its data-src page).
+ *   While typing in a field only Esc and Ctrl+Enter act; a key with no declared action stays the browser's.
+ */
+(function () {
+  "use strict";
+
+  function keyName(event) {
+    var key = event.key;
+    if (key === " " || key === "Spacebar") key = "Space";
+    if (key === "Esc") key = "Escape";
+    if (key === "?") return key;
+    if (event.code === "Slash" && event.shiftKey && !event.ctrlKey && !event.altKey) return "?";  // any layout
+    // Letters by their physical key, so Ctrl+F works with the Russian layout on too (where it types "а").
+    if (/^Key[A-Z]$/.test(event.code || "")) key = event.code.slice(3);
+    else if (key.length === 1) key = key.toUpperCase();
+    var prefix = "";
+    if (event.ctrlKey || event.metaKey) prefix += "Ctrl+";
+    if (event.altKey) prefix += "Alt+";
+    if (event.shiftKey && key.length === 1) prefix += "Shift+";
+    return prefix + key;
+  }
+
+  function isTyping(target) {
+    if (!target || !target.tagName) return false;
+    if (target.isContentEditable) return true;
+    var tag = target.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag !== "INPUT") return false;
+    var kind = (target.type || "text").toLowerCase();
+    return ["checkbox", "radio", "button", "submit", "reset", "image", "file", "range", "color"].indexOf(kind) < 0;
+  }
+
+  function interactive(target) {
+    return !!(target.closest && target.closest("a[href], button, summary, [role=button], [role=tab]"));
+  }
+
+  function visible(el) {
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  }
+
+  function openModal() {
+    var modals = document.querySelectorAll(".modal.show");
+    return modals.length ? modals[modals.length - 1] : null;
+  }
+
+  function scope() {
+    return openModal() || document;
+  }
+
+  function declared(name) {
+    var found = scope().querySelectorAll('[data-key="' + name + '"]');
+    for (var i = 0; i < found.length; i++) {
+      if (visible(found[i]) && !found[i].disabled) return found[i];
+    }
+    return null;
+  }
+
+  function activate(el) {
+    var tag = el.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") {
+      el.focus();
+      if (el.select) el.select();
+    } else {
+      el.click();
+    }
+  }
+
+  /* ---- the row cursor of lists ---- */
+
+  function rows(container) {
+    var all = (container || scope()).querySelectorAll("[data-row]");
+    return Array.prototype.filter.call(all, visible);
+  }
+
+  function focusedRow() {
+    return scope().querySelector("[data-row].k-focus");
+  }
+
+  function setFocus(row) {
+    var previous = document.querySelectorAll("[data-row].k-focus");
+    for (var i = 0; i < previous.length; i++) previous[i].classList.remove("k-focus");
+    if (!row) return;
+    row.classList.add("k-focus");
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  function moveFocus(step) {
+    var current = focusedRow();
+    // The cursor stays inside the list it is in; with no cursor yet it enters the first list.
+    var list = current ? rows(current.closest("table, [data-rows], ul, ol") || undefined) : rows();
+    if (!list.length) return false;
+    var index = current ? list.indexOf(current) + step : (step > 0 ? 0 : list.length - 1);
+    index = Math.max(0, Math.min(list.length - 1, index));
+    setFocus(list[index]);
+    return true;
+  }
+
+  function openRow(row) {
+    var href = row && row.getAttribute("data-href");
+    if (href) window.location.assign(href);
+    return !!href;
+  }
+
+  function toggleMark(row) {
+    var marked = row.classList.toggle("k-marked");
+    row.setAttribute("aria-selected", marked ? "true" : "false");
+    row.dispatchEvent(new CustomEvent("k:marked", { bubbles: true, detail: { marked: marked } }));
+  }
+
+  /* ---- Esc and "?" ---- */
+
+  function closeOpen() {
+    var modal = openModal();
+    if (modal && window.bootstrap) {
+      // Bootstrap ignores hide() while the opening animation runs: close it as soon as it has opened.
+      if (modal.hasAttribute("data-k-opening")) modal.setAttribute("data-k-close", "");
+      else window.bootstrap.Modal.getOrCreateInstance(modal).hide();
+      return true;
+    }
+    var menu = document.querySelector(".dropdown-menu.show");
+    if (menu && window.bootstrap) {
+      var toggle = menu.parentElement && menu.parentElement.querySelector('[data-bs-toggle="dropdown"]');
+      if (toggle) {
+        window.bootstrap.Dropdown.getOrCreateInstance(toggle).hide();
+        toggle.focus();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function showShortcuts() {
+    var modal = document.getElementById("k-shortcuts");
+    if (!modal || !window.bootstrap) return false;
+    var body = modal.querySelector(".modal-body");
+    var show = function () { window.bootstrap.Modal.getOrCreateInstance(modal).show(); };
+    if (body.childElementCount) {
+      show();
+      return true;
+    }
+    fetch(modal.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html").getElementById("k-shortcuts-page");
+        if (page) body.replaceChildren.apply(body, Array.prototype.slice.call(page.childNodes));
+        show();
+      });
+    return true;
+  }
+
+  /* ---- the handler ---- */
+
+  function handle(event) {
+    if (event.defaultPrevented || event.isComposing) return;
+    var name = keyName(event);
+    var typing = isTyping(event.target);
+    if (typing && name !== "Escape" && name !== "Ctrl+Enter") return;
+
+    var done = false;
+    var row;
+    switch (name) {
+      case "Escape":
+        if (event.target.closest && event.target.closest(".modal")) {
+          // Bootstrap may already be closing this modal; the page under it must not see this Esc.
+          closeOpen();
+          done = true;
+          break;
+        }
+        done = closeOpen();
+        if (!done && typing) {
+          event.target.blur();
+          done = true;
+        }
+        if (!done) {
+          var escape = declared("Escape");
+          if (escape) {
+            activate(escape);
+            done = true;
+          } else if (focusedRow()) {
+            setFocus(null);
+            done = true;
+          }
+        }
+        break;
+      case "ArrowDown":
+      case "ArrowUp":
+        if (rows().length && !event.target.closest(".dropdown-menu")) done = moveFocus(name === "ArrowDown" ? 1 : -1);
+        break;
+      case "Enter":
+        if (interactive(event.target)) break;
+        row = focusedRow();
+        if (row) done = openRow(row);
+        else {
+          var enter = declared("Enter");
+          if (enter) { activate(enter); done = true; }
+        }
+        break;
+      case "Space":
+        if (interactive(event.target)) break;
+        row = focusedRow();
+        if (row) {
+          toggleMark(row);
+          done = true;
+        } else {
+          var space = declared("Space");
+          if (space) { activate(space); done = true; }
+        }
+        break;
+      case "?":
+        done = showShortcuts();
+        break;
+      case "Ctrl+Enter":
+        var confirm = declared("Ctrl+Enter");
+        if (confirm) {
+          activate(confirm);
+          done = true;
+        } else if (typing && event.target.form) {
+          event.target.form.requestSubmit();
+          done = true;
+        }
+        break;
+      case "Insert":
+      case "Ctrl+F":
+      case "Shift+F":
+      case "F2":
+      case "Ctrl+I":
+        var target = declared(name);
+        if (target) {
+          activate(target);
+          done = true;
+        }
+        break;
+    }
+    if (done) event.preventDefault();
+  }
+
+  document.addEventListener("keydown", handle);
+
+  document.addEventListener("show.bs.modal", function (event) {
+    event.target.setAttribute("data-k-opening", "");
+  });
+
+  document.addEventListener("shown.bs.modal", function (event) {
+    var modal = event.target;
+    modal.removeAttribute("data-k-opening");
+    if (modal.hasAttribute("data-k-close")) {
+      modal.removeAttribute("data-k-close");
+      window.bootstrap.Modal.getOrCreateInstance(modal).hide();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var row = event.target.closest && event.target.closest("[data-row]");
+    if (row) setFocus(row);
+  });
+
+  document.addEventListener("dblclick", function (event) {
+    var row = event.target.closest && event.target.closest("[data-row]");
+    if (row && !event.target.closest("a, button, input, select, textarea")) openRow(row);
+  });
+})();

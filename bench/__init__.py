@@ -1,0 +1,39 @@
+"""Benchmarks, run by `make bench` (`python -m bench`).
+
+Every module here with a `run() -> list[Result]` is a benchmark. Each measures Kontora against a
+baseline measured in the same run and reports the ratio, so its figures hold on a noisy machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HELPER_MODULES = {"bare_app"}  # imported by the servers the benchmarks start, never run themselves
+
+
+@dataclass(frozen=True)
+class Result:
+    benchmark: str
+    measure: str
+    value: float
+    baseline: float
+    unit: str
+    sizes: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("inf")
+
+
+def table(results: list[Result]) -> str:
+    header = ("benchmark", "measure", "Kontora", "baseline", "ratio", "sizes")
+    rows = [header] + [
+        (r.benchmark, r.measure, f"{r.value:.4g} {r.unit}", f"{r.baseline:.4g} {r.unit}", f"{r.ratio:.2f}", r.sizes)
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)

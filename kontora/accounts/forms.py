@@ -1,0 +1,146 @@
+"""Forms of Administration → Users: the user card (General and Rights tabs in one form)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from kontora.accounts import rights as registry
+from kontora.accounts import selectors
+from kontora.accounts.models import User
+from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.services.users import UserAccess, UserProfile
+
+LOGIN_RE = re.compile(r"^[\w.@-]+$")
+
+# Which tab a field lives on: the card opens the tab of the first field with an error.
+RIGHTS_TAB_FIELDS = ("role", "client_scope", "rights")
+
+
+class UserCardForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    login = forms.CharField(label=_("Login"), max_length=64)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    department = forms.CharField(label=_("Department"), max_length=200, required=False)
+    doc_prefix = forms.CharField(
+        label=_("Document number prefix"), max_length=10, required=False,
+        help_text=_("Put before the numbers of documents this user issues, e.g. \"АМ\" gives АМ-422."),
+    )
+    email = forms.EmailField(label=_("Work e-mail"), required=False)
+    mobile = forms.CharField(label=_("Mobile phone"), max_length=32, required=False)
+    disabled = forms.BooleanField(label=_("Disable the account"), required=False)
+    dismissed = forms.BooleanField(label=_("Employee dismissed"), required=False)
+    language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES, initial="ru")
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(render_value=False))
+    password_confirm = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(render_value=False),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MANAGER)
+    client_scope = forms.ChoiceField(
+        label=_("Working mode with clients"), choices=ClientScope.choices, initial=ClientScope.OWN,
+        widget=forms.RadioSelect,
+    )
+    rights = forms.MultipleChoiceField(
+        label=_("Permissions"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(right.code, right.label) for right in registry.all_rights() if right.grantable],
+    )
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        self.user = user
+        if user is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for(user)
+        super().__init__(*args, **kwargs)
+        # The registry may have grown after this module was imported: always offer every right.
+        self.fields["rights"].choices = [  # type: ignore[attr-defined]
+            (right.code, right.label) for right in registry.all_rights() if right.grantable
+        ]
+        if user is not None:
+            self.fields["password"].required = False
+            self.fields["password_confirm"].required = False
+            self.fields["password"].label = _("New password")
+            self.fields["password_confirm"].label = _("New password again")
+            self.fields["password"].help_text = _("Leave empty to keep the current password.")
+        for name, form_field in self.fields.items():
+            widget = form_field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                widget.attrs["class"] = "form-control form-control-sm"
+            if isinstance(widget, forms.PasswordInput):
+                widget.attrs["autocomplete"] = "new-password"
+            if name == "login":
+                widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    def flag_errors(self) -> None:
+        """Bootstrap draws a field red only when the input itself carries is-invalid."""
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    @property
+    def is_new(self) -> bool:
+        return self.user is None
+
+    def clean_login(self) -> str:
+        login: str = self.cleaned_data["login"].strip()
+        if not LOGIN_RE.match(login):
+            raise forms.ValidationError(
+                _("A login may contain letters, digits and the characters . _ - @ only, without spaces.")
+            )
+        if selectors.login_taken(login, exclude_pk=self.user.pk if self.user else None):
+            raise forms.ValidationError(
+                _("A user with this login already exists (logins do not depend on letter case).")
+            )
+        return login
+
+    def clean_doc_prefix(self) -> str:
+        prefix: str = self.cleaned_data["doc_prefix"].strip()
+        if any(ch.isspace() for ch in prefix):
+            raise forms.ValidationError(_("The prefix cannot contain spaces."))
+        return prefix
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password, confirm = data.get("password") or "", data.get("password_confirm") or ""
+        if (password or confirm) and password != confirm:
+            self.add_error("password_confirm", _("The passwords do not match."))
+        return data
+
+    def profile(self) -> UserProfile:
+        data = self.cleaned_data
+        return UserProfile(
+            login=data["login"], full_name=data["full_name"].strip(), position=data["position"].strip(),
+            department=data["department"].strip(), doc_prefix=data["doc_prefix"], email=data["email"],
+            mobile=data["mobile"].strip(), disabled=data["disabled"], dismissed=data["dismissed"],
+            language=data["language"],
+        )
+
+    def access(self) -> UserAccess:
+        data = self.cleaned_data
+        return UserAccess(role=data["role"], client_scope=data["client_scope"], rights=frozenset(data["rights"]))
+
+    def error_tab(self) -> str | None:
+        """The tab to open after a failed save: the first one holding an error."""
+        if not self.errors:
+            return None
+        fields = [name for name in self.errors if name != "__all__"]
+        if fields and all(name in RIGHTS_TAB_FIELDS for name in fields):
+            return "rights"
+        return "general"
+
+
+def initial_for(user: User) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        name: getattr(user, name)
+        for name in ("full_name", "login", "position", "department", "doc_prefix", "email", "mobile", "disabled",
+                     "dismissed", "language", "role", "client_scope")
+    }
+    data["rights"] = sorted(selectors.granted_rights(user))
+    return data

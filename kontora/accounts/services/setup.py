@@ -1,0 +1,56 @@
+"""The first-run wizard's one write: our organisation, its bank account and the first administrator."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from kontora.accounts.models import User
+from kontora.accounts.rights import ClientScope, Role
+from kontora.core.services.organisation import (
+    BankAccountData,
+    LegalEntityData,
+    bank_account_create,
+    legal_entity_create,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SetupAlreadyDone(Exception):
+    """Another browser finished the wizard first; this one has nothing left to do."""
+
+
+def setup_complete(
+    *,
+    organisation: LegalEntityData,
+    bank: BankAccountData | None,
+    login: str,
+    full_name: str,
+    password: str,
+) -> User:
+    """Creates the default legal entity, its default account and the administrator, all or nothing.
+
+    Two browsers finishing at once: on SQLite the transactions are serialised (IMMEDIATE) and the
+    second sees the user; on PostgreSQL the second blocks on the one-default-entity unique index until
+    the first commits, then fails. Either way it raises SetupAlreadyDone and writes nothing.
+    """
+    try:
+        with transaction.atomic():
+            if User.objects.exists():
+                raise SetupAlreadyDone
+            user = User(
+                login=login.strip(), full_name=full_name.strip(), role=Role.ADMIN, client_scope=ClientScope.FULL
+            )
+            user.set_password(password)
+            user.save()
+            entity = legal_entity_create(acting_user=user, data=organisation, make_default=True)
+            if bank is not None:
+                bank_account_create(acting_user=user, entity_id=entity.pk, data=bank, make_default=True)
+    except IntegrityError:
+        if User.objects.exists():
+            raise SetupAlreadyDone from None
+        raise
+    log.info("first-run setup done: administrator %s, legal entity %s", user.login, entity.short_name)
+    return user

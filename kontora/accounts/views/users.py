@@ -1,0 +1,176 @@
+"""Administration → Users: the list and the user card (General and Rights tabs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontora.accounts import policies, selectors
+from kontora.accounts import rights as registry
+from kontora.accounts.forms import UserCardForm
+from kontora.accounts.models import User
+from kontora.accounts.policies import admin_required
+from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.services import users as services
+
+COLUMNS = (
+    ("login", gettext_lazy("Login")),
+    ("full_name", gettext_lazy("Full name")),
+    ("position", gettext_lazy("Position")),
+    ("department", gettext_lazy("Department")),
+    ("role", gettext_lazy("Role")),
+    ("doc_prefix", gettext_lazy("Prefix")),
+)
+
+
+@admin_required
+@require_GET
+def users(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "full_name")
+    if sort.lstrip("-") not in selectors.USER_SORTS:
+        sort = "full_name"
+    columns = []
+    for key, label in COLUMNS:
+        active = sort.lstrip("-") == key
+        descending = active and sort.startswith("-")
+        columns.append({
+            "label": label, "active": active, "descending": descending,
+            "url": f"?sort=-{key}" if active and not descending else f"?sort={key}",
+        })
+    rows = [
+        {"user": user, "state": _state(user), "url": reverse("accounts:user_edit", args=[user.pk])}
+        for user in selectors.user_list(sort=sort)
+    ]
+    return render(request, "accounts/users.html", {"columns": columns, "rows": rows})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def user_new(request: HttpRequest) -> HttpResponse:
+    return _card(request, user=None, tab="general")
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _card(request, user=selectors.access_user(pk), tab="general")
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def user_rights(request: HttpRequest, pk: int) -> HttpResponse:
+    return _card(request, user=selectors.access_user(pk), tab="rights")
+
+
+@admin_required
+@require_POST
+def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = selectors.access_user(pk)
+    try:
+        services.user_delete(acting_user=request.user, user_id=user.pk)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("accounts:user_edit", pk=user.pk)
+    messages.success(request, gettext("User %(name)s deleted.") % {"name": user.full_name})
+    return redirect("accounts:users")
+
+
+def _state(user: User) -> dict[str, str]:
+    if user.dismissed:
+        return {"key": "dismissed", "label": gettext("dismissed")}
+    if user.disabled:
+        return {"key": "disabled", "label": gettext("disabled")}
+    return {"key": "active", "label": gettext("active")}
+
+
+def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
+    acting: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        form = UserCardForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                saved = _save(request, form, user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, gettext("User %(name)s saved.") % {"name": saved.full_name})
+                if saved.pk == acting.pk and not policies.can_administer(saved):
+                    # The administrator gave up their own role: Administration is closed to them now.
+                    return redirect("core:home")
+                if "apply" in request.POST:
+                    target = "accounts:user_rights" if request.POST.get("tab") == "rights" else "accounts:user_edit"
+                    return redirect(target, pk=saved.pk)
+                return redirect("accounts:users")
+        form.flag_errors()
+        tab = form.error_tab() or ("rights" if request.POST.get("tab") == "rights" else "general")
+    else:
+        form = UserCardForm(user=user)
+    role = form["role"].value() or Role.MANAGER
+    own = set(form["rights"].value() or [])
+    context: dict[str, Any] = {
+        "form": form,
+        "card_user": user,
+        "tab": tab,
+        "rights_blocks": _rights_blocks(role=role, own=own),
+        "role_description": registry.role_description(role),
+        "role_rights": {value: sorted(registry.role_rights(value)) for value in Role.values},
+        "role_descriptions": {value: str(registry.role_description(value)) for value in Role.values},
+        "role_scopes": {value: str(scope) for value, scope in registry.ROLE_DEFAULT_SCOPE.items()},
+        "scope_choices": ClientScope.choices,
+        "can_delete": user is not None and policies.can_delete_user(acting, user),
+        "title": user.full_name if user else gettext("New user"),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "accounts/user_card.html", context, status=status)
+
+
+def _save(request: HttpRequest, form: UserCardForm, user: User | None) -> User:
+    acting: User = request.user  # type: ignore[assignment]
+    password = form.cleaned_data.get("password") or ""
+    if user is None:
+        return services.user_create(
+            acting_user=acting, profile=form.profile(), access=form.access(), password=password,
+        )
+    own_card = user.pk == acting.pk
+    saved = services.user_update(
+        acting_user=acting, user_id=user.pk, profile=form.profile(), access=form.access(), password=password,
+        keep_session_key=request.session.session_key if own_card else None,
+    )
+    if own_card and password:
+        # A new password would otherwise sign the administrator out of the page they are on.
+        update_session_auth_hash(request, saved)
+    return saved
+
+
+def _rights_blocks(*, role: str, own: set[str]) -> list[dict[str, Any]]:
+    """The two blocks of the Rights tab, each right with its state under the chosen role."""
+    from_role = registry.role_rights(role)
+    grouped: dict[str, list[dict[str, Any]]] = {registry.ACCESS: [], registry.ADDITIONAL: []}
+    for right in registry.all_rights():
+        by_role = right.code in from_role
+        grouped.get(right.group, grouped[registry.ADDITIONAL]).append({
+            "code": right.code,
+            "label": right.label,
+            "description": right.description,
+            "grantable": right.grantable,
+            "from_role": by_role,
+            "own": right.code in own,
+            "checked": by_role or (right.grantable and right.code in own),
+            "disabled": by_role or not right.grantable,
+        })
+    return [
+        {"key": registry.ACCESS, "title": gettext("Access permissions"), "rights": grouped[registry.ACCESS]},
+        {
+            "key": registry.ADDITIONAL, "title": gettext("Additional permissions"),
+            "rights": grouped[registry.ADDITIONAL],
+        },
+    ]

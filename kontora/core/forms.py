@@ -1,0 +1,167 @@
+"""Forms of the core app: own legal entities and bank accounts (Constants, first-run wizard)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kontora.core import requisites
+from kontora.core.services.organisation import BankAccountData, LegalEntityData
+
+
+class KontoraForm(forms.Form):
+    """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain."""
+
+    # Fields shown with the red star although the form accepts them empty in some cases.
+    conditional_required: frozenset[str] = frozenset()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
+    def add_errors(self, errors: dict[str, ValidationError]) -> None:
+        for name, error in errors.items():
+            self.add_error(name if name in self.fields else None, error)
+
+    def apply_validation_error(self, exc: ValidationError) -> None:
+        """A service's ValidationError({field: …}) raised after is_valid() becomes errors next to the fields."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                for error in errors:
+                    self.add_error(name if name in self.fields else None, error)
+        else:
+            self.add_error(None, exc)
+        self._mark_invalid()
+
+
+def _text(label: Any, max_length: int, *, required: bool = False, **attrs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, widget=forms.TextInput(attrs=attrs or None)
+    )
+
+
+class LegalEntityForm(KontoraForm):
+    """Requisites of one of our legal entities, as the first-run wizard asks for them."""
+
+    full_name = _text(_("Full legal name"), 500, required=True, placeholder=_("Limited Liability Company “Romashka”"))
+    short_name = _text(_("Short legal name"), 200, required=True, placeholder=_("Romashka LLC"))
+    inn = _text(_("INN"), 20, required=True, inputmode="numeric", autocomplete="off")
+    kpp = _text(_("KPP"), 12, autocomplete="off")
+    ogrn = _text(_("OGRN / OGRNIP"), 20, inputmode="numeric", autocomplete="off")
+    legal_address = _text(_("Legal address"), 500)
+    actual_same = forms.BooleanField(label=_("Same as the legal address"), required=False)
+    actual_address = _text(_("Actual address"), 500)
+    director = _text(_("Head of the organisation"), 200)
+    chief_accountant = _text(_("Chief accountant"), 200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "inn" in data:
+            values, errors = requisites.entity_requisites(
+                inn=data["inn"], kpp=data.get("kpp", ""), ogrn=data.get("ogrn", "")
+            )
+            for name, value in values.items():
+                if name not in errors:
+                    data[name] = value
+            self.add_errors(errors)
+        if data.get("actual_same"):
+            data["actual_address"] = data.get("legal_address", "")
+        return data
+
+    def entity_data(self) -> LegalEntityData:
+        d = self.cleaned_data
+        return LegalEntityData(
+            full_name=d["full_name"], short_name=d["short_name"], inn=d["inn"], kpp=d.get("kpp", ""),
+            ogrn=d.get("ogrn", ""), legal_address=d.get("legal_address", ""),
+            actual_address=d.get("actual_address", ""), director=d.get("director", ""),
+            chief_accountant=d.get("chief_accountant", ""), phone=d.get("phone", ""), email=d.get("email", ""),
+        )
+
+
+class ConstantsEntityForm(LegalEntityForm):
+    """Constants → legal entity: the wizard's fields plus contacts."""
+
+    phone = _text(_("Phone"), 64, autocomplete="off")
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+
+
+BANK_FIELDS = ("bank_name", "bik", "corr_account", "account")
+
+
+class BankFieldsMixin(forms.Form):
+    bank_name = _text(_("Bank"), 300)
+    bik = _text(_("BIK"), 12, inputmode="numeric", autocomplete="off")
+    corr_account = _text(_("Corr. account"), 30, inputmode="numeric", autocomplete="off")
+    account = _text(_("Settlement account"), 30, inputmode="numeric", autocomplete="off")
+
+    def _clean_bank_block(self, data: dict[str, Any]) -> None:
+        if any(name in self.errors for name in ("bik", "corr_account", "account")):
+            return
+        values, errors = requisites.bank_requisites(
+            bik=data.get("bik", ""), corr_account=data.get("corr_account", ""), account=data.get("account", "")
+        )
+        for name, value in values.items():
+            if name not in errors:
+                data[name] = value
+        for name, error in errors.items():
+            self.add_error(name, error)
+
+    def bank_data(self) -> BankAccountData:
+        d = self.cleaned_data
+        return BankAccountData(
+            bank_name=d["bank_name"], bik=d["bik"], corr_account=d.get("corr_account", ""), account=d["account"]
+        )
+
+
+class BankAccountForm(BankFieldsMixin, KontoraForm):
+    """Constants → legal entity → Bank: one settlement account."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("bank_name", "bik", "account"):
+            self.fields[name].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._clean_bank_block(data)
+        return data
+
+
+class SetupOrganisationForm(BankFieldsMixin, LegalEntityForm):
+    """Step 1 of the first-run wizard: the organisation and, if entered, its bank account."""
+
+    conditional_required = frozenset({"bank_name", "bik", "account"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.has_bank():
+            for name in sorted(self.conditional_required):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, ValidationError(
+                        _("Required when the bank account is filled in."), code="required"
+                    ))
+            self._clean_bank_block(data)
+        return data
+
+    def has_bank(self) -> bool:
+        return any((self.cleaned_data.get(name) or "").strip() for name in BANK_FIELDS) or any(
+            name in self.errors for name in BANK_FIELDS
+        )

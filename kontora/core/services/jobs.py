@@ -1,0 +1,208 @@
+"""Background jobs: a registry of handlers by kind, starting, running with progress, cancelling.
+
+A feature registers its handler once and starts jobs from a service:
+
+    @job_handler("backup")
+    def backup_run(ctx: JobContext) -> dict[str, Any] | None:
+        for n, item in enumerate(items, 1):
+            ...
+            ctx.progress(n, len(items), gettext("Copying files"))
+        return {"summary": ..., "url": ...}
+
+    job_start(acting_user=user, kind="backup", title=gettext("Backup"), params={...})
+
+The returned dict is kept as `job.result`; the progress partial shows its "summary" (text) and
+"url" (a local link to the result) keys, and every other key as a plain row. Handlers live in a
+module that the app's `tasks.py` imports: the Huey consumer imports every app's `tasks.py`, and
+this registry does the same on a miss, so a kind is found in the web process and in workers alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kontora.core.models import Job
+
+if TYPE_CHECKING:
+    from kontora.accounts.models import User
+
+log = logging.getLogger("kontora.jobs")
+
+Handler = Callable[["JobContext"], "dict[str, Any] | None"]
+
+PROGRESS_EVERY = 0.5  # seconds between progress writes: the page polls once a second
+MAX_ERRORS = 1000  # kept error lines; a job over a million bad rows must not store them all
+_clock = time.monotonic
+
+_handlers: dict[str, Handler] = {}
+_discovered = False
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler, at a progress call, when someone asked to cancel the job."""
+
+
+def job_handler(kind: str) -> Callable[[Handler], Handler]:
+    """Registers `handler(ctx) -> dict | None` as the code that runs jobs of this kind."""
+
+    def register(handler: Handler) -> Handler:
+        _handlers[kind] = handler
+        return handler
+
+    return register
+
+
+def _handler_for(kind: str) -> Handler | None:
+    global _discovered
+    if kind not in _handlers and not _discovered:
+        _discovered = True
+        autodiscover_modules("tasks")
+    return _handlers.get(kind)
+
+
+class JobContext:
+    """What a handler gets: the job, its parameters, progress reporting and per-item errors."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.params: dict[str, Any] = dict(job.params or {})
+        self.error_count = len(job.errors or [])
+        self._saved_at: float | None = None
+
+    def progress(self, done: int, total: int | None = None, message: str = "") -> None:
+        """Reports progress; raises JobCancelled when the job is being cancelled.
+
+        Call it per item or per batch, outside the handler's own transactions so the page sees it.
+        Writes are spaced PROGRESS_EVERY apart (the last step is always written); the cancel flag is
+        read at every call, which costs one read by primary key and never waits for a writer.
+        """
+        job = self.job
+        job.done = max(0, done)
+        if total is not None:
+            job.total = max(0, total)
+        job.message = message[:500]
+        now = _clock()
+        due = (
+            self._saved_at is None
+            or now - self._saved_at >= PROGRESS_EVERY
+            or (job.total > 0 and job.done >= job.total)
+        )
+        if due:
+            self._saved_at = now
+            # One statement both writes and checks: a job being cancelled is not written to.
+            written = (
+                Job.objects.filter(pk=job.pk)
+                .exclude(status=Job.Status.CANCELLING)
+                .update(done=job.done, total=job.total, message=job.message, errors=job.errors)
+            )
+            if not written:
+                raise JobCancelled
+            return
+        status = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+        if status in (None, Job.Status.CANCELLING):
+            raise JobCancelled
+
+    def error(self, text: str) -> None:
+        """Keeps one error line (e.g. a bad row); the job goes on and may still finish "done"."""
+        self.error_count += 1
+        if len(self.job.errors) < MAX_ERRORS:
+            self.job.errors.append(str(text))
+
+
+def job_start(*, acting_user: User | None, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
+    """Creates a queued job and hands it to the workers once the transaction commits."""
+    if _handler_for(kind) is None:
+        raise ValueError(f"no job handler is registered for kind {kind!r}")
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind, title=title[:300], created_by=acting_user, params=params or {}, status=Job.Status.QUEUED
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: _enqueue(job_id))
+    log.info("job %s #%s queued by %s", kind, job_id, getattr(acting_user, "login", "system"))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from kontora.core import tasks
+
+    tasks.run_job(job_id)
+
+
+def job_cancel(*, acting_user: User, job_id: int) -> Job:
+    """Owner or administrator: a queued job is cancelled at once, a running one at its next progress call."""
+    with transaction.atomic():
+        jobs = Job.objects.filter(pk=job_id)
+        if not acting_user.is_admin:
+            jobs = jobs.filter(created_by=acting_user)
+        job = jobs.get()
+        now = timezone.now()
+        if jobs.filter(status=Job.Status.QUEUED).update(status=Job.Status.CANCELLED, finished_at=now):
+            log.info("job #%s cancelled before start by %s", job_id, acting_user.login)
+        elif jobs.filter(status=Job.Status.RUNNING).update(status=Job.Status.CANCELLING):
+            log.info("job #%s asked to cancel by %s", job_id, acting_user.login)
+        job.refresh_from_db()
+    return job
+
+
+def job_cancellable(job: Job) -> bool:
+    return job.status in {Job.Status.QUEUED, Job.Status.RUNNING}
+
+
+def job_run(*, job_id: int) -> Job | None:
+    """The worker's side: runs the handler and records how it ended. Called by tasks.run_job."""
+    started = timezone.now()
+    # Claiming with a conditional update: a job cancelled while queued, or delivered twice, is not run.
+    if not Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=started
+    ):
+        return Job.objects.filter(pk=job_id).first()
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    # Messages a handler writes (progress, errors, summary) are read by the person who started it.
+    language = job.created_by.language if job.created_by else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _run(job)
+
+
+def _run(job: Job) -> Job:
+    ctx = JobContext(job)
+    result: dict[str, Any] = {}
+    handler = _handler_for(job.kind)
+    try:
+        if handler is None:
+            status = Job.Status.FAILED
+            ctx.error(_("This kind of job is unknown to the program: %(kind)s.") % {"kind": job.kind})
+            log.error("job #%s: no handler for kind %r", job.pk, job.kind)
+        else:
+            result = dict(handler(ctx) or {})
+            status = Job.Status.DONE
+    except JobCancelled:
+        status = Job.Status.CANCELLED
+        log.info("job %s #%s cancelled", job.kind, job.pk)
+    except Exception as exc:
+        status = Job.Status.FAILED
+        ctx.error(str(exc) or exc.__class__.__name__)
+        log.exception("job %s #%s failed", job.kind, job.pk)
+    lost = ctx.error_count - len(job.errors)
+    if lost > 0:
+        job.errors.append(
+            ngettext("…and %(count)d more error, not kept.", "…and %(count)d more errors, not kept.", lost)
+            % {"count": lost}
+        )
+    job.status = status
+    job.result = result
+    job.finished_at = timezone.now()
+    if status == Job.Status.DONE and job.total:
+        job.done = job.total
+    job.save(update_fields=["status", "result", "errors", "done", "total", "message", "finished_at"])
+    return job

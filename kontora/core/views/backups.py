@@ -1,0 +1,48 @@
+"""Administration → Backups: the archives in the backup folder, a backup made now, downloads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kontora.accounts.policies import admin_required
+from kontora.core import selectors
+from kontora.core.backup import backup_dir, backup_list, backup_path
+from kontora.core.services import jobs as job_services
+
+
+@admin_required
+@require_GET
+def backups(request: HttpRequest) -> HttpResponse:
+    job_id = request.GET.get("job", "")
+    job = selectors.access_job(request.user, int(job_id)) if job_id.isdigit() else None
+    context = {
+        "archives": backup_list(),
+        "job": job,
+        "job_can_cancel": bool(job and job_services.job_cancellable(job)),
+        "backup_dir": backup_dir(),
+        "backup_hour": settings.BACKUP_HOUR,
+        "backup_keep": settings.BACKUP_KEEP,
+    }
+    return render(request, "core/backups.html", context)
+
+
+@admin_required
+@require_POST
+def backup_create(request: HttpRequest) -> HttpResponse:
+    job = job_services.job_start(acting_user=request.user, kind="backup", title=_("Backup"))  # type: ignore[arg-type]
+    return redirect(f"{reverse('core:backups')}?job={job.pk}")
+
+
+@admin_required
+@require_GET
+def backup_download(request: HttpRequest, name: str) -> HttpResponse:
+    path = backup_path(name)  # only names of our archives, inside the backup folder
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/x-tar")
+    return response  # type: ignore[return-value]  # streamed; admin_required is typed for HttpResponse

@@ -1,0 +1,192 @@
+"""Administration → Enterprise: constants — our legal entities and their bank accounts (ORG-01)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontora.accounts.policies import admin_required
+from kontora.core import selectors
+from kontora.core.forms import BankAccountForm, ConstantsEntityForm
+from kontora.core.models import BankAccount, LegalEntity
+from kontora.core.services import organisation as services
+
+ENTITY_FIELDS = (
+    "full_name", "short_name", "inn", "kpp", "ogrn", "legal_address", "actual_address", "director",
+    "chief_accountant", "phone", "email",
+)
+ACCOUNT_FIELDS = ("bank_name", "bik", "corr_account", "account")
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _back(request: HttpRequest) -> str:
+    """Where to return after an action: the page it was started from, if it is ours, else the list."""
+    for candidate in (request.POST.get("next"), request.GET.get("next"), request.headers.get("HX-Current-URL")):
+        if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+            return candidate
+    return reverse("core:constants")
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _entity_initial(entity: LegalEntity) -> dict[str, Any]:
+    initial = model_to_dict(entity, fields=ENTITY_FIELDS)
+    initial["actual_same"] = bool(entity.legal_address) and entity.actual_address == entity.legal_address
+    return initial
+
+
+@admin_required
+@require_GET
+def constants(request: HttpRequest) -> HttpResponse:
+    entities = selectors.legal_entities()
+    return render(request, "core/constants.html", {"entities": entities, "can_delete": len(entities) > 1})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def entity_new(request: HttpRequest) -> HttpResponse:
+    form = ConstantsEntityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = services.legal_entity_create(acting_user=request.user, data=form.entity_data())
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Legal entity “%(name)s” added.") % {"name": entity.short_name})
+            if "apply" in request.POST:
+                return HttpResponseRedirect(reverse("core:constants_entity_edit", args=[entity.pk]))
+            return HttpResponseRedirect(reverse("core:constants"))
+    return render(request, "core/constants_entity_form.html", {"form": form, "entity": None})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def entity_edit(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = selectors.access_legal_entity(entity_id)
+    form = ConstantsEntityForm(request.POST or None, initial=_entity_initial(entity))
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = services.legal_entity_update(
+                acting_user=request.user, entity_id=entity.pk, data=form.entity_data()
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Legal entity “%(name)s” saved.") % {"name": entity.short_name})
+            if "apply" in request.POST:
+                return HttpResponseRedirect(reverse("core:constants_entity_edit", args=[entity.pk]))
+            return HttpResponseRedirect(reverse("core:constants"))
+    context = {"form": form, "entity": entity, "accounts": list(entity.bank_accounts.all())}
+    return render(request, "core/constants_entity_form.html", context)
+
+
+@admin_required
+@require_POST
+def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = selectors.access_legal_entity(entity_id)
+    try:
+        services.legal_entity_delete(acting_user=request.user, entity_id=entity.pk)
+    except services.OrganisationRefused as exc:
+        messages.error(request, str(exc))
+        return _go(request, _back(request))
+    messages.success(request, gettext("Legal entity “%(name)s” deleted.") % {"name": entity.short_name})
+    return _go(request, reverse("core:constants"))
+
+
+@admin_required
+@require_POST
+def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = selectors.access_legal_entity(entity_id)
+    services.legal_entity_set_default(acting_user=request.user, entity_id=entity.pk)
+    messages.success(request, gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
+    return _go(request, _back(request))
+
+
+def _account_form_page(
+    request: HttpRequest, form: BankAccountForm, entity: LegalEntity, account: BankAccount | None, action: str
+) -> HttpResponse:
+    context = {
+        "form": form, "entity": entity, "account": account, "action": action, "in_modal": _is_htmx(request),
+        "next": _back(request),
+    }
+    template = "core/partials/constants_account_form.html" if _is_htmx(request) else "core/constants_account_form.html"
+    return render(request, template, context)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def account_new(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = selectors.access_legal_entity(entity_id)
+    form = BankAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.bank_account_create(
+                acting_user=request.user, entity_id=entity.pk, data=form.bank_data(),
+                make_default=bool(request.POST.get("make_default")),
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Account %(account)s added.") % {"account": account.account})
+            return _go(request, _back(request))
+    action = reverse("core:constants_account_new", args=[entity.pk])
+    return _account_form_page(request, form, entity, None, action)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = selectors.access_bank_account(account_id)
+    form = BankAccountForm(request.POST or None, initial=model_to_dict(account, fields=ACCOUNT_FIELDS))
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.bank_account_update(
+                acting_user=request.user, account_id=account.pk, data=form.bank_data()
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Account %(account)s saved.") % {"account": account.account})
+            return _go(request, _back(request))
+    action = reverse("core:constants_account_edit", args=[account.pk])
+    return _account_form_page(request, form, account.legal_entity, account, action)
+
+
+@admin_required
+@require_POST
+def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = selectors.access_bank_account(account_id)
+    try:
+        services.bank_account_delete(acting_user=request.user, account_id=account.pk)
+    except services.OrganisationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, gettext("Account %(account)s deleted.") % {"account": account.account})
+    return _go(request, _back(request))
+
+
+@admin_required
+@require_POST
+def account_default(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = selectors.access_bank_account(account_id)
+    services.bank_account_set_default(acting_user=request.user, account_id=account.pk)
+    messages.success(request, gettext("Account %(account)s is now the default account.") % {"account": account.account})
+    return _go(request, _back(request))

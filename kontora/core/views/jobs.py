@@ -1,0 +1,65 @@
+"""Administration → Jobs, one job's page, its self-refreshing progress bar, cancelling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from kontora.accounts.policies import admin_required
+from kontora.core import selectors
+from kontora.core.models import Job
+from kontora.core.services import jobs as services
+
+PAGE_SIZE = 50
+
+
+def _before(request: HttpRequest) -> int | None:
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+def _progress_context(job: Job) -> dict[str, Any]:
+    # Whoever may open a job (its author or an administrator) may also cancel it.
+    return {"job": job, "job_can_cancel": services.job_cancellable(job)}
+
+
+@admin_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.job_list(fetched_by=request.user, before_id=_before(request), limit=PAGE_SIZE + 1)
+    has_more = len(jobs) > PAGE_SIZE
+    jobs = jobs[:PAGE_SIZE]
+    context = {
+        "jobs": jobs,
+        "next_before": jobs[-1].pk if has_more else None,
+        "is_first_page": _before(request) is None,
+    }
+    return render(request, "core/jobs.html", context)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    return render(request, "core/job.html", _progress_context(job))
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    return render(request, "core/partials/job_progress.html", _progress_context(job))
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    selectors.access_job(request.user, job_id)
+    job = services.job_cancel(acting_user=request.user, job_id=job_id)  # type: ignore[arg-type]
+    if request.headers.get("HX-Request"):
+        return render(request, "core/partials/job_progress.html", _progress_context(job))
+    return redirect("core:job", job_id=job.pk)

@@ -1,0 +1,138 @@
+"""The bell's poll, the notifications page, and Administration → Message to a user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import parse_etags
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontora.accounts.policies import admin_required
+from kontora.core import selectors
+from kontora.core.services import notifications as services
+from kontora.core.services.notifications import TEXT_MAX_LENGTH
+
+PAGE_SIZE = 50
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def passive_request(view: View) -> View:
+    """Marks a background request (a poll) that is not the person's activity; see AccountStateMiddleware."""
+    view.passive_request = True  # type: ignore[attr-defined]
+    return view
+
+
+@passive_request
+@require_GET
+def poll(request: HttpRequest) -> HttpResponse:
+    """The bell: 304 while (unread count, newest unread id) is unchanged, else the count and new items."""
+    if not request.user.is_authenticated:
+        # A JSON endpoint: the script stops polling rather than following a redirect to the login page.
+        return JsonResponse({"error": "unauthenticated"}, status=401)
+    unread, last_id = selectors.notification_state(request.user)
+    etag = f'"n{request.user.pk}-{unread}-{last_id}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        after = request.GET.get("after", "")
+        after_id = int(after) if after.isdigit() else 0
+        items = selectors.notifications_unread_after(request.user, after_id) if unread > 0 else []
+        response = JsonResponse({
+            "unread": unread,
+            "items": [
+                {
+                    "id": n.pk,
+                    "text": n.text,
+                    "url": n.url,
+                    "sender": str(n.sender) if n.sender else "",
+                    "created": date_format(timezone.localtime(n.created_at), "SHORT_DATETIME_FORMAT"),
+                }
+                for n in items
+            ],
+        })
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    value = request.GET.get("before", "")
+    before = int(value) if value.isdigit() else None
+    rows = selectors.notification_list(fetched_by=request.user, before_id=before, limit=PAGE_SIZE + 1)
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    unread, _last = selectors.notification_state(request.user)
+    context = {
+        "notifications": rows,
+        "unread": unread,
+        "next_before": rows[-1].pk if has_more else None,
+        "is_first_page": before is None,
+    }
+    return render(request, "core/notifications.html", context)
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    before = request.POST.get("before", "")
+    response = redirect("core:notifications")
+    if before.isdigit():
+        response["Location"] += f"?before={before}"
+    return response
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    services.notification_mark_read(acting_user=request.user, notification_id=notification_id)  # type: ignore[arg-type]
+    return _back_to_list(request)
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_all_read(acting_user=request.user)  # type: ignore[arg-type]
+    return _back_to_list(request)
+
+
+class RecipientField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.login})"
+
+
+class MessageForm(forms.Form):
+    recipient = RecipientField(label=_("Recipient"), queryset=selectors.message_recipients())
+    text = forms.CharField(
+        label=_("Message text"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def message_send(request: HttpRequest) -> HttpResponse:
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recipient = form.cleaned_data["recipient"]
+        try:
+            services.notification_send(
+                acting_user=request.user,  # type: ignore[arg-type]
+                recipient=recipient,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, gettext("The message was sent to %(name)s.") % {"name": recipient.full_name})
+            return redirect("core:message_send")
+    return render(request, "core/message_send.html", {"form": form, "text_max_length": TEXT_MAX_LENGTH})

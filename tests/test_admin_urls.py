@@ -1,0 +1,130 @@
+"""Every administration page refuses non-administrators: found through the URL resolver and the menu.
+
+`admin_required` marks the views it wraps with `kontora_admin_only`; walking the resolver finds every
+one of them, so a new administration page is covered the moment it is decorated. A page under
+/administration/ without the mark, or an Administration menu item whose view lacks it, fails here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from kontora.core.menu import MENU
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+SAMPLE_VALUES: dict[str, Any] = {"int": 1, "str": "x", "slug": "x", "path": "x", "uuid": uuid.UUID(int=1)}
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
+                entry.namespace or namespace
+            )
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def _url(name: str, pattern: URLPattern) -> str:
+    converters = getattr(pattern.pattern, "converters", {})
+    kwargs = {key: SAMPLE_VALUES.get(type(conv).__name__.replace("Converter", "").lower(), "x")
+              for key, conv in converters.items()}
+    return reverse(name, kwargs=kwargs or None)
+
+
+def admin_urls() -> list[tuple[str, str]]:
+    found = [(name, _url(name, pattern)) for name, pattern in _walk(get_resolver().url_patterns)
+             if getattr(pattern.callback, "kontora_admin_only", False)]
+    return sorted(set(found))
+
+
+def admin_menu_items() -> list[tuple[str, str]]:
+    [section] = [section for section in MENU if section.key == "admin"]
+    return [(item.url_name, reverse(item.url_name)) for item in section.items if item is not None]
+
+
+def _request(client: Client, url: str) -> Any:
+    """GET, or POST for the views that only take POST (end a session, delete a user, …)."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    return response
+
+
+@pytest.mark.feature("ACC-03")
+def test_the_resolver_walk_finds_the_administration_views():
+    # then: at least the pages of this area are found, so the walk itself works
+    names = {name for name, _url_ in admin_urls()}
+    assert {"accounts:users", "accounts:user_new", "accounts:user_edit", "accounts:user_rights",
+            "accounts:user_delete", "accounts:sessions", "accounts:session_end"} <= names
+
+
+@pytest.mark.feature("ACC-03")
+def test_every_administration_menu_item_leads_to_a_marked_view():
+    # when
+    unmarked = [name for name, url in admin_menu_items()
+                if not getattr(resolve(url).func, "kontora_admin_only", False)]
+    # then
+    assert unmarked == []
+
+
+@pytest.mark.feature("ACC-03")
+def test_every_page_under_the_administration_address_is_marked():
+    # given: the convention that Administration pages live under /administration/
+    everything = [(name, _url(name, pattern), pattern) for name, pattern in _walk(get_resolver().url_patterns)]
+    # when
+    unmarked = [name for name, url, pattern in everything
+                if url.startswith("/administration/") and not getattr(pattern.callback, "kontora_admin_only", False)]
+    # then
+    assert unmarked == []
+
+
+def _users() -> dict[str, Callable[[], Any]]:
+    return {
+        "manager": lambda: UserFactory(login="m1", role="manager"),
+        "supervisor": lambda: UserFactory(login="s1", role="supervisor"),
+        "specialist": lambda: UserFactory(login="sp1", role="specialist"),
+    }
+
+
+@pytest.mark.feature("ACC-03", "ACC-05")
+@pytest.mark.parametrize("role", ["manager", "supervisor", "specialist"])
+def test_non_administrators_are_refused_on_every_administration_url(admin_user, role):
+    # given
+    client = signed_in(_users()[role]())
+    targets = sorted(set(admin_urls()) | set(admin_menu_items()))
+    # when
+    statuses = {name: _request(client, url).status_code for name, url in targets}
+    # then
+    assert statuses == {name: 403 for name, _url_ in targets}
+
+
+@pytest.mark.feature("ACC-03")
+def test_anonymous_visitors_are_sent_to_the_login_page_from_every_administration_url(admin_user):
+    # given
+    client = Client()
+    targets = sorted(set(admin_urls()) | set(admin_menu_items()))
+    # when
+    landings = {name: _request(client, url) for name, url in targets}
+    # then
+    for name, response in landings.items():
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("accounts:login") + "?next="), name
+
+
+@pytest.mark.feature("ACC-03")
+def test_the_administrator_is_let_in_on_every_administration_page(admin_client):
+    # given: pages with no object in the address (lists and forms), opened with GET
+    pages = [(name, url) for name, url in admin_menu_items()]
+    # when
+    statuses = {name: admin_client.get(url).status_code for name, url in pages}
+    # then
+    assert statuses == {name: 200 for name, _url_ in pages}

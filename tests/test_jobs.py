@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from kontora.core.models import Job
+from kontora.core.services import jobs
+from kontora.core.services.jobs import JobCancelled, JobContext, job_cancel, job_handler, job_start
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+calls: list[str] = []
+
+
+@job_handler("test-count")
+def count_rows(ctx: JobContext) -> dict[str, Any]:
+    n = ctx.params["rows"]
+    for i in range(1, n + 1):
+        if i in ctx.params.get("bad", []):
+            ctx.error(f"Строка {i}: неверный ИНН")
+        ctx.progress(i, n, f"Обработано {i} из {n}")
+    return {"summary": f"Обработано строк: {n}", "rows": n}
+
+
+@job_handler("test-fail")
+def fail_midway(ctx: JobContext) -> None:
+    ctx.progress(1, 4, "Чтение файла")
+    raise RuntimeError("Файл повреждён: строка 2")
+
+
+@job_handler("test-cancel-midway")
+def cancelled_by_owner_midway(ctx: JobContext) -> dict[str, Any]:
+    ctx.progress(1, 3, "Первая часть")
+    # Another request (the owner pressing "Cancel") lands between two progress calls.
+    job_cancel(acting_user=ctx.job.created_by, job_id=ctx.job.pk)  # type: ignore[arg-type]
+    ctx.progress(2, 3, "Вторая часть")
+    calls.append("went on after cancel")
+    return {"rows": 3}
+
+
+@job_handler("test-record")
+def record_call(ctx: JobContext) -> None:
+    calls.append(f"ran {ctx.job.pk}")
+
+
+def start(user: Any, kind: str, capture: Any, **params: Any) -> Job:
+    with capture(execute=True):
+        job = job_start(acting_user=user, kind=kind, title="Загрузка клиентов", params=params)
+    job.refresh_from_db()
+    return job
+
+
+def test_job_runs_with_progress_and_keeps_result_and_item_errors(manager_user, django_capture_on_commit_callbacks):
+    # given
+    calls.clear()
+    # when
+    job = start(manager_user, "test-count", django_capture_on_commit_callbacks, rows=5, bad=[2, 4])
+    # then
+    assert job.status == Job.Status.DONE
+    assert (job.done, job.total, job.percent) == (5, 5, 100)
+    assert job.message == "Обработано 5 из 5"
+    assert job.result == {"summary": "Обработано строк: 5", "rows": 5}
+    assert job.errors == ["Строка 2: неверный ИНН", "Строка 4: неверный ИНН"]
+    assert job.created_by == manager_user
+    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at <= job.finished_at
+
+
+def test_failed_job_keeps_the_error_and_logs_the_traceback(manager_user, django_capture_on_commit_callbacks, caplog):
+    # given
+    caplog.set_level(logging.ERROR, logger="kontora.jobs")
+    # when
+    job = start(manager_user, "test-fail", django_capture_on_commit_callbacks)
+    # then
+    assert job.status == Job.Status.FAILED
+    assert job.errors == ["Файл повреждён: строка 2"]
+    assert (job.done, job.total, job.message) == (1, 4, "Чтение файла")
+    assert job.finished_at is not None
+    failures = [r for r in caplog.records if r.name == "kontora.jobs" and r.levelno == logging.ERROR]
+    assert len(failures) == 1
+    assert failures[0].exc_info is not None
+
+
+def test_cancelling_a_queued_job_cancels_it_at_once_and_it_never_runs(
+    manager_user, django_capture_on_commit_callbacks
+):
+    # given
+    calls.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = job_start(acting_user=manager_user, kind="test-record", title="Рассылка")
+    # when
+    cancelled = job_cancel(acting_user=manager_user, job_id=job.pk)
+    for callback in callbacks:  # the worker picks the job up afterwards
+        callback()
+    # then
+    job.refresh_from_db()
+    assert cancelled.status == Job.Status.CANCELLED
+    assert job.status == Job.Status.CANCELLED
+    assert job.started_at is None
+    assert job.finished_at is not None
+    assert calls == []
+
+
+def test_cancelling_a_running_job_stops_it_at_its_next_progress_call(manager_user, django_capture_on_commit_callbacks):
+    # given
+    calls.clear()
+    # when
+    job = start(manager_user, "test-cancel-midway", django_capture_on_commit_callbacks)
+    # then
+    assert job.status == Job.Status.CANCELLED
+    assert (job.done, job.total, job.message) == (2, 3, "Вторая часть")  # the last step reported is kept
+    assert job.result == {}
+    assert calls == []
+
+
+def test_cancel_of_a_running_job_marks_it_cancelling(manager_user):
+    # given
+    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING)
+    # when
+    result = job_cancel(acting_user=manager_user, job_id=job.pk)
+    # then
+    assert result.status == Job.Status.CANCELLING
+    with pytest.raises(JobCancelled):
+        JobContext(result).progress(1, 10)
+
+
+def test_progress_writes_are_spaced_but_the_last_step_is_always_written(manager_user, monkeypatch):
+    # given
+    now = [100.0]
+    monkeypatch.setattr(jobs, "_clock", lambda: now[0])
+    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING)
+    ctx = JobContext(job)
+    # when
+    ctx.progress(1, 10, "первая")
+    now[0] += 0.1
+    ctx.progress(2, 10, "вторая")
+    stored_between = Job.objects.get(pk=job.pk).done
+    now[0] += 0.5
+    ctx.progress(3, 10, "третья")
+    stored_later = Job.objects.get(pk=job.pk).done
+    now[0] += 0.01
+    ctx.progress(10, 10, "готово")
+    # then
+    assert stored_between == 1
+    assert stored_later == 3
+    stored = Job.objects.get(pk=job.pk)
+    assert (stored.done, stored.total, stored.message) == (10, 10, "готово")
+
+
+def test_job_of_an_unknown_kind_fails_with_a_message(manager_user):
+    # given: queued by an older version of the program whose kind no longer exists
+    job = Job.objects.create(kind="nope", title="Старое задание", created_by=manager_user)
+    # when
+    jobs.job_run(job_id=job.pk)
+    # then
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.errors == ["Программе неизвестен такой вид задания: nope."]
+    assert job.finished_at is not None
+
+
+def test_starting_a_job_of_an_unregistered_kind_is_a_programming_error(manager_user):
+    with pytest.raises(ValueError, match="no job handler is registered for kind 'nope'"):
+        job_start(acting_user=manager_user, kind="nope", title="—")
+    assert not Job.objects.exists()
+
+
+def test_someone_elses_job_is_not_found_for_detail_progress_and_cancel(manager_user, admin_user):
+    # given
+    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING)
+    other = signed_in(UserFactory(login="other", full_name="Другой Менеджер"))
+    # when
+    detail = other.get(f"/jobs/{job.pk}/")
+    progress = other.get(f"/jobs/{job.pk}/progress/")
+    cancel = other.post(f"/jobs/{job.pk}/cancel/")
+    missing = other.get("/jobs/999999/")
+    # then
+    assert detail.status_code == progress.status_code == cancel.status_code == missing.status_code == 404
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+
+
+def test_owner_and_administrator_open_the_job_page(manager_user, admin_user):
+    # given
+    job = Job.objects.create(kind="test-record", title="Импорт клиентов", created_by=manager_user)
+    # when
+    own = signed_in(manager_user).get(f"/jobs/{job.pk}/")
+    admins = signed_in(admin_user).get(f"/jobs/{job.pk}/")
+    # then
+    assert own.status_code == admins.status_code == 200
+    assert "Импорт клиентов" in own.content.decode()
+    assert "Отменить задание" in own.content.decode()
+
+
+def test_progress_partial_polls_while_running_and_stops_when_finished(manager_user, admin_user):
+    # given
+    job = Job.objects.create(
+        kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING,
+        done=40, total=100, message="Обработано 40 из 100",
+    )
+    client = signed_in(manager_user)
+    # when
+    running = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.DONE, done=100, result={"summary": "Загружено 98 клиентов"},
+        errors=["Строка 7: неверный ИНН", "Строка 9: пустое наименование"],
+    )
+    finished = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    # then
+    assert 'hx-trigger="every 1s"' in running
+    assert f'hx-get="/jobs/{job.pk}/progress/"' in running
+    assert "40 %" in running
+    assert "Обработано 40 из 100" in running
+    assert "hx-trigger" not in finished
+    assert "hx-get" not in finished
+    assert "100 %" in finished
+    assert "Загружено 98 клиентов" in finished
+    assert "2 ошибки" in finished
+    assert "Строка 9: пустое наименование" in finished
+    assert "Отменить задание" not in finished
+
+
+def test_owner_cancels_a_queued_job_from_the_page(manager_user, admin_user):
+    # given
+    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user)
+    client = signed_in(manager_user)
+    # when
+    response = client.post(f"/jobs/{job.pk}/cancel/", HTTP_HX_REQUEST="true")
+    # then
+    assert response.status_code == 200
+    assert "Задание отменено." in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+
+
+def test_administrator_sees_all_jobs_newest_first_by_pages(admin_client, manager_user):
+    # given
+    first = Job.objects.create(kind="test-record", title="Первое задание", created_by=manager_user)
+    second = Job.objects.create(kind="test-record", title="Второе задание", created_by=None)
+    # when
+    page = admin_client.get("/administration/jobs/").content.decode()
+    older = admin_client.get(f"/administration/jobs/?before={second.pk}").content.decode()
+    # then
+    assert page.index("Второе задание") < page.index("Первое задание")
+    assert "Алексей Менеджеров" in page
+    assert "Система" in page
+    assert "Второе задание" not in older
+    assert f'data-job="{first.pk}"' in older
+
+
+def test_jobs_list_is_for_administrators_only(manager_client):
+    response = manager_client.get("/administration/jobs/")
+    assert response.status_code == 403

@@ -1,0 +1,211 @@
+"""Sign-in refusals and the lockout after repeated failures (ACC-01); the login page's user list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kontora.accounts.models import LoginFailure, UserSession
+from kontora.accounts.services.signin import sessions_prune
+from kontora.core.models import SystemSettings
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory
+
+LOCKED_15 = (
+    "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 15 минут."
+)
+
+
+def attempt(client: Client, login: str, password: str, ip: str = "10.0.0.5") -> tuple[int, str]:
+    response = client.post("/login/", {"login": login, "password": password}, REMOTE_ADDR=ip)
+    return response.status_code, response.content.decode()
+
+
+def fail_times(client: Client, login: str, times: int, ip: str = "10.0.0.5") -> None:
+    for _ in range(times):
+        status, _html = attempt(client, login, "wrong-password", ip)
+        assert status == 401
+
+
+def age_failures(by: timedelta) -> None:
+    """Time travel: the failures happened `by` earlier than they did."""
+    for failure in LoginFailure.objects.all():
+        LoginFailure.objects.filter(pk=failure.pk).update(at=failure.at - by)
+
+
+@pytest.mark.feature("ACC-01")
+def test_five_failures_lock_the_login_even_for_the_right_password(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 5)
+    # when
+    status, html = attempt(client, "manager", PASSWORD)
+    # then
+    assert status == 401
+    assert LOCKED_15 in html
+    assert not UserSession.objects.filter(user=manager_user).exists()
+
+
+@pytest.mark.feature("ACC-01")
+def test_four_failures_do_not_lock(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 4)
+    # when
+    status, _html = attempt(client, "manager", PASSWORD)
+    # then
+    assert status == 302
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_lockout_ends_after_the_window_passes(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 5)
+    age_failures(timedelta(minutes=15, seconds=1))
+    # when
+    status, _html = attempt(client, "manager", PASSWORD)
+    # then
+    assert status == 302
+    assert not LoginFailure.objects.filter(login="manager").exists()
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_message_counts_down_the_minutes_left(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 5)
+    age_failures(timedelta(minutes=13, seconds=30))
+    # when
+    _status, html = attempt(client, "manager", PASSWORD)
+    # then
+    assert (
+        "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 2 минуты."
+    ) in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_attempts_during_the_lockout_do_not_prolong_it(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 5)
+    age_failures(timedelta(minutes=10))
+    # when
+    for _ in range(3):
+        attempt(client, "manager", "wrong-again")
+    age_failures(timedelta(minutes=5, seconds=1))
+    status, _html = attempt(client, "manager", PASSWORD)
+    # then
+    assert status == 302
+
+
+@pytest.mark.feature("ACC-01")
+def test_failures_spread_over_more_than_the_window_do_not_lock(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 3)
+    age_failures(timedelta(minutes=16))
+    fail_times(client, "manager", 2)
+    # when
+    status, _html = attempt(client, "manager", PASSWORD)
+    # then
+    assert status == 302
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_lockout_is_per_login_and_address(manager_user, supervisor_user):
+    # given
+    client = Client()
+    fail_times(client, "MANAGER", 5)
+    # when
+    same_login_other_case = attempt(client, "manager", PASSWORD)
+    other_address = attempt(Client(), "manager", PASSWORD, ip="10.0.0.6")
+    other_login = attempt(Client(), "super", PASSWORD)
+    # then
+    assert same_login_other_case[0] == 401 and LOCKED_15 in same_login_other_case[1]
+    assert other_address[0] == 302
+    assert other_login[0] == 302
+
+
+@pytest.mark.feature("ACC-01")
+def test_a_successful_sign_in_forgets_earlier_failures(manager_user):
+    # given
+    client = Client()
+    fail_times(client, "manager", 4)
+    assert attempt(client, "manager", PASSWORD)[0] == 302
+    # when
+    fail_times(Client(), "manager", 4)
+    status, _html = attempt(Client(), "manager", PASSWORD)
+    # then
+    assert status == 302
+
+
+@pytest.mark.feature("ACC-01")
+def test_a_disabled_account_is_refused_with_its_reason(db):
+    # given
+    UserFactory(login="off", disabled=True)
+    # when
+    status, html = attempt(Client(), "off", PASSWORD)
+    # then
+    assert status == 401
+    assert "Учётная запись отключена. Обратитесь к администратору." in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_a_dismissed_employee_is_refused_with_its_reason(db):
+    # given
+    UserFactory(login="gone", dismissed=True, disabled=True)
+    # when
+    status, html = attempt(Client(), "gone", PASSWORD)
+    # then
+    assert status == 401
+    assert "Сотрудник уволен: вход под этой учётной записью невозможен." in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_login_page_offers_a_list_of_active_users_when_switched_on(manager_user, admin_user):
+    # given
+    UserFactory(login="gone", full_name="Уволенный Сотрудник", dismissed=True)
+    UserFactory(login="off", full_name="Отключённый Сотрудник", disabled=True)
+    SystemSettings.objects.update_or_create(pk=1, defaults={"login_user_list": True})
+    # when
+    html = Client().get("/login/").content.decode()
+    # then
+    assert "<select" in html and 'name="login" id="id_login"' in html
+    assert '<option value="manager">' in html and "Алексей Менеджеров" in html
+    assert '<option value="admin">' in html and "Администратор Системы" in html
+    assert 'value="gone"' not in html and 'value="off"' not in html
+    assert "Уволенный Сотрудник" not in html and "Отключённый Сотрудник" not in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_login_page_has_a_typed_login_when_the_list_is_off(manager_user):
+    # given
+    SystemSettings.objects.update_or_create(pk=1, defaults={"login_user_list": False})
+    # when
+    html = Client().get("/login/").content.decode()
+    # then
+    assert 'name="login" id="id_login"' in html
+    assert "<select" not in html
+    assert "Алексей Менеджеров" not in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_periodic_clean_up_keeps_the_failures_of_a_running_lockout(manager_user):
+    # given: four failures 16 minutes ago and the fifth 2 minutes ago, all within 15 minutes of each other
+    client = Client()
+    fail_times(client, "manager", 5)
+    age_failures(timedelta(minutes=16))
+    newest = LoginFailure.objects.order_by("-at", "-pk").first()
+    LoginFailure.objects.filter(pk=newest.pk).update(at=timezone.now() - timedelta(minutes=2))
+    # when
+    sessions_prune()
+    status, html = attempt(client, "manager", PASSWORD)
+    # then
+    assert status == 401
+    assert (
+        "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 13 минут."
+    ) in html

@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+
+from kontora.core import informer, menu
+from kontora.core.menu import Item, Section
+from kontora.core.models import LegalEntity, UserParameters
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+
+def _menu_keys(html: str) -> list[str]:
+    return re.findall(r'data-menu="([a-z_]+)"', html)
+
+
+def _tip(html: str) -> int:
+    match = re.search(r'data-tip="(\d+)"', html)
+    assert match, html[:300]
+    return int(match.group(1))
+
+
+# --- the menu bar -------------------------------------------------------------------------------
+
+
+@pytest.mark.feature("ORG-05")
+def test_administrator_sees_administration_and_functionality(admin_client):
+    # when
+    html = admin_client.get("/").content.decode()
+    # then
+    assert _menu_keys(html) == ["file", "admin", "settings", "help"]
+    assert "Функционал" in html
+    assert 'href="/settings/functionality/"' in html
+
+
+@pytest.mark.feature("ORG-05")
+@pytest.mark.parametrize("role", ["manager", "supervisor", "specialist"])
+def test_other_roles_see_neither_administration_nor_functionality(admin_user, role):
+    # given
+    client = signed_in(UserFactory(login=f"u-{role}", role=role))
+    # when
+    html = client.get("/").content.decode()
+    # then
+    assert _menu_keys(html) == ["file", "settings", "help"]
+    assert 'href="/settings/functionality/"' not in html
+    assert 'href="/settings/parameters/"' in html
+    assert 'href="/help/about/"' in html
+
+
+def test_a_section_without_visible_items_is_not_shown(manager_client, monkeypatch):
+    # given: a section whose only item is for administrators
+    monkeypatch.setattr(menu, "MENU", [
+        Section("file", "Файл", [Item("Выход", "accounts:logout", method="post")]),
+        Section("reports", "Отчеты", [None, Item("Только для администратора", "core:about", menu.admins), None]),
+    ])
+    # when
+    html = manager_client.get("/").content.decode()
+    # then
+    assert _menu_keys(html) == ["file"]
+    assert "Отчеты" not in html
+
+
+def test_menu_shows_the_shortcut_of_an_item(manager_client):
+    html = manager_client.get("/").content.decode()
+    assert re.search(r'href="/help/shortcuts/"><span>Горячие клавиши</span><kbd[^>]*>\?</kbd>', html)
+
+
+# --- the main window -----------------------------------------------------------------------------
+
+
+def test_main_window_shows_toolbar_assistant_centre_and_informer(manager_user, admin_user):
+    # given
+    LegalEntity.objects.create(full_name="ООО «Ромашка»", short_name="Ромашка", inn="7707083893", is_default=True)
+    client = signed_in(manager_user)
+    # when
+    response = client.get("/")
+    html = response.content.decode()
+    # then
+    assert response.status_code == 200
+    assert "<title>Главное окно · Kontora</title>" in html
+    assert 'data-testid="toolbar-refresh"' in html and "Обновить" in html
+    assert 'id="k-assistant" open' in html
+    assert "Добро пожаловать, Алексей Менеджеров" in html
+    assert '<dd class="col-8" data-testid="summary-role">Менеджер</dd>' in html
+    assert "Видит и работает только со своими клиентами" in html
+    assert '<dd class="col-8" data-testid="summary-legal-entity">Ромашка</dd>' in html
+    assert 'data-testid="informer"' in html and "Информатор" in html
+
+
+def test_centre_names_no_legal_entity_when_there_is_none(manager_client):
+    html = manager_client.get("/").content.decode()
+    assert "summary-legal-entity" not in html
+    assert "Юрлицо по умолчанию" not in html
+
+
+def test_calendar_highlights_today(manager_client):
+    # given
+    today = timezone.localdate()
+    # when
+    html = manager_client.get("/").content.decode()
+    # then
+    assert re.search(rf'class="k-cal-day[^"]*k-cal-today[^"]*"\s+data-date="{today.isoformat()}"', html)
+    assert 'aria-current="date"' in html
+
+
+def test_calendar_turns_to_the_next_and_previous_month(manager_client):
+    # when
+    december = manager_client.get("/calendar/?month=2026-12&date=2026-11-28", HTTP_HX_REQUEST="true")
+    january = manager_client.get("/calendar/?month=2027-01", HTTP_HX_REQUEST="true")
+    # then
+    html = december.content.decode()
+    assert '<span class="fw-semibold" data-testid="calendar-title" aria-live="polite">Декабрь 2026</span>' in html
+    assert "<html" not in html  # a fragment for htmx, not a page
+    assert "/calendar/?date=2026-11-28&amp;month=2027-01" in html
+    assert "/calendar/?date=2026-11-28&amp;month=2026-11" in html
+    assert "Январь 2027" in january.content.decode()
+
+
+def test_go_to_date_opens_its_month_with_the_day_selected(manager_client):
+    # when
+    html = manager_client.get("/calendar/?date=2027-03-15", HTTP_HX_REQUEST="true").content.decode()
+    # then
+    assert "Март 2027" in html
+    assert re.search(r'class="k-cal-day[^"]*k-cal-selected"\s+data-date="2027-03-15"[^>]*aria-pressed="true"', html)
+    assert html.count("k-cal-selected") == 1
+
+
+def test_go_to_date_with_a_wrong_date_says_so_next_to_the_field(manager_client):
+    # when
+    html = manager_client.get("/calendar/?date=2027-02-30", HTTP_HX_REQUEST="true").content.decode()
+    # then
+    assert '<div class="invalid-feedback" id="k-cal-date-error">Введите дату в формате ДД.ММ.ГГГГ.</div>' in html
+    assert f"{timezone.localdate():%Y}" in html  # the current month stays in view
+
+
+def test_go_to_date_without_scripts_shows_the_main_window_at_that_date(manager_client):
+    # when
+    response = manager_client.get("/calendar/?date=2027-03-15")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/?date=2027-03-15"
+    assert "Март 2027" in manager_client.get(response["Location"]).content.decode()
+
+
+def test_calendar_weeks_start_on_monday():
+    from kontora.core.views.home import _calendar_context
+
+    context = _calendar_context({"month": "2026-11"})
+    assert context["cal_weeks"][0][0]["date"] == date(2026, 10, 26)
+    assert [str(name) for name in context["cal_weekdays"]] == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+
+
+def test_main_window_needs_sign_in(admin_user):
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/"
+
+
+# --- the informer --------------------------------------------------------------------------------
+
+
+@pytest.mark.feature("ORG-06")
+def test_informer_has_at_least_24_tips_each_in_russian_and_english():
+    assert len(informer.TIPS) >= 24
+    for tip in informer.TIPS:
+        assert set(tip) == {"ru", "en"}
+        assert tip["ru"].strip() and tip["en"].strip()
+        assert re.search("[а-яё]", tip["ru"], re.IGNORECASE)
+        assert not re.search("[а-яё]", tip["en"].replace("Русский", "").replace("АМ", ""), re.IGNORECASE)
+    assert len({tip["ru"] for tip in informer.TIPS}) == len(informer.TIPS)
+
+
+@pytest.mark.feature("ORG-06")
+def test_informer_next_shows_every_tip_once_before_any_repeats(manager_client):
+    # given
+    first = _tip(manager_client.get("/").content.decode())
+    seen = [first]
+    # when
+    for _ in range(len(informer.TIPS) - 1):
+        response = manager_client.post("/informer/next/", HTTP_HX_REQUEST="true")
+        seen.append(_tip(response.content.decode()))
+    after_all = _tip(manager_client.post("/informer/next/", HTTP_HX_REQUEST="true").content.decode())
+    # then
+    assert sorted(seen) == list(range(len(informer.TIPS)))
+    assert after_all != seen[-1]
+
+
+@pytest.mark.feature("ORG-06")
+def test_informer_tip_text_is_in_the_users_language(manager_user, admin_user):
+    # given
+    manager_user.language = "en"
+    manager_user.save(update_fields=["language"])
+    client = signed_in(manager_user)
+    # when
+    html = client.post("/informer/next/", HTTP_HX_REQUEST="true").content.decode()
+    # then
+    index = _tip(html)
+    assert escape(informer.TIPS[index]["en"]) in html
+    assert "Next >>" in html
+
+
+@pytest.mark.feature("ORG-06")
+def test_informer_shows_next_button_and_tip_counter(manager_client):
+    html = manager_client.get("/").content.decode()
+    assert "Далее >>" in html
+    assert f"Совет 1 из {len(informer.TIPS)}" in html
+    assert "Не показывать при запуске" in html
+
+
+@pytest.mark.feature("ORG-06")
+def test_dont_show_at_start_persists_and_closes_the_panel_next_time(manager_user, admin_user):
+    # given
+    client = signed_in(manager_user)
+    assert 'id="k-informer" open' in client.get("/").content.decode()
+    # when
+    response = client.post("/informer/at-start/", {"hide": "on"}, HTTP_HX_REQUEST="true")
+    # then
+    assert response.content.decode() == '<span class="text-success">Сохранено.</span>'
+    assert UserParameters.objects.get(user=manager_user).informer_at_start is False
+    again = signed_in(manager_user).get("/").content.decode()
+    assert 'id="k-informer" open' not in again
+    assert 'id="k-informer"' in again  # still there, folded to the right edge
+    assert re.search(r'id="k-informer-hide" checked', again)
+
+
+@pytest.mark.feature("ORG-06")
+def test_unticking_dont_show_at_start_shows_the_informer_again(manager_user, admin_user):
+    # given
+    UserParameters.objects.create(user=manager_user, informer_at_start=False)
+    client = signed_in(manager_user)
+    # when: an unticked box sends nothing
+    client.post("/informer/at-start/", {}, HTTP_HX_REQUEST="true")
+    # then
+    assert UserParameters.objects.get(user=manager_user).informer_at_start is True
+    assert 'id="k-informer" open' in client.get("/").content.decode()
+
+
+def test_informer_actions_need_post(manager_client):
+    assert manager_client.get("/informer/next/").status_code == 405
+    assert manager_client.get("/informer/at-start/").status_code == 405
+
+
+def test_informer_state_survives_changed_tips(monkeypatch):
+    # given: a session that walked an older, longer list of tips
+    session = {"informer_order": list(range(len(informer.TIPS) + 3)), "informer_pos": 2}
+    # when
+    index = informer.next_tip(session)
+    # then: a fresh walk over the current tips
+    assert 0 <= index < len(informer.TIPS)
+    assert sorted(session["informer_order"]) == list(range(len(informer.TIPS)))
+    assert session["informer_pos"] == 0
+
+
+# --- keyboard shortcuts --------------------------------------------------------------------------
+
+
+def test_shortcuts_page_lists_the_keys(manager_client):
+    # when
+    html = manager_client.get("/help/shortcuts/").content.decode()
+    # then
+    assert 'id="k-shortcuts-page"' in html
+    for key in ["Ins", "Enter", "Ctrl+F", "Shift+F", "F2", "Ctrl+I", "Ctrl+Enter", "Esc", "?"]:
+        assert f"<kbd>{key}</kbd>" in html
+    assert "Отметить строку под курсором или снять отметку для групповой обработки" in html
+
+
+def test_every_page_of_a_signed_in_user_carries_the_shortcuts_dialog(manager_client):
+    html = manager_client.get("/help/about/").content.decode()
+    assert 'id="k-shortcuts"' in html and 'data-src="/help/shortcuts/"' in html

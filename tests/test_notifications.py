@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kontora.accounts.models import UserSession
+from kontora.core import selectors
+from kontora.core.models import Notification
+from kontora.core.services.notifications import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_send,
+)
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+POLL = "/notifications/poll/"
+
+
+def test_sent_notification_is_counted_on_the_recipients_bell(admin_user, manager_user):
+    # given
+    assert selectors.notification_state(manager_user) == (0, 0)
+    # when
+    sent = notification_send(acting_user=admin_user, recipient=manager_user, text="  Зайдите ко мне  ")
+    # then
+    assert selectors.notification_state(manager_user) == (1, sent.pk)
+    assert selectors.notification_state(admin_user) == (0, 0)
+    assert (sent.text, sent.sender, sent.kind, sent.read_at) == ("Зайдите ко мне", admin_user, "message", None)
+
+
+def test_sending_refuses_an_inactive_recipient_and_empty_text(admin_user):
+    # given
+    gone = UserFactory(login="gone", full_name="Уволенный Сотрудник", dismissed=True)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        notification_send(acting_user=admin_user, recipient=gone, text="   ")
+    # then
+    assert refused.value.message_dict == {
+        "recipient": ["Этот пользователь не может войти в систему: учётная запись отключена или сотрудник уволен."],
+        "text": ["Введите текст сообщения."],
+    }
+    assert not Notification.objects.exists()
+
+
+def test_poll_answers_with_the_count_and_new_items_then_304_while_nothing_changes(admin_user, manager_user):
+    # given
+    first = notification_send(acting_user=admin_user, recipient=manager_user, text="Совещание в 15:00")
+    client = signed_in(manager_user)
+    # when
+    fresh = client.get(POLL, {"after": 0})
+    etag = fresh["ETag"]
+    again = client.get(POLL, {"after": first.pk}, HTTP_IF_NONE_MATCH=etag)
+    second = notification_send(acting_user=None, recipient=manager_user, text="Новая задача", url="/tasks/1/")
+    changed = client.get(POLL, {"after": first.pk}, HTTP_IF_NONE_MATCH=etag)
+    # then
+    assert fresh.status_code == 200
+    body = fresh.json()
+    assert body["unread"] == 1
+    assert [(i["id"], i["text"], i["sender"], i["url"]) for i in body["items"]] == [
+        (first.pk, "Совещание в 15:00", "Администратор Системы", ""),
+    ]
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert changed.json()["unread"] == 2
+    assert [(i["id"], i["text"], i["sender"], i["url"]) for i in changed.json()["items"]] == [
+        (second.pk, "Новая задача", "", "/tasks/1/"),
+    ]
+
+
+def test_poll_costs_one_query_and_is_not_user_activity(admin_user, manager_user):
+    # given: the Active users list last saw this session long ago
+    client = signed_in(manager_user)
+    client.get("/")
+    long_ago = timezone.now() - timedelta(hours=1)
+    UserSession.objects.filter(user=manager_user).update(last_seen_at=long_ago)
+    session = client.session
+    session["kontora_seen"] = time.time() - 3600
+    session.save()
+    notification_send(acting_user=admin_user, recipient=manager_user, text="Проверка")
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(POLL)
+    # then
+    assert response.status_code == 200
+    notification_queries = [q["sql"] for q in queries.captured_queries if "core_notification" in q["sql"]]
+    assert len(notification_queries) == 2  # the state, then the new items of a 200 answer
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert UserSession.objects.get(user=manager_user).last_seen_at == long_ago
+    # and a 304 costs only the state query
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(POLL, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert len([q for q in queries.captured_queries if "core_notification" in q["sql"]]) == 1
+    # while an ordinary page is activity
+    client.get("/notifications/")
+    assert UserSession.objects.get(user=manager_user).last_seen_at > long_ago
+
+
+def test_poll_of_a_signed_out_browser_is_refused_without_a_redirect(manager_user):
+    response = Client().get(POLL)
+    assert response.status_code == 401
+
+
+def test_poll_of_a_disabled_user_ends_the_session_and_leads_to_the_login_page(manager_user, admin_user):
+    # given
+    client = signed_in(manager_user)
+    manager_user.disabled = True
+    manager_user.save(update_fields=["disabled"])
+    # when
+    response = client.get(POLL)
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?reason=disabled"
+
+
+def test_user_who_was_offline_sees_the_notification_after_sign_in(admin_user, manager_user):
+    # given: the manager is not signed in when the message is sent
+    sent = notification_send(acting_user=admin_user, recipient=manager_user, text="Позвоните клиенту Ромашка")
+    # when
+    client = signed_in(manager_user)
+    page = client.get("/").content.decode()
+    poll = client.get(POLL).json()
+    # then
+    assert 'id="k-bell"' in page
+    assert 'id="k-toasts"' in page
+    assert poll["unread"] == 1
+    assert [i["id"] for i in poll["items"]] == [sent.pk]
+    assert poll["items"][0]["text"] == "Позвоните клиенту Ромашка"
+
+
+def test_mark_one_read_touches_only_own_notifications(admin_user, manager_user):
+    # given
+    mine = notification_send(acting_user=admin_user, recipient=manager_user, text="Первое")
+    other = notification_send(acting_user=admin_user, recipient=admin_user, text="Чужое")
+    notification_send(acting_user=admin_user, recipient=manager_user, text="Второе")
+    client = signed_in(manager_user)
+    # when
+    own = client.post(f"/notifications/{mine.pk}/read/")
+    foreign = client.post(f"/notifications/{other.pk}/read/")
+    # then
+    assert own.status_code == foreign.status_code == 302
+    assert own["Location"] == "/notifications/"
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.read_at is not None
+    assert other.read_at is None
+    assert selectors.notification_state(manager_user)[0] == 1
+
+
+def test_mark_all_read_clears_the_bell(admin_user, manager_user):
+    # given
+    for text in ("Первое", "Второе", "Третье"):
+        notification_send(acting_user=admin_user, recipient=manager_user, text=text)
+    client = signed_in(manager_user)
+    # when
+    response = client.post("/notifications/read-all/")
+    # then
+    assert response.status_code == 302
+    assert selectors.notification_state(manager_user) == (0, 0)
+    assert client.get(POLL).json() == {"unread": 0, "items": []}
+
+
+def test_service_mark_read_counts_changed_rows(admin_user, manager_user):
+    # given
+    sent = notification_send(acting_user=admin_user, recipient=manager_user, text="Раз")
+    # when / then
+    assert notification_mark_read(acting_user=manager_user, notification_id=sent.pk) == 1
+    assert notification_mark_read(acting_user=manager_user, notification_id=sent.pk) == 0
+    assert notification_mark_all_read(acting_user=manager_user) == 0
+
+
+def test_notifications_page_lists_own_notifications_newest_first(admin_user, manager_user):
+    # given
+    notification_send(acting_user=admin_user, recipient=manager_user, text="Старое сообщение")
+    notification_send(acting_user=admin_user, recipient=manager_user, text="Свежее сообщение")
+    notification_send(acting_user=admin_user, recipient=admin_user, text="Не для менеджера")
+    # when
+    page = signed_in(manager_user).get("/notifications/").content.decode()
+    # then
+    assert page.index("Свежее сообщение") < page.index("Старое сообщение")
+    assert "Не для менеджера" not in page
+    assert "2 непрочитанных" in page
+    assert "Отметить все как прочитанные" in page
+
+
+def test_administrator_sends_a_message_to_a_user(admin_client, manager_user):
+    # when
+    response = admin_client.post(
+        "/administration/message/", {"recipient": manager_user.pk, "text": "Отчёт к пятнице"}, follow=True
+    )
+    # then
+    assert response.status_code == 200
+    assert "Сообщение отправлено: Алексей Менеджеров." in response.content.decode()
+    sent = Notification.objects.get()
+    assert (sent.user, sent.sender.login, sent.text) == (manager_user, "admin", "Отчёт к пятнице")
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", "Обязательное поле."),
+        ("я" * 2001, "Убедитесь, что это значение содержит не более 2000 символов (сейчас 2001)."),
+    ],
+)
+def test_message_text_errors_are_shown_next_to_the_field(admin_client, manager_user, text, error):
+    # when
+    response = admin_client.post("/administration/message/", {"recipient": manager_user.pk, "text": text})
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    field_at = html.index('id="id_text"')
+    assert html.index(f'<div class="invalid-feedback">{error}</div>', field_at) > field_at
+    assert not Notification.objects.exists()
+
+
+def test_dismissed_users_are_not_offered_as_recipients(admin_client):
+    # given
+    gone = UserFactory(login="gone", full_name="Уволенный Сотрудник", dismissed=True)
+    # when
+    form = admin_client.get("/administration/message/").content.decode()
+    response = admin_client.post("/administration/message/", {"recipient": gone.pk, "text": "Привет"})
+    # then
+    assert "Уволенный Сотрудник" not in form
+    assert "Выберите корректный вариант. Вашего варианта нет среди допустимых значений." in response.content.decode()
+    assert not Notification.objects.exists()
+
+
+def test_message_to_a_user_is_refused_to_a_non_administrator(manager_client, admin_user):
+    # when
+    page = manager_client.get("/administration/message/")
+    post = manager_client.post("/administration/message/", {"recipient": admin_user.pk, "text": "Привет"})
+    # then
+    assert page.status_code == post.status_code == 403
+    assert not Notification.objects.exists()
+
+
+def test_menu_offers_message_and_jobs_to_administrators_only(admin_client, manager_client):
+    admin_page = admin_client.get("/").content.decode()
+    manager_page = manager_client.get("/").content.decode()
+    assert 'href="/administration/message/"' in admin_page
+    assert 'href="/administration/jobs/"' in admin_page
+    assert 'href="/administration/message/"' not in manager_page
+    assert 'href="/administration/jobs/"' not in manager_page
