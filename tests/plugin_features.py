@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
             bucket["passed"].remove(item.nodeid)
         if item.nodeid not in target:
             target.append(item.nodeid)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["KONTORA_HOME"], ignore_errors=True)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
