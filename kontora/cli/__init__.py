@@ -1,0 +1,161 @@
+"""The `kontora` console command: the server, the job worker and the maintenance of a base.
+
+Every command first checks the configuration (KONTORA_* variables) and the database connection and
+reports a problem in one line, without a traceback. Messages are in English, for the operator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from kontora import __version__
+from kontora.cli.admin import cmd_createadmin, cmd_manage
+from kontora.cli.backup import cmd_backup, cmd_restore
+from kontora.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_NEWER, EXIT_OK, Failure
+from kontora.cli.database import cmd_check, cmd_upgrade
+from kontora.cli.serve import DEFAULT_THREADS, STOP_TIMEOUT, cmd_serve, cmd_worker, granian_command
+
+__all__ = [
+    "DEFAULT_THREADS",
+    "EPILOG",
+    "EXIT_CONFIG",
+    "EXIT_FAILED",
+    "EXIT_NEWER",
+    "EXIT_OK",
+    "STOP_TIMEOUT",
+    "Failure",
+    "build_parser",
+    "cmd_backup",
+    "cmd_check",
+    "cmd_createadmin",
+    "cmd_manage",
+    "cmd_restore",
+    "cmd_serve",
+    "cmd_upgrade",
+    "cmd_worker",
+    "granian_command",
+    "main",
+]
+
+EPILOG = """\
+exit codes: 0 done; 1 the command failed or was refused; 2 configuration error (a KONTORA_* variable,
+or the database cannot be reached); 3 the base is newer than this program.
+
+environment: KONTORA_HOME (folder of the base, files, backups, logs; default ./var),
+KONTORA_DATABASE_URL (postgresql://user:password@host:5432/name; default: SQLite in KONTORA_HOME),
+KONTORA_REDIS_URL (job queue in Redis instead of KONTORA_HOME/jobs.sqlite3),
+KONTORA_BACKUP_HOUR and KONTORA_BACKUP_KEEP (nightly backup), KONTORA_SECRET_KEY, KONTORA_ALLOWED_HOSTS.
+"""
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="kontora", description="Kontora CRM: the server and the maintenance of its base.",
+        epilog=EPILOG, formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"Kontora {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], summary: str, details: str) -> Any:
+        p = sub.add_parser(name, help=summary, description=f"{summary}\n\n{details}", epilog=EPILOG,
+                           formatter_class=formatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("serve", cmd_serve, "run the web server and the job worker",
+                "Serves Kontora over HTTP (granian, WSGI) and runs the job worker (Huey) beside it, in one\n"
+                "process group; Ctrl+C or SIGTERM stops both after they finish what they are doing. While it\n"
+                "runs it holds KONTORA_HOME/server.lock, so `kontora restore` cannot replace the base under\n"
+                "it. Run `kontora upgrade` first. Static files are served by the program itself.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for the whole network)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--workers", type=_positive, default=1,
+                   help="web server processes (default 1; for many users, one per CPU core)")
+    p.add_argument("--threads", type=_positive, default=DEFAULT_THREADS,
+                   help=f"request threads per process (default {DEFAULT_THREADS}: twice the CPU cores + 1, at most 8)")
+    p.add_argument("--worker-threads", type=_positive, default=2, help="job worker threads (default 2)")
+
+    p = command("worker", cmd_worker, "run only the job worker",
+                "Runs background jobs (imports, mailings, reports, backups) and periodic jobs (reminders, the\n"
+                "nightly backup) for larger installations whose web servers run elsewhere. It writes\n"
+                "KONTORA_HOME/worker.heartbeat every few seconds for `kontora check`. Several workers can\n"
+                "share one queue (KONTORA_REDIS_URL); give all but one --no-periodic.")
+    p.add_argument("--threads", type=_positive, default=2, help="jobs run at the same time (default 2)")
+    p.add_argument("--no-periodic", action="store_true", help="do not run periodic jobs (another worker does)")
+
+    p = command("upgrade", cmd_upgrade, "create or upgrade the base to this program's version",
+                "Applies the program's migrations to the base, step by step, and prints the database\n"
+                "version. A base that has data is backed up first (into the backup folder). A base\n"
+                "written by a newer Kontora is left untouched (exit code 3).")
+    p.add_argument("--no-backup", action="store_true", help="do not back up the base before upgrading it")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every migration applied")
+
+    p = command("backup", cmd_backup, "back up the base and the attached files into one archive",
+                "Writes kontora-backup-YYYYmmdd-HHMMSS.tar with the database (SQLite copy or pg_dump) and the\n"
+                "files folder, and a manifest with a checksum of every member. People can go on working\n"
+                "meanwhile. Prints the archive's path.")
+    p.add_argument("--to", metavar="DIR", help="folder for the archive (default KONTORA_HOME/backups)")
+    p.add_argument("--keep", metavar="N", type=_positive,
+                   help="then delete archives in that folder beyond the newest N")
+
+    p = command("restore", cmd_restore, "replace the base and the files with those of an archive",
+                "Checks every member's checksum and the database's integrity before replacing anything,\n"
+                "then replaces the base (SQLite file, or the PostgreSQL database via pg_restore) and the\n"
+                "files folder. Refused while `kontora serve` or `kontora worker` runs on this KONTORA_HOME;\n"
+                "with PostgreSQL run it on the server's home and stop every web server and worker first.\n"
+                "A base that has data is backed up first.")
+    p.add_argument("archive", metavar="ARCHIVE", help="a kontora-backup-*.tar archive")
+    p.add_argument("--no-backup", action="store_true", help="do not back up the current base first")
+
+    p = command("createadmin", cmd_createadmin, "create an administrator",
+                "Creates a user with the administrator role who sees all clients. The password is asked\n"
+                "twice, or read from KONTORA_ADMIN_PASSWORD (for scripts), and checked like any password.")
+    p.add_argument("--login", help="login (asked when not given)")
+    p.add_argument("--full-name", help="full name (asked when not given)")
+
+    command("check", cmd_check, "check that this installation works",
+            "Checks that the database can be reached, that its version matches the program, that the files\n"
+            "and backup folders are writable and that a job worker is alive; one line per check, exit code\n"
+            "1 if any failed.")
+
+    p = command("manage", cmd_manage, "run a Django management command (for developers)",
+                "Passes the rest of the command line to Django's manage.py.")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except Failure as exc:
+        print(f"kontora: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        # Imported only now: `serve` starts the web server before it loads Django.
+        from django.db import DatabaseError
+
+        from kontora.core.backup import BackupError
+
+        if isinstance(exc, BackupError):
+            print(f"kontora: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        if isinstance(exc, DatabaseError):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            print(f"kontora: database error: {first}", file=sys.stderr)
+            return EXIT_FAILED
+        raise

@@ -1,0 +1,127 @@
+"""Replacing the base and the files folder with an archive's, once all of it is checked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from kontora.core.backup.archive import (
+    DATABASE_MEMBER,
+    ENGINE_LABEL,
+    BackupError,
+    clean_stale_staging,
+    engine_of,
+    extract_verified,
+    read_manifest,
+)
+from kontora.core.backup.create import backup_create
+from kontora.core.backup.locks import LockHeld, base_lock, worker_alive
+from kontora.core.backup.postgres import pg_env, pg_restore, pg_tables, pg_tool, run_pg
+from kontora.core.backup.sqlite import sqlite_integrity, sqlite_replace
+from kontora.core.schema import database_version, program_version
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    engine: str
+    schema_version: int
+    database_version: int
+    files: int
+    created_at: str
+    program_version: str
+    safety_backup: Path | None
+
+
+def _files_replace(staged: Path, files_dir: Path) -> None:
+    old = files_dir.with_name(f".kontora-files-old-{os.getpid()}")
+    if files_dir.exists():
+        os.replace(files_dir, old)
+    os.replace(staged, files_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bool = True) -> RestoreResult:
+    """Replaces the base and the files folder with an archive's, after checking all of it.
+
+    Refuses while a server (server.lock) or a worker (fresh heartbeat) runs on this home. With
+    `safety_backup`, a base that has data is backed up first, so a wrong restore can be undone.
+    """
+    home = Path(home or settings.HOME)
+    archive = Path(archive)
+    with base_lock(home, "restore"):
+        beat = worker_alive(home)
+        if beat is not None and beat[0] != os.getpid():
+            raise LockHeld(beat[0], "worker")
+        if not archive.is_file():
+            raise BackupError(f"no such archive: {archive}")
+        engine = engine_of()
+        files_dir = Path(settings.FILES_DIR)
+        files_dir.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_staging(files_dir.parent)
+        staging = Path(tempfile.mkdtemp(dir=files_dir.parent, prefix=".kontora-restore-"))
+        staged_db: Path | None = None
+        try:
+            try:
+                tar = tarfile.open(archive, "r:")
+            except (tarfile.TarError, OSError) as exc:
+                raise BackupError(f"not a Kontora backup archive: {exc}") from None
+            with tar:
+                manifest = read_manifest(tar)
+                if manifest["engine"] != engine:
+                    theirs = ENGINE_LABEL.get(manifest["engine"], manifest["engine"])
+                    raise BackupError(
+                        f"the archive holds a {theirs} base but this installation uses {ENGINE_LABEL[engine]} "
+                        "(KONTORA_DATABASE_URL): restore it where the same database engine is configured"
+                    )
+                if manifest["schema_version"] > program_version():
+                    raise BackupError(
+                        f"the archive holds database version {manifest['schema_version']}, newer than this "
+                        f"program (expects {program_version()}): install a newer Kontora"
+                    )
+                if engine == "sqlite":
+                    base = Path(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"])
+                    base.parent.mkdir(parents=True, exist_ok=True)
+                    fd, name = tempfile.mkstemp(dir=base.parent, prefix=".kontora-restore-", suffix=".sqlite3")
+                    os.close(fd)
+                    staged_db = Path(name)
+                else:
+                    staged_db = staging / DATABASE_MEMBER["postgresql"]
+                staged_files = staging / "files"
+                staged_files.mkdir()
+                files = extract_verified(tar, manifest, staged_db, staged_files)
+            tables: set[str] = set()
+            if engine == "sqlite":
+                sqlite_integrity(staged_db)
+            else:
+                tables = pg_tables(run_pg([pg_tool("pg_restore"), "--list", str(staged_db)], env=pg_env(),
+                                            what="the database in the archive is damaged (pg_restore --list)"))
+            saved: Path | None = None
+            if safety_backup and database_version() > 0:
+                saved = backup_create()
+            if engine == "sqlite":
+                sqlite_replace(staged_db, base)
+                staged_db = None
+            else:
+                pg_restore(staged_db, tables)
+            _files_replace(staged_files, files_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            if staged_db is not None and engine == "sqlite":
+                staged_db.unlink(missing_ok=True)
+        connections.close_all()
+        return RestoreResult(
+            engine=engine,
+            schema_version=manifest["schema_version"],
+            database_version=database_version(),
+            files=files,
+            created_at=str(manifest.get("created_at", "")),
+            program_version=str(manifest.get("program_version", "")),
+            safety_backup=saved,
+        )
