@@ -14,6 +14,7 @@ from kontora.accounts import selectors
 from kontora.accounts.models import User
 from kontora.accounts.rights import ClientScope, Role
 from kontora.accounts.services.users import UserAccess, UserProfile
+from kontora.core.forms import KontoraForm
 
 LOGIN_RE = re.compile(r"^[\w.@-]+$")
 
@@ -21,7 +22,7 @@ LOGIN_RE = re.compile(r"^[\w.@-]+$")
 RIGHTS_TAB_FIELDS = ("role", "client_scope", "rights")
 
 
-class UserCardForm(forms.Form):
+class UserCardForm(KontoraForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     login = forms.CharField(label=_("Login"), max_length=64)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
@@ -64,25 +65,9 @@ class UserCardForm(forms.Form):
             self.fields["password"].label = _("New password")
             self.fields["password_confirm"].label = _("New password again")
             self.fields["password"].help_text = _("Leave empty to keep the current password.")
-        for name, form_field in self.fields.items():
-            widget = form_field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select form-select-sm"
-            else:
-                widget.attrs["class"] = "form-control form-control-sm"
-            if isinstance(widget, forms.PasswordInput):
-                widget.attrs["autocomplete"] = "new-password"
-            if name == "login":
-                widget.attrs.update(autocomplete="off", spellcheck="false")
-
-    def flag_errors(self) -> None:
-        """Bootstrap draws a field red only when the input itself carries is-invalid."""
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        for name in ("password", "password_confirm"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+        self.fields["login"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
     @property
     def is_new(self) -> bool:

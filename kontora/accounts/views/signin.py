@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts import selectors
 from kontora.accounts.services import signin as services
+from kontora.core.forms import KontoraForm
 from kontora.core.selectors import system_settings
 
 REASONS = {
@@ -17,7 +18,7 @@ REASONS = {
 }
 
 
-class SignInForm(forms.Form):
+class SignInForm(KontoraForm):
     login = forms.CharField(label=gettext_lazy("User"), max_length=64)
     password = forms.CharField(label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput)
 

@@ -100,7 +100,7 @@ def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
             try:
                 saved = _save(request, form, user)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.apply_validation_error(exc)
             else:
                 messages.success(request, gettext("User %(name)s saved.") % {"name": saved.full_name})
                 if saved.pk == acting.pk and not policies.can_administer(saved):
@@ -110,7 +110,6 @@ def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
                     target = "accounts:user_rights" if request.POST.get("tab") == "rights" else "accounts:user_edit"
                     return redirect(target, pk=saved.pk)
                 return redirect("accounts:users")
-        form.flag_errors()
         tab = form.error_tab() or ("rights" if request.POST.get("tab") == "rights" else "general")
     else:
         form = UserCardForm(user=user)

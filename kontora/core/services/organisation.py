@@ -9,6 +9,7 @@ Invariants kept here (the database backs the "at most one" half with partial uni
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -49,33 +50,36 @@ class BankAccountData:
     corr_account: str = ""
 
 
-def _checked_entity(data: LegalEntityData) -> dict[str, Any]:
+def _checked(
+    data: LegalEntityData | BankAccountData,
+    *,
+    required: tuple[str, ...],
+    check: Callable[[dict[str, str]], requisites.Checked],
+) -> dict[str, Any]:
+    """The stripped fields with the requisites normalised by `check`, or a ValidationError keyed by field."""
     fields = {key: (value or "").strip() for key, value in asdict(data).items()}
     errors: dict[str, Any] = {}
-    for name in ("full_name", "short_name"):
+    for name in required:
         if not fields[name]:
             errors[name] = ValidationError(_("This field is required."), code="required")
-    values, requisite_errors = requisites.entity_requisites(inn=fields["inn"], kpp=fields["kpp"], ogrn=fields["ogrn"])
+    values, requisite_errors = check(fields)
     errors.update(requisite_errors)
     if errors:
         raise ValidationError(errors)
     fields.update(values)
     return fields
+
+
+def _checked_entity(data: LegalEntityData) -> dict[str, Any]:
+    return _checked(data, required=("full_name", "short_name"), check=lambda f: requisites.entity_requisites(
+        inn=f["inn"], kpp=f["kpp"], ogrn=f["ogrn"]
+    ))
 
 
 def _checked_account(data: BankAccountData) -> dict[str, Any]:
-    fields = {key: (value or "").strip() for key, value in asdict(data).items()}
-    errors: dict[str, Any] = {}
-    if not fields["bank_name"]:
-        errors["bank_name"] = ValidationError(_("This field is required."), code="required")
-    values, requisite_errors = requisites.bank_requisites(
-        bik=fields["bik"], corr_account=fields["corr_account"], account=fields["account"]
-    )
-    errors.update(requisite_errors)
-    if errors:
-        raise ValidationError(errors)
-    fields.update(values)
-    return fields
+    return _checked(data, required=("bank_name",), check=lambda f: requisites.bank_requisites(
+        bik=f["bik"], corr_account=f["corr_account"], account=f["account"]
+    ))
 
 
 def _lock_entities() -> list[LegalEntity]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kontora.core.models import SystemSettings, UserParameters
 
 log = logging.getLogger(__name__)
+Row = TypeVar("Row", bound=models.Model)
 
 SYSTEM_FLAGS = (
     "sales_enabled", "works_enabled", "warehouse_enabled", "cash_enabled",
@@ -21,13 +22,23 @@ SYSTEM_FLAGS = (
 PARAMETER_FLAGS = ("informer_at_start", "show_tasks_at_login", "report_overdue_at_login")
 
 
-def _changed_fields(obj: Any, values: dict[str, bool | None]) -> list[str]:
+def _update_row(
+    model: type[Row], lookup: dict[str, Any], values: dict[str, bool | None], *, touch: tuple[str, ...] = ()
+) -> tuple[Row, list[str]]:
+    """Locks the one settings row (made on first use) and saves the values that differ; None keeps a value.
+
+    Call it inside a transaction. Returns the row and the names of the fields it changed.
+    """
+    model._default_manager.get_or_create(**lookup)
+    row = model._default_manager.select_for_update().get(**lookup)
     changed = []
     for name, value in values.items():
-        if value is not None and getattr(obj, name) != value:
-            setattr(obj, name, value)
+        if value is not None and getattr(row, name) != value:
+            setattr(row, name, value)
             changed.append(name)
-    return changed
+    if changed:
+        row.save(update_fields=[*changed, *touch])
+    return row, changed
 
 
 def system_settings_update(
@@ -50,11 +61,7 @@ def system_settings_update(
         "shipping_tab_enabled": shipping_tab_enabled, "login_user_list": login_user_list,
     }
     with transaction.atomic():
-        SystemSettings.objects.get_or_create(pk=1)
-        system = SystemSettings.objects.select_for_update().get(pk=1)
-        changed = _changed_fields(system, values)
-        if changed:
-            system.save(update_fields=[*changed, "changed_at"])
+        system, changed = _update_row(SystemSettings, {"pk": 1}, values, touch=("changed_at",))
     if changed:
         log.info("system settings %s changed by %s", ", ".join(changed), acting_user.login)
     return system
@@ -77,18 +84,16 @@ def user_parameters_update(
     with transaction.atomic():
         if language is not None:
             user_language_set(acting_user=acting_user, language=language)
-        UserParameters.objects.get_or_create(user=acting_user)
-        params = UserParameters.objects.select_for_update().get(user=acting_user)
-        changed = _changed_fields(params, values)
-        if changed:
-            params.save(update_fields=changed)
+        params, _changed = _update_row(UserParameters, {"user": acting_user}, values)
     return params
 
 
 def user_language_set(*, acting_user: Any, language: str) -> None:
     """The acting user's interface language; every following page speaks it."""
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError(_("Choose one of the offered languages."), code="language")
+        raise ValidationError(
+            {"language": ValidationError(_("Choose one of the offered languages."), code="language")}
+        )
     if acting_user.language == language:
         return
     with transaction.atomic():

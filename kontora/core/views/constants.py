@@ -63,38 +63,37 @@ def constants(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def entity_new(request: HttpRequest) -> HttpResponse:
-    form = ConstantsEntityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entity = services.legal_entity_create(acting_user=request.user, data=form.entity_data())
-        except ValidationError as exc:
-            form.apply_validation_error(exc)
-        else:
-            messages.success(request, gettext("Legal entity “%(name)s” added.") % {"name": entity.short_name})
-            if "apply" in request.POST:
-                return HttpResponseRedirect(reverse("core:constants_entity_edit", args=[entity.pk]))
-            return HttpResponseRedirect(reverse("core:constants"))
-    return render(request, "core/constants_entity_form.html", {"form": form, "entity": None})
+    return _entity_card(request, entity=None)
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
 def entity_edit(request: HttpRequest, entity_id: int) -> HttpResponse:
-    entity = selectors.access_legal_entity(entity_id)
-    form = ConstantsEntityForm(request.POST or None, initial=_entity_initial(entity))
+    return _entity_card(request, entity=selectors.access_legal_entity(entity_id))
+
+
+def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpResponse:
+    form = ConstantsEntityForm(request.POST or None, initial=_entity_initial(entity) if entity else None)
     if request.method == "POST" and form.is_valid():
         try:
-            entity = services.legal_entity_update(
-                acting_user=request.user, entity_id=entity.pk, data=form.entity_data()
-            )
+            if entity is None:
+                saved = services.legal_entity_create(acting_user=request.user, data=form.entity_data())
+                done = gettext("Legal entity “%(name)s” added.")
+            else:
+                saved = services.legal_entity_update(
+                    acting_user=request.user, entity_id=entity.pk, data=form.entity_data()
+                )
+                done = gettext("Legal entity “%(name)s” saved.")
         except ValidationError as exc:
             form.apply_validation_error(exc)
         else:
-            messages.success(request, gettext("Legal entity “%(name)s” saved.") % {"name": entity.short_name})
+            messages.success(request, done % {"name": saved.short_name})
             if "apply" in request.POST:
-                return HttpResponseRedirect(reverse("core:constants_entity_edit", args=[entity.pk]))
+                return HttpResponseRedirect(reverse("core:constants_entity_edit", args=[saved.pk]))
             return HttpResponseRedirect(reverse("core:constants"))
-    context = {"form": form, "entity": entity, "accounts": list(entity.bank_accounts.all())}
+    context: dict[str, Any] = {"form": form, "entity": entity}
+    if entity is not None:
+        context["accounts"] = list(entity.bank_accounts.all())
     return render(request, "core/constants_entity_form.html", context)
 
 
@@ -120,54 +119,50 @@ def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
     return _go(request, _back(request))
 
 
-def _account_form_page(
-    request: HttpRequest, form: BankAccountForm, entity: LegalEntity, account: BankAccount | None, action: str
-) -> HttpResponse:
-    context = {
-        "form": form, "entity": entity, "account": account, "action": action, "in_modal": _is_htmx(request),
-        "next": _back(request),
-    }
-    template = "core/partials/constants_account_form.html" if _is_htmx(request) else "core/constants_account_form.html"
-    return render(request, template, context)
-
-
 @admin_required
 @require_http_methods(["GET", "POST"])
 def account_new(request: HttpRequest, entity_id: int) -> HttpResponse:
-    entity = selectors.access_legal_entity(entity_id)
-    form = BankAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = services.bank_account_create(
-                acting_user=request.user, entity_id=entity.pk, data=form.bank_data(),
-                make_default=bool(request.POST.get("make_default")),
-            )
-        except ValidationError as exc:
-            form.apply_validation_error(exc)
-        else:
-            messages.success(request, gettext("Account %(account)s added.") % {"account": account.account})
-            return _go(request, _back(request))
-    action = reverse("core:constants_account_new", args=[entity.pk])
-    return _account_form_page(request, form, entity, None, action)
+    return _account_card(request, entity=selectors.access_legal_entity(entity_id), account=None)
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
 def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
-    form = BankAccountForm(request.POST or None, initial=model_to_dict(account, fields=ACCOUNT_FIELDS))
+    return _account_card(request, entity=account.legal_entity, account=account)
+
+
+def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAccount | None) -> HttpResponse:
+    initial = model_to_dict(account, fields=ACCOUNT_FIELDS) if account else None
+    form = BankAccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.bank_account_update(
-                acting_user=request.user, account_id=account.pk, data=form.bank_data()
-            )
+            if account is None:
+                saved = services.bank_account_create(
+                    acting_user=request.user, entity_id=entity.pk, data=form.bank_data(),
+                    make_default=bool(request.POST.get("make_default")),
+                )
+                done = gettext("Account %(account)s added.")
+            else:
+                saved = services.bank_account_update(
+                    acting_user=request.user, account_id=account.pk, data=form.bank_data()
+                )
+                done = gettext("Account %(account)s saved.")
         except ValidationError as exc:
             form.apply_validation_error(exc)
         else:
-            messages.success(request, gettext("Account %(account)s saved.") % {"account": account.account})
+            messages.success(request, done % {"account": saved.account})
             return _go(request, _back(request))
-    action = reverse("core:constants_account_edit", args=[account.pk])
-    return _account_form_page(request, form, account.legal_entity, account, action)
+    if account is None:
+        action = reverse("core:constants_account_new", args=[entity.pk])
+    else:
+        action = reverse("core:constants_account_edit", args=[account.pk])
+    context = {
+        "form": form, "entity": entity, "account": account, "action": action, "in_modal": _is_htmx(request),
+        "next": _back(request),
+    }
+    template = "core/partials/constants_account_form.html" if _is_htmx(request) else "core/constants_account_form.html"
+    return render(request, template, context)
 
 
 @admin_required

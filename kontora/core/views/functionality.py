@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from kontora.accounts.policies import admin_required
 from kontora.core import selectors as core_selectors
+from kontora.core.forms import KontoraModelForm
 from kontora.core.models import SystemSettings
 from kontora.core.services import settings as settings_services
 
@@ -21,7 +21,7 @@ BLOCK_FIELDS = [
 LOGIN_FIELDS = ["login_user_list"]
 
 
-class FunctionalityForm(forms.ModelForm):
+class FunctionalityForm(KontoraModelForm):
     class Meta:
         model = SystemSettings
         fields = [*BLOCK_FIELDS, *LOGIN_FIELDS]

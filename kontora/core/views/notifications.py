@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.accounts.policies import admin_required
 from kontora.core import selectors
+from kontora.core.forms import KontoraForm
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
 
@@ -111,7 +112,7 @@ class RecipientField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.full_name} ({obj.login})"
 
 
-class MessageForm(forms.Form):
+class MessageForm(KontoraForm):
     recipient = RecipientField(label=_("Recipient"), queryset=selectors.message_recipients())
     text = forms.CharField(
         label=_("Message text"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
@@ -131,7 +132,7 @@ def message_send(request: HttpRequest) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.apply_validation_error(exc)
         else:
             messages.success(request, gettext("The message was sent to %(name)s.") % {"name": recipient.full_name})
             return redirect("core:message_send")

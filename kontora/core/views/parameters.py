@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kontora.core import selectors as core_selectors
+from kontora.core.forms import KontoraForm
 from kontora.core.services import settings as settings_services
 
 
@@ -25,7 +26,7 @@ def _language_choices() -> list[tuple[str, str]]:
     return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
-class ParametersForm(forms.Form):
+class ParametersForm(KontoraForm):
     language = forms.ChoiceField(label=gettext_lazy("Interface language"), choices=_language_choices)
     informer_at_start = forms.BooleanField(label=gettext_lazy("Show the informer at start"), required=False)
     show_tasks_at_login = forms.BooleanField(
@@ -68,7 +69,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
                 report_overdue_at_login=data["report_overdue_at_login"],
             )
         except ValidationError as exc:
-            form.add_error("language", exc)
+            form.apply_validation_error(exc)
         else:
             # The new language applies at once, starting with this confirmation.
             translation.activate(user.language)

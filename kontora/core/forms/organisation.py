@@ -1,4 +1,4 @@
-"""Forms of the core app: own legal entities and bank accounts (Constants, first-run wizard)."""
+"""Forms of our organisation: own legal entities and bank accounts (Constants, first-run wizard)."""
 
 from __future__ import annotations
 
@@ -9,53 +9,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kontora.core import requisites
+from kontora.core.forms.base import KontoraForm
 from kontora.core.services.organisation import BankAccountData, LegalEntityData
-
-
-class KontoraForm(forms.Form):
-    """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain."""
-
-    # Fields shown with the red star although the form accepts them empty in some cases.
-    conditional_required: frozenset[str] = frozenset()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control form-control-sm"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._mark_invalid()
-
-    def _mark_invalid(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
-
-    def add_errors(self, errors: dict[str, ValidationError]) -> None:
-        for name, error in errors.items():
-            self.add_error(name if name in self.fields else None, error)
-
-    def apply_validation_error(self, exc: ValidationError) -> None:
-        """A service's ValidationError({field: …}) raised after is_valid() becomes errors next to the fields."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                for error in errors:
-                    self.add_error(name if name in self.fields else None, error)
-        else:
-            self.add_error(None, exc)
-        self._mark_invalid()
 
 
 def _text(label: Any, max_length: int, *, required: bool = False, **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label, max_length=max_length, required=required, widget=forms.TextInput(attrs=attrs or None)
     )
+
+
+def _take_requisites(form: KontoraForm, data: dict[str, Any], checked: requisites.Checked) -> None:
+    """Valid requisites replace the typed ones in their normal form; invalid ones become errors at their fields."""
+    values, errors = checked
+    data.update({name: value for name, value in values.items() if name not in errors})
+    form.add_errors(errors)
 
 
 class LegalEntityForm(KontoraForm):
@@ -75,13 +43,9 @@ class LegalEntityForm(KontoraForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "inn" in data:
-            values, errors = requisites.entity_requisites(
+            _take_requisites(self, data, requisites.entity_requisites(
                 inn=data["inn"], kpp=data.get("kpp", ""), ogrn=data.get("ogrn", "")
-            )
-            for name, value in values.items():
-                if name not in errors:
-                    data[name] = value
-            self.add_errors(errors)
+            ))
         if data.get("actual_same"):
             data["actual_address"] = data.get("legal_address", "")
         return data
@@ -106,7 +70,7 @@ class ConstantsEntityForm(LegalEntityForm):
 BANK_FIELDS = ("bank_name", "bik", "corr_account", "account")
 
 
-class BankFieldsMixin(forms.Form):
+class BankFieldsMixin(KontoraForm):
     bank_name = _text(_("Bank"), 300)
     bik = _text(_("BIK"), 12, inputmode="numeric", autocomplete="off")
     corr_account = _text(_("Corr. account"), 30, inputmode="numeric", autocomplete="off")
@@ -115,14 +79,9 @@ class BankFieldsMixin(forms.Form):
     def _clean_bank_block(self, data: dict[str, Any]) -> None:
         if any(name in self.errors for name in ("bik", "corr_account", "account")):
             return
-        values, errors = requisites.bank_requisites(
+        _take_requisites(self, data, requisites.bank_requisites(
             bik=data.get("bik", ""), corr_account=data.get("corr_account", ""), account=data.get("account", "")
-        )
-        for name, value in values.items():
-            if name not in errors:
-                data[name] = value
-        for name, error in errors.items():
-            self.add_error(name, error)
+        ))
 
     def bank_data(self) -> BankAccountData:
         d = self.cleaned_data
