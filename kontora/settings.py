@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "kontora.core",
     "kontora.accounts",
+    "kontora.directories",
 ]
 
 MIDDLEWARE = [

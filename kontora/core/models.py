@@ -178,3 +178,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class Department(models.Model):
+    """First level of the enterprise structure (ORG-02)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["order", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    """Second level of the enterprise structure: a position within a department."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="positions")
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["order", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
