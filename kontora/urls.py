@@ -5,6 +5,9 @@ from kontora.core import views as core_views
 urlpatterns = [
     path("", include("kontora.core.urls")),
     path("", include("kontora.accounts.urls")),
+    path("directories/nomenclature/", include("kontora.directories.nomenclature.urls")),  # before the engine's <key>
+    path("administration/attributes/", include("kontora.directories.attributes.urls")),
+    path("", include("kontora.directories.urls")),
 ]
 
 handler404 = core_views.not_found

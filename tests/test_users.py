@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from kontora.accounts.models import User, UserRight, UserSession
 from kontora.accounts.services import users as services
+from kontora.core.models import Department, Position
 from tests.conftest import PASSWORD, signed_in
 from tests.factories import UserFactory
 
@@ -55,8 +56,8 @@ def errors_for(response: Any, field: str) -> list[str]:
 
 def card_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "full_name": "Анна Менеджерова", "login": "anna", "position": "Менеджер по продажам",
-        "department": "Отдел продаж", "doc_prefix": "АМ", "email": "anna@example.ru", "mobile": "+7 900 000-00-00",
+        "full_name": "Анна Менеджерова", "login": "anna", "doc_prefix": "АМ", "email": "anna@example.ru",
+        "mobile": "+7 900 000-00-00",
         "language": "ru", "password": "Sekret-Parol-42", "password_confirm": "Sekret-Parol-42",
         "role": "manager", "client_scope": "own", "tab": "general",
     }
@@ -66,8 +67,8 @@ def card_data(**overrides: Any) -> dict[str, Any]:
 
 def edit_data(user: User, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "full_name": user.full_name, "login": user.login, "position": user.position,
-        "department": user.department, "doc_prefix": user.doc_prefix, "email": user.email, "mobile": user.mobile,
+        "full_name": user.full_name, "login": user.login, "position": user.position_id,
+        "department": user.department_id, "doc_prefix": user.doc_prefix, "email": user.email, "mobile": user.mobile,
         "language": user.language, "role": user.role, "client_scope": user.client_scope, "tab": "general",
         "password": "", "password_confirm": "",
         "rights": sorted(UserRight.objects.filter(user=user).values_list("code", flat=True)),
@@ -84,13 +85,15 @@ def edit_data(user: User, **overrides: Any) -> dict[str, Any]:
 def test_admin_creates_a_manager_with_a_document_prefix(admin_client):
     # given
     url = reverse("accounts:user_new")
+    sales = Department.objects.create(name="Отдел продаж")
+    seller = Position.objects.create(department=sales, name="Менеджер по продажам")
     # when
-    response = admin_client.post(url, card_data())
+    response = admin_client.post(url, card_data(department=sales.pk, position=seller.pk))
     # then
     assert response.status_code == 302
     assert response.url == reverse("accounts:users")
     user = User.objects.get(login="anna")
-    assert (user.full_name, user.position, user.department, user.doc_prefix) == (
+    assert (user.full_name, user.position.name, user.department.name, user.doc_prefix) == (
         "Анна Менеджерова", "Менеджер по продажам", "Отдел продаж", "АМ",
     )
     assert (user.email, user.mobile, user.role, user.client_scope) == (
@@ -122,7 +125,9 @@ def test_admin_creates_a_supervisor_with_extra_rights(admin_client):
 def test_the_users_list_shows_every_user_with_state(admin_client, manager_user):
     # given
     UserFactory(login="gone", full_name="Уволенный Сотрудник", dismissed=True, disabled=True)
-    UserFactory(login="off", full_name="Отключённый Сотрудник", disabled=True, position="Кладовщик")
+    store = Department.objects.create(name="Склад")
+    UserFactory(login="off", full_name="Отключённый Сотрудник", disabled=True, department=store,
+                position=Position.objects.create(department=store, name="Кладовщик"))
     # when
     response = admin_client.get(reverse("accounts:users"))
     # then
@@ -207,19 +212,22 @@ def test_a_new_user_needs_a_password_that_passes_the_rules(admin_client):
 def test_apply_saves_and_stays_on_the_card_ok_returns_to_the_list(admin_client, manager_user):
     # given
     url = reverse("accounts:user_edit", args=[manager_user.pk])
+    sales, wholesale = Department.objects.create(name="Отдел продаж"), Department.objects.create(name="Опт")
+    senior = Position.objects.create(department=sales, name="Старший менеджер")
+    wholesaler = Position.objects.create(department=wholesale, name="Менеджер опта")
     # when
-    applied = admin_client.post(url, {**edit_data(manager_user, position="Старший менеджер"), "apply": ""})
+    applied = admin_client.post(url, {**edit_data(manager_user, position=senior.pk), "apply": ""})
     manager_user.refresh_from_db()
     applied_rights = admin_client.post(url, {**edit_data(manager_user, tab="rights"), "apply": ""})
-    ok = admin_client.post(url, edit_data(manager_user, department="Опт"))
+    ok = admin_client.post(url, edit_data(manager_user, department=wholesale.pk, position=wholesaler.pk))
     # then
     assert applied.url == url
     assert applied_rights.url == reverse("accounts:user_rights", args=[manager_user.pk])
     assert ok.url == reverse("accounts:users")
     manager_user.refresh_from_db()
-    assert (manager_user.position, manager_user.department) == ("Старший менеджер", "Опт")
+    assert (manager_user.position.name, manager_user.department.name) == ("Менеджер опта", "Опт")
     follow = admin_client.get(url)
-    assert follow.context["form"]["position"].value() == "Старший менеджер"
+    assert follow.context["form"]["position"].value() == wholesaler.pk
 
 
 @pytest.mark.feature("ACC-02")

@@ -14,6 +14,7 @@ from kontora.accounts import selectors
 from kontora.accounts.models import User
 from kontora.accounts.rights import ClientScope, Role
 from kontora.accounts.services.users import UserAccess, UserProfile
+from kontora.core import selectors as core_selectors
 from kontora.core.forms import KontoraForm
 
 LOGIN_RE = re.compile(r"^[\w.@-]+$")
@@ -22,11 +23,29 @@ LOGIN_RE = re.compile(r"^[\w.@-]+$")
 RIGHTS_TAB_FIELDS = ("role", "client_scope", "rights")
 
 
+class PositionSelect(forms.Select):
+    """Each position carries its department, so the card can offer only the chosen department's positions."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if instance is not None:
+            option["attrs"]["data-department"] = str(instance.department_id)
+        return option
+
+
 class UserCardForm(KontoraForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     login = forms.CharField(label=_("Login"), max_length=64)
-    position = forms.CharField(label=_("Position"), max_length=200, required=False)
-    department = forms.CharField(label=_("Department"), max_length=200, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=core_selectors.department_choices(),
+        empty_label="—",
+    )
+    position = forms.ModelChoiceField(
+        label=_("Position"), required=False, queryset=core_selectors.position_choices(), empty_label="—",
+        widget=PositionSelect,
+        help_text=_("The positions of the chosen department (Administration → Enterprise: structure)."),
+    )
     doc_prefix = forms.CharField(
         label=_("Document number prefix"), max_length=10, required=False,
         help_text=_("Put before the numbers of documents this user issues, e.g. \"АМ\" gives АМ-422."),
@@ -55,6 +74,13 @@ class UserCardForm(KontoraForm):
         if user is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_for(user)
         super().__init__(*args, **kwargs)
+        # Inactive structure items are not offered, except the ones this card already carries.
+        self.fields["department"].queryset = core_selectors.department_choices(  # type: ignore[attr-defined]
+            keep_id=user.department_id if user else None
+        )
+        self.fields["position"].queryset = core_selectors.position_choices(  # type: ignore[attr-defined]
+            keep_id=user.position_id if user else None
+        )
         # The registry may have grown after this module was imported: always offer every right.
         self.fields["rights"].choices = [  # type: ignore[attr-defined]
             (right.code, right.label) for right in registry.all_rights() if right.grantable
@@ -96,13 +122,20 @@ class UserCardForm(KontoraForm):
         password, confirm = data.get("password") or "", data.get("password_confirm") or ""
         if (password or confirm) and password != confirm:
             self.add_error("password_confirm", _("The passwords do not match."))
+        department, position = data.get("department"), data.get("position")
+        if position is not None and department is None:
+            data["department"] = position.department
+        elif position is not None and department is not None and position.department_id != department.pk:
+            self.add_error("position", _("Choose a position of the chosen department."))
         return data
 
     def profile(self) -> UserProfile:
         data = self.cleaned_data
         return UserProfile(
-            login=data["login"], full_name=data["full_name"].strip(), position=data["position"].strip(),
-            department=data["department"].strip(), doc_prefix=data["doc_prefix"], email=data["email"],
+            login=data["login"], full_name=data["full_name"].strip(),
+            department_id=data["department"].pk if data["department"] else None,
+            position_id=data["position"].pk if data["position"] else None, doc_prefix=data["doc_prefix"],
+            email=data["email"],
             mobile=data["mobile"].strip(), disabled=data["disabled"], dismissed=data["dismissed"],
             language=data["language"],
         )
@@ -124,8 +157,9 @@ class UserCardForm(KontoraForm):
 def initial_for(user: User) -> dict[str, Any]:
     data: dict[str, Any] = {
         name: getattr(user, name)
-        for name in ("full_name", "login", "position", "department", "doc_prefix", "email", "mobile", "disabled",
-                     "dismissed", "language", "role", "client_scope")
+        for name in ("full_name", "login", "doc_prefix", "email", "mobile", "disabled", "dismissed", "language", "role",
+                     "client_scope")
     }
+    data["department"], data["position"] = user.department_id, user.position_id
     data["rights"] = sorted(selectors.granted_rights(user))
     return data

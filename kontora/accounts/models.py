@@ -27,8 +27,14 @@ class User(AbstractBaseUser):
     login = models.CharField(_("login"), max_length=64, unique=True)
     login_key = models.CharField(max_length=64, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=200)
-    position = models.CharField(_("position"), max_length=200, blank=True)
-    department = models.CharField(_("department"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        "core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name=_("department"),
+    )
+    position = models.ForeignKey(
+        "core.Position", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name=_("position"),
+    )
     doc_prefix = models.CharField(
         _("document number prefix"), max_length=10, blank=True,
         help_text=_("Put before the numbers of documents this user issues, e.g. \"АМ\" gives АМ-422."),

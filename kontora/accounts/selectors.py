@@ -51,8 +51,8 @@ def login_choices() -> QuerySet[User]:
 USER_SORTS = {
     "login": ("login", "id"),
     "full_name": ("full_name", "id"),
-    "position": ("position", "full_name", "id"),
-    "department": ("department", "full_name", "id"),
+    "position": ("position__name", "full_name", "id"),
+    "department": ("department__name", "full_name", "id"),
     "role": ("role", "full_name", "id"),
     "doc_prefix": ("doc_prefix", "full_name", "id"),
 }
@@ -62,7 +62,9 @@ def user_list(*, sort: str = "full_name") -> QuerySet[User]:
     """Administration → Users; `sort` is a column key of USER_SORTS, "-key" for descending."""
     descending = sort.startswith("-")
     keys = USER_SORTS.get(sort.lstrip("-"), USER_SORTS["full_name"])
-    return User.objects.order_by(*(f"-{key}" if descending else key for key in keys))
+    return User.objects.select_related("department", "position").order_by(
+        *(f"-{key}" if descending else key for key in keys)
+    )
 
 
 def access_user(user_id: int) -> User:

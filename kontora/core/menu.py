@@ -39,6 +39,7 @@ class Item:
     shortcut: str = ""
     method: str = "get"  # "post" items render as a small form (sign out)
     block: str = ""  # a functionality block (selectors.block_enabled); switched off → the item disappears
+    args: tuple[str, ...] = ()  # arguments of url_name
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,26 @@ class Section:
     key: str
     label: str | Promise
     items: list[Item | None] = field(default_factory=list)  # None draws a divider
+    # Apps that declare their items elsewhere (the directories registry) add a provider, called per render;
+    # its items follow the static ones.
+    providers: list[Callable[[], list[Item | None]]] = field(default_factory=list)
 
 
 MENU: list[Section] = [
     Section("file", _("File"), [
         Item(_("Sign out"), "accounts:logout", method="post"),
     ]),
+    Section("directories", _("Directories"), [
+        Item(_("Banks"), "directories:banks"),
+        Item(_("Nomenclature"), "nomenclature:tree"),
+        None,
+    ]),
     Section("admin", _("Administration"), [
         Item(_("Users"), "accounts:users", admins),
         Item(_("Active users"), "accounts:sessions", admins),
         Item(_("Enterprise: constants"), "core:constants", admins),
+        Item(_("Enterprise: structure"), "core:structure", admins),
+        Item(_("Data management: attributes"), "attributes:list", admins),
         Item(_("Message to a user"), "core:message_send", admins),
         Item(_("Jobs"), "core:jobs", admins),
         Item(_("Backups"), "core:backups", admins),
@@ -71,11 +82,18 @@ MENU: list[Section] = [
 ]
 
 
+def menu_section(key: str) -> Section:
+    return next(s for s in MENU if s.key == key)
+
+
 def visible_menu(user: Any, system: Any) -> list[dict[str, Any]]:
     sections = []
     for section in MENU:
         items: list[dict[str, Any] | None] = []
-        for item in section.items:
+        declared = list(section.items)
+        for provider in section.providers:
+            declared.extend(provider())
+        for item in declared:
             if item is None:
                 if items and items[-1] is not None:
                     items.append(None)
@@ -84,7 +102,7 @@ def visible_menu(user: Any, system: Any) -> list[dict[str, Any]]:
                 continue
             if item.visible(user, system):
                 items.append({
-                    "label": item.label, "url": reverse(item.url_name), "shortcut": item.shortcut,
+                    "label": item.label, "url": reverse(item.url_name, args=item.args), "shortcut": item.shortcut,
                     "method": item.method,
                 })
         while items and items[-1] is None:

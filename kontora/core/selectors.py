@@ -3,10 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from kontora.core.models import BankAccount, Job, LegalEntity, Notification, SystemSettings, UserParameters
+from kontora.core.models import (
+    BankAccount,
+    Department,
+    Job,
+    LegalEntity,
+    Notification,
+    Position,
+    SystemSettings,
+    UserParameters,
+)
 
 
 def system_settings() -> SystemSettings:
@@ -117,3 +126,36 @@ def access_bank_account(account_id: int) -> BankAccount:
     if account is None:
         raise Http404
     return account
+
+
+def structure_tree() -> list[Department]:
+    """Administration → Enterprise: structure — departments, each with its positions prefetched."""
+    positions = Prefetch("positions", queryset=Position.objects.order_by("order", "name", "id"))
+    return list(Department.objects.prefetch_related(positions).order_by("order", "name", "id"))
+
+
+def department_choices(*, keep_id: int | None = None) -> QuerySet[Department]:
+    """Departments a user card may pick: the active ones and the one the card already carries."""
+    return Department.objects.filter(Q(is_active=True) | Q(pk=keep_id)).order_by("order", "name", "id")
+
+
+def position_choices(*, keep_id: int | None = None) -> QuerySet[Position]:
+    """Positions a user card may pick (of active departments), and the one it already carries."""
+    offered = Q(is_active=True, department__is_active=True) | Q(pk=keep_id)
+    return Position.objects.filter(offered).select_related("department").order_by(
+        "department__order", "department__name", "order", "name", "id"
+    )
+
+
+def access_department(department_id: int) -> Department:
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        raise Http404
+    return department
+
+
+def access_position(position_id: int) -> Position:
+    position = Position.objects.select_related("department").filter(pk=position_id).first()
+    if position is None:
+        raise Http404
+    return position

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from kontora.core.views import about, backups, constants, functionality, home, jobs, notifications, parameters
+from kontora.core.views import (
+    about,
+    backups,
+    constants,
+    functionality,
+    home,
+    jobs,
+    notifications,
+    parameters,
+    structure,
+)
 
 app_name = "core"
 
@@ -39,4 +49,16 @@ urlpatterns = [
     path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification_read"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications_read_all"),
     path("administration/message/", notifications.message_send, name="message_send"),
+    path("administration/structure/", structure.structure, name="structure"),
+    path("administration/structure/departments/new/", structure.department_new, name="structure_department_new"),
+    path("administration/structure/departments/<int:department_id>/", structure.department_edit,
+         name="structure_department"),
+    path("administration/structure/departments/<int:department_id>/delete/", structure.department_delete,
+         name="structure_department_delete"),
+    path("administration/structure/departments/<int:department_id>/positions/new/", structure.position_new,
+         name="structure_position_new"),
+    path("administration/structure/positions/<int:position_id>/", structure.position_edit,
+         name="structure_position"),
+    path("administration/structure/positions/<int:position_id>/delete/", structure.position_delete,
+         name="structure_position_delete"),
 ]

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from kontora.accounts.models import User, UserRight
+from kontora.core.models import Department, Position
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -24,12 +25,15 @@ def sign_in(page, base: str, login: str, password: str = PASSWORD) -> None:
 def test_admin_creates_a_manager_and_ends_their_session(page, new_page, live_server, admin_user, transactional_db):
     base = live_server.url
     # given
-    UserFactory(login="super", full_name="Сергей Супервизоров", role="supervisor", position="Руководитель отдела",
-                department="Отдел продаж", doc_prefix="СС")
-    UserFactory(login="sklad", full_name="Олег Кладовщиков", role="specialist", position="Кладовщик",
-                department="Склад", doc_prefix="ОК")
-    UserFactory(login="petrov", full_name="Пётр Петров", role="manager", position="Менеджер",
-                department="Отдел продаж", doc_prefix="ПП", disabled=True, dismissed=True)
+    sales, store = Department.objects.create(name="Отдел продаж"), Department.objects.create(name="Склад")
+    Position.objects.create(department=sales, name="Менеджер по продажам")
+    UserFactory(login="super", full_name="Сергей Супервизоров", role="supervisor", department=sales,
+                position=Position.objects.create(department=sales, name="Руководитель отдела"), doc_prefix="СС")
+    UserFactory(login="sklad", full_name="Олег Кладовщиков", role="specialist", department=store,
+                position=Position.objects.create(department=store, name="Кладовщик"), doc_prefix="ОК")
+    UserFactory(login="petrov", full_name="Пётр Петров", role="manager", department=sales,
+                position=Position.objects.create(department=sales, name="Менеджер"), doc_prefix="ПП", disabled=True,
+                dismissed=True)
     sign_in(page, base, "admin")
     # when: Administration → Users from the menu bar
     page.click("[data-menu=admin] > a")
@@ -42,8 +46,12 @@ def test_admin_creates_a_manager_and_ends_their_session(page, new_page, live_ser
     page.wait_for_url(f"{base}/administration/users/new/")
     page.fill("#id_full_name", "Анна Менеджерова")
     page.fill("#id_login", "anna")
-    page.fill("#id_position", "Менеджер по продажам")
-    page.fill("#id_department", "Отдел продаж")
+    page.select_option("#id_department", label="Отдел продаж")
+    # only the positions of the chosen department are offered
+    assert page.locator("#id_position option[data-department]:not([hidden])").all_inner_texts() == [
+        "Менеджер", "Менеджер по продажам", "Руководитель отдела",
+    ]
+    page.select_option("#id_position", label="Менеджер по продажам")
     page.fill("#id_doc_prefix", "АМ")
     page.fill("#id_email", "anna@example.ru")
     page.fill("#id_mobile", "+7 900 123-45-67")
@@ -68,6 +76,7 @@ def test_admin_creates_a_manager_and_ends_their_session(page, new_page, live_ser
     assert "Анна Менеджерова" in row.inner_text() and "АМ" in row.inner_text()
     anna = User.objects.get(login="anna")
     assert (anna.role, anna.doc_prefix) == ("manager", "АМ")
+    assert (anna.department.name, anna.position.name) == ("Отдел продаж", "Менеджер по продажам")
     assert set(UserRight.objects.filter(user=anna).values_list("code", flat=True)) == {
         "mailing", "keep_private_clients",
     }

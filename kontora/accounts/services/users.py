@@ -23,11 +23,12 @@ from kontora.accounts import rights as registry
 from kontora.accounts import selectors
 from kontora.accounts.models import User, UserRight, UserSession
 from kontora.accounts.rights import ClientScope, Role
+from kontora.core.models import Position
 
 audit = logging.getLogger("kontora.audit")
 
 PROFILE_FIELDS = (
-    "login", "full_name", "position", "department", "doc_prefix", "email", "mobile", "disabled", "dismissed",
+    "login", "full_name", "department_id", "position_id", "doc_prefix", "email", "mobile", "disabled", "dismissed",
     "language",
 )
 
@@ -38,8 +39,8 @@ class UserProfile:
 
     login: str
     full_name: str
-    position: str = ""
-    department: str = ""
+    department_id: int | None = None
+    position_id: int | None = None
     doc_prefix: str = ""
     email: str = ""
     mobile: str = ""
@@ -64,6 +65,7 @@ def last_admin_message() -> str:
 def user_create(*, acting_user: User | None, profile: UserProfile, access: UserAccess, password: str) -> User:
     """`acting_user` is None only for the first administrator, entered by the first-run wizard."""
     _validate_access(access)
+    profile = _with_structure(profile)
     profile = replace(profile, login=profile.login.strip())
     user = User(**asdict(profile), role=access.role, client_scope=access.client_scope)
     _validate_password(password, user)
@@ -94,6 +96,7 @@ def user_update(
 ) -> User:
     """Saves both tabs of the card at once; `password`, when given, replaces the user's password."""
     _validate_access(access)
+    profile = _with_structure(profile)
     profile = replace(profile, login=profile.login.strip())
     try:
         with transaction.atomic():
@@ -240,6 +243,20 @@ def _validate_access(access: UserAccess) -> None:
         errors["rights"] = wrong
     if errors:
         raise ValidationError(errors)
+
+
+def _with_structure(profile: UserProfile) -> UserProfile:
+    """A position belongs to one department: the department follows the position, a mismatch is refused."""
+    if profile.position_id is None:
+        return profile
+    department_id = Position.objects.filter(pk=profile.position_id).values_list("department_id", flat=True).first()
+    if department_id is None:
+        raise ValidationError({"position": _("Choose a position of the enterprise structure.")})
+    if profile.department_id is None:
+        return replace(profile, department_id=department_id)
+    if profile.department_id != department_id:
+        raise ValidationError({"position": _("Choose a position of the chosen department.")})
+    return profile
 
 
 def _validate_password(password: str, user: User) -> None:

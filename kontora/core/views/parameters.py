@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from kontora.core import parameters_tabs
 from kontora.core import selectors as core_selectors
 from kontora.core.forms import KontoraForm
 from kontora.core.services import settings as settings_services
@@ -58,18 +60,26 @@ def parameters(request: HttpRequest) -> HttpResponse:
         "report_overdue_at_login": params.report_overdue_at_login,
     }
     form = ParametersForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    extras = [(tab, tab.form_factory(user, request.POST or None)) for tab in parameters_tabs.extra_tabs()]
+    all_valid = form.is_valid() & all([extra.is_valid() for _tab, extra in extras])
+    if request.method == "POST" and all_valid:
         data = form.cleaned_data
+        target: Any = form
         try:
-            settings_services.user_parameters_update(
-                acting_user=user,
-                language=data["language"],
-                informer_at_start=data["informer_at_start"],
-                show_tasks_at_login=data["show_tasks_at_login"],
-                report_overdue_at_login=data["report_overdue_at_login"],
-            )
+            # All tabs are saved or none: one OK must not leave half of the window saved.
+            with transaction.atomic():
+                settings_services.user_parameters_update(
+                    acting_user=user,
+                    language=data["language"],
+                    informer_at_start=data["informer_at_start"],
+                    show_tasks_at_login=data["show_tasks_at_login"],
+                    report_overdue_at_login=data["report_overdue_at_login"],
+                )
+                for tab, extra in extras:
+                    target = extra
+                    tab.save(user, extra)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            target.apply_validation_error(exc)
         else:
             # The new language applies at once, starting with this confirmation.
             translation.activate(user.language)
@@ -84,7 +94,11 @@ def parameters(request: HttpRequest) -> HttpResponse:
          "has_errors": any(form[name].errors for name in names)}
         for key, label, names in TABS
     ]
-    if form.errors:
+    tabs += [
+        {"key": tab.key, "label": tab.label, "template": tab.template, "form": extra, "has_errors": bool(extra.errors)}
+        for tab, extra in extras
+    ]
+    if any(tab["has_errors"] for tab in tabs):
         active = next((str(tab["key"]) for tab in tabs if tab["has_errors"]), active)
     if active not in {tab["key"] for tab in tabs}:
         active = "general"

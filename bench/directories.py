@@ -1,0 +1,228 @@
+"""Directories: each search beside the raw SQL of the same query, on a fresh base with its reference data.
+
+`run()` makes a fresh SQLite base with `kontora upgrade` (so the settlements directory is loaded
+exactly as in a new installation), then measures in a child process (`python -m bench.directories
+measure HOME`) so that Django is set up on that base whatever other benchmarks did in this process.
+Every measure is one function in MEASURES: it times a selector call and the same SQL run on the
+driver's own cursor (sqlite3 / psycopg), alternated call by call, and returns the two medians.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench import ROOT, Result
+
+ROUNDS = 500
+WARMUP = 20
+# Prefixes a user types in the city picker: short and long, rare and common first letters, ё.
+SETTLEMENT_PREFIXES = ["абак", "ЕКАТ", "орё", "ново", "с", "крас", "моск", "к", "нижн", "вл", "че", "ю"]
+
+Measure = Callable[[], dict[str, Any]]
+
+
+def _alternate(ours: Callable[[int], object], raw: Callable[[int], object]) -> tuple[float, float]:
+    """Medians (ms) of `ours(i)` and `raw(i)`, called in turn so both see the same machine load."""
+    ours_times: list[float] = []
+    raw_times: list[float] = []
+    for i in range(WARMUP + ROUNDS):
+        started = time.perf_counter()
+        ours(i)
+        middle = time.perf_counter()
+        raw(i)
+        ended = time.perf_counter()
+        if i >= WARMUP:
+            ours_times.append((middle - started) * 1000)
+            raw_times.append((ended - middle) * 1000)
+    return statistics.median(ours_times), statistics.median(raw_times)
+
+
+def measure_settlement_search() -> dict[str, Any]:
+    """The city picker's query: `settlement_search(prefix)` against its SQL on the driver's cursor."""
+    from django.db import connection
+
+    from kontora.core.text import prefix_bounds, search_key
+    from kontora.directories.models import Settlement
+    from kontora.directories.settlements import PICK_FIELDS, settlement_search
+
+    def queryset(prefix: str) -> Any:
+        low, high = prefix_bounds(search_key(prefix))
+        return (Settlement.objects.filter(is_active=True, name_key__gte=low, name_key__lt=high)
+                .select_related("region").only(*PICK_FIELDS).order_by("name_key", "id")[:20])
+
+    statements = [queryset(prefix).query.sql_with_params() for prefix in SETTLEMENT_PREFIXES]
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+
+    def ours(i: int) -> object:
+        return settlement_search(SETTLEMENT_PREFIXES[i % len(SETTLEMENT_PREFIXES)])
+
+    def raw(i: int) -> object:
+        sql, params = statements[i % len(statements)]
+        if connection.vendor == "postgresql":
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(sql.replace("%s", "?"), params)
+        return cursor.fetchall()
+
+    found = sum(len(settlement_search(prefix)) for prefix in SETTLEMENT_PREFIXES)
+    ours_ms, raw_ms = _alternate(ours, raw)
+    rows = Settlement.objects.count()
+    sizes = f"{rows} places; {len(SETTLEMENT_PREFIXES)} prefixes ({found} hits), {ROUNDS} calls; {connection.vendor}"
+    return {
+        "measure": "settlements prefix search, ≤ 20 rows (median)", "value": ours_ms, "baseline": raw_ms,
+        "unit": "ms", "sizes": sizes,
+    }
+
+
+NOMENCLATURE_FOLDERS = 100
+NOMENCLATURE_PER_FOLDER = 1_000
+NOMENCLATURE_WORDS = ["Бумага", "Ручка", "Степлер", "Папка", "Скрепки", "Маркер", "Ёмкость", "Ведро", "Лампа", "Кабель"]
+# Article prefixes a user types: a whole article, a series of ten, of a hundred, and one with ё/case folding.
+ARTICLE_PREFIXES = ["а042-0517", "А042-051", "а007-02", "А099-0999", "а050-09", "а001-0001"]
+
+
+def _nomenclature_tree() -> list[int]:
+    """100 folders (10 top-level × 10 below) × 1,000 items; returns the ids of the item-holding folders."""
+    from kontora.core.text import search_key
+    from kontora.directories.models import NomenclatureFolder, NomenclatureItem
+
+    if NomenclatureFolder.objects.exists():
+        return list(NomenclatureFolder.objects.filter(parent__isnull=False).order_by("pk").values_list("pk", flat=True))
+    leaves: list[int] = []
+    code = 0
+    for top_no in range(NOMENCLATURE_FOLDERS // 10):
+        top = NomenclatureFolder.objects.create(name=f"Раздел {top_no}", path="")
+        NomenclatureFolder.objects.filter(pk=top.pk).update(path=f"/{top.pk}/")
+        for leaf_no in range(10):
+            folder_no = top_no * 10 + leaf_no
+            leaf = NomenclatureFolder.objects.create(parent=top, name=f"Группа {folder_no}", path="")
+            NomenclatureFolder.objects.filter(pk=leaf.pk).update(path=f"/{top.pk}/{leaf.pk}/")
+            leaves.append(leaf.pk)
+            items = []
+            for n in range(NOMENCLATURE_PER_FOLDER):
+                code += 1
+                # names spread over the alphabet, not in code order, so the page is a real index seek
+                name = f"{NOMENCLATURE_WORDS[(n * 7) % len(NOMENCLATURE_WORDS)]} {(n * 7919) % 100_000:05d}"
+                article = f"А{folder_no:03d}-{n:04d}"
+                items.append(NomenclatureItem(
+                    folder_id=leaf.pk, code=code, name=name, name_key=search_key(name), article=article,
+                    article_key=search_key(article),
+                ))
+            NomenclatureItem.objects.bulk_create(items, batch_size=1000)
+    return leaves
+
+
+def _raw_runner(statements: list[tuple[str, Any]]) -> Callable[[int], object]:
+    from django.db import connection
+
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+
+    def raw(i: int) -> object:
+        sql, params = statements[i % len(statements)]
+        cursor.execute(sql if connection.vendor == "postgresql" else sql.replace("%s", "?"), params)
+        return cursor.fetchall()
+
+    return raw
+
+
+def measure_nomenclature_folder() -> dict[str, Any]:
+    """Opening a folder of 1,000 items: the first keyset page (selector) rendered as the list's rows,
+    against the selector's SQL on the driver's cursor."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from kontora.directories.models import NomenclatureItem
+    from kontora.directories.nomenclature import selectors
+
+    folders = _nomenclature_tree()
+    translation.activate("ru")
+    statements = [
+        NomenclatureItem.objects.filter(folder_id=pk).order_by("name_key", "id")
+        .values(*selectors.LIST_COLUMNS)[: selectors.PAGE_SIZE + 1].query.sql_with_params()
+        for pk in folders
+    ]
+
+    def ours(i: int) -> object:
+        page = selectors.folder_items(fetched_by=None, folder_id=folders[i % len(folders)])
+        return render_to_string("directories/nomenclature/partials/item_rows.html", {
+            "page": page, "can_edit": True, "more_url": "/more/",
+        })
+
+    rows = len(selectors.folder_items(fetched_by=None, folder_id=folders[0]).rows)
+    ours_ms, raw_ms = _alternate(ours, _raw_runner(statements))
+    total = NomenclatureItem.objects.count()
+    return {
+        "measure": f"nomenclature: open a folder, first {rows} rows + render (median)", "value": ours_ms,
+        "baseline": raw_ms, "unit": "ms",
+        "sizes": f"{total} items in {len(folders)} folders × {NOMENCLATURE_PER_FOLDER}; baseline: the SQL only; "
+                 f"{connection.vendor}",
+    }
+
+
+def measure_nomenclature_article_search() -> dict[str, Any]:
+    """Search by article over the whole nomenclature: `item_search(prefix)` against its SQL."""
+    from django.db import connection
+
+    from kontora.directories.models import NomenclatureItem
+    from kontora.directories.nomenclature import selectors
+
+    _nomenclature_tree()
+    statements = []
+    for prefix in ARTICLE_PREFIXES:
+        condition = selectors.search_filter(prefix)
+        statements.append(
+            NomenclatureItem.objects.filter(condition).order_by("name_key", "id")
+            .values(*selectors.LIST_COLUMNS)[: selectors.PAGE_SIZE + 1].query.sql_with_params()
+        )
+
+    def ours(i: int) -> object:
+        return selectors.item_search(fetched_by=None, query=ARTICLE_PREFIXES[i % len(ARTICLE_PREFIXES)])
+
+    found = sum(len(selectors.item_search(fetched_by=None, query=p).rows) for p in ARTICLE_PREFIXES)
+    ours_ms, raw_ms = _alternate(ours, _raw_runner(statements))
+    total = NomenclatureItem.objects.count()
+    return {
+        "measure": "nomenclature: search by article, ≤ 50 rows (median)", "value": ours_ms, "baseline": raw_ms,
+        "unit": "ms", "sizes": f"{total} items; {len(ARTICLE_PREFIXES)} prefixes ({found} hits); {connection.vendor}",
+    }
+
+
+MEASURES: list[Measure] = [measure_settlement_search, measure_nomenclature_folder, measure_nomenclature_article_search]
+
+
+def _measure_all(home: str) -> list[dict[str, Any]]:
+    os.environ["KONTORA_HOME"] = home
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
+    import django
+
+    django.setup()
+    return [measure() for measure in MEASURES]
+
+
+def run() -> list[Result]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"KONTORA_DATABASE_URL", "KONTORA_HUEY_IMMEDIATE", "KONTORA_REDIS_URL"}}
+    with tempfile.TemporaryDirectory(prefix="kontora-bench-") as home:
+        env.update(KONTORA_HOME=home, PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        child = subprocess.run([sys.executable, "-m", "bench.directories", "measure", home], env=env, cwd=ROOT,
+                               check=True, capture_output=True, text=True)
+    return [Result("directories", **row) for row in json.loads(child.stdout)]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["measure"] or len(sys.argv) != 3:
+        sys.exit("usage: python -m bench.directories measure KONTORA_HOME  (or: python -m bench directories)")
+    print(json.dumps(_measure_all(sys.argv[2])))

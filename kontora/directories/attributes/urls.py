@@ -1,0 +1,15 @@
+from django.urls import path
+
+from kontora.directories.attributes import views
+
+app_name = "attributes"
+
+urlpatterns = [
+    path("", views.attribute_list, name="list"),
+    path("new/", views.attribute_new, name="new"),
+    path("<int:attribute_id>/", views.attribute_edit, name="edit"),
+    path("<int:attribute_id>/delete/", views.attribute_delete, name="delete"),
+    path("<int:attribute_id>/values/new/", views.option_new, name="option_new"),
+    path("<int:attribute_id>/values/<int:option_id>/", views.option_edit, name="option_edit"),
+    path("<int:attribute_id>/values/<int:option_id>/delete/", views.option_delete, name="option_delete"),
+]

@@ -1,0 +1,321 @@
+"""Directories → Nomenclature: the folder tree, the items of a folder, the item card, folder and move dialogs.
+
+Everyone signed in views; changes need the "edit_nomenclature" right (403 without it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontora.accounts.models import User
+from kontora.accounts.policies import right_required
+from kontora.directories.models import NomenclatureFolder
+from kontora.directories.nomenclature import selectors, services
+from kontora.directories.nomenclature.forms import ADDITIONAL_FIELDS, GENERAL_FIELDS, FolderForm, ItemForm
+from kontora.directories.widgets import allow_picker_editing
+
+RIGHT = services.RIGHT
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in user: every view here is behind login_required."""
+    return cast(User, request.user)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _tree_url(folder_id: int | None = None, **extra: Any) -> str:
+    query = {"folder": folder_id} if folder_id else {}
+    query.update({key: value for key, value in extra.items() if value})
+    url = reverse("nomenclature:tree")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _folder_or_none(request: HttpRequest, value: str | None) -> NomenclatureFolder | None:
+    folder_id = _int(value)
+    return selectors.access_folder(_me(request), folder_id) if folder_id else None
+
+
+@login_required
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    folder = _folder_or_none(request, request.GET.get("folder"))
+    query = request.GET.get("q", "").strip()
+    ancestors = selectors.folder_ancestors(fetched_by=_me(request), folder=folder) if folder else []
+    # The branch down to the open folder is drawn expanded; every other branch loads when expanded.
+    levels: dict[int | None, list[NomenclatureFolder]] = {
+        None: selectors.folder_children(fetched_by=_me(request), parent_id=None),
+    }
+    for ancestor in ancestors:
+        levels[ancestor.pk] = selectors.folder_children(fetched_by=_me(request), parent_id=ancestor.pk)
+    for level in levels.values():
+        for node in level:
+            # the level below, for the template; None: not loaded yet
+            node.kids = levels.get(node.pk)  # type: ignore[attr-defined]
+    if query:
+        page = selectors.item_search(fetched_by=_me(request), query=query)
+    else:
+        page = selectors.folder_items(fetched_by=_me(request), folder_id=folder.pk if folder else None)
+    return render(request, "directories/nomenclature/tree.html", {
+        "folder": folder, "ancestors": ancestors, "top": levels[None],
+        "query": query, "page": page, "can_edit": _me(request).has_right(RIGHT),
+        "more_url": _more_url(folder, query, page.next_after),
+    })
+
+
+def _more_url(folder: NomenclatureFolder | None, query: str, after: str) -> str:
+    if not after:
+        return ""
+    params: dict[str, Any] = {"after": after}
+    if query:
+        params["q"] = query
+    elif folder:
+        params["folder"] = folder.pk
+    return f"{reverse('nomenclature:items')}?{urlencode(params)}"
+
+
+@login_required
+@require_GET
+def children(request: HttpRequest, folder_id: int) -> HttpResponse:
+    """One level of the tree for the lazy expander; `pick=1` draws it with radio buttons for the move dialog."""
+    folder = selectors.access_folder(_me(request), folder_id)
+    return render(request, "directories/nomenclature/partials/tree_level.html", {
+        "folders": selectors.folder_children(fetched_by=_me(request), parent_id=folder.pk),
+        "pick": request.GET.get("pick") == "1", "exclude": _int(request.GET.get("exclude")),
+    })
+
+
+@login_required
+@require_GET
+def items(request: HttpRequest) -> HttpResponse:
+    """The next keyset page of the list: rows plus a new "more" row."""
+    folder = _folder_or_none(request, request.GET.get("folder"))
+    query = request.GET.get("q", "").strip()
+    after = request.GET.get("after", "")
+    if query:
+        page = selectors.item_search(fetched_by=_me(request), query=query, after=after)
+    else:
+        page = selectors.folder_items(fetched_by=_me(request), folder_id=folder.pk if folder else None, after=after)
+    return render(request, "directories/nomenclature/partials/item_rows.html", {
+        "page": page, "can_edit": _me(request).has_right(RIGHT), "more_url": _more_url(folder, query, page.next_after),
+        "query": query,
+    })
+
+
+def _card_context(form: ItemForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": form, "general": [form[name] for name in GENERAL_FIELDS],
+        "additional": [form[name] for name in ADDITIONAL_FIELDS], **extra,
+    }
+
+
+@login_required
+@right_required(RIGHT)
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest) -> HttpResponse:
+    folder = _folder_or_none(request, request.GET.get("folder") or request.POST.get("folder"))
+    form = ItemForm(request.POST or None, initial=ItemForm.initial_new())
+    allow_picker_editing(form, _me(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.nomenclature_item_create(
+                acting_user=_me(request), folder_id=folder.pk if folder else None, data=form.item_data()
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        except services.NomenclatureRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, gettext("Item “%(name)s” added, code %(code)s.") % {
+                "name": item.name, "code": item.code,
+            })
+            if "apply" in request.POST:
+                return HttpResponseRedirect(reverse("nomenclature:item", args=[item.pk]))
+            return HttpResponseRedirect(_tree_url(item.folder_id))
+    ancestors = selectors.folder_ancestors(fetched_by=_me(request), folder=folder) if folder else []
+    return render(request, "directories/nomenclature/item.html", _card_context(
+        form, item=None, folder=folder, ancestors=ancestors, can_edit=True,
+        back_url=_tree_url(folder.pk if folder else None),
+    ))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_card(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.access_item(_me(request), item_id)
+    can_edit = _me(request).has_right(RIGHT)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = ItemForm(request.POST or None, initial=ItemForm.initial_of(item), read_only=not can_edit)
+    allow_picker_editing(form, _me(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.nomenclature_item_update(acting_user=_me(request), item_id=item.pk, data=form.item_data())
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Item “%(name)s” saved.") % {"name": item.name})
+            if "apply" in request.POST:
+                return HttpResponseRedirect(reverse("nomenclature:item", args=[item.pk]))
+            return HttpResponseRedirect(_tree_url(item.folder_id))
+    folder = item.folder
+    ancestors = selectors.folder_ancestors(fetched_by=_me(request), folder=folder) if folder else []
+    return render(request, "directories/nomenclature/item.html", _card_context(
+        form, item=item, folder=folder, ancestors=ancestors, can_edit=can_edit,
+        back_url=_tree_url(item.folder_id),
+    ))
+
+
+def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A dialog's body; its form posts back into the same modal, so errors show in place."""
+    return render(request, f"directories/nomenclature/partials/{template}", context)
+
+
+@login_required
+@right_required(RIGHT)
+@require_http_methods(["GET", "POST"])
+def folder_new(request: HttpRequest) -> HttpResponse:
+    parent = _folder_or_none(request, request.GET.get("parent") or request.POST.get("parent"))
+    form = FolderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            folder = services.nomenclature_folder_create(
+                acting_user=_me(request), parent_id=parent.pk if parent else None, name=form.cleaned_data["name"],
+                price_list_order=form.cleaned_data["price_list_order"],
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        except services.NomenclatureRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, gettext("Folder “%(name)s” created.") % {"name": folder.name})
+            return _go(request, _tree_url(folder.pk))
+    return _modal(request, "folder_form.html", {
+        "form": form, "folder": None, "parent": parent, "action": reverse("nomenclature:folder_new"),
+    })
+
+
+@login_required
+@right_required(RIGHT)
+@require_http_methods(["GET", "POST"])
+def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
+    folder = selectors.access_folder(_me(request), folder_id)
+    form = FolderForm(request.POST or None, initial={"name": folder.name, "price_list_order": folder.price_list_order})
+    if request.method == "POST" and form.is_valid():
+        try:
+            folder = services.nomenclature_folder_rename(
+                acting_user=_me(request), folder_id=folder.pk, name=form.cleaned_data["name"],
+                price_list_order=form.cleaned_data["price_list_order"],
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Folder “%(name)s” saved.") % {"name": folder.name})
+            return _go(request, _tree_url(folder.pk))
+    return _modal(request, "folder_form.html", {
+        "form": form, "folder": folder, "parent": folder.parent,
+        "action": reverse("nomenclature:folder_edit", args=[folder.pk]),
+    })
+
+
+@login_required
+@right_required(RIGHT)
+@require_POST
+def folder_delete(request: HttpRequest, folder_id: int) -> HttpResponse:
+    folder = selectors.access_folder(_me(request), folder_id)
+    try:
+        services.nomenclature_folder_delete(acting_user=_me(request), folder_id=folder.pk)
+    except services.NomenclatureRefused as exc:
+        messages.error(request, str(exc))
+        return _go(request, _tree_url(folder.pk))
+    messages.success(request, gettext("Folder “%(name)s” deleted.") % {"name": folder.name})
+    return _go(request, _tree_url(folder.parent_id))
+
+
+def _target(request: HttpRequest) -> tuple[bool, int | None]:
+    """The folder chosen in the move dialog: "0" is the top level; nothing chosen → (False, None)."""
+    raw = request.POST.get("target", "")
+    if raw == "0":
+        return True, None
+    target_id = _int(raw)
+    if target_id is None:
+        return False, None
+    return True, selectors.access_folder(_me(request), target_id).pk
+
+
+def _move_dialog(request: HttpRequest, context: dict[str, Any], *, error: str = "") -> HttpResponse:
+    context.update({
+        "folders": selectors.folder_children(fetched_by=_me(request), parent_id=None), "pick": True, "error": error,
+    })
+    return _modal(request, "move_form.html", context)
+
+
+@login_required
+@right_required(RIGHT)
+@require_http_methods(["GET", "POST"])
+def folder_move(request: HttpRequest, folder_id: int) -> HttpResponse:
+    folder = selectors.access_folder(_me(request), folder_id)
+    context: dict[str, Any] = {
+        "title": gettext("Move the folder “%(name)s”") % {"name": folder.name},
+        "action": reverse("nomenclature:folder_move", args=[folder.pk]), "exclude": folder.pk, "item_ids": [],
+    }
+    if request.method == "GET":
+        return _move_dialog(request, context)
+    chosen, target_id = _target(request)
+    if not chosen:
+        return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
+    try:
+        services.nomenclature_folder_move(acting_user=_me(request), folder_id=folder.pk, parent_id=target_id)
+    except services.NomenclatureRefused as exc:
+        return _move_dialog(request, context, error=str(exc))
+    messages.success(request, gettext("Folder “%(name)s” moved.") % {"name": folder.name})
+    return _go(request, _tree_url(folder.pk))
+
+
+@login_required
+@right_required(RIGHT)
+@require_http_methods(["GET", "POST"])
+def items_move(request: HttpRequest) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    item_ids = sorted({number for number in (_int(raw) for raw in source.getlist("item")) if number})
+    context: dict[str, Any] = {
+        "title": gettext("Move the marked items"), "action": reverse("nomenclature:items_move"),
+        "exclude": None, "item_ids": item_ids,
+    }
+    if not item_ids:
+        return _move_dialog(request, context, error=gettext("Mark the items to move first (Space or the check boxes)."))
+    if request.method == "GET":
+        return _move_dialog(request, context)
+    chosen, target_id = _target(request)
+    if not chosen:
+        return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
+    try:
+        moved = services.nomenclature_items_move(acting_user=_me(request), item_ids=item_ids, folder_id=target_id)
+    except services.NomenclatureRefused as exc:
+        return _move_dialog(request, context, error=str(exc))
+    messages.success(request, gettext("Items moved: %(count)s.") % {"count": moved})
+    return _go(request, _tree_url(target_id))

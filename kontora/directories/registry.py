@@ -1,0 +1,89 @@
+"""The one registry of directories: a declaration here gives a directory its list, card, picker and menu item.
+
+Generic views (`kontora.directories.views`) read everything they need from a `Directory`, so a new
+reference book needs no view code. The linear directories of the product are declared in
+`kontora.directories.declarations`, imported when the app is ready.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+
+# Menu groups in the order the Directories menu shows them, a divider between groups.
+GROUPS: tuple[str, ...] = ("clients", "ladder", "goods", "documents", "geography", "enterprise")
+
+
+@dataclass(frozen=True)
+class Directory:
+    key: str  # URL slug, e.g. "event-types"
+    model: type[models.Model]
+    fields: tuple[str, ...] = ("name",)  # model fields shown in the list and edited in the card, in order
+    title: str | Promise | None = None  # default: the model's verbose_name_plural, capitalised
+    group: str = "clients"  # menu group, one of GROUPS
+    edit_right: str = "edit_directories"  # right needed to add, edit, deactivate and delete
+    search_field: str = "name_key"  # prefix search on this *_key column (kontora.core.text.search_key)
+    order_by: tuple[str, ...] = ("order", "name", "id")
+    in_menu: bool = True
+
+    @property
+    def label(self) -> str | Promise:
+        if self.title is not None:
+            return self.title
+        plural = str(self.model._meta.verbose_name_plural)
+        return plural[:1].upper() + plural[1:]
+
+    @property
+    def has_active_flag(self) -> bool:
+        return any(f.name == "is_active" for f in self.model._meta.get_fields())
+
+
+_REGISTRY: dict[str, Directory] = {}
+
+
+def register(directory: Directory) -> Directory:
+    if directory.key in _REGISTRY:
+        raise ValueError(f"directory {directory.key!r} registered twice")
+    if directory.group not in GROUPS:
+        raise ValueError(f"directory {directory.key!r}: unknown group {directory.group!r}")
+    _REGISTRY[directory.key] = directory
+    return directory
+
+
+def unregister(key: str) -> None:
+    """Tests declare throw-away directories and take them out again."""
+    _REGISTRY.pop(key, None)
+
+
+def get(key: str) -> Directory:
+    """The directory under `key`; KeyError when there is none (views answer 404)."""
+    return _REGISTRY[key]
+
+
+def all_directories() -> list[Directory]:
+    return list(_REGISTRY.values())
+
+
+def for_model(model: type[models.Model] | models.Model) -> Directory:
+    """The directory of a model (or of an instance's model); KeyError when it has none."""
+    cls = model if isinstance(model, type) else type(model)
+    for directory in _REGISTRY.values():
+        if directory.model is cls:
+            return directory
+    raise KeyError(cls.__name__)
+
+
+def menu_items() -> list[Any]:
+    """Items of the Directories menu: the declared directories by group, a divider between groups."""
+    from kontora.core.menu import Item
+
+    items: list[Any] = []
+    for group in GROUPS:
+        in_group = [d for d in _REGISTRY.values() if d.in_menu and d.group == group]
+        if in_group and items:
+            items.append(None)
+        items.extend(Item(d.label, "directories:list", args=(d.key,)) for d in in_group)
+    return items

@@ -1,0 +1,61 @@
+"""Reads of directory items: the list of a directory, the picker's matches, one item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+
+from kontora.core.text import prefix_bounds, search_key
+from kontora.directories.registry import Directory
+
+LIST_LIMIT = 500
+PICK_LIMIT = 20
+
+
+def _search(queryset: models.QuerySet[Any], directory: Directory, query: str) -> models.QuerySet[Any]:
+    key = search_key(query)
+    if not key:
+        return queryset
+    low, high = prefix_bounds(key)
+    field = directory.search_field
+    return queryset.filter(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def directory_items(
+    *, directory: Directory, fetched_by: Any, query: str = "", show_inactive: bool = False, limit: int = LIST_LIMIT
+) -> list[models.Model]:
+    """Items of a directory for its list: those starting with `query`, active only unless asked; at most `limit`
+    (the list says when more exist; the search narrows them)."""
+    queryset = directory.model._default_manager.all()
+    if directory.has_active_flag and not show_inactive:
+        queryset = queryset.filter(is_active=True)
+    queryset = _search(queryset, directory, query).order_by(*directory.order_by)
+    return list(queryset[:limit])
+
+
+def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: int = PICK_LIMIT) -> list[models.Model]:
+    """Active items a picker offers for the typed text: an exact match first, then in the directory's order."""
+    queryset = directory.model._default_manager.all()
+    if directory.has_active_flag:
+        queryset = queryset.filter(is_active=True)
+    queryset = _search(queryset, directory, query)
+    key = search_key(query)
+    if key:
+        queryset = queryset.annotate(
+            _exact=Case(When(**{directory.search_field: key}, then=Value(0)), default=Value(1),
+                        output_field=IntegerField()),
+        ).order_by("_exact", *directory.order_by)
+    else:
+        queryset = queryset.order_by(*directory.order_by)
+    return list(queryset[:limit])
+
+
+def access_directory_item(*, directory: Directory, fetched_by: Any, pk: int) -> models.Model:
+    """One item of the directory, or 404."""
+    try:
+        return directory.model._default_manager.get(pk=pk)  # type: ignore[no-any-return]
+    except directory.model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404 from None

@@ -1,0 +1,88 @@
+"""Directories → Banks: the list searched by BIK or name, the administrator's ED807 upload, the bank by BIK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kontora.accounts.policies import admin_required, can_administer
+from kontora.core import selectors as core_selectors
+from kontora.core.forms.base import KontoraForm
+from kontora.core.services import jobs as job_services
+from kontora.directories import banks
+
+PAGE_SIZE = 100
+
+
+class BankImportForm(KontoraForm):
+    file = forms.FileField(
+        label=_("BIK directory file (ED807, .xml or .zip)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.zip"}),
+    )
+
+
+def _after(request: HttpRequest) -> tuple[str, int] | None:
+    key, _sep, pk = request.GET.get("after", "").rpartition("|")
+    return (key, int(pk)) if pk.isdigit() else None
+
+
+def _page(request: HttpRequest, form: BankImportForm, status: int = 200) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    rows = banks.bank_search(query, after=_after(request), limit=PAGE_SIZE + 1)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    job_id = request.GET.get("job", "")
+    job = core_selectors.access_job(request.user, int(job_id)) if job_id.isdigit() else None
+    context: dict[str, Any] = {
+        "banks": [{"bank": bank, "status": banks.STATUS_LABELS.get(bank.status, bank.status)} for bank in rows],
+        "query": query,
+        "next_after": f"{rows[-1].name_key}|{rows[-1].pk}" if more else "",
+        "is_first_page": _after(request) is None,
+        "can_import": can_administer(request.user),
+        "form": form,
+        "job": job,
+        "job_can_cancel": bool(job and job_services.job_cancellable(job)),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bank-rows":
+        return render(request, "directories/partials/bank_rows.html", context)
+    return render(request, "directories/banks.html", context, status=status)
+
+
+@login_required
+@require_GET
+def bank_list(request: HttpRequest) -> HttpResponse:
+    return _page(request, BankImportForm())
+
+
+@admin_required
+@require_POST
+def bank_import(request: HttpRequest) -> HttpResponse:
+    form = BankImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = banks.banks_import_start(acting_user=request.user, upload=upload, filename=upload.name)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.apply_validation_error(ValidationError({"file": exc.messages}))
+        else:
+            return redirect(f"{reverse('directories:banks')}?job={job.pk}")
+    return _page(request, form, status=400)
+
+
+@login_required
+@require_GET
+def bank_lookup(request: HttpRequest) -> JsonResponse:
+    """The bank of a BIK for bank account forms: {"found": false} or its name and correspondent account."""
+    bank = banks.bank_by_bik(request.GET.get("bik", ""))
+    if bank is None:
+        return JsonResponse({"found": False})
+    return JsonResponse({"found": True, "bik": bank.bik, "name": bank.name, "corr_account": bank.corr_account,
+                         "city": bank.city})
