@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "kontora.core",
     "kontora.accounts",
     "kontora.directories",
+    "kontora.clients",
 ]
 
 MIDDLEWARE = [
