@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 
 from kontora.accounts.models import User
 from kontora.accounts.rights import ClientScope, Role
+from kontora.core.models import SystemSettings
+from kontora.core.selectors import system_settings
 from kontora.core.services.organisation import (
     BankAccountData,
     LegalEntityData,
@@ -32,12 +34,15 @@ def setup_complete(
 ) -> User:
     """Creates the default legal entity, its default account and the administrator, all or nothing.
 
-    Two browsers finishing at once: on SQLite the transactions are serialised (IMMEDIATE) and the
-    second sees the user; on PostgreSQL the second blocks on the one-default-entity unique index until
-    the first commits, then fails. Either way it raises SetupAlreadyDone and writes nothing.
+    Two browsers finishing at once are serialised by a row lock on the system settings row (on SQLite
+    the IMMEDIATE transactions already are): the second then sees the user, raises SetupAlreadyDone
+    and writes nothing. Without the lock, on PostgreSQL the second could pass the "no user yet" check
+    before the first commits and then take the default legal entity away from it.
     """
+    system_settings()  # the row to lock must exist before the transaction
     try:
         with transaction.atomic():
+            SystemSettings.objects.select_for_update().get(pk=1)
             if User.objects.exists():
                 raise SetupAlreadyDone
             user = User(
