@@ -16,6 +16,7 @@ from kontora.cli.admin import cmd_createadmin, cmd_manage
 from kontora.cli.backup import cmd_backup, cmd_restore
 from kontora.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_NEWER, EXIT_OK, Failure
 from kontora.cli.database import cmd_check, cmd_upgrade
+from kontora.cli.demo import cmd_demo
 from kontora.cli.serve import DEFAULT_THREADS, STOP_TIMEOUT, cmd_serve, cmd_worker, granian_command
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "cmd_backup",
     "cmd_check",
     "cmd_createadmin",
+    "cmd_demo",
     "cmd_manage",
     "cmd_restore",
     "cmd_serve",
@@ -129,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
             "Checks that the database can be reached, that its version matches the program, that the files\n"
             "and backup folders are writable and that a job worker is alive; one line per check, exit code\n"
             "1 if any failed.")
+
+    p = command("demo", cmd_demo, "fill the base with demonstration clients",
+                "Adds realistic Russian clients (valid INN, KPP and OGRN, phones, addresses in the settlements\n"
+                "directory, 1-3 contact persons each) curated by 50 demo managers demo01...demo50, who get an\n"
+                "unusable password unless --password is given. The same seed gives the same data.")
+    p.add_argument("--clients", type=_positive, required=True, metavar="N", help="how many clients to add")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--password", help="password of the demo users (default: they cannot sign in)")
 
     p = command("manage", cmd_manage, "run a Django management command (for developers)",
                 "Passes the rest of the command line to Django's manage.py.")

@@ -39,6 +39,11 @@ def visible_clients(user: Any) -> QuerySet[Client]:
     return qs
 
 
+def explainable_clients(admin: Any) -> QuerySet[Client]:
+    """Clients an administrator may ask "why can this user see it?" about: all but others' private ones."""
+    return Client.objects.filter(_not_foreign_private(admin))
+
+
 def openable_clients(user: Any) -> QuerySet[Client]:
     """Clients whose card (and journals, files) the user may open."""
     qs = visible_clients(user)

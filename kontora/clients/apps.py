@@ -6,3 +6,12 @@ class ClientsConfig(AppConfig):
     name = "kontora.clients"
     label = "clients"
     verbose_name = _("Clients")
+
+    def ready(self) -> None:
+        from kontora.clients import picker  # noqa: F401  (registers the clients picker with the directory engine)
+        from kontora.clients.sorting import register_tab
+        from kontora.clients.views.registry import registry_centre
+        from kontora.core.main_window import register_centre
+
+        register_centre("clients/registry.html", registry_centre)
+        register_tab()

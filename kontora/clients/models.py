@@ -163,3 +163,15 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class RegistryPreference(models.Model):
+    """A user's default sort of the client registry (Settings → Parameters → Sorting), applied at sign-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_registry_preference"
+    )
+    default_sort = models.CharField(_("default sort"), max_length=16, default="name")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.default_sort}"

@@ -64,6 +64,8 @@ MENU: list[Section] = [
     Section("admin", _("Administration"), [
         Item(_("Users"), "accounts:users", admins),
         Item(_("Active users"), "accounts:sessions", admins),
+        Item(_("Change curator/specialist"), "clients:admin_change_curator", admins),
+        Item(_("Why does a user see a client"), "clients:admin_explain", admins),
         Item(_("Enterprise: constants"), "core:constants", admins),
         Item(_("Enterprise: structure"), "core:structure", admins),
         Item(_("Data management: attributes"), "attributes:list", admins),

@@ -26,7 +26,7 @@ def can_view(user: Any, directory: Directory) -> bool:
 
 
 def can_edit(user: Any, directory: Directory) -> bool:
-    return bool(can_view(user, directory) and user.has_right(directory.edit_right))
+    return bool(directory.editable and can_view(user, directory) and user.has_right(directory.edit_right))
 
 
 def directory_view(*, edit: bool = False) -> Callable[[View], View]:

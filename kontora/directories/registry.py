@@ -7,6 +7,7 @@ reference book needs no view code. The linear directories of the product are dec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,15 @@ class Directory:
     search_field: str = "name_key"  # prefix search on this *_key column (kontora.core.text.search_key)
     order_by: tuple[str, ...] = ("order", "name", "id")
     in_menu: bool = True
+    # Rows a user may see, for books whose rows are not everyone's (clients: kontora.clients.access); None → all.
+    queryset_for: Callable[[Any], models.QuerySet[Any]] | None = None
+    editable: bool = True  # False: only picked here, created and changed in their own cards
+
+    def items_for(self, user: Any) -> models.QuerySet[Any]:
+        """Every row the list, picker and card may show this user; the one start of each directory query."""
+        if self.queryset_for is not None:
+            return self.queryset_for(user)
+        return self.model._default_manager.all()
 
     @property
     def label(self) -> str | Promise:

@@ -29,7 +29,7 @@ def directory_items(
 ) -> list[models.Model]:
     """Items of a directory for its list: those starting with `query`, active only unless asked; at most `limit`
     (the list says when more exist; the search narrows them)."""
-    queryset = directory.model._default_manager.all()
+    queryset = directory.items_for(fetched_by)
     if directory.has_active_flag and not show_inactive:
         queryset = queryset.filter(is_active=True)
     queryset = _search(queryset, directory, query).order_by(*directory.order_by)
@@ -38,7 +38,7 @@ def directory_items(
 
 def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: int = PICK_LIMIT) -> list[models.Model]:
     """Active items a picker offers for the typed text: an exact match first, then in the directory's order."""
-    queryset = directory.model._default_manager.all()
+    queryset = directory.items_for(fetched_by)
     if directory.has_active_flag:
         queryset = queryset.filter(is_active=True)
     queryset = _search(queryset, directory, query)
@@ -56,6 +56,6 @@ def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: 
 def access_directory_item(*, directory: Directory, fetched_by: Any, pk: int) -> models.Model:
     """One item of the directory, or 404."""
     try:
-        return directory.model._default_manager.get(pk=pk)  # type: ignore[no-any-return]
+        return directory.items_for(fetched_by).get(pk=pk)  # type: ignore[no-any-return]
     except directory.model.DoesNotExist:  # type: ignore[attr-defined]
         raise Http404 from None

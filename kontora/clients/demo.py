@@ -1,0 +1,203 @@
+"""A demonstration base: realistic Russian clients with valid requisites, for trying Kontora and for benchmarks.
+
+Deterministic for a seed. Rows are written in batches of 5,000, keys filled exactly as clients.services does
+(search_key / digits), so the registry, search and pickers behave as on real data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kontora.accounts.models import User
+from kontora.clients.models import Client, ContactPerson
+from kontora.core.requisites import inn_check_digits, ogrn_check_digit
+from kontora.core.text import digits, search_key
+from kontora.directories import models as dirs
+
+BATCH = 5_000
+DEMO_USERS = 50
+PRIVATE_SHARE = 0.01
+
+_FORMS = [("ООО", "Общество с ограниченной ответственностью"), ("АО", "Акционерное общество"),
+          ("ПАО", "Публичное акционерное общество")]
+_FIRST = ["Альфа", "Бета", "Вега", "Гранит", "Дельта", "Ёлка", "Заря", "Исток", "Кедр", "Лотос", "Меридиан",
+          "Нива", "Орион", "Полюс", "Рассвет", "Сигма", "Табула", "Уют", "Феникс", "Химпром", "Центр", "Чайка",
+          "Шторм", "Эталон", "Юпитер", "Ясень", "Ока", "Волга", "Урал", "Байкал", "Север", "Восток"]
+_SECOND = ["Строй", "Торг", "Снаб", "Сервис", "Трейд", "Пром", "Инвест", "Логистик", "Агро", "Мед", "Софт",
+           "Групп", "Маркет", "Энерго", "Тех", "Комплект"]
+_SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков",
+             "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов"]
+_MALE = ["Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Евгений", "Иван", "Михаил", "Артём"]
+_FEMALE = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Анна", "Мария", "Светлана", "Юлия", "Екатерина"]
+_MALE_PATRONYMICS = ["Александрович", "Сергеевич", "Дмитриевич", "Андреевич", "Иванович", "Петрович"]
+_FEMALE_PATRONYMICS = ["Александровна", "Сергеевна", "Дмитриевна", "Андреевна", "Ивановна", "Петровна"]
+_POSITIONS = ["Генеральный директор", "Главный бухгалтер", "Менеджер по закупкам", "Коммерческий директор",
+              "Начальник отдела снабжения", "Секретарь", "Инженер"]
+_STREETS = ["ул. Ленина", "ул. Мира", "пр. Победы", "ул. Садовая", "ул. Советская", "ул. Гагарина",
+            "ул. Молодёжная", "ул. Школьная", "пр. Строителей", "ул. Набережная"]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    clients: int
+    contacts: int
+    users: int
+    first_code: int
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return str(rng.randrange(10**n)).zfill(n)
+
+
+def org_requisites(rng: random.Random, region: str) -> tuple[str, str, str]:
+    """INN (10), KPP and OGRN (13) of an organisation registered in `region` (2 digits), with valid check digits."""
+    body = region + _digits(rng, 7)
+    inn = body + inn_check_digits(body)
+    kpp = inn[:4] + "01001"
+    ogrn_body = "1" + f"{rng.randint(2, 24):02d}" + region + _digits(rng, 7)
+    return inn, kpp, ogrn_body + ogrn_check_digit(ogrn_body)
+
+
+def person_requisites(rng: random.Random, region: str) -> tuple[str, str]:
+    """INN (12) and OGRNIP (15) of an individual entrepreneur, with valid check digits."""
+    body = region + _digits(rng, 8)
+    inn = body + inn_check_digits(body)
+    ogrnip_body = "3" + f"{rng.randint(4, 24):02d}" + region + _digits(rng, 9)
+    return inn, ogrnip_body + ogrn_check_digit(ogrnip_body)
+
+
+def _phone(rng: random.Random) -> str:
+    n = _digits(rng, 7)
+    return f"+7 ({rng.randint(300, 999)}) {n[:3]}-{n[3:5]}-{n[5:]}"
+
+
+def _person_name(rng: random.Random) -> str:
+    surname = rng.choice(_SURNAMES)
+    if rng.random() < 0.5:
+        return f"{surname} {rng.choice(_MALE)} {rng.choice(_MALE_PATRONYMICS)}"
+    return f"{surname}а {rng.choice(_FEMALE)} {rng.choice(_FEMALE_PATRONYMICS)}"
+
+
+class _Inserter:
+    """Plain executemany INSERTs: the ORM's bulk_create spends most of its time building model instances.
+
+    Every concrete column is written: the given value, else the field's default; auto_now(_add) get `now`.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        now = timezone.now()
+        self.defaults: dict[str, Any] = {}
+        for field in self.fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                self.defaults[field.attname] = field.get_db_prep_save(now, connection)
+            else:
+                self.defaults[field.attname] = field.get_default()
+        columns = ", ".join(connection.ops.quote_name(f.attname if f.column is None else f.column)
+                            for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        table = connection.ops.quote_name(model._meta.db_table)
+        # Names come from the model's own meta, quoted; every value goes as a parameter.
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        params = [tuple(row.get(f.attname, self.defaults[f.attname]) for f in self.fields) for row in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, params)
+
+
+def _ids(model: Any) -> list[int]:
+    return list(model.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+
+
+def demo_users(*, password: str | None = None) -> list[User]:
+    """demo01 … demo50, managers; an unusable password unless one is given."""
+    users: list[User] = []
+    for n in range(1, DEMO_USERS + 1):
+        login = f"demo{n:02d}"
+        user = User.objects.filter(login=login).first()
+        if user is None:
+            user = User(login=login, full_name=f"{_SURNAMES[n % len(_SURNAMES)]} Демо {n:02d}", role="manager")
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+        users.append(user)
+    return users
+
+
+def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> DemoResult:
+    """Adds `clients` demo clients (1–3 contact persons each) to the base; codes continue after the largest."""
+    rng = random.Random(seed)  # noqa: S311 — demonstration data must repeat for a seed, not be secret
+    users = demo_users(password=password)
+    settlements = list(dirs.Settlement.objects.filter(is_active=True).select_related("region")
+                       .order_by("pk").only("id", "name", "postal_code", "region__id", "region__code"))
+    statuses, sizes, sources = _ids(dirs.ClientStatus), _ids(dirs.CompanySize), _ids(dirs.InformationSource)
+    priorities, activities = _ids(dirs.Priority), _ids(dirs.ActivityType)
+    first_code = (Client.objects.aggregate(top=Max("code"))["top"] or 0) + 1
+    contacts_total = 0
+    client_rows, contact_rows = _Inserter(Client), _Inserter(ContactPerson)
+    with transaction.atomic():
+        for start in range(0, clients, BATCH):
+            batch: list[dict[str, Any]] = []
+            contact_plan: list[int] = []
+            for i in range(start, min(start + BATCH, clients)):
+                place = rng.choice(settlements) if settlements else None
+                region = place.region.code if place and place.region.code.isdigit() else f"{rng.randint(1, 89):02d}"
+                curator = users[rng.randrange(len(users))]
+                if rng.random() < 0.15:
+                    person = _person_name(rng)
+                    inn, ogrn = person_requisites(rng, region)
+                    kpp, kind = "", str(Client.Kind.PERSON)
+                    short_name, full_name = f"ИП {person}", f"Индивидуальный предприниматель {person}"
+                else:
+                    form_short, form_full = rng.choice(_FORMS)
+                    title = f"{rng.choice(_FIRST)}{rng.choice(_SECOND)}"
+                    if rng.random() < 0.3:
+                        title += f"-{rng.randint(1, 99)}"
+                    inn, kpp, ogrn = org_requisites(rng, region)
+                    kind = str(Client.Kind.COMPANY)
+                    short_name, full_name = f"{form_short} «{title}»", f"{form_full} «{title}»"
+                phone = _phone(rng)
+                batch.append(dict(
+                    code=first_code + i, kind=kind, full_name=full_name, short_name=short_name,
+                    name_key=search_key(short_name), full_name_key=search_key(full_name),
+                    region_id=place.region.pk if place else None, settlement_id=place.pk if place else None,
+                    city_key=search_key(place.name) if place else "",
+                    address=f"{rng.choice(_STREETS)}, д. {rng.randint(1, 150)}",
+                    postal_code=place.postal_code if place and place.postal_code else "",
+                    phone=phone, phone_digits=digits(phone), inn=inn, kpp=kpp, ogrn=ogrn,
+                    curator_id=curator.pk,
+                    status_id=rng.choice(statuses) if statuses else None,
+                    size_id=rng.choice(sizes) if sizes else None,
+                    source_id=rng.choice(sources) if sources else None,
+                    priority_id=rng.choice(priorities) if priorities else None,
+                    activity_id=rng.choice(activities) if activities else None,
+                    flagged=rng.random() < 0.03, needs_attention=rng.random() < 0.02,
+                    is_private=rng.random() < PRIVATE_SHARE,
+                    email=f"info{first_code + i}@example.ru",
+                ))
+                contact_plan.append(rng.randint(1, 3))
+            client_rows.insert(batch)
+            ids = dict(Client.objects.filter(code__gte=batch[0]["code"], code__lte=batch[-1]["code"])
+                       .values_list("code", "pk"))
+            contacts: list[dict[str, Any]] = []
+            for row, count in zip(batch, contact_plan, strict=True):
+                for n in range(count):
+                    mobile = _phone(rng)
+                    contacts.append(dict(
+                        client_id=ids[row["code"]], full_name=_person_name(rng), position=rng.choice(_POSITIONS),
+                        phone_mobile=mobile, phones_digits=digits(mobile), is_main=n == 0,
+                        birthday=date(rng.randint(1955, 2000), rng.randint(1, 12), rng.randint(1, 28)),
+                    ))
+            contact_rows.insert(contacts)
+            contacts_total += len(contacts)
+    return DemoResult(clients=clients, contacts=contacts_total, users=len(users), first_code=first_code)

@@ -1,0 +1,149 @@
+"""The client card's form and the contact person's form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from kontora.accounts.models import User
+from kontora.clients import services
+from kontora.clients.models import Client, ClientGrant, ContactPerson
+from kontora.clients.policies import CardRights
+from kontora.core.forms import KontoraForm
+from kontora.core.forms.base import widget_class
+from kontora.directories.models import Competitor, Direction
+from kontora.directories.widgets import allow_picker_editing, picker_field
+
+PICKERS = {
+    "region": "regions", "settlement": "settlements", "status": "client-statuses", "size": "company-sizes",
+    "source": "information-sources", "priority": "priorities", "activity": "activity-types",
+    "ladder_stage": "ladder-stages", "next_stage": "ladder-stages", "penetration": "penetration-depths",
+    "reaction": "contact-reactions", "loyalty": "loyalty", "prospect": "prospects",
+}
+_PLAIN = tuple(name for name in services.CLIENT_FIELDS if name not in PICKERS and name not in ("curator", "specialist"))
+
+
+class _Date(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def _users() -> Any:
+    return User.objects.filter(disabled=False, dismissed=False).order_by("full_name", "id")
+
+
+class ClientForm(KontoraForm):
+    """All tabs of the card in one form; the view decides which fields are read-only for this user."""
+
+    def __init__(
+        self, *args: Any, user: Any, client: Client | None, rights: CardRights, kind: str, **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_fields = forms.fields_for_model(
+            Client, fields=_PLAIN, widgets={
+                "next_contact_date": _Date(), "notes": forms.Textarea(attrs={"rows": 4}),
+                "kind": forms.RadioSelect,
+            },
+        )
+        self.fields.update(model_fields)
+        self.fields["kind"].choices = Client.Kind.choices  # type: ignore[attr-defined]
+        self.fields["short_name"].required = True
+        self.fields["full_name"].required = False
+        self.fields["full_name"].help_text = _("Left empty, the short name is used.")
+        for name, key in PICKERS.items():
+            self.fields[name] = picker_field(
+                key, label=capfirst(Client._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
+            )
+        self.fields["curator"] = forms.ModelChoiceField(_users(), required=False, label=_("Curator"))
+        self.fields["specialist"] = forms.ModelChoiceField(_users(), required=False, label=_("Specialist"))
+        self.fields["directions"] = forms.ModelMultipleChoiceField(
+            Direction.objects.all(), required=False, label=_("Directions"), widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["competitors"] = forms.ModelMultipleChoiceField(
+            Competitor.objects.all(), required=False, label=_("Competitors present"),
+            widget=forms.CheckboxSelectMultiple,
+        )
+        others = _users().exclude(pk__in=[pk for pk in (client.curator_id, client.specialist_id) if pk]) \
+            if client else _users().exclude(pk=user.pk)
+        choices = [(str(u.pk), str(u)) for u in others]
+        self.fields["granted"] = forms.MultipleChoiceField(
+            choices=choices, required=False, label=_("Has access"), widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["granted_edit"] = forms.MultipleChoiceField(
+            choices=choices, required=False, label=_("May edit"), widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["save_anyway"] = forms.BooleanField(
+            required=False, label=_("These are different clients: save anyway"),
+        )
+        if rights.can_make_private:
+            self.fields["is_private"] = forms.BooleanField(required=False, label=_("Private client"))
+        # The fields are added after the base form styled its (then empty) field list.
+        for field in self.fields.values():
+            field.widget.attrs["class"] = widget_class(field.widget)
+        if kind == Client.Kind.PERSON:
+            # A person has no Registration tab (CLI-01); what was entered before is kept as it is.
+            for name in ("inn", "kpp", "ogrn"):
+                del self.fields[name]
+        if client is not None:
+            self._read_only(rights)
+        allow_picker_editing(self, user)
+
+    def _read_only(self, rights: CardRights) -> None:
+        main = set(services.MAIN_FIELDS) | {"granted", "granted_edit"}
+        for name, field in self.fields.items():
+            if name == "save_anyway":
+                continue
+            if not rights.can_edit or (name in main and not rights.can_edit_main):
+                field.disabled = True
+
+    @staticmethod
+    def initial_for(client: Client | None, *, user: Any, kind: str) -> dict[str, Any]:
+        if client is None:
+            from kontora.directories.autosubst import auto_substitution_for
+
+            initial: dict[str, Any] = {"kind": kind, "curator": user.pk}
+            defaults = auto_substitution_for(user)
+            if defaults is not None:
+                initial.update(region=defaults.region_id, settlement=defaults.settlement_id)
+            return initial
+        initial = {name: getattr(client, f"{name}_id" if name in PICKERS or name in ("curator", "specialist")
+                                 else name) for name in services.CLIENT_FIELDS}
+        initial["directions"] = list(client.directions.values_list("pk", flat=True))
+        initial["competitors"] = list(client.competitors.values_list("pk", flat=True))
+        grants = list(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
+        initial["granted"] = [str(uid) for uid, _edit in grants]
+        initial["granted_edit"] = [str(uid) for uid, edit in grants if edit]
+        initial["is_private"] = client.is_private
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data[name] for name in services.CLIENT_FIELDS if name in data}
+
+    def grants(self) -> dict[int, bool]:
+        editing = set(self.cleaned_data.get("granted_edit") or ())
+        return {int(uid): uid in editing for uid in self.cleaned_data.get("granted") or ()}
+
+
+class ContactForm(KontoraForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(
+            ContactPerson, fields=services.CONTACT_FIELDS, widgets={
+                "birthday": _Date(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
+                    "competence", "characteristics", "relatives", "biography")},
+            },
+        ))
+        for field in self.fields.values():
+            widget = field.widget
+            if "form-" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
+
+    @staticmethod
+    def initial_for(contact: ContactPerson) -> dict[str, Any]:
+        return {name: getattr(contact, name) for name in services.CONTACT_FIELDS}

@@ -1,0 +1,114 @@
+"""Reads of the client registry: keyset pages over `access.visible_clients`, never an OFFSET or a full COUNT(*)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from kontora.clients.access import visible_clients
+from kontora.clients.models import Client, RegistryPreference
+from kontora.clients.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort
+from kontora.core.text import search_key
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+ROW_FIELDS = (
+    "id", "code", "short_name", "name_key", "city_key", "phone", "flagged", "needs_attention", "is_private",
+    "has_files", "changed_at", "curator_id", "status_id", "settlement_id",
+    "curator__full_name", "status__name", "settlement__name",
+)
+
+
+@dataclass(frozen=True)
+class RegistryPage:
+    rows: list[Client]
+    sort: str
+    next_after: int | None  # id of the last row when more rows follow
+
+
+def default_sort(user: Any) -> str:
+    pref = RegistryPreference.objects.filter(user=user).values_list("default_sort", flat=True).first()
+    return pref if pref and parse_sort(pref) else DEFAULT_SORT
+
+
+def _ordering(spec: SortSpec, descending: bool) -> list[Any]:
+    ordering = []
+    for name in spec.keys:
+        expr = F(name)
+        ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_first=True))
+    return ordering
+
+
+def _after_q(spec: SortSpec, descending: bool, values: dict[str, Any]) -> Q:
+    """Rows strictly after `values` in the order (asc: NULL first; desc: exactly the reverse)."""
+
+    def equal(name: str) -> Q:
+        value = values[name]
+        return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+
+    def beyond(name: str) -> Q:
+        value = values[name]
+        if descending:
+            if value is None:
+                return Q(pk__in=[])
+            below = Q(**{f"{name}__lt": value})
+            return below | Q(**{f"{name}__isnull": True}) if name in spec.nullable else below
+        return Q(**{f"{name}__isnull": False}) if value is None else Q(**{f"{name}__gt": value})
+
+    result = Q(pk__in=[])
+    prefix = Q()
+    for name in spec.keys:
+        result |= prefix & beyond(name)
+        prefix &= equal(name)
+    first = spec.keys[0]
+    first_value = values[first]
+    # A plain range bound on the leading column lets the index narrow the scan before the OR is checked.
+    if first_value is not None and first not in spec.nullable:
+        result &= Q(**{f"{first}__lte" if descending else f"{first}__gte": first_value})
+    return result
+
+
+def _rows(qs: QuerySet[Client]) -> QuerySet[Client]:
+    return qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS)
+
+
+def registry_page(*, fetched_by: Any, sort: str, after: int | None = None, find: str = "") -> RegistryPage:
+    """One page of the registry in `sort` order: from the top, after row `after`, or from the best match of `find`.
+
+    `find` (Ctrl+F) always works in name order: the page starts at the first row whose name key is not
+    below the typed text's key.
+    """
+    parsed = parse_sort(sort) or parse_sort(DEFAULT_SORT)
+    assert parsed is not None
+    column, descending = parsed
+    visible = visible_clients(fetched_by)
+    if find:
+        column, descending, sort = "name", False, "name"
+    spec = SORTS[column]
+    qs = visible.order_by(*_ordering(spec, descending))
+    if find:
+        qs = qs.filter(name_key__gte=search_key(find))
+    elif after is not None:
+        values = visible.filter(pk=after).values(*spec.keys).first()
+        if values is not None:
+            qs = qs.filter(_after_q(spec, descending, values))
+    rows = list(_rows(qs)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
+
+
+def registry_count(*, fetched_by: Any) -> tuple[int, bool]:
+    """How many clients the user sees, counted no further than COUNT_CAP (+ whether there are more)."""
+    counted = visible_clients(fetched_by).order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def marked_ids(*, fetched_by: Any, ids: list[int]) -> list[int]:
+    """The subset of `ids` the user still sees: marks never reveal or act on clients outside the user's view."""
+    if not ids:
+        return []
+    return sorted(visible_clients(fetched_by).filter(pk__in=ids).values_list("pk", flat=True))

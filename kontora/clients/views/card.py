@@ -1,0 +1,179 @@
+"""The client card (CLI-01 … CLI-16): one page with the main requisites on top and the tabs below,
+contact persons edited in a modal, and the duplicate check while typing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontora.clients import access, policies, services
+from kontora.clients.duplicates import Duplicate, find_duplicates
+from kontora.clients.forms import ClientForm, ContactForm
+from kontora.clients.models import Client, ContactPerson
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_new(request: HttpRequest) -> HttpResponse:
+    return _card(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_card(request: HttpRequest, client_id: int) -> HttpResponse:
+    return _card(request, access.access_client(request.user, client_id))
+
+
+def _kind(request: HttpRequest) -> str:
+    kind = request.POST.get("kind") or request.GET.get("kind") or Client.Kind.COMPANY
+    return kind if kind in Client.Kind.values else Client.Kind.COMPANY
+
+
+def _duplicates_for(request: HttpRequest, form: ClientForm, client: Client | None) -> list[Duplicate]:
+    data = form.cleaned_data
+    if client is not None and all(str(data.get(name) or "") == str(getattr(client, name) or "")
+                                  for name in ("inn", "short_name", "phone") if name in data):
+        return []
+    return find_duplicates(
+        user=request.user, inn=data.get("inn") or "", short_name=data.get("short_name") or "",
+        phones=(data.get("phone") or "",), exclude_pk=client.pk if client else None,
+    )
+
+
+def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
+    user = request.user
+    rights = policies.card_rights(user, client)
+    kind = client.kind if client else _kind(request)
+    form = ClientForm(request.POST or None, initial=ClientForm.initial_for(client, user=user, kind=kind),
+                      user=user, client=client, rights=rights, kind=kind)
+    duplicates: list[Duplicate] = []
+    if request.method == "POST":
+        if not rights.can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            duplicates = _duplicates_for(request, form, client)
+            if duplicates and not form.cleaned_data["save_anyway"]:
+                form.add_error(None, gettext(
+                    "Similar clients are already registered (see below). Check them; if this is a different "
+                    "client, tick “save anyway” and save again."))
+            else:
+                try:
+                    saved = _save(request, form, client, rights)
+                except ValidationError as exc:
+                    form.apply_validation_error(exc)
+                else:
+                    messages.success(request, gettext("Client “%(name)s” saved.") % {"name": saved})
+                    if "apply" in request.POST or client is None:
+                        return redirect("clients:card", client_id=saved.pk)
+                    return redirect("core:home")
+    context = {
+        "form": form, "client": client, "kind": kind, "rights": rights, "duplicates": duplicates,
+        "is_person": kind == Client.Kind.PERSON,
+        "title": str(client) if client else gettext("New client"),
+        "contacts": client.contacts.all() if client else [],
+        "can_edit_contacts": bool(client) and rights.can_edit,
+        "grant_rows": _grant_rows(form),
+    }
+    return render(request, "clients/card.html", context)
+
+
+def _save(request: HttpRequest, form: ClientForm, client: Client | None, rights: policies.CardRights) -> Client:
+    data = form.cleaned_data
+    is_private = data.get("is_private") if "is_private" in form.fields else None
+    grants = form.grants() if rights.can_edit_main else None
+    if client is None:
+        return services.client_create(
+            acting_user=request.user, values=form.values(), directions=data["directions"],
+            competitors=data["competitors"], grants=grants, is_private=bool(is_private),
+        )
+    return services.client_update(
+        acting_user=request.user, client=client, values=form.values(), directions=data["directions"],
+        competitors=data["competitors"], grants=grants, is_private=is_private,
+    )
+
+
+def _grant_rows(form: ClientForm) -> list[dict[str, Any]]:
+    granted, editing = form["granted"], form["granted_edit"]
+    return [{"label": a.choice_label, "access": a, "edit": e} for a, e in zip(granted, editing, strict=True)]
+
+
+@login_required
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The htmx check while typing: likely duplicates among the clients this user sees."""
+    exclude = request.GET.get("client_id", "")
+    found = find_duplicates(
+        user=request.user, inn=request.GET.get("inn", ""), short_name=request.GET.get("short_name", ""),
+        phones=(request.GET.get("phone", ""),), exclude_pk=int(exclude) if exclude.isdigit() else None,
+    )
+    return render(request, "clients/partials/card_duplicates.html", {"duplicates": found})
+
+
+def _contact_client(request: HttpRequest, client_id: int) -> Client:
+    client = access.access_client(request.user, client_id)
+    if not policies.can_edit_contacts(request.user, client):
+        raise PermissionDenied
+    return client
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    return _contact(request, _contact_client(request, client_id), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
+    client = _contact_client(request, client_id)
+    return _contact(request, client, get_object_or_404(ContactPerson, pk=contact_id, client=client))
+
+
+def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None) -> HttpResponse:
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact) if contact else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contact is None:
+                services.contact_create(acting_user=request.user, client=client, values=form.cleaned_data)
+            else:
+                services.contact_update(acting_user=request.user, contact=contact, values=form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            return _contacts_changed(request, client)
+    action = reverse("clients:contact_edit", args=[client.pk, contact.pk]) if contact \
+        else reverse("clients:contact_new", args=[client.pk])
+    context = {"form": form, "client": client, "contact": contact, "action": action}
+    if request.headers.get("HX-Request"):
+        return render(request, "clients/partials/card_contact_form.html", context)
+    return render(request, "clients/card_contact.html", context)
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
+    client = _contact_client(request, client_id)
+    services.contact_delete(
+        acting_user=request.user, contact=get_object_or_404(ContactPerson, pk=contact_id, client=client),
+    )
+    return _contacts_changed(request, client)
+
+
+def _contacts_changed(request: HttpRequest, client: Client) -> HttpResponse:
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("clients:card", args=[client.pk]) + "#tab-personnel")
+    response = render(request, "clients/partials/card_contacts.html", {
+        "client": client, "contacts": client.contacts.all(), "can_edit_contacts": True,
+    })
+    response["HX-Retarget"] = "#client-contacts"
+    response["HX-Reswap"] = "innerHTML"
+    response["HX-Trigger"] = "kontora-modal-close"
+    return response

@@ -1,0 +1,144 @@
+"""The client registry in the main window's centre (REG-01 … REG-03, REG-07, REG-09 … REG-11)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from kontora.clients import selectors
+from kontora.clients.sorting import SORTS, parse_sort, remember_session_sort, session_sort
+
+MARKS_KEY = "clients_registry_marked"
+
+# Columns in display order; those named in sorting.SORTS sort on a header click.
+COLUMNS = ("flag", "access", "code", "name", "city", "phone", "curator", "status", "changed", "files")
+
+
+def _current_sort(request: HttpRequest) -> str:
+    return session_sort(request.session, selectors.default_sort(request.user))
+
+
+def _marks(request: HttpRequest) -> set[int]:
+    return {int(pk) for pk in request.session.get(MARKS_KEY, [])}
+
+
+def _rows_context(request: HttpRequest, page: selectors.RegistryPage) -> dict[str, Any]:
+    marks = _marks(request)
+    rows = [
+        {
+            "client": client,
+            "marked": client.pk in marks,
+            "href": reverse("clients:card", args=[client.pk]),
+        }
+        for client in page.rows
+    ]
+    return {
+        "rows": rows,
+        "sort": page.sort,
+        "next_url": (f"{reverse('clients:registry_rows')}?sort={page.sort}&after={page.next_after}"
+                     if page.next_after is not None else ""),
+    }
+
+
+def _headers(sort: str) -> list[dict[str, Any]]:
+    column, descending = parse_sort(sort) or ("name", False)
+    headers = []
+    for code in COLUMNS:
+        spec = SORTS.get(code)
+        active = code == column
+        headers.append({
+            "code": code,
+            "sortable": spec is not None,
+            "active": active,
+            "descending": active and descending,
+            # A click on the active column turns its direction over; on another column it sorts ascending.
+            "next_sort": (code if active and descending else f"-{code}" if active else code) if spec else "",
+        })
+    return headers
+
+
+def registry_centre(request: HttpRequest) -> dict[str, Any]:
+    """Context of the main window's centre: the first page in the session's sort (`?sort=` changes it)."""
+    user: Any = request.user
+    default = selectors.default_sort(user)
+    asked = request.GET.get("sort", "")
+    if parse_sort(asked):
+        remember_session_sort(request.session, asked, default)
+    sort = session_sort(request.session, default)
+    page = selectors.registry_page(fetched_by=user, sort=sort)
+    count, more = selectors.registry_count(fetched_by=user)
+    sort_menu = [
+        {"sort": code, "label": spec.label, "descending": False} for code, spec in SORTS.items()
+    ] + [{"sort": f"-{code}", "label": spec.label, "descending": True} for code, spec in SORTS.items()]
+    return {
+        **_rows_context(request, page),
+        "headers": _headers(sort),
+        "sort_menu": sort_menu,
+        "shown": min(count, selectors.PAGE_SIZE),
+        "total": count,
+        "total_display": f"{count:,}".replace(",", "\u00a0"),
+        "total_more": more,
+        "marked_count": len(_marks(request)),
+        "new_url": reverse("clients:new"),
+    }
+
+
+@login_required
+@require_GET
+def registry_rows(request: HttpRequest) -> HttpResponse:
+    """The next page of rows after `after` (the id of the last row shown)."""
+    try:
+        after = int(request.GET.get("after", ""))
+    except ValueError:
+        return HttpResponseBadRequest()
+    sort = request.GET.get("sort", "")
+    if not parse_sort(sort):
+        sort = _current_sort(request)
+    page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after)
+    return render(request, "clients/partials/registry_rows.html", _rows_context(request, page))
+
+
+@login_required
+@require_GET
+def registry_find(request: HttpRequest) -> HttpResponse:
+    """Ctrl+F: the rows from the best match of the typed name on, in name order; the match gets the cursor."""
+    text = request.GET.get("q", "").strip()
+    if text:
+        page = selectors.registry_page(fetched_by=request.user, sort="name", find=text)
+    else:
+        page = selectors.registry_page(fetched_by=request.user, sort=_current_sort(request))
+    context = _rows_context(request, page)
+    context["focus_first"] = bool(text)
+    return render(request, "clients/partials/registry_rows.html", context)
+
+
+@login_required
+@require_POST
+def registry_mark(request: HttpRequest) -> HttpResponse:
+    """Space on a row: the mark is kept in the session, so it lasts over pages and feeds group processing."""
+    try:
+        pk = int(request.POST.get("id", ""))
+    except ValueError:
+        return HttpResponseBadRequest()
+    marks = _marks(request)
+    if request.POST.get("marked") == "true":
+        marks.add(pk)
+    else:
+        marks.discard(pk)
+    request.session[MARKS_KEY] = selectors.marked_ids(fetched_by=request.user, ids=sorted(marks))
+    return render(request, "clients/partials/registry_marked.html",
+                  {"marked_count": len(request.session[MARKS_KEY])})
+
+
+@login_required
+@require_POST
+def registry_marks_clear(request: HttpRequest) -> HttpResponse:
+    request.session[MARKS_KEY] = []
+    response = render(request, "clients/partials/registry_marked.html", {"marked_count": 0})
+    response["HX-Trigger"] = "k:registry-unmarked"
+    return response

@@ -1,0 +1,103 @@
+"""The client registry in the main window, driven by the keyboard and the mouse."""
+
+from __future__ import annotations
+
+import pytest
+
+from kontora.clients.models import Client
+from kontora.core.text import search_key
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+
+NAMES = ["ООО «Альфа»", "АО «Берёза»", "ООО «Вектор»", "ЗАО «Гранит»", "ООО «Дельта»", "ООО «Ёлка»",
+         "ИП Жуков Иван Петрович", "ООО «Заря»", "ООО «Исток»", "ПАО «Кедр»"]
+
+
+def _sign_in(page, live_server, login):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_login", login)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _clients(curator):
+    return [
+        Client.objects.create(
+            code=i + 1, full_name=name, short_name=name, name_key=search_key(name), full_name_key=search_key(name),
+            curator=curator, phone=f"+7 (495) 100-00-{i:02d}", flagged=i == 2, is_private=i == 4,
+            needs_attention=i == 7,
+        )
+        for i, name in enumerate(NAMES)
+    ]
+
+
+def _focused_name(page):
+    return page.locator("tr[data-row].k-focus [data-testid=registry-name]").inner_text()
+
+
+@pytest.mark.feature("REG-01")
+@pytest.mark.feature("REG-09")
+@pytest.mark.feature("REG-10")
+def test_registry_with_the_keyboard(page, live_server, manager_user, admin_user, transactional_db):
+    # given
+    clients = _clients(manager_user)
+    _sign_in(page, live_server, "manager")
+    assert page.get_by_test_id("registry-row").count() == 10
+    assert page.get_by_test_id("registry-count").inner_text() == "10 из 10"
+    # when: the cursor goes down to the second row (name order) and Space marks it
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    # then
+    assert _focused_name(page) == "ЗАО «Гранит»"
+    page.get_by_text("Отмечено: 1").wait_for()
+    screenshot(page, "registry")
+    # and the mark outlives a reload: it is kept on the server
+    page.reload()
+    assert page.locator("tr.k-marked [data-testid=registry-name]").inner_text() == "ЗАО «Гранит»"
+    # when: Enter on the first row opens its card
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    # then
+    page.wait_for_url(f"{live_server.url}/clients/{clients[1].pk}/")
+
+
+@pytest.mark.feature("REG-07")
+def test_ctrl_f_jumps_to_the_typed_name(page, live_server, manager_user, admin_user, transactional_db):
+    # given
+    _clients(manager_user)
+    _sign_in(page, live_server, "manager")
+    # when
+    page.keyboard.press("Control+f")
+    page.keyboard.type("ооо ЕЛК")
+    # then: the cursor is on the best match, ё and case ignored
+    page.locator("tr[data-row].k-focus").wait_for()
+    assert _focused_name(page) == "ООО «Ёлка»"
+    # when: Enter leaves the cursor there
+    page.keyboard.press("Enter")
+    # then
+    assert _focused_name(page) == "ООО «Ёлка»"
+
+
+@pytest.mark.feature("REG-02")
+def test_header_click_sorts_and_a_second_click_turns_the_order_over(
+    page, live_server, manager_user, admin_user, transactional_db,
+):
+    # given
+    _clients(manager_user)
+    _sign_in(page, live_server, "manager")
+    # when
+    page.get_by_test_id("registry-sort-code").click()
+    page.wait_for_url("**/?sort=code")
+    page.get_by_test_id("registry-sort-code").click()
+    page.wait_for_url("**/?sort=-code")
+    # then
+    assert page.get_by_test_id("registry-name").first.inner_text() == "ПАО «Кедр»"
+    # when: the context menu sorts too
+    page.get_by_test_id("registry-row").first.click(button="right")
+    page.get_by_test_id("registry-menu").get_by_text("Сортировать: Наименование, по убыванию").click()
+    # then
+    page.wait_for_url("**/?sort=-name")
+    assert page.get_by_test_id("registry-name").first.inner_text() == "ПАО «Кедр»"
+    assert page.get_by_test_id("registry-name").last.inner_text() == "АО «Берёза»"

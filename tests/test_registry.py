@@ -1,0 +1,246 @@
+"""The client registry in the main window: access, keyset pages, sorting, quick find, marks."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+
+from kontora.clients import selectors
+from kontora.clients.models import Client
+from kontora.clients.sorting import SORTS
+from kontora.core.text import search_key
+from kontora.directories.models import ClientStatus
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+_code = iter(range(1, 10**6))
+
+
+def make_client(name: str, *, curator: Any = None, private: bool = False, **extra: Any) -> Client:
+    return Client.objects.create(
+        code=next(_code), full_name=name, short_name=name, name_key=search_key(name), full_name_key=search_key(name),
+        curator=curator, is_private=private, **extra,
+    )
+
+
+def names(html: str) -> list[str]:
+    return re.findall(r'data-testid="registry-name">([^<]*)<', html)
+
+
+@pytest.fixture
+def two_managers(db: Any) -> tuple[Any, Any]:
+    return (UserFactory(login="m1", full_name="Первый Менеджер"), UserFactory(login="m2", full_name="Второй Менеджер"))
+
+
+@pytest.mark.feature("REG-01")
+def test_registry_shows_own_clients_in_own_mode_and_all_in_full_mode(two_managers, admin_user):
+    # given
+    first, second = two_managers
+    make_client("Альфа", curator=first)
+    make_client("Бета", curator=second)
+    make_client("Гамма тайная", curator=second, private=True)
+    # when
+    own = signed_in(first).get("/").content.decode()
+    full = signed_in(admin_user).get("/").content.decode()
+    curator = signed_in(second).get("/").content.decode()
+    # then
+    assert names(own) == ["Альфа"]
+    assert names(full) == ["Альфа", "Бета"]  # a private client of another curator: never, even for an admin
+    assert names(curator) == ["Бета", "Гамма тайная"]
+    assert 'data-testid="registry-count">2 из 2<' in full
+
+
+@pytest.mark.feature("REG-01")
+def test_registry_row_shows_the_columns(admin_user, manager_user):
+    # given
+    status = ClientStatus.objects.create(name="Постоянный", name_key="постоянный")
+    make_client("Ромашка", curator=manager_user, phone="+7 (495) 111-22-33", status=status, flagged=True,
+                needs_attention=True)
+    # when
+    html = signed_in(admin_user).get("/").content.decode()
+    # then
+    assert 'title="Флаг"' in html
+    assert 'title="Требует особого внимания"' in html
+    assert "+7 (495) 111-22-33" in html and "Алексей Менеджеров" in html and "Постоянный" in html
+    assert 'data-key="Insert"' in html and 'data-key="Ctrl+F"' in html
+
+
+def _walk(client: Any, sort: str) -> list[int]:
+    """All ids of the registry in `sort`, page by page, as the "Show more" row asks for them."""
+    html = client.get(f"/?sort={sort}").content.decode()
+    ids = [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', html)]
+    while True:
+        more = re.search(r'hx-get="(/clients/registry/rows/[^"]+)"', html)
+        if not more:
+            return ids
+        html = client.get(more.group(1).replace("&amp;", "&")).content.decode()
+        ids += [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', html)]
+
+
+def _sort_key(row: Client, spec: Any) -> tuple[Any, ...]:
+    """The registry's order in Python: an empty curator or status before any other value."""
+    return tuple(
+        (getattr(row, k) is not None, getattr(row, k) or 0) if k in spec.nullable else getattr(row, k)
+        for k in spec.keys
+    )
+
+
+@pytest.mark.feature("REG-11")
+@pytest.mark.feature("REG-02")
+def test_keyset_pages_have_no_gaps_or_duplicates_in_every_sort(admin_user, two_managers):
+    # given: ~300 clients with many equal keys and empty statuses and curators
+    rng = random.Random(7)
+    statuses = [ClientStatus.objects.create(name=f"С{i}", name_key=f"с{i}") for i in range(3)]
+    curators = [*two_managers, None]
+    for _i in range(300):
+        make_client(f"Фирма {rng.randint(1, 40)}", curator=rng.choice(curators),
+                    status=rng.choice([*statuses, None]), city_key=rng.choice(["", "москва", "тула"]))
+    client = signed_in(admin_user)
+    rows = {c.pk: c for c in Client.objects.all()}
+    expected = set(rows)
+    for column, spec in SORTS.items():
+        for sort in (column, f"-{column}"):
+            # when
+            ids = _walk(client, sort)
+            # then
+            assert len(ids) == len(set(ids)) == 300, sort
+            assert set(ids) == expected, sort
+            assert ids == sorted(ids, key=lambda pk: _sort_key(rows[pk], spec), reverse=sort.startswith("-")), sort
+
+
+@pytest.mark.feature("REG-11")
+def test_query_count_per_page_is_constant_and_nothing_counts_the_whole_table(admin_user, django_assert_max_num_queries):
+    # given
+    for i in range(120):
+        make_client(f"Клиент {i:03d}", curator=admin_user)
+    client = signed_in(admin_user)
+    first = client.get("/")  # warm the session and the caches of the main window
+    after = re.findall(r'data-row data-id="(\d+)"', first.content.decode())[-1]
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/")
+    with django_assert_max_num_queries(6):
+        client.get(f"/clients/registry/rows/?sort=name&after={after}")
+    # then
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 10001" in sql for sql in counts)
+
+
+@pytest.mark.feature("REG-11")
+def test_count_is_capped_at_ten_thousand(admin_user, monkeypatch):
+    # given
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    for i in range(7):
+        make_client(f"Клиент {i}", curator=admin_user)
+    # when
+    html = signed_in(admin_user).get("/").content.decode()
+    # then
+    assert 'data-testid="registry-count">5 из 5+<' in html
+
+
+@pytest.mark.feature("REG-02")
+@pytest.mark.feature("REG-03")
+def test_temporary_sort_lasts_until_next_login_and_the_default_applies(admin_user):
+    # given
+    make_client("Альфа", curator=admin_user)
+    make_client("Бета", curator=admin_user)
+    client = signed_in(admin_user)
+    # when: a click on the Name header turns the order over
+    client.get("/?sort=-name")
+    # then: it lasts while the session lasts
+    assert names(client.get("/").content.decode()) == ["Бета", "Альфа"]
+    # and a new sign-in starts from the default sort again
+    assert names(signed_in(admin_user).get("/").content.decode()) == ["Альфа", "Бета"]
+
+
+@pytest.mark.feature("REG-03")
+def test_default_sort_saved_in_parameters_applies_at_once(admin_user):
+    # given
+    make_client("Альфа", curator=admin_user)
+    make_client("Бета", curator=admin_user)
+    client = signed_in(admin_user)
+    client.get("/?sort=name")
+    form = client.get("/settings/parameters/").content.decode()
+    assert "Сортировка" in form
+    # when
+    response = client.post("/settings/parameters/", {
+        "language": "ru", "informer_at_start": "on", "sorting-default_sort": "-code", "tab": "sorting",
+    })
+    # then
+    assert response.status_code == 302
+    assert names(client.get("/").content.decode()) == ["Бета", "Альфа"]
+    assert names(signed_in(admin_user).get("/").content.decode()) == ["Бета", "Альфа"]
+
+
+@pytest.mark.feature("REG-07")
+def test_quick_find_jumps_to_the_best_match_ignoring_case_and_yo(admin_user):
+    # given
+    for name in ["Арбуз", "Ёлка", "Ель", "Лес", "ЕЛКИ-ПАЛКИ"]:
+        make_client(name, curator=admin_user)
+    client = signed_in(admin_user)
+    client.get("/?sort=-changed")
+    # when
+    html = client.get("/clients/registry/find/", {"q": "елк"}, HTTP_HX_REQUEST="true").content.decode()
+    upper = client.get("/clients/registry/find/", {"q": "ЛЕ"}, HTTP_HX_REQUEST="true").content.decode()
+    # then: name order from the match on, the match under the cursor
+    assert names(html) == ["Ёлка", "ЕЛКИ-ПАЛКИ", "Ель", "Лес"]
+    assert re.search(r'class=" k-focus"[^>]*>\s*(?:<td[^>]*>.*?</td>\s*){3}<td data-testid="registry-name">Ёлка<',
+                     html, re.S)
+    assert names(upper) == ["Лес"]
+
+
+@pytest.mark.feature("REG-07")
+def test_quick_find_never_shows_clients_the_user_does_not_see(two_managers):
+    # given
+    first, second = two_managers
+    make_client("Ёлка своя", curator=first)
+    make_client("Ёлка чужая", curator=second)
+    # when
+    html = signed_in(first).get("/clients/registry/find/", {"q": "ёлка"}).content.decode()
+    # then
+    assert names(html) == ["Ёлка своя"]
+
+
+@pytest.mark.feature("REG-09")
+def test_marks_persist_across_pages_and_are_cleared(admin_user):
+    # given
+    clients = [make_client(f"Клиент {i:03d}", curator=admin_user) for i in range(60)]
+    client = signed_in(admin_user)
+    # when: one row marked on the first page, one on the second
+    client.post("/clients/registry/mark/", {"id": clients[0].pk, "marked": "true"})
+    answer = client.post("/clients/registry/mark/", {"id": clients[55].pk, "marked": "true"}).content.decode()
+    # then
+    assert "Отмечено: 2" in answer
+    first = client.get("/").content.decode()
+    assert f'data-row data-id="{clients[0].pk}" data-href="/clients/{clients[0].pk}/" class="k-marked"' in first
+    second = client.get(f"/clients/registry/rows/?sort=name&after={clients[49].pk}").content.decode()
+    assert f'data-id="{clients[55].pk}" data-href="/clients/{clients[55].pk}/" class="k-marked"' in second
+    # when: unmark one, then clear
+    assert "Отмечено: 1" in client.post(
+        "/clients/registry/mark/", {"id": clients[0].pk, "marked": "false"}).content.decode()
+    assert "Отмечено: 0" in client.post("/clients/registry/marks/clear/").content.decode()
+    assert 'class="k-marked"' not in client.get("/").content.decode()
+
+
+@pytest.mark.feature("REG-09")
+def test_a_client_the_user_does_not_see_cannot_be_marked(two_managers):
+    # given
+    first, second = two_managers
+    foreign = make_client("Чужой", curator=second)
+    # when
+    answer = signed_in(first).post("/clients/registry/mark/", {"id": foreign.pk, "marked": "true"})
+    # then
+    assert "Отмечено: 0" in answer.content.decode()
+
+
+def test_registry_pages_need_sign_in(admin_user):
+    # when
+    response = HttpClient().get("/clients/registry/rows/?after=1")
+    # then
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
