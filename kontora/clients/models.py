@@ -175,3 +175,53 @@ class RegistryPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.default_sort}"
+
+
+def _client_file_path(instance: ClientFile, filename: str) -> str:
+    # The stored name never comes from the user: no traversal, no clashes; the shown name is `name`.
+    import uuid
+
+    return f"clients/{instance.client_id}/{uuid.uuid4().hex}"
+
+
+class ClientFolder(models.Model):
+    """A folder of the card's Files tab; folders nest to any depth (FIL-01)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="folders")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(_("name"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("folder")
+        verbose_name_plural = _("folders")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientFile(models.Model):
+    """A file attached to a client; content in Django storage under KONTORA_HOME/files (FIL-01 … FIL-04)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="files")
+    folder = models.ForeignKey(ClientFolder, null=True, blank=True, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("file name"), max_length=255)
+    content = models.FileField(upload_to=_client_file_path, max_length=300)
+    size = models.BigIntegerField(_("size"), default=0)
+    content_type = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["client", "folder"])]
+
+    def __str__(self) -> str:
+        return self.name
