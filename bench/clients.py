@@ -108,7 +108,25 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
                  [(lambda text=text: selectors.registry_page(fetched_by=admin, sort="name", find=text).rows)
                   for text in FIND_TEXTS], f"{sizes}; {len(FIND_TEXTS)} texts"),
     ]
-    return results
+    return results + _search_results(admin, sizes)
+
+
+SEARCH_NAMES = ["маш", "трейд", "гранит", "елка", "ип смирн", "снаб"]
+SEARCH_PHONES = ["555", "12-34", "916 1", "4951", "77"]
+
+
+def _search_results(admin: Any, sizes: str) -> list[dict[str, Any]]:
+    """Extended search (Shift+F): the first match of a name or phone fragment, through the trigram indexes."""
+    from kontora.clients import search
+
+    return [
+        _compare("Shift+F first match of a name fragment, full mode (median)",
+                 [(lambda text=text: search.search_next(fetched_by=admin, name=text)) for text in SEARCH_NAMES],
+                 f"{sizes}; {len(SEARCH_NAMES)} fragments"),
+        _compare("Shift+F first match of a phone fragment (clients, faxes, contacts), full mode (median)",
+                 [(lambda text=text: search.search_next(fetched_by=admin, phone=text)) for text in SEARCH_PHONES],
+                 f"{sizes}; {len(SEARCH_PHONES)} fragments"),
+    ]
 
 
 def run() -> list[Result]:

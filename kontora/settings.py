@@ -120,6 +120,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Client files (FIL-01): uploads over 2.5 MB stream to a temporary file, never held in memory whole.
+FILE_UPLOAD_MAX_BYTES = int(os.environ.get("KONTORA_MAX_UPLOAD_MB", "100")) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Static files are served straight from the package: no collectstatic step on a fresh machine.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
