@@ -20,8 +20,7 @@ from django.db.models.expressions import RawSQL
 
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ContactPerson
-from kontora.clients.selectors import PAGE_SIZE, RegistryPage
-from kontora.clients.selectors import _rows as registry_rows
+from kontora.clients.selectors import PAGE_SIZE, RegistryPage, registry_rows
 from kontora.core.text import digits, search_key
 
 TRIGRAM = 3

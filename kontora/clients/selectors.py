@@ -71,7 +71,7 @@ def _after_q(spec: SortSpec, descending: bool, values: dict[str, Any]) -> Q:
     return result
 
 
-def _rows(qs: QuerySet[Client]) -> QuerySet[Client]:
+def registry_rows(qs: QuerySet[Client]) -> QuerySet[Client]:
     return qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS)
 
 
@@ -95,7 +95,7 @@ def registry_page(*, fetched_by: Any, sort: str, after: int | None = None, find:
         values = visible.filter(pk=after).values(*spec.keys).first()
         if values is not None:
             qs = qs.filter(_after_q(spec, descending, values))
-    rows = list(_rows(qs)[: PAGE_SIZE + 1])
+    rows = list(registry_rows(qs)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)

@@ -27,7 +27,7 @@ def _marks(request: HttpRequest) -> set[int]:
     return {int(pk) for pk in request.session.get(MARKS_KEY, [])}
 
 
-def _rows_context(request: HttpRequest, page: selectors.RegistryPage) -> dict[str, Any]:
+def rows_context(request: HttpRequest, page: selectors.RegistryPage) -> dict[str, Any]:
     marks = _marks(request)
     rows = [
         {
@@ -76,7 +76,7 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
         {"sort": code, "label": spec.label, "descending": False} for code, spec in SORTS.items()
     ] + [{"sort": f"-{code}", "label": spec.label, "descending": True} for code, spec in SORTS.items()]
     return {
-        **_rows_context(request, page),
+        **rows_context(request, page),
         "headers": _headers(sort),
         "sort_menu": sort_menu,
         "shown": min(count, selectors.PAGE_SIZE),
@@ -100,7 +100,7 @@ def registry_rows(request: HttpRequest) -> HttpResponse:
     if not parse_sort(sort):
         sort = _current_sort(request)
     page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after)
-    return render(request, "clients/partials/registry_rows.html", _rows_context(request, page))
+    return render(request, "clients/partials/registry_rows.html", rows_context(request, page))
 
 
 @login_required
@@ -112,7 +112,7 @@ def registry_find(request: HttpRequest) -> HttpResponse:
         page = selectors.registry_page(fetched_by=request.user, sort="name", find=text)
     else:
         page = selectors.registry_page(fetched_by=request.user, sort=_current_sort(request))
-    context = _rows_context(request, page)
+    context = rows_context(request, page)
     context["focus_first"] = bool(text)
     return render(request, "clients/partials/registry_rows.html", context)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kontora.clients import search
-from kontora.clients.views.registry import _rows_context
+from kontora.clients.views.registry import rows_context
 
 
 def _optional_id(raw: str) -> int | None:
@@ -47,6 +47,6 @@ def search_jump(request: HttpRequest) -> HttpResponse:
     if client_id is None:
         return HttpResponseBadRequest()
     page = search.registry_from(fetched_by=request.user, client_id=client_id)
-    context = _rows_context(request, page)
+    context = rows_context(request, page)
     context["focus_first"] = bool(page.rows) and page.rows[0].pk == client_id
     return render(request, "clients/partials/registry_rows.html", context)
