@@ -70,6 +70,8 @@ def test_manager_uploads_renames_and_totals_files(page, live_server, manager_use
 
     # when Ctrl+I is pressed
     page.locator("[data-testid=files-file-row] td").nth(1).click()
+    # the click loads the properties into the same panel: let it land first, or it may replace the total
+    page.locator("[data-testid=files-properties]", has_text="Договор поставки.txt").wait_for()
     page.keyboard.press("Control+i")
 
     # then the total of all attachments is shown
