@@ -15,3 +15,10 @@ class ClientsConfig(AppConfig):
 
         register_centre("clients/registry.html", registry_centre)
         register_tab()
+        self._register_card_tabs()
+
+    @staticmethod
+    def _register_card_tabs() -> None:
+        from kontora.clients import card_tabs
+
+        card_tabs.register(card_tabs.CardTab("files", _("Files"), "clients:files", order=100))

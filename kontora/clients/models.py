@@ -225,3 +225,269 @@ class ClientFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- The card's further tabs. Each is its own table keyed by the client, so adding a tab never rebuilds
+# clients_client (on SQLite a rebuild would drop the FTS triggers of migration 0004).
+
+
+class ClientRegistration(models.Model):
+    """Registration data beyond INN/KPP/OGRN (CLI-06): bodies, codes, capital, addresses."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="registration")
+    okpo = models.CharField(_("OKPO"), max_length=10, blank=True)
+    okved = models.CharField(_("OKVED"), max_length=8, blank=True)
+    oktmo = models.CharField(_("OKTMO"), max_length=11, blank=True)
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    registering_body = models.CharField(_("registering body"), max_length=500, blank=True)
+    tax_office = models.CharField(_("tax office"), max_length=300, blank=True)
+    charter_capital = models.DecimalField(
+        _("charter capital"), max_digits=18, decimal_places=2, null=True, blank=True,
+    )
+    legal_address = models.CharField(_("legal address"), max_length=500, blank=True)
+    actual_address = models.CharField(_("actual address"), max_length=500, blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=500, blank=True)
+    director = models.CharField(_("head"), max_length=300, blank=True)
+    chief_accountant = models.CharField(_("chief accountant"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("registration data")
+        verbose_name_plural = _("registration data")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}"
+
+
+class ClientLegalChange(models.Model):
+    """One entry of the history of changes in the client's legal documents (CLI-06)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="legal_changes")
+    date = models.DateField(_("date"))
+    document = models.CharField(_("document"), max_length=300)
+    description = models.TextField(_("what changed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change in legal documents")
+        verbose_name_plural = _("changes in legal documents")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.document}"
+
+
+class ClientPersonal(models.Model):
+    """A person's passport and personal data (CLI-01: persons have this instead of Registration data)."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="personal")
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=300, blank=True)
+    passport_series = models.CharField(_("passport series"), max_length=4, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=6, blank=True)
+    passport_issued_by = models.CharField(_("issued by"), max_length=300, blank=True)
+    passport_issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    passport_division = models.CharField(_("division code"), max_length=7, blank=True)
+    registration_address = models.CharField(_("registration address"), max_length=500, blank=True)
+    snils = models.CharField(_("SNILS"), max_length=14, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data")
+        verbose_name_plural = _("personal data")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}"
+
+
+class ClientBankAccount(models.Model):
+    """A known bank account of the client (CLI-07); BIK and the account key are checked by the services."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="bank_accounts")
+    bik = models.CharField(_("BIK"), max_length=9)
+    bank_name = models.CharField(_("bank"), max_length=300, blank=True)
+    correspondent_account = models.CharField(_("correspondent account"), max_length=20, blank=True)
+    account = models.CharField(_("settlement account"), max_length=20)
+    is_main = models.BooleanField(_("main account"), default=False)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        ordering = ["-is_main", "id"]
+
+    def __str__(self) -> str:
+        return self.account
+
+
+class ClientMailing(models.Model):
+    """The client's mailing switches (CLI-09); the addresses themselves are ClientMailingAddress rows."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="mailing")
+    exclude_email = models.BooleanField(_("exclude from e-mail mailing"), default=False)
+    exclude_sms = models.BooleanField(_("exclude from SMS mailing"), default=False)
+
+    class Meta:
+        verbose_name = _("mailing settings")
+        verbose_name_plural = _("mailing settings")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}"
+
+
+class ClientMailingAddress(models.Model):
+    """An e-mail address or a mobile number of the client with its subscription flag (CLI-09)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        MOBILE = "mobile", _("Mobile phone")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="mailing_addresses")
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    value = models.CharField(_("address"), max_length=254)
+    value_key = models.CharField(max_length=254, editable=False)  # lower-cased e-mail or the phone's digits
+    owner_name = models.CharField(_("whose"), max_length=300, blank=True)
+    subscribed = models.BooleanField(_("subscribed"), default=True)
+
+    class Meta:
+        verbose_name = _("mailing address")
+        verbose_name_plural = _("mailing addresses")
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "kind", "value_key"], name="clients_mailing_address_unique"),
+        ]
+        indexes = [models.Index(fields=["kind", "value_key"])]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ClientSecurity(models.Model):
+    """The card's Security tab (CLI-10): data for the security service and the signed conclusion (ACL-04)."""
+
+    class WorkMode(models.TextChoices):
+        PREPAYMENT = "prepayment", _("Prepayment only")
+        DEFERRED = "deferred", _("Deferred payment within the credit limit")
+        FREE = "free", _("No restrictions")
+        FORBIDDEN = "forbidden", _("Work forbidden")
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="security")
+    finances = models.TextField(_("finances"), blank=True)
+    property = models.TextField(_("property"), blank=True)
+    reputation = models.TextField(_("reputation"), blank=True)
+    connections = models.TextField(_("connections"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    credit_limit = models.DecimalField(_("credit limit"), max_digits=18, decimal_places=2, null=True, blank=True)
+    work_mode = models.CharField(_("work mode"), max_length=16, choices=WorkMode.choices, blank=True)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("inspector"),
+    )
+    signed_at = models.DateTimeField(_("conclusion date"), null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("security data")
+        verbose_name_plural = _("security data")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}"
+
+
+class ClientShipping(models.Model):
+    """Shipping requisites (CLI-11): consignee, shipment and transport."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, primary_key=True, related_name="shipping")
+    consignee = models.CharField(_("consignee"), max_length=500, blank=True)
+    consignee_inn = models.CharField(_("consignee's INN"), max_length=12, blank=True)
+    consignee_kpp = models.CharField(_("consignee's KPP"), max_length=9, blank=True)
+    consignee_address = models.CharField(_("consignee's address"), max_length=500, blank=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=500, blank=True)
+    shipment_terms = models.TextField(_("shipment terms"), blank=True)
+    products = models.TextField(_("about the buyer and the products"), blank=True)
+    carrier = models.CharField(_("carrier"), max_length=300, blank=True)
+    transport = models.TextField(_("transport"), blank=True)
+    receiver_contact = models.CharField(_("who receives the goods"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("shipping requisites")
+        verbose_name_plural = _("shipping requisites")
+
+    def __str__(self) -> str:
+        return f"{self.client_id}"
+
+
+class ClientChange(models.Model):
+    """One entry of the card's change history (CLI-12, DESIGN "Audit"): who changed what, and when."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=200)
+    # [{"field": verbose name, "old": text, "new": text}, …]; texts, so the history survives deleted directories.
+    details = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("change of a client card")
+        verbose_name_plural = _("changes of client cards")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "-at", "-id"], name="clients_change_history")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class FilterTemplate(models.Model):
+    """A saved Flexi-filter (REG-06, REG-12): a validated specification, shared with a role or a department.
+
+    The three static templates are not rows: they live in code and cannot be changed.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filter_templates")
+    name = models.CharField(_("name"), max_length=200)
+    spec = models.JSONField(_("conditions"))
+    shared_role = models.CharField(_("shared with the role"), max_length=16, blank=True)
+    shared_department = models.ForeignKey(
+        "core.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("shared with the department"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("filter template")
+        verbose_name_plural = _("filter templates")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="clients_template_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientExport(models.Model):
+    """The log of bulk exports of clients (ACL-06): who took how many rows, in which form, with which filter."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user"),
+    )
+    user_login = models.CharField(_("login"), max_length=150)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    format = models.CharField(_("format"), max_length=8)
+    rows = models.PositiveIntegerField(_("rows"))
+    description = models.CharField(_("what was exported"), max_length=500, blank=True)
+    address = models.CharField(_("IP address"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("client export")
+        verbose_name_plural = _("client exports")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_login} {self.at:%Y-%m-%d %H:%M} {self.rows}"

@@ -75,7 +75,15 @@ def registry_rows(qs: QuerySet[Client]) -> QuerySet[Client]:
     return qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS)
 
 
-def registry_page(*, fetched_by: Any, sort: str, after: int | None = None, find: str = "") -> RegistryPage:
+def registry_queryset(*, fetched_by: Any, filter_q: Q | None = None) -> QuerySet[Client]:
+    """The clients of the registry: those the user sees, narrowed by the active Flexi-filter or template."""
+    qs = visible_clients(fetched_by)
+    return qs if filter_q is None else qs.filter(filter_q)
+
+
+def registry_page(
+    *, fetched_by: Any, sort: str, after: int | None = None, find: str = "", filter_q: Q | None = None,
+) -> RegistryPage:
     """One page of the registry in `sort` order: from the top, after row `after`, or from the best match of `find`.
 
     `find` (Ctrl+F) always works in name order: the page starts at the first row whose name key is not
@@ -84,7 +92,7 @@ def registry_page(*, fetched_by: Any, sort: str, after: int | None = None, find:
     parsed = parse_sort(sort) or parse_sort(DEFAULT_SORT)
     assert parsed is not None
     column, descending = parsed
-    visible = visible_clients(fetched_by)
+    visible = registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
     if find:
         column, descending, sort = "name", False, "name"
     spec = SORTS[column]
@@ -101,9 +109,10 @@ def registry_page(*, fetched_by: Any, sort: str, after: int | None = None, find:
     return RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
 
 
-def registry_count(*, fetched_by: Any) -> tuple[int, bool]:
-    """How many clients the user sees, counted no further than COUNT_CAP (+ whether there are more)."""
-    counted = visible_clients(fetched_by).order_by().values("pk")[: COUNT_CAP + 1].count()
+def registry_count(*, fetched_by: Any, filter_q: Q | None = None) -> tuple[int, bool]:
+    """How many clients the user sees (under the filter), counted no further than COUNT_CAP (+ whether more)."""
+    qs = registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
+    counted = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(counted, COUNT_CAP), counted > COUNT_CAP
 
 

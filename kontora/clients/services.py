@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.rights import ClientScope
-from kontora.clients import access
+from kontora.clients import access, history
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.core import requisites
 from kontora.core.text import digits, search_key
@@ -35,6 +35,7 @@ INFO_FIELDS = (
     "reaction", "loyalty", "prospect", "next_contact_date", "flagged", "needs_attention",
 )
 CLIENT_FIELDS = MAIN_FIELDS + INFO_FIELDS
+_HISTORY_FIELDS = (*CLIENT_FIELDS, "directions", "competitors")
 CONTACT_FIELDS = (
     "full_name", "position", "phone_office", "phone_mobile", "phone_home", "email", "birthday", "competence",
     "characteristics", "relatives", "biography", "is_main",
@@ -125,6 +126,11 @@ def client_set_access(
             client.is_private = is_private
             client.changed_by = acting_user
             client.save(update_fields=["is_private", "changed_by", "changed_at"])
+        history.record(client=client, user=acting_user, action=_("Access changed"), details=[
+            {"field": _("Private client"), "old": "", "new": history.shown(client.is_private)},
+            {"field": _("Has access"), "old": "", "new": ", ".join(
+                str(grant.user) for grant in ClientGrant.objects.filter(client=client).select_related("user"))},
+        ])
     audit.info("%s set access of client %s: grants %s, private %s", acting_user.login, client.code,
                "unchanged" if grants is None else sorted(grants.items()), client.is_private)
     return client
@@ -155,6 +161,7 @@ def client_create(
         client.competitors.set(competitors)
         if grants:
             client_set_access(acting_user=acting_user, client=client, grants=grants)
+        history.record(client=client, user=acting_user, action=_("Card registered"))
     audit.info("%s created client %s (%s)", acting_user.login, client.code, client.pk)
     return client
 
@@ -169,6 +176,7 @@ def client_update(
         client = Client.objects.select_for_update().get(pk=client.pk)
         if not access.can_edit(acting_user, client):
             raise PermissionDenied
+        before = history.snapshot(client, _HISTORY_FIELDS)
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
         if any(name in MAIN_FIELDS for name in changed) and not access.can_edit_main_data(acting_user, client):
             raise PermissionDenied
@@ -182,6 +190,9 @@ def client_update(
             client.directions.set(directions)
         if competitors is not None:
             client.competitors.set(competitors)
+        details = history.changes_between(Client, before, history.snapshot(client, _HISTORY_FIELDS), _HISTORY_FIELDS)
+        if details:
+            history.record(client=client, user=acting_user, action=_("Card changed"), details=details)
         if grants is not None or is_private is not None:
             current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
             client_set_access(
@@ -226,13 +237,22 @@ def _save_contact(acting_user: Any, contact: ContactPerson, values: Mapping[str,
 def contact_create(*, acting_user: Any, client: Client, values: Mapping[str, Any]) -> ContactPerson:
     with transaction.atomic():
         contact = _save_contact(acting_user, ContactPerson(client=client), values)
+        history.record(client=client, user=acting_user,
+                       action=_("Contact person added: %(name)s") % {"name": contact.full_name})
     audit.info("%s added contact %s to client %s", acting_user.login, contact.pk, client.code)
     return contact
 
 
 def contact_update(*, acting_user: Any, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
     with transaction.atomic():
+        before = history.snapshot(contact, CONTACT_FIELDS)
         contact = _save_contact(acting_user, contact, values)
+        history.record(
+            client=contact.client, user=acting_user,
+            action=_("Contact person changed: %(name)s") % {"name": contact.full_name},
+            details=history.changes_between(
+                ContactPerson, before, history.snapshot(contact, CONTACT_FIELDS), CONTACT_FIELDS),
+        )
     audit.info("%s changed contact %s of client %s", acting_user.login, contact.pk, contact.client.code)
     return contact
 
@@ -242,6 +262,8 @@ def contact_delete(*, acting_user: Any, contact: ContactPerson) -> None:
         if not access.can_edit(acting_user, contact.client):
             raise PermissionDenied
         client, pk = contact.client, contact.pk
+        history.record(client=client, user=acting_user,
+                       action=_("Contact person deleted: %(name)s") % {"name": contact.full_name})
         contact.delete()
         Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
     audit.info("%s deleted contact %s of client %s", acting_user.login, pk, client.code)

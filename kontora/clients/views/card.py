@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.clients import access, policies, services
+from kontora.clients import access, card_tabs, history, policies, services
 from kontora.clients.duplicates import Duplicate, find_duplicates
 from kontora.clients.forms import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
@@ -81,6 +81,8 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "contacts": client.contacts.all() if client else [],
         "can_edit_contacts": bool(client) and rights.can_edit,
         "grant_rows": _grant_rows(form),
+        "history": history.history_of(client) if client else [],
+        "plugged_tabs": card_tabs.tabs_for(user, client),
     }
     return render(request, "clients/card.html", context)
 
