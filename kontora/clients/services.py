@@ -110,6 +110,7 @@ def client_set_access(
     """Grants on the Access tab ({user id: may edit}) replace the old ones; the private flag (ACL-03) only by
     a curator with the "keep private clients" right."""
     with transaction.atomic():
+        before = _access_state(client)
         if grants is not None:
             if not access.can_edit_main_data(acting_user, client):
                 raise PermissionDenied
@@ -126,14 +127,24 @@ def client_set_access(
             client.is_private = is_private
             client.changed_by = acting_user
             client.save(update_fields=["is_private", "changed_by", "changed_at"])
-        history.record(client=client, user=acting_user, action=_("Access changed"), details=[
-            {"field": _("Private client"), "old": "", "new": history.shown(client.is_private)},
-            {"field": _("Has access"), "old": "", "new": ", ".join(
-                str(grant.user) for grant in ClientGrant.objects.filter(client=client).select_related("user"))},
-        ])
+        labels = {"private": _("Private client"), "access": _("Has access"), "edit": _("May edit")}
+        after = _access_state(client)
+        details = [{"field": str(labels[key]), "old": before[key], "new": after[key]}
+                   for key in labels if before[key] != after[key]]
+        if details:
+            history.record(client=client, user=acting_user, action=_("Access changed"), details=details)
     audit.info("%s set access of client %s: grants %s, private %s", acting_user.login, client.code,
                "unchanged" if grants is None else sorted(grants.items()), client.is_private)
     return client
+
+
+def _access_state(client: Client) -> dict[str, str]:
+    grants = list(ClientGrant.objects.filter(client=client).select_related("user").order_by("user__full_name"))
+    return {
+        "private": history.shown(client.is_private),
+        "access": ", ".join(str(grant.user) for grant in grants),
+        "edit": ", ".join(str(grant.user) for grant in grants if grant.can_edit),
+    }
 
 
 def client_create(

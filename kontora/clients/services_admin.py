@@ -8,7 +8,6 @@ new curator becomes the only one who sees them. Each move is one UPDATE; nothing
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,15 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kontora.clients.models import Client
+from kontora.clients import history
+from kontora.clients.models import Client, ClientChange
+from kontora.clients.selectors import CuratorChange
 
 audit = logging.getLogger("kontora.audit")
-
-
-@dataclass(frozen=True)
-class CuratorChange:
-    curator_clients: int  # clients whose curator changes (private ones included)
-    specialist_clients: int  # clients whose specialist changes
 
 
 def _check_pair(errors: dict[str, list[str]], old: Any, new: Any, old_field: str, new_field: str) -> None:
@@ -54,18 +49,6 @@ def validate_change(*, old_curator: Any, new_curator: Any, old_specialist: Any, 
         raise ValidationError(errors)
 
 
-def clients_change_curator_preview(*, old_curator: Any, old_specialist: Any) -> CuratorChange:
-    """How many clients the change would move: the confirmation step shows it before anything changes.
-
-    The count covers the old curator's private clients too, because they move as well; their names are
-    never listed, so the administrator learns nothing about them beyond the number.
-    """
-    return CuratorChange(
-        curator_clients=Client.objects.filter(curator=old_curator).count() if old_curator else 0,
-        specialist_clients=Client.objects.filter(specialist=old_specialist).count() if old_specialist else 0,
-    )
-
-
 def clients_change_curator(
     *, acting_user: Any, old_curator: Any = None, new_curator: Any = None, old_specialist: Any = None,
     new_specialist: Any = None,
@@ -83,13 +66,13 @@ def clients_change_curator(
         curator_clients = 0
         specialist_clients = 0
         if old_curator is not None:
-            curator_clients = Client.objects.filter(curator=old_curator).update(
-                curator=new_curator, changed_at=now, changed_by=acting_user
-            )
+            moved = Client.objects.filter(curator=old_curator)
+            _record_moves(moved, acting_user, _("Curator"), old_curator, new_curator)
+            curator_clients = moved.update(curator=new_curator, changed_at=now, changed_by=acting_user)
         if old_specialist is not None:
-            specialist_clients = Client.objects.filter(specialist=old_specialist).update(
-                specialist=new_specialist, changed_at=now, changed_by=acting_user
-            )
+            moved = Client.objects.filter(specialist=old_specialist)
+            _record_moves(moved, acting_user, _("Specialist"), old_specialist, new_specialist)
+            specialist_clients = moved.update(specialist=new_specialist, changed_at=now, changed_by=acting_user)
         audit.info(
             "%s changed curators: curator %s → %s (%s clients), specialist %s → %s (%s clients)",
             acting_user.login, getattr(old_curator, "login", "-"), getattr(new_curator, "login", "-"),
@@ -97,3 +80,16 @@ def clients_change_curator(
             specialist_clients,
         )
     return CuratorChange(curator_clients=curator_clients, specialist_clients=specialist_clients)
+
+
+def _record_moves(moved: Any, acting_user: Any, field: str, old: Any, new: Any) -> None:
+    """One history entry per moved client (CLI-12), written in batches: the ids stream, the cards do not load."""
+    action = _("Clients handed over (Administration)")
+    details = [{"field": field, "old": history.shown(old), "new": history.shown(new)}]
+    batch: list[ClientChange] = []
+    for client_id in moved.values_list("pk", flat=True).iterator(chunk_size=2000):
+        batch.append(ClientChange(client_id=client_id, user=acting_user, action=action, details=details))
+        if len(batch) == 2000:
+            ClientChange.objects.bulk_create(batch)
+            batch = []
+    ClientChange.objects.bulk_create(batch)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.accounts.models import User
 from kontora.accounts.policies import admin_required
-from kontora.clients import access, services_admin
+from kontora.clients import access, selectors, services_admin
 from kontora.clients.models import Client
 from kontora.core.forms import KontoraForm
 
@@ -81,7 +81,7 @@ def change_curator(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.apply_validation_error(exc)
             else:
-                preview = services_admin.clients_change_curator_preview(
+                preview = selectors.clients_change_curator_preview(
                     old_curator=data["old_curator"], old_specialist=data["old_specialist"]
                 )
     followups = [
