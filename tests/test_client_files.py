@@ -326,3 +326,51 @@ def test_backup_archive_contains_uploaded_client_file(curator: Any, client_card:
         member = tar.extractfile(backups.FILES_PREFIX + attached.content.name)
         assert member is not None
         assert member.read() == data
+
+
+@pytest.mark.feature("FIL-01")
+def test_folder_moves_with_its_content_but_never_into_its_own_subtree(curator: Any, client_card: Client) -> None:
+    browser = signed_in(curator)
+    contracts = client_files.folder_create(acting_user=curator, client=client_card, parent=None, name="Договоры")
+    year = client_files.folder_create(acting_user=curator, client=client_card, parent=contracts, name="2026")
+    archive = client_files.folder_create(acting_user=curator, client=client_card, parent=None, name="Архив")
+    attach(curator, client_card, "акт.pdf", b"x", folder=year)
+
+    # moving "Договоры" into its own subfolder is refused with the reason, nothing moves
+    refused = browser.post(f"/clients/{client_card.pk}/files/folders/{contracts.pk}/move/", {"target": year.pk})
+    assert "Нельзя переместить папку в саму себя или в её вложенную папку." in refused.content.decode()
+    contracts.refresh_from_db()
+    assert contracts.parent is None
+
+    # moving it into "Архив" takes the subfolder and its file along
+    browser.post(f"/clients/{client_card.pk}/files/folders/{contracts.pk}/move/", {"target": archive.pk})
+    contracts.refresh_from_db()
+    assert contracts.parent == archive
+    assert client_files.folder_totals(archive) == (1, 1)
+
+
+@pytest.mark.feature("FIL-01")
+def test_upload_declared_over_the_limit_is_refused_before_the_body_is_read(
+    curator: Any, client_card: Client, settings: Any, tmp_path: Any,
+) -> None:
+    settings.FILE_UPLOAD_MAX_BYTES = 1024 * 1024
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)
+    browser = signed_in(curator)
+
+    response = upload(browser, client_card, "big.bin", b"\0" * (1024 * 1024 + 128 * 1024))
+
+    assert "Файл слишком большой" in response.content.decode()
+    assert not ClientFile.objects.filter(client=client_card).exists()
+    assert list(spool.iterdir()) == []  # nothing was spooled to a temporary file
+
+
+@pytest.mark.feature("CLI-12")
+def test_attaching_renaming_and_deleting_files_is_in_the_card_history(curator: Any, client_card: Client) -> None:
+    attached = attach(curator, client_card, "счёт.pdf", b"1")
+    client_files.file_rename(acting_user=curator, attached=attached, name="счёт-1.pdf")
+    client_files.file_delete(acting_user=curator, attached=attached)
+
+    actions = list(client_card.changes.order_by("id").values_list("action", flat=True))
+    assert actions[-3:] == ["Файл прикреплён: счёт.pdf", "Файл переименован", "Файл удалён: счёт-1.pdf"]

@@ -16,11 +16,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from kontora.clients import access
+from kontora.clients import access, history
 from kontora.clients.models import Client, ClientFile, ClientFolder
 
 NAME_MAX = 255
@@ -40,6 +41,51 @@ def clean_name(raw: str, *, field_name: str = "name") -> str:
     if len(name) > NAME_MAX:
         raise ValidationError({field_name: _("The name is too long (at most 255 characters).")})
     return name
+
+
+def too_large_message() -> str:
+    return _("The file is too large: at most %(size)s MB may be attached.") % {
+        "size": max_upload_bytes() // (1024 * 1024)}
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops an upload as soon as it passes the limit — by its declared length before a byte is read, else
+    while it streams — so an oversize file never fills the temporary directory.
+
+    Sets `request.upload_too_large` for the view; the handlers after it never see the refused bytes.
+    """
+
+    # Room for the multipart boundaries and the other fields of the form.
+    OVERHEAD = 64 * 1024
+
+    def __init__(self, request: Any, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.declared_too_large = False
+        request.upload_too_large = False
+
+    def _refuse(self) -> None:
+        self.request.upload_too_large = True  # type: ignore[union-attr]
+        raise StopUpload(connection_reset=True)
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
+                         encoding: Any = None) -> None:
+        # Refused at the file's first byte (raising here would escape the parser's StopUpload handling).
+        self.declared_too_large = bool(content_length and content_length > self.limit + self.OVERHEAD)
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if self.declared_too_large:
+            self._refuse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self._refuse()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def _require_edit(user: Any, client: Client) -> None:
@@ -85,6 +131,18 @@ def folder_rename(*, acting_user: Any, folder: ClientFolder, name: str) -> Clien
     return folder
 
 
+def folder_move(*, acting_user: Any, folder: ClientFolder, parent: ClientFolder | None) -> ClientFolder:
+    """Moves the folder with everything in it; never into itself or one of its own subfolders."""
+    _require_edit(acting_user, folder.client)
+    _check_folder(folder.client, parent)
+    with transaction.atomic():
+        if parent is not None and parent.pk in subtree_ids(folder):
+            raise ValidationError({"target": _("A folder cannot be moved into itself or its own subfolder.")})
+        folder.parent = parent
+        folder.save(update_fields=["parent"])
+    return folder
+
+
 def folder_delete(*, acting_user: Any, folder: ClientFolder) -> None:
     """Deletes the folder with its subfolders and files; their contents leave storage after commit."""
     client = folder.client
@@ -92,6 +150,8 @@ def folder_delete(*, acting_user: Any, folder: ClientFolder) -> None:
     with transaction.atomic():
         ids = subtree_ids(folder)
         stored = list(ClientFile.objects.filter(folder_id__in=ids).values_list("content", flat=True))
+        history.record(client=client, user=acting_user, action=_("Folder deleted with %(count)s files: %(name)s")
+                       % {"count": len(stored), "name": folder.name})
         ClientFile.objects.filter(folder_id__in=ids).delete()
         ClientFolder.objects.filter(pk__in=ids).delete()
         _refresh_has_files(client)
@@ -113,8 +173,7 @@ def file_upload(*, acting_user: Any, client: Client, folder: ClientFolder | None
     _check_folder(client, folder)
     limit = max_upload_bytes()
     if (upload.size or 0) > limit:
-        raise ValidationError({"file": _("The file is too large: at most %(size)s MB may be attached.")
-                               % {"size": limit // (1024 * 1024)}})
+        raise ValidationError({"file": too_large_message()})
     name = clean_name(upload.name or "", field_name="file")
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     attached = ClientFile(client=client, folder=folder, name=name, size=upload.size or 0,
@@ -125,6 +184,8 @@ def file_upload(*, acting_user: Any, client: Client, folder: ClientFolder | None
         with transaction.atomic():
             attached.save()
             _refresh_has_files(client)
+            history.record(client=client, user=acting_user,
+                           action=_("File attached: %(name)s") % {"name": attached.name})
     except BaseException:
         default_storage.delete(str(attached.content.name))
         raise
@@ -133,9 +194,13 @@ def file_upload(*, acting_user: Any, client: Client, folder: ClientFolder | None
 
 def file_rename(*, acting_user: Any, attached: ClientFile, name: str) -> ClientFile:
     _require_edit(acting_user, attached.client)
+    old = attached.name
     attached.name = clean_name(name)
     with transaction.atomic():
         attached.save(update_fields=["name", "changed_at"])
+        if old != attached.name:
+            history.record(client=attached.client, user=acting_user, action=_("File renamed"),
+                           details=[{"field": _("File name"), "old": old, "new": attached.name}])
     return attached
 
 
@@ -153,6 +218,8 @@ def file_delete(*, acting_user: Any, attached: ClientFile) -> None:
     _require_edit(acting_user, client)
     with transaction.atomic():
         stored = str(attached.content.name)
+        history.record(client=client, user=acting_user,
+                       action=_("File deleted: %(name)s") % {"name": attached.name})
         attached.delete()
         _refresh_has_files(client)
         _delete_stored_after_commit([stored])

@@ -30,6 +30,8 @@ urlpatterns = [
          name="folder_rename"),
     path("clients/<int:client_id>/files/folders/<int:folder_id>/delete/", files_views.folder_delete,
          name="folder_delete"),
+    path("clients/<int:client_id>/files/folders/<int:folder_id>/move/", files_views.folder_move,
+         name="folder_move"),
     path("clients/registry/rows/", registry.registry_rows, name="registry_rows"),
     path("clients/registry/find/", registry.registry_find, name="registry_find"),
     path("clients/registry/mark/", registry.registry_mark, name="registry_mark"),

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.clients import access
@@ -56,11 +57,20 @@ def files_panel(request: HttpRequest, client_id: int) -> HttpResponse:
     return _panel(request, client, _folder(client, request.GET.get("folder")))
 
 
+@csrf_exempt  # only so the size limit is installed before the body is read; csrf_protect below checks it
 @login_required
 @require_POST
 def file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
+    request.upload_handlers.insert(0, client_files.LimitedUploadHandler(request, client_files.max_upload_bytes()))
+    return _file_upload(request, client_id)
+
+
+@csrf_protect
+def _file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
     folder = _folder(client, request.POST.get("folder"))
+    if getattr(request, "upload_too_large", False):
+        return _panel(request, client, folder, {"file": client_files.too_large_message()})
     upload = request.FILES.get("file")
     if upload is None:
         return _panel(request, client, folder, {"file": gettext("Choose a file.")})
@@ -113,8 +123,10 @@ def folder_properties(request: HttpRequest, client_id: int, folder_id: int) -> H
     client = _client(request, client_id)
     folder = get_object_or_404(ClientFolder, pk=folder_id, client=client)
     count, size = client_files.folder_totals(folder)
+    inside = set(client_files.subtree_ids(folder))
     return render(request, "clients/partials/files_properties.html", {
         "client": client, "folder_item": folder, "count": count, "size": size,
+        "tree": [node for node in client_files.folder_tree(client) if node.folder.pk not in inside],
         "can_edit": access.can_edit(request.user, client),
     })
 
@@ -161,6 +173,19 @@ def file_move(request: HttpRequest, client_id: int, file_id: int) -> HttpRespons
     attached = get_object_or_404(ClientFile, pk=file_id, client=client)
     target = _folder(client, request.POST.get("target"))
     client_files.file_move(acting_user=request.user, attached=attached, folder=target)
+    return _panel(request, client, target)
+
+
+@login_required
+@require_POST
+def folder_move(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
+    client = _client(request, client_id, edit=True)
+    folder = get_object_or_404(ClientFolder, pk=folder_id, client=client)
+    target = _folder(client, request.POST.get("target"))
+    try:
+        client_files.folder_move(acting_user=request.user, folder=folder, parent=target)
+    except ValidationError as exc:
+        return _panel(request, client, folder.parent, _errors(exc))
     return _panel(request, client, target)
 
 
