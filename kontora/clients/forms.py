@@ -14,7 +14,10 @@ from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.policies import CardRights
 from kontora.core.forms import KontoraForm
 from kontora.core.forms.base import widget_class
-from kontora.directories.models import Competitor, Direction
+from kontora.directories.attributes.forms import attribute_form_fields
+from kontora.directories.attributes.selectors import active_attributes, attribute_values_for
+from kontora.directories.attributes.services import field_name
+from kontora.directories.models import AttributeOption, Competitor, Direction
 from kontora.directories.widgets import allow_picker_editing, picker_field
 
 PICKERS = {
@@ -82,6 +85,7 @@ class ClientForm(KontoraForm):
         )
         if rights.can_make_private:
             self.fields["is_private"] = forms.BooleanField(required=False, label=_("Private client"))
+        self._add_attributes(client)
         # The fields are added after the base form styled its (then empty) field list.
         for field in self.fields.values():
             field.widget.attrs["class"] = widget_class(field.widget)
@@ -92,6 +96,26 @@ class ClientForm(KontoraForm):
         if client is not None:
             self._read_only(rights)
         allow_picker_editing(self, user)
+
+    def _add_attributes(self, client: Client | None) -> None:
+        """The Attributes tab (DIR-06): one field per active custom attribute, with the client's values."""
+        current = attribute_values_for(client.pk) if client is not None else {}
+        attributes = active_attributes()
+        fields = attribute_form_fields(attributes, current=current)
+        self.attribute_ids = {field_name(a.pk): a.pk for a in attributes if field_name(a.pk) in fields}
+        self.fields.update(fields)
+        for name, attribute_id in self.attribute_ids.items():
+            value = current.get(attribute_id)
+            self.initial.setdefault(name, value.pk if isinstance(value, AttributeOption) else value)
+
+    def attribute_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.attribute_ids]
+
+    def attribute_values(self) -> dict[int, Any] | None:
+        """attribute id → the value to save, for the attributes this user may change; None when none."""
+        values = {attribute_id: self.cleaned_data.get(name) for name, attribute_id in self.attribute_ids.items()
+                  if not self.fields[name].disabled}
+        return values or None
 
     def _read_only(self, rights: CardRights) -> None:
         main = set(services.MAIN_FIELDS) | {"granted", "granted_edit"}

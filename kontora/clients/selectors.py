@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.query import ValuesListIterable
 
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, RegistryPreference
@@ -22,9 +25,72 @@ ROW_FIELDS = (
 )
 
 
+class RowRef(NamedTuple):
+    """A related record as a registry row shows it: its id and its name."""
+
+    pk: int
+    name: str
+
+    @property
+    def full_name(self) -> str:  # the curator's name, spelled as on User
+        return self.name
+
+
+@dataclass(slots=True)
+class RegistryRow:
+    """One registry row: the shown columns as plain values, with the attribute names of Client.
+
+    Rows are read with values_list, not as Client instances: building 50 models with three related
+    ones each cost several times the query itself (bench/RESULTS.md, the million-client run).
+    """
+
+    id: int
+    code: int
+    short_name: str
+    name_key: str
+    city_key: str
+    phone: str
+    flagged: bool
+    needs_attention: bool
+    is_private: bool
+    has_files: bool
+    changed_at: datetime
+    curator_id: int | None
+    status_id: int | None
+    settlement_id: int | None
+    curator: RowRef | None
+    status: RowRef | None
+    settlement: RowRef | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.short_name}"
+
+
+def _row(v: tuple[Any, ...]) -> RegistryRow:
+    # Positions follow ROW_FIELDS: 11–13 are the related ids, 14–16 their names.
+    return RegistryRow(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
+        None if v[11] is None else RowRef(v[11], v[14]),
+        None if v[12] is None else RowRef(v[12], v[15]),
+        None if v[13] is None else RowRef(v[13], v[16]),
+    )
+
+
+class _RowIterable(ValuesListIterable):
+    """values_list's tuples turned into RegistryRow, so a sliced queryset yields rows directly."""
+
+    def __iter__(self) -> Iterator[RegistryRow]:  # type: ignore[override]
+        for values in super().__iter__():
+            yield _row(values)
+
+
 @dataclass(frozen=True)
 class RegistryPage:
-    rows: list[Client]
+    rows: list[RegistryRow]
     sort: str
     next_after: int | None  # id of the last row when more rows follow
 
@@ -38,7 +104,12 @@ def _ordering(spec: SortSpec, descending: bool) -> list[Any]:
     ordering = []
     for name in spec.keys:
         expr = F(name)
-        ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_first=True))
+        if name not in spec.nullable:
+            # No NULLS clause on NOT NULL columns: on PostgreSQL "ASC NULLS FIRST" does not match a plain
+            # btree index (NULLS LAST), so the million-row registry would be sorted instead of seeked.
+            ordering.append(expr.desc() if descending else expr.asc())
+        else:
+            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_first=True))
     return ordering
 
 
@@ -71,8 +142,11 @@ def _after_q(spec: SortSpec, descending: bool, values: dict[str, Any]) -> Q:
     return result
 
 
-def registry_rows(qs: QuerySet[Client]) -> QuerySet[Client]:
-    return qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS)
+def registry_rows(qs: QuerySet[Client]) -> QuerySet[Any]:
+    """`qs` as registry rows (RegistryRow, not Client): slice it and list it."""
+    rows = qs.values_list(*ROW_FIELDS)
+    rows._iterable_class = _RowIterable  # values_list's own hook; clones (slices) keep it
+    return rows
 
 
 def registry_queryset(*, fetched_by: Any, filter_q: Q | None = None) -> QuerySet[Client]:

@@ -21,6 +21,9 @@ from kontora.clients import access, history
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.core import requisites
 from kontora.core.text import digits, search_key
+from kontora.directories.attributes import selectors as attribute_selectors
+from kontora.directories.attributes import services as attribute_services
+from kontora.directories.models import Attribute
 
 audit = logging.getLogger("kontora.audit")
 
@@ -149,7 +152,7 @@ def _access_state(client: Client) -> dict[str, str]:
 
 def client_create(
     *, acting_user: Any, values: Mapping[str, Any], directions: Iterable[Any] = (), competitors: Iterable[Any] = (),
-    grants: Mapping[int, bool] | None = None, is_private: bool = False,
+    grants: Mapping[int, bool] | None = None, is_private: bool = False, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
     """A new client card with the next free code (CLI-15); a user limited to own clients becomes its curator."""
     with transaction.atomic():
@@ -172,7 +175,8 @@ def client_create(
         client.competitors.set(competitors)
         if grants:
             client_set_access(acting_user=acting_user, client=client, grants=grants)
-        history.record(client=client, user=acting_user, action=_("Card registered"))
+        history.record(client=client, user=acting_user, action=_("Card registered"),
+                       details=_save_attributes(acting_user, client, attributes))
     audit.info("%s created client %s (%s)", acting_user.login, client.code, client.pk)
     return client
 
@@ -180,7 +184,7 @@ def client_create(
 def client_update(
     *, acting_user: Any, client: Client, values: Mapping[str, Any], directions: Iterable[Any] | None = None,
     competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
-    is_private: bool | None = None,
+    is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
     """Saves the card; main requisites only with can_edit_main_data, the rest with can_edit."""
     with transaction.atomic():
@@ -202,6 +206,7 @@ def client_update(
         if competitors is not None:
             client.competitors.set(competitors)
         details = history.changes_between(Client, before, history.snapshot(client, _HISTORY_FIELDS), _HISTORY_FIELDS)
+        details += _save_attributes(acting_user, client, attributes)
         if details:
             history.record(client=client, user=acting_user, action=_("Card changed"), details=details)
         if grants is not None or is_private is not None:
@@ -212,6 +217,24 @@ def client_update(
             )
     audit.info("%s changed client %s: %s", acting_user.login, client.code, ", ".join(changed) or "-")
     return client
+
+
+def _save_attributes(
+    acting_user: Any, client: Client, attributes: Mapping[int, Any] | None,
+) -> list[dict[str, str]]:
+    """The card's custom attribute values (DIR-06), in the card's transaction; history lines "label: old → new"."""
+    if not attributes:
+        return []
+    before = attribute_selectors.attribute_values_for(client.pk)
+    attribute_services.attribute_values_save(acting_user=acting_user, client_id=client.pk, values=dict(attributes))
+    after = attribute_selectors.attribute_values_for(client.pk)
+    labels = dict(Attribute.objects.filter(pk__in=list(attributes)).values_list("pk", "label"))
+    details = []
+    for attribute_id in attributes:
+        old, new = history.shown(before.get(attribute_id)), history.shown(after.get(attribute_id))
+        if old != new:
+            details.append({"field": labels.get(attribute_id, str(attribute_id)), "old": old, "new": new})
+    return details
 
 
 def _differs(client: Client, name: str, value: Any) -> bool:

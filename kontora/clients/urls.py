@@ -1,14 +1,27 @@
 from django.urls import path
 
 from kontora.clients.views import admin as admin_views
-from kontora.clients.views import card, registry, search
+from kontora.clients.views import (
+    card,
+    registry,
+    search,
+    tabs_bank,
+    tabs_mailing,
+    tabs_registration,
+    tabs_security,
+    tabs_shipping,
+)
+from kontora.clients.views import exports as export_views
 from kontora.clients.views import files as files_views
+from kontora.clients.views import flexi as flexi_views
 
 app_name = "clients"
 
 urlpatterns = [
     path("administration/change-curator/", admin_views.change_curator, name="admin_change_curator"),
     path("administration/why-visible/", admin_views.explain_access, name="admin_explain"),
+    path("administration/client-exports/", export_views.export_log, name="admin_exports"),
+    path("clients/export/", export_views.export_clients, name="export"),
     path("clients/new/", card.client_new, name="new"),
     path("clients/duplicates/", card.duplicates, name="duplicates"),
     path("clients/<int:client_id>/", card.client_card, name="card"),
@@ -32,10 +45,46 @@ urlpatterns = [
          name="folder_delete"),
     path("clients/<int:client_id>/files/folders/<int:folder_id>/move/", files_views.folder_move,
          name="folder_move"),
+    path("clients/<int:client_id>/registration/", tabs_registration.registration_panel, name="registration"),
+    path("clients/<int:client_id>/registration/changes/new/", tabs_registration.legal_change_new,
+         name="legal_change_new"),
+    path("clients/<int:client_id>/registration/changes/<int:change_id>/", tabs_registration.legal_change_edit,
+         name="legal_change_edit"),
+    path("clients/<int:client_id>/registration/changes/<int:change_id>/delete/",
+         tabs_registration.legal_change_delete, name="legal_change_delete"),
+    path("clients/<int:client_id>/personal/", tabs_registration.personal_panel, name="personal"),
+    path("clients/<int:client_id>/bank/", tabs_bank.bank_panel, name="bank"),
+    path("clients/<int:client_id>/bank/new/", tabs_bank.bank_account_new, name="bank_account_new"),
+    path("clients/<int:client_id>/bank/<int:account_id>/", tabs_bank.bank_account_edit, name="bank_account_edit"),
+    path("clients/<int:client_id>/bank/<int:account_id>/delete/", tabs_bank.bank_account_delete,
+         name="bank_account_delete"),
     path("clients/registry/rows/", registry.registry_rows, name="registry_rows"),
     path("clients/registry/find/", registry.registry_find, name="registry_find"),
     path("clients/registry/mark/", registry.registry_mark, name="registry_mark"),
     path("clients/search/find/", search.search_find, name="search_find"),
     path("clients/search/jump/", search.search_jump, name="search_jump"),
     path("clients/registry/marks/clear/", registry.registry_marks_clear, name="registry_marks_clear"),
+    path("clients/filter/", flexi_views.flexi_panel, name="flexi_panel"),
+    path("clients/filter/apply/", flexi_views.flexi_apply, name="flexi_apply"),
+    path("clients/filter/clear/", flexi_views.flexi_clear, name="flexi_clear"),
+    path("clients/filter/count/", flexi_views.flexi_count, name="flexi_count"),
+    path("clients/filter/templates/", flexi_views.flexi_templates, name="flexi_templates"),
+    path("clients/filter/templates/count/", flexi_views.flexi_template_count, name="flexi_template_count"),
+    path("clients/filter/templates/apply/", flexi_views.flexi_template_apply, name="flexi_template_apply"),
+    path("clients/filter/templates/save/", flexi_views.flexi_template_save, name="flexi_template_save"),
+    path("clients/filter/templates/delete/", flexi_views.flexi_template_delete, name="flexi_template_delete"),
+    path("clients/<int:client_id>/mailing/", tabs_mailing.mailing_panel, name="mailing"),
+    path("clients/<int:client_id>/mailing/settings/", tabs_mailing.mailing_settings_save, name="mailing_settings"),
+    path("clients/<int:client_id>/mailing/new/", tabs_mailing.mailing_address_new, name="mailing_address_new"),
+    path("clients/<int:client_id>/mailing/from-card/", tabs_mailing.mailing_fill, name="mailing_fill"),
+    path("clients/<int:client_id>/mailing/<int:address_id>/", tabs_mailing.mailing_address_edit,
+         name="mailing_address_edit"),
+    path("clients/<int:client_id>/mailing/<int:address_id>/delete/", tabs_mailing.mailing_address_delete,
+         name="mailing_address_delete"),
+    path("clients/<int:client_id>/security/", tabs_security.security_panel, name="security"),
+    path("clients/<int:client_id>/security/save/", tabs_security.security_save, name="security_save"),
+    path("clients/<int:client_id>/security/sign/", tabs_security.security_sign, name="security_sign"),
+    path("clients/<int:client_id>/shipping/", tabs_shipping.shipping_panel, name="shipping"),
+    path("clients/<int:client_id>/shipping/save/", tabs_shipping.shipping_save, name="shipping_save"),
+    path("clients/<int:client_id>/shipping/from-card/", tabs_shipping.shipping_from_card, name="shipping_from_card"),
 ]

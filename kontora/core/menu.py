@@ -54,6 +54,8 @@ class Section:
 
 MENU: list[Section] = [
     Section("file", _("File"), [
+        Item(_("Export clients"), "clients:export", right("export_clients")),
+        None,
         Item(_("Sign out"), "accounts:logout", method="post"),
     ]),
     Section("directories", _("Directories"), [
@@ -66,6 +68,7 @@ MENU: list[Section] = [
         Item(_("Active users"), "accounts:sessions", admins),
         Item(_("Change curator/specialist"), "clients:admin_change_curator", admins),
         Item(_("Why does a user see a client"), "clients:admin_explain", admins),
+        Item(_("Client export log"), "clients:admin_exports", admins),
         Item(_("Enterprise: constants"), "core:constants", admins),
         Item(_("Enterprise: structure"), "core:structure", admins),
         Item(_("Data management: attributes"), "attributes:list", admins),

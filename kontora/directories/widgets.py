@@ -7,7 +7,8 @@ the picker only offers active items, and `PickerField.clean` refuses an inactive
 value the record already had.
 
 For users with the directory's edit right the widget also shows "+" (add an item in a modal and select
-it) and "✎" (edit the chosen item); a view turns these on with `allow_picker_editing(form, user)`.
+it) and "✎" (edit the chosen item); a view turns these on with `allow_picker_editing(form, user)`, which also
+narrows pickers over per-user rows (clients) to what the user sees (`scope_pickers`).
 """
 
 from __future__ import annotations
@@ -83,7 +84,10 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
         directory = registry.get(key)
         self.key = key
         kwargs.setdefault("widget", PickerWidget(key))
-        kwargs.setdefault("queryset", directory.model._default_manager.all())
+        # A directory whose rows are not everyone's (clients) accepts nothing until `scope_pickers` narrows
+        # it to the rows this user sees: a forgotten call fails closed instead of accepting any id.
+        default = directory.model._default_manager
+        kwargs.setdefault("queryset", default.none() if directory.queryset_for is not None else default.all())
         super().__init__(**kwargs)
         self._form: forms.BaseForm | None = None
         self._name = ""
@@ -115,8 +119,26 @@ def picker_field(key: str, *, required: bool = False, label: Any = None, **kwarg
     return PickerField(key, required=required, label=label, **kwargs)
 
 
+def scope_pickers(form: forms.BaseForm, user: Any) -> None:
+    """Pickers over per-user rows (`Directory.queryset_for`, e.g. clients) accept only the rows `user` sees.
+
+    Without it such a picker accepts nothing; the submitted id is checked against the same rows the
+    picker's drop-down offers (`directories:pick`), so a forged id of a hidden client is refused.
+    """
+    for field in form.fields.values():
+        if isinstance(field, PickerField):
+            directory = registry.get(field.key)
+            if directory.queryset_for is not None:
+                scoped = directory.items_for(user)
+                current = field.queryset
+                assert current is not None
+                # A form that narrowed the field itself keeps its narrowing, within the user's rows.
+                field.queryset = scoped if current.query.is_empty() else current.filter(pk__in=scoped.values("pk"))
+
+
 def allow_picker_editing(form: forms.BaseForm, user: Any) -> None:
-    """Show "+" and "✎" on the form's pickers whose directory this user may edit."""
+    """Scope the form's pickers to `user` and show "+" and "✎" on those whose directory this user may edit."""
+    scope_pickers(form, user)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, PickerWidget):

@@ -95,10 +95,12 @@ def _save(request: HttpRequest, form: ClientForm, client: Client | None, rights:
         return services.client_create(
             acting_user=request.user, values=form.values(), directions=data["directions"],
             competitors=data["competitors"], grants=grants, is_private=bool(is_private),
+            attributes=form.attribute_values(),
         )
     return services.client_update(
         acting_user=request.user, client=client, values=form.values(), directions=data["directions"],
         competitors=data["competitors"], grants=grants, is_private=is_private,
+        attributes=form.attribute_values(),
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.clients import selectors
+from kontora.clients.flexi.session import active_filter, active_filter_q
 from kontora.clients.sorting import SORTS, parse_sort, remember_session_sort, session_sort
 
 MARKS_KEY = "clients_registry_marked"
@@ -70,8 +71,9 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
     if parse_sort(asked):
         remember_session_sort(request.session, asked, default)
     sort = session_sort(request.session, default)
-    page = selectors.registry_page(fetched_by=user, sort=sort)
-    count, more = selectors.registry_count(fetched_by=user)
+    filter_q = active_filter_q(request)  # the active Flexi-filter or template narrows the registry
+    page = selectors.registry_page(fetched_by=user, sort=sort, filter_q=filter_q)
+    count, more = selectors.registry_count(fetched_by=user, filter_q=filter_q)
     sort_menu = [
         {"sort": code, "label": spec.label, "descending": False} for code, spec in SORTS.items()
     ] + [{"sort": f"-{code}", "label": spec.label, "descending": True} for code, spec in SORTS.items()]
@@ -85,6 +87,8 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
         "total_more": more,
         "marked_count": len(_marks(request)),
         "new_url": reverse("clients:new"),
+        "export_url": reverse("clients:export") if user.has_right("export_clients") else "",
+        "flexi_active": active_filter(request),  # the toolbar's "filter active" badge
     }
 
 
@@ -99,7 +103,7 @@ def registry_rows(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "")
     if not parse_sort(sort):
         sort = _current_sort(request)
-    page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after)
+    page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after, filter_q=active_filter_q(request))
     return render(request, "clients/partials/registry_rows.html", rows_context(request, page))
 
 
@@ -109,9 +113,11 @@ def registry_find(request: HttpRequest) -> HttpResponse:
     """Ctrl+F: the rows from the best match of the typed name on, in name order; the match gets the cursor."""
     text = request.GET.get("q", "").strip()
     if text:
-        page = selectors.registry_page(fetched_by=request.user, sort="name", find=text)
+        page = selectors.registry_page(fetched_by=request.user, sort="name", find=text,
+                                       filter_q=active_filter_q(request))
     else:
-        page = selectors.registry_page(fetched_by=request.user, sort=_current_sort(request))
+        page = selectors.registry_page(fetched_by=request.user, sort=_current_sort(request),
+                                       filter_q=active_filter_q(request))
     context = rows_context(request, page)
     context["focus_first"] = bool(text)
     return render(request, "clients/partials/registry_rows.html", context)

@@ -31,6 +31,7 @@ SHORTCUTS: list[tuple[str | Promise, str | Promise]] = [
     (gettext_lazy("Space"), gettext_lazy("Mark or unmark the row under the cursor for group processing")),
     ("Ctrl+F", gettext_lazy("Find a record")),
     ("Shift+F", gettext_lazy("Extended search")),
+    ("Ctrl+Shift+F", gettext_lazy("Open the Flexi-filter of the client registry")),
     ("F2", gettext_lazy("Rename or edit the selected item")),
     ("Ctrl+I", gettext_lazy("Show information about the selected item")),
     ("Ctrl+Enter", gettext_lazy("Open the client of the selected row; in a form — confirm it (OK)")),

@@ -2,7 +2,7 @@
  * Kontora keyboard: the desktop program's keys, for every page. Pages declare actions; this script
  * only maps keys to them.
  *
- *   data-key="Insert|Enter|Space|Ctrl+F|Shift+F|F2|Ctrl+I|Ctrl+Enter|Escape" on an element: that key
+ *   data-key="Insert|Enter|Space|Ctrl+F|Shift+F|Ctrl+Shift+F|F2|Ctrl+I|Ctrl+Enter|Escape" on an element: that key
  *       clicks it (inputs, selects and text areas get the focus instead). Inside an open modal only the
  *       modal's elements count.
  *   data-row on list rows (optional data-href): Up/Down move the row cursor (class k-focus), a click
@@ -234,6 +234,7 @@
       case "Insert":
       case "Ctrl+F":
       case "Shift+F":
+      case "Ctrl+Shift+F":
       case "F2":
       case "Ctrl+I":
         var target = declared(name);

@@ -1,0 +1,207 @@
+"""The card's "Security" tab (CLI-10) and the economic-security conclusion (ACL-04).
+
+The data for the security service (finances, property, reputation, connections) is edited like any card
+information. The conclusion — its text, the credit limit and the work mode — is written only by a user with
+the "security_decisions" right who re-enters their own password as the signature; the inspector and the
+moment of signing are then fixed by the server, never taken from the form.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kontora.accounts.rights import has_right
+from kontora.clients import access, history
+from kontora.clients.models import Client, ClientSecurity
+from kontora.core.money import money
+
+audit = logging.getLogger("kontora.audit")
+
+INFO_FIELDS = ("finances", "property", "reputation", "connections")
+CONCLUSION_FIELDS = ("conclusion", "credit_limit", "work_mode")
+_SIGNED_FIELDS = (*CONCLUSION_FIELDS, "inspector", "signed_at")
+RIGHT = "security_decisions"
+MAX_CREDIT_LIMIT = Decimal("9999999999999999.99")  # 18 digits, 2 after the point (the column)
+
+
+# --- selectors ---
+
+def security_of(client: Client) -> ClientSecurity:
+    """The client's security data; an unsaved empty row until the first save."""
+    row = ClientSecurity.objects.select_related("inspector").filter(client=client).first()
+    return row or ClientSecurity(client=client)
+
+
+def may_sign(user: Any) -> bool:
+    return has_right(user, RIGHT)
+
+
+def inspector_name(user: Any) -> str:
+    """«Иванов Иван Иванович» → «Иванов И. И.»: how a signature is shown under the conclusion."""
+    if user is None:
+        return ""
+    parts = (user.full_name or "").split()
+    if len(parts) < 2:
+        return str(user)
+    return " ".join([parts[0], " ".join(f"{part[0]}." for part in parts[1:3])])
+
+
+# --- password throttle: a wrong signature password counts like a failed sign-in ---
+
+def _throttle_key(user: Any) -> str:
+    return f"kontora:security-signature-failures:{user.pk}"
+
+
+def _recent_failures(user: Any, now: float) -> list[float]:
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    return [at for at in cache.get(_throttle_key(user), []) if at > now - window]
+
+
+def signature_locked_minutes(user: Any) -> int:
+    """Minutes until this user may try the signature password again; 0 when they may now.
+
+    LOGIN_FAILURE_LIMIT wrong passwords within LOGIN_LOCKOUT_SECONDS refuse further attempts until the
+    oldest of them leaves the window (the same numbers as the sign-in lockout).
+    """
+    now = time.time()
+    failures = _recent_failures(user, now)
+    if len(failures) < settings.LOGIN_FAILURE_LIMIT:
+        return 0
+    oldest = sorted(failures)[-settings.LOGIN_FAILURE_LIMIT]
+    return max(1, math.ceil((oldest + settings.LOGIN_LOCKOUT_SECONDS - now) / 60))
+
+
+def _count_failure(user: Any) -> None:
+    now = time.time()
+    failures = [*_recent_failures(user, now), now]
+    cache.set(_throttle_key(user), failures, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def signature_failures_forget(user: Any) -> None:
+    cache.delete(_throttle_key(user))
+
+
+# --- services ---
+
+def _row_for_update(client: Client) -> tuple[ClientSecurity, bool]:
+    row = ClientSecurity.objects.select_for_update().filter(client=client).first()
+    return (row, False) if row is not None else (ClientSecurity(client=client), True)
+
+
+def security_update(*, acting_user: Any, client: Client, values: Mapping[str, Any]) -> ClientSecurity:
+    """The four texts for the security service; the conclusion is not touched here."""
+    with transaction.atomic():
+        if not access.can_edit(acting_user, client):
+            raise PermissionDenied
+        row, new = _row_for_update(client)
+        before = history.snapshot(row, INFO_FIELDS)
+        for name in INFO_FIELDS:
+            if name in values:
+                setattr(row, name, str(values[name] or "").strip())
+        details = history.changes_between(ClientSecurity, before, history.snapshot(row, INFO_FIELDS), INFO_FIELDS)
+        if not details:
+            return row
+        row.changed_by = acting_user
+        if new:
+            row.save(force_insert=True)
+        else:
+            row.save(update_fields=[*INFO_FIELDS, "changed_by", "changed_at"])
+        history.record(client=client, user=acting_user, action=_("Security data changed"), details=details)
+        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+    audit.info("%s changed the security data of client %s", acting_user.login, client.code)
+    return row
+
+
+def _conclusion_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    errors: dict[str, Any] = {}
+    conclusion = str(values.get("conclusion") or "").strip()
+    if not conclusion:
+        errors["conclusion"] = _("Write the conclusion.")
+    limit: Decimal | None = None
+    raw_limit = values.get("credit_limit")
+    if raw_limit not in (None, ""):
+        try:
+            # People type "150 000,50" or paste "150 000,50" with no-break spaces from a document.
+            typed = str(raw_limit).translate({0x20: None, 0xA0: None, 0x202F: None, 0x2C: 0x2E})
+            limit = Decimal(typed)
+        except InvalidOperation:
+            errors["credit_limit"] = _("Enter the credit limit as a number, e.g. 150000.00.")
+        else:
+            if not limit.is_finite() or limit < 0:
+                errors["credit_limit"] = _("The credit limit cannot be negative.")
+            elif limit > MAX_CREDIT_LIMIT:
+                errors["credit_limit"] = _("The credit limit is too large.")
+            else:
+                limit = money(limit)
+    work_mode = str(values.get("work_mode") or "")
+    if work_mode not in ClientSecurity.WorkMode.values:
+        errors["work_mode"] = _("Choose the work mode.")
+    return {"conclusion": conclusion, "credit_limit": limit, "work_mode": work_mode}, errors
+
+
+def security_sign(
+    *, acting_user: Any, client: Client, password: str, values: Mapping[str, Any],
+) -> ClientSecurity:
+    """Signs the conclusion with the acting user's password (ACL-04): all or nothing.
+
+    A wrong password is counted towards the throttle even when other fields are wrong too, so the form
+    cannot be used to guess passwords without being slowed down.
+    """
+    if not may_sign(acting_user):
+        raise PermissionDenied
+    if not access.can_open(acting_user, client):
+        raise PermissionDenied
+    minutes = signature_locked_minutes(acting_user)
+    if minutes:
+        audit.warning("%s: security signature refused, too many wrong passwords", acting_user.login)
+        raise ValidationError({"password": ngettext(
+            "Too many wrong passwords. Signing is locked; try again in %(minutes)d minute.",
+            "Too many wrong passwords. Signing is locked; try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}})
+    cleaned, errors = _conclusion_values(values)
+    if not password:
+        errors["password"] = _("Enter your password: it is the signature under the conclusion.")
+    elif not acting_user.check_password(password):
+        _count_failure(acting_user)
+        audit.info("%s: wrong password when signing a security conclusion of client %s", acting_user.login,
+                   client.code)
+        errors["password"] = _("Wrong password. The conclusion is not signed.")
+    if errors:
+        raise ValidationError(errors)
+    signature_failures_forget(acting_user)
+    with transaction.atomic():
+        row, new = _row_for_update(client)
+        before = history.snapshot(row, _SIGNED_FIELDS)
+        for name, value in cleaned.items():
+            setattr(row, name, value)
+        row.inspector = acting_user
+        row.signed_at = timezone.now()
+        row.changed_by = acting_user
+        if new:
+            row.save(force_insert=True)
+        else:
+            row.save(update_fields=[*_SIGNED_FIELDS, "changed_by", "changed_at"])
+        after = history.snapshot(row, _SIGNED_FIELDS)
+        for snap in (before, after):  # the work mode as its label, not its code
+            snap["work_mode"] = ClientSecurity.WorkMode(snap["work_mode"]).label if snap["work_mode"] else ""
+        history.record(
+            client=client, user=acting_user, action=_("Security conclusion signed"),
+            details=history.changes_between(ClientSecurity, before, after, _SIGNED_FIELDS),
+        )
+        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+    audit.info("%s signed the security conclusion of client %s", acting_user.login, client.code)
+    return row

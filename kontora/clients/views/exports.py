@@ -1,0 +1,105 @@
+"""Export of the client registry (right "export_clients") and the administrator's export log (ACL-06)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kontora.accounts.policies import admin_required, right_required
+from kontora.clients import exports, selectors
+from kontora.clients.flexi.session import active_filter as session_filter
+from kontora.clients.models import ClientExport
+from kontora.clients.sorting import session_sort
+from kontora.clients.views.registry import MARKS_KEY
+from kontora.core.forms import KontoraForm
+from kontora.core.middleware import client_ip
+
+LOG_PAGE_SIZE = 50
+
+
+class ExportForm(KontoraForm):
+    what = forms.ChoiceField(
+        label=_("Which clients"), widget=forms.RadioSelect, initial="shown",
+        choices=[("shown", _("The clients the registry shows")), ("marked", _("Only the marked clients"))],
+        error_messages={"required": _("Choose which clients to export."),
+                        "invalid_choice": _("Choose which clients to export.")},
+    )
+    format = forms.ChoiceField(
+        label=_("File format"), widget=forms.RadioSelect, initial=exports.XLSX,
+        choices=[(exports.XLSX, _("Excel workbook (XLSX)")), (exports.CSV, _("CSV text, \";\" separated"))],
+        error_messages={"required": _("Choose the file format."),
+                        "invalid_choice": _("Choose the file format.")},
+    )
+
+
+def active_filter(request: HttpRequest) -> tuple[Q | None, str]:
+    """The registry's active Flexi-filter (condition, label), or (None, "") when none is applied."""
+    current = session_filter(request)
+    if current is None:
+        return None, ""
+    return current.q, str(current.label)
+
+
+def _marked(request: HttpRequest) -> list[int]:
+    return [int(pk) for pk in request.session.get(MARKS_KEY, []) if str(pk).isdigit()]
+
+
+@right_required("export_clients")
+@require_http_methods(["GET", "POST"])
+def export_clients(request: HttpRequest) -> HttpResponse:
+    """GET: the export dialog; POST: the file, streamed, with its row in the export log."""
+    user: Any = request.user
+    filter_q, filter_label = active_filter(request)
+    marked = _marked(request)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["what"] == "marked" and not marked:
+            form.add_error("what", _("No client is marked in the registry: mark clients with Space first."))
+        else:
+            scope = exports.export_scope(
+                fetched_by=user, sort=session_sort(request.session, selectors.default_sort(user)),
+                filter_q=filter_q, filter_label=filter_label,
+                marked=marked if form.cleaned_data["what"] == "marked" else None,
+            )
+            fmt = form.cleaned_data["format"]
+            log = exports.export_log_start(acting_user=user, fmt=fmt, description=scope.description,
+                                           address=client_ip(request))
+            # The policy decorators are typed for HttpResponse; a file answer streams (StreamingHttpResponse).
+            return cast(HttpResponse, _file_response(scope, log, fmt))
+    return render(request, "clients/export.html", {
+        "form": form, "filter_label": filter_label, "marked_count": len(marked),
+    })
+
+
+def _file_response(scope: exports.ExportScope, log: ClientExport, fmt: str) -> HttpResponseBase:
+    name = exports.file_name(fmt)
+    response: HttpResponseBase
+    if fmt == exports.CSV:
+        response = StreamingHttpResponse(exports.csv_stream(scope, log), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, name)
+    else:
+        response = FileResponse(
+            exports.xlsx_file(scope, log), as_attachment=True, filename=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@admin_required
+@require_GET
+def export_log(request: HttpRequest) -> HttpResponse:
+    """Administration → the client export log: newest first, 50 a page."""
+    paginator = Paginator(ClientExport.objects.select_related("user").order_by("-at", "-id"), LOG_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "clients/admin_exports.html", {"page": page})

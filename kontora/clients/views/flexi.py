@@ -1,0 +1,358 @@
+"""The Flexi-filter panel, filter templates and the registry's active filter (REG-04 … REG-06, REG-12, LAD-03).
+
+The panel's JavaScript (kontora/static/kontora/flexi.js) builds the JSON specification and posts it; the engine
+(`kontora.clients.flexi`) validates it against its whitelist, compiles it and counts inside the user's access.
+These views only parse requests, call the engine and render. Answers that change the registry are JSON
+`{rows, count, badge}` so the rows, the "N of M" counter and the "filter active" badge change together.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from kontora.accounts.rights import Role
+from kontora.clients import selectors
+from kontora.clients.flexi import fields as flexi_fields
+from kontora.clients.flexi import session as flexi_session
+from kontora.clients.flexi import spec as flexi_spec
+from kontora.clients.flexi import templates as template_services
+from kontora.clients.models import FilterTemplate
+from kontora.clients.views import registry
+from kontora.core.forms.base import KontoraForm
+from kontora.core.models import Department
+from kontora.directories import registry as directory_registry
+
+# Operators whose condition carries no value, or a pair of values.
+_NO_VALUE = {"is_true", "is_false"}
+_RANGE = {"between"}
+
+
+def _value_kind(control: str, operator: str) -> str:
+    if operator in _NO_VALUE or control == "flag":
+        return "none"
+    if operator in _RANGE:
+        return "range"
+    return "list" if control == "multi" else "one"
+
+
+def _catalogue() -> list[dict[str, Any]]:
+    """The engine's catalogue for the panel, plus what the browser needs to draw each value control."""
+    tabs = flexi_fields.catalogue_data()
+    for tab in tabs:
+        for field in tab["fields"]:
+            for operator in field["operators"]:
+                operator["value"] = _value_kind(field["control"], operator["code"])
+            field["pick_url"] = reverse("directories:pick", args=[field["directory"]]) if field["directory"] else ""
+            if field["choices"] is not None:
+                field["choices"] = [[choice["id"], choice["label"]] for choice in field["choices"]]
+    return tabs
+
+
+def _conditions(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every condition of a (raw or parsed) specification with its path: item indices from the root, "0.2.1"."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if not isinstance(node, dict):
+        return found
+    items = node.get("items")
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            found.extend(_conditions(item, f"{path}.{index}" if path else str(index)))
+    elif path:
+        found.append((path, node))
+    return found
+
+
+def _picked_labels(spec: dict[str, Any] | None) -> dict[str, dict[str, str]]:
+    """Texts of the directory items a specification names, so the panel shows names instead of ids."""
+    labels: dict[str, dict[str, str]] = {}
+    for _path, condition in _conditions(spec):
+        try:
+            field = flexi_fields.get_field(condition.get("field"))
+        except ValidationError:
+            continue
+        value = condition.get("value")
+        ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int)]
+        if not field.directory or not ids:
+            continue
+        model = directory_registry.get(field.directory).model
+        for item in model._default_manager.filter(pk__in=ids):
+            labels.setdefault(field.key, {})[str(item.pk)] = str(item)
+    return labels
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(message) for message in exc.messages)
+
+
+def _spec_errors(raw: str, exc: ValidationError, user: Any) -> dict[str, Any]:
+    """The engine's refusal, placed next to the offending rows: every condition is checked alone, so all the
+    wrong rows are marked at once (a wrong field or operator is refused without touching the base); what no
+    row explains — an empty group, too deep, too many items — goes to the group the engine's `path` names."""
+    rows: dict[str, str] = {}
+    try:
+        raw_spec = json.loads(raw)
+    except (TypeError, ValueError):
+        raw_spec = None
+    for path, condition in _conditions(raw_spec):
+        try:
+            flexi_spec.parse({"op": "and", "items": [condition]}, user=user)
+        except ValidationError as row_exc:
+            rows[path] = _error_text(row_exc)
+    if not rows:
+        where = ".".join(str(i) for i in getattr(exc, "path", ()))
+        if where or isinstance(raw_spec, dict):
+            rows[where] = _error_text(exc)
+    general = "" if rows else _error_text(exc)
+    return {"error": general, "rows": rows}
+
+
+def _is_empty(raw: str) -> bool:
+    """A tree with no conditions at all: the panel's way of saying "no filter"."""
+    try:
+        node = json.loads(raw)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(node, dict) and node.get("items") == []
+
+
+def _parse(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse | None]:
+    raw = request.POST.get("spec", "")
+    try:
+        return flexi_spec.parse(raw, user=request.user), None
+    except ValidationError as exc:
+        return None, JsonResponse(_spec_errors(raw, exc, request.user), status=422)
+
+
+def _count_text(count: int, more: bool) -> str:
+    return _("Found: %(count)s") % {"count": template_services.count_display(count, more)}
+
+
+def registry_update(request: HttpRequest) -> JsonResponse:
+    """The registry under the session's filter: its first page, its counter and the filter badge."""
+    context = registry.registry_centre(request)
+    context["flexi_active"] = flexi_session.active_filter(request)
+    return JsonResponse({
+        "rows": render_to_string("clients/partials/registry_rows.html", context, request=request),
+        "count": render_to_string("clients/partials/flexi_registry_count.html", context, request=request).strip(),
+        "badge": render_to_string("clients/partials/flexi_badge.html", context, request=request),
+    })
+
+
+# --- the panel -----------------------------------------------------------------------------------------
+
+
+class TemplateSaveForm(KontoraForm):
+    """"Save as template": a name and whom to share it with (a role or a department, or nobody)."""
+
+    template_id = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    name = forms.CharField(label=gettext_lazy("Template name"), max_length=200)
+    share = forms.ChoiceField(label=gettext_lazy("Share with"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = [(f"department:{d.pk}", str(d)) for d in Department.objects.filter(is_active=True)]
+        self.fields["share"].choices = [  # type: ignore[attr-defined]
+            ("", _("Nobody (only me)")),
+            (_("Role"), [(f"role:{code}", str(label)) for code, label in Role.choices]),
+            *([(_("Department"), departments)] if departments else []),
+        ]
+
+    def sharing(self) -> tuple[str, Department | None]:
+        share = self.cleaned_data.get("share") or ""
+        if share.startswith("role:"):
+            return share[5:], None
+        if share.startswith("department:"):
+            return "", Department.objects.filter(pk=int(share[11:])).first()
+        return "", None
+
+
+def _editable_ref(user: Any, template_id: str) -> Any:
+    """One's own template to edit in the panel; a static, shared or unknown one is "not found"."""
+    ref = template_services.template_ref(user, f"user:{template_id}" if template_id.isdigit() else "")
+    if not ref.editable:
+        raise Http404
+    return ref
+
+
+@login_required
+@require_GET
+def flexi_panel(request: HttpRequest) -> HttpResponse:
+    """The panel in the modal: tabs of fields, the tree of the active filter (or of one's own template `?template=`)."""
+    initial: dict[str, Any] = {}
+    spec: dict[str, Any] | None = None
+    template_id = request.GET.get("template", "")
+    if template_id:
+        ref = _editable_ref(request.user, template_id)
+        spec = template_services.template_spec(request.user, ref)
+        department_id = (FilterTemplate.objects.filter(pk=ref.template_id)
+                         .values_list("shared_department_id", flat=True).first())
+        share = (f"role:{ref.shared_role}" if ref.shared_role
+                 else f"department:{department_id}" if department_id else "")
+        initial = {"template_id": ref.ref, "name": ref.name, "share": share}
+    else:
+        active = flexi_session.active_filter(request)
+        spec = active.spec if active is not None else None
+    data = {
+        "catalogue": _catalogue(),
+        "spec": spec,
+        "labels": _picked_labels(spec),
+        "text": {
+            "and": _("AND (all conditions)"), "or": _("OR (any condition)"), "join": _("Join conditions by"),
+            "condition": _("Condition"), "group": _("Group"), "remove": _("Remove"),
+            "remove_group": _("Remove the group"), "field": _("Field"), "operator": _("Condition"),
+            "from": _("from"), "to": _("to"), "type_to_search": _("Type to search…"),
+            "empty_root": _(
+                "No conditions: all clients you may see are shown. Choose a field above or add a condition."
+            ),
+            "empty_group": _("An empty group: add a condition."),
+        },
+    }
+    return render(request, "clients/partials/flexi_panel.html", {
+        "data": data,
+        "tabs": data["catalogue"],
+        "form": TemplateSaveForm(initial=initial, auto_id="k-flexi-%s"),
+        "editing": bool(initial),
+    })
+
+
+@login_required
+@require_POST
+def flexi_apply(request: HttpRequest) -> HttpResponse:
+    """The panel's "Apply": the specification becomes the registry's active filter; a refusal changes nothing.
+
+    A tree with no conditions resets the filter."""
+    if _is_empty(request.POST.get("spec", "")):
+        flexi_session.clear_active(request)
+        return registry_update(request)
+    spec, refused = _parse(request)
+    if refused is not None:
+        return refused
+    assert spec is not None
+    flexi_session.set_active(request, spec, label=flexi_spec.describe(spec))
+    return registry_update(request)
+
+
+@login_required
+@require_POST
+def flexi_clear(request: HttpRequest) -> HttpResponse:
+    """"Reset": the registry shows every client the user may see again."""
+    flexi_session.clear_active(request)
+    return registry_update(request)
+
+
+@login_required
+@require_POST
+def flexi_count(request: HttpRequest) -> HttpResponse:
+    """The panel's live count of the specification being built, capped ("10 000+") and inside access."""
+    raw = request.POST.get("spec", "")
+    if _is_empty(raw):
+        count, more = selectors.registry_count(fetched_by=request.user)
+        return HttpResponse(_count_text(count, more))
+    try:
+        spec = flexi_spec.parse(raw, user=request.user)
+    except ValidationError:
+        return HttpResponse(_("Found: —"))
+    count, more = template_services.template_count(request.user, spec)
+    return HttpResponse(_count_text(count, more))
+
+
+# --- templates -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def flexi_templates(request: HttpRequest) -> HttpResponse:
+    """The toolbar's list: the static templates first, then own and shared ones; counts load one by one."""
+    return render(request, "clients/partials/flexi_templates.html", {
+        "templates": template_services.templates_for(request.user),
+    })
+
+
+@login_required
+@require_GET
+def flexi_template_count(request: HttpRequest) -> HttpResponse:
+    """One template's live count in the list, capped ("10 000+") and inside the user's access."""
+    ref = template_services.template_ref(request.user, request.GET.get("ref", ""))
+    try:
+        spec = template_services.template_spec(request.user, ref)
+    except ValidationError:
+        return HttpResponse("—")
+    return HttpResponse(template_services.count_display(*template_services.template_count(request.user, spec)))
+
+
+@login_required
+@require_POST
+def flexi_template_apply(request: HttpRequest) -> HttpResponse:
+    """A template chosen in the list becomes the active filter (within the user's access, as every filter)."""
+    ref = template_services.template_ref(request.user, request.POST.get("ref", ""))
+    try:
+        spec = template_services.template_spec(request.user, ref)
+    except ValidationError as exc:
+        return JsonResponse({"error": _error_text(exc), "rows": {}}, status=422)
+    flexi_session.set_active(request, spec, label=ref.name, ref=ref.ref)
+    return registry_update(request)
+
+
+# The service's error keys that the form shows under another field.
+_SAVE_ERROR_FIELDS = {"shared_role": "share", "shared_department": "share", "spec": None}
+
+
+def _template_ref_text(template_id: str) -> str:
+    return template_id if ":" in template_id else f"user:{template_id}"
+
+
+@login_required
+@require_POST
+def flexi_template_save(request: HttpRequest) -> HttpResponse:
+    """"Save as template" — a new template, or one's own overwritten (conditions, name, sharing).
+
+    A static template is refused with a message, someone else's with 403 (the service decides both)."""
+    form = TemplateSaveForm(request.POST)
+    spec, refused = _parse(request)
+    if refused is not None:
+        return refused
+    if form.is_valid():
+        template_id = form.cleaned_data.get("template_id") or None
+        role, department = form.sharing()
+        try:
+            saved = template_services.template_save(
+                acting_user=request.user, name=form.cleaned_data["name"], spec=spec,
+                shared_role=role, shared_department=department,
+                template_id=_template_ref_text(template_id) if template_id else None,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                exc = ValidationError({_SAVE_ERROR_FIELDS.get(name, name) or "__all__": errors
+                                       for name, errors in exc.error_dict.items()})
+            form.apply_validation_error(exc)
+        else:
+            return JsonResponse({
+                "id": saved.pk, "message": _("The template “%(name)s” is saved.") % {"name": saved.name},
+            })
+    fields = {name: " ".join(str(e) for e in errors) for name, errors in form.errors.items() if name != "__all__"}
+    general = " ".join(str(e) for e in form.non_field_errors())
+    return JsonResponse({"fields": fields, "error": general, "rows": {}}, status=422)
+
+
+@login_required
+@require_POST
+def flexi_template_delete(request: HttpRequest) -> HttpResponse:
+    """Deletes one's own template; a static one is refused with a message, someone else's with 403/404."""
+    ref = template_services.template_ref(request.user, _template_ref_text(request.POST.get("template_id", "")))
+    try:
+        template_services.template_delete(acting_user=request.user, template_id=ref.ref)
+    except ValidationError as exc:
+        return JsonResponse({"error": _error_text(exc), "rows": {}}, status=422)
+    return JsonResponse({"id": None, "message": _("The template “%(name)s” is deleted.") % {"name": ref.name}})

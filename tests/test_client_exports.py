@@ -1,0 +1,265 @@
+"""Export of the client registry to CSV/XLSX (right "export_clients") and the export log (ACL-06, ACL-03)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.http import StreamingHttpResponse
+from openpyxl import load_workbook
+
+from kontora.accounts.models import UserRight
+from kontora.clients import exports
+from kontora.clients.models import Client, ClientExport
+from kontora.clients.views.registry import MARKS_KEY
+from kontora.core.text import search_key
+from kontora.directories.models import ClientStatus
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+_code = iter(range(7001, 10**6))
+
+HEADER = ["Код", "Краткое наименование", "Полное наименование", "ИНН", "КПП", "Город", "Адрес", "Телефоны",
+          "E-mail", "Куратор", "Статус", "Изменён"]
+
+
+def make_client(name: str, *, curator: Any = None, private: bool = False, **extra: Any) -> Client:
+    return Client.objects.create(
+        code=next(_code), full_name=extra.pop("full_name", name), short_name=name, name_key=search_key(name),
+        full_name_key=search_key(name), curator=curator, is_private=private, **extra,
+    )
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    assert isinstance(response, StreamingHttpResponse)
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel takes the file for UTF-8
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def xlsx_rows(response: Any) -> list[list[Any]]:
+    raw = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(raw)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.fixture
+def base(admin_user: Any, manager_user: Any) -> dict[str, Client]:
+    status = ClientStatus.objects.create(name="Горячий")
+    return {
+        "beta": make_client("Бета", curator=admin_user, inn="7707083893", kpp="773601001", phone="8 495 111-22-33",
+                            email="beta@example.ru", address="Тверская, 1", status=status,
+                            full_name="ООО «Бета»"),
+        "alpha": make_client("Альфа", curator=manager_user),
+        "secret": make_client("Гамма тайная", curator=manager_user, private=True),
+    }
+
+
+@pytest.mark.feature("ACL-06", "ACL-03", "REG-01")
+def test_csv_export_streams_the_registry_the_user_sees_and_logs_it(admin_client: Any, admin_user: Any,
+                                                                  base: dict[str, Client]) -> None:
+    # when the administrator exports the registry as CSV
+    response = admin_client.post("/clients/export/", {"what": "shown", "format": "csv"})
+
+    # then a streamed UTF-8 file with ";" holds the clients he sees, in the registry's order, and no private one
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=utf-8''%D0%BA%D0%BB%D0%B8%D0%B5%D0%BD" in disposition
+    rows = csv_rows(response)
+    assert rows[0] == HEADER
+    assert [r[1] for r in rows[1:]] == ["Альфа", "Бета"]
+    beta = rows[2]
+    assert beta[:11] == [str(base["beta"].code), "Бета", "ООО «Бета»", "7707083893", "773601001", "",
+                         "Тверская, 1", "8 495 111-22-33", "beta@example.ru", "Администратор Системы", "Горячий"]
+    assert len(beta[11]) == len("28.11.2026 22:15")
+    # and the export is on record with the rows actually written
+    [log] = ClientExport.objects.all()
+    assert (log.user, log.user_login, log.format, log.rows) == (admin_user, "admin", "csv", 2)
+    assert log.description == "все видимые клиенты"
+    assert log.address == "127.0.0.1"
+
+
+@pytest.mark.feature("ACL-06", "ACL-03")
+def test_xlsx_export_is_a_workbook_of_the_same_rows(admin_client: Any, base: dict[str, Client]) -> None:
+    # when
+    response = admin_client.post("/clients/export/", {"what": "shown", "format": "xlsx"})
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert ".xlsx" in response["Content-Disposition"]
+    rows = xlsx_rows(response)
+    assert rows[0] == HEADER
+    assert [r[1] for r in rows[1:]] == ["Альфа", "Бета"]
+    assert rows[2][0] == base["beta"].code and rows[2][3] == "7707083893"
+    assert ClientExport.objects.get().rows == 2
+
+
+@pytest.mark.feature("ACL-06", "ACL-03")
+def test_marked_export_takes_only_marked_clients_the_user_still_sees(admin_client: Any,
+                                                                    base: dict[str, Client]) -> None:
+    # given marks on one client, plus a forged mark on another curator's private client
+    session = admin_client.session
+    session[MARKS_KEY] = [base["beta"].pk, base["secret"].pk]
+    session.save()
+
+    # when the marked clients are exported
+    response = admin_client.post("/clients/export/", {"what": "marked", "format": "csv"})
+
+    # then only the visible marked client is in the file and the log says so
+    assert [r[1] for r in csv_rows(response)[1:]] == ["Бета"]
+    log = ClientExport.objects.get()
+    assert (log.rows, log.description) == (1, "отмеченные клиенты")
+
+
+@pytest.mark.feature("ACL-06")
+def test_marked_export_without_marks_says_so_next_to_the_choice_and_logs_nothing(admin_client: Any,
+                                                                                 base: dict[str, Client]) -> None:
+    # when
+    response = admin_client.post("/clients/export/", {"what": "marked", "format": "csv"})
+    missing = admin_client.post("/clients/export/", {"what": "shown"})
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="export-what-error"' in html
+    assert "Ни один клиент в реестре не отмечен" in html
+    assert "Выберите формат файла." in missing.content.decode()
+    assert not ClientExport.objects.exists()
+
+
+@pytest.mark.feature("ACL-06")
+def test_cells_that_a_spreadsheet_would_run_as_formulas_get_an_apostrophe(admin_client: Any,
+                                                                          admin_user: Any) -> None:
+    # given a client whose texts start like formulas
+    make_client("=HYPERLINK(\"http://evil\")", curator=admin_user, phone="+7 495 000-00-00",
+                address="-2+3", email="", full_name="@SUM(A1)")
+
+    # when it is exported in both formats
+    csv_row = csv_rows(admin_client.post("/clients/export/", {"what": "shown", "format": "csv"}))[1]
+    xlsx_row = xlsx_rows(admin_client.post("/clients/export/", {"what": "shown", "format": "xlsx"}))[1]
+
+    # then every such cell is plain text
+    for row in (csv_row, xlsx_row):
+        assert row[1] == "'=HYPERLINK(\"http://evil\")"
+        assert row[2] == "'@SUM(A1)"
+        assert row[6] == "'-2+3"
+        assert row[7] == "'+7 495 000-00-00"
+    assert exports.neutralise("Обычный") == "Обычный"
+
+
+@pytest.mark.feature("ACL-06", "ACL-01")
+def test_export_needs_the_right_and_then_covers_only_own_clients(manager_user: Any, admin_user: Any,
+                                                                 base: dict[str, Client]) -> None:
+    # given a manager in the "own" mode without the right
+    http = signed_in(manager_user)
+
+    # then neither the page, the button, the menu item nor the file is his
+    assert http.get("/clients/export/").status_code == 403
+    assert http.post("/clients/export/", {"what": "shown", "format": "csv"}).status_code == 403
+    home = http.get("/").content.decode()
+    assert 'data-testid="registry-export"' not in home and "/clients/export/" not in home
+    assert signed_in(admin_user).get("/").content.decode().count("/clients/export/") == 2  # button + menu
+
+    # when the administrator grants him the right
+    UserRight.objects.create(user=manager_user, code="export_clients")
+    http = signed_in(manager_user)
+    assert 'data-testid="registry-export"' in http.get("/").content.decode()
+    response = http.post("/clients/export/", {"what": "shown", "format": "csv"})
+
+    # then the file holds his own clients, the private one he curates included, and nobody else's
+    assert sorted(r[1] for r in csv_rows(response)[1:]) == ["Альфа", "Гамма тайная"]
+    assert ClientExport.objects.get().user_login == "manager"
+
+
+@pytest.mark.feature("ACL-06")
+def test_the_export_dialog_shows_the_choice(admin_client: Any, base: dict[str, Client]) -> None:
+    # given two marks
+    session = admin_client.session
+    session[MARKS_KEY] = [base["beta"].pk, base["alpha"].pk]
+    session.save()
+
+    # when
+    html = admin_client.get("/clients/export/").content.decode()
+
+    # then
+    assert "Экспорт клиентов" in html
+    assert 'data-testid="export-marked">(2)<' in html
+    assert "все видимые вам клиенты" in html
+
+
+@pytest.mark.feature("ACL-06")
+def test_the_export_log_lists_newest_first_with_pages(admin_client: Any, admin_user: Any) -> None:
+    # given 55 exports
+    for number in range(55):
+        ClientExport.objects.create(user=admin_user, user_login="admin", format="csv", rows=number,
+                                    description=f"выборка {number}", address="10.0.0.1")
+
+    # when
+    first = admin_client.get("/administration/client-exports/").content.decode()
+    second = admin_client.get("/administration/client-exports/", {"page": 2}).content.decode()
+
+    # then
+    assert "Журнал экспорта клиентов" in first
+    assert first.count('data-testid="export-log-row"') == 50
+    assert first.index("выборка 54<") < first.index("выборка 53<")
+    assert second.count('data-testid="export-log-row"') == 5
+    assert "выборка 0<" in second and "выборка 54<" not in second
+    assert "Журнал экспорта клиентов" in admin_client.get("/").content.decode()  # the menu item
+
+
+@pytest.mark.feature("ACL-06")
+def test_the_export_log_is_for_administrators_only(manager_client: Any) -> None:
+    assert manager_client.get("/administration/client-exports/").status_code == 403
+
+
+@pytest.mark.feature("ACL-06", "ACL-03")
+def test_a_large_export_is_read_in_chunks_and_counted(admin_client: Any, admin_user: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # given more clients than one read chunk and one streamed batch
+    monkeypatch.setattr(exports, "CHUNK", 7)
+    monkeypatch.setattr(exports, "CSV_BATCH", 5)
+    other = UserFactory(login="other")
+    for number in range(23):
+        make_client(f"Клиент {number:02d}", curator=admin_user)
+    make_client("Чужой тайный", curator=other, private=True)
+
+    # when
+    response = admin_client.post("/clients/export/", {"what": "shown", "format": "csv"})
+    pieces = list(response.streaming_content)
+
+    # then the file came in several pieces, all rows in order, and the log counts them
+    assert len(pieces) >= 5
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig")), delimiter=";"))[1:]
+    assert [r[1] for r in rows] == [f"Клиент {n:02d}" for n in range(23)]
+    assert ClientExport.objects.get().rows == 23
+
+
+@pytest.mark.feature("ACL-06", "ACL-03", "REG-01")
+def test_export_follows_the_registrys_active_filter_and_logs_its_label(admin_client: Any, admin_user: Any,
+                                                                      base: dict[str, Client]) -> None:
+    # given a Flexi-filter on the status "Горячий" applied to the registry, named like a template
+    from kontora.clients.flexi.session import SESSION_KEY
+    from kontora.clients.flexi.spec import parse
+
+    status = base["beta"].status
+    assert status is not None
+    make_client("Дельта горячая тайная", curator=UserFactory(login="other"), private=True, status=status)
+    spec = parse({"op": "and", "items": [{"field": "status", "operator": "in", "value": [status.pk]}]},
+                 user=admin_user)
+    session = admin_client.session
+    session[SESSION_KEY] = {"spec": spec, "label": "Горячие клиенты", "ref": ""}
+    session.save()
+
+    # when the registry is exported
+    dialog = admin_client.get("/clients/export/").content.decode()
+    rows = csv_rows(admin_client.post("/clients/export/", {"what": "shown", "format": "csv"}))
+
+    # then the file holds the filtered clients the user sees, and the log names the filter
+    assert "по фильтру «Горячие клиенты»" in dialog
+    assert [r[1] for r in rows[1:]] == ["Бета"]
+    log = ClientExport.objects.get()
+    assert (log.rows, log.description) == (1, "Горячие клиенты")

@@ -1,0 +1,568 @@
+"""The Flexi-filter engine: the field catalogue, validation, compilation to one query (REG-04, REG-05, REG-12, LAD-03).
+
+The property test compares the compiled query with a plain-Python evaluation of the same specification over
+the same rows, intersected with the access rules computed here from the manual (not by calling `access`).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import override
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kontora.clients.flexi import fields
+from kontora.clients.flexi.compile import to_q
+from kontora.clients.flexi.spec import MAX_DEPTH, MAX_ITEMS, SpecError, describe, parse
+from kontora.clients.models import (
+    Client,
+    ClientBankAccount,
+    ClientGrant,
+    ClientMailingAddress,
+    ContactPerson,
+)
+from kontora.clients.selectors import registry_queryset
+from kontora.core.text import digits, search_key
+from kontora.directories.models import (
+    Attribute,
+    AttributeOption,
+    AttributeValue,
+    ClientStatus,
+    Competitor,
+    ContactReaction,
+    Direction,
+    Priority,
+    Settlement,
+)
+from tests.factories import UserFactory
+
+NAMES = ["Ромашка", "Ёлка-Палка", "Альфа Строй", "Василёк", "Кедр", "Альфа-Банк", "Берёза и Ко", "Омега"]
+ADDRESSES = ["ул. Ленина, д. 5", "Проспект Мира 12", "ул.Садовая 1", "", "Ёлочная ул., 3"]
+CONTACT_NAMES = ["Иван Петров", "Анна Ёлкина", "Сергей Семёнов", "Пётр Иванов"]
+PHONES = ["+7 (495) 123-45-67", "8 916 555 00 11", "", "+7 812 700-10-20"]
+FRAGMENTS = ["альфа", "ЁЛК", "елка", "банк", "ва", "ромашка", "кедр", "омега строй", "ка-па", "строй"]
+ADDRESS_FRAGMENTS = ["ленина", "ул", "ул ленина", "МИРА", "ёлочная", "садовая 1", "проспект"]
+CONTACT_FRAGMENTS = ["иван", "ЁЛКИН", "семен", "пет", "анна"]
+PHONE_FRAGMENTS = ["495", "555", "700-10", "123 45", "8916"]
+DAYS = [date(2024, 1, 10), date(2024, 3, 1), date(2024, 6, 15), date(2024, 12, 28), date(2025, 2, 1)]
+
+
+@dataclass
+class Base:
+    users: list[Any]
+    clients: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    priorities: list[int] = field(default_factory=list)
+    reactions: list[int] = field(default_factory=list)
+    settlements: list[int] = field(default_factory=list)
+    regions: list[int] = field(default_factory=list)
+    directions: list[int] = field(default_factory=list)
+    competitors: list[int] = field(default_factory=list)
+    number_attr: int = 0
+    option_attr: int = 0
+    options: list[int] = field(default_factory=list)
+
+
+def _aware(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, 30))
+
+
+def build_base(seed: int = 7, size: int = 45) -> Base:
+    """A small random base: clients of three users (own, full and list-all modes), private and granted ones."""
+    rnd = random.Random(seed)
+    users = [
+        UserFactory(login="own", full_name="Ольга Своя", client_scope="own"),
+        UserFactory(login="full", full_name="Фёдор Полный", client_scope="full"),
+        UserFactory(login="list", full_name="Лев Списочный", client_scope="list_all", role="supervisor"),
+    ]
+    settlements = list(Settlement.objects.order_by("id")[:3])
+    base = Base(
+        users=users,
+        statuses=list(ClientStatus.objects.order_by("id").values_list("pk", flat=True)[:3]),
+        priorities=list(Priority.objects.order_by("id").values_list("pk", flat=True)[:3]),
+        reactions=list(ContactReaction.objects.order_by("id").values_list("pk", flat=True)[:3]),
+        settlements=[s.pk for s in settlements],
+        regions=sorted({s.region_id for s in settlements}),
+        directions=[Direction.objects.create(name=n, name_key=search_key(n)).pk for n in ("Опт", "Розница")],
+        competitors=[Competitor.objects.create(name=n, name_key=search_key(n)).pk for n in ("Конкурент А", "Б")],
+    )
+    number = Attribute.objects.create(name="Тоннаж", label="Тоннаж", kind=Attribute.Kind.NUMBER, is_active=True)
+    kind = Attribute.objects.create(name="Тип", label="Тип", kind=Attribute.Kind.DIRECTORY, is_active=True)
+    base.number_attr, base.option_attr = number.pk, kind.pk
+    base.options = [AttributeOption.objects.create(attribute=kind, name=n, name_key=search_key(n)).pk
+                    for n in ("Седан", "Фура", "Автобус")]
+    for index in range(size):
+        name = rnd.choice(NAMES) + ("" if rnd.random() < 0.5 else f" {index}")
+        full = rnd.choice([name, f"Общество «{rnd.choice(NAMES)}»"])
+        settlement = rnd.choice([None, *settlements])
+        curator = rnd.choice([None, *users])
+        specialist = rnd.choice([None, None, *users])
+        phone = rnd.choice(PHONES)
+        client = Client.objects.create(
+            code=1000 + index, kind=rnd.choice(["company", "person"]), short_name=name, full_name=full,
+            name_key=search_key(name), full_name_key=search_key(full),
+            settlement=settlement, region_id=settlement.region_id if settlement else None,
+            address=rnd.choice(ADDRESSES), phone=phone, phone_digits=digits(phone),
+            inn=rnd.choice(["", "7701234567", "7707083893", "500100732259"]),
+            curator=curator, specialist=specialist, is_private=curator is not None and rnd.random() < 0.25,
+            flagged=rnd.random() < 0.3, needs_attention=rnd.random() < 0.2, has_files=rnd.random() < 0.2,
+            status_id=rnd.choice([None, *base.statuses]), priority_id=rnd.choice([None, *base.priorities]),
+            reaction_id=rnd.choice([None, *base.reactions]),
+            next_contact_date=rnd.choice([None, *DAYS]),
+            created_by=rnd.choice([None, *users]), changed_by=rnd.choice([None, *users]),
+        )
+        created, changed = _aware(rnd.choice(DAYS), rnd.choice([0, 12, 23])), _aware(rnd.choice(DAYS), 12)
+        Client.objects.filter(pk=client.pk).update(created_at=created, changed_at=changed)
+        directions = rnd.sample(base.directions, rnd.randint(0, 2))
+        competitors = rnd.sample(base.competitors, rnd.randint(0, 2))
+        client.directions.set(directions)
+        client.competitors.set(competitors)
+        granted = rnd.random() < 0.2
+        if granted:
+            ClientGrant.objects.create(client=client, user=users[0])
+        contacts = []
+        for _n in range(rnd.choice([0, 0, 1, 2, 3])):
+            phones = [rnd.choice(PHONES), rnd.choice(PHONES)]
+            contact_name = rnd.choice(CONTACT_NAMES)
+            birthday = rnd.choice([None, *DAYS, date(1980, 12, 31), date(1990, 1, 1)])
+            ContactPerson.objects.create(
+                client=client, full_name=contact_name, phone_office=phones[0], phone_mobile=phones[1],
+                phones_digits=" ".join(d for d in map(digits, phones) if d), birthday=birthday,
+            )
+            contacts.append({"name": contact_name, "phones": " ".join(d for d in map(digits, phones) if d),
+                             "birthday": birthday})
+        has_bank = rnd.random() < 0.3
+        if has_bank:
+            ClientBankAccount.objects.create(client=client, bik="044525225", account="40702810400000000001")
+        mailing = rnd.choice([None, (True,), (False,)])
+        if mailing:
+            ClientMailingAddress.objects.create(client=client, kind="email", value=f"c{index}@example.com",
+                                                value_key=f"c{index}@example.com", subscribed=mailing[0])
+        tonnage = rnd.choice([None, Decimal("1.5"), Decimal("10"), Decimal("20")])
+        if tonnage is not None:
+            AttributeValue.objects.create(attribute=number, client_id=client.pk, number=tonnage)
+        option = rnd.choice([None, *base.options])
+        if option is not None:
+            AttributeValue.objects.create(attribute=kind, client_id=client.pk, option_id=option)
+        base.clients.append({
+            "id": client.pk, "code": client.code, "kind": client.kind, "name_key": client.name_key,
+            "full_name_key": client.full_name_key, "inn": client.inn, "address": client.address,
+            "phone_digits": client.phone_digits, "region": client.region_id, "city": client.settlement_id,
+            "flagged": client.flagged, "needs_attention": client.needs_attention, "is_private": client.is_private,
+            "has_files": client.has_files, "created_at": timezone.localtime(created).date(),
+            "changed_at": timezone.localtime(changed).date(), "status": client.status_id,
+            "priority": client.priority_id, "reaction": client.reaction_id, "directions": set(directions),
+            "competitors": set(competitors), "next_contact_date": client.next_contact_date,
+            "curator": client.curator_id, "specialist": client.specialist_id,
+            "created_by": client.created_by_id, "changed_by": client.changed_by_id, "contacts": contacts,
+            "has_bank_account": has_bank, "has_subscribed_email": bool(mailing and mailing[0]),
+            f"attr:{number.pk}": tonnage, f"attr:{kind.pk}": option, "granted": {users[0].pk} if granted else set(),
+        })
+    return base
+
+
+# --- the Python evaluator: the same specification, evaluated row by row ---------------------------------------
+
+
+def visible_in_python(row: dict[str, Any], user: Any) -> bool:
+    """The manual's rules: others' private clients never; in the "own" mode only curated, specialised or granted."""
+    if row["is_private"] and row["curator"] != user.pk:
+        return False
+    if user.client_scope == "own":
+        return user.pk in (row["curator"], row["specialist"]) or user.pk in row["granted"]
+    return True
+
+
+def _compare(operator: str, actual: Any, value: Any) -> bool:
+    if actual is None:
+        return False
+    if operator == "between":
+        return value[0] <= actual <= value[1]
+    return {"eq": actual == value, "on": actual == value, "ne": actual != value, "lt": actual < value,
+            "before": actual < value, "le": actual <= value, "gt": actual > value, "after": actual > value,
+            "ge": actual >= value}[operator]
+
+
+def _as_date(value: Any) -> Any:
+    return [date.fromisoformat(v) for v in value] if isinstance(value, list) else date.fromisoformat(value)
+
+
+def _as_number(value: Any) -> Any:
+    return [Decimal(str(v)) for v in value] if isinstance(value, list) else Decimal(str(value))
+
+
+def _text(operator: str, texts: list[str], key: str) -> bool:
+    if operator == "contains":
+        return any(key in text for text in texts)
+    if operator == "starts":
+        return any(text.startswith(key) for text in texts)
+    return any(text == key for text in texts)
+
+
+def _birthday(operator: str, day: date | None, value: Any) -> bool:
+    if day is None:
+        return False
+    if operator == "on":
+        on = date.fromisoformat(value)
+        return (day.month, day.day) == (on.month, on.day)
+    low, high = (date.fromisoformat(v) for v in value)
+    if (high - low).days >= 365:
+        return True
+    md, lo, hi = (day.month, day.day), (low.month, low.day), (high.month, high.day)
+    return lo <= md <= hi if lo <= hi else (md >= lo or md <= hi)
+
+
+def evaluate_condition(row: dict[str, Any], condition: dict[str, Any], user: Any) -> bool:
+    key, operator, value = condition["field"], condition["operator"], condition["value"]
+    negative = operator in ("not_in", "ne", "is_false")
+    if key.startswith("attr:"):
+        actual = row[key]
+        if isinstance(value, list) and operator in ("in", "not_in"):
+            found = actual in value
+            return not found if negative else found
+        if operator == "ne":
+            return actual is not None and actual != _as_number(value)
+        return _compare(operator, actual, _as_number(value))
+    control = fields.get_field(key).control
+    if control == "flag":
+        return bool(row[key]) == (operator == "is_true")
+    if control == "pick":
+        return (row[key] == value) != negative
+    if control == "multi":
+        ids = {user.pk if item == fields.ME else item for item in value}
+        actual = row[key]
+        found = bool(actual & ids) if isinstance(actual, set) else actual in ids
+        return found != negative
+    if key == "name":
+        return _text(operator, [row["name_key"], row["full_name_key"]], search_key(value))
+    if key == "address":
+        return _text(operator, [search_key(row["address"])], search_key(value))
+    if key in ("inn", "phone"):
+        return _text(operator, [row["inn" if key == "inn" else "phone_digits"]], digits(value))
+    if key == "contact_name":
+        return _text("contains", [search_key(c["name"]) for c in row["contacts"]], search_key(value))
+    if key == "contact_phone":
+        return _text("contains", [c["phones"] for c in row["contacts"]], digits(value))
+    if key == "contact_birthday":
+        return any(_birthday(operator, c["birthday"], value) for c in row["contacts"])
+    if key == "contacts_count":
+        return _compare(operator, Decimal(len(row["contacts"])), _as_number(value))
+    if control == "date":
+        return _compare(operator, row[key], _as_date(value))
+    if control == "number":
+        return _compare(operator, Decimal(row[key]), _as_number(value))
+    raise AssertionError(f"no evaluator for {key}")
+
+
+def evaluate(row: dict[str, Any], group: dict[str, Any], user: Any) -> bool:
+    results = (evaluate(row, item, user) if "items" in item else evaluate_condition(row, item, user)
+               for item in group["items"])
+    return all(results) if group["op"] == "and" else any(results)
+
+
+# --- random specifications over the base's domain ----------------------------------------------------------
+
+
+def condition_strategy(base: Base) -> st.SearchStrategy[dict[str, Any]]:
+    iso = st.sampled_from([*DAYS, date(2024, 6, 14), date(2023, 12, 31)]).map(date.isoformat)
+    date_value = st.one_of(
+        st.tuples(st.sampled_from(["on", "before", "after"]), iso),
+        st.tuples(st.just("between"), st.lists(iso, min_size=2, max_size=2)),
+    )
+    num_ops = st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"])
+
+    def number_value(pool: list[Any]) -> st.SearchStrategy[tuple[str, Any]]:
+        return st.one_of(st.tuples(num_ops, st.sampled_from(pool)),
+                         st.tuples(st.just("between"), st.lists(st.sampled_from(pool), min_size=2, max_size=2)))
+
+    def multi(pool: list[Any]) -> st.SearchStrategy[tuple[str, Any]]:
+        return st.tuples(st.sampled_from(["in", "not_in"]), st.lists(st.sampled_from(pool), min_size=1, max_size=3))
+
+    users = [u.pk for u in base.users] + [fields.ME]
+    choices: dict[str, st.SearchStrategy[tuple[str, Any]]] = {
+        "kind": st.tuples(st.sampled_from(["eq", "ne"]), st.sampled_from(["company", "person"])),
+        "name": st.tuples(st.sampled_from(["contains", "starts", "equals"]), st.sampled_from(FRAGMENTS)),
+        "code": number_value([1000, 1010, 1022, 1044, 999]),
+        "inn": st.tuples(st.sampled_from(["starts", "equals"]), st.sampled_from(["77", "7707083893", "5001"])),
+        "region": multi(base.regions),
+        "city": multi(base.settlements),
+        "address": st.tuples(st.sampled_from(["contains", "starts"]), st.sampled_from(ADDRESS_FRAGMENTS)),
+        "phone": st.tuples(st.just("contains"), st.sampled_from(PHONE_FRAGMENTS)),
+        "flagged": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        "needs_attention": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        "is_private": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        "has_files": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        "created_at": date_value,
+        "changed_at": date_value,
+        "status": multi(base.statuses),
+        "priority": multi(base.priorities),
+        "directions": multi(base.directions),
+        "reaction": multi(base.reactions),
+        "competitors": multi(base.competitors),
+        "next_contact_date": date_value,
+        "curator": multi(users),
+        "specialist": multi(users),
+        "created_by": multi(users),
+        "changed_by": multi(users),
+        "contacts_count": number_value([0, 1, 2, 3]),
+        "contact_phone": st.tuples(st.just("contains"), st.sampled_from(PHONE_FRAGMENTS)),
+        "contact_name": st.tuples(st.just("contains"), st.sampled_from(CONTACT_FRAGMENTS)),
+        "contact_birthday": st.one_of(
+            st.tuples(st.just("on"), iso),
+            st.tuples(st.just("between"), st.lists(st.sampled_from(
+                ["2024-01-01", "2024-03-01", "2024-06-30", "2024-12-25", "2025-01-15", "2026-01-01"]),
+                min_size=2, max_size=2)),
+        ),
+        "has_bank_account": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        "has_subscribed_email": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        f"attr:{base.number_attr}": number_value(["1.5", 10, 20, 5]),
+        f"attr:{base.option_attr}": multi(base.options),
+    }
+    return st.one_of(*(
+        strategy.map(lambda pair, key=key: {"field": key, "operator": pair[0], "value": pair[1]})
+        for key, strategy in choices.items()
+    ))
+
+
+def spec_strategy(base: Base) -> st.SearchStrategy[dict[str, Any]]:
+    conditions = condition_strategy(base)
+
+    def groups(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.builds(lambda op, items: {"op": op, "items": items},
+                         st.sampled_from(["and", "or"]), st.lists(children, min_size=1, max_size=4))
+
+    # max_leaves keeps the nesting within MAX_DEPTH levels in practice; parse refuses anything deeper.
+    tree = st.recursive(conditions, groups, max_leaves=8)
+    return groups(tree)
+
+
+def _depth(spec: dict[str, Any]) -> int:
+    return 1 + max((_depth(item) for item in spec["items"] if "items" in item), default=0)
+
+
+@pytest.mark.feature("REG-04")
+@pytest.mark.feature("REG-05")
+@pytest.mark.feature("REG-12")
+@pytest.mark.feature("LAD-03")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_compiled_filter_selects_exactly_what_the_python_evaluation_selects(db: Any, data: Any) -> None:
+    # given: one base for every example (built on the first one; the test's transaction keeps it)
+    global _BASE
+    if _BASE is None or not Client.objects.filter(pk=_BASE.clients[0]["id"]).exists():
+        _BASE = build_base()
+    base = _BASE
+    raw = data.draw(spec_strategy(base))
+    if _depth(raw) > MAX_DEPTH:
+        with pytest.raises(SpecError):
+            parse(raw, user=base.users[0])
+        return
+    user = data.draw(st.sampled_from(base.users))
+    # when
+    spec = parse(raw, user=user)
+    found = set(registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user)).values_list("pk", flat=True))
+    # then
+    expected = {row["id"] for row in base.clients if visible_in_python(row, user) and evaluate(row, spec, user)}
+    assert found == expected, describe(spec)
+
+
+_BASE: Base | None = None
+
+
+@pytest.fixture(autouse=True)
+def _forget_base() -> Any:
+    global _BASE
+    _BASE = None
+    yield
+    _BASE = None
+
+
+# --- validation: refused specifications never reach the database --------------------------------------------
+
+
+def _refused(raw: Any, user: Any, django_assert_num_queries: Any) -> SpecError:
+    with django_assert_num_queries(0), override("ru"), pytest.raises(SpecError) as caught:
+        parse(raw, user=user)
+    return caught.value
+
+
+@pytest.mark.feature("REG-04")
+def test_unknown_field_is_refused_naming_it_without_sql(manager_user: Any, django_assert_num_queries: Any) -> None:
+    error = _refused({"op": "and", "items": [{"field": "password", "operator": "in", "value": [1]}]},
+                     manager_user, django_assert_num_queries)
+    assert error.messages == ["Неизвестное поле фильтра «password»."]
+    assert error.path == (0,)
+
+
+@pytest.mark.feature("REG-04")
+def test_unknown_operator_is_refused_naming_it_and_the_field(manager_user: Any,
+                                                             django_assert_num_queries: Any) -> None:
+    raw = {"op": "or", "items": [
+        {"field": "code", "operator": "gt", "value": 5},
+        {"op": "and", "items": [{"field": "status", "operator": "regex", "value": [1]}]},
+    ]}
+    error = _refused(raw, manager_user, django_assert_num_queries)
+    assert error.messages == ["Условие «regex» неприменимо к полю «Статус»."]
+    assert error.path == (1, 0)
+
+
+@pytest.mark.feature("REG-05")
+@pytest.mark.parametrize(("condition", "message"), [
+    ({"field": "status", "operator": "in", "value": []}, "Статус: выберите хотя бы одно значение."),
+    ({"field": "status", "operator": "in", "value": ["1; DROP TABLE"]}, "Статус: выберите значения из списка."),
+    ({"field": "created_at", "operator": "on", "value": "31.02.2024"},
+     "Зарегистрирован: введите дату в виде ГГГГ-ММ-ДД."),
+    ({"field": "created_at", "operator": "between", "value": ["2024-01-01"]},
+     "Зарегистрирован: введите два значения: от и до."),
+    ({"field": "code", "operator": "gt", "value": "много"}, "Код: введите число."),
+    ({"field": "code", "operator": "gt", "value": 1.5}, "Код: введите целое число."),
+    ({"field": "name", "operator": "contains", "value": " ?! "}, "Наименование: введите текст для поиска."),
+    ({"field": "phone", "operator": "contains", "value": "abc"}, "Телефон: введите цифры для поиска."),
+    ({"field": "kind", "operator": "eq", "value": "robot"}, "Тип клиента: выберите значение из списка."),
+    ({"field": "curator", "operator": "in", "value": ["somebody"]}, "Куратор: выберите значения из списка."),
+])
+def test_bad_values_are_refused_with_a_message_next_to_the_field(
+    manager_user: Any, django_assert_num_queries: Any, condition: dict[str, Any], message: str,
+) -> None:
+    error = _refused({"op": "and", "items": [condition]}, manager_user, django_assert_num_queries)
+    assert error.messages == [message]
+
+
+@pytest.mark.feature("REG-04")
+def test_too_deep_and_too_wide_specifications_are_refused(manager_user: Any, django_assert_num_queries: Any) -> None:
+    leaf = {"field": "flagged", "operator": "is_true", "value": None}
+    deep: dict[str, Any] = {"op": "and", "items": [leaf]}
+    for _level in range(MAX_DEPTH):
+        deep = {"op": "or", "items": [deep]}
+    error = _refused(deep, manager_user, django_assert_num_queries)
+    assert error.messages == [f"Группы вложены слишком глубоко: не больше {MAX_DEPTH} уровней."]
+    wide = {"op": "and", "items": [leaf] * (MAX_ITEMS + 1)}
+    error = _refused(wide, manager_user, django_assert_num_queries)
+    assert error.messages == [f"В группе не больше {MAX_ITEMS} условий."]
+    assert _refused({"op": "xor", "items": [leaf]}, manager_user, django_assert_num_queries).messages == [
+        "Неизвестная логическая связка «xor»: используйте И или ИЛИ."]
+    assert _refused({"op": "and", "items": []}, manager_user, django_assert_num_queries).messages == [
+        "Группа пуста: добавьте условие."]
+    assert _refused("{not json", manager_user, django_assert_num_queries).messages == [
+        "Не удалось прочитать фильтр."]
+
+
+@pytest.mark.feature("REG-04")
+def test_parse_normalises_values(manager_user: Any) -> None:
+    spec = parse({"field": "created_at", "operator": "between", "value": ["2024-05-01", "2024-01-01"]},
+                 user=manager_user)
+    assert spec == {"op": "and", "items": [
+        {"field": "created_at", "operator": "between", "value": ["2024-01-01", "2024-05-01"]}]}
+    spec = parse({"op": "or", "items": [{"field": "status", "operator": "in", "value": ["3", 3, 5]},
+                                        {"field": "code", "operator": "between", "value": ["20", 10]}]},
+                 user=manager_user)
+    assert spec["items"][0]["value"] == [3, 5]
+    assert spec["items"][1]["value"] == [10, 20]
+    assert parse(spec, user=manager_user) == spec  # parsing is idempotent: templates store the parsed form
+
+
+@pytest.mark.feature("REG-04")
+def test_catalogue_has_the_manuals_tabs_and_the_active_attributes(db: Any) -> None:
+    # given
+    active = Attribute.objects.create(name="Тоннаж", label="Тоннаж", kind=Attribute.Kind.NUMBER, is_active=True)
+    Attribute.objects.create(name="Старый", label="Старый", kind=Attribute.Kind.TEXT, is_active=False)
+    # when
+    with override("ru"):
+        tabs = [(code, str(label), [f.key for f in items]) for code, label, items in fields.catalogue()]
+    # then
+    assert [(code, label) for code, label, _keys in tabs] == [
+        ("main", "Основные данные"), ("attributes", "Признаки"), ("classifiers", "Классификаторы"),
+        ("operational", "Оперативная работа"), ("users", "Пользователи"), ("statistics", "Статистика"),
+    ]
+    by_tab = {code: keys for code, _label, keys in tabs}
+    assert by_tab["attributes"] == [f"attr:{active.pk}"]
+    assert {"ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect", "competitors",
+            "next_contact_date"} <= set(by_tab["operational"])
+    assert {"curator", "specialist", "created_by", "changed_by"} <= set(by_tab["users"])
+    assert fields.get_field("status").directory == "client-statuses"
+    assert fields.get_field("city").directory == "settlements"
+    with pytest.raises(ValidationError):
+        fields.get_field("attr:999999")
+    controls = {f.control for _code, _label, items in fields.catalogue() for f in items}
+    assert controls == {"pick", "multi", "date", "number", "text", "flag"}
+
+
+@pytest.mark.feature("REG-12")
+def test_bench_contract_compiles_to_one_query(manager_user: Any) -> None:
+    # given
+    status = ClientStatus.objects.order_by("id").first()
+    city = Settlement.objects.order_by("id").first()
+    assert status is not None and city is not None
+    raw = {"op": "and", "items": [
+        {"field": "status", "operator": "in", "value": [status.pk]},
+        {"field": "city", "operator": "in", "value": [city.pk]},
+        {"field": "curator", "operator": "in", "value": [manager_user.pk]},
+        {"field": "contact_phone", "operator": "contains", "value": "495"},
+        {"field": "directions", "operator": "not_in", "value": [1]},
+    ]}
+    Client.objects.create(code=1, short_name="Ромашка", full_name="Ромашка", name_key="ромашка",
+                          full_name_key="ромашка", status=status, settlement=city, region_id=city.region_id,
+                          curator=manager_user)
+    # when
+    q = to_q(parse(raw, user=manager_user), user=manager_user)
+    with CaptureQueriesContext(connection) as queries:
+        found = list(registry_queryset(fetched_by=manager_user, filter_q=q).values_list("short_name", flat=True))
+    # then
+    assert found == []  # no contact with that phone
+    assert len(queries) == 1
+
+
+@pytest.mark.feature("REG-12")
+def test_describe_reads_like_the_manual(manager_user: Any) -> None:
+    # given
+    status = ClientStatus.objects.get(name_key=search_key("Наш постоянный клиент"))
+    city = Settlement.objects.order_by("id").first()
+    assert city is not None
+    spec = parse({"op": "and", "items": [
+        {"field": "status", "operator": "in", "value": [status.pk]},
+        {"op": "or", "items": [
+            {"field": "city", "operator": "in", "value": [city.pk]},
+            {"field": "curator", "operator": "in", "value": ["me"]},
+            {"field": "flagged", "operator": "is_true", "value": None},
+        ]},
+        {"field": "created_at", "operator": "between", "value": ["2024-01-01", "2024-03-31"]},
+    ]}, user=manager_user)
+    # when
+    with override("ru"):
+        text = describe(spec)
+    # then
+    assert text == (f"Статус ∈ {{Наш постоянный клиент}} И (Город ∈ {{{city}}} ИЛИ Куратор ∈ {{я}} ИЛИ "
+                    "Флаг: установлен) И Зарегистрирован между 01.01.2024 — 31.03.2024")
+
+
+@pytest.mark.feature("LAD-03")
+def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
+    # given
+    stage = Client._meta.get_field("ladder_stage").related_model.objects.order_by("order").first()  # type: ignore[union-attr]
+    competitor = Competitor.objects.create(name="Соседи", name_key="соседи")
+    focus = Client.objects.create(code=1, short_name="Фокус", full_name="Фокус", name_key="фокус",
+                                  full_name_key="фокус", ladder_stage=stage, next_contact_date=date(2025, 5, 5))
+    focus.competitors.set([competitor])
+    Client.objects.create(code=2, short_name="Прочий", full_name="Прочий", name_key="прочий", full_name_key="прочий",
+                          ladder_stage=stage, next_contact_date=date(2025, 5, 5) + timedelta(days=40))
+    spec = parse({"op": "and", "items": [
+        {"field": "ladder_stage", "operator": "in", "value": [stage.pk]},
+        {"field": "competitors", "operator": "in", "value": [competitor.pk]},
+        {"field": "next_contact_date", "operator": "before", "value": "2025-06-01"},
+    ]}, user=admin_user)
+    # when
+    found = list(registry_queryset(fetched_by=admin_user, filter_q=to_q(spec, user=admin_user))
+                 .values_list("short_name", flat=True))
+    # then
+    assert found == ["Фокус"]
