@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.rights import ClientScope
@@ -264,7 +263,7 @@ def _save_contact(acting_user: Any, contact: ContactPerson, values: Mapping[str,
     if contact.is_main:
         # One main contact per client: the newest choice wins.
         ContactPerson.objects.filter(client=contact.client, is_main=True).exclude(pk=contact.pk).update(is_main=False)
-    Client.objects.filter(pk=contact.client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+    history.touch(contact.client, acting_user)
     return contact
 
 
@@ -299,5 +298,5 @@ def contact_delete(*, acting_user: Any, contact: ContactPerson) -> None:
         history.record(client=client, user=acting_user,
                        action=_("Contact person deleted: %(name)s") % {"name": contact.full_name})
         contact.delete()
-        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+        history.touch(client, acting_user)
     audit.info("%s deleted contact %s of client %s", acting_user.login, pk, client.code)

@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.clients import access, history
@@ -88,7 +87,7 @@ def _save(acting_user: Any, account: ClientBankAccount, values: Mapping[str, Any
     if account.is_main:
         # One main account per client: the newest choice wins.
         ClientBankAccount.objects.filter(client=client, is_main=True).exclude(pk=account.pk).update(is_main=False)
-    Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+    history.touch(client, acting_user)
     return account
 
 
@@ -138,5 +137,5 @@ def bank_account_delete(*, acting_user: Any, account: ClientBankAccount) -> None
                 ClientBankAccount, history.snapshot(account, BANK_ACCOUNT_FIELDS), {}, BANK_ACCOUNT_FIELDS),
         )
         account.delete()
-        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+        history.touch(client, acting_user)
     audit.info("%s deleted bank account %s of client %s", acting_user.login, pk, client.code)

@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.clients import access, history
@@ -69,9 +68,6 @@ def _require_edit(acting_user: Any, client: Client) -> None:
         raise PermissionDenied
 
 
-def _touch(acting_user: Any, client: Client) -> None:
-    Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
-
 
 def _duplicate_error(kind: str) -> ValidationError:
     if kind == Kind.EMAIL:
@@ -120,7 +116,7 @@ def mailing_address_create(
             details=history.changes_between(
                 ClientMailingAddress, {}, _snap(address), ADDRESS_FIELDS),
         )
-        _touch(acting_user, client)
+        history.touch(client, acting_user)
     audit.info("%s added mailing address %s to client %s", acting_user.login, address.pk, client.code)
     return address
 
@@ -138,7 +134,7 @@ def mailing_address_update(
         if details:
             history.record(client=client, user=acting_user, details=details,
                            action=_("Mailing address changed: %(value)s") % {"value": address.value})
-            _touch(acting_user, client)
+            history.touch(client, acting_user)
     audit.info("%s changed mailing address %s of client %s", acting_user.login, address.pk, client.code)
     return address
 
@@ -150,7 +146,7 @@ def mailing_address_delete(*, acting_user: Any, address: ClientMailingAddress) -
         history.record(client=client, user=acting_user,
                        action=_("Mailing address deleted: %(value)s") % {"value": address.value})
         address.delete()
-        _touch(acting_user, client)
+        history.touch(client, acting_user)
     audit.info("%s deleted mailing address %s of client %s", acting_user.login, pk, client.code)
 
 
@@ -171,7 +167,7 @@ def mailing_settings_update(
             row.save(update_fields=list(SETTINGS_FIELDS))
         if details:
             history.record(client=client, user=acting_user, action=_("Mailing settings changed"), details=details)
-            _touch(acting_user, client)
+            history.touch(client, acting_user)
     return row
 
 
@@ -217,7 +213,7 @@ def mailing_fill_from_card(*, acting_user: Any, client: Client) -> list[ClientMa
                 details=[{"field": str(row.get_kind_display()), "old": "", "new": f"{row.value} ({row.owner_name})"}
                          for row in added],
             )
-            _touch(acting_user, client)
+            history.touch(client, acting_user)
     audit.info("%s took %d mailing addresses from the card of client %s", acting_user.login, len(added),
                client.code)
     return added

@@ -89,9 +89,6 @@ def _require_main_data(acting_user: Any, client: Client) -> None:
         raise PermissionDenied
 
 
-def _touch(client: Client, acting_user: Any) -> None:
-    Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
-
 
 # --- registration data ---
 
@@ -135,7 +132,7 @@ def registration_save(*, acting_user: Any, client: Client, values: Mapping[str, 
             ClientRegistration, before, history.snapshot(row, REGISTRATION_FIELDS), REGISTRATION_FIELDS)
         if details:
             history.record(client=client, user=acting_user, action=_("Registration data changed"), details=details)
-            _touch(client, acting_user)
+            history.touch(client, acting_user)
     audit.info("%s saved registration data of client %s", acting_user.login, client.code)
     return row
 
@@ -172,7 +169,7 @@ def legal_change_create(*, acting_user: Any, client: Client, values: Mapping[str
             details=history.changes_between(ClientLegalChange, {}, history.snapshot(change, LEGAL_CHANGE_FIELDS),
                                             LEGAL_CHANGE_FIELDS),
         )
-        _touch(client, acting_user)
+        history.touch(client, acting_user)
     audit.info("%s added legal change %s to client %s", acting_user.login, change.pk, client.code)
     return change
 
@@ -193,7 +190,7 @@ def legal_change_update(*, acting_user: Any, change: ClientLegalChange, values: 
                 action=_("Change in legal documents corrected: %(change)s") % {"change": _change_label(change)},
                 details=details,
             )
-            _touch(change.client, acting_user)
+            history.touch(change.client, acting_user)
     audit.info("%s changed legal change %s of client %s", acting_user.login, change.pk, change.client.code)
     return change
 
@@ -210,7 +207,7 @@ def legal_change_delete(*, acting_user: Any, change: ClientLegalChange) -> None:
                                             LEGAL_CHANGE_FIELDS),
         )
         change.delete()
-        _touch(client, acting_user)
+        history.touch(client, acting_user)
     audit.info("%s deleted legal change %s of client %s", acting_user.login, pk, client.code)
 
 
@@ -268,7 +265,7 @@ def personal_save(*, acting_user: Any, client: Client, values: Mapping[str, Any]
             ClientPersonal, before, history.snapshot(row, PERSONAL_FIELDS), PERSONAL_FIELDS)
         if details:
             history.record(client=client, user=acting_user, action=_("Personal data changed"), details=details)
-            _touch(client, acting_user)
+            history.touch(client, acting_user)
     audit.info("%s saved personal data of client %s", acting_user.login, client.code)
     return row
 

@@ -120,7 +120,7 @@ def security_update(*, acting_user: Any, client: Client, values: Mapping[str, An
         else:
             row.save(update_fields=[*INFO_FIELDS, "changed_by", "changed_at"])
         history.record(client=client, user=acting_user, action=_("Security data changed"), details=details)
-        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+        history.touch(client, acting_user)
     audit.info("%s changed the security data of client %s", acting_user.login, client.code)
     return row
 
@@ -202,6 +202,6 @@ def security_sign(
             client=client, user=acting_user, action=_("Security conclusion signed"),
             details=history.changes_between(ClientSecurity, before, after, _SIGNED_FIELDS),
         )
-        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+        history.touch(client, acting_user)
     audit.info("%s signed the security conclusion of client %s", acting_user.login, client.code)
     return row

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.clients import access, history
@@ -86,6 +85,6 @@ def shipping_update(*, acting_user: Any, client: Client, values: Mapping[str, An
         else:
             row.save(update_fields=list(FIELDS))
         history.record(client=client, user=acting_user, action=_("Shipping requisites changed"), details=details)
-        Client.objects.filter(pk=client.pk).update(changed_by=acting_user, changed_at=timezone.now())
+        history.touch(client, acting_user)
     audit.info("%s changed the shipping requisites of client %s", acting_user.login, client.code)
     return row
