@@ -5,7 +5,7 @@ clients the user sees, under the active filter) or the user's marks re-scoped th
 so a private client of another curator can never be written to a file.
 
 Memory stays flat on a million rows: rows are read with `.iterator(chunk_size=2000)`; CSV is streamed to
-the response as it is written, XLSX goes through openpyxl's write-only workbook into a temporary file.
+the response as it is written, XLSX is streamed by kontora.core.xlsx into a temporary file.
 The log row (`ClientExport`) is written before the first client row, so even an aborted download is on
 record, and it gets the number of rows actually written when the writer stops.
 """
@@ -31,6 +31,7 @@ from kontora.clients import selectors
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ClientExport
 from kontora.clients.sorting import DEFAULT_SORT, SORTS, parse_sort
+from kontora.core.xlsx import XlsxWriter
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -176,24 +177,15 @@ def csv_stream(scope: ExportScope, log: ClientExport) -> Iterator[bytes]:
 
 
 def xlsx_write(scope: ExportScope, log: ClientExport, target: IO[bytes]) -> int:
-    """The XLSX workbook into `target` with openpyxl's write-only mode (rows go to disk, not to memory)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Clients")[:31])
-    sheet.append([str(h) for h in HEADERS])
+    """The XLSX workbook into `target`, streamed row by row (kontora.core.xlsx)."""
     written = 0
     try:
-        for client in scope.queryset.iterator(chunk_size=CHUNK):
-            # Texts are neutralised, so none starts with "=" and openpyxl stores each as a string, not a formula.
-            cells: list[Any] = _cells(client)
-            changed = WriteOnlyCell(sheet, value=cells[-1])
-            changed.number_format = "DD.MM.YYYY HH:MM"
-            cells[-1] = changed
-            sheet.append(cells)
-            written += 1
-        workbook.save(target)  # type: ignore[arg-type]
+        with XlsxWriter(target, sheet=_("Clients")) as workbook:
+            workbook.header([str(h) for h in HEADERS])
+            for client in scope.queryset.iterator(chunk_size=CHUNK):
+                # Texts are neutralised and written as inline strings: nothing becomes a formula.
+                workbook.row(_cells(client))
+                written += 1
     finally:
         _log_rows(log, written)
     return written
