@@ -29,7 +29,7 @@ class ClientsConfig(AppConfig):
             "personal", _("Passport and personal data"), "clients:personal", order=30,
             kinds=frozenset({Client.Kind.PERSON}),
         ))
-        card_tabs.register(card_tabs.CardTab("bank", _("Bank"), "clients:bank", order=40))
+        card_tabs.register(card_tabs.CardTab("bank", _("Bank"), "clients:bank", order=50))
         # Mailing, Security and Shipping (CLI-09 … CLI-11); the last two obey Settings → Functionality.
         from kontora.core.selectors import system_settings
 

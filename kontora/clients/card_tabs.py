@@ -25,7 +25,10 @@ class CardTab:
     code: str  # the pane id is "tab-<code>"
     label: str | Promise
     url_name: str  # reversed with the client's id; answers the pane's content
-    order: int  # position among the card's tabs: main ones are 10 … 90, Files 100, journals 200+
+    # Position among the card's tabs, in the manual's order: Common 10, Operational work 20, Personnel or
+    # Passport 30, Registration data 40, Attributes 45, Bank 50, Access 55, Mailing 60, Security 70,
+    # Shipping 80, Service 90, Files 100; journals 200+.
+    order: int
     kinds: frozenset[str] = KINDS_ALL
     # Extra condition (functionality toggles, edition, rights): (user, client) → shown?
     predicate: Callable[[Any, Client], bool] | None = None
@@ -39,6 +42,11 @@ def register(tab: CardTab) -> CardTab:
         raise ValueError(f"card tab {tab.code!r} registered twice")
     _TABS[tab.code] = tab
     return tab
+
+
+def nav_for(user: Any, client: Client | None, builtin: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The card's tab strip: its own tabs (`builtin`: code, label, order) and the plugged-in ones, in order."""
+    return sorted([*builtin, *tabs_for(user, client)], key=lambda tab: (tab["order"], tab["code"]))
 
 
 def tabs_for(user: Any, client: Client | None) -> list[dict[str, Any]]:

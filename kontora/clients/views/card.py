@@ -83,8 +83,24 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "grant_rows": _grant_rows(form),
         "history": history.history_of(client) if client else [],
         "plugged_tabs": card_tabs.tabs_for(user, client),
+        "nav_tabs": card_tabs.nav_for(user, client, _builtin_tabs(form, kind)),
     }
     return render(request, "clients/card.html", context)
+
+
+def _builtin_tabs(form: ClientForm, kind: str) -> list[dict[str, Any]]:
+    """The tabs the card's own form holds (their panes are in card.html), with their places in the strip."""
+    company = kind == Client.Kind.COMPANY
+    tabs = [
+        ("general", gettext("Common"), 10, True),
+        ("operational", gettext("Operational work"), 20, True),
+        ("personnel", gettext("Personnel"), 30, company),
+        ("registration", gettext("Registration data"), 40, company),
+        ("attributes", gettext("Attributes"), 45, bool(form.attribute_bound_fields())),
+        ("access", gettext("Access"), 55, True),
+        ("service", gettext("Service"), 90, True),
+    ]
+    return [{"code": code, "label": label, "order": order} for code, label, order, shown in tabs if shown]
 
 
 def _save(request: HttpRequest, form: ClientForm, client: Client | None, rights: policies.CardRights) -> Client:
