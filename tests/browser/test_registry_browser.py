@@ -101,3 +101,28 @@ def test_header_click_sorts_and_a_second_click_turns_the_order_over(
     page.wait_for_url("**/?sort=-name")
     assert page.get_by_test_id("registry-name").first.inner_text() == "ПАО «Кедр»"
     assert page.get_by_test_id("registry-name").last.inner_text() == "АО «Берёза»"
+
+
+@pytest.mark.feature("REG-07")
+@pytest.mark.feature("REG-02")
+def test_ctrl_f_moves_the_sort_arrow_to_the_name_and_back(page, live_server, manager_user, admin_user,
+                                                          transactional_db):
+    # given a registry sorted by code, descending
+    _clients(manager_user)
+    _sign_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/?sort=-code")
+    code_header = page.locator("#k-registry-head th").nth(2)
+    name_header = page.locator("#k-registry-head th").nth(3)
+    assert code_header.get_attribute("aria-sort") == "descending"
+    # when Ctrl+F finds a name, the rows are in name order and the header says so
+    page.keyboard.press("Control+f")
+    page.keyboard.type("ооо век")
+    page.locator("tr[data-row].k-focus").wait_for()
+    page.locator("#k-registry-head th[aria-sort=ascending]").wait_for(timeout=5000)
+    assert _focused_name(page) == "ООО «Вектор»"
+    assert name_header.get_attribute("aria-sort") == "ascending"
+    assert code_header.get_attribute("aria-sort") is None
+    # when the search text is cleared, the session's sort and its arrow come back
+    page.fill("#k-registry-find", "")
+    page.locator("#k-registry-head th[aria-sort=descending]").wait_for()
+    assert code_header.get_attribute("aria-sort") == "descending"

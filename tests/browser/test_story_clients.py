@@ -98,7 +98,8 @@ def test_manager_story_from_a_new_company_to_a_downloaded_file(page, live_server
     page.goto(f"{base}/")
     page.keyboard.press("Control+f")
     page.keyboard.type("ромаш")
-    page.wait_for_function("document.querySelector('tr[data-row].k-focus') !== null")
+    # wait for the answer itself: before it, the cursor may still sit on the first row
+    page.locator("tr[data-row].k-focus [data-testid=registry-name]", has_text="Ромашка").wait_for()
     assert focused_name(page) == "Ромашка"
     page.keyboard.press("Enter")
 

@@ -120,7 +120,9 @@ def registry_find(request: HttpRequest) -> HttpResponse:
                                        filter_q=active_filter_q(request))
     context = rows_context(request, page)
     context["focus_first"] = bool(text)
-    return render(request, "clients/partials/registry_rows.html", context)
+    # The found rows are in name order whatever the session's sort: the header's arrow says so (out of band).
+    context.update(headers=_headers(page.sort), oob=True)
+    return render(request, "clients/partials/registry_find.html", context)
 
 
 @login_required
