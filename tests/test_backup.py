@@ -378,3 +378,21 @@ def test_an_archive_is_downloaded_and_no_other_file_is(admin_client, backup_fold
     assert good["Content-Disposition"] == f'attachment; filename="{name}"'
     assert b"".join(good.streaming_content) == b"archive bytes"
     assert missing.status_code == outside.status_code == unnamed.status_code == 404
+
+
+@pytest.mark.feature("REG-11")
+def test_planner_statistics_are_refreshed_nightly_on_sqlite(admin_user: Any) -> None:
+    from django.db import connection
+
+    from kontora.clients.services import client_create
+    from kontora.core.tasks import _statistics_hour, refresh_statistics
+
+    client_create(acting_user=admin_user, values={"short_name": "Ромашка"})
+
+    assert _statistics_hour(datetime(2026, 11, 28, 1, 0)) is True  # the hour after the backup's
+    assert _statistics_hour(datetime(2026, 11, 28, 0, 0)) is False
+    refresh_statistics.call_local()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'clients_client'")
+            assert cursor.fetchone()[0] > 0
