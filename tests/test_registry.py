@@ -260,3 +260,44 @@ def test_postgresql_serves_the_nullable_sorts_from_an_index(admin_user, sort):
     plan = qs[: selectors.PAGE_SIZE].explain()
     # then: an index walk gives the order, with no sort of the whole table
     assert "Sort" not in plan and "Index" in plan, plan
+
+
+@pytest.mark.feature("REG-07")
+@pytest.mark.feature("REG-11")
+def test_after_a_jump_the_rows_before_it_load_upwards_without_gaps_in_every_sort(admin_user, two_managers):
+    # given: clients with many equal keys and empty statuses and curators
+    rng = random.Random(11)
+    statuses = [ClientStatus.objects.create(name=f"С{i}", name_key=f"с{i}") for i in range(3)]
+    for _i in range(160):
+        make_client(f"Фирма {rng.randint(1, 30)}", curator=rng.choice([*two_managers, None]),
+                    status=rng.choice([*statuses, None]), city_key=rng.choice(["", "москва", "тула"]))
+    for column in SORTS:
+        for sort in (column, f"-{column}"):
+            full = _walk(signed_in(admin_user), sort)
+            anchor = full[120]
+            # when: scrolling up from row 120 ("Show earlier" until there is nothing more)
+            earlier: list[int] = []
+            before: int | None = anchor
+            while before is not None:
+                page = selectors.registry_page(fetched_by=admin_user, sort=sort, before=before)
+                earlier = [row.pk for row in page.rows] + earlier
+                before = page.prev_before
+            # then: exactly the rows above it, in the registry's order
+            assert earlier == full[:120], sort
+
+
+@pytest.mark.feature("REG-07")
+def test_a_ctrl_f_page_offers_the_rows_above_the_match_and_the_view_serves_them(admin_user):
+    for i in range(70):
+        make_client(f"Клиент {i:03d}")
+    browser = signed_in(admin_user)
+    found = browser.get("/clients/registry/find/", {"q": "клиент 060"}).content.decode()
+    assert names(found)[0] == "Клиент 060"
+    url = re.search(r'hx-get="([^"]*before=\d+)"', found)
+    assert url is not None and "Показать предыдущие" in found
+    earlier = browser.get(url.group(1).replace("&amp;", "&")).content.decode()
+    assert names(earlier) == [f"Клиент {i:03d}" for i in range(10, 60)]
+    assert "before=" in earlier  # ten more above
+    # the top of the list offers nothing earlier
+    assert "before=" not in browser.get("/clients/registry/find/", {"q": "клиент 000"}).content.decode()
+    assert browser.get("/clients/registry/rows/").status_code == 400

@@ -20,7 +20,8 @@ from django.db.models.expressions import RawSQL
 
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ContactPerson
-from kontora.clients.selectors import PAGE_SIZE, RegistryPage, registry_rows
+from kontora.clients.selectors import PAGE_SIZE, RegistryPage, page_with_earlier, registry_rows
+from kontora.clients.sorting import SORTS
 from kontora.core.text import digits, search_key
 
 TRIGRAM = 3
@@ -88,4 +89,5 @@ def registry_from(*, fetched_by: Any, client_id: int) -> RegistryPage:
     rows = list(registry_rows(qs)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return RegistryPage(rows=rows, sort="name", next_after=rows[-1].pk if more and rows else None)
+    page = RegistryPage(rows=rows, sort="name", next_after=rows[-1].pk if more and rows else None)
+    return page_with_earlier(visible, SORTS["name"], False, page) if rows else page

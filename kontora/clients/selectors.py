@@ -93,6 +93,7 @@ class RegistryPage:
     rows: list[RegistryRow]
     sort: str
     next_after: int | None  # id of the last row when more rows follow
+    prev_before: int | None = None  # id of the first row when rows precede it (a page that starts mid-list)
 
 
 def default_sort(user: Any) -> str:
@@ -156,9 +157,11 @@ def registry_queryset(*, fetched_by: Any, filter_q: Q | None = None) -> QuerySet
 
 
 def registry_page(
-    *, fetched_by: Any, sort: str, after: int | None = None, find: str = "", filter_q: Q | None = None,
+    *, fetched_by: Any, sort: str, after: int | None = None, before: int | None = None, find: str = "",
+    filter_q: Q | None = None,
 ) -> RegistryPage:
-    """One page of the registry in `sort` order: from the top, after row `after`, or from the best match of `find`.
+    """One page of the registry in `sort` order: from the top, after row `after`, the rows just before row
+    `before` (scrolling up from a jump), or from the best match of `find`.
 
     `find` (Ctrl+F) always works in name order: the page starts at the first row whose name key is not
     below the typed text's key.
@@ -170,6 +173,8 @@ def registry_page(
     if find:
         column, descending, sort = "name", False, "name"
     spec = SORTS[column]
+    if before is not None:
+        return _page_before(visible, spec, descending, sort, before)
     qs = visible.order_by(*_ordering(spec, descending))
     if find:
         qs = qs.filter(name_key__gte=search_key(find))
@@ -180,7 +185,29 @@ def registry_page(
     rows = list(registry_rows(qs)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
+    page = RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
+    return page_with_earlier(visible, spec, descending, page) if find and rows else page
+
+
+def page_with_earlier(visible: QuerySet[Client], spec: SortSpec, descending: bool, page: RegistryPage) -> RegistryPage:
+    """`page` (starting mid-list, e.g. at a found client) told whether rows precede its first row."""
+    first = page.rows[0].pk
+    values = visible.filter(pk=first).values(*spec.keys).first()
+    earlier = values is not None and visible.filter(_after_q(spec, not descending, values)).exists()
+    return RegistryPage(rows=page.rows, sort=page.sort, next_after=page.next_after,
+                        prev_before=first if earlier else None)
+
+
+def _page_before(visible: QuerySet[Client], spec: SortSpec, descending: bool, sort: str, before: int) -> RegistryPage:
+    # The rows before `before` are the rows after it in the reversed order: read backwards, shown forwards.
+    values = visible.filter(pk=before).values(*spec.keys).first()
+    if values is None:
+        return RegistryPage(rows=[], sort=sort, next_after=None)
+    qs = visible.order_by(*_ordering(spec, not descending)).filter(_after_q(spec, not descending, values))
+    rows = list(registry_rows(qs)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE][::-1]
+    return RegistryPage(rows=rows, sort=sort, next_after=None, prev_before=rows[0].pk if more and rows else None)
 
 
 def registry_count(*, fetched_by: Any, filter_q: Q | None = None) -> tuple[int, bool]:

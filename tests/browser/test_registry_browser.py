@@ -78,6 +78,13 @@ def test_ctrl_f_jumps_to_the_typed_name(page, live_server, manager_user, admin_u
     page.keyboard.press("Enter")
     # then
     assert _focused_name(page) == "ООО «Ёлка»"
+    # when: the rows above the match are asked for
+    page.get_by_test_id("registry-earlier").click()
+    page.get_by_test_id("registry-earlier").wait_for(state="detached")
+    # then: the whole list is there in name order, the cursor still on the match
+    names = page.get_by_test_id("registry-name").all_inner_texts()
+    assert names[:2] == ["АО «Берёза»", "ЗАО «Гранит»"] and names.index("ООО «Ёлка»") > 2
+    assert _focused_name(page) == "ООО «Ёлка»"
 
 
 @pytest.mark.feature("REG-02")

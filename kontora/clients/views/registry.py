@@ -43,6 +43,8 @@ def rows_context(request: HttpRequest, page: selectors.RegistryPage) -> dict[str
         "sort": page.sort,
         "next_url": (f"{reverse('clients:registry_rows')}?sort={page.sort}&after={page.next_after}"
                      if page.next_after is not None else ""),
+        "prev_url": (f"{reverse('clients:registry_rows')}?sort={page.sort}&before={page.prev_before}"
+                     if page.prev_before is not None else ""),
     }
 
 
@@ -95,15 +97,20 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_GET
 def registry_rows(request: HttpRequest) -> HttpResponse:
-    """The next page of rows after `after` (the id of the last row shown)."""
+    """The next page of rows after `after` (the id of the last row shown), or the rows just before `before`
+    (the first row shown, after a jump into the middle of the list)."""
     try:
-        after = int(request.GET.get("after", ""))
+        after = int(request.GET["after"]) if "after" in request.GET else None
+        before = int(request.GET["before"]) if "before" in request.GET else None
     except ValueError:
+        return HttpResponseBadRequest()
+    if (after is None) == (before is None):
         return HttpResponseBadRequest()
     sort = request.GET.get("sort", "")
     if not parse_sort(sort):
         sort = _current_sort(request)
-    page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after, filter_q=active_filter_q(request))
+    page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after, before=before,
+                                   filter_q=active_filter_q(request))
     return render(request, "clients/partials/registry_rows.html", rows_context(request, page))
 
 
