@@ -203,7 +203,9 @@
     var el = document.getElementById("k-picker-modal");
     if (el) return el;
     el = document.createElement("div");
-    el.className = "modal fade";
+    // No fade: a faded modal moves the focus when its transition ends, and a user (or a test) already typing
+    // into the card's fields would have the rest of their typing land in the first field.
+    el.className = "modal";
     el.id = "k-picker-modal";
     el.tabIndex = -1;
     el.setAttribute("aria-hidden", "true");
