@@ -156,6 +156,7 @@ def test_ogrn_of_wrong_kind_is_refused(manager_client: Any) -> None:
 @pytest.mark.feature("CLI-03")
 @pytest.mark.feature("LAD-02")
 @pytest.mark.feature("CLI-13")
+@pytest.mark.feature("CLI-04")
 def test_common_and_operational_tabs_are_saved(manager_user: Any, manager_client: Any) -> None:
     # given directory items
     direction, competitor = Direction.objects.create(name="Опт"), Competitor.objects.create(name="Конкурент")
