@@ -71,6 +71,23 @@ def record(
     )
 
 
+def save_row(
+    *, row: models.Model, values: Mapping[str, Any], fields: Iterable[str], client: Client, user: Any, action: str,
+) -> list[dict[str, str]]:
+    """Sets `values` on a tab's row and saves it; the changed fields, if any, become one history entry and the
+    card is stamped as changed. Call inside the service's transaction."""
+    names = tuple(fields)
+    before = snapshot(row, names)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    details = changes_between(type(row), before, snapshot(row, names), names)
+    if details:
+        record(client=client, user=user, action=action, details=details)
+        touch(client, user)
+    return details
+
+
 def touch(client: Client | int, user: Any) -> None:
     """Stamps the card as changed by `user` now, without loading or saving it (a tab's row changed)."""
     client_id = client if isinstance(client, int) else client.pk

@@ -124,15 +124,8 @@ def registration_save(*, acting_user: Any, client: Client, values: Mapping[str, 
             raise ValidationError(_("A person has no registration data; use the passport and personal data tab."))
         clean = _registration_values(values)
         row = registration_of(client)
-        before = history.snapshot(row, REGISTRATION_FIELDS)
-        for name, value in clean.items():
-            setattr(row, name, value)
-        row.save()
-        details = history.changes_between(
-            ClientRegistration, before, history.snapshot(row, REGISTRATION_FIELDS), REGISTRATION_FIELDS)
-        if details:
-            history.record(client=client, user=acting_user, action=_("Registration data changed"), details=details)
-            history.touch(client, acting_user)
+        history.save_row(row=row, values=clean, fields=REGISTRATION_FIELDS, client=client, user=acting_user,
+                         action=_("Registration data changed"))
     audit.info("%s saved registration data of client %s", acting_user.login, client.code)
     return row
 
@@ -257,15 +250,8 @@ def personal_save(*, acting_user: Any, client: Client, values: Mapping[str, Any]
             raise ValidationError(_("Passport data is kept for persons only."))
         clean = _personal_values(values)
         row = personal_of(client)
-        before = history.snapshot(row, PERSONAL_FIELDS)
-        for name, value in clean.items():
-            setattr(row, name, value)
-        row.save()
-        details = history.changes_between(
-            ClientPersonal, before, history.snapshot(row, PERSONAL_FIELDS), PERSONAL_FIELDS)
-        if details:
-            history.record(client=client, user=acting_user, action=_("Personal data changed"), details=details)
-            history.touch(client, acting_user)
+        history.save_row(row=row, values=clean, fields=PERSONAL_FIELDS, client=client, user=acting_user,
+                         action=_("Personal data changed"))
     audit.info("%s saved personal data of client %s", acting_user.login, client.code)
     return row
 

@@ -18,6 +18,7 @@ from kontora.clients import access, card_tabs, history, policies, services
 from kontora.clients.duplicates import Duplicate, find_duplicates
 from kontora.clients.forms import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
+from kontora.clients.views.modal import list_changed
 
 
 @login_required
@@ -188,12 +189,6 @@ def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> Htt
 
 
 def _contacts_changed(request: HttpRequest, client: Client) -> HttpResponse:
-    if not request.headers.get("HX-Request"):
-        return redirect(reverse("clients:card", args=[client.pk]) + "#tab-personnel")
-    response = render(request, "clients/partials/card_contacts.html", {
-        "client": client, "contacts": client.contacts.all(), "can_edit_contacts": True,
-    })
-    response["HX-Retarget"] = "#client-contacts"
-    response["HX-Reswap"] = "innerHTML"
-    response["HX-Trigger"] = "kontora-modal-close"
-    return response
+    return list_changed(request, client, tab="personnel", target="#client-contacts",
+                        template="clients/partials/card_contacts.html", context={
+                            "client": client, "contacts": client.contacts.all(), "can_edit_contacts": True})

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.clients import access
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.tabs import bank
+from kontora.clients.views.modal import list_changed
 from kontora.core.forms import KontoraForm
 
 
@@ -112,10 +113,5 @@ def bank_account_delete(request: HttpRequest, client_id: int, account_id: int) -
 
 
 def _accounts_changed(request: HttpRequest, client: Client) -> HttpResponse:
-    if not request.headers.get("HX-Request"):
-        return redirect(reverse("clients:card", args=[client.pk]) + "#tab-bank")
-    response = render(request, "clients/partials/tab_bank.html", _panel_context(request, client))
-    response["HX-Retarget"] = "#client-bank"
-    response["HX-Reswap"] = "innerHTML"
-    response["HX-Trigger"] = "kontora-modal-close"
-    return response
+    return list_changed(request, client, tab="bank", target="#client-bank", template="clients/partials/tab_bank.html",
+                        context=_panel_context(request, client))

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kontora.clients import access
 from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.clients.tabs import registration as reg
+from kontora.clients.views.modal import list_changed
 from kontora.core.forms import KontoraForm
 
 
@@ -195,15 +196,9 @@ def legal_change_delete(request: HttpRequest, client_id: int, change_id: int) ->
 
 
 def _changes_changed(request: HttpRequest, client: Client) -> HttpResponse:
-    if not request.headers.get("HX-Request"):
-        return redirect(reverse("clients:card", args=[client.pk]) + "#tab-registration")
-    response = render(request, "clients/partials/tab_registration_changes.html", {
-        "client": client, "changes": reg.legal_changes_of(client), "can_edit": True,
-    })
-    response["HX-Retarget"] = "#client-legal-changes"
-    response["HX-Reswap"] = "innerHTML"
-    response["HX-Trigger"] = "kontora-modal-close"
-    return response
+    return list_changed(request, client, tab="registration", target="#client-legal-changes",
+                        template="clients/partials/tab_registration_changes.html", context={
+                            "client": client, "changes": reg.legal_changes_of(client), "can_edit": True})
 
 
 # --- a person's passport and personal data ---
