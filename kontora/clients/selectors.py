@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.db.models.query import ValuesListIterable
 
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, RegistryPreference
 from kontora.clients.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort
+from kontora.core import prepared
 from kontora.core.text import search_key
 
 PAGE_SIZE = 50
@@ -156,6 +158,55 @@ def registry_queryset(*, fetched_by: Any, filter_q: Q | None = None) -> QuerySet
     return qs if filter_q is None else qs.filter(filter_q)
 
 
+def _read(
+    user: Any, filter_q: Q | None, key: tuple[Any, ...], values: dict[str, Any],
+    build: Callable[[QuerySet[Client], Mapping[str, Any]], QuerySet[Any]],
+) -> list[tuple[Any, ...]]:
+    """`build(visible clients, values)` as row tuples. Without a Flexi-filter the statement is compiled once per
+    shape (core.prepared): at a million clients Django's per-call query building cost more than the seek."""
+    if filter_q is None and getattr(user, "is_authenticated", False) and user.is_active:
+        def marked(v: Mapping[str, Any]) -> QuerySet[Any]:
+            # The user's id is a value of the statement like any other; the working mode is its shape.
+            stand_in = get_user_model()(pk=v["user"], client_scope=user.client_scope)
+            return build(visible_clients(stand_in), v)
+
+        return prepared.fetch((*key, user.client_scope), {"user": user.pk, **values}, marked)
+    return [tuple(row) for row in build(registry_queryset(fetched_by=user, filter_q=filter_q), values)]
+
+
+def _key_values(user: Any, filter_q: Q | None, spec: SortSpec, client_id: int) -> dict[str, Any] | None:
+    """The sort-key values of a visible client (where a keyset page continues from), or None."""
+    found = _read(user, filter_q, ("keys", spec.keys), {"id": client_id},
+                  lambda visible, v: visible.filter(pk=v["id"]).values_list(*spec.keys)[:1])
+    return dict(zip(spec.keys, found[0], strict=True)) if found else None
+
+
+def _page_rows(
+    user: Any, filter_q: Q | None, spec: SortSpec, descending: bool, *, after: dict[str, Any] | None = None,
+    find_key: str | None = None,
+) -> tuple[list[RegistryRow], bool]:
+    """Up to a page of rows in the order, from the top, strictly after the key values `after`, or from the
+    first name key not below `find_key`; and whether more follow."""
+    values: dict[str, Any] = {}
+    if after is not None:
+        values = {name: value for name, value in after.items() if value is not None}
+    if find_key is not None:
+        values["find"] = find_key
+    # NULL keys change the statement (IS NULL instead of a comparison): they are part of its shape.
+    shape = ("page", spec.keys, descending, after is not None and tuple(sorted(values)), find_key is not None)
+
+    def build(visible: QuerySet[Client], v: Mapping[str, Any]) -> QuerySet[Any]:
+        qs = visible.order_by(*_ordering(spec, descending))
+        if find_key is not None:
+            qs = qs.filter(name_key__gte=v["find"])
+        if after is not None:
+            qs = qs.filter(_after_q(spec, descending, {name: v.get(name) for name in spec.keys}))
+        return qs.values_list(*ROW_FIELDS)[: PAGE_SIZE + 1]
+
+    rows = [_row(v) for v in _read(user, filter_q, shape, values, build)]
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
 def registry_page(
     *, fetched_by: Any, sort: str, after: int | None = None, before: int | None = None, find: str = "",
     filter_q: Q | None = None,
@@ -169,44 +220,44 @@ def registry_page(
     parsed = parse_sort(sort) or parse_sort(DEFAULT_SORT)
     assert parsed is not None
     column, descending = parsed
-    visible = registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
     if find:
         column, descending, sort = "name", False, "name"
     spec = SORTS[column]
     if before is not None:
-        return _page_before(visible, spec, descending, sort, before)
-    qs = visible.order_by(*_ordering(spec, descending))
-    if find:
-        qs = qs.filter(name_key__gte=search_key(find))
-    elif after is not None:
-        values = visible.filter(pk=after).values(*spec.keys).first()
-        if values is not None:
-            qs = qs.filter(_after_q(spec, descending, values))
-    rows = list(registry_rows(qs)[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+        return _page_before(fetched_by, filter_q, spec, descending, sort, before)
+    after_values = None if after is None else _key_values(fetched_by, filter_q, spec, after)
+    rows, more = _page_rows(fetched_by, filter_q, spec, descending, after=after_values,
+                            find_key=search_key(find) if find else None)
     page = RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
-    return page_with_earlier(visible, spec, descending, page) if find and rows else page
+    return page_with_earlier(fetched_by, filter_q, spec, descending, page) if find and rows else page
 
 
-def page_with_earlier(visible: QuerySet[Client], spec: SortSpec, descending: bool, page: RegistryPage) -> RegistryPage:
+def page_with_earlier(
+    user: Any, filter_q: Q | None, spec: SortSpec, descending: bool, page: RegistryPage,
+) -> RegistryPage:
     """`page` (starting mid-list, e.g. at a found client) told whether rows precede its first row."""
-    first = page.rows[0].pk
-    values = visible.filter(pk=first).values(*spec.keys).first()
-    earlier = values is not None and visible.filter(_after_q(spec, not descending, values)).exists()
+    first = page.rows[0]
+    values = {name: getattr(first, name) for name in spec.keys}
+    # One row read backwards from the first one tells whether it has predecessors.
+    earlier = bool(_read(
+        user, filter_q, ("earlier", spec.keys, descending, tuple(n for n, x in values.items() if x is not None)),
+        {name: value for name, value in values.items() if value is not None},
+        lambda visible, v: visible.order_by(*_ordering(spec, not descending))
+        .filter(_after_q(spec, not descending, {name: v.get(name) for name in spec.keys})).values_list("pk")[:1],
+    ))
     return RegistryPage(rows=page.rows, sort=page.sort, next_after=page.next_after,
-                        prev_before=first if earlier else None)
+                        prev_before=first.pk if earlier else None)
 
 
-def _page_before(visible: QuerySet[Client], spec: SortSpec, descending: bool, sort: str, before: int) -> RegistryPage:
+def _page_before(
+    user: Any, filter_q: Q | None, spec: SortSpec, descending: bool, sort: str, before: int,
+) -> RegistryPage:
     # The rows before `before` are the rows after it in the reversed order: read backwards, shown forwards.
-    values = visible.filter(pk=before).values(*spec.keys).first()
+    values = _key_values(user, filter_q, spec, before)
     if values is None:
         return RegistryPage(rows=[], sort=sort, next_after=None)
-    qs = visible.order_by(*_ordering(spec, not descending)).filter(_after_q(spec, not descending, values))
-    rows = list(registry_rows(qs)[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE][::-1]
+    rows, more = _page_rows(user, filter_q, spec, not descending, after=values)
+    rows = rows[::-1]
     return RegistryPage(rows=rows, sort=sort, next_after=None, prev_before=rows[0].pk if more and rows else None)
 
 

@@ -15,9 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +34,6 @@ from kontora.directories.models import Attribute, AttributeOption
 _NEGATIVE = {"ne", "not_in", "is_false"}
 _COMPARE = {"eq": "", "on": "", "lt": "__lt", "before": "__lt", "le": "__lte", "gt": "__gt", "after": "__gt",
             "ge": "__gte"}
-TRIGRAM = 3  # the FTS5 trigram index of client names needs at least three characters
 
 
 def _negate(operator: str, q: Q) -> Q:
@@ -151,10 +148,9 @@ def name_text(field_def_key: str = "name") -> Callable[[str, Any, Any], Q]:
         if operator == "starts":
             low, high = prefix_bounds(key)
             return Q(name_key__gte=low, name_key__lt=high) | Q(full_name_key__gte=low, full_name_key__lt=high)
-        if connection.vendor == "sqlite" and len(key) >= TRIGRAM:
-            phrase = '"' + key.replace('"', '""') + '"'
-            return Q(pk__in=RawSQL("SELECT rowid FROM clients_name_fts WHERE clients_name_fts MATCH %s", [phrase]))
-        return Q(name_key__contains=key) | Q(full_name_key__contains=key)
+        from kontora.clients.search import name_fragment_q
+
+        return name_fragment_q(key)
     return build
 
 
