@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "kontora.accounts",
     "kontora.directories",
     "kontora.clients",
+    "kontora.processes",
 ]
 
 MIDDLEWARE = [

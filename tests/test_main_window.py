@@ -33,7 +33,7 @@ def test_administrator_sees_administration_and_functionality(admin_client):
     # when
     html = admin_client.get("/").content.decode()
     # then
-    assert _menu_keys(html) == ["file", "directories", "admin", "settings", "help"]
+    assert _menu_keys(html) == ["file", "directories", "processes", "admin", "settings", "help"]
     assert "Функционал" in html
     assert 'href="/settings/functionality/"' in html
 
@@ -46,7 +46,7 @@ def test_other_roles_see_neither_administration_nor_functionality(admin_user, ro
     # when
     html = client.get("/").content.decode()
     # then
-    assert _menu_keys(html) == ["file", "directories", "settings", "help"]
+    assert _menu_keys(html) == ["file", "directories", "processes", "settings", "help"]  # Process journal: everyone
     assert 'href="/settings/functionality/"' not in html
     assert 'href="/settings/parameters/"' in html
     assert 'href="/help/about/"' in html

@@ -63,6 +63,10 @@ MENU: list[Section] = [
         Item(_("Nomenclature"), "nomenclature:tree"),
         None,
     ]),
+    Section("processes", _("Processes"), [
+        Item(_("Process journal"), "processes:journal"),
+        Item(_("Process setup"), "processes:setup", admins),  # processes.policies.can_design
+    ]),
     Section("admin", _("Administration"), [
         Item(_("Users"), "accounts:users", admins),
         Item(_("Active users"), "accounts:sessions", admins),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.clients import access, card_tabs, history, policies, services
+from kontora.clients import access, card_actions, card_tabs, history, policies, services
 from kontora.clients.duplicates import Duplicate, find_duplicates
 from kontora.clients.forms import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
@@ -84,6 +84,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "grant_rows": _grant_rows(form),
         "history": history.history_of(client) if client else [],
         "plugged_tabs": card_tabs.tabs_for(user, client),
+        "card_actions": card_actions.actions_for(user, client),
         "nav_tabs": card_tabs.nav_for(user, client, _builtin_tabs(form, kind)),
     }
     return render(request, "clients/card.html", context)

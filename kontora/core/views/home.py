@@ -130,6 +130,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "informer_at_start": params.informer_at_start,
         **_calendar_context(request.GET),
         **_informer_context(request, tip),
+        "assistant_monitors": main_window.monitors(),
     }
     centre = main_window.centre()
     if centre is not None:

@@ -1,0 +1,290 @@
+"""Processes → Process setup (BPM-01): the list of processes and the process editor.
+
+Small forms (a process, a stage, a result, a delete confirmation) open in the page's modal loaded by
+htmx; without JavaScript the same URLs render full pages. A saved form answers with HX-Redirect to the
+page it belongs to, so the list and the editor are always redrawn from the base, problems included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kontora.core.forms.base import KontoraForm
+from kontora.processes import policies, services
+from kontora.processes.forms_setup import ProcessForm, ResultForm, StageForm
+from kontora.processes.models import Process, ProcessRun, Stage, StageResult
+
+View = Callable[..., HttpResponse]
+
+
+def designer_required(view: View) -> View:
+    """Anonymous → sign-in page; anyone but a designer (an administrator) → 403.
+
+    Marked `kontora_admin_only` so tests/test_admin_urls.py checks these URLs like every admin page.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not policies.can_design(request.user) or not request.user.is_active:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.kontora_admin_only = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A small form: the modal's content for htmx, else a page around the same content."""
+    context["in_modal"] = _is_htmx(request)
+    context["form_template"] = template
+    return render(request, template if _is_htmx(request) else "processes/setup_form_page.html", context)
+
+
+def _editor_url(process_id: int) -> str:
+    return reverse("processes:process", args=[process_id])
+
+
+# --- the list of processes ---------------------------------------------------------------------------------
+
+
+@designer_required
+@require_GET
+def setup(request: HttpRequest) -> HttpResponse:
+    processes = list(
+        Process.objects.annotate(
+            stage_count=Count("stages", distinct=True), run_count=Count("runs", distinct=True)
+        ).order_by("name")
+    )
+    rows = [{"process": p, "problems": services.process_problems(p)} for p in processes]
+    return render(request, "processes/setup.html", {"rows": rows})
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def process_new(request: HttpRequest) -> HttpResponse:
+    return _process_form(request, process=None)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _process_form(request, process=get_object_or_404(Process, pk=pk))
+
+
+def _process_form(request: HttpRequest, *, process: Process | None) -> HttpResponse:
+    form = ProcessForm.for_process(request.POST or None, process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.process_save(
+                acting_user=request.user, process=process, name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            if process is None:
+                messages.success(request, gettext("Process «%(name)s» created.") % {"name": saved.name})
+                return _go(request, _editor_url(saved.pk))
+            messages.success(request, gettext("Process «%(name)s» saved.") % {"name": saved.name})
+            back_to_editor = request.POST.get("back") == "editor"
+            return _go(request, _editor_url(saved.pk) if back_to_editor else reverse("processes:setup"))
+    action = reverse("processes:process_edit", args=[process.pk]) if process else reverse("processes:process_new")
+    context = {
+        "form": form, "process": process, "action": action,
+        "back": request.GET.get("back") or request.POST.get("back", ""),
+        "title": gettext("Process «%(name)s»") % {"name": process.name} if process else gettext("New process"),
+        "cancel_url": reverse("processes:setup"),
+    }
+    return _modal(request, "processes/setup_process_form.html", context)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    process = get_object_or_404(Process, pk=pk)
+    form = KontoraForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            services.process_delete(acting_user=request.user, process=process)
+        except ValidationError as exc:
+            form.is_valid()
+            form.apply_validation_error(exc)
+        else:
+            messages.success(request, gettext("Process «%(name)s» deleted.") % {"name": process.name})
+            return _go(request, reverse("processes:setup"))
+    context = {
+        "form": form, "action": reverse("processes:process_delete", args=[process.pk]),
+        "title": gettext("Delete the process «%(name)s»?") % {"name": process.name},
+        "question": gettext("The process is deleted with all its stages and results."),
+        "cancel_url": reverse("processes:setup"), "testid": "process-delete",
+    }
+    return _modal(request, "processes/setup_delete.html", context)
+
+
+# --- the process editor ------------------------------------------------------------------------------------
+
+
+@designer_required
+@require_GET
+def process(request: HttpRequest, pk: int) -> HttpResponse:
+    process = get_object_or_404(Process, pk=pk)
+    results = StageResult.objects.select_related("next_stage").order_by("position", "id")
+    stages = list(
+        Stage.objects.filter(process=process)
+        .select_related("responsible")
+        .prefetch_related(Prefetch("results", queryset=results))
+        .order_by("position", "id")
+    )
+    context = {
+        "process": process, "stages": stages, "problems": services.process_problems(process),
+        "run_count": ProcessRun.objects.filter(process=process).count(),
+    }
+    return render(request, "processes/setup_process.html", context)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def stage_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stage_form(request, process=get_object_or_404(Process, pk=pk), stage=None)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def stage_edit(request: HttpRequest, stage_pk: int) -> HttpResponse:
+    stage = get_object_or_404(Stage.objects.select_related("process"), pk=stage_pk)
+    return _stage_form(request, process=stage.process, stage=stage)
+
+
+def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) -> HttpResponse:
+    form = StageForm(request.POST or None, stage=stage)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.stage_save(
+                acting_user=request.user, process=process, stage=stage, name=data["name"],
+                is_start=data["is_start"], is_end=data["is_end"], responsible=data["responsible"],
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            return _go(request, _editor_url(process.pk))
+    if stage is None:
+        action, title = reverse("processes:stage_new", args=[process.pk]), gettext("New stage")
+    else:
+        action = reverse("processes:stage_edit", args=[stage.pk])
+        title = gettext("Stage «%(name)s»") % {"name": stage.name}
+    context = {
+        "form": form, "process": process, "stage": stage, "action": action, "title": title,
+        "cancel_url": _editor_url(process.pk),
+    }
+    return _modal(request, "processes/setup_stage_form.html", context)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def stage_delete(request: HttpRequest, stage_pk: int) -> HttpResponse:
+    stage = get_object_or_404(Stage, pk=stage_pk)
+    form = KontoraForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            services.stage_delete(acting_user=request.user, stage=stage)
+        except ValidationError as exc:
+            form.is_valid()
+            form.apply_validation_error(exc)
+        else:
+            return _go(request, _editor_url(stage.process_id))
+    context = {
+        "form": form, "action": reverse("processes:stage_delete", args=[stage.pk]),
+        "title": gettext("Delete the stage «%(name)s»?") % {"name": stage.name},
+        "question": gettext("The stage is deleted with its results."),
+        "cancel_url": _editor_url(stage.process_id), "testid": "stage-delete",
+    }
+    return _modal(request, "processes/setup_delete.html", context)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def result_new(request: HttpRequest, stage_pk: int) -> HttpResponse:
+    stage = get_object_or_404(Stage.objects.select_related("process"), pk=stage_pk)
+    return _result_form(request, stage=stage, result=None)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def result_edit(request: HttpRequest, result_pk: int) -> HttpResponse:
+    result = get_object_or_404(StageResult.objects.select_related("stage__process"), pk=result_pk)
+    return _result_form(request, stage=result.stage, result=result)
+
+
+def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | None) -> HttpResponse:
+    form = ResultForm(request.POST or None, process=stage.process, result=result)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.result_save(
+                acting_user=request.user, stage=stage, result=result, name=form.cleaned_data["name"],
+                next_stage=form.cleaned_data["next_stage"],
+            )
+        except ValidationError as exc:
+            form.apply_validation_error(exc)
+        else:
+            return _go(request, _editor_url(stage.process_id))
+    if result is None:
+        action = reverse("processes:result_new", args=[stage.pk])
+        title = gettext("New result of the stage «%(stage)s»") % {"stage": stage.name}
+    else:
+        action = reverse("processes:result_edit", args=[result.pk])
+        title = gettext("Result «%(name)s» of the stage «%(stage)s»") % {"name": result.name, "stage": stage.name}
+    context = {
+        "form": form, "stage": stage, "result": result, "action": action, "title": title,
+        "cancel_url": _editor_url(stage.process_id),
+    }
+    return _modal(request, "processes/setup_result_form.html", context)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def result_delete(request: HttpRequest, result_pk: int) -> HttpResponse:
+    result = get_object_or_404(StageResult.objects.select_related("stage"), pk=result_pk)
+    process_id = result.stage.process_id
+    form = KontoraForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            services.result_delete(acting_user=request.user, result=result)
+        except ValidationError as exc:
+            form.is_valid()
+            form.apply_validation_error(exc)
+        else:
+            return _go(request, _editor_url(process_id))
+    context = {
+        "form": form, "action": reverse("processes:result_delete", args=[result.pk]),
+        "title": gettext("Delete the result «%(name)s»?") % {"name": result.name},
+        "question": gettext("Stage «%(stage)s» loses this result and its transition.") % {"stage": result.stage.name},
+        "cancel_url": _editor_url(process_id), "testid": "result-delete",
+    }
+    return _modal(request, "processes/setup_delete.html", context)

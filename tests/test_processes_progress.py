@@ -1,0 +1,254 @@
+"""«Ход процесса» through the views (BPM-04, BPM-05): moving a run by its responsibles, errors in place,
+who sees and moves what, deleting, the protocol and its print form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+
+from kontora.processes import services
+from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
+from kontora.processes.views.progress import human_duration
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
+from tests.test_registry import make_client
+
+
+@pytest.fixture
+def run(claim: dict[str, Any], admin_user: Any, manager_user: Any) -> ProcessRun:  # noqa: F811
+    """A run about the manager's client; Ivanov (the later stages) sees the client in the list but cannot open it."""
+    ivanov = claim["ivanov"]
+    ivanov.client_scope = "list_all"
+    ivanov.save(update_fields=["client_scope"])
+    client = make_client("ООО Ромашка", curator=manager_user)
+    return services.run_start(acting_user=admin_user, process=claim["process"], client=client, note="Брак партии")
+
+
+def _post(client: Any, run: ProcessRun, **data: Any) -> Any:
+    data.setdefault("seen_stage_id", ProcessRun.objects.get(pk=run.pk).stage_id)
+    data.setdefault("comment", "")
+    data.setdefault("result", "")
+    return client.post(f"/processes/{run.pk}/", data)
+
+
+@pytest.mark.feature("BPM-04")
+@pytest.mark.feature("BPM-05")
+def test_the_manual_scheme_is_walked_through_the_page_and_closes_read_only(claim, run, admin_user, manager_user):  # noqa: F811
+    # given
+    got, analysis, memo, end = claim["stages"]
+    results = claim["results"]
+    manager = signed_in(manager_user)
+    # when: the responsible of the start stage opens the run
+    page = manager.get(f"/processes/{run.pk}/").content.decode()
+    # then: the page in Russian with the client linked, the form offering this stage's results only
+    assert f"Ход процесса №{run.pk} · Обработка рекламации" in page
+    assert f'href="/clients/{run.client_id}/"' in page
+    assert 'data-testid="run-progress-form"' in page
+    assert "Рекламация уместна → Анализ рекламации" in page
+    assert "Рекламация неуместна → Конец" in page
+    assert "Виноваты мы" not in page
+    assert f'name="seen_stage_id" value="{got.pk}"' in page
+    # when: he takes it into work, then completes it with «уместна»
+    response = _post(manager, run, state=StageState.IN_WORK, comment="Смотрю")
+    assert response.status_code == 302 and response.url == f"/processes/{run.pk}/"
+    assert ProcessRun.objects.get(pk=run.pk).stage_state == StageState.IN_WORK
+    response = _post(manager, run, state=StageState.DONE, result=results["fits"].pk)
+    # then: the run is on Ivanov's stage and the manager sees it read-only with who is responsible
+    assert response.status_code == 302
+    moved = ProcessRun.objects.get(pk=run.pk)
+    assert (moved.stage, moved.responsible, moved.stage_state) == (analysis, claim["ivanov"], StageState.NEW)
+    page = manager.get(f"/processes/{run.pk}/").content.decode()
+    assert 'data-testid="run-progress-form"' not in page
+    assert "За текущий этап отвечает Иван Иванов" in page
+    # when: Ivanov (who cannot open the client's card) goes on to the memo and the end
+    ivanov = signed_in(claim["ivanov"])
+    page = ivanov.get(f"/processes/{run.pk}/").content.decode()
+    assert "ООО Ромашка" in page and f'href="/clients/{run.client_id}/"' not in page
+    assert _post(ivanov, run, state=StageState.DONE, result=results["ours"].pk).status_code == 302
+    assert _post(ivanov, run, state=StageState.DONE, result=results["any"].pk, comment="Подписано").status_code == 302
+    # then: closed on «Конец»; the page is read-only for everyone, the administrator included
+    closed = ProcessRun.objects.get(pk=run.pk)
+    assert closed.is_closed and closed.stage == end and closed.responsible is None
+    for user_client in (ivanov, signed_in(admin_user)):
+        page = user_client.get(f"/processes/{run.pk}/").content.decode()
+        assert 'data-testid="run-closed"' in page and "Процесс закрыт" in page
+        assert 'data-testid="run-progress-form"' not in page and 'data-testid="run-delete"' not in page
+    # and the protocol tab lists every step
+    assert [(e.kind, e.stage_name, e.result_name) for e in ProtocolEntry.objects.filter(run=run)] == [
+        ("start", got.name, ""), ("state", got.name, ""), ("result", got.name, "Рекламация уместна"),
+        ("result", analysis.name, "Виноваты мы"), ("result", memo.name, "Любой результат"),
+    ]
+    assert page.count('data-testid="protocol-row"') == 5
+    # when: an administrator's form posted to the closed run
+    response = _post(signed_in(admin_user), run, state=StageState.IN_WORK)
+    # then: refused with the reason on top, nothing changed
+    assert response.status_code == 200
+    assert "Процесс закрыт: его можно только просматривать." in response.content.decode()
+    assert ProtocolEntry.objects.filter(run=run).count() == 5
+
+
+@pytest.mark.feature("BPM-04")
+def test_errors_are_shown_next_to_their_fields_and_nothing_changes(claim, run, manager_user):  # noqa: F811
+    # given
+    manager = signed_in(manager_user)
+    results = claim["results"]
+    # when: completed without a result
+    response = _post(manager, run, state=StageState.DONE)
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-result"' in html
+    assert "Выберите результат этапа: от него зависит, куда процесс перейдёт дальше." in html
+    # when: a result of another stage is injected into the form
+    response = _post(manager, run, state=StageState.DONE, result=results["ours"].pk)
+    # then
+    html = response.content.decode()
+    assert "Этот результат относится к другому этапу." in html
+    assert 'data-testid="error-result"' in html
+    # when: a result with a state other than «Завершен»
+    html = _post(manager, run, state=StageState.IN_WORK, result=results["fits"].pk).content.decode()
+    # then
+    assert 'data-testid="error-state"' in html and "установите состояние «Завершен»" in html
+    # when: the form comes without the stage it was shown for
+    html = _post(manager, run, seen_stage_id="", state=StageState.IN_WORK).content.decode()
+    # then
+    assert 'data-testid="run-form-errors"' in html and "Страница устарела: откройте процесс заново." in html
+    # and nothing was written
+    fresh = ProcessRun.objects.get(pk=run.pk)
+    assert (fresh.stage_id, fresh.stage_state) == (claim["stages"][0].pk, StageState.NEW)
+    assert ProtocolEntry.objects.filter(run=run).count() == 1
+
+
+@pytest.mark.feature("BPM-04")
+def test_a_stale_page_is_refused_as_already_moved(claim, run, manager_user):  # noqa: F811
+    # given: the run on Ivanov's analysis stage, his page open on it
+    got, analysis, memo, _end = claim["stages"]
+    services.run_progress(acting_user=manager_user, run_id=run.pk, seen_stage_id=got.pk, state=StageState.DONE,
+                          result=claim["results"]["fits"])
+    ivanov = signed_in(claim["ivanov"])
+    assert _post(ivanov, run, state=StageState.DONE, result=claim["results"]["ours"].pk).status_code == 302
+    entries = ProtocolEntry.objects.filter(run=run).count()
+    # when: a second tab still showing the analysis stage posts again
+    response = _post(ivanov, run, seen_stage_id=analysis.pk, state=StageState.DONE,
+                     result=claim["results"]["theirs"].pk)
+    # then: the reason on top, the page shows where the run stands now, nothing changed
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Процесс уже перешёл на этап «Докладная руководству»" in html
+    assert f'name="seen_stage_id" value="{memo.pk}"' in html
+    fresh = ProcessRun.objects.get(pk=run.pk)
+    assert (fresh.stage, fresh.is_closed) == (memo, False)
+    assert ProtocolEntry.objects.filter(run=run).count() == entries
+    # when: the manager's old page of the start stage (no longer his turn) is posted
+    response = _post(signed_in(manager_user), run, seen_stage_id=got.pk, state=StageState.DONE,
+                     result=claim["results"]["unfit"].pk)
+    # then: told the same, shown read-only, nothing changed
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Процесс уже перешёл на этап «Докладная руководству»" in html
+    assert 'data-testid="run-progress-form"' not in html
+    assert ProcessRun.objects.get(pk=run.pk).stage == memo
+    assert ProtocolEntry.objects.filter(run=run).count() == entries
+
+
+@pytest.mark.feature("BPM-04")
+def test_a_manager_who_is_not_responsible_sees_no_form_and_gets_403(claim, run, manager_user):  # noqa: F811
+    # given: a colleague who sees the client (a full-scope manager) but is not responsible for its stage
+    colleague = UserFactory(login="colleague", full_name="Пётр Коллегин", client_scope="full")
+    browser = signed_in(colleague)
+    # when
+    page = browser.get(f"/processes/{run.pk}/")
+    response = _post(browser, run, state=StageState.IN_WORK)
+    # then
+    assert page.status_code == 200
+    assert 'data-testid="run-progress-form"' not in page.content.decode()
+    assert "За текущий этап отвечает Алексей Менеджеров" in page.content.decode()
+    assert response.status_code == 403
+    assert ProcessRun.objects.get(pk=run.pk).stage_state == StageState.NEW
+    assert browser.post(f"/processes/{run.pk}/delete/").status_code == 403
+    assert ProcessRun.objects.filter(pk=run.pk).exists()
+
+
+@pytest.mark.feature("BPM-04")
+@pytest.mark.feature("BPM-05")
+def test_a_run_about_a_hidden_client_is_404_everywhere(claim, admin_user, manager_user):  # noqa: F811
+    # given: a run about another manager's private client
+    other = UserFactory(login="other", full_name="Другой Менеджер")
+    hidden = make_client("Тайный клиент", curator=other, private=True)
+    run = services.run_start(acting_user=other, process=claim["process"], client=hidden)
+    # when / then: the manager (even the responsible of its stage) and the administrator get 404
+    for user in (manager_user, admin_user):
+        browser = signed_in(user)
+        assert browser.get(f"/processes/{run.pk}/").status_code == 404
+        assert _post(browser, run, state=StageState.IN_WORK).status_code == 404
+        assert browser.get(f"/processes/{run.pk}/protocol/print/").status_code == 404
+        assert browser.post(f"/processes/{run.pk}/delete/").status_code == 404
+    assert ProcessRun.objects.get(pk=run.pk).stage_state == StageState.NEW
+
+
+@pytest.mark.feature("BPM-04")
+def test_only_an_administrator_deletes_and_only_an_unfinished_run(claim, run, admin_user, manager_user):  # noqa: F811
+    # given
+    admin, manager = signed_in(admin_user), signed_in(manager_user)
+    # then: the manager (the responsible) is offered no delete and is refused one
+    assert 'data-testid="run-delete"' not in manager.get(f"/processes/{run.pk}/").content.decode()
+    assert manager.post(f"/processes/{run.pk}/delete/").status_code == 403
+    # the administrator is offered it, with a confirmation
+    page = admin.get(f"/processes/{run.pk}/").content.decode()
+    assert 'data-testid="run-delete"' in page and "Удалить незавершённый процесс" in page
+    # when: he deletes it
+    response = admin.post(f"/processes/{run.pk}/delete/")
+    # then: gone with its protocol, back to the journal
+    assert response.status_code == 302 and response.url == "/processes/"
+    assert not ProcessRun.objects.filter(pk=run.pk).exists()
+    assert not ProtocolEntry.objects.filter(run_id=run.pk).exists()
+    # given: a closed run
+    closed = services.run_start(acting_user=admin_user, process=claim["process"])
+    services.run_progress(acting_user=admin_user, run_id=closed.pk, seen_stage_id=claim["stages"][0].pk,
+                          state=StageState.DONE, result=claim["results"]["unfit"])
+    # when: the administrator tries to delete it anyway
+    response = admin.post(f"/processes/{closed.pk}/delete/")
+    # then: refused, kept
+    assert "Закрытый процесс — это документ истории: удалить его нельзя." in response.content.decode()
+    assert ProcessRun.objects.filter(pk=closed.pk, is_closed=True).exists()
+    assert 'data-testid="run-delete"' not in admin.get(f"/processes/{closed.pk}/").content.decode()
+
+
+@pytest.mark.feature("BPM-05")
+def test_the_print_form_has_every_protocol_line_with_durations(claim, run, manager_user):  # noqa: F811
+    # given: the start stage took 2 h 15 min, the analysis 3 days 4 hours
+    got, analysis, _memo, _end = claim["stages"]
+    services.run_progress(acting_user=manager_user, run_id=run.pk, seen_stage_id=got.pk, state=StageState.DONE,
+                          result=claim["results"]["fits"], comment="Уместна")
+    services.run_progress(acting_user=claim["ivanov"], run_id=run.pk, seen_stage_id=analysis.pk,
+                          state=StageState.DONE, result=claim["results"]["theirs"])
+    entries = list(ProtocolEntry.objects.filter(run=run).order_by("id"))
+    now = timezone.now()
+    ProtocolEntry.objects.filter(pk=entries[1].pk).update(stage_entered_at=now - timedelta(hours=2, minutes=15),
+                                                         at=now)
+    ProtocolEntry.objects.filter(pk=entries[2].pk).update(stage_entered_at=now - timedelta(days=3, hours=4), at=now)
+    # when
+    response = signed_in(manager_user).get(f"/processes/{run.pk}/protocol/print/")
+    # then: a page without the menu, with a print button and every protocol line
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "window.print()" in html and "@media print" in html and "k-menubar" not in html
+    assert f"Протокол процесса №{run.pk} · Обработка рекламации" in html and "ООО Ромашка" in html
+    assert html.count('data-testid="protocol-row"') == 3
+    assert "Рекламация уместна" in html and "Виноват клиент" in html and "Уместна" in html
+    assert "2 ч 15 мин" in html and "3 дн 4 ч" in html
+
+
+@pytest.mark.feature("BPM-05")
+def test_human_duration_keeps_two_units() -> None:
+    with translation.override("en"):
+        assert human_duration(timedelta(seconds=20)) == "< 1 min"
+        assert human_duration(timedelta(minutes=5, seconds=59)) == "5 min"
+        assert human_duration(timedelta(hours=2)) == "2 h"
+        assert human_duration(timedelta(hours=2, minutes=15)) == "2 h 15 min"
+        assert human_duration(timedelta(days=3, hours=4, minutes=30)) == "3 d 4 h"
+        assert human_duration(timedelta(days=1)) == "1 d"
