@@ -124,27 +124,39 @@ def _process_form(request: HttpRequest, *, process: Process | None) -> HttpRespo
     return _modal(request, "processes/setup_process_form.html", context)
 
 
-@designer_required
-@require_http_methods(["GET", "POST"])
-def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    process = get_object_or_404(Process, pk=pk)
+def _confirm_delete(
+    request: HttpRequest, *, delete: Callable[[], None], done_url: str, action: str, title: str, question: str,
+    testid: str, done_message: str = "",
+) -> HttpResponse:
+    """The shared "Delete …?" modal: GET asks, POST deletes through `delete` (a service call); a refusal of the
+    service stays in the modal."""
     form = KontoraForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            services.process_delete(acting_user=request.user, process=process)
+            delete()
         except ValidationError as exc:
             form.is_valid()
             form.apply_validation_error(exc)
         else:
-            messages.success(request, gettext("Process «%(name)s» deleted.") % {"name": process.name})
-            return _go(request, reverse("processes:setup"))
-    context = {
-        "form": form, "action": reverse("processes:process_delete", args=[process.pk]),
-        "title": gettext("Delete the process «%(name)s»?") % {"name": process.name},
-        "question": gettext("The process is deleted with all its stages and results."),
-        "cancel_url": reverse("processes:setup"), "testid": "process-delete",
-    }
+            if done_message:
+                messages.success(request, done_message)
+            return _go(request, done_url)
+    context = {"form": form, "action": action, "title": title, "question": question, "cancel_url": done_url,
+               "testid": testid}
     return _modal(request, "processes/setup_delete.html", context)
+
+
+@designer_required
+@require_http_methods(["GET", "POST"])
+def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    process = get_object_or_404(Process, pk=pk)
+    return _confirm_delete(
+        request, delete=lambda: services.process_delete(acting_user=request.user, process=process),
+        done_url=reverse("processes:setup"), action=reverse("processes:process_delete", args=[process.pk]),
+        title=gettext("Delete the process «%(name)s»?") % {"name": process.name},
+        question=gettext("The process is deleted with all its stages and results."), testid="process-delete",
+        done_message=gettext("Process «%(name)s» deleted.") % {"name": process.name},
+    )
 
 
 # --- the process editor ------------------------------------------------------------------------------------
@@ -210,22 +222,12 @@ def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) 
 @require_http_methods(["GET", "POST"])
 def stage_delete(request: HttpRequest, stage_pk: int) -> HttpResponse:
     stage = get_object_or_404(Stage, pk=stage_pk)
-    form = KontoraForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        try:
-            services.stage_delete(acting_user=request.user, stage=stage)
-        except ValidationError as exc:
-            form.is_valid()
-            form.apply_validation_error(exc)
-        else:
-            return _go(request, _editor_url(stage.process_id))
-    context = {
-        "form": form, "action": reverse("processes:stage_delete", args=[stage.pk]),
-        "title": gettext("Delete the stage «%(name)s»?") % {"name": stage.name},
-        "question": gettext("The stage is deleted with its results."),
-        "cancel_url": _editor_url(stage.process_id), "testid": "stage-delete",
-    }
-    return _modal(request, "processes/setup_delete.html", context)
+    return _confirm_delete(
+        request, delete=lambda: services.stage_delete(acting_user=request.user, stage=stage),
+        done_url=_editor_url(stage.process_id), action=reverse("processes:stage_delete", args=[stage.pk]),
+        title=gettext("Delete the stage «%(name)s»?") % {"name": stage.name},
+        question=gettext("The stage is deleted with its results."), testid="stage-delete",
+    )
 
 
 @designer_required
@@ -271,20 +273,10 @@ def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | No
 @require_http_methods(["GET", "POST"])
 def result_delete(request: HttpRequest, result_pk: int) -> HttpResponse:
     result = get_object_or_404(StageResult.objects.select_related("stage"), pk=result_pk)
-    process_id = result.stage.process_id
-    form = KontoraForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        try:
-            services.result_delete(acting_user=request.user, result=result)
-        except ValidationError as exc:
-            form.is_valid()
-            form.apply_validation_error(exc)
-        else:
-            return _go(request, _editor_url(process_id))
-    context = {
-        "form": form, "action": reverse("processes:result_delete", args=[result.pk]),
-        "title": gettext("Delete the result «%(name)s»?") % {"name": result.name},
-        "question": gettext("Stage «%(stage)s» loses this result and its transition.") % {"stage": result.stage.name},
-        "cancel_url": _editor_url(process_id), "testid": "result-delete",
-    }
-    return _modal(request, "processes/setup_delete.html", context)
+    return _confirm_delete(
+        request, delete=lambda: services.result_delete(acting_user=request.user, result=result),
+        done_url=_editor_url(result.stage.process_id), action=reverse("processes:result_delete", args=[result.pk]),
+        title=gettext("Delete the result «%(name)s»?") % {"name": result.name},
+        question=gettext("Stage «%(stage)s» loses this result and its transition.") % {"stage": result.stage.name},
+        testid="result-delete",
+    )
