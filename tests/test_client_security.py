@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
+from kontora.accounts.models import LoginFailure
 from kontora.clients.models import Client, ClientChange, ClientGrant, ClientSecurity
 from kontora.clients.tabs import security
 from kontora.core.selectors import system_settings
 from tests.conftest import PASSWORD, signed_in
 from tests.factories import UserFactory
 from tests.test_client_card import grant_right, html, make_client, make_private
-
-
-@pytest.fixture(autouse=True)
-def _no_throttle_left_over() -> Iterator[None]:
-    # The throttle counts in the cache, which outlives one test's database.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -145,6 +136,8 @@ def test_five_wrong_passwords_lock_signing_for_a_while(inspector: Any, card: Cli
     # then signing is refused with a message, and nothing is stored
     assert "Слишком много неверных паролей. Подпись заблокирована; попробуйте снова через 15 минут." in page
     assert not ClientSecurity.objects.exists()
+    # and the failures are kept in the base, so another web process refuses as well
+    assert LoginFailure.objects.filter(login=f"reentry:{inspector.pk}").count() == 5
     # when the window has passed (the failures are forgotten), the right password signs
     security.signature_failures_forget(inspector)
     sign(browser, card)

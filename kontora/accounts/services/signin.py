@@ -55,6 +55,30 @@ def is_locked_out(*, login: str, ip: str) -> bool:
     return locked_until(login=login, ip=ip) is not None
 
 
+# A password re-entered to confirm an act (a signature) is counted like a sign-in, per user wherever it comes from:
+# in the database, so every web process of an installation counts the same failures.
+_REENTRY_IP = "::"  # "no address": the same row key from wherever the password is typed
+
+
+def _reentry_key(user: User) -> str:
+    return f"reentry:{user.pk}"
+
+
+def reentry_locked_minutes(user: User) -> int:
+    """Minutes until the user may re-enter the password again (LOGIN_FAILURE_LIMIT wrong ones lock it for
+    LOGIN_LOCKOUT_SECONDS, as sign-in); 0 when they may now."""
+    until = locked_until(login=_reentry_key(user), ip=_REENTRY_IP)
+    return 0 if until is None else max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+
+
+def reentry_failed(user: User) -> None:
+    LoginFailure.objects.create(login=_reentry_key(user), ip=_REENTRY_IP)
+
+
+def reentry_forget(user: User) -> None:
+    LoginFailure.objects.filter(login=_reentry_key(user), ip=_REENTRY_IP).delete()
+
+
 def sign_in(request: HttpRequest, *, login: str, password: str) -> User:
     """Checks the password and the account's state; opens the session or raises SignInRefused."""
     from django.contrib.auth import authenticate

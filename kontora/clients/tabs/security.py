@@ -9,14 +9,10 @@ moment of signing are then fixed by the server, never taken from the form.
 from __future__ import annotations
 
 import logging
-import math
-import time
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kontora.accounts.rights import has_right
+from kontora.accounts.services import signin
 from kontora.clients import access, history
 from kontora.clients.models import Client, ClientSecurity
 from kontora.core.money import money
@@ -59,39 +56,15 @@ def inspector_name(user: Any) -> str:
     return " ".join([parts[0], " ".join(f"{part[0]}." for part in parts[1:3])])
 
 
-# --- password throttle: a wrong signature password counts like a failed sign-in ---
-
-def _throttle_key(user: Any) -> str:
-    return f"kontora:security-signature-failures:{user.pk}"
-
-
-def _recent_failures(user: Any, now: float) -> list[float]:
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    return [at for at in cache.get(_throttle_key(user), []) if at > now - window]
-
+# --- password throttle: a wrong signature password counts like a failed sign-in (accounts' lockout, in the base) ---
 
 def signature_locked_minutes(user: Any) -> int:
-    """Minutes until this user may try the signature password again; 0 when they may now.
-
-    LOGIN_FAILURE_LIMIT wrong passwords within LOGIN_LOCKOUT_SECONDS refuse further attempts until the
-    oldest of them leaves the window (the same numbers as the sign-in lockout).
-    """
-    now = time.time()
-    failures = _recent_failures(user, now)
-    if len(failures) < settings.LOGIN_FAILURE_LIMIT:
-        return 0
-    oldest = sorted(failures)[-settings.LOGIN_FAILURE_LIMIT]
-    return max(1, math.ceil((oldest + settings.LOGIN_LOCKOUT_SECONDS - now) / 60))
-
-
-def _count_failure(user: Any) -> None:
-    now = time.time()
-    failures = [*_recent_failures(user, now), now]
-    cache.set(_throttle_key(user), failures, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    """Minutes until this user may try the signature password again; 0 when they may now."""
+    return signin.reentry_locked_minutes(user)
 
 
 def signature_failures_forget(user: Any) -> None:
-    cache.delete(_throttle_key(user))
+    signin.reentry_forget(user)
 
 
 # --- services ---
@@ -176,7 +149,7 @@ def security_sign(
     if not password:
         errors["password"] = _("Enter your password: it is the signature under the conclusion.")
     elif not acting_user.check_password(password):
-        _count_failure(acting_user)
+        signin.reentry_failed(acting_user)
         audit.info("%s: wrong password when signing a security conclusion of client %s", acting_user.login,
                    client.code)
         errors["password"] = _("Wrong password. The conclusion is not signed.")
