@@ -30,7 +30,11 @@ def _not_foreign_private(user: Any) -> Q:
 
 
 def visible_clients(user: Any) -> QuerySet[Client]:
-    """Clients the user sees in lists, search, filters, counts, pickers, exports and reports."""
+    """Clients the user sees in lists, search, filters, counts, pickers, exports and reports.
+
+    It reads the user's id, activity and working mode only: the registry's prepared statements
+    (selectors._read) are keyed by the mode, so anything more read here must be added to their key.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Client.objects.none()
     qs = Client.objects.filter(_not_foreign_private(user))

@@ -100,12 +100,13 @@ def search_next(*, fetched_by: Any, name: str = "", phone: str = "", after: int 
             # A user who sees (nearly) everyone: the first visible match is among the first matches in name order.
             found = _sqlite_first_in_groups(fetched_by, key, position)
     if found is False:
-        qs = search_matches(fetched_by=fetched_by, name=name, phone=phone)
         if key and not phone_digits and own:
             # A few thousand own clients: reading them by the curator/specialist/grant indexes and comparing
             # their names beats collecting every match of the whole base.
             qs = (visible_clients(fetched_by).filter(access.own_candidates_q(fetched_by))
                   .filter(Q(name_key__contains=key) | Q(full_name_key__contains=key)).order_by("name_key", "id"))
+        else:
+            qs = search_matches(fetched_by=fetched_by, name=name, phone=phone)
         # Only the id goes through the sort: a fragment like «трейд» matches 50,000 of a million clients, and
         # sorting whole rows with their curator took a quarter longer (bench/RESULTS.md, bench.registry).
         found = _after(qs, position).values_list("pk", flat=True).first()

@@ -166,7 +166,8 @@ def _read(
     shape (core.prepared): at a million clients Django's per-call query building cost more than the seek."""
     if filter_q is None and getattr(user, "is_authenticated", False) and user.is_active:
         def marked(v: Mapping[str, Any]) -> QuerySet[Any]:
-            # The user's id is a value of the statement like any other; the working mode is its shape.
+            # The user's id is a value of the statement like any other; the working mode is its shape. This holds
+            # while visible_clients reads nothing else of the user: anything more it reads must join the key.
             stand_in = get_user_model()(pk=v["user"], client_scope=user.client_scope)
             return build(visible_clients(stand_in), v)
 
