@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,23 @@ def _name(value: str, field: str = "name") -> str:
     if len(value) > NAME_MAX:
         raise ValidationError({field: _("The name is too long: at most %(limit)d characters.") % {"limit": NAME_MAX}})
     return value
+
+
+def _siblings(queryset: QuerySet[Any], current: Any) -> QuerySet[Any]:
+    """The other rows next to `current` (all of them for a new one)."""
+    return queryset if current is None else queryset.exclude(pk=current.pk)
+
+
+def _checked_name(value: str, siblings: QuerySet[Any], taken: str, errors: dict[str, str]) -> str:
+    """The trimmed name; "" with the reason in errors["name"] when it is empty, too long or `taken` among siblings."""
+    try:
+        name = _name(value)
+    except ValidationError as e:
+        errors["name"] = e.message_dict["name"][0]
+        return ""
+    if siblings.filter(name__iexact=name).exists():
+        errors["name"] = taken
+    return name
 
 
 def _require_designer(acting_user: Any) -> None:
@@ -78,15 +95,8 @@ def stage_save(
 ) -> Stage:
     _require_designer(acting_user)
     errors: dict[str, str] = {}
-    try:
-        name = _name(name)
-    except ValidationError as e:
-        errors["name"], name = e.message_dict["name"][0], ""
-    others = Stage.objects.filter(process=process)
-    if stage is not None:
-        others = others.exclude(pk=stage.pk)
-    if name and others.filter(name__iexact=name).exists():
-        errors["name"] = _("The process already has a stage with this name.")
+    others = _siblings(Stage.objects.filter(process=process), stage)
+    name = _checked_name(name, others, _("The process already has a stage with this name."), errors)
     if is_start and is_end:
         errors["is_end"] = _("A stage cannot be both the start and the end of the process.")
     if is_start and others.filter(is_start=True).exists():
@@ -138,17 +148,10 @@ def result_save(
 ) -> StageResult:
     _require_designer(acting_user)
     errors: dict[str, str] = {}
-    try:
-        name = _name(name)
-    except ValidationError as e:
-        errors["name"], name = e.message_dict["name"][0], ""
+    others = _siblings(StageResult.objects.filter(stage=stage), result)
+    name = _checked_name(name, others, _("The stage already has a result with this name."), errors)
     if stage.is_end:
         errors["name"] = _("An end stage has no results: the process closes on it.")
-    others = StageResult.objects.filter(stage=stage)
-    if result is not None:
-        others = others.exclude(pk=result.pk)
-    if name and others.filter(name__iexact=name).exists():
-        errors["name"] = _("The stage already has a result with this name.")
     if next_stage is None:
         errors["next_stage"] = _("Choose the stage this result leads to.")
     elif next_stage.process_id != stage.process_id:
