@@ -128,3 +128,22 @@ def test_manager_starts_a_process_from_the_journal_with_the_clients_picker(
     # and Enter opens the run
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/processes/{run.pk}/")
+
+    # when he goes back and opens a row's context menu with the right button
+    page.go_back()
+    page.wait_for_url(re.compile(r"/processes/"))
+    page.locator(f"[data-testid=journal-row][data-id='{run.pk}']").click(button="right")
+    menu = page.get_by_test_id("journal-menu")
+    assert menu.is_visible()
+    # then Esc closes it, and «Запустить процесс» in it opens the start form
+    page.keyboard.press("Escape")
+    assert not menu.is_visible()
+    page.locator(f"[data-testid=journal-row][data-id='{run.pk}']").click(button="right")
+    menu.get_by_text("Запустить процесс").click()
+    page.wait_for_url(f"{base}/processes/start/")
+    # and «Открыть» opens the row's process
+    page.go_back()
+    page.wait_for_url(re.compile(r"/processes/"))
+    page.locator(f"[data-testid=journal-row][data-id='{run.pk}']").click(button="right")
+    menu.get_by_text("Открыть").click()
+    page.wait_for_url(f"{base}/processes/{run.pk}/")

@@ -11,6 +11,10 @@
  *   Esc closes an open modal or drop-down menu, else clicks data-key="Escape", else clears the row cursor.
  *   Ctrl+Enter with no data-key="Ctrl+Enter" on the page confirms the form being typed in.
  *   "?" (Shift+/) opens the list of shortcuts (#k-shortcuts, filled from its data-src page).
+ *   data-menu="<id of a .dropdown-menu>" on a list: a right click on a row puts the cursor on it and shows that
+ *       menu at the pointer. Its items: data-action="open" (the row's data-href), data-action="mark" (as
+ *       Space), data-click="<CSS selector>" (clicks that element of the page, e.g. the list's Ins button);
+ *       plain links navigate. Esc or a click elsewhere closes it.
  *   While typing in a field only Esc and Ctrl+Enter act; a key with no declared action stays the browser's.
  */
 (function () {
@@ -119,9 +123,61 @@
     row.dispatchEvent(new CustomEvent("k:marked", { bubbles: true, detail: { marked: marked } }));
   }
 
+  /* ---- the context menu of list rows ---- */
+
+  var menuRow = null;
+
+  function shownRowMenu() {
+    return document.querySelector(".dropdown-menu.k-row-menu.show");
+  }
+
+  function hideRowMenu() {
+    var menu = shownRowMenu();
+    if (menu) menu.classList.remove("show");
+    menuRow = null;
+    return !!menu;
+  }
+
+  document.addEventListener("contextmenu", function (event) {
+    var row = event.target.closest && event.target.closest("[data-row]");
+    var owner = row && row.closest("[data-menu]");
+    var menu = owner && document.getElementById(owner.getAttribute("data-menu"));
+    if (!menu) return;
+    event.preventDefault();
+    hideRowMenu();
+    setFocus(row);
+    menuRow = row;
+    var open = menu.querySelector('[data-action="open"]');
+    if (open) open.disabled = !row.getAttribute("data-href");
+    menu.classList.add("k-row-menu", "show");
+    menu.style.position = "fixed";
+    menu.style.left = event.clientX + "px";
+    menu.style.top = event.clientY + "px";
+    var rect = menu.getBoundingClientRect();
+    if (rect.bottom > window.innerHeight) menu.style.top = Math.max(0, event.clientY - rect.height) + "px";
+    if (rect.right > window.innerWidth) menu.style.left = Math.max(0, event.clientX - rect.width) + "px";
+  });
+
+  document.addEventListener("click", function (event) {
+    var menu = shownRowMenu();
+    if (!menu) return;
+    var item = menu.contains(event.target) ? event.target.closest("[data-action], [data-click]") : null;
+    var row = menuRow;
+    hideRowMenu();
+    if (!item || !row || item.disabled) return;
+    var action = item.getAttribute("data-action");
+    if (action === "open") openRow(row);
+    else if (action === "mark") toggleMark(row);
+    else if (item.hasAttribute("data-click")) {
+      var target = document.querySelector(item.getAttribute("data-click"));
+      if (target) target.click();
+    }
+  }, true);
+
   /* ---- Esc and "?" ---- */
 
   function closeOpen() {
+    if (hideRowMenu()) return true;
     var modal = openModal();
     if (modal && window.bootstrap) {
       // Bootstrap ignores hide() while the opening animation runs: close it as soon as it has opened.
