@@ -43,31 +43,21 @@ def visible_clients(user: Any) -> QuerySet[Client]:
     return qs
 
 
-def own_candidates_q(user: Any) -> Q:
-    """The user's own clients (curator, specialist, granted) as id lists an index reads: narrowing
-    `visible_clients` of an "own"-mode user by it changes nothing but lets a search start from a few
-    thousand rows instead of the whole base."""
-    return (
-        Q(pk__in=Client.objects.filter(curator=user).values("pk"))
-        | Q(pk__in=Client.objects.filter(specialist=user).values("pk"))
-        | Q(pk__in=ClientGrant.objects.filter(user=user).values("client_id"))
-    )
-
-
 def own_client_ids(user: Any) -> QuerySet[Any]:
     """The ids of the user's own clients as one UNION of three index reads (curator, specialist, grants): the
-    same rows as `own_candidates_q`, for a statement that must start from them (PostgreSQL would otherwise
-    scan the whole base for the three-way OR)."""
-    return Client.objects.filter(curator=user).values_list("pk").union(
-        Client.objects.filter(specialist=user).values_list("pk"),
-        ClientGrant.objects.filter(user=user).values_list("client_id"),
+    rows of `_own_q`, for a search that must start from them — narrowing `visible_clients` of an "own"-mode
+    user by it changes nothing, but the three-way OR alone makes the database scan the whole base."""
+    return Client.objects.filter(curator=user).order_by().values_list("pk").union(
+        Client.objects.filter(specialist=user).order_by().values_list("pk"),
+        ClientGrant.objects.filter(user=user).order_by().values_list("client_id"),
         all=True,
     )
 
 
-def explainable_clients(admin: Any) -> QuerySet[Client]:
-    """Clients an administrator may ask "why can this user see it?" about: all but others' private ones."""
-    return Client.objects.filter(_not_foreign_private(admin))
+def not_private_to_others(user: Any) -> QuerySet[Client]:
+    """Every client but the private ones of other curators: what no working mode, right or assignment can
+    widen (an administrator asking "why does a user see it?", the responsible of a process's stage)."""
+    return Client.objects.filter(_not_foreign_private(user))
 
 
 def openable_clients(user: Any) -> QuerySet[Client]:

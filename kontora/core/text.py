@@ -22,3 +22,12 @@ def prefix_bounds(prefix: str) -> tuple[str, str]:
 
 def digits(text: str) -> str:
     return _NON_DIGITS.sub("", text or "")
+
+
+def id_param(value: str | None) -> int | None:
+    """A positive id from a request parameter; None for anything else ("", "abc", "-1", "0", "²")."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.core.htmx import is_htmx
 from kontora.directories import policies, selectors, services
 from kontora.directories.forms import directory_form
 from kontora.directories.policies import directory_view
@@ -21,10 +22,6 @@ from kontora.directories.selectors import LIST_LIMIT
 from kontora.directories.widgets import allow_picker_editing
 
 SAVED_EVENT = "k:directory-saved"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 def _columns(directory: Directory) -> list[dict[str, Any]]:
@@ -55,7 +52,7 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
         "limit": LIST_LIMIT, "query": query, "show_inactive": show_inactive, "can_edit": can_edit,
         "has_active_flag": directory.has_active_flag,
     }
-    if _is_htmx(request) and request.headers.get("HX-Target") == "dir-rows":
+    if is_htmx(request) and request.headers.get("HX-Target") == "dir-rows":
         return render(request, "directories/partials/list_rows.html", context)
     return render(request, "directories/list.html", context)
 
@@ -81,7 +78,7 @@ def item_edit(request: HttpRequest, directory: Directory, pk: int) -> HttpRespon
 
 
 def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpResponse:
-    in_modal = _is_htmx(request)
+    in_modal = is_htmx(request)
     initial = None
     if item is None and request.method == "GET" and "name" in directory.fields and request.GET.get("name"):
         initial = {"name": request.GET["name"]}  # the text typed in the picker before "+"

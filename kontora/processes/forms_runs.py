@@ -25,7 +25,6 @@ class RunStartForm(KontoraForm):
 
     def __init__(self, *args: Any, user: Any, locked_client: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["process"].queryset = selectors.startable_processes()  # type: ignore[attr-defined]
         # The picker accepts only the clients this user sees; the service then asks for the card to open.
         scope_pickers(self, user)
         self.locked_client = locked_client

@@ -24,7 +24,7 @@ def visible_runs(user: Any) -> QuerySet[ProcessRun]:
     so he sees its client on it — unless that client is someone else's private one (private stays private)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ProcessRun.objects.none()
-    on_my_stage = Q(responsible=user) & (Q(client__is_private=False) | Q(client__curator=user))
+    on_my_stage = Q(responsible=user, client__in=access.not_private_to_others(user))
     return ProcessRun.objects.filter(
         Q(client__isnull=True) | Q(client__in=access.visible_clients(user)) | on_my_stage
     )

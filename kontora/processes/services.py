@@ -8,6 +8,7 @@ transaction; the next responsible is told on commit (BPM-03).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -174,9 +175,10 @@ def result_delete(*, acting_user: Any, result: StageResult) -> None:
     result.delete()
 
 
-def process_problems(process: Process) -> list[str]:
-    """What keeps the scheme from being started; empty when it is complete."""
-    stages = list(process.stages.prefetch_related("results"))
+def process_problems(process: Process, stages: Iterable[Stage] | None = None) -> list[str]:
+    """What keeps the scheme from being started; empty when it is complete. `stages`: the process's stages
+    with their results already fetched (a list of processes, the editor), else they are read here."""
+    stages = list(process.stages.prefetch_related("results") if stages is None else stages)
     problems: list[str] = []
     if not any(s.is_start for s in stages):
         problems.append(_("The process has no start stage."))

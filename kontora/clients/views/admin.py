@@ -99,7 +99,7 @@ class ExplainForm(KontoraForm):
 
 def _explainable_client(admin: Any, code: int) -> Client | None:
     # Others' private clients stay unknown to the administrator here exactly as everywhere else.
-    return access.explainable_clients(admin).filter(code=code).first()
+    return access.not_private_to_others(admin).filter(code=code).first()
 
 
 @admin_required

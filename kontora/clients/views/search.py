@@ -11,10 +11,7 @@ from django.views.decorators.http import require_GET
 
 from kontora.clients import search
 from kontora.clients.views.registry import rows_context
-
-
-def _optional_id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+from kontora.core.text import id_param
 
 
 @login_required
@@ -23,7 +20,7 @@ def search_find(request: HttpRequest) -> HttpResponse:
     """"Start" (no `after`) finds the first match; "Next >>" (`after` = the current match) the following one."""
     name = request.GET.get("name", "").strip()
     phone = request.GET.get("phone", "").strip()
-    after = _optional_id(request.GET.get("after", ""))
+    after = id_param(request.GET.get("after", ""))
     key, phone_digits = search.search_terms(name=name, phone=phone)
     context: dict[str, object] = {"name": name, "phone": phone}
     if not key and not phone_digits:
@@ -43,7 +40,7 @@ def search_find(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_jump(request: HttpRequest) -> HttpResponse:
     """The registry's rows in name order from the found client on, the cursor on it."""
-    client_id = _optional_id(request.GET.get("id", ""))
+    client_id = id_param(request.GET.get("id", ""))
     if client_id is None:
         return HttpResponseBadRequest()
     page = search.registry_from(fetched_by=request.user, client_id=client_id)

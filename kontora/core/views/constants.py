@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import admin_required
 from kontora.core import selectors
 from kontora.core.forms import BankAccountForm, ConstantsEntityForm
+from kontora.core.htmx import go, is_htmx
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.services import organisation as services
 
@@ -27,24 +28,12 @@ ENTITY_FIELDS = (
 ACCOUNT_FIELDS = ("bank_name", "bik", "corr_account", "account")
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
 def _back(request: HttpRequest) -> str:
     """Where to return after an action: the page it was started from, if it is ours, else the list."""
     for candidate in (request.POST.get("next"), request.GET.get("next"), request.headers.get("HX-Current-URL")):
         if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
             return candidate
     return reverse("core:constants")
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
 
 
 def _entity_initial(entity: LegalEntity) -> dict[str, Any]:
@@ -105,9 +94,9 @@ def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
         services.legal_entity_delete(acting_user=request.user, entity_id=entity.pk)
     except services.OrganisationRefused as exc:
         messages.error(request, str(exc))
-        return _go(request, _back(request))
+        return go(request, _back(request))
     messages.success(request, gettext("Legal entity “%(name)s” deleted.") % {"name": entity.short_name})
-    return _go(request, reverse("core:constants"))
+    return go(request, reverse("core:constants"))
 
 
 @admin_required
@@ -116,7 +105,7 @@ def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
     services.legal_entity_set_default(acting_user=request.user, entity_id=entity.pk)
     messages.success(request, gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
-    return _go(request, _back(request))
+    return go(request, _back(request))
 
 
 @admin_required
@@ -152,16 +141,16 @@ def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAcc
             form.apply_validation_error(exc)
         else:
             messages.success(request, done % {"account": saved.account})
-            return _go(request, _back(request))
+            return go(request, _back(request))
     if account is None:
         action = reverse("core:constants_account_new", args=[entity.pk])
     else:
         action = reverse("core:constants_account_edit", args=[account.pk])
     context = {
-        "form": form, "entity": entity, "account": account, "action": action, "in_modal": _is_htmx(request),
+        "form": form, "entity": entity, "account": account, "action": action, "in_modal": is_htmx(request),
         "next": _back(request),
     }
-    template = "core/partials/constants_account_form.html" if _is_htmx(request) else "core/constants_account_form.html"
+    template = "core/partials/constants_account_form.html" if is_htmx(request) else "core/constants_account_form.html"
     return render(request, template, context)
 
 
@@ -175,7 +164,7 @@ def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, gettext("Account %(account)s deleted.") % {"account": account.account})
-    return _go(request, _back(request))
+    return go(request, _back(request))
 
 
 @admin_required
@@ -184,4 +173,4 @@ def account_default(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
     services.bank_account_set_default(acting_user=request.user, account_id=account.pk)
     messages.success(request, gettext("Account %(account)s is now the default account.") % {"account": account.account})
-    return _go(request, _back(request))
+    return go(request, _back(request))

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.accounts.models import User
 from kontora.accounts.policies import right_required
+from kontora.core.htmx import go
+from kontora.core.text import id_param
 from kontora.directories.models import NomenclatureFolder
 from kontora.directories.nomenclature import selectors, services
 from kontora.directories.nomenclature.forms import ADDITIONAL_FIELDS, GENERAL_FIELDS, FolderForm, ItemForm
@@ -32,14 +34,6 @@ def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
-
-
 def _tree_url(folder_id: int | None = None, **extra: Any) -> str:
     query = {"folder": folder_id} if folder_id else {}
     query.update({key: value for key, value in extra.items() if value})
@@ -47,16 +41,8 @@ def _tree_url(folder_id: int | None = None, **extra: Any) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
-
-
 def _folder_or_none(request: HttpRequest, value: str | None) -> NomenclatureFolder | None:
-    folder_id = _int(value)
+    folder_id = id_param(value)
     return selectors.access_folder(_me(request), folder_id) if folder_id else None
 
 
@@ -105,7 +91,7 @@ def children(request: HttpRequest, folder_id: int) -> HttpResponse:
     folder = selectors.access_folder(_me(request), folder_id)
     return render(request, "directories/nomenclature/partials/tree_level.html", {
         "folders": selectors.folder_children(fetched_by=_me(request), parent_id=folder.pk),
-        "pick": request.GET.get("pick") == "1", "exclude": _int(request.GET.get("exclude")),
+        "pick": request.GET.get("pick") == "1", "exclude": id_param(request.GET.get("exclude")),
     })
 
 
@@ -213,7 +199,7 @@ def folder_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, gettext("Folder “%(name)s” created.") % {"name": folder.name})
-            return _go(request, _tree_url(folder.pk))
+            return go(request, _tree_url(folder.pk))
     return _modal(request, "folder_form.html", {
         "form": form, "folder": None, "parent": parent, "action": reverse("nomenclature:folder_new"),
     })
@@ -235,7 +221,7 @@ def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
             form.apply_validation_error(exc)
         else:
             messages.success(request, gettext("Folder “%(name)s” saved.") % {"name": folder.name})
-            return _go(request, _tree_url(folder.pk))
+            return go(request, _tree_url(folder.pk))
     return _modal(request, "folder_form.html", {
         "form": form, "folder": folder, "parent": folder.parent,
         "action": reverse("nomenclature:folder_edit", args=[folder.pk]),
@@ -251,9 +237,9 @@ def folder_delete(request: HttpRequest, folder_id: int) -> HttpResponse:
         services.nomenclature_folder_delete(acting_user=_me(request), folder_id=folder.pk)
     except services.NomenclatureRefused as exc:
         messages.error(request, str(exc))
-        return _go(request, _tree_url(folder.pk))
+        return go(request, _tree_url(folder.pk))
     messages.success(request, gettext("Folder “%(name)s” deleted.") % {"name": folder.name})
-    return _go(request, _tree_url(folder.parent_id))
+    return go(request, _tree_url(folder.parent_id))
 
 
 def _target(request: HttpRequest) -> tuple[bool, int | None]:
@@ -261,7 +247,7 @@ def _target(request: HttpRequest) -> tuple[bool, int | None]:
     raw = request.POST.get("target", "")
     if raw == "0":
         return True, None
-    target_id = _int(raw)
+    target_id = id_param(raw)
     if target_id is None:
         return False, None
     return True, selectors.access_folder(_me(request), target_id).pk
@@ -293,7 +279,7 @@ def folder_move(request: HttpRequest, folder_id: int) -> HttpResponse:
     except services.NomenclatureRefused as exc:
         return _move_dialog(request, context, error=str(exc))
     messages.success(request, gettext("Folder “%(name)s” moved.") % {"name": folder.name})
-    return _go(request, _tree_url(folder.pk))
+    return go(request, _tree_url(folder.pk))
 
 
 @login_required
@@ -301,7 +287,7 @@ def folder_move(request: HttpRequest, folder_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def items_move(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
-    item_ids = sorted({number for number in (_int(raw) for raw in source.getlist("item")) if number})
+    item_ids = sorted({number for number in (id_param(raw) for raw in source.getlist("item")) if number})
     context: dict[str, Any] = {
         "title": gettext("Move the marked items"), "action": reverse("nomenclature:items_move"),
         "exclude": None, "item_ids": item_ids,
@@ -318,4 +304,4 @@ def items_move(request: HttpRequest) -> HttpResponse:
     except services.NomenclatureRefused as exc:
         return _move_dialog(request, context, error=str(exc))
     messages.success(request, gettext("Items moved: %(count)s.") % {"count": moved})
-    return _go(request, _tree_url(target_id))
+    return go(request, _tree_url(target_id))

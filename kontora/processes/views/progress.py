@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.clients import access
+from kontora.core.text import id_param
 from kontora.processes import policies, selectors, services
 from kontora.processes.forms_progress import ProgressForm
 from kontora.processes.models import ProcessRun, ProtocolEntry
@@ -64,11 +65,6 @@ def _page(request: HttpRequest, run: ProcessRun, form: ProgressForm | None = Non
     return render(request, "processes/run.html", context)
 
 
-def _seen_stage(request: HttpRequest) -> int | None:
-    raw = request.POST.get("seen_stage_id", "")
-    return int(raw) if raw.isdigit() else None
-
-
 def _moved_message(run: ProcessRun) -> str:
     # The same words as the service's refusal of a stale page (services.run_progress).
     return gettext("The process has already moved to stage «%(stage)s»: reopen it to see where it stands.") % {
@@ -84,7 +80,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _page(request, run, tab=tab)
     if not policies.can_progress(request.user, run) and not run.is_closed:
-        if _seen_stage(request) not in (None, run.stage_id):
+        if id_param(request.POST.get("seen_stage_id")) not in (None, run.stage_id):
             # A page left open on a stage that has since passed to someone else: say so rather than 403.
             return _page(request, run, top_errors=[_moved_message(run)])
         raise PermissionDenied

@@ -17,15 +17,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.clients import access
+from kontora.core.text import id_param
 from kontora.processes import selectors, services
 from kontora.processes.forms_runs import RunStartForm
 from kontora.processes.models import ProcessRun
 
 PAGE = 50
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _cursor(run: ProcessRun) -> str:
@@ -57,7 +54,7 @@ def _journal_rows(request: HttpRequest, show_closed: bool, client_id: int | None
     client_ids = {run.client_id for run in runs if run.client_id}
     openable = set(access.openable_clients(user).filter(pk__in=client_ids).values_list("pk", flat=True)) \
         if client_ids else set()
-    focus = _int(request.GET.get("focus"))
+    focus = id_param(request.GET.get("focus"))
     rows = [{
         "run": run,
         "href": reverse("processes:run", args=[run.pk]),
@@ -79,7 +76,7 @@ def _journal_rows(request: HttpRequest, show_closed: bool, client_id: int | None
 def journal(request: HttpRequest) -> HttpResponse:
     """«Журнал процессов»: the runs the user sees, newest first, 50 at a time ("show more" seeks on)."""
     show_closed = request.GET.get("closed", "1") != "0"
-    client_id = _int(request.GET.get("client"))
+    client_id = id_param(request.GET.get("client"))
     context = _journal_rows(request, show_closed, client_id)
     if request.headers.get("HX-Request") and request.GET.get("after"):
         return render(request, "processes/partials/journal_rows.html", context)
@@ -103,7 +100,7 @@ def start(request: HttpRequest) -> HttpResponse:
     client_param = request.GET.get("client")
     if client_param is not None:
         # The same 404 as the card's for a client this user does not see.
-        locked = access.visible_clients(user).filter(pk=_int(client_param) or 0).first()
+        locked = access.visible_clients(user).filter(pk=id_param(client_param) or 0).first()
         if locked is None:
             raise Http404
     form = RunStartForm(request.POST or None, user=user, locked_client=locked)

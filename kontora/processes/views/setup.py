@@ -15,13 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.core.forms.base import KontoraForm
+from kontora.core.htmx import go, is_htmx
 from kontora.processes import policies, services
 from kontora.processes.forms_setup import ProcessForm, ResultForm, StageForm
 from kontora.processes.models import Process, ProcessRun, Stage, StageResult
@@ -47,23 +48,11 @@ def designer_required(view: View) -> View:
     return wrapper
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
-
-
 def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A small form: the modal's content for htmx, else a page around the same content."""
-    context["in_modal"] = _is_htmx(request)
+    context["in_modal"] = is_htmx(request)
     context["form_template"] = template
-    return render(request, template if _is_htmx(request) else "processes/setup_form_page.html", context)
+    return render(request, template if is_htmx(request) else "processes/setup_form_page.html", context)
 
 
 def _editor_url(process_id: int) -> str:
@@ -79,9 +68,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     processes = list(
         Process.objects.annotate(
             stage_count=Count("stages", distinct=True), run_count=Count("runs", distinct=True)
-        ).order_by("name")
+        ).prefetch_related("stages__results").order_by("name")
     )
-    rows = [{"process": p, "problems": services.process_problems(p)} for p in processes]
+    rows = [{"process": p, "problems": services.process_problems(p, p.stages.all())} for p in processes]
     return render(request, "processes/setup.html", {"rows": rows})
 
 
@@ -110,10 +99,10 @@ def _process_form(request: HttpRequest, *, process: Process | None) -> HttpRespo
         else:
             if process is None:
                 messages.success(request, gettext("Process «%(name)s» created.") % {"name": saved.name})
-                return _go(request, _editor_url(saved.pk))
+                return go(request, _editor_url(saved.pk))
             messages.success(request, gettext("Process «%(name)s» saved.") % {"name": saved.name})
             back_to_editor = request.POST.get("back") == "editor"
-            return _go(request, _editor_url(saved.pk) if back_to_editor else reverse("processes:setup"))
+            return go(request, _editor_url(saved.pk) if back_to_editor else reverse("processes:setup"))
     action = reverse("processes:process_edit", args=[process.pk]) if process else reverse("processes:process_new")
     context = {
         "form": form, "process": process, "action": action,
@@ -140,7 +129,7 @@ def _confirm_delete(
         else:
             if done_message:
                 messages.success(request, done_message)
-            return _go(request, done_url)
+            return go(request, done_url)
     context = {"form": form, "action": action, "title": title, "question": question, "cancel_url": done_url,
                "testid": testid}
     return _modal(request, "processes/setup_delete.html", context)
@@ -174,7 +163,7 @@ def process(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("position", "id")
     )
     context = {
-        "process": process, "stages": stages, "problems": services.process_problems(process),
+        "process": process, "stages": stages, "problems": services.process_problems(process, stages),
         "run_count": ProcessRun.objects.filter(process=process).count(),
     }
     return render(request, "processes/setup_process.html", context)
@@ -205,7 +194,7 @@ def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) 
         except ValidationError as exc:
             form.apply_validation_error(exc)
         else:
-            return _go(request, _editor_url(process.pk))
+            return go(request, _editor_url(process.pk))
     if stage is None:
         action, title = reverse("processes:stage_new", args=[process.pk]), gettext("New stage")
     else:
@@ -255,7 +244,7 @@ def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | No
         except ValidationError as exc:
             form.apply_validation_error(exc)
         else:
-            return _go(request, _editor_url(stage.process_id))
+            return go(request, _editor_url(stage.process_id))
     if result is None:
         action = reverse("processes:result_new", args=[stage.pk])
         title = gettext("New result of the stage «%(stage)s»") % {"stage": stage.name}
