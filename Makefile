@@ -10,7 +10,7 @@ export KONTORA_HOME
 PO := $(wildcard kontora/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: install run test lint features bench messages clean
+.PHONY: install run test lint features bench screenshots messages clean
 
 install: $(STAMP) $(MO)
 
@@ -33,6 +33,10 @@ lint: install
 test: lint
 	mkdir -p build
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The guide's pictures (docs/guide/img) are taken by the browser tests, only when asked.
+screenshots: install
+	KONTORA_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 features:
 	@$(PY) tests/features_report.py

@@ -79,9 +79,9 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
 
     django.setup()
     from kontora.accounts.models import User
-    from kontora.clients import selectors
     from kontora.clients.access import visible_clients
     from kontora.clients.models import Client
+    from kontora.clients.selectors import registry as selectors
 
     total = Client.objects.count()
     manager = User.objects.get(login="demo01")

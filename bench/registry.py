@@ -243,9 +243,10 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     from django.db import connection
 
     from kontora.accounts.models import User
-    from kontora.clients import search, selectors
+    from kontora.clients import search
     from kontora.clients.access import visible_clients
     from kontora.clients.models import Client, ContactPerson
+    from kontora.clients.selectors import registry as selectors
 
     admin = User.objects.get(login="bench-admin")
     manager = User.objects.get(login="bench-manager")

@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 
 from kontora.accounts import selectors as account_selectors
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
-PASSWORD = "Kontora-test-1"
+pytest_plugins = ["tests.plugins.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -43,13 +44,6 @@ def manager_user(db: Any) -> Any:
 @pytest.fixture
 def supervisor_user(db: Any) -> Any:
     return UserFactory(login="super", full_name="Сергей Супервизоров", role="supervisor")
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    response = client.post("/login/", {"login": user.login, "password": PASSWORD})
-    assert response.status_code == 302, response.content[:500]
-    return client
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db import connection
 import kontora
 from kontora.core import schema
 from kontora.core.views.about import mask_url_password
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 SECRET = "kontora-very-secret-key-4f9a2c"
 DB_PASSWORD = "db-pass-7Hq2"

@@ -33,9 +33,9 @@ from kontora.clients.models import Client, ClientFile, ClientGrant
 from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.text import search_key
 from kontora.directories.widgets import allow_picker_editing, picker_field, scope_pickers
-from tests.conftest import signed_in
-from tests.factories import UserFactory
-from tests.test_access_matrix import EXPECTED, MODES, RELATIONS, ROLES
+from tests.accounts.factories import UserFactory
+from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES
+from tests.support.http import signed_in
 
 ROW_ID = re.compile(r'<tr data-row data-id="(\d+)"')
 MORE = re.compile(r'<tr class="k-registry-more" hx-get="([^"]+)"')

@@ -1,6 +1,6 @@
 """Every administration page refuses non-administrators: found through the URL resolver and the menu.
 
-`admin_required` marks the views it wraps with `kontora_admin_only`; walking the resolver finds every
+`admin_required` marks the views it wraps with `kontora_policy = is_administrator`; walking the resolver finds every
 one of them, so a new administration page is covered the moment it is decorated. A page under
 /administration/ without the mark, or an Administration menu item whose view lacks it, fails here.
 """
@@ -15,9 +15,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from kontora.core.menu import MENU
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from kontora.core.hooks import MENU
+from kontora.core.permissions import is_administrator
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 SAMPLE_VALUES: dict[str, Any] = {"int": 1, "str": "x", "slug": "x", "path": "x", "uuid": uuid.UUID(int=1)}
 
@@ -42,13 +43,12 @@ def _url(name: str, pattern: URLPattern) -> str:
 
 def admin_urls() -> list[tuple[str, str]]:
     found = [(name, _url(name, pattern)) for name, pattern in _walk(get_resolver().url_patterns)
-             if getattr(pattern.callback, "kontora_admin_only", False)]
+             if getattr(pattern.callback, "kontora_policy", None) is is_administrator]
     return sorted(set(found))
 
 
 def admin_menu_items() -> list[tuple[str, str]]:
-    [section] = [section for section in MENU if section.key == "admin"]
-    return [(item.url_name, reverse(item.url_name)) for item in section.items if item is not None]
+    return [(item.url_name, reverse(item.url_name)) for item in MENU.items() if item.section == "admin"]
 
 
 def _request(client: Client, url: str) -> Any:
@@ -71,7 +71,7 @@ def test_the_resolver_walk_finds_the_administration_views():
 def test_every_administration_menu_item_leads_to_a_marked_view():
     # when
     unmarked = [name for name, url in admin_menu_items()
-                if not getattr(resolve(url).func, "kontora_admin_only", False)]
+                if getattr(resolve(url).func, "kontora_policy", None) is not is_administrator]
     # then
     assert unmarked == []
 
@@ -82,7 +82,8 @@ def test_every_page_under_the_administration_address_is_marked():
     everything = [(name, _url(name, pattern), pattern) for name, pattern in _walk(get_resolver().url_patterns)]
     # when
     unmarked = [name for name, url, pattern in everything
-                if url.startswith("/administration/") and not getattr(pattern.callback, "kontora_admin_only", False)]
+                if url.startswith("/administration/")
+                and getattr(pattern.callback, "kontora_policy", None) is not is_administrator]
     # then
     assert unmarked == []
 

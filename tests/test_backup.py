@@ -384,7 +384,7 @@ def test_an_archive_is_downloaded_and_no_other_file_is(admin_client, backup_fold
 def test_planner_statistics_are_refreshed_nightly_on_sqlite(admin_user: Any) -> None:
     from django.db import connection
 
-    from kontora.clients.services import client_create
+    from kontora.clients.services.card import client_create
     from kontora.core.tasks import _statistics_hour, refresh_statistics
 
     client_create(acting_user=admin_user, values={"short_name": "Ромашка"})

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kontora.core.models import Job
 from kontora.directories.banks import bank_by_bik, bank_search, banks_import_start, ed807_parse
 from kontora.directories.models import Bank
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.feature("DIR-03")]
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from kontora.clients import card_tabs
+from kontora.clients import hooks
 from kontora.clients.models import Client
+from kontora.clients.selectors import card as selectors
 from tests.test_client_card import html, make_client
 
 
 @pytest.fixture
-def journal(monkeypatch: Any) -> dict[str, bool]:
+def journal() -> Iterator[dict[str, bool]]:
     """A journal a later feature would register: companies only, shown while its switch is on."""
     switch = {"on": True}
-    tab = card_tabs.CardTab("test-journal", "Журнал испытаний", "clients:files", order=200,
+    tab = hooks.CardTab("test-journal", "Журнал испытаний", "clients:files", order=200,
                             kinds=frozenset({Client.Kind.COMPANY}), predicate=lambda user, client: switch["on"])
-    monkeypatch.setitem(card_tabs._TABS, tab.code, tab)
-    return switch
+    hooks.CARD_TABS.register(tab)
+    yield switch
+    hooks.CARD_TABS.unregister(tab.code)
 
 
 @pytest.mark.feature("CLI-14")
@@ -44,8 +47,8 @@ def test_a_journal_is_left_out_for_other_client_kinds_when_its_condition_fails_a
     company = make_client(manager_user, "Ромашка")
     person = make_client(manager_user, "Петров Пётр", kind="person")
 
-    assert "test-journal" in [tab["code"] for tab in card_tabs.tabs_for(manager_user, company)]
-    assert "test-journal" not in [tab["code"] for tab in card_tabs.tabs_for(manager_user, person)]
-    assert card_tabs.tabs_for(manager_user, None) == []
+    assert "test-journal" in [tab["code"] for tab in selectors.card_tabs(manager_user, company)]
+    assert "test-journal" not in [tab["code"] for tab in selectors.card_tabs(manager_user, person)]
+    assert selectors.card_tabs(manager_user, None) == []
     journal["on"] = False
-    assert "test-journal" not in [tab["code"] for tab in card_tabs.tabs_for(manager_user, company)]
+    assert "test-journal" not in [tab["code"] for tab in selectors.card_tabs(manager_user, company)]

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from kontora.clients import services
 from kontora.clients.models import Client, ClientGrant
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from kontora.clients.services import card as services
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import card_post, grant_right, html, make_client, make_private
 
 

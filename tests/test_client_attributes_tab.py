@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from kontora.clients import services
 from kontora.clients.models import Client, ClientChange, ClientGrant
+from kontora.clients.services import card as services
 from kontora.directories.attributes import selectors
 from kontora.directories.attributes.services import field_name
 from kontora.directories.models import Attribute, AttributeOption, AttributeValue
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import card_post, html, make_client
 
 

@@ -11,8 +11,8 @@ from kontora.clients.models import ClientBankAccount, ClientChange
 from kontora.core import requisites
 from kontora.core.text import search_key
 from kontora.directories.models import Bank
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import html, make_client, make_private
 
 SBER_BIK = "044525225"

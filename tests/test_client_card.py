@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from kontora.accounts.models import UserRight
-from kontora.clients import services
 from kontora.clients.models import Client, ContactPerson
+from kontora.clients.services import card as services
 from kontora.directories.models import AutoSubstitution, Competitor, Direction, LadderStage, Settlement
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 VALID_INN = "7707083893"
 VALID_OGRN = "1027700132195"

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from kontora.clients import services
 from kontora.clients.duplicates import find_duplicates, phone_keys
 from kontora.clients.models import Client
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from kontora.clients.services import card as services
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import VALID_INN, card_post, html, make_client, make_private
 
 HX = {"HTTP_HX_REQUEST": "true"}

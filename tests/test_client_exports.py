@@ -16,8 +16,8 @@ from kontora.clients.models import Client, ClientExport
 from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 _code = iter(range(7001, 10**6))
 

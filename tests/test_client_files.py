@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kontora.clients import files as client_files
 from kontora.clients.models import Client, ClientFile, ClientFolder, ClientGrant
 from kontora.core import backup as backups
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import make_client, make_private
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from kontora.clients import services, services_admin
 from kontora.clients.models import Client, ClientChange
+from kontora.clients.services import admin as services_admin
+from kontora.clients.services import card as services
 from kontora.directories.models import ClientStatus
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.test_client_card import card_post, html, make_client
 
 

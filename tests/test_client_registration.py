@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from kontora.clients.models import ClientChange, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.core import requisites
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import html, make_client, make_private
 
 OKPO = "0018522" + requisites.okpo_check_digit("0018522")

@@ -10,9 +10,9 @@ from django.urls import reverse
 from kontora.clients import search
 from kontora.clients.demo import demo_fill
 from kontora.clients.models import Client
-from kontora.clients.services import client_create, client_update, contact_create, contact_delete, contact_update
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from kontora.clients.services.card import client_create, client_update, contact_create, contact_delete, contact_update
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from kontora.accounts.models import LoginFailure
 from kontora.clients.models import Client, ClientChange, ClientGrant, ClientSecurity
 from kontora.clients.tabs import security
 from kontora.core.selectors import system_settings
-from tests.conftest import PASSWORD, signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import PASSWORD, signed_in
 from tests.test_client_card import grant_right, html, make_client, make_private
 
 

@@ -9,8 +9,8 @@ import pytest
 from kontora.clients.models import Client, ClientChange, ClientGrant, ClientShipping
 from kontora.core.selectors import system_settings
 from kontora.directories.models import Settlement
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import VALID_INN, html, make_client, make_private
 
 FULL = {

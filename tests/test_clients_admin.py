@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kontora.accounts.rights import ClientScope
-from kontora.clients import services_admin
 from kontora.clients.access import explain
 from kontora.clients.models import Client, ClientGrant
+from kontora.clients.services import admin as services_admin
 from kontora.core.text import search_key
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 CHANGE = "/administration/change-curator/"
 EXPLAIN = "/administration/why-visible/"

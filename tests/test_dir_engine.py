@@ -14,8 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from kontora.core.menu import visible_menu
-from kontora.core.selectors import system_settings
+from kontora.core.selectors import system_settings, visible_menu
 from kontora.directories import registry, selectors, services
 from kontora.directories.models import Competitor, GoodsGroup, NomenclatureItem, Region, Settlement, Unit
 from kontora.directories.registry import Directory
@@ -27,20 +26,20 @@ TEST_KEY = "test-rivals"
 @pytest.fixture
 def rivals() -> Iterator[Directory]:
     """A directory declared by the test alone: no view code of its own."""
-    directory = registry.register(Directory(TEST_KEY, Competitor, title="Соперники", group="ladder"))
+    directory = registry.DIRECTORIES.register(Directory(TEST_KEY, Competitor, title="Соперники", group="ladder"))
     yield directory
-    registry.unregister(TEST_KEY)
+    registry.DIRECTORIES.unregister(TEST_KEY)
 
 
 @pytest.fixture
 def places() -> Iterator[Directory]:
     """A directory whose card references another directory (regions), so its card has a picker."""
-    directory = registry.register(Directory(
+    directory = registry.DIRECTORIES.register(Directory(
         "test-places", Settlement, fields=("name", "region"), title="Места", group="geography",
         order_by=("name_key", "id"),
     ))
     yield directory
-    registry.unregister("test-places")
+    registry.DIRECTORIES.unregister("test-places")
 
 
 def save(user: Any, key: str, data: dict[str, Any], pk: int | None = None) -> Any:

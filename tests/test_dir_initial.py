@@ -11,7 +11,7 @@ from django.test import Client
 
 from kontora.directories import models as m
 from kontora.directories.initial import initial_base_load
-from tests.test_setup_wizard import FIRST_USER, ORGANISATION
+from tests.accounts.support import FIRST_USER, ORGANISATION
 
 pytestmark = pytest.mark.django_db
 

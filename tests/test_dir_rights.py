@@ -12,7 +12,7 @@ from django.urls import reverse
 from kontora.accounts.models import UserRight
 from kontora.directories import registry, services
 from kontora.directories.models import Unit
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 pytestmark = pytest.mark.feature("DIR-01")
 

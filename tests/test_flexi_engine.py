@@ -31,7 +31,7 @@ from kontora.clients.models import (
     ClientMailingAddress,
     ContactPerson,
 )
-from kontora.clients.selectors import registry_queryset
+from kontora.clients.selectors.registry import registry_queryset
 from kontora.core.text import digits, search_key
 from kontora.directories.models import (
     Attribute,
@@ -44,7 +44,7 @@ from kontora.directories.models import (
     Priority,
     Settlement,
 )
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 NAMES = ["Ромашка", "Ёлка-Палка", "Альфа Строй", "Василёк", "Кедр", "Альфа-Банк", "Берёза и Ко", "Омега"]
 ADDRESSES = ["ул. Ленина, д. 5", "Проспект Мира 12", "ул.Садовая 1", "", "Ёлочная ул., 3"]

@@ -12,15 +12,15 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.utils.translation import override
 
-from kontora.clients import selectors
 from kontora.clients.flexi import session as flexi_session
 from kontora.clients.flexi import templates
 from kontora.clients.models import Client, ClientGrant, FilterTemplate
+from kontora.clients.selectors import registry as selectors
 from kontora.core.models import Department
 from kontora.core.text import search_key
 from kontora.directories.models import ContactReaction, Priority
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 _codes = iter(range(1, 10**6))
 

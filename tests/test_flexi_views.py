@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from kontora.accounts.models import User
-from kontora.clients import selectors
 from kontora.clients.models import Client, FilterTemplate
+from kontora.clients.selectors import registry as selectors
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, LadderStage, Region, Settlement
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_client_card import make_client, make_private
 
 

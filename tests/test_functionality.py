@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from kontora.core import menu
-from kontora.core.menu import Item, Section
+from kontora.core import hooks
+from kontora.core.hooks import MenuItem
 from kontora.core.models import SystemSettings
 from kontora.core.selectors import block_enabled, system_settings
 from kontora.core.services.settings import system_settings_update
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 ALL_ON = {
     "sales_enabled": "on", "works_enabled": "on", "warehouse_enabled": "on", "cash_enabled": "on",
@@ -21,16 +21,18 @@ ALL_ON = {
 
 
 @pytest.fixture
-def stock_menu(monkeypatch):
+def stock_menu():
     """A Warehouse section whose items belong to the warehouse block, as the stock feature will add them."""
-    monkeypatch.setattr(menu, "MENU", [
-        *menu.MENU,
-        Section("warehouse", "Склад", [
-            Item("Складские документы", "core:about", block="warehouse"),
-            Item("Горячие клавиши", "core:shortcuts"),
-        ]),
-        Section("cash", "Касса", [Item("Кассовые ордера", "core:about", block="cash")]),
-    ])
+    items = [
+        MenuItem("warehouse", "Складские документы", "core:about", block="warehouse"),
+        MenuItem("warehouse", "Горячие клавиши", "core:shortcuts"),
+        MenuItem("cash", "Кассовые ордера", "core:about", block="cash"),
+    ]
+    for item in items:
+        hooks.MENU.register(item)
+    yield
+    for item in items:
+        hooks.MENU.unregister((item.section, item.url_name, item.args))
 
 
 @pytest.mark.feature("ORG-05")

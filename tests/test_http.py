@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 
 from kontora.accounts.models import UserSession
-from tests.conftest import PASSWORD
+from tests.support.http import PASSWORD
 
 
 @override_settings(ROOT_URLCONF="tests.urls.failing", DEBUG=False)

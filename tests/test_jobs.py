@@ -5,16 +5,16 @@ from typing import Any
 
 import pytest
 
+from kontora.core.hooks import JOB_HANDLERS, JobHandler
 from kontora.core.models import Job
 from kontora.core.services import jobs
-from kontora.core.services.jobs import JobCancelled, JobContext, job_cancel, job_handler, job_start
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from kontora.core.services.jobs import JobCancelled, JobContext, job_cancel, job_start
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 calls: list[str] = []
 
 
-@job_handler("test-count")
 def count_rows(ctx: JobContext) -> dict[str, Any]:
     n = ctx.params["rows"]
     for i in range(1, n + 1):
@@ -24,13 +24,11 @@ def count_rows(ctx: JobContext) -> dict[str, Any]:
     return {"summary": f"Обработано строк: {n}", "rows": n}
 
 
-@job_handler("test-fail")
 def fail_midway(ctx: JobContext) -> None:
     ctx.progress(1, 4, "Чтение файла")
     raise RuntimeError("Файл повреждён: строка 2")
 
 
-@job_handler("test-cancel-midway")
 def cancelled_by_owner_midway(ctx: JobContext) -> dict[str, Any]:
     ctx.progress(1, 3, "Первая часть")
     # Another request (the owner pressing "Cancel") lands between two progress calls.
@@ -40,9 +38,19 @@ def cancelled_by_owner_midway(ctx: JobContext) -> dict[str, Any]:
     return {"rows": 3}
 
 
-@job_handler("test-record")
 def record_call(ctx: JobContext) -> None:
     calls.append(f"ran {ctx.job.pk}")
+
+
+@pytest.fixture(autouse=True)
+def _handlers() -> Any:
+    handlers = [JobHandler("test-count", count_rows), JobHandler("test-fail", fail_midway),
+                JobHandler("test-cancel-midway", cancelled_by_owner_midway), JobHandler("test-record", record_call)]
+    for handler in handlers:
+        JOB_HANDLERS.register(handler)
+    yield
+    for handler in handlers:
+        JOB_HANDLERS.unregister(handler.kind)
 
 
 def start(user: Any, kind: str, capture: Any, **params: Any) -> Job:

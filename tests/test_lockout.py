@@ -11,8 +11,8 @@ from django.utils import timezone
 from kontora.accounts.models import LoginFailure, UserSession
 from kontora.accounts.services.signin import sessions_prune
 from kontora.core.models import SystemSettings
-from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import PASSWORD
 
 LOCKED_15 = (
     "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 15 минут."

@@ -32,7 +32,7 @@ from kontora.directories.nomenclature.services import (
     reconcile_prices,
     sale_from_markup,
 )
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 D = Decimal
 

@@ -19,8 +19,8 @@ from kontora.core.services.notifications import (
     notification_mark_read,
     notification_send,
 )
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 POLL = "/notifications/poll/"
 

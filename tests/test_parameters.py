@@ -7,7 +7,7 @@ from django.test import Client
 from kontora.accounts.models import User
 from kontora.core.models import UserParameters
 from kontora.core.services.settings import user_language_set, user_parameters_update
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 FORM = {"language": "ru", "informer_at_start": "on", "show_tasks_at_login": "", "report_overdue_at_login": ""}
 

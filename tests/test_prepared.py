@@ -9,11 +9,11 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from kontora.clients import selectors
 from kontora.clients.models import Client
+from kontora.clients.selectors import registry as selectors
 from kontora.clients.sorting import SORTS
 from kontora.core import prepared
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.test_registry import make_client
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from kontora.processes import services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from kontora.processes.views.progress import human_duration
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
 from tests.test_registry import make_client
 

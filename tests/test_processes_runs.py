@@ -15,9 +15,9 @@ from kontora.clients.models import Client, ClientGrant
 from kontora.core.text import search_key
 from kontora.processes import services
 from kontora.processes.models import Process, ProcessRun, StageState
-from tests.conftest import signed_in
-from tests.factories import UserFactory
-from tests.test_access_matrix import EXPECTED, MODES, RELATIONS, ROLES
+from tests.accounts.factories import UserFactory
+from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES
+from tests.support.http import signed_in
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme «Обработка рекламации»)
 from tests.test_registry import make_client
 

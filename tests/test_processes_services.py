@@ -11,7 +11,7 @@ from django.utils import translation
 from kontora.core.models import Notification
 from kontora.processes import selectors, services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.test_registry import make_client
 
 

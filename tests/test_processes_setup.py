@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from kontora.processes import services
 from kontora.processes.models import Process, Stage, StageResult
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
 
 HX = {"HTTP_HX_REQUEST": "true"}

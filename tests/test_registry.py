@@ -11,13 +11,13 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from kontora.clients import selectors
 from kontora.clients.models import Client
+from kontora.clients.selectors import registry as selectors
 from kontora.clients.sorting import SORTS
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 _code = iter(range(1, 10**6))
 

@@ -11,13 +11,14 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from kontora.clients import search, selectors
+from kontora.clients import search
 from kontora.clients.demo import demo_fill
 from kontora.clients.models import Client, ContactPerson
-from kontora.clients.services import client_create
+from kontora.clients.selectors import registry as selectors
+from kontora.clients.services.card import client_create
 from kontora.core.text import digits
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
 from kontora.accounts import rights as registry
 from kontora.accounts.models import UserRight
 from kontora.accounts.services import users as services
-from tests.conftest import signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import signed_in
 
 RIGHTS = (
     "manage_users", "configure_system", "edit_directories", "edit_nomenclature", "change_past_data",
@@ -104,7 +106,7 @@ def test_the_registry_refuses_a_code_registered_twice():
     existing = registry.get("mailing")
     # when / then
     with pytest.raises(ValueError, match="registered twice"):
-        registry.register(existing)
+        registry.RIGHTS.register(dataclasses.replace(existing, order=existing.order + 1))
 
 
 @pytest.mark.feature("ACC-04")

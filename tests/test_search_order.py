@@ -14,9 +14,9 @@ from django.db import connection
 
 from kontora.clients import search
 from kontora.clients.models import Client
-from kontora.clients.services import client_create, client_update
+from kontora.clients.services.card import client_create, client_update
 from kontora.core.text import search_key
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kontora.accounts.models import UserSession
-from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import PASSWORD
 
 
 def sign_in_from(user, ip: str) -> Client:

@@ -10,7 +10,7 @@ from django.apps import apps
 
 from kontora.directories.models import Region, Settlement
 from kontora.directories.settlements import REGIONS_FILE, SETTLEMENTS_FILE, settlement_search, settlements_load
-from tests.conftest import signed_in
+from tests.support.http import signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.feature("DIR-03")]
 

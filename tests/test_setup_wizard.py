@@ -13,28 +13,9 @@ from kontora.accounts.models import User
 from kontora.accounts.services.setup import SetupAlreadyDone, setup_complete
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.services.organisation import BankAccountData, LegalEntityData
+from tests.accounts.support import FIRST_USER, ORGANISATION
 
 pytestmark = [pytest.mark.feature("SYS-05"), pytest.mark.django_db]
-
-ORGANISATION = {
-    "full_name": "Общество с ограниченной ответственностью «Ромашка»",
-    "short_name": "ООО «Ромашка»",
-    "inn": "7707 083 893",
-    "kpp": "773601001",
-    "ogrn": "1027700132195",
-    "legal_address": "117997, г. Москва, ул. Вавилова, д. 19",
-    "actual_same": "on",
-    "actual_address": "",
-    "director": "Иванов Иван Иванович",
-    "chief_accountant": "Петрова Мария Сергеевна",
-    "bank_name": "ПАО Сбербанк",
-    "bik": "044525225",
-    "corr_account": "30101810400000000225",
-    "account": "40702810938000000001",
-}
-FIRST_USER = {"login": "director", "full_name": "Иванов Иван Иванович", "password1": "Ромашка-2025!",
-              "password2": "Ромашка-2025!"}
-
 
 def field_error(response, field: str) -> str:
     """The text of the error shown right under the field (data-testid="error-<field>")."""

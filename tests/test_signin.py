@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from kontora.accounts.models import UserSession
-from tests.conftest import PASSWORD
+from tests.support.http import PASSWORD
 
 
 @pytest.mark.feature("ACC-01")
@@ -32,7 +32,7 @@ def test_wrong_password_and_unknown_login_give_the_same_message(manager_user):
 @pytest.mark.feature("ACC-01")
 def test_cyrillic_login_is_case_insensitive(db):
     # given: SQLite's LOWER() would not fold these letters; the login key does
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     UserFactory(login="Иванов", full_name="Иван Иванов")
     # when

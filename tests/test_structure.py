@@ -11,7 +11,7 @@ from django.urls import reverse
 from kontora.accounts.models import User
 from kontora.core.models import Department, Position
 from kontora.core.services import structure as services
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 migration = importlib.import_module("kontora.accounts.migrations.0003_user_structure")
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from kontora.accounts.models import User, UserRight, UserSession
 from kontora.accounts.services import users as services
 from kontora.core.models import Department, Position
-from tests.conftest import PASSWORD, signed_in
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.http import PASSWORD, signed_in
 
 LAST_ADMIN = (
     "В системе всегда должен быть как минимум один администратор: "

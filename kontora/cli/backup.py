@@ -37,8 +37,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"restored the {ENGINE_LABEL[result.engine]} database (version {result.schema_version}) and {files} "
         f"from {archive} (made {result.created_at} by Kontora {result.program_version})"
     )
+    from kontora.core import numbering
     from kontora.core.schema import program_version
 
+    if result.database_version == program_version():
+        # Codes given after the archive was made must not be given again (an older base: `kontora upgrade`).
+        numbering.codes_catch_up()
     if result.database_version < program_version():
         print(f"database version {result.database_version}, program expects {program_version()}: "
               "run `kontora upgrade` before starting the server")

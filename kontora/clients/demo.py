@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from kontora.accounts.models import User
 from kontora.clients.models import Client, ContactPerson
+from kontora.core import numbering
 from kontora.core.requisites import inn_check_digits, ogrn_check_digit
 from kontora.core.text import digits, search_key
 from kontora.directories import models as dirs
@@ -256,7 +256,8 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
                        .order_by("pk").only("id", "name", "postal_code", "region__id", "region__code"))
     statuses, sizes, sources = _ids(dirs.ClientStatus), _ids(dirs.CompanySize), _ids(dirs.InformationSource)
     priorities, activities = _ids(dirs.Priority), _ids(dirs.ActivityType)
-    first_code = (Client.objects.aggregate(top=Max("code"))["top"] or 0) + 1
+    # The fill writes its codes itself, from the next free one on, and moves the counter past them at the end.
+    first_code = numbering.code_next("client")
     contacts_total = 0
     client_rows, contact_rows = _Inserter(Client), _Inserter(ContactPerson)
     with transaction.atomic(), _search_index_in_bulk(first_code, clients):
@@ -314,5 +315,6 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
                     ))
             contact_rows.insert(contacts)
             contacts_total += len(contacts)
+    numbering.code_catch_up("client")
     _analyze()
     return DemoResult(clients=clients, contacts=contacts_total, users=len(users), first_code=first_code)

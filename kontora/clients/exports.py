@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.clients import selectors
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ClientExport
+from kontora.clients.selectors import registry as selectors
 from kontora.clients.sorting import DEFAULT_SORT, SORTS, parse_sort
 from kontora.core.xlsx import XlsxWriter
 

@@ -28,7 +28,7 @@ from kontora.accounts.rights import ClientScope
 from kontora.clients import access
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ContactPerson
-from kontora.clients.selectors import PAGE_SIZE, RegistryPage, page_with_earlier, registry_rows
+from kontora.clients.selectors.registry import PAGE_SIZE, RegistryPage, page_with_earlier, registry_rows
 from kontora.clients.sorting import SORTS
 from kontora.core.text import digits, search_key
 

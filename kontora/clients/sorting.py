@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kontora.core import parameters_tabs
 from kontora.core.forms import KontoraForm
 
 
@@ -82,21 +81,14 @@ class SortingForm(KontoraForm):
     )
 
 
-def _form(user: Any, data: Any) -> forms.BaseForm:
-    from kontora.clients.selectors import default_sort
+def parameters_tab_form(user: Any, data: Any) -> forms.BaseForm:
+    from kontora.clients.selectors.registry import default_sort
 
     return SortingForm(data, initial={"default_sort": default_sort(user)}, prefix="sorting")
 
 
-def _save(user: Any, form: forms.BaseForm) -> None:
+def parameters_tab_save(user: Any, form: forms.BaseForm) -> None:
     # A window posted without this tab's field (an older page, a script) keeps the saved order.
     if not form.cleaned_data["default_sort"]:
         return
     registry_preference_set(acting_user=user, default_sort=form.cleaned_data["default_sort"])
-
-
-def register_tab() -> None:
-    parameters_tabs.register(parameters_tabs.ParametersTab(
-        key="sorting", label=_("Sorting"), template="clients/registry_sorting_tab.html",
-        form_factory=_form, save=_save,
-    ))

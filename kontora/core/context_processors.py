@@ -5,8 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kontora import __version__
-from kontora.core.menu import visible_menu
-from kontora.core.selectors import system_settings
+from kontora.core.selectors import system_settings, visible_menu
 
 
 def main_window(request: HttpRequest) -> dict[str, Any]:

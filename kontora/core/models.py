@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -211,3 +212,64 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditEvent(models.Model):
+    """One audited write (DESIGN "Audit"): who did what to which record, with the fields' old and new values.
+
+    Written by `core.audit.audit_record` inside the service's own transaction, so a rolled-back write leaves no
+    row. A row about a client (`client_id`) is that client's data: the card's change history lists these rows,
+    and any page listing them starts from the user's openable clients.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("who"),
+    )
+    event = models.CharField(_("event"), max_length=64)  # "<app>.<entity>.<verb>", e.g. "clients.client.update"
+    summary = models.CharField(_("action"), max_length=200)  # the words a history shows, as the user saw them
+    target_type = models.CharField(max_length=64, blank=True)  # "<app_label>.<model>"
+    target_id = models.BigIntegerField(null=True, blank=True)
+    # No foreign key: core knows no clients, and the audit outlives what it describes.
+    client_id = models.BigIntegerField(null=True, blank=True)
+    # [{"field": label, "old": text, "new": text}, …]: texts, so a row reads the same after a directory changes.
+    changes = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["client_id", "-at", "-id"], name="core_audit_client",
+                         condition=Q(client_id__isnull=False)),
+            models.Index(fields=["target_type", "target_id"], name="core_audit_target"),
+            models.Index(fields=["-at", "-id"], name="core_audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.target_type}#{self.target_id}"
+
+
+class NumberCounter(models.Model):
+    """The last number given per (kind, legal entity, year) by `core.numbering`; 0 stands for "none".
+
+    Documents advance it inside their own transaction under a row lock (gapless); record codes on SQLite advance
+    it too (PostgreSQL takes codes from sequences instead, so creations never wait for each other).
+    """
+
+    kind = models.CharField(max_length=64)
+    entity = models.PositiveBigIntegerField(default=0)  # the legal entity's id, or 0
+    year = models.PositiveSmallIntegerField(default=0)  # the document date's year, or 0
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "entity", "year"], name="core_number_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.entity}/{self.year}: {self.last}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kontora.core.services import jobs as job_services
-from kontora.core.services.jobs import JobContext, job_handler
+from kontora.core.services.jobs import JobContext
 
 log = logging.getLogger("kontora.backup")
 
@@ -25,7 +25,6 @@ def run_job(job_id: int) -> None:
     job_services.job_run(job_id=job_id)
 
 
-@job_handler("backup")
 def backup_job(ctx: JobContext) -> dict[str, Any]:
     """Administration → Backups → "Create backup now"."""
     from kontora.core.backup import backup_create

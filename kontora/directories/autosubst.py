@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.core import parameters_tabs
 from kontora.core.forms import KontoraForm
 from kontora.core.forms.base import widget_class
 from kontora.directories.models import AutoSubstitution, Region, Settlement
@@ -68,7 +67,7 @@ class AutoSubstitutionForm(KontoraForm):
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
 
 
-def _form(user: Any, data: Any) -> AutoSubstitutionForm:
+def parameters_tab_form(user: Any, data: Any) -> AutoSubstitutionForm:
     current = auto_substitution_for(user)
     initial = {"region": current.region_id, "settlement": current.settlement_id} if current else {}
     form = AutoSubstitutionForm(data, initial=initial)
@@ -76,16 +75,9 @@ def _form(user: Any, data: Any) -> AutoSubstitutionForm:
     return form
 
 
-def _save(user: Any, form: forms.BaseForm) -> None:
+def parameters_tab_save(user: Any, form: forms.BaseForm) -> None:
     region, settlement = form.cleaned_data.get("region"), form.cleaned_data.get("settlement")
     auto_substitution_save(
         acting_user=user, region_id=region.pk if region else None,
         settlement_id=settlement.pk if settlement else None,
     )
-
-
-def register_parameters_tab() -> None:
-    parameters_tabs.register(parameters_tabs.ParametersTab(
-        key="autosubst", label=gettext_lazy("Auto-substitution"),
-        template="directories/parameters_autosubst.html", form_factory=_form, save=_save,
-    ))

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.core.services.jobs import JobContext, job_handler, job_start
+from kontora.core.services.jobs import JobContext, job_start
 from kontora.core.text import digits, prefix_bounds, search_key
 from kontora.directories.models import Bank
 
@@ -222,7 +222,6 @@ def _apply(records: list[BankRecord], existing: dict[str, Bank]) -> tuple[int, i
 _VALUE_FIELDS = ("name", "name_key", "corr_account", "city", "address", "status", "is_active")
 
 
-@job_handler("banks_import")
 def banks_import_run(ctx: JobContext) -> dict[str, Any]:
     """Upserts the file's banks by BIK and makes the banks it no longer lists inactive; removes the file."""
     path = _import_dir() / Path(str(ctx.params["file"])).name

@@ -2,7 +2,7 @@
 
 Generic views (`kontora.directories.views`) read everything they need from a `Directory`, so a new
 reference book needs no view code. The linear directories of the product are declared in
-`kontora.directories.declarations`, imported when the app is ready.
+`kontora.directories.declarations` and registered by this app's hooks.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
+
+from kontora.core.hooks import MenuItem, Point
 
 # Menu groups in the order the Directories menu shows them, a divider between groups.
 GROUPS: tuple[str, ...] = ("clients", "ladder", "goods", "documents", "geography", "enterprise")
@@ -39,6 +41,10 @@ class Directory:
             return self.queryset_for(user)
         return self.model._default_manager.all()
 
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ValueError(f"directory {self.key!r}: unknown group {self.group!r}")
+
     @property
     def label(self) -> str | Promise:
         if self.title is not None:
@@ -51,49 +57,32 @@ class Directory:
         return any(f.name == "is_active" for f in self.model._meta.get_fields())
 
 
-_REGISTRY: dict[str, Directory] = {}
-
-
-def register(directory: Directory) -> Directory:
-    if directory.key in _REGISTRY:
-        raise ValueError(f"directory {directory.key!r} registered twice")
-    if directory.group not in GROUPS:
-        raise ValueError(f"directory {directory.key!r}: unknown group {directory.group!r}")
-    _REGISTRY[directory.key] = directory
-    return directory
-
-
-def unregister(key: str) -> None:
-    """Tests declare throw-away directories and take them out again."""
-    _REGISTRY.pop(key, None)
+# Every directory, in the order of the Directories menu: the linear ones (declarations.LINEAR) from this app's
+# hooks, and those other apps offer for picking (clients) from theirs.
+DIRECTORIES: Point[Directory] = Point("directories", key=lambda directory: directory.key)
 
 
 def get(key: str) -> Directory:
     """The directory under `key`; KeyError when there is none (views answer 404)."""
-    return _REGISTRY[key]
+    return DIRECTORIES.get(key)
 
 
 def all_directories() -> list[Directory]:
-    return list(_REGISTRY.values())
+    return DIRECTORIES.items()
 
 
 def for_model(model: type[models.Model] | models.Model) -> Directory:
     """The directory of a model (or of an instance's model); KeyError when it has none."""
     cls = model if isinstance(model, type) else type(model)
-    for directory in _REGISTRY.values():
+    for directory in DIRECTORIES.items():
         if directory.model is cls:
             return directory
     raise KeyError(cls.__name__)
 
 
-def menu_items() -> list[Any]:
+def menu_items() -> list[MenuItem]:
     """Items of the Directories menu: the declared directories by group, a divider between groups."""
-    from kontora.core.menu import Item
-
-    items: list[Any] = []
-    for group in GROUPS:
-        in_group = [d for d in _REGISTRY.values() if d.in_menu and d.group == group]
-        if in_group and items:
-            items.append(None)
-        items.extend(Item(d.label, "directories:list", args=(d.key,)) for d in in_group)
-    return items
+    return [
+        MenuItem("directories", d.label, "directories:list", group=10 + GROUPS.index(d.group), args=(d.key,))
+        for d in DIRECTORIES.items() if d.in_menu
+    ]

@@ -90,7 +90,7 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
                 acting_user=request.user, directory=directory, pk=item.pk if item else None, data=form.cleaned_data
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             if in_modal:
                 # The picker that opened the modal selects the saved item; nothing to swap.

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.accounts.policies import admin_required, can_administer
 from kontora.core import selectors as core_selectors
 from kontora.core.forms.base import KontoraForm
+from kontora.core.permissions import admin_required, is_administrator
 from kontora.core.services import jobs as job_services
 from kontora.directories import banks
 
@@ -46,7 +46,7 @@ def _page(request: HttpRequest, form: BankImportForm, status: int = 200) -> Http
         "query": query,
         "next_after": f"{rows[-1].name_key}|{rows[-1].pk}" if more else "",
         "is_first_page": _after(request) is None,
-        "can_import": can_administer(request.user),
+        "can_import": is_administrator(request.user),
         "form": form,
         "job": job,
         "job_can_cancel": bool(job and job_services.job_cancellable(job)),
@@ -71,7 +71,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
         try:
             job = banks.banks_import_start(acting_user=request.user, upload=upload, filename=upload.name)  # type: ignore[arg-type]
         except ValidationError as exc:
-            form.apply_validation_error(ValidationError({"file": exc.messages}))
+            form.apply_error(ValidationError({"file": exc.messages}))
         else:
             return redirect(f"{reverse('directories:banks')}?job={job.pk}")
     return _page(request, form, status=400)

@@ -8,8 +8,8 @@ from kontora.accounts.models import User
 from kontora.core.models import Department, Position
 from kontora.directories.autosubst import auto_substitution_for
 from kontora.directories.models import Attribute, Region, Settlement
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 def sign_in(page, base: str, login: str) -> None:

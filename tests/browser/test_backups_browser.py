@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
 from tests.browser.test_story_foundation import sign_in
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 @pytest.mark.feature("SYS-06")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kontora.clients.models import Client, ContactPerson
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 from tests.test_client_card import VALID_INN, make_client
 
 

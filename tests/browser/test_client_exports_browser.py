@@ -10,9 +10,9 @@ import pytest
 
 from kontora.clients.models import Client, ClientExport
 from kontora.core.text import search_key
-from tests.browser.conftest import screenshot
+from tests.accounts.factories import UserFactory
 from tests.browser.test_registry_browser import _sign_in
-from tests.factories import UserFactory
+from tests.support.browser import screenshot
 
 NAMES = ["ООО «Альфа»", "АО «Берёза»", "ООО «Вектор»", "ЗАО «Гранит»", "ООО «Дельта»"]
 

@@ -6,8 +6,8 @@ import pytest
 
 from kontora.clients.models import Client, ContactPerson
 from kontora.core.text import digits, search_key
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 def _client(curator, name, phone, mobile=""):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from kontora.clients import services
 from kontora.clients.models import ClientMailingAddress, ClientSecurity
-from tests.browser.conftest import screenshot
+from kontora.clients.services import card as services
+from tests.accounts.factories import UserFactory
 from tests.browser.test_client_card_browser import sign_in
-from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 from tests.test_client_card import grant_right, make_client
 
 

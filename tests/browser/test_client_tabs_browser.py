@@ -8,8 +8,8 @@ import pytest
 from kontora.clients.models import ClientBankAccount, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.core.text import search_key
 from kontora.directories.models import Bank
-from tests.browser.conftest import screenshot
 from tests.browser.test_client_card_browser import sign_in
+from tests.support.browser import screenshot
 from tests.test_client_bank import SBER_BIK, SBER_CORR, settlement_account
 from tests.test_client_card import make_client
 from tests.test_client_registration import OKPO

@@ -9,8 +9,8 @@ import pytest
 from kontora.directories import registry
 from kontora.directories.models import Region, Settlement, Unit
 from kontora.directories.registry import Directory
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 def sign_in(page, base: str, login: str) -> None:
@@ -24,12 +24,12 @@ def sign_in(page, base: str, login: str) -> None:
 @pytest.fixture
 def places() -> Iterator[Directory]:
     # A directory whose card picks from another one (regions): the picker on a generic card page.
-    directory = registry.register(Directory(
+    directory = registry.DIRECTORIES.register(Directory(
         "test-places", Settlement, fields=("name", "region"), title="Населённые пункты (тест)", group="geography",
         order_by=("name_key", "id"),
     ))
     yield directory
-    registry.unregister("test-places")
+    registry.DIRECTORIES.unregister("test-places")
 
 
 def unit(name: str, short: str, okei: str, *, active: bool = True) -> Unit:

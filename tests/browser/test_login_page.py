@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.support.http import PASSWORD
 
 
 @pytest.mark.feature("ACC-01")

@@ -6,8 +6,8 @@ import pytest
 
 import kontora
 from kontora.core.models import LegalEntity
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 def _sign_in(page, live_server, login):

@@ -7,9 +7,9 @@ import pytest
 
 from kontora.directories.models import NomenclatureFolder, NomenclatureItem
 from kontora.directories.nomenclature.services import ItemData, nomenclature_folder_create, nomenclature_item_create
-from tests.browser.conftest import screenshot
 from tests.browser.test_story_foundation import sign_in
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 @pytest.mark.feature("DIR-08")

@@ -5,8 +5,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from kontora.core.models import Job
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 def sign_in(page: Any, base_url: str, login: str) -> None:

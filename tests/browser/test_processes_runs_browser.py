@@ -9,9 +9,9 @@ import pytest
 from kontora.accounts.rights import ClientScope
 from kontora.processes import services
 from kontora.processes.models import ProcessRun
-from tests.browser.conftest import screenshot
+from tests.accounts.factories import UserFactory
 from tests.browser.test_client_card_browser import sign_in
-from tests.factories import UserFactory
+from tests.support.browser import screenshot
 from tests.test_client_card import make_client
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from kontora.processes import services
 from kontora.processes.models import Process
-from tests.browser.conftest import screenshot
+from tests.accounts.factories import UserFactory
 from tests.browser.test_client_card_browser import sign_in
-from tests.factories import UserFactory
+from tests.support.browser import screenshot
 
 
 def _modal_form(page: Any, testid: str) -> Any:

@@ -6,8 +6,8 @@ import pytest
 
 from kontora.clients.models import Client
 from kontora.core.text import search_key
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 NAMES = ["ООО «Альфа»", "АО «Берёза»", "ООО «Вектор»", "ЗАО «Гранит»", "ООО «Дельта»", "ООО «Ёлка»",
          "ИП Жуков Иван Петрович", "ООО «Заря»", "ООО «Исток»", "ПАО «Кедр»"]

@@ -6,7 +6,7 @@ import pytest
 
 from kontora.accounts.models import User
 from kontora.core.models import BankAccount, LegalEntity
-from tests.browser.conftest import screenshot
+from tests.support.browser import screenshot
 
 
 def fill_organisation(page, inn: str) -> None:
@@ -82,7 +82,7 @@ def test_constants_page_adds_an_account_in_a_modal(page, live_server, transactio
         bank_account_create,
         legal_entity_create,
     )
-    from tests.conftest import PASSWORD
+    from tests.support.http import PASSWORD
 
     entity = legal_entity_create(acting_user=admin_user, data=LegalEntityData(
         full_name="Общество с ограниченной ответственностью «Ромашка»", short_name="ООО «Ромашка»",

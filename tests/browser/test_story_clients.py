@@ -14,8 +14,8 @@ import pytest
 from kontora.clients.models import Client, ClientFile, ContactPerson, FilterTemplate
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus
-from tests.browser.conftest import screenshot
 from tests.browser.test_client_card_browser import sign_in
+from tests.support.browser import screenshot
 from tests.test_client_card import make_client
 
 FILE_SIZE = 50 * 1024 * 1024

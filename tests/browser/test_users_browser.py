@@ -8,9 +8,9 @@ import pytest
 
 from kontora.accounts.models import User, UserRight
 from kontora.core.models import Department, Position
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
+from tests.support.browser import screenshot
+from tests.support.http import PASSWORD
 
 
 def sign_in(page, base: str, login: str, password: str = PASSWORD) -> None:

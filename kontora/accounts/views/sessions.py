@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts import selectors
-from kontora.accounts.policies import admin_required
 from kontora.accounts.services import signin as services
+from kontora.core.permissions import admin_required
 
 
 @admin_required

@@ -17,9 +17,9 @@ from kontora.accounts import policies, selectors
 from kontora.accounts import rights as registry
 from kontora.accounts.forms import UserCardForm
 from kontora.accounts.models import User
-from kontora.accounts.policies import admin_required
 from kontora.accounts.rights import ClientScope, Role
 from kontora.accounts.services import users as services
+from kontora.core.permissions import admin_required
 
 COLUMNS = (
     ("login", gettext_lazy("Login")),
@@ -100,7 +100,7 @@ def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
             try:
                 saved = _save(request, form, user)
             except ValidationError as exc:
-                form.apply_validation_error(exc)
+                form.apply_error(exc)
             else:
                 messages.success(request, gettext("User %(name)s saved.") % {"name": saved.full_name})
                 if saved.pk == acting.pk and not policies.can_administer(saved):

@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kontora.accounts.rights import Role
-from kontora.clients import selectors
 from kontora.clients.flexi.compile import to_q
 from kontora.clients.flexi.fields import ME
 from kontora.clients.flexi.spec import parse
 from kontora.clients.models import FilterTemplate
+from kontora.clients.selectors import registry as selectors
 from kontora.core.text import search_key
 from kontora.directories.models import ContactReaction, Priority
 

@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.accounts.models import User
-from kontora.accounts.policies import admin_required
-from kontora.clients import access, selectors, services_admin
+from kontora.clients import access
 from kontora.clients.models import Client
+from kontora.clients.selectors import admin as selectors
+from kontora.clients.services import admin as services_admin
 from kontora.core.forms import KontoraForm
+from kontora.core.permissions import admin_required
 
 
 def _users() -> QuerySet[User]:
@@ -67,7 +69,7 @@ def change_curator(request: HttpRequest) -> HttpResponse:
             try:
                 result = services_admin.clients_change_curator(acting_user=request.user, **data)
             except ValidationError as exc:
-                form.apply_validation_error(exc)
+                form.apply_error(exc)
             else:
                 messages.success(request, gettext(
                     "Clients handed over: curator changed on %(curators)d, specialist changed on %(specialists)d."
@@ -79,7 +81,7 @@ def change_curator(request: HttpRequest) -> HttpResponse:
             try:
                 services_admin.validate_change(**data)
             except ValidationError as exc:
-                form.apply_validation_error(exc)
+                form.apply_error(exc)
             else:
                 preview = selectors.clients_change_curator_preview(
                     old_curator=data["old_curator"], old_specialist=data["old_specialist"]

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.clients import access, card_actions, card_tabs, history, policies, services
+from kontora.clients import access, history, policies
 from kontora.clients.duplicates import Duplicate, find_duplicates
-from kontora.clients.forms import ClientForm, ContactForm
+from kontora.clients.forms.card import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
+from kontora.clients.selectors import card as selectors
+from kontora.clients.services import card as services
 from kontora.clients.views.modal import list_changed
 
 
@@ -69,7 +71,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
                 try:
                     saved = _save(request, form, client, rights)
                 except ValidationError as exc:
-                    form.apply_validation_error(exc)
+                    form.apply_error(exc)
                 else:
                     messages.success(request, gettext("Client “%(name)s” saved.") % {"name": saved})
                     if "apply" in request.POST or client is None:
@@ -83,9 +85,9 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "can_edit_contacts": bool(client) and rights.can_edit,
         "grant_rows": _grant_rows(form),
         "history": history.history_of(client) if client else [],
-        "plugged_tabs": card_tabs.tabs_for(user, client),
-        "card_actions": card_actions.actions_for(user, client),
-        "nav_tabs": card_tabs.nav_for(user, client, _builtin_tabs(form, kind)),
+        "plugged_tabs": selectors.card_tabs(user, client),
+        "card_actions": selectors.card_actions(user, client),
+        "nav_tabs": selectors.card_nav(user, client, _builtin_tabs(form, kind)),
     }
     return render(request, "clients/card.html", context)
 
@@ -168,7 +170,7 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
             else:
                 services.contact_update(acting_user=request.user, contact=contact, values=form.cleaned_data)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _contacts_changed(request, client)
     action = reverse("clients:contact_edit", args=[client.pk, contact.pk]) if contact \

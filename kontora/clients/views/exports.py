@@ -14,14 +14,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kontora.accounts.policies import admin_required, right_required
-from kontora.clients import exports, selectors
+from kontora.clients import exports
 from kontora.clients.flexi.session import active_filter as session_filter
 from kontora.clients.models import ClientExport
+from kontora.clients.selectors import registry as selectors
 from kontora.clients.sorting import session_sort
 from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.forms import KontoraForm
 from kontora.core.middleware import client_ip
+from kontora.core.permissions import admin_required, right_required
 
 LOG_PAGE_SIZE = 50
 

@@ -23,12 +23,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts.rights import Role
-from kontora.clients import selectors
 from kontora.clients.flexi import fields as flexi_fields
 from kontora.clients.flexi import session as flexi_session
 from kontora.clients.flexi import spec as flexi_spec
 from kontora.clients.flexi import templates as template_services
 from kontora.clients.models import FilterTemplate
+from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
 from kontora.core.forms.base import KontoraForm
 from kontora.core.models import Department
@@ -336,7 +336,7 @@ def flexi_template_save(request: HttpRequest) -> HttpResponse:
             if hasattr(exc, "error_dict"):
                 exc = ValidationError({_SAVE_ERROR_FIELDS.get(name, name) or "__all__": errors
                                        for name, errors in exc.error_dict.items()})
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return JsonResponse({
                 "id": saved.pk, "message": _("The template “%(name)s” is saved.") % {"name": saved.name},

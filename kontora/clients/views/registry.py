@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.clients import selectors
 from kontora.clients.flexi.session import active_filter, active_filter_q
+from kontora.clients.selectors import registry as selectors
 from kontora.clients.sorting import SORTS, parse_sort, remember_session_sort, session_sort
 
 MARKS_KEY = "clients_registry_marked"

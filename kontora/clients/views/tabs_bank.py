@@ -17,6 +17,7 @@ from kontora.clients import access
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.tabs import bank
 from kontora.clients.views.modal import list_changed
+from kontora.core.errors import DomainError
 from kontora.core.forms import KontoraForm
 
 
@@ -45,12 +46,12 @@ class BankAccountForm(KontoraForm):
         values["correspondent_account"] = values.pop("corr_account")
         return values
 
-    def apply_validation_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict") and "correspondent_account" in exc.error_dict:
+    def apply_error(self, exc: ValidationError | DomainError) -> None:
+        if isinstance(exc, ValidationError) and "correspondent_account" in getattr(exc, "error_dict", {}):
             errors = dict(exc.error_dict)
             errors["corr_account"] = errors.pop("correspondent_account")
             exc = ValidationError(errors)
-        super().apply_validation_error(exc)
+        super().apply_error(exc)
 
 
 def _panel_context(request: HttpRequest, client: Client) -> dict[str, Any]:
@@ -94,7 +95,7 @@ def _account(request: HttpRequest, client: Client, account: ClientBankAccount | 
             else:
                 bank.bank_account_update(acting_user=request.user, account=account, values=form.values())
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _accounts_changed(request, client)
     action = reverse("clients:bank_account_edit", args=[client.pk, account.pk]) if account \

@@ -115,7 +115,7 @@ def mailing_address_new(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             mailing.mailing_address_create(acting_user=request.user, client=client, values=form.cleaned_data)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _panel(request, client)
     return _panel(request, client, add_form=form)
@@ -133,7 +133,7 @@ def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) 
         try:
             mailing.mailing_address_update(acting_user=request.user, address=address, values=form.cleaned_data)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _panel(request, client)
     address.refresh_from_db()

@@ -135,7 +135,7 @@ def registration_panel(request: HttpRequest, client_id: int) -> HttpResponse:
             try:
                 row = reg.registration_save(acting_user=request.user, client=client, values=form.cleaned_data)
             except ValidationError as exc:
-                form.apply_validation_error(exc)
+                form.apply_error(exc)
             else:
                 saved = True
                 form = RegistrationForm(initial=_initial(row, reg.REGISTRATION_FIELDS))
@@ -177,7 +177,7 @@ def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChang
             else:
                 reg.legal_change_update(acting_user=request.user, change=change, values=form.cleaned_data)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _changes_changed(request, client)
     action = reverse("clients:legal_change_edit", args=[client.pk, change.pk]) if change \
@@ -221,7 +221,7 @@ def personal_panel(request: HttpRequest, client_id: int) -> HttpResponse:
             try:
                 row = reg.personal_save(acting_user=request.user, client=client, values=form.cleaned_data)
             except ValidationError as exc:
-                form.apply_validation_error(exc)
+                form.apply_error(exc)
             else:
                 saved = True
                 initial = _initial(row, reg.PERSONAL_FIELDS)

@@ -121,7 +121,7 @@ def security_save(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             security.security_update(acting_user=request.user, client=client, values=form.cleaned_data)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _panel(request, client, message=gettext("Security data saved."))
     return _panel(request, client, info_form=form)
@@ -141,7 +141,7 @@ def security_sign(request: HttpRequest, client_id: int) -> HttpResponse:
                 values=form.cleaned_data,
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _panel(request, client, message=gettext("The conclusion is signed."))
     return _panel(request, client, conclusion_form=form)

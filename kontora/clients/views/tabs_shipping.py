@@ -101,7 +101,7 @@ def shipping_save(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             shipping.shipping_update(acting_user=request.user, client=client, values=form.cleaned_data)
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _panel(request, client, message=gettext("Shipping requisites saved."))
     return _panel(request, client, form)

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kontora.core.errors import DomainError, form_error
+
 
 def widget_class(widget: forms.Widget) -> str:
     if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
@@ -20,7 +22,7 @@ def widget_class(widget: forms.Widget) -> str:
 class KontoraFormMixin(forms.BaseForm):
     """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain.
 
-    Views hand a service's ValidationError to `apply_validation_error`, the one way a domain error becomes
+    Views hand a service's ValidationError to `apply_error`, the one way a domain error becomes
     a form error.
     """
 
@@ -51,14 +53,10 @@ class KontoraFormMixin(forms.BaseForm):
         for name, error in errors.items():
             self.add_error(name if name in self.fields else None, error)
 
-    def apply_validation_error(self, exc: ValidationError) -> None:
-        """A service's ValidationError({field: …}) raised after is_valid() becomes errors next to the fields;
-        one that names no field becomes an error of the whole form."""
-        if hasattr(exc, "error_dict"):
-            self.add_errors(exc.error_dict)
-        else:
-            self.add_error(None, exc)
-        self._mark_invalid()
+    def apply_error(self, exc: ValidationError | DomainError) -> None:
+        """A service's error raised after is_valid(): a field's next to the field, the rest above the form
+        (core.errors.form_error; a NotAllowed is raised on, for the 403 page)."""
+        form_error(self, exc)
 
 
 class KontoraForm(KontoraFormMixin, forms.Form):

@@ -1,20 +1,22 @@
-"""Background jobs: a registry of handlers by kind, starting, running with progress, cancelling.
+"""Background jobs: starting, running with progress, cancelling.
 
-A feature registers its handler once and starts jobs from a service:
+A feature writes its handler in its `tasks.py`, registers it in its `hooks.py` and starts jobs from a service:
 
-    @job_handler("backup")
+    # tasks.py
     def backup_run(ctx: JobContext) -> dict[str, Any] | None:
         for n, item in enumerate(items, 1):
             ...
             ctx.progress(n, len(items), gettext("Copying files"))
         return {"summary": ..., "url": ...}
 
+    # hooks.py, in register()
+    JOB_HANDLERS.register(JobHandler("backup", backup_run))
+
     job_start(acting_user=user, kind="backup", title=gettext("Backup"), params={...})
 
 The returned dict is kept as `job.result`; the progress partial shows its "summary" (text) and
-"url" (a local link to the result) keys, and every other key as a plain row. Handlers live in a
-module that the app's `tasks.py` imports: the Huey consumer imports every app's `tasks.py`, and
-this registry does the same on a miss, so a kind is found in the web process and in workers alike.
+"url" (a local link to the result) keys, and every other key as a plain row. Handlers are registered when
+the apps are ready, so a kind is found in the web process and in workers alike.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kontora.core import hooks
 from kontora.core.models import Job
 
 if TYPE_CHECKING:
@@ -44,30 +46,14 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes: the page polls once a s
 MAX_ERRORS = 1000  # kept error lines; a job over a million bad rows must not store them all
 _clock = time.monotonic
 
-_handlers: dict[str, Handler] = {}
-_discovered = False
 
 
 class JobCancelled(Exception):
     """Raised inside a handler, at a progress call, when someone asked to cancel the job."""
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Registers `handler(ctx) -> dict | None` as the code that runs jobs of this kind."""
-
-    def register(handler: Handler) -> Handler:
-        _handlers[kind] = handler
-        return handler
-
-    return register
-
-
 def _handler_for(kind: str) -> Handler | None:
-    global _discovered
-    if kind not in _handlers and not _discovered:
-        _discovered = True
-        autodiscover_modules("tasks")
-    return _handlers.get(kind)
+    return hooks.JOB_HANDLERS.get(kind).run if kind in hooks.JOB_HANDLERS else None
 
 
 class JobContext:

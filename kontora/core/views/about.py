@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 import kontora
-from kontora.accounts.policies import can_administer
+from kontora.core.permissions import is_administrator
 
 
 def mask_url_password(url: str) -> str:
@@ -93,7 +93,7 @@ def about(request: HttpRequest) -> HttpResponse:
     program_schema = schema.program_version()
     database_schema = schema.database_version()
     now = timezone.localtime()
-    is_admin = can_administer(request.user)
+    is_admin = is_administrator(request.user)
     context: dict[str, Any] = {
         "version": kontora.__version__,
         "program_schema": program_schema,

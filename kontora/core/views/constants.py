@@ -14,11 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.accounts.policies import admin_required
 from kontora.core import selectors
 from kontora.core.forms import BankAccountForm, ConstantsEntityForm
 from kontora.core.htmx import go, is_htmx
 from kontora.core.models import BankAccount, LegalEntity
+from kontora.core.permissions import admin_required
 from kontora.core.services import organisation as services
 
 ENTITY_FIELDS = (
@@ -74,7 +74,7 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
                 )
                 done = gettext("Legal entity “%(name)s” saved.")
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, done % {"name": saved.short_name})
             if "apply" in request.POST:
@@ -138,7 +138,7 @@ def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAcc
                 )
                 done = gettext("Account %(account)s saved.")
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, done % {"account": saved.account})
             return go(request, _back(request))

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kontora.accounts.policies import admin_required
 from kontora.core import selectors as core_selectors
 from kontora.core.forms import KontoraModelForm
 from kontora.core.models import SystemSettings
+from kontora.core.permissions import admin_required
 from kontora.core.services import settings as settings_services
 
 BLOCK_FIELDS = [

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core import informer, main_window
+from kontora.core import informer
 from kontora.core import selectors as core_selectors
 from kontora.core.services import settings as settings_services
 
@@ -130,9 +130,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "informer_at_start": params.informer_at_start,
         **_calendar_context(request.GET),
         **_informer_context(request, tip),
-        "assistant_monitors": main_window.monitors(),
+        "assistant_monitors": core_selectors.assistant_monitors(),
     }
-    centre = main_window.centre()
+    centre = core_selectors.main_window_centre()
     if centre is not None:
         context.update(centre.context(request), centre_template=centre.template)
     return render(request, "core/home.html", context)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.accounts.policies import admin_required
 from kontora.core import selectors
 from kontora.core.forms import KontoraForm
+from kontora.core.permissions import admin_required
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
 
@@ -132,7 +132,7 @@ def message_send(request: HttpRequest) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, gettext("The message was sent to %(name)s.") % {"name": recipient.full_name})
             return redirect("core:message_send")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from kontora.core import parameters_tabs
+from kontora.core import hooks
 from kontora.core import selectors as core_selectors
 from kontora.core.forms import KontoraForm
 from kontora.core.services import settings as settings_services
@@ -60,7 +60,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
         "report_overdue_at_login": params.report_overdue_at_login,
     }
     form = ParametersForm(request.POST or None, initial=initial)
-    extras = [(tab, tab.form_factory(user, request.POST or None)) for tab in parameters_tabs.extra_tabs()]
+    extras = [(tab, tab.form_factory(user, request.POST or None)) for tab in hooks.PARAMETERS_TABS.items()]
     all_valid = form.is_valid() & all([extra.is_valid() for _tab, extra in extras])
     if request.method == "POST" and all_valid:
         data = form.cleaned_data
@@ -79,7 +79,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
                     target = extra
                     tab.save(user, extra)
         except ValidationError as exc:
-            target.apply_validation_error(exc)
+            target.apply_error(exc)
         else:
             # The new language applies at once, starting with this confirmation.
             translation.activate(user.language)

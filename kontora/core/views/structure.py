@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.accounts.policies import admin_required
 from kontora.core import selectors
 from kontora.core.forms import KontoraForm
 from kontora.core.models import Department, Position
+from kontora.core.permissions import admin_required
 from kontora.core.services import structure as services
 
 
@@ -112,7 +112,7 @@ def _department_card(request: HttpRequest, department: Department | None) -> Htt
                 is_active=data["is_active"], order=data["order"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _after_save(request, reverse("core:structure_department", args=[saved.pk]))
     context = {
@@ -137,7 +137,7 @@ def _position_card(request: HttpRequest, position: Position | None, department: 
                 order=data["order"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return _after_save(request, reverse("core:structure_position", args=[saved.pk]))
     context = {

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.accounts.policies import admin_required
+from kontora.core.permissions import admin_required
 from kontora.directories.attributes import selectors, services
 from kontora.directories.attributes.forms import AttributeForm, OptionForm
 from kontora.directories.models import Attribute
@@ -96,7 +96,7 @@ def _option_save(request: HttpRequest, attribute: Attribute, option_id: int | No
                 name=form.cleaned_data["name"], is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return redirect(_values_url(attribute))
     if option_id is None:
@@ -120,7 +120,7 @@ def _card(request: HttpRequest, attribute: Attribute | None) -> HttpResponse:
                 acting_user=request.user, attribute_id=attribute.pk if attribute else None, data=form.data_object(),
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, gettext("Attribute “%(name)s” saved.") % {"name": saved.name})
             if "apply" in request.POST:

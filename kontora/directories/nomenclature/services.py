@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Value
+from django.db import transaction
+from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
+from kontora.core import numbering
 from kontora.core.money import money
 from kontora.core.text import search_key
 from kontora.directories.models import GoodsGroup, NomenclatureFolder, NomenclatureItem, Unit, VatRate
@@ -148,21 +149,6 @@ ITEM_FIELDS = [
 ]
 
 
-def _insert_with_code(item: NomenclatureItem) -> None:
-    # max + 1 inside the creating transaction; a concurrent creator (PostgreSQL) may take the same code
-    # first, and then the unique index refuses ours once: one retry with a fresh maximum.
-    for attempt in (1, 2):
-        item.code = (NomenclatureItem.objects.aggregate(top=Max("code"))["top"] or 0) + 1
-        try:
-            with transaction.atomic():
-                item.save(force_insert=True)
-            return
-        except IntegrityError:
-            item.pk = None
-            if attempt == 2:
-                raise
-
-
 def nomenclature_item_create(*, acting_user: User, folder_id: int | None, data: ItemData) -> NomenclatureItem:
     _require_right(acting_user)
     with transaction.atomic():
@@ -172,7 +158,8 @@ def nomenclature_item_create(*, acting_user: User, folder_id: int | None, data: 
         _checked_references(data)
         item = NomenclatureItem(folder_id=folder_id)
         _apply(item, data, prices)
-        _insert_with_code(item)
+        item.code = numbering.code_next("nomenclature")
+        item.save(force_insert=True)
     return item
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.models import User
-from kontora.accounts.policies import right_required
 from kontora.core.htmx import go
+from kontora.core.permissions import right_required
 from kontora.core.text import id_param
 from kontora.directories.models import NomenclatureFolder
 from kontora.directories.nomenclature import selectors, services
@@ -132,7 +132,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
                 acting_user=_me(request), folder_id=folder.pk if folder else None, data=form.item_data()
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         except services.NomenclatureRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -162,7 +162,7 @@ def item_card(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             item = services.nomenclature_item_update(acting_user=_me(request), item_id=item.pk, data=form.item_data())
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, gettext("Item “%(name)s” saved.") % {"name": item.name})
             if "apply" in request.POST:
@@ -194,7 +194,7 @@ def folder_new(request: HttpRequest) -> HttpResponse:
                 price_list_order=form.cleaned_data["price_list_order"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         except services.NomenclatureRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -218,7 +218,7 @@ def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
                 price_list_order=form.cleaned_data["price_list_order"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, gettext("Folder “%(name)s” saved.") % {"name": folder.name})
             return go(request, _tree_url(folder.pk))

@@ -101,7 +101,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
             # The run has moved or closed meanwhile: show where it stands now with the reason on top;
             # the form (if any) is a fresh one for the stage now in front of the user.
             return _page(request, fresh, top_errors=list(exc.messages))
-        form.apply_validation_error(exc)
+        form.apply_error(exc)
         return _page(request, fresh, form)
     return redirect("processes:run", pk=run.pk)
 

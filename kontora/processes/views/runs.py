@@ -110,7 +110,7 @@ def start(request: HttpRequest) -> HttpResponse:
             run = services.run_start(acting_user=user, process=data["process"], client=data["client"],
                                      note=data["note"])
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             messages.success(request, gettext("Process «%(process)s» No. %(number)s started.") % {
                 "process": run.process.name, "number": run.pk})

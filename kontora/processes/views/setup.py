@@ -8,12 +8,10 @@ page it belongs to, so the list and the editor are always redrawn from the base,
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.core.forms.base import KontoraForm
 from kontora.core.htmx import go, is_htmx
+from kontora.core.permissions import policy_required
 from kontora.processes import policies, services
 from kontora.processes.forms_setup import ProcessForm, ResultForm, StageForm
 from kontora.processes.models import Process, ProcessRun, Stage, StageResult
@@ -30,22 +29,8 @@ from kontora.processes.models import Process, ProcessRun, Stage, StageResult
 View = Callable[..., HttpResponse]
 
 
-def designer_required(view: View) -> View:
-    """Anonymous → sign-in page; anyone but a designer (an administrator) → 403.
-
-    Marked `kontora_admin_only` so tests/test_admin_urls.py checks these URLs like every admin page.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not policies.can_design(request.user) or not request.user.is_active:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.kontora_admin_only = True  # type: ignore[attr-defined]
-    return wrapper
+# The designer's pages are administration pages (tests/test_admin_urls.py checks them like every other).
+designer_required = policy_required(policies.can_design)
 
 
 def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -95,7 +80,7 @@ def _process_form(request: HttpRequest, *, process: Process | None) -> HttpRespo
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             if process is None:
                 messages.success(request, gettext("Process «%(name)s» created.") % {"name": saved.name})
@@ -125,7 +110,7 @@ def _confirm_delete(
             delete()
         except ValidationError as exc:
             form.is_valid()
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             if done_message:
                 messages.success(request, done_message)
@@ -192,7 +177,7 @@ def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) 
                 is_start=data["is_start"], is_end=data["is_end"], responsible=data["responsible"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return go(request, _editor_url(process.pk))
     if stage is None:
@@ -242,7 +227,7 @@ def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | No
                 next_stage=form.cleaned_data["next_stage"],
             )
         except ValidationError as exc:
-            form.apply_validation_error(exc)
+            form.apply_error(exc)
         else:
             return go(request, _editor_url(stage.process_id))
     if result is None:

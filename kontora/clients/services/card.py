@@ -11,14 +11,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.rights import ClientScope
 from kontora.clients import access, history
 from kontora.clients.models import Client, ClientGrant, ContactPerson
-from kontora.core import requisites
+from kontora.core import numbering, requisites
 from kontora.core.text import digits, search_key
 from kontora.directories.attributes import selectors as attribute_selectors
 from kontora.directories.attributes import services as attribute_services
@@ -44,7 +43,8 @@ CONTACT_FIELDS = (
 )
 
 
-def _set_keys(client: Client) -> None:
+def fill_search_keys(client: Client) -> None:
+    """The normalised columns the registry, search and duplicate detection read (SQLite cannot fold Cyrillic)."""
     client.name_key = search_key(client.short_name)
     client.full_name_key = search_key(client.full_name)
     client.city_key = search_key(client.settlement.name) if client.settlement_id and client.settlement else ""
@@ -86,24 +86,6 @@ def _check(client: Client) -> None:
         errors["is_private"] = _("A private client needs a curator.")
     if errors:
         raise ValidationError(errors)
-
-
-def _next_code() -> int:
-    return (Client.objects.aggregate(top=Max("code"))["top"] or 0) + 1
-
-
-def _insert(client: Client) -> None:
-    # Two people saving at once may read the same maximum; the unique index refuses the second, which retries.
-    for attempt in range(2):
-        client.code = _next_code()
-        try:
-            with transaction.atomic():
-                client.save(force_insert=True)
-            return
-        except IntegrityError:
-            client.pk = None
-            if attempt:
-                raise
 
 
 def client_set_access(
@@ -167,9 +149,10 @@ def client_create(
                 raise ValidationError({"is_private": _("Only the client's curator may keep it private.")})
             client.is_private = True
         _check(client)
-        _set_keys(client)
+        fill_search_keys(client)
         client.created_by = client.changed_by = acting_user
-        _insert(client)
+        client.code = numbering.code_next("client")
+        client.save(force_insert=True)
         client.directions.set(directions)
         client.competitors.set(competitors)
         if grants:
@@ -197,7 +180,7 @@ def client_update(
         for name in changed:
             setattr(client, name, values[name])
         _check(client)
-        _set_keys(client)
+        fill_search_keys(client)
         client.changed_by = acting_user
         client.save()
         if directions is not None:

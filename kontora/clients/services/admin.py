@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kontora.clients import history
 from kontora.clients.models import Client, ClientChange
-from kontora.clients.selectors import CuratorChange
+from kontora.clients.selectors.admin import CuratorChange
 
 audit = logging.getLogger("kontora.audit")
 

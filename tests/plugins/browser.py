@@ -1,4 +1,4 @@
-"""Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Playwright driving Debian's Chromium against pytest-django's live server (the tests under */browser/)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/browser/" in item.nodeid:
+        if "/browser/" in item.nodeid:
             item.add_marker(pytest.mark.browser)
 
 
@@ -35,10 +34,15 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+def _context(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
     context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = _context(browser)
     pg = context.new_page()
     pg.base_url = live_server.url  # type: ignore[attr-defined]
     yield pg
@@ -51,17 +55,10 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
-        context.set_default_timeout(10_000)
+        context = _context(browser)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
-
-
-def screenshot(page: Any, name: str) -> None:
-    """Screenshots for docs/guide are taken by the browser tests themselves."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

@@ -274,21 +274,3 @@ def marked_ids(*, fetched_by: Any, ids: list[int]) -> list[int]:
     if not ids:
         return []
     return sorted(visible_clients(fetched_by).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-@dataclass(frozen=True)
-class CuratorChange:
-    curator_clients: int  # clients whose curator changes (private ones included)
-    specialist_clients: int  # clients whose specialist changes
-
-
-def clients_change_curator_preview(*, old_curator: Any, old_specialist: Any) -> CuratorChange:
-    """How many clients the change would move: the confirmation step shows it before anything changes.
-
-    The count covers the old curator's private clients too, because they move as well; their names are
-    never listed, so the administrator learns nothing about them beyond the number.
-    """
-    return CuratorChange(
-        curator_clients=Client.objects.filter(curator=old_curator).count() if old_curator else 0,
-        specialist_clients=Client.objects.filter(specialist=old_specialist).count() if old_specialist else 0,
-    )

@@ -3,8 +3,7 @@ from __future__ import annotations
 import factory
 
 from kontora.accounts.models import User
-
-PASSWORD = "Kontora-test-1"
+from tests.support.http import PASSWORD
 
 
 class UserFactory(factory.django.DjangoModelFactory):

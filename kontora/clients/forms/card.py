@@ -9,9 +9,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
-from kontora.clients import services
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.policies import CardRights
+from kontora.clients.services import card as services
 from kontora.core.forms import KontoraForm
 from kontora.core.forms.base import widget_class
 from kontora.directories.attributes.forms import attribute_form_fields

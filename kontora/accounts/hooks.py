@@ -1,0 +1,51 @@
+"""What accounts plugs into the others: its rights, its menu items."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kontora.accounts.rights import (
+    ACCESS,
+    ADDITIONAL,
+    ADMIN_AND_SUPERVISOR,
+    ADMIN_ONLY,
+    RIGHTS,
+    Right,
+)
+from kontora.core.hooks import MENU, MenuItem, admins
+
+
+def register() -> None:
+    for right in (
+        Right("manage_users", _("Manage users"),
+              _("Add, change and disable users, assign roles and rights, end sessions."), ACCESS,
+              grantable=False, roles=ADMIN_ONLY, order=10),
+        Right("configure_system", _("Configure the system"),
+              _("Constants, functionality toggles, login options, backups and other system settings."), ACCESS,
+              grantable=False, roles=ADMIN_ONLY, order=20),
+        # The rights of features still to come (journals, reports, bulk work, import, configurator) are the
+        # users' today already; each moves to its app's hooks when the app lands.
+        Right("change_past_data", _("Change main data with a past date"),
+              _("Enter and correct main data and documents dated in the past."), ACCESS,
+              roles=ADMIN_ONLY, order=50),
+        Right("journals_all_users", _("See journals of all users"),
+              _("Journals of events, tasks and documents show the work of every employee, not only one's own."),
+              ACCESS, roles=ADMIN_AND_SUPERVISOR, order=60),
+        Right("reports_all_users", _("Reports on all users"),
+              _("Build reports over the work of every employee, not only one's own."), ACCESS,
+              roles=ADMIN_AND_SUPERVISOR, order=70),
+        Right("group_processing", _("Group processing"),
+              _("Change classifiers, curators and access of marked clients at once; assign tasks to them."),
+              ADDITIONAL, roles=ADMIN_ONLY, order=110),
+        Right("mailing", _("E-mail and SMS mailing"),
+              _("Send mailings to marked clients through one's own mailbox or SMS account."), ADDITIONAL,
+              roles=ADMIN_ONLY, order=120),
+        Right("configurator", _("Configurator"),
+              _("Edit the scripts bound to system events and the report designer."), ADDITIONAL, order=150),
+        Right("import_data", _("Import data"), _("Import clients from Excel files."), ADDITIONAL,
+              roles=ADMIN_ONLY, order=160),
+    ):
+        RIGHTS.register(right)
+    MENU.register(MenuItem("file", _("Sign out"), "accounts:logout", method="post", group=90))
+    MENU.register(MenuItem("admin", _("Users"), "accounts:users", admins, order=10))
+    MENU.register(MenuItem("admin", _("Active users"), "accounts:sessions", admins, order=20))

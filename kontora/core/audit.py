@@ -1,0 +1,141 @@
+"""The audit (DESIGN "Audit"): every service writes one `AuditEvent` row inside its own transaction.
+
+    with transaction.atomic():
+        changes = model_update(entity, data=values, fields=ENTITY_FIELDS)
+        audit_record(actor=acting_user, event="core.legal_entity.update", target=entity, changes=changes,
+                     summary=gettext("Legal entity changed"))
+
+A row about a client carries `client`: it is that card's change history (CLI-12) and client-owned data.
+Values are stored as the texts the user saw (`shown`), so a row reads the same after a directory item is
+renamed or deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.formats import localize
+from django.utils.text import capfirst
+
+from kontora.core.models import AuditEvent
+
+Change = dict[str, str]
+
+
+def shown(value: Any) -> str:
+    """The value as a page shows it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(sorted(shown(item) for item in value))
+    return str(localize(value))
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(capfirst(model._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
+    except Exception:  # a computed name without a model field is shown as it is
+        return name
+
+
+def snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """The current values of `names` (a many-to-many field as the list of its items)."""
+    values: dict[str, Any] = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = list(getattr(obj, name).all()) if obj.pk else []
+        else:
+            values[name] = getattr(obj, name)
+    return values
+
+
+def changes_between(
+    model: type[models.Model], before: Mapping[str, Any], after: Mapping[str, Any], names: Iterable[str],
+) -> list[Change]:
+    """[{"field", "old", "new"}] for each of `names` whose shown value differs between the two snapshots."""
+    changes = []
+    for name in names:
+        old, new = shown(before.get(name)), shown(after.get(name))
+        if old != new:
+            changes.append({"field": field_label(model, name), "old": old, "new": new})
+    return changes
+
+
+def _differs(instance: models.Model, name: str, value: Any) -> bool:
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        return bool(getattr(instance, field.attname) != (value.pk if isinstance(value, models.Model) else value))
+    current = getattr(instance, name)
+    return bool(current != value) and not (current in (None, "") and value in (None, ""))
+
+
+def model_update(instance: models.Model, *, data: Mapping[str, Any], fields: Iterable[str]) -> list[Change]:
+    """Sets those of `fields` present in `data` whose value differs, saves only them (with the model's
+    `auto_now` fields) and returns the changes for the audit row; nothing changed → nothing saved."""
+    names = [name for name in fields if name in data and _differs(instance, name, data[name])]
+    if not names:
+        return []
+    model = type(instance)
+    before = snapshot(instance, names)
+    for name in names:
+        setattr(instance, name, data[name])
+    stamped = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    instance.save(update_fields=[*names, *(n for n in stamped if n not in names)])
+    return changes_between(model, before, snapshot(instance, names), names)
+
+
+def _target(target: models.Model | None) -> tuple[str, int | None]:
+    if target is None:
+        return "", None
+    return target._meta.label_lower, target.pk
+
+
+def _client_id(client: models.Model | int | None) -> int | None:
+    return client.pk if isinstance(client, models.Model) else client
+
+
+def _in_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record runs inside the service's transaction, never after it")
+
+
+def audit_record(
+    *, actor: Any, event: str, summary: str = "", target: models.Model | None = None,
+    client: models.Model | int | None = None, changes: Sequence[Change] = (), extra: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """One audit row, in the caller's transaction: a rolled-back write leaves no trace of itself."""
+    _in_transaction()
+    target_type, target_id = _target(target)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None, event=event, summary=str(summary)[:200],
+        target_type=target_type, target_id=target_id, client_id=_client_id(client), changes=list(changes),
+        extra=dict(extra or {}),
+    )
+
+
+def audit_record_many(
+    *, actor: Any, event: str, summary: str, target_type: str, clients: Iterable[int],
+    changes: Sequence[Change] = (), batch: int = 1000,
+) -> int:
+    """The same row about many clients at once (a hand-over of thousands of cards), each client its own target;
+    written in batches; returns the count."""
+    _in_transaction()
+    actor = actor if getattr(actor, "pk", None) else None
+    rows: list[AuditEvent] = []
+    count = 0
+    for client_id in clients:
+        rows.append(AuditEvent(actor=actor, event=event, summary=str(summary)[:200], target_type=target_type,
+                               target_id=client_id, client_id=client_id, changes=list(changes)))
+        if len(rows) >= batch:
+            AuditEvent.objects.bulk_create(rows)
+            count += len(rows)
+            rows = []
+    AuditEvent.objects.bulk_create(rows)
+    return count + len(rows)

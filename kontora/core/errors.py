@@ -1,0 +1,93 @@
+"""The one hierarchy of domain errors, and its one mapping to what the user sees.
+
+Services raise only these and Django's `ValidationError` (errors of fields the user typed):
+
+    DomainError        a rule of the business refuses what was asked; the message says why, in the user's language
+      Refused          the request is wrong as it stands (a folder that is not empty, a scheme not complete)
+      Conflict         the page is stale or another user won a race (a run already moved on, a newer save)
+      NotAllowed       the user may not do this (also Django's `PermissionDenied`, so an unhandled one is a 403)
+
+A view maps an error through `form_error` (next to the field, or above the form) or `error_response` (an htmx
+answer with the message); the API maps the same `status` codes. Nothing else catches domain errors by type.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
+
+
+class DomainError(Exception):
+    """A business rule refused the request; `message` is shown to the user, `field` places it in the form."""
+
+    status = 400
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        self.message = str(message) or self.default_message()
+        self.field = field
+        super().__init__(self.message)
+
+    def default_message(self) -> str:
+        return _("The request was refused.")
+
+
+class Refused(DomainError):
+    """The request is wrong as it stands; the user can act on the message and try again."""
+
+    status = 422
+
+
+class Conflict(DomainError):
+    """The page the user acted on is stale, or another user changed the same thing first."""
+
+    status = 409
+
+    def default_message(self) -> str:
+        return _("The data has been changed by someone else meanwhile. Reload the page and try again.")
+
+
+class NotAllowed(DomainError, PermissionDenied):
+    """The user may not do this. A view that does not catch it answers 403, like Django's PermissionDenied."""
+
+    status = 403
+
+    def default_message(self) -> str:
+        return _("You do not have the right to do this.")
+
+
+def form_error(form: BaseForm, exc: ValidationError | DomainError) -> None:
+    """Puts a service's error into the form: a field's next to the field, the rest above the form.
+
+    A NotAllowed is not a form error: it is raised on, so the user gets the 403 page.
+    """
+    if isinstance(exc, NotAllowed):
+        raise exc
+    if isinstance(exc, DomainError):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    elif hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+    mark = getattr(form, "_mark_invalid", None)
+    if mark is not None:
+        mark()
+
+
+def error_messages(exc: ValidationError | DomainError) -> list[str]:
+    """The texts of an error, for a message above a page or a toast."""
+    if isinstance(exc, DomainError):
+        return [exc.message]
+    return [str(message) for message in exc.messages]
+
+
+def error_response(exc: ValidationError | DomainError) -> HttpResponse:
+    """An htmx answer to a refused request: the message as plain text, with the error's status."""
+    status = exc.status if isinstance(exc, DomainError) else 422
+    return HttpResponse(" ".join(error_messages(exc)), status=status, content_type="text/plain; charset=utf-8")

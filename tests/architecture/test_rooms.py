@@ -1,0 +1,314 @@
+"""Every app has the same rooms (docs/architecture.md, "Rooms"), and each kind of code lives in its room.
+
+- an app's top level holds only rooms, Django's plumbing, its engines (sub-packages with rooms of their own)
+  and the few named modules below;
+- ORM writes only in `services` (and the spine's writers, migrations, the command line, the demo fill);
+  a selector never writes;
+- `transaction.atomic` never in views: a view calls one service, the service owns the transaction;
+- `select_for_update` only in `locks.py`;
+- form classes (forms, fields, widgets) only in `forms`.
+
+Each allow-list may only shrink: an entry that no longer breaks its rule fails the test until removed.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tests.support.codebase import PACKAGE, PLUMBING, ROOMS, Module, calls, dotted, modules
+
+# Sub-packages with rooms of their own and their own URL space.
+ENGINES = frozenset({"clients/flexi", "directories/attributes", "directories/nomenclature"})
+# Named modules outside the rooms, and why.
+NAMED = {
+    # the spine every app uses (architecture.md, "Spine")
+    "core/audit.py", "core/numbering.py", "core/errors.py", "core/permissions.py", "core/hooks.py",
+    "core/htmx.py", "core/prepared.py",
+    # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer
+    "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py",
+    # the schema version of the base (About, `kontora upgrade`) and the backup engine
+    "core/schema.py", "core/backup",
+    # Django plumbing of the project: context processors and middleware
+    "core/context_processors.py", "core/middleware.py", "accounts/middleware.py", "accounts/backends.py",
+    # reference data shipped with the program
+    "directories/data", "core/data",
+    # DESIGN names it: the one answer to "may this user see / open / edit this client"
+    "clients/access.py",
+    # `kontora demo`: fills a base with generated clients
+    "clients/demo.py",
+}
+
+ROOMS_ALLOWED: frozenset[str] = frozenset({
+    'kontora/accounts/rights.py: not a room',
+    'kontora/clients/duplicates.py: not a room',
+    'kontora/clients/exports.py: not a room',
+    'kontora/clients/files.py: not a room',
+    'kontora/clients/flexi/builtin.py: not a room',
+    'kontora/clients/flexi/compile.py: not a room',
+    'kontora/clients/flexi/fields.py: not a room',
+    'kontora/clients/flexi/session.py: not a room',
+    'kontora/clients/flexi/spec.py: not a room',
+    'kontora/clients/history.py: not a room',
+    'kontora/clients/picker.py: not a room',
+    'kontora/clients/search.py: not a room',
+    'kontora/clients/sorting.py: not a room',
+    'kontora/clients/tabs: not a room',
+    'kontora/core/informer.py: not a room',
+    'kontora/directories/attributes/filters.py: not a room',
+    'kontora/directories/autosubst.py: not a room',
+    'kontora/directories/banks.py: not a room',
+    'kontora/directories/declarations.py: not a room',
+    'kontora/directories/initial.py: not a room',
+    'kontora/directories/registry.py: not a room',
+    'kontora/directories/settlements.py: not a room',
+    'kontora/directories/views_banks.py: not a room',
+    'kontora/directories/widgets.py: not a room',
+    'kontora/processes/forms_progress.py: not a room',
+    'kontora/processes/forms_runs.py: not a room',
+    'kontora/processes/forms_setup.py: not a room',
+})
+WRITES_ALLOWED: frozenset[str] = frozenset({
+    'kontora/accounts/models.py: super().save()',
+    'kontora/accounts/selectors.py: UserSession.objects.filter().update()',
+    'kontora/accounts/tasks.py: UserSession.objects.filter().update()',
+    'kontora/clients/exports.py: ClientExport.objects.create()',
+    'kontora/clients/exports.py: log.save()',
+    'kontora/clients/files.py: Client.objects.filter().update()',
+    'kontora/clients/files.py: ClientFile.objects.filter().delete()',
+    'kontora/clients/files.py: ClientFolder.objects.create()',
+    'kontora/clients/files.py: ClientFolder.objects.filter().delete()',
+    'kontora/clients/files.py: attached.content.save()',
+    'kontora/clients/files.py: attached.delete()',
+    'kontora/clients/files.py: attached.save()',
+    'kontora/clients/files.py: folder.save()',
+    'kontora/clients/flexi/templates.py: row.delete()',
+    'kontora/clients/flexi/templates.py: row.save()',
+    'kontora/clients/history.py: Client.objects.filter().update()',
+    'kontora/clients/history.py: ClientChange.objects.create()',
+    'kontora/clients/history.py: row.save()',
+    'kontora/clients/sorting.py: RegistryPreference.objects.update_or_create()',
+    'kontora/clients/tabs/bank.py: ClientBankAccount.objects.filter().exclude().update()',
+    'kontora/clients/tabs/bank.py: account.delete()',
+    'kontora/clients/tabs/bank.py: account.save()',
+    'kontora/clients/tabs/mailing.py: ClientMailingAddress.objects.create()',
+    'kontora/clients/tabs/mailing.py: address.delete()',
+    'kontora/clients/tabs/mailing.py: address.save()',
+    'kontora/clients/tabs/mailing.py: row.save()',
+    'kontora/clients/tabs/registration.py: change.delete()',
+    'kontora/clients/tabs/registration.py: change.save()',
+    'kontora/clients/tabs/security.py: row.save()',
+    'kontora/clients/tabs/shipping.py: row.save()',
+    'kontora/core/selectors.py: SystemSettings.objects.get_or_create()',
+    'kontora/core/selectors.py: UserParameters.objects.get_or_create()',
+    'kontora/core/views/parameters.py: tab.save()',
+    'kontora/directories/autosubst.py: AutoSubstitution.objects.update_or_create()',
+    'kontora/directories/banks.py: Bank.objects.bulk_create()',
+    'kontora/directories/banks.py: Bank.objects.bulk_update()',
+    'kontora/directories/banks.py: Bank.objects.filter().update()',
+    'kontora/directories/initial.py: model.objects.bulk_create()',
+    'kontora/directories/settlements.py: region_model.objects.bulk_create()',
+    'kontora/directories/settlements.py: settlement_model.objects.bulk_create()',
+})
+ATOMIC_ALLOWED: frozenset[str] = frozenset({
+    'kontora/core/views/parameters.py: transaction.atomic',
+})
+LOCKS_ALLOWED: frozenset[str] = frozenset({
+    'kontora/accounts/services/setup.py: select_for_update',
+    'kontora/accounts/services/signin.py: select_for_update',
+    'kontora/accounts/services/users.py: select_for_update',
+    'kontora/clients/flexi/templates.py: select_for_update',
+    'kontora/clients/services/card.py: select_for_update',
+    'kontora/clients/tabs/mailing.py: select_for_update',
+    'kontora/clients/tabs/registration.py: select_for_update',
+    'kontora/clients/tabs/security.py: select_for_update',
+    'kontora/clients/tabs/shipping.py: select_for_update',
+    'kontora/core/services/organisation.py: select_for_update',
+    'kontora/core/services/settings.py: select_for_update',
+    'kontora/core/services/structure.py: select_for_update',
+    'kontora/directories/attributes/services.py: select_for_update',
+    'kontora/directories/nomenclature/services.py: select_for_update',
+    'kontora/directories/services.py: select_for_update',
+    'kontora/processes/services.py: select_for_update',
+})
+FORMS_ALLOWED: frozenset[str] = frozenset({
+    'kontora/accounts/views/setup.py: class SetupUserForm',
+    'kontora/accounts/views/signin.py: class SignInForm',
+    'kontora/clients/sorting.py: class SortingForm',
+    'kontora/clients/views/admin.py: class ChangeCuratorForm',
+    'kontora/clients/views/admin.py: class ExplainForm',
+    'kontora/clients/views/admin.py: class UserChoiceField',
+    'kontora/clients/views/exports.py: class ExportForm',
+    'kontora/clients/views/flexi.py: class TemplateSaveForm',
+    'kontora/clients/views/tabs_bank.py: class BankAccountForm',
+    'kontora/clients/views/tabs_mailing.py: class MailingAddressForm',
+    'kontora/clients/views/tabs_mailing.py: class MailingSettingsForm',
+    'kontora/clients/views/tabs_mailing.py: class _DetachedForm',
+    'kontora/clients/views/tabs_registration.py: class LegalChangeForm',
+    'kontora/clients/views/tabs_registration.py: class PersonalForm',
+    'kontora/clients/views/tabs_registration.py: class RegistrationForm',
+    'kontora/clients/views/tabs_registration.py: class _Amount',
+    'kontora/clients/views/tabs_registration.py: class _Date',
+    'kontora/clients/views/tabs_security.py: class ConclusionForm',
+    'kontora/clients/views/tabs_security.py: class SecurityInfoForm',
+    'kontora/clients/views/tabs_security.py: class _DetachedForm',
+    'kontora/clients/views/tabs_shipping.py: class ShippingForm',
+    'kontora/core/views/functionality.py: class FunctionalityForm',
+    'kontora/core/views/notifications.py: class MessageForm',
+    'kontora/core/views/notifications.py: class RecipientField',
+    'kontora/core/views/parameters.py: class ParametersForm',
+    'kontora/core/views/structure.py: class DepartmentForm',
+    'kontora/core/views/structure.py: class PositionForm',
+    'kontora/directories/autosubst.py: class AutoSubstitutionForm',
+    'kontora/directories/views_banks.py: class BankImportForm',
+    'kontora/directories/widgets.py: class PickerField',
+    'kontora/directories/widgets.py: class PickerWidget',
+    'kontora/processes/forms_progress.py: class ProgressForm',
+    'kontora/processes/forms_runs.py: class RunStartForm',
+    'kontora/processes/forms_setup.py: class ProcessForm',
+    'kontora/processes/forms_setup.py: class ResultForm',
+    'kontora/processes/forms_setup.py: class StageForm',
+})
+
+WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.clients.demo"})
+QUERYSET_HINTS = ("objects", "_default_manager", "filter()", "exclude()", "all()", "select_for_update()",
+                  "order_by()", "using()")
+NOT_THE_BASE = ("session", "cache", "storage", "workbook", "book", "sheet", "image", "zip", "tar", "archive")
+SQL_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _entries(directory: str) -> set[str]:
+    base = PACKAGE / directory
+    return {
+        f"{directory}/{path.name}" for path in base.iterdir()
+        if not path.name.startswith((".", "__pycache__")) and (path.is_dir() or path.suffix == ".py")
+    }
+
+
+def _misplaced() -> set[str]:
+    found = set()
+    apps = [path.name for path in PACKAGE.iterdir() if (path / "apps.py").exists()]
+    for place in [*apps, *ENGINES]:
+        for entry in _entries(place):
+            name = entry.rsplit("/", 1)[1].removesuffix(".py")
+            if name in ROOMS or name in PLUMBING or entry in ENGINES or entry in NAMED:
+                continue
+            found.add(f"kontora/{entry}: not a room")
+    return found
+
+
+def _sql(call: ast.Call) -> str:
+    if not call.args:
+        return ""
+    first = call.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    if isinstance(first, ast.JoinedStr):
+        return "".join(v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return ""
+
+
+def _writes(module: Module) -> set[str]:
+    found = set()
+    for call in calls(module.tree):
+        if not isinstance(call.func, ast.Attribute):
+            continue
+        method, receiver = call.func.attr, dotted(call.func.value)
+        lowered = receiver.lower()
+        if method in ("save", "delete") and receiver and not any(word in lowered for word in NOT_THE_BASE):
+            found.add(f"{module.rel}: {receiver}.{method}()")
+        elif method in ("create", "bulk_create", "bulk_update", "update_or_create", "get_or_create", "update") and (
+            any(hint in receiver for hint in QUERYSET_HINTS)
+        ):
+            found.add(f"{module.rel}: {receiver}.{method}()")
+        elif method in ("execute", "executemany") and _sql(call).lstrip().upper().startswith(SQL_WRITES):
+            found.add(f"{module.rel}: SQL {_sql(call).split()[0].upper()}")
+    return found
+
+
+def _writes_outside_services() -> set[str]:
+    found = set()
+    for module in modules():
+        if module.in_room("services") or module.name in WRITERS or module.app == "cli":
+            continue
+        found |= _writes(module)
+    return found
+
+
+def _atomic_in_views() -> set[str]:
+    found = set()
+    for module in modules():
+        if not module.in_room("views"):
+            continue
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Attribute) and node.attr == "atomic":
+                found.add(f"{module.rel}: transaction.atomic")
+            elif isinstance(node, ast.ImportFrom) and node.module == "django.db.transaction":
+                found.add(f"{module.rel}: transaction.atomic")
+    return found
+
+
+def _locks_outside_locks() -> set[str]:
+    found = set()
+    for module in modules():
+        if module.stem == "locks":
+            continue
+        for call in calls(module.tree):
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "select_for_update":
+                found.add(f"{module.rel}: select_for_update")
+    return found
+
+
+FORM_BASES = ("Form", "FormSet", "Field", "Widget", "Input", "Select", "FormMixin")
+
+
+def _forms_outside_forms() -> set[str]:
+    found = set()
+    for module in modules():
+        if module.in_room("forms"):
+            continue
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.ClassDef) and any(dotted(base).endswith(FORM_BASES) for base in node.bases):
+                found.add(f"{module.rel}: class {node.name}")
+    return found
+
+
+def _check(found: set[str], allowed: frozenset[str], name: str) -> None:
+    assert sorted(found - allowed) == []
+    assert sorted(allowed - found) == [], f"mended: remove these from {name}"
+
+
+def test_apps_hold_only_their_rooms() -> None:
+    _check(_misplaced(), ROOMS_ALLOWED, "ROOMS_ALLOWED")
+
+
+def test_only_services_write() -> None:
+    _check(_writes_outside_services(), WRITES_ALLOWED, "WRITES_ALLOWED")
+
+
+def test_views_leave_transactions_to_services() -> None:
+    _check(_atomic_in_views(), ATOMIC_ALLOWED, "ATOMIC_ALLOWED")
+
+
+def test_row_locks_are_taken_only_in_locks_modules() -> None:
+    _check(_locks_outside_locks(), LOCKS_ALLOWED, "LOCKS_ALLOWED")
+
+
+def test_form_classes_live_in_forms() -> None:
+    _check(_forms_outside_forms(), FORMS_ALLOWED, "FORMS_ALLOWED")
+
+
+def test_the_write_rule_sees_writes_and_passes_over_other_saves() -> None:
+    # Positive controls of the detector: the service module writes, the session save is not the base's.
+    source = (
+        "Client.objects.filter(pk=1).update(flag=True)\n"
+        "client.save(update_fields=['flag'])\n"
+        "request.session.save()\n"
+        "context.update(extra)\n"
+        "cursor.execute('UPDATE t SET a = 1')\n"
+    )
+    probe = Module(PACKAGE / "probe.py", "kontora.probe", ast.parse(source))
+    assert _writes(probe) == {
+        "kontora/probe.py: Client.objects.filter().update()",
+        "kontora/probe.py: client.save()",
+        "kontora/probe.py: SQL UPDATE",
+    }

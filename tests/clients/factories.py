@@ -1,0 +1,40 @@
+"""Clients for tests: built by the product's own key helper and numbering service, so every builder makes the
+same rows the card's service makes (search keys, a unique code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from kontora.clients.models import Client, ContactPerson
+from kontora.clients.services.card import fill_search_keys
+from kontora.core import numbering
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """`ClientFactory(short_name="Ромашка", curator=user)`; `private=True` keeps it private (needs a curator)."""
+
+    class Meta:
+        model = Client
+
+    kind = Client.Kind.COMPANY
+    short_name = factory.Sequence(lambda n: f"Клиент {n}")
+    full_name = factory.LazyAttribute(lambda client: client.short_name)
+
+    @classmethod
+    def _create(cls, model_class: type[Client], *args: Any, private: bool = False, **kwargs: Any) -> Client:
+        client = model_class(*args, **kwargs)
+        client.is_private = private or client.is_private
+        client.code = client.code or numbering.code_next("client")
+        fill_search_keys(client)
+        client.save(force_insert=True)
+        return client
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+
+    client = factory.SubFactory(ClientFactory)
+    full_name = factory.Sequence(lambda n: f"Контакт {n}")
