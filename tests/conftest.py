@@ -4,9 +4,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from kontora.accounts import selectors as account_selectors
+from kontora.core import numbering
+from kontora.core.hooks import CODE_KINDS
 from tests.accounts.factories import UserFactory
 from tests.support.http import signed_in
 
@@ -29,6 +32,28 @@ def _fresh_setup_state() -> Iterator[None]:
     account_selectors.forget_setup_state()
     yield
     account_selectors.forget_setup_state()
+
+
+DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "_django_db_helper"})
+
+
+@pytest.fixture(autouse=True)
+def _codes_start_after_the_base(request: pytest.FixtureRequest) -> None:
+    """PostgreSQL's code sequences are not rolled back with a test's transaction (SQLite's counter row is):
+    start every test's codes right after the codes in its base, so no test depends on the ones before it."""
+    if connection.vendor != "postgresql":
+        return
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for item in CODE_KINDS.items():
+            cursor.execute(
+                f"SELECT setval(%s::regclass, GREATEST(v, 1), v >= 1) FROM "
+                f"(SELECT COALESCE(MAX({qn(item.column)}), 0) AS v FROM {qn(item.table)}) AS t",
+                [numbering.sequence_name(item.kind)],
+            )
 
 
 @pytest.fixture

@@ -85,7 +85,8 @@ def number_shown(number: int, prefix: str = "") -> str:
     return f"{prefix}-{number}" if prefix else str(number)
 
 
-def _sequence(kind: str) -> str:
+def sequence_name(kind: str) -> str:
+    """The PostgreSQL sequence of a code kind (created by the owning app's migration)."""
     return f"kontora_code_{kind}"
 
 
@@ -93,7 +94,7 @@ def code_next(kind: str) -> int:
     """A new unique code of a record kind."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(%s::regclass)", [_sequence(kind)])
+            cursor.execute("SELECT nextval(%s::regclass)", [sequence_name(kind)])
         else:
             key = f"code:{kind}"
             cursor.execute(
@@ -116,7 +117,7 @@ def code_catch_up(kind: str) -> None:
     top = f"SELECT COALESCE(MAX({qn(item.column)}), 0) FROM {qn(item.table)}"  # noqa: S608  (registered names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            seq = _sequence(kind)
+            seq = sequence_name(kind)
             cursor.execute("SELECT to_regclass(%s)", [seq])
             if cursor.fetchone()[0] is None:
                 return
