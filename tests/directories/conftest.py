@@ -30,7 +30,7 @@ def rivals() -> Iterator[Directory]:
 def places_directory() -> Iterator[Directory]:
     """A directory whose card references another directory (regions), so its card has a picker."""
     directory = DIRECTORIES.register(Directory(
-        "test-places", Settlement, fields=("name", "region"), title="Места", group="geography",
+        "test-places", Settlement, fields=("name", "region"), title="Населённые пункты (тест)", group="geography",
         order_by=("name_key", "id"),
     ))
     yield directory

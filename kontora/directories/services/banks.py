@@ -42,6 +42,7 @@ BATCH_SIZE = 500
 _SCAN_CHUNK = 1024 * 1024
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 
+
 @dataclass(frozen=True)
 class BankRecord:
     bik: str

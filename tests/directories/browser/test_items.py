@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from kontora.directories.hooks import DIRECTORIES, Directory
 from kontora.directories.models import Region, Settlement, Unit
 from tests.support.browser import screenshot, sign_in
-
-
-@pytest.fixture
-def places() -> Iterator[Directory]:
-    # A directory whose card picks from another one (regions): the picker on a generic card page.
-    directory = DIRECTORIES.register(Directory(
-        "test-places", Settlement, fields=("name", "region"), title="Населённые пункты (тест)", group="geography",
-        order_by=("name_key", "id"),
-    ))
-    yield directory
-    DIRECTORIES.unregister("test-places")
 
 
 def unit(name: str, short: str, okei: str, *, active: bool = True) -> Unit:
@@ -77,7 +63,7 @@ def test_admin_searches_a_directory_and_edits_an_item(page, live_server, admin_u
 
 
 @pytest.mark.feature("DIR-07")
-def test_admin_adds_an_item_from_a_picker_and_it_is_chosen(page, live_server, admin_user, places,
+def test_admin_adds_an_item_from_a_picker_and_it_is_chosen(page, live_server, admin_user, places_directory,
                                                            transactional_db):
     base = live_server.url
     # given: only these regions (the initial base has all of Russia's)
@@ -137,7 +123,7 @@ def test_admin_adds_an_item_from_a_picker_and_it_is_chosen(page, live_server, ad
 
 
 @pytest.mark.feature("DIR-07")
-def test_picker_keeps_an_old_inactive_value_and_offers_editing(page, live_server, admin_user, places,
+def test_picker_keeps_an_old_inactive_value_and_offers_editing(page, live_server, admin_user, places_directory,
                                                                transactional_db):
     base = live_server.url
     # given: a place whose region has since been made inactive

@@ -141,3 +141,21 @@ def test_the_attributes_list_queries_no_more_with_more_attributes(admin_client: 
     # then
     assert len(response.context["rows"]) == 9
     assert len(more) == len(fewer)
+
+
+@pytest.mark.feature("DIR-06")
+def test_the_attribute_card_queries_no_more_with_more_values(admin_client: Client, filled: dict[str, Any]) -> None:
+    # given: the card of a directory attribute, which lists its values with their use counts
+    car = filled["car"]
+    url = reverse("attributes:edit", args=[car.pk])
+    admin_client.get(url)
+    # when
+    with count_queries() as fewer:
+        admin_client.get(url)
+    for n in range(5):
+        AttributeOptionFactory(attribute=car, name=f"прицеп {n}")
+    with count_queries() as more:
+        response = admin_client.get(url)
+    # then
+    assert len(response.context["options"]) == 7
+    assert len(more) == len(fewer)
