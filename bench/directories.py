@@ -51,7 +51,7 @@ def measure_settlement_search() -> dict[str, Any]:
 
     from kontora.core.text import prefix_bounds, search_key
     from kontora.directories.models import Settlement
-    from kontora.directories.settlements import PICK_FIELDS, settlement_search
+    from kontora.directories.selectors.settlements import PICK_FIELDS, settlement_search
 
     def queryset(prefix: str) -> Any:
         low, high = prefix_bounds(search_key(prefix))

@@ -32,7 +32,7 @@ from kontora.clients.flexi.templates import template_count, template_save, templ
 from kontora.clients.models import Client, ClientFile, ClientGrant
 from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.text import search_key
-from kontora.directories.widgets import allow_picker_editing, picker_field, scope_pickers
+from kontora.directories.forms.widgets import allow_picker_editing, picker_field, scope_pickers
 from tests.accounts.factories import UserFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES
 from tests.support.http import signed_in

@@ -65,7 +65,7 @@ def register() -> None:
         right,
     )
     from kontora.core.selectors import system_settings
-    from kontora.directories.registry import DIRECTORIES
+    from kontora.directories.hooks import DIRECTORIES
 
     for item in (
         Right("keep_private_clients", _("Keep private clients"),

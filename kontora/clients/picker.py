@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client
-from kontora.directories.registry import Directory
+from kontora.directories.hooks import Directory
 
 CLIENTS = Directory(
     key="clients",

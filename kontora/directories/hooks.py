@@ -1,27 +1,131 @@
-"""What directories plugs into the others: its rights, menu items, the Parameters tab and the banks job."""
+"""Directories' extension point, and what directories plugs into the others.
+
+The point DIRECTORIES is the one registry of reference books: a `Directory` registered there gets its list, card,
+picker and menu item from the generic pages (`views/items.py`), so a new reference book needs no view code. The
+product's linear directories (`LINEAR`) are registered by `register()` below; other apps offer theirs for picking
+from their own hooks (clients). The lookups over the point are read through `selectors/registry.py`.
+
+`register()` also plugs in the rights, the menu items, the Parameters tab and the banks import job.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kontora.accounts.rights import ACCESS, ADMIN_ONLY, RIGHTS, Right
-from kontora.core.hooks import (
-    CODE_KINDS,
-    JOB_HANDLERS,
-    MENU,
-    MENU_PROVIDERS,
-    PARAMETERS_TABS,
-    CodeKind,
-    JobHandler,
-    MenuItem,
-    MenuProvider,
-    ParametersTab,
-    admins,
+from kontora.core.hooks import Point
+from kontora.directories import models as m
+
+# Menu groups in the order the Directories menu shows them, a divider between groups.
+GROUPS: tuple[str, ...] = ("clients", "ladder", "goods", "documents", "geography", "enterprise")
+
+
+@dataclass(frozen=True)
+class Directory:
+    key: str  # URL slug, e.g. "event-types"
+    model: type[models.Model]
+    fields: tuple[str, ...] = ("name",)  # model fields shown in the list and edited in the card, in order
+    title: str | Promise | None = None  # default: the model's verbose_name_plural, capitalised
+    group: str = "clients"  # menu group, one of GROUPS
+    edit_right: str = "edit_directories"  # right needed to add, edit, deactivate and delete
+    search_field: str = "name_key"  # prefix search on this *_key column (kontora.core.text.search_key)
+    order_by: tuple[str, ...] = ("order", "name", "id")
+    in_menu: bool = True
+    # Rows a user may see, for books whose rows are not everyone's (clients: kontora.clients.access); None → all.
+    queryset_for: Callable[[Any], models.QuerySet[Any]] | None = None
+    editable: bool = True  # False: only picked here, created and changed in their own cards
+
+    def items_for(self, user: Any) -> models.QuerySet[Any]:
+        """Every row the list, picker and card may show this user; the one start of each directory query."""
+        if self.queryset_for is not None:
+            return self.queryset_for(user)
+        return self.model._default_manager.all()
+
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ValueError(f"directory {self.key!r}: unknown group {self.group!r}")
+
+    @property
+    def label(self) -> str | Promise:
+        if self.title is not None:
+            return self.title
+        plural = str(self.model._meta.verbose_name_plural)
+        return plural[:1].upper() + plural[1:]
+
+    @property
+    def has_active_flag(self) -> bool:
+        return any(f.name == "is_active" for f in self.model._meta.get_fields())
+
+    @property
+    def card_fields(self) -> tuple[str, ...]:
+        """The fields the card edits: the declared ones in order, then "active" when the model has the flag."""
+        if self.has_active_flag and "is_active" not in self.fields:
+            return (*self.fields, "is_active")
+        return self.fields
+
+
+# Every directory, in the order of the Directories menu: the linear ones (LINEAR) from this app's register(),
+# and those other apps offer for picking (clients) from theirs.
+DIRECTORIES: Point[Directory] = Point("directories", key=lambda directory: directory.key)
+
+# The product's linear directories (one level, no folders), in the order of the Directories menu.
+LINEAR: tuple[Directory, ...] = (
+    Directory("event-types", m.EventType, title=_("Event types")),
+    Directory("company-sizes", m.CompanySize, title=_("Company sizes")),
+    Directory("information-sources", m.InformationSource, title=_("Information sources")),
+    Directory("priorities", m.Priority, title=_("Priorities")),
+    Directory("activity-types", m.ActivityType, title=_("Activity types")),
+    Directory("client-statuses", m.ClientStatus, title=_("Client statuses")),
+    Directory("competitors", m.Competitor, title=_("Competitors")),
+
+    Directory("ladder-stages", m.LadderStage, fields=("name", "order"), title=_("Sales ladder stages"),
+              group="ladder"),
+    Directory("penetration-depths", m.PenetrationDepth, title=_("Penetration depth"), group="ladder"),
+    Directory("contact-reactions", m.ContactReaction, title=_("Reaction to the last contact"), group="ladder"),
+    Directory("loyalty", m.Loyalty, title=_("Loyalty"), group="ladder"),
+    Directory("prospects", m.Prospect, title=_("Prospects"), group="ladder"),
+
+    Directory("goods-groups", m.GoodsGroup, title=_("Goods groups"), group="goods"),
+    Directory("units", m.Unit, fields=("name", "short_name", "okei"), title=_("Units of measure"), group="goods"),
+    Directory("vat-rates", m.VatRate, fields=("name", "rate", "valid_from", "valid_to"), title=_("VAT rates"),
+              group="goods"),
+    Directory("tariffs", m.Tariff, fields=("name", "price"), title=_("Tariffs"), group="goods"),
+
+    Directory("contract-types", m.ContractType, title=_("Contract types"), group="documents"),
+
+    Directory("regions", m.Region, fields=("name", "short_name", "code"), title=_("Regions"), group="geography",
+              order_by=("name", "id")),
+    Directory("settlements", m.Settlement, fields=("name", "kind", "region", "area", "postal_code"),
+              title=_("Populated places"), group="geography", order_by=("name_key", "id")),
+
+    Directory("directions", m.Direction, title=_("Directions of activity"), group="enterprise"),
 )
-from kontora.directories import autosubst, banks, declarations, registry
 
 
 def register() -> None:
+    from kontora.accounts.rights import ACCESS, ADMIN_ONLY, RIGHTS, Right
+    from kontora.core.hooks import (
+        CODE_KINDS,
+        JOB_HANDLERS,
+        MENU,
+        MENU_PROVIDERS,
+        PARAMETERS_TABS,
+        CodeKind,
+        JobHandler,
+        MenuItem,
+        MenuProvider,
+        ParametersTab,
+        admins,
+    )
+    from kontora.directories import tasks
+    from kontora.directories.selectors import registry
+    from kontora.directories.views import autosubst
+
     RIGHTS.register(Right(
         "edit_directories", _("Edit directories"),
         _("Add, change and deactivate items of directories and classifiers, also on the fly from forms."), ACCESS,
@@ -32,8 +136,8 @@ def register() -> None:
         _("Add and change goods and services in the nomenclature directory."), ACCESS, roles=ADMIN_ONLY, order=40,
     ))
     CODE_KINDS.register(CodeKind("nomenclature", "directories_nomenclatureitem"))
-    for directory in declarations.LINEAR:
-        registry.DIRECTORIES.register(directory)
+    for directory in LINEAR:
+        DIRECTORIES.register(directory)
     MENU.register(MenuItem("directories", _("Banks"), "directories:banks", order=10))
     MENU.register(MenuItem("directories", _("Nomenclature"), "nomenclature:tree", order=20))
     MENU_PROVIDERS.register(MenuProvider("directories", "directories", registry.menu_items))
@@ -42,4 +146,4 @@ def register() -> None:
         key="autosubst", label=_("Auto-substitution"), template="directories/parameters_autosubst.html",
         form_factory=autosubst.parameters_tab_form, save=autosubst.parameters_tab_save,
     ))
-    JOB_HANDLERS.register(JobHandler("banks_import", banks.banks_import_run))
+    JOB_HANDLERS.register(JobHandler("banks_import", tasks.banks_import_run))

@@ -8,46 +8,56 @@ add, change, deactivate and delete items.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from functools import partial, wraps
+from typing import Any, TypeVar, cast
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from kontora.directories import registry
-from kontora.directories.registry import Directory
+from kontora.accounts.models import User
+from kontora.core.permissions import is_signed_in, policy_required
+from kontora.directories.hooks import Directory
+from kontora.directories.selectors import registry
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
+NOMENCLATURE_RIGHT = "edit_nomenclature"
+
+
+def me(request: HttpRequest) -> User:
+    """The user of a guarded view (every page of directories is behind a guard), typed for the services."""
+    return cast(User, request.user)
+
 
 def can_view(user: Any, directory: Directory) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+    return is_signed_in(user)
 
 
 def can_edit(user: Any, directory: Directory) -> bool:
     return bool(directory.editable and can_view(user, directory) and user.has_right(directory.edit_right))
 
 
-def directory_view(*, edit: bool = False) -> Callable[[View], View]:
-    """Resolve the URL's `key` into a Directory (unknown → 404) and check the user may view or edit it.
+def can_edit_nomenclature(user: Any) -> bool:
+    """Adds and changes nomenclature items and folders (a right of its own, apart from the other directories)."""
+    return bool(user.has_right(NOMENCLATURE_RIGHT))
 
-    Anonymous → login page; signed in without the right → 403. The view receives `directory` instead of `key`.
+
+def directory_view(*, edit: bool = False) -> Callable[[View], View]:
+    """Resolves the URL's `key` into a Directory (unknown → 404), then guards the view with `policy_required`
+    asking `can_edit` or `can_view` of that directory: anonymous → the sign-in page, refused → 403.
+
+    The view receives `directory` instead of `key`.
     """
+    rule = can_edit if edit else can_view
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, key: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
             try:
                 directory = registry.get(key)
             except KeyError:
                 raise Http404(key) from None
-            allowed = can_edit(request.user, directory) if edit else can_view(request.user, directory)
-            if not allowed:
-                raise PermissionDenied
-            return view(request, directory, *args, **kwargs)
+            guarded = policy_required(partial(rule, directory=directory))(view)
+            return guarded(request, directory, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kontora.core.forms.base import KontoraForm
-from kontora.directories.widgets import picker_field, scope_pickers
+from kontora.directories.forms.widgets import picker_field, scope_pickers
 from kontora.processes import selectors
 
 

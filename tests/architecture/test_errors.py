@@ -25,8 +25,6 @@ RAISES_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/services/admin.py: raises PermissionError',
     'kontora/clients/services/card.py: raises PermissionDenied',
     'kontora/core/services/settings.py: raises PermissionDenied',
-    'kontora/directories/nomenclature/services.py: raises PermissionDenied',
-    'kontora/directories/services.py: raises PermissionDenied',
     'kontora/processes/services.py: raises PermissionError',
 })
 EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
@@ -35,8 +33,6 @@ EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
     'kontora/cli/common.py: Failure',
     'kontora/clients/flexi/spec.py: SpecError',
     'kontora/core/services/organisation.py: OrganisationRefused',
-    'kontora/directories/nomenclature/services.py: NomenclatureRefused',
-    'kontora/directories/services.py: DirectoryItemInUse',
 })
 UNTYPED_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/services/admin.py: _record_moves',
@@ -66,15 +62,6 @@ UNTYPED_ALLOWED: frozenset[str] = frozenset({
     'kontora/core/services/structure.py: department_save',
     'kontora/core/services/structure.py: position_delete',
     'kontora/core/services/structure.py: position_save',
-    'kontora/directories/attributes/services.py: attribute_delete',
-    'kontora/directories/attributes/services.py: attribute_save',
-    'kontora/directories/attributes/services.py: attribute_values_save',
-    'kontora/directories/attributes/services.py: option_delete',
-    'kontora/directories/attributes/services.py: option_save',
-    'kontora/directories/services.py: _check_right',
-    'kontora/directories/services.py: directory_item_delete',
-    'kontora/directories/services.py: directory_item_save',
-    'kontora/directories/services.py: directory_item_set_active',
     'kontora/processes/services.py: _notify',
     'kontora/processes/services.py: _require_designer',
     'kontora/processes/services.py: process_delete',

@@ -28,7 +28,7 @@ from kontora.clients.models import (
     ContactPerson,
 )
 from kontora.core.text import prefix_bounds
-from kontora.directories.attributes.filters import FilterField, attribute_filter_fields, get_filter_field
+from kontora.directories.attributes.selectors import FilterField, attribute_filter_fields, get_filter_field
 from kontora.directories.models import Attribute, AttributeOption
 
 _NEGATIVE = {"ne", "not_in", "is_false"}
@@ -321,7 +321,7 @@ _add("has_subscribed_email", "statistics", gettext_lazy("Has an e-mail subscribe
      exists(lambda: ClientMailingAddress.objects.filter(kind=ClientMailingAddress.Kind.EMAIL, subscribed=True)))
 
 
-# --- the Attributes tab: the active attributes, delegated to directories.attributes.filters -----------
+# --- the Attributes tab: the active attributes, delegated to directories.attributes.selectors ------
 
 _ATTRIBUTE_CONTROLS = {
     Attribute.Kind.DIRECTORY: "multi",

@@ -2,7 +2,7 @@
 
 A field (`FieldDef`) names its tab, its control — how the panel asks for the value — its operators, and
 where the values of pick lists come from: `directory` is a key of the directory picker engine
-(`kontora.directories.registry`), `choices` a callable giving `[(id, label), …]` for lists that are not
+(`kontora.directories.hooks`), `choices` a callable giving `[(id, label), …]` for lists that are not
 directories (users, client types, attribute values). `build(operator, value, user) -> Q` turns a
 validated condition into a condition over `Client`; a field over related rows (contacts, bank accounts,
 later events and invoices) builds an `Exists`/`pk__in` subquery, so the whole filter stays one query.

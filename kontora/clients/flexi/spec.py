@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kontora.clients.flexi.fields import ME, OPERATOR_LABELS, FieldDef, get_field
+from kontora.directories.selectors import registry
 
 MAX_DEPTH = 4  # the root group is level 1
 MAX_ITEMS = 50  # items in one group
@@ -163,8 +164,6 @@ def _show(value: Any) -> str:
 
 def _value_labels(spec: dict[str, Any]) -> dict[tuple[str, Any], str]:
     """Names of the picked values, one query per field: (field key, id) → label."""
-    from kontora.directories import registry
-
     result: dict[tuple[str, Any], str] = {}
     for condition in conditions(spec):
         try:

@@ -37,7 +37,7 @@ from kontora.directories.models import ContactReaction, Priority
 
 audit = logging.getLogger("kontora.audit")
 
-HOT_PRIORITY = "высокий"  # search keys of the initial base's items (kontora.directories.initial)
+HOT_PRIORITY = "высокий"  # search keys of the initial base's items (kontora.directories.data.initial)
 POSITIVE_REACTION = "положительная"
 
 

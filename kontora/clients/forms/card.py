@@ -17,8 +17,9 @@ from kontora.core.forms.base import widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import active_attributes, attribute_values_for
 from kontora.directories.attributes.services import field_name
+from kontora.directories.forms.widgets import allow_picker_editing, picker_field
 from kontora.directories.models import AttributeOption, Competitor, Direction
-from kontora.directories.widgets import allow_picker_editing, picker_field
+from kontora.directories.selectors.autosubst import auto_substitution_for
 
 PICKERS = {
     "region": "regions", "settlement": "settlements", "status": "client-statuses", "size": "company-sizes",
@@ -128,8 +129,6 @@ class ClientForm(KontoraForm):
     @staticmethod
     def initial_for(client: Client | None, *, user: Any, kind: str) -> dict[str, Any]:
         if client is None:
-            from kontora.directories.autosubst import auto_substitution_for
-
             initial: dict[str, Any] = {"kind": kind, "curator": user.pk}
             defaults = auto_substitution_for(user)
             if defaults is not None:

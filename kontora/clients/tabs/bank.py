@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kontora.clients import access, history
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.core import requisites
-from kontora.directories.banks import bank_by_bik
+from kontora.directories.selectors.banks import bank_by_bik
 
 audit = logging.getLogger("kontora.audit")
 

@@ -32,7 +32,7 @@ from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
 from kontora.core.forms.base import KontoraForm
 from kontora.core.models import Department
-from kontora.directories import registry as directory_registry
+from kontora.directories.selectors import registry as directory_registry
 
 # Operators whose condition carries no value, or a pair of values.
 _NO_VALUE = {"is_true", "is_false"}

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kontora.accounts.models import User
+from kontora.core.audit import audit_record, changes_between, model_update, snapshot
+from kontora.core.errors import Refused
 from kontora.core.text import search_key
+from kontora.directories import locks
+from kontora.directories.attributes.selectors import date_value, number_value
 from kontora.directories.models import Attribute, AttributeOption, AttributeValue
-
-audit = logging.getLogger("kontora.audit")
+from kontora.directories.services.items import defaults_of
 
 # The typed column each kind keeps its value in; the others stay empty.
 EMPTY_COLUMNS: dict[str, Any] = {"option": None, "text": "", "text_key": "", "number": None, "date": None, "flag": None}
+ATTRIBUTE_FIELDS = ("name", "label", "kind", "hint", "is_active", "order")
+OPTION_FIELDS = ("name", "is_active")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def field_name(attribute_id: int) -> str:
     return f"attr_{attribute_id}"
 
 
-def attribute_save(*, acting_user: Any, attribute_id: int | None, data: AttributeData) -> Attribute:
+def attribute_save(*, acting_user: User, attribute_id: int | None, data: AttributeData) -> Attribute:
     name, label = " ".join(data.name.split()), " ".join(data.label.split())
     errors: dict[str, str] = {}
     if not name:
@@ -47,39 +50,43 @@ def attribute_save(*, acting_user: Any, attribute_id: int | None, data: Attribut
         errors["kind"] = _("Choose the type.")
     if errors:
         raise ValidationError(errors)
+    values = {"name": name, "label": label, "kind": data.kind, "hint": data.hint.strip(),
+              "is_active": data.is_active, "order": data.order}
     with transaction.atomic():
         if attribute_id is None:
-            attribute = Attribute(kind=data.kind)
+            attribute = Attribute.objects.create(**values)
+            changes = changes_between(Attribute, defaults_of(Attribute, ATTRIBUTE_FIELDS), values, ATTRIBUTE_FIELDS)
         else:
-            attribute = Attribute.objects.select_for_update().get(pk=attribute_id)
+            attribute = locks.attribute(attribute_id)
             if attribute.kind != data.kind and attribute.values.exists():
                 raise ValidationError({"kind": _(
                     "Clients already have values of this attribute: its type cannot be changed."
                 )})
-        attribute.name, attribute.label, attribute.kind = name, label, data.kind
-        attribute.hint, attribute.is_active, attribute.order = data.hint.strip(), data.is_active, data.order
-        attribute.save()
-    audit.info("%s saved attribute %s «%s» (%s, active %s)", acting_user.login, attribute.pk, name, data.kind,
-               data.is_active)
+            changes = model_update(attribute, data=values, fields=ATTRIBUTE_FIELDS)
+        audit_record(
+            actor=acting_user, event=f"directories.attribute.{'create' if attribute_id is None else 'update'}",
+            summary=_("Attribute added") if attribute_id is None else _("Attribute changed"),
+            target=attribute, changes=changes,
+        )
     return attribute
 
 
-def attribute_delete(*, acting_user: Any, attribute_id: int) -> None:
+def attribute_delete(*, acting_user: User, attribute_id: int) -> None:
     with transaction.atomic():
-        attribute = Attribute.objects.select_for_update().get(pk=attribute_id)
+        attribute = locks.attribute(attribute_id, deleting=True)
         used = attribute.values.count()
         if used:
-            raise ValidationError(_(
+            raise Refused(_(
                 "Clients have values of this attribute (%(count)d) and it cannot be deleted; "
                 "make it inactive instead."
             ) % {"count": used})
-        name = attribute.name
+        audit_record(actor=acting_user, event="directories.attribute.delete", summary=_("Attribute deleted"),
+                     target=attribute, extra={"name": attribute.name})
         attribute.delete()
-    audit.info("%s deleted attribute %s «%s»", acting_user.login, attribute_id, name)
 
 
 def option_save(
-    *, acting_user: Any, attribute_id: int, option_id: int | None, name: str, is_active: bool = True,
+    *, acting_user: User, attribute_id: int, option_id: int | None, name: str, is_active: bool = True,
 ) -> AttributeOption:
     name = " ".join((name or "").split())
     if not name:
@@ -87,39 +94,50 @@ def option_save(
     with transaction.atomic():
         attribute = Attribute.objects.get(pk=attribute_id)
         if attribute.kind != Attribute.Kind.DIRECTORY:
-            raise ValidationError(_("Only an attribute of the “Directory” type has its own values."))
+            raise Refused(_("Only an attribute of the “Directory” type has its own values."))
         key = search_key(name)
         others = attribute.options.exclude(pk=option_id) if option_id else attribute.options.all()
         if others.filter(name_key=key).exists():
             raise ValidationError({"name": _("The attribute already has this value.")})
+        values = {"name": name, "name_key": key, "is_active": is_active}
         if option_id is None:
             last = attribute.options.order_by("-order").values_list("order", flat=True).first()
-            option = AttributeOption(attribute=attribute, order=(last or 0) + 1)
+            option = AttributeOption.objects.create(attribute=attribute, order=(last or 0) + 1, **values)
+            changes = changes_between(AttributeOption, defaults_of(AttributeOption, OPTION_FIELDS), values,
+                                      OPTION_FIELDS)
         else:
-            option = AttributeOption.objects.select_for_update().get(pk=option_id, attribute=attribute)
-        option.name, option.name_key, option.is_active = name, key, is_active
-        option.save()
-    audit.info("%s saved value %s «%s» of attribute %s", acting_user.login, option.pk, name, attribute_id)
+            option = locks.attribute_option(attribute_id, option_id)
+            before = snapshot(option, OPTION_FIELDS)
+            model_update(option, data=values, fields=[*OPTION_FIELDS, "name_key"])
+            changes = changes_between(AttributeOption, before, snapshot(option, OPTION_FIELDS), OPTION_FIELDS)
+        audit_record(
+            actor=acting_user, event=f"directories.attribute_option.{'create' if option_id is None else 'update'}",
+            summary=_("Attribute value added") if option_id is None else _("Attribute value changed"),
+            target=option, changes=changes, extra={"attribute": attribute.pk},
+        )
     return option
 
 
-def option_delete(*, acting_user: Any, attribute_id: int, option_id: int) -> None:
+def option_delete(*, acting_user: User, attribute_id: int, option_id: int) -> None:
     with transaction.atomic():
-        option = AttributeOption.objects.select_for_update().get(pk=option_id, attribute_id=attribute_id)
+        option = locks.attribute_option(attribute_id, option_id, deleting=True)
         used = AttributeValue.objects.filter(option=option).count()
         if used:
-            raise ValidationError(_(
+            raise Refused(_(
                 "The value “%(name)s” is set for clients (%(count)d) and cannot be deleted; make it inactive instead."
             ) % {"name": option.name, "count": used})
-        name = option.name
+        audit_record(actor=acting_user, event="directories.attribute_option.delete",
+                     summary=_("Attribute value deleted"), target=option,
+                     extra={"attribute": attribute_id, "name": option.name})
         option.delete()
-    audit.info("%s deleted value %s «%s» of attribute %s", acting_user.login, option_id, name, attribute_id)
 
 
-def attribute_values_save(*, acting_user: Any, client_id: int, values: dict[int, Any]) -> None:
+def attribute_values_save(*, acting_user: User, client_id: int, values: dict[int, Any]) -> None:
     """Sets a client's attribute values: attribute id → value; an empty value (None, "", False) removes it.
 
-    A flag is stored only when set: a client without the row has the flag off.
+    A flag is stored only when set: a client without the row has the flag off. Only the client card's service
+    calls it, inside the card's transaction, and the card's audit row lists the attribute changes with the
+    card's other ones (one row per save of the card), so this writes no row of its own.
     """
     with transaction.atomic():
         attributes = Attribute.objects.in_bulk(list(values))
@@ -143,8 +161,6 @@ def attribute_values_save(*, acting_user: Any, client_id: int, values: dict[int,
                 AttributeValue.objects.update_or_create(
                     attribute_id=attribute_id, client_id=client_id, defaults={**EMPTY_COLUMNS, **typed},
                 )
-    audit.info("%s set attributes %s of client %s", acting_user.login,
-               ",".join(str(pk) for pk in sorted(values)) or "-", client_id)
 
 
 def _typed(attribute: Attribute, value: Any) -> dict[str, Any] | None:
@@ -163,20 +179,9 @@ def _typed(attribute: Attribute, value: Any) -> dict[str, Any] | None:
         text = str(value).strip()[:500]
         return {"text": text, "text_key": search_key(text)} if text else None
     if kind == Attribute.Kind.NUMBER:
-        try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", ".").strip())
-        except InvalidOperation as exc:
-            raise ValidationError(_("Enter a number.")) from exc
-        if not number.is_finite():
-            raise ValidationError(_("Enter a number."))
-        return {"number": number}
+        return {"number": number_value(value)}
     if kind == Attribute.Kind.DATE:
-        if isinstance(value, date):
-            return {"date": value}
-        try:
-            return {"date": date.fromisoformat(str(value))}
-        except ValueError as exc:
-            raise ValidationError(_("Enter a date.")) from exc
+        return {"date": date_value(value)}
     if value is True or value in ("1", "on", "true"):
         return {"flag": True}
     raise ValidationError(_("A flag is either set or not."))

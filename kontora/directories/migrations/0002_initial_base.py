@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from kontora.directories.initial import initial_base_load
+    from kontora.directories.services.initial import initial_base_load
 
     initial_base_load(apps)
 

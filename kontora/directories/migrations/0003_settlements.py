@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from kontora.directories.settlements import settlements_load
+    from kontora.directories.services.settlements import settlements_load
 
     settlements_load(apps)
 

@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kontora.core.forms import KontoraForm
+from kontora.directories.forms.widgets import picker_field
 from kontora.directories.models import NomenclatureItem
 from kontora.directories.nomenclature.services import ItemData
-from kontora.directories.widgets import picker_field
 
 GENERAL_FIELDS = (
     "article", "name", "unit", "manufacturer", "goods_group", "supplier", "purchase_price", "markup", "sale_price",

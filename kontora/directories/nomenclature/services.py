@@ -1,6 +1,7 @@
 """Writes of the nomenclature directory (DIR-08, DIR-02): items, folders of unlimited depth, moves.
 
-Every function checks the "edit_nomenclature" right itself: views hide buttons, the service decides.
+Every function checks the "edit_nomenclature" right itself (`policies.can_edit_nomenclature`): views hide
+buttons, the service decides; each write is one transaction with its audit row.
 A folder's `path` lists the ids from the root down to it ("/1/5/9/"), so a subtree is one indexed
 prefix range; items point at their folder only, so moving a folder rewrites folder rows and no items.
 """
@@ -10,27 +11,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.core import numbering
+from kontora.core.audit import audit_record, changes_between, model_update, snapshot
+from kontora.core.errors import NotAllowed, Refused
 from kontora.core.money import money
 from kontora.core.text import search_key
+from kontora.directories import locks, policies
 from kontora.directories.models import GoodsGroup, NomenclatureFolder, NomenclatureItem, Unit, VatRate
+from kontora.directories.services.items import defaults_of
 
-RIGHT = "edit_nomenclature"
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 # markup is DECIMAL(7, 2): the largest value the column holds
 MARKUP_LIMIT = Decimal("99999.99")
-
-
-class NomenclatureRefused(Exception):
-    """A refused change of the tree; the message, in the user's language, says why."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,8 @@ def reconcile_prices(entered: Prices, initial: Prices) -> Prices:
 
 
 def _require_right(acting_user: User) -> None:
-    if not acting_user.has_right(RIGHT):
-        raise PermissionDenied
+    if not policies.can_edit_nomenclature(acting_user):
+        raise NotAllowed
 
 
 def _checked_prices(data: ItemData, initial: Prices) -> Prices:
@@ -147,19 +147,37 @@ ITEM_FIELDS = [
     "purchase_price", "markup", "sale_price", "weight", "volume", "per_package", "discount_prohibited",
     "not_in_price_list", "is_active", "changed_at",
 ]
+# What an item's audit row lists: the card's fields as the user sees them (not the search keys).
+AUDITED_ITEM_FIELDS = (
+    "article", "name", "unit", "manufacturer", "goods_group", "supplier", "purchase_price", "markup", "sale_price",
+    "vat_rate", "weight", "volume", "per_package", "discount_prohibited", "not_in_price_list", "is_active",
+)
+AUDITED_FOLDER_FIELDS = ("name", "price_list_order")
+
+
+def _folder_exists(folder_id: int | None) -> None:
+    if folder_id is not None and not NomenclatureFolder.objects.filter(pk=folder_id).exists():
+        raise Refused(_("The folder no longer exists."))
 
 
 def nomenclature_item_create(*, acting_user: User, folder_id: int | None, data: ItemData) -> NomenclatureItem:
     _require_right(acting_user)
     with transaction.atomic():
-        if folder_id is not None and not NomenclatureFolder.objects.filter(pk=folder_id).exists():
-            raise NomenclatureRefused(_("The folder no longer exists."))
+        _folder_exists(folder_id)
         prices = _checked_prices(data, Prices())
         _checked_references(data)
         item = NomenclatureItem(folder_id=folder_id)
         _apply(item, data, prices)
         item.code = numbering.code_next("nomenclature")
         item.save(force_insert=True)
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_item.create", summary=_("Nomenclature item added"),
+            target=item, changes=changes_between(
+                NomenclatureItem, defaults_of(NomenclatureItem, AUDITED_ITEM_FIELDS),
+                snapshot(item, AUDITED_ITEM_FIELDS), AUDITED_ITEM_FIELDS,
+            ),
+            extra={"code": item.code},
+        )
     return item
 
 
@@ -167,11 +185,18 @@ def nomenclature_item_update(*, acting_user: User, item_id: int, data: ItemData)
     """The code and the folder stay: the code is never changed, the folder changes by a move."""
     _require_right(acting_user)
     with transaction.atomic():
-        item = NomenclatureItem.objects.select_for_update().get(pk=item_id)
+        item = locks.nomenclature_item(item_id)
+        before = snapshot(item, AUDITED_ITEM_FIELDS)
         prices = _checked_prices(data, Prices(item.purchase_price, item.markup, item.sale_price))
         _checked_references(data)
         _apply(item, data, prices)
         item.save(update_fields=ITEM_FIELDS)
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_item.update", summary=_("Nomenclature item changed"),
+            target=item, changes=changes_between(
+                NomenclatureItem, before, snapshot(item, AUDITED_ITEM_FIELDS), AUDITED_ITEM_FIELDS,
+            ),
+        )
     return item
 
 
@@ -187,18 +212,24 @@ def nomenclature_folder_create(
 ) -> NomenclatureFolder:
     _require_right(acting_user)
     with transaction.atomic():
-        parent_path = "/"
+        parent = None
         if parent_id is not None:
             parent = NomenclatureFolder.objects.filter(pk=parent_id).first()
             if parent is None:
-                raise NomenclatureRefused(_("The folder no longer exists."))
-            parent_path = parent.path
+                raise Refused(_("The folder no longer exists."))
         folder = NomenclatureFolder.objects.create(
-            parent_id=parent_id, name=_folder_name(name), price_list_order=price_list_order, path=""
+            parent=parent, name=_folder_name(name), price_list_order=price_list_order, path=""
         )
         # the path ends with the folder's own id, known only after the insert
-        folder.path = f"{parent_path}{folder.pk}/"
+        folder.path = f"{parent.path if parent else '/'}{folder.pk}/"
         folder.save(update_fields=["path"])
+        names = ("parent", *AUDITED_FOLDER_FIELDS)
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_folder.create",
+            summary=_("Nomenclature folder created"), target=folder,
+            changes=changes_between(NomenclatureFolder, defaults_of(NomenclatureFolder, names),
+                                    snapshot(folder, names), names),
+        )
     return folder
 
 
@@ -207,21 +238,28 @@ def nomenclature_folder_rename(
 ) -> NomenclatureFolder:
     _require_right(acting_user)
     with transaction.atomic():
-        folder = NomenclatureFolder.objects.select_for_update().get(pk=folder_id)
-        folder.name = _folder_name(name)
-        folder.price_list_order = price_list_order
-        folder.save(update_fields=["name", "price_list_order", "changed_at"])
+        folder = locks.nomenclature_folder(folder_id)
+        changes = model_update(folder, data={"name": _folder_name(name), "price_list_order": price_list_order},
+                               fields=AUDITED_FOLDER_FIELDS)
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_folder.update",
+            summary=_("Nomenclature folder changed"), target=folder, changes=changes,
+        )
     return folder
 
 
 def nomenclature_folder_delete(*, acting_user: User, folder_id: int) -> None:
     _require_right(acting_user)
     with transaction.atomic():
-        folder = NomenclatureFolder.objects.select_for_update().get(pk=folder_id)
+        folder = locks.nomenclature_folder(folder_id, deleting=True)
         if folder.children.exists() or folder.items.exists():
-            raise NomenclatureRefused(_(
+            raise Refused(_(
                 "The folder “%(name)s” is not empty: move or delete its folders and items first."
             ) % {"name": folder.name})
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_folder.delete",
+            summary=_("Nomenclature folder deleted"), target=folder, extra={"name": folder.name},
+        )
         folder.delete()
 
 
@@ -234,31 +272,39 @@ def nomenclature_folder_move(*, acting_user: User, folder_id: int, parent_id: in
     _require_right(acting_user)
     with transaction.atomic():
         folder = NomenclatureFolder.objects.get(pk=folder_id)
-        old_path = folder.path
         # the subtree and the new parent, in one pk order: two moves running at once cannot deadlock
-        involved = Q(path__startswith=old_path) if parent_id is None else Q(path__startswith=old_path) | Q(pk=parent_id)
-        list(NomenclatureFolder.objects.select_for_update().filter(involved).order_by("pk").values_list("pk"))
+        locks.nomenclature_subtree(folder.path, also=parent_id)
         folder.refresh_from_db()
-        old_path = folder.path
-        locked = set(NomenclatureFolder.objects.filter(path__startswith=old_path).values_list("pk", flat=True))
+        old_path, old_parent_id = folder.path, folder.parent_id
+        subtree = set(NomenclatureFolder.objects.filter(path__startswith=old_path).values_list("pk", flat=True))
         new_parent_path = "/"
         if parent_id is not None:
             parent = NomenclatureFolder.objects.filter(pk=parent_id).first()
             if parent is None:
-                raise NomenclatureRefused(_("The folder no longer exists."))
-            if parent.pk in locked:
-                raise NomenclatureRefused(_(
+                raise Refused(_("The folder no longer exists."))
+            if parent.pk in subtree:
+                raise Refused(_(
                     "The folder “%(name)s” cannot be moved into itself or into one of its own folders."
                 ) % {"name": folder.name})
             new_parent_path = parent.path
         new_path = f"{new_parent_path}{folder.pk}/"
         if new_path == old_path:
+            audit_record(actor=acting_user, event="directories.nomenclature_folder.move",
+                         summary=_("Nomenclature folder moved"), target=folder)
             return folder
         NomenclatureFolder.objects.filter(pk=folder.pk).update(parent_id=parent_id)
         NomenclatureFolder.objects.filter(path__startswith=old_path).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
         )
         folder.refresh_from_db()
+        # the old and the new parent by name, in one query whichever of them is the top level
+        parents = NomenclatureFolder.objects.in_bulk([pk for pk in (old_parent_id, parent_id) if pk is not None])
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_folder.move",
+            summary=_("Nomenclature folder moved"), target=folder,
+            changes=changes_between(NomenclatureFolder, {"parent": parents.get(old_parent_id or 0)},
+                                    {"parent": parents.get(parent_id or 0)}, ["parent"]),
+        )
     return folder
 
 
@@ -266,8 +312,12 @@ def nomenclature_items_move(*, acting_user: User, item_ids: list[int], folder_id
     """Moves the items to the folder (None: the top level); returns how many were moved."""
     _require_right(acting_user)
     with transaction.atomic():
-        if folder_id is not None and not NomenclatureFolder.objects.filter(pk=folder_id).exists():
-            raise NomenclatureRefused(_("The folder no longer exists."))
-        ids = sorted(set(item_ids))
-        list(NomenclatureItem.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-        return NomenclatureItem.objects.filter(pk__in=ids).update(folder_id=folder_id)
+        _folder_exists(folder_id)
+        ids = locks.nomenclature_items(sorted(set(item_ids)))
+        moved = NomenclatureItem.objects.filter(pk__in=ids).update(folder_id=folder_id)
+        folder = NomenclatureFolder.objects.filter(pk=folder_id).first() if folder_id is not None else None
+        audit_record(
+            actor=acting_user, event="directories.nomenclature_item.move", summary=_("Nomenclature items moved"),
+            target=folder, extra={"items": ids, "folder": folder_id},
+        )
+    return moved

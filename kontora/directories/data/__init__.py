@@ -1,0 +1,1 @@
+"""Reference data shipped with the program: the initial base's items, the regions and populated places."""

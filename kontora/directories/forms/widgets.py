@@ -1,0 +1,146 @@
+"""The directory picker: search as you type instead of a <select> of thousands of items.
+
+`picker_field("units")` gives a form field whose widget is a text box with a drop-down of matches
+(served by `directories:pick`) and a hidden input with the chosen pk; `kontora/static/kontora/picker.js`
+drives it. The field's queryset holds every item, inactive ones too, so an old record keeps its value;
+the picker only offers active items, and `PickerField.clean` refuses an inactive item unless it is the
+value the record already had.
+
+For users with the directory's edit right the widget also shows "+" (add an item in a modal and select
+it) and "✎" (edit the chosen item); a view turns these on with `allow_picker_editing(form, user)`, which also
+narrows pickers over per-user rows (clients) to what the user sees (`scope_pickers`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kontora.directories import policies
+from kontora.directories.selectors import registry
+
+
+class PickerWidget(forms.Widget):
+    template_name = "directories/widgets/picker.html"
+
+    def __init__(self, key: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.key = key
+        self.can_edit = False  # set per form instance by allow_picker_editing()
+
+    def _current(self, value: Any) -> models.Model | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, models.Model):
+            return value
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        if queryset is None:
+            queryset = registry.get(self.key).model._default_manager.all()
+        try:
+            return queryset.filter(pk=value).first()  # type: ignore[no-any-return]
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, models.Model):
+            return str(value.pk)
+        return super().format_value(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        current = self._current(value)
+        directory = registry.get(self.key)
+        widget_attrs = context["widget"]["attrs"]
+        context["picker"] = {
+            "key": self.key,
+            "pk": "" if current is None else current.pk,
+            "text": "" if current is None else str(current),
+            "inactive": current is not None and getattr(current, "is_active", True) is False,
+            "pick_url": reverse("directories:pick", args=[self.key]),
+            "new_url": reverse("directories:new", args=[self.key]),
+            "list_url": reverse("directories:list", args=[self.key]),
+            "can_edit": self.can_edit,
+            "title": directory.label,
+            "hidden_id": f"{widget_attrs['id']}_pk" if widget_attrs.get("id") else "",
+        }
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return id_
+
+
+class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ModelChoiceField over a whole directory that accepts an inactive item only as the unchanged value."""
+
+    default_error_messages = {
+        "inactive": _("This item is inactive; choose another one."),
+    }
+
+    def __init__(self, key: str, **kwargs: Any) -> None:
+        directory = registry.get(key)
+        self.key = key
+        kwargs.setdefault("widget", PickerWidget(key))
+        # A directory whose rows are not everyone's (clients) accepts nothing until `scope_pickers` narrows
+        # it to the rows this user sees: a forgotten call fails closed instead of accepting any id.
+        default = directory.model._default_manager
+        kwargs.setdefault("queryset", default.none() if directory.queryset_for is not None else default.all())
+        super().__init__(**kwargs)
+        self._form: forms.BaseForm | None = None
+        self._name = ""
+
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> forms.BoundField:
+        # The form's fields are per-instance copies, so remembering the form here is safe; clean() needs the
+        # field's initial value, which Field.clean() is not given.
+        self._form = form
+        self._name = field_name
+        return super().get_bound_field(form, field_name)
+
+    def _initial_pk(self) -> str:
+        if self._form is None:
+            return ""
+        initial = self._form.get_initial_for_field(self, self._name)
+        if isinstance(initial, models.Model):
+            initial = initial.pk
+        return "" if initial in (None, "") else str(initial)
+
+    def clean(self, value: Any) -> Any:
+        item = super().clean(value)
+        if item is not None and getattr(item, "is_active", True) is False and str(item.pk) != self._initial_pk():
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        return item
+
+
+def picker_field(key: str, *, required: bool = False, label: Any = None, **kwargs: Any) -> PickerField:
+    """A form field choosing an item of directory `key` with the search-as-you-type picker."""
+    return PickerField(key, required=required, label=label, **kwargs)
+
+
+def scope_pickers(form: forms.BaseForm, user: Any) -> None:
+    """Pickers over per-user rows (`Directory.queryset_for`, e.g. clients) accept only the rows `user` sees.
+
+    Without it such a picker accepts nothing; the submitted id is checked against the same rows the
+    picker's drop-down offers (`directories:pick`), so a forged id of a hidden client is refused.
+    """
+    for field in form.fields.values():
+        if isinstance(field, PickerField):
+            directory = registry.get(field.key)
+            if directory.queryset_for is not None:
+                scoped = directory.items_for(user)
+                current = field.queryset
+                assert current is not None
+                # A form that narrowed the field itself keeps its narrowing, within the user's rows.
+                field.queryset = scoped if current.query.is_empty() else current.filter(pk__in=scoped.values("pk"))
+
+
+def allow_picker_editing(form: forms.BaseForm, user: Any) -> None:
+    """Scope the form's pickers to `user` and show "+" and "✎" on those whose directory this user may edit."""
+    scope_pickers(form, user)
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, PickerWidget):
+            widget.can_edit = policies.can_edit(user, registry.get(widget.key))

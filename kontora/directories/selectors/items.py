@@ -1,0 +1,100 @@
+"""Reads of directory items: the list of a directory, the picker's matches, one item, where an item is used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+
+from kontora.core.text import prefix_bounds, search_key
+from kontora.directories.hooks import Directory
+
+LIST_LIMIT = 500
+PICK_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where an item is used: the referencing table's plural name and how many of its rows point at the item."""
+
+    label: str
+    count: int
+
+
+def _search(queryset: models.QuerySet[Any], directory: Directory, query: str) -> models.QuerySet[Any]:
+    key = search_key(query)
+    if not key:
+        return queryset
+    low, high = prefix_bounds(key)
+    field = directory.search_field
+    return queryset.filter(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def _references(directory: Directory) -> list[str]:
+    """The list's columns that point at another table: joined in the list's one query, not fetched per row."""
+    return [
+        name for name in directory.fields
+        if isinstance(directory.model._meta.get_field(name), models.ForeignKey)
+    ]
+
+
+def directory_items(
+    *, directory: Directory, fetched_by: Any, query: str = "", show_inactive: bool = False, limit: int = LIST_LIMIT
+) -> list[models.Model]:
+    """Items of a directory for its list: those starting with `query`, active only unless asked; at most `limit`
+    (the list says when more exist; the search narrows them)."""
+    queryset = directory.items_for(fetched_by)
+    if directory.has_active_flag and not show_inactive:
+        queryset = queryset.filter(is_active=True)
+    references = _references(directory)
+    if references:
+        queryset = queryset.select_related(*references)
+    queryset = _search(queryset, directory, query).order_by(*directory.order_by)
+    return list(queryset[:limit])
+
+
+def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: int = PICK_LIMIT) -> list[models.Model]:
+    """Active items a picker offers for the typed text: an exact match first, then in the directory's order."""
+    queryset = directory.items_for(fetched_by)
+    if directory.has_active_flag:
+        queryset = queryset.filter(is_active=True)
+    queryset = _search(queryset, directory, query)
+    key = search_key(query)
+    if key:
+        queryset = queryset.annotate(
+            _exact=Case(When(**{directory.search_field: key}, then=Value(0)), default=Value(1),
+                        output_field=IntegerField()),
+        ).order_by("_exact", *directory.order_by)
+    else:
+        queryset = queryset.order_by(*directory.order_by)
+    return list(queryset[:limit])
+
+
+def access_directory_item(*, directory: Directory, fetched_by: Any, pk: int) -> models.Model:
+    """One item of the directory, or 404."""
+    try:
+        return directory.items_for(fetched_by).get(pk=pk)  # type: ignore[no-any-return]
+    except directory.model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404 from None
+
+
+def item_usages(item: models.Model) -> list[Usage]:
+    """Every model that references `item`, with the number of its rows doing so (one COUNT per relation)."""
+    counts: dict[str, int] = {}
+    for relation in item._meta.related_objects:
+        if relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            if accessor is None:
+                continue
+            count = getattr(item, accessor).count()
+        else:
+            related = relation.related_model
+            count = related._base_manager.filter(**{relation.field.name: item}).count()  # type: ignore[union-attr]
+        if count:
+            plural = str(relation.related_model._meta.verbose_name_plural)  # type: ignore[union-attr]
+            label = plural[:1].upper() + plural[1:]
+            counts[label] = counts.get(label, 0) + count
+    return [Usage(label, count) for label, count in counts.items()]

@@ -1,0 +1,81 @@
+"""Directories → Banks: the list searched by BIK or name, the administrator's ED807 upload, the bank by BIK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from kontora.core import selectors as core_selectors
+from kontora.core.permissions import admin_required, is_administrator
+from kontora.core.services import jobs as job_services
+from kontora.directories.forms.banks import BankImportForm
+from kontora.directories.policies import me
+from kontora.directories.selectors import banks as selectors
+from kontora.directories.services import banks as services
+
+PAGE_SIZE = 100
+
+
+def _after(request: HttpRequest) -> tuple[str, int] | None:
+    key, _sep, pk = request.GET.get("after", "").rpartition("|")
+    return (key, int(pk)) if pk.isdigit() else None
+
+
+def _page(request: HttpRequest, form: BankImportForm, status: int = 200) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    rows = selectors.bank_search(query, after=_after(request), limit=PAGE_SIZE + 1)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    job_id = request.GET.get("job", "")
+    job = core_selectors.access_job(request.user, int(job_id)) if job_id.isdigit() else None
+    context: dict[str, Any] = {
+        "banks": [{"bank": bank, "status": selectors.STATUS_LABELS.get(bank.status, bank.status)} for bank in rows],
+        "query": query,
+        "next_after": f"{rows[-1].name_key}|{rows[-1].pk}" if more else "",
+        "is_first_page": _after(request) is None,
+        "can_import": is_administrator(request.user),
+        "form": form,
+        "job": job,
+        "job_can_cancel": bool(job and job_services.job_cancellable(job)),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bank-rows":
+        return render(request, "directories/partials/bank_rows.html", context)
+    return render(request, "directories/banks.html", context, status=status)
+
+
+@login_required
+@require_GET
+def bank_list(request: HttpRequest) -> HttpResponse:
+    return _page(request, BankImportForm())
+
+
+@admin_required
+@require_POST
+def bank_import(request: HttpRequest) -> HttpResponse:
+    form = BankImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.banks_import_start(acting_user=me(request), upload=upload, filename=upload.name)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.apply_error(ValidationError({"file": exc.messages}))
+        else:
+            return redirect(f"{reverse('directories:banks')}?job={job.pk}")
+    return _page(request, form, status=400)
+
+
+@login_required
+@require_GET
+def bank_lookup(request: HttpRequest) -> JsonResponse:
+    """The bank of a BIK for bank account forms: {"found": false} or its name and correspondent account."""
+    bank = selectors.bank_by_bik(request.GET.get("bik", ""))
+    if bank is None:
+        return JsonResponse({"found": False})
+    return JsonResponse({"found": True, "bik": bank.bik, "name": bank.name, "corr_account": bank.corr_account,
+                         "city": bank.city})

@@ -1,0 +1,149 @@
+"""Generic pages of every registered directory: list, card, delete, and the picker's matches (DIR-01/02/07)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontora.core.errors import Refused
+from kontora.core.htmx import is_htmx
+from kontora.directories import policies
+from kontora.directories.forms.items import directory_form
+from kontora.directories.forms.widgets import allow_picker_editing
+from kontora.directories.hooks import Directory
+from kontora.directories.policies import directory_view, me
+from kontora.directories.selectors import items as selectors
+from kontora.directories.selectors.items import LIST_LIMIT
+from kontora.directories.services import items as services
+
+SAVED_EVENT = "k:directory-saved"
+
+
+def _columns(directory: Directory) -> list[dict[str, Any]]:
+    meta = directory.model._meta
+    return [{"name": name, "label": getattr(meta.get_field(name), "verbose_name", name)} for name in directory.fields]
+
+
+@directory_view()
+@require_GET
+def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    show_inactive = request.GET.get("inactive") == "1"
+    items = selectors.directory_items(
+        directory=directory, fetched_by=request.user, query=query, show_inactive=show_inactive, limit=LIST_LIMIT + 1
+    )
+    can_edit = policies.can_edit(request.user, directory)
+    rows = [
+        {
+            "item": item,
+            "cells": [getattr(item, name) for name in directory.fields],
+            "inactive": getattr(item, "is_active", True) is False,
+            "url": reverse("directories:edit", args=[directory.key, item.pk]) if can_edit else "",
+        }
+        for item in items[:LIST_LIMIT]
+    ]
+    context = {
+        "directory": directory, "columns": _columns(directory), "rows": rows, "more": len(items) > LIST_LIMIT,
+        "limit": LIST_LIMIT, "query": query, "show_inactive": show_inactive, "can_edit": can_edit,
+        "has_active_flag": directory.has_active_flag,
+    }
+    if is_htmx(request) and request.headers.get("HX-Target") == "dir-rows":
+        return render(request, "directories/partials/list_rows.html", context)
+    return render(request, "directories/list.html", context)
+
+
+@directory_view()
+@require_GET
+def pick(request: HttpRequest, directory: Directory) -> HttpResponse:
+    items = selectors.directory_pick(directory=directory, fetched_by=request.user, query=request.GET.get("q", ""))
+    return render(request, "directories/partials/pick_list.html", {"items": items, "directory": directory})
+
+
+@directory_view(edit=True)
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest, directory: Directory) -> HttpResponse:
+    return _card(request, directory, item=None)
+
+
+@directory_view(edit=True)
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, directory: Directory, pk: int) -> HttpResponse:
+    item = selectors.access_directory_item(directory=directory, fetched_by=request.user, pk=pk)
+    return _card(request, directory, item=item)
+
+
+def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpResponse:
+    in_modal = is_htmx(request)
+    initial = None
+    if item is None and request.method == "GET" and "name" in directory.fields and request.GET.get("name"):
+        initial = {"name": request.GET["name"]}  # the text typed in the picker before "+"
+    form = directory_form(directory, request.POST or None, instance=item, initial=initial)
+    allow_picker_editing(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.directory_item_save(
+                acting_user=me(request), directory=directory, pk=item.pk if item else None, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.apply_error(exc)
+        else:
+            if in_modal:
+                # The picker that opened the modal selects the saved item; nothing to swap.
+                response = HttpResponse(status=204)
+                response["HX-Trigger"] = json.dumps({SAVED_EVENT: {
+                    "key": directory.key, "pk": saved.pk, "text": str(saved),
+                }})
+                return response
+            messages.success(request, gettext("“%(name)s” saved.") % {"name": saved})
+            if "apply" in request.POST:
+                return HttpResponseRedirect(reverse("directories:edit", args=[directory.key, saved.pk]))
+            return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))
+    if item is None:
+        action = reverse("directories:new", args=[directory.key])
+    else:
+        action = reverse("directories:edit", args=[directory.key, item.pk])
+    context = {
+        "directory": directory, "form": form, "item": item, "action": action, "in_modal": in_modal,
+        "list_url": reverse("directories:list", args=[directory.key]), "can_delete": item is not None,
+        "show_apply": not in_modal,
+    }
+    template = "directories/partials/card_form.html" if in_modal else "directories/card.html"
+    return render(request, template, context)
+
+
+@directory_view(edit=True)
+@require_POST
+def item_delete(request: HttpRequest, directory: Directory, pk: int) -> HttpResponse:
+    item = selectors.access_directory_item(directory=directory, fetched_by=request.user, pk=pk)
+    try:
+        services.directory_item_delete(acting_user=me(request), directory=directory, pk=item.pk)
+    except Refused as exc:
+        context = {
+            "directory": directory, "item": item, "usages": selectors.item_usages(item), "message": exc.message,
+            "can_deactivate": directory.has_active_flag and getattr(item, "is_active", False),
+            "card_url": reverse("directories:edit", args=[directory.key, item.pk]),
+            "list_url": reverse("directories:list", args=[directory.key]),
+        }
+        return render(request, "directories/in_use.html", context, status=409)
+    messages.success(request, gettext("“%(name)s” deleted.") % {"name": item})
+    return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))
+
+
+@directory_view(edit=True)
+@require_POST
+def item_deactivate(request: HttpRequest, directory: Directory, pk: int) -> HttpResponse:
+    if not directory.has_active_flag:
+        raise Http404
+    item = selectors.access_directory_item(directory=directory, fetched_by=request.user, pk=pk)
+    services.directory_item_set_active(acting_user=me(request), directory=directory, pk=item.pk, active=False)
+    messages.success(request, gettext("“%(name)s” is now inactive: kept where used, not offered any more.")
+                     % {"name": item})
+    return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))

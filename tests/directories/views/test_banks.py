@@ -1,0 +1,134 @@
+"""Directories → Banks (DIR-03): the list, the administrator's upload, the bank by BIK for account forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from kontora.core.models import Job, LegalEntity
+from kontora.directories.models import Bank
+from kontora.directories.selectors.banks import bank_by_bik
+from tests.directories.factories import BankFactory
+from tests.directories.support import ALFA, SBER, VTB, ed807, run_import
+from tests.support.http import html, signed_in
+from tests.support.queries import count_queries
+
+pytestmark = [pytest.mark.django_db, pytest.mark.feature("DIR-03")]
+
+
+def test_the_upload_page_shows_the_refusal_next_to_the_file_field(admin_client: Client) -> None:
+    # given
+    data = ed807(SBER, prolog='<!DOCTYPE x [<!ENTITY e "e">]>\n')
+    # when
+    response = admin_client.post(
+        "/directories/banks/import/", {"file": SimpleUploadedFile("ed807.xml", data, "text/xml")}
+    )
+    # then
+    assert response.status_code == 400
+    assert ('data-testid="error-file">Файл содержит объявление DOCTYPE или сущностей, которого в справочнике БИК '
+            "не бывает; файл отклонён.</div>") in html(response)
+
+
+def test_upload_through_the_page_starts_the_job_and_shows_its_progress(
+    admin_client: Client, django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given
+    upload = SimpleUploadedFile("ed807.xml", ed807(SBER, ALFA, VTB), "text/xml")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/directories/banks/import/", {"file": upload})
+    page = admin_client.get(response["Location"])
+    # then
+    job = Job.objects.get()
+    assert response["Location"] == f"/directories/banks/?job={job.pk}"
+    assert 'data-testid="job-progress"' in html(page)
+    assert "Банков в файле: 3; добавлено: 3" in html(page)
+    assert 'data-bik="044525593"' in html(page)
+
+
+def test_managers_see_the_banks_but_cannot_import(
+    manager_user: Any, admin_user: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given imported banks and a manager
+    run_import(admin_user, ed807(SBER, ALFA, VTB), django_capture_on_commit_callbacks)
+    client = signed_in(manager_user)
+    # when
+    page = client.get("/directories/banks/")
+    upload = client.post("/directories/banks/import/",
+                         {"file": SimpleUploadedFile("ed807.xml", ed807(SBER), "text/xml")})
+    # then
+    assert page.status_code == 200
+    assert 'data-testid="banks-import-form"' not in html(page)
+    assert html(page).count("data-bik=") == 3
+    assert upload.status_code == 403
+
+
+def test_list_pages_by_keyset(
+    admin_client: Client, admin_user: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any,
+) -> None:
+    # given three banks and pages of two
+    run_import(admin_user, ed807(SBER, ALFA, VTB), django_capture_on_commit_callbacks)
+    monkeypatch.setattr("kontora.directories.views.banks.PAGE_SIZE", 2)
+    # when
+    first = html(admin_client.get("/directories/banks/"))
+    after = first.split('data-testid="banks-next"')[0].rsplit('href="?after=', 1)[1].split('"')[0]
+    second = html(admin_client.get(f"/directories/banks/?after={after}"))
+    # then
+    assert first.count("data-bik=") == 2
+    assert second.count("data-bik=") == 1
+    assert 'data-bik="044525225"' in second
+
+
+def test_the_list_queries_no_more_with_more_banks(admin_client: Client) -> None:
+    # given
+    for _n in range(3):
+        BankFactory()
+    admin_client.get("/directories/banks/")
+    # when
+    with count_queries() as fewer:
+        admin_client.get("/directories/banks/")
+    for _n in range(7):
+        BankFactory()
+    with count_queries() as more:
+        page = html(admin_client.get("/directories/banks/"))
+    # then
+    assert page.count("data-bik=") == 10
+    assert len(more) == len(fewer)
+
+
+def test_bank_by_bik_offers_the_active_bank(
+    admin_client: Client, admin_user: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given
+    run_import(admin_user, ed807(SBER, ALFA), django_capture_on_commit_callbacks)
+    Bank.objects.filter(bik="044525593").update(is_active=False)
+    # when
+    found = admin_client.get("/directories/banks/lookup/", {"bik": "044525225"})
+    inactive = admin_client.get("/directories/banks/lookup/", {"bik": "044525593"})
+    short = admin_client.get("/directories/banks/lookup/", {"bik": "04452"})
+    # then
+    assert found.json() == {"found": True, "bik": "044525225", "name": "ПАО Сбербанк",
+                            "corr_account": "30101810400000000225", "city": "г Москва"}
+    assert inactive.json() == {"found": False}
+    assert short.json() == {"found": False}
+    assert bank_by_bik("0445 25225") is not None
+
+
+def test_bank_lookup_needs_a_signed_in_user(client: Client) -> None:
+    # when
+    response = client.get("/directories/banks/lookup/", {"bik": "044525225"})
+    # then
+    assert response.status_code == 302
+
+
+def test_the_constants_account_form_asks_for_the_bank_by_bik(admin_client: Client) -> None:
+    # given
+    entity = LegalEntity.objects.create(full_name="ООО «Ромашка»", short_name="ООО «Ромашка»", inn="7707083893")
+    # when
+    response = admin_client.get(f"/administration/constants/entities/{entity.pk}/accounts/new/")
+    # then
+    assert response.status_code == 200
+    assert 'fetch("/directories/banks/lookup/?bik="' in html(response)
