@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
-from kontora.processes import services
+from kontora.processes.services import runs as services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from kontora.processes.views.progress import human_duration
 from tests.accounts.factories import UserFactory

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from kontora.accounts.rights import ClientScope, Role
 from kontora.clients.models import Client, ClientGrant
 from kontora.core.text import search_key
-from kontora.processes import services
+from kontora.processes.services import runs as services
 from kontora.processes.models import Process, ProcessRun, StageState
 from tests.accounts.factories import UserFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from kontora.core.models import Notification
-from kontora.processes import selectors, services
+from kontora.processes.selectors import runs as selectors
+from kontora.processes.services import runs as services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from tests.accounts.factories import UserFactory
 from tests.test_registry import make_client

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kontora.processes import services
+from kontora.processes.services import runs as services
 from kontora.processes.models import Process, Stage, StageResult
 from tests.accounts.factories import UserFactory
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)

@@ -63,9 +63,6 @@ ROOMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/settlements.py: not a room',
     'kontora/directories/views_banks.py: not a room',
     'kontora/directories/widgets.py: not a room',
-    'kontora/processes/forms_progress.py: not a room',
-    'kontora/processes/forms_runs.py: not a room',
-    'kontora/processes/forms_setup.py: not a room',
 })
 WRITES_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/models.py: super().save()',
@@ -128,7 +125,7 @@ LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/attributes/services.py: select_for_update',
     'kontora/directories/nomenclature/services.py: select_for_update',
     'kontora/directories/services.py: select_for_update',
-    'kontora/processes/services.py: select_for_update',
+    'kontora/processes/services/runs.py: select_for_update',
 })
 FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/views/setup.py: class SetupUserForm',
@@ -162,11 +159,6 @@ FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/views_banks.py: class BankImportForm',
     'kontora/directories/widgets.py: class PickerField',
     'kontora/directories/widgets.py: class PickerWidget',
-    'kontora/processes/forms_progress.py: class ProgressForm',
-    'kontora/processes/forms_runs.py: class RunStartForm',
-    'kontora/processes/forms_setup.py: class ProcessForm',
-    'kontora/processes/forms_setup.py: class ResultForm',
-    'kontora/processes/forms_setup.py: class StageForm',
 })
 
 WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.clients.demo"})

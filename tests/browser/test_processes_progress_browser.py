@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kontora.processes import services
+from kontora.processes.services import runs as services
 from kontora.processes.models import ProcessRun, StageState
 from tests.browser.test_client_card_browser import sign_in
 from tests.support.browser import screenshot

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kontora.accounts.rights import ClientScope
-from kontora.processes import services
+from kontora.processes.services import runs as services
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
 from tests.browser.test_client_card_browser import sign_in

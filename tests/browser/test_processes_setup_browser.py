@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kontora.processes import services
+from kontora.processes.services import runs as services
 from kontora.processes.models import Process
 from tests.accounts.factories import UserFactory
 from tests.browser.test_client_card_browser import sign_in

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.clients import access
 from kontora.core.text import id_param
-from kontora.processes import policies, selectors, services
-from kontora.processes.forms_progress import ProgressForm
+from kontora.processes import policies
+from kontora.processes.selectors import runs as selectors
+from kontora.processes.services import runs as services
+from kontora.processes.forms.progress import ProgressForm
 from kontora.processes.models import ProcessRun, ProtocolEntry
 
 

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.clients import access
 from kontora.core.text import id_param
-from kontora.processes import selectors, services
-from kontora.processes.forms_runs import RunStartForm
+from kontora.processes.selectors import runs as selectors
+from kontora.processes.services import runs as services
+from kontora.processes.forms.runs import RunStartForm
 from kontora.processes.models import ProcessRun
 
 PAGE = 50

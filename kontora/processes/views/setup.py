@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kontora.core.forms.base import KontoraForm
 from kontora.core.htmx import go, is_htmx
 from kontora.core.permissions import policy_required
-from kontora.processes import policies, services
-from kontora.processes.forms_setup import ProcessForm, ResultForm, StageForm
+from kontora.processes import policies
+from kontora.processes.services import runs as services
+from kontora.processes.forms.setup import ProcessForm, ResultForm, StageForm
 from kontora.processes.models import Process, ProcessRun, Stage, StageResult
 
 View = Callable[..., HttpResponse]

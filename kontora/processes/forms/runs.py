@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontora.core.forms.base import KontoraForm
 from kontora.directories.widgets import picker_field, scope_pickers
-from kontora.processes import selectors
+from kontora.processes.selectors import runs as selectors
 
 
 class RunStartForm(KontoraForm):
