@@ -27,7 +27,6 @@ RAISES_ALLOWED: frozenset[str] = frozenset({
     'kontora/core/services/settings.py: raises PermissionDenied',
     'kontora/directories/nomenclature/services.py: raises PermissionDenied',
     'kontora/directories/services.py: raises PermissionDenied',
-    'kontora/processes/services/runs.py: raises PermissionError',
 })
 EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/services/setup.py: SetupAlreadyDone',
@@ -75,17 +74,6 @@ UNTYPED_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/services.py: directory_item_delete',
     'kontora/directories/services.py: directory_item_save',
     'kontora/directories/services.py: directory_item_set_active',
-    'kontora/processes/services/runs.py: _notify',
-    'kontora/processes/services/runs.py: _require_designer',
-    'kontora/processes/services/runs.py: process_delete',
-    'kontora/processes/services/runs.py: process_save',
-    'kontora/processes/services/runs.py: result_delete',
-    'kontora/processes/services/runs.py: result_save',
-    'kontora/processes/services/runs.py: run_delete',
-    'kontora/processes/services/runs.py: run_progress',
-    'kontora/processes/services/runs.py: run_start',
-    'kontora/processes/services/runs.py: stage_delete',
-    'kontora/processes/services/runs.py: stage_save',
 })
 
 FORBIDDEN_RAISES = ("PermissionError", "PermissionDenied")

@@ -125,7 +125,6 @@ LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/attributes/services.py: select_for_update',
     'kontora/directories/nomenclature/services.py: select_for_update',
     'kontora/directories/services.py: select_for_update',
-    'kontora/processes/services/runs.py: select_for_update',
 })
 FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/views/setup.py: class SetupUserForm',

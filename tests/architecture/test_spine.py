@@ -27,7 +27,6 @@ AUDIT_LOG_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/attributes/services.py: kontora.audit logger',
     'kontora/directories/autosubst.py: kontora.audit logger',
     'kontora/directories/services.py: kontora.audit logger',
-    'kontora/processes/services/runs.py: kontora.audit logger',
 })
 MAX_PLUS_ONE_ALLOWED: frozenset[str] = frozenset()
 
