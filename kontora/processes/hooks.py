@@ -10,7 +10,8 @@ def register() -> None:
     from kontora.accounts.rights import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
     from kontora.core.hooks import MENU, MONITORS, MenuItem, Monitor, admins
-    from kontora.processes import policies, selectors
+    from kontora.processes import policies
+    from kontora.processes.selectors import runs as selectors
 
     RIGHTS.register(Right(
         "delete_unfinished_processes", _("Delete unfinished processes"),

@@ -7,11 +7,11 @@ as everywhere.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from kontora.accounts.models import User
 from kontora.clients import access
+from kontora.clients.models import Client
 from kontora.core.permissions import is_administrator
 from kontora.processes.models import ProcessRun
 
@@ -19,7 +19,7 @@ from kontora.processes.models import ProcessRun
 can_design = is_administrator
 
 
-def visible_runs(user: Any) -> QuerySet[ProcessRun]:
+def visible_runs(user: User) -> QuerySet[ProcessRun]:
     """Runs about clients the user sees, and the runs standing on the user's stage: the process hands him the work,
     so he sees its client on it — unless that client is someone else's private one (private stays private)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -30,18 +30,18 @@ def visible_runs(user: Any) -> QuerySet[ProcessRun]:
     )
 
 
-def can_start_for(user: Any, client: Any) -> bool:
+def can_start_for(user: User, client: Client | None) -> bool:
     """Starting a process about a client needs the client's card open to the user."""
     return client is None or access.can_open(user, client)
 
 
-def can_progress(user: Any, run: ProcessRun) -> bool:
+def can_progress(user: User, run: ProcessRun) -> bool:
     """The responsible of the current stage moves the run on; an administrator may stand in for him."""
     if run.is_closed:
         return False
     return run.responsible_id == user.pk or bool(user.is_admin)
 
 
-def can_delete(user: Any, run: ProcessRun) -> bool:
+def can_delete(user: User, run: ProcessRun) -> bool:
     """Only an administrator deletes, and only an unfinished run: a closed one is a record (manual)."""
     return bool(user.is_admin) and not run.is_closed

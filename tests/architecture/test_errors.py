@@ -25,7 +25,6 @@ RAISES_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/services/admin.py: raises PermissionError',
     'kontora/clients/services/card.py: raises PermissionDenied',
     'kontora/core/services/settings.py: raises PermissionDenied',
-    'kontora/processes/services.py: raises PermissionError',
 })
 EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/services/setup.py: SetupAlreadyDone',
@@ -62,17 +61,6 @@ UNTYPED_ALLOWED: frozenset[str] = frozenset({
     'kontora/core/services/structure.py: department_save',
     'kontora/core/services/structure.py: position_delete',
     'kontora/core/services/structure.py: position_save',
-    'kontora/processes/services.py: _notify',
-    'kontora/processes/services.py: _require_designer',
-    'kontora/processes/services.py: process_delete',
-    'kontora/processes/services.py: process_save',
-    'kontora/processes/services.py: result_delete',
-    'kontora/processes/services.py: result_save',
-    'kontora/processes/services.py: run_delete',
-    'kontora/processes/services.py: run_progress',
-    'kontora/processes/services.py: run_start',
-    'kontora/processes/services.py: stage_delete',
-    'kontora/processes/services.py: stage_save',
 })
 
 FORBIDDEN_RAISES = ("PermissionError", "PermissionDenied")

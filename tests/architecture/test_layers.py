@@ -29,7 +29,6 @@ DEFERRED_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/sorting.py: imports kontora.clients.selectors.registry',
     'kontora/core/services/jobs.py: imports kontora.core.tasks',
     'kontora/core/views/about.py: imports kontora.core.schema',
-    'kontora/processes/services.py: imports kontora.core.services.notifications',
 })
 
 DEFERRING_MODULES = frozenset({"apps", "hooks", "tasks"})

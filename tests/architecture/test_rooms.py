@@ -54,9 +54,6 @@ ROOMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/sorting.py: not a room',
     'kontora/clients/tabs: not a room',
     'kontora/core/informer.py: not a room',
-    'kontora/processes/forms_progress.py: not a room',
-    'kontora/processes/forms_runs.py: not a room',
-    'kontora/processes/forms_setup.py: not a room',
 })
 WRITES_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/models.py: super().save()',
@@ -109,7 +106,6 @@ LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/core/services/organisation.py: select_for_update',
     'kontora/core/services/settings.py: select_for_update',
     'kontora/core/services/structure.py: select_for_update',
-    'kontora/processes/services.py: select_for_update',
 })
 FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/views/setup.py: class SetupUserForm',
@@ -139,11 +135,6 @@ FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/core/views/parameters.py: class ParametersForm',
     'kontora/core/views/structure.py: class DepartmentForm',
     'kontora/core/views/structure.py: class PositionForm',
-    'kontora/processes/forms_progress.py: class ProgressForm',
-    'kontora/processes/forms_runs.py: class RunStartForm',
-    'kontora/processes/forms_setup.py: class ProcessForm',
-    'kontora/processes/forms_setup.py: class ResultForm',
-    'kontora/processes/forms_setup.py: class StageForm',
 })
 
 WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.clients.demo"})

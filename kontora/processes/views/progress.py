@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +15,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.clients import access
-from kontora.core.text import id_param
-from kontora.processes import policies, selectors, services
-from kontora.processes.forms_progress import ProgressForm
+from kontora.core.errors import Conflict, NotAllowed, Refused, error_messages
+from kontora.processes import policies
+from kontora.processes.forms.progress import ProgressForm
 from kontora.processes.models import ProcessRun, ProtocolEntry
+from kontora.processes.selectors import runs as selectors
+from kontora.processes.services import runs as services
+from kontora.processes.views import user_of
 
 
 def human_duration(value: timedelta) -> str:
@@ -46,13 +49,13 @@ def _protocol(run: ProcessRun) -> list[dict[str, Any]]:
 
 
 def _context(request: HttpRequest, run: ProcessRun) -> dict[str, Any]:
-    client_openable = run.client is not None and access.can_open(request.user, run.client)
+    user = user_of(request)
     return {
         "run": run,
         "protocol": _protocol(run),
-        "client_openable": client_openable,
-        "can_progress": policies.can_progress(request.user, run),
-        "can_delete": policies.can_delete(request.user, run),
+        "client_openable": run.client is not None and access.can_open(user, run.client),
+        "can_progress": policies.can_progress(user, run),
+        "can_delete": policies.can_delete(user, run),
     }
 
 
@@ -65,63 +68,50 @@ def _page(request: HttpRequest, run: ProcessRun, form: ProgressForm | None = Non
     return render(request, "processes/run.html", context)
 
 
-def _moved_message(run: ProcessRun) -> str:
-    # The same words as the service's refusal of a stale page (services.run_progress).
-    return gettext("The process has already moved to stage «%(stage)s»: reopen it to see where it stands.") % {
-        "stage": run.stage.name
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_view(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.access_run(request.user, pk)
+    user = user_of(request)
+    run = selectors.access_run(user, pk)
     tab = "protocol" if request.GET.get("tab") == "protocol" else "progress"
     if request.method != "POST":
         return _page(request, run, tab=tab)
-    if not policies.can_progress(request.user, run) and not run.is_closed:
-        if id_param(request.POST.get("seen_stage_id")) not in (None, run.stage_id):
-            # A page left open on a stage that has since passed to someone else: say so rather than 403.
-            return _page(request, run, top_errors=[_moved_message(run)])
-        raise PermissionDenied
     form = ProgressForm(request.POST, run=run)
     if not form.is_valid():
+        if not policies.can_progress(user, run) and not run.is_closed:
+            raise NotAllowed  # only the responsible's form has errors worth showing
         return _page(request, run, form)
     data = form.cleaned_data
     try:
         services.run_progress(
-            acting_user=request.user, run_id=run.pk, seen_stage_id=data["seen_stage_id"], state=data["state"],
+            acting_user=user, run_id=run.pk, seen_stage_id=data["seen_stage_id"], state=data["state"],
             result=data["result"], comment=data["comment"],
         )
-    except PermissionError as exc:
-        raise PermissionDenied from exc
     except ValidationError as exc:
-        fresh = selectors.access_run(request.user, pk)
-        if fresh.is_closed or fresh.stage_id != data["seen_stage_id"]:
-            # The run has moved or closed meanwhile: show where it stands now with the reason on top;
-            # the form (if any) is a fresh one for the stage now in front of the user.
-            return _page(request, fresh, top_errors=list(exc.messages))
         form.apply_error(exc)
-        return _page(request, fresh, form)
+        return _page(request, selectors.access_run(user, pk), form)
+    except (Conflict, Refused) as exc:
+        # The run has moved or closed meanwhile (a stale page, whoever sent it): where it stands now, the reason
+        # on top, and a fresh form for the stage now in front of the user if it is his.
+        return _page(request, selectors.access_run(user, pk), top_errors=error_messages(exc))
     return redirect("processes:run", pk=run.pk)
 
 
 @login_required
 @require_GET
 def run_print(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.access_run(request.user, pk)
+    run = selectors.access_run(user_of(request), pk)
     return render(request, "processes/run_print.html", _context(request, run))
 
 
 @login_required
 @require_POST
 def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.access_run(request.user, pk)
+    user = user_of(request)
+    run = selectors.access_run(user, pk)
     try:
-        services.run_delete(acting_user=request.user, run=run)
-    except PermissionError as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        return _page(request, run, top_errors=list(exc.messages))
+        services.run_delete(acting_user=user, run=run)
+    except Refused as exc:
+        return _page(request, run, top_errors=error_messages(exc))
     messages.success(request, gettext("Process #%(number)s deleted.") % {"number": pk})
     return redirect(reverse("processes:journal"))

@@ -12,22 +12,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kontora.core.errors import DomainError
 from kontora.core.forms.base import KontoraForm
 from kontora.core.htmx import go, is_htmx
 from kontora.core.permissions import policy_required
-from kontora.processes import policies, services
-from kontora.processes.forms_setup import ProcessForm, ResultForm, StageForm
-from kontora.processes.models import Process, ProcessRun, Stage, StageResult
-
-View = Callable[..., HttpResponse]
-
+from kontora.processes import policies
+from kontora.processes.forms.setup import ProcessForm, ResultForm, StageForm
+from kontora.processes.models import Process, Stage, StageResult
+from kontora.processes.selectors import setup as selectors
+from kontora.processes.services import setup as services
+from kontora.processes.views import user_of
 
 # The designer's pages are administration pages (tests/test_admin_urls.py checks them like every other).
 designer_required = policy_required(policies.can_design)
@@ -50,13 +50,7 @@ def _editor_url(process_id: int) -> str:
 @designer_required
 @require_GET
 def setup(request: HttpRequest) -> HttpResponse:
-    processes = list(
-        Process.objects.annotate(
-            stage_count=Count("stages", distinct=True), run_count=Count("runs", distinct=True)
-        ).prefetch_related("stages__results").order_by("name")
-    )
-    rows = [{"process": p, "problems": services.process_problems(p, p.stages.all())} for p in processes]
-    return render(request, "processes/setup.html", {"rows": rows})
+    return render(request, "processes/setup.html", {"rows": selectors.process_list()})
 
 
 @designer_required
@@ -68,7 +62,7 @@ def process_new(request: HttpRequest) -> HttpResponse:
 @designer_required
 @require_http_methods(["GET", "POST"])
 def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _process_form(request, process=get_object_or_404(Process, pk=pk))
+    return _process_form(request, process=selectors.access_process(user_of(request), pk))
 
 
 def _process_form(request: HttpRequest, *, process: Process | None) -> HttpResponse:
@@ -76,7 +70,7 @@ def _process_form(request: HttpRequest, *, process: Process | None) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.process_save(
-                acting_user=request.user, process=process, name=form.cleaned_data["name"],
+                acting_user=user_of(request), process=process, name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
@@ -108,7 +102,7 @@ def _confirm_delete(
     if request.method == "POST":
         try:
             delete()
-        except ValidationError as exc:
+        except (ValidationError, DomainError) as exc:
             form.is_valid()
             form.apply_error(exc)
         else:
@@ -123,9 +117,9 @@ def _confirm_delete(
 @designer_required
 @require_http_methods(["GET", "POST"])
 def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    process = get_object_or_404(Process, pk=pk)
+    process = selectors.access_process(user_of(request), pk)
     return _confirm_delete(
-        request, delete=lambda: services.process_delete(acting_user=request.user, process=process),
+        request, delete=lambda: services.process_delete(acting_user=user_of(request), process=process),
         done_url=reverse("processes:setup"), action=reverse("processes:process_delete", args=[process.pk]),
         title=gettext("Delete the process «%(name)s»?") % {"name": process.name},
         question=gettext("The process is deleted with all its stages and results."), testid="process-delete",
@@ -139,31 +133,22 @@ def process_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @designer_required
 @require_GET
 def process(request: HttpRequest, pk: int) -> HttpResponse:
-    process = get_object_or_404(Process, pk=pk)
-    results = StageResult.objects.select_related("next_stage").order_by("position", "id")
-    stages = list(
-        Stage.objects.filter(process=process)
-        .select_related("responsible")
-        .prefetch_related(Prefetch("results", queryset=results))
-        .order_by("position", "id")
-    )
-    context = {
-        "process": process, "stages": stages, "problems": services.process_problems(process, stages),
-        "run_count": ProcessRun.objects.filter(process=process).count(),
-    }
+    process = selectors.access_process(user_of(request), pk)
+    scheme = selectors.process_scheme(process)
+    context = {"process": process, "stages": scheme.stages, "problems": scheme.problems, "run_count": scheme.run_count}
     return render(request, "processes/setup_process.html", context)
 
 
 @designer_required
 @require_http_methods(["GET", "POST"])
 def stage_new(request: HttpRequest, pk: int) -> HttpResponse:
-    return _stage_form(request, process=get_object_or_404(Process, pk=pk), stage=None)
+    return _stage_form(request, process=selectors.access_process(user_of(request), pk), stage=None)
 
 
 @designer_required
 @require_http_methods(["GET", "POST"])
 def stage_edit(request: HttpRequest, stage_pk: int) -> HttpResponse:
-    stage = get_object_or_404(Stage.objects.select_related("process"), pk=stage_pk)
+    stage = selectors.access_stage(user_of(request), stage_pk)
     return _stage_form(request, process=stage.process, stage=stage)
 
 
@@ -173,7 +158,7 @@ def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) 
         data = form.cleaned_data
         try:
             services.stage_save(
-                acting_user=request.user, process=process, stage=stage, name=data["name"],
+                acting_user=user_of(request), process=process, stage=stage, name=data["name"],
                 is_start=data["is_start"], is_end=data["is_end"], responsible=data["responsible"],
             )
         except ValidationError as exc:
@@ -195,9 +180,9 @@ def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) 
 @designer_required
 @require_http_methods(["GET", "POST"])
 def stage_delete(request: HttpRequest, stage_pk: int) -> HttpResponse:
-    stage = get_object_or_404(Stage, pk=stage_pk)
+    stage = selectors.access_stage(user_of(request), stage_pk)
     return _confirm_delete(
-        request, delete=lambda: services.stage_delete(acting_user=request.user, stage=stage),
+        request, delete=lambda: services.stage_delete(acting_user=user_of(request), stage=stage),
         done_url=_editor_url(stage.process_id), action=reverse("processes:stage_delete", args=[stage.pk]),
         title=gettext("Delete the stage «%(name)s»?") % {"name": stage.name},
         question=gettext("The stage is deleted with its results."), testid="stage-delete",
@@ -207,14 +192,14 @@ def stage_delete(request: HttpRequest, stage_pk: int) -> HttpResponse:
 @designer_required
 @require_http_methods(["GET", "POST"])
 def result_new(request: HttpRequest, stage_pk: int) -> HttpResponse:
-    stage = get_object_or_404(Stage.objects.select_related("process"), pk=stage_pk)
+    stage = selectors.access_stage(user_of(request), stage_pk)
     return _result_form(request, stage=stage, result=None)
 
 
 @designer_required
 @require_http_methods(["GET", "POST"])
 def result_edit(request: HttpRequest, result_pk: int) -> HttpResponse:
-    result = get_object_or_404(StageResult.objects.select_related("stage__process"), pk=result_pk)
+    result = selectors.access_result(user_of(request), result_pk)
     return _result_form(request, stage=result.stage, result=result)
 
 
@@ -223,7 +208,7 @@ def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | No
     if request.method == "POST" and form.is_valid():
         try:
             services.result_save(
-                acting_user=request.user, stage=stage, result=result, name=form.cleaned_data["name"],
+                acting_user=user_of(request), stage=stage, result=result, name=form.cleaned_data["name"],
                 next_stage=form.cleaned_data["next_stage"],
             )
         except ValidationError as exc:
@@ -246,9 +231,9 @@ def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | No
 @designer_required
 @require_http_methods(["GET", "POST"])
 def result_delete(request: HttpRequest, result_pk: int) -> HttpResponse:
-    result = get_object_or_404(StageResult.objects.select_related("stage"), pk=result_pk)
+    result = selectors.access_result(user_of(request), result_pk)
     return _confirm_delete(
-        request, delete=lambda: services.result_delete(acting_user=request.user, result=result),
+        request, delete=lambda: services.result_delete(acting_user=user_of(request), result=result),
         done_url=_editor_url(result.stage.process_id), action=reverse("processes:result_delete", args=[result.pk]),
         title=gettext("Delete the result «%(name)s»?") % {"name": result.name},
         question=gettext("Stage «%(stage)s» loses this result and its transition.") % {"stage": result.stage.name},

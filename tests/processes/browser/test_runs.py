@@ -7,12 +7,12 @@ import re
 import pytest
 
 from kontora.accounts.rights import ClientScope
-from kontora.processes import services
 from kontora.processes.models import ProcessRun
+from kontora.processes.services import runs as services
+from kontora.processes.services import setup as designer
 from tests.accounts.factories import UserFactory
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
-from tests.test_client_card import make_client
+from tests.clients.factories import ClientFactory
+from tests.support.browser import screenshot, sign_in
 
 
 @pytest.mark.feature("BPM-02", "BPM-03", "CLI-13")
@@ -23,17 +23,17 @@ def test_manager_starts_a_process_from_the_card_and_the_responsible_sees_it_oran
     # given the manual's scheme «Обработка рекламации», whose first stage is Ivanov's, and the manager's client
     # (he handles claims about every client, so he works in the "full" mode)
     ivanov = UserFactory(login="ivanov", full_name="Иван Иванов", client_scope=ClientScope.FULL)
-    process = services.process_save(acting_user=admin_user, name="Обработка рекламации")
-    got = services.stage_save(acting_user=admin_user, process=process, name="Получена рекламация", is_start=True,
+    process = designer.process_save(acting_user=admin_user, name="Обработка рекламации")
+    got = designer.stage_save(acting_user=admin_user, process=process, name="Получена рекламация", is_start=True,
                               responsible=ivanov)
-    analysis = services.stage_save(acting_user=admin_user, process=process, name="Анализ рекламации",
+    analysis = designer.stage_save(acting_user=admin_user, process=process, name="Анализ рекламации",
                                    responsible=manager_user)
-    end = services.stage_save(acting_user=admin_user, process=process, name="Конец", is_end=True)
-    services.result_save(acting_user=admin_user, stage=got, name="Рекламация уместна", next_stage=analysis)
-    services.result_save(acting_user=admin_user, stage=got, name="Рекламация неуместна", next_stage=end)
-    services.result_save(acting_user=admin_user, stage=analysis, name="Любой результат", next_stage=end)
-    client = make_client(manager_user, "ООО Ромашка")
-    earlier = make_client(manager_user, "ООО Василёк")
+    end = designer.stage_save(acting_user=admin_user, process=process, name="Конец", is_end=True)
+    designer.result_save(acting_user=admin_user, stage=got, name="Рекламация уместна", next_stage=analysis)
+    designer.result_save(acting_user=admin_user, stage=got, name="Рекламация неуместна", next_stage=end)
+    designer.result_save(acting_user=admin_user, stage=analysis, name="Любой результат", next_stage=end)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
+    earlier = ClientFactory(short_name="ООО Василёк", curator=manager_user)
     services.run_start(acting_user=manager_user, process=process, client=earlier, note="Не та упаковка")
 
     # when the manager opens the card and presses «Запустить процесс»
@@ -90,12 +90,12 @@ def test_manager_starts_a_process_from_the_journal_with_the_clients_picker(
 ):
     base = live_server.url
     # given a complete scheme whose first stage is the manager's, and his client
-    process = services.process_save(acting_user=admin_user, name="Согласование договора")
-    first = services.stage_save(acting_user=admin_user, process=process, name="Проверка", is_start=True,
+    process = designer.process_save(acting_user=admin_user, name="Согласование договора")
+    first = designer.stage_save(acting_user=admin_user, process=process, name="Проверка", is_start=True,
                                 responsible=manager_user)
-    end = services.stage_save(acting_user=admin_user, process=process, name="Конец", is_end=True)
-    services.result_save(acting_user=admin_user, stage=first, name="Согласовано", next_stage=end)
-    client = make_client(manager_user, "ООО Ромашка")
+    end = designer.stage_save(acting_user=admin_user, process=process, name="Конец", is_end=True)
+    designer.result_save(acting_user=admin_user, stage=first, name="Согласовано", next_stage=end)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
 
     # when he opens the journal from the menu and presses Ins
     sign_in(page, base, "manager")

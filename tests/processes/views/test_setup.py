@@ -7,14 +7,15 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kontora.processes import services
 from kontora.processes.models import Process, Stage, StageResult
+from kontora.processes.selectors.setup import process_problems
+from kontora.processes.services import runs as run_services
+from kontora.processes.services import setup as services
 from tests.accounts.factories import UserFactory
-from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
+from tests.processes.factories import ProcessFactory, ProcessRunFactory, StageFactory, StageResultFactory
+from tests.support.queries import count_queries
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -84,7 +85,7 @@ def test_admin_builds_the_manuals_claim_process_and_it_becomes_ready(admin_clien
     _result(admin_client, analysis, "Виноват клиент", end)
     _result(admin_client, memo, "Любой результат", end)
     # then: the scheme is complete, the editor lists it in order and the list says "ready"
-    assert services.process_problems(process) == []
+    assert process_problems(process) == []
     editor = admin_client.get(reverse("processes:process", args=[process.pk]))
     html = _text(editor)
     assert 'data-testid="process-problems"' not in html
@@ -103,7 +104,7 @@ def test_admin_builds_the_manuals_claim_process_and_it_becomes_ready(admin_clien
 
 
 @pytest.mark.feature("BPM-01")
-def test_rename_edit_and_delete_through_the_modals(admin_client, claim):  # noqa: F811
+def test_rename_edit_and_delete_through_the_modals(admin_client, claim):
     # given
     p = claim["process"]
     got, _analysis, memo, _end = claim["stages"]
@@ -143,7 +144,7 @@ def test_rename_edit_and_delete_through_the_modals(admin_client, claim):  # noqa
 
 
 @pytest.mark.feature("BPM-01")
-def test_each_refusal_appears_next_to_its_field(admin_client, claim, admin_user, manager_user):  # noqa: F811
+def test_each_refusal_appears_next_to_its_field(admin_client, claim, admin_user, manager_user):
     # given
     p = claim["process"]
     _got, analysis, memo, _end = claim["stages"]
@@ -173,7 +174,7 @@ def test_each_refusal_appears_next_to_its_field(admin_client, claim, admin_user,
         "На этот этап ведут результаты: Получена рекламация → Рекламация уместна. Сначала измените их."
     )
     # when: deleting a process that has been started
-    services.run_start(acting_user=admin_user, process=p)
+    run_services.run_start(acting_user=admin_user, process=p)
     response = admin_client.post(reverse("processes:process_delete", args=[p.pk]), **HX)
     assert _delete_error(response) == "Процесс уже запускался, и его запуски хранят схему: удалить его нельзя."
     # then: nothing was half-saved
@@ -184,7 +185,7 @@ def test_each_refusal_appears_next_to_its_field(admin_client, claim, admin_user,
 
 
 @pytest.mark.feature("BPM-01")
-def test_manager_gets_403_on_every_setup_url_and_no_menu_item(manager_client, admin_client, claim):  # noqa: F811
+def test_manager_gets_403_on_every_setup_url_and_no_menu_item(manager_client, admin_client, claim):
     # given
     p = claim["process"]
     stage = claim["stages"][1]
@@ -227,10 +228,38 @@ def test_editor_query_count_does_not_grow_with_stages(admin_client, admin_user, 
     small, big = scheme("Малый", 2), scheme("Большой", 15)
     admin_client.get(reverse("processes:process", args=[small.pk]))  # warm the session and caches
     # when
-    with CaptureQueriesContext(connection) as few:
+    with count_queries() as few:
         assert admin_client.get(reverse("processes:process", args=[small.pk])).status_code == 200
-    with CaptureQueriesContext(connection) as many:
+    with count_queries() as many:
         response = admin_client.get(reverse("processes:process", args=[big.pk]))
     # then
     assert response.status_code == 200 and _text(response).count('data-testid="stage-row"') == 16
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.feature("BPM-01")
+def test_setup_list_query_count_does_not_grow_with_processes(admin_client, manager_user):
+    def schemes(count: int) -> None:
+        """Complete schemes, each with two stages, a result and a run."""
+        for _ in range(count):
+            start = StageFactory(is_start=True, responsible=manager_user)
+            StageResultFactory(stage=start)
+            ProcessRunFactory(stage=start)
+
+    def listed() -> tuple[int, int]:
+        with count_queries() as captured:
+            response = admin_client.get(reverse("processes:setup"))
+        assert response.status_code == 200
+        return len(captured), _text(response).count('data-testid="process-row"')
+
+    # given
+    schemes(2)
+    ProcessFactory(name="Пустой")  # a process without stages: its problems come from the same prefetch
+    listed()  # warm the session and caches
+    # when
+    few = listed()
+    schemes(12)
+    many = listed()
+    # then
+    assert (few[1], many[1]) == (3, 15)
+    assert many[0] == few[0]

@@ -9,22 +9,23 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
-from kontora.processes import services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
+from kontora.processes.services import runs as services
 from kontora.processes.views.progress import human_duration
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientFactory
+from tests.processes.factories import ProtocolEntryFactory
 from tests.support.http import signed_in
-from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
-from tests.test_registry import make_client
+from tests.support.queries import count_queries
 
 
 @pytest.fixture
-def run(claim: dict[str, Any], admin_user: Any, manager_user: Any) -> ProcessRun:  # noqa: F811
+def run(claim: dict[str, Any], admin_user: Any, manager_user: Any) -> ProcessRun:
     """A run about the manager's client; Ivanov (the later stages) sees the client in the list but cannot open it."""
     ivanov = claim["ivanov"]
     ivanov.client_scope = "list_all"
     ivanov.save(update_fields=["client_scope"])
-    client = make_client("ООО Ромашка", curator=manager_user)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
     return services.run_start(acting_user=admin_user, process=claim["process"], client=client, note="Брак партии")
 
 
@@ -37,7 +38,7 @@ def _post(client: Any, run: ProcessRun, **data: Any) -> Any:
 
 @pytest.mark.feature("BPM-04")
 @pytest.mark.feature("BPM-05")
-def test_the_manual_scheme_is_walked_through_the_page_and_closes_read_only(claim, run, admin_user, manager_user):  # noqa: F811
+def test_the_manual_scheme_is_walked_through_the_page_and_closes_read_only(claim, run, admin_user, manager_user):
     # given
     got, analysis, memo, end = claim["stages"]
     results = claim["results"]
@@ -92,7 +93,7 @@ def test_the_manual_scheme_is_walked_through_the_page_and_closes_read_only(claim
 
 
 @pytest.mark.feature("BPM-04")
-def test_errors_are_shown_next_to_their_fields_and_nothing_changes(claim, run, manager_user):  # noqa: F811
+def test_errors_are_shown_next_to_their_fields_and_nothing_changes(claim, run, manager_user):
     # given
     manager = signed_in(manager_user)
     results = claim["results"]
@@ -124,7 +125,7 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_changes(claim, run, m
 
 
 @pytest.mark.feature("BPM-04")
-def test_a_stale_page_is_refused_as_already_moved(claim, run, manager_user):  # noqa: F811
+def test_a_stale_page_is_refused_as_already_moved(claim, run, manager_user):
     # given: the run on Ivanov's analysis stage, his page open on it
     got, analysis, memo, _end = claim["stages"]
     services.run_progress(acting_user=manager_user, run_id=run.pk, seen_stage_id=got.pk, state=StageState.DONE,
@@ -156,7 +157,7 @@ def test_a_stale_page_is_refused_as_already_moved(claim, run, manager_user):  # 
 
 
 @pytest.mark.feature("BPM-04")
-def test_a_manager_who_is_not_responsible_sees_no_form_and_gets_403(claim, run, manager_user):  # noqa: F811
+def test_a_manager_who_is_not_responsible_sees_no_form_and_gets_403(claim, run, manager_user):
     # given: a colleague who sees the client (a full-scope manager) but is not responsible for its stage
     colleague = UserFactory(login="colleague", full_name="Пётр Коллегин", client_scope="full")
     browser = signed_in(colleague)
@@ -175,10 +176,10 @@ def test_a_manager_who_is_not_responsible_sees_no_form_and_gets_403(claim, run, 
 
 @pytest.mark.feature("BPM-04")
 @pytest.mark.feature("BPM-05")
-def test_a_run_about_a_hidden_client_is_404_everywhere(claim, admin_user, manager_user):  # noqa: F811
+def test_a_run_about_a_hidden_client_is_404_everywhere(claim, admin_user, manager_user):
     # given: a run about another manager's private client
     other = UserFactory(login="other", full_name="Другой Менеджер")
-    hidden = make_client("Тайный клиент", curator=other, private=True)
+    hidden = ClientFactory(short_name="Тайный клиент", curator=other, private=True)
     run = services.run_start(acting_user=other, process=claim["process"], client=hidden)
     # when / then: the manager (even the responsible of its stage) and the administrator get 404
     for user in (manager_user, admin_user):
@@ -191,7 +192,7 @@ def test_a_run_about_a_hidden_client_is_404_everywhere(claim, admin_user, manage
 
 
 @pytest.mark.feature("BPM-04")
-def test_only_an_administrator_deletes_and_only_an_unfinished_run(claim, run, admin_user, manager_user):  # noqa: F811
+def test_only_an_administrator_deletes_and_only_an_unfinished_run(claim, run, admin_user, manager_user):
     # given
     admin, manager = signed_in(admin_user), signed_in(manager_user)
     # then: the manager (the responsible) is offered no delete and is refused one
@@ -219,7 +220,7 @@ def test_only_an_administrator_deletes_and_only_an_unfinished_run(claim, run, ad
 
 
 @pytest.mark.feature("BPM-05")
-def test_the_print_form_has_every_protocol_line_with_durations(claim, run, manager_user):  # noqa: F811
+def test_the_print_form_has_every_protocol_line_with_durations(claim, run, manager_user):
     # given: the start stage took 2 h 15 min, the analysis 3 days 4 hours
     got, analysis, _memo, _end = claim["stages"]
     services.run_progress(acting_user=manager_user, run_id=run.pk, seen_stage_id=got.pk, state=StageState.DONE,
@@ -252,3 +253,24 @@ def test_human_duration_keeps_two_units() -> None:
         assert human_duration(timedelta(hours=2, minutes=15)) == "2 h 15 min"
         assert human_duration(timedelta(days=3, hours=4, minutes=30)) == "3 d 4 h"
         assert human_duration(timedelta(days=1)) == "1 d"
+
+
+@pytest.mark.feature("BPM-05")
+def test_a_runs_page_costs_the_same_queries_with_1_or_20_protocol_lines(run, manager_user):
+    # given: the run's start line, then 19 more by different users
+    manager = signed_in(manager_user)
+
+    def page() -> tuple[int, int]:
+        with count_queries() as captured:
+            html = manager.get(f"/processes/{run.pk}/?tab=protocol").content.decode()
+        return len(captured), html.count('data-testid="protocol-row"')
+
+    page()  # warm the session and caches
+    # when
+    few = page()
+    for _ in range(19):
+        ProtocolEntryFactory(run=run, user=UserFactory())
+    many = page()
+    # then
+    assert (few[1], many[1]) == (1, 20)
+    assert many[0] == few[0]

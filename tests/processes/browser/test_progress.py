@@ -7,22 +7,20 @@ from typing import Any
 
 import pytest
 
-from kontora.processes import services
 from kontora.processes.models import ProcessRun, StageState
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
-from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
-from tests.test_registry import make_client
+from kontora.processes.services import runs as services
+from tests.clients.factories import ClientFactory
+from tests.support.browser import screenshot, sign_in
 
 
 @pytest.mark.feature("BPM-04", "BPM-05")
 def test_responsible_moves_the_run_and_prints_its_protocol(
-    page: Any, live_server: Any, transactional_db: Any, claim: dict[str, Any],  # noqa: F811
+    page: Any, live_server: Any, transactional_db: Any, claim: dict[str, Any],
     admin_user: Any, manager_user: Any,
 ) -> None:
     base = live_server.url
     # given a claim started by the administrator about the manager's client
-    client = make_client("ООО Ромашка", curator=manager_user)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
     run = services.run_start(acting_user=admin_user, process=claim["process"], client=client,
                              note="Партия №118 пришла с браком упаковки")
     got, analysis = claim["stages"][0], claim["stages"][1]

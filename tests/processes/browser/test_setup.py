@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from kontora.processes import services
 from kontora.processes.models import Process
+from kontora.processes.selectors.setup import process_problems
+from kontora.processes.services import setup as services
 from tests.accounts.factories import UserFactory
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, sign_in
 
 
 def _modal_form(page: Any, testid: str) -> Any:
@@ -92,7 +92,7 @@ def test_admin_sets_up_a_process_in_the_modals(page, live_server, admin_user, ma
     page.wait_for_selector("[data-testid=result-name]:has-text('Замечаний нет')")
     assert page.locator("[data-testid=process-state]").inner_text() == "готов"
     assert page.locator("[data-testid=process-problems]").count() == 0
-    assert services.process_problems(Process.objects.get(name="Согласование договора")) == []
+    assert process_problems(Process.objects.get(name="Согласование договора")) == []
 
     # when a second start stage is tried, the refusal stands next to the flag in the open modal
     page.click("[data-testid=stage-new]")

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kontora.accounts.models import User
+from kontora.clients.models import Client
 from kontora.core.forms.base import KontoraForm
 from kontora.directories.forms.widgets import picker_field, scope_pickers
-from kontora.processes import selectors
+from kontora.processes.selectors import runs as selectors
 
 
 class RunStartForm(KontoraForm):
@@ -23,7 +25,7 @@ class RunStartForm(KontoraForm):
         help_text=_("The essence of the matter, for those who will work on the process."),
     )
 
-    def __init__(self, *args: Any, user: Any, locked_client: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, locked_client: Client | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The picker accepts only the clients this user sees; the service then asks for the card to open.
         scope_pickers(self, user)

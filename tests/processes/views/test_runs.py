@@ -7,19 +7,18 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from kontora.accounts.rights import ClientScope, Role
 from kontora.clients.models import Client, ClientGrant
-from kontora.core.text import search_key
-from kontora.processes import services
 from kontora.processes.models import Process, ProcessRun, StageState
+from kontora.processes.services import runs as services
+from kontora.processes.services import setup as designer
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES
+from tests.processes.factories import ProcessRunFactory, StageFactory
 from tests.support.http import signed_in
-from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme «Обработка рекламации»)
-from tests.test_registry import make_client
+from tests.support.queries import count_queries
 
 JOURNAL_ROW = re.compile(r'<tr data-row data-id="(\d+)"')
 MONITOR_ROW = re.compile(r'data-testid="monitor-run" data-id="(\d+)"')
@@ -28,11 +27,11 @@ MORE = re.compile(r'<tr class="k-journal-more" hx-get="([^"]+)"')
 
 def _scheme(admin: Any, responsible: Any, name: str = "Согласование") -> Process:
     """A two-stage scheme whose start stage is `responsible`'s."""
-    process = services.process_save(acting_user=admin, name=name)
-    first = services.stage_save(acting_user=admin, process=process, name="Проверка", is_start=True,
+    process = designer.process_save(acting_user=admin, name=name)
+    first = designer.stage_save(acting_user=admin, process=process, name="Проверка", is_start=True,
                                 responsible=responsible)
-    end = services.stage_save(acting_user=admin, process=process, name="Конец", is_end=True)
-    services.result_save(acting_user=admin, stage=first, name="Готово", next_stage=end)
+    end = designer.stage_save(acting_user=admin, process=process, name="Конец", is_end=True)
+    designer.result_save(acting_user=admin, stage=first, name="Готово", next_stage=end)
     return process
 
 
@@ -49,9 +48,9 @@ def _journal_ids(http: Any, query: str = "") -> list[int]:
 
 
 @pytest.mark.feature("BPM-02")
-def test_manager_starts_a_process_from_the_journal(claim, manager_user, manager_client):  # noqa: F811
+def test_manager_starts_a_process_from_the_journal(claim, manager_user, manager_client):
     # given the manual's scheme and the manager's client
-    client = make_client("ООО Ромашка", curator=manager_user)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
     journal = manager_client.get("/processes/").content.decode()
     assert "Журнал процессов" in journal and 'data-testid="journal-start"' in journal
     assert 'href="/processes/start/" data-key="Insert"' in journal
@@ -79,14 +78,14 @@ def test_manager_starts_a_process_from_the_journal(claim, manager_user, manager_
 
 
 @pytest.mark.feature("BPM-02")
-def test_start_errors_are_shown_next_to_their_fields_and_nothing_starts(claim, manager_user):  # noqa: F811
+def test_start_errors_are_shown_next_to_their_fields_and_nothing_starts(claim, manager_user):
     # given a manager who sees every client in the list but opens only his own ones
     manager_user.client_scope = ClientScope.LIST_ALL
     manager_user.save(update_fields=["client_scope"])
     http = signed_in(manager_user)
     other = UserFactory(login="other", client_scope=ClientScope.FULL)
-    foreign = make_client("Чужой Клиент", curator=other)
-    private = make_client("Тайный Клиент", curator=other, private=True)
+    foreign = ClientFactory(short_name="Чужой Клиент", curator=other)
+    private = ClientFactory(short_name="Тайный Клиент", curator=other, private=True)
 
     def errors(data: dict[str, Any]) -> dict[str, list[str]]:
         page = http.post("/processes/start/", data).content.decode()
@@ -109,10 +108,10 @@ def test_start_errors_are_shown_next_to_their_fields_and_nothing_starts(claim, m
 
 @pytest.mark.feature("CLI-13")
 @pytest.mark.feature("BPM-02")
-def test_the_cards_button_starts_a_process_about_that_client(claim, manager_user, manager_client):  # noqa: F811
+def test_the_cards_button_starts_a_process_about_that_client(claim, manager_user, manager_client):
     # given the manager's card
-    client = make_client("ООО Ромашка", curator=manager_user)
-    other = make_client("ООО Другая", curator=manager_user)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
+    other = ClientFactory(short_name="ООО Другая", curator=manager_user)
     card = manager_client.get(f"/clients/{client.pk}/").content.decode()
     button = re.search(r'<a [^>]*data-testid="card-action-start_process">([^<]*)</a>', card)
     assert button is not None and button.group(1) == "Запустить процесс"
@@ -141,7 +140,7 @@ def test_the_cards_button_starts_a_process_about_that_client(claim, manager_user
 @pytest.mark.feature("CLI-13")
 def test_the_cards_button_is_shown_only_when_a_process_can_be_started(admin_user, manager_user, manager_client):
     # given the manager's client and no process set up
-    client = make_client("ООО Ромашка", curator=manager_user)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
 
     def has_button(path: str) -> bool:
         return 'data-testid="card-action-start_process"' in manager_client.get(path).content.decode()
@@ -150,8 +149,8 @@ def test_the_cards_button_is_shown_only_when_a_process_can_be_started(admin_user
     assert not has_button(f"/clients/{client.pk}/")
     # when a complete process exists, but only half of another one
     _scheme(admin_user, manager_user)
-    half = services.process_save(acting_user=admin_user, name="Черновик")
-    services.stage_save(acting_user=admin_user, process=half, name="Начало", is_start=True, responsible=manager_user)
+    half = designer.process_save(acting_user=admin_user, name="Черновик")
+    designer.stage_save(acting_user=admin_user, process=half, name="Начало", is_start=True, responsible=manager_user)
     # then the saved card shows it, a card not yet saved does not
     assert has_button(f"/clients/{client.pk}/")
     assert not has_button("/clients/new/")
@@ -159,7 +158,7 @@ def test_the_cards_button_is_shown_only_when_a_process_can_be_started(admin_user
     form = manager_client.get("/processes/start/").content.decode()
     assert "Согласование" in form
     # a client the manager does not see cannot be put into the form by its URL
-    hidden = make_client("Чужой", curator=admin_user)
+    hidden = ClientFactory(short_name="Чужой", curator=admin_user)
     assert manager_client.get(f"/processes/start/?client={hidden.pk}").status_code == 404
 
 
@@ -169,7 +168,7 @@ def test_the_monitor_lists_exactly_the_users_open_runs(admin_user, manager_user,
     other = UserFactory(login="other", full_name="Другой Сотрудник", client_scope=ClientScope.FULL)
     mine_process = _scheme(admin_user, manager_user, "Мой процесс")
     other_process = _scheme(admin_user, other, "Чужой процесс")
-    client = make_client("ООО Ромашка", curator=manager_user)
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
     mine = services.run_start(acting_user=admin_user, process=mine_process, client=client, note="a")
     others = services.run_start(acting_user=admin_user, process=other_process, client=client, note="b")
     closed = services.run_start(acting_user=admin_user, process=mine_process, note="c")
@@ -218,10 +217,10 @@ def test_journal_shows_closed_on_demand_and_highlights_the_users_stages(admin_us
 def test_journal_pages_by_fifty_and_its_queries_do_not_grow_with_the_rows(admin_user, manager_user, manager_client):
     # given many runs about several clients
     process = _scheme(admin_user, manager_user)
-    clients = [make_client(f"Клиент {n}", curator=manager_user) for n in range(3)]
+    clients = [ClientFactory(short_name=f"Клиент {n}", curator=manager_user) for n in range(3)]
 
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
+        with count_queries() as captured:
             assert manager_client.get("/processes/").status_code == 200
         return len(captured)
 
@@ -251,7 +250,6 @@ def _matrix() -> tuple[list[tuple[Any, dict[str, Client], dict[str, ProcessRun]]
     admin = UserFactory(login="designer", role=Role.ADMIN, client_scope=ClientScope.FULL)
     stranger = UserFactory(login="stranger", full_name="Посторонний Куратор", client_scope=ClientScope.FULL)
     subjects = []
-    code = 7000
     for r, role in enumerate(ROLES):
         for m, mode in enumerate(MODES):
             number = r * len(MODES) + m + 1
@@ -261,14 +259,11 @@ def _matrix() -> tuple[list[tuple[Any, dict[str, Client], dict[str, ProcessRun]]
             clients: dict[str, Client] = {}
             runs: dict[str, ProcessRun] = {}
             for relation in RELATIONS:
-                code += 1
-                name = f"Процессы p{number:02d} {relation}"
                 own_curator = relation in ("curator", "private_own")
-                client = Client.objects.create(
-                    code=code, full_name=name, short_name=name, name_key=search_key(name),
-                    full_name_key=search_key(name), curator=user if own_curator else stranger,
+                client = ClientFactory(
+                    short_name=f"Процессы p{number:02d} {relation}", curator=user if own_curator else stranger,
                     specialist=user if relation in ("specialist", "private_other_spec") else None,
-                    is_private=relation.startswith("private"),
+                    private=relation.startswith("private"),
                 )
                 if relation in ("granted", "granted_view"):
                     ClientGrant.objects.create(client=client, user=user, can_edit=relation == "granted")
@@ -309,3 +304,27 @@ def test_journal_and_monitor_let_out_exactly_the_runs_the_user_may_see() -> None
     # then nothing differs from the rules: a private client's run stays hidden from administrators, even when
     # the run is on their stage
     assert mismatches == []
+
+
+@pytest.mark.feature("BPM-03")
+def test_the_monitors_queries_do_not_grow_with_its_runs(manager_user, manager_client):
+    # given runs on the manager's stages, each about another client of his
+    def runs(count: int) -> None:
+        for _ in range(count):
+            stage = StageFactory(responsible=manager_user)
+            ProcessRunFactory(stage=stage, client=ClientFactory(curator=manager_user))
+
+    def monitor() -> tuple[int, int]:
+        with count_queries() as captured:
+            page = manager_client.get("/processes/monitor/").content.decode()
+        return len(captured), len(MONITOR_ROW.findall(page))
+
+    runs(2)
+    monitor()  # the first request warms the per-process caches
+    # when
+    few = monitor()
+    runs(18)
+    many = monitor()
+    # then the partial costs the same number of queries for 2 runs as for 20
+    assert (few[1], many[1]) == (2, 20)
+    assert many[0] == few[0]

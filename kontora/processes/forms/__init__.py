@@ -1,0 +1,1 @@
+"""Forms of business processes, one module per topic: setup (the designer), runs (start), progress (a run)."""

@@ -1,0 +1,1 @@
+"""Reads of business processes, one module per topic: setup (the designer), runs (journal, monitor, a run)."""

@@ -1,0 +1,79 @@
+"""Reads of started processes (BPM-02 … BPM-05), always through `policies.visible_runs` (the client's access
+rules): the journal, the monitor, one run and its protocol; and the processes offered to start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kontora.accounts.models import User
+from kontora.clients import access
+from kontora.processes import policies
+from kontora.processes.models import Process, ProcessRun, ProtocolEntry
+
+Cursor = tuple[datetime, int]  # (started_at, id) of the last row shown
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    runs: list[ProcessRun]
+    more: bool  # rows follow the last one
+    openable: frozenset[int]  # the clients among the rows whose card the user may open (the others are names)
+
+
+def startable_processes() -> QuerySet[Process]:
+    """Processes offered in «Запустить процесс»: those with a start stage (the service checks the rest)."""
+    return Process.objects.filter(stages__is_start=True).distinct().order_by("name")
+
+
+def run_journal(user: User, *, show_closed: bool = True, client_id: int | None = None) -> QuerySet[ProcessRun]:
+    qs = policies.visible_runs(user).select_related("process", "client", "stage", "responsible", "started_by")
+    if not show_closed:
+        qs = qs.filter(is_closed=False)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    return qs.order_by("-started_at", "-id")
+
+
+def journal_page(
+    user: User, *, show_closed: bool = True, client_id: int | None = None, after: Cursor | None = None,
+    size: int = 50,
+) -> JournalPage:
+    """«Журнал процессов», `size` rows at a time: keyset paging on (started_at, id) descending, no OFFSET, no COUNT."""
+    queryset = run_journal(user, show_closed=show_closed, client_id=client_id)
+    if after is not None:
+        started, pk = after
+        queryset = queryset.filter(Q(started_at__lt=started) | Q(started_at=started, pk__lt=pk))
+    fetched = list(queryset[: size + 1])
+    runs = fetched[:size]
+    client_ids = {run.client_id for run in runs if run.client_id}
+    openable: frozenset[int] = frozenset()
+    if client_ids:  # one query for the whole page, none when no row has a client
+        openable = frozenset(access.openable_clients(user).filter(pk__in=client_ids).values_list("pk", flat=True))
+    return JournalPage(runs, len(fetched) > size, openable)
+
+
+def monitor_runs(user: User) -> QuerySet[ProcessRun]:
+    """The process monitor (BPM-03): open runs standing on a stage the user is responsible for."""
+    return (
+        policies.visible_runs(user)
+        .filter(responsible=user, is_closed=False)
+        .select_related("process", "client", "stage")
+        .order_by("stage_entered_at", "id")
+    )
+
+
+def access_run(user: User, run_id: int) -> ProcessRun:
+    """The run or 404 — the same 404 whether it does not exist or its client is hidden from the user."""
+    run = run_journal(user).filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def protocol_of(run: ProcessRun) -> QuerySet[ProtocolEntry]:
+    """The run's protocol (BPM-05), oldest first: its own record of every step, shown to users."""
+    return run.protocol.select_related("user").order_by("at", "id")

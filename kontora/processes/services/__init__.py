@@ -1,0 +1,1 @@
+"""Every write of business processes, one module per topic: setup (the designer), runs (start, progress, delete)."""
