@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from kontora.core import selectors
+from kontora.core.selectors import organisation as selectors
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.services import organisation as services
 from kontora.core.services.organisation import BankAccountData, LegalEntityData

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from kontora.core.selectors import system_settings, visible_menu
+from kontora.core.selectors.main_window import visible_menu
+from kontora.core.selectors.settings import system_settings
 from kontora.directories import registry, selectors, services
 from kontora.directories.models import Competitor, GoodsGroup, NomenclatureItem, Region, Settlement, Unit
 from kontora.directories.registry import Directory

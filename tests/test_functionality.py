@@ -9,7 +9,7 @@ from django.test import Client
 from kontora.core import hooks
 from kontora.core.hooks import MenuItem
 from kontora.core.models import SystemSettings
-from kontora.core.selectors import block_enabled, system_settings
+from kontora.core.selectors.settings import block_enabled, system_settings
 from kontora.core.services.settings import system_settings_update
 from tests.accounts.factories import UserFactory
 from tests.support.http import signed_in
@@ -127,7 +127,7 @@ def test_non_administrator_gets_403_on_functionality(admin_user, role):
     # then
     assert get.status_code == post.status_code == 403
     assert "Доступ запрещён" in get.content.decode()
-    assert SystemSettings.objects.get(pk=1).sales_enabled is True
+    assert system_settings().sales_enabled is True
 
 
 def test_functionality_needs_sign_in(admin_user):

@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from kontora.core import hooks, informer
+from kontora.core import hooks
+from kontora.core.selectors import informer
 from kontora.core.hooks import MenuItem
 from kontora.core.models import LegalEntity, UserParameters
 from tests.accounts.factories import UserFactory
@@ -152,7 +153,7 @@ def test_go_to_date_without_scripts_shows_the_main_window_at_that_date(manager_c
 
 
 def test_calendar_weeks_start_on_monday():
-    from kontora.core.views.home import _calendar_context
+    from kontora.core.views.main_window import _calendar_context
 
     context = _calendar_context({"month": "2026-11"})
     assert context["cal_weeks"][0][0]["date"] == date(2026, 10, 26)

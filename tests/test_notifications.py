@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kontora.accounts.models import UserSession
-from kontora.core import selectors
+from kontora.core.selectors import notifications as selectors
 from kontora.core.models import Notification
 from kontora.core.services.notifications import (
     notification_mark_all_read,

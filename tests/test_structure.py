@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kontora.accounts.models import User
+from kontora.core.errors import Refused
 from kontora.core.models import Department, Position
 from kontora.core.services import structure as services
 from tests.accounts.factories import UserFactory
@@ -58,19 +59,19 @@ def test_items_in_use_cannot_be_deleted_only_deactivated(admin_client, admin_use
     UserFactory(login="anna", department=sales, position=seller)
     empty = Department.objects.create(name="Пустой отдел")
     # when
-    with pytest.raises(ValidationError) as department_refused:
+    with pytest.raises(Refused) as department_refused:
         services.department_delete(acting_user=admin_user, department_id=sales.pk)
-    with pytest.raises(ValidationError) as position_refused:
+    with pytest.raises(Refused) as position_refused:
         services.position_delete(acting_user=admin_user, position_id=seller.pk)
     shown = admin_client.post(reverse("core:structure_position_delete", args=[seller.pk]), follow=True)
     deleted = admin_client.post(reverse("core:structure_department_delete", args=[empty.pk]))
     # then
-    assert department_refused.value.messages == [
+    assert department_refused.value.message == (
         "Подразделение используется (должностей: 1, пользователей: 1), удалить его нельзя; сделайте его неактивным."
-    ]
-    assert position_refused.value.messages == [
+    )
+    assert position_refused.value.message == (
         "Должность занимают пользователи (1), удалить её нельзя; сделайте её неактивной."
-    ]
+    )
     assert "Должность занимают пользователи (1)" in shown.content.decode()
     assert Position.objects.filter(pk=seller.pk).exists()
     assert deleted.status_code == 302 and not Department.objects.filter(pk=empty.pk).exists()

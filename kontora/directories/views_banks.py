@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core import selectors as core_selectors
 from kontora.core.forms.base import KontoraForm
 from kontora.core.permissions import admin_required, is_administrator
+from kontora.core.selectors import jobs as core_selectors
 from kontora.core.services import jobs as job_services
 from kontora.directories import banks
 

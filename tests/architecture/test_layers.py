@@ -13,8 +13,6 @@ from tests.support.codebase import APPS, RANK, app_of, modules
 
 # "<module path>: imports <module>" that break the layer order, each with the reason it is still here.
 LAYER_ALLOWED: frozenset[str] = frozenset({
-    'kontora/core/services/jobs.py: imports kontora.accounts.models',
-    'kontora/core/services/notifications.py: imports kontora.accounts.models',
 })
 
 # "<module path>: imports <module>" inside a function outside apps.py, hooks.py and tasks.py.
@@ -29,8 +27,6 @@ DEFERRED_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/forms/card.py: imports kontora.directories.autosubst',
     'kontora/clients/sorting.py: imports kontora.clients.models',
     'kontora/clients/sorting.py: imports kontora.clients.selectors.registry',
-    'kontora/core/services/jobs.py: imports kontora.core.tasks',
-    'kontora/core/views/about.py: imports kontora.core.schema',
     'kontora/processes/services.py: imports kontora.core.services.notifications',
 })
 

@@ -53,7 +53,6 @@ ROOMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/search.py: not a room',
     'kontora/clients/sorting.py: not a room',
     'kontora/clients/tabs: not a room',
-    'kontora/core/informer.py: not a room',
     'kontora/directories/attributes/filters.py: not a room',
     'kontora/directories/autosubst.py: not a room',
     'kontora/directories/banks.py: not a room',
@@ -98,9 +97,6 @@ WRITES_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs/registration.py: change.save()',
     'kontora/clients/tabs/security.py: row.save()',
     'kontora/clients/tabs/shipping.py: row.save()',
-    'kontora/core/selectors.py: SystemSettings.objects.get_or_create()',
-    'kontora/core/selectors.py: UserParameters.objects.get_or_create()',
-    'kontora/core/views/parameters.py: tab.save()',
     'kontora/directories/autosubst.py: AutoSubstitution.objects.update_or_create()',
     'kontora/directories/banks.py: Bank.objects.bulk_create()',
     'kontora/directories/banks.py: Bank.objects.bulk_update()',
@@ -110,7 +106,6 @@ WRITES_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/settlements.py: settlement_model.objects.bulk_create()',
 })
 ATOMIC_ALLOWED: frozenset[str] = frozenset({
-    'kontora/core/views/parameters.py: transaction.atomic',
 })
 LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/services/setup.py: select_for_update',
@@ -122,9 +117,6 @@ LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs/registration.py: select_for_update',
     'kontora/clients/tabs/security.py: select_for_update',
     'kontora/clients/tabs/shipping.py: select_for_update',
-    'kontora/core/services/organisation.py: select_for_update',
-    'kontora/core/services/settings.py: select_for_update',
-    'kontora/core/services/structure.py: select_for_update',
     'kontora/directories/attributes/services.py: select_for_update',
     'kontora/directories/nomenclature/services.py: select_for_update',
     'kontora/directories/services.py: select_for_update',
@@ -152,12 +144,6 @@ FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/views/tabs_security.py: class SecurityInfoForm',
     'kontora/clients/views/tabs_security.py: class _DetachedForm',
     'kontora/clients/views/tabs_shipping.py: class ShippingForm',
-    'kontora/core/views/functionality.py: class FunctionalityForm',
-    'kontora/core/views/notifications.py: class MessageForm',
-    'kontora/core/views/notifications.py: class RecipientField',
-    'kontora/core/views/parameters.py: class ParametersForm',
-    'kontora/core/views/structure.py: class DepartmentForm',
-    'kontora/core/views/structure.py: class PositionForm',
     'kontora/directories/autosubst.py: class AutoSubstitutionForm',
     'kontora/directories/views_banks.py: class BankImportForm',
     'kontora/directories/widgets.py: class PickerField',
