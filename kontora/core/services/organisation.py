@@ -212,7 +212,7 @@ def bank_account_create(
             _make_default_account(account)
         _touch(entity, acting_user)
         audit_record(actor=acting_user, event="core.bank_account.create", target=account,
-                     changes=_created(account, ACCOUNT_FIELDS), summary=_("Bank account added"))
+                     changes=_created(account, ACCOUNT_FIELDS), summary=_("Settlement account added"))
     return account
 
 
@@ -224,7 +224,7 @@ def bank_account_update(*, acting_user: Actor, account_id: int, data: BankAccoun
         changes = model_update(account, data=values, fields=ACCOUNT_FIELDS)
         _touch(account.legal_entity, acting_user)
         audit_record(actor=acting_user, event="core.bank_account.update", target=account, changes=changes,
-                     summary=_("Bank account changed"))
+                     summary=_("Settlement account changed"))
     return account
 
 
@@ -241,7 +241,7 @@ def bank_account_delete(*, acting_user: Actor, account_id: int) -> None:
             )
         entity = account.legal_entity
         audit_record(actor=acting_user, event="core.bank_account.delete", target=account,
-                     changes=_deleted(account, ACCOUNT_FIELDS), summary=_("Bank account deleted"))
+                     changes=_deleted(account, ACCOUNT_FIELDS), summary=_("Settlement account deleted"))
         account.delete()
         _touch(entity, acting_user)
 
@@ -256,5 +256,5 @@ def bank_account_set_default(*, acting_user: Actor, account_id: int) -> BankAcco
         _make_default_entity(account.legal_entity, acting_user)
         audit_record(actor=acting_user, event="core.bank_account.default", target=account,
                      changes=changes_between(BankAccount, before, snapshot(account, ["is_default"]), ["is_default"]),
-                     summary=_("Default bank account changed"))
+                     summary=_("Default settlement account changed"))
     return account
