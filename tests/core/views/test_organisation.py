@@ -306,3 +306,20 @@ def test_constants_page_costs_the_same_queries_whatever_the_number_of_entities_a
     # then
     assert response.content.decode().count('data-testid="account"') == 7
     assert len(many) == len(few)
+
+
+def test_entity_card_costs_the_same_queries_whatever_the_number_of_accounts(admin_client, romashka):
+    # given: a card already seen once (the session's own bookkeeping is done)
+    url = f"/administration/constants/entities/{romashka.pk}/"
+    admin_client.get(url)
+    with count_queries() as few:
+        admin_client.get(url)
+    for tail in ("00000000001", "00000000002", "00000000003"):
+        services.bank_account_create(acting_user=None, entity_id=romashka.pk, data=BankAccountData(
+            bank_name="АО «Альфа-Банк»", bik="044525593", account=alfa_account(tail)))
+    # when
+    with count_queries() as many:
+        page = admin_client.get(url).content.decode()
+    # then
+    assert page.count('data-testid="account"') == 4
+    assert len(many) == len(few)
