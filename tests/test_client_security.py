@@ -12,7 +12,7 @@ from django.utils import timezone
 from kontora.accounts.models import LoginFailure
 from kontora.clients.models import Client, ClientChange, ClientGrant, ClientSecurity
 from kontora.clients.tabs import security
-from kontora.core.selectors import system_settings
+from kontora.core.selectors.settings import system_settings
 from tests.accounts.factories import UserFactory
 from tests.support.http import PASSWORD, signed_in
 from tests.test_client_card import grant_right, html, make_client, make_private

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kontora.clients.models import Client, ClientChange, ClientGrant, ClientShipping
-from kontora.core.selectors import system_settings
+from kontora.core.selectors.settings import system_settings
 from kontora.directories.models import Settlement
 from tests.accounts.factories import UserFactory
 from tests.support.http import signed_in

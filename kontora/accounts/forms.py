@@ -14,8 +14,8 @@ from kontora.accounts import selectors
 from kontora.accounts.models import User
 from kontora.accounts.rights import ClientScope, Role
 from kontora.accounts.services.users import UserAccess, UserProfile
-from kontora.core import selectors as core_selectors
 from kontora.core.forms import KontoraForm
+from kontora.core.selectors import structure as core_selectors
 
 LOGIN_RE = re.compile(r"^[\w.@-]+$")
 

@@ -64,7 +64,7 @@ def register() -> None:
         admins,
         right,
     )
-    from kontora.core.selectors import system_settings
+    from kontora.core.selectors.settings import system_settings
     from kontora.directories.hooks import DIRECTORIES
 
     for item in (

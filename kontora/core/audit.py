@@ -82,7 +82,7 @@ def model_update(instance: models.Model, *, data: Mapping[str, Any], fields: Ite
     names = [name for name in fields if name in data and _differs(instance, name, data[name])]
     if not names:
         return []
-    model = type(instance)
+    model = instance._meta.model  # not type(): request.user is a lazy object standing for the user
     before = snapshot(instance, names)
     for name in names:
         setattr(instance, name, data[name])

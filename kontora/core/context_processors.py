@@ -5,7 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from kontora import __version__
-from kontora.core.selectors import system_settings, visible_menu
+from kontora.core.selectors.main_window import visible_menu
+from kontora.core.selectors.settings import system_settings
 
 
 def main_window(request: HttpRequest) -> dict[str, Any]:

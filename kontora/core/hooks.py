@@ -186,6 +186,9 @@ class JobHandler:
 
 
 JOB_HANDLERS: Point[JobHandler] = Point("job handlers", key=lambda item: item.kind)
+# The worker's task that runs a queued job (core.tasks.run_job): registered here, so that the tasks import the
+# services and never the other way round.
+JOB_QUEUE: Point[Callable[[int], Any]] = Point("job queue", key=lambda item: "queue")
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,10 @@ CODE_KINDS: Point[CodeKind] = Point("code kinds", key=lambda item: item.kind)
 
 
 def register() -> None:
-    """Core's own items: its menu entries and job handlers."""
-    from kontora.core.tasks import backup_job
+    """Core's own items: its menu entries, job handlers and the queue that runs jobs."""
+    from kontora.core.tasks import backup_job, run_job
 
+    JOB_QUEUE.register(run_job)
     JOB_HANDLERS.register(JobHandler("backup", backup_job))
     for item in (
         # Administration keeps one block in the manual's order; the apps' items take the places between.

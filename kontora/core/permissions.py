@@ -27,8 +27,13 @@ class Actor(Protocol):
 
     pk: Any
     login: str
-    is_active: bool
-    is_admin: bool
+
+    # Read-only (properties of accounts.User): a protocol attribute would demand a settable one.
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_admin(self) -> bool: ...
 
     @property
     def is_authenticated(self) -> bool: ...

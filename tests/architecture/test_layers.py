@@ -12,10 +12,7 @@ from __future__ import annotations
 from tests.support.codebase import APPS, RANK, app_of, modules
 
 # "<module path>: imports <module>" that break the layer order, each with the reason it is still here.
-LAYER_ALLOWED: frozenset[str] = frozenset({
-    'kontora/core/services/jobs.py: imports kontora.accounts.models',
-    'kontora/core/services/notifications.py: imports kontora.accounts.models',
-})
+LAYER_ALLOWED: frozenset[str] = frozenset()
 
 # "<module path>: imports <module>" inside a function outside apps.py, hooks.py and tasks.py.
 DEFERRED_ALLOWED: frozenset[str] = frozenset({
@@ -27,8 +24,6 @@ DEFERRED_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/flexi/templates.py: imports kontora.core.models',
     'kontora/clients/sorting.py: imports kontora.clients.models',
     'kontora/clients/sorting.py: imports kontora.clients.selectors.registry',
-    'kontora/core/services/jobs.py: imports kontora.core.tasks',
-    'kontora/core/views/about.py: imports kontora.core.schema',
 })
 
 DEFERRING_MODULES = frozenset({"apps", "hooks", "tasks"})

@@ -53,7 +53,6 @@ ROOMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/search.py: not a room',
     'kontora/clients/sorting.py: not a room',
     'kontora/clients/tabs: not a room',
-    'kontora/core/informer.py: not a room',
 })
 WRITES_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/models.py: super().save()',
@@ -86,13 +85,8 @@ WRITES_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs/registration.py: change.save()',
     'kontora/clients/tabs/security.py: row.save()',
     'kontora/clients/tabs/shipping.py: row.save()',
-    'kontora/core/selectors.py: SystemSettings.objects.get_or_create()',
-    'kontora/core/selectors.py: UserParameters.objects.get_or_create()',
-    'kontora/core/views/parameters.py: tab.save()',
 })
-ATOMIC_ALLOWED: frozenset[str] = frozenset({
-    'kontora/core/views/parameters.py: transaction.atomic',
-})
+ATOMIC_ALLOWED: frozenset[str] = frozenset()
 LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/services/setup.py: select_for_update',
     'kontora/accounts/services/signin.py: select_for_update',
@@ -103,9 +97,6 @@ LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs/registration.py: select_for_update',
     'kontora/clients/tabs/security.py: select_for_update',
     'kontora/clients/tabs/shipping.py: select_for_update',
-    'kontora/core/services/organisation.py: select_for_update',
-    'kontora/core/services/settings.py: select_for_update',
-    'kontora/core/services/structure.py: select_for_update',
 })
 FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/views/setup.py: class SetupUserForm',
@@ -129,12 +120,6 @@ FORMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/views/tabs_security.py: class SecurityInfoForm',
     'kontora/clients/views/tabs_security.py: class _DetachedForm',
     'kontora/clients/views/tabs_shipping.py: class ShippingForm',
-    'kontora/core/views/functionality.py: class FunctionalityForm',
-    'kontora/core/views/notifications.py: class MessageForm',
-    'kontora/core/views/notifications.py: class RecipientField',
-    'kontora/core/views/parameters.py: class ParametersForm',
-    'kontora/core/views/structure.py: class DepartmentForm',
-    'kontora/core/views/structure.py: class PositionForm',
 })
 
 WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.clients.demo"})

@@ -23,7 +23,6 @@ AUDIT_LOG_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs/registration.py: kontora.audit logger',
     'kontora/clients/tabs/security.py: kontora.audit logger',
     'kontora/clients/tabs/shipping.py: kontora.audit logger',
-    'kontora/core/services/structure.py: kontora.audit logger',
 })
 MAX_PLUS_ONE_ALLOWED: frozenset[str] = frozenset()
 

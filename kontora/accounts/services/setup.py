@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from kontora.accounts.models import User
 from kontora.accounts.rights import ClientScope, Role
 from kontora.core.models import SystemSettings
-from kontora.core.selectors import system_settings
 from kontora.core.services.organisation import (
     BankAccountData,
     LegalEntityData,
     bank_account_create,
     legal_entity_create,
 )
+from kontora.core.services.settings import system_settings_row
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def setup_complete(
     and writes nothing. Without the lock, on PostgreSQL the second could pass the "no user yet" check
     before the first commits and then take the default legal entity away from it.
     """
-    system_settings()  # the row to lock must exist before the transaction
+    system_settings_row()  # the row to lock must exist before the transaction
     try:
         with transaction.atomic():
             SystemSettings.objects.select_for_update().get(pk=1)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kontora.accounts import selectors
 from kontora.accounts.services import signin as services
 from kontora.core.forms import KontoraForm
-from kontora.core.selectors import system_settings
+from kontora.core.selectors.settings import system_settings
 
 REASONS = {
     "disabled": gettext_lazy("Your account has been disabled by the administrator. The session is closed."),

@@ -22,7 +22,7 @@ from kontora.clients import access
 from kontora.clients.models import Client, ClientSecurity
 from kontora.clients.tabs import security
 from kontora.core.forms.base import KontoraForm
-from kontora.core.selectors import system_settings
+from kontora.core.selectors.settings import system_settings
 
 DETACHED = "k-security-detached"
 

@@ -21,7 +21,7 @@ from kontora.clients import access
 from kontora.clients.models import Client, ClientShipping
 from kontora.clients.tabs import shipping
 from kontora.core.forms.base import KontoraForm
-from kontora.core.selectors import system_settings
+from kontora.core.selectors.settings import system_settings
 
 DETACHED = "k-shipping-detached"
 PREFIX = "sh"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -33,10 +33,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kontora.core import hooks
+from kontora.core.audit import audit_record
 from kontora.core.models import Job
-
-if TYPE_CHECKING:
-    from kontora.accounts.models import User
+from kontora.core.permissions import Actor
 
 log = logging.getLogger("kontora.jobs")
 
@@ -45,8 +44,6 @@ Handler = Callable[["JobContext"], "dict[str, Any] | None"]
 PROGRESS_EVERY = 0.5  # seconds between progress writes: the page polls once a second
 MAX_ERRORS = 1000  # kept error lines; a job over a million bad rows must not store them all
 _clock = time.monotonic
-
-
 
 class JobCancelled(Exception):
     """Raised inside a handler, at a progress call, when someone asked to cancel the job."""
@@ -105,14 +102,17 @@ class JobContext:
             self.job.errors.append(str(text))
 
 
-def job_start(*, acting_user: User | None, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
+def job_start(*, acting_user: Actor | None, kind: str, title: str, params: dict[str, Any] | None = None) -> Job:
     """Creates a queued job and hands it to the workers once the transaction commits."""
     if _handler_for(kind) is None:
         raise ValueError(f"no job handler is registered for kind {kind!r}")
     with transaction.atomic():
         job = Job.objects.create(
-            kind=kind, title=title[:300], created_by=acting_user, params=params or {}, status=Job.Status.QUEUED
+            kind=kind, title=title[:300], created_by_id=acting_user.pk if acting_user else None, params=params or {},
+            status=Job.Status.QUEUED,
         )
+        audit_record(actor=acting_user, event="core.job.start", target=job, summary=_("Job started"),
+                     extra={"kind": kind, "title": job.title})
         job_id = job.pk
         transaction.on_commit(lambda: _enqueue(job_id))
     log.info("job %s #%s queued by %s", kind, job_id, getattr(acting_user, "login", "system"))
@@ -120,24 +120,29 @@ def job_start(*, acting_user: User | None, kind: str, title: str, params: dict[s
 
 
 def _enqueue(job_id: int) -> None:
-    from kontora.core import tasks
-
-    tasks.run_job(job_id)
+    hooks.JOB_QUEUE.get("queue")(job_id)
 
 
-def job_cancel(*, acting_user: User, job_id: int) -> Job:
-    """Owner or administrator: a queued job is cancelled at once, a running one at its next progress call."""
+def job_cancel(*, acting_user: Actor, job_id: int) -> Job:
+    """Owner or administrator: a queued job is cancelled at once, a running one at its next progress call.
+
+    A job that has already ended stays as it was, and no audit row is written for it.
+    """
     with transaction.atomic():
         jobs = Job.objects.filter(pk=job_id)
         if not acting_user.is_admin:
-            jobs = jobs.filter(created_by=acting_user)
+            jobs = jobs.filter(created_by_id=acting_user.pk)
         job = jobs.get()
         now = timezone.now()
         if jobs.filter(status=Job.Status.QUEUED).update(status=Job.Status.CANCELLED, finished_at=now):
             log.info("job #%s cancelled before start by %s", job_id, acting_user.login)
         elif jobs.filter(status=Job.Status.RUNNING).update(status=Job.Status.CANCELLING):
             log.info("job #%s asked to cancel by %s", job_id, acting_user.login)
+        else:
+            return job
         job.refresh_from_db()
+        audit_record(actor=acting_user, event="core.job.cancel", target=job, summary=_("Job cancelled"),
+                     extra={"kind": job.kind, "status": job.status})
     return job
 
 

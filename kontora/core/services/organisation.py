@@ -8,23 +8,20 @@ Invariants kept here (the database backs the "at most one" half with partial uni
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from kontora.core import requisites
+from kontora.core import locks, requisites
+from kontora.core.audit import audit_record, changes_between, model_update, snapshot
+from kontora.core.errors import Refused
 from kontora.core.models import BankAccount, LegalEntity
-
-log = logging.getLogger(__name__)
-
-
-class OrganisationRefused(Exception):
-    """A refused change of the constants; the message, in the user's language, says why."""
+from kontora.core.permissions import Actor
 
 
 @dataclass(frozen=True)
@@ -82,13 +79,33 @@ def _checked_account(data: BankAccountData) -> dict[str, Any]:
     ))
 
 
-def _lock_entities() -> list[LegalEntity]:
-    """All entities locked in pk order: every change of defaults and deletions serialise on them."""
-    return list(LegalEntity.objects.select_for_update().order_by("pk"))
+ENTITY_FIELDS = tuple(field.name for field in dataclass_fields(LegalEntityData))
+ACCOUNT_FIELDS = tuple(field.name for field in dataclass_fields(BankAccountData))
 
 
-def _touch(entity: LegalEntity, acting_user: Any) -> None:
-    entity.changed_by = acting_user
+def _created(obj: models.Model, names: tuple[str, ...]) -> list[dict[str, str]]:
+    return changes_between(type(obj), {}, snapshot(obj, names), names)
+
+
+def _deleted(obj: models.Model, names: tuple[str, ...]) -> list[dict[str, str]]:
+    return changes_between(type(obj), snapshot(obj, names), {}, names)
+
+
+def _id(acting_user: Actor | None) -> int | None:
+    return acting_user.pk if acting_user is not None else None
+
+
+def _entities_locked_with(entity_id: int) -> LegalEntity:
+    """Locks every entity (defaults move among them) and returns the one asked for."""
+    entity = next((e for e in locks.legal_entities() if e.pk == entity_id), None)
+    if entity is None:
+        raise LegalEntity.DoesNotExist
+    return entity
+
+
+def _touch(entity: LegalEntity, acting_user: Actor | None) -> None:
+    """Who changed the entity last (its accounts count as its own)."""
+    entity.changed_by_id = _id(acting_user)
     entity.save(update_fields=["changed_by", "changed_at"])
 
 
@@ -99,11 +116,11 @@ def _make_default_account(account: BankAccount) -> None:
         account.save(update_fields=["is_default"])
 
 
-def _make_default_entity(entity: LegalEntity, acting_user: Any) -> None:
+def _make_default_entity(entity: LegalEntity, acting_user: Actor | None) -> None:
     LegalEntity.objects.filter(is_default=True).exclude(pk=entity.pk).update(is_default=False)
     if not entity.is_default:
         entity.is_default = True
-        entity.changed_by = acting_user
+        entity.changed_by_id = _id(acting_user)
         entity.save(update_fields=["is_default", "changed_by", "changed_at"])
     # The default account follows the default entity.
     if not BankAccount.objects.filter(is_default=True, legal_entity=entity).exists():
@@ -113,58 +130,64 @@ def _make_default_entity(entity: LegalEntity, acting_user: Any) -> None:
             _make_default_account(first)
 
 
-def legal_entity_create(*, acting_user: Any, data: LegalEntityData, make_default: bool = False) -> LegalEntity:
+def legal_entity_create(*, acting_user: Actor | None, data: LegalEntityData, make_default: bool = False) -> LegalEntity:
     """Adds a legal entity; the first one in the base becomes the default whatever was asked."""
-    fields = _checked_entity(data)
+    values = _checked_entity(data)
     with transaction.atomic():
-        existing = _lock_entities()
-        entity = LegalEntity.objects.create(**fields, created_by=acting_user, changed_by=acting_user)
+        existing = locks.legal_entities()
+        entity = LegalEntity.objects.create(**values, created_by_id=_id(acting_user), changed_by_id=_id(acting_user))
         if make_default or not existing:
             _make_default_entity(entity, acting_user)
-    log.info("legal entity %s created by %s", entity.pk, getattr(acting_user, "login", "-"))
+        audit_record(actor=acting_user, event="core.legal_entity.create", target=entity,
+                     changes=_created(entity, ENTITY_FIELDS), summary=_("Legal entity added"))
     return entity
 
 
-def legal_entity_update(*, acting_user: Any, entity_id: int, data: LegalEntityData) -> LegalEntity:
-    fields = _checked_entity(data)
+def legal_entity_update(*, acting_user: Actor, entity_id: int, data: LegalEntityData) -> LegalEntity:
+    values = _checked_entity(data)
     with transaction.atomic():
-        entity = LegalEntity.objects.select_for_update().get(pk=entity_id)
-        for name, value in fields.items():
-            setattr(entity, name, value)
-        entity.changed_by = acting_user
-        entity.save(update_fields=[*fields, "changed_by", "changed_at"])
+        entity = locks.legal_entity(entity_id)
+        changes = model_update(entity, data=values, fields=ENTITY_FIELDS)
+        _touch(entity, acting_user)
+        audit_record(actor=acting_user, event="core.legal_entity.update", target=entity, changes=changes,
+                     summary=_("Legal entity changed"))
     return entity
 
 
-def legal_entity_delete(*, acting_user: Any, entity_id: int) -> None:
+def legal_entity_delete(*, acting_user: Actor, entity_id: int) -> None:
+    """Deletes an entity with its accounts; the only one and the default one are refused (Refused)."""
     with transaction.atomic():
-        entities = _lock_entities()
+        entities = locks.legal_entities()
         entity = next((e for e in entities if e.pk == entity_id), None)
         if entity is None:
-            return
+            return  # deleted meanwhile: nothing left to do, nothing to record
         if len(entities) == 1:
-            raise OrganisationRefused(
+            raise Refused(
                 _("The only legal entity cannot be deleted: documents are issued on behalf of a legal entity.")
             )
         if entity.is_default:
-            raise OrganisationRefused(
+            raise Refused(
                 _("The default legal entity cannot be deleted. Make another legal entity the default first.")
             )
+        audit_record(actor=acting_user, event="core.legal_entity.delete", target=entity,
+                     changes=_deleted(entity, ENTITY_FIELDS), summary=_("Legal entity deleted"))
         entity.delete()
-    log.info("legal entity %s deleted by %s", entity_id, getattr(acting_user, "login", "-"))
 
 
-def legal_entity_set_default(*, acting_user: Any, entity_id: int) -> LegalEntity:
+def legal_entity_set_default(*, acting_user: Actor, entity_id: int) -> LegalEntity:
     """Makes the entity the default; its first account becomes the default account unless one of its already is."""
     with transaction.atomic():
-        _lock_entities()
-        entity = LegalEntity.objects.get(pk=entity_id)
+        entity = _entities_locked_with(entity_id)
+        before = snapshot(entity, ["is_default"])
         _make_default_entity(entity, acting_user)
+        audit_record(actor=acting_user, event="core.legal_entity.default", target=entity,
+                     changes=changes_between(LegalEntity, before, snapshot(entity, ["is_default"]), ["is_default"]),
+                     summary=_("Default legal entity changed"))
     return entity
 
 
-def _check_unique_account(entity_id: int, fields: dict[str, Any], exclude_pk: int | None = None) -> None:
-    same = BankAccount.objects.filter(legal_entity_id=entity_id, account=fields["account"], bik=fields["bik"])
+def _check_unique_account(entity_id: int, values: dict[str, Any], exclude_pk: int | None = None) -> None:
+    same = BankAccount.objects.filter(legal_entity_id=entity_id, account=values["account"], bik=values["bik"])
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     if same.exists():
@@ -174,57 +197,64 @@ def _check_unique_account(entity_id: int, fields: dict[str, Any], exclude_pk: in
 
 
 def bank_account_create(
-    *, acting_user: Any, entity_id: int, data: BankAccountData, make_default: bool = False
+    *, acting_user: Actor | None, entity_id: int, data: BankAccountData, make_default: bool = False
 ) -> BankAccount:
     """Adds an account; the first account of the default entity becomes the default account."""
-    fields = _checked_account(data)
+    values = _checked_account(data)
     with transaction.atomic():
-        _lock_entities()
-        entity = LegalEntity.objects.get(pk=entity_id)
-        _check_unique_account(entity.pk, fields)
-        account = BankAccount.objects.create(legal_entity=entity, **fields)
+        entity = _entities_locked_with(entity_id)
+        _check_unique_account(entity.pk, values)
+        account = BankAccount.objects.create(legal_entity=entity, **values)
         if make_default:
             _make_default_entity(entity, acting_user)
             _make_default_account(account)
         elif entity.is_default and not BankAccount.objects.filter(is_default=True).exists():
             _make_default_account(account)
         _touch(entity, acting_user)
+        audit_record(actor=acting_user, event="core.bank_account.create", target=account,
+                     changes=_created(account, ACCOUNT_FIELDS), summary=_("Settlement account added"))
     return account
 
 
-def bank_account_update(*, acting_user: Any, account_id: int, data: BankAccountData) -> BankAccount:
-    fields = _checked_account(data)
+def bank_account_update(*, acting_user: Actor, account_id: int, data: BankAccountData) -> BankAccount:
+    values = _checked_account(data)
     with transaction.atomic():
-        account = BankAccount.objects.select_for_update().select_related("legal_entity").get(pk=account_id)
-        _check_unique_account(account.legal_entity_id, fields, exclude_pk=account.pk)
-        for name, value in fields.items():
-            setattr(account, name, value)
-        account.save(update_fields=list(fields))
+        account = locks.bank_account(account_id)
+        _check_unique_account(account.legal_entity_id, values, exclude_pk=account.pk)
+        changes = model_update(account, data=values, fields=ACCOUNT_FIELDS)
         _touch(account.legal_entity, acting_user)
+        audit_record(actor=acting_user, event="core.bank_account.update", target=account, changes=changes,
+                     summary=_("Settlement account changed"))
     return account
 
 
-def bank_account_delete(*, acting_user: Any, account_id: int) -> None:
+def bank_account_delete(*, acting_user: Actor, account_id: int) -> None:
+    """Deletes an account; the default one is refused (Refused) while its entity has others."""
     with transaction.atomic():
-        _lock_entities()
+        locks.legal_entities()
         account = BankAccount.objects.select_related("legal_entity").filter(pk=account_id).first()
         if account is None:
-            return
+            return  # deleted meanwhile: nothing left to do, nothing to record
         if account.is_default and account.legal_entity.bank_accounts.exclude(pk=account.pk).exists():
-            raise OrganisationRefused(
+            raise Refused(
                 _("The default account cannot be deleted. Make another account of this legal entity the default first.")
             )
         entity = account.legal_entity
+        audit_record(actor=acting_user, event="core.bank_account.delete", target=account,
+                     changes=_deleted(account, ACCOUNT_FIELDS), summary=_("Settlement account deleted"))
         account.delete()
         _touch(entity, acting_user)
-    log.info("bank account %s deleted by %s", account_id, getattr(acting_user, "login", "-"))
 
 
-def bank_account_set_default(*, acting_user: Any, account_id: int) -> BankAccount:
+def bank_account_set_default(*, acting_user: Actor, account_id: int) -> BankAccount:
     """Makes the account the default; its legal entity becomes the default entity with it."""
     with transaction.atomic():
-        _lock_entities()
+        locks.legal_entities()
         account = BankAccount.objects.select_related("legal_entity").get(pk=account_id)
+        before = snapshot(account, ["is_default"])
         _make_default_account(account)
         _make_default_entity(account.legal_entity, acting_user)
+        audit_record(actor=acting_user, event="core.bank_account.default", target=account,
+                     changes=changes_between(BankAccount, before, snapshot(account, ["is_default"]), ["is_default"]),
+                     summary=_("Default settlement account changed"))
     return account

@@ -1,18 +1,25 @@
-"""Writes of base-wide settings (Settings → Functionality) and of one user's parameters (Settings → Parameters)."""
+"""Writes of base-wide settings (Settings → Functionality) and of one user's parameters (Settings → Parameters).
+
+The settings rows are made here, when first saved: the selectors only read them and answer with the defaults
+while a row is missing.
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kontora.core import locks
+from kontora.core.audit import Change, audit_record, model_update
+from kontora.core.errors import NotAllowed
 from kontora.core.models import SystemSettings, UserParameters
+from kontora.core.permissions import Actor
 
-log = logging.getLogger(__name__)
 Row = TypeVar("Row", bound=models.Model)
 
 SYSTEM_FLAGS = (
@@ -22,28 +29,23 @@ SYSTEM_FLAGS = (
 PARAMETER_FLAGS = ("informer_at_start", "show_tasks_at_login", "report_overdue_at_login")
 
 
-def _update_row(
-    model: type[Row], lookup: dict[str, Any], values: dict[str, bool | None], *, touch: tuple[str, ...] = ()
-) -> tuple[Row, list[str]]:
-    """Locks the one settings row (made on first use) and saves the values that differ; None keeps a value.
+def system_settings_row() -> SystemSettings:
+    """The base-wide settings row, made with the defaults if the base has none yet.
 
-    Call it inside a transaction. Returns the row and the names of the fields it changed.
+    Not a change of the settings (no audit row): what the base reads stays the same. Other apps call it before
+    a transaction that locks the row to serialise a base-wide write (the first-run wizard).
     """
-    model._default_manager.get_or_create(**lookup)
-    row = model._default_manager.select_for_update().get(**lookup)
-    changed = []
-    for name, value in values.items():
-        if value is not None and getattr(row, name) != value:
-            setattr(row, name, value)
-            changed.append(name)
-    if changed:
-        row.save(update_fields=[*changed, *touch])
-    return row, changed
+    row, _created = SystemSettings.objects.get_or_create(pk=1)
+    return row
+
+
+def _given(values: dict[str, bool | None]) -> dict[str, bool]:
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def system_settings_update(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     sales_enabled: bool | None = None,
     works_enabled: bool | None = None,
     warehouse_enabled: bool | None = None,
@@ -52,50 +54,95 @@ def system_settings_update(
     shipping_tab_enabled: bool | None = None,
     login_user_list: bool | None = None,
 ) -> SystemSettings:
-    """Switches functionality blocks and login options; None leaves a setting as it is."""
+    """Switches functionality blocks and login options; None leaves a setting as it is.
+
+    An audit row is written when a setting changed; saving the page unchanged writes nothing.
+    """
     if not acting_user.has_right("configure_system"):
-        raise PermissionDenied
-    values = {
+        raise NotAllowed
+    values = _given({
         "sales_enabled": sales_enabled, "works_enabled": works_enabled, "warehouse_enabled": warehouse_enabled,
         "cash_enabled": cash_enabled, "security_tab_enabled": security_tab_enabled,
         "shipping_tab_enabled": shipping_tab_enabled, "login_user_list": login_user_list,
-    }
+    })
+    system_settings_row()
     with transaction.atomic():
-        system, changed = _update_row(SystemSettings, {"pk": 1}, values, touch=("changed_at",))
-    if changed:
-        log.info("system settings %s changed by %s", ", ".join(changed), acting_user.login)
+        system = locks.system_settings()
+        changes = model_update(system, data=values, fields=SYSTEM_FLAGS)
+        if changes:
+            audit_record(actor=acting_user, event="core.system_settings.update", target=system, changes=changes,
+                         summary=_("Functionality settings changed"))
     return system
+
+
+def _language_checked(language: str) -> str:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {"language": ValidationError(_("Choose one of the offered languages."), code="language")}
+        )
+    return language
+
+
+def _language_set(acting_user: Actor, language: str) -> list[Change]:
+    # The acting user is the signed-in user's own row: changed in place, so the page that follows speaks it.
+    return model_update(cast(models.Model, acting_user), data={"language": language}, fields=["language"])
 
 
 def user_parameters_update(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     language: str | None = None,
     informer_at_start: bool | None = None,
     show_tasks_at_login: bool | None = None,
     report_overdue_at_login: bool | None = None,
 ) -> UserParameters:
-    """Saves the acting user's own parameters (the interface language too); None leaves one as it is."""
-    values = {
+    """Saves the acting user's own parameters (the interface language too); None leaves one as it is.
+
+    One audit row tells what changed, the language among the rest; nothing changed, nothing written.
+    """
+    if language is not None:
+        _language_checked(language)
+    values = _given({
         "informer_at_start": informer_at_start,
         "show_tasks_at_login": show_tasks_at_login,
         "report_overdue_at_login": report_overdue_at_login,
-    }
+    })
+    UserParameters.objects.get_or_create(user_id=acting_user.pk)
     with transaction.atomic():
-        if language is not None:
-            user_language_set(acting_user=acting_user, language=language)
-        params, _changed = _update_row(UserParameters, {"user": acting_user}, values)
+        changes = _language_set(acting_user, language) if language is not None else []
+        params = locks.user_parameters(acting_user.pk)
+        changes += model_update(params, data=values, fields=PARAMETER_FLAGS)
+        if changes:
+            audit_record(actor=acting_user, event="core.user_parameters.update", target=params, changes=changes,
+                         summary=_("Parameters changed"))
     return params
 
 
-def user_language_set(*, acting_user: Any, language: str) -> None:
+def user_language_set(*, acting_user: Actor, language: str) -> None:
     """The acting user's interface language; every following page speaks it."""
-    if language not in dict(settings.LANGUAGES):
-        raise ValidationError(
-            {"language": ValidationError(_("Choose one of the offered languages."), code="language")}
-        )
-    if acting_user.language == language:
-        return
+    _language_checked(language)
     with transaction.atomic():
-        acting_user.language = language
-        acting_user.save(update_fields=["language", "changed_at"])
+        changes = _language_set(acting_user, language)
+        if changes:
+            audit_record(actor=acting_user, event="core.user_language.update",
+                         target=cast(models.Model, acting_user), changes=changes,
+                         summary=_("Interface language changed"))
+
+
+ParametersSave = Callable[[Any, Any], None]  # (acting user, valid form) → None, as ParametersTab.save
+
+
+def parameters_save(*, acting_user: Actor, parts: Sequence[tuple[Any, ParametersSave]]) -> None:
+    """Settings → Parameters' OK: every tab saved in one transaction, all of them or none.
+
+    `parts` are the tabs' valid forms with their saves (core's own tab and those the apps registered in
+    PARAMETERS_TABS). A save raises ValidationError to put its errors next to its tab's fields: the error is
+    placed on that tab's form and raised on, so nothing of the window is saved.
+    """
+    with transaction.atomic():
+        for form, save in parts:
+            try:
+                save(acting_user, form)
+            except ValidationError as exc:
+                form.apply_error(exc)
+                raise

@@ -6,16 +6,18 @@ user card's choices but stays on the cards that already carry it.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kontora.core import locks
+from kontora.core.audit import audit_record, changes_between, model_update, snapshot
+from kontora.core.errors import Refused
 from kontora.core.models import Department, Position
+from kontora.core.permissions import Actor
 
-audit = logging.getLogger("kontora.audit")
+DEPARTMENT_FIELDS = ("name", "is_active", "order")
+POSITION_FIELDS = ("department", "name", "is_active", "order")
 
 
 def _clean_name(name: str) -> str:
@@ -25,48 +27,60 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
+def _created(obj: models.Model, names: tuple[str, ...]) -> list[dict[str, str]]:
+    return changes_between(type(obj), {}, snapshot(obj, names), names)
+
+
 def department_save(
-    *, acting_user: Any, department_id: int | None, name: str, is_active: bool = True, order: int = 0
+    *, acting_user: Actor, department_id: int | None, name: str, is_active: bool = True, order: int = 0
 ) -> Department:
+    """Adds a department (`department_id` None) or changes one; names are unique regardless of case."""
     name = _clean_name(name)
+    values = {"name": name, "is_active": is_active, "order": order}
     with transaction.atomic():
         others = Department.objects.exclude(pk=department_id) if department_id else Department.objects.all()
         if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
             raise ValidationError({"name": _("A department with this name already exists.")})
         if department_id is None:
-            department = Department.objects.create(name=name, is_active=is_active, order=order)
+            department = Department.objects.create(**values)
+            audit_record(actor=acting_user, event="core.department.create", target=department,
+                         changes=_created(department, DEPARTMENT_FIELDS), summary=_("Department added"))
         else:
-            department = Department.objects.select_for_update().get(pk=department_id)
-            department.name, department.is_active, department.order = name, is_active, order
-            department.save(update_fields=["name", "is_active", "order"])
-    audit.info("%s saved department %s «%s» (active %s)", acting_user.login, department.pk, name, is_active)
+            department = locks.department(department_id)
+            changes = model_update(department, data=values, fields=DEPARTMENT_FIELDS)
+            audit_record(actor=acting_user, event="core.department.update", target=department, changes=changes,
+                         summary=_("Department changed"))
     return department
 
 
-def department_delete(*, acting_user: Any, department_id: int) -> None:
+def department_delete(*, acting_user: Actor, department_id: int) -> None:
+    """Deletes an unused department; one with positions or users is refused (Refused): make it inactive."""
     with transaction.atomic():
-        department = Department.objects.select_for_update().get(pk=department_id)
+        department = locks.department(department_id, key_update=True)
         positions = department.positions.count()
         users = department.users.count()  # type: ignore[attr-defined]
         if positions or users:
-            raise ValidationError(
+            raise Refused(
                 _("The department is in use (positions: %(positions)d, users: %(users)d) and cannot be deleted; "
                   "make it inactive instead.") % {"positions": positions, "users": users}
             )
-        name = department.name
+        audit_record(actor=acting_user, event="core.department.delete", target=department,
+                     changes=changes_between(Department, snapshot(department, ["name"]), {}, ["name"]),
+                     summary=_("Department deleted"))
         department.delete()
-    audit.info("%s deleted department %s «%s»", acting_user.login, department_id, name)
 
 
 def position_save(
     *,
-    acting_user: Any,
+    acting_user: Actor,
     position_id: int | None,
     department_id: int,
     name: str,
     is_active: bool = True,
     order: int = 0,
 ) -> Position:
+    """Adds a position (`position_id` None) or changes one; names are unique within the department regardless of
+    case, and a position users hold stays in its department."""
     name = _clean_name(name)
     with transaction.atomic():
         department = Department.objects.filter(pk=department_id).first()
@@ -77,33 +91,34 @@ def position_save(
             others = others.exclude(pk=position_id)
         if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
             raise ValidationError({"name": _("The department already has a position with this name.")})
+        values = {"department": department, "name": name, "is_active": is_active, "order": order}
         if position_id is None:
-            position = Position.objects.create(department=department, name=name, is_active=is_active, order=order)
+            position = Position.objects.create(**values)
+            audit_record(actor=acting_user, event="core.position.create", target=position,
+                         changes=_created(position, POSITION_FIELDS), summary=_("Position added"))
         else:
-            position = Position.objects.select_for_update().get(pk=position_id)
+            position = locks.position(position_id)
             if position.department_id != department.pk and position.users.exists():  # type: ignore[attr-defined]
                 raise ValidationError({"department": _(
                     "Users hold this position: it cannot move to another department."
                 )})
-            position.department, position.name = department, name
-            position.is_active, position.order = is_active, order
-            position.save(update_fields=["department", "name", "is_active", "order"])
-    audit.info(
-        "%s saved position %s «%s» in department %s (active %s)",
-        acting_user.login, position.pk, name, department.pk, is_active,
-    )
+            changes = model_update(position, data=values, fields=POSITION_FIELDS)
+            audit_record(actor=acting_user, event="core.position.update", target=position, changes=changes,
+                         summary=_("Position changed"))
     return position
 
 
-def position_delete(*, acting_user: Any, position_id: int) -> None:
+def position_delete(*, acting_user: Actor, position_id: int) -> None:
+    """Deletes a position nobody holds; a held one is refused (Refused): make it inactive."""
     with transaction.atomic():
-        position = Position.objects.select_for_update().get(pk=position_id)
+        position = locks.position(position_id, key_update=True)
         users = position.users.count()  # type: ignore[attr-defined]
         if users:
-            raise ValidationError(
+            raise Refused(
                 _("The position is held by users (%(users)d) and cannot be deleted; make it inactive instead.")
                 % {"users": users}
             )
-        name = position.name
+        audit_record(actor=acting_user, event="core.position.delete", target=position,
+                     changes=changes_between(Position, snapshot(position, ["name"]), {}, ["name"]),
+                     summary=_("Position deleted"))
         position.delete()
-    audit.info("%s deleted position %s «%s»", acting_user.login, position_id, name)

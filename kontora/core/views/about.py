@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 import kontora
+from kontora.core import schema
 from kontora.core.permissions import is_administrator
 
 
@@ -87,9 +88,6 @@ def _technical_rows(request: HttpRequest) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
-    # Imported here: the schema module loads the migration graph, which only this page needs.
-    from kontora.core import schema
-
     program_schema = schema.program_version()
     database_schema = schema.database_version()
     now = timezone.localtime()

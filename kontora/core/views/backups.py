@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core import selectors
 from kontora.core.backup import backup_dir, backup_list, backup_path
 from kontora.core.permissions import admin_required
+from kontora.core.selectors import jobs as selectors
 from kontora.core.services import jobs as job_services
 
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core import selectors
 from kontora.core.models import Job
 from kontora.core.permissions import admin_required
+from kontora.core.selectors import jobs as selectors
 from kontora.core.services import jobs as services
 
 PAGE_SIZE = 50

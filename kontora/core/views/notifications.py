@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,12 +14,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.core import selectors
-from kontora.core.forms import KontoraForm
+from kontora.core.forms.notifications import MessageForm
 from kontora.core.permissions import admin_required
+from kontora.core.selectors import notifications as selectors
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
 
@@ -107,18 +105,6 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     return _back_to_list(request)
 
 
-class RecipientField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.login})"
-
-
-class MessageForm(KontoraForm):
-    recipient = RecipientField(label=_("Recipient"), queryset=selectors.message_recipients())
-    text = forms.CharField(
-        label=_("Message text"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
-    )
-
-
 @admin_required
 @require_http_methods(["GET", "POST"])
 def message_send(request: HttpRequest) -> HttpResponse:
@@ -126,11 +112,7 @@ def message_send(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         recipient = form.cleaned_data["recipient"]
         try:
-            services.notification_send(
-                acting_user=request.user,  # type: ignore[arg-type]
-                recipient=recipient,
-                text=form.cleaned_data["text"],
-            )
+            services.message_send(acting_user=request.user, recipient=recipient, text=form.cleaned_data["text"])  # type: ignore[arg-type]
         except ValidationError as exc:
             form.apply_error(exc)
         else:

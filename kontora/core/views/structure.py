@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.core import selectors
-from kontora.core.forms import KontoraForm
+from kontora.core.errors import Refused, error_messages
+from kontora.core.forms.structure import DepartmentForm, PositionForm
 from kontora.core.models import Department, Position
 from kontora.core.permissions import admin_required
+from kontora.core.selectors import structure as selectors
 from kontora.core.services import structure as services
-
-
-class DepartmentForm(KontoraForm):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, initial=0)
-    is_active = forms.BooleanField(label=gettext_lazy("Active (offered for choice)"), required=False, initial=True)
-
-
-class PositionForm(DepartmentForm):
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Department"), queryset=Department.objects.order_by("order", "name", "id"),
-        empty_label=None,
-    )
-
-    field_order = ["department", "name", "order", "is_active"]
 
 
 @admin_required
@@ -70,7 +56,7 @@ def position_edit(request: HttpRequest, position_id: int) -> HttpResponse:
 @require_POST
 def department_delete(request: HttpRequest, department_id: int) -> HttpResponse:
     department = selectors.access_department(department_id)
-    return _delete(request, lambda: services.department_delete(acting_user=request.user, department_id=department.pk),
+    return _delete(request, lambda: services.department_delete(acting_user=request.user, department_id=department.pk),  # type: ignore[arg-type]
                    gettext("Department “%(name)s” deleted.") % {"name": department.name},
                    reverse("core:structure_department", args=[department.pk]))
 
@@ -79,16 +65,16 @@ def department_delete(request: HttpRequest, department_id: int) -> HttpResponse:
 @require_POST
 def position_delete(request: HttpRequest, position_id: int) -> HttpResponse:
     position = selectors.access_position(position_id)
-    return _delete(request, lambda: services.position_delete(acting_user=request.user, position_id=position.pk),
+    return _delete(request, lambda: services.position_delete(acting_user=request.user, position_id=position.pk),  # type: ignore[arg-type]
                    gettext("Position “%(name)s” deleted.") % {"name": position.name},
                    reverse("core:structure_position", args=[position.pk]))
 
 
-def _delete(request: HttpRequest, action: Any, done: str, card_url: str) -> HttpResponse:
+def _delete(request: HttpRequest, action: Callable[[], None], done: str, card_url: str) -> HttpResponse:
     try:
         action()
-    except ValidationError as exc:
-        for message in exc.messages:
+    except Refused as exc:
+        for message in error_messages(exc):
             messages.error(request, message)
         return redirect(card_url)
     messages.success(request, done)
@@ -108,7 +94,7 @@ def _department_card(request: HttpRequest, department: Department | None) -> Htt
         data = form.cleaned_data
         try:
             saved = services.department_save(
-                acting_user=request.user, department_id=department.pk if department else None, name=data["name"],
+                acting_user=request.user, department_id=department.pk if department else None, name=data["name"],  # type: ignore[arg-type]
                 is_active=data["is_active"], order=data["order"],
             )
         except ValidationError as exc:
@@ -132,7 +118,7 @@ def _position_card(request: HttpRequest, position: Position | None, department: 
         data = form.cleaned_data
         try:
             saved = services.position_save(
-                acting_user=request.user, position_id=position.pk if position else None,
+                acting_user=request.user, position_id=position.pk if position else None,  # type: ignore[arg-type]
                 department_id=data["department"].pk, name=data["name"], is_active=data["is_active"],
                 order=data["order"],
             )

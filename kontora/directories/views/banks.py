@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core import selectors as core_selectors
 from kontora.core.permissions import admin_required, is_administrator
+from kontora.core.selectors import jobs as core_selectors
 from kontora.core.services import jobs as job_services
 from kontora.directories.forms.banks import BankImportForm
 from kontora.directories.policies import me

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kontora.accounts.models import UserRight
-from kontora.core.selectors import system_settings, visible_menu
+from kontora.core.selectors.main_window import visible_menu
+from kontora.core.selectors.settings import system_settings
 from kontora.directories.hooks import Directory
 from kontora.directories.models import Competitor, Direction, GoodsGroup, NomenclatureItem, Region, Settlement, Unit
 from kontora.directories.selectors import registry

@@ -14,18 +14,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.core import selectors
-from kontora.core.forms import BankAccountForm, ConstantsEntityForm
+from kontora.core.errors import Refused, error_messages
+from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm
 from kontora.core.htmx import go, is_htmx
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import admin_required
+from kontora.core.selectors import organisation as selectors
 from kontora.core.services import organisation as services
-
-ENTITY_FIELDS = (
-    "full_name", "short_name", "inn", "kpp", "ogrn", "legal_address", "actual_address", "director",
-    "chief_accountant", "phone", "email",
-)
-ACCOUNT_FIELDS = ("bank_name", "bik", "corr_account", "account")
+from kontora.core.services.organisation import ACCOUNT_FIELDS, ENTITY_FIELDS
 
 
 def _back(request: HttpRequest) -> str:
@@ -66,11 +62,11 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             if entity is None:
-                saved = services.legal_entity_create(acting_user=request.user, data=form.entity_data())
+                saved = services.legal_entity_create(acting_user=request.user, data=form.entity_data())  # type: ignore[arg-type]
                 done = gettext("Legal entity “%(name)s” added.")
             else:
                 saved = services.legal_entity_update(
-                    acting_user=request.user, entity_id=entity.pk, data=form.entity_data()
+                    acting_user=request.user, entity_id=entity.pk, data=form.entity_data()  # type: ignore[arg-type]
                 )
                 done = gettext("Legal entity “%(name)s” saved.")
         except ValidationError as exc:
@@ -82,7 +78,7 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
             return HttpResponseRedirect(reverse("core:constants"))
     context: dict[str, Any] = {"form": form, "entity": entity}
     if entity is not None:
-        context["accounts"] = list(entity.bank_accounts.all())
+        context["accounts"] = selectors.bank_accounts_of(entity)
     return render(request, "core/constants_entity_form.html", context)
 
 
@@ -91,9 +87,10 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
 def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
     try:
-        services.legal_entity_delete(acting_user=request.user, entity_id=entity.pk)
-    except services.OrganisationRefused as exc:
-        messages.error(request, str(exc))
+        services.legal_entity_delete(acting_user=request.user, entity_id=entity.pk)  # type: ignore[arg-type]
+    except Refused as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
         return go(request, _back(request))
     messages.success(request, gettext("Legal entity “%(name)s” deleted.") % {"name": entity.short_name})
     return go(request, reverse("core:constants"))
@@ -103,7 +100,7 @@ def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
 @require_POST
 def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
-    services.legal_entity_set_default(acting_user=request.user, entity_id=entity.pk)
+    services.legal_entity_set_default(acting_user=request.user, entity_id=entity.pk)  # type: ignore[arg-type]
     messages.success(request, gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
     return go(request, _back(request))
 
@@ -128,13 +125,13 @@ def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAcc
         try:
             if account is None:
                 saved = services.bank_account_create(
-                    acting_user=request.user, entity_id=entity.pk, data=form.bank_data(),
+                    acting_user=request.user, entity_id=entity.pk, data=form.bank_data(),  # type: ignore[arg-type]
                     make_default=bool(request.POST.get("make_default")),
                 )
                 done = gettext("Account %(account)s added.")
             else:
                 saved = services.bank_account_update(
-                    acting_user=request.user, account_id=account.pk, data=form.bank_data()
+                    acting_user=request.user, account_id=account.pk, data=form.bank_data()  # type: ignore[arg-type]
                 )
                 done = gettext("Account %(account)s saved.")
         except ValidationError as exc:
@@ -159,9 +156,10 @@ def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAcc
 def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
     try:
-        services.bank_account_delete(acting_user=request.user, account_id=account.pk)
-    except services.OrganisationRefused as exc:
-        messages.error(request, str(exc))
+        services.bank_account_delete(acting_user=request.user, account_id=account.pk)  # type: ignore[arg-type]
+    except Refused as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
     else:
         messages.success(request, gettext("Account %(account)s deleted.") % {"account": account.account})
     return go(request, _back(request))
@@ -171,6 +169,6 @@ def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def account_default(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
-    services.bank_account_set_default(acting_user=request.user, account_id=account.pk)
+    services.bank_account_set_default(acting_user=request.user, account_id=account.pk)  # type: ignore[arg-type]
     messages.success(request, gettext("Account %(account)s is now the default account.") % {"account": account.account})
     return go(request, _back(request))

@@ -1,21 +1,13 @@
+"""The main window in the browser: three columns, the Informer (ORG-06), the calendar, the keyboard."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-import kontora
 from kontora.core.models import LegalEntity
-from tests.support.browser import screenshot
-from tests.support.http import PASSWORD
-
-
-def _sign_in(page, live_server, login):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_login", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+from tests.support.browser import screenshot, sign_in
 
 
 def _box(page, selector):
@@ -29,7 +21,7 @@ def test_main_window_layout_at_1280_has_three_columns(page, live_server, manager
     # given
     LegalEntity.objects.create(full_name="ООО «Ромашка»", short_name="Ромашка", inn="7707083893", is_default=True)
     # when
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     # then
     assistant, centre, informer = _box(page, "#k-assistant"), _box(page, ".k-centre"), _box(page, "#k-informer")
     assert 230 <= assistant["width"] <= 250
@@ -47,7 +39,7 @@ def test_main_window_layout_at_1280_has_three_columns(page, live_server, manager
 def test_informer_next_changes_the_tip_and_panel_folds_to_the_edge(page, live_server, manager_user, admin_user,
                                                                    transactional_db):
     # given
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     tip = page.get_by_test_id("informer-tip")
     first = tip.inner_text()
     # when
@@ -69,7 +61,7 @@ def test_informer_next_changes_the_tip_and_panel_folds_to_the_edge(page, live_se
 def test_dont_show_at_start_keeps_the_informer_folded_next_time(page, live_server, manager_user, admin_user,
                                                                 transactional_db):
     # given
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     # when
     page.get_by_label("Не показывать при запуске").check()
     page.wait_for_selector("#k-informer-saved:has-text('Сохранено.')")
@@ -83,7 +75,7 @@ def test_dont_show_at_start_keeps_the_informer_folded_next_time(page, live_serve
 
 def test_calendar_turns_months_and_goes_to_a_date(page, live_server, manager_user, admin_user, transactional_db):
     # given
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     title = page.get_by_test_id("calendar-title")
     today = date.today()
     months = ["Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
@@ -114,7 +106,7 @@ def test_calendar_turns_months_and_goes_to_a_date(page, live_server, manager_use
 def test_question_mark_opens_the_shortcuts_and_esc_closes_them(page, live_server, manager_user, admin_user,
                                                                transactional_db):
     # given
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     modal = page.get_by_test_id("shortcuts-modal")
     # when
     page.keyboard.press("?")
@@ -137,7 +129,7 @@ def test_question_mark_opens_the_shortcuts_and_esc_closes_them(page, live_server
 def test_keyboard_moves_marks_and_opens_rows_and_clicks_declared_keys(page, live_server, manager_user, admin_user,
                                                                       transactional_db):
     # given: a list and an "Insert" button as list pages declare them
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     page.evaluate("""() => {
         document.getElementById('k-registry')?.remove();  // the page's own list would take the keys
         const table = document.createElement('table');
@@ -183,55 +175,3 @@ def test_keyboard_moves_marks_and_opens_rows_and_clicks_declared_keys(page, live
     page.keyboard.press("Enter")
     # then
     page.wait_for_url(f"{live_server.url}/settings/parameters/")
-
-
-@pytest.mark.feature("ACC-07")
-def test_parameters_switch_the_interface_to_english(page, live_server, manager_user, admin_user, transactional_db):
-    # given
-    _sign_in(page, live_server, "manager")
-    page.get_by_role("button", name="Настройки").click()
-    page.get_by_role("link", name="Параметры").click()
-    page.wait_for_url(f"{live_server.url}/settings/parameters/")
-    page.get_by_role("tab", name="Вход в систему").click()
-    page.get_by_label("Показывать журнал задач при запуске системы").check()
-    screenshot(page, "parameters")
-    page.get_by_role("tab", name="Общие").click()
-    # when
-    page.get_by_label("Язык интерфейса").select_option("en")
-    page.locator("button[name=ok]").click()
-    # then
-    page.wait_for_url(f"{live_server.url}/")
-    assert page.title() == "Main window · Kontora"
-    assert page.get_by_text("Parameters saved.").is_visible()
-    assert page.get_by_role("button", name="Next >>").is_visible()
-
-
-@pytest.mark.feature("ORG-05")
-def test_functionality_page(page, live_server, admin_user, transactional_db):
-    # given
-    _sign_in(page, live_server, "admin")
-    page.get_by_role("button", name="Настройки").click()
-    page.get_by_role("link", name="Функционал").click()
-    page.wait_for_url(f"{live_server.url}/settings/functionality/")
-    # when
-    page.get_by_label("Кассовый учёт").uncheck()
-    screenshot(page, "functionality")
-    page.get_by_role("button", name="Применить").click()
-    # then
-    page.wait_for_selector("text=Настройки функционала сохранены.")
-    assert not page.get_by_label("Кассовый учёт").is_checked()
-    assert page.get_by_label("Складской учёт").is_checked()
-
-
-@pytest.mark.feature("SYS-04", "SYS-08")
-def test_about_page(page, live_server, admin_user, transactional_db):
-    # given
-    _sign_in(page, live_server, "admin")
-    # when
-    page.get_by_role("button", name="Справка").click()
-    page.get_by_role("link", name="О программе").click()
-    # then
-    page.wait_for_url(f"{live_server.url}/help/about/")
-    assert page.get_by_test_id("program-version").inner_text() == kontora.__version__
-    assert page.get_by_test_id("about-technical").is_visible()
-    screenshot(page, "about")

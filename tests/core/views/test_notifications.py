@@ -1,3 +1,5 @@
+"""The bell's poll, the notifications page, and Administration → Message to a user."""
+
 from __future__ import annotations
 
 import time
@@ -5,49 +7,21 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kontora.accounts.models import UserSession
-from kontora.core import selectors
 from kontora.core.models import Notification
-from kontora.core.services.notifications import (
-    notification_mark_all_read,
-    notification_mark_read,
-    notification_send,
-)
+from kontora.core.selectors import notifications as selectors
+from kontora.core.services.notifications import notification_send
 from tests.accounts.factories import UserFactory
+from tests.core.factories import NotificationFactory
 from tests.support.http import signed_in
+from tests.support.queries import count_queries
 
 POLL = "/notifications/poll/"
-
-
-def test_sent_notification_is_counted_on_the_recipients_bell(admin_user, manager_user):
-    # given
-    assert selectors.notification_state(manager_user) == (0, 0)
-    # when
-    sent = notification_send(acting_user=admin_user, recipient=manager_user, text="  Зайдите ко мне  ")
-    # then
-    assert selectors.notification_state(manager_user) == (1, sent.pk)
-    assert selectors.notification_state(admin_user) == (0, 0)
-    assert (sent.text, sent.sender, sent.kind, sent.read_at) == ("Зайдите ко мне", admin_user, "message", None)
-
-
-def test_sending_refuses_an_inactive_recipient_and_empty_text(admin_user):
-    # given
-    gone = UserFactory(login="gone", full_name="Уволенный Сотрудник", dismissed=True)
-    # when
-    with pytest.raises(ValidationError) as refused:
-        notification_send(acting_user=admin_user, recipient=gone, text="   ")
-    # then
-    assert refused.value.message_dict == {
-        "recipient": ["Этот пользователь не может войти в систему: учётная запись отключена или сотрудник уволен."],
-        "text": ["Введите текст сообщения."],
-    }
-    assert not Notification.objects.exists()
 
 
 def test_poll_answers_with_the_count_and_new_items_then_304_while_nothing_changes(admin_user, manager_user):
@@ -169,15 +143,6 @@ def test_mark_all_read_clears_the_bell(admin_user, manager_user):
     assert client.get(POLL).json() == {"unread": 0, "items": []}
 
 
-def test_service_mark_read_counts_changed_rows(admin_user, manager_user):
-    # given
-    sent = notification_send(acting_user=admin_user, recipient=manager_user, text="Раз")
-    # when / then
-    assert notification_mark_read(acting_user=manager_user, notification_id=sent.pk) == 1
-    assert notification_mark_read(acting_user=manager_user, notification_id=sent.pk) == 0
-    assert notification_mark_all_read(acting_user=manager_user) == 0
-
-
 def test_notifications_page_lists_own_notifications_newest_first(admin_user, manager_user):
     # given
     notification_send(acting_user=admin_user, recipient=manager_user, text="Старое сообщение")
@@ -250,3 +215,21 @@ def test_menu_offers_message_and_jobs_to_administrators_only(admin_client, manag
     assert 'href="/administration/jobs/"' in admin_page
     assert 'href="/administration/message/"' not in manager_page
     assert 'href="/administration/jobs/"' not in manager_page
+
+
+def test_notifications_page_costs_the_same_queries_whatever_the_number_of_rows(admin_user, manager_user):
+    # given: a page already seen once (the session's own bookkeeping is done)
+    client = signed_in(manager_user)
+    NotificationFactory(user=manager_user, sender=admin_user)
+    client.get("/notifications/")
+    with count_queries() as few:
+        client.get("/notifications/")
+    NotificationFactory.create_batch(3, user=manager_user, sender=admin_user)
+    NotificationFactory.create_batch(3, user=manager_user, sender=UserFactory(login="other"))
+    NotificationFactory.create_batch(3, user=manager_user)
+    # when
+    with count_queries() as many:
+        page = client.get("/notifications/").content.decode()
+    # then
+    assert page.count("Сообщение ") >= 10
+    assert len(many) == len(few)

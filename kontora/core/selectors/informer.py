@@ -2,7 +2,8 @@
 
 Tips are data in both languages rather than gettext messages: they are long texts that change
 together with the features they describe, and a translator sees each pair side by side here.
-Each session walks the tips in its own random order and sees every tip once before any repeats.
+Each session walks the tips in its own random order and sees every tip once before any repeats: the walk is
+kept in the session (a reader's place in the tips, not a write to the base).
 """
 
 from __future__ import annotations

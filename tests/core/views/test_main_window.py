@@ -1,3 +1,5 @@
+"""The main window: the menu bar, the Assistant's calendar, the Informer (ORG-06), the keyboard shortcuts."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +10,11 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from kontora.core import hooks, informer
+from kontora.core import hooks
 from kontora.core.hooks import MenuItem
 from kontora.core.models import LegalEntity, UserParameters
+from kontora.core.selectors import informer
+from kontora.core.views.main_window import _calendar_context
 from tests.accounts.factories import UserFactory
 from tests.support.http import signed_in
 
@@ -23,9 +27,6 @@ def _tip(html: str) -> int:
     match = re.search(r'data-tip="(\d+)"', html)
     assert match, html[:300]
     return int(match.group(1))
-
-
-# --- the menu bar -------------------------------------------------------------------------------
 
 
 @pytest.mark.feature("ORG-05")
@@ -72,9 +73,6 @@ def test_a_section_without_visible_items_is_not_shown(manager_client, admin_clie
 def test_menu_shows_the_shortcut_of_an_item(manager_client):
     html = manager_client.get("/").content.decode()
     assert re.search(r'href="/help/shortcuts/"><span>Горячие клавиши</span><kbd[^>]*>\?</kbd>', html)
-
-
-# --- the main window -----------------------------------------------------------------------------
 
 
 def test_main_window_shows_toolbar_assistant_centre_and_informer(manager_user, admin_user):
@@ -152,8 +150,6 @@ def test_go_to_date_without_scripts_shows_the_main_window_at_that_date(manager_c
 
 
 def test_calendar_weeks_start_on_monday():
-    from kontora.core.views.home import _calendar_context
-
     context = _calendar_context({"month": "2026-11"})
     assert context["cal_weeks"][0][0]["date"] == date(2026, 10, 26)
     assert [str(name) for name in context["cal_weekdays"]] == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
@@ -163,20 +159,6 @@ def test_main_window_needs_sign_in(admin_user):
     response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/"
-
-
-# --- the informer --------------------------------------------------------------------------------
-
-
-@pytest.mark.feature("ORG-06")
-def test_informer_has_at_least_24_tips_each_in_russian_and_english():
-    assert len(informer.TIPS) >= 24
-    for tip in informer.TIPS:
-        assert set(tip) == {"ru", "en"}
-        assert tip["ru"].strip() and tip["en"].strip()
-        assert re.search("[а-яё]", tip["ru"], re.IGNORECASE)
-        assert not re.search("[а-яё]", tip["en"].replace("Русский", "").replace("АМ", ""), re.IGNORECASE)
-    assert len({tip["ru"] for tip in informer.TIPS}) == len(informer.TIPS)
 
 
 @pytest.mark.feature("ORG-06")
@@ -247,20 +229,6 @@ def test_unticking_dont_show_at_start_shows_the_informer_again(manager_user, adm
 def test_informer_actions_need_post(manager_client):
     assert manager_client.get("/informer/next/").status_code == 405
     assert manager_client.get("/informer/at-start/").status_code == 405
-
-
-def test_informer_state_survives_changed_tips(monkeypatch):
-    # given: a session that walked an older, longer list of tips
-    session = {"informer_order": list(range(len(informer.TIPS) + 3)), "informer_pos": 2}
-    # when
-    index = informer.next_tip(session)
-    # then: a fresh walk over the current tips
-    assert 0 <= index < len(informer.TIPS)
-    assert sorted(session["informer_order"]) == list(range(len(informer.TIPS)))
-    assert session["informer_pos"] == 0
-
-
-# --- keyboard shortcuts --------------------------------------------------------------------------
 
 
 def test_shortcuts_page_lists_the_keys(manager_client):

@@ -19,8 +19,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core import informer
-from kontora.core import selectors as core_selectors
+from kontora.core.selectors import informer
+from kontora.core.selectors import main_window as selectors
+from kontora.core.selectors.organisation import default_legal_entity
+from kontora.core.selectors.settings import user_parameters
 from kontora.core.services import settings as settings_services
 
 # The one list of keyboard shortcuts: the Help page and the "?" dialog both render it; keys.js implements it.
@@ -119,20 +121,20 @@ def _informer_context(request: HttpRequest, index: int) -> dict[str, Any]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    params = core_selectors.user_parameters(user)
+    params = user_parameters(user)
     show_informer = params.informer_at_start
     # A new tip greets the user each time the main window opens with the informer shown.
     tip = informer.next_tip(request.session) if show_informer else informer.current_tip(request.session)
     context = {
         "today": timezone.localdate(),
-        "legal_entity": core_selectors.default_legal_entity(),
+        "legal_entity": default_legal_entity(),
         "show_informer": show_informer,
         "informer_at_start": params.informer_at_start,
         **_calendar_context(request.GET),
         **_informer_context(request, tip),
-        "assistant_monitors": core_selectors.assistant_monitors(),
+        "assistant_monitors": selectors.assistant_monitors(),
     }
-    centre = core_selectors.main_window_centre()
+    centre = selectors.main_window_centre()
     if centre is not None:
         context.update(centre.context(request), centre_template=centre.template)
     return render(request, "core/home.html", context)
@@ -160,7 +162,7 @@ def informer_next(request: HttpRequest) -> HttpResponse:
 def informer_at_start(request: HttpRequest) -> HttpResponse:
     # The box reads "Don't show at start": checked means the informer stays closed next time.
     hide = request.POST.get("hide") == "on"
-    settings_services.user_parameters_update(acting_user=request.user, informer_at_start=not hide)
+    settings_services.user_parameters_update(acting_user=request.user, informer_at_start=not hide)  # type: ignore[arg-type]
     if request.headers.get("HX-Request"):
         return HttpResponse(format_html('<span class="text-success">{}</span>', _("Saved.")))
     return redirect("core:home")

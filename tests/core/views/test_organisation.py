@@ -3,39 +3,26 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 
-from kontora.core import selectors
 from kontora.core.models import BankAccount, LegalEntity
+from kontora.core.selectors import organisation as selectors
 from kontora.core.services import organisation as services
 from kontora.core.services.organisation import BankAccountData, LegalEntityData
+from tests.core.support import ROMASHKA, alfa_account
+from tests.support.queries import count_queries
 
 pytestmark = pytest.mark.feature("ORG-01")
 
-ROMASHKA = LegalEntityData(
-    full_name="Общество с ограниченной ответственностью «Ромашка»", short_name="ООО «Ромашка»",
-    inn="7707083893", kpp="773601001", ogrn="1027700132195",
-)
-SBER_ACCOUNT = BankAccountData(
-    bank_name="ПАО Сбербанк", bik="044525225", corr_account="30101810400000000225", account="40702810938000000001"
-)
 LYUTIK_FORM = {
     "full_name": "Индивидуальный предприниматель Лютиков Пётр Ильич", "short_name": "ИП Лютиков П. И.",
     "inn": "500100732259", "kpp": "", "ogrn": "304500116000157", "legal_address": "г. Химки, ул. Лесная, д. 1",
     "actual_same": "on", "actual_address": "", "director": "Лютиков П. И.", "chief_accountant": "",
     "phone": "+7 495 000-00-00", "email": "lyutik@example.com",
 }
+
+
 ALFA = {"bank_name": "АО «Альфа-Банк»", "bik": "044525593", "corr_account": "30101810200000000593"}
-
-
-def alfa_account(tail: str) -> str:
-    """A valid settlement account at Alfa-Bank (key against BIK …593)."""
-    for key in "0123456789":
-        account = f"40802810{key}{tail}"
-        if sum(int(c) * (7, 1, 3)[i % 3] for i, c in enumerate("593" + account)) % 10 == 0:
-            return account
-    raise AssertionError
 
 
 def field_error(response, field: str) -> str:
@@ -47,13 +34,6 @@ def field_error(response, field: str) -> str:
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
-
-
-@pytest.fixture
-def romashka(admin_user):
-    entity = services.legal_entity_create(acting_user=admin_user, data=ROMASHKA)
-    services.bank_account_create(acting_user=admin_user, entity_id=entity.pk, data=SBER_ACCOUNT)
-    return entity
 
 
 def defaults() -> tuple[list[str], list[str]]:
@@ -274,33 +254,6 @@ def test_account_edit_changes_bank_and_checks_keys(admin_client, romashka):
     )
 
 
-def test_services_validate_on_their_own(admin_user, romashka):
-    # when a caller skips the form
-    with pytest.raises(ValidationError) as info:
-        services.legal_entity_create(acting_user=admin_user, data=LegalEntityData(
-            full_name="", short_name="X", inn="7707083894"))
-    # then every field is named
-    assert info.value.message_dict == {
-        "full_name": ["Обязательное поле."], "inn": ["ИНН: неверное контрольное число"],
-    }
-    with pytest.raises(ValidationError) as info:
-        services.bank_account_create(acting_user=admin_user, entity_id=romashka.pk, data=BankAccountData(
-            bank_name="Банк", bik="044525225", corr_account="30101810400000000226", account="40702810938000000001"))
-    assert info.value.message_dict == {"corr_account": ["Корр. счёт: контрольный ключ не сходится с БИК"]}
-
-
-def test_first_entity_becomes_default_and_a_new_default_clears_the_old(admin_user, db):
-    # given
-    first = services.legal_entity_create(acting_user=admin_user, data=ROMASHKA)
-    # when
-    second = services.legal_entity_create(acting_user=admin_user, data=LegalEntityData(
-        full_name="ИП Лютиков", short_name="ИП Лютиков", inn="500100732259"), make_default=True)
-    # then
-    first.refresh_from_db()
-    assert (first.is_default, second.is_default) == (False, True)
-    assert LegalEntity.objects.filter(is_default=True).count() == 1
-
-
 def test_entity_pages_show_the_form_filled_in_and_the_accounts(admin_client, romashka):
     # when
     new = admin_client.get("/administration/constants/entities/new/").content.decode()
@@ -334,3 +287,39 @@ def test_account_form_works_as_a_page_without_javascript(admin_client, romashka)
     assert f'name="next" value="{back}"' in page
     assert done["Location"] == back
     assert elsewhere["Location"] == "/administration/constants/"
+
+
+def test_constants_page_costs_the_same_queries_whatever_the_number_of_entities_and_accounts(admin_client, romashka):
+    # given: a page already seen once (the session's own bookkeeping is done)
+    admin_client.get("/administration/constants/")
+    with count_queries() as few:
+        admin_client.get("/administration/constants/")
+    for n in range(1, 4):
+        entity = services.legal_entity_create(acting_user=None, data=LegalEntityData(
+            full_name=f"ИП Лютиков {n}", short_name=f"ИП Лютиков {n}", inn="500100732259"))
+        for tail in ("00000000001", "00000000002"):
+            services.bank_account_create(acting_user=None, entity_id=entity.pk, data=BankAccountData(
+                bank_name="АО «Альфа-Банк»", bik="044525593", account=alfa_account(tail)))
+    # when
+    with count_queries() as many:
+        response = admin_client.get("/administration/constants/")
+    # then
+    assert response.content.decode().count('data-testid="account"') == 7
+    assert len(many) == len(few)
+
+
+def test_entity_card_costs_the_same_queries_whatever_the_number_of_accounts(admin_client, romashka):
+    # given: a card already seen once (the session's own bookkeeping is done)
+    url = f"/administration/constants/entities/{romashka.pk}/"
+    admin_client.get(url)
+    with count_queries() as few:
+        admin_client.get(url)
+    for tail in ("00000000001", "00000000002", "00000000003"):
+        services.bank_account_create(acting_user=None, entity_id=romashka.pk, data=BankAccountData(
+            bank_name="АО «Альфа-Банк»", bik="044525593", account=alfa_account(tail)))
+    # when
+    with count_queries() as many:
+        page = admin_client.get(url).content.decode()
+    # then
+    assert page.count('data-testid="account"') == 4
+    assert len(many) == len(few)

@@ -1,4 +1,4 @@
-"""Backups: `kontora backup`/`restore` on homes of their own, the nightly job, the Backups page."""
+"""`kontora backup` and `kontora restore` on homes of their own (SYS-06)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from kontora.core import backup as backups
-from kontora.core.models import Job
 from kontora.core.schema import program_version
-from kontora.core.tasks import _backup_hour, backup_nightly
-from tests.test_cli import DJANGO_PRELUDE, ON_PG, ROOT, Home, cli_home, upgraded_template
+from tests.cli.support import DJANGO_PRELUDE, ON_PG, ROOT, Home, cli_home
+from tests.core.support import read_member
 
 ENGINE = "postgresql" if ON_PG else "sqlite"
+
+
 DATABASE_MEMBER = backups.DATABASE_MEMBER[ENGINE]
+
+
 ATTACHMENTS = {"договор №1.txt": "Договор поставки\n", "scans/2026/счёт.pdf": "%PDF-1.4 not really\n"}
+
 
 WRITER = DJANGO_PRELUDE + """
 import time
@@ -41,6 +44,7 @@ while True:
     print(number, flush=True)  # committed: autocommit, one row per transaction
     time.sleep(0.002)
 """
+
 
 ROWS = DJANGO_PRELUDE + """
 from kontora.core.models import Notification
@@ -71,17 +75,6 @@ def rewrite_archive(source: Path, target: Path, change: dict[str, bytes]) -> Non
             new.addfile(member, io.BytesIO(data))
 
 
-def read_member(archive: Path, name: str) -> bytes:
-    with tarfile.open(archive) as tar:
-        return tar.extractfile(name).read()  # type: ignore[union-attr]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Home]:
-    with upgraded_template(tmp_path_factory.mktemp("backup") / "template") as home:
-        yield home
-
-
 @pytest.fixture(scope="module")
 def worked(tmp_path_factory: pytest.TempPathFactory, template: Home) -> Iterator[tuple[Home, Path, dict[str, Any]]]:
     """A home with users, notifications and attached files, its archive and its snapshot."""
@@ -97,9 +90,6 @@ def worked(tmp_path_factory: pytest.TempPathFactory, template: Home) -> Iterator
         done = home.run("backup")
         assert done.returncode == 0, done.stderr
         yield home, Path(done.stdout.strip()), home.snapshot()
-
-
-# --- backup and restore -------------------------------------------------------------------------
 
 
 @pytest.mark.feature("SYS-06")
@@ -262,137 +252,3 @@ def test_backup_keep_deletes_only_older_archives_beyond_the_newest_n(worked, tmp
     assert made.parent == folder
     assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, "kontora-backup-20250103-030000.tar",
                                                                "notes.txt"])
-
-
-# --- the nightly job -----------------------------------------------------------------------------
-
-
-@pytest.mark.feature("SYS-06")
-def test_the_nightly_backup_runs_at_the_set_hour_of_the_base_time_zone(settings):
-    # given: 03:00 in Moscow is 00:00 UTC; Huey asks with naive UTC times
-    settings.TIME_ZONE = "Europe/Moscow"
-    settings.BACKUP_HOUR = 3
-    # then
-    assert _backup_hour(datetime(2026, 11, 28, 0, 0)) is True
-    assert _backup_hour(datetime(2026, 11, 28, 3, 0)) is False
-    assert _backup_hour(datetime(2026, 11, 28, 0, 1)) is False
-
-
-@pytest.mark.feature("SYS-06")
-def test_the_nightly_backup_keeps_the_newest_archives(db, settings, tmp_path):
-    # given
-    settings.BACKUP_DIR = tmp_path / "backups"
-    settings.FILES_DIR = tmp_path / "files"
-    settings.BACKUP_KEEP = 2
-    settings.BACKUP_DIR.mkdir()
-    for stamp in ("20250101-030000", "20250102-030000"):
-        (settings.BACKUP_DIR / f"kontora-backup-{stamp}.tar").write_bytes(b"old")
-    # when
-    backup_nightly.call_local()
-    # then
-    names = [info.name for info in backups.backup_list()]
-    assert len(names) == 2
-    assert names[1] == "kontora-backup-20250102-030000.tar"
-    assert json.loads(read_member(settings.BACKUP_DIR / names[0], "manifest.json"))["engine"] == ENGINE
-
-
-# --- the Backups page ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def backup_folder(settings, tmp_path) -> Path:
-    settings.BACKUP_DIR = tmp_path / "backups"
-    settings.FILES_DIR = tmp_path / "files"
-    settings.BACKUP_DIR.mkdir()
-    settings.FILES_DIR.mkdir()
-    (settings.FILES_DIR / "счёт.txt").write_text("Счёт № 1", encoding="utf-8")
-    return Path(settings.BACKUP_DIR)
-
-
-@pytest.mark.feature("SYS-06")
-def test_the_backups_page_lists_archives_newest_first(admin_client, backup_folder):
-    # given
-    (backup_folder / "kontora-backup-20261127-030000.tar").write_bytes(b"x" * 2048)
-    (backup_folder / "kontora-backup-20261128-030000.tar").write_bytes(b"x" * 4096)
-    (backup_folder / "other.tar").write_bytes(b"x")
-    # when
-    response = admin_client.get(reverse("core:backups"))
-    # then
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert page.index("kontora-backup-20261128-030000.tar") < page.index("kontora-backup-20261127-030000.tar")
-    assert "other.tar" not in page
-    assert "28.11.2026 03:00:00" in page
-    assert "4,0\xa0КБ" in page
-    assert "Создать резервную копию сейчас" in page
-    assert "Ночное резервное копирование: ежедневно в 3:00; хранится архивов: 7." in page
-    assert 'href="/administration/backups/"' in admin_client.get("/").content.decode()  # the menu item
-
-
-@pytest.mark.feature("SYS-06")
-def test_the_backups_page_is_for_administrators_only(client, manager_client, backup_folder):
-    # when
-    anonymous = client.get(reverse("core:backups"))
-    manager = manager_client.get(reverse("core:backups"))
-    create = manager_client.post(reverse("core:backup_create"))
-    # then
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith("/login/")
-    assert manager.status_code == create.status_code == 403
-    assert not Job.objects.exists()
-
-
-@pytest.mark.feature("SYS-06")
-def test_create_backup_now_runs_a_job_whose_archive_then_appears(admin_client, backup_folder,
-                                                                 django_capture_on_commit_callbacks):
-    # when: the job runs at commit (jobs run inline in tests)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("core:backup_create"))
-    # then
-    job = Job.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('core:backups')}?job={job.pk}"
-    assert (job.kind, job.status, job.errors) == ("backup", Job.Status.DONE, [])
-    [archive] = backups.backup_list()
-    assert job.result["url"] == reverse("core:backup_download", args=[archive.name])
-    members = json.loads(read_member(archive.path, "manifest.json"))["members"]
-    assert members["files/счёт.txt"]["size"] == len("Счёт № 1".encode())
-    page = admin_client.get(response["Location"]).content.decode()
-    assert f"Архив {archive.name} готов (" in page
-    assert f'data-archive="{archive.name}"' in page
-
-
-@pytest.mark.feature("SYS-06")
-def test_an_archive_is_downloaded_and_no_other_file_is(admin_client, backup_folder, settings):
-    # given
-    name = "kontora-backup-20261128-030000.tar"
-    (backup_folder / name).write_bytes(b"archive bytes")
-    (settings.FILES_DIR.parent / "secret.tar").write_bytes(b"secret")
-    # when
-    good = admin_client.get(reverse("core:backup_download", args=[name]))
-    missing = admin_client.get(reverse("core:backup_download", args=["kontora-backup-20200101-000000.tar"]))
-    outside = admin_client.get("/administration/backups/..%2Fsecret.tar/")
-    unnamed = admin_client.get(reverse("core:backup_download", args=["secret.tar"]))
-    # then
-    assert good.status_code == 200
-    assert good["Content-Disposition"] == f'attachment; filename="{name}"'
-    assert b"".join(good.streaming_content) == b"archive bytes"
-    assert missing.status_code == outside.status_code == unnamed.status_code == 404
-
-
-@pytest.mark.feature("REG-11")
-def test_planner_statistics_are_refreshed_nightly_on_sqlite(admin_user: Any) -> None:
-    from django.db import connection
-
-    from kontora.clients.services.card import client_create
-    from kontora.core.tasks import _statistics_hour, refresh_statistics
-
-    client_create(acting_user=admin_user, values={"short_name": "Ромашка"})
-
-    assert _statistics_hour(datetime(2026, 11, 28, 1, 0)) is True  # the hour after the backup's
-    assert _statistics_hour(datetime(2026, 11, 28, 0, 0)) is False
-    refresh_statistics.call_local()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'clients_client'")
-            assert cursor.fetchone()[0] > 0

@@ -1,3 +1,5 @@
+"""Background jobs: started, run with progress by their handler, cancelled; starts and cancels are audited."""
+
 from __future__ import annotations
 
 import logging
@@ -6,11 +8,10 @@ from typing import Any
 import pytest
 
 from kontora.core.hooks import JOB_HANDLERS, JobHandler
-from kontora.core.models import Job
+from kontora.core.models import AuditEvent, Job
 from kontora.core.services import jobs
 from kontora.core.services.jobs import JobCancelled, JobContext, job_cancel, job_start
-from tests.accounts.factories import UserFactory
-from tests.support.http import signed_in
+from tests.core.support import audit_row
 
 calls: list[str] = []
 
@@ -175,89 +176,32 @@ def test_starting_a_job_of_an_unregistered_kind_is_a_programming_error(manager_u
     assert not Job.objects.exists()
 
 
-def test_someone_elses_job_is_not_found_for_detail_progress_and_cancel(manager_user, admin_user):
+# --- the audit ------------------------------------------------------------------------------------
+
+
+def test_starting_and_cancelling_a_job_are_audited(manager_user, admin_user, django_capture_on_commit_callbacks):
     # given
-    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING)
-    other = signed_in(UserFactory(login="other", full_name="Другой Менеджер"))
+    with django_capture_on_commit_callbacks(execute=False):
+        job = job_start(acting_user=manager_user, kind="test-record", title="Рассылка")
     # when
-    detail = other.get(f"/jobs/{job.pk}/")
-    progress = other.get(f"/jobs/{job.pk}/progress/")
-    cancel = other.post(f"/jobs/{job.pk}/cancel/")
-    missing = other.get("/jobs/999999/")
+    job_cancel(acting_user=admin_user, job_id=job.pk)
+    job_cancel(acting_user=admin_user, job_id=job.pk)  # already cancelled: nothing changes, nothing recorded
     # then
-    assert detail.status_code == progress.status_code == cancel.status_code == missing.status_code == 404
-    job.refresh_from_db()
-    assert job.status == Job.Status.RUNNING
-
-
-def test_owner_and_administrator_open_the_job_page(manager_user, admin_user):
-    # given
-    job = Job.objects.create(kind="test-record", title="Импорт клиентов", created_by=manager_user)
-    # when
-    own = signed_in(manager_user).get(f"/jobs/{job.pk}/")
-    admins = signed_in(admin_user).get(f"/jobs/{job.pk}/")
-    # then
-    assert own.status_code == admins.status_code == 200
-    assert "Импорт клиентов" in own.content.decode()
-    assert "Отменить задание" in own.content.decode()
-
-
-def test_progress_partial_polls_while_running_and_stops_when_finished(manager_user, admin_user):
-    # given
-    job = Job.objects.create(
-        kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING,
-        done=40, total=100, message="Обработано 40 из 100",
+    started = audit_row("core.job.start")
+    assert (started.actor, started.target_type, started.target_id, started.summary, started.extra) == (
+        manager_user, "core.job", job.pk, "Задание запущено", {"kind": "test-record", "title": "Рассылка"}
     )
-    client = signed_in(manager_user)
-    # when
-    running = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.DONE, done=100, result={"summary": "Загружено 98 клиентов"},
-        errors=["Строка 7: неверный ИНН", "Строка 9: пустое наименование"],
+    cancelled = audit_row("core.job.cancel")
+    assert (cancelled.actor, cancelled.target_id, cancelled.summary, cancelled.extra) == (
+        admin_user, job.pk, "Задание отменено", {"kind": "test-record", "status": "cancelled"}
     )
-    finished = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
-    # then
-    assert 'hx-trigger="every 1s"' in running
-    assert f'hx-get="/jobs/{job.pk}/progress/"' in running
-    assert "40 %" in running
-    assert "Обработано 40 из 100" in running
-    assert "hx-trigger" not in finished
-    assert "hx-get" not in finished
-    assert "100 %" in finished
-    assert "Загружено 98 клиентов" in finished
-    assert "2 ошибки" in finished
-    assert "Строка 9: пустое наименование" in finished
-    assert "Отменить задание" not in finished
 
 
-def test_owner_cancels_a_queued_job_from_the_page(manager_user, admin_user):
-    # given
-    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user)
-    client = signed_in(manager_user)
+def test_a_job_started_by_the_program_is_audited_without_an_actor(db, django_capture_on_commit_callbacks):
     # when
-    response = client.post(f"/jobs/{job.pk}/cancel/", HTTP_HX_REQUEST="true")
+    with django_capture_on_commit_callbacks(execute=False):
+        job = job_start(acting_user=None, kind="test-record", title="Ночная загрузка")
     # then
-    assert response.status_code == 200
-    assert "Задание отменено." in response.content.decode()
-    job.refresh_from_db()
-    assert job.status == Job.Status.CANCELLED
-
-
-def test_administrator_sees_all_jobs_newest_first_by_pages(admin_client, manager_user):
-    # given
-    first = Job.objects.create(kind="test-record", title="Первое задание", created_by=manager_user)
-    second = Job.objects.create(kind="test-record", title="Второе задание", created_by=None)
-    # when
-    page = admin_client.get("/administration/jobs/").content.decode()
-    older = admin_client.get(f"/administration/jobs/?before={second.pk}").content.decode()
-    # then
-    assert page.index("Второе задание") < page.index("Первое задание")
-    assert "Алексей Менеджеров" in page
-    assert "Система" in page
-    assert "Второе задание" not in older
-    assert f'data-job="{first.pk}"' in older
-
-
-def test_jobs_list_is_for_administrators_only(manager_client):
-    response = manager_client.get("/administration/jobs/")
-    assert response.status_code == 403
+    row = audit_row("core.job.start")
+    assert (row.actor, row.target_id) == (None, job.pk)
+    assert AuditEvent.objects.count() == 1

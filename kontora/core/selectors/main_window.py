@@ -1,0 +1,52 @@
+"""The main window and the menu bar every signed-in page draws: what the apps registered, for this user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from kontora.core import hooks
+from kontora.core.models import SystemSettings
+from kontora.core.selectors.settings import block_enabled
+
+
+def visible_menu(user: Any, system: SystemSettings) -> list[dict[str, Any]]:
+    """The main menu for this user: the registered items by section, (group, order), a divider between groups;
+    an item of a switched-off functionality block or refused to the user is left out, and so is an empty
+    section."""
+    declared = list(hooks.MENU.items())
+    for provider in hooks.MENU_PROVIDERS.items():
+        declared.extend(item for item in provider.items() if item.section == provider.section)
+    sections = []
+    for key, label in hooks.MENU_SECTIONS:
+        items: list[dict[str, Any] | None] = []
+        group = None
+        for item in sorted((i for i in declared if i.section == key), key=lambda i: (i.group, i.order)):
+            if item.block and not block_enabled(system, item.block):
+                continue
+            if not item.visible(user, system):
+                continue
+            if group is not None and item.group != group:
+                items.append(None)
+            group = item.group
+            items.append({
+                "label": item.label, "url": reverse(item.url_name, args=item.args), "shortcut": item.shortcut,
+                "method": item.method,
+            })
+        if items:
+            sections.append({"key": key, "label": label, "items": items})
+    return sections
+
+
+def main_window_centre() -> hooks.Centre | None:
+    centre = hooks.CENTRE.items()
+    return centre[0] if centre else None
+
+
+def assistant_monitors() -> list[dict[str, Any]]:
+    """The Assistant's monitors in order, with their URLs, for core/home.html."""
+    return [
+        {"key": m.key, "url": reverse(m.url_name), "every": m.every_seconds}
+        for m in sorted(hooks.MONITORS.items(), key=lambda m: (m.order, m.key))
+    ]

@@ -1,0 +1,31 @@
+"""The Informer's tips (ORG-06) and each session's walk through them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kontora.core.selectors import informer
+
+
+@pytest.mark.feature("ORG-06")
+def test_informer_has_at_least_24_tips_each_in_russian_and_english():
+    assert len(informer.TIPS) >= 24
+    for tip in informer.TIPS:
+        assert set(tip) == {"ru", "en"}
+        assert tip["ru"].strip() and tip["en"].strip()
+        assert re.search("[а-яё]", tip["ru"], re.IGNORECASE)
+        assert not re.search("[а-яё]", tip["en"].replace("Русский", "").replace("АМ", ""), re.IGNORECASE)
+    assert len({tip["ru"] for tip in informer.TIPS}) == len(informer.TIPS)
+
+
+def test_informer_state_survives_changed_tips(monkeypatch):
+    # given: a session that walked an older, longer list of tips
+    session = {"informer_order": list(range(len(informer.TIPS) + 3)), "informer_pos": 2}
+    # when
+    index = informer.next_tip(session)
+    # then: a fresh walk over the current tips
+    assert 0 <= index < len(informer.TIPS)
+    assert sorted(session["informer_order"]) == list(range(len(informer.TIPS)))
+    assert session["informer_pos"] == 0
