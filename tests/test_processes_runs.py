@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.models import ClientScope, Role
 from kontora.clients.models import Client, ClientGrant
 from kontora.core.text import search_key
 from kontora.processes import services

@@ -24,13 +24,11 @@ def _ask_password(attempts: int = 3) -> str:
 def cmd_createadmin(args: argparse.Namespace) -> int:
     prepare()
     require_current_schema()
-    from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-    from django.db import transaction
 
-    from kontora.accounts.models import User
-    from kontora.accounts.rights import ClientScope, Role
+    from kontora.accounts.models import ClientScope, Role
     from kontora.accounts.selectors import login_taken
+    from kontora.accounts.services.users import UserAccess, UserProfile, user_create
 
     try:
         login = (args.login or input("Login: ")).strip()
@@ -44,17 +42,19 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
         raise Failure("the full name must be 1 to 200 characters long")
     if login_taken(login):
         raise Failure(f"a user with the login {login} already exists")
-    candidate = User(login=login, full_name=full_name, role=Role.ADMIN, client_scope=ClientScope.FULL)
     try:
-        validate_password(password, user=candidate)
+        # The service the user card uses: the login key, the password rules, the audit row.
+        user_create(
+            acting_user=None, profile=UserProfile(login=login, full_name=full_name),
+            access=UserAccess(role=Role.ADMIN, client_scope=ClientScope.FULL), password=password,
+        )
     except ValidationError as exc:
-        for message in exc.messages:
+        errors = exc.message_dict
+        if "login" in errors:
+            raise Failure(f"a user with the login {login} already exists") from None
+        for message in errors.get("password", []):
             print(f"password: {message}", file=sys.stderr)
         raise Failure("the password was not accepted") from None
-    with transaction.atomic():
-        user = User.objects.create(login=login, full_name=full_name, role=Role.ADMIN, client_scope=ClientScope.FULL)
-        user.set_password(password)
-        user.save(update_fields=["password"])
     print(f"administrator {login} ({full_name}) created")
     return EXIT_OK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kontora.accounts.rights import ACCESS, ADMIN_ONLY, RIGHTS, Right
+from kontora.accounts.hooks import ACCESS, ADMIN_ONLY, RIGHTS, Right
 from kontora.core.hooks import (
     CODE_KINDS,
     JOB_HANDLERS,

@@ -30,8 +30,6 @@ RAISES_ALLOWED: frozenset[str] = frozenset({
     'kontora/processes/services.py: raises PermissionError',
 })
 EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/services/setup.py: SetupAlreadyDone',
-    'kontora/accounts/services/signin.py: SignInRefused',
     'kontora/cli/common.py: Failure',
     'kontora/clients/flexi/spec.py: SpecError',
     'kontora/core/services/organisation.py: OrganisationRefused',

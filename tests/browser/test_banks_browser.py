@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_story_foundation import sign_in
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, sign_in
 from tests.support.http import PASSWORD
 from tests.test_banks import ALFA, SBER, VTB, ed807
 

@@ -7,8 +7,7 @@ import pytest
 
 from kontora.directories.models import NomenclatureFolder, NomenclatureItem
 from kontora.directories.nomenclature.services import ItemData, nomenclature_folder_create, nomenclature_item_create
-from tests.browser.test_story_foundation import sign_in
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, sign_in
 from tests.support.http import PASSWORD
 
 

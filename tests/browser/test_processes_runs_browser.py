@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kontora.accounts.rights import ClientScope
+from kontora.accounts.models import ClientScope
 from kontora.processes import services
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory

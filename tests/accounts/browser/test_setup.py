@@ -6,23 +6,8 @@ import pytest
 
 from kontora.accounts.models import User
 from kontora.core.models import BankAccount, LegalEntity
+from tests.accounts.support import fill_organisation
 from tests.support.browser import screenshot
-
-
-def fill_organisation(page, inn: str) -> None:
-    page.fill("#id_full_name", "Общество с ограниченной ответственностью «Ромашка»")
-    page.fill("#id_short_name", "ООО «Ромашка»")
-    page.fill("#id_inn", inn)
-    page.fill("#id_kpp", "773601001")
-    page.fill("#id_ogrn", "1027700132195")
-    page.fill("#id_director", "Иванов Иван Иванович")
-    page.fill("#id_chief_accountant", "Петрова Мария Сергеевна")
-    page.fill("#id_legal_address", "117997, г. Москва, ул. Вавилова, д. 19")
-    page.check("#id_actual_same")
-    page.fill("#id_bank_name", "ПАО Сбербанк")
-    page.fill("#id_bik", "044525225")
-    page.fill("#id_corr_account", "30101810400000000225")
-    page.fill("#id_account", "40702810938000000001")
 
 
 @pytest.mark.feature("SYS-05")
