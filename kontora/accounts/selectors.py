@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kontora.accounts import policies
 from kontora.accounts.models import LoginFailure, User, UserRight, UserSession, login_key
 
 _has_users = False
@@ -51,7 +53,10 @@ def user_list(*, sort: str = "full_name") -> QuerySet[User]:
     )
 
 
-def access_user(user_id: int) -> User:
+def access_user(fetched_by: User, user_id: int) -> User:
+    """A user's card, for one who may administer users; 404 for anyone else, as for a user that does not exist."""
+    if not policies.can_administer(fetched_by):
+        raise Http404
     return get_object_or_404(User, pk=user_id)
 
 

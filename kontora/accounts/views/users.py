@@ -60,19 +60,19 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, user=selectors.access_user(pk), tab="general")
+    return _card(request, user=selectors.access_user(request.user, pk), tab="general")  # type: ignore[arg-type]
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_rights(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, user=selectors.access_user(pk), tab="rights")
+    return _card(request, user=selectors.access_user(request.user, pk), tab="rights")  # type: ignore[arg-type]
 
 
 @admin_required
 @require_POST
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = selectors.access_user(pk)
+    user = selectors.access_user(request.user, pk)  # type: ignore[arg-type]
     try:
         services.user_delete(acting_user=request.user, user_id=user.pk)  # type: ignore[arg-type]
     except Refused as exc:

@@ -16,6 +16,7 @@ from kontora.accounts.services.sessions import sessions_prune
 from kontora.core.models import SystemSettings
 from tests.accounts.factories import UserFactory
 from tests.support.http import PASSWORD, html
+from tests.support.queries import count_queries
 
 LOCKED_15 = (
     "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 15 минут."
@@ -204,6 +205,23 @@ def test_the_login_page_offers_a_list_of_active_users_when_switched_on(manager_u
     assert '<option value="admin">' in html and "Администратор Системы" in html
     assert 'value="gone"' not in html and 'value="off"' not in html
     assert "Уволенный Сотрудник" not in html and "Отключённый Сотрудник" not in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_the_login_pages_list_reads_in_a_fixed_number_of_queries(manager_user):
+    # given
+    SystemSettings.objects.update_or_create(pk=1, defaults={"login_user_list": True})
+    Client().get("/login/")
+    with count_queries() as few:
+        Client().get("/login/")
+    # when more users come
+    for number in range(5):
+        UserFactory(login=f"u{number}", full_name=f"Сотрудник {number}")
+    with count_queries() as more:
+        page = html(Client().get("/login/"))
+    # then
+    assert '<option value="u4">' in page
+    assert len(more) == len(few)
 
 
 @pytest.mark.feature("ACC-01")

@@ -478,3 +478,27 @@ def test_the_users_list_reads_in_a_fixed_number_of_queries(admin_client):
     assert len(response.context["rows"]) == 9
     assert "Должность 7" in response.content.decode()
     assert len(more) == len(few)
+
+
+@pytest.mark.feature("ACC-02", "ACC-04")
+def test_the_user_card_reads_in_a_fixed_number_of_queries(admin_client, manager_user):
+    # given a structure of a few departments and positions, and a grant
+    def add_structure(first: int, count: int) -> None:
+        for number in range(first, first + count):
+            department = Department.objects.create(name=f"Отдел {number}")
+            Position.objects.create(department=department, name=f"Должность {number}")
+
+    add_structure(0, 2)
+    UserRight.objects.create(user=manager_user, code="mailing")
+    url = reverse("accounts:user_edit", args=[manager_user.pk])
+    admin_client.get(url)
+    with count_queries() as few:
+        admin_client.get(url)
+    # when the structure grows and more rights are granted
+    add_structure(2, 6)
+    UserRight.objects.create(user=manager_user, code="import_data")
+    with count_queries() as more:
+        response = admin_client.get(url)
+    # then the card reads it in as many queries
+    assert "Должность 7" in response.content.decode()
+    assert len(more) == len(few)
