@@ -86,7 +86,7 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     total = Client.objects.count()
     manager = User.objects.get(login="demo01")
     admin = User.objects.filter(login="bench-admin").first() or User.objects.create(
-        login="bench-admin", full_name="Администратор", role="admin", client_scope="full")
+        login="bench-admin", login_key="bench-admin", full_name="Администратор", role="admin", client_scope="full")
     own = visible_clients(manager).count()
     sizes = f"{total:,} clients"
 

@@ -131,9 +131,9 @@ def _setup() -> None:
 
     with transaction.atomic():
         User.objects.get_or_create(login="bench-admin", defaults=dict(
-            full_name="Администратор Бенч", role="admin", client_scope="full"))
+            login_key="bench-admin", full_name="Администратор Бенч", role="admin", client_scope="full"))
         manager, _ = User.objects.get_or_create(login="bench-manager", defaults=dict(
-            full_name="Менеджер Бенч", role="manager", client_scope="own"))
+            login_key="bench-manager", full_name="Менеджер Бенч", role="manager", client_scope="own"))
         with connection.cursor() as cursor:
             cursor.execute("UPDATE clients_client SET curator_id = %s WHERE id - (id / %s) * %s = 0",
                            [manager.pk, MANAGER_EVERY, MANAGER_EVERY])

@@ -19,7 +19,7 @@ pytest_plugins = ["tests.plugins.browser"]
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     # Argon2 is deliberately slow; tests sign in hundreds of times. Argon2 stays second so
-    # hashes made by the product's settings still verify (tests/test_signin.py checks the setting).
+    # hashes made by the product's settings still verify (tests/accounts/views/test_signin.py checks the setting).
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

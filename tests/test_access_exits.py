@@ -26,8 +26,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
-from kontora.accounts.models import UserRight
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.models import ClientScope, Role, UserRight
 from kontora.clients.flexi.templates import template_count, template_save, template_spec
 from kontora.clients.models import Client, ClientFile, ClientGrant
 from kontora.clients.views.registry import MARKS_KEY

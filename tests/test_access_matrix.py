@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.models import ClientScope, Role
 from kontora.clients import access
 from kontora.clients.models import Client, ClientGrant
 from kontora.core.text import search_key

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from kontora.accounts.rights import ClientScope
+from kontora.accounts.models import ClientScope
 from kontora.clients.access import explain
 from kontora.clients.models import Client, ClientGrant
 from kontora.clients.services import admin as services_admin

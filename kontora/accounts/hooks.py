@@ -1,18 +1,47 @@
-"""What accounts plugs into the others: its rights, its menu items."""
+"""The registry of named rights (the point every app registers its rights into), and what accounts plugs into
+the others: its own rights, its menu items.
+
+Roles carry base rights (`Right.roles`); an administrator adds more per user on the card's Rights tab. Each
+app registers its rights into `RIGHTS` from its own hooks.py, so the Rights tab always shows every right the
+program knows. Who holds which right is answered by `accounts.policies`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kontora.accounts.rights import (
-    ACCESS,
-    ADDITIONAL,
-    ADMIN_AND_SUPERVISOR,
-    ADMIN_ONLY,
-    RIGHTS,
-    Right,
-)
-from kontora.core.hooks import MENU, MenuItem, admins
+from kontora.core.hooks import MENU, MenuItem, Point, admins
+
+
+@dataclass(frozen=True)
+class Right:
+    code: str
+    label: str | Promise
+    description: str | Promise
+    group: str  # "access" or "additional", the two blocks of the Rights tab
+    grantable: bool = True  # False: comes with the role only (e.g. managing users)
+    roles: frozenset[str] = frozenset()  # the roles (accounts.models.Role values) that carry it as a base right
+    order: int = 0  # place on the Rights tab
+
+
+ACCESS = "access"
+ADDITIONAL = "additional"
+ADMIN_ONLY = frozenset({"admin"})
+ADMIN_AND_SUPERVISOR = frozenset({"admin", "supervisor"})
+
+# Every right the program knows, in the order of the Rights tab; each app registers its own from its hooks.py.
+RIGHTS: Point[Right] = Point("rights", key=lambda right: right.code)
+
+
+def all_rights() -> list[Right]:
+    return sorted(RIGHTS.items(), key=lambda right: right.order)
+
+
+def get(code: str) -> Right:
+    return RIGHTS.get(code)
 
 
 def register() -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kontora.accounts import selectors
+from kontora.accounts.services import sessions as session_services
 
 LAST_SEEN_EVERY = timedelta(seconds=60)
 
@@ -41,7 +42,7 @@ class AccountStateMiddleware:
         # Background polls (the notification bell) are not the person's activity: they must not keep
         # the Active users list fresh nor rewrite the session cookie.
         if request.user.is_authenticated and not getattr(view_func, "passive_request", False):
-            selectors.session_touch(request, every=LAST_SEEN_EVERY, now=timezone.now())
+            session_services.session_touch(request, every=LAST_SEEN_EVERY, now=timezone.now())
 
 
 class UserLanguageMiddleware:

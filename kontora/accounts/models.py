@@ -1,19 +1,35 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts import policies
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+    SPECIALIST = "specialist", _("Specialist")
+
+
+class ClientScope(models.TextChoices):
+    """The manual's four working modes with clients (ACL-01)."""
+
+    OWN = "own", _("Sees and works only with own clients")
+    LIST_ALL = "list_all", _("Sees all clients in the list, opens only own")
+    OPEN_ALL = "open_all", _("Opens all clients, edits all but main data of others'")
+    FULL = "full", _("Sees and works with all clients")
 
 
 def login_key(login: str) -> str:
     """Logins are case-insensitive, Cyrillic included: "Иванов" and "иванов" are one account.
 
-    Kept as a column because SQLite's LOWER()/LIKE fold Latin letters only.
+    Kept as a column because SQLite's LOWER()/LIKE fold Latin letters only. Whoever writes `login` writes
+    `login_key = login_key(login)` with it (the services of accounts, `kontora createadmin`, the demo fill).
     """
     return login.strip().casefold()
 
@@ -26,7 +42,7 @@ class UserManager(BaseUserManager):  # type: ignore[type-arg]
 class User(AbstractBaseUser):
     login = models.CharField(_("login"), max_length=64, unique=True)
     login_key = models.CharField(max_length=64, unique=True, editable=False)
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=200)
     department = models.ForeignKey(
         "core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
         verbose_name=_("department"),
@@ -64,14 +80,6 @@ class User(AbstractBaseUser):
     def __str__(self) -> str:
         return self.full_name or self.login
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # An invariant of the row, not a workflow: the key always follows the login.
-        self.login_key = login_key(self.login)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "login" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "login_key"}
-        super().save(*args, **kwargs)
-
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return not (self.disabled or self.dismissed)
@@ -81,9 +89,7 @@ class User(AbstractBaseUser):
         return self.role == Role.ADMIN
 
     def has_right(self, code: str) -> bool:
-        from kontora.accounts.rights import has_right
-
-        return has_right(self, code)
+        return policies.has_right(self, code)
 
 
 class UserRight(models.Model):

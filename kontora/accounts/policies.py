@@ -1,17 +1,99 @@
-"""Who may do what with users and system settings; views ask here, templates get booleans.
+"""Who may do what with users and system settings, and the one answer to "does user U have right R".
 
-Pages are guarded by `core.permissions.policy_required` with these predicates.
+Pages are guarded by `core.permissions.policy_required` with these predicates; views ask here, templates get
+booleans. The rights themselves are declared in `accounts.hooks` (RIGHTS); a role's base set is the rights
+that name the role, an administrator grants more per user (UserRight rows).
+
+The roles and working modes are named here by their values ("admin", "full"): `accounts.models` imports this
+module for `User.has_right`, so this one imports the models only for typing (and nothing that loads Django's auth
+forms, which ask for the user model while it is being defined).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kontora.core.permissions import is_administrator
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-can_administer = is_administrator
+from kontora.accounts.hooks import RIGHTS
+
+if TYPE_CHECKING:
+    from kontora.accounts.models import User
+
+
+def can_administer(user: Any) -> bool:
+    """Administration is for active administrators: `core.permissions.is_administrator`, which guards the pages.
+
+    Not imported from there: core.permissions loads Django's auth views, which ask for the user model, and this
+    module is loaded while the user model is (models → policies, for User.has_right).
+    """
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_admin", False))
 
 
 def can_delete_user(acting_user: Any, target: Any) -> bool:
     """The Delete button of the user card: not on one's own card (disable the account instead)."""
     return can_administer(acting_user) and target.pk is not None and target.pk != acting_user.pk
+
+
+# Role → the working mode with clients the card proposes when the role is chosen (Role → ClientScope values).
+ROLE_DEFAULT_SCOPE: dict[str, str] = {
+    "admin": "full",
+    "supervisor": "own",
+    "manager": "own",
+    "specialist": "own",
+}
+
+
+# The manual's own words about each role's base set, shown under the role on the Rights tab.
+ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
+    "admin": _(
+        "The widest base set of rights: sees, deletes and edits any information except private clients, "
+        "manages other users. There must always be at least one administrator."
+    ),
+    "supervisor": _(
+        "The base rights of a manager, and also sees the journals and builds reports on all employees."
+    ),
+    "manager": _(
+        "A limited base set: cannot change main data with a past date, edit directories or configure "
+        "the system; works only with the clients they curate or were given access to."
+    ),
+    "specialist": _(
+        "The same limited base set as a manager: cannot change main data with a past date, edit directories "
+        "or configure the system; works only with the clients they curate or were given access to."
+    ),
+}
+
+
+def role_rights(role: str) -> frozenset[str]:
+    return frozenset(right.code for right in RIGHTS.items() if role in right.roles)
+
+
+def role_description(role: str) -> str | Promise:
+    return ROLE_DESCRIPTIONS.get(role, "")
+
+
+def effective_rights(user: User) -> frozenset[str]:
+    """Role's base rights plus the user's grants; cached on the user object for the request."""
+    cached: frozenset[str] | None = getattr(user, "_kontora_rights", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        rights: frozenset[str] = frozenset()
+    else:
+        granted = {code for code in user.granted_rights.values_list("code", flat=True) if code in RIGHTS}
+        grantable = {code for code in granted if RIGHTS.get(code).grantable}
+        rights = role_rights(user.role) | grantable
+    user._kontora_rights = rights  # type: ignore[attr-defined]
+    return rights
+
+
+def has_right(user: User, code: str) -> bool:
+    if code not in RIGHTS:
+        raise KeyError(f"unknown right {code!r}")
+    return code in effective_rights(user)
+
+
+def forget(user: User) -> None:
+    if hasattr(user, "_kontora_rights"):
+        del user._kontora_rights

@@ -1,13 +1,19 @@
+"""Every read of the accounts app: the setup state, users, sessions, the lockout of sign-in."""
+
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from kontora.accounts.models import User, UserRight, UserSession, login_key
+from kontora.accounts import policies
+from kontora.accounts.models import LoginFailure, User, UserRight, UserSession, login_key
 
 _has_users = False
 
@@ -26,27 +32,7 @@ def forget_setup_state() -> None:
     _has_users = False
 
 
-def session_touch(request: HttpRequest, *, every: timedelta, now: datetime) -> None:
-    """Keep the Active users list's last request time fresh, writing at most once a minute."""
-    last = request.session.get("kontora_seen")
-    if last is not None and now.timestamp() - float(last) < every.total_seconds():
-        return
-    key = request.session.session_key
-    if key:
-        UserSession.objects.filter(session_key=key).update(last_seen_at=now)
-    request.session["kontora_seen"] = now.timestamp()
-
-
-def active_sessions(*, now: datetime) -> QuerySet[UserSession]:
-    """Administration → Active users: signed-in sessions whose browser session is still alive."""
-    live = Session.objects.filter(expire_date__gt=now).values("session_key")
-    return UserSession.objects.filter(session_key__in=live).select_related("user").order_by("-started_at", "-id")
-
-
-def login_choices() -> QuerySet[User]:
-    """Users offered in the login page's drop-down (when an administrator switched the list on)."""
-    return User.objects.filter(disabled=False, dismissed=False).only("id", "login", "full_name")
-
+# --- users ------------------------------------------------------------------------------------------------------
 
 USER_SORTS = {
     "login": ("login", "id"),
@@ -67,7 +53,10 @@ def user_list(*, sort: str = "full_name") -> QuerySet[User]:
     )
 
 
-def access_user(user_id: int) -> User:
+def access_user(fetched_by: User, user_id: int) -> User:
+    """A user's card, for one who may administer users; 404 for anyone else, as for a user that does not exist."""
+    if not policies.can_administer(fetched_by):
+        raise Http404
     return get_object_or_404(User, pk=user_id)
 
 
@@ -81,8 +70,68 @@ def login_taken(login: str, *, exclude_pk: int | None = None) -> bool:
     return others.filter(login_key=login_key(login)).exists()
 
 
-def active_admin_count(*, exclude: User | None = None) -> int:
-    qs = User.objects.filter(role="admin", disabled=False, dismissed=False)
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return qs.count()
+# --- sessions and sign-in -----------------------------------------------------------------------------------------
+
+def active_sessions(*, now: datetime) -> QuerySet[UserSession]:
+    """Administration → Active users: signed-in sessions whose browser session is still alive."""
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    return UserSession.objects.filter(session_key__in=live).select_related("user").order_by("-started_at", "-id")
+
+
+def login_choices() -> QuerySet[User]:
+    """Users offered in the login page's drop-down (when an administrator switched the list on)."""
+    return User.objects.filter(disabled=False, dismissed=False).only("id", "login", "full_name")
+
+
+def failure_login(login: str) -> str:
+    """The form in which failures of a typed login are counted: "Manager" and "manager" are one login."""
+    return login.lower()
+
+
+def locked_until(*, login: str, ip: str) -> datetime | None:
+    """When a lockout of this login from this address ends, or None if sign-in is open.
+
+    LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_SECONDS lock the login for LOGIN_LOCKOUT_SECONDS
+    counted from the failure that reached the limit. Refused attempts during a lockout are not
+    recorded, so the person is not kept out for ever by retrying.
+    """
+    now = timezone.now()
+    window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    times = list(
+        LoginFailure.objects.filter(login=failure_login(login), ip=ip, at__gte=now - 2 * window)
+        .order_by("-at").values_list("at", flat=True)
+    )
+    for index, at in enumerate(times):
+        if at + window <= now:
+            break
+        # `at` completes a lockout when it and the limit-1 failures before it fit in one window.
+        earlier = times[index + limit - 1] if index + limit - 1 < len(times) else None
+        if earlier is not None and at - earlier < window:
+            return at + window
+    return None
+
+
+def is_locked_out(*, login: str, ip: str) -> bool:
+    return locked_until(login=login, ip=ip) is not None
+
+
+def minutes_until(moment: datetime) -> int:
+    """Whole minutes left until `moment`, at least one (the lockout messages count them down)."""
+    return max(1, math.ceil((moment - timezone.now()).total_seconds() / 60))
+
+
+# A password re-entered to confirm an act (a signature) is counted like a sign-in, per user wherever it comes from:
+# in the database, so every web process of an installation counts the same failures.
+REENTRY_IP = "::"  # "no address": the same row key from wherever the password is typed
+
+
+def reentry_login(user: User) -> str:
+    return f"reentry:{user.pk}"
+
+
+def reentry_locked_minutes(user: User) -> int:
+    """Minutes until the user may re-enter the password again (LOGIN_FAILURE_LIMIT wrong ones lock it for
+    LOGIN_LOCKOUT_SECONDS, as sign-in); 0 when they may now."""
+    until = locked_until(login=reentry_login(user), ip=REENTRY_IP)
+    return 0 if until is None else minutes_until(until)

@@ -1,28 +1,19 @@
-from __future__ import annotations
+"""Background work of the accounts app: thin Huey tasks around services.sessions."""
 
-import socket
+from __future__ import annotations
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from kontora.accounts.models import UserSession
+from kontora.accounts.services import sessions as services
 
 
 @db_task()
 def session_resolve_hostname(session_id: int) -> None:
-    """Reverse DNS of the user's address for Active users; done off the request, it can be slow."""
-    record = UserSession.objects.filter(pk=session_id).only("ip").first()
-    if record is None:
-        return
-    try:
-        hostname = socket.gethostbyaddr(record.ip)[0]
-    except (OSError, UnicodeError):
-        return
-    UserSession.objects.filter(pk=session_id).update(hostname=hostname[:255])
+    """The computer name of a new session for Active users (reverse DNS can be slow: off the request)."""
+    services.session_hostname_resolve(session_id=session_id)
 
 
 @db_periodic_task(crontab(minute="*/15"))
 def sessions_prune_periodic() -> None:
-    from kontora.accounts.services.signin import sessions_prune
-
-    sessions_prune()
+    services.sessions_prune()

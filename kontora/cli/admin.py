@@ -26,7 +26,7 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     require_current_schema()
     from django.core.exceptions import ValidationError
 
-    from kontora.accounts.rights import ClientScope, Role
+    from kontora.accounts.models import ClientScope, Role
     from kontora.accounts.selectors import login_taken
     from kontora.accounts.services.users import UserAccess, UserProfile, user_create
 
@@ -43,14 +43,18 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     if login_taken(login):
         raise Failure(f"a user with the login {login} already exists")
     try:
-        user_create(acting_user=None, profile=UserProfile(login=login, full_name=full_name),
-                    access=UserAccess(role=Role.ADMIN, client_scope=ClientScope.FULL), password=password)
+        # The service the user card uses: the login key, the password rules, the audit row.
+        user_create(
+            acting_user=None, profile=UserProfile(login=login, full_name=full_name),
+            access=UserAccess(role=Role.ADMIN, client_scope=ClientScope.FULL), password=password,
+        )
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                print(f"{field}: {message}", file=sys.stderr)
-        raise Failure("the password was not accepted" if "password" in exc.message_dict else "the user was not created"
-                      ) from None
+        errors = exc.message_dict
+        if "login" in errors:
+            raise Failure(f"a user with the login {login} already exists") from None
+        for message in errors.get("password", []):
+            print(f"password: {message}", file=sys.stderr)
+        raise Failure("the password was not accepted") from None
     print(f"administrator {login} ({full_name}) created")
     return EXIT_OK
 

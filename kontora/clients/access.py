@@ -1,6 +1,6 @@
 """The one place that answers "may this user see / open / edit this client" (ACL-01 … ACL-03).
 
-The manual's four working modes (accounts.rights.ClientScope):
+The manual's four working modes (accounts.models.ClientScope):
   own       — sees and works only with own clients (curator, specialist or granted);
   list_all  — sees every client in the list, opens only own;
   open_all  — opens every client, edits everything but the main data of others';
@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from kontora.accounts.rights import ClientScope
+from kontora.accounts.models import ClientScope
 from kontora.clients.models import Client, ClientGrant
 
 

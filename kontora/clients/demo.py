@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from kontora.accounts.models import User
+from kontora.accounts.models import User, login_key
 from kontora.clients.models import Client, ContactPerson
 from kontora.core import numbering
 from kontora.core.requisites import inn_check_digits, ogrn_check_digit
@@ -238,7 +238,8 @@ def demo_users(*, password: str | None = None) -> list[User]:
         login = f"demo{n:02d}"
         user = User.objects.filter(login=login).first()
         if user is None:
-            user = User(login=login, full_name=f"{_SURNAMES[n % len(_SURNAMES)]} Демо {n:02d}", role="manager")
+            user = User(login=login, login_key=login_key(login), role="manager",
+                        full_name=f"{_SURNAMES[n % len(_SURNAMES)]} Демо {n:02d}")
             if password:
                 user.set_password(password)
             else:

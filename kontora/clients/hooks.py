@@ -49,7 +49,7 @@ CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action
 
 
 def register() -> None:
-    from kontora.accounts.rights import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
+    from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
     from kontora.clients import picker, sorting
     from kontora.clients.views.registry import registry_centre
     from kontora.core.hooks import (

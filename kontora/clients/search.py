@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from kontora.accounts.rights import ClientScope
+from kontora.accounts.models import ClientScope
 from kontora.clients import access
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ContactPerson

@@ -54,7 +54,7 @@ def is_signed_in(user: Any) -> bool:
 
 @dataclass(frozen=True)
 class HasRight:
-    """The predicate "holds the named right" (accounts.rights); its `code` is readable by tests and menus."""
+    """The predicate "holds the named right" (accounts.hooks.RIGHTS); its `code` is readable by tests and menus."""
 
     code: str
 

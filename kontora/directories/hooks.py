@@ -108,7 +108,7 @@ LINEAR: tuple[Directory, ...] = (
 
 
 def register() -> None:
-    from kontora.accounts.rights import ACCESS, ADMIN_ONLY, RIGHTS, Right
+    from kontora.accounts.hooks import ACCESS, ADMIN_ONLY, RIGHTS, Right
     from kontora.core.hooks import (
         CODE_KINDS,
         JOB_HANDLERS,

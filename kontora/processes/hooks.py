@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
-    from kontora.accounts.rights import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
+    from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
     from kontora.core.hooks import MENU, MONITORS, MenuItem, Monitor, admins
     from kontora.processes import policies

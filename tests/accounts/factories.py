@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import factory
 
-from kontora.accounts.models import User
+from kontora.accounts.models import User, login_key
 from tests.support.http import PASSWORD
 
 
@@ -13,6 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     login = factory.Sequence(lambda n: f"user{n}")
+    login_key = factory.LazyAttribute(lambda user: login_key(user.login))
     full_name = factory.Sequence(lambda n: f"Пользователь {n}")
     role = "manager"
 

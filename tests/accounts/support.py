@@ -1,6 +1,13 @@
-"""The first-run wizard's data, as an administrator types it (shared by the tests that set up a base)."""
+"""Helpers of the accounts tests: the first-run wizard's data as an administrator types it (shared by the tests
+that set up a base), and signing in from an address."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from tests.support.http import PASSWORD
 
 ORGANISATION = {
     "full_name": "Общество с ограниченной ответственностью «Ромашка»",
@@ -20,3 +27,28 @@ ORGANISATION = {
 }
 FIRST_USER = {"login": "director", "full_name": "Иванов Иван Иванович", "password1": "Ромашка-2025!",
               "password2": "Ромашка-2025!"}
+
+
+def fill_organisation(page: Any, inn: str) -> None:
+    """Step 1 of the wizard in a real browser: the organisation of ORGANISATION with the given INN."""
+    page.fill("#id_full_name", ORGANISATION["full_name"])
+    page.fill("#id_short_name", ORGANISATION["short_name"])
+    page.fill("#id_inn", inn)
+    page.fill("#id_kpp", ORGANISATION["kpp"])
+    page.fill("#id_ogrn", ORGANISATION["ogrn"])
+    page.fill("#id_director", ORGANISATION["director"])
+    page.fill("#id_chief_accountant", ORGANISATION["chief_accountant"])
+    page.fill("#id_legal_address", ORGANISATION["legal_address"])
+    page.check("#id_actual_same")
+    page.fill("#id_bank_name", ORGANISATION["bank_name"])
+    page.fill("#id_bik", ORGANISATION["bik"])
+    page.fill("#id_corr_account", ORGANISATION["corr_account"])
+    page.fill("#id_account", ORGANISATION["account"])
+
+
+def sign_in_from(user: Any, ip: str, password: str = PASSWORD) -> Client:
+    """A test client signed in as `user` from the address `ip` (Active users shows it)."""
+    client = Client(REMOTE_ADDR=ip)
+    response = client.post("/login/", {"login": user.login, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    return client

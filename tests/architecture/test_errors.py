@@ -27,8 +27,6 @@ RAISES_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/services/card.py: raises PermissionDenied',
 })
 EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/services/setup.py: SetupAlreadyDone',
-    'kontora/accounts/services/signin.py: SignInRefused',
     'kontora/clients/flexi/spec.py: SpecError',
 })
 UNTYPED_ALLOWED: frozenset[str] = frozenset({

@@ -16,8 +16,6 @@ LAYER_ALLOWED: frozenset[str] = frozenset()
 
 # "<module path>: imports <module>" inside a function outside apps.py, hooks.py and tasks.py.
 DEFERRED_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/models.py: imports kontora.accounts.rights',
-    'kontora/accounts/services/signin.py: imports kontora.accounts.tasks',
     'kontora/clients/flexi/builtin.py: imports kontora.accounts.models',
     'kontora/clients/flexi/builtin.py: imports kontora.clients.search',
     'kontora/clients/flexi/fields.py: imports kontora.clients.flexi.builtin',

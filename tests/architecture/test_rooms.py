@@ -39,7 +39,6 @@ NAMED = {
 }
 
 ROOMS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/rights.py: not a room',
     'kontora/clients/duplicates.py: not a room',
     'kontora/clients/exports.py: not a room',
     'kontora/clients/files.py: not a room',
@@ -55,9 +54,6 @@ ROOMS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs: not a room',
 })
 WRITES_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/models.py: super().save()',
-    'kontora/accounts/selectors.py: UserSession.objects.filter().update()',
-    'kontora/accounts/tasks.py: UserSession.objects.filter().update()',
     'kontora/clients/exports.py: ClientExport.objects.create()',
     'kontora/clients/exports.py: log.save()',
     'kontora/clients/files.py: Client.objects.filter().update()',
@@ -88,9 +84,6 @@ WRITES_ALLOWED: frozenset[str] = frozenset({
 })
 ATOMIC_ALLOWED: frozenset[str] = frozenset()
 LOCKS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/services/setup.py: select_for_update',
-    'kontora/accounts/services/signin.py: select_for_update',
-    'kontora/accounts/services/users.py: select_for_update',
     'kontora/clients/flexi/templates.py: select_for_update',
     'kontora/clients/services/card.py: select_for_update',
     'kontora/clients/tabs/mailing.py: select_for_update',
@@ -99,8 +92,6 @@ LOCKS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/tabs/shipping.py: select_for_update',
 })
 FORMS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/views/setup.py: class SetupUserForm',
-    'kontora/accounts/views/signin.py: class SignInForm',
     'kontora/clients/sorting.py: class SortingForm',
     'kontora/clients/views/admin.py: class ChangeCuratorForm',
     'kontora/clients/views/admin.py: class ExplainForm',

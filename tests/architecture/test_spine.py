@@ -13,8 +13,6 @@ from tests.support.codebase import calls, dotted, modules
 
 NUMBERED = ("code", "number")  # columns that number records (an ordinal of display order is not a number)
 AUDIT_LOG_ALLOWED: frozenset[str] = frozenset({
-    'kontora/accounts/services/signin.py: kontora.audit logger',
-    'kontora/accounts/services/users.py: kontora.audit logger',
     'kontora/clients/flexi/templates.py: kontora.audit logger',
     'kontora/clients/services/admin.py: kontora.audit logger',
     'kontora/clients/services/card.py: kontora.audit logger',

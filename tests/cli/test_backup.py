@@ -36,7 +36,7 @@ WRITER = DJANGO_PRELUDE + """
 import time
 from kontora.accounts.models import User
 from kontora.core.models import Notification
-user = User.objects.create(login="writer", full_name="Пишущий")
+user = User.objects.create(login="writer", login_key="writer", full_name="Пишущий")
 number = 0
 while True:
     number += 1
@@ -83,7 +83,7 @@ def worked(tmp_path_factory: pytest.TempPathFactory, template: Home) -> Iterator
             "from kontora.accounts.models import User\n"
             "from kontora.core.models import Notification\n"
             "for n in range(3):\n"
-            "    user = User.objects.create(login=f'm{n}', full_name=f'Менеджер {n}')\n"
+            "    user = User.objects.create(login=f'm{n}', login_key=f'm{n}', full_name=f'Менеджер {n}')\n"
             "    Notification.objects.bulk_create(Notification(user=user, text=f'Сообщение {k}') for k in range(40))\n"
         ))
         write_attachments(home)

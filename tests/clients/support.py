@@ -3,7 +3,7 @@ what the manual allows for each. Every exit's access test (the card, search, exp
 
 from __future__ import annotations
 
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.models import ClientScope, Role
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
 MODES = [ClientScope.OWN, ClientScope.LIST_ALL, ClientScope.OPEN_ALL, ClientScope.FULL]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from kontora.accounts.models import User
-from kontora.accounts.rights import ClientScope, Role
-from kontora.core.models import SystemSettings
+from kontora.accounts import locks
+from kontora.accounts.models import ClientScope, Role, User, login_key
+from kontora.core.audit import audit_record
+from kontora.core.errors import Conflict
 from kontora.core.services.organisation import (
     BankAccountData,
     LegalEntityData,
@@ -18,10 +20,6 @@ from kontora.core.services.organisation import (
 from kontora.core.services.settings import system_settings_row
 
 log = logging.getLogger(__name__)
-
-
-class SetupAlreadyDone(Exception):
-    """Another browser finished the wizard first; this one has nothing left to do."""
 
 
 def setup_complete(
@@ -35,27 +33,33 @@ def setup_complete(
     """Creates the default legal entity, its default account and the administrator, all or nothing.
 
     Two browsers finishing at once are serialised by a row lock on the system settings row (on SQLite
-    the IMMEDIATE transactions already are): the second then sees the user, raises SetupAlreadyDone
-    and writes nothing. Without the lock, on PostgreSQL the second could pass the "no user yet" check
-    before the first commits and then take the default legal entity away from it.
+    the IMMEDIATE transactions already are): the second then sees the user, raises Conflict (another browser
+    finished first) and writes nothing. Without the lock, on PostgreSQL the second could pass the "no user yet"
+    check before the first commits and then take the default legal entity away from it.
     """
     system_settings_row()  # the row to lock must exist before the transaction
     try:
         with transaction.atomic():
-            SystemSettings.objects.select_for_update().get(pk=1)
+            locks.setup_settings()
             if User.objects.exists():
-                raise SetupAlreadyDone
+                raise Conflict(_("The program has already been set up. Sign in."))
+            login = login.strip()
             user = User(
-                login=login.strip(), full_name=full_name.strip(), role=Role.ADMIN, client_scope=ClientScope.FULL
+                login=login, login_key=login_key(login), full_name=full_name.strip(), role=Role.ADMIN,
+                client_scope=ClientScope.FULL,
             )
             user.set_password(password)
             user.save()
             entity = legal_entity_create(acting_user=user, data=organisation, make_default=True)
             if bank is not None:
                 bank_account_create(acting_user=user, entity_id=entity.pk, data=bank, make_default=True)
+            audit_record(
+                actor=user, event="accounts.setup.complete", summary=_("First-run setup completed"), target=user,
+                extra={"legal_entity": entity.short_name},
+            )
     except IntegrityError:
         if User.objects.exists():
-            raise SetupAlreadyDone from None
+            raise Conflict(_("The program has already been set up. Sign in.")) from None
         raise
     log.info("first-run setup done: administrator %s, legal entity %s", user.login, entity.short_name)
     return user

@@ -1,36 +1,40 @@
 """Administration → Users: every write to users, their roles and rights.
 
 The base must always keep at least one active administrator (role Administrator, neither disabled
-nor dismissed). Every change that could take the last one away locks all administrator rows first,
-always in primary-key order, so two administrators demoting each other at the same moment cannot
-both succeed.
+nor dismissed). Every change that could take the last one away locks all administrator rows first
+(locks.admins_and_user), so two administrators demoting each other at the same moment cannot both succeed.
+
+Whoever writes a login writes its key with it (`login_key`): the base finds users by the key.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from kontora.accounts import rights as registry
-from kontora.accounts import selectors
-from kontora.accounts.models import User, UserRight, UserSession
-from kontora.accounts.rights import ClientScope, Role
-from kontora.core.models import Position
-
-audit = logging.getLogger("kontora.audit")
+from kontora.accounts import hooks, locks, policies, selectors
+from kontora.accounts.models import ClientScope, Role, User, UserRight, UserSession, login_key
+from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
+from kontora.core.errors import Refused
+from kontora.core.models import Department, Position
 
 PROFILE_FIELDS = (
     "login", "full_name", "department_id", "position_id", "doc_prefix", "email", "mobile", "disabled", "dismissed",
     "language",
 )
+# The fields both tabs of the card write, as the audit names them (the structure by its records, not their ids).
+CARD_FIELDS = (
+    "login", "full_name", "department", "position", "doc_prefix", "email", "mobile", "disabled", "dismissed",
+    "language", "role", "client_scope",
+)
+CHOICE_FIELDS = ("role", "client_scope", "language")
 
 
 @dataclass(frozen=True)
@@ -58,30 +62,25 @@ class UserAccess:
     rights: frozenset[str] = field(default_factory=frozenset)
 
 
-def last_admin_message() -> str:
-    return _("There must always be at least one administrator in the system: this user is the last active one.")
-
-
 def user_create(*, acting_user: User | None, profile: UserProfile, access: UserAccess, password: str) -> User:
-    """`acting_user` is None only for the first administrator, entered by the first-run wizard."""
+    """`acting_user` is None for an administrator made by `kontora createadmin`."""
     _validate_access(access)
-    profile = _with_structure(profile)
-    profile = replace(profile, login=profile.login.strip())
-    user = User(**asdict(profile), role=access.role, client_scope=access.client_scope)
+    values = _card_values(profile, access)
+    user = User(**values, login_key=login_key(values["login"]))
     _validate_password(password, user)
     try:
         with transaction.atomic():
-            _check_login_free(profile.login, exclude_pk=None)
+            _check_login_free(user.login, exclude_pk=None)
             user.set_password(password)
             user.save()
             granted = _store_rights(user, access)
+            created = {name: value for name, value in _shown_values(user).items() if value not in (None, "", False)}
+            audit_record(
+                actor=acting_user, event="accounts.user.create", summary=_("User created"), target=user,
+                changes=[*changes_between(User, {}, created, CARD_FIELDS), *_rights_change(set(), granted)],
+            )
     except IntegrityError as exc:
         raise ValidationError({"login": _login_taken_message()}) from exc
-    audit.info(
-        "%s created user %s (role %s, scope %s, rights %s%s)",
-        acting_user.login if acting_user else "first-run wizard", user.login, user.role,
-        user.client_scope, ",".join(sorted(granted)) or "-", ", disabled" if not user.is_active else "",
-    )
     return user
 
 
@@ -94,58 +93,21 @@ def user_update(
     password: str = "",
     keep_session_key: str | None = None,
 ) -> User:
-    """Saves both tabs of the card at once; `password`, when given, replaces the user's password."""
-    _validate_access(access)
-    profile = _with_structure(profile)
-    profile = replace(profile, login=profile.login.strip())
-    try:
-        with transaction.atomic():
-            locked = _lock_admins_and(user_id)
-            user = locked[user_id]
-            _check_last_admin(
-                locked, user, role=access.role, disabled=profile.disabled, dismissed=profile.dismissed,
-            )
-            _check_login_free(profile.login, exclude_pk=user.pk)
-            before = _snapshot(user)
-            was_active = user.is_active
-            for name in PROFILE_FIELDS:
-                setattr(user, name, getattr(profile, name))
-            user.role = access.role
-            user.client_scope = access.client_scope
-            update_fields = [*PROFILE_FIELDS, "role", "client_scope", "changed_at"]
-            if password:
-                _validate_password(password, user)
-                user.set_password(password)
-                update_fields.append("password")
-            user.save(update_fields=update_fields)
-            rights_before = set(user.granted_rights.values_list("code", flat=True))
-            granted = _store_rights(user, access)
-            if was_active and not user.is_active:
-                # The session itself ends at the user's next request (AccountStateMiddleware),
-                # with the notice why; Active users stops listing it right away.
-                UserSession.objects.filter(user=user).delete()
-            if password:
-                _end_other_sessions(user, keep_session_key)
-    except IntegrityError as exc:
-        raise ValidationError({"login": _login_taken_message()}) from exc
-    registry.forget(user)
-    changes = _diff(before, _snapshot(user))
-    added, removed = granted - rights_before, rights_before - granted
-    if added:
-        changes.append("rights +" + ",".join(sorted(added)))
-    if removed:
-        changes.append("rights -" + ",".join(sorted(removed)))
-    if password:
-        changes.append("password set")
-    audit.info("%s changed user %s: %s", acting_user.login, user.login, "; ".join(changes) or "nothing")
-    return user
+    """Saves both tabs of the card at once; `password`, when given, replaces the user's password.
+
+    Audited as `accounts.user.disable` / `accounts.user.enable` when the account stops or starts being able to
+    sign in, `accounts.user.update` otherwise; the row lists every changed field, the rights and the password.
+    """
+    return _user_change(acting_user=acting_user, user_id=user_id, profile=profile, access=access, password=password,
+                        keep_session_key=keep_session_key, event="")
 
 
 def user_rights_set(*, acting_user: User, user_id: int, access: UserAccess) -> User:
     """The Rights tab alone: role, working mode with clients and additional rights."""
     user = User.objects.get(pk=user_id)
     profile = UserProfile(**{name: getattr(user, name) for name in PROFILE_FIELDS})
-    return user_update(acting_user=acting_user, user_id=user_id, profile=profile, access=access)
+    return _user_change(acting_user=acting_user, user_id=user_id, profile=profile, access=access, password="",
+                        keep_session_key=None, event="accounts.user.rights")
 
 
 def user_set_password(
@@ -153,42 +115,137 @@ def user_set_password(
 ) -> None:
     """A new password ends the user's other sessions: whoever knew the old one is signed out."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user_id)
+        user = locks.user(user_id)
         _validate_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password", "changed_at"])
         _end_other_sessions(user, keep_session_key)
-    audit.info("%s set a new password for user %s", acting_user.login, user.login)
+        audit_record(actor=acting_user, event="accounts.user.password", summary=_("Password changed"), target=user,
+                     changes=[_password_change()])
 
 
 def user_delete(*, acting_user: User, user_id: int) -> None:
     try:
         with transaction.atomic():
-            locked = _lock_admins_and(user_id)
+            locked = locks.admins_and_user(user_id, key_update=True)
             user = locked[user_id]
             _check_last_admin(locked, user, role=user.role, disabled=user.disabled, dismissed=user.dismissed,
                               deleting=True)
             if user_id == acting_user.pk:
-                raise ValidationError(_("You cannot delete your own account; another administrator can."))
-            login = user.login
+                raise Refused(_("You cannot delete your own account; another administrator can."))
+            # Written first: the row names the user by its id, which the deleted instance no longer has.
+            audit_record(actor=acting_user, event="accounts.user.delete", summary=_("User deleted"), target=user,
+                         extra={"login": user.login, "full_name": user.full_name})
             keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
             Session.objects.filter(session_key__in=keys).delete()
             user.delete()
     except (ProtectedError, RestrictedError) as exc:
-        raise ValidationError(_(
+        raise Refused(_(
             "The user is referred to by records of the base and cannot be deleted. "
             "Mark the account disabled and the employee dismissed instead."
         )) from exc
-    audit.info("%s deleted user %s", acting_user.login, login)
 
 
-def _lock_admins_and(user_id: int) -> dict[int, User]:
-    """Locks every administrator and the user being changed, in one query and one order."""
-    rows = User.objects.select_for_update().filter(Q(role=Role.ADMIN) | Q(pk=user_id)).order_by("pk")
-    locked = {user.pk: user for user in rows}
-    if user_id not in locked:
-        raise User.DoesNotExist(f"user {user_id} does not exist")
-    return locked
+def _user_change(
+    *, acting_user: User, user_id: int, profile: UserProfile, access: UserAccess, password: str,
+    keep_session_key: str | None, event: str,
+) -> User:
+    """Both tabs of the card, and the audit row: `event`, or the one user_update's docstring names when empty."""
+    _validate_access(access)
+    values = _card_values(profile, access)
+    try:
+        with transaction.atomic():
+            locked = locks.admins_and_user(user_id)
+            user = locked[user_id]
+            _check_last_admin(
+                locked, user, role=access.role, disabled=profile.disabled, dismissed=profile.dismissed,
+            )
+            _check_login_free(values["login"], exclude_pk=user.pk)
+            was_active = user.is_active
+            before = _shown_values(user)
+            model_update(user, data=values, fields=CARD_FIELDS)
+            if user.login_key != login_key(user.login):
+                user.login_key = login_key(user.login)
+                user.save(update_fields=["login_key"])
+            changes = changes_between(User, before, _shown_values(user), CARD_FIELDS)
+            if password:
+                _validate_password(password, user)
+                user.set_password(password)
+                user.save(update_fields=["password", "changed_at"])
+                _end_other_sessions(user, keep_session_key)
+                changes.append(_password_change())
+            rights_before = selectors.granted_rights(user)
+            changes += _rights_change(rights_before, _store_rights(user, access))
+            if was_active and not user.is_active:
+                # The session itself ends at the user's next request (AccountStateMiddleware),
+                # with the notice why; Active users stops listing it right away.
+                UserSession.objects.filter(user=user).delete()
+            event, summary = _change_event(event, was_active=was_active, active=user.is_active)
+            audit_record(actor=acting_user, event=event, summary=summary, target=user, changes=changes)
+    except IntegrityError as exc:
+        raise ValidationError({"login": _login_taken_message()}) from exc
+    policies.forget(user)
+    return user
+
+
+def _change_event(event: str, *, was_active: bool, active: bool) -> tuple[str, str]:
+    if event == "accounts.user.rights":
+        return event, _("User rights changed")
+    if was_active and not active:
+        return "accounts.user.disable", _("User disabled")
+    if active and not was_active:
+        return "accounts.user.enable", _("User enabled")
+    return "accounts.user.update", _("User changed")
+
+
+def _card_values(profile: UserProfile, access: UserAccess) -> dict[str, Any]:
+    """The card's values as the model's fields, the structure as its records (checked: see _structure)."""
+    department, position = _structure(profile)
+    return {
+        "login": profile.login.strip(), "full_name": profile.full_name, "department": department,
+        "position": position, "doc_prefix": profile.doc_prefix, "email": profile.email, "mobile": profile.mobile,
+        "disabled": profile.disabled, "dismissed": profile.dismissed, "language": profile.language,
+        "role": access.role, "client_scope": access.client_scope,
+    }
+
+
+def _structure(profile: UserProfile) -> tuple[Department | None, Position | None]:
+    """A position belongs to one department: the department follows the position, a mismatch is refused."""
+    department = Department.objects.get(pk=profile.department_id) if profile.department_id is not None else None
+    if profile.position_id is None:
+        return department, None
+    position = Position.objects.select_related("department").filter(pk=profile.position_id).first()
+    if position is None:
+        raise ValidationError({"position": _("Choose a position of the enterprise structure.")})
+    if department is None:
+        return position.department, position
+    if department.pk != position.department_id:
+        raise ValidationError({"position": _("Choose a position of the chosen department.")})
+    return department, position
+
+
+def _shown_values(user: User) -> dict[str, Any]:
+    """The card's values as the card shows them: choices by their labels (for the audit row)."""
+    values = snapshot(user, CARD_FIELDS)
+    for name in CHOICE_FIELDS:
+        labels = dict(User._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+        values[name] = labels.get(values[name], values[name])
+    return values
+
+
+def _rights_change(before: set[str], after: set[str]) -> list[Change]:
+    if before == after:
+        return []
+    labels = {right.code: right.label for right in hooks.all_rights()}
+    return [{
+        "field": _("Permissions"),
+        "old": shown([labels.get(code, code) for code in before]),
+        "new": shown([labels.get(code, code) for code in after]),
+    }]
+
+
+def _password_change() -> Change:
+    return {"field": _("Password"), "old": "", "new": _("changed")}
 
 
 def _is_active_admin(user: User) -> bool:
@@ -203,9 +260,9 @@ def _check_last_admin(
         return
     if any(_is_active_admin(other) for pk, other in locked.items() if pk != user.pk):
         return
-    message = last_admin_message()
+    message = _("There must always be at least one administrator in the system: this user is the last active one.")
     if deleting:
-        raise ValidationError(message)
+        raise Refused(message)
     errors: dict[str, str] = {}
     if role != Role.ADMIN:
         errors["role"] = message
@@ -231,7 +288,7 @@ def _validate_access(access: UserAccess) -> None:
         errors["role"] = _("Choose one of the roles.")
     if access.client_scope not in ClientScope.values:
         errors["client_scope"] = _("Choose one of the working modes with clients.")
-    known = {right.code: right for right in registry.all_rights()}
+    known = {right.code: right for right in hooks.all_rights()}
     wrong = []
     for code in sorted(access.rights):
         right = known.get(code)
@@ -245,20 +302,6 @@ def _validate_access(access: UserAccess) -> None:
         raise ValidationError(errors)
 
 
-def _with_structure(profile: UserProfile) -> UserProfile:
-    """A position belongs to one department: the department follows the position, a mismatch is refused."""
-    if profile.position_id is None:
-        return profile
-    department_id = Position.objects.filter(pk=profile.position_id).values_list("department_id", flat=True).first()
-    if department_id is None:
-        raise ValidationError({"position": _("Choose a position of the enterprise structure.")})
-    if profile.department_id is None:
-        return replace(profile, department_id=department_id)
-    if profile.department_id != department_id:
-        raise ValidationError({"position": _("Choose a position of the chosen department.")})
-    return profile
-
-
 def _validate_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -268,7 +311,7 @@ def _validate_password(password: str, user: User) -> None:
 
 def _store_rights(user: User, access: UserAccess) -> set[str]:
     """Keeps only the grants beyond the role: what the role gives is shown on the tab as "from the role"."""
-    wanted = set(access.rights) - registry.role_rights(access.role)
+    wanted = set(access.rights) - policies.role_rights(access.role)
     UserRight.objects.filter(user=user).exclude(code__in=wanted).delete()
     have = set(UserRight.objects.filter(user=user).values_list("code", flat=True))
     UserRight.objects.bulk_create([UserRight(user=user, code=code) for code in sorted(wanted - have)])
@@ -282,11 +325,3 @@ def _end_other_sessions(user: User, keep_session_key: str | None) -> None:
     keys = list(records.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     records.delete()
-
-
-def _snapshot(user: User) -> dict[str, Any]:
-    return {name: getattr(user, name) for name in (*PROFILE_FIELDS, "role", "client_scope")}
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    return [f"{name}: {before[name]!r} → {after[name]!r}" for name in before if before[name] != after[name]]

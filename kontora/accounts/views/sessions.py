@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts import selectors
-from kontora.accounts.services import signin as services
+from kontora.accounts.services import sessions as services
 from kontora.core.permissions import admin_required
 
 

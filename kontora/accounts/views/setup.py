@@ -4,50 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kontora.accounts import selectors
-from kontora.accounts.models import User
+from kontora.accounts.forms.setup import SetupUserForm
 from kontora.accounts.services import setup as services
-from kontora.core.forms import KontoraForm, SetupOrganisationForm
+from kontora.core.errors import Conflict, Refused
+from kontora.core.forms import SetupOrganisationForm
 from kontora.core.services.organisation import BankAccountData, LegalEntityData
 
 SESSION_KEY = "kontora_setup_organisation"
-
-
-class SetupUserForm(KontoraForm):
-    login = forms.CharField(
-        label=_("Login"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username"})
-    )
-    full_name = forms.CharField(label=_("Last name, first name, patronymic"), max_length=200)
-    password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2:
-            if password1 != password2:
-                self.add_error("password2", ValidationError(_("The two passwords do not match."), code="mismatch"))
-            else:
-                probe = User(login=data.get("login", ""), full_name=data.get("full_name", ""))
-                try:
-                    password_validation.validate_password(password1, user=probe)
-                except ValidationError as exc:
-                    self.add_error("password1", exc)
-        return data
 
 
 def _only_while_empty() -> None:
@@ -108,9 +79,9 @@ def setup_user(request: HttpRequest) -> HttpResponse:
                 organisation=organisation, bank=bank, login=form.cleaned_data["login"],
                 full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"],
             )
-        except services.SetupAlreadyDone:
+        except Conflict:
             return _already_done(request)
-        except ValidationError:
+        except (ValidationError, Refused):
             # Step 1's data no longer passes (the rules changed under a running wizard): show it again.
             return redirect("accounts:setup")
         request.session.pop(SESSION_KEY, None)

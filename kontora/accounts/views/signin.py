@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,19 +7,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts import selectors
+from kontora.accounts.forms.signin import SignInForm
 from kontora.accounts.services import signin as services
-from kontora.core.forms import KontoraForm
+from kontora.core.errors import Refused, error_messages
 from kontora.core.selectors.settings import system_settings
 
 REASONS = {
     "disabled": gettext_lazy("Your account has been disabled by the administrator. The session is closed."),
     "dismissed": gettext_lazy("Your account belongs to a dismissed employee. The session is closed."),
 }
-
-
-class SignInForm(KontoraForm):
-    login = forms.CharField(label=gettext_lazy("User"), max_length=64)
-    password = forms.CharField(label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput)
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,8 +32,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_in(request, login=form.cleaned_data["login"], password=form.cleaned_data["password"])
-        except services.SignInRefused as exc:
-            error = str(exc)
+        except Refused as exc:
+            error = " ".join(error_messages(exc))
         else:
             target = request.POST.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -59,5 +54,3 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     services.sign_out(request)
     response = redirect("accounts:login")
     return response
-
-

@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.accounts import policies, selectors
-from kontora.accounts import rights as registry
-from kontora.accounts.forms import UserCardForm
-from kontora.accounts.models import User
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts import hooks, policies, selectors
+from kontora.accounts.forms.users import UserCardForm
+from kontora.accounts.models import ClientScope, Role, User
 from kontora.accounts.services import users as services
+from kontora.core.errors import Refused, error_messages
 from kontora.core.permissions import admin_required
 
 COLUMNS = (
@@ -61,23 +60,23 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, user=selectors.access_user(pk), tab="general")
+    return _card(request, user=selectors.access_user(request.user, pk), tab="general")  # type: ignore[arg-type]
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_rights(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, user=selectors.access_user(pk), tab="rights")
+    return _card(request, user=selectors.access_user(request.user, pk), tab="rights")  # type: ignore[arg-type]
 
 
 @admin_required
 @require_POST
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = selectors.access_user(pk)
+    user = selectors.access_user(request.user, pk)  # type: ignore[arg-type]
     try:
         services.user_delete(acting_user=request.user, user_id=user.pk)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for message in exc.messages:
+    except Refused as exc:
+        for message in error_messages(exc):
             messages.error(request, message)
         return redirect("accounts:user_edit", pk=user.pk)
     messages.success(request, gettext("User %(name)s deleted.") % {"name": user.full_name})
@@ -99,7 +98,7 @@ def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
         if form.is_valid():
             try:
                 saved = _save(request, form, user)
-            except ValidationError as exc:
+            except (ValidationError, Refused) as exc:
                 form.apply_error(exc)
             else:
                 messages.success(request, gettext("User %(name)s saved.") % {"name": saved.full_name})
@@ -120,10 +119,10 @@ def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
         "card_user": user,
         "tab": tab,
         "rights_blocks": _rights_blocks(role=role, own=own),
-        "role_description": registry.role_description(role),
-        "role_rights": {value: sorted(registry.role_rights(value)) for value in Role.values},
-        "role_descriptions": {value: str(registry.role_description(value)) for value in Role.values},
-        "role_scopes": {value: str(scope) for value, scope in registry.ROLE_DEFAULT_SCOPE.items()},
+        "role_description": policies.role_description(role),
+        "role_rights": {value: sorted(policies.role_rights(value)) for value in Role.values},
+        "role_descriptions": {value: str(policies.role_description(value)) for value in Role.values},
+        "role_scopes": {value: str(scope) for value, scope in policies.ROLE_DEFAULT_SCOPE.items()},
         "scope_choices": ClientScope.choices,
         "can_delete": user is not None and policies.can_delete_user(acting, user),
         "title": user.full_name if user else gettext("New user"),
@@ -152,11 +151,11 @@ def _save(request: HttpRequest, form: UserCardForm, user: User | None) -> User:
 
 def _rights_blocks(*, role: str, own: set[str]) -> list[dict[str, Any]]:
     """The two blocks of the Rights tab, each right with its state under the chosen role."""
-    from_role = registry.role_rights(role)
-    grouped: dict[str, list[dict[str, Any]]] = {registry.ACCESS: [], registry.ADDITIONAL: []}
-    for right in registry.all_rights():
+    from_role = policies.role_rights(role)
+    grouped: dict[str, list[dict[str, Any]]] = {hooks.ACCESS: [], hooks.ADDITIONAL: []}
+    for right in hooks.all_rights():
         by_role = right.code in from_role
-        grouped.get(right.group, grouped[registry.ADDITIONAL]).append({
+        grouped.get(right.group, grouped[hooks.ADDITIONAL]).append({
             "code": right.code,
             "label": right.label,
             "description": right.description,
@@ -167,9 +166,9 @@ def _rights_blocks(*, role: str, own: set[str]) -> list[dict[str, Any]]:
             "disabled": by_role or not right.grantable,
         })
     return [
-        {"key": registry.ACCESS, "title": gettext("Access permissions"), "rights": grouped[registry.ACCESS]},
+        {"key": hooks.ACCESS, "title": gettext("Access permissions"), "rights": grouped[hooks.ACCESS]},
         {
-            "key": registry.ADDITIONAL, "title": gettext("Additional permissions"),
-            "rights": grouped[registry.ADDITIONAL],
+            "key": hooks.ADDITIONAL, "title": gettext("Additional permissions"),
+            "rights": grouped[hooks.ADDITIONAL],
         },
     ]

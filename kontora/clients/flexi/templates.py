@@ -26,7 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.accounts.rights import Role
+from kontora.accounts.models import Role
 from kontora.clients.flexi.compile import to_q
 from kontora.clients.flexi.fields import ME
 from kontora.clients.flexi.spec import parse

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kontora.accounts.rights import ClientScope
+from kontora.accounts.models import ClientScope
 from kontora.clients import access, history
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.core import numbering, requisites

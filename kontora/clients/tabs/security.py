@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kontora.accounts.rights import has_right
+from kontora.accounts import selectors as account_selectors
+from kontora.accounts.policies import has_right
 from kontora.accounts.services import signin
 from kontora.clients import access, history
 from kontora.clients.models import Client, ClientSecurity
@@ -60,7 +61,7 @@ def inspector_name(user: Any) -> str:
 
 def signature_locked_minutes(user: Any) -> int:
     """Minutes until this user may try the signature password again; 0 when they may now."""
-    return signin.reentry_locked_minutes(user)
+    return account_selectors.reentry_locked_minutes(user)
 
 
 def signature_failures_forget(user: Any) -> None:

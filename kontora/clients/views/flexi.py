@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.accounts.rights import Role
+from kontora.accounts.models import Role
 from kontora.clients.flexi import fields as flexi_fields
 from kontora.clients.flexi import session as flexi_session
 from kontora.clients.flexi import spec as flexi_spec

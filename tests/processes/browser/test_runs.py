@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kontora.accounts.rights import ClientScope
+from kontora.accounts.models import ClientScope
 from kontora.processes.models import ProcessRun
 from kontora.processes.services import runs as services
 from kontora.processes.services import setup as designer

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts.models import ClientScope, Role
 from kontora.clients.models import Client, ClientGrant
 from kontora.processes.models import Process, ProcessRun, StageState
 from kontora.processes.services import runs as services

@@ -9,16 +9,7 @@ import pytest
 from kontora.accounts.models import User, UserRight
 from kontora.core.models import Department, Position
 from tests.accounts.factories import UserFactory
-from tests.support.browser import screenshot
-from tests.support.http import PASSWORD
-
-
-def sign_in(page, base: str, login: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_login", login)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+from tests.support.browser import screenshot, sign_in
 
 
 @pytest.mark.feature("ACC-02", "ACC-03", "ACC-04", "ACC-06")

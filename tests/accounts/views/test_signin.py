@@ -1,18 +1,22 @@
-"""Sign-in refusals and the lockout after repeated failures (ACC-01); the login page's user list."""
+"""The login page (ACC-01): signing in, refusals with their reasons, the lockout after repeated failures, the
+list of users it may offer."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
-from kontora.accounts.models import LoginFailure, UserSession
-from kontora.accounts.services.signin import sessions_prune
+from kontora import settings as product_settings
+from kontora.accounts.models import LoginFailure, User, UserSession
+from kontora.accounts.services.sessions import sessions_prune
 from kontora.core.models import SystemSettings
 from tests.accounts.factories import UserFactory
-from tests.support.http import PASSWORD
+from tests.support.http import PASSWORD, html
+from tests.support.queries import count_queries
 
 LOCKED_15 = (
     "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 15 минут."
@@ -30,10 +34,17 @@ def fail_times(client: Client, login: str, times: int, ip: str = "10.0.0.5") -> 
         assert status == 401
 
 
-def age_failures(by: timedelta) -> None:
-    """Time travel: the failures happened `by` earlier than they did."""
-    for failure in LoginFailure.objects.all():
+def age_failures(by: timedelta, ip: str | None = None) -> None:
+    """Time travel: the failures (from `ip`, or all) happened `by` earlier than they did."""
+    failures = LoginFailure.objects.all() if ip is None else LoginFailure.objects.filter(ip=ip)
+    for failure in failures:
         LoginFailure.objects.filter(pk=failure.pk).update(at=failure.at - by)
+
+
+def signed_in_as(client: Client) -> User | None:
+    """The user whose session the client holds (None when it holds none)."""
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None
 
 
 @pytest.mark.feature("ACC-01")
@@ -51,13 +62,20 @@ def test_five_failures_lock_the_login_even_for_the_right_password(manager_user):
 
 @pytest.mark.feature("ACC-01")
 def test_four_failures_do_not_lock(manager_user):
-    # given
-    client = Client()
+    # given four failures from one address, and (the control) five from another
+    client, control = Client(), Client()
     fail_times(client, "manager", 4)
-    # when
+    fail_times(control, "manager", 5, ip="10.0.0.9")
+    # when the right password follows
     status, _html = attempt(client, "manager", PASSWORD)
-    # then
+    control_status, control_html = attempt(control, "manager", PASSWORD, ip="10.0.0.9")
+    # then it signs the manager in after four
     assert status == 302
+    assert signed_in_as(client) == manager_user
+    assert UserSession.objects.filter(user=manager_user, ip="10.0.0.5").count() == 1
+    # and one failure more locks the login even for the right password
+    assert control_status == 401 and LOCKED_15 in control_html
+    assert signed_in_as(control) is None
 
 
 @pytest.mark.feature("ACC-01")
@@ -104,15 +122,23 @@ def test_attempts_during_the_lockout_do_not_prolong_it(manager_user):
 
 @pytest.mark.feature("ACC-01")
 def test_failures_spread_over_more_than_the_window_do_not_lock(manager_user):
-    # given
-    client = Client()
+    # given three failures 16 minutes ago and two now; the control: the same three only 14 minutes ago
+    client, control = Client(), Client()
     fail_times(client, "manager", 3)
-    age_failures(timedelta(minutes=16))
+    age_failures(timedelta(minutes=16), ip="10.0.0.5")
     fail_times(client, "manager", 2)
-    # when
+    fail_times(control, "manager", 3, ip="10.0.0.9")
+    age_failures(timedelta(minutes=14), ip="10.0.0.9")
+    fail_times(control, "manager", 2, ip="10.0.0.9")
+    # when the right password follows
     status, _html = attempt(client, "manager", PASSWORD)
-    # then
+    control_status, control_html = attempt(control, "manager", PASSWORD, ip="10.0.0.9")
+    # then five failures over more than the window let the manager in
     assert status == 302
+    assert signed_in_as(client) == manager_user
+    # and five within the window lock the login
+    assert control_status == 401 and LOCKED_15 in control_html
+    assert signed_in_as(control) is None
 
 
 @pytest.mark.feature("ACC-01")
@@ -182,6 +208,23 @@ def test_the_login_page_offers_a_list_of_active_users_when_switched_on(manager_u
 
 
 @pytest.mark.feature("ACC-01")
+def test_the_login_pages_list_reads_in_a_fixed_number_of_queries(manager_user):
+    # given
+    SystemSettings.objects.update_or_create(pk=1, defaults={"login_user_list": True})
+    Client().get("/login/")
+    with count_queries() as few:
+        Client().get("/login/")
+    # when more users come
+    for number in range(5):
+        UserFactory(login=f"u{number}", full_name=f"Сотрудник {number}")
+    with count_queries() as more:
+        page = html(Client().get("/login/"))
+    # then
+    assert '<option value="u4">' in page
+    assert len(more) == len(few)
+
+
+@pytest.mark.feature("ACC-01")
 def test_the_login_page_has_a_typed_login_when_the_list_is_off(manager_user):
     # given
     SystemSettings.objects.update_or_create(pk=1, defaults={"login_user_list": False})
@@ -209,3 +252,52 @@ def test_the_periodic_clean_up_keeps_the_failures_of_a_running_lockout(manager_u
     assert (
         "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 13 минут."
     ) in html
+
+
+@pytest.mark.feature("ACC-01")
+def test_sign_in_with_right_password_opens_main_window(manager_user, admin_user):
+    # given
+    client = Client()
+    # when
+    response = client.post("/login/", {"login": "MANAGER", "password": PASSWORD})
+    # then
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert UserSession.objects.filter(user=manager_user).count() == 1
+
+
+@pytest.mark.feature("ACC-01")
+def test_wrong_password_and_unknown_login_give_the_same_message(manager_user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    wrong = client.post("/login/", {"login": "manager", "password": "nope-nope"})
+    unknown = client.post("/login/", {"login": "nobody", "password": "nope-nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Неверный логин или пароль." in wrong.content.decode()
+    assert "Неверный логин или пароль." in unknown.content.decode()
+
+
+@pytest.mark.feature("ACC-01")
+def test_cyrillic_login_is_case_insensitive(db):
+    # given: SQLite's LOWER() would not fold these letters; the login key does
+    ivanov = UserFactory(login="Иванов", full_name="Иван Иванов")
+    UserFactory(login="Петров", full_name="Пётр Петров")
+    client, control = Client(), Client()
+    # when
+    response = client.post("/login/", {"login": "ИВАНОВ", "password": PASSWORD})
+    refused = control.post("/login/", {"login": "ИВАНОВА", "password": PASSWORD})
+    # then the session is Иванов's and the main window greets him
+    assert response.status_code == 302
+    assert signed_in_as(client) == ivanov
+    assert list(UserSession.objects.values_list("user__login", flat=True)) == ["Иванов"]
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'data-testid="current-user">Иван Иванов · Менеджер</span>' in html(home)
+    # and a login that only looks alike signs no one in
+    assert refused.status_code == 401
+    assert "Неверный логин или пароль." in html(refused)
+    assert signed_in_as(control) is None
+
+
+def test_product_hashes_passwords_with_argon2():
+    assert product_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert django_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")  # only inside tests

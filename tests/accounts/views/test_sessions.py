@@ -6,22 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kontora.accounts.models import UserSession
 from tests.accounts.factories import UserFactory
-from tests.support.http import PASSWORD
-
-
-def sign_in_from(user, ip: str) -> Client:
-    client = Client(REMOTE_ADDR=ip)
-    response = client.post("/login/", {"login": user.login, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from tests.accounts.support import sign_in_from
+from tests.support.queries import count_queries
 
 
 @pytest.mark.feature("ACC-06")
@@ -119,10 +110,10 @@ def test_the_list_reads_in_a_fixed_number_of_queries(admin_client):
         sign_in_from(UserFactory(login=f"u{number}"), f"10.0.1.{number}")
     admin_client.get(reverse("accounts:sessions"))
     # when
-    with CaptureQueriesContext(connection) as few:
+    with count_queries() as few:
         admin_client.get(reverse("accounts:sessions"))
     sign_in_from(UserFactory(login="u-extra"), "10.0.1.99")
-    with CaptureQueriesContext(connection) as more:
+    with count_queries() as more:
         response = admin_client.get(reverse("accounts:sessions"))
     # then
     assert len(response.context["rows"]) == 8

@@ -9,10 +9,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kontora.accounts import rights as registry
-from kontora.accounts import selectors
-from kontora.accounts.models import User
-from kontora.accounts.rights import ClientScope, Role
+from kontora.accounts import hooks, selectors
+from kontora.accounts.models import ClientScope, Role, User
 from kontora.accounts.services.users import UserAccess, UserProfile
 from kontora.core.forms import KontoraForm
 from kontora.core.selectors import structure as core_selectors
@@ -66,7 +64,7 @@ class UserCardForm(KontoraForm):
     )
     rights = forms.MultipleChoiceField(
         label=_("Permissions"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(right.code, right.label) for right in registry.all_rights() if right.grantable],
+        choices=[(right.code, right.label) for right in hooks.all_rights() if right.grantable],
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
@@ -83,7 +81,7 @@ class UserCardForm(KontoraForm):
         )
         # The registry may have grown after this module was imported: always offer every right.
         self.fields["rights"].choices = [  # type: ignore[attr-defined]
-            (right.code, right.label) for right in registry.all_rights() if right.grantable
+            (right.code, right.label) for right in hooks.all_rights() if right.grantable
         ]
         if user is not None:
             self.fields["password"].required = False

@@ -1,22 +1,20 @@
-"""Administration → Users: the list, the user card, last-administrator protection, dismissal."""
+"""Administration → Users through its pages: the list, the user card, last-administrator protection, dismissal."""
 
 from __future__ import annotations
 
-import logging
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from kontora.accounts.models import User, UserRight, UserSession
-from kontora.accounts.services import users as services
-from kontora.core.models import Department, Position
+from kontora.core.models import AuditEvent, Department, Position
 from tests.accounts.factories import UserFactory
 from tests.support.http import PASSWORD, signed_in
+from tests.support.queries import count_queries
 
 LAST_ADMIN = (
     "В системе всегда должен быть как минимум один администратор: "
@@ -166,20 +164,6 @@ def test_login_is_unique_whatever_the_letter_case(admin_client, manager_user, lo
 
 
 @pytest.mark.feature("ACC-02")
-def test_cyrillic_logins_are_unique_whatever_the_letter_case(admin_user):
-    # given
-    UserFactory(login="Иванов")
-    # when
-    with pytest.raises(ValidationError) as refused:
-        services.user_create(
-            acting_user=admin_user, profile=services.UserProfile(login="иВАНОВ", full_name="Другой Иванов"),
-            access=services.UserAccess(role="manager", client_scope="own"), password="Sekret-Parol-42",
-        )
-    # then
-    assert refused.value.message_dict == {"login": [LOGIN_TAKEN]}
-
-
-@pytest.mark.feature("ACC-02")
 def test_card_errors_are_shown_next_to_the_fields_and_nothing_is_saved(admin_client):
     # given
     data = card_data(full_name="", login="with space", email="not-an-email", password_confirm="Другой-Пароль-1")
@@ -272,22 +256,6 @@ def test_a_new_password_replaces_the_old_one_and_ends_the_users_sessions(admin_c
 
 
 @pytest.mark.feature("ACC-02")
-def test_setting_a_password_keeps_the_session_asked_for_and_ends_the_others(admin_user, manager_user):
-    # given
-    kept, ended = signed_in(manager_user), signed_in(manager_user)
-    # when
-    services.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Novyi-Parol-77",
-                               keep_session_key=kept.session.session_key)
-    # then
-    assert list(UserSession.objects.filter(user=manager_user).values_list("session_key", flat=True)) == [
-        kept.session.session_key
-    ]
-    assert ended.get(reverse("core:home")).status_code == 302
-    manager_user.refresh_from_db()
-    assert manager_user.check_password("Novyi-Parol-77")
-
-
-@pytest.mark.feature("ACC-02")
 def test_an_administrator_changing_their_own_password_stays_signed_in(admin_client, admin_user):
     # when
     response = admin_client.post(
@@ -353,31 +321,6 @@ def test_rights_are_granted_and_withdrawn_on_the_card(admin_client, manager_user
     assert manager_user.client_scope == "open_all"
 
 
-@pytest.mark.feature("ACC-04")
-def test_what_the_role_gives_is_not_stored_as_a_grant(admin_user, supervisor_user):
-    # when
-    services.user_rights_set(
-        acting_user=admin_user, user_id=supervisor_user.pk,
-        access=services.UserAccess(role="supervisor", client_scope="own",
-                                   rights=frozenset({"journals_all_users", "mailing"})),
-    )
-    # then
-    assert set(UserRight.objects.filter(user=supervisor_user).values_list("code", flat=True)) == {"mailing"}
-
-
-@pytest.mark.feature("ACC-04")
-def test_a_right_that_comes_only_with_a_role_cannot_be_granted(admin_user, manager_user):
-    # when
-    with pytest.raises(ValidationError) as refused:
-        services.user_rights_set(
-            acting_user=admin_user, user_id=manager_user.pk,
-            access=services.UserAccess(role="manager", client_scope="own", rights=frozenset({"manage_users"})),
-        )
-    # then
-    assert refused.value.message_dict == {"rights": ["«Управление пользователями» даётся только ролью."]}
-    assert not UserRight.objects.filter(user=manager_user).exists()
-
-
 @pytest.mark.feature("ACC-03")
 @pytest.mark.parametrize(
     ("change", "field"),
@@ -403,17 +346,6 @@ def test_a_demotion_error_opens_the_rights_tab(admin_client, admin_user):
                                  edit_data(admin_user, role="specialist"))
     # then
     assert response.context["tab"] == "rights"
-
-
-@pytest.mark.feature("ACC-03")
-def test_the_last_administrator_cannot_be_deleted(admin_user, manager_user):
-    # given: an outside caller of the service, the check does not depend on who asks
-    # when
-    with pytest.raises(ValidationError) as refused:
-        services.user_delete(acting_user=manager_user, user_id=admin_user.pk)
-    # then
-    assert refused.value.messages == [LAST_ADMIN]
-    assert User.objects.filter(pk=admin_user.pk).exists()
 
 
 @pytest.mark.feature("ACC-03")
@@ -463,19 +395,6 @@ def test_with_two_administrators_one_can_be_deleted(admin_client, admin_user):
     assert not User.objects.filter(pk=second.pk).exists()
 
 
-@pytest.mark.feature("ACC-03")
-def test_an_administrator_cannot_delete_their_own_account(admin_user):
-    # given
-    UserFactory(login="admin2", role="admin")
-    # when
-    with pytest.raises(ValidationError) as refused:
-        services.user_delete(acting_user=admin_user, user_id=admin_user.pk)
-    # then
-    assert refused.value.messages == [
-        "Нельзя удалить собственную учётную запись: это может сделать другой администратор."
-    ]
-
-
 @pytest.mark.feature("ACC-02")
 def test_deleting_a_user_ends_their_sessions(admin_client, manager_user):
     # given
@@ -517,17 +436,17 @@ def test_a_disabled_or_dismissed_user_is_signed_out_at_the_next_request(admin_cl
 
 
 @pytest.mark.feature("ACC-02")
-def test_the_audit_log_says_who_changed_what(admin_client, manager_user, caplog):
-    # given
-    caplog.set_level(logging.INFO, logger="kontora.audit")
+def test_the_audit_says_who_changed_what(admin_client, admin_user, manager_user):
     # when
     admin_client.post(reverse("accounts:user_edit", args=[manager_user.pk]),
                       edit_data(manager_user, role="supervisor", rights=["mailing"]))
     # then
-    [record] = [r for r in caplog.records if r.name == "kontora.audit"]
-    assert record.getMessage() == (
-        "admin changed user manager: role: 'manager' → 'supervisor'; rights +mailing"
-    )
+    [row] = AuditEvent.objects.filter(target_type="accounts.user", target_id=manager_user.pk)
+    assert (row.actor, row.event, row.summary) == (admin_user, "accounts.user.update", "Пользователь изменён")
+    assert row.changes == [
+        {"field": "Роль", "old": "Менеджер", "new": "Супервизор"},
+        {"field": "Разрешения", "old": "", "new": "E-mail и SMS-рассылка"},
+    ]
 
 
 @pytest.mark.feature("ACC-02")
@@ -536,3 +455,50 @@ def test_an_unknown_user_card_is_not_found(admin_client):
     response = admin_client.get(reverse("accounts:user_edit", args=[999_999]))
     # then
     assert response.status_code == 404
+
+
+@pytest.mark.feature("ACC-02")
+def test_the_users_list_reads_in_a_fixed_number_of_queries(admin_client):
+    # given users in departments and positions
+    def add_users(first: int, count: int) -> None:
+        for number in range(first, first + count):
+            department = Department.objects.create(name=f"Отдел {number}")
+            UserFactory(login=f"u{number}", department=department, doc_prefix=f"П{number}",
+                        position=Position.objects.create(department=department, name=f"Должность {number}"))
+
+    add_users(0, 3)
+    admin_client.get(reverse("accounts:users"))
+    with count_queries() as few:
+        admin_client.get(reverse("accounts:users"), {"sort": "department"})
+    # when more users come
+    add_users(3, 5)
+    with count_queries() as more:
+        response = admin_client.get(reverse("accounts:users"), {"sort": "department"})
+    # then the page reads them in as many queries
+    assert len(response.context["rows"]) == 9
+    assert "Должность 7" in response.content.decode()
+    assert len(more) == len(few)
+
+
+@pytest.mark.feature("ACC-02", "ACC-04")
+def test_the_user_card_reads_in_a_fixed_number_of_queries(admin_client, manager_user):
+    # given a structure of a few departments and positions, and a grant
+    def add_structure(first: int, count: int) -> None:
+        for number in range(first, first + count):
+            department = Department.objects.create(name=f"Отдел {number}")
+            Position.objects.create(department=department, name=f"Должность {number}")
+
+    add_structure(0, 2)
+    UserRight.objects.create(user=manager_user, code="mailing")
+    url = reverse("accounts:user_edit", args=[manager_user.pk])
+    admin_client.get(url)
+    with count_queries() as few:
+        admin_client.get(url)
+    # when the structure grows and more rights are granted
+    add_structure(2, 6)
+    UserRight.objects.create(user=manager_user, code="import_data")
+    with count_queries() as more:
+        response = admin_client.get(url)
+    # then the card reads it in as many queries
+    assert "Должность 7" in response.content.decode()
+    assert len(more) == len(few)

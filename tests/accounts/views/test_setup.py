@@ -1,18 +1,13 @@
-"""First-run wizard (SYS-05): an empty base leads everyone to /setup/; step 2 writes everything at once."""
+"""First-run wizard's pages (SYS-05): an empty base leads everyone to /setup/; step 2 writes everything at once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.test import Client
 
 from kontora.accounts.models import User
-from kontora.accounts.services.setup import SetupAlreadyDone, setup_complete
 from kontora.core.models import BankAccount, LegalEntity
-from kontora.core.services.organisation import BankAccountData, LegalEntityData
 from tests.accounts.support import FIRST_USER, ORGANISATION
 
 pytestmark = [pytest.mark.feature("SYS-05"), pytest.mark.django_db]
@@ -219,56 +214,6 @@ def test_second_browser_finishing_later_gets_the_login_page():
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Программа уже настроена. Войдите в систему."]
     assert list(User.objects.values_list("login", flat=True)) == ["director"]
     assert list(LegalEntity.objects.values_list("short_name", flat=True)) == ["ООО «Ромашка»"]
-
-
-def _organisation(short_name: str) -> LegalEntityData:
-    return LegalEntityData(full_name=f"Общество {short_name}", short_name=short_name, inn="7707083893")
-
-
-def test_setup_complete_refuses_once_a_user_exists():
-    # given
-    setup_complete(organisation=_organisation("ООО «Ромашка»"), bank=None, login="a", full_name="А", password="x")
-    # when / then
-    with pytest.raises(SetupAlreadyDone):
-        setup_complete(organisation=_organisation("ООО «Лютик»"), bank=None, login="b", full_name="Б", password="x")
-    assert User.objects.count() == LegalEntity.objects.count() == 1
-
-
-def test_setup_complete_with_a_bad_account_writes_nothing():
-    bank = BankAccountData(bank_name="ПАО Сбербанк", bik="044525225", account="40702810938000000002")
-    with pytest.raises(Exception, match="Расчётный счёт: контрольный ключ не сходится с БИК"):
-        setup_complete(organisation=_organisation("ООО «Ромашка»"), bank=bank, login="a", full_name="А",
-                       password="x")
-    assert nothing_written()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_browsers_finishing_at_the_same_moment_make_one_administrator():
-    # given two requests released at the same instant
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def finish(login: str, short_name: str) -> None:
-        try:
-            barrier.wait()
-            setup_complete(organisation=_organisation(short_name), bank=None, login=login, full_name=login,
-                           password="x")
-            outcomes.append("created")
-        except SetupAlreadyDone:
-            outcomes.append("already done")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=finish, args=args) for args in (("one", "ООО «Один»"), ("two", "ООО «Два»"))]
-    # when
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    # then
-    assert sorted(outcomes) == ["already done", "created"]
-    assert User.objects.count() == 1
-    assert LegalEntity.objects.filter(is_default=True).count() == LegalEntity.objects.count() == 1
 
 
 def test_wizard_speaks_english_on_request():

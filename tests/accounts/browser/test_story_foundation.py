@@ -7,17 +7,10 @@ import re
 import pytest
 
 from kontora.accounts.models import User
-from tests.browser.test_setup_browser import fill_organisation
+from tests.accounts.support import fill_organisation
+from tests.support.browser import sign_in
 
 ADMIN_PASSWORD = "Ромашка-2025!"
-
-
-def sign_in(page, base: str, login: str, password: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_login", login)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def menu_sections(page) -> list[str]:
