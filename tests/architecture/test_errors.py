@@ -22,8 +22,6 @@ OWN_EXCEPTIONS = {
     "kontora/core/services/jobs.py: JobCancelled",  # control flow inside a job handler, caught by the runner
 }
 RAISES_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/services/admin.py: raises PermissionError',
-    'kontora/clients/services/card.py: raises PermissionDenied',
     'kontora/core/services/settings.py: raises PermissionDenied',
     'kontora/directories/nomenclature/services.py: raises PermissionDenied',
     'kontora/directories/services.py: raises PermissionDenied',
@@ -39,16 +37,6 @@ EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
     'kontora/directories/services.py: DirectoryItemInUse',
 })
 UNTYPED_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/services/admin.py: _record_moves',
-    'kontora/clients/services/admin.py: clients_change_curator',
-    'kontora/clients/services/card.py: _save_attributes',
-    'kontora/clients/services/card.py: _save_contact',
-    'kontora/clients/services/card.py: client_create',
-    'kontora/clients/services/card.py: client_set_access',
-    'kontora/clients/services/card.py: client_update',
-    'kontora/clients/services/card.py: contact_create',
-    'kontora/clients/services/card.py: contact_delete',
-    'kontora/clients/services/card.py: contact_update',
     'kontora/core/services/organisation.py: _make_default_entity',
     'kontora/core/services/organisation.py: _touch',
     'kontora/core/services/organisation.py: bank_account_create',

@@ -26,7 +26,6 @@ DEFERRED_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/flexi/fields.py: imports kontora.clients.flexi.builtin',
     'kontora/clients/flexi/spec.py: imports kontora.directories.registry',
     'kontora/clients/flexi/templates.py: imports kontora.core.models',
-    'kontora/clients/forms/card.py: imports kontora.directories.autosubst',
     'kontora/clients/sorting.py: imports kontora.clients.models',
     'kontora/clients/sorting.py: imports kontora.clients.selectors.registry',
     'kontora/core/services/jobs.py: imports kontora.core.tasks',

@@ -9,8 +9,7 @@ import pytest
 
 from kontora.processes import services
 from kontora.processes.models import ProcessRun, StageState
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, sign_in
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
 from tests.test_registry import make_client
 

@@ -10,9 +10,8 @@ from kontora.accounts.rights import ClientScope
 from kontora.processes import services
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
-from tests.test_client_card import make_client
+from tests.clients.support import make_client
+from tests.support.browser import screenshot, sign_in
 
 
 @pytest.mark.feature("BPM-02", "BPM-03", "CLI-13")

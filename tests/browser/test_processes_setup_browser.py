@@ -9,8 +9,7 @@ import pytest
 from kontora.processes import services
 from kontora.processes.models import Process
 from tests.accounts.factories import UserFactory
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
+from tests.support.browser import screenshot, sign_in
 
 
 def _modal_form(page: Any, testid: str) -> Any:

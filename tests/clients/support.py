@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
+
 from kontora.accounts.models import UserRight
 from kontora.accounts.rights import ClientScope, Role
-from kontora.clients.models import Client
+from kontora.clients.models import Client, ClientFile, ClientFolder
+from kontora.clients.services import files as file_services
 from kontora.core import requisites
+from kontora.core.models import AuditEvent
+from kontora.directories.models import Attribute, AttributeOption
 from tests.clients.factories import ClientFactory
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
@@ -98,3 +104,23 @@ def corr_account(bik: str) -> str:
 
 
 OKPO = "0018522" + requisites.okpo_check_digit("0018522")  # a company's OKPO with its check digit
+
+
+def card_history(client: Client) -> QuerySet[AuditEvent]:
+    """The card's change history (CLI-12): the audit rows about the client, newest first."""
+    return AuditEvent.objects.filter(client_id=client.pk)
+
+
+def make_attribute(kind: str, label: str, *, active: bool = True, order: int = 0) -> Attribute:
+    """A custom attribute of the card (DIR-06)."""
+    return Attribute.objects.create(name=label, label=label, kind=kind, is_active=active, order=order)
+
+
+def attribute_option(attribute: Attribute, name: str) -> AttributeOption:
+    return AttributeOption.objects.create(attribute=attribute, name=name, name_key=name.casefold())
+
+
+def attach_file(user: Any, client: Client, name: str, data: bytes, folder: ClientFolder | None = None) -> ClientFile:
+    """A file attached to the card through the Files tab's service (FIL-01)."""
+    return file_services.file_upload(acting_user=user, client=client, folder=folder,
+                                     upload=SimpleUploadedFile(name, data))

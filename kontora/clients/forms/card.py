@@ -1,4 +1,5 @@
-"""The client card's form and the contact person's form."""
+"""The client card's form and the contact person's form, and what the card's tabs' forms share: the date input
+and the detached form of a pane that sits inside the card's main form."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kontora.core.forms.base import widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import active_attributes, attribute_values_for
 from kontora.directories.attributes.services import field_name
+from kontora.directories.autosubst import auto_substitution_for
 from kontora.directories.models import AttributeOption, Competitor, Direction
 from kontora.directories.widgets import allow_picker_editing, picker_field
 
@@ -29,11 +31,39 @@ PICKERS = {
 _PLAIN = tuple(name for name in services.CLIENT_FIELDS if name not in PICKERS and name not in ("curator", "specialist"))
 
 
-class _Date(forms.DateInput):
+class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
+
+
+def detach(form: forms.BaseForm, form_id: str) -> None:
+    """Ties the form's inputs to `form_id`, an id no <form> has: a tab's pane sits inside the card's main form,
+    so OK of the card does not send them, and the pane's own buttons post only them (htmx `hx-include`)."""
+    for field in form.fields.values():
+        field.widget.attrs["form"] = form_id
+
+
+def read_only(form: forms.BaseForm, read_only: bool = True) -> None:
+    """Disables every field: the pane is shown to a user who may not change it."""
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
+
+
+class DetachedForm(KontoraForm):
+    """A tab's form of declared fields, detached from the card's main form (`detached`: the id it posts with)."""
+
+    detached = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        detach(self, self.detached)
+
+    def read_only(self) -> DetachedForm:
+        read_only(self)
+        return self
 
 
 def _users() -> Any:
@@ -49,7 +79,7 @@ class ClientForm(KontoraForm):
         super().__init__(*args, **kwargs)
         model_fields = forms.fields_for_model(
             Client, fields=_PLAIN, widgets={
-                "next_contact_date": _Date(), "notes": forms.Textarea(attrs={"rows": 4}),
+                "next_contact_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4}),
                 "kind": forms.RadioSelect,
             },
         )
@@ -128,8 +158,6 @@ class ClientForm(KontoraForm):
     @staticmethod
     def initial_for(client: Client | None, *, user: Any, kind: str) -> dict[str, Any]:
         if client is None:
-            from kontora.directories.autosubst import auto_substitution_for
-
             initial: dict[str, Any] = {"kind": kind, "curator": user.pk}
             defaults = auto_substitution_for(user)
             if defaults is not None:
@@ -159,7 +187,7 @@ class ContactForm(KontoraForm):
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(
             ContactPerson, fields=services.CONTACT_FIELDS, widgets={
-                "birthday": _Date(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
+                "birthday": DateInput(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
                     "competence", "characteristics", "relatives", "biography")},
             },
         ))
