@@ -11,10 +11,11 @@ from django.utils import translation
 
 from kontora.clients import hooks
 from kontora.clients.models import Client
-from kontora.directories.models import Attribute
+from kontora.core.text import search_key
+from kontora.directories.models import Attribute, Bank
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import attribute_option, make_attribute
+from tests.clients.support import SBER_BIK, SBER_CORR, attribute_option, make_attribute
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +83,10 @@ def journal() -> Iterator[dict[str, bool]]:
 def client_card(curator: Any) -> Client:
     """The curator's company card (the Files tab's tests)."""
     return ClientFactory(curator=curator, short_name="Ромашка")
+
+
+@pytest.fixture
+def sber(db: Any) -> Bank:
+    """The Sberbank in Directories → Banks (its BIK fills the bank's name and correspondent account, CLI-07)."""
+    return Bank.objects.create(bik=SBER_BIK, name="ПАО Сбербанк", name_key=search_key("ПАО Сбербанк"),
+                               corr_account=SBER_CORR, city="г. Москва")

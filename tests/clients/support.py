@@ -4,6 +4,7 @@ search, exports, processes, …) reads it — and small builders and valid requi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +18,7 @@ from kontora.core import requisites
 from kontora.core.models import AuditEvent
 from kontora.directories.models import Attribute, AttributeOption
 from tests.clients.factories import ClientFactory
+from tests.support.queries import count_queries
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
 MODES = [ClientScope.OWN, ClientScope.LIST_ALL, ClientScope.OPEN_ALL, ClientScope.FULL]
@@ -124,3 +126,19 @@ def attach_file(user: Any, client: Client, name: str, data: bytes, folder: Clien
     """A file attached to the card through the Files tab's service (FIL-01)."""
     return file_services.file_upload(acting_user=user, client=client, folder=folder,
                                      upload=SimpleUploadedFile(name, data))
+
+
+def assert_flat_queries(read: Callable[[], str], add: Callable[[int], object], *, rows: int = 20) -> str:
+    """A list's page reads as many queries with `rows` rows as with one: adds row 0, reads (once to warm the
+    session, once counted), adds the rest, reads again counted; returns the last page for the caller's checks."""
+    add(0)
+    read()
+    with count_queries() as one:
+        read()
+    for number in range(1, rows):
+        add(number)
+    with count_queries() as many:
+        page = read()
+    listing = "\n".join(query["sql"][:160] for query in many.captured_queries)
+    assert len(many) == len(one), f"{len(one)} queries with one row, {len(many)} with {rows}:\n{listing}"
+    return page

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
+
+
+def label_of(model: type[models.Model], name: str) -> Any:
+    """A model field's verbose name as a form label ("Finances"), still lazy: translated when the form is shown."""
+    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
 def detach(form: forms.BaseForm, form_id: str) -> None:
@@ -89,9 +95,7 @@ class ClientForm(KontoraForm):
         self.fields["full_name"].required = False
         self.fields["full_name"].help_text = _("Left empty, the short name is used.")
         for name, key in PICKERS.items():
-            self.fields[name] = picker_field(
-                key, label=capfirst(Client._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
-            )
+            self.fields[name] = picker_field(key, label=label_of(Client, name))
         self.fields["curator"] = forms.ModelChoiceField(_users(), required=False, label=_("Curator"))
         self.fields["specialist"] = forms.ModelChoiceField(_users(), required=False, label=_("Specialist"))
         self.fields["directions"] = forms.ModelMultipleChoiceField(

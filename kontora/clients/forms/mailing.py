@@ -9,17 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst
 
-from kontora.clients.forms.card import DetachedForm
+from kontora.clients.forms.card import DetachedForm, label_of
 from kontora.clients.models import ClientMailing, ClientMailingAddress
 from kontora.clients.services.mailing import ADDRESS_FIELDS
 
 DETACHED = "k-mailing-detached"
-
-
-def _label(model: type[Any], name: str) -> Any:
-    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 class _MailingForm(DetachedForm):
@@ -32,15 +27,15 @@ class _MailingForm(DetachedForm):
 
 
 class MailingSettingsForm(_MailingForm):
-    exclude_email = forms.BooleanField(required=False, label=_label(ClientMailing, "exclude_email"))
-    exclude_sms = forms.BooleanField(required=False, label=_label(ClientMailing, "exclude_sms"))
+    exclude_email = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_email"))
+    exclude_sms = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_sms"))
 
 
 class MailingAddressForm(_MailingForm):
-    kind = forms.ChoiceField(choices=ClientMailingAddress.Kind.choices, label=_label(ClientMailingAddress, "kind"))
-    value = forms.CharField(max_length=254, required=False, label=_label(ClientMailingAddress, "value"))
-    owner_name = forms.CharField(max_length=300, required=False, label=_label(ClientMailingAddress, "owner_name"))
-    subscribed = forms.BooleanField(required=False, initial=True, label=_label(ClientMailingAddress, "subscribed"))
+    kind = forms.ChoiceField(choices=ClientMailingAddress.Kind.choices, label=label_of(ClientMailingAddress, "kind"))
+    value = forms.CharField(max_length=254, required=False, label=label_of(ClientMailingAddress, "value"))
+    owner_name = forms.CharField(max_length=300, required=False, label=label_of(ClientMailingAddress, "owner_name"))
+    subscribed = forms.BooleanField(required=False, initial=True, label=label_of(ClientMailingAddress, "subscribed"))
 
     @staticmethod
     def initial_for(address: ClientMailingAddress) -> dict[str, Any]:

@@ -5,24 +5,18 @@ The pane sits inside the card's main form: its inputs are detached from it and i
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from kontora.clients.forms.card import DetachedForm
+from kontora.clients.forms.card import DetachedForm, label_of
 from kontora.clients.models import ClientSecurity
 
 DETACHED = "k-security-detached"
 
 
-def _label(name: str) -> Any:
-    return capfirst(ClientSecurity._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-
-
 def _text(name: str) -> forms.CharField:
-    return forms.CharField(required=False, label=_label(name), widget=forms.Textarea(attrs={"rows": 3}))
+    return forms.CharField(required=False, label=label_of(ClientSecurity, name),
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SecurityInfoForm(DetachedForm):
@@ -37,11 +31,11 @@ class SecurityInfoForm(DetachedForm):
 class ConclusionForm(DetachedForm):
     detached = DETACHED
 
-    conclusion = forms.CharField(required=False, label=_label("conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
+    conclusion = _text("conclusion")
     # Text, so "150 000,50" reaches the service, which owns the check and its message.
-    credit_limit = forms.CharField(required=False, max_length=40, label=_label("credit_limit"))
+    credit_limit = forms.CharField(required=False, max_length=40, label=label_of(ClientSecurity, "credit_limit"))
     work_mode = forms.ChoiceField(
-        required=False, label=_label("work_mode"),
+        required=False, label=label_of(ClientSecurity, "work_mode"),
         choices=[("", "—"), *ClientSecurity.WorkMode.choices],
     )
     password = forms.CharField(

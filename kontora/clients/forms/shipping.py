@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst
 
-from kontora.clients.forms.card import DetachedForm
+from kontora.clients.forms.card import DetachedForm, label_of
 from kontora.clients.models import ClientShipping
 
 DETACHED = "k-shipping-detached"
@@ -16,7 +15,7 @@ PREFIX = "sh"
 
 def _field(name: str, *, text: bool = False) -> forms.CharField:
     model_field = ClientShipping._meta.get_field(name)
-    label = capfirst(model_field.verbose_name)  # type: ignore[union-attr]
+    label = label_of(ClientShipping, name)
     if text:
         return forms.CharField(required=False, label=label, widget=forms.Textarea(attrs={"rows": 2}))
     return forms.CharField(required=False, label=label, max_length=model_field.max_length)  # type: ignore[union-attr]

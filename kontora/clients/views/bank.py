@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.clients import access
@@ -17,7 +16,7 @@ from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.selectors import bank as selectors
 from kontora.clients.services import bank as services
 from kontora.clients.views import acting_user
-from kontora.clients.views.modal import list_changed
+from kontora.clients.views.modal import list_changed, modal_form
 
 
 def _panel_context(request: HttpRequest, client: Client) -> dict[str, Any]:
@@ -54,21 +53,17 @@ def bank_account_edit(request: HttpRequest, client_id: int, account_id: int) -> 
 
 def _account(request: HttpRequest, client: Client, account: ClientBankAccount | None) -> HttpResponse:
     form = BankAccountForm(request.POST or None, initial=BankAccountForm.initial_for(account) if account else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if account is None:
-                services.bank_account_create(acting_user=acting_user(request), client=client, values=form.values())
-            else:
-                services.bank_account_update(acting_user=acting_user(request), account=account, values=form.values())
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _accounts_changed(request, client)
-    action = reverse("clients:bank_account_edit", args=[client.pk, account.pk]) if account \
-        else reverse("clients:bank_account_new", args=[client.pk])
-    return render(request, "clients/partials/tab_bank_form.html", {
-        "form": form, "client": client, "account": account, "action": action,
-    })
+
+    def save() -> object:
+        if account is None:
+            return services.bank_account_create(acting_user=acting_user(request), client=client, values=form.values())
+        return services.bank_account_update(acting_user=acting_user(request), account=account, values=form.values())
+
+    return modal_form(
+        request, client, account, form=form, save=save, changed=lambda: _accounts_changed(request, client),
+        url_names=("clients:bank_account_new", "clients:bank_account_edit"), item_name="account",
+        template="clients/partials/tab_bank_form.html",
+    )
 
 
 @login_required

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +21,7 @@ from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
 from kontora.clients.selectors.history import client_history
 from kontora.clients.services import card as services
 from kontora.clients.views import acting_user
-from kontora.clients.views.modal import list_changed
+from kontora.clients.views.modal import list_changed, modal_form
 
 
 @login_required
@@ -165,22 +164,17 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
 
 def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact) if contact else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if contact is None:
-                services.contact_create(acting_user=acting_user(request), client=client, values=form.cleaned_data)
-            else:
-                services.contact_update(acting_user=acting_user(request), contact=contact, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _contacts_changed(request, client)
-    action = reverse("clients:contact_edit", args=[client.pk, contact.pk]) if contact \
-        else reverse("clients:contact_new", args=[client.pk])
-    context = {"form": form, "client": client, "contact": contact, "action": action}
-    if request.headers.get("HX-Request"):
-        return render(request, "clients/partials/card_contact_form.html", context)
-    return render(request, "clients/card_contact.html", context)
+
+    def save() -> object:
+        if contact is None:
+            return services.contact_create(acting_user=acting_user(request), client=client, values=form.cleaned_data)
+        return services.contact_update(acting_user=acting_user(request), contact=contact, values=form.cleaned_data)
+
+    return modal_form(
+        request, client, contact, form=form, save=save, changed=lambda: _contacts_changed(request, client),
+        url_names=("clients:contact_new", "clients:contact_edit"), item_name="contact",
+        template="clients/partials/card_contact_form.html", page_template="clients/card_contact.html",
+    )
 
 
 @login_required

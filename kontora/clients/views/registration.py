@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.clients import access
@@ -20,7 +19,7 @@ from kontora.clients.models import Client, ClientLegalChange
 from kontora.clients.selectors import registration as selectors
 from kontora.clients.services import registration as services
 from kontora.clients.views import acting_user
-from kontora.clients.views.modal import list_changed
+from kontora.clients.views.modal import list_changed, modal_form
 from kontora.core.forms import KontoraForm
 
 
@@ -99,21 +98,18 @@ def legal_change_edit(request: HttpRequest, client_id: int, change_id: int) -> H
 def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChange | None) -> HttpResponse:
     form = LegalChangeForm(request.POST or None,
                            initial=_initial(change, services.LEGAL_CHANGE_FIELDS) if change else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if change is None:
-                services.legal_change_create(acting_user=acting_user(request), client=client, values=form.cleaned_data)
-            else:
-                services.legal_change_update(acting_user=acting_user(request), change=change, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _changes_changed(request, client)
-    action = reverse("clients:legal_change_edit", args=[client.pk, change.pk]) if change \
-        else reverse("clients:legal_change_new", args=[client.pk])
-    return render(request, "clients/partials/tab_registration_change_form.html", {
-        "form": form, "client": client, "change": change, "action": action,
-    })
+
+    def save() -> object:
+        values = form.cleaned_data
+        if change is None:
+            return services.legal_change_create(acting_user=acting_user(request), client=client, values=values)
+        return services.legal_change_update(acting_user=acting_user(request), change=change, values=values)
+
+    return modal_form(
+        request, client, change, form=form, save=save, changed=lambda: _changes_changed(request, client),
+        url_names=("clients:legal_change_new", "clients:legal_change_edit"), item_name="change",
+        template="clients/partials/tab_registration_change_form.html",
+    )
 
 
 @login_required

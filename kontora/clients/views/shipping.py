@@ -41,8 +41,7 @@ def _panel(request: HttpRequest, client: Client, form: ShippingForm | None = Non
         row = selectors.shipping_of(client)
         form = ShippingForm(prefix=PREFIX, initial={name: getattr(row, name) for name in services.FIELDS})
     if not can_edit:
-        for field in form.fields.values():
-            field.disabled = True
+        form.read_only()
     context = {"client": client, "form": form, "can_edit": can_edit, "message": message}
     # Errors come back with 200: htmx swaps only successful answers, and they belong next to the field.
     return render(request, "clients/partials/tab_shipping.html", context)

@@ -8,11 +8,18 @@ from typing import Any
 import pytest
 
 from kontora.clients.models import ClientBankAccount
-from kontora.core.text import search_key
 from kontora.directories.models import Bank
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import SBER_BIK, SBER_CORR, card_history, corr_account, make_private, settlement_account
+from tests.clients.support import (
+    SBER_BIK,
+    SBER_CORR,
+    assert_flat_queries,
+    card_history,
+    corr_account,
+    make_private,
+    settlement_account,
+)
 from tests.support.http import html, signed_in
 
 UNKNOWN_BIK = "044599001"
@@ -23,12 +30,6 @@ def wrong_key(account: str) -> str:
 
 
 ACCOUNT = settlement_account(SBER_BIK)
-
-
-@pytest.fixture
-def sber(db: Any) -> Bank:
-    return Bank.objects.create(bik=SBER_BIK, name="ПАО Сбербанк", name_key=search_key("ПАО Сбербанк"),
-                               corr_account=SBER_CORR, city="г. Москва")
 
 
 def bank_form(**fields: Any) -> dict[str, Any]:
@@ -171,3 +172,19 @@ def test_bank_urls_answer_404_to_those_who_cannot_open_the_client(manager_user: 
     assert admin_client.get(f"/clients/{client.pk}/bank/").status_code == 404
     assert admin_client.post(f"/clients/{client.pk}/bank/{account.pk}/delete/").status_code == 404
     assert ClientBankAccount.objects.exists()
+
+
+@pytest.mark.feature("CLI-07")
+def test_the_bank_tab_reads_as_many_queries_with_twenty_accounts_as_with_one(
+    manager_user: Any, manager_client: Any,
+) -> None:
+    # given a card with one bank account, then twenty
+    client = ClientFactory(curator=manager_user, short_name="Ромашка")
+
+    def add(number: int) -> None:
+        ClientBankAccount.objects.create(client=client, bik=SBER_BIK, bank_name=f"Банк {number:02d}",
+                                         correspondent_account=SBER_CORR, account=f"{40702810000000000000 + number}")
+
+    # when the tab is read / then it lists them all with the same number of queries
+    page = assert_flat_queries(lambda: html(manager_client.get(f"/clients/{client.pk}/bank/")), add)
+    assert all(f"Банк {number:02d}" in page for number in range(20))

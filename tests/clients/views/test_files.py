@@ -15,7 +15,7 @@ from kontora.clients.selectors import files as file_selectors
 from kontora.clients.services import files as file_services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import attach_file, make_private
+from tests.clients.support import assert_flat_queries, attach_file, make_private
 from tests.support.http import signed_in
 
 pytestmark = pytest.mark.usefixtures("files_home")
@@ -318,3 +318,19 @@ def test_upload_declared_over_the_limit_is_refused_before_the_body_is_read(
     assert "Файл слишком большой" in response.content.decode()
     assert not ClientFile.objects.filter(client=client_card).exists()
     assert list(spool.iterdir()) == []  # nothing was spooled to a temporary file
+
+
+@pytest.mark.feature("FIL-01")
+def test_the_files_panel_reads_as_many_queries_with_twenty_files_and_folders_as_with_one(
+    curator: Any, client_card: Client,
+) -> None:
+    # given a card with one folder and one file, then twenty of each, each file uploaded by another user
+    def add(number: int) -> None:
+        ClientFolder.objects.create(client=client_card, name=f"Папка {number:02d}")
+        ClientFile.objects.create(client=client_card, name=f"файл-{number:02d}.txt", content=f"clients/x/{number}",
+                                  size=number, uploaded_by=UserFactory())
+
+    # when the panel is read / then it lists them all with the same number of queries
+    browser = signed_in(curator)
+    page = assert_flat_queries(lambda: browser.get(f"/clients/{client_card.pk}/files/").content.decode(), add)
+    assert all(f"файл-{number:02d}.txt" in page and f"Папка {number:02d}" in page for number in range(20))

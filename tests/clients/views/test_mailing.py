@@ -10,7 +10,7 @@ from kontora.clients.models import Client, ClientGrant, ClientMailing, ClientMai
 from kontora.clients.services import card as services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import card_history, make_private
+from tests.clients.support import assert_flat_queries, card_history, make_private
 from tests.support.http import html, signed_in
 
 
@@ -198,3 +198,16 @@ def test_mailing_urls_are_404_for_users_who_cannot_open_the_client(
     for method, url in urls:
         assert getattr(admin, method)(f"/clients/{card.pk}/mailing/{url}").status_code == 404, url
     assert ClientMailingAddress.objects.count() == 1
+
+
+@pytest.mark.feature("CLI-09")
+def test_the_mailing_tab_reads_as_many_queries_with_twenty_addresses_as_with_one(curator: Any, card: Client) -> None:
+    # given a card with one address, then twenty
+    def add(number: int) -> None:
+        value = f"box{number}@romashka.ru"
+        ClientMailingAddress.objects.create(client=card, kind="email", value=value, value_key=value)
+
+    # when the tab is read / then it lists them all with the same number of queries
+    browser = signed_in(curator)
+    page = assert_flat_queries(lambda: html(browser.get(f"/clients/{card.pk}/mailing/")), add)
+    assert all(f"box{number}@romashka.ru" in page for number in range(20))

@@ -15,7 +15,7 @@ from kontora.core import requisites
 from kontora.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import OKPO, card_history, make_private
+from tests.clients.support import OKPO, assert_flat_queries, card_history, make_private
 from tests.support.http import html, signed_in
 
 OKPO_IP = "001852212" + requisites.okpo_check_digit("001852212")
@@ -270,3 +270,19 @@ def test_personal_data_of_a_private_person_is_404_even_for_the_administrator(
     person = make_private(ClientFactory(curator=manager_user, short_name="Сидоров Пётр", kind="person"))
     assert admin_client.get(f"/clients/{person.pk}/personal/").status_code == 404
     assert admin_client.post(f"/clients/{person.pk}/personal/", personal_post(snils=SNILS)).status_code == 404
+
+
+@pytest.mark.feature("CLI-06")
+def test_the_registration_pane_reads_as_many_queries_with_twenty_legal_changes_as_with_one(
+    manager_user: Any, manager_client: Any,
+) -> None:
+    # given a company with one change in its legal documents, then twenty, each entered by another user
+    client = ClientFactory(curator=manager_user, short_name="Ромашка")
+
+    def add(number: int) -> None:
+        ClientLegalChange.objects.create(client=client, date=datetime.date(2024, 1, 1 + number),
+                                         document=f"Устав, ред. {number}", created_by=UserFactory())
+
+    # when the pane is read / then it lists them all with the same number of queries
+    page = assert_flat_queries(lambda: html(manager_client.get(f"/clients/{client.pk}/registration/")), add)
+    assert all(f"Устав, ред. {number}<" in page for number in range(20))
