@@ -14,8 +14,8 @@ from kontora.clients.selectors import registry as selectors
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, LadderStage, Region, Settlement
 from tests.accounts.factories import UserFactory
+from tests.clients.support import make_client, make_private
 from tests.support.http import signed_in
-from tests.test_client_card import make_client, make_private
 
 
 def status(name: str) -> ClientStatus:

@@ -50,7 +50,8 @@ CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action
 
 def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
-    from kontora.clients import picker, sorting
+    from kontora.clients import sorting
+    from kontora.clients.access import visible_clients
     from kontora.clients.views.registry import registry_centre
     from kontora.core.hooks import (
         CENTRE,
@@ -65,7 +66,7 @@ def register() -> None:
         right,
     )
     from kontora.core.selectors.settings import system_settings
-    from kontora.directories.hooks import DIRECTORIES
+    from kontora.directories.hooks import DIRECTORIES, Directory
 
     for item in (
         Right("keep_private_clients", _("Keep private clients"),
@@ -81,7 +82,14 @@ def register() -> None:
         RIGHTS.register(item)
     CODE_KINDS.register(CodeKind("client", "clients_client"))
     CENTRE.register(Centre("clients/registry.html", registry_centre))
-    DIRECTORIES.register(picker.CLIENTS)
+    # The clients picker: forms choose a client by typing the start of its name. As a directory, the engine's
+    # search-as-you-type widget and `directories:pick` serve it; its rows start from `visible_clients`, so a
+    # picker never offers a client (a private one above all) the user may not see. Clients are created and
+    # changed in their own card, never from the picker.
+    DIRECTORIES.register(Directory(
+        key="clients", model=Client, fields=("code", "short_name"), title=_("Clients"), search_field="name_key",
+        order_by=("name_key", "id"), in_menu=False, queryset_for=visible_clients, editable=False,
+    ))
     PARAMETERS_TABS.register(ParametersTab(
         key="sorting", label=_("Sorting"), template="clients/registry_sorting_tab.html",
         form_factory=sorting.parameters_tab_form, save=sorting.parameters_tab_save,

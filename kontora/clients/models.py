@@ -421,29 +421,6 @@ class ClientShipping(models.Model):
         return f"{self.client_id}"
 
 
-class ClientChange(models.Model):
-    """One entry of the card's change history (CLI-12, DESIGN "Audit"): who changed what, and when."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="changes")
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("who"),
-    )
-    action = models.CharField(_("action"), max_length=200)
-    # [{"field": verbose name, "old": text, "new": text}, …]; texts, so the history survives deleted directories.
-    details = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("change of a client card")
-        verbose_name_plural = _("changes of client cards")
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["client", "-at", "-id"], name="clients_change_history")]
-
-    def __str__(self) -> str:
-        return f"{self.client_id} {self.at:%Y-%m-%d %H:%M} {self.action}"
-
-
 class FilterTemplate(models.Model):
     """A saved Flexi-filter (REG-06, REG-12): a validated specification, shared with a role or a department.
 

@@ -22,25 +22,11 @@ OWN_EXCEPTIONS = {
     "kontora/core/services/jobs.py: JobCancelled",  # control flow inside a job handler, caught by the runner
     "kontora/cli/common.py: Failure",  # a command's end: main() prints its one line and exits with its code
 }
-RAISES_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/services/admin.py: raises PermissionError',
-    'kontora/clients/services/card.py: raises PermissionDenied',
-})
+RAISES_ALLOWED: frozenset[str] = frozenset()
 EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/flexi/spec.py: SpecError',
 })
-UNTYPED_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/services/admin.py: _record_moves',
-    'kontora/clients/services/admin.py: clients_change_curator',
-    'kontora/clients/services/card.py: _save_attributes',
-    'kontora/clients/services/card.py: _save_contact',
-    'kontora/clients/services/card.py: client_create',
-    'kontora/clients/services/card.py: client_set_access',
-    'kontora/clients/services/card.py: client_update',
-    'kontora/clients/services/card.py: contact_create',
-    'kontora/clients/services/card.py: contact_delete',
-    'kontora/clients/services/card.py: contact_update',
-})
+UNTYPED_ALLOWED: frozenset[str] = frozenset()
 
 FORBIDDEN_RAISES = ("PermissionError", "PermissionDenied")
 

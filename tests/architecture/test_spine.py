@@ -14,13 +14,6 @@ from tests.support.codebase import calls, dotted, modules
 NUMBERED = ("code", "number")  # columns that number records (an ordinal of display order is not a number)
 AUDIT_LOG_ALLOWED: frozenset[str] = frozenset({
     'kontora/clients/flexi/templates.py: kontora.audit logger',
-    'kontora/clients/services/admin.py: kontora.audit logger',
-    'kontora/clients/services/card.py: kontora.audit logger',
-    'kontora/clients/tabs/bank.py: kontora.audit logger',
-    'kontora/clients/tabs/mailing.py: kontora.audit logger',
-    'kontora/clients/tabs/registration.py: kontora.audit logger',
-    'kontora/clients/tabs/security.py: kontora.audit logger',
-    'kontora/clients/tabs/shipping.py: kontora.audit logger',
 })
 MAX_PLUS_ONE_ALLOWED: frozenset[str] = frozenset()
 

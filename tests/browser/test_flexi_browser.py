@@ -7,9 +7,8 @@ import pytest
 from kontora.clients.models import FilterTemplate
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, Region, Settlement
-from tests.browser.test_client_card_browser import sign_in
-from tests.support.browser import screenshot
-from tests.test_client_card import make_client
+from tests.clients.support import make_client
+from tests.support.browser import screenshot, sign_in
 
 
 def _base(manager):

@@ -27,6 +27,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
         client = model_class(*args, **kwargs)
         client.is_private = private or client.is_private
         client.code = client.code or numbering.code_next("client")
+        if client.settlement_id and not client.region_id:  # the card's rule: the region follows the city
+            client.region_id = client.settlement.region_id
         fill_search_keys(client)
         client.save(force_insert=True)
         return client

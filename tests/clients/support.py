@@ -1,9 +1,23 @@
-"""The access matrix as data (ACL-01 … ACL-03): roles × working modes × the user's relation to a client, and
-what the manual allows for each. Every exit's access test (the card, search, exports, processes, …) reads it."""
+"""Plain helpers of the clients' tests: the access matrix as data (ACL-01 … ACL-03) — roles × working modes ×
+the user's relation to a client, and what the manual allows for each; every exit's access test (the card,
+search, exports, processes, …) reads it — and small builders and valid requisites for clients in a given state."""
 
 from __future__ import annotations
 
-from kontora.accounts.models import ClientScope, Role
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
+
+from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.clients.models import Client, ClientFile, ClientFolder
+from kontora.clients.services import files as file_services
+from kontora.core import requisites
+from kontora.core.models import AuditEvent
+from kontora.directories.models import Attribute, AttributeOption
+from tests.clients.factories import ClientFactory
+from tests.support.queries import count_queries
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
 MODES = [ClientScope.OWN, ClientScope.LIST_ALL, ClientScope.OPEN_ALL, ClientScope.FULL]
@@ -33,3 +47,97 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "private_other_spec": ("-",    "-",    "-",    "-"),
     "private_own":        ("voem", "voem", "voem", "voem"),
 }
+
+# --- plain helpers of the card's tests (and of any test that needs a client in a given state) ---
+
+VALID_INN = "7707083893"  # a company's INN with a right check digit (Sberbank's)
+VALID_OGRN = "1027700132195"
+
+
+def make_client(curator: Any, short_name: str, **values: Any) -> Client:
+    """A company curated (and registered) by `curator`: `ClientFactory` in the card's old positional shape,
+    for tests that build a few clients of one curator."""
+    values.setdefault("created_by", curator)
+    values.setdefault("changed_by", curator)
+    return ClientFactory(curator=curator, short_name=short_name, **values)
+
+
+def make_private(client: Client) -> Client:
+    """Marks an existing client private, as a curator with the right would (without the service's checks)."""
+    Client.objects.filter(pk=client.pk).update(is_private=True)
+    client.refresh_from_db()
+    return client
+
+
+def grant_right(user: Any, code: str) -> None:
+    """Gives `user` the additional right `code` (accounts.rights), as Administration → Users would."""
+    UserRight.objects.create(user=user, code=code)
+
+
+def card_post(**fields: Any) -> dict[str, Any]:
+    """What a browser sends for a company card: the kind, both names, and the given fields."""
+    data: dict[str, Any] = {"kind": "company", "short_name": "", "full_name": ""}
+    data.update(fields)
+    return data
+
+
+# Bank requisites that pass the checks (CLI-07): Sberbank's BIK and correspondent account.
+SBER_BIK = "044525225"
+SBER_CORR = "30101810400000000225"
+
+
+def settlement_account(bik: str, start: str = "40702810", tail: str = "00000000001") -> str:
+    """A settlement account whose key (the 9th digit) matches the BIK."""
+    for key in "0123456789":
+        account = start + key + tail
+        if requisites.account_key_ok(bik[-3:], account):
+            return account
+    raise AssertionError("no key digit fits")
+
+
+def corr_account(bik: str) -> str:
+    """A correspondent account whose key matches the BIK."""
+    for key in "0123456789":
+        account = "30101810" + key + "00000000" + bik[-3:]
+        if requisites.account_key_ok("0" + bik[4:6], account):
+            return account
+    raise AssertionError("no key digit fits")
+
+
+OKPO = "0018522" + requisites.okpo_check_digit("0018522")  # a company's OKPO with its check digit
+
+
+def card_history(client: Client) -> QuerySet[AuditEvent]:
+    """The card's change history (CLI-12): the audit rows about the client, newest first."""
+    return AuditEvent.objects.filter(client_id=client.pk)
+
+
+def make_attribute(kind: str, label: str, *, active: bool = True, order: int = 0) -> Attribute:
+    """A custom attribute of the card (DIR-06)."""
+    return Attribute.objects.create(name=label, label=label, kind=kind, is_active=active, order=order)
+
+
+def attribute_option(attribute: Attribute, name: str) -> AttributeOption:
+    return AttributeOption.objects.create(attribute=attribute, name=name, name_key=name.casefold())
+
+
+def attach_file(user: Any, client: Client, name: str, data: bytes, folder: ClientFolder | None = None) -> ClientFile:
+    """A file attached to the card through the Files tab's service (FIL-01)."""
+    return file_services.file_upload(acting_user=user, client=client, folder=folder,
+                                     upload=SimpleUploadedFile(name, data))
+
+
+def assert_flat_queries(read: Callable[[], str], add: Callable[[int], object], *, rows: int = 20) -> str:
+    """A list's page reads as many queries with `rows` rows as with one: adds row 0, reads (once to warm the
+    session, once counted), adds the rest, reads again counted; returns the last page for the caller's checks."""
+    add(0)
+    read()
+    with count_queries() as one:
+        read()
+    for number in range(1, rows):
+        add(number)
+    with count_queries() as many:
+        page = read()
+    listing = "\n".join(query["sql"][:160] for query in many.captured_queries)
+    assert len(many) == len(one), f"{len(one)} queries with one row, {len(many)} with {rows}:\n{listing}"
+    return page

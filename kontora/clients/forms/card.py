@@ -1,10 +1,12 @@
-"""The client card's form and the contact person's form."""
+"""The client card's form and the contact person's form, and what the card's tabs' forms share: the date input
+and the detached form of a pane that sits inside the card's main form."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -30,11 +32,44 @@ PICKERS = {
 _PLAIN = tuple(name for name in services.CLIENT_FIELDS if name not in PICKERS and name not in ("curator", "specialist"))
 
 
-class _Date(forms.DateInput):
+class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
+
+
+def label_of(model: type[models.Model], name: str) -> Any:
+    """A model field's verbose name as a form label ("Finances"), still lazy: translated when the form is shown."""
+    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+
+
+def detach(form: forms.BaseForm, form_id: str) -> None:
+    """Ties the form's inputs to `form_id`, an id no <form> has: a tab's pane sits inside the card's main form,
+    so OK of the card does not send them, and the pane's own buttons post only them (htmx `hx-include`)."""
+    for field in form.fields.values():
+        field.widget.attrs["form"] = form_id
+
+
+def read_only(form: forms.BaseForm, read_only: bool = True) -> None:
+    """Disables every field: the pane is shown to a user who may not change it."""
+    if read_only:
+        for field in form.fields.values():
+            field.disabled = True
+
+
+class DetachedForm(KontoraForm):
+    """A tab's form of declared fields, detached from the card's main form (`detached`: the id it posts with)."""
+
+    detached = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        detach(self, self.detached)
+
+    def read_only(self) -> DetachedForm:
+        read_only(self)
+        return self
 
 
 def _users() -> Any:
@@ -50,7 +85,7 @@ class ClientForm(KontoraForm):
         super().__init__(*args, **kwargs)
         model_fields = forms.fields_for_model(
             Client, fields=_PLAIN, widgets={
-                "next_contact_date": _Date(), "notes": forms.Textarea(attrs={"rows": 4}),
+                "next_contact_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4}),
                 "kind": forms.RadioSelect,
             },
         )
@@ -60,9 +95,7 @@ class ClientForm(KontoraForm):
         self.fields["full_name"].required = False
         self.fields["full_name"].help_text = _("Left empty, the short name is used.")
         for name, key in PICKERS.items():
-            self.fields[name] = picker_field(
-                key, label=capfirst(Client._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
-            )
+            self.fields[name] = picker_field(key, label=label_of(Client, name))
         self.fields["curator"] = forms.ModelChoiceField(_users(), required=False, label=_("Curator"))
         self.fields["specialist"] = forms.ModelChoiceField(_users(), required=False, label=_("Specialist"))
         self.fields["directions"] = forms.ModelMultipleChoiceField(
@@ -158,7 +191,7 @@ class ContactForm(KontoraForm):
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(
             ContactPerson, fields=services.CONTACT_FIELDS, widgets={
-                "birthday": _Date(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
+                "birthday": DateInput(), **{name: forms.Textarea(attrs={"rows": 2}) for name in (
                     "competence", "characteristics", "relatives", "biography")},
             },
         ))

@@ -1,29 +1,34 @@
-"""Every write to the client card: the client itself, its access and its contact persons.
+"""Every write to the client card: the client itself, its access and its contact persons; and the two helpers
+every tab's service uses — `touch` (the card is stamped as changed) and `save_row` (a one-row tab saved with its
+audit row).
 
 Keys (`*_key`, `*_digits`) are recomputed here on every save: SQLite cannot fold Cyrillic, so the registry,
 search and duplicate detection read these columns instead of the typed text.
+
+Each service writes its audit row (`core.audit`, `client=` the card) in its own transaction: those rows are the
+card's change history (CLI-12, selectors.history). A save that changes nothing writes no row.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kontora.accounts.models import ClientScope
-from kontora.clients import access, history
+from kontora.accounts.models import ClientScope, User
+from kontora.clients import access, locks
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.core import numbering, requisites
+from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
+from kontora.core.errors import NotAllowed
 from kontora.core.text import digits, search_key
 from kontora.directories.attributes import selectors as attribute_selectors
 from kontora.directories.attributes import services as attribute_services
 from kontora.directories.models import Attribute
-
-audit = logging.getLogger("kontora.audit")
 
 # The main requisites block, the registration data and who owns the client: "open all" users may not change
 # these on others' clients (access.can_edit_main_data).
@@ -50,6 +55,36 @@ def fill_search_keys(client: Client) -> None:
     client.city_key = search_key(client.settlement.name) if client.settlement_id and client.settlement else ""
     client.phone_digits = digits(client.phone)
     client.fax_digits = digits(client.fax)
+
+
+def touch(client: Client | int, user: User) -> None:
+    """Stamps the card as changed by `user` now, without loading or saving it (a tab's row changed)."""
+    client_id = client if isinstance(client, int) else client.pk
+    Client.objects.filter(pk=client_id).update(changed_by=user, changed_at=timezone.now())
+
+
+def save_row(
+    *, acting_user: User, client: Client, row: models.Model, values: Mapping[str, Any], fields: Iterable[str],
+    event: str, summary: str,
+) -> list[Change]:
+    """Sets `values` on a one-row tab's row (its key is the client) and saves it; the changed fields, if any,
+    become the audit row and the card is stamped as changed. Call inside the service's transaction.
+
+    A row not yet in the base is inserted even when nothing differs from the defaults (the tab was saved once)."""
+    names = tuple(fields)
+    if row._state.adding:
+        before = snapshot(row, names)
+        for name in names:
+            if name in values:
+                setattr(row, name, values[name])
+        row.save(force_insert=True)
+        changes = changes_between(type(row), before, snapshot(row, names), names)
+    else:
+        changes = model_update(row, data=values, fields=names)
+    if changes:
+        audit_record(actor=acting_user, event=event, summary=summary, target=row, client=client, changes=changes)
+        touch(client, acting_user)
+    return changes
 
 
 def _check(client: Client) -> None:
@@ -89,7 +124,7 @@ def _check(client: Client) -> None:
 
 
 def client_set_access(
-    *, acting_user: Any, client: Client, grants: Mapping[int, bool] | None = None, is_private: bool | None = None,
+    *, acting_user: User, client: Client, grants: Mapping[int, bool] | None = None, is_private: bool | None = None,
 ) -> Client:
     """Grants on the Access tab ({user id: may edit}) replace the old ones; the private flag (ACL-03) only by
     a curator with the "keep private clients" right."""
@@ -97,7 +132,7 @@ def client_set_access(
         before = _access_state(client)
         if grants is not None:
             if not access.can_edit_main_data(acting_user, client):
-                raise PermissionDenied
+                raise NotAllowed
             wanted = {uid: bool(edit) for uid, edit in grants.items() if uid not in (client.curator_id,
                                                                                      client.specialist_id)}
             ClientGrant.objects.filter(client=client).exclude(user_id__in=wanted).delete()
@@ -105,34 +140,32 @@ def client_set_access(
                 ClientGrant.objects.update_or_create(client=client, user_id=uid, defaults={"can_edit": edit})
         if is_private is not None and is_private != client.is_private:
             if not access.can_make_private(acting_user, client):
-                raise PermissionDenied
+                raise NotAllowed
             if is_private and client.curator_id != acting_user.pk:
                 raise ValidationError({"is_private": _("Only the client's curator may keep it private.")})
-            client.is_private = is_private
-            client.changed_by = acting_user
-            client.save(update_fields=["is_private", "changed_by", "changed_at"])
+            model_update(client, data={"is_private": is_private, "changed_by": acting_user},
+                         fields=("is_private", "changed_by"))
         labels = {"private": _("Private client"), "access": _("Has access"), "edit": _("May edit")}
         after = _access_state(client)
-        details = [{"field": str(labels[key]), "old": before[key], "new": after[key]}
+        changes = [{"field": str(labels[key]), "old": before[key], "new": after[key]}
                    for key in labels if before[key] != after[key]]
-        if details:
-            history.record(client=client, user=acting_user, action=_("Access changed"), details=details)
-    audit.info("%s set access of client %s: grants %s, private %s", acting_user.login, client.code,
-               "unchanged" if grants is None else sorted(grants.items()), client.is_private)
+        if changes:
+            audit_record(actor=acting_user, event="clients.client.access", summary=_("Access changed"),
+                         target=client, client=client, changes=changes)
     return client
 
 
 def _access_state(client: Client) -> dict[str, str]:
     grants = list(ClientGrant.objects.filter(client=client).select_related("user").order_by("user__full_name"))
     return {
-        "private": history.shown(client.is_private),
+        "private": shown(client.is_private),
         "access": ", ".join(str(grant.user) for grant in grants),
         "edit": ", ".join(str(grant.user) for grant in grants if grant.can_edit),
     }
 
 
 def client_create(
-    *, acting_user: Any, values: Mapping[str, Any], directions: Iterable[Any] = (), competitors: Iterable[Any] = (),
+    *, acting_user: User, values: Mapping[str, Any], directions: Iterable[Any] = (), competitors: Iterable[Any] = (),
     grants: Mapping[int, bool] | None = None, is_private: bool = False, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
     """A new client card with the next free code (CLI-15); a user limited to own clients becomes its curator."""
@@ -144,7 +177,7 @@ def client_create(
                 client.curator = acting_user
         if is_private:
             if not access.can_make_private(acting_user, None):
-                raise PermissionDenied
+                raise NotAllowed
             if client.curator_id != acting_user.pk:
                 raise ValidationError({"is_private": _("Only the client's curator may keep it private.")})
             client.is_private = True
@@ -157,26 +190,25 @@ def client_create(
         client.competitors.set(competitors)
         if grants:
             client_set_access(acting_user=acting_user, client=client, grants=grants)
-        history.record(client=client, user=acting_user, action=_("Card registered"),
-                       details=_save_attributes(acting_user, client, attributes))
-    audit.info("%s created client %s (%s)", acting_user.login, client.code, client.pk)
+        audit_record(actor=acting_user, event="clients.client.create", summary=_("Card registered"), target=client,
+                     client=client, changes=_save_attributes(acting_user, client, attributes))
     return client
 
 
 def client_update(
-    *, acting_user: Any, client: Client, values: Mapping[str, Any], directions: Iterable[Any] | None = None,
+    *, acting_user: User, client: Client, values: Mapping[str, Any], directions: Iterable[Any] | None = None,
     competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
     is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
     """Saves the card; main requisites only with can_edit_main_data, the rest with can_edit."""
     with transaction.atomic():
-        client = Client.objects.select_for_update().get(pk=client.pk)
+        client = locks.client_for_update(client.pk)
         if not access.can_edit(acting_user, client):
-            raise PermissionDenied
-        before = history.snapshot(client, _HISTORY_FIELDS)
+            raise NotAllowed
+        before = snapshot(client, _HISTORY_FIELDS)
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
         if any(name in MAIN_FIELDS for name in changed) and not access.can_edit_main_data(acting_user, client):
-            raise PermissionDenied
+            raise NotAllowed
         for name in changed:
             setattr(client, name, values[name])
         _check(client)
@@ -187,23 +219,21 @@ def client_update(
             client.directions.set(directions)
         if competitors is not None:
             client.competitors.set(competitors)
-        details = history.changes_between(Client, before, history.snapshot(client, _HISTORY_FIELDS), _HISTORY_FIELDS)
-        details += _save_attributes(acting_user, client, attributes)
-        if details:
-            history.record(client=client, user=acting_user, action=_("Card changed"), details=details)
+        changes = changes_between(Client, before, snapshot(client, _HISTORY_FIELDS), _HISTORY_FIELDS)
+        changes += _save_attributes(acting_user, client, attributes)
+        if changes:
+            audit_record(actor=acting_user, event="clients.client.update", summary=_("Card changed"), target=client,
+                         client=client, changes=changes)
         if grants is not None or is_private is not None:
             current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
             client_set_access(
                 acting_user=acting_user, client=client, is_private=is_private,
                 grants=None if grants is None or grants == current else grants,
             )
-    audit.info("%s changed client %s: %s", acting_user.login, client.code, ", ".join(changed) or "-")
     return client
 
 
-def _save_attributes(
-    acting_user: Any, client: Client, attributes: Mapping[int, Any] | None,
-) -> list[dict[str, str]]:
+def _save_attributes(acting_user: User, client: Client, attributes: Mapping[int, Any] | None) -> list[Change]:
     """The card's custom attribute values (DIR-06), in the card's transaction; history lines "label: old → new"."""
     if not attributes:
         return []
@@ -211,12 +241,12 @@ def _save_attributes(
     attribute_services.attribute_values_save(acting_user=acting_user, client_id=client.pk, values=dict(attributes))
     after = attribute_selectors.attribute_values_for(client.pk)
     labels = dict(Attribute.objects.filter(pk__in=list(attributes)).values_list("pk", "label"))
-    details = []
+    changes = []
     for attribute_id in attributes:
-        old, new = history.shown(before.get(attribute_id)), history.shown(after.get(attribute_id))
+        old, new = shown(before.get(attribute_id)), shown(after.get(attribute_id))
         if old != new:
-            details.append({"field": labels.get(attribute_id, str(attribute_id)), "old": old, "new": new})
-    return details
+            changes.append({"field": labels.get(attribute_id, str(attribute_id)), "old": old, "new": new})
+    return changes
 
 
 def _differs(client: Client, name: str, value: Any) -> bool:
@@ -232,9 +262,9 @@ def _set_contact_keys(contact: ContactPerson) -> None:
     contact.phones_digits = " ".join(d for d in (digits(p) for p in phones) if d)
 
 
-def _save_contact(acting_user: Any, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
+def _save_contact(acting_user: User, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
     if not access.can_edit(acting_user, contact.client):
-        raise PermissionDenied
+        raise NotAllowed
     for name in CONTACT_FIELDS:
         if name in values:
             setattr(contact, name, values[name])
@@ -246,40 +276,36 @@ def _save_contact(acting_user: Any, contact: ContactPerson, values: Mapping[str,
     if contact.is_main:
         # One main contact per client: the newest choice wins.
         ContactPerson.objects.filter(client=contact.client, is_main=True).exclude(pk=contact.pk).update(is_main=False)
-    history.touch(contact.client, acting_user)
+    touch(contact.client, acting_user)
     return contact
 
 
-def contact_create(*, acting_user: Any, client: Client, values: Mapping[str, Any]) -> ContactPerson:
+def contact_create(*, acting_user: User, client: Client, values: Mapping[str, Any]) -> ContactPerson:
     with transaction.atomic():
         contact = _save_contact(acting_user, ContactPerson(client=client), values)
-        history.record(client=client, user=acting_user,
-                       action=_("Contact person added: %(name)s") % {"name": contact.full_name})
-    audit.info("%s added contact %s to client %s", acting_user.login, contact.pk, client.code)
+        audit_record(actor=acting_user, event="clients.contact.create", target=contact, client=client,
+                     summary=_("Contact person added: %(name)s") % {"name": contact.full_name})
     return contact
 
 
-def contact_update(*, acting_user: Any, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
+def contact_update(*, acting_user: User, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
     with transaction.atomic():
-        before = history.snapshot(contact, CONTACT_FIELDS)
+        before = snapshot(contact, CONTACT_FIELDS)
         contact = _save_contact(acting_user, contact, values)
-        history.record(
-            client=contact.client, user=acting_user,
-            action=_("Contact person changed: %(name)s") % {"name": contact.full_name},
-            details=history.changes_between(
-                ContactPerson, before, history.snapshot(contact, CONTACT_FIELDS), CONTACT_FIELDS),
+        audit_record(
+            actor=acting_user, event="clients.contact.update", target=contact, client=contact.client,
+            summary=_("Contact person changed: %(name)s") % {"name": contact.full_name},
+            changes=changes_between(ContactPerson, before, snapshot(contact, CONTACT_FIELDS), CONTACT_FIELDS),
         )
-    audit.info("%s changed contact %s of client %s", acting_user.login, contact.pk, contact.client.code)
     return contact
 
 
-def contact_delete(*, acting_user: Any, contact: ContactPerson) -> None:
+def contact_delete(*, acting_user: User, contact: ContactPerson) -> None:
     with transaction.atomic():
         if not access.can_edit(acting_user, contact.client):
-            raise PermissionDenied
-        client, pk = contact.client, contact.pk
-        history.record(client=client, user=acting_user,
-                       action=_("Contact person deleted: %(name)s") % {"name": contact.full_name})
+            raise NotAllowed
+        client = contact.client
+        audit_record(actor=acting_user, event="clients.contact.delete", target=contact, client=client,
+                     summary=_("Contact person deleted: %(name)s") % {"name": contact.full_name})
         contact.delete()
-        history.touch(client, acting_user)
-    audit.info("%s deleted contact %s of client %s", acting_user.login, pk, client.code)
+        touch(client, acting_user)

@@ -9,18 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.clients import access, history, policies
-from kontora.clients.duplicates import Duplicate, find_duplicates
+from kontora.clients import access, policies
 from kontora.clients.forms.card import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors import card as selectors
+from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
+from kontora.clients.selectors.history import client_history
 from kontora.clients.services import card as services
-from kontora.clients.views.modal import list_changed
+from kontora.clients.views import acting_user
+from kontora.clients.views.modal import list_changed, modal_form
 
 
 @login_required
@@ -84,7 +85,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "contacts": client.contacts.all() if client else [],
         "can_edit_contacts": bool(client) and rights.can_edit,
         "grant_rows": _grant_rows(form),
-        "history": history.history_of(client) if client else [],
+        "history": client_history(fetched_by=acting_user(request), client=client) if client else [],
         "plugged_tabs": selectors.card_tabs(user, client),
         "card_actions": selectors.card_actions(user, client),
         "nav_tabs": selectors.card_nav(user, client, _builtin_tabs(form, kind)),
@@ -113,12 +114,12 @@ def _save(request: HttpRequest, form: ClientForm, client: Client | None, rights:
     grants = form.grants() if rights.can_edit_main else None
     if client is None:
         return services.client_create(
-            acting_user=request.user, values=form.values(), directions=data["directions"],
+            acting_user=acting_user(request), values=form.values(), directions=data["directions"],
             competitors=data["competitors"], grants=grants, is_private=bool(is_private),
             attributes=form.attribute_values(),
         )
     return services.client_update(
-        acting_user=request.user, client=client, values=form.values(), directions=data["directions"],
+        acting_user=acting_user(request), client=client, values=form.values(), directions=data["directions"],
         competitors=data["competitors"], grants=grants, is_private=is_private,
         attributes=form.attribute_values(),
     )
@@ -158,27 +159,22 @@ def contact_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
-    return _contact(request, client, get_object_or_404(ContactPerson, pk=contact_id, client=client))
+    return _contact(request, client, selectors.access_contact(client, contact_id))
 
 
 def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=ContactForm.initial_for(contact) if contact else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if contact is None:
-                services.contact_create(acting_user=request.user, client=client, values=form.cleaned_data)
-            else:
-                services.contact_update(acting_user=request.user, contact=contact, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _contacts_changed(request, client)
-    action = reverse("clients:contact_edit", args=[client.pk, contact.pk]) if contact \
-        else reverse("clients:contact_new", args=[client.pk])
-    context = {"form": form, "client": client, "contact": contact, "action": action}
-    if request.headers.get("HX-Request"):
-        return render(request, "clients/partials/card_contact_form.html", context)
-    return render(request, "clients/card_contact.html", context)
+
+    def save() -> object:
+        if contact is None:
+            return services.contact_create(acting_user=acting_user(request), client=client, values=form.cleaned_data)
+        return services.contact_update(acting_user=acting_user(request), contact=contact, values=form.cleaned_data)
+
+    return modal_form(
+        request, client, contact, form=form, save=save, changed=lambda: _contacts_changed(request, client),
+        url_names=("clients:contact_new", "clients:contact_edit"), item_name="contact",
+        template="clients/partials/card_contact_form.html", page_template="clients/card_contact.html",
+    )
 
 
 @login_required
@@ -186,7 +182,7 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
 def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
     services.contact_delete(
-        acting_user=request.user, contact=get_object_or_404(ContactPerson, pk=contact_id, client=client),
+        acting_user=acting_user(request), contact=selectors.access_contact(client, contact_id),
     )
     return _contacts_changed(request, client)
 

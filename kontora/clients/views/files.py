@@ -1,4 +1,7 @@
-"""The card's Files tab (FIL-01 … FIL-04): an htmx panel inside the card; every change re-renders it."""
+"""The card's Files tab (FIL-01 … FIL-04): an htmx panel inside the card; every change re-renders it.
+
+The upload's size limit is enforced while the body streams (`LimitedUploadHandler`), before a view reads it.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,59 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.clients import access
-from kontora.clients import files as client_files
 from kontora.clients.models import Client, ClientFile, ClientFolder
+from kontora.clients.selectors import files as selectors
+from kontora.clients.services import files as services
+from kontora.clients.views import acting_user
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops an upload as soon as it passes the limit — by its declared length before a byte is read, else
+    while it streams — so an oversize file never fills the temporary directory.
+
+    Sets `request.upload_too_large` for the view; the handlers after it never see the refused bytes.
+    """
+
+    # Room for the multipart boundaries and the other fields of the form.
+    OVERHEAD = 64 * 1024
+
+    def __init__(self, request: Any, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.declared_too_large = False
+        request.upload_too_large = False
+
+    def _refuse(self) -> None:
+        self.request.upload_too_large = True  # type: ignore[union-attr]
+        raise StopUpload(connection_reset=True)
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
+                         encoding: Any = None) -> None:
+        # Refused at the file's first byte (raising here would escape the parser's StopUpload handling).
+        self.declared_too_large = bool(content_length and content_length > self.limit + self.OVERHEAD)
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if self.declared_too_large:
+            self._refuse()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self._refuse()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Client:
@@ -28,7 +74,7 @@ def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Clie
 def _folder(client: Client, raw: str | None) -> ClientFolder | None:
     if not raw or not str(raw).isdigit():
         return None
-    return get_object_or_404(ClientFolder, pk=int(raw), client=client)
+    return selectors.access_folder(client, int(raw))
 
 
 def _errors(exc: ValidationError) -> dict[str, str]:
@@ -39,12 +85,12 @@ def _errors(exc: ValidationError) -> dict[str, str]:
 
 def _panel(request: HttpRequest, client: Client, folder: ClientFolder | None,
            errors: dict[str, str] | None = None) -> HttpResponse:
-    folders, files = client_files.folder_contents(client, folder)
+    folders, files = selectors.folder_contents(client, folder)
     context: dict[str, Any] = {
-        "client": client, "folder": folder, "path": client_files.folder_path(folder),
-        "tree": client_files.folder_tree(client), "subfolders": folders, "files": files,
+        "client": client, "folder": folder, "path": selectors.folder_path(folder),
+        "tree": selectors.folder_tree(client), "subfolders": folders, "files": files,
         "can_edit": access.can_edit(request.user, client), "errors": errors or {},
-        "max_mb": client_files.max_upload_bytes() // (1024 * 1024),
+        "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }
     # Errors come back with 200: htmx swaps only successful responses, and they belong next to the field.
     return render(request, "clients/partials/files_panel.html", context)
@@ -61,7 +107,7 @@ def files_panel(request: HttpRequest, client_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
-    request.upload_handlers.insert(0, client_files.LimitedUploadHandler(request, client_files.max_upload_bytes()))
+    request.upload_handlers.insert(0, LimitedUploadHandler(request, services.max_upload_bytes()))
     return _file_upload(request, client_id)
 
 
@@ -70,12 +116,12 @@ def _file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
     folder = _folder(client, request.POST.get("folder"))
     if getattr(request, "upload_too_large", False):
-        return _panel(request, client, folder, {"file": client_files.too_large_message()})
+        return _panel(request, client, folder, {"file": services.too_large_message()})
     upload = request.FILES.get("file")
     if upload is None:
         return _panel(request, client, folder, {"file": gettext("Choose a file.")})
     try:
-        client_files.file_upload(acting_user=request.user, client=client, folder=folder, upload=upload)
+        services.file_upload(acting_user=acting_user(request), client=client, folder=folder, upload=upload)
     except ValidationError as exc:
         return _panel(request, client, folder, _errors(exc))
     return _panel(request, client, folder)
@@ -87,7 +133,7 @@ def folder_create(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
     parent = _folder(client, request.POST.get("folder"))
     try:
-        client_files.folder_create(acting_user=request.user, client=client, parent=parent,
+        services.folder_create(acting_user=acting_user(request), client=client, parent=parent,
                                    name=request.POST.get("name", ""))
     except ValidationError as exc:
         return _panel(request, client, parent, {"folder_" + k: v for k, v in _errors(exc).items()})
@@ -98,7 +144,7 @@ def folder_create(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_GET
 def file_download(request: HttpRequest, client_id: int, file_id: int) -> FileResponse:
     client = _client(request, client_id)
-    attached = get_object_or_404(ClientFile, pk=file_id, client=client)
+    attached = selectors.access_file(client, file_id)
     # Always an attachment of an opaque type: an uploaded page or script never runs in our origin.
     response = FileResponse(attached.content.open("rb"), as_attachment=True, filename=attached.name,
                             content_type="application/octet-stream")
@@ -110,9 +156,9 @@ def file_download(request: HttpRequest, client_id: int, file_id: int) -> FileRes
 @require_GET
 def file_properties(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    attached = get_object_or_404(ClientFile.objects.select_related("uploaded_by", "folder"), pk=file_id, client=client)
+    attached = selectors.access_file(client, file_id)
     return render(request, "clients/partials/files_properties.html", {
-        "client": client, "file": attached, "tree": client_files.folder_tree(client),
+        "client": client, "file": attached, "tree": selectors.folder_tree(client),
         "can_edit": access.can_edit(request.user, client),
     })
 
@@ -121,12 +167,12 @@ def file_properties(request: HttpRequest, client_id: int, file_id: int) -> HttpR
 @require_GET
 def folder_properties(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    folder = get_object_or_404(ClientFolder, pk=folder_id, client=client)
-    count, size = client_files.folder_totals(folder)
-    inside = set(client_files.subtree_ids(folder))
+    folder = selectors.access_folder(client, folder_id)
+    count, size = selectors.folder_totals(folder)
+    inside = set(selectors.subtree_ids(folder))
     return render(request, "clients/partials/files_properties.html", {
         "client": client, "folder_item": folder, "count": count, "size": size,
-        "tree": [node for node in client_files.folder_tree(client) if node.folder.pk not in inside],
+        "tree": [node for node in selectors.folder_tree(client) if node.folder.pk not in inside],
         "can_edit": access.can_edit(request.user, client),
     })
 
@@ -135,7 +181,7 @@ def folder_properties(request: HttpRequest, client_id: int, folder_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def file_rename(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    attached = get_object_or_404(ClientFile, pk=file_id, client=client)
+    attached = selectors.access_file(client, file_id)
     return _rename(request, client, attached, attached.folder)
 
 
@@ -143,7 +189,7 @@ def file_rename(request: HttpRequest, client_id: int, file_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def folder_rename(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = get_object_or_404(ClientFolder, pk=folder_id, client=client)
+    folder = selectors.access_folder(client, folder_id)
     return _rename(request, client, folder, folder.parent)
 
 
@@ -153,9 +199,9 @@ def _rename(request: HttpRequest, client: Client, item: ClientFile | ClientFolde
     if request.method == "POST":
         try:
             if isinstance(item, ClientFile):
-                client_files.file_rename(acting_user=request.user, attached=item, name=request.POST.get("name", ""))
+                services.file_rename(acting_user=acting_user(request), attached=item, name=request.POST.get("name", ""))
             else:
-                client_files.folder_rename(acting_user=request.user, folder=item, name=request.POST.get("name", ""))
+                services.folder_rename(acting_user=acting_user(request), folder=item, name=request.POST.get("name", ""))
         except ValidationError as exc:
             error = " ".join(_errors(exc).values())
         else:
@@ -170,9 +216,9 @@ def _rename(request: HttpRequest, client: Client, item: ClientFile | ClientFolde
 @require_POST
 def file_move(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    attached = get_object_or_404(ClientFile, pk=file_id, client=client)
+    attached = selectors.access_file(client, file_id)
     target = _folder(client, request.POST.get("target"))
-    client_files.file_move(acting_user=request.user, attached=attached, folder=target)
+    services.file_move(acting_user=acting_user(request), attached=attached, folder=target)
     return _panel(request, client, target)
 
 
@@ -180,10 +226,10 @@ def file_move(request: HttpRequest, client_id: int, file_id: int) -> HttpRespons
 @require_POST
 def folder_move(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = get_object_or_404(ClientFolder, pk=folder_id, client=client)
+    folder = selectors.access_folder(client, folder_id)
     target = _folder(client, request.POST.get("target"))
     try:
-        client_files.folder_move(acting_user=request.user, folder=folder, parent=target)
+        services.folder_move(acting_user=acting_user(request), folder=folder, parent=target)
     except ValidationError as exc:
         return _panel(request, client, folder.parent, _errors(exc))
     return _panel(request, client, target)
@@ -193,9 +239,9 @@ def folder_move(request: HttpRequest, client_id: int, folder_id: int) -> HttpRes
 @require_POST
 def file_delete(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    attached = get_object_or_404(ClientFile, pk=file_id, client=client)
+    attached = selectors.access_file(client, file_id)
     shown = attached.folder
-    client_files.file_delete(acting_user=request.user, attached=attached)
+    services.file_delete(acting_user=acting_user(request), attached=attached)
     return _panel(request, client, shown)
 
 
@@ -203,9 +249,9 @@ def file_delete(request: HttpRequest, client_id: int, file_id: int) -> HttpRespo
 @require_POST
 def folder_delete(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = get_object_or_404(ClientFolder, pk=folder_id, client=client)
+    folder = selectors.access_folder(client, folder_id)
     parent = folder.parent
-    client_files.folder_delete(acting_user=request.user, folder=folder)
+    services.folder_delete(acting_user=acting_user(request), folder=folder)
     return _panel(request, client, parent)
 
 
@@ -220,5 +266,5 @@ def total_text(count: int, size: int) -> str:
 @require_GET
 def files_total(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    count, size = client_files.files_total(client)
+    count, size = selectors.files_total(client)
     return render(request, "clients/partials/files_total.html", {"text": total_text(count, size)})

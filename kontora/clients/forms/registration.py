@@ -1,0 +1,82 @@
+"""The company's Registration data form and the form of a change in its legal documents (CLI-06), and the
+person's Passport and personal data form (CLI-01).
+
+The registration and passport panes sit inside the card's main form, so their inputs belong to a detached form
+(`form="k-…-detached"`): OK of the card does not send them, and their own Save posts only them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kontora.clients.forms.card import DateInput, detach
+from kontora.clients.models import ClientLegalChange, ClientPersonal, ClientRegistration
+from kontora.clients.services import registration as services
+from kontora.core.forms import KontoraForm
+
+
+class _Amount(forms.DecimalField):
+    """A sum as people type it: "10 000,50" (spaces between thousands, a comma or a point)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+        return super().to_python(value)
+
+
+def _widen(form: forms.BaseForm, name: str, **attrs: str) -> None:
+    """A free text field of the model's label: people type numbers with spaces and dashes; the service keeps
+    the digits and names what is wrong."""
+    old = form.fields[name]
+    form.fields[name] = forms.CharField(label=old.label, required=False, max_length=20, help_text=old.help_text)
+    form.fields[name].widget.attrs.update(inputmode="numeric", **attrs)
+
+
+class RegistrationForm(KontoraForm):
+    prefix = "reg"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(ClientRegistration, fields=services.REGISTRATION_FIELDS, widgets={
+            "registration_date": DateInput(),
+        }))
+        _widen(self, "okpo")
+        _widen(self, "oktmo")
+        self.fields["okved"].help_text = _("For example, 62.01")
+        self.fields["charter_capital"] = _Amount(
+            label=self.fields["charter_capital"].label, required=False, max_digits=18, decimal_places=2,
+            localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+        detach(self, "k-registration-detached")
+
+
+class LegalChangeForm(KontoraForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(ClientLegalChange, fields=services.LEGAL_CHANGE_FIELDS, widgets={
+            "date": DateInput(), "description": forms.Textarea(attrs={"rows": 3}),
+        }))
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+class PersonalForm(KontoraForm):
+    prefix = "personal"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(ClientPersonal, fields=services.PERSONAL_FIELDS, widgets={
+            "birth_date": DateInput(), "passport_issued_on": DateInput(),
+        }))
+        for name, hint in (("passport_series", "1234"), ("passport_number", "567890"),
+                           ("passport_division", "770-001"), ("snils", "112-233-445 95")):
+            _widen(self, name, placeholder=hint)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+        detach(self, "k-personal-detached")

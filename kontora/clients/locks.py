@@ -1,0 +1,28 @@
+"""Row locks of the client card, each built with `core.locks.locked` (primary-key order, `no_key`, `of=self`).
+
+The card's save and the registration tabs lock the client's row, so two users saving the same card queue
+instead of overwriting each other's values unseen; the one-row tabs (mailing switches, security, shipping)
+lock their own row when it exists (the first save inserts it, and the primary key — the client — settles a
+race of two first saves).
+"""
+
+from __future__ import annotations
+
+from kontora.clients.models import Client, ClientMailing, ClientSecurity, ClientShipping
+from kontora.core.locks import locked
+
+
+def client_for_update(client_id: int) -> Client:
+    return locked(Client.objects.filter(pk=client_id)).get()
+
+
+def mailing_for_update(client: Client) -> ClientMailing | None:
+    return locked(ClientMailing.objects.filter(client=client)).first()
+
+
+def security_for_update(client: Client) -> ClientSecurity | None:
+    return locked(ClientSecurity.objects.filter(client=client)).first()
+
+
+def shipping_for_update(client: Client) -> ClientShipping | None:
+    return locked(ClientShipping.objects.filter(client=client)).first()

@@ -1,0 +1,30 @@
+"""The card's change history (CLI-12): the audit rows about the client, newest first, with who wrote them.
+
+One table for both. Every write of the card already writes its audit row (`core.audit.audit_record`, with
+`client=`) in the same transaction; keeping a second, per-app history table beside it would store each change
+twice and let the two disagree (a history entry without its audit row or the reverse). So the history is a
+read of `core.AuditEvent` by `client_id` (indexed `core_audit_client`): the rows keep the texts the user saw
+(`summary`, `changes`), so they read the same after a directory item is renamed or deleted, and they outlive
+the card (no foreign key). Audit rows are client-owned data: they are listed only for a client the asking user
+may open.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists
+
+from kontora.accounts.models import User
+from kontora.clients import access
+from kontora.clients.models import Client
+from kontora.core.models import AuditEvent
+
+LIMIT = 200
+
+
+def client_history(*, fetched_by: User, client: Client, limit: int = LIMIT) -> list[AuditEvent]:
+    """The newest `limit` rows about the card, if `fetched_by` may open it (else none), with their actors."""
+    # One query: the access check is an uncorrelated EXISTS (evaluated once), and `client_id = …` stays a plain
+    # condition, so the partial index on (client_id, -at, -id) serves the read on PostgreSQL too.
+    may_open = Exists(access.openable_clients(fetched_by).filter(pk=client.pk))
+    rows = AuditEvent.objects.filter(may_open, client_id=client.pk).select_related("actor").order_by("-at", "-id")
+    return list(rows[:limit])

@@ -1,0 +1,34 @@
+"""Reads of the company's Registration data with its history of changes in legal documents (CLI-06), and of a
+person's passport and personal data (CLI-01)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
+
+
+def registration_of(client: Client) -> ClientRegistration:
+    """The company's registration data; an unsaved empty row when nothing was entered yet."""
+    return ClientRegistration.objects.filter(client=client).first() or ClientRegistration(client=client)
+
+
+def legal_changes_of(client: Client) -> list[ClientLegalChange]:
+    return list(ClientLegalChange.objects.filter(client=client))
+
+
+def access_legal_change(client: Client, change_id: int) -> ClientLegalChange:
+    """One change of a client the caller obtained through `access.access_client`, or 404."""
+    return get_object_or_404(ClientLegalChange, pk=change_id, client=client)
+
+
+def personal_of(client: Client) -> ClientPersonal:
+    """The person's passport and personal data; an unsaved empty row when nothing was entered yet."""
+    return ClientPersonal.objects.filter(client=client).first() or ClientPersonal(client=client)
+
+
+def snils_shown(value: str) -> str:
+    """SNILS as people write it: 112-233-445 95."""
+    if len(value) != 11:
+        return value
+    return f"{value[:3]}-{value[3:6]}-{value[6:9]} {value[9:]}"

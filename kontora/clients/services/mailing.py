@@ -1,0 +1,202 @@
+"""The card's "Mailing E-Mail & SMS" tab (CLI-09): writes of the client's addresses with their subscription flags
+and of the client-level exclusion switches that group mailings obey (reads: selectors.mailing).
+
+`value_key` is what duplicates and mailings compare: the lower-cased e-mail, or a mobile number's digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import User
+from kontora.clients import access, locks
+from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
+from kontora.clients.services.card import touch
+from kontora.core.audit import audit_record, changes_between, snapshot
+from kontora.core.errors import NotAllowed
+from kontora.core.text import digits
+
+Kind = ClientMailingAddress.Kind
+ADDRESS_FIELDS = ("kind", "value", "owner_name", "subscribed")
+SETTINGS_FIELDS = ("exclude_email", "exclude_sms")
+MOBILE_DIGITS = (10, 15)
+
+_email_validator = EmailValidator()
+
+
+def address_key(kind: str, value: str) -> tuple[str, str]:
+    """(the value as stored, its key) or ValidationError({"value": …}) in the user's language."""
+    value = (value or "").strip()
+    if kind == Kind.EMAIL:
+        if not value:
+            raise ValidationError({"value": _("Enter the e-mail address.")})
+        try:
+            _email_validator(value)
+        except ValidationError:
+            raise ValidationError({"value": _("Enter a valid e-mail address, e.g. name@example.ru.")}) from None
+        return value, value.lower()
+    if kind == Kind.MOBILE:
+        if not value:
+            raise ValidationError({"value": _("Enter the mobile phone number.")})
+        key = digits(value)
+        if not MOBILE_DIGITS[0] <= len(key) <= MOBILE_DIGITS[1]:
+            raise ValidationError({"value": _("A mobile number has from 10 to 15 digits.")})
+        return value, key
+    raise ValidationError({"kind": _("Choose e-mail or mobile phone.")})
+
+
+def _require_edit(acting_user: User, client: Client) -> None:
+    if not access.can_edit(acting_user, client):
+        raise NotAllowed
+
+
+def _duplicate_error(kind: str) -> ValidationError:
+    if kind == Kind.EMAIL:
+        return ValidationError({"value": _("This e-mail address is already in the client's list.")})
+    return ValidationError({"value": _("This mobile number is already in the client's list.")})
+
+
+def _snap(address: ClientMailingAddress) -> dict[str, Any]:
+    values = snapshot(address, ADDRESS_FIELDS)
+    values["kind"] = address.get_kind_display() if address.kind else ""  # the label, not the code
+    return values
+
+
+def _save_address(address: ClientMailingAddress, values: Mapping[str, Any]) -> None:
+    kind = values.get("kind", address.kind)
+    value, key = address_key(kind, values.get("value", address.value))
+    duplicates = ClientMailingAddress.objects.filter(client_id=address.client_id, kind=kind, value_key=key)
+    if address.pk:
+        duplicates = duplicates.exclude(pk=address.pk)
+    if duplicates.exists():
+        raise _duplicate_error(kind)
+    address.kind, address.value, address.value_key = kind, value, key
+    address.owner_name = str(values.get("owner_name", address.owner_name) or "").strip()
+    address.subscribed = bool(values.get("subscribed", address.subscribed))
+    try:
+        # A savepoint, so a race with another user's insert stays a field error, not a broken transaction.
+        with transaction.atomic():
+            if address.pk:
+                address.save(update_fields=[*ADDRESS_FIELDS, "value_key"])
+            else:
+                address.save(force_insert=True)
+    except IntegrityError:
+        raise _duplicate_error(kind) from None
+
+
+def mailing_address_create(
+    *, acting_user: User, client: Client, values: Mapping[str, Any],
+) -> ClientMailingAddress:
+    with transaction.atomic():
+        _require_edit(acting_user, client)
+        address = ClientMailingAddress(client=client)
+        _save_address(address, values)
+        audit_record(
+            actor=acting_user, event="clients.mailing_address.create", target=address, client=client,
+            summary=_("Mailing address added: %(value)s") % {"value": address.value},
+            changes=changes_between(ClientMailingAddress, {}, _snap(address), ADDRESS_FIELDS),
+        )
+        touch(client, acting_user)
+    return address
+
+
+def mailing_address_update(
+    *, acting_user: User, address: ClientMailingAddress, values: Mapping[str, Any],
+) -> ClientMailingAddress:
+    client = address.client
+    with transaction.atomic():
+        _require_edit(acting_user, client)
+        before = _snap(address)
+        _save_address(address, values)
+        changes = changes_between(ClientMailingAddress, before, _snap(address), ADDRESS_FIELDS)
+        if changes:
+            audit_record(
+                actor=acting_user, event="clients.mailing_address.update", target=address, client=client,
+                summary=_("Mailing address changed: %(value)s") % {"value": address.value}, changes=changes,
+            )
+            touch(client, acting_user)
+    return address
+
+
+def mailing_address_delete(*, acting_user: User, address: ClientMailingAddress) -> None:
+    client = address.client
+    with transaction.atomic():
+        _require_edit(acting_user, client)
+        audit_record(actor=acting_user, event="clients.mailing_address.delete", target=address, client=client,
+                     summary=_("Mailing address deleted: %(value)s") % {"value": address.value})
+        address.delete()
+        touch(client, acting_user)
+
+
+def mailing_settings_update(
+    *, acting_user: User, client: Client, exclude_email: bool, exclude_sms: bool,
+) -> ClientMailing:
+    with transaction.atomic():
+        _require_edit(acting_user, client)
+        current = locks.mailing_for_update(client)
+        row = current or ClientMailing(client=client)
+        before = snapshot(row, SETTINGS_FIELDS)
+        row.exclude_email, row.exclude_sms = bool(exclude_email), bool(exclude_sms)
+        changes = changes_between(ClientMailing, before, snapshot(row, SETTINGS_FIELDS), SETTINGS_FIELDS)
+        if current is None:
+            row.save(force_insert=True)
+        elif changes:
+            row.save(update_fields=list(SETTINGS_FIELDS))
+        if changes:
+            audit_record(actor=acting_user, event="clients.mailing.update", summary=_("Mailing settings changed"),
+                         target=row, client=client, changes=changes)
+            touch(client, acting_user)
+    return row
+
+
+def card_candidates(client: Client) -> list[tuple[str, str, str]]:
+    """(kind, value, whose) the card already knows: its e-mail, the contacts' e-mails and mobile phones."""
+    found: list[tuple[str, str, str]] = []
+    if client.email:
+        found.append((Kind.EMAIL, client.email, client.short_name))
+    for contact in client.contacts.all():
+        if contact.email:
+            found.append((Kind.EMAIL, contact.email, contact.full_name))
+        if contact.phone_mobile:
+            found.append((Kind.MOBILE, contact.phone_mobile, contact.full_name))
+    return found
+
+
+def mailing_fill_from_card(*, acting_user: User, client: Client) -> list[ClientMailingAddress]:
+    """"Take from the card": adds the card's addresses not yet in the list; skips the ones that do not
+    pass the checks (a mobile field holding a landline, say). Returns the added rows."""
+    added: list[ClientMailingAddress] = []
+    with transaction.atomic():
+        _require_edit(acting_user, client)
+        known = set(ClientMailingAddress.objects.filter(client=client).values_list("kind", "value_key"))
+        for kind, raw, whose in card_candidates(client):
+            try:
+                value, key = address_key(kind, raw)
+            except ValidationError:
+                continue
+            if (kind, key) in known:
+                continue
+            known.add((kind, key))
+            try:
+                with transaction.atomic():  # someone may add the same address at this very moment
+                    added.append(ClientMailingAddress.objects.create(
+                        client=client, kind=kind, value=value, value_key=key, owner_name=whose[:300],
+                        subscribed=True,
+                    ))
+            except IntegrityError:
+                continue
+        if added:
+            audit_record(
+                actor=acting_user, event="clients.mailing_address.fill", target=client, client=client,
+                summary=_("Mailing addresses taken from the card"),
+                changes=[{"field": str(row.get_kind_display()), "old": "", "new": f"{row.value} ({row.owner_name})"}
+                         for row in added],
+            )
+            touch(client, acting_user)
+    return added

@@ -1,0 +1,68 @@
+"""Duplicate detection on entry (CLI-16): same INN, same name, same phone — only among clients the user sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kontora.clients.selectors.duplicates import find_duplicates, phone_keys
+from kontora.clients.services import card as services
+from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientFactory
+from tests.clients.support import VALID_INN, make_private
+from tests.support.http import html, signed_in
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.mark.feature("CLI-16")
+def test_duplicate_by_folded_name(manager_user: Any) -> None:
+    # given «Ёлка»
+    existing = ClientFactory(curator=manager_user, short_name="ООО «Ёлка»")
+    # when "ооо елка" is checked
+    found = find_duplicates(user=manager_user, short_name='ооо "ЕЛКА"')
+    # then it is found by the normalised name
+    assert [(d.client, d.reasons) for d in found] == [(existing, ["то же наименование"])]
+
+
+@pytest.mark.feature("CLI-16")
+def test_duplicate_by_client_or_contact_phone(manager_user: Any) -> None:
+    # given a client phone and a contact person's mobile elsewhere
+    by_phone = ClientFactory(curator=manager_user, short_name="Альфа", phone="+7 (495) 123-45-67")
+    by_contact = ClientFactory(curator=manager_user, short_name="Бета")
+    services.contact_create(acting_user=manager_user, client=by_contact,
+                            values={"full_name": "Петров", "phone_mobile": "8 916 000-11-22"})
+    # when the same numbers are typed differently
+    found = find_duplicates(user=manager_user, phones=("8 495 1234567, +7 (916) 000 11 22",))
+    # then both are found; a short number is not matched
+    assert {d.client for d in found} == {by_phone, by_contact}
+    assert all(d.reasons == ["тот же телефон"] for d in found)
+    assert find_duplicates(user=manager_user, phones=("12-34",)) == []
+    assert phone_keys("+7 (495) 123-45-67; 8 916 000-11-22") == ["4951234567", "9160001122"]
+
+
+@pytest.mark.feature("CLI-16")
+@pytest.mark.feature("ACL-03")
+def test_private_client_of_another_curator_is_never_a_duplicate(manager_user: Any, admin_user: Any) -> None:
+    # given someone's private client with an INN, name and phone
+    owner = UserFactory(login="owner", client_scope="full")
+    make_private(ClientFactory(curator=owner, short_name="Секрет", inn=VALID_INN, phone="+7 495 123-45-67"))
+    # when other users (the administrator too) check the same values
+    for user in (manager_user, admin_user):
+        found = find_duplicates(user=user, inn=VALID_INN, short_name="Секрет", phones=("84951234567",))
+        # then nothing is shown
+        assert found == []
+    page = html(signed_in(admin_user).get("/clients/duplicates/", {"inn": VALID_INN, "short_name": "Секрет"}, **HX))
+    assert "Секрет" not in page and 'data-testid="client-duplicates"' not in page
+    # while the curator sees it
+    assert len(find_duplicates(user=owner, inn=VALID_INN)) == 1
+
+
+@pytest.mark.feature("CLI-16")
+def test_duplicate_only_among_visible_clients(manager_user: Any) -> None:
+    # given a client of another manager, the viewer limited to own clients
+    ClientFactory(curator=UserFactory(login="other"), short_name="Чужой", inn=VALID_INN)
+    # when the manager checks its INN
+    # then it is not shown (they do not see it in the registry either)
+    assert find_duplicates(user=manager_user, inn=VALID_INN) == []
