@@ -13,9 +13,9 @@ from kontora.processes import services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from kontora.processes.views.progress import human_duration
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import client_named as make_client
 from tests.support.http import signed_in
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
-from tests.test_registry import make_client
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from kontora.core.text import search_key
 from kontora.processes import services
 from kontora.processes.models import Process, ProcessRun, StageState
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import client_named as make_client
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES
 from tests.support.http import signed_in
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme «Обработка рекламации»)
-from tests.test_registry import make_client
 
 JOURNAL_ROW = re.compile(r'<tr data-row data-id="(\d+)"')
 MONITOR_ROW = re.compile(r'data-testid="monitor-run" data-id="(\d+)"')

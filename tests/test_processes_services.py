@@ -12,7 +12,7 @@ from kontora.core.models import Notification
 from kontora.processes import selectors, services
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from tests.accounts.factories import UserFactory
-from tests.test_registry import make_client
+from tests.clients.factories import client_named as make_client
 
 
 @pytest.fixture(autouse=True)

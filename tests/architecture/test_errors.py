@@ -33,7 +33,6 @@ EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/services/setup.py: SetupAlreadyDone',
     'kontora/accounts/services/signin.py: SignInRefused',
     'kontora/cli/common.py: Failure',
-    'kontora/clients/flexi/spec.py: SpecError',
     'kontora/core/services/organisation.py: OrganisationRefused',
     'kontora/directories/nomenclature/services.py: NomenclatureRefused',
     'kontora/directories/services.py: DirectoryItemInUse',

@@ -15,7 +15,6 @@ NUMBERED = ("code", "number")  # columns that number records (an ordinal of disp
 AUDIT_LOG_ALLOWED: frozenset[str] = frozenset({
     'kontora/accounts/services/signin.py: kontora.audit logger',
     'kontora/accounts/services/users.py: kontora.audit logger',
-    'kontora/clients/flexi/templates.py: kontora.audit logger',
     'kontora/clients/services/admin.py: kontora.audit logger',
     'kontora/clients/services/card.py: kontora.audit logger',
     'kontora/clients/tabs/bank.py: kontora.audit logger',

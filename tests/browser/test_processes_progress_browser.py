@@ -10,9 +10,9 @@ import pytest
 from kontora.processes import services
 from kontora.processes.models import ProcessRun, StageState
 from tests.browser.test_client_card_browser import sign_in
+from tests.clients.factories import client_named as make_client
 from tests.support.browser import screenshot
 from tests.test_processes_services import claim  # noqa: F401  (the manual's scheme as a fixture)
-from tests.test_registry import make_client
 
 
 @pytest.mark.feature("BPM-04", "BPM-05")

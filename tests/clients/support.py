@@ -3,7 +3,12 @@ what the manual allows for each. Every exit's access test (the card, search, exp
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from kontora.accounts.rights import ClientScope, Role
+from kontora.core.text import search_key
+from kontora.directories.models import Region, Settlement
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
 MODES = [ClientScope.OWN, ClientScope.LIST_ALL, ClientScope.OPEN_ALL, ClientScope.FULL]
@@ -33,3 +38,35 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "private_other_spec": ("-",    "-",    "-",    "-"),
     "private_own":        ("voem", "voem", "voem", "voem"),
 }
+
+
+# --- the registry side: the registry's rows, walked page by page -------------------------------------------
+
+
+def registry_names(html: str) -> list[str]:
+    """The names in the registry's rows of a page or partial, in order."""
+    return re.findall(r'data-testid="registry-name">([^<]*)<', html)
+
+
+def registry_walk(http: Any, sort: str) -> list[int]:
+    """All ids of the registry in `sort`, page by page, as the "Show more" row asks for them."""
+    page = http.get(f"/?sort={sort}").content.decode()
+    ids = [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', page)]
+    while True:
+        more = re.search(r'hx-get="(/clients/registry/rows/[^"]+)"', page)
+        if not more:
+            return ids
+        page = http.get(more.group(1).replace("&amp;", "&")).content.decode()
+        ids += [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', page)]
+
+
+def two_towns() -> list[Settlement]:
+    """«Москва» and «Тула» of a test region: clients in them get a city key (the registry's City column)."""
+    region, _created = Region.objects.get_or_create(
+        code="98", defaults={"name": "Тестовый край", "name_key": search_key("Тестовый край"), "short_name": "Тест"})
+    return [Settlement.objects.create(region=region, name=name, name_key=search_key(name), kind="г")
+            for name in ("Москва", "Тула")]
+
+
+# A Flexi-filter specification every test of templates reuses: the flagged clients.
+FLAGGED_SPEC: dict[str, Any] = {"op": "and", "items": [{"field": "flagged", "operator": "is_true", "value": None}]}
