@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from kontora.accounts.rights import ClientScope, Role
+from kontora.clients.flexi.selectors.specs import to_q
+from kontora.clients.selectors.registry import registry_queryset
 from kontora.core.text import search_key
 from kontora.directories.models import Region, Settlement
 
@@ -70,3 +72,9 @@ def two_towns() -> list[Settlement]:
 
 # A Flexi-filter specification every test of templates reuses: the flagged clients.
 FLAGGED_SPEC: dict[str, Any] = {"op": "and", "items": [{"field": "flagged", "operator": "is_true", "value": None}]}
+
+
+def filtered_names(user: Any, spec: dict[str, Any]) -> list[str]:
+    """The short names of the clients `user` sees under a parsed Flexi-filter `spec`, sorted."""
+    qs = registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))
+    return sorted(qs.values_list("short_name", flat=True))

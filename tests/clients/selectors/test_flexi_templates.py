@@ -12,26 +12,19 @@ from django.utils.translation import override
 from kontora.clients.flexi import services
 from kontora.clients.flexi.selectors import session as flexi_session
 from kontora.clients.flexi.selectors import templates
-from kontora.clients.flexi.selectors.specs import to_q
 from kontora.clients.models import Client, ClientGrant, FilterTemplate
 from kontora.clients.selectors import registry as selectors
 from kontora.core.models import Department
 from kontora.directories.models import Attribute, ContactReaction, Priority
 from tests.clients.factories import client_named
-from tests.clients.support import FLAGGED_SPEC
+from tests.clients.support import FLAGGED_SPEC, filtered_names
 from tests.support.http import signed_in
-
-
-def _names(user: Any, spec: dict[str, Any]) -> list[str]:
-    qs = selectors.registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))
-    return sorted(qs.values_list("short_name", flat=True))
-
 
 # --- static templates -------------------------------------------------------------------------------------
 
 
 @pytest.mark.feature("REG-06")
-def test_static_templates_come_first_with_the_manuals_names(colleagues: Any) -> None:
+def test_static_templates_come_first_with_the_manualsfiltered_names(colleagues: Any) -> None:
     first, _second, _boss = colleagues
     services.template_save(acting_user=first, name="Мой шаблон", spec=FLAGGED_SPEC)
     # when
@@ -59,11 +52,12 @@ def test_static_templates_select_my_hot_and_positive_clients_of_whoever_applies_
     client_named("Холодный", curator=first, priority=low, reaction=positive)
     client_named("Чужой горячий", curator=second, priority=high, reaction=positive)
     # when / then
-    assert _names(first, templates.template_spec(first, "static:my")) == [
+    assert filtered_names(first, templates.template_spec(first, "static:my")) == [
         "Горячий позитивный", "Горячий хмурый", "Холодный"]
-    assert _names(first, templates.template_spec(first, "static:my_hot")) == ["Горячий позитивный", "Горячий хмурый"]
-    assert _names(first, templates.template_spec(first, "static:my_hot_positive")) == ["Горячий позитивный"]
-    assert _names(second, templates.template_spec(second, "static:my_hot_positive")) == ["Чужой горячий"]
+    assert filtered_names(first, templates.template_spec(first, "static:my_hot")) == [
+        "Горячий позитивный", "Горячий хмурый"]
+    assert filtered_names(first, templates.template_spec(first, "static:my_hot_positive")) == ["Горячий позитивный"]
+    assert filtered_names(second, templates.template_spec(second, "static:my_hot_positive")) == ["Чужой горячий"]
 
 
 # --- shared templates -------------------------------------------------------------------------------------

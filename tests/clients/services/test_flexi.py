@@ -13,18 +13,11 @@ from django.utils.translation import override
 
 from kontora.clients.flexi import services
 from kontora.clients.flexi.selectors import templates
-from kontora.clients.flexi.selectors.specs import to_q
 from kontora.clients.models import FilterTemplate
-from kontora.clients.selectors import registry as selectors
 from kontora.core.errors import NotAllowed
 from kontora.core.models import AuditEvent
 from tests.clients.factories import client_named
-from tests.clients.support import FLAGGED_SPEC
-
-
-def _names(user: Any, spec: dict[str, Any]) -> list[str]:
-    qs = selectors.registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))
-    return sorted(qs.values_list("short_name", flat=True))
+from tests.clients.support import FLAGGED_SPEC, filtered_names
 
 
 @pytest.mark.feature("REG-06")
@@ -56,13 +49,13 @@ def test_owner_saves_renames_overwrites_and_deletes_a_template(colleagues: Any) 
     saved = services.template_save(acting_user=first, name="  С флагом ", spec=FLAGGED_SPEC)
     # then
     assert (saved.name, saved.owner_id, saved.spec) == ("С флагом", first.pk, FLAGGED_SPEC)
-    assert _names(first, templates.template_spec(first, f"user:{saved.pk}")) == ["Флажок"]
+    assert filtered_names(first, templates.template_spec(first, f"user:{saved.pk}")) == ["Флажок"]
     # when: renamed and given another filter
     other = {"op": "and", "items": [{"field": "flagged", "operator": "is_false", "value": None}]}
     renamed = services.template_save(acting_user=first, name="Без флагов", spec=other, template_id=saved.pk)
     # then
     assert renamed.pk == saved.pk and FilterTemplate.objects.count() == 1
-    assert _names(first, templates.template_spec(first, f"user:{saved.pk}")) == ["Без флага"]
+    assert filtered_names(first, templates.template_spec(first, f"user:{saved.pk}")) == ["Без флага"]
     # when
     services.template_delete(acting_user=first, template_id=f"user:{saved.pk}")
     # then
