@@ -62,7 +62,7 @@ def _error_text(exc: ValidationError) -> str:
 def _spec_errors(raw: str, exc: ValidationError, user: Any) -> dict[str, Any]:
     """The engine's refusal, placed next to the offending rows: every condition is checked alone, so all the
     wrong rows are marked at once (a wrong field or operator is refused without touching the base); what no
-    row explains — an empty group, too deep, too many items — goes to the group the engine's `path` names."""
+    row explains — an empty group, too deep, too many items — goes to the group `refusal_path` names."""
     rows: dict[str, str] = {}
     try:
         raw_spec = json.loads(raw)
