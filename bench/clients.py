@@ -117,7 +117,7 @@ SEARCH_PHONES = ["555", "12-34", "916 1", "4951", "77"]
 
 def _search_results(admin: Any, sizes: str) -> list[dict[str, Any]]:
     """Extended search (Shift+F): the first match of a name or phone fragment, through the trigram indexes."""
-    from kontora.clients import search
+    from kontora.clients.selectors import search
 
     return [
         _compare("Shift+F first match of a name fragment, full mode (median)",

@@ -201,8 +201,7 @@ def _pg_database(server: str, name: str, home: Path) -> str:
 def _filter_q(user: Any, status: int, city: int, curator: int) -> tuple[Any, str]:
     """The three-condition Flexi-filter as the registry gets it; a hand-written Q while the engine is missing."""
     try:
-        from kontora.clients.flexi.compile import to_q  # type: ignore[import-not-found,unused-ignore]
-        from kontora.clients.flexi.spec import parse  # type: ignore[import-not-found,unused-ignore]
+        from kontora.clients.flexi.selectors.specs import parse, to_q  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         from django.db.models import Q
 
@@ -243,17 +242,18 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     from django.db import connection
 
     from kontora.accounts.models import User
-    from kontora.clients import search
     from kontora.clients.access import visible_clients
     from kontora.clients.models import Client, ContactPerson
     from kontora.clients.selectors import registry as selectors
+    from kontora.clients.selectors import search
+    from kontora.clients.selectors.sorting import default_sort
 
     admin = User.objects.get(login="bench-admin")
     manager = User.objects.get(login="bench-manager")
     total, contacts = Client.objects.count(), ContactPerson.objects.count()
     own = visible_clients(manager).count()
     sizes = f"{total:,} clients, {contacts:,} contacts"
-    sort = selectors.default_sort(admin)
+    sort = default_sort(admin)
 
     def page(user: Any, **kwargs: Any) -> Callable[[], object]:
         return lambda: selectors.registry_page(fetched_by=user, **{"sort": sort, **kwargs}).rows

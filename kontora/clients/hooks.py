@@ -50,8 +50,10 @@ CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action
 
 def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
-    from kontora.clients import sorting
     from kontora.clients.access import visible_clients
+    from kontora.clients.flexi import hooks as flexi_hooks
+    from kontora.clients.forms.sorting import parameters_tab_form
+    from kontora.clients.services.sorting import parameters_tab_save
     from kontora.clients.views.registry import registry_centre
     from kontora.core.hooks import (
         CENTRE,
@@ -92,8 +94,9 @@ def register() -> None:
     ))
     PARAMETERS_TABS.register(ParametersTab(
         key="sorting", label=_("Sorting"), template="clients/registry_sorting_tab.html",
-        form_factory=sorting.parameters_tab_form, save=sorting.parameters_tab_save,
+        form_factory=parameters_tab_form, save=parameters_tab_save,
     ))
+    flexi_hooks.register()  # the Flexi-filter's own fields (later apps register theirs from their hooks)
     for menu_item in (
         MenuItem("file", _("Export clients"), "clients:export", right("export_clients")),
         MenuItem("admin", _("Change curator/specialist"), "clients:admin_change_curator", admins, order=30),

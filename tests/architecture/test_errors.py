@@ -23,9 +23,7 @@ OWN_EXCEPTIONS = {
     "kontora/cli/common.py: Failure",  # a command's end: main() prints its one line and exits with its code
 }
 RAISES_ALLOWED: frozenset[str] = frozenset()
-EXCEPTIONS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/flexi/spec.py: SpecError',
-})
+EXCEPTIONS_ALLOWED: frozenset[str] = frozenset()
 UNTYPED_ALLOWED: frozenset[str] = frozenset()
 
 FORBIDDEN_RAISES = ("PermissionError", "PermissionDenied")

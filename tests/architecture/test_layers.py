@@ -15,14 +15,7 @@ from tests.support.codebase import APPS, RANK, app_of, modules
 LAYER_ALLOWED: frozenset[str] = frozenset()
 
 # "<module path>: imports <module>" inside a function outside apps.py, hooks.py and tasks.py.
-DEFERRED_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/flexi/builtin.py: imports kontora.accounts.models',
-    'kontora/clients/flexi/builtin.py: imports kontora.clients.search',
-    'kontora/clients/flexi/fields.py: imports kontora.clients.flexi.builtin',
-    'kontora/clients/flexi/templates.py: imports kontora.core.models',
-    'kontora/clients/sorting.py: imports kontora.clients.models',
-    'kontora/clients/sorting.py: imports kontora.clients.selectors.registry',
-})
+DEFERRED_ALLOWED: frozenset[str] = frozenset()
 
 DEFERRING_MODULES = frozenset({"apps", "hooks", "tasks"})
 

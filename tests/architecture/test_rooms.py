@@ -38,32 +38,11 @@ NAMED = {
     "clients/demo.py",
 }
 
-ROOMS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/exports.py: not a room',
-    'kontora/clients/flexi/builtin.py: not a room',
-    'kontora/clients/flexi/compile.py: not a room',
-    'kontora/clients/flexi/fields.py: not a room',
-    'kontora/clients/flexi/session.py: not a room',
-    'kontora/clients/flexi/spec.py: not a room',
-    'kontora/clients/search.py: not a room',
-    'kontora/clients/sorting.py: not a room',
-})
-WRITES_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/exports.py: ClientExport.objects.create()',
-    'kontora/clients/exports.py: log.save()',
-    'kontora/clients/flexi/templates.py: row.delete()',
-    'kontora/clients/flexi/templates.py: row.save()',
-    'kontora/clients/sorting.py: RegistryPreference.objects.update_or_create()',
-})
+ROOMS_ALLOWED: frozenset[str] = frozenset()
+WRITES_ALLOWED: frozenset[str] = frozenset()
 ATOMIC_ALLOWED: frozenset[str] = frozenset()
-LOCKS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/flexi/templates.py: select_for_update',
-})
-FORMS_ALLOWED: frozenset[str] = frozenset({
-    'kontora/clients/sorting.py: class SortingForm',
-    'kontora/clients/views/exports.py: class ExportForm',
-    'kontora/clients/views/flexi.py: class TemplateSaveForm',
-})
+LOCKS_ALLOWED: frozenset[str] = frozenset()
+FORMS_ALLOWED: frozenset[str] = frozenset()
 
 WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.clients.demo"})
 QUERYSET_HINTS = ("objects", "_default_manager", "filter()", "exclude()", "all()", "select_for_update()",

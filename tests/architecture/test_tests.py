@@ -13,25 +13,8 @@ KINDS = frozenset({"services", "selectors", "views", "browser"})
 # Tests of the whole program rather than of one app's rooms.
 WHOLE = frozenset({"architecture", "cli"})
 
-PLACEMENT_ALLOWED: frozenset[str] = frozenset({
-    'tests/browser/test_client_exports_browser.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/browser/test_client_search_browser.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/browser/test_flexi_browser.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/browser/test_registry_browser.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_client_exports.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_client_search.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_flexi_engine.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_flexi_templates.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_flexi_views.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_prepared.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_registry.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_registry_scale.py: not under tests/<app>/<services|selectors|views|browser>/',
-    'tests/test_search_order.py: not under tests/<app>/<services|selectors|views|browser>/',
-})
-IMPORTS_ALLOWED: frozenset[str] = frozenset({
-    'tests/browser/test_client_exports_browser.py: imports tests.browser.test_registry_browser',
-    'tests/test_prepared.py: imports tests.test_registry',
-})
+PLACEMENT_ALLOWED: frozenset[str] = frozenset()
+IMPORTS_ALLOWED: frozenset[str] = frozenset()
 
 
 def _misplaced() -> set[str]:

@@ -40,3 +40,9 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     full_name = factory.Sequence(lambda n: f"Контакт {n}")
+
+
+def client_named(name: str, **fields: Any) -> Client:
+    """A client called `name` (its short and full name): `client_named("ООО Ромашка", curator=user, private=True)`."""
+    client: Client = ClientFactory(short_name=name, **fields)
+    return client

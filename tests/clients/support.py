@@ -4,6 +4,7 @@ search, exports, processes, …) reads it — and small builders and valid requi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,11 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.clients.flexi.selectors.specs import to_q
 from kontora.clients.models import Client, ClientFile, ClientFolder
+from kontora.clients.selectors.registry import registry_queryset
 from kontora.clients.services import files as file_services
 from kontora.core import requisites
 from kontora.core.models import AuditEvent
-from kontora.directories.models import Attribute, AttributeOption
+from kontora.core.text import search_key
+from kontora.directories.models import Attribute, AttributeOption, Region, Settlement
 from tests.clients.factories import ClientFactory
 from tests.support.queries import count_queries
 
@@ -141,3 +145,40 @@ def assert_flat_queries(read: Callable[[], str], add: Callable[[int], object], *
     listing = "\n".join(query["sql"][:160] for query in many.captured_queries)
     assert len(many) == len(one), f"{len(one)} queries with one row, {len(many)} with {rows}:\n{listing}"
     return page
+
+# --- the registry side: the registry's rows, walked page by page -------------------------------------------
+
+
+def registry_names(html: str) -> list[str]:
+    """The names in the registry's rows of a page or partial, in order."""
+    return re.findall(r'data-testid="registry-name">([^<]*)<', html)
+
+
+def registry_walk(http: Any, sort: str) -> list[int]:
+    """All ids of the registry in `sort`, page by page, as the "Show more" row asks for them."""
+    page = http.get(f"/?sort={sort}").content.decode()
+    ids = [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', page)]
+    while True:
+        more = re.search(r'hx-get="(/clients/registry/rows/[^"]+)"', page)
+        if not more:
+            return ids
+        page = http.get(more.group(1).replace("&amp;", "&")).content.decode()
+        ids += [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', page)]
+
+
+def two_towns() -> list[Settlement]:
+    """«Москва» and «Тула» of a test region: clients in them get a city key (the registry's City column)."""
+    region, _created = Region.objects.get_or_create(
+        code="98", defaults={"name": "Тестовый край", "name_key": search_key("Тестовый край"), "short_name": "Тест"})
+    return [Settlement.objects.create(region=region, name=name, name_key=search_key(name), kind="г")
+            for name in ("Москва", "Тула")]
+
+
+# A Flexi-filter specification every test of templates reuses: the flagged clients.
+FLAGGED_SPEC: dict[str, Any] = {"op": "and", "items": [{"field": "flagged", "operator": "is_true", "value": None}]}
+
+
+def filtered_names(user: Any, spec: dict[str, Any]) -> list[str]:
+    """The short names of the clients `user` sees under a parsed Flexi-filter `spec`, sorted."""
+    qs = registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))
+    return sorted(qs.values_list("short_name", flat=True))

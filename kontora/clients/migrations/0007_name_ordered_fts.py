@@ -4,7 +4,7 @@ The FTS5 trigram index hands over matches in rowid order. Keyed by the client id
 in name order meant reading and sorting every match (53,000 for «трейд» at a million clients, ~100 ms).
 Now a row's FTS rowid is `group * 2^31 + id`, where the group is computed from the first five characters of
 the name key and never decreases along the registry's name order (code point order of the key). Shift+F reads the first
-matching rowid (an index seek), then sorts only the matches of that one group (kontora.clients.search).
+matching rowid (an index seek), then sorts only the matches of that one group (kontora.clients.selectors.search).
 
 The rowid is computed in SQL from the name key (the view clients_name_src), so nothing else has to keep
 it. PostgreSQL needs none of this: its search walks histogram windows of the name index instead.

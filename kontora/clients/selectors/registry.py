@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.query import ValuesListIterable
 
 from kontora.clients.access import visible_clients
-from kontora.clients.models import Client, RegistryPreference
-from kontora.clients.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort
+from kontora.clients.models import Client
+from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort, sort_ordering
 from kontora.core import prepared
 from kontora.core.text import search_key
 
@@ -98,24 +98,6 @@ class RegistryPage:
     prev_before: int | None = None  # id of the first row when rows precede it (a page that starts mid-list)
 
 
-def default_sort(user: Any) -> str:
-    pref = RegistryPreference.objects.filter(user=user).values_list("default_sort", flat=True).first()
-    return pref if pref and parse_sort(pref) else DEFAULT_SORT
-
-
-def _ordering(spec: SortSpec, descending: bool) -> list[Any]:
-    ordering = []
-    for name in spec.keys:
-        expr = F(name)
-        if name not in spec.nullable:
-            # No NULLS clause on NOT NULL columns: on PostgreSQL "ASC NULLS FIRST" does not match a plain
-            # btree index (NULLS LAST), so the million-row registry would be sorted instead of seeked.
-            ordering.append(expr.desc() if descending else expr.asc())
-        else:
-            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_first=True))
-    return ordering
-
-
 def _after_q(spec: SortSpec, descending: bool, values: dict[str, Any]) -> Q:
     """Rows strictly after `values` in the order (asc: NULL first; desc: exactly the reverse)."""
 
@@ -197,7 +179,7 @@ def _page_rows(
     shape = ("page", spec.keys, descending, after is not None and tuple(sorted(values)), find_key is not None)
 
     def build(visible: QuerySet[Client], v: Mapping[str, Any]) -> QuerySet[Any]:
-        qs = visible.order_by(*_ordering(spec, descending))
+        qs = visible.order_by(*sort_ordering(spec, descending))
         if find_key is not None:
             qs = qs.filter(name_key__gte=v["find"])
         if after is not None:
@@ -243,7 +225,7 @@ def page_with_earlier(
     earlier = bool(_read(
         user, filter_q, ("earlier", spec.keys, descending, tuple(n for n, x in values.items() if x is not None)),
         {name: value for name, value in values.items() if value is not None},
-        lambda visible, v: visible.order_by(*_ordering(spec, not descending))
+        lambda visible, v: visible.order_by(*sort_ordering(spec, not descending))
         .filter(_after_q(spec, not descending, {name: v.get(name) for name in spec.keys})).values_list("pk")[:1],
     ))
     return RegistryPage(rows=page.rows, sort=page.sort, next_after=page.next_after,

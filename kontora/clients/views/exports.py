@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, cast
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -14,32 +14,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kontora.clients import exports
-from kontora.clients.flexi.session import active_filter as session_filter
+from kontora.clients.flexi.selectors.session import active_filter as session_filter
+from kontora.clients.forms.exports import ExportForm
 from kontora.clients.models import ClientExport
-from kontora.clients.selectors import registry as selectors
-from kontora.clients.sorting import session_sort
+from kontora.clients.selectors import exports
+from kontora.clients.selectors.sorting import default_sort, session_sort
+from kontora.clients.services.exports import client_export_finish, client_export_start
 from kontora.clients.views.registry import MARKS_KEY
-from kontora.core.forms import KontoraForm
 from kontora.core.middleware import client_ip
 from kontora.core.permissions import admin_required, right_required
 
 LOG_PAGE_SIZE = 50
-
-
-class ExportForm(KontoraForm):
-    what = forms.ChoiceField(
-        label=_("Which clients"), widget=forms.RadioSelect, initial="shown",
-        choices=[("shown", _("The clients the registry shows")), ("marked", _("Only the marked clients"))],
-        error_messages={"required": _("Choose which clients to export."),
-                        "invalid_choice": _("Choose which clients to export.")},
-    )
-    format = forms.ChoiceField(
-        label=_("File format"), widget=forms.RadioSelect, initial=exports.XLSX,
-        choices=[(exports.XLSX, _("Excel workbook (XLSX)")), (exports.CSV, _("CSV text, \";\" separated"))],
-        error_messages={"required": _("Choose the file format."),
-                        "invalid_choice": _("Choose the file format.")},
-    )
 
 
 def active_filter(request: HttpRequest) -> tuple[Q | None, str]:
@@ -67,29 +52,36 @@ def export_clients(request: HttpRequest) -> HttpResponse:
             form.add_error("what", _("No client is marked in the registry: mark clients with Space first."))
         else:
             scope = exports.export_scope(
-                fetched_by=user, sort=session_sort(request.session, selectors.default_sort(user)),
+                fetched_by=user, sort=session_sort(request.session, default_sort(user)),
                 filter_q=filter_q, filter_label=filter_label,
                 marked=marked if form.cleaned_data["what"] == "marked" else None,
             )
             fmt = form.cleaned_data["format"]
-            log = exports.export_log_start(acting_user=user, fmt=fmt, description=scope.description,
-                                           address=client_ip(request))
+            log = client_export_start(acting_user=user, fmt=fmt, description=scope.description,
+                                      address=client_ip(request))
+            # The log row learns how many rows were written when the writer stops.
+            finished = partial(_finished, user, log)
             # The policy decorators are typed for HttpResponse; a file answer streams (StreamingHttpResponse).
-            return cast(HttpResponse, _file_response(scope, log, fmt))
+            return cast(HttpResponse, _file_response(scope, fmt, finished))
     return render(request, "clients/export.html", {
         "form": form, "filter_label": filter_label, "marked_count": len(marked),
     })
 
 
-def _file_response(scope: exports.ExportScope, log: ClientExport, fmt: str) -> HttpResponseBase:
+def _finished(user: Any, log: ClientExport, rows: int) -> None:
+    client_export_finish(acting_user=user, export=log, rows=rows)
+
+
+def _file_response(scope: exports.ExportScope, fmt: str, finished: exports.Finished) -> HttpResponseBase:
     name = exports.file_name(fmt)
     response: HttpResponseBase
     if fmt == exports.CSV:
-        response = StreamingHttpResponse(exports.csv_stream(scope, log), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.csv_stream(scope, finished=finished),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(True, name)
     else:
         response = FileResponse(
-            exports.xlsx_file(scope, log), as_attachment=True, filename=name,
+            exports.xlsx_file(scope, finished=finished), as_attachment=True, filename=name,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["X-Content-Type-Options"] = "nosniff"
@@ -101,6 +93,6 @@ def _file_response(scope: exports.ExportScope, log: ClientExport, fmt: str) -> H
 @require_GET
 def export_log(request: HttpRequest) -> HttpResponse:
     """Administration → the client export log: newest first, 50 a page."""
-    paginator = Paginator(ClientExport.objects.select_related("user").order_by("-at", "-id"), LOG_PAGE_SIZE)
+    paginator = Paginator(exports.client_export_log(), LOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "clients/admin_exports.html", {"page": page})

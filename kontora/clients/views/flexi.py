@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,20 +18,16 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.accounts.models import Role
-from kontora.clients.flexi import fields as flexi_fields
-from kontora.clients.flexi import session as flexi_session
-from kontora.clients.flexi import spec as flexi_spec
-from kontora.clients.flexi import templates as template_services
-from kontora.clients.models import FilterTemplate
+from kontora.clients.flexi import services as template_services
+from kontora.clients.flexi.selectors import fields as flexi_fields
+from kontora.clients.flexi.selectors import session as flexi_session
+from kontora.clients.flexi.selectors import specs as flexi_spec
+from kontora.clients.flexi.selectors import templates as template_selectors
+from kontora.clients.forms.flexi import TemplateSaveForm
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
-from kontora.core.forms.base import KontoraForm
-from kontora.core.models import Department
-from kontora.directories.selectors import registry as directory_registry
 
 # Operators whose condition carries no value, or a pair of values.
 _NO_VALUE = {"is_true", "is_false"}
@@ -60,38 +55,6 @@ def _catalogue() -> list[dict[str, Any]]:
     return tabs
 
 
-def _conditions(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    """Every condition of a (raw or parsed) specification with its path: item indices from the root, "0.2.1"."""
-    found: list[tuple[str, dict[str, Any]]] = []
-    if not isinstance(node, dict):
-        return found
-    items = node.get("items")
-    if isinstance(items, list):
-        for index, item in enumerate(items):
-            found.extend(_conditions(item, f"{path}.{index}" if path else str(index)))
-    elif path:
-        found.append((path, node))
-    return found
-
-
-def _picked_labels(spec: dict[str, Any] | None) -> dict[str, dict[str, str]]:
-    """Texts of the directory items a specification names, so the panel shows names instead of ids."""
-    labels: dict[str, dict[str, str]] = {}
-    for _path, condition in _conditions(spec):
-        try:
-            field = flexi_fields.get_field(condition.get("field"))
-        except ValidationError:
-            continue
-        value = condition.get("value")
-        ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int)]
-        if not field.directory or not ids:
-            continue
-        model = directory_registry.get(field.directory).model
-        for item in model._default_manager.filter(pk__in=ids):
-            labels.setdefault(field.key, {})[str(item.pk)] = str(item)
-    return labels
-
-
 def _error_text(exc: ValidationError) -> str:
     return " ".join(str(message) for message in exc.messages)
 
@@ -99,19 +62,19 @@ def _error_text(exc: ValidationError) -> str:
 def _spec_errors(raw: str, exc: ValidationError, user: Any) -> dict[str, Any]:
     """The engine's refusal, placed next to the offending rows: every condition is checked alone, so all the
     wrong rows are marked at once (a wrong field or operator is refused without touching the base); what no
-    row explains — an empty group, too deep, too many items — goes to the group the engine's `path` names."""
+    row explains — an empty group, too deep, too many items — goes to the group `refusal_path` names."""
     rows: dict[str, str] = {}
     try:
         raw_spec = json.loads(raw)
     except (TypeError, ValueError):
         raw_spec = None
-    for path, condition in _conditions(raw_spec):
+    for path, condition in flexi_spec.raw_conditions(raw_spec):
         try:
             flexi_spec.parse({"op": "and", "items": [condition]}, user=user)
         except ValidationError as row_exc:
             rows[path] = _error_text(row_exc)
     if not rows:
-        where = ".".join(str(i) for i in getattr(exc, "path", ()))
+        where = ".".join(str(i) for i in flexi_spec.refusal_path(exc))
         if where or isinstance(raw_spec, dict):
             rows[where] = _error_text(exc)
     general = "" if rows else _error_text(exc)
@@ -136,7 +99,7 @@ def _parse(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse | 
 
 
 def _count_text(count: int, more: bool) -> str:
-    return _("Found: %(count)s") % {"count": template_services.count_display(count, more)}
+    return _("Found: %(count)s") % {"count": template_selectors.count_display(count, more)}
 
 
 def registry_update(request: HttpRequest) -> JsonResponse:
@@ -153,34 +116,9 @@ def registry_update(request: HttpRequest) -> JsonResponse:
 # --- the panel -----------------------------------------------------------------------------------------
 
 
-class TemplateSaveForm(KontoraForm):
-    """"Save as template": a name and whom to share it with (a role or a department, or nobody)."""
-
-    template_id = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-    name = forms.CharField(label=gettext_lazy("Template name"), max_length=200)
-    share = forms.ChoiceField(label=gettext_lazy("Share with"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        departments = [(f"department:{d.pk}", str(d)) for d in Department.objects.filter(is_active=True)]
-        self.fields["share"].choices = [  # type: ignore[attr-defined]
-            ("", _("Nobody (only me)")),
-            (_("Role"), [(f"role:{code}", str(label)) for code, label in Role.choices]),
-            *([(_("Department"), departments)] if departments else []),
-        ]
-
-    def sharing(self) -> tuple[str, Department | None]:
-        share = self.cleaned_data.get("share") or ""
-        if share.startswith("role:"):
-            return share[5:], None
-        if share.startswith("department:"):
-            return "", Department.objects.filter(pk=int(share[11:])).first()
-        return "", None
-
-
 def _editable_ref(user: Any, template_id: str) -> Any:
     """One's own template to edit in the panel; a static, shared or unknown one is "not found"."""
-    ref = template_services.template_ref(user, f"user:{template_id}" if template_id.isdigit() else "")
+    ref = template_selectors.template_ref(user, f"user:{template_id}" if template_id.isdigit() else "")
     if not ref.editable:
         raise Http404
     return ref
@@ -195,11 +133,9 @@ def flexi_panel(request: HttpRequest) -> HttpResponse:
     template_id = request.GET.get("template", "")
     if template_id:
         ref = _editable_ref(request.user, template_id)
-        spec = template_services.template_spec(request.user, ref)
-        department_id = (FilterTemplate.objects.filter(pk=ref.template_id)
-                         .values_list("shared_department_id", flat=True).first())
+        spec = template_selectors.template_spec(request.user, ref)
         share = (f"role:{ref.shared_role}" if ref.shared_role
-                 else f"department:{department_id}" if department_id else "")
+                 else f"department:{ref.shared_department_id}" if ref.shared_department_id else "")
         initial = {"template_id": ref.ref, "name": ref.name, "share": share}
     else:
         active = flexi_session.active_filter(request)
@@ -207,7 +143,7 @@ def flexi_panel(request: HttpRequest) -> HttpResponse:
     data = {
         "catalogue": _catalogue(),
         "spec": spec,
-        "labels": _picked_labels(spec),
+        "labels": flexi_spec.picked_labels(spec),
         "text": {
             "and": _("AND (all conditions)"), "or": _("OR (any condition)"), "join": _("Join conditions by"),
             "condition": _("Condition"), "group": _("Group"), "remove": _("Remove"),
@@ -264,7 +200,7 @@ def flexi_count(request: HttpRequest) -> HttpResponse:
         spec = flexi_spec.parse(raw, user=request.user)
     except ValidationError:
         return HttpResponse(_("Found: —"))
-    count, more = template_services.template_count(request.user, spec)
+    count, more = template_selectors.template_count(request.user, spec)
     return HttpResponse(_count_text(count, more))
 
 
@@ -276,7 +212,7 @@ def flexi_count(request: HttpRequest) -> HttpResponse:
 def flexi_templates(request: HttpRequest) -> HttpResponse:
     """The toolbar's list: the static templates first, then own and shared ones; counts load one by one."""
     return render(request, "clients/partials/flexi_templates.html", {
-        "templates": template_services.templates_for(request.user),
+        "templates": template_selectors.templates_for(request.user),
     })
 
 
@@ -284,21 +220,21 @@ def flexi_templates(request: HttpRequest) -> HttpResponse:
 @require_GET
 def flexi_template_count(request: HttpRequest) -> HttpResponse:
     """One template's live count in the list, capped ("10 000+") and inside the user's access."""
-    ref = template_services.template_ref(request.user, request.GET.get("ref", ""))
+    ref = template_selectors.template_ref(request.user, request.GET.get("ref", ""))
     try:
-        spec = template_services.template_spec(request.user, ref)
+        spec = template_selectors.template_spec(request.user, ref)
     except ValidationError:
         return HttpResponse("—")
-    return HttpResponse(template_services.count_display(*template_services.template_count(request.user, spec)))
+    return HttpResponse(template_selectors.count_display(*template_selectors.template_count(request.user, spec)))
 
 
 @login_required
 @require_POST
 def flexi_template_apply(request: HttpRequest) -> HttpResponse:
     """A template chosen in the list becomes the active filter (within the user's access, as every filter)."""
-    ref = template_services.template_ref(request.user, request.POST.get("ref", ""))
+    ref = template_selectors.template_ref(request.user, request.POST.get("ref", ""))
     try:
-        spec = template_services.template_spec(request.user, ref)
+        spec = template_selectors.template_spec(request.user, ref)
     except ValidationError as exc:
         return JsonResponse({"error": _error_text(exc), "rows": {}}, status=422)
     flexi_session.set_active(request, spec, label=ref.name, ref=ref.ref)
@@ -318,19 +254,21 @@ def _template_ref_text(template_id: str) -> str:
 def flexi_template_save(request: HttpRequest) -> HttpResponse:
     """"Save as template" — a new template, or one's own overwritten (conditions, name, sharing).
 
-    A static template is refused with a message, someone else's with 403 (the service decides both)."""
+    One the user cannot see is not found; a static template is refused with a message, someone else's with 403
+    (the service decides both)."""
+    user: Any = request.user
     form = TemplateSaveForm(request.POST)
     spec, refused = _parse(request)
     if refused is not None:
         return refused
     if form.is_valid():
         template_id = form.cleaned_data.get("template_id") or None
+        ref = template_selectors.template_ref(user, _template_ref_text(template_id)) if template_id else None
         role, department = form.sharing()
         try:
             saved = template_services.template_save(
-                acting_user=request.user, name=form.cleaned_data["name"], spec=spec,
-                shared_role=role, shared_department=department,
-                template_id=_template_ref_text(template_id) if template_id else None,
+                acting_user=user, name=form.cleaned_data["name"], spec=spec,
+                shared_role=role, shared_department=department, template_id=ref.ref if ref else None,
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -350,9 +288,10 @@ def flexi_template_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 def flexi_template_delete(request: HttpRequest) -> HttpResponse:
     """Deletes one's own template; a static one is refused with a message, someone else's with 403/404."""
-    ref = template_services.template_ref(request.user, _template_ref_text(request.POST.get("template_id", "")))
+    user: Any = request.user
+    ref = template_selectors.template_ref(user, _template_ref_text(request.POST.get("template_id", "")))
     try:
-        template_services.template_delete(acting_user=request.user, template_id=ref.ref)
+        template_services.template_delete(acting_user=user, template_id=ref.ref)
     except ValidationError as exc:
         return JsonResponse({"error": _error_text(exc), "rows": {}}, status=422)
     return JsonResponse({"id": None, "message": _("The template “%(name)s” is deleted.") % {"name": ref.name}})

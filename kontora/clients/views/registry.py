@@ -10,18 +10,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.clients.flexi.session import active_filter, active_filter_q
+from kontora.clients.flexi.selectors.session import active_filter, active_filter_q
 from kontora.clients.selectors import registry as selectors
-from kontora.clients.sorting import SORTS, parse_sort, remember_session_sort, session_sort
+from kontora.clients.selectors.sorting import SORTS, default_sort, parse_sort, remember_session_sort, session_sort
 
 MARKS_KEY = "clients_registry_marked"
 
-# Columns in display order; those named in sorting.SORTS sort on a header click.
+# Columns in display order; those named in selectors.sorting.SORTS sort on a header click.
 COLUMNS = ("flag", "access", "code", "name", "city", "phone", "curator", "status", "changed", "files")
 
 
 def _current_sort(request: HttpRequest) -> str:
-    return session_sort(request.session, selectors.default_sort(request.user))
+    return session_sort(request.session, default_sort(request.user))
 
 
 def _marks(request: HttpRequest) -> set[int]:
@@ -68,7 +68,7 @@ def _headers(sort: str) -> list[dict[str, Any]]:
 def registry_centre(request: HttpRequest) -> dict[str, Any]:
     """Context of the main window's centre: the first page in the session's sort (`?sort=` changes it)."""
     user: Any = request.user
-    default = selectors.default_sort(user)
+    default = default_sort(user)
     asked = request.GET.get("sort", "")
     if parse_sort(asked):
         remember_session_sort(request.session, asked, default)

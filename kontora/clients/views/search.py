@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kontora.clients import search
+from kontora.clients.selectors import search
 from kontora.clients.views.registry import rows_context
 from kontora.core.text import id_param
 

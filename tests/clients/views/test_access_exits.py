@@ -27,7 +27,8 @@ from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from kontora.accounts.models import ClientScope, Role, UserRight
-from kontora.clients.flexi.templates import template_count, template_save, template_spec
+from kontora.clients.flexi.selectors.templates import template_count, template_spec
+from kontora.clients.flexi.services import template_save
 from kontora.clients.models import Client, ClientFile, ClientGrant
 from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.text import search_key

@@ -1,5 +1,6 @@
-"""Filter templates (REG-06, REG-12): the three static ones and the users' saved filters, shared by role or
-department; their live counts, always inside the user's access.
+"""Filter templates as the user finds them (REG-06, REG-12): the three static ones and the users' saved filters,
+shared by role or department; their live counts, always inside the user's access. Saving and deleting:
+`flexi.services`.
 
 Static templates live in code and cannot be changed or deleted:
   my               «Мои клиенты» — the user is the client's curator;
@@ -13,31 +14,22 @@ A template is referred to by its `ref`: "static:<code>" or "user:<id>".
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.accounts.models import Role
-from kontora.clients.flexi.compile import to_q
-from kontora.clients.flexi.fields import ME
-from kontora.clients.flexi.spec import parse
+from kontora.clients.flexi.hooks import ME
+from kontora.clients.flexi.selectors.specs import parse, to_q
 from kontora.clients.models import FilterTemplate
-from kontora.clients.selectors import registry as selectors
-from kontora.core.text import search_key
+from kontora.clients.selectors.registry import registry_count
 from kontora.directories.models import ContactReaction, Priority
 
-audit = logging.getLogger("kontora.audit")
-
-HOT_PRIORITY = "высокий"  # search keys of the initial base's items (kontora.directories.data.initial)
+HOT_PRIORITY = "высокий"  # search keys of the initial base's items (kontora.directories.initial)
 POSITIVE_REACTION = "положительная"
 
 
@@ -88,10 +80,12 @@ class TemplateRef:
     owner_name: str = ""
     shared_role: str = ""
     shared_department: str = ""
+    shared_department_id: int | None = None
     template_id: int | None = None
 
 
-def _visible_templates(user: Any) -> Any:
+def visible_templates(user: Any) -> QuerySet[FilterTemplate]:
+    """The saved templates the user may use: the user's own and those shared with the user's role or department."""
     shared = Q(shared_role=user.role) & ~Q(shared_role="")
     if user.department_id:
         shared |= Q(shared_department_id=user.department_id)
@@ -103,6 +97,7 @@ def _user_ref(row: FilterTemplate, user: Any) -> TemplateRef:
         ref=f"user:{row.pk}", name=row.name, static=False, editable=row.owner_id == user.pk,
         owner_name=str(row.owner), shared_role=row.shared_role,
         shared_department=str(row.shared_department) if row.shared_department_id else "",
+        shared_department_id=row.shared_department_id,
         template_id=row.pk,
     )
 
@@ -110,7 +105,7 @@ def _user_ref(row: FilterTemplate, user: Any) -> TemplateRef:
 def templates_for(user: Any) -> list[TemplateRef]:
     """The static templates first, then the user's own, then those shared with the user's role or department."""
     static = [TemplateRef(ref=f"static:{t.code}", name=str(t.name), static=True) for t in STATIC]
-    rows = _visible_templates(user).select_related("owner", "shared_department").order_by("name", "id")
+    rows = visible_templates(user).select_related("owner", "shared_department").order_by("name", "id")
     own = [_user_ref(row, user) for row in rows if row.owner_id == user.pk]
     shared = [_user_ref(row, user) for row in rows if row.owner_id != user.pk]
     return static + own + shared
@@ -126,7 +121,7 @@ def template_ref(user: Any, ref: TemplateRef | str) -> TemplateRef:
     if kind == "static" and code in _STATIC_BY_CODE:
         return TemplateRef(ref=f"static:{code}", name=str(_STATIC_BY_CODE[code].name), static=True)
     if kind == "user" and code.isdigit():
-        row = _visible_templates(user).select_related("owner", "shared_department").filter(pk=int(code)).first()
+        row = visible_templates(user).select_related("owner", "shared_department").filter(pk=int(code)).first()
         if row is not None:
             return _user_ref(row, user)
     raise Http404
@@ -145,89 +140,11 @@ def template_spec(user: Any, ref: TemplateRef | str) -> dict[str, Any]:
     return parse(raw, user=user)
 
 
-def _static_code(template_id: Any) -> str | None:
+def static_code(template_id: Any) -> str | None:
+    """The code of the static template `template_id` ("static:my" or "my") names, or None."""
     text = str(template_id)
     code = text.partition(":")[2] if text.startswith("static:") else text
     return code if code in _STATIC_BY_CODE else None
-
-
-def _own_row(acting_user: Any, template_id: Any) -> FilterTemplate:
-    if _static_code(template_id) is not None:
-        raise ValidationError(_("Static templates cannot be changed or deleted."), code="static")
-    text = str(template_id)
-    text = text.partition(":")[2] if text.startswith("user:") else text
-    if not text.isdigit():
-        raise Http404
-    row = _visible_templates(acting_user).select_for_update().filter(pk=int(text)).first()
-    if row is None:
-        raise Http404
-    if row.owner_id != acting_user.pk:
-        raise PermissionDenied(_("Only the template's owner may change or delete it."))
-    return row
-
-
-def template_save(
-    *, acting_user: Any, name: str, spec: Any, shared_role: str = "", shared_department: Any = None,
-    template_id: int | str | None = None,
-) -> FilterTemplate:
-    """Saves a new template or overwrites/renames the user's own one (`template_id`: an id or "user:<id>").
-
-    ValidationError({field: message}) for a bad name, role, department or filter (fields "name",
-    "shared_role", "shared_department", "spec"); a static template (`template_id` "static:…") is refused
-    with a ValidationError, another user's with PermissionDenied, an invisible one with Http404.
-    """
-    from kontora.core.models import Department
-
-    errors: dict[str, Any] = {}
-    name = " ".join(str(name or "").split())
-    static_keys = {search_key(str(t.name)) for t in STATIC}
-    if not name:
-        errors["name"] = _("Enter the template's name.")
-    elif len(name) > 200:
-        errors["name"] = _("The name is longer than %(count)s characters.") % {"count": 200}
-    elif search_key(name) in static_keys:
-        errors["name"] = _("This name belongs to a static template: choose another one.")
-    if shared_role and shared_role not in Role.values:
-        errors["shared_role"] = _("Choose a role from the list.")
-    department = None
-    if shared_department not in (None, ""):
-        department_id = getattr(shared_department, "pk", shared_department)
-        department = (Department.objects.filter(pk=department_id).first()
-                      if str(department_id).isdigit() else None)
-        if department is None:
-            errors["shared_department"] = _("Choose a department from the list.")
-    try:
-        parsed = parse(spec, user=acting_user)
-    except ValidationError as exc:
-        errors["spec"] = exc.messages
-    with transaction.atomic():
-        row = _own_row(acting_user, template_id) if template_id not in (None, "") else None
-        others = FilterTemplate.objects.filter(owner=acting_user).exclude(pk=row.pk if row else 0)
-        if name and "name" not in errors and any(
-            search_key(other) == search_key(name) for other in others.values_list("name", flat=True)
-        ):
-            errors["name"] = _("You already have a template with this name.")
-        if errors:
-            raise ValidationError(errors)
-        if row is None:
-            row = FilterTemplate(owner=acting_user)
-        row.name, row.spec = name, parsed
-        row.shared_role, row.shared_department = shared_role or "", department
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError as exc:  # the same name saved at the same moment by another tab
-            raise ValidationError({"name": _("You already have a template with this name.")}) from exc
-    audit.info("filter template %s saved by %s", row.pk, acting_user.pk)
-    return row
-
-
-def template_delete(*, acting_user: Any, template_id: int | str) -> None:
-    """Deletes the user's own template; static ones: ValidationError; others': PermissionDenied / Http404."""
-    with transaction.atomic():
-        row = _own_row(acting_user, template_id)
-        row.delete()
-    audit.info("filter template %s deleted by %s", template_id, acting_user.pk)
 
 
 def template_count(user: Any, spec: Any) -> tuple[int, bool]:
@@ -236,7 +153,7 @@ def template_count(user: Any, spec: Any) -> tuple[int, bool]:
     Counted inside the user's access: others' private clients and, in the "own" mode, others' clients never count.
     """
     parsed = parse(spec, user=user)
-    return selectors.registry_count(fetched_by=user, filter_q=to_q(parsed, user=user))
+    return registry_count(fetched_by=user, filter_q=to_q(parsed, user=user))
 
 
 def count_display(count: int, more: bool) -> str:

@@ -15,15 +15,17 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import override
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kontora.clients.flexi import fields
-from kontora.clients.flexi.compile import to_q
-from kontora.clients.flexi.spec import MAX_DEPTH, MAX_ITEMS, SpecError, describe, parse
+from kontora.clients.flexi import hooks
+from kontora.clients.flexi.hooks import FILTER_FIELDS, FieldDef
+from kontora.clients.flexi.selectors import fields
+from kontora.clients.flexi.selectors.specs import MAX_DEPTH, MAX_ITEMS, describe, parse, refusal_path, to_q
 from kontora.clients.models import (
     Client,
     ClientBankAccount,
@@ -45,6 +47,7 @@ from kontora.directories.models import (
     Settlement,
 )
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientFactory, client_named
 
 NAMES = ["Ромашка", "Ёлка-Палка", "Альфа Строй", "Василёк", "Кедр", "Альфа-Банк", "Берёза и Ко", "Омега"]
 ADDRESSES = ["ул. Ленина, д. 5", "Проспект Мира 12", "ул.Садовая 1", "", "Ёлочная ул., 3"]
@@ -68,6 +71,7 @@ class Base:
     regions: list[int] = field(default_factory=list)
     directions: list[int] = field(default_factory=list)
     competitors: list[int] = field(default_factory=list)
+    codes: list[int] = field(default_factory=list)
     number_attr: int = 0
     option_attr: int = 0
     options: list[int] = field(default_factory=list)
@@ -108,11 +112,10 @@ def build_base(seed: int = 7, size: int = 45) -> Base:
         curator = rnd.choice([None, *users])
         specialist = rnd.choice([None, None, *users])
         phone = rnd.choice(PHONES)
-        client = Client.objects.create(
-            code=1000 + index, kind=rnd.choice(["company", "person"]), short_name=name, full_name=full,
-            name_key=search_key(name), full_name_key=search_key(full),
+        client = ClientFactory(
+            kind=rnd.choice(["company", "person"]), short_name=name, full_name=full,
             settlement=settlement, region_id=settlement.region_id if settlement else None,
-            address=rnd.choice(ADDRESSES), phone=phone, phone_digits=digits(phone),
+            address=rnd.choice(ADDRESSES), phone=phone,
             inn=rnd.choice(["", "7701234567", "7707083893", "500100732259"]),
             curator=curator, specialist=specialist, is_private=curator is not None and rnd.random() < 0.25,
             flagged=rnd.random() < 0.3, needs_attention=rnd.random() < 0.2, has_files=rnd.random() < 0.2,
@@ -154,6 +157,7 @@ def build_base(seed: int = 7, size: int = 45) -> Base:
         option = rnd.choice([None, *base.options])
         if option is not None:
             AttributeValue.objects.create(attribute=kind, client_id=client.pk, option_id=option)
+        base.codes.append(client.code)
         base.clients.append({
             "id": client.pk, "code": client.code, "kind": client.kind, "name_key": client.name_key,
             "full_name_key": client.full_name_key, "inn": client.inn, "address": client.address,
@@ -239,7 +243,7 @@ def evaluate_condition(row: dict[str, Any], condition: dict[str, Any], user: Any
     if control == "pick":
         return (row[key] == value) != negative
     if control == "multi":
-        ids = {user.pk if item == fields.ME else item for item in value}
+        ids = {user.pk if item == hooks.ME else item for item in value}
         actual = row[key]
         found = bool(actual & ids) if isinstance(actual, set) else actual in ids
         return found != negative
@@ -288,11 +292,11 @@ def condition_strategy(base: Base) -> st.SearchStrategy[dict[str, Any]]:
     def multi(pool: list[Any]) -> st.SearchStrategy[tuple[str, Any]]:
         return st.tuples(st.sampled_from(["in", "not_in"]), st.lists(st.sampled_from(pool), min_size=1, max_size=3))
 
-    users = [u.pk for u in base.users] + [fields.ME]
+    users = [u.pk for u in base.users] + [hooks.ME]
     choices: dict[str, st.SearchStrategy[tuple[str, Any]]] = {
         "kind": st.tuples(st.sampled_from(["eq", "ne"]), st.sampled_from(["company", "person"])),
         "name": st.tuples(st.sampled_from(["contains", "starts", "equals"]), st.sampled_from(FRAGMENTS)),
-        "code": number_value([1000, 1010, 1022, 1044, 999]),
+        "code": number_value([*(base.codes[index] for index in (0, 10, 22, 44)), base.codes[0] - 1]),
         "inn": st.tuples(st.sampled_from(["starts", "equals"]), st.sampled_from(["77", "7707083893", "5001"])),
         "region": multi(base.regions),
         "city": multi(base.settlements),
@@ -365,7 +369,7 @@ def test_compiled_filter_selects_exactly_what_the_python_evaluation_selects(db: 
     base = _BASE
     raw = data.draw(spec_strategy(base))
     if _depth(raw) > MAX_DEPTH:
-        with pytest.raises(SpecError):
+        with pytest.raises(ValidationError):
             parse(raw, user=base.users[0])
         return
     user = data.draw(st.sampled_from(base.users))
@@ -391,8 +395,8 @@ def _forget_base() -> Any:
 # --- validation: refused specifications never reach the database --------------------------------------------
 
 
-def _refused(raw: Any, user: Any, django_assert_num_queries: Any) -> SpecError:
-    with django_assert_num_queries(0), override("ru"), pytest.raises(SpecError) as caught:
+def _refused(raw: Any, user: Any, django_assert_num_queries: Any) -> ValidationError:
+    with django_assert_num_queries(0), override("ru"), pytest.raises(ValidationError) as caught:
         parse(raw, user=user)
     return caught.value
 
@@ -402,7 +406,7 @@ def test_unknown_field_is_refused_naming_it_without_sql(manager_user: Any, djang
     error = _refused({"op": "and", "items": [{"field": "password", "operator": "in", "value": [1]}]},
                      manager_user, django_assert_num_queries)
     assert error.messages == ["Неизвестное поле фильтра «password»."]
-    assert error.path == (0,)
+    assert refusal_path(error) == (0,)
 
 
 @pytest.mark.feature("REG-04")
@@ -414,7 +418,7 @@ def test_unknown_operator_is_refused_naming_it_and_the_field(manager_user: Any,
     ]}
     error = _refused(raw, manager_user, django_assert_num_queries)
     assert error.messages == ["Условие «regex» неприменимо к полю «Статус»."]
-    assert error.path == (1, 0)
+    assert refusal_path(error) == (1, 0)
 
 
 @pytest.mark.feature("REG-05")
@@ -511,9 +515,7 @@ def test_bench_contract_compiles_to_one_query(manager_user: Any) -> None:
         {"field": "contact_phone", "operator": "contains", "value": "495"},
         {"field": "directions", "operator": "not_in", "value": [1]},
     ]}
-    Client.objects.create(code=1, short_name="Ромашка", full_name="Ромашка", name_key="ромашка",
-                          full_name_key="ромашка", status=status, settlement=city, region_id=city.region_id,
-                          curator=manager_user)
+    client_named("Ромашка", status=status, settlement=city, region_id=city.region_id, curator=manager_user)
     # when
     q = to_q(parse(raw, user=manager_user), user=manager_user)
     with CaptureQueriesContext(connection) as queries:
@@ -551,11 +553,9 @@ def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
     # given
     stage = Client._meta.get_field("ladder_stage").related_model.objects.order_by("order").first()  # type: ignore[union-attr]
     competitor = Competitor.objects.create(name="Соседи", name_key="соседи")
-    focus = Client.objects.create(code=1, short_name="Фокус", full_name="Фокус", name_key="фокус",
-                                  full_name_key="фокус", ladder_stage=stage, next_contact_date=date(2025, 5, 5))
+    focus = client_named("Фокус", ladder_stage=stage, next_contact_date=date(2025, 5, 5))
     focus.competitors.set([competitor])
-    Client.objects.create(code=2, short_name="Прочий", full_name="Прочий", name_key="прочий", full_name_key="прочий",
-                          ladder_stage=stage, next_contact_date=date(2025, 5, 5) + timedelta(days=40))
+    client_named("Прочий", ladder_stage=stage, next_contact_date=date(2025, 5, 5) + timedelta(days=40))
     spec = parse({"op": "and", "items": [
         {"field": "ladder_stage", "operator": "in", "value": [stage.pk]},
         {"field": "competitors", "operator": "in", "value": [competitor.pk]},
@@ -566,3 +566,49 @@ def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
                  .values_list("short_name", flat=True))
     # then
     assert found == ["Фокус"]
+
+
+# --- the extension point: later apps add fields from their hooks ---------------------------------------------
+
+
+@pytest.fixture
+def events_field() -> Any:
+    """A field as a later app (activity) would register it from its hooks.py: "has a flag like this"."""
+    field_def = FieldDef("has_events", "statistics", "Есть события", "flag",
+                         lambda operator, value, user: Q(flagged=operator == "is_true"), order=100)
+    FILTER_FIELDS.register(field_def)
+    yield field_def
+    FILTER_FIELDS.unregister("has_events")
+
+
+@pytest.mark.feature("REG-04")
+def test_a_field_registered_by_another_app_is_offered_validated_and_compiled(
+    admin_user: Any, events_field: Any,
+) -> None:
+    # given
+    client_named("С событиями", flagged=True)
+    client_named("Без событий")
+    # when
+    statistics = next(items for code, _label, items in fields.catalogue() if code == "statistics")
+    spec = parse({"field": "has_events", "operator": "is_true", "value": None}, user=admin_user)
+    found = registry_queryset(fetched_by=admin_user, filter_q=to_q(spec, user=admin_user))
+    # then: it comes after the product's own fields of its tab, and selects what its builder says
+    assert statistics[-1] is events_field
+    assert list(found.values_list("short_name", flat=True)) == ["С событиями"]
+    with override("ru"):
+        assert describe(spec) == "Есть события: установлен"
+
+
+@pytest.mark.feature("REG-04")
+def test_the_catalogue_refuses_a_field_on_an_unknown_tab_or_under_the_attributes_prefix(db: Any) -> None:
+    def build(operator: str, value: Any, user: Any) -> Q:
+        return Q()
+
+    # when / then
+    with pytest.raises(ValueError, match="unknown tab"):
+        FILTER_FIELDS.register(FieldDef("bonus", "bonuses", "Бонус", "flag", build))
+    with pytest.raises(ValueError, match="reserved"):
+        FILTER_FIELDS.register(FieldDef("attr:1", "attributes", "Признак", "flag", build))
+    with pytest.raises(ValueError, match="registered twice"):
+        FILTER_FIELDS.register(FieldDef("status", "main", "Другой статус", "flag", build))
+    assert "bonus" not in FILTER_FIELDS and FILTER_FIELDS.get("status").label != "Другой статус"

@@ -14,8 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 
-from kontora.clients.flexi.compile import to_q
-from kontora.clients.flexi.spec import describe, parse
+from kontora.clients.flexi.selectors.specs import describe, parse, to_q
 
 SESSION_KEY = "clients_flexi_filter"
 _CACHE_ATTR = "_kontora_flexi_active"
@@ -34,7 +33,7 @@ class ActiveFilter:
 
 
 def set_active(request: HttpRequest, spec: Any, *, label: str = "", ref: str = "") -> ActiveFilter:
-    """Makes `spec` (raw or parsed; validated again here) the registry's filter; SpecError if it is refused.
+    """Makes `spec` (raw or parsed; validated again here) the registry's filter; ValidationError if it is refused.
 
     An empty `label` shows the filter's description instead.
     """

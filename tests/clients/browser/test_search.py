@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kontora.clients.models import Client, ContactPerson
-from kontora.core.text import digits, search_key
-from tests.support.browser import screenshot
-from tests.support.http import PASSWORD
+from kontora.clients.models import ContactPerson
+from kontora.core.text import digits
+from tests.clients.factories import client_named
+from tests.support.browser import screenshot, sign_in
 
 
 def _client(curator, name, phone, mobile=""):
-    client = Client.objects.create(
-        code=Client.objects.count() + 1, full_name=name, short_name=name, name_key=search_key(name),
-        full_name_key=search_key(name), curator=curator, phone=phone, phone_digits=digits(phone),
-    )
+    client = client_named(name, curator=curator, phone=phone)
     if mobile:
         ContactPerson.objects.create(client=client, full_name="Иванов Иван Иванович", phone_mobile=mobile,
                                      phones_digits=digits(mobile))
@@ -31,26 +28,22 @@ def test_shift_f_finds_a_client_by_a_phone_fragment_and_next_moves_on(page, live
     # given
     for i in range(12):
         _client(admin_user, f"ООО «Альфа-{i:02d}»", f"+7 (495) 100-00-{i:02d}")
-    _client(admin_user, "ООО «Вектор»", "+7 (495) 200-00-00", mobile="+7 (916) 555-12-34")
-    _client(admin_user, "ПАО «Кедр»", "+7 (812) 555-12-30")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_login", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    vector = _client(admin_user, "ООО «Вектор»", "+7 (495) 200-00-00", mobile="+7 (916) 555-12-34")
+    cedar = _client(admin_user, "ПАО «Кедр»", "+7 (812) 555-12-30")
+    sign_in(page, live_server.url, "admin")
     # when: Shift+F opens the search and a phone fragment is typed with a dash
     page.locator("body").press("Shift+F")
     page.get_by_test_id("search-modal").wait_for(state="visible")
     page.get_by_test_id("search-phone").fill("555-12-3")
     page.get_by_test_id("search-start").click()
     # then: the first match in name order is announced and the registry's cursor is on it
-    page.get_by_text("Найден клиент: 13 · ООО «Вектор»").wait_for()
+    page.get_by_text(f"Найден клиент: {vector.code} · ООО «Вектор»").wait_for()
     page.wait_for_function("document.querySelector('tr[data-row].k-focus') !== null")
     assert _focused_name(page) == "ООО «Вектор»"
     # when: Next >>
     page.get_by_test_id("search-next").click()
     # then
-    page.get_by_text("Найден клиент: 14 · ПАО «Кедр»").wait_for()
+    page.get_by_text(f"Найден клиент: {cedar.code} · ПАО «Кедр»").wait_for()
     page.wait_for_function("document.querySelector('tr[data-row].k-focus [data-testid=registry-name]')"
                            ".textContent === 'ПАО «Кедр»'")
     screenshot(page, "client-search")

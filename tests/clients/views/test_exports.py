@@ -11,25 +11,19 @@ from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
 from kontora.accounts.models import UserRight
-from kontora.clients import exports
+from kontora.clients.flexi.selectors.session import SESSION_KEY
+from kontora.clients.flexi.selectors.specs import parse
 from kontora.clients.models import Client, ClientExport
+from kontora.clients.selectors import exports
 from kontora.clients.views.registry import MARKS_KEY
-from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import client_named
 from tests.support.http import signed_in
-
-_code = iter(range(7001, 10**6))
+from tests.support.queries import count_queries
 
 HEADER = ["Код", "Краткое наименование", "Полное наименование", "ИНН", "КПП", "Город", "Адрес", "Телефоны",
           "E-mail", "Куратор", "Статус", "Изменён"]
-
-
-def make_client(name: str, *, curator: Any = None, private: bool = False, **extra: Any) -> Client:
-    return Client.objects.create(
-        code=next(_code), full_name=extra.pop("full_name", name), short_name=name, name_key=search_key(name),
-        full_name_key=search_key(name), curator=curator, is_private=private, **extra,
-    )
 
 
 def csv_rows(response: Any) -> list[list[str]]:
@@ -49,11 +43,11 @@ def xlsx_rows(response: Any) -> list[list[Any]]:
 def base(admin_user: Any, manager_user: Any) -> dict[str, Client]:
     status = ClientStatus.objects.create(name="Горячий")
     return {
-        "beta": make_client("Бета", curator=admin_user, inn="7707083893", kpp="773601001", phone="8 495 111-22-33",
+        "beta": client_named("Бета", curator=admin_user, inn="7707083893", kpp="773601001", phone="8 495 111-22-33",
                             email="beta@example.ru", address="Тверская, 1", status=status,
                             full_name="ООО «Бета»"),
-        "alpha": make_client("Альфа", curator=manager_user),
-        "secret": make_client("Гамма тайная", curator=manager_user, private=True),
+        "alpha": client_named("Альфа", curator=manager_user),
+        "secret": client_named("Гамма тайная", curator=manager_user, private=True),
     }
 
 
@@ -135,7 +129,7 @@ def test_marked_export_without_marks_says_so_next_to_the_choice_and_logs_nothing
 def test_cells_that_a_spreadsheet_would_run_as_formulas_get_an_apostrophe(admin_client: Any,
                                                                           admin_user: Any) -> None:
     # given a client whose texts start like formulas
-    make_client("=HYPERLINK(\"http://evil\")", curator=admin_user, phone="+7 495 000-00-00",
+    client_named("=HYPERLINK(\"http://evil\")", curator=admin_user, phone="+7 495 000-00-00",
                 address="-2+3", email="", full_name="@SUM(A1)")
 
     # when it is exported in both formats
@@ -224,8 +218,8 @@ def test_a_large_export_is_read_in_chunks_and_counted(admin_client: Any, admin_u
     monkeypatch.setattr(exports, "CSV_BATCH", 5)
     other = UserFactory(login="other")
     for number in range(23):
-        make_client(f"Клиент {number:02d}", curator=admin_user)
-    make_client("Чужой тайный", curator=other, private=True)
+        client_named(f"Клиент {number:02d}", curator=admin_user)
+    client_named("Чужой тайный", curator=other, private=True)
 
     # when
     response = admin_client.post("/clients/export/", {"what": "shown", "format": "csv"})
@@ -242,12 +236,9 @@ def test_a_large_export_is_read_in_chunks_and_counted(admin_client: Any, admin_u
 def test_export_follows_the_registrys_active_filter_and_logs_its_label(admin_client: Any, admin_user: Any,
                                                                       base: dict[str, Client]) -> None:
     # given a Flexi-filter on the status "Горячий" applied to the registry, named like a template
-    from kontora.clients.flexi.session import SESSION_KEY
-    from kontora.clients.flexi.spec import parse
-
     status = base["beta"].status
     assert status is not None
-    make_client("Дельта горячая тайная", curator=UserFactory(login="other"), private=True, status=status)
+    client_named("Дельта горячая тайная", curator=UserFactory(login="other"), private=True, status=status)
     spec = parse({"op": "and", "items": [{"field": "status", "operator": "in", "value": [status.pk]}]},
                  user=admin_user)
     session = admin_client.session
@@ -263,3 +254,58 @@ def test_export_follows_the_registrys_active_filter_and_logs_its_label(admin_cli
     assert [r[1] for r in rows[1:]] == ["Бета"]
     log = ClientExport.objects.get()
     assert (log.rows, log.description) == (1, "Горячие клиенты")
+
+
+@pytest.mark.feature("ACL-06")
+def test_the_export_reads_its_rows_in_one_stream_without_a_query_per_row(admin_client: Any, admin_user: Any) -> None:
+    # given five clients with a curator, a status and a city
+    status = ClientStatus.objects.create(name="Горячий")
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            client_named(f"Клиент {number:02d}", curator=admin_user, status=status, phone="8 800")
+
+    def export(fmt: str) -> tuple[int, int]:
+        with count_queries() as captured:
+            response = admin_client.post("/clients/export/", {"what": "shown", "format": fmt})
+            rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+        return len(captured), len(rows) - 1
+
+    add(5, 0)
+    admin_client.get("/")  # the first request after signing in writes (session, last seen)
+    few = {fmt: export(fmt) for fmt in ("csv", "xlsx")}
+    # when twenty-five more are exported
+    add(25, 5)
+    many = {fmt: export(fmt) for fmt in ("csv", "xlsx")}
+    # then
+    assert {fmt: rows for fmt, (_queries, rows) in few.items()} == {"csv": 5, "xlsx": 5}
+    assert {fmt: rows for fmt, (_queries, rows) in many.items()} == {"csv": 30, "xlsx": 30}
+    assert {fmt: queries for fmt, (queries, _rows) in many.items()} == {
+        fmt: queries for fmt, (queries, _rows) in few.items()}
+
+
+@pytest.mark.feature("ACL-06")
+def test_the_export_log_reads_as_many_queries_for_a_full_page_as_for_a_few_rows(admin_client: Any,
+                                                                                 admin_user: Any) -> None:
+    # given five exports by two users
+    other = UserFactory(login="other")
+
+    def add(count: int) -> None:
+        for number in range(count):
+            ClientExport.objects.create(user=[admin_user, other][number % 2], user_login="admin", format="csv",
+                                        rows=number, description=f"выборка {number}", address="10.0.0.1")
+
+    def measure() -> tuple[int, int]:
+        with count_queries() as captured:
+            html = admin_client.get("/administration/client-exports/").content.decode()
+        return len(captured), html.count('data-testid="export-log-row"')
+
+    add(5)
+    admin_client.get("/")  # the first request after signing in writes (session, last seen)
+    few = measure()
+    # when the page is full
+    add(45)
+    many = measure()
+    # then
+    assert (few[1], many[1]) == (5, 50)
+    assert many[0] == few[0]

@@ -7,44 +7,27 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client as HttpClient
-from django.test.utils import CaptureQueriesContext
 
+from kontora.clients.demo import demo_fill
 from kontora.clients.models import Client
 from kontora.clients.selectors import registry as selectors
-from kontora.clients.sorting import SORTS
-from kontora.core.text import search_key
+from kontora.clients.selectors.sorting import SORTS
 from kontora.directories.models import ClientStatus
-from tests.accounts.factories import UserFactory
+from tests.clients.factories import client_named
+from tests.clients.support import registry_names as names
+from tests.clients.support import registry_walk, two_towns
 from tests.support.http import signed_in
-
-_code = iter(range(1, 10**6))
-
-
-def make_client(name: str, *, curator: Any = None, private: bool = False, **extra: Any) -> Client:
-    return Client.objects.create(
-        code=next(_code), full_name=name, short_name=name, name_key=search_key(name), full_name_key=search_key(name),
-        curator=curator, is_private=private, **extra,
-    )
-
-
-def names(html: str) -> list[str]:
-    return re.findall(r'data-testid="registry-name">([^<]*)<', html)
-
-
-@pytest.fixture
-def two_managers(db: Any) -> tuple[Any, Any]:
-    return (UserFactory(login="m1", full_name="Первый Менеджер"), UserFactory(login="m2", full_name="Второй Менеджер"))
+from tests.support.queries import count_queries
 
 
 @pytest.mark.feature("REG-01")
 def test_registry_shows_own_clients_in_own_mode_and_all_in_full_mode(two_managers, admin_user):
     # given
     first, second = two_managers
-    make_client("Альфа", curator=first)
-    make_client("Бета", curator=second)
-    make_client("Гамма тайная", curator=second, private=True)
+    client_named("Альфа", curator=first)
+    client_named("Бета", curator=second)
+    client_named("Гамма тайная", curator=second, private=True)
     # when
     own = signed_in(first).get("/").content.decode()
     full = signed_in(admin_user).get("/").content.decode()
@@ -60,8 +43,8 @@ def test_registry_shows_own_clients_in_own_mode_and_all_in_full_mode(two_manager
 def test_registry_row_shows_the_columns(admin_user, manager_user):
     # given
     status = ClientStatus.objects.create(name="Постоянный", name_key="постоянный")
-    make_client("Ромашка", curator=manager_user, phone="+7 (495) 111-22-33", status=status, flagged=True,
-                needs_attention=True)
+    client_named("Ромашка", curator=manager_user, phone="+7 (495) 111-22-33", status=status, flagged=True,
+                 needs_attention=True)
     # when
     html = signed_in(admin_user).get("/").content.decode()
     # then
@@ -71,16 +54,18 @@ def test_registry_row_shows_the_columns(admin_user, manager_user):
     assert 'data-key="Insert"' in html and 'data-key="Ctrl+F"' in html
 
 
-def _walk(client: Any, sort: str) -> list[int]:
-    """All ids of the registry in `sort`, page by page, as the "Show more" row asks for them."""
-    html = client.get(f"/?sort={sort}").content.decode()
-    ids = [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', html)]
-    while True:
-        more = re.search(r'hx-get="(/clients/registry/rows/[^"]+)"', html)
-        if not more:
-            return ids
-        html = client.get(more.group(1).replace("&amp;", "&")).content.decode()
-        ids += [int(pk) for pk in re.findall(r'data-row data-id="(\d+)"', html)]
+@pytest.mark.feature("REG-11")
+def test_the_registry_page_shows_the_row_values(admin_user: Any) -> None:
+    # given
+    demo_fill(clients=60, seed=4)
+    first = Client.objects.select_related("curator", "settlement", "status").order_by("name_key", "id").first()
+    assert first is not None and first.settlement is not None and first.status is not None
+    # when
+    html = signed_in(admin_user).get("/clients/registry/find/?q=").content.decode()
+    # then
+    row = html[html.index(f'data-id="{first.pk}"'):].split("</tr>", 1)[0]
+    for shown in (first.short_name, first.settlement.name, first.status.name, first.curator.full_name, first.phone):
+        assert shown.replace("«", "&laquo;").replace("»", "&raquo;") in row or shown in row, (shown, row)
 
 
 def _sort_key(row: Client, spec: Any) -> tuple[Any, ...]:
@@ -94,20 +79,21 @@ def _sort_key(row: Client, spec: Any) -> tuple[Any, ...]:
 @pytest.mark.feature("REG-11")
 @pytest.mark.feature("REG-02")
 def test_keyset_pages_have_no_gaps_or_duplicates_in_every_sort(admin_user, two_managers):
-    # given: ~300 clients with many equal keys and empty statuses and curators
+    # given: ~300 clients with many equal keys and empty statuses, curators and cities
     rng = random.Random(7)
     statuses = [ClientStatus.objects.create(name=f"С{i}", name_key=f"с{i}") for i in range(3)]
+    towns = two_towns()
     curators = [*two_managers, None]
     for _i in range(300):
-        make_client(f"Фирма {rng.randint(1, 40)}", curator=rng.choice(curators),
-                    status=rng.choice([*statuses, None]), city_key=rng.choice(["", "москва", "тула"]))
+        client_named(f"Фирма {rng.randint(1, 40)}", curator=rng.choice(curators),
+                     status=rng.choice([*statuses, None]), settlement=rng.choice([None, *towns]))
     client = signed_in(admin_user)
     rows = {c.pk: c for c in Client.objects.all()}
     expected = set(rows)
     for column, spec in SORTS.items():
         for sort in (column, f"-{column}"):
             # when
-            ids = _walk(client, sort)
+            ids = registry_walk(client, sort)
             # then
             assert len(ids) == len(set(ids)) == 300, sort
             assert set(ids) == expected, sort
@@ -118,12 +104,12 @@ def test_keyset_pages_have_no_gaps_or_duplicates_in_every_sort(admin_user, two_m
 def test_query_count_per_page_is_constant_and_nothing_counts_the_whole_table(admin_user, django_assert_max_num_queries):
     # given
     for i in range(120):
-        make_client(f"Клиент {i:03d}", curator=admin_user)
+        client_named(f"Клиент {i:03d}", curator=admin_user)
     client = signed_in(admin_user)
     first = client.get("/")  # warm the session and the caches of the main window
     after = re.findall(r'data-row data-id="(\d+)"', first.content.decode())[-1]
     # when
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         client.get("/")
     with django_assert_max_num_queries(6):
         client.get(f"/clients/registry/rows/?sort=name&after={after}")
@@ -133,11 +119,45 @@ def test_query_count_per_page_is_constant_and_nothing_counts_the_whole_table(adm
 
 
 @pytest.mark.feature("REG-11")
+def test_the_main_window_and_the_rows_page_read_as_many_queries_for_fifty_rows_as_for_ten(admin_user, manager_user):
+    # given: ten clients with a curator, a status and a city each
+    status = ClientStatus.objects.create(name="Постоянный", name_key="постоянный")
+    town = two_towns()[0]
+
+    def add(count: int, start: int) -> None:
+        for i in range(start, start + count):
+            client_named(f"Клиент {i:03d}", curator=manager_user, status=status, settlement=town, phone="8 800")
+
+    add(10, 0)
+    client = signed_in(admin_user)
+    client.get("/")  # the first request after signing in writes (session, last seen)
+    first = Client.objects.order_by("name_key", "id").first()
+    assert first is not None
+
+    def measure() -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+        with count_queries() as home:
+            shown = names(client.get("/").content.decode())
+        with count_queries() as rows:
+            following = names(client.get(f"/clients/registry/rows/?sort=name&after={first.pk}").content.decode())
+        with count_queries() as find:
+            found = names(client.get("/clients/registry/find/", {"q": "клиент"}).content.decode())
+        return (len(home), len(rows), len(find)), (len(shown), len(following), len(found))
+
+    few_queries, few_rows = measure()
+    # when forty more clients fill the page to its fifty rows
+    add(40, 10)
+    many_queries, many_rows = measure()
+    # then
+    assert (few_rows, many_rows) == ((10, 9, 10), (50, 49, 50))
+    assert many_queries == few_queries
+
+
+@pytest.mark.feature("REG-11")
 def test_count_is_capped_at_ten_thousand(admin_user, monkeypatch):
     # given
     monkeypatch.setattr(selectors, "COUNT_CAP", 5)
     for i in range(7):
-        make_client(f"Клиент {i}", curator=admin_user)
+        client_named(f"Клиент {i}", curator=admin_user)
     # when
     html = signed_in(admin_user).get("/").content.decode()
     # then
@@ -148,8 +168,8 @@ def test_count_is_capped_at_ten_thousand(admin_user, monkeypatch):
 @pytest.mark.feature("REG-03")
 def test_temporary_sort_lasts_until_next_login_and_the_default_applies(admin_user):
     # given
-    make_client("Альфа", curator=admin_user)
-    make_client("Бета", curator=admin_user)
+    client_named("Альфа", curator=admin_user)
+    client_named("Бета", curator=admin_user)
     client = signed_in(admin_user)
     # when: a click on the Name header turns the order over
     client.get("/?sort=-name")
@@ -162,8 +182,8 @@ def test_temporary_sort_lasts_until_next_login_and_the_default_applies(admin_use
 @pytest.mark.feature("REG-03")
 def test_default_sort_saved_in_parameters_applies_at_once(admin_user):
     # given
-    make_client("Альфа", curator=admin_user)
-    make_client("Бета", curator=admin_user)
+    client_named("Альфа", curator=admin_user)
+    client_named("Бета", curator=admin_user)
     client = signed_in(admin_user)
     client.get("/?sort=name")
     form = client.get("/settings/parameters/").content.decode()
@@ -182,7 +202,7 @@ def test_default_sort_saved_in_parameters_applies_at_once(admin_user):
 def test_quick_find_jumps_to_the_best_match_ignoring_case_and_yo(admin_user):
     # given
     for name in ["Арбуз", "Ёлка", "Ель", "Лес", "ЕЛКИ-ПАЛКИ"]:
-        make_client(name, curator=admin_user)
+        client_named(name, curator=admin_user)
     client = signed_in(admin_user)
     client.get("/?sort=-changed")
     # when
@@ -199,8 +219,8 @@ def test_quick_find_jumps_to_the_best_match_ignoring_case_and_yo(admin_user):
 def test_quick_find_never_shows_clients_the_user_does_not_see(two_managers):
     # given
     first, second = two_managers
-    make_client("Ёлка своя", curator=first)
-    make_client("Ёлка чужая", curator=second)
+    client_named("Ёлка своя", curator=first)
+    client_named("Ёлка чужая", curator=second)
     # when
     html = signed_in(first).get("/clients/registry/find/", {"q": "ёлка"}).content.decode()
     # then
@@ -210,7 +230,7 @@ def test_quick_find_never_shows_clients_the_user_does_not_see(two_managers):
 @pytest.mark.feature("REG-09")
 def test_marks_persist_across_pages_and_are_cleared(admin_user):
     # given
-    clients = [make_client(f"Клиент {i:03d}", curator=admin_user) for i in range(60)]
+    clients = [client_named(f"Клиент {i:03d}", curator=admin_user) for i in range(60)]
     client = signed_in(admin_user)
     # when: one row marked on the first page, one on the second
     client.post("/clients/registry/mark/", {"id": clients[0].pk, "marked": "true"})
@@ -232,7 +252,7 @@ def test_marks_persist_across_pages_and_are_cleared(admin_user):
 def test_a_client_the_user_does_not_see_cannot_be_marked(two_managers):
     # given
     first, second = two_managers
-    foreign = make_client("Чужой", curator=second)
+    foreign = client_named("Чужой", curator=second)
     # when
     answer = signed_in(first).post("/clients/registry/mark/", {"id": foreign.pk, "marked": "true"})
     # then
@@ -246,50 +266,10 @@ def test_registry_pages_need_sign_in(admin_user):
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-@pytest.mark.feature("REG-11")
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite indexes already keep NULLs first")
-@pytest.mark.parametrize("sort", ["status", "-status", "curator", "-curator"])
-def test_postgresql_serves_the_nullable_sorts_from_an_index(admin_user, sort):
-    # given: the planner is told to avoid sorting whenever an index can give the order
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    # when: the registry's first page in that order is explained
-    column, descending = sort.lstrip("-"), sort.startswith("-")
-    qs = selectors.registry_queryset(fetched_by=admin_user).order_by(*selectors._ordering(SORTS[column], descending))
-    plan = qs[: selectors.PAGE_SIZE].explain()
-    # then: an index walk gives the order, with no sort of the whole table
-    assert "Sort" not in plan and "Index" in plan, plan
-
-
-@pytest.mark.feature("REG-07")
-@pytest.mark.feature("REG-11")
-def test_after_a_jump_the_rows_before_it_load_upwards_without_gaps_in_every_sort(admin_user, two_managers):
-    # given: clients with many equal keys and empty statuses and curators
-    rng = random.Random(11)
-    statuses = [ClientStatus.objects.create(name=f"С{i}", name_key=f"с{i}") for i in range(3)]
-    for _i in range(160):
-        make_client(f"Фирма {rng.randint(1, 30)}", curator=rng.choice([*two_managers, None]),
-                    status=rng.choice([*statuses, None]), city_key=rng.choice(["", "москва", "тула"]))
-    for column in SORTS:
-        for sort in (column, f"-{column}"):
-            full = _walk(signed_in(admin_user), sort)
-            anchor = full[120]
-            # when: scrolling up from row 120 ("Show earlier" until there is nothing more)
-            earlier: list[int] = []
-            before: int | None = anchor
-            while before is not None:
-                page = selectors.registry_page(fetched_by=admin_user, sort=sort, before=before)
-                earlier = [row.pk for row in page.rows] + earlier
-                before = page.prev_before
-            # then: exactly the rows above it, in the registry's order
-            assert earlier == full[:120], sort
-
-
 @pytest.mark.feature("REG-07")
 def test_a_ctrl_f_page_offers_the_rows_above_the_match_and_the_view_serves_them(admin_user):
     for i in range(70):
-        make_client(f"Клиент {i:03d}")
+        client_named(f"Клиент {i:03d}")
     browser = signed_in(admin_user)
     found = browser.get("/clients/registry/find/", {"q": "клиент 060"}).content.decode()
     assert names(found)[0] == "Клиент 060"

@@ -29,7 +29,7 @@ from kontora.clients import access
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors.registry import PAGE_SIZE, RegistryPage, page_with_earlier, registry_rows
-from kontora.clients.sorting import SORTS
+from kontora.clients.selectors.sorting import SORTS
 from kontora.core.text import digits, search_key
 
 TRIGRAM = 3

@@ -1,28 +1,13 @@
-"""The Flexi-filter's field catalogue: the whitelist of what a filter may ask, tab by tab (REG-04, REG-05).
+"""The Flexi-filter's field catalogue as the engine reads it: the fields of `hooks.FILTER_FIELDS` plus the active
+attributes (the Attributes tab), and the cleaning of a condition's value by its field's control (REG-04, REG-05).
 
-A field (`FieldDef`) names its tab, its control — how the panel asks for the value — its operators, and
-where the values of pick lists come from: `directory` is a key of the directory picker engine
-(`kontora.directories.hooks`), `choices` a callable giving `[(id, label), …]` for lists that are not
-directories (users, client types, attribute values). `build(operator, value, user) -> Q` turns a
-validated condition into a condition over `Client`; a field over related rows (contacts, bank accounts,
-later events and invoices) builds an `Exists`/`pk__in` subquery, so the whole filter stays one query.
-
-Controls and their operators and values (the value as the browser sends it and templates store it):
-  pick    eq, ne                      one choice id (str)
-  multi   in, not_in                  list of ids (ints; user fields also "me": whoever applies the filter)
-  date    on, before, after, between  "YYYY-MM-DD"; between: ["YYYY-MM-DD", "YYYY-MM-DD"] (order normalised)
-  number  eq, ne, lt, le, gt, ge, between   a number; between: [from, to]
-  text    contains, starts, equals    a non-empty string (compared in search form: case and ё folded)
-  flag    is_true, is_false           null
-
-Later features add their fields with `register_field(FieldDef(...))` at import time of their app
-(e.g. "has an event of type … in period …" on the Statistics tab).
+A value is cleaned without SQL, except pick lists over `choices` (users, attribute options) and "attr:<id>" keys
+(is the attribute active?).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,97 +16,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from kontora.clients.flexi.hooks import ATTRIBUTE_PREFIX, FILTER_FIELDS, ME, TABS, FieldDef
 from kontora.core.text import digits, search_key
+from kontora.directories.attributes.selectors import FilterField, attribute_filter_fields, get_filter_field
+from kontora.directories.models import Attribute, AttributeOption
 
-TABS: list[tuple[str, str | Promise]] = [
-    ("main", gettext_lazy("Main data")),
-    ("attributes", gettext_lazy("Attributes")),
-    ("classifiers", gettext_lazy("Classifiers")),
-    ("operational", gettext_lazy("Operational work")),
-    ("users", gettext_lazy("Users")),
-    ("statistics", gettext_lazy("Statistics")),
-]
-
-OPERATOR_LABELS: dict[str, str | Promise] = {
-    "eq": gettext_lazy("="),
-    "ne": gettext_lazy("≠"),
-    "in": gettext_lazy("is one of"),
-    "not_in": gettext_lazy("is none of"),
-    "lt": gettext_lazy("<"),
-    "le": gettext_lazy("≤"),
-    "gt": gettext_lazy(">"),
-    "ge": gettext_lazy("≥"),
-    "between": gettext_lazy("between"),
-    "on": gettext_lazy("on"),
-    "before": gettext_lazy("before"),
-    "after": gettext_lazy("after"),
-    "contains": gettext_lazy("contains"),
-    "starts": gettext_lazy("starts with"),
-    "equals": gettext_lazy("equals"),
-    "is_true": gettext_lazy("is set"),
-    "is_false": gettext_lazy("is not set"),
-}
-
-CONTROLS: dict[str, tuple[str, ...]] = {
-    "pick": ("eq", "ne"),
-    "multi": ("in", "not_in"),
-    "date": ("on", "before", "after", "between"),
-    "number": ("eq", "ne", "lt", "le", "gt", "ge", "between"),
-    "text": ("contains", "starts", "equals"),
-    "flag": ("is_true", "is_false"),
-}
-
-ME = "me"  # a user fields' value meaning "whoever applies the filter" ("my clients" works for everyone)
 MAX_VALUES = 500  # ids in one multiple pick
 MAX_TEXT = 200
 MAX_ID = 2**63  # ids beyond a 64-bit integer would fail in the database, not in validation
 
-Builder = Callable[[str, Any, Any], Q]
 
-
-@dataclass(frozen=True)
-class FieldDef:
-    key: str
-    tab: str  # a code of TABS
-    label: str | Promise
-    control: str  # a key of CONTROLS
-    build: Builder = field(repr=False, compare=False)
-    operators: tuple[str, ...] = ()  # default: every operator of the control
-    directory: str | None = None  # directory picker key for pick/multi fields, e.g. "client-statuses"
-    choices: Callable[[], list[tuple[Any, str]]] | None = field(default=None, repr=False, compare=False)
-    allow_me: bool = False  # multi over users: the value may hold ME
-    integer: bool = False  # number fields holding whole numbers
-    text_form: str = "key"  # text fields: "key" (search_key) or "digits" (phone numbers, INN)
-    order: int = 0
-
-    def __post_init__(self) -> None:
-        if self.control not in CONTROLS:
-            raise ValueError(f"field {self.key!r}: unknown control {self.control!r}")
-        if not self.operators:
-            object.__setattr__(self, "operators", CONTROLS[self.control])
-        unknown = set(self.operators) - set(OPERATOR_LABELS)
-        if unknown:
-            raise ValueError(f"field {self.key!r}: unknown operators {sorted(unknown)}")
-
-    @property
-    def operator_choices(self) -> list[tuple[str, str | Promise]]:
-        return [(code, OPERATOR_LABELS[code]) for code in self.operators]
-
-    def clean(self, operator: str, value: Any) -> Any:
-        """The normalised JSON value of a condition, or ValidationError naming this field (no SQL runs)."""
-        if operator not in self.operators:
-            raise ValidationError(
-                _("The condition “%(operator)s” does not apply to the field “%(label)s”.")
-                % {"operator": _short(operator), "label": self.label},
-                code="operator",
-            )
-        return _CLEANERS[self.control](self, operator, value)
-
-    def to_q(self, operator: str, value: Any, user: Any) -> Q:
-        """The condition over clients; `value` must come from `clean` (i.e. from `spec.parse`)."""
-        return self.build(operator, value, user)
+def clean_value(field_def: FieldDef, operator: str, value: Any) -> Any:
+    """The normalised JSON value of a condition, or ValidationError naming the field (no SQL runs)."""
+    if operator not in field_def.operators:
+        raise ValidationError(
+            _("The condition “%(operator)s” does not apply to the field “%(label)s”.")
+            % {"operator": _short(operator), "label": field_def.label},
+            code="operator",
+        )
+    return _CLEANERS[field_def.control](field_def, operator, value)
 
 
 def _short(text: Any) -> str:
@@ -251,22 +165,51 @@ _CLEANERS: dict[str, Callable[[FieldDef, str, Any], Any]] = {
 }
 
 
-_REGISTRY: dict[str, FieldDef] = {}
+# --- the Attributes tab: the active attributes, delegated to directories.attributes.filters -----------
+
+_ATTRIBUTE_CONTROLS = {
+    Attribute.Kind.DIRECTORY: "multi",
+    Attribute.Kind.TEXT: "text",
+    Attribute.Kind.NUMBER: "number",
+    Attribute.Kind.DATE: "date",
+    Attribute.Kind.FLAG: "flag",
+}
 
 
-def register_field(field_def: FieldDef) -> FieldDef:
-    """Adds a field to the catalogue (later apps: events, invoices…); keys are unique, "attr:" is reserved."""
-    if field_def.key in _REGISTRY or field_def.key.startswith("attr:"):
-        raise ValueError(f"filter field {field_def.key!r} registered twice or reserved")
-    if field_def.tab not in dict(TABS):
-        raise ValueError(f"filter field {field_def.key!r}: unknown tab {field_def.tab!r}")
-    _REGISTRY[field_def.key] = field_def
-    return field_def
+def _options(attribute_ids: list[int]) -> dict[int, list[tuple[Any, str]]]:
+    """The options of directory attributes, one query for all of them."""
+    found: dict[int, list[tuple[Any, str]]] = {pk: [] for pk in attribute_ids}
+    if attribute_ids:
+        rows = AttributeOption.objects.filter(attribute_id__in=attribute_ids).order_by("order", "name", "id")
+        for attribute_id, pk, name in rows.values_list("attribute_id", "pk", "name"):
+            found[attribute_id].append((pk, name))
+    return found
 
 
-def _load() -> None:
-    # The product's own fields register themselves on first use; importing here avoids an import cycle.
-    from kontora.clients.flexi import builtin  # noqa: F401
+def _attribute_def(filter_field: FilterField, options: list[tuple[Any, str]] | None = None) -> FieldDef:
+    """The field of an attribute; a directory attribute's options read when asked, unless given (the catalogue)."""
+    def build(operator: str, value: Any, user: Any) -> Q:
+        return filter_field.to_q(operator, value)
+
+    def choices() -> list[tuple[Any, str]]:
+        return options if options is not None else _options([filter_field.attribute_id])[filter_field.attribute_id]
+
+    return FieldDef(
+        key=filter_field.key, tab="attributes", label=filter_field.label,
+        control=_ATTRIBUTE_CONTROLS[filter_field.kind],  # type: ignore[index]
+        operators=filter_field.operators, build=build,
+        choices=choices if filter_field.kind == Attribute.Kind.DIRECTORY else None,
+    )
+
+
+def _attribute_field(key: str) -> FieldDef | None:
+    try:
+        return _attribute_def(get_filter_field(key))
+    except ValidationError:
+        return None
+
+
+# --- the catalogue --------------------------------------------------------------------------------------
 
 
 def get_field(key: Any) -> FieldDef:
@@ -274,15 +217,11 @@ def get_field(key: Any) -> FieldDef:
 
     Only "attr:<id>" keys read the base (is the attribute active?); other unknown keys are refused without SQL.
     """
-    _load()
     if isinstance(key, str):
-        found = _REGISTRY.get(key)
-        if found is not None:
-            return found
-        if key.startswith("attr:") and key[5:].isdigit():
-            from kontora.clients.flexi.builtin import attribute_field
-
-            attribute = attribute_field(key)
+        if key in FILTER_FIELDS:
+            return FILTER_FIELDS.get(key)
+        if key.startswith(ATTRIBUTE_PREFIX) and key[len(ATTRIBUTE_PREFIX):].isdigit():
+            attribute = _attribute_field(key)
             if attribute is not None:
                 return attribute
     raise ValidationError(_("Unknown filter field “%(key)s”.") % {"key": _short(key)}, code="field")
@@ -290,13 +229,12 @@ def get_field(key: Any) -> FieldDef:
 
 def catalogue() -> list[tuple[str, str | Promise, list[FieldDef]]]:
     """The panel's tabs in order, each with its fields; the Attributes tab lists every active attribute."""
-    _load()
-    from kontora.clients.flexi.builtin import attribute_fields
-
     by_tab: dict[str, list[FieldDef]] = {code: [] for code, _label in TABS}
-    for field_def in sorted(_REGISTRY.values(), key=lambda f: f.order):
+    for field_def in sorted(FILTER_FIELDS.items(), key=lambda f: f.order):
         by_tab[field_def.tab].append(field_def)
-    by_tab["attributes"].extend(attribute_fields())
+    attributes = attribute_filter_fields()
+    options = _options([f.attribute_id for f in attributes if f.kind == Attribute.Kind.DIRECTORY])
+    by_tab["attributes"].extend(_attribute_def(f, options.get(f.attribute_id)) for f in attributes)
     return [(code, label, by_tab[code]) for code, label in TABS]
 
 

@@ -7,7 +7,7 @@ import pytest
 from kontora.clients.models import FilterTemplate
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, Region, Settlement
-from tests.clients.support import make_client
+from tests.clients.factories import client_named
 from tests.support.browser import screenshot, sign_in
 
 
@@ -19,10 +19,10 @@ def _base(manager):
         "name": "Тверская область", "name_key": search_key("Тверская область"), "short_name": "Тверская"})
     tver = (Settlement.objects.filter(region=region, name="Тверь").first()
             or Settlement.objects.create(region=region, name="Тверь", name_key=search_key("Тверь"), kind="г"))
-    make_client(manager, "ООО «Альфа»", status=hot)
-    make_client(manager, "ООО «Бета»", status=cold, settlement=tver)
-    make_client(manager, "ООО «Вектор»", status=cold)
-    make_client(manager, "ООО «Гранит»", status=cold)
+    client_named("ООО «Альфа»", curator=manager, status=hot)
+    client_named("ООО «Бета»", curator=manager, status=cold, settlement=tver)
+    client_named("ООО «Вектор»", curator=manager, status=cold)
+    client_named("ООО «Гранит»", curator=manager, status=cold)
 
 
 def names(page):

@@ -1,4 +1,5 @@
-"""core.prepared: a statement compiled once per shape gives exactly the rows Django would, call after call."""
+"""The registry's prepared statements (core.prepared): a statement compiled once per shape gives exactly the rows
+Django would, call after call, and the registry's pages through them equal the filtered (unprepared) path."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.utils import timezone
 
 from kontora.clients.models import Client
 from kontora.clients.selectors import registry as selectors
-from kontora.clients.sorting import SORTS
+from kontora.clients.selectors.sorting import SORTS
 from kontora.core import prepared
 from tests.accounts.factories import UserFactory
-from tests.test_registry import make_client
+from tests.clients.factories import client_named
+from tests.clients.support import two_towns
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +37,7 @@ def _by_changed(v: Any) -> Any:
 def test_values_change_per_call_and_rows_match_django(django_assert_num_queries):
     # given
     for i in range(6):
-        make_client(f"Клиент {i}")
+        client_named(f"Клиент {i}")
     now = timezone.now()
     # when the same shape is asked with other values
     for code, since in ((0, now - timedelta(days=1)), (3, now - timedelta(days=1)), (0, now + timedelta(days=1))):
@@ -51,8 +53,8 @@ def test_values_change_per_call_and_rows_match_django(django_assert_num_queries)
 @pytest.mark.feature("REG-11")
 def test_a_value_django_rewrites_is_never_cached_and_still_answers_right(caplog):
     # given: a LIKE pattern is built from the value, so no marker survives as a plain parameter
-    make_client("Альфа")
-    make_client("Бета")
+    client_named("Альфа")
+    client_named("Бета")
 
     def build(v: Any) -> Any:
         return Client.objects.filter(name_key__contains=v["text"]).values_list("short_name")
@@ -65,10 +67,11 @@ def test_a_value_django_rewrites_is_never_cached_and_still_answers_right(caplog)
 
 @pytest.mark.feature("REG-11")
 def test_registry_pages_through_prepared_statements_equal_the_filtered_path(admin_user):
-    # given clients with equal names, empty statuses and curators, and a manager in "own" mode
+    # given clients with equal names, empty statuses, curators and cities, and a manager in "own" mode
     other = UserFactory(login="m2", full_name="Второй Менеджер", client_scope="own")
+    tula = two_towns()[1]
     for i in range(70):
-        make_client(f"Фирма {i % 9}", curator=other if i % 3 else admin_user, city_key=["", "тула"][i % 2])
+        client_named(f"Фирма {i % 9}", curator=other if i % 3 else admin_user, settlement=[None, tula][i % 2])
     everything = Q(pk__gt=0)  # a Flexi-filter that keeps every row: the unprepared path
     for user in (admin_user, other):
         for column in SORTS:

@@ -1,25 +1,35 @@
-"""The Flexi-filter specification: validation (`parse`) and human text (`describe`).
+"""The Flexi-filter specification: validation (`parse`), human text (`describe`) and the query (`to_q`).
 
   group     = {"op": "and" | "or", "items": [item, …]}      1..MAX_ITEMS items, at most MAX_DEPTH levels
   item      = group | condition
   condition = {"field": "<key>", "operator": "<code>", "value": <json>}
 
 `parse` checks every condition against the field catalogue (`fields.get_field`) and returns the
-normalised specification — the only form `compile.to_q`, templates and the session accept. A refused
-specification raises `SpecError` (a ValidationError) whose message names the field or operator, in the
-user's language, and whose `path` locates the offending item: the indexes into `items` from the root,
-e.g. (1, 0) is the first item of the root's second item (a group). Nothing reaches the database.
+normalised specification — the only form `to_q`, templates and the session accept. A refused specification
+raises a ValidationError whose message names the field or operator, in the user's language. An error of an
+item is keyed by the item's place (`refusal_path` reads it back): the indexes into `items` from the root,
+e.g. (1, 0) is the first item of the root's second item (a group); an error of the whole specification
+carries no place. Nothing reaches the database.
+
+`to_q` compiles a parsed specification into one `Q` over `Client`. Conditions over related rows are
+`Exists` / `pk__in` subqueries, so the registry, counts and exports stay one SQL query. The `Q` narrows a
+queryset that must already start from `access.visible_clients`
+(`selectors.registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))`): a filter never widens
+what the user sees.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kontora.clients.flexi.fields import ME, OPERATOR_LABELS, FieldDef, get_field
+from kontora.clients.flexi.hooks import ME, OPERATOR_LABELS, FieldDef
+from kontora.clients.flexi.selectors.fields import clean_value, get_field
 from kontora.directories.selectors import registry
 
 MAX_DEPTH = 4  # the root group is level 1
@@ -29,27 +39,33 @@ MAX_JSON = 64 * 1024
 OPS = ("and", "or")
 
 
-class SpecError(ValidationError):
-    """A refused specification; `path` locates the offending item (indexes into `items` from the root)."""
+def _refused(message: str, *, path: tuple[int, ...] = (), code: str = "invalid") -> ValidationError:
+    """A refusal of the specification: an item's keyed by its place ("1.0"), the whole one's plain."""
+    error = ValidationError(message, code=code)
+    return ValidationError({".".join(str(index) for index in path): error}) if path else error
 
-    def __init__(self, message: str, *, path: tuple[int, ...] = (), code: str = "invalid") -> None:
-        super().__init__(message, code=code)
-        self.path = path
+
+def refusal_path(error: ValidationError) -> tuple[int, ...]:
+    """Where a refused specification went wrong: the indexes into `items` from the root; () for the whole."""
+    if not hasattr(error, "error_dict"):
+        return ()
+    place = next(iter(error.error_dict))
+    return tuple(int(index) for index in place.split(".")) if place else ()
 
 
 def parse(raw: str | bytes | dict[str, Any], *, user: Any) -> dict[str, Any]:
-    """The validated, normalised specification; SpecError (a ValidationError) otherwise.
+    """The validated, normalised specification; a ValidationError otherwise (its place: `refusal_path`).
 
     `raw` is JSON text or an already decoded dict. A bare condition is taken as a group of one. Only fields
     of active attributes ("attr:<id>") are looked up in the base; everything else is checked without SQL.
     """
     if isinstance(raw, str | bytes):
         if len(raw) > MAX_JSON:
-            raise SpecError(_("The filter is too large."), code="size")
+            raise _refused(_("The filter is too large."), code="size")
         try:
             raw = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise SpecError(_("The filter could not be read."), code="invalid") from exc
+            raise _refused(_("The filter could not be read."), code="invalid") from exc
     if isinstance(raw, dict) and "field" in raw and "items" not in raw:
         raw = {"op": "and", "items": [raw]}
     counter = [0]
@@ -58,19 +74,19 @@ def parse(raw: str | bytes | dict[str, Any], *, user: Any) -> dict[str, Any]:
 
 def _group(raw: Any, *, user: Any, depth: int, path: tuple[int, ...], counter: list[int]) -> dict[str, Any]:
     if depth > MAX_DEPTH:
-        raise SpecError(_("Groups are nested too deeply: at most %(count)s levels.") % {"count": MAX_DEPTH},
+        raise _refused(_("Groups are nested too deeply: at most %(count)s levels.") % {"count": MAX_DEPTH},
                         path=path, code="depth")
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
-        raise SpecError(_("The filter could not be read."), path=path, code="invalid")
+        raise _refused(_("The filter could not be read."), path=path, code="invalid")
     op = raw.get("op", "and")
     if op not in OPS:
-        raise SpecError(_("Unknown logical operator “%(op)s”: use AND or OR.") % {"op": str(op)[:20]},
+        raise _refused(_("Unknown logical operator “%(op)s”: use AND or OR.") % {"op": str(op)[:20]},
                         path=path, code="op")
     items = raw["items"]
     if not items:
-        raise SpecError(_("The group is empty: add a condition."), path=path, code="empty")
+        raise _refused(_("The group is empty: add a condition."), path=path, code="empty")
     if len(items) > MAX_ITEMS:
-        raise SpecError(_("A group holds at most %(count)s conditions.") % {"count": MAX_ITEMS},
+        raise _refused(_("A group holds at most %(count)s conditions.") % {"count": MAX_ITEMS},
                         path=path, code="size")
     result = []
     for index, item in enumerate(items):
@@ -80,7 +96,7 @@ def _group(raw: Any, *, user: Any, depth: int, path: tuple[int, ...], counter: l
         else:
             counter[0] += 1
             if counter[0] > MAX_CONDITIONS:
-                raise SpecError(_("A filter holds at most %(count)s conditions.") % {"count": MAX_CONDITIONS},
+                raise _refused(_("A filter holds at most %(count)s conditions.") % {"count": MAX_CONDITIONS},
                                 path=here, code="size")
             result.append(_condition(item, user=user, path=here))
     return {"op": op, "items": result}
@@ -88,17 +104,29 @@ def _group(raw: Any, *, user: Any, depth: int, path: tuple[int, ...], counter: l
 
 def _condition(raw: Any, *, user: Any, path: tuple[int, ...]) -> dict[str, Any]:
     if not isinstance(raw, dict) or set(raw) - {"field", "operator", "value"}:
-        raise SpecError(_("The filter could not be read."), path=path, code="invalid")
+        raise _refused(_("The filter could not be read."), path=path, code="invalid")
     try:
         field_def = get_field(raw.get("field"))
         operator = str(raw.get("operator"))
-        value = field_def.clean(operator, raw.get("value"))
+        value = clean_value(field_def, operator, raw.get("value"))
         field_def.to_q(operator, value, user)  # builds (never runs) the condition: the last check of the value
-    except SpecError:
-        raise
     except ValidationError as exc:
-        raise SpecError(" ".join(exc.messages), path=path, code=exc.code or "invalid") from exc
+        raise _refused(" ".join(exc.messages), path=path, code=getattr(exc, "code", None) or "invalid") from exc
     return {"field": field_def.key, "operator": operator, "value": value}
+
+
+def raw_conditions(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every condition of a (raw or parsed) specification with its path: item indices from the root, "0.2.1"."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if not isinstance(node, dict):
+        return found
+    items = node.get("items")
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            found.extend(raw_conditions(item, f"{path}.{index}" if path else str(index)))
+    elif path:
+        found.append((path, node))
+    return found
 
 
 def conditions(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -152,14 +180,36 @@ def _describe_condition(condition: dict[str, Any], labels: dict[tuple[str, Any],
 
 
 def _show(value: Any) -> str:
-    from datetime import date
-
     if isinstance(value, str) and len(value) == 10:
         try:
             return date.fromisoformat(value).strftime("%d.%m.%Y")
         except ValueError:
             return value
     return str(value)
+
+
+def _directory_names(field_def: FieldDef, ids: list[int]) -> dict[int, str]:
+    """The names of a directory field's items, one query."""
+    if not field_def.directory or not ids:
+        return {}
+    model: Any = registry.get(field_def.directory).model
+    return {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
+
+
+def picked_labels(spec: dict[str, Any] | None) -> dict[str, dict[str, str]]:
+    """Texts of the directory items a specification names, so the panel shows names instead of ids:
+    {field key: {str(id): name}}."""
+    labels: dict[str, dict[str, str]] = {}
+    for _path, condition in raw_conditions(spec):
+        try:
+            field_def = get_field(condition.get("field"))
+        except ValidationError:
+            continue
+        value = condition.get("value")
+        ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int)]
+        for pk, text in _directory_names(field_def, ids).items():
+            labels.setdefault(field_def.key, {})[str(pk)] = text
+    return labels
 
 
 def _value_labels(spec: dict[str, Any]) -> dict[tuple[str, Any], str]:
@@ -175,10 +225,9 @@ def _value_labels(spec: dict[str, Any]) -> dict[tuple[str, Any], str]:
         if field_def.control not in ("pick", "multi"):
             continue
         if field_def.directory:
-            model: Any = registry.get(field_def.directory).model
             ids = [item for item in wanted if isinstance(item, int)]
-            for row in model._default_manager.filter(pk__in=ids):
-                result[(field_def.key, row.pk)] = str(row)
+            for pk, text in _directory_names(field_def, ids).items():
+                result[(field_def.key, pk)] = text
         elif field_def.choices is not None:
             for code, text in field_def.choices():
                 result[(field_def.key, code)] = str(text)
@@ -187,3 +236,27 @@ def _value_labels(spec: dict[str, Any]) -> dict[tuple[str, Any], str]:
         if ME in wanted:
             result[(field_def.key, ME)] = _("me")
     return result
+
+
+def to_q(spec: dict[str, Any], *, user: Any) -> Q:
+    """The whole specification (the output of `parse`) as one Q; "me" in user fields means `user`.
+
+    Raises ValidationError when a field has gone since the specification was saved (an attribute
+    deactivated): the caller drops such a filter rather than showing every client.
+    """
+    return _compiled_group(spec, user)
+
+
+def _compiled_group(group: dict[str, Any], user: Any) -> Q:
+    parts = [_compiled_group(item, user) if "items" in item else _compiled_condition(item, user)
+             for item in group["items"]]
+    result = parts[0]
+    for part in parts[1:]:
+        result = (result | part) if group["op"] == "or" else (result & part)
+    # Wrapping keeps the group's own connector when it is combined with other Qs later.
+    return Q(result)
+
+
+def _compiled_condition(condition: dict[str, Any], user: Any) -> Q:
+    field_def = get_field(condition["field"])
+    return field_def.to_q(condition["operator"], condition["value"], user)

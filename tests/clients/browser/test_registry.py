@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from kontora.clients.models import Client
-from kontora.core.text import search_key
-from tests.support.browser import screenshot
-from tests.support.http import PASSWORD
+from tests.clients.factories import client_named
+from tests.support.browser import screenshot, sign_in
 
 NAMES = ["ООО «Альфа»", "АО «Берёза»", "ООО «Вектор»", "ЗАО «Гранит»", "ООО «Дельта»", "ООО «Ёлка»",
          "ИП Жуков Иван Петрович", "ООО «Заря»", "ООО «Исток»", "ПАО «Кедр»"]
 
 
-def _sign_in(page, live_server, login):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_login", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def _clients(curator):
     return [
-        Client.objects.create(
-            code=i + 1, full_name=name, short_name=name, name_key=search_key(name), full_name_key=search_key(name),
-            curator=curator, phone=f"+7 (495) 100-00-{i:02d}", flagged=i == 2, is_private=i == 4,
-            needs_attention=i == 7,
-        )
+        client_named(name, curator=curator, phone=f"+7 (495) 100-00-{i:02d}", flagged=i == 2, private=i == 4,
+                     needs_attention=i == 7)
         for i, name in enumerate(NAMES)
     ]
 
@@ -42,7 +29,7 @@ def _focused_name(page):
 def test_registry_with_the_keyboard(page, live_server, manager_user, admin_user, transactional_db):
     # given
     clients = _clients(manager_user)
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     assert page.get_by_test_id("registry-row").count() == 10
     assert page.get_by_test_id("registry-count").inner_text() == "10 из 10"
     # when: the cursor goes down to the second row (name order) and Space marks it
@@ -67,7 +54,7 @@ def test_registry_with_the_keyboard(page, live_server, manager_user, admin_user,
 def test_ctrl_f_jumps_to_the_typed_name(page, live_server, manager_user, admin_user, transactional_db):
     # given
     _clients(manager_user)
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     # when
     page.keyboard.press("Control+f")
     page.keyboard.type("ооо ЕЛК")
@@ -93,7 +80,7 @@ def test_header_click_sorts_and_a_second_click_turns_the_order_over(
 ):
     # given
     _clients(manager_user)
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     # when
     page.get_by_test_id("registry-sort-code").click()
     page.wait_for_url("**/?sort=code")
@@ -116,7 +103,7 @@ def test_ctrl_f_moves_the_sort_arrow_to_the_name_and_back(page, live_server, man
                                                           transactional_db):
     # given a registry sorted by code, descending
     _clients(manager_user)
-    _sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/?sort=-code")
     code_header = page.locator("#k-registry-head th").nth(2)
     name_header = page.locator("#k-registry-head th").nth(3)

@@ -1,4 +1,4 @@
-"""Export of the client registry to CSV or XLSX, every export logged (ACL-06, ACL-03).
+"""Export of the client registry to CSV or XLSX: which rows, and the files (ACL-06, ACL-03).
 
 What leaves the server is exactly what the registry shows the user: `selectors.registry_queryset` (the
 clients the user sees, under the active filter) or the user's marks re-scoped through `visible_clients`,
@@ -6,8 +6,9 @@ so a private client of another curator can never be written to a file.
 
 Memory stays flat on a million rows: rows are read with `.iterator(chunk_size=2000)`; CSV is streamed to
 the response as it is written, XLSX is streamed by kontora.core.xlsx into a temporary file.
-The log row (`ClientExport`) is written before the first client row, so even an aborted download is on
-record, and it gets the number of rows actually written when the writer stops.
+The log row (`services.exports.client_export_start`) is written before the first client row, so even an aborted
+download is on record; the writers report the number of rows actually written to `finished` when they stop
+(the view hands in `services.exports.client_export_finish`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import datetime
 import io
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy
 
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ClientExport
-from kontora.clients.selectors import registry as selectors
-from kontora.clients.sorting import DEFAULT_SORT, SORTS, parse_sort
+from kontora.clients.selectors.registry import registry_queryset
+from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, parse_sort, sort_ordering
 from kontora.core.xlsx import XlsxWriter
 
 CSV = "csv"
@@ -55,6 +55,9 @@ HEADERS = (
 )
 
 
+Finished = Callable[[int], None]  # told the number of client rows written when a writer stops
+
+
 @dataclass(frozen=True)
 class ExportScope:
     """Which clients an export takes, in which order, and how the log names the selection."""
@@ -73,7 +76,7 @@ def _ordering(sort: str) -> list[Any]:
     parsed = parse_sort(sort) or parse_sort(DEFAULT_SORT)
     assert parsed is not None
     column, descending = parsed
-    return selectors._ordering(SORTS[column], descending)
+    return sort_ordering(SORTS[column], descending)
 
 
 def export_scope(
@@ -89,7 +92,7 @@ def export_scope(
         qs = visible_clients(fetched_by).filter(pk__in=[int(pk) for pk in marked])
         description = _("marked clients")
     else:
-        qs = selectors.registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
+        qs = registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
         description = filter_label or _("all visible clients")
     qs = qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS).order_by(*_ordering(sort))
     return ExportScope(queryset=qs, description=description[:500])
@@ -113,23 +116,6 @@ def _cells(client: Client) -> list[Any]:
             _local(client.changed_at)]
 
 
-def export_log_start(*, acting_user: Any, fmt: str, description: str, address: str) -> ClientExport:
-    """The log row of an export about to be written (rows = 0 until the writer reports how many)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}")
-    with transaction.atomic():
-        return ClientExport.objects.create(
-            user=acting_user, user_login=acting_user.login, format=fmt, rows=0,
-            description=description[:500], address=address[:64],
-        )
-
-
-def _log_rows(log: ClientExport, rows: int) -> None:
-    log.rows = rows
-    with transaction.atomic():
-        log.save(update_fields=["rows"])
-
-
 class _Line:
     """A write-only "file" for csv.writer that hands back what was written."""
 
@@ -146,10 +132,10 @@ class _Line:
         return text
 
 
-def csv_stream(scope: ExportScope, log: ClientExport) -> Iterator[bytes]:
+def csv_stream(scope: ExportScope, *, finished: Finished) -> Iterator[bytes]:
     """The CSV file piece by piece: UTF-8 with BOM and ";" so that Excel in a Russian locale opens it as is.
 
-    The log row learns how many client rows were written when the stream ends — also when the browser
+    `finished` learns how many client rows were written when the stream ends — also when the browser
     drops the download half-way (the generator is closed then).
     """
     written = 0
@@ -173,10 +159,10 @@ def csv_stream(scope: ExportScope, log: ClientExport) -> Iterator[bytes]:
         if rest:
             yield rest.encode("utf-8")
     finally:
-        _log_rows(log, written)
+        finished(written)
 
 
-def xlsx_write(scope: ExportScope, log: ClientExport, target: IO[bytes]) -> int:
+def xlsx_write(scope: ExportScope, target: IO[bytes], *, finished: Finished) -> int:
     """The XLSX workbook into `target`, streamed row by row (kontora.core.xlsx)."""
     written = 0
     try:
@@ -187,15 +173,15 @@ def xlsx_write(scope: ExportScope, log: ClientExport, target: IO[bytes]) -> int:
                 workbook.row(_cells(client))
                 written += 1
     finally:
-        _log_rows(log, written)
+        finished(written)
     return written
 
 
-def xlsx_file(scope: ExportScope, log: ClientExport) -> IO[bytes]:
+def xlsx_file(scope: ExportScope, *, finished: Finished) -> IO[bytes]:
     """A temporary file holding the workbook, positioned at its start (deleted when closed)."""
     target = tempfile.TemporaryFile()  # the response closes (and so deletes) it
     try:
-        xlsx_write(scope, log, target)
+        xlsx_write(scope, target, finished=finished)
     except BaseException:
         target.close()
         raise
@@ -209,3 +195,8 @@ def file_name(fmt: str, *, now: datetime.datetime | None = None) -> str:
     word = re.sub(r"[^\w-]+", "-", _("clients")).strip("-") or "clients"
     return f"{word}-{moment:%Y-%m-%d-%H%M}.{fmt}"
 
+
+
+def client_export_log() -> QuerySet[ClientExport]:
+    """Administration → the client export log: newest first."""
+    return ClientExport.objects.select_related("user").order_by("-at", "-id")

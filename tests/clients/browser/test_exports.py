@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kontora.clients.models import Client, ClientExport
-from kontora.core.text import search_key
+from kontora.clients.models import ClientExport
 from tests.accounts.factories import UserFactory
-from tests.browser.test_registry_browser import _sign_in
-from tests.support.browser import screenshot
+from tests.clients.factories import client_named
+from tests.support.browser import screenshot, sign_in
 
 NAMES = ["ООО «Альфа»", "АО «Берёза»", "ООО «Вектор»", "ЗАО «Гранит»", "ООО «Дельта»"]
 
@@ -22,11 +21,9 @@ def test_administrator_exports_marked_clients_and_sees_the_log(page, live_server
                                                                tmp_path: Path):
     # given five clients of the administrator and another curator's private one
     for number, name in enumerate(NAMES, start=1):
-        Client.objects.create(code=number, full_name=name, short_name=name, name_key=search_key(name),
-                              full_name_key=search_key(name), curator=admin_user, phone=f"+7 495 100-00-0{number}")
-    Client.objects.create(code=99, full_name="Тайный", short_name="Тайный", name_key=search_key("Тайный"),
-                          full_name_key=search_key("Тайный"), curator=UserFactory(login="keeper"), is_private=True)
-    _sign_in(page, live_server, "admin")
+        client_named(name, curator=admin_user, phone=f"+7 495 100-00-0{number}")
+    client_named("Тайный", curator=UserFactory(login="keeper"), private=True)
+    sign_in(page, live_server.url, "admin")
 
     # when two clients are marked with Space and the toolbar's Export is clicked
     page.keyboard.press("ArrowDown")

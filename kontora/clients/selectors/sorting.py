@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
-from django.db import transaction
+from django.db.models import F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kontora.core.forms import KontoraForm
+from kontora.clients.models import RegistryPreference
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,26 @@ def sort_choices() -> list[tuple[str, str]]:
     return choices
 
 
+def sort_ordering(spec: SortSpec, descending: bool) -> list[Any]:
+    """The ORDER BY of a sort: the same keys, directions and NULL placement on every page and in exports."""
+    ordering = []
+    for name in spec.keys:
+        expr = F(name)
+        if name not in spec.nullable:
+            # No NULLS clause on NOT NULL columns: on PostgreSQL "ASC NULLS FIRST" does not match a plain
+            # btree index (NULLS LAST), so the million-row registry would be sorted instead of seeked.
+            ordering.append(expr.desc() if descending else expr.asc())
+        else:
+            ordering.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_first=True))
+    return ordering
+
+
+def default_sort(user: Any) -> str:
+    """The user's saved default order (Settings → Parameters), or the product's."""
+    pref = RegistryPreference.objects.filter(user=user).values_list("default_sort", flat=True).first()
+    return pref if pref and parse_sort(pref) else DEFAULT_SORT
+
+
 def session_sort(session: Any, default: str) -> str:
     """The temporary sort of this session; a new default (saved since) wins over it at once."""
     stored = session.get(SESSION_KEY)
@@ -63,32 +82,3 @@ def session_sort(session: Any, default: str) -> str:
 
 def remember_session_sort(session: Any, sort: str, default: str) -> None:
     session[SESSION_KEY] = {"sort": sort, "default": default}
-
-
-def registry_preference_set(*, acting_user: Any, default_sort: str) -> None:
-    from kontora.clients.models import RegistryPreference
-
-    if parse_sort(default_sort) is None:
-        raise forms.ValidationError({"default_sort": _("Choose a sort order from the list.")})
-    with transaction.atomic():
-        RegistryPreference.objects.update_or_create(user=acting_user, defaults={"default_sort": default_sort})
-
-
-class SortingForm(KontoraForm):
-    default_sort = forms.ChoiceField(
-        label=_("Sort the client registry by"), choices=sort_choices, required=False,
-        help_text=_("Applied at every sign-in; a sort chosen by clicking a column lasts until you sign out."),
-    )
-
-
-def parameters_tab_form(user: Any, data: Any) -> forms.BaseForm:
-    from kontora.clients.selectors.registry import default_sort
-
-    return SortingForm(data, initial={"default_sort": default_sort(user)}, prefix="sorting")
-
-
-def parameters_tab_save(user: Any, form: forms.BaseForm) -> None:
-    # A window posted without this tab's field (an older page, a script) keeps the saved order.
-    if not form.cleaned_data["default_sort"]:
-        return
-    registry_preference_set(acting_user=user, default_sort=form.cleaned_data["default_sort"])

@@ -7,15 +7,23 @@ import re
 from typing import Any
 
 import pytest
+from django.test import Client as HttpClient
+from django.test import RequestFactory
 
 from kontora.accounts.models import User
+from kontora.clients.flexi import services as template_services
+from kontora.clients.flexi.selectors import session as flexi_session
 from kontora.clients.models import Client, FilterTemplate
 from kontora.clients.selectors import registry as selectors
+from kontora.core.models import Department
 from kontora.core.text import search_key
-from kontora.directories.models import ClientStatus, LadderStage, Region, Settlement
+from kontora.directories.models import Attribute, AttributeOption, ClientStatus, LadderStage, Region, Settlement
 from tests.accounts.factories import UserFactory
-from tests.clients.support import make_client, make_private
+from tests.clients.factories import client_named
+from tests.clients.support import FLAGGED_SPEC
+from tests.clients.support import registry_names as names_in
 from tests.support.http import signed_in
+from tests.support.queries import count_queries
 
 
 def status(name: str) -> ClientStatus:
@@ -36,10 +44,6 @@ def cond(field: str, operator: str, value: Any) -> dict[str, Any]:
     return {"field": field, "operator": operator, "value": value}
 
 
-def names_in(html: str) -> list[str]:
-    return re.findall(r'data-testid="registry-name">([^<]*)<', html)
-
-
 @pytest.fixture
 def base(manager_user: Any, admin_user: Any) -> dict[str, Any]:
     """A manager who sees all clients in the list, and another manager with a private client."""
@@ -49,11 +53,11 @@ def base(manager_user: Any, admin_user: Any) -> dict[str, Any]:
     hot, cold = status("Горячий"), status("Холодный")
     tver = city("Тверь")
     made = {
-        "hot": make_client(manager_user, "Альфа", status=hot),
-        "cold_tver": make_client(manager_user, "Бета", status=cold, settlement=tver),
-        "cold": make_client(manager_user, "Вектор", status=cold),
-        "others_hot": make_client(other, "Гранит", status=hot),
-        "others_private_hot": make_private(make_client(other, "Дельта", status=hot)),
+        "hot": client_named("Альфа", curator=manager_user, status=hot),
+        "cold_tver": client_named("Бета", curator=manager_user, status=cold, settlement=tver),
+        "cold": client_named("Вектор", curator=manager_user, status=cold),
+        "others_hot": client_named("Гранит", curator=other, status=hot),
+        "others_private_hot": client_named("Дельта", curator=other, status=hot, private=True),
     }
     return {"other": other, "s_hot": hot, "s_cold": cold, "tver": tver, **made}
 
@@ -114,7 +118,7 @@ def test_the_filter_holds_for_the_next_pages_and_ctrl_f(
     # given: pages of two rows and a filter on the cold status
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     for name in ("Жёлудь", "Зенит"):
-        make_client(manager_user, name, status=base["s_cold"])
+        client_named(name, curator=manager_user, status=base["s_cold"])
     manager_client.post("/clients/filter/apply/", {"spec": spec(cond("status", "in", [base["s_cold"].pk]))})
     first = manager_client.get("/").content.decode()
     assert names_in(first) == ["Бета", "Вектор"]
@@ -315,6 +319,8 @@ def test_someone_elses_template_is_used_if_shared_but_never_changed(
         "spec": hot, "name": "Моё", "template_id": f"user:{shared_id}"}).status_code == 403
     assert manager_client.post("/clients/filter/templates/delete/",
                                {"template_id": f"user:{private_id}"}).status_code == 404
+    assert manager_client.post("/clients/filter/templates/save/", {
+        "spec": hot, "name": "Моё", "template_id": f"user:{private_id}"}).status_code == 404
     assert manager_client.get(f"/clients/filter/?template={shared_id}").status_code == 404
     assert manager_client.post("/clients/filter/templates/apply/", {"ref": f"user:{private_id}"}).status_code == 404
     # then nothing changed
@@ -338,8 +344,6 @@ def test_operational_work_tab_selects_a_focus_group(manager_user: Any, manager_c
 
 
 def test_filter_views_need_a_signed_in_user(db: Any) -> None:
-    from django.test import Client as HttpClient
-
     anonymous = HttpClient()
     assert anonymous.get("/clients/filter/").status_code == 302
     assert anonymous.post("/clients/filter/apply/", {"spec": spec()}).status_code == 302
@@ -349,8 +353,6 @@ def test_filter_views_need_a_signed_in_user(db: Any) -> None:
 def test_a_template_shared_with_a_department_reaches_its_people_only(
     manager_user: Any, manager_client: Any, base: dict[str, Any],
 ) -> None:
-    from kontora.core.models import Department
-
     # given: the other manager works in the sales department
     sales = Department.objects.create(name="Отдел продаж")
     User.objects.filter(pk=base["other"].pk).update(department=sales)
@@ -381,3 +383,113 @@ def test_a_template_name_is_required(manager_client: Any, base: dict[str, Any]) 
     assert response.status_code == 422
     assert response.json()["fields"] == {"name": "Обязательное поле."}
     assert not FilterTemplate.objects.exists()
+
+
+# --- the registry under the active filter kept in the session ------------------------------------------------
+
+
+@pytest.mark.feature("REG-04")
+def test_the_active_filter_narrows_the_registry_its_pages_and_ctrl_f(colleagues: Any) -> None:
+    # given
+    first, _second, _boss = colleagues
+    for index in range(120):
+        client_named(f"Альфа {index:03}", flagged=index % 2 == 0)
+    client_named("Бета без флага")
+    browser = signed_in(first)
+    request = RequestFactory().get("/")
+    request.user = first
+    request.session = browser.session
+    # when
+    active = flexi_session.set_active(request, FLAGGED_SPEC, label="")
+    request.session.save()
+    # then
+    assert active.label == "Флаг: установлен"
+    html = browser.get("/").content.decode()
+    shown = names_in(html)
+    assert len(shown) == selectors.PAGE_SIZE and all(int(n[-3:]) % 2 == 0 for n in shown)
+    assert "50 из 60" in html
+    more_url = re.search(r'hx-get="(/clients/registry/rows/[^"]+)"', html)
+    assert more_url is not None
+    more = names_in(browser.get(more_url.group(1).replace("&amp;", "&")).content.decode())
+    assert len(more) == 10 and all(int(n[-3:]) % 2 == 0 for n in more)
+    found = browser.get("/clients/registry/find/", {"q": "бета"}).content.decode()
+    assert "Бета без флага" not in found
+    # when
+    flexi_session.clear_active(request)
+    request.session.save()
+    # then
+    assert len(names_in(browser.get("/").content.decode())) == selectors.PAGE_SIZE
+
+
+# --- query counts ----------------------------------------------------------------------------------------------
+
+
+def _directory_attribute(number: int, options: int) -> None:
+    attribute = Attribute.objects.create(name=f"Вид {number}", label=f"Вид {number}", kind=Attribute.Kind.DIRECTORY,
+                                         is_active=True)
+    for index in range(options):
+        AttributeOption.objects.create(attribute=attribute, name=f"Вариант {index}", name_key=f"вариант {index}")
+
+
+@pytest.mark.feature("REG-04")
+@pytest.mark.feature("REG-12")
+def test_the_panel_and_its_count_read_as_many_queries_for_many_attributes_and_clients_as_for_few(
+    manager_user: Any, manager_client: Any, base: dict[str, Any],
+) -> None:
+    # given: one directory attribute with two options, the five clients of the base, a filter on a status
+    _directory_attribute(0, 2)
+    hot = spec(cond("status", "in", [base["s_hot"].pk]), cond("city", "in", [base["tver"].pk]), op="or")
+    manager_client.post("/clients/filter/apply/", {"spec": hot})  # also the first request: session, last seen
+
+    def measure() -> tuple[int, int, int]:
+        with count_queries() as panel:
+            html = manager_client.get("/clients/filter/").content.decode()
+        with count_queries() as count:
+            found = manager_client.post("/clients/filter/count/", {"spec": hot}).content.decode()
+        assert found.startswith("Найдено: ")
+        data = json.loads(re.search(r'id="k-flexi-data" type="application/json">(.*?)</script>', html, re.S)[1])
+        attributes = next(tab for tab in data["catalogue"] if tab["code"] == "attributes")["fields"]
+        return len(panel), len(count), len(attributes)
+
+    few = measure()
+    # when there are four more attributes with five options each, more users and many more clients
+    for number in range(1, 5):
+        _directory_attribute(number, 5)
+    for index in range(40):
+        client_named(f"Клиент {index:02d}", curator=manager_user, status=base["s_hot"])
+        UserFactory(login=f"extra{index}")
+    many = measure()
+    # then
+    assert (few[2], many[2]) == (1, 5)
+    assert many[:2] == few[:2]
+
+
+@pytest.mark.feature("REG-06")
+@pytest.mark.feature("REG-12")
+def test_the_templates_list_reads_as_many_queries_for_many_templates_as_for_few(
+    manager_user: Any, manager_client: Any, base: dict[str, Any],
+) -> None:
+    # given: an own template, and one another manager shares with the managers
+    sales = Department.objects.create(name="Отдел продаж")
+    User.objects.filter(pk=manager_user.pk).update(department=sales)
+
+    def add(count: int, start: int) -> None:
+        for index in range(start, start + count):
+            template_services.template_save(acting_user=manager_user, name=f"Мой {index}", spec=FLAGGED_SPEC)
+            template_services.template_save(acting_user=base["other"], name=f"Общий {index}", spec=FLAGGED_SPEC,
+                                            shared_role="manager" if index % 2 else "", shared_department=sales)
+
+    def measure() -> tuple[int, int]:
+        with count_queries() as captured:
+            html = manager_client.get("/clients/filter/templates/").content.decode()
+        return len(captured), len(template_names(html))
+
+    add(1, 0)
+    manager_client.get("/")  # the first request after signing in writes (session, last seen)
+    few = measure()
+    # when
+    add(5, 1)
+    many = measure()
+    # then
+    assert (few[1], many[1]) == (3 + 2, 3 + 12)
+    assert many[0] == few[0]
