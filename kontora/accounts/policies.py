@@ -6,7 +6,7 @@ that name the role, an administrator grants more per user (UserRight rows).
 
 The roles and working modes are named here by their values ("admin", "full"): `accounts.models` imports this
 module for `User.has_right`, so this one imports the models only for typing (and nothing that loads Django's auth
-forms, which ask for the user model while it is being defined).
+forms, which ask for the user model while it is being defined: core.permissions defers that import).
 """
 
 from __future__ import annotations
@@ -17,18 +17,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.hooks import RIGHTS
+from kontora.core.permissions import is_administrator
 
 if TYPE_CHECKING:
     from kontora.accounts.models import User
 
 
-def can_administer(user: Any) -> bool:
-    """Administration is for active administrators: `core.permissions.is_administrator`, which guards the pages.
-
-    Not imported from there: core.permissions loads Django's auth views, which ask for the user model, and this
-    module is loaded while the user model is (models → policies, for User.has_right).
-    """
-    return bool(user.is_authenticated and user.is_active and getattr(user, "is_admin", False))
+# Administration is for active administrators: the predicate that guards the administration pages.
+can_administer = is_administrator
 
 
 def can_delete_user(acting_user: Any, target: Any) -> bool:

@@ -52,9 +52,8 @@ def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
     from kontora.clients.access import visible_clients
     from kontora.clients.flexi import hooks as flexi_hooks
-    from kontora.clients.forms.sorting import parameters_tab_form
-    from kontora.clients.services.sorting import parameters_tab_save
     from kontora.clients.views.registry import registry_centre
+    from kontora.clients.views.sorting import parameters_tab_form, parameters_tab_save
     from kontora.core.hooks import (
         CENTRE,
         CODE_KINDS,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Protocol, TypeVar
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 from kontora.core.errors import NotAllowed
@@ -77,6 +76,10 @@ def policy_required(predicate: Predicate) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
+                # Imported here: Django's auth views load its auth forms, which ask for the user model, and the
+                # user model's own module reads the predicates of this one (accounts.policies).
+                from django.contrib.auth.views import redirect_to_login
+
                 return redirect_to_login(request.get_full_path())
             if not predicate(request.user):
                 raise NotAllowed

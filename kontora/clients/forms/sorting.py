@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kontora.clients.selectors.sorting import default_sort, sort_choices
+from kontora.clients.selectors.sorting import sort_choices
 from kontora.core.forms import KontoraForm
 
 
@@ -16,8 +14,3 @@ class SortingForm(KontoraForm):
         label=_("Sort the client registry by"), choices=sort_choices, required=False,
         help_text=_("Applied at every sign-in; a sort chosen by clicking a column lasts until you sign out."),
     )
-
-
-def parameters_tab_form(user: Any, data: Any) -> forms.BaseForm:
-    """The Parameters tab's form (core.hooks.ParametersTab.form_factory)."""
-    return SortingForm(data, initial={"default_sort": default_sort(user)}, prefix="sorting")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.clients.models import RegistryPreference
-from kontora.clients.selectors.sorting import default_sort as saved_default_sort
 from kontora.clients.selectors.sorting import parse_sort
 from kontora.core.audit import audit_record, changes_between, model_update
 
@@ -31,15 +28,3 @@ def registry_preference_set(*, acting_user: User, default_sort: str) -> Registry
                      summary=_("Default sort order of the client registry changed"), target=preference,
                      changes=changes)
     return preference
-
-
-def parameters_tab_save(acting_user: User, form: Any) -> None:
-    """The Parameters tab's save (core.hooks.ParametersTab.save): the valid SortingForm's order, when it changed.
-
-    A window posted without this tab's field (an older page, a script) keeps the saved order; saving the window
-    with the order untouched writes nothing (no audit row for every press of OK).
-    """
-    chosen = form.cleaned_data["default_sort"]
-    if not chosen or chosen == saved_default_sort(acting_user):
-        return
-    registry_preference_set(acting_user=acting_user, default_sort=chosen)

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
-from kontora.clients.forms.sorting import parameters_tab_form
 from kontora.clients.models import RegistryPreference
 from kontora.clients.selectors.sorting import default_sort
-from kontora.clients.services.sorting import parameters_tab_save, registry_preference_set
+from kontora.clients.services.sorting import registry_preference_set
+from kontora.clients.views.sorting import parameters_tab_form, parameters_tab_save
 from kontora.core.models import AuditEvent
 
 
