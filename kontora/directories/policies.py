@@ -8,12 +8,13 @@ add, change, deactivate and delete items.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial, wraps
+from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kontora.accounts.models import User
+from kontora.core.errors import NotAllowed
 from kontora.core.permissions import is_signed_in, policy_required
 from kontora.directories.hooks import Directory
 from kontora.directories.selectors import registry
@@ -42,11 +43,9 @@ def can_edit_nomenclature(user: Any) -> bool:
 
 
 def directory_view(*, edit: bool = False) -> Callable[[View], View]:
-    """Resolves the URL's `key` into a Directory (unknown → 404), then guards the view with `policy_required`
-    asking `can_edit` or `can_view` of that directory: anonymous → the sign-in page, refused → 403.
-
-    The view receives `directory` instead of `key`.
-    """
+    """Signed-in users only (`policy_required`: anonymous → the sign-in page); then the URL's `key` becomes a
+    Directory (unknown → 404) and the view runs only if `can_edit` or `can_view` of that directory allows
+    (refused → 403). The view receives `directory` instead of `key`."""
     rule = can_edit if edit else can_view
 
     def decorator(view: View) -> View:
@@ -56,9 +55,10 @@ def directory_view(*, edit: bool = False) -> Callable[[View], View]:
                 directory = registry.get(key)
             except KeyError:
                 raise Http404(key) from None
-            guarded = policy_required(partial(rule, directory=directory))(view)
-            return guarded(request, directory, *args, **kwargs)
+            if not rule(request.user, directory):
+                raise NotAllowed
+            return view(request, directory, *args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return policy_required(is_signed_in)(wrapper)  # type: ignore[return-value]
 
     return decorator

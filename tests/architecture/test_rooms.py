@@ -17,7 +17,7 @@ import ast
 
 from tests.support.codebase import PACKAGE, PLUMBING, ROOMS, Module, calls, dotted, modules
 
-# Sub-packages with rooms of their own and their own URL space.
+# Sub-packages with rooms of their own (the attributes and nomenclature pages, the Flexi-filter engine).
 ENGINES = frozenset({"clients/flexi", "directories/attributes", "directories/nomenclature"})
 # Named modules outside the rooms, and why.
 NAMED = {

@@ -382,6 +382,7 @@ def test_anonymous_goes_to_the_login_page(unit: Unit, client: Client) -> None:
         client.get(reverse("directories:list", args=["units"])),
         client.get(reverse("directories:pick", args=["units"])),
         client.get(reverse("directories:edit", args=["units", unit.pk])),
+        client.get("/directories/no-such-directory/"),  # which keys exist is not told before signing in
     ]
 
     # then
