@@ -68,6 +68,18 @@ def changes_between(
     return changes
 
 
+def created_changes(instance: models.Model, names: Iterable[str]) -> list[Change]:
+    """A new record's values as the changes of its audit row (from nothing)."""
+    names = tuple(names)
+    return changes_between(instance._meta.model, {}, snapshot(instance, names), names)
+
+
+def deleted_changes(instance: models.Model, names: Iterable[str]) -> list[Change]:
+    """A deleted record's last values as the changes of its audit row (to nothing)."""
+    names = tuple(names)
+    return changes_between(instance._meta.model, snapshot(instance, names), {}, names)
+
+
 def _differs(instance: models.Model, name: str, value: Any) -> bool:
     field = instance._meta.get_field(name)
     if isinstance(field, models.ForeignKey):

@@ -25,7 +25,13 @@ from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, Cl
 from kontora.clients.selectors.registration import personal_of, registration_of
 from kontora.clients.services.card import save_row, touch
 from kontora.core import requisites
-from kontora.core.audit import audit_record, changes_between, model_update, shown, snapshot
+from kontora.core.audit import (
+    audit_record,
+    created_changes,
+    deleted_changes,
+    model_update,
+    shown,
+)
 from kontora.core.errors import NotAllowed
 
 REGISTRATION_FIELDS = (
@@ -136,8 +142,7 @@ def legal_change_create(*, acting_user: User, client: Client, values: Mapping[st
         audit_record(
             actor=acting_user, event="clients.legal_change.create", target=change, client=client,
             summary=_("Change in legal documents added: %(change)s") % {"change": _change_label(change)},
-            changes=changes_between(ClientLegalChange, {}, snapshot(change, LEGAL_CHANGE_FIELDS),
-                                    LEGAL_CHANGE_FIELDS),
+            changes=created_changes(change, LEGAL_CHANGE_FIELDS),
         )
         touch(client, acting_user)
     return change
@@ -166,8 +171,7 @@ def legal_change_delete(*, acting_user: User, change: ClientLegalChange) -> None
         audit_record(
             actor=acting_user, event="clients.legal_change.delete", target=change, client=client,
             summary=_("Change in legal documents deleted: %(change)s") % {"change": _change_label(change)},
-            changes=changes_between(ClientLegalChange, snapshot(change, LEGAL_CHANGE_FIELDS), {},
-                                    LEGAL_CHANGE_FIELDS),
+            changes=deleted_changes(change, LEGAL_CHANGE_FIELDS),
         )
         change.delete()
         touch(client, acting_user)

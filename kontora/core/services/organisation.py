@@ -14,11 +14,11 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.core import locks, requisites
-from kontora.core.audit import audit_record, changes_between, model_update, snapshot
+from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, model_update, snapshot
 from kontora.core.errors import Refused
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import Actor
@@ -83,12 +83,6 @@ ENTITY_FIELDS = tuple(field.name for field in dataclass_fields(LegalEntityData))
 ACCOUNT_FIELDS = tuple(field.name for field in dataclass_fields(BankAccountData))
 
 
-def _created(obj: models.Model, names: tuple[str, ...]) -> list[dict[str, str]]:
-    return changes_between(type(obj), {}, snapshot(obj, names), names)
-
-
-def _deleted(obj: models.Model, names: tuple[str, ...]) -> list[dict[str, str]]:
-    return changes_between(type(obj), snapshot(obj, names), {}, names)
 
 
 def _id(acting_user: Actor | None) -> int | None:
@@ -139,7 +133,7 @@ def legal_entity_create(*, acting_user: Actor | None, data: LegalEntityData, mak
         if make_default or not existing:
             _make_default_entity(entity, acting_user)
         audit_record(actor=acting_user, event="core.legal_entity.create", target=entity,
-                     changes=_created(entity, ENTITY_FIELDS), summary=_("Legal entity added"))
+                     changes=created_changes(entity, ENTITY_FIELDS), summary=_("Legal entity added"))
     return entity
 
 
@@ -170,7 +164,7 @@ def legal_entity_delete(*, acting_user: Actor, entity_id: int) -> None:
                 _("The default legal entity cannot be deleted. Make another legal entity the default first.")
             )
         audit_record(actor=acting_user, event="core.legal_entity.delete", target=entity,
-                     changes=_deleted(entity, ENTITY_FIELDS), summary=_("Legal entity deleted"))
+                     changes=deleted_changes(entity, ENTITY_FIELDS), summary=_("Legal entity deleted"))
         entity.delete()
 
 
@@ -212,7 +206,7 @@ def bank_account_create(
             _make_default_account(account)
         _touch(entity, acting_user)
         audit_record(actor=acting_user, event="core.bank_account.create", target=account,
-                     changes=_created(account, ACCOUNT_FIELDS), summary=_("Settlement account added"))
+                     changes=created_changes(account, ACCOUNT_FIELDS), summary=_("Settlement account added"))
     return account
 
 
@@ -241,7 +235,7 @@ def bank_account_delete(*, acting_user: Actor, account_id: int) -> None:
             )
         entity = account.legal_entity
         audit_record(actor=acting_user, event="core.bank_account.delete", target=account,
-                     changes=_deleted(account, ACCOUNT_FIELDS), summary=_("Settlement account deleted"))
+                     changes=deleted_changes(account, ACCOUNT_FIELDS), summary=_("Settlement account deleted"))
         account.delete()
         _touch(entity, acting_user)
 

@@ -7,11 +7,11 @@ user card's choices but stays on the cards that already carry it.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.core import locks
-from kontora.core.audit import audit_record, changes_between, model_update, snapshot
+from kontora.core.audit import audit_record, created_changes, deleted_changes, model_update
 from kontora.core.errors import Refused
 from kontora.core.models import Department, Position
 from kontora.core.permissions import Actor
@@ -27,9 +27,6 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def _created(obj: models.Model, names: tuple[str, ...]) -> list[dict[str, str]]:
-    return changes_between(type(obj), {}, snapshot(obj, names), names)
-
 
 def department_save(
     *, acting_user: Actor, department_id: int | None, name: str, is_active: bool = True, order: int = 0
@@ -44,7 +41,7 @@ def department_save(
         if department_id is None:
             department = Department.objects.create(**values)
             audit_record(actor=acting_user, event="core.department.create", target=department,
-                         changes=_created(department, DEPARTMENT_FIELDS), summary=_("Department added"))
+                         changes=created_changes(department, DEPARTMENT_FIELDS), summary=_("Department added"))
         else:
             department = locks.department(department_id)
             changes = model_update(department, data=values, fields=DEPARTMENT_FIELDS)
@@ -65,7 +62,7 @@ def department_delete(*, acting_user: Actor, department_id: int) -> None:
                   "make it inactive instead.") % {"positions": positions, "users": users}
             )
         audit_record(actor=acting_user, event="core.department.delete", target=department,
-                     changes=changes_between(Department, snapshot(department, ["name"]), {}, ["name"]),
+                     changes=deleted_changes(department, ["name"]),
                      summary=_("Department deleted"))
         department.delete()
 
@@ -95,7 +92,7 @@ def position_save(
         if position_id is None:
             position = Position.objects.create(**values)
             audit_record(actor=acting_user, event="core.position.create", target=position,
-                         changes=_created(position, POSITION_FIELDS), summary=_("Position added"))
+                         changes=created_changes(position, POSITION_FIELDS), summary=_("Position added"))
         else:
             position = locks.position(position_id)
             if position.department_id != department.pk and position.users.exists():  # type: ignore[attr-defined]
@@ -119,6 +116,6 @@ def position_delete(*, acting_user: Actor, position_id: int) -> None:
                 % {"users": users}
             )
         audit_record(actor=acting_user, event="core.position.delete", target=position,
-                     changes=changes_between(Position, snapshot(position, ["name"]), {}, ["name"]),
+                     changes=deleted_changes(position, ["name"]),
                      summary=_("Position deleted"))
         position.delete()

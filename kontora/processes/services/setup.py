@@ -14,7 +14,12 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.core.audit import Change, audit_record, changes_between, model_update, snapshot
+from kontora.core.audit import (
+    audit_record,
+    created_changes,
+    deleted_changes,
+    model_update,
+)
 from kontora.core.errors import NotAllowed, Refused
 from kontora.processes import policies
 from kontora.processes.models import Process, ProcessRun, Stage, StageResult
@@ -62,12 +67,6 @@ def _next_position(siblings: QuerySet[Any]) -> int:
     return (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-def _created(instance: models.Model, fields: tuple[str, ...]) -> list[Change]:
-    return changes_between(type(instance), {}, snapshot(instance, fields), fields)
-
-
-def _deleted(instance: models.Model, fields: tuple[str, ...]) -> list[Change]:
-    return changes_between(type(instance), snapshot(instance, fields), {}, fields)
 
 
 # --- processes ----------------------------------------------------------------------------------------------
@@ -84,7 +83,7 @@ def process_save(*, acting_user: User, process: Process | None = None, name: str
         if process is None:
             process = Process.objects.create(**data, created_by=acting_user)
             audit_record(actor=acting_user, event="processes.process.create", summary=_("Process created"),
-                         target=process, changes=_created(process, PROCESS_FIELDS))
+                         target=process, changes=created_changes(process, PROCESS_FIELDS))
         else:
             changes = model_update(process, data=data, fields=PROCESS_FIELDS)
             audit_record(actor=acting_user, event="processes.process.update", summary=_("Process changed"),
@@ -99,7 +98,7 @@ def process_delete(*, acting_user: User, process: Process) -> None:
         raise Refused(_("The process has been started: its runs keep it. It cannot be deleted."))
     with transaction.atomic():
         audit_record(actor=acting_user, event="processes.process.delete", summary=_("Process deleted"),
-                     target=process, changes=_deleted(process, PROCESS_FIELDS))
+                     target=process, changes=deleted_changes(process, PROCESS_FIELDS))
         # Results point at stages (PROTECT): drop them first, then the stages go with the process.
         StageResult.objects.filter(stage__process=process).delete()
         process.delete()
@@ -140,7 +139,7 @@ def stage_save(
         if stage is None:
             stage = Stage.objects.create(process=process, position=_next_position(others), **data)
             audit_record(actor=acting_user, event="processes.stage.create", summary=_("Stage created"),
-                         target=stage, changes=_created(stage, STAGE_FIELDS))
+                         target=stage, changes=created_changes(stage, STAGE_FIELDS))
         else:
             changes = model_update(stage, data=data, fields=STAGE_FIELDS)
             # Runs waiting on this stage follow its new responsible.
@@ -161,7 +160,7 @@ def stage_delete(*, acting_user: User, stage: Stage) -> None:
         raise Refused(_("Results lead to this stage: %(results)s. Change them first.") % {"results": names})
     with transaction.atomic():
         audit_record(actor=acting_user, event="processes.stage.delete", summary=_("Stage deleted"),
-                     target=stage, changes=_deleted(stage, STAGE_FIELDS))
+                     target=stage, changes=deleted_changes(stage, STAGE_FIELDS))
         StageResult.objects.filter(stage=stage).delete()
         stage.delete()
 
@@ -190,7 +189,7 @@ def result_save(
         if result is None:
             result = StageResult.objects.create(stage=stage, position=_next_position(others), **data)
             audit_record(actor=acting_user, event="processes.result.create", summary=_("Result created"),
-                         target=result, changes=_created(result, RESULT_FIELDS))
+                         target=result, changes=created_changes(result, RESULT_FIELDS))
         else:
             changes = model_update(result, data=data, fields=RESULT_FIELDS)
             audit_record(actor=acting_user, event="processes.result.update", summary=_("Result changed"),
@@ -202,5 +201,5 @@ def result_delete(*, acting_user: User, result: StageResult) -> None:
     _require_designer(acting_user)
     with transaction.atomic():
         audit_record(actor=acting_user, event="processes.result.delete", summary=_("Result deleted"),
-                     target=result, changes=_deleted(result, RESULT_FIELDS))
+                     target=result, changes=deleted_changes(result, RESULT_FIELDS))
         result.delete()
