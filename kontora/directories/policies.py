@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from kontora.accounts.models import User
 from kontora.core.errors import NotAllowed
 from kontora.core.permissions import is_signed_in, policy_required
 from kontora.directories.hooks import Directory
@@ -22,11 +21,6 @@ from kontora.directories.selectors import registry
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 NOMENCLATURE_RIGHT = "edit_nomenclature"
-
-
-def me(request: HttpRequest) -> User:
-    """The user of a guarded view (every page of directories is behind a guard), typed for the services."""
-    return cast(User, request.user)
 
 
 def can_view(user: Any, directory: Directory) -> bool:

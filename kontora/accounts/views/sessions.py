@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts import selectors
+from kontora.accounts.policies import user_of
 from kontora.accounts.services import sessions as services
 from kontora.core.permissions import admin_required
 
@@ -28,7 +29,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
-    record = services.session_end(acting_user=request.user, session_id=pk)  # type: ignore[arg-type]
+    record = services.session_end(acting_user=user_of(request), session_id=pk)
     if record is None:
         messages.info(request, gettext("This session has already ended."))
     else:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts import hooks, policies, selectors
 from kontora.accounts.forms.users import UserCardForm
 from kontora.accounts.models import ClientScope, Role, User
+from kontora.accounts.policies import user_of
 from kontora.accounts.services import users as services
 from kontora.core.errors import Refused, error_messages
 from kontora.core.permissions import admin_required
@@ -60,21 +61,21 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, user=selectors.access_user(request.user, pk), tab="general")  # type: ignore[arg-type]
+    return _card(request, user=selectors.access_user(user_of(request), pk), tab="general")
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_rights(request: HttpRequest, pk: int) -> HttpResponse:
-    return _card(request, user=selectors.access_user(request.user, pk), tab="rights")  # type: ignore[arg-type]
+    return _card(request, user=selectors.access_user(user_of(request), pk), tab="rights")
 
 
 @admin_required
 @require_POST
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = selectors.access_user(request.user, pk)  # type: ignore[arg-type]
+    user = selectors.access_user(user_of(request), pk)
     try:
-        services.user_delete(acting_user=request.user, user_id=user.pk)  # type: ignore[arg-type]
+        services.user_delete(acting_user=user_of(request), user_id=user.pk)
     except Refused as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -92,7 +93,7 @@ def _state(user: User) -> dict[str, str]:
 
 
 def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
-    acting: User = request.user  # type: ignore[assignment]
+    acting = user_of(request)
     if request.method == "POST":
         form = UserCardForm(request.POST, user=user)
         if form.is_valid():
@@ -132,7 +133,7 @@ def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, form: UserCardForm, user: User | None) -> User:
-    acting: User = request.user  # type: ignore[assignment]
+    acting = user_of(request)
     password = form.cleaned_data.get("password") or ""
     if user is None:
         return services.user_create(

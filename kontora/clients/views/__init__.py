@@ -1,14 +1,2 @@
-"""The clients' views. `acting_user(request)`: the signed-in user of a view behind `login_required`, as the
-services and selectors type it."""
-
-from __future__ import annotations
-
-from typing import cast
-
-from django.http import HttpRequest
-
-from kontora.accounts.models import User
-
-
-def acting_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+"""The clients' views, one module per topic (the card, its tabs, files, the registry, search, the Flexi-filter,
+exports, the administrator's pages)."""

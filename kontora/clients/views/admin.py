@@ -13,12 +13,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.accounts.models import User
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.forms.admin import ChangeCuratorForm, ExplainForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import admin as selectors
 from kontora.clients.services import admin as services_admin
-from kontora.clients.views import acting_user
 from kontora.core.permissions import admin_required
 
 
@@ -36,7 +36,7 @@ def change_curator(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if "confirm" in request.POST:
             try:
-                result = services_admin.clients_change_curator(acting_user=acting_user(request), **data)
+                result = services_admin.clients_change_curator(acting_user=user_of(request), **data)
             except ValidationError as exc:
                 form.apply_error(exc)
             else:
@@ -70,7 +70,7 @@ def explain_access(request: HttpRequest) -> HttpResponse:
     client: Client | None = None
     reasons: list[str] = []
     if form.is_bound and form.is_valid():
-        client = selectors.client_to_explain(fetched_by=acting_user(request), code=form.cleaned_data["code"])
+        client = selectors.client_to_explain(fetched_by=user_of(request), code=form.cleaned_data["code"])
         if client is None:
             form.add_error("code", gettext("There is no client with this code available to you."))
         else:

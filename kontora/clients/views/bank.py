@@ -10,12 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.forms.bank import BankAccountForm
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.selectors import bank as selectors
 from kontora.clients.services import bank as services
-from kontora.clients.views import acting_user
 from kontora.clients.views.modal import list_changed, modal_form
 
 
@@ -56,8 +56,8 @@ def _account(request: HttpRequest, client: Client, account: ClientBankAccount | 
 
     def save() -> object:
         if account is None:
-            return services.bank_account_create(acting_user=acting_user(request), client=client, values=form.values())
-        return services.bank_account_update(acting_user=acting_user(request), account=account, values=form.values())
+            return services.bank_account_create(acting_user=user_of(request), client=client, values=form.values())
+        return services.bank_account_update(acting_user=user_of(request), account=account, values=form.values())
 
     return modal_form(
         request, client, account, form=form, save=save, changed=lambda: _accounts_changed(request, client),
@@ -71,7 +71,7 @@ def _account(request: HttpRequest, client: Client, account: ClientBankAccount | 
 def bank_account_delete(request: HttpRequest, client_id: int, account_id: int) -> HttpResponse:
     client = _editable(request, client_id)
     account = selectors.access_bank_account(client, account_id)
-    services.bank_account_delete(acting_user=acting_user(request), account=account)
+    services.bank_account_delete(acting_user=user_of(request), account=account)
     return _accounts_changed(request, client)
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access, policies
 from kontora.clients.forms.card import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
@@ -20,7 +21,6 @@ from kontora.clients.selectors import card as selectors
 from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
 from kontora.clients.selectors.history import client_history
 from kontora.clients.services import card as services
-from kontora.clients.views import acting_user
 from kontora.clients.views.modal import list_changed, modal_form
 
 
@@ -85,7 +85,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "contacts": client.contacts.all() if client else [],
         "can_edit_contacts": bool(client) and rights.can_edit,
         "grant_rows": _grant_rows(form),
-        "history": client_history(fetched_by=acting_user(request), client=client) if client else [],
+        "history": client_history(fetched_by=user_of(request), client=client) if client else [],
         "plugged_tabs": selectors.card_tabs(user, client),
         "card_actions": selectors.card_actions(user, client),
         "nav_tabs": selectors.card_nav(user, client, _builtin_tabs(form, kind)),
@@ -114,12 +114,12 @@ def _save(request: HttpRequest, form: ClientForm, client: Client | None, rights:
     grants = form.grants() if rights.can_edit_main else None
     if client is None:
         return services.client_create(
-            acting_user=acting_user(request), values=form.values(), directions=data["directions"],
+            acting_user=user_of(request), values=form.values(), directions=data["directions"],
             competitors=data["competitors"], grants=grants, is_private=bool(is_private),
             attributes=form.attribute_values(),
         )
     return services.client_update(
-        acting_user=acting_user(request), client=client, values=form.values(), directions=data["directions"],
+        acting_user=user_of(request), client=client, values=form.values(), directions=data["directions"],
         competitors=data["competitors"], grants=grants, is_private=is_private,
         attributes=form.attribute_values(),
     )
@@ -167,8 +167,8 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
 
     def save() -> object:
         if contact is None:
-            return services.contact_create(acting_user=acting_user(request), client=client, values=form.cleaned_data)
-        return services.contact_update(acting_user=acting_user(request), contact=contact, values=form.cleaned_data)
+            return services.contact_create(acting_user=user_of(request), client=client, values=form.cleaned_data)
+        return services.contact_update(acting_user=user_of(request), contact=contact, values=form.cleaned_data)
 
     return modal_form(
         request, client, contact, form=form, save=save, changed=lambda: _contacts_changed(request, client),
@@ -182,7 +182,7 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
 def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
     services.contact_delete(
-        acting_user=acting_user(request), contact=selectors.access_contact(client, contact_id),
+        acting_user=user_of(request), contact=selectors.access_contact(client, contact_id),
     )
     return _contacts_changed(request, client)
 

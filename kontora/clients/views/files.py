@@ -17,11 +17,11 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors import files as selectors
 from kontora.clients.services import files as services
-from kontora.clients.views import acting_user
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -121,7 +121,7 @@ def _file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
     if upload is None:
         return _panel(request, client, folder, {"file": gettext("Choose a file.")})
     try:
-        services.file_upload(acting_user=acting_user(request), client=client, folder=folder, upload=upload)
+        services.file_upload(acting_user=user_of(request), client=client, folder=folder, upload=upload)
     except ValidationError as exc:
         return _panel(request, client, folder, _errors(exc))
     return _panel(request, client, folder)
@@ -133,7 +133,7 @@ def folder_create(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
     parent = _folder(client, request.POST.get("folder"))
     try:
-        services.folder_create(acting_user=acting_user(request), client=client, parent=parent,
+        services.folder_create(acting_user=user_of(request), client=client, parent=parent,
                                    name=request.POST.get("name", ""))
     except ValidationError as exc:
         return _panel(request, client, parent, {"folder_" + k: v for k, v in _errors(exc).items()})
@@ -199,9 +199,9 @@ def _rename(request: HttpRequest, client: Client, item: ClientFile | ClientFolde
     if request.method == "POST":
         try:
             if isinstance(item, ClientFile):
-                services.file_rename(acting_user=acting_user(request), attached=item, name=request.POST.get("name", ""))
+                services.file_rename(acting_user=user_of(request), attached=item, name=request.POST.get("name", ""))
             else:
-                services.folder_rename(acting_user=acting_user(request), folder=item, name=request.POST.get("name", ""))
+                services.folder_rename(acting_user=user_of(request), folder=item, name=request.POST.get("name", ""))
         except ValidationError as exc:
             error = " ".join(_errors(exc).values())
         else:
@@ -218,7 +218,7 @@ def file_move(request: HttpRequest, client_id: int, file_id: int) -> HttpRespons
     client = _client(request, client_id, edit=True)
     attached = selectors.access_file(client, file_id)
     target = _folder(client, request.POST.get("target"))
-    services.file_move(acting_user=acting_user(request), attached=attached, folder=target)
+    services.file_move(acting_user=user_of(request), attached=attached, folder=target)
     return _panel(request, client, target)
 
 
@@ -229,7 +229,7 @@ def folder_move(request: HttpRequest, client_id: int, folder_id: int) -> HttpRes
     folder = selectors.access_folder(client, folder_id)
     target = _folder(client, request.POST.get("target"))
     try:
-        services.folder_move(acting_user=acting_user(request), folder=folder, parent=target)
+        services.folder_move(acting_user=user_of(request), folder=folder, parent=target)
     except ValidationError as exc:
         return _panel(request, client, folder.parent, _errors(exc))
     return _panel(request, client, target)
@@ -241,7 +241,7 @@ def file_delete(request: HttpRequest, client_id: int, file_id: int) -> HttpRespo
     client = _client(request, client_id, edit=True)
     attached = selectors.access_file(client, file_id)
     shown = attached.folder
-    services.file_delete(acting_user=acting_user(request), attached=attached)
+    services.file_delete(acting_user=user_of(request), attached=attached)
     return _panel(request, client, shown)
 
 
@@ -251,7 +251,7 @@ def folder_delete(request: HttpRequest, client_id: int, folder_id: int) -> HttpR
     client = _client(request, client_id, edit=True)
     folder = selectors.access_folder(client, folder_id)
     parent = folder.parent
-    services.folder_delete(acting_user=acting_user(request), folder=folder)
+    services.folder_delete(acting_user=user_of(request), folder=folder)
     return _panel(request, client, parent)
 
 

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.forms.mailing import DETACHED, MailingAddressForm, MailingSettingsForm
 from kontora.clients.models import Client, ClientMailingAddress
 from kontora.clients.selectors import mailing as selectors
 from kontora.clients.services import mailing as services
-from kontora.clients.views import acting_user
 
 
 def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Client:
@@ -61,7 +61,7 @@ def mailing_settings_save(request: HttpRequest, client_id: int) -> HttpResponse:
     form = MailingSettingsForm(request.POST, prefix="ms")
     if not form.is_valid():
         return _panel(request, client, settings_form=form)
-    services.mailing_settings_update(acting_user=acting_user(request), client=client, **form.cleaned_data)
+    services.mailing_settings_update(acting_user=user_of(request), client=client, **form.cleaned_data)
     return _panel(request, client, message=gettext("Mailing settings saved."))
 
 
@@ -72,7 +72,7 @@ def mailing_address_new(request: HttpRequest, client_id: int) -> HttpResponse:
     form = MailingAddressForm(request.POST, prefix="ma")
     if form.is_valid():
         try:
-            services.mailing_address_create(acting_user=acting_user(request), client=client, values=form.cleaned_data)
+            services.mailing_address_create(acting_user=user_of(request), client=client, values=form.cleaned_data)
         except ValidationError as exc:
             form.apply_error(exc)
         else:
@@ -90,7 +90,7 @@ def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) 
     form = MailingAddressForm(request.POST, prefix="me")
     if form.is_valid():
         try:
-            services.mailing_address_update(acting_user=acting_user(request), address=address, values=form.cleaned_data)
+            services.mailing_address_update(acting_user=user_of(request), address=address, values=form.cleaned_data)
         except ValidationError as exc:
             form.apply_error(exc)
         else:
@@ -104,7 +104,7 @@ def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) 
 def mailing_address_delete(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
     services.mailing_address_delete(
-        acting_user=acting_user(request), address=selectors.access_mailing_address(client, address_id),
+        acting_user=user_of(request), address=selectors.access_mailing_address(client, address_id),
     )
     return _panel(request, client)
 
@@ -114,7 +114,7 @@ def mailing_address_delete(request: HttpRequest, client_id: int, address_id: int
 def mailing_fill(request: HttpRequest, client_id: int) -> HttpResponse:
     """"Take from the card": the card's e-mail and the contacts' e-mails and mobiles not yet listed."""
     client = _client(request, client_id, edit=True)
-    added = services.mailing_fill_from_card(acting_user=acting_user(request), client=client)
+    added = services.mailing_fill_from_card(acting_user=user_of(request), client=client)
     message = ngettext("%(count)d address added from the card.", "%(count)d addresses added from the card.",
                        len(added)) % {"count": len(added)} if added \
         else gettext("The card has no addresses that are not in the list yet.")

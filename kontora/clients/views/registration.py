@@ -12,13 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.forms.card import read_only
 from kontora.clients.forms.registration import LegalChangeForm, PersonalForm, RegistrationForm
 from kontora.clients.models import Client, ClientLegalChange
 from kontora.clients.selectors import registration as selectors
 from kontora.clients.services import registration as services
-from kontora.clients.views import acting_user
 from kontora.clients.views.modal import list_changed, modal_form
 from kontora.core.forms import KontoraForm
 
@@ -62,7 +62,7 @@ def _row_panel(
             raise PermissionDenied
         if form.is_valid():
             try:
-                row = save(acting_user=acting_user(request), client=client, values=form.cleaned_data)
+                row = save(acting_user=user_of(request), client=client, values=form.cleaned_data)
             except ValidationError as exc:
                 form.apply_error(exc)
             else:
@@ -102,8 +102,8 @@ def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChang
     def save() -> object:
         values = form.cleaned_data
         if change is None:
-            return services.legal_change_create(acting_user=acting_user(request), client=client, values=values)
-        return services.legal_change_update(acting_user=acting_user(request), change=change, values=values)
+            return services.legal_change_create(acting_user=user_of(request), client=client, values=values)
+        return services.legal_change_update(acting_user=user_of(request), change=change, values=values)
 
     return modal_form(
         request, client, change, form=form, save=save, changed=lambda: _changes_changed(request, client),
@@ -117,7 +117,7 @@ def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChang
 def legal_change_delete(request: HttpRequest, client_id: int, change_id: int) -> HttpResponse:
     client = _editable_company(request, client_id)
     change = selectors.access_legal_change(client, change_id)
-    services.legal_change_delete(acting_user=acting_user(request), change=change)
+    services.legal_change_delete(acting_user=user_of(request), change=change)
     return _changes_changed(request, client)
 
 

@@ -14,12 +14,12 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.forms.security import DETACHED, ConclusionForm, SecurityInfoForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import security as selectors
 from kontora.clients.services import security as services
-from kontora.clients.views import acting_user
 from kontora.core.selectors.settings import system_settings
 
 
@@ -39,7 +39,7 @@ def _panel(
 ) -> HttpResponse:
     row = selectors.security_of(client)
     can_edit = access.can_edit(request.user, client)
-    may_sign = selectors.may_sign(acting_user(request))
+    may_sign = selectors.may_sign(user_of(request))
     if info_form is None:
         info_form = SecurityInfoForm(prefix="si", initial={name: getattr(row, name) for name in services.INFO_FIELDS})
     if not can_edit:
@@ -73,7 +73,7 @@ def security_save(request: HttpRequest, client_id: int) -> HttpResponse:
     form = SecurityInfoForm(request.POST, prefix="si")
     if form.is_valid():
         try:
-            services.security_update(acting_user=acting_user(request), client=client, values=form.cleaned_data)
+            services.security_update(acting_user=user_of(request), client=client, values=form.cleaned_data)
         except ValidationError as exc:
             form.apply_error(exc)
         else:
@@ -85,13 +85,13 @@ def security_save(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_POST
 def security_sign(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    if not selectors.may_sign(acting_user(request)):
+    if not selectors.may_sign(user_of(request)):
         raise PermissionDenied
     form = ConclusionForm(request.POST, prefix="sc")
     if form.is_valid():
         try:
             services.security_sign(
-                acting_user=acting_user(request), client=client, password=form.cleaned_data["password"],
+                acting_user=user_of(request), client=client, password=form.cleaned_data["password"],
                 values=form.cleaned_data,
             )
         except ValidationError as exc:

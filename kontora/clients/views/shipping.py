@@ -13,12 +13,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.clients.forms.shipping import PREFIX, ShippingForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import shipping as selectors
 from kontora.clients.services import shipping as services
-from kontora.clients.views import acting_user
 from kontora.core.selectors.settings import system_settings
 
 
@@ -60,7 +60,7 @@ def shipping_save(request: HttpRequest, client_id: int) -> HttpResponse:
     form = ShippingForm(request.POST, prefix=PREFIX)
     if form.is_valid():
         try:
-            services.shipping_update(acting_user=acting_user(request), client=client, values=form.cleaned_data)
+            services.shipping_update(acting_user=user_of(request), client=client, values=form.cleaned_data)
         except ValidationError as exc:
             form.apply_error(exc)
         else:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.core.backup import backup_dir, backup_list, backup_path
-from kontora.core.permissions import admin_required
+from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import jobs as selectors
 from kontora.core.services import jobs as job_services
 
@@ -34,7 +34,7 @@ def backups(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def backup_create(request: HttpRequest) -> HttpResponse:
-    job = job_services.job_start(acting_user=request.user, kind="backup", title=_("Backup"))  # type: ignore[arg-type]
+    job = job_services.job_start(acting_user=actor_of(request), kind="backup", title=_("Backup"))
     return redirect(f"{reverse('core:backups')}?job={job.pk}")
 
 

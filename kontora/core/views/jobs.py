@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.core.models import Job
-from kontora.core.permissions import admin_required
+from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import jobs as selectors
 from kontora.core.services import jobs as services
 
@@ -59,7 +59,7 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     selectors.access_job(request.user, job_id)
-    job = services.job_cancel(acting_user=request.user, job_id=job_id)  # type: ignore[arg-type]
+    job = services.job_cancel(acting_user=actor_of(request), job_id=job_id)
     if request.headers.get("HX-Request"):
         return render(request, "core/partials/job_progress.html", _progress_context(job))
     return redirect("core:job", job_id=job.pk)

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.core.permissions import actor_of
 from kontora.core.selectors import informer
 from kontora.core.selectors import main_window as selectors
 from kontora.core.selectors.organisation import default_legal_entity
@@ -162,7 +163,7 @@ def informer_next(request: HttpRequest) -> HttpResponse:
 def informer_at_start(request: HttpRequest) -> HttpResponse:
     # The box reads "Don't show at start": checked means the informer stays closed next time.
     hide = request.POST.get("hide") == "on"
-    settings_services.user_parameters_update(acting_user=request.user, informer_at_start=not hide)  # type: ignore[arg-type]
+    settings_services.user_parameters_update(acting_user=actor_of(request), informer_at_start=not hide)
     if request.headers.get("HX-Request"):
         return HttpResponse(format_html('<span class="text-success">{}</span>', _("Saved.")))
     return redirect("core:home")

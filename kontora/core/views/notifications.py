@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.core.forms.notifications import MessageForm
-from kontora.core.permissions import admin_required
+from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import notifications as selectors
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
@@ -94,14 +94,14 @@ def _back_to_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    services.notification_mark_read(acting_user=request.user, notification_id=notification_id)  # type: ignore[arg-type]
+    services.notification_mark_read(acting_user=actor_of(request), notification_id=notification_id)
     return _back_to_list(request)
 
 
 @login_required
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notification_mark_all_read(acting_user=request.user)  # type: ignore[arg-type]
+    services.notification_mark_all_read(acting_user=actor_of(request))
     return _back_to_list(request)
 
 
@@ -112,7 +112,7 @@ def message_send(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         recipient = form.cleaned_data["recipient"]
         try:
-            services.message_send(acting_user=request.user, recipient=recipient, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+            services.message_send(acting_user=actor_of(request), recipient=recipient, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form.apply_error(exc)
         else:

@@ -18,7 +18,7 @@ from kontora.core.errors import Refused, error_messages
 from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm
 from kontora.core.htmx import go, is_htmx
 from kontora.core.models import BankAccount, LegalEntity
-from kontora.core.permissions import admin_required
+from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import organisation as selectors
 from kontora.core.services import organisation as services
 from kontora.core.services.organisation import ACCOUNT_FIELDS, ENTITY_FIELDS
@@ -62,11 +62,11 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             if entity is None:
-                saved = services.legal_entity_create(acting_user=request.user, data=form.entity_data())  # type: ignore[arg-type]
+                saved = services.legal_entity_create(acting_user=actor_of(request), data=form.entity_data())
                 done = gettext("Legal entity “%(name)s” added.")
             else:
                 saved = services.legal_entity_update(
-                    acting_user=request.user, entity_id=entity.pk, data=form.entity_data()  # type: ignore[arg-type]
+                    acting_user=actor_of(request), entity_id=entity.pk, data=form.entity_data()
                 )
                 done = gettext("Legal entity “%(name)s” saved.")
         except ValidationError as exc:
@@ -87,7 +87,7 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
 def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
     try:
-        services.legal_entity_delete(acting_user=request.user, entity_id=entity.pk)  # type: ignore[arg-type]
+        services.legal_entity_delete(acting_user=actor_of(request), entity_id=entity.pk)
     except Refused as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -100,7 +100,7 @@ def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
 @require_POST
 def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
-    services.legal_entity_set_default(acting_user=request.user, entity_id=entity.pk)  # type: ignore[arg-type]
+    services.legal_entity_set_default(acting_user=actor_of(request), entity_id=entity.pk)
     messages.success(request, gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
     return go(request, _back(request))
 
@@ -125,13 +125,13 @@ def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAcc
         try:
             if account is None:
                 saved = services.bank_account_create(
-                    acting_user=request.user, entity_id=entity.pk, data=form.bank_data(),  # type: ignore[arg-type]
+                    acting_user=actor_of(request), entity_id=entity.pk, data=form.bank_data(),
                     make_default=bool(request.POST.get("make_default")),
                 )
                 done = gettext("Account %(account)s added.")
             else:
                 saved = services.bank_account_update(
-                    acting_user=request.user, account_id=account.pk, data=form.bank_data()  # type: ignore[arg-type]
+                    acting_user=actor_of(request), account_id=account.pk, data=form.bank_data()
                 )
                 done = gettext("Account %(account)s saved.")
         except ValidationError as exc:
@@ -156,7 +156,7 @@ def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAcc
 def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
     try:
-        services.bank_account_delete(acting_user=request.user, account_id=account.pk)  # type: ignore[arg-type]
+        services.bank_account_delete(acting_user=actor_of(request), account_id=account.pk)
     except Refused as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -169,6 +169,6 @@ def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def account_default(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
-    services.bank_account_set_default(acting_user=request.user, account_id=account.pk)  # type: ignore[arg-type]
+    services.bank_account_set_default(acting_user=actor_of(request), account_id=account.pk)
     messages.success(request, gettext("Account %(account)s is now the default account.") % {"account": account.account})
     return go(request, _back(request))

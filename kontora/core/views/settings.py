@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from kontora.core import hooks
 from kontora.core.forms.settings import BLOCK_FIELDS, LOGIN_FIELDS, PARAMETERS_TABS, FunctionalityForm, ParametersForm
-from kontora.core.permissions import admin_required
+from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import settings as selectors
 from kontora.core.services import settings as services
 
@@ -78,7 +78,7 @@ def functionality(request: HttpRequest) -> HttpResponse:
     form = FunctionalityForm(request.POST or None, instance=selectors.system_settings())
     if request.method == "POST" and form.is_valid():
         services.system_settings_update(
-            acting_user=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}  # type: ignore[arg-type]
+            acting_user=actor_of(request), **{name: form.cleaned_data[name] for name in form.Meta.fields}
         )
         messages.success(request, _("Functionality settings saved."))
         return redirect("core:functionality" if "apply" in request.POST else "core:home")

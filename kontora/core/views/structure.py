@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.core.errors import Refused, error_messages
 from kontora.core.forms.structure import DepartmentForm, PositionForm
 from kontora.core.models import Department, Position
-from kontora.core.permissions import admin_required
+from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import structure as selectors
 from kontora.core.services import structure as services
 
@@ -56,7 +56,8 @@ def position_edit(request: HttpRequest, position_id: int) -> HttpResponse:
 @require_POST
 def department_delete(request: HttpRequest, department_id: int) -> HttpResponse:
     department = selectors.access_department(department_id)
-    return _delete(request, lambda: services.department_delete(acting_user=request.user, department_id=department.pk),  # type: ignore[arg-type]
+    actor = actor_of(request)
+    return _delete(request, lambda: services.department_delete(acting_user=actor, department_id=department.pk),
                    gettext("Department “%(name)s” deleted.") % {"name": department.name},
                    reverse("core:structure_department", args=[department.pk]))
 
@@ -65,7 +66,8 @@ def department_delete(request: HttpRequest, department_id: int) -> HttpResponse:
 @require_POST
 def position_delete(request: HttpRequest, position_id: int) -> HttpResponse:
     position = selectors.access_position(position_id)
-    return _delete(request, lambda: services.position_delete(acting_user=request.user, position_id=position.pk),  # type: ignore[arg-type]
+    actor = actor_of(request)
+    return _delete(request, lambda: services.position_delete(acting_user=actor, position_id=position.pk),
                    gettext("Position “%(name)s” deleted.") % {"name": position.name},
                    reverse("core:structure_position", args=[position.pk]))
 
@@ -94,7 +96,7 @@ def _department_card(request: HttpRequest, department: Department | None) -> Htt
         data = form.cleaned_data
         try:
             saved = services.department_save(
-                acting_user=request.user, department_id=department.pk if department else None, name=data["name"],  # type: ignore[arg-type]
+                acting_user=actor_of(request), department_id=department.pk if department else None, name=data["name"],
                 is_active=data["is_active"], order=data["order"],
             )
         except ValidationError as exc:
@@ -118,7 +120,7 @@ def _position_card(request: HttpRequest, position: Position | None, department: 
         data = form.cleaned_data
         try:
             saved = services.position_save(
-                acting_user=request.user, position_id=position.pk if position else None,  # type: ignore[arg-type]
+                acting_user=actor_of(request), position_id=position.pk if position else None,
                 department_id=data["department"].pk, name=data["name"], is_active=data["is_active"],
                 order=data["order"],
             )

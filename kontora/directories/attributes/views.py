@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused, error_messages
 from kontora.core.permissions import admin_required
 from kontora.directories.attributes import selectors, services
 from kontora.directories.attributes.forms import AttributeForm, OptionForm
 from kontora.directories.models import Attribute
-from kontora.directories.policies import me
 
 
 @admin_required
@@ -47,7 +47,7 @@ def attribute_edit(request: HttpRequest, attribute_id: int) -> HttpResponse:
 def attribute_delete(request: HttpRequest, attribute_id: int) -> HttpResponse:
     attribute = selectors.access_attribute(attribute_id)
     try:
-        services.attribute_delete(acting_user=me(request), attribute_id=attribute.pk)
+        services.attribute_delete(acting_user=user_of(request), attribute_id=attribute.pk)
     except Refused as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -77,7 +77,7 @@ def option_delete(request: HttpRequest, attribute_id: int, option_id: int) -> Ht
     attribute = selectors.access_attribute(attribute_id)
     option = selectors.access_option(attribute, option_id)
     try:
-        services.option_delete(acting_user=me(request), attribute_id=attribute.pk, option_id=option.pk)
+        services.option_delete(acting_user=user_of(request), attribute_id=attribute.pk, option_id=option.pk)
     except Refused as exc:
         for message in error_messages(exc):
             messages.error(request, message)
@@ -94,7 +94,7 @@ def _option_save(request: HttpRequest, attribute: Attribute, option_id: int | No
     if form.is_valid():
         try:
             services.option_save(
-                acting_user=me(request), attribute_id=attribute.pk, option_id=option_id,
+                acting_user=user_of(request), attribute_id=attribute.pk, option_id=option_id,
                 name=form.cleaned_data["name"], is_active=form.cleaned_data["is_active"],
             )
         except (ValidationError, Refused) as exc:
@@ -119,7 +119,7 @@ def _card(request: HttpRequest, attribute: Attribute | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.attribute_save(
-                acting_user=me(request), attribute_id=attribute.pk if attribute else None, data=form.data_object(),
+                acting_user=user_of(request), attribute_id=attribute.pk if attribute else None, data=form.data_object(),
             )
         except (ValidationError, Refused) as exc:
             form.apply_error(exc)

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import go
 from kontora.core.permissions import right_required
@@ -26,7 +27,7 @@ from kontora.directories.models import NomenclatureFolder
 from kontora.directories.nomenclature import selectors, services
 from kontora.directories.nomenclature.forms import ADDITIONAL_FIELDS, GENERAL_FIELDS, FolderForm, ItemForm
 from kontora.directories.policies import NOMENCLATURE_RIGHT as RIGHT
-from kontora.directories.policies import can_edit_nomenclature, me
+from kontora.directories.policies import can_edit_nomenclature
 
 
 def _tree_url(folder_id: int | None = None, **extra: Any) -> str:
@@ -38,7 +39,7 @@ def _tree_url(folder_id: int | None = None, **extra: Any) -> str:
 
 def _folder_or_none(request: HttpRequest, value: str | None) -> NomenclatureFolder | None:
     folder_id = id_param(value)
-    return selectors.access_folder(me(request), folder_id) if folder_id else None
+    return selectors.access_folder(user_of(request), folder_id) if folder_id else None
 
 
 @login_required
@@ -46,24 +47,24 @@ def _folder_or_none(request: HttpRequest, value: str | None) -> NomenclatureFold
 def tree(request: HttpRequest) -> HttpResponse:
     folder = _folder_or_none(request, request.GET.get("folder"))
     query = request.GET.get("q", "").strip()
-    ancestors = selectors.folder_ancestors(fetched_by=me(request), folder=folder) if folder else []
+    ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
     # The branch down to the open folder is drawn expanded; every other branch loads when expanded.
     levels: dict[int | None, list[NomenclatureFolder]] = {
-        None: selectors.folder_children(fetched_by=me(request), parent_id=None),
+        None: selectors.folder_children(fetched_by=user_of(request), parent_id=None),
     }
     for ancestor in ancestors:
-        levels[ancestor.pk] = selectors.folder_children(fetched_by=me(request), parent_id=ancestor.pk)
+        levels[ancestor.pk] = selectors.folder_children(fetched_by=user_of(request), parent_id=ancestor.pk)
     for level in levels.values():
         for node in level:
             # the level below, for the template; None: not loaded yet
             node.kids = levels.get(node.pk)  # type: ignore[attr-defined]
     if query:
-        page = selectors.item_search(fetched_by=me(request), query=query)
+        page = selectors.item_search(fetched_by=user_of(request), query=query)
     else:
-        page = selectors.folder_items(fetched_by=me(request), folder_id=folder.pk if folder else None)
+        page = selectors.folder_items(fetched_by=user_of(request), folder_id=folder.pk if folder else None)
     return render(request, "directories/nomenclature/tree.html", {
         "folder": folder, "ancestors": ancestors, "top": levels[None],
-        "query": query, "page": page, "can_edit": can_edit_nomenclature(me(request)),
+        "query": query, "page": page, "can_edit": can_edit_nomenclature(user_of(request)),
         "more_url": _more_url(folder, query, page.next_after),
     })
 
@@ -83,9 +84,9 @@ def _more_url(folder: NomenclatureFolder | None, query: str, after: str) -> str:
 @require_GET
 def children(request: HttpRequest, folder_id: int) -> HttpResponse:
     """One level of the tree for the lazy expander; `pick=1` draws it with radio buttons for the move dialog."""
-    folder = selectors.access_folder(me(request), folder_id)
+    folder = selectors.access_folder(user_of(request), folder_id)
     return render(request, "directories/nomenclature/partials/tree_level.html", {
-        "folders": selectors.folder_children(fetched_by=me(request), parent_id=folder.pk),
+        "folders": selectors.folder_children(fetched_by=user_of(request), parent_id=folder.pk),
         "pick": request.GET.get("pick") == "1", "exclude": id_param(request.GET.get("exclude")),
     })
 
@@ -98,11 +99,11 @@ def items(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     after = request.GET.get("after", "")
     if query:
-        page = selectors.item_search(fetched_by=me(request), query=query, after=after)
+        page = selectors.item_search(fetched_by=user_of(request), query=query, after=after)
     else:
-        page = selectors.folder_items(fetched_by=me(request), folder_id=folder.pk if folder else None, after=after)
+        page = selectors.folder_items(fetched_by=user_of(request), folder_id=folder.pk if folder else None, after=after)
     return render(request, "directories/nomenclature/partials/item_rows.html", {
-        "page": page, "can_edit": can_edit_nomenclature(me(request)),
+        "page": page, "can_edit": can_edit_nomenclature(user_of(request)),
         "more_url": _more_url(folder, query, page.next_after), "query": query,
     })
 
@@ -120,11 +121,11 @@ def _card_context(form: ItemForm, **extra: Any) -> dict[str, Any]:
 def item_new(request: HttpRequest) -> HttpResponse:
     folder = _folder_or_none(request, request.GET.get("folder") or request.POST.get("folder"))
     form = ItemForm(request.POST or None, initial=ItemForm.initial_new())
-    allow_picker_editing(form, me(request))
+    allow_picker_editing(form, user_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             item = services.nomenclature_item_create(
-                acting_user=me(request), folder_id=folder.pk if folder else None, data=form.item_data()
+                acting_user=user_of(request), folder_id=folder.pk if folder else None, data=form.item_data()
             )
         except (ValidationError, Refused) as exc:
             form.apply_error(exc)
@@ -135,7 +136,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
             if "apply" in request.POST:
                 return HttpResponseRedirect(reverse("nomenclature:item", args=[item.pk]))
             return HttpResponseRedirect(_tree_url(item.folder_id))
-    ancestors = selectors.folder_ancestors(fetched_by=me(request), folder=folder) if folder else []
+    ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
     return render(request, "directories/nomenclature/item.html", _card_context(
         form, item=None, folder=folder, ancestors=ancestors, can_edit=True,
         back_url=_tree_url(folder.pk if folder else None),
@@ -145,15 +146,17 @@ def item_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_card(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = selectors.access_item(me(request), item_id)
-    can_edit = can_edit_nomenclature(me(request))
+    item = selectors.access_item(user_of(request), item_id)
+    can_edit = can_edit_nomenclature(user_of(request))
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
     form = ItemForm(request.POST or None, initial=ItemForm.initial_of(item), read_only=not can_edit)
-    allow_picker_editing(form, me(request))
+    allow_picker_editing(form, user_of(request))
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.nomenclature_item_update(acting_user=me(request), item_id=item.pk, data=form.item_data())
+            item = services.nomenclature_item_update(
+                acting_user=user_of(request), item_id=item.pk, data=form.item_data(),
+            )
         except ValidationError as exc:
             form.apply_error(exc)
         else:
@@ -162,7 +165,7 @@ def item_card(request: HttpRequest, item_id: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("nomenclature:item", args=[item.pk]))
             return HttpResponseRedirect(_tree_url(item.folder_id))
     folder = item.folder
-    ancestors = selectors.folder_ancestors(fetched_by=me(request), folder=folder) if folder else []
+    ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
     return render(request, "directories/nomenclature/item.html", _card_context(
         form, item=item, folder=folder, ancestors=ancestors, can_edit=can_edit,
         back_url=_tree_url(item.folder_id),
@@ -183,7 +186,7 @@ def folder_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             folder = services.nomenclature_folder_create(
-                acting_user=me(request), parent_id=parent.pk if parent else None, name=form.cleaned_data["name"],
+                acting_user=user_of(request), parent_id=parent.pk if parent else None, name=form.cleaned_data["name"],
                 price_list_order=form.cleaned_data["price_list_order"],
             )
         except (ValidationError, Refused) as exc:
@@ -200,12 +203,12 @@ def folder_new(request: HttpRequest) -> HttpResponse:
 @right_required(RIGHT)
 @require_http_methods(["GET", "POST"])
 def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
-    folder = selectors.access_folder(me(request), folder_id)
+    folder = selectors.access_folder(user_of(request), folder_id)
     form = FolderForm(request.POST or None, initial={"name": folder.name, "price_list_order": folder.price_list_order})
     if request.method == "POST" and form.is_valid():
         try:
             folder = services.nomenclature_folder_rename(
-                acting_user=me(request), folder_id=folder.pk, name=form.cleaned_data["name"],
+                acting_user=user_of(request), folder_id=folder.pk, name=form.cleaned_data["name"],
                 price_list_order=form.cleaned_data["price_list_order"],
             )
         except ValidationError as exc:
@@ -223,9 +226,9 @@ def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
 @right_required(RIGHT)
 @require_POST
 def folder_delete(request: HttpRequest, folder_id: int) -> HttpResponse:
-    folder = selectors.access_folder(me(request), folder_id)
+    folder = selectors.access_folder(user_of(request), folder_id)
     try:
-        services.nomenclature_folder_delete(acting_user=me(request), folder_id=folder.pk)
+        services.nomenclature_folder_delete(acting_user=user_of(request), folder_id=folder.pk)
     except Refused as exc:
         messages.error(request, exc.message)
         return go(request, _tree_url(folder.pk))
@@ -241,12 +244,12 @@ def _target(request: HttpRequest) -> tuple[bool, int | None]:
     target_id = id_param(raw)
     if target_id is None:
         return False, None
-    return True, selectors.access_folder(me(request), target_id).pk
+    return True, selectors.access_folder(user_of(request), target_id).pk
 
 
 def _move_dialog(request: HttpRequest, context: dict[str, Any], *, error: str = "") -> HttpResponse:
     context.update({
-        "folders": selectors.folder_children(fetched_by=me(request), parent_id=None), "pick": True, "error": error,
+        "folders": selectors.folder_children(fetched_by=user_of(request), parent_id=None), "pick": True, "error": error,
     })
     return _modal(request, "move_form.html", context)
 
@@ -255,7 +258,7 @@ def _move_dialog(request: HttpRequest, context: dict[str, Any], *, error: str = 
 @right_required(RIGHT)
 @require_http_methods(["GET", "POST"])
 def folder_move(request: HttpRequest, folder_id: int) -> HttpResponse:
-    folder = selectors.access_folder(me(request), folder_id)
+    folder = selectors.access_folder(user_of(request), folder_id)
     context: dict[str, Any] = {
         "title": gettext("Move the folder “%(name)s”") % {"name": folder.name},
         "action": reverse("nomenclature:folder_move", args=[folder.pk]), "exclude": folder.pk, "item_ids": [],
@@ -266,7 +269,7 @@ def folder_move(request: HttpRequest, folder_id: int) -> HttpResponse:
     if not chosen:
         return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
     try:
-        services.nomenclature_folder_move(acting_user=me(request), folder_id=folder.pk, parent_id=target_id)
+        services.nomenclature_folder_move(acting_user=user_of(request), folder_id=folder.pk, parent_id=target_id)
     except Refused as exc:
         return _move_dialog(request, context, error=exc.message)
     messages.success(request, gettext("Folder “%(name)s” moved.") % {"name": folder.name})
@@ -291,7 +294,7 @@ def items_move(request: HttpRequest) -> HttpResponse:
     if not chosen:
         return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
     try:
-        moved = services.nomenclature_items_move(acting_user=me(request), item_ids=item_ids, folder_id=target_id)
+        moved = services.nomenclature_items_move(acting_user=user_of(request), item_ids=item_ids, folder_id=target_id)
     except Refused as exc:
         return _move_dialog(request, context, error=exc.message)
     messages.success(request, gettext("Items moved: %(count)s.") % {"count": moved})

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.core.permissions import admin_required, is_administrator
 from kontora.core.selectors import jobs as core_selectors
 from kontora.core.services import jobs as job_services
 from kontora.directories.forms.banks import BankImportForm
-from kontora.directories.policies import me
 from kontora.directories.selectors import banks as selectors
 from kontora.directories.services import banks as services
 
@@ -62,7 +62,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.banks_import_start(acting_user=me(request), upload=upload, filename=upload.name)  # type: ignore[arg-type]
+            job = services.banks_import_start(acting_user=user_of(request), upload=upload, filename=upload.name)  # type: ignore[arg-type]
         except ValidationError as exc:
             form.apply_error(ValidationError({"file": exc.messages}))
         else:

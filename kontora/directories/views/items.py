@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import is_htmx
 from kontora.directories import policies
 from kontora.directories.forms.items import directory_form
 from kontora.directories.forms.widgets import allow_picker_editing
 from kontora.directories.hooks import Directory
-from kontora.directories.policies import directory_view, me
+from kontora.directories.policies import directory_view
 from kontora.directories.selectors import items as selectors
 from kontora.directories.selectors.items import LIST_LIMIT
 from kontora.directories.services import items as services
@@ -90,7 +91,7 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.directory_item_save(
-                acting_user=me(request), directory=directory, pk=item.pk if item else None, data=form.cleaned_data
+                acting_user=user_of(request), directory=directory, pk=item.pk if item else None, data=form.cleaned_data
             )
         except ValidationError as exc:
             form.apply_error(exc)
@@ -124,7 +125,7 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
 def item_delete(request: HttpRequest, directory: Directory, pk: int) -> HttpResponse:
     item = selectors.access_directory_item(directory=directory, fetched_by=request.user, pk=pk)
     try:
-        services.directory_item_delete(acting_user=me(request), directory=directory, pk=item.pk)
+        services.directory_item_delete(acting_user=user_of(request), directory=directory, pk=item.pk)
     except Refused as exc:
         context = {
             "directory": directory, "item": item, "usages": selectors.item_usages(item), "message": exc.message,
@@ -143,7 +144,7 @@ def item_deactivate(request: HttpRequest, directory: Directory, pk: int) -> Http
     if not directory.has_active_flag:
         raise Http404
     item = selectors.access_directory_item(directory=directory, fetched_by=request.user, pk=pk)
-    services.directory_item_set_active(acting_user=me(request), directory=directory, pk=item.pk, active=False)
+    services.directory_item_set_active(acting_user=user_of(request), directory=directory, pk=item.pk, active=False)
     messages.success(request, gettext("“%(name)s” is now inactive: kept where used, not offered any more.")
                      % {"name": item})
     return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))

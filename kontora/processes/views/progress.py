@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.core.errors import Conflict, NotAllowed, Refused, error_messages
 from kontora.processes import policies
@@ -21,7 +22,6 @@ from kontora.processes.forms.progress import ProgressForm
 from kontora.processes.models import ProcessRun, ProtocolEntry
 from kontora.processes.selectors import runs as selectors
 from kontora.processes.services import runs as services
-from kontora.processes.views import user_of
 
 
 def human_duration(value: timedelta) -> str:

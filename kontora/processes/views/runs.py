@@ -15,13 +15,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.core.text import id_param
 from kontora.processes.forms.runs import RunStartForm
 from kontora.processes.models import ProcessRun
 from kontora.processes.selectors import runs as selectors
 from kontora.processes.services import runs as services
-from kontora.processes.views import user_of
 
 PAGE = 50
 

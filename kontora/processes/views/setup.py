@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kontora.accounts.policies import user_of
 from kontora.core.errors import DomainError
 from kontora.core.forms.base import KontoraForm
 from kontora.core.htmx import go, is_htmx
@@ -27,7 +28,6 @@ from kontora.processes.forms.setup import ProcessForm, ResultForm, StageForm
 from kontora.processes.models import Process, Stage, StageResult
 from kontora.processes.selectors import setup as selectors
 from kontora.processes.services import setup as services
-from kontora.processes.views import user_of
 
 # The designer's pages are administration pages (tests/test_admin_urls.py checks them like every other).
 designer_required = policy_required(policies.can_design)
