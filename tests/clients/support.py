@@ -5,7 +5,6 @@ search, exports, processes, …) reads it — and small builders and valid requi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +19,6 @@ from kontora.core import requisites
 from kontora.core.models import AuditEvent
 from kontora.core.text import search_key
 from kontora.directories.models import Attribute, AttributeOption, Region, Settlement
-from tests.clients.factories import ClientFactory
-from tests.support.queries import count_queries
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
 MODES = [ClientScope.OWN, ClientScope.LIST_ALL, ClientScope.OPEN_ALL, ClientScope.FULL]
@@ -56,14 +53,6 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
 
 VALID_INN = "7707083893"  # a company's INN with a right check digit (Sberbank's)
 VALID_OGRN = "1027700132195"
-
-
-def make_client(curator: Any, short_name: str, **values: Any) -> Client:
-    """A company curated (and registered) by `curator`: `ClientFactory` in the card's old positional shape,
-    for tests that build a few clients of one curator."""
-    values.setdefault("created_by", curator)
-    values.setdefault("changed_by", curator)
-    return ClientFactory(curator=curator, short_name=short_name, **values)
 
 
 def make_private(client: Client) -> Client:
@@ -131,20 +120,6 @@ def attach_file(user: Any, client: Client, name: str, data: bytes, folder: Clien
                                      upload=SimpleUploadedFile(name, data))
 
 
-def assert_flat_queries(read: Callable[[], str], add: Callable[[int], object], *, rows: int = 20) -> str:
-    """A list's page reads as many queries with `rows` rows as with one: adds row 0, reads (once to warm the
-    session, once counted), adds the rest, reads again counted; returns the last page for the caller's checks."""
-    add(0)
-    read()
-    with count_queries() as one:
-        read()
-    for number in range(1, rows):
-        add(number)
-    with count_queries() as many:
-        page = read()
-    listing = "\n".join(query["sql"][:160] for query in many.captured_queries)
-    assert len(many) == len(one), f"{len(one)} queries with one row, {len(many)} with {rows}:\n{listing}"
-    return page
 
 # --- the registry side: the registry's rows, walked page by page -------------------------------------------
 

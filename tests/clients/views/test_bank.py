@@ -14,13 +14,13 @@ from tests.clients.factories import ClientFactory
 from tests.clients.support import (
     SBER_BIK,
     SBER_CORR,
-    assert_flat_queries,
     card_history,
     corr_account,
     make_private,
     settlement_account,
 )
 from tests.support.http import html, signed_in
+from tests.support.queries import assert_flat_queries
 
 UNKNOWN_BIK = "044599001"
 

@@ -15,8 +15,9 @@ from kontora.clients.selectors import files as file_selectors
 from kontora.clients.services import files as file_services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import assert_flat_queries, attach_file, make_private
+from tests.clients.support import attach_file, make_private
 from tests.support.http import signed_in
+from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.usefixtures("files_home")
 

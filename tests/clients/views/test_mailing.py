@@ -10,8 +10,9 @@ from kontora.clients.models import Client, ClientGrant, ClientMailing, ClientMai
 from kontora.clients.services import card as services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import assert_flat_queries, card_history, make_private
+from tests.clients.support import card_history, make_private
 from tests.support.http import html, signed_in
+from tests.support.queries import assert_flat_queries
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from kontora.core import requisites
 from kontora.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import OKPO, assert_flat_queries, card_history, make_private
+from tests.clients.support import OKPO, card_history, make_private
 from tests.support.http import html, signed_in
+from tests.support.queries import assert_flat_queries
 
 OKPO_IP = "001852212" + requisites.okpo_check_digit("001852212")
 SNILS = "112-233-445 95"
