@@ -131,34 +131,29 @@ def _collect_imports(module: Module) -> None:
     walk(module.tree, False, False)
 
 
-@cache
-def modules() -> tuple[Module, ...]:
+def _parsed(folder: Path) -> tuple[Module, ...]:
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(folder.rglob("*.py")):
         if "migrations" in path.parts:
             continue
-        rel = path.relative_to(ROOT).with_suffix("")
-        parts = list(rel.parts)
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
         module = Module(path, ".".join(parts), ast.parse(path.read_text(encoding="utf-8"), str(path)))
         _collect_imports(module)
         found.append(module)
     return tuple(found)
+
+
+@cache
+def modules() -> tuple[Module, ...]:
+    """The program's modules (migrations aside)."""
+    return _parsed(PACKAGE)
 
 
 @cache
 def sources_of_tests() -> tuple[Module, ...]:
-    found = []
-    for path in sorted(TESTS.rglob("*.py")):
-        rel = path.relative_to(ROOT).with_suffix("")
-        parts = list(rel.parts)
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        module = Module(path, ".".join(parts), ast.parse(path.read_text(encoding="utf-8"), str(path)))
-        _collect_imports(module)
-        found.append(module)
-    return tuple(found)
+    return _parsed(TESTS)
 
 
 def app_of(target: str) -> str | None:
