@@ -24,6 +24,8 @@ NAMED = {
     # the spine every app uses (architecture.md, "Spine")
     "core/audit.py", "core/numbering.py", "core/errors.py", "core/permissions.py", "core/hooks.py",
     "core/htmx.py", "core/prepared.py",
+    # the UI kit every app draws with: the keyset pager, the form submit helper (architecture.md, "UI kit")
+    "core/ui",
     # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer
     "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py",
     # the schema version of the base (About, `kontora upgrade`) and the backup engine

@@ -18,7 +18,7 @@ import datetime
 import io
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -31,7 +31,10 @@ from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ClientExport
 from kontora.clients.selectors.registry import registry_queryset
 from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, parse_sort, sort_ordering
+from kontora.core.ui.pager import Keyset, Page
 from kontora.core.xlsx import XlsxWriter
+
+NEWEST_FIRST = Keyset("-at", "-id")
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -197,6 +200,6 @@ def file_name(fmt: str, *, now: datetime.datetime | None = None) -> str:
 
 
 
-def client_export_log() -> QuerySet[ClientExport]:
-    """Administration → the client export log: newest first."""
-    return ClientExport.objects.select_related("user").order_by("-at", "-id")
+def client_export_log(*, cursor: Mapping[str, str], size: int = 50) -> Page[ClientExport]:
+    """Administration → the client export log: newest first, one keyset page from `cursor` (core.ui.pager)."""
+    return NEWEST_FIRST.page(ClientExport.objects.select_related("user"), cursor, size=size)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, cast
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -93,6 +93,7 @@ def _file_response(scope: exports.ExportScope, fmt: str, finished: exports.Finis
 @require_GET
 def export_log(request: HttpRequest) -> HttpResponse:
     """Administration → the client export log: newest first, 50 a page."""
-    paginator = Paginator(exports.client_export_log(), LOG_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "clients/admin_exports.html", {"page": page})
+    page = exports.client_export_log(cursor=request.GET, size=LOG_PAGE_SIZE)
+    return render(request, "clients/admin_exports.html", {
+        "entries": page.rows, "nav": page.nav(reverse("clients:admin_exports")),
+    })

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404
 
 from kontora.core.models import Job
+from kontora.core.ui.pager import Keyset, Page
+
+NEWEST_FIRST = Keyset("-id")
 
 
 def access_job(user: Any, job_id: int) -> Job:
@@ -20,11 +24,9 @@ def access_job(user: Any, job_id: int) -> Job:
     return job
 
 
-def job_list(*, fetched_by: Any, before_id: int | None = None, limit: int = 50) -> list[Job]:
-    """Jobs newest first, a page of `limit` below `before_id`; an administrator sees everyone's."""
-    jobs = Job.objects.select_related("created_by").order_by("-id")
+def job_list(*, fetched_by: Any, cursor: Mapping[str, str], size: int = 50) -> Page[Job]:
+    """A page of jobs newest first from `cursor` (core.ui.pager); an administrator sees everyone's."""
+    jobs = Job.objects.select_related("created_by")
     if not fetched_by.is_admin:
         jobs = jobs.filter(created_by=fetched_by)
-    if before_id is not None:
-        jobs = jobs.filter(pk__lt=before_id)
-    return list(jobs[:limit])
+    return NEWEST_FIRST.page(jobs, cursor, size=size)

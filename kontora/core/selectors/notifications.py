@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, QuerySet
 
 from kontora.core.models import Notification
+from kontora.core.ui.pager import Keyset, Page
+
+NEWEST_FIRST = Keyset("-id")
 
 
 def notification_state(user: Any) -> tuple[int, int]:
@@ -26,11 +30,9 @@ def notifications_unread_after(user: Any, after_id: int, *, limit: int = 5) -> l
     return list(reversed(rows))
 
 
-def notification_list(*, fetched_by: Any, before_id: int | None = None, limit: int = 50) -> list[Notification]:
-    notifications = Notification.objects.filter(user=fetched_by).select_related("sender").order_by("-id")
-    if before_id is not None:
-        notifications = notifications.filter(pk__lt=before_id)
-    return list(notifications[:limit])
+def notification_list(*, fetched_by: Any, cursor: Mapping[str, str], size: int = 50) -> Page[Notification]:
+    """A page of the user's notifications, newest first, from `cursor` (core.ui.pager)."""
+    return NEWEST_FIRST.page(Notification.objects.filter(user=fetched_by).select_related("sender"), cursor, size=size)
 
 
 def message_recipients() -> QuerySet[Any]:

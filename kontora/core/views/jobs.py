@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.core.models import Job
@@ -17,11 +18,6 @@ from kontora.core.services import jobs as services
 PAGE_SIZE = 50
 
 
-def _before(request: HttpRequest) -> int | None:
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
-
-
 def _progress_context(job: Job) -> dict[str, Any]:
     # Whoever may open a job (its author or an administrator) may also cancel it.
     return {"job": job, "job_can_cancel": services.job_cancellable(job)}
@@ -30,15 +26,8 @@ def _progress_context(job: Job) -> dict[str, Any]:
 @admin_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = selectors.job_list(fetched_by=request.user, before_id=_before(request), limit=PAGE_SIZE + 1)
-    has_more = len(jobs) > PAGE_SIZE
-    jobs = jobs[:PAGE_SIZE]
-    context = {
-        "jobs": jobs,
-        "next_before": jobs[-1].pk if has_more else None,
-        "is_first_page": _before(request) is None,
-    }
-    return render(request, "core/jobs.html", context)
+    page = selectors.job_list(fetched_by=request.user, cursor=request.GET, size=PAGE_SIZE)
+    return render(request, "core/jobs.html", {"jobs": page.rows, "nav": page.nav(reverse("core:jobs"))})
 
 
 @login_required

@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import notifications as selectors
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
+from kontora.core.ui.pager import position
 
 PAGE_SIZE = 50
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -68,27 +70,21 @@ def poll(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    value = request.GET.get("before", "")
-    before = int(value) if value.isdigit() else None
-    rows = selectors.notification_list(fetched_by=request.user, before_id=before, limit=PAGE_SIZE + 1)
-    has_more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    page = selectors.notification_list(fetched_by=request.user, cursor=request.GET, size=PAGE_SIZE)
     unread, _last = selectors.notification_state(request.user)
     context = {
-        "notifications": rows,
+        "notifications": page.rows,
         "unread": unread,
-        "next_before": rows[-1].pk if has_more else None,
-        "is_first_page": before is None,
+        "nav": page.nav(reverse("core:notifications")),
+        "position": position(request.GET),  # the mark-read forms come back to this page
     }
     return render(request, "core/notifications.html", context)
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
-    before = request.POST.get("before", "")
-    response = redirect("core:notifications")
-    if before.isdigit():
-        response["Location"] += f"?before={before}"
-    return response
+    here = position(request.POST)
+    url = reverse("core:notifications")
+    return redirect(f"{url}?{urlencode(here)}" if here else url)
 
 
 @login_required

@@ -6,23 +6,21 @@ signatures so that every read keeps naming who asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from kontora.core.text import prefix_bounds, search_key
+from kontora.core.ui.pager import Keyset, Page
 from kontora.directories.models import NomenclatureFolder, NomenclatureItem
 
 PAGE_SIZE = 50
 LIST_COLUMNS = ("id", "code", "article", "name", "name_key", "sale_price", "is_active", "folder_id", "unit__short_name")
-
-
-@dataclass(frozen=True)
-class ItemPage:
-    rows: list[dict[str, Any]]
-    next_after: str  # "name_key\x1fid" of the last row when there is a next page, else ""
+BY_NAME = Keyset("name_key", "id")
+ItemPage = Page[dict[str, Any]]
+NO_CURSOR: Mapping[str, str] = {}
 
 
 def access_folder(fetched_by: Any, folder_id: int) -> NomenclatureFolder:
@@ -58,29 +56,15 @@ def folder_ancestors(*, fetched_by: Any, folder: NomenclatureFolder) -> list[Nom
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _after(qs: QuerySet[NomenclatureItem], after: str) -> QuerySet[NomenclatureItem]:
-    if not after:
-        return qs
-    key, _sep, raw_id = after.rpartition("\x1f")
-    try:
-        last_id = int(raw_id)
-    except ValueError:
-        return qs
-    return qs.filter(Q(name_key__gt=key) | Q(name_key=key, id__gt=last_id))
+def _page(qs: QuerySet[NomenclatureItem], cursor: Mapping[str, str], size: int) -> ItemPage:
+    return BY_NAME.page(qs.values(*LIST_COLUMNS), cursor, size=size)
 
 
-def _page(qs: QuerySet[NomenclatureItem], after: str, limit: int) -> ItemPage:
-    rows = list(_after(qs, after).order_by("name_key", "id").values(*LIST_COLUMNS)[: limit + 1])
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        return ItemPage(rows, f"{last['name_key']}\x1f{last['id']}")
-    return ItemPage(rows, "")
-
-
-def folder_items(*, fetched_by: Any, folder_id: int | None, after: str = "", limit: int = PAGE_SIZE) -> ItemPage:
-    """Items right in the folder (None: the top level), by name, one keyset page after `after`."""
-    return _page(NomenclatureItem.objects.filter(folder_id=folder_id), after, limit)
+def folder_items(
+    *, fetched_by: Any, folder_id: int | None, cursor: Mapping[str, str] = NO_CURSOR, size: int = PAGE_SIZE,
+) -> ItemPage:
+    """Items right in the folder (None: the top level), by name, one keyset page from `cursor` (core.ui.pager)."""
+    return _page(NomenclatureItem.objects.filter(folder_id=folder_id), cursor, size)
 
 
 def subtree_items(*, fetched_by: Any, folder: NomenclatureFolder) -> QuerySet[NomenclatureItem]:
@@ -101,8 +85,10 @@ def search_filter(query: str) -> Q | None:
     return condition or None
 
 
-def item_search(*, fetched_by: Any, query: str, after: str = "", limit: int = PAGE_SIZE) -> ItemPage:
+def item_search(
+    *, fetched_by: Any, query: str, cursor: Mapping[str, str] = NO_CURSOR, size: int = PAGE_SIZE,
+) -> ItemPage:
     condition = search_filter(query)
     if condition is None:
-        return ItemPage([], "")
-    return _page(NomenclatureItem.objects.filter(condition), after, limit)
+        return Page([], "", "")
+    return _page(NomenclatureItem.objects.filter(condition), cursor, size)

@@ -22,6 +22,7 @@ from kontora.core.errors import Refused
 from kontora.core.htmx import go
 from kontora.core.permissions import right_required
 from kontora.core.text import id_param
+from kontora.core.ui.pager import AFTER
 from kontora.directories.forms.widgets import allow_picker_editing
 from kontora.directories.models import NomenclatureFolder
 from kontora.directories.nomenclature import selectors, services
@@ -65,19 +66,13 @@ def tree(request: HttpRequest) -> HttpResponse:
     return render(request, "directories/nomenclature/tree.html", {
         "folder": folder, "ancestors": ancestors, "top": levels[None],
         "query": query, "page": page, "can_edit": can_edit_nomenclature(user_of(request)),
-        "more_url": _more_url(folder, query, page.next_after),
+        "more_url": _more_url(folder, query, page),
     })
 
 
-def _more_url(folder: NomenclatureFolder | None, query: str, after: str) -> str:
-    if not after:
-        return ""
-    params: dict[str, Any] = {"after": after}
-    if query:
-        params["q"] = query
-    elif folder:
-        params["folder"] = folder.pk
-    return f"{reverse('nomenclature:items')}?{urlencode(params)}"
+def _more_url(folder: NomenclatureFolder | None, query: str, page: selectors.ItemPage) -> str:
+    where = {"q": query} if query else {"folder": folder.pk if folder else None}
+    return page.link(reverse("nomenclature:items"), AFTER, **where)
 
 
 @login_required
@@ -97,14 +92,14 @@ def items(request: HttpRequest) -> HttpResponse:
     """The next keyset page of the list: rows plus a new "more" row."""
     folder = _folder_or_none(request, request.GET.get("folder"))
     query = request.GET.get("q", "").strip()
-    after = request.GET.get("after", "")
     if query:
-        page = selectors.item_search(fetched_by=user_of(request), query=query, after=after)
+        page = selectors.item_search(fetched_by=user_of(request), query=query, cursor=request.GET)
     else:
-        page = selectors.folder_items(fetched_by=user_of(request), folder_id=folder.pk if folder else None, after=after)
+        page = selectors.folder_items(fetched_by=user_of(request), folder_id=folder.pk if folder else None,
+                                      cursor=request.GET)
     return render(request, "directories/nomenclature/partials/item_rows.html", {
         "page": page, "can_edit": can_edit_nomenclature(user_of(request)),
-        "more_url": _more_url(folder, query, page.next_after), "query": query,
+        "more_url": _more_url(folder, query, page), "query": query,
     })
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Mapping
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from kontora.core.text import digits, prefix_bounds, search_key
+from kontora.core.ui.pager import Keyset, Page
 from kontora.directories.models import Bank
+
+BY_NAME = Keyset("name_key", "id")
 
 # ParticipantStatus codes of ED807, as the list shows them.
 STATUS_LABELS = {
@@ -23,8 +28,8 @@ def bank_by_bik(bik: str) -> Bank | None:
     return Bank.objects.filter(bik=value, is_active=True).first()
 
 
-def bank_search(query: str, *, after: tuple[str, int] | None = None, limit: int = 100) -> list[Bank]:
-    """Banks by BIK prefix (digits) or a word of the name, in name order; keyset pagination after (name_key, id).
+def bank_search(query: str) -> QuerySet[Bank]:
+    """Banks by BIK prefix (digits) or a word of the name, in name order.
 
     Names start with a legal form ("ПАО Сбербанк"), so the name is matched anywhere, not by prefix:
     the directory holds a few thousand banks, and both sides are search keys, so LIKE needs no case folding.
@@ -37,7 +42,9 @@ def bank_search(query: str, *, after: tuple[str, int] | None = None, limit: int 
         banks = banks.filter(bik__gte=low, bik__lt=high)
     elif search_key(query):
         banks = banks.filter(name_key__contains=search_key(query))
-    if after is not None:
-        key, pk = after
-        banks = banks.filter(Q(name_key__gt=key) | Q(name_key=key, id__gt=pk))
-    return list(banks.order_by("name_key", "id")[:limit])
+    return banks.order_by(*BY_NAME.order)
+
+
+def bank_page(query: str, *, cursor: Mapping[str, str], size: int = 100) -> Page[Bank]:
+    """One keyset page of `bank_search` from `cursor` (core.ui.pager)."""
+    return BY_NAME.page(bank_search(query), cursor, size=size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +11,11 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 
 from kontora.core.text import prefix_bounds, search_key
+from kontora.core.ui.pager import Keyset, Page
 from kontora.directories.hooks import Directory
 
-LIST_LIMIT = 500
+LIST_LIMIT = 200  # rows a page of a directory's list; "Show more" seeks on
+NO_CURSOR: Mapping[str, str] = {}
 PICK_LIMIT = 20
 
 
@@ -42,18 +45,18 @@ def _references(directory: Directory) -> list[str]:
 
 
 def directory_items(
-    *, directory: Directory, fetched_by: Any, query: str = "", show_inactive: bool = False, limit: int = LIST_LIMIT
-) -> list[models.Model]:
-    """Items of a directory for its list: those starting with `query`, active only unless asked; at most `limit`
-    (the list says when more exist; the search narrows them)."""
+    *, directory: Directory, fetched_by: Any, query: str = "", show_inactive: bool = False,
+    cursor: Mapping[str, str] = NO_CURSOR, size: int = LIST_LIMIT,
+) -> Page[models.Model]:
+    """Items of a directory for its list: those starting with `query`, active only unless asked; one keyset page
+    in the directory's order from `cursor` (core.ui.pager)."""
     queryset = directory.items_for(fetched_by)
     if directory.has_active_flag and not show_inactive:
         queryset = queryset.filter(is_active=True)
     references = _references(directory)
     if references:
         queryset = queryset.select_related(*references)
-    queryset = _search(queryset, directory, query).order_by(*directory.order_by)
-    return list(queryset[:limit])
+    return Keyset(*directory.order_by).page(_search(queryset, directory, query), cursor, size=size)
 
 
 def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: int = PICK_LIMIT) -> list[models.Model]:

@@ -15,6 +15,7 @@ from kontora.accounts.policies import user_of
 from kontora.core.permissions import admin_required, is_administrator
 from kontora.core.selectors import jobs as core_selectors
 from kontora.core.services import jobs as job_services
+from kontora.core.ui.pager import AFTER
 from kontora.directories.forms.banks import BankImportForm
 from kontora.directories.selectors import banks as selectors
 from kontora.directories.services import banks as services
@@ -22,23 +23,16 @@ from kontora.directories.services import banks as services
 PAGE_SIZE = 100
 
 
-def _after(request: HttpRequest) -> tuple[str, int] | None:
-    key, _sep, pk = request.GET.get("after", "").rpartition("|")
-    return (key, int(pk)) if pk.isdigit() else None
-
-
 def _page(request: HttpRequest, form: BankImportForm, status: int = 200) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    rows = selectors.bank_search(query, after=_after(request), limit=PAGE_SIZE + 1)
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    page = selectors.bank_page(query, cursor=request.GET, size=PAGE_SIZE)
     job_id = request.GET.get("job", "")
     job = core_selectors.access_job(request.user, int(job_id)) if job_id.isdigit() else None
     context: dict[str, Any] = {
-        "banks": [{"bank": bank, "status": selectors.STATUS_LABELS.get(bank.status, bank.status)} for bank in rows],
+        "banks": [{"bank": bank, "status": selectors.STATUS_LABELS.get(bank.status, bank.status)}
+                  for bank in page.rows],
         "query": query,
-        "next_after": f"{rows[-1].name_key}|{rows[-1].pk}" if more else "",
-        "is_first_page": _after(request) is None,
+        "next_url": page.link(reverse("directories:banks"), AFTER, q=query),
         "can_import": is_administrator(request.user),
         "form": form,
         "job": job,

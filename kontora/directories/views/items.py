@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import is_htmx
+from kontora.core.ui.pager import AFTER
 from kontora.directories import policies
 from kontora.directories.forms.items import directory_form
 from kontora.directories.forms.widgets import allow_picker_editing
 from kontora.directories.hooks import Directory
 from kontora.directories.policies import directory_view
 from kontora.directories.selectors import items as selectors
-from kontora.directories.selectors.items import LIST_LIMIT
 from kontora.directories.services import items as services
 
 SAVED_EVENT = "k:directory-saved"
@@ -38,8 +38,8 @@ def _columns(directory: Directory) -> list[dict[str, Any]]:
 def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     show_inactive = request.GET.get("inactive") == "1"
-    items = selectors.directory_items(
-        directory=directory, fetched_by=request.user, query=query, show_inactive=show_inactive, limit=LIST_LIMIT + 1
+    page = selectors.directory_items(
+        directory=directory, fetched_by=request.user, query=query, show_inactive=show_inactive, cursor=request.GET,
     )
     can_edit = policies.can_edit(request.user, directory)
     rows = [
@@ -49,14 +49,15 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
             "inactive": getattr(item, "is_active", True) is False,
             "url": reverse("directories:edit", args=[directory.key, item.pk]) if can_edit else "",
         }
-        for item in items[:LIST_LIMIT]
+        for item in page.rows
     ]
     context = {
-        "directory": directory, "columns": _columns(directory), "rows": rows, "more": len(items) > LIST_LIMIT,
-        "limit": LIST_LIMIT, "query": query, "show_inactive": show_inactive, "can_edit": can_edit,
-        "has_active_flag": directory.has_active_flag,
+        "directory": directory, "columns": _columns(directory), "rows": rows, "query": query,
+        "more_url": page.link(reverse("directories:list", args=[directory.key]), AFTER, q=query,
+                              inactive="1" if show_inactive else ""),
+        "show_inactive": show_inactive, "can_edit": can_edit, "has_active_flag": directory.has_active_flag,
     }
-    if is_htmx(request) and request.headers.get("HX-Target") == "dir-rows":
+    if is_htmx(request) and request.headers.get("HX-Target") in ("dir-rows", "dir-more"):
         return render(request, "directories/partials/list_rows.html", context)
     return render(request, "directories/list.html", context)
 

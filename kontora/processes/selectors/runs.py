@@ -3,24 +3,25 @@ rules): the journal, the monitor, one run and its protocol; and the processes of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kontora.accounts.models import User
 from kontora.clients import access
+from kontora.core.ui.pager import Keyset, Page
 from kontora.processes import policies
 from kontora.processes.models import Process, ProcessRun, ProtocolEntry
 
-Cursor = tuple[datetime, int]  # (started_at, id) of the last row shown
+NEWEST_FIRST = Keyset("-started_at", "-id")
 
 
 @dataclass(frozen=True)
 class JournalPage:
     runs: list[ProcessRun]
-    more: bool  # rows follow the last one
+    pager: Page[ProcessRun]  # the keyset page the runs are (core.ui.pager): its links
     openable: frozenset[int]  # the clients among the rows whose card the user may open (the others are names)
 
 
@@ -35,25 +36,21 @@ def run_journal(user: User, *, show_closed: bool = True, client_id: int | None =
         qs = qs.filter(is_closed=False)
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
-    return qs.order_by("-started_at", "-id")
+    return qs.order_by(*NEWEST_FIRST.order)
 
 
 def journal_page(
-    user: User, *, show_closed: bool = True, client_id: int | None = None, after: Cursor | None = None,
+    user: User, *, show_closed: bool = True, client_id: int | None = None, cursor: Mapping[str, str],
     size: int = 50,
 ) -> JournalPage:
     """«Журнал процессов», `size` rows at a time: keyset paging on (started_at, id) descending, no OFFSET, no COUNT."""
-    queryset = run_journal(user, show_closed=show_closed, client_id=client_id)
-    if after is not None:
-        started, pk = after
-        queryset = queryset.filter(Q(started_at__lt=started) | Q(started_at=started, pk__lt=pk))
-    fetched = list(queryset[: size + 1])
-    runs = fetched[:size]
+    page = NEWEST_FIRST.page(run_journal(user, show_closed=show_closed, client_id=client_id), cursor, size=size)
+    runs = page.rows
     client_ids = {run.client_id for run in runs if run.client_id}
     openable: frozenset[int] = frozenset()
     if client_ids:  # one query for the whole page, none when no row has a client
         openable = frozenset(access.openable_clients(user).filter(pk__in=client_ids).values_list("pk", flat=True))
-    return JournalPage(runs, len(fetched) > size, openable)
+    return JournalPage(runs, page, openable)
 
 
 def monitor_runs(user: User) -> QuerySet[ProcessRun]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -18,32 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.core.text import id_param
+from kontora.core.ui.pager import AFTER
 from kontora.processes.forms.runs import RunStartForm
-from kontora.processes.models import ProcessRun
 from kontora.processes.selectors import runs as selectors
 from kontora.processes.services import runs as services
 
 PAGE = 50
 
 
-def _cursor(run: ProcessRun) -> str:
-    return f"{run.started_at.isoformat()}|{run.pk}"
-
-
-def _parse_cursor(text: str) -> selectors.Cursor | None:
-    """The last row shown, from "show more"'s link; a damaged one starts from the top."""
-    when, _, pk = text.rpartition("|")
-    try:
-        started = datetime.fromisoformat(when)
-    except ValueError:
-        return None
-    return (started, int(pk)) if pk.isdigit() else None
-
-
 def _journal_rows(request: HttpRequest, show_closed: bool, client_id: int | None) -> dict[str, Any]:
     user = user_of(request)
     page = selectors.journal_page(user, show_closed=show_closed, client_id=client_id,
-                                  after=_parse_cursor(request.GET.get("after", "")), size=PAGE)
+                                  cursor=request.GET, size=PAGE)
     focus = id_param(request.GET.get("focus"))
     rows = [{
         "run": run,
@@ -52,12 +37,8 @@ def _journal_rows(request: HttpRequest, show_closed: bool, client_id: int | None
         "mine": not run.is_closed and run.responsible_id == user.pk,
         "focus": run.pk == focus,
     } for run in page.runs]
-    next_url = ""
-    if page.more:
-        query = {"after": _cursor(page.runs[-1]), "closed": "1" if show_closed else "0"}
-        if client_id is not None:
-            query["client"] = str(client_id)
-        next_url = f"{reverse('processes:journal')}?{urlencode(query)}"
+    next_url = page.pager.link(reverse("processes:journal"), AFTER, closed="1" if show_closed else "0",
+                               client=client_id)
     return {"rows": rows, "next_url": next_url}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -194,7 +195,11 @@ def test_the_export_log_lists_newest_first_with_pages(admin_client: Any, admin_u
 
     # when
     first = admin_client.get("/administration/client-exports/").content.decode()
-    second = admin_client.get("/administration/client-exports/", {"page": 2}).content.decode()
+    older = re.search(r'href="([^"]+)" data-testid="export-log-older"', first)
+    assert older is not None
+    second = admin_client.get(older[1].replace("&amp;", "&")).content.decode()
+    newer = re.search(r'href="([^"]+)" data-testid="export-log-newer"', second)
+    assert newer is not None and 'data-testid="export-log-older"' not in second
 
     # then
     assert "Журнал экспорта клиентов" in first
@@ -202,6 +207,8 @@ def test_the_export_log_lists_newest_first_with_pages(admin_client: Any, admin_u
     assert first.index("выборка 54<") < first.index("выборка 53<")
     assert second.count('data-testid="export-log-row"') == 5
     assert "выборка 0<" in second and "выборка 54<" not in second
+    back = admin_client.get(newer[1].replace("&amp;", "&")).content.decode()  # and back again
+    assert back.count('data-testid="export-log-row"') == 50 and "выборка 54<" in back and "выборка 4<" not in back
     assert "Журнал экспорта клиентов" in admin_client.get("/").content.decode()  # the menu item
 
 

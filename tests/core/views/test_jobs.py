@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kontora.core.models import Job
+from kontora.core.selectors.jobs import NEWEST_FIRST
 from tests.accounts.factories import UserFactory
 from tests.core.factories import JobFactory
 from tests.support.http import signed_in
@@ -83,7 +84,7 @@ def test_administrator_sees_all_jobs_newest_first_by_pages(admin_client, manager
     second = Job.objects.create(kind="test-record", title="Второе задание", created_by=None)
     # when
     page = admin_client.get("/administration/jobs/").content.decode()
-    older = admin_client.get(f"/administration/jobs/?before={second.pk}").content.decode()
+    older = admin_client.get("/administration/jobs/", {"after": NEWEST_FIRST.encode(second)}).content.decode()
     # then
     assert page.index("Второе задание") < page.index("Первое задание")
     assert "Алексей Менеджеров" in page

@@ -50,11 +50,11 @@ def test_folder_list_pages_by_keyset_without_gaps(admin_user: Any, admin_client:
     seen: list[int] = []
     after = ""
     while True:
-        page = selectors.folder_items(fetched_by=admin_user, folder_id=folder.pk, after=after)
+        page = selectors.folder_items(fetched_by=admin_user, folder_id=folder.pk, cursor={"after": after})
         seen.extend(row["id"] for row in page.rows)
-        if not page.next_after:
+        if not page.after:
             break
-        after = page.next_after
+        after = page.after
     # then every item came once, in name order
     assert len(seen) == len(set(seen)) == 120
     expected = list(NomenclatureItem.objects.order_by("name_key", "id").values_list("id", flat=True))

@@ -74,8 +74,8 @@ def test_list_pages_by_keyset(
     monkeypatch.setattr("kontora.directories.views.banks.PAGE_SIZE", 2)
     # when
     first = html(admin_client.get("/directories/banks/"))
-    after = first.split('data-testid="banks-next"')[0].rsplit('href="?after=', 1)[1].split('"')[0]
-    second = html(admin_client.get(f"/directories/banks/?after={after}"))
+    after = first.split('data-testid="banks-next"')[0].rsplit('href="', 1)[1].split('"')[0]
+    second = html(admin_client.get(after.replace("&amp;", "&")))
     # then
     assert first.count("data-bik=") == 2
     assert second.count("data-bik=") == 1
