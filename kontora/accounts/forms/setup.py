@@ -14,6 +14,8 @@ from kontora.core.forms import KontoraForm
 
 
 class SetupUserForm(KontoraForm):
+    layout = {"user": {"login": "col-12", "full_name": "col-12", "password1": "col-md-6", "password2": "col-md-6"}}
+
     login = forms.CharField(
         label=_("Login"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username"})
     )

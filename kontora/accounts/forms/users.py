@@ -33,6 +33,13 @@ class PositionSelect(forms.Select):
 
 
 class UserCardForm(KontoraForm):
+    layout = {
+        "person": {name: "col-12" for name in ("full_name", "login", "department", "position", "doc_prefix")},
+        "contacts": {name: "col-12" for name in ("email", "mobile", "language")},
+        "state": {"disabled": "col-12", "dismissed": "col-12"},
+        "password": {"password": "col-6", "password_confirm": "col-6"},
+    }
+
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     login = forms.CharField(label=_("Login"), max_length=64)
     department = forms.ModelChoiceField(

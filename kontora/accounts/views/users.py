@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,8 +16,8 @@ from kontora.accounts.forms.users import UserCardForm
 from kontora.accounts.models import ClientScope, Role, User
 from kontora.accounts.policies import user_of
 from kontora.accounts.services import users as services
-from kontora.core.errors import Refused, error_messages
 from kontora.core.permissions import admin_required
+from kontora.core.ui.submit import act, ok_or_apply, submit
 
 COLUMNS = (
     ("login", gettext_lazy("Login")),
@@ -74,14 +72,9 @@ def user_rights(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.access_user(user_of(request), pk)
-    try:
-        services.user_delete(acting_user=user_of(request), user_id=user.pk)
-    except Refused as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-        return redirect("accounts:user_edit", pk=user.pk)
-    messages.success(request, gettext("User %(name)s deleted.") % {"name": user.full_name})
-    return redirect("accounts:users")
+    return act(request, lambda: services.user_delete(acting_user=user_of(request), user_id=user.pk),
+               done=reverse("accounts:users"), refused=reverse("accounts:user_edit", args=[user.pk]),
+               message=gettext("User %(name)s deleted.") % {"name": user.full_name})
 
 
 def _state(user: User) -> dict[str, str]:
@@ -94,25 +87,24 @@ def _state(user: User) -> dict[str, str]:
 
 def _card(request: HttpRequest, *, user: User | None, tab: str) -> HttpResponse:
     acting = user_of(request)
-    if request.method == "POST":
-        form = UserCardForm(request.POST, user=user)
-        if form.is_valid():
-            try:
-                saved = _save(request, form, user)
-            except (ValidationError, Refused) as exc:
-                form.apply_error(exc)
-            else:
-                messages.success(request, gettext("User %(name)s saved.") % {"name": saved.full_name})
-                if saved.pk == acting.pk and not policies.can_administer(saved):
-                    # The administrator gave up their own role: Administration is closed to them now.
-                    return redirect("core:home")
-                if "apply" in request.POST:
-                    target = "accounts:user_rights" if request.POST.get("tab") == "rights" else "accounts:user_edit"
-                    return redirect(target, pk=saved.pk)
-                return redirect("accounts:users")
+    form = UserCardForm(request.POST or None, user=user)
+
+    def done(saved: User) -> str:
+        if saved.pk == acting.pk and not policies.can_administer(saved):
+            # The administrator gave up their own role: Administration is closed to them now.
+            return reverse("core:home")
+        target = "accounts:user_rights" if request.POST.get("tab") == "rights" else "accounts:user_edit"
+        return ok_or_apply(request, ok=reverse("accounts:users"), apply=reverse(target, args=[saved.pk]))
+
+    return submit(request, form, lambda: _save(request, form, user), done=done,
+                  message=lambda saved: gettext("User %(name)s saved.") % {"name": saved.full_name},
+                  page=lambda: _card_page(request, form, user, tab))
+
+
+def _card_page(request: HttpRequest, form: UserCardForm, user: User | None, tab: str) -> HttpResponse:
+    acting = user_of(request)
+    if form.is_bound:
         tab = form.error_tab() or ("rights" if request.POST.get("tab") == "rights" else "general")
-    else:
-        form = UserCardForm(user=user)
     role = form["role"].value() or Role.MANAGER
     own = set(form["rights"].value() or [])
     context: dict[str, Any] = {

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from kontora.clients.models import ClientBankAccount
 from kontora.clients.services.bank import BANK_ACCOUNT_FIELDS
 from kontora.core.errors import DomainError
-from kontora.core.forms import KontoraForm
+from kontora.core.forms import BankFieldsMixin, KontoraForm
 
 
 class BankAccountForm(KontoraForm):
+    layout = {**BankFieldsMixin.layout, "extra": {"notes": "col-9", "is_main": "col-3"}}
     prefix = "bank"  # the modal opens over the card's form: its ids must not clash (id_notes)
     # Numbers are free text: people paste them with spaces; the service keeps the digits and checks the keys.
     # Named as core's bank form, whose fields partial (with the BIK autofill) the modal includes.

@@ -79,6 +79,23 @@ def _users() -> Any:
 class ClientForm(KontoraForm):
     """All tabs of the card in one form; the view decides which fields are read-only for this user."""
 
+    layout = {
+        "main": {
+            "kind": "col-3", "short_name": "col-4", "full_name": "col-5", "region": "col-3", "settlement": "col-3",
+            "address": "col-4", "postal_code": "col-2", "phone": "col-3", "fax": "col-2", "email": "col-3",
+            "website": "col-2", "main_contact": "col-2", "needs_attention": "col-3", "flagged": "col-2",
+        },
+        "general": {
+            "curator": "col-3", "specialist": "col-3", "status": "col-3", "size": "col-3", "source": "col-3",
+            "priority": "col-3", "activity": "col-6", "directions": "col-12", "notes": "col-12",
+        },
+        "operational": {
+            "ladder_stage": "col-4", "penetration": "col-4", "reaction": "col-4", "loyalty": "col-4",
+            "next_stage": "col-4", "prospect": "col-4", "next_contact_date": "col-3", "competitors": "col-12",
+        },
+        "registration": {"inn": "col-3", "kpp": "col-3", "ogrn": "col-3"},
+    }
+
     def __init__(
         self, *args: Any, user: Any, client: Client | None, rights: CardRights, kind: str, **kwargs: Any,
     ) -> None:
@@ -138,6 +155,7 @@ class ClientForm(KontoraForm):
         fields = attribute_form_fields(attributes, current=current)
         self.attribute_ids = {field_name(a.pk): a.pk for a in attributes if field_name(a.pk) in fields}
         self.fields.update(fields)
+        self.layout = {**self.layout, "attributes": dict.fromkeys(self.attribute_ids, "col-4")}
         for name, attribute_id in self.attribute_ids.items():
             value = current.get(attribute_id)
             self.initial.setdefault(name, value.pk if isinstance(value, AttributeOption) else value)
@@ -187,6 +205,12 @@ class ClientForm(KontoraForm):
 
 
 class ContactForm(KontoraForm):
+    layout = {"contact": {
+        "full_name": "col-8", "position": "col-4", "phone_office": "col-4", "phone_mobile": "col-4",
+        "phone_home": "col-4", "email": "col-6", "birthday": "col-3", "is_main": "col-3", "competence": "col-6",
+        "characteristics": "col-6", "relatives": "col-6", "biography": "col-6",
+    }}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(

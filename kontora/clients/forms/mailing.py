@@ -27,6 +27,7 @@ class _MailingForm(DetachedForm):
 
 
 class MailingSettingsForm(_MailingForm):
+    layout = {"switches": {"exclude_email": "col-4", "exclude_sms": "col-4"}}
     exclude_email = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_email"))
     exclude_sms = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_sms"))
 

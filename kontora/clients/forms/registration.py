@@ -38,6 +38,13 @@ def _widen(form: forms.BaseForm, name: str, **attrs: str) -> None:
 
 class RegistrationForm(KontoraForm):
     prefix = "reg"
+    layout = {
+        "codes": {
+            "okpo": "col-3", "okved": "col-3", "oktmo": "col-3", "registration_date": "col-3",
+            "registering_body": "col-6", "tax_office": "col-4", "charter_capital": "col-2", "legal_address": "col-12",
+        },
+        "people": {"director": "col-6", "chief_accountant": "col-6"},
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +64,8 @@ class RegistrationForm(KontoraForm):
 
 
 class LegalChangeForm(KontoraForm):
+    layout = {"change": {"date": "col-4", "document": "col-8", "description": "col-12"}}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(forms.fields_for_model(ClientLegalChange, fields=services.LEGAL_CHANGE_FIELDS, widgets={
@@ -68,6 +77,11 @@ class LegalChangeForm(KontoraForm):
 
 class PersonalForm(KontoraForm):
     prefix = "personal"
+    layout = {"personal": {
+        "birth_date": "col-3", "birth_place": "col-9", "passport_series": "col-2", "passport_number": "col-2",
+        "passport_issued_on": "col-3", "passport_division": "col-2", "snils": "col-3", "passport_issued_by": "col-12",
+        "registration_address": "col-12",
+    }}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

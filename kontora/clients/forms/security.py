@@ -21,6 +21,7 @@ def _text(name: str) -> forms.CharField:
 
 class SecurityInfoForm(DetachedForm):
     detached = DETACHED
+    layout = {"info": dict.fromkeys(("finances", "property", "reputation", "connections"), "col-6")}
 
     finances = _text("finances")
     property = _text("property")
@@ -30,6 +31,8 @@ class SecurityInfoForm(DetachedForm):
 
 class ConclusionForm(DetachedForm):
     detached = DETACHED
+    layout = {"conclusion": {
+        "conclusion": "col-12", "credit_limit": "col-3", "work_mode": "col-5", "password": "col-4"}}
 
     conclusion = _text("conclusion")
     # Text, so "150 000,50" reaches the service, which owns the check and its message.

@@ -23,6 +23,12 @@ def _field(name: str, *, text: bool = False) -> forms.CharField:
 
 class ShippingForm(DetachedForm):
     detached = DETACHED
+    layout = {
+        "consignee": {"consignee": "col-6", "consignee_inn": "col-3", "consignee_kpp": "col-3",
+                      "consignee_address": "col-12"},
+        "transport": {"delivery_address": "col-12", "shipment_terms": "col-6", "products": "col-6", "carrier": "col-6",
+                      "receiver_contact": "col-6", "transport": "col-12"},
+    }
 
     consignee = _field("consignee")
     consignee_inn = _field("consignee_inn")

@@ -173,7 +173,7 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
     return modal_form(
         request, client, contact, form=form, save=save, changed=lambda: _contacts_changed(request, client),
         url_names=("clients:contact_new", "clients:contact_edit"), item_name="contact",
-        template="clients/partials/card_contact_form.html", page_template="clients/card_contact.html",
+        template="clients/partials/card_contact_form.html", page_template="core/ui/modal_page.html",
     )
 
 

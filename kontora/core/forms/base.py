@@ -1,12 +1,21 @@
-"""The one base of Kontora's forms: Bootstrap classes on widgets, red fields, domain errors next to their fields."""
+"""The one base of Kontora's forms: Bootstrap classes on widgets, red fields, domain errors next to their fields,
+and one field template (`core/ui/field.html`, through Django's form renderer: `{{ form.name.as_field_group }}`)
+— the label with the red star of a required field, the widget, the help, the error with its
+`data-testid="error-<field>"`; a read-only field as its value in text, not a disabled widget."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.renderers import DjangoTemplates
+from django.utils import formats
+from django.utils.translation import gettext
 
 from kontora.core.errors import DomainError, form_error
 
@@ -19,15 +28,99 @@ def widget_class(widget: forms.Widget) -> str:
     return "form-control form-control-sm"
 
 
+class KontoraRenderer(DjangoTemplates):
+    """Django's template renderer with Kontora's one field template."""
+
+    field_template_name = "core/ui/field.html"
+
+
+RENDERER = KontoraRenderer()
+
+
+class KontoraBoundField(forms.BoundField):
+    """What the field template asks a field beyond Django's: its column, its red star, and, read-only, its text."""
+
+    form: KontoraFormMixin
+
+    @property
+    def col(self) -> str:
+        """The field's column in the form's grid (`KontoraFormMixin.layout`), a whole row by default."""
+        for columns in self.form.layout.values():
+            if self.name in columns:
+                return columns[self.name]
+        return self.form.default_col
+
+    @property
+    def is_required(self) -> bool:
+        return self.field.required or self.name in self.form.conditional_required
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.field.disabled)
+
+    @property
+    def shown(self) -> str:
+        """The value as text, for a read-only field: the chosen item's name, a date as dates are written, yes/no."""
+        field = self.field
+        value = self.initial  # a disabled field keeps its initial value, bound or not
+        if isinstance(field.widget, forms.PasswordInput):
+            return ""
+        if isinstance(field, forms.BooleanField):
+            return gettext("yes") if value else gettext("no")
+        if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+            return ", ".join(self._labels(value or ()))
+        if isinstance(field, forms.ModelChoiceField | forms.ChoiceField):
+            return ", ".join(self._labels([value])) if value not in (None, "") else ""
+        return _text(value)
+
+    def _labels(self, values: Iterable[Any]) -> list[str]:
+        """The names of chosen items: an item itself when the form was given one (no query), else its choice."""
+        items = list(values)
+        if all(isinstance(item, models.Model) for item in items):
+            return [str(item) for item in items]
+        field = self.field
+        if isinstance(field, forms.ModelChoiceField):
+            assert field.queryset is not None
+            found = field.queryset.in_bulk([getattr(item, "pk", item) for item in items])
+            return [str(found[key]) for key in found]
+        wanted = {str(getattr(item, "pk", item)) for item in items}
+        return [str(label) for key, label in getattr(field, "choices", ()) if str(key) in wanted]
+
+
+def _text(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal | float):
+        return str(formats.number_format(value, use_l10n=True, force_grouping=True))
+    return str(value)
+
+
 class KontoraFormMixin(forms.BaseForm):
     """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain.
 
     Views hand a service's ValidationError to `apply_error`, the one way a domain error becomes
-    a form error.
+    a form error. Templates draw a field with `{{ form.name.as_field_group }}` (the one field template).
     """
 
+    default_renderer = RENDERER
+    bound_field_class = KontoraBoundField
     # Fields shown with the red star although the form accepts them empty in some cases.
     conditional_required: frozenset[str] = frozenset()
+    # The form's grid as named runs of fields, each field with its Bootstrap column ("col-4"; a whole row when not
+    # named): a template draws a run with `{% for field in form.group.<run> %}{{ field.as_field_group }}{% endfor %}`.
+    layout: Mapping[str, Mapping[str, str]] = {}
+    default_col = "col-12"  # the column of a field `layout` does not name
+    # Labels beside the inputs (a narrow card) instead of above them.
+    horizontal = False
+
+    @property
+    def group(self) -> dict[str, list[forms.BoundField]]:
+        """The runs of `layout` as bound fields, those the form has (a read-only or narrowed form has fewer)."""
+        return {run: [self[name] for name in columns if name in self.fields] for run, columns in self.layout.items()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

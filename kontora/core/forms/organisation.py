@@ -29,6 +29,14 @@ def _take_requisites(form: KontoraForm, data: dict[str, Any], checked: requisite
 class LegalEntityForm(KontoraForm):
     """Requisites of one of our legal entities, as the first-run wizard asks for them."""
 
+    layout = {
+        "entity": {
+            "full_name": "col-12", "short_name": "col-md-6", "inn": "col-md-3", "kpp": "col-md-3", "ogrn": "col-md-4",
+            "director": "col-md-4", "chief_accountant": "col-md-4", "legal_address": "col-12",
+        },
+        "contacts": {"phone": "col-md-6", "email": "col-md-6"},
+    }
+
     full_name = _text(_("Full legal name"), 500, required=True, placeholder=_("Limited Liability Company “Romashka”"))
     short_name = _text(_("Short legal name"), 200, required=True, placeholder=_("Romashka LLC"))
     inn = _text(_("INN"), 20, required=True, inputmode="numeric", autocomplete="off")
@@ -71,6 +79,8 @@ BANK_FIELDS = ("bank_name", "bik", "corr_account", "account")
 
 
 class BankFieldsMixin(KontoraForm):
+    layout = {"bank": {"bank_name": "col-12", "bik": "col-md-3", "corr_account": "col-md-4", "account": "col-md-5"}}
+
     bank_name = _text(_("Bank"), 300)
     bik = _text(_("BIK"), 12, inputmode="numeric", autocomplete="off")
     corr_account = _text(_("Corr. account"), 30, inputmode="numeric", autocomplete="off")
@@ -108,6 +118,7 @@ class SetupOrganisationForm(BankFieldsMixin, LegalEntityForm):
     """Step 1 of the first-run wizard: the organisation and, if entered, its bank account."""
 
     conditional_required = frozenset({"bank_name", "bik", "account"})
+    layout = {**LegalEntityForm.layout, **BankFieldsMixin.layout}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

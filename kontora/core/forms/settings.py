@@ -31,6 +31,8 @@ def _language_choices() -> list[tuple[str, str]]:
 
 
 class ParametersForm(KontoraForm):
+    default_col = "col-12 k-field-narrow"
+
     language = forms.ChoiceField(label=gettext_lazy("Interface language"), choices=_language_choices)
     informer_at_start = forms.BooleanField(label=gettext_lazy("Show the informer at start"), required=False)
     show_tasks_at_login = forms.BooleanField(

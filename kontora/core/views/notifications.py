@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from kontora.core.selectors import notifications as selectors
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
 from kontora.core.ui.pager import position
+from kontora.core.ui.submit import submit
 
 PAGE_SIZE = 50
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -105,13 +104,12 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def message_send(request: HttpRequest) -> HttpResponse:
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        recipient = form.cleaned_data["recipient"]
-        try:
-            services.message_send(acting_user=actor_of(request), recipient=recipient, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("The message was sent to %(name)s.") % {"name": recipient.full_name})
-            return redirect("core:message_send")
-    return render(request, "core/message_send.html", {"form": form, "text_max_length": TEXT_MAX_LENGTH})
+    return submit(
+        request, form,
+        lambda: services.message_send(acting_user=actor_of(request), recipient=form.cleaned_data["recipient"],
+                                      text=form.cleaned_data["text"]),
+        message=lambda _sent: gettext("The message was sent to %(name)s.") % {
+            "name": form.cleaned_data["recipient"].full_name},
+        done=lambda _sent: reverse("core:message_send"),
+        page=lambda: render(request, "core/message_send.html", {"form": form, "text_max_length": TEXT_MAX_LENGTH}),
+    )

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.core.errors import Refused, error_messages
 from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm
-from kontora.core.htmx import go, is_htmx
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import organisation as selectors
 from kontora.core.services import organisation as services
 from kontora.core.services.organisation import ACCOUNT_FIELDS, ENTITY_FIELDS
+from kontora.core.ui.submit import act, modal, ok_or_apply, submit
 
 
 def _back(request: HttpRequest) -> str:
@@ -59,50 +56,40 @@ def entity_edit(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpResponse:
     form = ConstantsEntityForm(request.POST or None, initial=_entity_initial(entity) if entity else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if entity is None:
-                saved = services.legal_entity_create(acting_user=actor_of(request), data=form.entity_data())
-                done = gettext("Legal entity “%(name)s” added.")
-            else:
-                saved = services.legal_entity_update(
-                    acting_user=actor_of(request), entity_id=entity.pk, data=form.entity_data()
-                )
-                done = gettext("Legal entity “%(name)s” saved.")
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, done % {"name": saved.short_name})
-            if "apply" in request.POST:
-                return HttpResponseRedirect(reverse("core:constants_entity_edit", args=[saved.pk]))
-            return HttpResponseRedirect(reverse("core:constants"))
-    context: dict[str, Any] = {"form": form, "entity": entity}
-    if entity is not None:
-        context["accounts"] = selectors.bank_accounts_of(entity)
-    return render(request, "core/constants_entity_form.html", context)
+
+    def save() -> LegalEntity:
+        if entity is None:
+            return services.legal_entity_create(acting_user=actor_of(request), data=form.entity_data())
+        return services.legal_entity_update(acting_user=actor_of(request), entity_id=entity.pk, data=form.entity_data())
+
+    def page() -> HttpResponse:
+        context: dict[str, Any] = {"form": form, "entity": entity}
+        if entity is not None:
+            context["accounts"] = selectors.bank_accounts_of(entity)
+        return render(request, "core/constants_entity_form.html", context)
+
+    done = gettext("Legal entity “%(name)s” added.") if entity is None else gettext("Legal entity “%(name)s” saved.")
+    return submit(request, form, save, page=page, message=lambda saved: done % {"name": saved.short_name},
+                  done=lambda saved: ok_or_apply(request, ok=reverse("core:constants"),
+                                                 apply=reverse("core:constants_entity_edit", args=[saved.pk])))
 
 
 @admin_required
 @require_POST
 def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
-    try:
-        services.legal_entity_delete(acting_user=actor_of(request), entity_id=entity.pk)
-    except Refused as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-        return go(request, _back(request))
-    messages.success(request, gettext("Legal entity “%(name)s” deleted.") % {"name": entity.short_name})
-    return go(request, reverse("core:constants"))
+    return act(request, lambda: services.legal_entity_delete(acting_user=actor_of(request), entity_id=entity.pk),
+               done=reverse("core:constants"), refused=_back(request),
+               message=gettext("Legal entity “%(name)s” deleted.") % {"name": entity.short_name})
 
 
 @admin_required
 @require_POST
 def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
-    services.legal_entity_set_default(acting_user=actor_of(request), entity_id=entity.pk)
-    messages.success(request, gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
-    return go(request, _back(request))
+    return act(request, lambda: services.legal_entity_set_default(acting_user=actor_of(request), entity_id=entity.pk),
+               done=_back(request),
+               message=gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
 
 
 @admin_required
@@ -121,54 +108,39 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
 def _account_card(request: HttpRequest, *, entity: LegalEntity, account: BankAccount | None) -> HttpResponse:
     initial = model_to_dict(account, fields=ACCOUNT_FIELDS) if account else None
     form = BankAccountForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if account is None:
-                saved = services.bank_account_create(
-                    acting_user=actor_of(request), entity_id=entity.pk, data=form.bank_data(),
-                    make_default=bool(request.POST.get("make_default")),
-                )
-                done = gettext("Account %(account)s added.")
-            else:
-                saved = services.bank_account_update(
-                    acting_user=actor_of(request), account_id=account.pk, data=form.bank_data()
-                )
-                done = gettext("Account %(account)s saved.")
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, done % {"account": saved.account})
-            return go(request, _back(request))
+
+    def save() -> BankAccount:
+        if account is None:
+            return services.bank_account_create(
+                acting_user=actor_of(request), entity_id=entity.pk, data=form.bank_data(),
+                make_default=bool(request.POST.get("make_default")),
+            )
+        return services.bank_account_update(acting_user=actor_of(request), account_id=account.pk, data=form.bank_data())
+
     if account is None:
         action = reverse("core:constants_account_new", args=[entity.pk])
     else:
         action = reverse("core:constants_account_edit", args=[account.pk])
-    context = {
-        "form": form, "entity": entity, "account": account, "action": action, "in_modal": is_htmx(request),
-        "next": _back(request),
-    }
-    template = "core/partials/constants_account_form.html" if is_htmx(request) else "core/constants_account_form.html"
-    return render(request, template, context)
+    context = {"form": form, "entity": entity, "account": account, "action": action, "next": _back(request)}
+    done = gettext("Account %(account)s added.") if account is None else gettext("Account %(account)s saved.")
+    return submit(request, form, save, message=lambda saved: done % {"account": saved.account},
+                  done=lambda saved: _back(request),
+                  page=lambda: modal(request, "core/partials/constants_account_form.html", context,
+                                     page="core/ui/modal_page.html"))
 
 
 @admin_required
 @require_POST
 def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
-    try:
-        services.bank_account_delete(acting_user=actor_of(request), account_id=account.pk)
-    except Refused as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, gettext("Account %(account)s deleted.") % {"account": account.account})
-    return go(request, _back(request))
+    return act(request, lambda: services.bank_account_delete(acting_user=actor_of(request), account_id=account.pk),
+               done=_back(request), message=gettext("Account %(account)s deleted.") % {"account": account.account})
 
 
 @admin_required
 @require_POST
 def account_default(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.access_bank_account(account_id)
-    services.bank_account_set_default(acting_user=actor_of(request), account_id=account.pk)
-    messages.success(request, gettext("Account %(account)s is now the default account.") % {"account": account.account})
-    return go(request, _back(request))
+    return act(request, lambda: services.bank_account_set_default(acting_user=actor_of(request), account_id=account.pk),
+               done=_back(request),
+               message=gettext("Account %(account)s is now the default account.") % {"account": account.account})

@@ -15,6 +15,9 @@ from kontora.directories.models import Attribute, AttributeOption
 
 
 class AttributeForm(KontoraForm):
+    layout = {"texts": dict.fromkeys(("name", "label", "hint"), "col-12"),
+              "kind": dict.fromkeys(("kind", "order", "is_active"), "col-12")}
+
     name = forms.CharField(label=_("Name"), max_length=200)
     hint = forms.CharField(
         label=_("Hint"), max_length=500, required=False,

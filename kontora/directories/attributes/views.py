@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.core.errors import Refused, error_messages
 from kontora.core.permissions import admin_required
+from kontora.core.ui.submit import act, ok_or_apply, submit
 from kontora.directories.attributes import selectors, services
 from kontora.directories.attributes.forms import AttributeForm, OptionForm
 from kontora.directories.models import Attribute
@@ -46,14 +44,9 @@ def attribute_edit(request: HttpRequest, attribute_id: int) -> HttpResponse:
 @require_POST
 def attribute_delete(request: HttpRequest, attribute_id: int) -> HttpResponse:
     attribute = selectors.access_attribute(attribute_id)
-    try:
-        services.attribute_delete(acting_user=user_of(request), attribute_id=attribute.pk)
-    except Refused as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-        return redirect("attributes:edit", attribute_id=attribute.pk)
-    messages.success(request, gettext("Attribute “%(name)s” deleted.") % {"name": attribute.name})
-    return redirect("attributes:list")
+    return act(request, lambda: services.attribute_delete(acting_user=user_of(request), attribute_id=attribute.pk),
+               done=reverse("attributes:list"), refused=reverse("attributes:edit", args=[attribute.pk]),
+               message=gettext("Attribute “%(name)s” deleted.") % {"name": attribute.name})
 
 
 @admin_required
@@ -76,14 +69,9 @@ def option_edit(request: HttpRequest, attribute_id: int, option_id: int) -> Http
 def option_delete(request: HttpRequest, attribute_id: int, option_id: int) -> HttpResponse:
     attribute = selectors.access_attribute(attribute_id)
     option = selectors.access_option(attribute, option_id)
-    try:
-        services.option_delete(acting_user=user_of(request), attribute_id=attribute.pk, option_id=option.pk)
-    except Refused as exc:
-        for message in error_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, gettext("Value “%(name)s” deleted.") % {"name": option.name})
-    return redirect(_values_url(attribute))
+    return act(request, lambda: services.option_delete(acting_user=user_of(request), attribute_id=attribute.pk,
+                                                       option_id=option.pk),
+               done=_values_url(attribute), message=gettext("Value “%(name)s” deleted.") % {"name": option.name})
 
 
 def _values_url(attribute: Attribute) -> str:
@@ -91,19 +79,19 @@ def _values_url(attribute: Attribute) -> str:
 
 
 def _option_save(request: HttpRequest, attribute: Attribute, option_id: int | None, form: OptionForm) -> HttpResponse:
-    if form.is_valid():
-        try:
-            services.option_save(
-                acting_user=user_of(request), attribute_id=attribute.pk, option_id=option_id,
-                name=form.cleaned_data["name"], is_active=form.cleaned_data["is_active"],
-            )
-        except (ValidationError, Refused) as exc:
-            form.apply_error(exc)
-        else:
-            return redirect(_values_url(attribute))
-    if option_id is None:
-        return _render_card(request, attribute, AttributeForm(initial=_initial(attribute)), new_option=form)
-    return _render_card(request, attribute, AttributeForm(initial=_initial(attribute)), bad_option=(option_id, form))
+    def page() -> HttpResponse:
+        card = AttributeForm(initial=_initial(attribute))
+        if option_id is None:
+            return _render_card(request, attribute, card, new_option=form)
+        return _render_card(request, attribute, card, bad_option=(option_id, form))
+
+    return submit(
+        request, form, lambda: services.option_save(
+            acting_user=user_of(request), attribute_id=attribute.pk, option_id=option_id,
+            name=form.cleaned_data["name"], is_active=form.cleaned_data["is_active"],
+        ),
+        done=lambda _saved: _values_url(attribute), page=page,
+    )
 
 
 def _initial(attribute: Attribute) -> dict[str, Any]:
@@ -116,19 +104,15 @@ def _initial(attribute: Attribute) -> dict[str, Any]:
 def _card(request: HttpRequest, attribute: Attribute | None) -> HttpResponse:
     initial = _initial(attribute) if attribute else {"kind": Attribute.Kind.DIRECTORY, "order": 0}
     form = AttributeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.attribute_save(
-                acting_user=user_of(request), attribute_id=attribute.pk if attribute else None, data=form.data_object(),
-            )
-        except (ValidationError, Refused) as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("Attribute “%(name)s” saved.") % {"name": saved.name})
-            if "apply" in request.POST:
-                return redirect("attributes:edit", attribute_id=saved.pk)
-            return redirect("attributes:list")
-    return _render_card(request, attribute, form)
+    return submit(
+        request, form, lambda: services.attribute_save(
+            acting_user=user_of(request), attribute_id=attribute.pk if attribute else None, data=form.data_object(),
+        ),
+        message=lambda saved: gettext("Attribute “%(name)s” saved.") % {"name": saved.name},
+        done=lambda saved: ok_or_apply(request, ok=reverse("attributes:list"),
+                                       apply=reverse("attributes:edit", args=[saved.pk])),
+        page=lambda: _render_card(request, attribute, form),
+    )
 
 
 def _render_card(

@@ -13,6 +13,7 @@ from kontora.directories.forms.widgets import picker_field
 
 class AutoSubstitutionForm(KontoraForm):
     prefix = "autosubst"
+    default_col = "col-12 k-field-narrow"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

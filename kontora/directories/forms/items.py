@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.forms.models import modelform_factory
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from kontora.core.forms.base import KontoraModelForm
 from kontora.directories.forms.widgets import picker_field
@@ -37,4 +38,8 @@ def _form_class(directory: Directory) -> type[KontoraModelForm]:
 
 def directory_form(directory: Directory, *args: Any, **kwargs: Any) -> KontoraModelForm:
     """A bound or unbound card form of `directory` (pass `instance=` to edit an item)."""
-    return _form_class(directory)(*args, **kwargs)
+    form = _form_class(directory)(*args, **kwargs)
+    if "is_active" in form.fields:
+        form.fields["is_active"].help_text = _(
+            "An inactive item is not offered for new records but stays on the records that have it.")
+    return form

@@ -33,6 +33,10 @@ def _text(label: Any, max_length: int, *, required: bool = False) -> forms.CharF
 
 
 class ItemForm(KontoraForm):
+    horizontal = True
+    layout = {"general": dict.fromkeys(GENERAL_FIELDS, "col-12"),
+              "additional": dict.fromkeys(ADDITIONAL_FIELDS, "col-12")}
+
     article = _text(_("Article"), 100)
     name = _text(_("Name"), 300, required=True)
     unit = picker_field("units", label=_("Unit"))
@@ -91,6 +95,8 @@ class ItemForm(KontoraForm):
 
 
 class FolderForm(KontoraForm):
+    horizontal = True
+
     name = _text(_("Name"), 200, required=True)
     price_list_order = forms.IntegerField(
         label=_("Order in the price list"), min_value=0, max_value=2_147_483_647, initial=0,

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,10 +23,11 @@ from kontora.core.htmx import go
 from kontora.core.permissions import right_required
 from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
+from kontora.core.ui.submit import act, ok_or_apply, submit
 from kontora.directories.forms.widgets import allow_picker_editing
-from kontora.directories.models import NomenclatureFolder
+from kontora.directories.models import NomenclatureFolder, NomenclatureItem
 from kontora.directories.nomenclature import selectors, services
-from kontora.directories.nomenclature.forms import ADDITIONAL_FIELDS, GENERAL_FIELDS, FolderForm, ItemForm
+from kontora.directories.nomenclature.forms import FolderForm, ItemForm
 from kontora.directories.policies import NOMENCLATURE_RIGHT as RIGHT
 from kontora.directories.policies import can_edit_nomenclature
 
@@ -103,13 +104,6 @@ def items(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _card_context(form: ItemForm, **extra: Any) -> dict[str, Any]:
-    return {
-        "form": form, "general": [form[name] for name in GENERAL_FIELDS],
-        "additional": [form[name] for name in ADDITIONAL_FIELDS], **extra,
-    }
-
-
 @login_required
 @right_required(RIGHT)
 @require_http_methods(["GET", "POST"])
@@ -117,25 +111,25 @@ def item_new(request: HttpRequest) -> HttpResponse:
     folder = _folder_or_none(request, request.GET.get("folder") or request.POST.get("folder"))
     form = ItemForm(request.POST or None, initial=ItemForm.initial_new())
     allow_picker_editing(form, user_of(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.nomenclature_item_create(
-                acting_user=user_of(request), folder_id=folder.pk if folder else None, data=form.item_data()
-            )
-        except (ValidationError, Refused) as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("Item “%(name)s” added, code %(code)s.") % {
-                "name": item.name, "code": item.code,
-            })
-            if "apply" in request.POST:
-                return HttpResponseRedirect(reverse("nomenclature:item", args=[item.pk]))
-            return HttpResponseRedirect(_tree_url(item.folder_id))
-    ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
-    return render(request, "directories/nomenclature/item.html", _card_context(
-        form, item=None, folder=folder, ancestors=ancestors, can_edit=True,
-        back_url=_tree_url(folder.pk if folder else None),
-    ))
+
+    def page() -> HttpResponse:
+        ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
+        return render(request, "directories/nomenclature/item.html", {
+            "form": form, "item": None, "folder": folder, "ancestors": ancestors, "can_edit": True,
+            "back_url": _tree_url(folder.pk if folder else None),
+        })
+
+    return submit(
+        request, form, lambda: services.nomenclature_item_create(
+            acting_user=user_of(request), folder_id=folder.pk if folder else None, data=form.item_data()
+        ),
+        message=lambda item: gettext("Item “%(name)s” added, code %(code)s.") % {"name": item.name, "code": item.code},
+        done=lambda item: _saved_item(request, item), page=page,
+    )
+
+
+def _saved_item(request: HttpRequest, item: NomenclatureItem) -> str:
+    return ok_or_apply(request, ok=_tree_url(item.folder_id), apply=reverse("nomenclature:item", args=[item.pk]))
 
 
 @login_required
@@ -147,24 +141,22 @@ def item_card(request: HttpRequest, item_id: int) -> HttpResponse:
         raise PermissionDenied
     form = ItemForm(request.POST or None, initial=ItemForm.initial_of(item), read_only=not can_edit)
     allow_picker_editing(form, user_of(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.nomenclature_item_update(
-                acting_user=user_of(request), item_id=item.pk, data=form.item_data(),
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("Item “%(name)s” saved.") % {"name": item.name})
-            if "apply" in request.POST:
-                return HttpResponseRedirect(reverse("nomenclature:item", args=[item.pk]))
-            return HttpResponseRedirect(_tree_url(item.folder_id))
-    folder = item.folder
-    ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
-    return render(request, "directories/nomenclature/item.html", _card_context(
-        form, item=item, folder=folder, ancestors=ancestors, can_edit=can_edit,
-        back_url=_tree_url(item.folder_id),
-    ))
+
+    def page() -> HttpResponse:
+        folder = item.folder
+        ancestors = selectors.folder_ancestors(fetched_by=user_of(request), folder=folder) if folder else []
+        return render(request, "directories/nomenclature/item.html", {
+            "form": form, "item": item, "folder": folder, "ancestors": ancestors, "can_edit": can_edit,
+            "back_url": _tree_url(item.folder_id),
+        })
+
+    return submit(
+        request, form, lambda: services.nomenclature_item_update(
+            acting_user=user_of(request), item_id=item.pk, data=form.item_data(),
+        ),
+        message=lambda saved: gettext("Item “%(name)s” saved.") % {"name": saved.name},
+        done=lambda saved: _saved_item(request, saved), page=page,
+    )
 
 
 def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -178,20 +170,17 @@ def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> Http
 def folder_new(request: HttpRequest) -> HttpResponse:
     parent = _folder_or_none(request, request.GET.get("parent") or request.POST.get("parent"))
     form = FolderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            folder = services.nomenclature_folder_create(
-                acting_user=user_of(request), parent_id=parent.pk if parent else None, name=form.cleaned_data["name"],
-                price_list_order=form.cleaned_data["price_list_order"],
-            )
-        except (ValidationError, Refused) as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("Folder “%(name)s” created.") % {"name": folder.name})
-            return go(request, _tree_url(folder.pk))
-    return _modal(request, "folder_form.html", {
-        "form": form, "folder": None, "parent": parent, "action": reverse("nomenclature:folder_new"),
-    })
+    return submit(
+        request, form, lambda: services.nomenclature_folder_create(
+            acting_user=user_of(request), parent_id=parent.pk if parent else None, name=form.cleaned_data["name"],
+            price_list_order=form.cleaned_data["price_list_order"],
+        ),
+        message=lambda folder: gettext("Folder “%(name)s” created.") % {"name": folder.name},
+        done=lambda folder: _tree_url(folder.pk),
+        page=lambda: _modal(request, "folder_form.html", {
+            "form": form, "folder": None, "parent": parent, "action": reverse("nomenclature:folder_new"),
+        }),
+    )
 
 
 @login_required
@@ -200,21 +189,18 @@ def folder_new(request: HttpRequest) -> HttpResponse:
 def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
     folder = selectors.access_folder(user_of(request), folder_id)
     form = FolderForm(request.POST or None, initial={"name": folder.name, "price_list_order": folder.price_list_order})
-    if request.method == "POST" and form.is_valid():
-        try:
-            folder = services.nomenclature_folder_rename(
-                acting_user=user_of(request), folder_id=folder.pk, name=form.cleaned_data["name"],
-                price_list_order=form.cleaned_data["price_list_order"],
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("Folder “%(name)s” saved.") % {"name": folder.name})
-            return go(request, _tree_url(folder.pk))
-    return _modal(request, "folder_form.html", {
-        "form": form, "folder": folder, "parent": folder.parent,
-        "action": reverse("nomenclature:folder_edit", args=[folder.pk]),
-    })
+    return submit(
+        request, form, lambda: services.nomenclature_folder_rename(
+            acting_user=user_of(request), folder_id=folder.pk, name=form.cleaned_data["name"],
+            price_list_order=form.cleaned_data["price_list_order"],
+        ),
+        message=lambda saved: gettext("Folder “%(name)s” saved.") % {"name": saved.name},
+        done=lambda saved: _tree_url(saved.pk),
+        page=lambda: _modal(request, "folder_form.html", {
+            "form": form, "folder": folder, "parent": folder.parent,
+            "action": reverse("nomenclature:folder_edit", args=[folder.pk]),
+        }),
+    )
 
 
 @login_required
@@ -222,13 +208,9 @@ def folder_edit(request: HttpRequest, folder_id: int) -> HttpResponse:
 @require_POST
 def folder_delete(request: HttpRequest, folder_id: int) -> HttpResponse:
     folder = selectors.access_folder(user_of(request), folder_id)
-    try:
-        services.nomenclature_folder_delete(acting_user=user_of(request), folder_id=folder.pk)
-    except Refused as exc:
-        messages.error(request, exc.message)
-        return go(request, _tree_url(folder.pk))
-    messages.success(request, gettext("Folder “%(name)s” deleted.") % {"name": folder.name})
-    return go(request, _tree_url(folder.parent_id))
+    return act(request, lambda: services.nomenclature_folder_delete(acting_user=user_of(request), folder_id=folder.pk),
+               done=_tree_url(folder.parent_id), refused=_tree_url(folder.pk),
+               message=gettext("Folder “%(name)s” deleted.") % {"name": folder.name})
 
 
 def _target(request: HttpRequest) -> tuple[bool, int | None]:

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import is_htmx
 from kontora.core.ui.pager import AFTER
+from kontora.core.ui.submit import modal, ok_or_apply, submit
 from kontora.directories import policies
 from kontora.directories.forms.items import directory_form
 from kontora.directories.forms.widgets import allow_picker_editing
@@ -89,25 +89,19 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
         initial = {"name": request.GET["name"]}  # the text typed in the picker before "+"
     form = directory_form(directory, request.POST or None, instance=item, initial=initial)
     allow_picker_editing(form, request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.directory_item_save(
-                acting_user=user_of(request), directory=directory, pk=item.pk if item else None, data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            if in_modal:
-                # The picker that opened the modal selects the saved item; nothing to swap.
-                response = HttpResponse(status=204)
-                response["HX-Trigger"] = json.dumps({SAVED_EVENT: {
-                    "key": directory.key, "pk": saved.pk, "text": str(saved),
-                }})
-                return response
-            messages.success(request, gettext("“%(name)s” saved.") % {"name": saved})
-            if "apply" in request.POST:
-                return HttpResponseRedirect(reverse("directories:edit", args=[directory.key, saved.pk]))
-            return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))
+
+    def done(saved: Any) -> HttpResponse | str:
+        if in_modal:
+            # The picker that opened the modal selects the saved item; nothing to swap.
+            response = HttpResponse(status=204)
+            response["HX-Trigger"] = json.dumps({SAVED_EVENT: {
+                "key": directory.key, "pk": saved.pk, "text": str(saved),
+            }})
+            return response
+        messages.success(request, gettext("“%(name)s” saved.") % {"name": saved})
+        return ok_or_apply(request, ok=reverse("directories:list", args=[directory.key]),
+                           apply=reverse("directories:edit", args=[directory.key, saved.pk]))
+
     if item is None:
         action = reverse("directories:new", args=[directory.key])
     else:
@@ -117,8 +111,13 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
         "list_url": reverse("directories:list", args=[directory.key]), "can_delete": item is not None,
         "show_apply": not in_modal,
     }
-    template = "directories/partials/card_form.html" if in_modal else "directories/card.html"
-    return render(request, template, context)
+    return submit(
+        request, form, lambda: services.directory_item_save(
+            acting_user=user_of(request), directory=directory, pk=item.pk if item else None, data=form.cleaned_data
+        ),
+        done=done, page=lambda: modal(request, "directories/partials/card_form.html", context,
+                                      page="core/ui/modal_page.html"),
+    )
 
 
 @directory_view(edit=True)

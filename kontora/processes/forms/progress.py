@@ -12,6 +12,8 @@ from kontora.processes.models import ProcessRun, StageResult, StageState
 
 
 class ProgressForm(KontoraForm):
+    default_col = "col-sm-6"
+    layout = {"progress": {"comment": "col-12"}}
     state = forms.ChoiceField(label=_("New state of the stage"), choices=StageState.choices)
     # Any result is accepted here: the service tells a result of another stage apart with its own message.
     result = forms.ModelChoiceField(

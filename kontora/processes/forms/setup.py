@@ -32,6 +32,7 @@ class ProcessForm(KontoraForm):
 
 
 class StageForm(KontoraForm):
+    layout = {"stage": {"name": "col-12", "is_start": "col-sm-6", "is_end": "col-sm-6", "responsible": "col-12"}}
     conditional_required = frozenset({"name", "responsible"})  # responsible: except on the end stage
     name = forms.CharField(label=_("Stage name"), max_length=NAME_MAX, required=False)
     is_start = forms.BooleanField(label=_("Start stage of the process"), required=False)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -18,7 +16,9 @@ from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
+from kontora.core.ui.submit import submit
 from kontora.processes.forms.runs import RunStartForm
+from kontora.processes.models import ProcessRun
 from kontora.processes.selectors import runs as selectors
 from kontora.processes.services import runs as services
 
@@ -76,28 +76,27 @@ def start(request: HttpRequest) -> HttpResponse:
         if locked is None:
             raise Http404
     form = RunStartForm(request.POST or None, user=user, locked_client=locked)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            run = services.run_start(acting_user=user, process=data["process"], client=data["client"],
-                                     note=data["note"])
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            messages.success(request, gettext("Process «%(process)s» No. %(number)s started.") % {
-                "process": run.process.name, "number": run.pk})
-            if locked is not None:
-                return redirect("clients:card", client_id=locked.pk)
-            return redirect(f"{reverse('processes:journal')}?{urlencode({'focus': run.pk})}")
+
+    def done(run: ProcessRun) -> str:
+        if locked is not None:
+            return reverse("clients:card", args=[locked.pk])
+        return f"{reverse('processes:journal')}?{urlencode({'focus': run.pk})}"
+
     if locked is not None:
         cancel_url = reverse("clients:card", args=[locked.pk])
         action = f"{reverse('processes:start')}?{urlencode({'client': locked.pk})}"
     else:
         cancel_url, action = reverse("processes:journal"), reverse("processes:start")
-    return render(request, "processes/start.html", {
-        "form": form, "locked_client": locked, "cancel_url": cancel_url, "action": action,
-        "has_processes": form.fields["process"].queryset.exists(),  # type: ignore[attr-defined]
-    })
+    return submit(
+        request, form, lambda: services.run_start(acting_user=user, process=form.cleaned_data["process"],
+                                                  client=form.cleaned_data["client"], note=form.cleaned_data["note"]),
+        done=done, message=lambda run: gettext("Process «%(process)s» No. %(number)s started.") % {
+            "process": run.process.name, "number": run.pk},
+        page=lambda: render(request, "processes/start.html", {
+            "form": form, "locked_client": locked, "cancel_url": cancel_url, "action": action,
+            "has_processes": form.fields["process"].queryset.exists(),  # type: ignore[attr-defined]
+        }),
+    )
 
 
 @login_required

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,10 +17,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.accounts.policies import user_of
-from kontora.core.errors import DomainError
 from kontora.core.forms.base import KontoraForm
-from kontora.core.htmx import go, is_htmx
 from kontora.core.permissions import policy_required
+from kontora.core.ui.submit import modal, submit
 from kontora.processes import policies
 from kontora.processes.forms.setup import ProcessForm, ResultForm, StageForm
 from kontora.processes.models import Process, Stage, StageResult
@@ -35,9 +32,7 @@ designer_required = policy_required(policies.can_design)
 
 def _modal(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A small form: the modal's content for htmx, else a page around the same content."""
-    context["in_modal"] = is_htmx(request)
-    context["form_template"] = template
-    return render(request, template if is_htmx(request) else "processes/setup_form_page.html", context)
+    return modal(request, template, context, page="processes/setup_form_page.html")
 
 
 def _editor_url(process_id: int) -> str:
@@ -67,21 +62,13 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _process_form(request: HttpRequest, *, process: Process | None) -> HttpResponse:
     form = ProcessForm.for_process(request.POST or None, process)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.process_save(
-                acting_user=user_of(request), process=process, name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            if process is None:
-                messages.success(request, gettext("Process «%(name)s» created.") % {"name": saved.name})
-                return go(request, _editor_url(saved.pk))
-            messages.success(request, gettext("Process «%(name)s» saved.") % {"name": saved.name})
-            back_to_editor = request.POST.get("back") == "editor"
-            return go(request, _editor_url(saved.pk) if back_to_editor else reverse("processes:setup"))
+
+    def done(saved: Process) -> str:
+        if process is None or request.POST.get("back") == "editor":
+            return _editor_url(saved.pk)
+        return reverse("processes:setup")
+
+    done_text = gettext("Process «%(name)s» created.") if process is None else gettext("Process «%(name)s» saved.")
     action = reverse("processes:process_edit", args=[process.pk]) if process else reverse("processes:process_new")
     context = {
         "form": form, "process": process, "action": action,
@@ -89,7 +76,14 @@ def _process_form(request: HttpRequest, *, process: Process | None) -> HttpRespo
         "title": gettext("Process «%(name)s»") % {"name": process.name} if process else gettext("New process"),
         "cancel_url": reverse("processes:setup"),
     }
-    return _modal(request, "processes/setup_process_form.html", context)
+    return submit(
+        request, form, lambda: services.process_save(
+            acting_user=user_of(request), process=process, name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+        ),
+        done=done, message=lambda saved: done_text % {"name": saved.name},
+        page=lambda: _modal(request, "processes/setup_process_form.html", context),
+    )
 
 
 def _confirm_delete(
@@ -98,20 +92,12 @@ def _confirm_delete(
 ) -> HttpResponse:
     """The shared "Delete …?" modal: GET asks, POST deletes through `delete` (a service call); a refusal of the
     service stays in the modal."""
+    # An empty form: valid when posted, it carries a refusal of the service above the buttons.
     form = KontoraForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        try:
-            delete()
-        except (ValidationError, DomainError) as exc:
-            form.is_valid()
-            form.apply_error(exc)
-        else:
-            if done_message:
-                messages.success(request, done_message)
-            return go(request, done_url)
     context = {"form": form, "action": action, "title": title, "question": question, "cancel_url": done_url,
                "testid": testid}
-    return _modal(request, "processes/setup_delete.html", context)
+    return submit(request, form, delete, done=lambda _deleted: done_url, message=done_message,
+                  page=lambda: _modal(request, "processes/setup_delete.html", context))
 
 
 @designer_required
@@ -154,17 +140,14 @@ def stage_edit(request: HttpRequest, stage_pk: int) -> HttpResponse:
 
 def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) -> HttpResponse:
     form = StageForm(request.POST or None, stage=stage)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Stage:
         data = form.cleaned_data
-        try:
-            services.stage_save(
-                acting_user=user_of(request), process=process, stage=stage, name=data["name"],
-                is_start=data["is_start"], is_end=data["is_end"], responsible=data["responsible"],
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return go(request, _editor_url(process.pk))
+        return services.stage_save(
+            acting_user=user_of(request), process=process, stage=stage, name=data["name"],
+            is_start=data["is_start"], is_end=data["is_end"], responsible=data["responsible"],
+        )
+
     if stage is None:
         action, title = reverse("processes:stage_new", args=[process.pk]), gettext("New stage")
     else:
@@ -174,7 +157,8 @@ def _stage_form(request: HttpRequest, *, process: Process, stage: Stage | None) 
         "form": form, "process": process, "stage": stage, "action": action, "title": title,
         "cancel_url": _editor_url(process.pk),
     }
-    return _modal(request, "processes/setup_stage_form.html", context)
+    return submit(request, form, save, done=lambda _saved: _editor_url(process.pk),
+                  page=lambda: _modal(request, "processes/setup_stage_form.html", context))
 
 
 @designer_required
@@ -205,16 +189,6 @@ def result_edit(request: HttpRequest, result_pk: int) -> HttpResponse:
 
 def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | None) -> HttpResponse:
     form = ResultForm(request.POST or None, process=stage.process, result=result)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.result_save(
-                acting_user=user_of(request), stage=stage, result=result, name=form.cleaned_data["name"],
-                next_stage=form.cleaned_data["next_stage"],
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return go(request, _editor_url(stage.process_id))
     if result is None:
         action = reverse("processes:result_new", args=[stage.pk])
         title = gettext("New result of the stage «%(stage)s»") % {"stage": stage.name}
@@ -225,7 +199,14 @@ def _result_form(request: HttpRequest, *, stage: Stage, result: StageResult | No
         "form": form, "stage": stage, "result": result, "action": action, "title": title,
         "cancel_url": _editor_url(stage.process_id),
     }
-    return _modal(request, "processes/setup_result_form.html", context)
+    return submit(
+        request, form, lambda: services.result_save(
+            acting_user=user_of(request), stage=stage, result=result, name=form.cleaned_data["name"],
+            next_stage=form.cleaned_data["next_stage"],
+        ),
+        done=lambda _saved: _editor_url(stage.process_id),
+        page=lambda: _modal(request, "processes/setup_result_form.html", context),
+    )
 
 
 @designer_required

@@ -102,7 +102,7 @@ def test_the_last_administrator_cannot_demote_themselves(page, live_server, admi
     page.select_option("#id_role", "manager")
     page.click("[data-testid=user-apply]")
     # then: the card comes back on the Rights tab with the message under the role
-    error = page.locator("[data-error-for=role]")
+    error = page.locator("[data-testid=error-role]")
     error.wait_for()
     assert error.inner_text() == (
         "В системе всегда должен быть как минимум один администратор: "

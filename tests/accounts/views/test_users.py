@@ -177,7 +177,7 @@ def test_card_errors_are_shown_next_to_the_fields_and_nothing_is_saved(admin_cli
     ]
     assert errors_for(response, "email") == ["Введите правильный адрес электронной почты."]
     assert errors_for(response, "password_confirm") == ["Пароли не совпадают."]
-    assert 'data-error-for="login"' in response.content.decode()
+    assert 'data-testid="error-login"' in response.content.decode()
     assert not User.objects.filter(login="with space").exists()
 
 
@@ -235,8 +235,8 @@ def test_the_card_shows_the_general_tab_fields_with_labels(admin_client, manager
                   "Мобильный телефон", "Отключить учётную запись", "Сотрудник уволен", "Язык интерфейса",
                   "Новый пароль", "Новый пароль ещё раз", "Общие сведения", "Права"):
         assert f">{label}<" in html, label
-    assert 'class="form-label mb-0 small k-required" for="id_full_name"' in html
-    assert 'class="form-label mb-0 small" for="id_password"' in html
+    assert 'class="form-label small mb-0 k-required" for="id_full_name"' in html
+    assert 'class="form-label small mb-0" for="id_password"' in html
 
 
 @pytest.mark.feature("ACC-02")
@@ -334,7 +334,7 @@ def test_the_last_administrator_cannot_be_demoted_disabled_or_dismissed(admin_cl
     # then
     assert response.status_code == 400
     assert errors_for(response, field) == [LAST_ADMIN]
-    assert f'data-error-for="{field}"' in response.content.decode()
+    assert f'data-testid="error-{field}"' in response.content.decode()
     admin_user.refresh_from_db()
     assert admin_user.role == "admin" and admin_user.is_active
 
