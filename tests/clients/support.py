@@ -5,10 +5,12 @@ search, exports, processes, …) reads it — and small builders and valid requi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
+from django.utils.datastructures import MultiValueDict
 
 from kontora.accounts.models import ClientScope, Role, UserRight
 from kontora.clients.flexi.selectors.specs import to_q
@@ -19,6 +21,7 @@ from kontora.core import requisites
 from kontora.core.models import AuditEvent
 from kontora.core.text import search_key
 from kontora.directories.models import Attribute, AttributeOption, Region, Settlement
+from tests.support.forms import form_data
 
 ROLES = [Role.ADMIN, Role.SUPERVISOR, Role.MANAGER, Role.SPECIALIST]
 MODES = [ClientScope.OWN, ClientScope.LIST_ALL, ClientScope.OPEN_ALL, ClientScope.FULL]
@@ -68,10 +71,41 @@ def grant_right(user: Any, code: str) -> None:
 
 
 def card_post(**fields: Any) -> dict[str, Any]:
-    """What a browser sends for a company card: the kind, both names, and the given fields."""
+    """A hand-made post of a company card: the kind, both names, and the given fields (no read snapshot, so the
+    card compares with the values as stored; `card_submit` posts what the page itself offers)."""
     data: dict[str, Any] = {"kind": "company", "short_name": "", "full_name": ""}
     data.update(fields)
     return data
+
+
+def card_page_data(http: Any, client: Client, *, tabs: Iterable[str] = ()) -> MultiValueDict[str, str]:
+    """What the card's one form sends after the user opened `tabs` (their panes load into the form): the page's
+    controls and each pane's, read snapshots included, exactly as the browser would post them."""
+    data = form_data(http.get(f"/clients/{client.pk}/").content.decode(), "client-card-form")
+    for code in tabs:
+        pane = http.get(f"/clients/{client.pk}/{code}/")
+        assert pane.status_code == 200, (code, pane.status_code)
+        for name, values in form_data(pane.content.decode()).lists():
+            data.setlist(name, values)
+    return data
+
+
+def card_submit(http: Any, client: Client, changes: Mapping[str, Any] | None = None, *, tabs: Iterable[str] = (),
+                ok: bool = False, data: MultiValueDict[str, str] | None = None) -> Any:
+    """The user opens the card and the `tabs`, types `changes` (a field's name → its text; True/False ticks or
+    clears a box, a list sets a multiple choice) and presses Apply (OK with `ok`)."""
+    data = (data if data is not None else card_page_data(http, client, tabs=tabs)).copy()
+    for name, value in (changes or {}).items():
+        if value is False or value is None:
+            data.pop(name, None)
+        elif value is True:
+            data.setlist(name, ["on"])
+        elif isinstance(value, list | tuple):
+            data.setlist(name, [str(item) for item in value])
+        else:
+            data.setlist(name, [str(value)])
+    data.setlist("ok" if ok else "apply", ["1"])
+    return http.post(f"/clients/{client.pk}/", dict(data.lists()))
 
 
 # Bank requisites that pass the checks (CLI-07): Sberbank's BIK and correspondent account.

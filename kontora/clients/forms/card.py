@@ -1,23 +1,28 @@
-"""The client card's form and the contact person's form, and what the card's tabs' forms share: the date input
-and the detached form of a pane that sits inside the card's main form."""
+"""The client card's one form: the main requisites with the General tab (`ClientForm`), and the parts other tabs
+hold (`CardPartForm`: Operational work, Access, Attributes here; Registration data, Passport, Mailing, Security and
+Shipping in their topics' modules). Every part carries the values as they were read (core.forms.base
+`ReadValuesFormMixin`), so OK / Apply write only what the user changed. And the contact person's form (a journal's
+modal)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
+from kontora.clients import access
 from kontora.clients.models import Client, ClientGrant, ContactPerson
-from kontora.clients.policies import CardRights
 from kontora.clients.services import card as services
 from kontora.core.forms import KontoraForm
-from kontora.core.forms.base import widget_class
+from kontora.core.forms.base import ReadValuesFormMixin, widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
-from kontora.directories.attributes.selectors import active_attributes, attribute_values_for
+from kontora.directories.attributes.selectors import card_attributes
 from kontora.directories.attributes.services import field_name
 from kontora.directories.forms.widgets import allow_picker_editing, picker_field
 from kontora.directories.models import AttributeOption, Competitor, Direction
@@ -29,7 +34,18 @@ PICKERS = {
     "ladder_stage": "ladder-stages", "next_stage": "ladder-stages", "penetration": "penetration-depths",
     "reaction": "contact-reactions", "loyalty": "loyalty", "prospect": "prospects",
 }
-_PLAIN = tuple(name for name in services.CLIENT_FIELDS if name not in PICKERS and name not in ("curator", "specialist"))
+MAIN_PART = (
+    "kind", "short_name", "full_name", "region", "settlement", "address", "postal_code", "phone", "fax", "email",
+    "website", "main_contact", "needs_attention", "flagged", "curator", "specialist", "status", "size", "source",
+    "priority", "activity", "directions", "notes",
+)
+OPERATIONAL_PART = (
+    "ladder_stage", "penetration", "reaction", "loyalty", "next_stage", "prospect", "next_contact_date", "competitors",
+)
+# The relations of the client the card's panes show: read with the client in one query (no query per picker).
+CARD_RELATED = ("region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist",
+                "created_by", "changed_by")
+OPERATIONAL_RELATED = ("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect")
 
 
 class DateInput(forms.DateInput):
@@ -44,41 +60,74 @@ def label_of(model: type[models.Model], name: str) -> Any:
     return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
-def detach(form: forms.BaseForm, form_id: str) -> None:
-    """Ties the form's inputs to `form_id`, an id no <form> has: a tab's pane sits inside the card's main form,
-    so OK of the card does not send them, and the pane's own buttons post only them (htmx `hx-include`)."""
+def style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on the fields a form added after the base form styled its (then empty) field list."""
     for field in form.fields.values():
-        field.widget.attrs["form"] = form_id
-
-
-def read_only(form: forms.BaseForm, read_only: bool = True) -> None:
-    """Disables every field: the pane is shown to a user who may not change it."""
-    if read_only:
-        for field in form.fields.values():
-            field.disabled = True
-
-
-class DetachedForm(KontoraForm):
-    """A tab's form of declared fields, detached from the card's main form (`detached`: the id it posts with)."""
-
-    detached = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        detach(self, self.detached)
-
-    def read_only(self) -> DetachedForm:
-        read_only(self)
-        return self
+        field.widget.attrs["class"] = widget_class(field.widget)
 
 
 def _users() -> Any:
     return User.objects.filter(disabled=False, dismissed=False).order_by("full_name", "id")
 
 
-class ClientForm(KontoraForm):
-    """All tabs of the card in one form; the view decides which fields are read-only for this user."""
+def _client_values(client: Client, names: Iterable[str]) -> dict[str, Any]:
+    """The client's own values of these fields; a relation as its object (read with the client, so no query)."""
+    return {name: getattr(client, name) for name in names}
 
+
+def _chosen(model: type[models.Model], client: Client | None, relation: str) -> tuple[list[Any], list[int]]:
+    """All items of a small directory with the client's choice among them, in one query: (choices, chosen ids)."""
+    items = model._default_manager.all()
+    if client is not None:
+        items = items.annotate(chosen=Exists(getattr(Client, relation).through.objects.filter(
+            client_id=client.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")})))
+    rows = list(items)
+    return [(item.pk, str(item)) for item in rows], [item.pk for item in rows if getattr(item, "chosen", False)]
+
+
+class CardPartForm(ReadValuesFormMixin, forms.Form):
+    """A part of the card's one form (clients.hooks.CardPart): its fields with the values as stored (`stored`), all
+    read-only for a user who may not change the part. What a save needs: `client_changes` (what goes to the
+    client's own write) and `own_changes` (what the part's own service writes)."""
+
+    client_fields: tuple[str, ...] = ()  # the fields kept on the client itself, saved with the card's own write
+
+    def __init__(self, data: Any = None, *, client: Client | None, user: Any, read_only: bool = False,
+                 **kwargs: Any) -> None:
+        self.client, self.user, self.read_only = client, user, read_only
+        kwargs.setdefault("initial", self.stored(client))
+        super().__init__(data, **kwargs)
+        self.build()
+        self.take_read()
+        style(self)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def build(self) -> None:
+        """Fields that depend on the client or the user (choices, pickers)."""
+
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        """The part's values as kept now (a new card: its defaults)."""
+        return {}
+
+    def client_changes(self, changed: Iterable[str]) -> dict[str, Any]:
+        """The changed fields kept on the client, as `services.card.card_save` takes them."""
+        data = self.cleaned_data
+        values = {name: data[name] for name in changed if name in self.client_fields}
+        extra: dict[str, Any] = {name: values.pop(name) for name in ("directions", "competitors") if name in values}
+        return {"values": values, **extra}
+
+    def own_changes(self, changed: Iterable[str]) -> dict[str, Any]:
+        """The changed fields the part's own service writes."""
+        return {name: self.cleaned_data[name] for name in changed if name not in self.client_fields}
+
+
+class ClientForm(CardPartForm):
+    """The main requisites and the General tab: always on the card's page (the tabs' parts load when shown)."""
+
+    read_key = "card"
+    client_fields = MAIN_PART
     layout = {
         "main": {
             "kind": "col-3", "short_name": "col-4", "full_name": "col-5", "region": "col-3", "settlement": "col-3",
@@ -89,119 +138,149 @@ class ClientForm(KontoraForm):
             "curator": "col-3", "specialist": "col-3", "status": "col-3", "size": "col-3", "source": "col-3",
             "priority": "col-3", "activity": "col-6", "directions": "col-12", "notes": "col-12",
         },
-        "operational": {
-            "ladder_stage": "col-4", "penetration": "col-4", "reaction": "col-4", "loyalty": "col-4",
-            "next_stage": "col-4", "prospect": "col-4", "next_contact_date": "col-3", "competitors": "col-12",
-        },
-        "registration": {"inn": "col-3", "kpp": "col-3", "ogrn": "col-3"},
     }
 
-    def __init__(
-        self, *args: Any, user: Any, client: Client | None, rights: CardRights, kind: str, **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, kind: str, main_read_only: bool = False, **kwargs: Any) -> None:
+        self.kind = kind
         super().__init__(*args, **kwargs)
-        model_fields = forms.fields_for_model(
-            Client, fields=_PLAIN, widgets={
-                "next_contact_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4}),
-                "kind": forms.RadioSelect,
-            },
-        )
-        self.fields.update(model_fields)
+        if main_read_only:
+            for name in services.MAIN_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+        allow_picker_editing(self, self.user)
+
+    def build(self) -> None:
+        plain = [name for name in MAIN_PART if name not in PICKERS and name not in (
+            "curator", "specialist", "directions")]
+        self.fields.update(forms.fields_for_model(Client, fields=plain, widgets={
+            "notes": forms.Textarea(attrs={"rows": 4}), "kind": forms.RadioSelect}))
         self.fields["kind"].choices = Client.Kind.choices  # type: ignore[attr-defined]
         self.fields["short_name"].required = True
         self.fields["full_name"].required = False
         self.fields["full_name"].help_text = _("Left empty, the short name is used.")
-        for name, key in PICKERS.items():
-            self.fields[name] = picker_field(key, label=label_of(Client, name))
-        self.fields["curator"] = forms.ModelChoiceField(_users(), required=False, label=_("Curator"))
-        self.fields["specialist"] = forms.ModelChoiceField(_users(), required=False, label=_("Specialist"))
-        self.fields["directions"] = forms.ModelMultipleChoiceField(
-            Direction.objects.all(), required=False, label=_("Directions"), widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["competitors"] = forms.ModelMultipleChoiceField(
-            Competitor.objects.all(), required=False, label=_("Competitors present"),
-            widget=forms.CheckboxSelectMultiple,
-        )
-        others = _users().exclude(pk__in=[pk for pk in (client.curator_id, client.specialist_id) if pk]) \
-            if client else _users().exclude(pk=user.pk)
-        choices = [(str(u.pk), str(u)) for u in others]
-        self.fields["granted"] = forms.MultipleChoiceField(
-            choices=choices, required=False, label=_("Has access"), widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["granted_edit"] = forms.MultipleChoiceField(
-            choices=choices, required=False, label=_("May edit"), widget=forms.CheckboxSelectMultiple,
-        )
+        for name in MAIN_PART:
+            if name in PICKERS:
+                self.fields[name] = picker_field(PICKERS[name], label=label_of(Client, name))
+        # One query of the users for both lists.
+        users = [("", "---------"), *((user.pk, str(user)) for user in _users())]
+        for name, label in (("curator", _("Curator")), ("specialist", _("Specialist"))):
+            field = forms.ModelChoiceField(_users(), required=False, label=label)
+            field.choices = users
+            self.fields[name] = field
+        directions = forms.ModelMultipleChoiceField(Direction.objects.all(), required=False, label=_("Directions"),
+                                                    widget=forms.CheckboxSelectMultiple)
+        directions.choices = self._directions[0]
+        self.fields["directions"] = directions
         self.fields["save_anyway"] = forms.BooleanField(
-            required=False, label=_("These are different clients: save anyway"),
-        )
-        if rights.can_make_private:
-            self.fields["is_private"] = forms.BooleanField(required=False, label=_("Private client"))
-        self._add_attributes(client)
-        # The fields are added after the base form styled its (then empty) field list.
-        for field in self.fields.values():
-            field.widget.attrs["class"] = widget_class(field.widget)
-        if kind == Client.Kind.PERSON:
-            # A person has no Registration tab (CLI-01); what was entered before is kept as it is.
-            for name in ("inn", "kpp", "ogrn"):
-                del self.fields[name]
-        if client is not None:
-            self._read_only(rights)
-        allow_picker_editing(self, user)
+            required=False, label=_("These are different clients: save anyway"))
+        self.order_fields(MAIN_PART)
 
-    def _add_attributes(self, client: Client | None) -> None:
-        """The Attributes tab (DIR-06): one field per active custom attribute, with the client's values."""
-        current = attribute_values_for(client.pk) if client is not None else {}
-        attributes = active_attributes()
-        fields = attribute_form_fields(attributes, current=current)
-        self.attribute_ids = {field_name(a.pk): a.pk for a in attributes if field_name(a.pk) in fields}
-        self.fields.update(fields)
-        self.layout = {**self.layout, "attributes": dict.fromkeys(self.attribute_ids, "col-4")}
-        for name, attribute_id in self.attribute_ids.items():
-            value = current.get(attribute_id)
-            self.initial.setdefault(name, value.pk if isinstance(value, AttributeOption) else value)
-
-    def attribute_bound_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.attribute_ids]
-
-    def attribute_values(self) -> dict[int, Any] | None:
-        """attribute id → the value to save, for the attributes this user may change; None when none."""
-        values = {attribute_id: self.cleaned_data.get(name) for name, attribute_id in self.attribute_ids.items()
-                  if not self.fields[name].disabled}
-        return values or None
-
-    def _read_only(self, rights: CardRights) -> None:
-        main = set(services.MAIN_FIELDS) | {"granted", "granted_edit"}
-        for name, field in self.fields.items():
-            if name == "save_anyway":
-                continue
-            if not rights.can_edit or (name in main and not rights.can_edit_main):
-                field.disabled = True
-
-    @staticmethod
-    def initial_for(client: Client | None, *, user: Any, kind: str) -> dict[str, Any]:
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        self._directions = _chosen(Direction, client, "directions")
         if client is None:
-            initial: dict[str, Any] = {"kind": kind, "curator": user.pk}
-            defaults = auto_substitution_for(user)
+            initial: dict[str, Any] = {"kind": self.kind, "curator": self.user.pk}
+            defaults = auto_substitution_for(self.user)
             if defaults is not None:
                 initial.update(region=defaults.region_id, settlement=defaults.settlement_id)
             return initial
-        initial = {name: getattr(client, f"{name}_id" if name in PICKERS or name in ("curator", "specialist")
-                                 else name) for name in services.CLIENT_FIELDS}
-        initial["directions"] = list(client.directions.values_list("pk", flat=True))
-        initial["competitors"] = list(client.competitors.values_list("pk", flat=True))
-        grants = list(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
-        initial["granted"] = [str(uid) for uid, _edit in grants]
-        initial["granted_edit"] = [str(uid) for uid, edit in grants if edit]
-        initial["is_private"] = client.is_private
+        initial = _client_values(client, (name for name in MAIN_PART if name != "directions"))
+        initial["directions"] = self._directions[1]
         return initial
 
-    def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {name: data[name] for name in services.CLIENT_FIELDS if name in data}
 
-    def grants(self) -> dict[int, bool]:
-        editing = set(self.cleaned_data.get("granted_edit") or ())
-        return {int(uid): uid in editing for uid in self.cleaned_data.get("granted") or ()}
+class OperationalForm(CardPartForm):
+    """Operational work (CLI-04): the sales ladder and the competitors, kept on the client."""
+
+    read_key = "operational"
+    client_fields = OPERATIONAL_PART
+    layout = {"operational": {
+        "ladder_stage": "col-4", "penetration": "col-4", "reaction": "col-4", "loyalty": "col-4",
+        "next_stage": "col-4", "prospect": "col-4", "next_contact_date": "col-3", "competitors": "col-12",
+    }}
+
+    def build(self) -> None:
+        for name in OPERATIONAL_PART[:-2]:
+            self.fields[name] = picker_field(PICKERS[name], label=label_of(Client, name))
+        self.fields["next_contact_date"] = forms.DateField(
+            required=False, label=label_of(Client, "next_contact_date"), widget=DateInput())
+        competitors = forms.ModelMultipleChoiceField(
+            Competitor.objects.all(), required=False, label=_("Competitors present"),
+            widget=forms.CheckboxSelectMultiple)
+        competitors.choices = self._competitors[0]
+        self.fields["competitors"] = competitors
+        allow_picker_editing(self, self.user)
+
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        self._competitors = _chosen(Competitor, client, "competitors")
+        if client is None:
+            return {}
+        return {**_client_values(client, OPERATIONAL_PART[:-1]), "competitors": self._competitors[1]}
+
+
+class AccessForm(CardPartForm):
+    """Access (ACL-02, ACL-03): who besides the curator and the specialist works with the client, and the private
+    flag (only a curator with the right "keep private clients" sees it)."""
+
+    read_key = "access"
+
+    def build(self) -> None:
+        choices = [(str(user.pk), str(user)) for user in self._users]
+        self.fields["granted"] = forms.MultipleChoiceField(
+            choices=choices, required=False, label=_("Has access"), widget=forms.CheckboxSelectMultiple)
+        self.fields["granted_edit"] = forms.MultipleChoiceField(
+            choices=choices, required=False, label=_("May edit"), widget=forms.CheckboxSelectMultiple)
+        if access.can_make_private(self.user, self.client):
+            self.fields["is_private"] = forms.BooleanField(required=False, label=_("Private client"))
+
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        # The other users with their grants on this client: one query.
+        users = _users()
+        if client is not None:
+            users = users.exclude(pk__in=[pk for pk in (client.curator_id, client.specialist_id) if pk]).annotate(
+                granted=Exists(ClientGrant.objects.filter(client=client, user=OuterRef("pk"))),
+                granted_edit=Exists(ClientGrant.objects.filter(client=client, user=OuterRef("pk"), can_edit=True)))
+        else:
+            users = users.exclude(pk=self.user.pk)
+        self._users = list(users)
+        return {
+            "granted": [str(user.pk) for user in self._users if getattr(user, "granted", False)],
+            "granted_edit": [str(user.pk) for user in self._users if getattr(user, "granted_edit", False)],
+            "is_private": bool(client and client.is_private),
+        }
+
+    def grant_rows(self) -> list[dict[str, Any]]:
+        granted, editing = self["granted"], self["granted_edit"]
+        return [{"label": a.choice_label, "access": a, "edit": e} for a, e in zip(granted, editing, strict=True)]
+
+    @staticmethod
+    def grants(values: dict[str, Any]) -> dict[int, bool]:
+        editing = set(values.get("granted_edit") or ())
+        return {int(uid): uid in editing for uid in values.get("granted") or ()}
+
+
+class AttributesForm(CardPartForm):
+    """The Attributes tab (DIR-06): one field per active custom attribute, saved with the client's own write."""
+
+    read_key = "attributes"
+
+    def build(self) -> None:
+        attributes = [row.attribute for row in self._attributes]
+        current = {row.attribute.pk: row.value for row in self._attributes}
+        fields = attribute_form_fields(attributes, current=current, options={
+            row.attribute.pk: row.options for row in self._attributes})
+        self.attribute_ids = {name: int(name.rsplit("_", 1)[1]) for name in fields}
+        self.fields.update(fields)
+        self.client_fields = tuple(fields)
+        self.layout = {"attributes": dict.fromkeys(fields, "col-4")}
+
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        self._attributes = card_attributes(client.pk if client is not None else None)
+        return {field_name(row.attribute.pk): row.value.pk if isinstance(row.value, AttributeOption) else row.value
+                for row in self._attributes}
+
+    def client_changes(self, changed: Iterable[str]) -> dict[str, Any]:
+        values = {self.attribute_ids[name]: self.cleaned_data[name] for name in changed if name in self.attribute_ids}
+        return {"attributes": values} if values else {}
 
 
 class ContactForm(KontoraForm):
@@ -219,10 +298,7 @@ class ContactForm(KontoraForm):
                     "competence", "characteristics", "relatives", "biography")},
             },
         ))
-        for field in self.fields.values():
-            widget = field.widget
-            if "form-" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
+        style(self)
 
     @staticmethod
     def initial_for(contact: ContactPerson) -> dict[str, Any]:

@@ -1,8 +1,5 @@
-"""The card's "Mailing E-Mail & SMS" tab (CLI-09): the switches' form and the address's form.
-
-The pane lives inside the card's main form, so their inputs are detached from it (`form=` an id no form has)
-and the forms carry prefixes: the card's own fields, which htmx also sends, never mix with the tab's.
-"""
+"""The card's "Mailing E-Mail & SMS" tab (CLI-09): the exclusion switches (a part of the card's one form) and the
+form of an address of the list (a journal's modal)."""
 
 from __future__ import annotations
 
@@ -10,29 +7,31 @@ from typing import Any
 
 from django import forms
 
-from kontora.clients.forms.card import DetachedForm, label_of
-from kontora.clients.models import ClientMailing, ClientMailingAddress
-from kontora.clients.services.mailing import ADDRESS_FIELDS
-
-DETACHED = "k-mailing-detached"
-
-
-class _MailingForm(DetachedForm):
-    detached = DETACHED
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", str(field.label))
+from kontora.clients.forms.card import CardPartForm, label_of
+from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
+from kontora.clients.selectors.mailing import mailing_settings
+from kontora.clients.services.mailing import ADDRESS_FIELDS, SETTINGS_FIELDS
+from kontora.core.forms import KontoraForm
 
 
-class MailingSettingsForm(_MailingForm):
+class MailingSettingsForm(CardPartForm):
+    prefix = "ms"
     layout = {"switches": {"exclude_email": "col-4", "exclude_sms": "col-4"}}
+
     exclude_email = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_email"))
     exclude_sms = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_sms"))
 
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        if client is None:
+            return {}
+        row = mailing_settings(client)
+        return {name: getattr(row, name) for name in SETTINGS_FIELDS}
 
-class MailingAddressForm(_MailingForm):
+
+class MailingAddressForm(KontoraForm):
+    prefix = "ma"
+    layout = {"address": {"kind": "col-4", "value": "col-8", "owner_name": "col-8", "subscribed": "col-4"}}
+
     kind = forms.ChoiceField(choices=ClientMailingAddress.Kind.choices, label=label_of(ClientMailingAddress, "kind"))
     value = forms.CharField(max_length=254, required=False, label=label_of(ClientMailingAddress, "value"))
     owner_name = forms.CharField(max_length=300, required=False, label=label_of(ClientMailingAddress, "owner_name"))

@@ -1,9 +1,5 @@
-"""The company's Registration data form and the form of a change in its legal documents (CLI-06), and the
-person's Passport and personal data form (CLI-01).
-
-The registration and passport panes sit inside the card's main form, so their inputs belong to a detached form
-(`form="k-…-detached"`): OK of the card does not send them, and their own Save posts only them.
-"""
+"""The company's Registration data (CLI-06) and the person's Passport and personal data (CLI-01): parts of the
+card's one form (OK / Apply save them); and the form of a change in the legal documents (a journal's modal)."""
 
 from __future__ import annotations
 
@@ -13,10 +9,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kontora.clients.forms.card import DateInput, detach
-from kontora.clients.models import ClientLegalChange, ClientPersonal, ClientRegistration
+from kontora.clients.forms.card import CardPartForm, DateInput, style
+from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
+from kontora.clients.selectors.registration import personal_of, registration_of, snils_shown
 from kontora.clients.services import registration as services
 from kontora.core.forms import KontoraForm
+
+# The company's requisites kept on the client itself (its main data), shown on this tab by their own names.
+CLIENT_REQUISITES = ("inn", "kpp", "ogrn")
 
 
 class _Amount(forms.DecimalField):
@@ -36,18 +36,32 @@ def _widen(form: forms.BaseForm, name: str, **attrs: str) -> None:
     form.fields[name].widget.attrs.update(inputmode="numeric", **attrs)
 
 
-class RegistrationForm(KontoraForm):
+class RegistrationForm(CardPartForm):
     prefix = "reg"
+    client_fields = CLIENT_REQUISITES
     layout = {
+        "requisites": {"inn": "col-3", "kpp": "col-3", "ogrn": "col-3"},
         "codes": {
             "okpo": "col-3", "okved": "col-3", "oktmo": "col-3", "registration_date": "col-3",
             "registering_body": "col-6", "tax_office": "col-4", "charter_capital": "col-2", "legal_address": "col-12",
         },
+        "addresses": {"actual_address": "col-12", "postal_address": "col-12"},
         "people": {"director": "col-6", "chief_accountant": "col-6"},
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def add_prefix(self, field_name: str) -> str:
+        # INN, KPP and OGRN keep the names they have everywhere (the duplicate check reads them so).
+        return field_name if field_name in CLIENT_REQUISITES else super().add_prefix(field_name)
+
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        if client is None:
+            return {}
+        row = registration_of(client)
+        return {**{name: getattr(client, name) for name in CLIENT_REQUISITES},
+                **{name: getattr(row, name) for name in services.REGISTRATION_FIELDS}}
+
+    def build(self) -> None:
+        self.fields.update(forms.fields_for_model(Client, fields=CLIENT_REQUISITES))
         self.fields.update(forms.fields_for_model(ClientRegistration, fields=services.REGISTRATION_FIELDS, widgets={
             "registration_date": DateInput(),
         }))
@@ -58,9 +72,7 @@ class RegistrationForm(KontoraForm):
             label=self.fields["charter_capital"].label, required=False, max_digits=18, decimal_places=2,
             localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         )
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
-        detach(self, "k-registration-detached")
+        self.order_fields([*CLIENT_REQUISITES, *services.REGISTRATION_FIELDS])
 
 
 class LegalChangeForm(KontoraForm):
@@ -71,11 +83,10 @@ class LegalChangeForm(KontoraForm):
         self.fields.update(forms.fields_for_model(ClientLegalChange, fields=services.LEGAL_CHANGE_FIELDS, widgets={
             "date": DateInput(), "description": forms.Textarea(attrs={"rows": 3}),
         }))
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
+        style(self)
 
 
-class PersonalForm(KontoraForm):
+class PersonalForm(CardPartForm):
     prefix = "personal"
     layout = {"personal": {
         "birth_date": "col-3", "birth_place": "col-9", "passport_series": "col-2", "passport_number": "col-2",
@@ -83,14 +94,18 @@ class PersonalForm(KontoraForm):
         "registration_address": "col-12",
     }}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        if client is None:
+            return {}
+        row = personal_of(client)
+        initial = {name: getattr(row, name) for name in services.PERSONAL_FIELDS}
+        initial["snils"] = snils_shown(initial["snils"])
+        return initial
+
+    def build(self) -> None:
         self.fields.update(forms.fields_for_model(ClientPersonal, fields=services.PERSONAL_FIELDS, widgets={
             "birth_date": DateInput(), "passport_issued_on": DateInput(),
         }))
         for name, hint in (("passport_series", "1234"), ("passport_number", "567890"),
                            ("passport_division", "770-001"), ("snils", "112-233-445 95")):
             _widen(self, name, placeholder=hint)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
-        detach(self, "k-personal-detached")

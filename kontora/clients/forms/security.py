@@ -1,17 +1,18 @@
-"""The card's "Security" tab (CLI-10): the security service's texts and the signed conclusion (ACL-04).
-
-The pane sits inside the card's main form: its inputs are detached from it and its forms prefixed.
-"""
+"""The card's "Security" tab (CLI-10): the security service's texts (a part of the card's one form) and the signed
+conclusion (ACL-04; its own modal, signed with the inspector's password)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from kontora.clients.forms.card import DetachedForm, label_of
-from kontora.clients.models import ClientSecurity
-
-DETACHED = "k-security-detached"
+from kontora.clients.forms.card import CardPartForm, label_of
+from kontora.clients.models import Client, ClientSecurity
+from kontora.clients.selectors.security import security_of
+from kontora.clients.services.security import INFO_FIELDS
+from kontora.core.forms import KontoraForm
 
 
 def _text(name: str) -> forms.CharField:
@@ -19,18 +20,24 @@ def _text(name: str) -> forms.CharField:
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class SecurityInfoForm(DetachedForm):
-    detached = DETACHED
-    layout = {"info": dict.fromkeys(("finances", "property", "reputation", "connections"), "col-6")}
+class SecurityInfoForm(CardPartForm):
+    prefix = "si"
+    layout = {"info": dict.fromkeys(INFO_FIELDS, "col-6")}
 
     finances = _text("finances")
     property = _text("property")
     reputation = _text("reputation")
     connections = _text("connections")
 
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        if client is None:
+            return {}
+        row = security_of(client)
+        return {name: getattr(row, name) for name in INFO_FIELDS}
 
-class ConclusionForm(DetachedForm):
-    detached = DETACHED
+
+class ConclusionForm(KontoraForm):
+    prefix = "sc"
     layout = {"conclusion": {
         "conclusion": "col-12", "credit_limit": "col-3", "work_mode": "col-5", "password": "col-4"}}
 

@@ -1,4 +1,4 @@
-"""The card's "Shipping requisites" tab (CLI-11): its form, detached from the card's main form and prefixed."""
+"""The card's "Shipping requisites" tab (CLI-11): a part of the card's one form."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
-from kontora.clients.forms.card import DetachedForm, label_of
-from kontora.clients.models import ClientShipping
+from kontora.clients.forms.card import CardPartForm, label_of
+from kontora.clients.models import Client, ClientShipping
+from kontora.clients.selectors.shipping import shipping_of
+from kontora.clients.services.shipping import FIELDS
 
-DETACHED = "k-shipping-detached"
 PREFIX = "sh"
 
 
@@ -21,8 +22,8 @@ def _field(name: str, *, text: bool = False) -> forms.CharField:
     return forms.CharField(required=False, label=label, max_length=model_field.max_length)  # type: ignore[union-attr]
 
 
-class ShippingForm(DetachedForm):
-    detached = DETACHED
+class ShippingForm(CardPartForm):
+    prefix = PREFIX
     layout = {
         "consignee": {"consignee": "col-6", "consignee_inn": "col-3", "consignee_kpp": "col-3",
                       "consignee_address": "col-12"},
@@ -41,8 +42,7 @@ class ShippingForm(DetachedForm):
     transport = _field("transport", text=True)
     receiver_contact = _field("receiver_contact")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def build(self) -> None:
         # People paste INN/KPP with spaces; the service normalises them, so the length check must not refuse.
         for name in ("consignee_inn", "consignee_kpp"):
             field = self.fields[name]
@@ -50,3 +50,9 @@ class ShippingForm(DetachedForm):
             field.max_length = None
             field.validators = []
             field.widget.attrs.pop("maxlength", None)
+
+    def stored(self, client: Client | None) -> dict[str, Any]:
+        if client is None:
+            return {}
+        row = shipping_of(client)
+        return {name: getattr(row, name) for name in FIELDS}

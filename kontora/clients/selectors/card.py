@@ -1,15 +1,42 @@
-"""Reads of the client card: its tab strip and header buttons, with what other apps plugged in."""
+"""Reads of the client card: its client with what its page or a pane shows, its tab strip and header buttons with
+what other apps plugged in, and the one-row tabs' rows."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from kontora.clients import hooks
+from kontora.clients import access, hooks
 from kontora.clients.models import Client, ContactPerson
+from kontora.core.models import SystemSettings
+from kontora.core.selectors.settings import block_enabled
+
+M = TypeVar("M", bound=models.Model)
+
+
+def access_card(user: Any, client_id: int, *, related: tuple[str, ...] = ()) -> Client:
+    """The card's client with the relations its page or pane shows (`related`), in one query; the same 404 as
+    `access.access_client` whether it does not exist or is not the user's to open."""
+    client = access.openable_clients(user).select_related(*related).filter(pk=client_id).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def one_row(client: Client, related_name: str, model: type[M]) -> M:
+    """A one-row tab's row of the client (registration, passport, mailing, security, shipping): the one read with the
+    client when the view asked for it (`select_related`), else one query; an unsaved row while none is kept."""
+    try:
+        row = getattr(client, related_name)
+    except ObjectDoesNotExist:
+        row = None
+    return row if row is not None else model(client=client)
 
 
 def access_contact(client: Client, contact_id: int) -> ContactPerson:
@@ -17,22 +44,20 @@ def access_contact(client: Client, contact_id: int) -> ContactPerson:
     return get_object_or_404(ContactPerson, pk=contact_id, client=client)
 
 
-def card_nav(user: Any, client: Client | None, builtin: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The card's tab strip: its own tabs (`builtin`: code, label, order) and the plugged-in ones, in order."""
-    return sorted([*builtin, *card_tabs(user, client)], key=lambda tab: (tab["order"], tab["code"]))
+def tab_shown(tab: hooks.CardTab, user: Any, client: Client | None, *, kind: str, system: SystemSettings) -> bool:
+    """Whether the card of `client` (None: a new card of `kind`) has this tab for this user."""
+    if kind not in tab.kinds or (tab.block and not block_enabled(system, tab.block)):
+        return False
+    if client is None and (tab.part is None or not tab.part.on_new_card):
+        return False
+    return tab.predicate is None or tab.predicate(user, client)
 
 
-def card_tabs(user: Any, client: Client | None) -> list[dict[str, Any]]:
-    """The plugged-in tabs of this card (hooks.CARD_TABS), in order, with their URLs; a new card has none."""
-    if client is None:
-        return []
-    shown = []
-    for tab in sorted(hooks.CARD_TABS.items(), key=lambda t: (t.order, t.code)):
-        if client.kind not in tab.kinds or (tab.predicate is not None and not tab.predicate(user, client)):
-            continue
-        shown.append({"code": tab.code, "label": tab.label, "order": tab.order,
-                      "url": reverse(tab.url_name, args=[client.pk])})
-    return shown
+def card_tabs(user: Any, client: Client | None, *, kind: str, system: SystemSettings) -> list[hooks.CardTab]:
+    """The registered tabs of this card (hooks.CARD_TABS) in the manual's order; a new card has only the parts that
+    can be filled in before it is saved."""
+    tabs = sorted(hooks.CARD_TABS.items(), key=lambda tab: (tab.order, tab.code))
+    return [tab for tab in tabs if tab_shown(tab, user, client, kind=kind, system=system)]
 
 
 def card_actions(user: Any, client: Client | None) -> list[dict[str, Any]]:

@@ -11,20 +11,31 @@ may open.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import Exists
 
 from kontora.accounts.models import User
 from kontora.clients import access
 from kontora.clients.models import Client
 from kontora.core.models import AuditEvent
+from kontora.core.ui.pager import Keyset, Page
 
-LIMIT = 200
+LIMIT = 50
+NEWEST_FIRST = Keyset("-at", "-id")
 
 
-def client_history(*, fetched_by: User, client: Client, limit: int = LIMIT) -> list[AuditEvent]:
-    """The newest `limit` rows about the card, if `fetched_by` may open it (else none), with their actors."""
+def history_page(
+    *, fetched_by: User, client: Client, cursor: Mapping[str, str] | None = None, size: int = LIMIT,
+) -> Page[AuditEvent]:
+    """A page of the rows about the card, newest first, if `fetched_by` may open it (else none), with their actors."""
     # One query: the access check is an uncorrelated EXISTS (evaluated once), and `client_id = …` stays a plain
     # condition, so the partial index on (client_id, -at, -id) serves the read on PostgreSQL too.
     may_open = Exists(access.openable_clients(fetched_by).filter(pk=client.pk))
-    rows = AuditEvent.objects.filter(may_open, client_id=client.pk).select_related("actor").order_by("-at", "-id")
-    return list(rows[:limit])
+    rows = AuditEvent.objects.filter(may_open, client_id=client.pk).select_related("actor")
+    return NEWEST_FIRST.page(rows, cursor or {}, size=size)
+
+
+def client_history(*, fetched_by: User, client: Client, limit: int = LIMIT) -> list[AuditEvent]:
+    """The newest `limit` rows about the card, if `fetched_by` may open it (else none)."""
+    return history_page(fetched_by=fetched_by, client=client, size=limit).rows

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
+from kontora.clients.selectors.card import one_row
 
 
 def mailing_settings(client: Client) -> ClientMailing:
     """The client's switches; an unsaved row with the defaults until the first save."""
-    return ClientMailing.objects.filter(client=client).first() or ClientMailing(client=client)
+    return one_row(client, "mailing", ClientMailing)
 
 
 def mailing_addresses(client: Client) -> list[ClientMailingAddress]:

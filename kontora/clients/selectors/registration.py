@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
+from kontora.clients.selectors.card import one_row
 
 
 def registration_of(client: Client) -> ClientRegistration:
     """The company's registration data; an unsaved empty row when nothing was entered yet."""
-    return ClientRegistration.objects.filter(client=client).first() or ClientRegistration(client=client)
+    return one_row(client, "registration", ClientRegistration)
 
 
 def legal_changes_of(client: Client) -> list[ClientLegalChange]:
@@ -24,7 +25,7 @@ def access_legal_change(client: Client, change_id: int) -> ClientLegalChange:
 
 def personal_of(client: Client) -> ClientPersonal:
     """The person's passport and personal data; an unsaved empty row when nothing was entered yet."""
-    return ClientPersonal.objects.filter(client=client).first() or ClientPersonal(client=client)
+    return one_row(client, "personal", ClientPersonal)
 
 
 def snils_shown(value: str) -> str:

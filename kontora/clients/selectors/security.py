@@ -7,14 +7,14 @@ from kontora.accounts import selectors as account_selectors
 from kontora.accounts.models import User
 from kontora.accounts.policies import has_right
 from kontora.clients.models import Client, ClientSecurity
+from kontora.clients.selectors.card import one_row
 
 RIGHT = "security_decisions"
 
 
 def security_of(client: Client) -> ClientSecurity:
     """The client's security data; an unsaved empty row until the first save."""
-    row = ClientSecurity.objects.select_related("inspector").filter(client=client).first()
-    return row or ClientSecurity(client=client)
+    return one_row(client, "security", ClientSecurity)
 
 
 def may_sign(user: User) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from kontora.clients.models import Client, ClientShipping
+from kontora.clients.selectors.card import one_row
 
 
 def shipping_of(client: Client) -> ClientShipping:
     """The client's shipping requisites; an unsaved empty row until the first save."""
-    return ClientShipping.objects.filter(client=client).first() or ClientShipping(client=client)
+    return one_row(client, "shipping", ClientShipping)
 
 
 def consignee_from_card(client: Client) -> dict[str, str]:

@@ -1,6 +1,6 @@
-"""Every write to the client card: the client itself, its access and its contact persons; and the two helpers
-every tab's service uses — `touch` (the card is stamped as changed) and `save_row` (a one-row tab saved with its
-audit row).
+"""Every write to the client card: OK / Apply of the card's one form (`card_save`: the client and every changed part
+in one transaction), the client itself, its access and its contact persons; and the two helpers every tab's service
+uses — `touch` (the card is stamped as changed) and `save_row` (a one-row tab saved with its audit row).
 
 Keys (`*_key`, `*_digits`) are recomputed here on every save: SQLite cannot fold Cyrillic, so the registry,
 search and duplicate detection read these columns instead of the typed text.
@@ -11,10 +11,11 @@ card's change history (CLI-12, selectors.history). A save that changes nothing w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +47,63 @@ CONTACT_FIELDS = (
     "full_name", "position", "phone_office", "phone_mobile", "phone_home", "email", "birthday", "competence",
     "characteristics", "relatives", "biography", "is_main",
 )
+
+
+@dataclass(frozen=True)
+class PartSave:
+    """What OK / Apply write of one part of the card beyond the client's own fields: the part's own service."""
+
+    code: str  # the part (its tab): the errors of its service are keyed "<code>:<field>"
+    save: Callable[..., object]  # the part's service: save(acting_user=, client=, values=), with its own rights
+    stored: Callable[[Client], Mapping[str, Any]]  # the part's values as kept now
+    typed: Mapping[str, Any]  # the fields the user changed, with what he typed
+    read: Mapping[str, Any] = field(default_factory=dict)  # the part's values as the user read them
+
+
+def card_save(
+    *, acting_user: User, client: Client | None, values: Mapping[str, Any], parts: Sequence[PartSave] = (),
+    directions: Iterable[Any] | None = None, competitors: Iterable[Any] | None = None,
+    attributes: Mapping[int, Any] | None = None,
+) -> Client:
+    """OK / Apply of the card (CLI-01 … CLI-16): the client (a new one, or the fields the user changed on it) and
+    every changed part, in one transaction: all of it or nothing.
+
+    Each part is written by its own service, which checks its own rights (a NotAllowed ends the save), with the
+    values as they are now and the user's changes over them: a field he did not touch keeps what another user may
+    have saved meanwhile. "Now" is read under the client's row lock, taken first: every save of the card takes it,
+    so two saves of one card queue and the second builds on the first. The services' ValidationErrors are
+    gathered — the client's keyed by its fields, a part's by "<code>:<field>" — and raised as one, so the page
+    shows every problem at once.
+    """
+    with transaction.atomic():
+        errors: dict[str, Any] = {}
+        if client is None:
+            client = client_create(acting_user=acting_user, values=values, directions=directions or (),
+                                   competitors=competitors or (), attributes=attributes)
+        else:
+            locks.client_for_update(client.pk)
+            if values or directions is not None or competitors is not None or attributes:
+                try:
+                    client = client_update(acting_user=acting_user, client=client, values=values,
+                                           directions=directions, competitors=competitors, attributes=attributes)
+                except ValidationError as exc:
+                    errors.update(_keyed(exc, ""))
+        for part in parts:
+            # A fresh instance: the part's row as kept now, not as this request read it for the form.
+            current = Client.objects.get(pk=client.pk)
+            try:
+                part.save(acting_user=acting_user, client=client, values={**part.stored(current), **part.typed})
+            except ValidationError as exc:
+                errors.update(_keyed(exc, f"{part.code}:"))
+        if errors:
+            raise ValidationError(errors)
+    return client
+
+
+def _keyed(exc: ValidationError, prefix: str) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        return {f"{prefix}{name}": errors for name, errors in exc.error_dict.items()}
+    return {f"{prefix}{NON_FIELD_ERRORS}": exc.error_list}
 
 
 def fill_search_keys(client: Client) -> None:
@@ -153,6 +211,16 @@ def client_set_access(
             audit_record(actor=acting_user, event="clients.client.access", summary=_("Access changed"),
                          target=client, client=client, changes=changes)
     return client
+
+
+def client_access_save(*, acting_user: User, client: Client, values: Mapping[str, Any]) -> Client:
+    """The Access tab as a part of the card (values: `granted`, `granted_edit` — user ids as text — and, for a
+    curator with the right, `is_private`): only what differs from the client's state is written."""
+    editing = {str(uid) for uid in values.get("granted_edit") or ()}
+    grants = {int(uid): str(uid) in editing for uid in values.get("granted") or ()}
+    current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
+    return client_set_access(acting_user=acting_user, client=client, grants=None if grants == current else grants,
+                             is_private=values.get("is_private"))
 
 
 def _access_state(client: Client) -> dict[str, str]:

@@ -155,6 +155,13 @@ def mailing_settings_update(
     return row
 
 
+def mailing_switches_save(*, acting_user: User, client: Client, values: Mapping[str, Any]) -> ClientMailing:
+    """The exclusion switches as a part of the card's one form (OK / Apply)."""
+    return mailing_settings_update(acting_user=acting_user, client=client,
+                                   exclude_email=bool(values.get("exclude_email")),
+                                   exclude_sms=bool(values.get("exclude_sms")))
+
+
 def card_candidates(client: Client) -> list[tuple[str, str, str]]:
     """(kind, value, whose) the card already knows: its e-mail, the contacts' e-mails and mobile phones."""
     found: list[tuple[str, str, str]] = []

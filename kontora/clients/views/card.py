@@ -1,5 +1,7 @@
-"""The client card (CLI-01 … CLI-16): one page with the main requisites on top and the tabs below,
-contact persons edited in a modal, and the duplicate check while typing."""
+"""The client card (CLI-01 … CLI-16): one page, one form. The main requisites and the General tab are drawn with the
+page; every other tab is a pane loaded when it is first shown, inside the same form (clients.hooks: a part of the
+form or a journal). OK / Apply send every part the user opened and `services.card.card_save` writes what he
+changed, all in one transaction. Journals (contact persons, history, …) are lists with their own modal forms."""
 
 from __future__ import annotations
 
@@ -8,20 +10,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access, policies
-from kontora.clients.forms.card import ClientForm, ContactForm
+from kontora.clients import access, hooks, policies
+from kontora.clients.forms.card import CARD_RELATED, CardPartForm, ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors import card as selectors
 from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
-from kontora.clients.selectors.history import client_history
+from kontora.clients.selectors.history import history_page
 from kontora.clients.services import card as services
 from kontora.clients.views.modal import list_changed, modal_form
+from kontora.core.errors import DomainError
+from kontora.core.htmx import go
+from kontora.core.selectors.settings import system_settings
+from kontora.core.ui.pager import AFTER
+from kontora.core.ui.submit import ok_or_apply
 
 
 @login_required
@@ -33,7 +43,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_card(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _card(request, access.access_client(request.user, client_id))
+    return _card(request, selectors.access_card(request.user, client_id, related=CARD_RELATED))
 
 
 def _kind(request: HttpRequest) -> str:
@@ -41,93 +51,158 @@ def _kind(request: HttpRequest) -> str:
     return kind if kind in Client.Kind.values else Client.Kind.COMPANY
 
 
-def _duplicates_for(request: HttpRequest, form: ClientForm, client: Client | None) -> list[Duplicate]:
-    data = form.cleaned_data
+def _rights(user: Any, client: Client | None) -> tuple[bool, bool]:
+    """(may edit the card's information, may edit its main data); a new card is its creator's to fill in."""
+    if client is None:
+        return True, True
+    main = access.can_edit_main_data(user, client)
+    return main or access.can_edit(user, client), main
+
+
+def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
+    user = user_of(request)
+    kind = client.kind if client else _kind(request)
+    can_edit, can_edit_main = _rights(user, client)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = ClientForm(data, client=client, user=user, kind=kind, read_only=not can_edit,
+                      main_read_only=not can_edit_main)
+    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings())
+    # The parts the page sent (a pane never shown sends nothing, and nothing of it is saved); a new card has all.
+    parts: dict[str, CardPartForm] = {}
+    for tab in tabs:
+        if tab.part is None or (data is None and client is not None):
+            continue  # an existing card's panes load when their tabs are shown
+        may_edit = client is None or tab.part.may_edit(user, client)
+        part = tab.part.form(data, client=client, user=user, read_only=not may_edit)
+        if data is not None and part.is_posted() and not may_edit:
+            raise PermissionDenied  # a read-only pane sends nothing: this is a forged write
+        if data is None or part.is_posted():
+            parts[tab.code] = part
+    duplicates: list[Duplicate] = []
+    if data is not None and form.is_valid() & all([part.is_valid() for part in parts.values()]):
+        duplicates = _duplicates_for(user, form, parts, client)
+        if duplicates and not form.cleaned_data["save_anyway"]:
+            form.add_error(None, gettext(
+                "Similar clients are already registered (see below). Check them; if this is a different "
+                "client, tick “save anyway” and save again."))
+        else:
+            try:
+                saved = _save(user, form, parts, tabs, client)
+            except (ValidationError, DomainError) as exc:
+                _place_errors(exc, form, parts)
+            else:
+                messages.success(request, gettext("Client “%(name)s” saved.") % {"name": saved})
+                card_url = reverse("clients:card", args=[saved.pk])
+                # A new card stays open after OK too: its other tabs are filled in now that it has a code.
+                return go(request, card_url if client is None else ok_or_apply(
+                    request, ok=reverse("core:home"), apply=card_url))
+    return render(request, "clients/card.html", {
+        "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates,
+        "title": str(client) if client else gettext("New client"),
+        "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in tabs],
+        "errors": [*form.non_field_errors(), *(e for part in parts.values() for e in part.non_field_errors())],
+        "card_actions": selectors.card_actions(user, client),
+    })
+
+
+def _tab(request: HttpRequest, tab: hooks.CardTab, client: Client | None, part: CardPartForm | None
+         ) -> dict[str, Any]:
+    """A tab of the strip with its pane: drawn now when the page carries its form (a new card, a refused save),
+    else loaded from its URL when first shown."""
+    shown = {"code": tab.code, "label": tab.label}
+    if part is not None:
+        shown["html"] = _pane(request, tab, client, part)
+    elif client is not None:
+        shown["url"] = reverse(tab.url_name, args=[client.pk])
+    return shown
+
+
+def _pane(request: HttpRequest, tab: hooks.CardTab, client: Client | None, form: CardPartForm) -> str:
+    part = tab.part
+    assert part is not None
+    user = user_of(request)
+    context = {"client": client, "form": form, "tab": tab, "can_edit": not form.read_only}
+    if part.context is not None:
+        context.update(part.context(user, client))
+    return render_to_string("clients/partials/card_part.html", {
+        "tab": tab, "read_only": form.read_only, "pane": mark_safe(  # noqa: S308 (a template's output)
+            render_to_string(part.template, context, request=request))}, request=request)
+
+
+def _duplicates_for(user: Any, form: ClientForm, parts: dict[str, CardPartForm], client: Client | None
+                    ) -> list[Duplicate]:
+    data = {**form.cleaned_data, **(parts["registration"].cleaned_data if "registration" in parts else {})}
     if client is not None and all(str(data.get(name) or "") == str(getattr(client, name) or "")
                                   for name in ("inn", "short_name", "phone") if name in data):
         return []
     return find_duplicates(
-        user=request.user, inn=data.get("inn") or "", short_name=data.get("short_name") or "",
+        user=user, inn=data.get("inn") or "", short_name=data.get("short_name") or "",
         phones=(data.get("phone") or "",), exclude_pk=client.pk if client else None,
     )
 
 
-def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
-    user = request.user
-    rights = policies.card_rights(user, client)
-    kind = client.kind if client else _kind(request)
-    form = ClientForm(request.POST or None, initial=ClientForm.initial_for(client, user=user, kind=kind),
-                      user=user, client=client, rights=rights, kind=kind)
-    duplicates: list[Duplicate] = []
-    if request.method == "POST":
-        if not rights.can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            duplicates = _duplicates_for(request, form, client)
-            if duplicates and not form.cleaned_data["save_anyway"]:
-                form.add_error(None, gettext(
-                    "Similar clients are already registered (see below). Check them; if this is a different "
-                    "client, tick “save anyway” and save again."))
+def _save(user: Any, form: ClientForm, parts: dict[str, CardPartForm], tabs: list[hooks.CardTab],
+          client: Client | None) -> Client:
+    """Everything the user changed, in one call of the card's service: a new card takes all its main fields."""
+    main_names = [name for name in form.fields if name != "save_anyway"] if client is None else form.changed_data
+    changes: dict[str, Any] = {"values": {}}
+    saves: list[services.PartSave] = []
+    for code, part in [("", form), *parts.items()]:
+        names = main_names if part is form else part.changed_data
+        for key, value in part.client_changes(names).items():
+            if key == "values":
+                changes["values"].update(value)
             else:
-                try:
-                    saved = _save(request, form, client, rights)
-                except ValidationError as exc:
-                    form.apply_error(exc)
-                else:
-                    messages.success(request, gettext("Client “%(name)s” saved.") % {"name": saved})
-                    if "apply" in request.POST or client is None:
-                        return redirect("clients:card", client_id=saved.pk)
-                    return redirect("core:home")
-    context = {
-        "form": form, "client": client, "kind": kind, "rights": rights, "duplicates": duplicates,
-        "is_person": kind == Client.Kind.PERSON,
-        "title": str(client) if client else gettext("New client"),
-        "contacts": client.contacts.all() if client else [],
-        "can_edit_contacts": bool(client) and rights.can_edit,
-        "grant_rows": _grant_rows(form),
-        "history": client_history(fetched_by=user_of(request), client=client) if client else [],
-        "plugged_tabs": selectors.card_tabs(user, client),
-        "card_actions": selectors.card_actions(user, client),
-        "nav_tabs": selectors.card_nav(user, client, _builtin_tabs(form, kind)),
-    }
-    return render(request, "clients/card.html", context)
+                changes[key] = value
+        own = part.own_changes(names) if part is not form else {}
+        tab = next((tab for tab in tabs if tab.code == code), None)
+        if own and tab is not None and tab.part is not None and tab.part.save is not None:
+            saves.append(services.PartSave(code=code, save=tab.part.save, stored=part.stored, typed=own,
+                                           read=part.read_values))
+    return services.card_save(acting_user=user, client=client, parts=saves, **changes)
 
 
-def _builtin_tabs(form: ClientForm, kind: str) -> list[dict[str, Any]]:
-    """The tabs the card's own form holds (their panes are in card.html), with their places in the strip."""
-    company = kind == Client.Kind.COMPANY
-    tabs = [
-        ("general", gettext("Common"), 10, True),
-        ("operational", gettext("Operational work"), 20, True),
-        ("personnel", gettext("Personnel"), 30, company),
-        ("registration", gettext("Registration data"), 40, company),
-        ("attributes", gettext("Attributes"), 45, bool(form.attribute_bound_fields())),
-        ("access", gettext("Access"), 55, True),
-        ("service", gettext("Service"), 90, True),
-    ]
-    return [{"code": code, "label": label, "order": order} for code, label, order, shown in tabs if shown]
+def _place_errors(exc: ValidationError | DomainError, form: ClientForm, parts: dict[str, CardPartForm]) -> None:
+    """A refused save's errors next to their fields, on whichever part of the page holds them."""
+    if not isinstance(exc, ValidationError) or not hasattr(exc, "error_dict"):
+        form.apply_error(exc)
+        return
+    every = [form, *parts.values()]
+    for key, errors in exc.error_dict.items():
+        code, _sep, name = key.rpartition(":")
+        target = parts.get(code) or next((part for part in every if name in part.fields), form)
+        target.apply_error(ValidationError({name: errors}))
 
 
-def _save(request: HttpRequest, form: ClientForm, client: Client | None, rights: policies.CardRights) -> Client:
-    data = form.cleaned_data
-    is_private = data.get("is_private") if "is_private" in form.fields else None
-    grants = form.grants() if rights.can_edit_main else None
-    if client is None:
-        return services.client_create(
-            acting_user=user_of(request), values=form.values(), directions=data["directions"],
-            competitors=data["competitors"], grants=grants, is_private=bool(is_private),
-            attributes=form.attribute_values(),
-        )
-    return services.client_update(
-        acting_user=user_of(request), client=client, values=form.values(), directions=data["directions"],
-        competitors=data["competitors"], grants=grants, is_private=is_private,
-        attributes=form.attribute_values(),
-    )
+@login_required
+@require_GET
+def part_pane(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
+    """A part's pane, loaded into the card when its tab is first shown: the values as kept now (the read snapshot),
+    as text for a user who may not change them."""
+    tab = hooks.CARD_TABS.get(code)
+    if tab.part is None:
+        raise Http404
+    user = user_of(request)
+    client = selectors.access_card(user, client_id, related=tab.part.related)
+    if not selectors.tab_shown(tab, user, client, kind=client.kind, system=system_settings()):
+        raise Http404
+    form = tab.part.form(client=client, user=user, read_only=not tab.part.may_edit(user, client))
+    return HttpResponse(_pane(request, tab, client, form))
 
 
-def _grant_rows(form: ClientForm) -> list[dict[str, Any]]:
-    granted, editing = form["granted"], form["granted_edit"]
-    return [{"label": a.choice_label, "access": a, "edit": e} for a, e in zip(granted, editing, strict=True)]
+@login_required
+@require_GET
+def history(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The Service tab (CLI-12): who registered and changed the card, and its change history, 50 rows at a time."""
+    client = selectors.access_card(request.user, client_id, related=("created_by", "changed_by"))
+    page = history_page(fetched_by=user_of(request), client=client, cursor=request.GET)
+    context = {"client": client, "history": page.rows,
+               "more_url": page.link(reverse("clients:history", args=[client.pk]), AFTER)}
+    if AFTER in request.GET:
+        return render(request, "clients/partials/tab_history_rows.html", context)
+    return render(request, "clients/partials/tab_history.html", context)
 
 
 @login_required
@@ -140,6 +215,22 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         phones=(request.GET.get("phone", ""),), exclude_pk=int(exclude) if exclude.isdigit() else None,
     )
     return render(request, "clients/partials/card_duplicates.html", {"duplicates": found})
+
+
+# --- the contact persons: the Personnel tab's journal ---
+
+def _contacts_context(request: HttpRequest, client: Client, can_edit: bool) -> dict[str, Any]:
+    return {"client": client, "contacts": client.contacts.all(), "can_edit_contacts": can_edit}
+
+
+@login_required
+@require_GET
+def contacts(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = selectors.access_card(request.user, client_id)
+    if client.kind != Client.Kind.COMPANY:
+        raise Http404
+    context = _contacts_context(request, client, policies.can_edit_contacts(request.user, client))
+    return render(request, "clients/partials/card_contacts.html", context)
 
 
 def _contact_client(request: HttpRequest, client_id: int) -> Client:
@@ -188,6 +279,6 @@ def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> Htt
 
 
 def _contacts_changed(request: HttpRequest, client: Client) -> HttpResponse:
-    return list_changed(request, client, tab="personnel", target="#client-contacts",
-                        template="clients/partials/card_contacts.html", context={
-                            "client": client, "contacts": client.contacts.all(), "can_edit_contacts": True})
+    return list_changed(request, client, tab="personnel", target="#client-personnel",
+                        template="clients/partials/card_contacts.html",
+                        context=_contacts_context(request, client, True))

@@ -1,121 +1,94 @@
-"""The card's "Mailing E-Mail & SMS" tab (CLI-09): an htmx pane; every change re-renders it."""
+"""The card's "Mailing E-Mail & SMS" tab (CLI-09): the exclusion switches are a part of the card's form (saved by
+its OK / Apply); the list of addresses is a journal in the same pane, each address added or edited in a modal."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.clients import access
-from kontora.clients.forms.mailing import DETACHED, MailingAddressForm, MailingSettingsForm
+from kontora.clients.forms.mailing import MailingAddressForm
 from kontora.clients.models import Client, ClientMailingAddress
 from kontora.clients.selectors import mailing as selectors
 from kontora.clients.services import mailing as services
+from kontora.clients.views.modal import list_changed, modal_form
+
+TARGET = "#client-mailing-addresses"
 
 
-def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Client:
+def mailing_context(user: Any, client: Client | None) -> dict[str, Any]:
+    """The pane's journal: the client's addresses."""
+    return {"addresses": selectors.mailing_addresses(client) if client is not None else []}
+
+
+def _client(request: HttpRequest, client_id: int) -> Client:
     client = access.access_client(request.user, client_id)
-    if edit and not access.can_edit(request.user, client):
+    if not access.can_edit(request.user, client):
         raise PermissionDenied
     return client
 
 
-def _panel(
-    request: HttpRequest, client: Client, *, settings_form: MailingSettingsForm | None = None,
-    add_form: MailingAddressForm | None = None, editing: ClientMailingAddress | None = None,
-    edit_form: MailingAddressForm | None = None, message: str = "",
-) -> HttpResponse:
-    current = selectors.mailing_settings(client)
-    if settings_form is None:
-        settings_form = MailingSettingsForm(
-            prefix="ms", initial={name: getattr(current, name) for name in services.SETTINGS_FIELDS})
-    if editing is not None and edit_form is None:
-        edit_form = MailingAddressForm(prefix="me", initial=MailingAddressForm.initial_for(editing))
-    can_edit = access.can_edit(request.user, client)
-    if not can_edit:
-        settings_form.read_only()
-    context = {
-        "client": client, "can_edit": can_edit, "settings": current,
-        "settings_form": settings_form, "add_form": add_form or MailingAddressForm(prefix="ma"),
-        "addresses": selectors.mailing_addresses(client), "editing": editing, "edit_form": edit_form,
-        "detached": DETACHED, "message": message,
-    }
-    # Errors come back with 200: htmx swaps only successful answers, and they belong next to the field.
-    return render(request, "clients/partials/tab_mailing.html", context)
+def _addresses_changed(request: HttpRequest, client: Client, message: str = "") -> HttpResponse:
+    return list_changed(request, client, tab="mailing", target=TARGET,
+                        template="clients/partials/tab_mailing_addresses.html", context={
+                            "client": client, "can_edit": True, "message": message,
+                            **mailing_context(user_of(request), client)})
 
 
 @login_required
-@require_GET
-def mailing_panel(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _panel(request, _client(request, client_id))
-
-
-@login_required
-@require_POST
-def mailing_settings_save(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id, edit=True)
-    form = MailingSettingsForm(request.POST, prefix="ms")
-    if not form.is_valid():
-        return _panel(request, client, settings_form=form)
-    services.mailing_settings_update(acting_user=user_of(request), client=client, **form.cleaned_data)
-    return _panel(request, client, message=gettext("Mailing settings saved."))
-
-
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mailing_address_new(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id, edit=True)
-    form = MailingAddressForm(request.POST, prefix="ma")
-    if form.is_valid():
-        try:
-            services.mailing_address_create(acting_user=user_of(request), client=client, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _panel(request, client)
-    return _panel(request, client, add_form=form)
+    return _address(request, _client(request, client_id), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
-    client = _client(request, client_id, edit=True)
-    address = selectors.access_mailing_address(client, address_id)
-    if request.method == "GET":
-        return _panel(request, client, editing=address)
-    form = MailingAddressForm(request.POST, prefix="me")
-    if form.is_valid():
-        try:
-            services.mailing_address_update(acting_user=user_of(request), address=address, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _panel(request, client)
-    address.refresh_from_db()
-    return _panel(request, client, editing=address, edit_form=form)
+    client = _client(request, client_id)
+    return _address(request, client, selectors.access_mailing_address(client, address_id))
+
+
+def _address(request: HttpRequest, client: Client, address: ClientMailingAddress | None) -> HttpResponse:
+    form = MailingAddressForm(request.POST or None, prefix="me" if address else "ma",
+                              initial=MailingAddressForm.initial_for(address) if address else None)
+
+    def save() -> object:
+        if address is None:
+            return services.mailing_address_create(acting_user=user_of(request), client=client,
+                                                   values=form.cleaned_data)
+        return services.mailing_address_update(acting_user=user_of(request), address=address,
+                                               values=form.cleaned_data)
+
+    return modal_form(
+        request, client, address, form=form, save=save, changed=lambda: _addresses_changed(request, client),
+        url_names=("clients:mailing_address_new", "clients:mailing_address_edit"), item_name="address",
+        template="clients/partials/tab_mailing_form.html",
+    )
 
 
 @login_required
 @require_POST
 def mailing_address_delete(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
-    client = _client(request, client_id, edit=True)
+    client = _client(request, client_id)
     services.mailing_address_delete(
         acting_user=user_of(request), address=selectors.access_mailing_address(client, address_id),
     )
-    return _panel(request, client)
+    return _addresses_changed(request, client)
 
 
 @login_required
 @require_POST
 def mailing_fill(request: HttpRequest, client_id: int) -> HttpResponse:
     """"Take from the card": the card's e-mail and the contacts' e-mails and mobiles not yet listed."""
-    client = _client(request, client_id, edit=True)
+    client = _client(request, client_id)
     added = services.mailing_fill_from_card(acting_user=user_of(request), client=client)
     message = ngettext("%(count)d address added from the card.", "%(count)d addresses added from the card.",
                        len(added)) % {"count": len(added)} if added \
         else gettext("The card has no addresses that are not in the list yet.")
-    return _panel(request, client, message=message)
+    return _addresses_changed(request, client, message)

@@ -1,26 +1,22 @@
-"""The card's Registration data panel with the history of changes in legal documents (CLI-06), and the
-person's Passport and personal data tab (CLI-01): htmx panes with their own Save (forms.registration)."""
+"""The history of changes in legal documents (CLI-06): the journal of the Registration data tab, each change edited
+in a modal. The tab's fields and a person's Passport and personal data (CLI-01) are parts of the card's form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.clients import access
-from kontora.clients.forms.card import read_only
-from kontora.clients.forms.registration import LegalChangeForm, PersonalForm, RegistrationForm
+from kontora.clients.forms.registration import LegalChangeForm
 from kontora.clients.models import Client, ClientLegalChange
 from kontora.clients.selectors import registration as selectors
 from kontora.clients.services import registration as services
 from kontora.clients.views.modal import list_changed, modal_form
-from kontora.core.forms import KontoraForm
 
 
 def _initial(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -29,50 +25,16 @@ def _initial(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 # --- registration data ---
 
+def registration_context(user: Any, client: Client | None) -> dict[str, Any]:
+    """The pane's journal: the history of changes in legal documents (once the card is saved)."""
+    return {"changes": selectors.legal_changes_of(client) if client is not None else []}
+
+
 def _company(request: HttpRequest, client_id: int) -> Client:
     client = access.access_client(request.user, client_id)
     if client.kind != Client.Kind.COMPANY:
         raise Http404
     return client
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def registration_panel(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _company(request, client_id)
-    return _row_panel(
-        request, client, form_class=RegistrationForm, row=selectors.registration_of(client),
-        initial=lambda row: _initial(row, services.REGISTRATION_FIELDS), save=services.registration_save,
-        template="clients/partials/tab_registration.html", context={"changes": selectors.legal_changes_of(client)},
-    )
-
-
-def _row_panel(
-    request: HttpRequest, client: Client, *, form_class: type[KontoraForm], row: Any,
-    initial: Callable[[Any], dict[str, Any]], save: Callable[..., Any], template: str,
-    context: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """A one-row pane of main data (registration, passport): shown read-only unless the user may change main
-    data; its own Save re-renders it with "saved" or with the errors next to the fields."""
-    can_edit = access.can_edit_main_data(request.user, client)
-    form = form_class(request.POST or None, initial=initial(row))
-    saved = False
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                row = save(acting_user=user_of(request), client=client, values=form.cleaned_data)
-            except ValidationError as exc:
-                form.apply_error(exc)
-            else:
-                saved = True
-                form = form_class(initial=initial(row))
-    read_only(form, not can_edit)
-    return render(request, template, {
-        "client": client, "form": form, "can_edit": can_edit, "saved": saved,
-        "field_names": ",".join(form[name].html_name for name in form.fields), **(context or {}),
-    })
 
 
 def _editable_company(request: HttpRequest, client_id: int) -> Client:
@@ -125,23 +87,3 @@ def _changes_changed(request: HttpRequest, client: Client) -> HttpResponse:
     return list_changed(request, client, tab="registration", target="#client-legal-changes",
                         template="clients/partials/tab_registration_changes.html", context={
                             "client": client, "changes": selectors.legal_changes_of(client), "can_edit": True})
-
-
-# --- a person's passport and personal data ---
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def personal_panel(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = access.access_client(request.user, client_id)
-    if client.kind != Client.Kind.PERSON:
-        raise Http404
-    return _row_panel(
-        request, client, form_class=PersonalForm, row=selectors.personal_of(client), initial=_personal_initial,
-        save=services.personal_save, template="clients/partials/tab_personal.html",
-    )
-
-
-def _personal_initial(row: Any) -> dict[str, Any]:
-    initial = _initial(row, services.PERSONAL_FIELDS)
-    initial["snils"] = selectors.snils_shown(initial["snils"])
-    return initial

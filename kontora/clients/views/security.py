@@ -1,101 +1,64 @@
-"""The card's "Security" tab (CLI-10) and the signed economic-security conclusion (ACL-04).
+"""The card's "Security" tab (CLI-10): the security service's texts are a part of the card's form (saved by its
+OK / Apply); the economic-security conclusion (ACL-04) is signed in a modal with the inspector's own password.
 
 Shown only when Settings → Functionality keeps the tab on; when it is off every URL here answers 404.
-The pane sits inside the card's main form: its inputs are detached from it and its forms prefixed.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods
 
 from kontora.accounts.policies import user_of
 from kontora.clients import access
-from kontora.clients.forms.security import DETACHED, ConclusionForm, SecurityInfoForm
+from kontora.clients.forms.security import ConclusionForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import security as selectors
 from kontora.clients.services import security as services
 from kontora.core.selectors.settings import system_settings
+from kontora.core.ui.submit import modal, refresh, submit
 
 
-def tab_enabled() -> bool:
-    return bool(system_settings().security_tab_enabled)
-
-
-def _client(request: HttpRequest, client_id: int) -> Client:
-    if not tab_enabled():
-        raise Http404
-    return access.access_client(request.user, client_id)
-
-
-def _panel(
-    request: HttpRequest, client: Client, *, info_form: SecurityInfoForm | None = None,
-    conclusion_form: ConclusionForm | None = None, message: str = "",
-) -> HttpResponse:
-    row = selectors.security_of(client)
-    can_edit = access.can_edit(request.user, client)
-    may_sign = selectors.may_sign(user_of(request))
-    if info_form is None:
-        info_form = SecurityInfoForm(prefix="si", initial={name: getattr(row, name) for name in services.INFO_FIELDS})
-    if not can_edit:
-        info_form.read_only()
-    if may_sign and conclusion_form is None:
-        conclusion_form = ConclusionForm(prefix="sc", initial={
-            "conclusion": row.conclusion, "work_mode": row.work_mode,
-            "credit_limit": "" if row.credit_limit is None else formats.localize_input(row.credit_limit),
-        })
-    context = {
-        "client": client, "row": row, "can_edit": can_edit, "may_sign": may_sign,
-        "info_form": info_form, "conclusion_form": conclusion_form if may_sign else None,
-        "inspector": selectors.inspector_name(row.inspector), "message": message, "detached": DETACHED,
-    }
-    # Errors come back with 200: htmx swaps only successful answers, and they belong next to the field.
-    return render(request, "clients/partials/tab_security.html", context)
+def security_context(user: Any, client: Client | None) -> dict[str, Any]:
+    """The pane's conclusion: as signed, by whom, and whether this user may sign one."""
+    row = selectors.security_of(client) if client is not None else None
+    return {"row": row, "inspector": selectors.inspector_name(row.inspector) if row else "",
+            "may_sign": selectors.may_sign(user)}
 
 
 @login_required
-@require_GET
-def security_panel(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _panel(request, _client(request, client_id))
-
-
-@login_required
-@require_POST
-def security_save(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id)
-    if not access.can_edit(request.user, client):
-        raise PermissionDenied
-    form = SecurityInfoForm(request.POST, prefix="si")
-    if form.is_valid():
-        try:
-            services.security_update(acting_user=user_of(request), client=client, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _panel(request, client, message=gettext("Security data saved."))
-    return _panel(request, client, info_form=form)
-
-
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def security_sign(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id)
-    if not selectors.may_sign(user_of(request)):
+    if not system_settings().security_tab_enabled:
+        raise Http404
+    client = access.access_client(request.user, client_id)
+    user = user_of(request)
+    if not selectors.may_sign(user):
         raise PermissionDenied
-    form = ConclusionForm(request.POST, prefix="sc")
-    if form.is_valid():
-        try:
-            services.security_sign(
-                acting_user=user_of(request), client=client, password=form.cleaned_data["password"],
-                values=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            form.apply_error(exc)
-        else:
-            return _panel(request, client, message=gettext("The conclusion is signed."))
-    return _panel(request, client, conclusion_form=form)
+    row = selectors.security_of(client)
+    form = ConclusionForm(request.POST or None, initial={
+        "conclusion": row.conclusion, "work_mode": row.work_mode,
+        "credit_limit": "" if row.credit_limit is None else formats.localize_input(row.credit_limit),
+    })
+    context = {"form": form, "client": client, "action": reverse("clients:security_sign", args=[client.pk])}
+
+    def signed(signed_row: Any) -> HttpResponse:
+        # The row the service wrote (the one read above, cached on the client, is the unsigned one).
+        return refresh(request, "clients/partials/tab_security_conclusion.html", {
+            "client": client, "row": signed_row, "inspector": selectors.inspector_name(signed_row.inspector),
+            "may_sign": True, "message": gettext("The conclusion is signed.")}, target="#client-security-conclusion",
+            fallback=reverse("clients:card", args=[client.pk]) + "#tab-security")
+
+    return submit(
+        request, form, lambda: services.security_sign(
+            acting_user=user, client=client, password=form.cleaned_data["password"], values=form.cleaned_data),
+        done=signed, page=lambda: modal(request, "clients/partials/tab_security_sign.html", context,
+                                        page="core/ui/modal_page.html"),
+    )

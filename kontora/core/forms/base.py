@@ -11,10 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import DjangoTemplates
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from kontora.core.errors import DomainError, form_error
@@ -158,3 +160,86 @@ class KontoraForm(KontoraFormMixin, forms.Form):
 
 class KontoraModelForm(KontoraFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
+
+
+def _plain(value: Any) -> Any:
+    """A form value as JSON that reads back to the same value (model instances as their keys)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class ReadValuesFormMixin(KontoraFormMixin):
+    """A form that carries the values as they were read: a signed snapshot of its initial values in one hidden input
+    (`{{ form.read_input }}`), posted back with the typed ones.
+
+    Bound, the form takes what was read as its initial values, so `changed_data` names exactly the fields the user
+    changed — a save writes those and leaves every other field as it is now (someone else may have changed it
+    since) — and a conflict check can compare what was read, what is stored now and what was typed, field by field.
+    A post without the snapshot (another client, a test) compares with the values as stored now (`initial`).
+    """
+
+    read_key = ""  # the snapshot's input is "<read_key or prefix>-read": unique among the forms of one page
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read_posted = False
+        self.take_read()
+
+    def take_read(self) -> None:
+        """Bound, the posted snapshot becomes the initial values (a form that adds fields after `__init__` calls it
+        again once they are there)."""
+        if self.is_bound:
+            read = self._posted_read()
+            if read is not None:
+                self.initial = read
+                self.read_posted = True
+
+    @property
+    def read_name(self) -> str:
+        return f"{self.read_key or self.prefix or 'form'}-read"
+
+    def _salt(self) -> str:
+        return f"kontora.read.{type(self).__name__}.{self.read_name}"
+
+    @property
+    def read_values(self) -> dict[str, Any]:
+        """The values the user read (the initial values), as the snapshot keeps them."""
+        return {name: _plain(self.get_initial_for_field(field, name)) for name, field in self.fields.items()}
+
+    @property
+    def read_input(self) -> str:
+        token = signing.dumps(self.read_values, salt=self._salt(), compress=True)
+        return format_html('<input type="hidden" name="{}" value="{}">', self.read_name, token)
+
+    def _posted_read(self) -> dict[str, Any] | None:
+        token = self.data.get(self.read_name)
+        if not token:
+            return None
+        try:
+            raw = signing.loads(token, salt=self._salt())
+        except signing.BadSignature:
+            return None  # a forged or foreign snapshot: compared with the stored values instead
+        read: dict[str, Any] = {}
+        for name, value in raw.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            if isinstance(field, forms.ModelChoiceField | forms.MultipleChoiceField) or value is None:
+                read[name] = value  # compared by key (their `has_changed`), never looked up
+                continue
+            try:
+                read[name] = field.to_python(value)
+            except ValidationError:
+                read[name] = value
+        return read
+
+    def is_posted(self) -> bool:
+        """Whether the page sent this form: its snapshot or any of its fields (a pane not yet shown sends none)."""
+        return self.read_name in self.data or any(self.add_prefix(name) in self.data for name in self.fields)

@@ -45,11 +45,13 @@ class OptionForm(KontoraForm):
 
 def attribute_form_fields(
     attributes: Iterable[Attribute], *, current: Mapping[int, Any] | None = None,
+    options: Mapping[int, list[AttributeOption]] | None = None,
 ) -> dict[str, forms.Field]:
     """One form field per ACTIVE attribute, keyed by `services.field_name(id)`, in the given order.
 
     `current` (attribute id → value, as `selectors.attribute_values_for` gives) keeps an inactive directory
-    value on the record that already has it; a new record is offered the active values only.
+    value on the record that already has it; a new record is offered the active values only. `options`
+    (attribute id → its values, as `selectors.card_attributes` read them) spares a query per directory attribute.
     """
     current = current or {}
     fields: dict[str, forms.Field] = {}
@@ -67,6 +69,9 @@ def attribute_form_fields(
                 .order_by("order", "name", "id"),
                 empty_label="—", **common,
             )
+            if options is not None and attribute.pk in options:
+                field.choices = [("", "—"), *((option.pk, str(option)) for option in options[attribute.pk]
+                                              if option.is_active or option.pk == keep)]
         elif attribute.kind == Attribute.Kind.TEXT:
             field = forms.CharField(max_length=500, **common)
         elif attribute.kind == Attribute.Kind.NUMBER:

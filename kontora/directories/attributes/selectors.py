@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -31,9 +31,48 @@ def attribute_list() -> QuerySet[Attribute]:
     return Attribute.objects.annotate(option_count=Count("options")).order_by("order", "name", "id")
 
 
+def has_active_attributes() -> bool:
+    """Whether the client card has an Attributes tab."""
+    return Attribute.objects.filter(is_active=True).exists()
+
+
 def active_attributes() -> list[Attribute]:
     """The attributes the client card, the Flexi-filter and the filter templates show."""
     return list(Attribute.objects.filter(is_active=True).order_by("order", "name", "id"))
+
+
+@dataclass(frozen=True)
+class CardAttribute:
+    attribute: Attribute
+    value: Any  # the client's value (an AttributeOption, a str, a Decimal, a date, True) or None
+    options: list[AttributeOption]  # a directory attribute's values, inactive ones too, in their order
+
+
+_VALUE_COLUMNS = {
+    Attribute.Kind.DIRECTORY: "option_id", Attribute.Kind.TEXT: "text", Attribute.Kind.NUMBER: "number",
+    Attribute.Kind.DATE: "date", Attribute.Kind.FLAG: "flag",
+}
+
+
+def card_attributes(client_id: int | None) -> list[CardAttribute]:
+    """The active attributes with a client's values (None: a new card) and the values offered: two queries,
+    whatever the number of attributes — the client card's Attributes tab."""
+    attributes = Attribute.objects.filter(is_active=True).order_by("order", "name", "id").prefetch_related(
+        Prefetch("options", queryset=AttributeOption.objects.order_by("order", "name", "id")))
+    if client_id is not None:
+        value = AttributeValue.objects.filter(attribute=OuterRef("pk"), client_id=client_id)
+        attributes = attributes.annotate(**{
+            f"value_{column}": Subquery(value.values(column)[:1]) for column in set(_VALUE_COLUMNS.values())})
+    rows = []
+    for attribute in attributes:
+        options = list(attribute.options.all())
+        raw = getattr(attribute, f"value_{_VALUE_COLUMNS[Attribute.Kind(attribute.kind)]}", None)
+        if attribute.kind == Attribute.Kind.DIRECTORY:
+            raw = next((option for option in options if option.pk == raw), None)
+        elif attribute.kind == Attribute.Kind.FLAG:
+            raw = True if raw else None
+        rows.append(CardAttribute(attribute, raw, options))
+    return rows
 
 
 def access_attribute(attribute_id: int) -> Attribute:

@@ -27,13 +27,19 @@ def test_inspector_signs_a_security_conclusion(page, live_server, manager_user, 
     page.click("[data-testid=tab-security]")
     page.locator("[data-testid=security-panel]").wait_for()
 
-    # when the data for the security service is filled in and saved
+    # when the data for the security service is filled in and the card applied
     page.fill("#id_si-finances", "Оборот 50 млн ₽ в год, долгов нет")
     page.fill("#id_si-reputation", "Платит в срок, отзывы поставщиков хорошие")
-    page.click("[data-testid=security-save]")
-    page.locator("[data-testid=security-message]").wait_for()
+    page.click("[data-testid=client-apply]")
+    # then the card comes back on the same tab with the texts saved
+    page.wait_for_url(f"{base}/clients/{client.pk}/#tab-security")
+    page.locator("#id_si-reputation").wait_for()
+    assert page.input_value("#id_si-reputation") == "Платит в срок, отзывы поставщиков хорошие"
+    assert ClientSecurity.objects.get(client=client).finances == "Оборот 50 млн ₽ в год, долгов нет"
 
-    # and a conclusion is signed with a wrong password
+    # and a conclusion is signed with a wrong password in its modal
+    page.click("[data-testid=security-sign-open]")
+    page.locator("#k-modal #id_sc-conclusion").wait_for()
     page.fill("#id_sc-conclusion", "Надёжный покупатель: работать с отсрочкой платежа.")
     page.fill("#id_sc-credit_limit", "500000")
     page.select_option("#id_sc-work_mode", "deferred")
@@ -51,9 +57,11 @@ def test_inspector_signs_a_security_conclusion(page, live_server, manager_user, 
     page.fill("#id_sc-password", PASSWORD)
     page.click("[data-testid=security-sign]")
 
-    # then the conclusion is signed by the inspector, shown read-only with the date
+    # then the modal closes and the conclusion is signed by the inspector, shown read-only with the date
     signature = page.locator("[data-testid=security-signature]")
     signature.wait_for()
+    page.locator("#k-modal").wait_for(state="hidden")
+    page.locator("[data-testid=security-message]").wait_for()
     assert signature.inner_text().startswith("Заключение вынес: Иванов И. И., ")
     row = ClientSecurity.objects.get(client=client)
     assert (row.inspector, row.work_mode, str(row.credit_limit)) == (inspector, "deferred", "500000.00")
@@ -74,35 +82,41 @@ def test_manager_fills_the_mailing_tab(page, live_server, manager_user, transact
     page.click("[data-testid=tab-mailing]")
     page.locator("[data-testid=mailing-panel]").wait_for()
 
-    # when a bad e-mail is added, the message stands next to the field
-    page.fill("#id_ma-value", "sales@")
+    # when a bad e-mail is added in the modal, the message stands next to the field
     page.click("[data-testid=mailing-add]")
+    page.locator("#k-modal #id_ma-value").wait_for()
+    page.fill("#id_ma-value", "sales@")
+    page.click("[data-testid=mailing-address-ok]")
     page.locator("[data-testid=error-value]").wait_for()
 
     # when a good one is added, not subscribed, it appears in the list
     page.fill("#id_ma-value", "sales@romashka.ru")
     page.fill("#id_ma-owner_name", "Отдел продаж")
     page.uncheck("#id_ma-subscribed")
-    page.click("[data-testid=mailing-add]")
+    page.click("[data-testid=mailing-address-ok]")
     page.locator("[data-testid=mailing-row]", has_text="sales@romashka.ru").wait_for()
+    page.locator("#k-modal").wait_for(state="hidden")
+    page.wait_for_selector(".modal-backdrop", state="detached")
 
     # and "Take from the card" adds the card's e-mail and the contact's e-mail and mobile
     page.click("[data-testid=mailing-fill]")
     page.locator("[data-testid=mailing-message]").wait_for()
     assert page.locator("[data-testid=mailing-row]").count() == 4
 
-    # and the "exclude from SMS mailing" switch is saved
+    # and the "exclude from SMS mailing" switch is saved by the card's Apply, which comes back to the tab
     page.check("#id_ms-exclude_sms")
-    page.click("[data-testid=mailing-settings-save]")
-    page.locator("[data-testid=mailing-message]", has_text="Параметры рассылки сохранены.").wait_for()
+    page.click("[data-testid=client-apply]")
+    page.wait_for_url(f"{base}/clients/{client.pk}/#tab-mailing")
+    page.locator("#id_ms-exclude_sms").wait_for()
+    assert page.is_checked("#id_ms-exclude_sms")
 
-    # and the new address, edited in its row, gets subscribed
+    # and the new address, edited in its modal, gets subscribed
     sales_row = page.locator("[data-testid=mailing-row]", has_text="sales@romashka.ru")
     sales_row.locator("[data-testid=mailing-edit]").click()
-    page.locator("[data-testid=mailing-edit-row]").wait_for()
+    page.locator("#k-modal #id_me-subscribed").wait_for()
     page.check("#id_me-subscribed")
     page.fill("#id_me-owner_name", "Отдел продаж, Петрова")
-    page.click("[data-testid=mailing-edit-save]")
+    page.click("[data-testid=mailing-address-ok]")
     page.locator("[data-testid=mailing-row]", has_text="Отдел продаж, Петрова").wait_for()
 
     # then the base holds all of it

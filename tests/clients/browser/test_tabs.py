@@ -3,6 +3,8 @@ CLI-07); the screenshots "client-registration" and "client-bank" illustrate the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kontora.clients.models import ClientBankAccount, ClientLegalChange, ClientPersonal, ClientRegistration
@@ -22,23 +24,26 @@ def test_manager_fills_registration_data_and_legal_history(page, live_server, ma
     page.click("[data-testid=tab-registration]")
     page.locator("[data-testid=registration-panel]").wait_for()
 
-    # when a wrong OKPO is saved, the check is named next to the field
+    # when a wrong OKPO is typed and the card applied, the card comes back on this tab with the check named
     page.fill("#id_reg-okpo", OKPO[:-1] + str((int(OKPO[-1]) + 1) % 10))
     page.fill("#id_reg-director", "Иванов Иван Иванович")
-    page.click("[data-testid=registration-save]")
+    page.click("[data-testid=client-apply]")
     page.locator("[data-testid=error-okpo]").wait_for()
     assert "ОКПО: неверное контрольное число" in page.locator("[data-testid=error-okpo]").inner_text()
+    assert page.locator("[data-testid=error-okpo]").is_visible()
     assert not ClientRegistration.objects.exists()
 
-    # when it is corrected, the legal address copied to the actual one and saved
+    # when it is corrected, the legal address copied to the actual one and the card applied
+    assert page.input_value("#id_reg-director") == "Иванов Иван Иванович"
     page.fill("#id_reg-okpo", OKPO)
     page.fill("#id_reg-okved", "62.01")
     page.fill("#id_reg-charter_capital", "10 000")
     page.fill("#id_reg-registering_body", "МИФНС № 46 по г. Москве")
     page.fill("#id_reg-legal_address", "125009, г. Москва, ул. Тверская, д. 1")
     page.click("[data-testid=registration-copy-actual]")
-    page.click("[data-testid=registration-save]")
-    page.locator("[data-testid=registration-saved]").wait_for()
+    page.click("[data-testid=client-apply]")
+    page.wait_for_url(f"{base}/clients/{client.pk}/#tab-registration")
+    page.locator("[data-testid=legal-change-add]").wait_for()
     row = ClientRegistration.objects.get()
     assert (row.okpo, row.actual_address) == (OKPO, "125009, г. Москва, ул. Тверская, д. 1")
     assert row.director == "Иванов Иван Иванович"
@@ -57,10 +62,11 @@ def test_manager_fills_registration_data_and_legal_history(page, live_server, ma
     page.locator("[data-testid=registration-panel]").scroll_into_view_if_needed()
     screenshot(page, "client-registration")
 
-    # and the card's own OK does not send the panel's fields (they belong to a detached form)
+    # and the card's OK saves what was typed on the tab since
+    page.fill("#id_reg-chief_accountant", "Петрова Анна")
     page.click("[data-testid=client-ok]")
-    page.wait_for_url(f"{base}/")
-    assert ClientRegistration.objects.get().okpo == OKPO
+    page.wait_for_url(re.compile(rf"{base}/(#[\w-]+)?$"))  # the main window (the fragment of the tab rides along)
+    assert (row.okpo, ClientRegistration.objects.get().chief_accountant) == (OKPO, "Петрова Анна")
 
 
 @pytest.mark.feature("CLI-07")
@@ -122,12 +128,15 @@ def test_person_card_shows_passport_tab_instead_of_registration(page, live_serve
     page.fill("#id_personal-passport_series", "4512")
     page.fill("#id_personal-passport_number", "345678")
     page.fill("#id_personal-snils", "112-233-445 96")
-    page.click("[data-testid=personal-save]")
+    page.click("[data-testid=client-apply]")
     page.locator("[data-testid=error-snils]").wait_for()
     assert "СНИЛС: неверное контрольное число" in page.locator("[data-testid=error-snils]").inner_text()
+    assert not ClientPersonal.objects.exists()
     page.fill("#id_personal-snils", "112-233-445 95")
-    page.click("[data-testid=personal-save]")
-    page.locator("[data-testid=personal-saved]").wait_for()
+    page.click("[data-testid=client-apply]")
+    page.wait_for_url(f"{base}/clients/{person.pk}/#tab-personal")
+    page.locator("#id_personal-snils").wait_for()
+    assert page.input_value("#id_personal-snils") == "112-233-445 95"
     row = ClientPersonal.objects.get()
     assert (row.passport_series, row.passport_number, row.snils) == ("4512", "345678", "11223344595")
     page.wait_for_timeout(300)  # only for the picture: Bootstrap fades the red border of the corrected field

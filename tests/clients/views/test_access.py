@@ -12,7 +12,7 @@ from kontora.clients.services import card as services
 from kontora.core.errors import NotAllowed
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import card_post, grant_right, make_private
+from tests.clients.support import card_post, card_submit, grant_right, make_private
 from tests.support.http import html, signed_in
 
 
@@ -131,7 +131,7 @@ def test_only_keep_private_right_sets_private_flag(curator: Any) -> None:
     client = ClientFactory(curator=curator, short_name="Ромашка")
     browser = signed_in(curator)
     # when they post the private flag
-    page = html(browser.get(f"/clients/{client.pk}/"))
+    page = html(browser.get(f"/clients/{client.pk}/access/"))
     browser.post(f"/clients/{client.pk}/", card_post(short_name="Ромашка", curator=curator.pk, is_private="on"))
     # then there is no such checkbox and nothing changes
     client.refresh_from_db()
@@ -142,8 +142,8 @@ def test_only_keep_private_right_sets_private_flag(curator: Any) -> None:
     grant_right(curator, "keep_private_clients")
     curator = type(curator).objects.get(pk=curator.pk)
     browser = signed_in(curator)
-    assert 'name="is_private"' in html(browser.get(f"/clients/{client.pk}/"))
-    browser.post(f"/clients/{client.pk}/", card_post(short_name="Ромашка", curator=curator.pk, is_private="on"))
+    assert 'name="is_private"' in html(browser.get(f"/clients/{client.pk}/access/"))
+    card_submit(browser, client, {"is_private": True}, tabs=["access"])
     # then the client becomes private
     client.refresh_from_db()
     assert client.is_private
@@ -157,8 +157,8 @@ def test_private_flag_of_someone_elses_client_is_not_offered(curator: Any, admin
     client = ClientFactory(curator=curator, short_name="Ромашка")
     browser = signed_in(admin_user)
     # when he opens both cards
-    own_page = html(browser.get(f"/clients/{own.pk}/"))
-    page = html(browser.get(f"/clients/{client.pk}/"))
+    own_page = html(browser.get(f"/clients/{own.pk}/access/"))
+    page = html(browser.get(f"/clients/{client.pk}/access/"))
     # then the private flag is offered on his own client (the right works) and not on the other one
     assert 'name="is_private"' in own_page
     assert 'name="is_private"' not in page

@@ -1,5 +1,5 @@
-"""The card's Attributes tab (CLI-03, DIR-06): the active custom attributes are fields of the main card form,
-saved with the card in one transaction and recorded in its history."""
+"""The card's Attributes tab (CLI-03, DIR-06): the active custom attributes are a part of the card's one form (their
+pane loads when the tab is shown), saved with the card in one transaction and recorded in its history."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kontora.directories.attributes.services import field_name
 from kontora.directories.models import Attribute, AttributeValue
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import card_history, card_post, make_attribute
+from tests.clients.support import card_history, card_post, card_submit, make_attribute
 from tests.support.http import html, signed_in
 
 
@@ -38,9 +38,11 @@ def test_card_shows_the_active_attributes_on_their_tab(
     client = ClientFactory(curator=manager_user, short_name="Ромашка")
     card = html(manager_client.get(f"/clients/{client.pk}/"))
     assert 'data-testid="tab-attributes">Признаки<' in card
+    assert f'hx-get="/clients/{client.pk}/attributes/"' in card
+    pane = html(manager_client.get(f"/clients/{client.pk}/attributes/"))
     for name in ("car", "tonnage", "since", "vip"):
-        assert f'name="{f(attrs[name])}"' in card
-    assert f'name="{f(attrs["old"])}"' not in card and "Устаревший признак" not in card
+        assert f'name="{f(attrs[name])}"' in pane
+    assert f'name="{f(attrs["old"])}"' not in pane and "Устаревший признак" not in pane
 
 
 @pytest.mark.feature("CLI-03")
@@ -51,11 +53,10 @@ def test_attributes_are_saved_with_the_card_and_recorded_in_history(
     # given a client whose car type is "truck"
     client = ClientFactory(curator=manager_user, short_name="Ромашка")
     AttributeValue.objects.create(client_id=client.pk, attribute=attrs["car"], option=attrs["truck"])
-    # when the card is saved with other attribute values
-    response = manager_client.post(f"/clients/{client.pk}/", card_post(short_name="Ромашка", **{
-        "curator": manager_user.pk, f(attrs["car"]): attrs["sedan"].pk, f(attrs["tonnage"]): "3,5",
-        f(attrs["since"]): "2020-01-15", f(attrs["vip"]): "on", "apply": "1",
-    }))
+    # when the card is saved with other attribute values typed on the tab
+    response = card_submit(manager_client, client, {
+        f(attrs["car"]): attrs["sedan"].pk, f(attrs["tonnage"]): "3,5", f(attrs["since"]): "2020-01-15",
+        f(attrs["vip"]): True}, tabs=["attributes"])
     # then they are stored
     assert response.status_code == 302
     values = selectors.attribute_values_for(client.pk)
@@ -68,9 +69,9 @@ def test_attributes_are_saved_with_the_card_and_recorded_in_history(
     assert change is not None and change.summary == "Карточка изменена"
     assert {"field": "Тип автомобиля", "old": "грузовой", "new": "легковой"} in change.changes
     assert {"field": "VIP", "old": "", "new": "✓"} in change.changes
-    # and the card shows the saved values again
-    card = html(manager_client.get(f"/clients/{client.pk}/"))
-    assert f'<option value="{attrs["sedan"].pk}" selected>' in card
+    # and the tab shows the saved values again
+    pane = html(manager_client.get(f"/clients/{client.pk}/attributes/"))
+    assert f'<option value="{attrs["sedan"].pk}" selected>' in pane
 
 
 @pytest.mark.feature("CLI-03")
@@ -115,7 +116,8 @@ def test_view_only_user_sees_attributes_disabled_and_cannot_save(manager_user: A
     card = html(browser.get(f"/clients/{client.pk}/"))
     assert 'data-testid="tab-attributes"' in card
     # the attribute is shown as its value in text, with no input to type into
-    assert f'data-testid="value-{f(attrs["tonnage"])}"' in card and f'name="{f(attrs["tonnage"])}"' not in card
+    pane = html(browser.get(f"/clients/{client.pk}/attributes/"))
+    assert f'data-testid="value-{f(attrs["tonnage"])}"' in pane and f'name="{f(attrs["tonnage"])}"' not in pane
     response = browser.post(f"/clients/{client.pk}/", card_post(short_name="Ромашка", **{f(attrs["vip"]): "on"}))
     assert response.status_code == 403
     assert not AttributeValue.objects.exists()

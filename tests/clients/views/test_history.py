@@ -54,7 +54,7 @@ def test_contacts_and_service_tab_show_the_history(manager_user: Any, manager_cl
     services.contact_update(acting_user=manager_user, contact=contact, values={"position": "Директор"})
     services.contact_delete(acting_user=manager_user, contact=contact)
 
-    page = html(manager_client.get(f"/clients/{client.pk}/"))
+    page = html(manager_client.get(f"/clients/{client.pk}/history/"))
 
     history = page[page.index('data-testid="history"'):]
     assert "Контактное лицо добавлено: Иванов И." in history
@@ -68,8 +68,8 @@ def test_the_history_table_lists_the_rows_newest_first_with_who_and_what(manager
     client = services.client_create(acting_user=manager_user, values={"kind": "company", "short_name": "Ромашка"})
     services.client_update(acting_user=admin_user, client=client, values={"notes": "Проверено"})
 
-    # when the card is opened
-    page = html(signed_in(admin_user).get(f"/clients/{client.pk}/"))
+    # when the card's Service tab is shown
+    page = html(signed_in(admin_user).get(f"/clients/{client.pk}/history/"))
 
     # then the history table's rows read newest first: who, what, and the field's old → new value
     table = page[page.index('data-testid="history"'):]

@@ -10,7 +10,7 @@ from kontora.clients.models import Client, ClientGrant, ClientMailing, ClientMai
 from kontora.clients.services import card as services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import card_history, make_private
+from tests.clients.support import card_history, card_post, card_submit, make_private
 from tests.support.http import html, signed_in
 from tests.support.queries import assert_flat_queries
 
@@ -21,10 +21,11 @@ def card(curator: Any) -> Client:
 
 
 def add(browser: Any, client: Client, kind: str, value: str, owner: str = "", subscribed: bool = True) -> Any:
+    """The address's modal (a journal of the pane) posted by htmx: the list comes back, or the form with errors."""
     data = {"ma-kind": kind, "ma-value": value, "ma-owner_name": owner}
     if subscribed:
         data["ma-subscribed"] = "on"
-    return browser.post(f"/clients/{client.pk}/mailing/new/", data)
+    return browser.post(f"/clients/{client.pk}/mailing/new/", data, HTTP_HX_REQUEST="true")
 
 
 @pytest.mark.feature("CLI-09")
@@ -88,9 +89,10 @@ def test_an_address_is_edited_and_deleted(curator: Any, card: Client) -> None:
     add(browser, card, "email", "info@romashka.ru", "Офис")
     address = ClientMailingAddress.objects.get()
     # when it is opened for editing, unsubscribed and renamed
-    assert 'data-testid="mailing-edit-row"' in html(browser.get(f"/clients/{card.pk}/mailing/{address.pk}/"))
+    form = html(browser.get(f"/clients/{card.pk}/mailing/{address.pk}/", HTTP_HX_REQUEST="true"))
+    assert 'data-testid="mailing-address-form"' in form and 'value="info@romashka.ru"' in form
     browser.post(f"/clients/{card.pk}/mailing/{address.pk}/", {
-        "me-kind": "email", "me-value": "sales@romashka.ru", "me-owner_name": "Отдел продаж"})
+        "me-kind": "email", "me-value": "sales@romashka.ru", "me-owner_name": "Отдел продаж"}, HTTP_HX_REQUEST="true")
     # then the row changes and the history names the changes
     address.refresh_from_db()
     assert (address.value, address.value_key, address.owner_name, address.subscribed) == (
@@ -100,12 +102,12 @@ def test_an_address_is_edited_and_deleted(curator: Any, card: Client) -> None:
     # when an edit would duplicate another address it is refused and the row keeps its value
     add(browser, card, "email", "office@romashka.ru")
     page = html(browser.post(f"/clients/{card.pk}/mailing/{address.pk}/", {
-        "me-kind": "email", "me-value": "OFFICE@romashka.ru", "me-subscribed": "on"}))
+        "me-kind": "email", "me-value": "OFFICE@romashka.ru", "me-subscribed": "on"}, HTTP_HX_REQUEST="true"))
     assert "Этот адрес электронной почты уже есть в списке клиента." in page
     address.refresh_from_db()
     assert address.value == "sales@romashka.ru"
     # when it is deleted, it is gone
-    browser.post(f"/clients/{card.pk}/mailing/{address.pk}/delete/")
+    browser.post(f"/clients/{card.pk}/mailing/{address.pk}/delete/", HTTP_HX_REQUEST="true")
     assert list(ClientMailingAddress.objects.values_list("value", flat=True)) == ["office@romashka.ru"]
 
 
@@ -114,17 +116,18 @@ def test_exclude_switches_are_created_on_first_save(curator: Any, card: Client) 
     # given a client whose switches were never saved
     browser = signed_in(curator)
     assert not ClientMailing.objects.exists()
-    # when "exclude from e-mail mailing" is switched on and saved
-    page = html(browser.post(f"/clients/{card.pk}/mailing/settings/", {"ms-exclude_email": "on"}))
+    # when "exclude from e-mail mailing" is switched on and the card saved
+    response = card_submit(browser, card, {"ms-exclude_email": True}, tabs=["mailing"])
     # then the row is created with that switch only, and the history has it
     settings_row = ClientMailing.objects.get(client=card)
     assert (settings_row.exclude_email, settings_row.exclude_sms) == (True, False)
-    assert "Параметры рассылки сохранены." in page
+    assert response.status_code == 302
+    assert "Клиент «1 · Ромашка» сохранён." in html(browser.get(response["Location"]))
     change = card_history(card).first()
     assert change is not None and change.changes == [
         {"field": "Исключить из рассылки E-mail", "old": "—", "new": "✓"}]
     # when both switches change on the next save
-    browser.post(f"/clients/{card.pk}/mailing/settings/", {"ms-exclude_sms": "on"})
+    card_submit(browser, card, {"ms-exclude_email": False, "ms-exclude_sms": True}, tabs=["mailing"])
     settings_row.refresh_from_db()
     assert (settings_row.exclude_email, settings_row.exclude_sms) == (False, True)
 
@@ -139,7 +142,7 @@ def test_take_from_the_card_adds_only_new_valid_addresses(curator: Any, card: Cl
     browser = signed_in(curator)
     add(browser, card, "email", "IVANOV@romashka.ru", "Иванов")
     # when "Take from the card" is pressed
-    page = html(browser.post(f"/clients/{card.pk}/mailing/from-card/"))
+    page = html(browser.post(f"/clients/{card.pk}/mailing/from-card/", HTTP_HX_REQUEST="true"))
     # then the card's e-mail and Ivanov's mobile are added, subscribed, with whose they are
     rows = list(ClientMailingAddress.objects.filter(client=card).order_by("id")
                 .values_list("kind", "value_key", "owner_name", "subscribed"))
@@ -150,7 +153,7 @@ def test_take_from_the_card_adds_only_new_valid_addresses(curator: Any, card: Cl
     ]
     assert "Добавлено адресов из карточки: 2." in page
     # when it is pressed again, nothing more is added
-    page = html(browser.post(f"/clients/{card.pk}/mailing/from-card/"))
+    page = html(browser.post(f"/clients/{card.pk}/mailing/from-card/", HTTP_HX_REQUEST="true"))
     assert ClientMailingAddress.objects.filter(client=card).count() == 3
     assert "В карточке нет адресов, которых ещё нет в списке." in page
 
@@ -164,18 +167,20 @@ def test_a_view_only_user_sees_the_list_but_cannot_change_it(curator: Any, card:
     browser = signed_in(reader)
     # when they open the tab, it lists the address without the add row and buttons
     page = html(browser.get(f"/clients/{card.pk}/mailing/"))
-    assert "info@romashka.ru" in page
-    assert 'data-testid="mailing-add-row"' not in page and 'data-testid="mailing-fill"' not in page
+    assert "info@romashka.ru" in page and 'data-testid="mailing-read-only"' in page
+    assert 'data-testid="mailing-add"' not in page and 'data-testid="mailing-fill"' not in page
+    assert 'data-testid="mailing-edit"' not in page and 'name="ms-exclude_email"' not in page
     # when they post changes anyway, every one is refused and nothing changes
     address = ClientMailingAddress.objects.get()
     for url, data in [
         ("new/", {"ma-kind": "email", "ma-value": "x@romashka.ru"}),
-        ("settings/", {"ms-exclude_email": "on"}),
         ("from-card/", {}),
         (f"{address.pk}/", {"me-kind": "email", "me-value": "y@romashka.ru"}),
         (f"{address.pk}/delete/", {}),
     ]:
         assert browser.post(f"/clients/{card.pk}/mailing/{url}", data).status_code == 403, url
+    assert browser.post(f"/clients/{card.pk}/", card_post(short_name="Ромашка", **{"ms-exclude_email": "on"})
+                        ).status_code == 403
     assert list(ClientMailingAddress.objects.values_list("value", flat=True)) == ["info@romashka.ru"]
     assert not ClientMailing.objects.exists()
 
@@ -187,17 +192,21 @@ def test_mailing_urls_are_404_for_users_who_cannot_open_the_client(
     # given an address on the list of a client, then the client made private
     add(signed_in(curator), card, "email", "info@romashka.ru")
     address = ClientMailingAddress.objects.get()
-    urls = [("get", ""), ("post", "new/"), ("post", "settings/"), ("post", "from-card/"),
+    urls = [("get", ""), ("post", "new/"), ("post", "from-card/"),
             ("get", f"{address.pk}/"), ("post", f"{address.pk}/"), ("post", f"{address.pk}/delete/")]
-    # then a manager who does not work with it gets 404 everywhere
+    switches = card_post(short_name="Ромашка", **{"ms-exclude_email": "on"})
+    # then a manager who does not work with it gets 404 everywhere, the card's save of the switches too
     manager = signed_in(manager_user)
     for method, url in urls:
         assert getattr(manager, method)(f"/clients/{card.pk}/mailing/{url}").status_code == 404, url
+    assert manager.post(f"/clients/{card.pk}/", switches).status_code == 404
     # and once it is private, so does the administrator
     make_private(card)
     admin = signed_in(admin_user)
     for method, url in urls:
         assert getattr(admin, method)(f"/clients/{card.pk}/mailing/{url}").status_code == 404, url
+    assert admin.post(f"/clients/{card.pk}/", switches).status_code == 404
+    assert not ClientMailing.objects.exists()
     assert ClientMailingAddress.objects.count() == 1
 
 

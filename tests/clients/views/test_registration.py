@@ -15,7 +15,7 @@ from kontora.core import requisites
 from kontora.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import OKPO, card_history, make_private
+from tests.clients.support import OKPO, card_history, card_post, card_submit, make_private
 from tests.support.http import html, signed_in
 from tests.support.queries import assert_flat_queries
 
@@ -28,12 +28,21 @@ def wrong_check_digit(number: str) -> str:
 
 
 def reg_post(**fields: Any) -> dict[str, Any]:
-    """What the panel's Save sends: its own fields, prefixed."""
-    return {f"reg-{name}": value for name, value in fields.items()}
+    """The pane's fields as the card's form names them: prefixed, but for INN, KPP and OGRN (kept on the client)."""
+    return {name if name in ("inn", "kpp", "ogrn") else f"reg-{name}": value for name, value in fields.items()}
 
 
 def personal_post(**fields: Any) -> dict[str, Any]:
     return {f"personal-{name}": value for name, value in fields.items()}
+
+
+def save_registration(http: Any, client: Any, **fields: Any) -> Any:
+    """The user opens Registration data, types `fields` and presses the card's Apply."""
+    return card_submit(http, client, reg_post(**fields), tabs=["registration"])
+
+
+def save_personal(http: Any, client: Any, **fields: Any) -> Any:
+    return card_submit(http, client, personal_post(**fields), tabs=["personal"])
 
 
 # --- registration data ---
@@ -45,17 +54,17 @@ def test_manager_saves_registration_data(manager_user: Any, manager_client: Any)
     card = html(manager_client.get(f"/clients/{client.pk}/"))
     assert f'hx-get="/clients/{client.pk}/registration/"' in card
     panel = html(manager_client.get(f"/clients/{client.pk}/registration/"))
-    assert 'data-testid="registration-save"' in panel and "ОКПО" in panel
-    # when the codes, bodies, capital and addresses are saved
-    response = manager_client.post(f"/clients/{client.pk}/registration/", reg_post(
-        okpo=OKPO, okved="62.01", oktmo="45 382 000", registration_date="2010-03-15",
+    assert 'name="reg-okpo"' in panel and "ОКПО" in panel and 'data-testid="registration-read-only"' not in panel
+    # when the codes, bodies, capital and addresses are typed and the card's Apply is pressed
+    response = save_registration(
+        manager_client, client, okpo=OKPO, okved="62.01", oktmo="45 382 000", registration_date="2010-03-15",
         registering_body="МИФНС № 46 по г. Москве", tax_office="ИФНС № 7", charter_capital="10 000,50",
         legal_address="Москва, ул. Ленина, 1", actual_address="Москва, ул. Ленина, 1", postal_address="",
         director="Иванов И. И.", chief_accountant="Петрова А. А.",
-    ), HTTP_HX_REQUEST="true")
-    # then they are stored, normalised, and the panel says so
-    assert response.status_code == 200
-    assert 'data-testid="registration-saved"' in html(response)
+    )
+    # then they are stored, normalised, and the card says so
+    assert response.status_code == 302 and response["Location"] == f"/clients/{client.pk}/"
+    assert "Клиент «1 · Ромашка» сохранён." in html(manager_client.get(response["Location"]))
     row = ClientRegistration.objects.get(client=client)
     assert (row.okpo, row.okved, row.oktmo) == (OKPO, "62.01", "45382000")
     assert row.registration_date == datetime.date(2010, 3, 15)
@@ -71,7 +80,7 @@ def test_manager_saves_registration_data(manager_user: Any, manager_client: Any)
 @pytest.mark.feature("CLI-06")
 def test_okpo_of_an_entrepreneur_has_ten_digits(manager_user: Any, manager_client: Any) -> None:
     client = ClientFactory(curator=manager_user, short_name="ИП Сидоров")
-    manager_client.post(f"/clients/{client.pk}/registration/", reg_post(okpo=OKPO_IP))
+    save_registration(manager_client, client, okpo=OKPO_IP)
     assert ClientRegistration.objects.get(client=client).okpo == OKPO_IP
 
 
@@ -88,17 +97,21 @@ def test_bad_registration_code_is_refused_and_nothing_saved(
 ) -> None:
     # given a company with saved registration data
     client = ClientFactory(curator=manager_user, short_name="Ромашка")
-    manager_client.post(f"/clients/{client.pk}/registration/", reg_post(okpo=OKPO, director="Иванов"))
+    save_registration(manager_client, client, okpo=OKPO, director="Иванов")
     changes = AuditEvent.objects.count()
-    # when one bad value is saved together with good ones
-    response = manager_client.post(f"/clients/{client.pk}/registration/", reg_post(
-        **{"okpo": OKPO, "director": "Петров", "tax_office": "ИФНС № 7", field: value}))
-    # then the check is named next to the field, in Russian, and no value changed
+    # when one bad value is saved together with good ones, and a change of the card's own notes
+    response = card_submit(manager_client, client, {
+        "notes": "Новая заметка", **reg_post(**{"okpo": OKPO, "director": "Петров", "tax_office": "ИФНС № 7",
+                                                 field: value})}, tabs=["registration"])
+    # then the check is named next to the field, in Russian, on the card with the pane drawn in, and no value changed
     page = html(response)
     assert response.status_code == 200
     assert f'data-testid="error-{field}"' in page and message in page
+    assert page.index('id="tab-registration"') < page.index(f'data-testid="error-{field}"')
     row = ClientRegistration.objects.get(client=client)
     assert (row.okpo, row.director, row.tax_office) == (OKPO, "Иванов", "")
+    client.refresh_from_db()
+    assert client.notes == ""
     assert AuditEvent.objects.count() == changes
 
 
@@ -163,12 +176,13 @@ def test_open_all_user_sees_others_registration_data_read_only(manager_user: Any
     # when they open the panel
     panel = html(viewer.get(f"/clients/{client.pk}/registration/"))
     # then they see the data as text, with no inputs and no buttons
-    assert OKPO in panel and "Устав" in panel
-    assert 'data-testid="registration-save"' not in panel and 'data-testid="legal-change-add"' not in panel
+    assert OKPO in panel and "Устав" in panel and 'data-testid="registration-read-only"' in panel
+    assert 'data-testid="legal-change-add"' not in panel and 'name="reg-read"' not in panel
     assert 'data-testid="value-okpo"' in panel and 'name="reg-okpo"' not in panel
-    # and every write is refused
+    # and every write is refused: the card's form posted with a registration field, and the journal's
     change = ClientLegalChange.objects.get()
-    assert viewer.post(f"/clients/{client.pk}/registration/", reg_post(okpo="")).status_code == 403
+    assert viewer.post(f"/clients/{client.pk}/", card_post(short_name="Ромашка", **reg_post(okpo=""))
+                       ).status_code == 403
     assert viewer.get(f"/clients/{client.pk}/registration/changes/new/").status_code == 403
     assert viewer.post(f"/clients/{client.pk}/registration/changes/{change.pk}/delete/").status_code == 403
     assert ClientRegistration.objects.get(client=client).okpo == OKPO
@@ -186,7 +200,8 @@ def test_registration_urls_answer_404_to_those_who_cannot_open_the_client(
     for url in (f"/clients/{client.pk}/registration/", f"/clients/{client.pk}/registration/changes/new/",
                 f"/clients/{client.pk}/registration/changes/{change.pk}/"):
         assert colleague.get(url).status_code == 404
-    assert colleague.post(f"/clients/{client.pk}/registration/", reg_post(okpo=OKPO)).status_code == 404
+    assert colleague.post(f"/clients/{client.pk}/", card_post(short_name="Ромашка", **reg_post(okpo=OKPO))
+                          ).status_code == 404
     make_private(client)
     assert admin_client.get(f"/clients/{client.pk}/registration/").status_code == 404
     assert admin_client.post(f"/clients/{client.pk}/registration/changes/{change.pk}/delete/").status_code == 404
@@ -216,12 +231,13 @@ def test_person_card_has_passport_tab_and_company_does_not(manager_user: Any, ma
 @pytest.mark.feature("CLI-01")
 def test_manager_saves_passport_data(manager_user: Any, manager_client: Any) -> None:
     person = ClientFactory(curator=manager_user, short_name="Сидоров Пётр", kind="person")
-    response = manager_client.post(f"/clients/{person.pk}/personal/", personal_post(
-        birth_date="1980-02-01", birth_place="г. Тула", passport_series="45 12", passport_number="345678",
-        passport_issued_by="ОВД Тверского района", passport_issued_on="2005-03-01", passport_division="770001",
-        registration_address="Москва, ул. Тверская, 1", snils=SNILS,
-    ), HTTP_HX_REQUEST="true")
-    assert 'data-testid="personal-saved"' in html(response)
+    response = save_personal(
+        manager_client, person, birth_date="1980-02-01", birth_place="г. Тула", passport_series="45 12",
+        passport_number="345678", passport_issued_by="ОВД Тверского района", passport_issued_on="2005-03-01",
+        passport_division="770001", registration_address="Москва, ул. Тверская, 1", snils=SNILS,
+    )
+    assert response.status_code == 302
+    assert "Клиент «1 · Сидоров Пётр» сохранён." in html(manager_client.get(response["Location"]))
     row = ClientPersonal.objects.get(client=person)
     assert (row.passport_series, row.passport_number, row.passport_division) == ("4512", "345678", "770-001")
     assert row.snils == "11223344595" and row.birth_date == datetime.date(1980, 2, 1)
@@ -247,9 +263,9 @@ def test_bad_personal_data_is_refused_and_nothing_saved(
 ) -> None:
     person = ClientFactory(curator=manager_user, short_name="Сидоров Пётр", kind="person")
     ClientPersonal.objects.create(client=person, birth_place="г. Тула")
-    response = manager_client.post(f"/clients/{person.pk}/personal/", personal_post(
-        birth_place="г. Орёл", **fields))
+    response = save_personal(manager_client, person, birth_place="г. Орёл", **fields)
     page = html(response)
+    assert response.status_code == 200
     assert f'data-testid="error-{field}"' in page and message in page
     assert ClientPersonal.objects.get(client=person).birth_place == "г. Тула"
 
@@ -259,8 +275,9 @@ def test_open_all_user_cannot_change_others_personal_data(manager_user: Any) -> 
     person = ClientFactory(curator=manager_user, short_name="Сидоров Пётр", kind="person")
     viewer = signed_in(UserFactory(login="viewer", client_scope="open_all"))
     panel = html(viewer.get(f"/clients/{person.pk}/personal/"))
-    assert 'data-testid="personal-read-only"' in panel and 'data-testid="personal-save"' not in panel
-    assert viewer.post(f"/clients/{person.pk}/personal/", personal_post(snils=SNILS)).status_code == 403
+    assert 'data-testid="personal-read-only"' in panel and 'name="personal-snils"' not in panel
+    assert viewer.post(f"/clients/{person.pk}/", card_post(kind="person", short_name="Сидоров Пётр",
+                                                          **personal_post(snils=SNILS))).status_code == 403
     assert not ClientPersonal.objects.exists()
 
 
@@ -270,7 +287,8 @@ def test_personal_data_of_a_private_person_is_404_even_for_the_administrator(
 ) -> None:
     person = make_private(ClientFactory(curator=manager_user, short_name="Сидоров Пётр", kind="person"))
     assert admin_client.get(f"/clients/{person.pk}/personal/").status_code == 404
-    assert admin_client.post(f"/clients/{person.pk}/personal/", personal_post(snils=SNILS)).status_code == 404
+    assert admin_client.post(f"/clients/{person.pk}/", card_post(kind="person", short_name="Сидоров Пётр",
+                                                                **personal_post(snils=SNILS))).status_code == 404
 
 
 @pytest.mark.feature("CLI-06")

@@ -15,7 +15,7 @@ from kontora.clients.services import security
 from kontora.core.selectors.settings import system_settings
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import card_history, grant_right, make_private
+from tests.clients.support import card_history, card_post, card_submit, grant_right, make_private
 from tests.support.http import PASSWORD, html, signed_in
 
 
@@ -35,7 +35,14 @@ def sign(browser: Any, client: Client, password: str = PASSWORD, **values: str) 
     data = {"sc-conclusion": "Надёжный плательщик.", "sc-credit_limit": "150 000,50", "sc-work_mode": "deferred",
             "sc-password": password}
     data.update({f"sc-{name}": value for name, value in values.items()})
-    return browser.post(f"/clients/{client.pk}/security/sign/", data)
+    # The signing modal, posted by htmx: the conclusion comes back, or the form with errors.
+    return browser.post(f"/clients/{client.pk}/security/sign/", data, HTTP_HX_REQUEST="true")
+
+
+def forged(browser: Any, client: Client, **values: str) -> Any:
+    """The card's form posted with the security texts by someone the page does not offer them to."""
+    return browser.post(f"/clients/{client.pk}/", card_post(
+        short_name=client.short_name, full_name=client.full_name, **{f"si-{k}": v for k, v in values.items()}))
 
 
 @pytest.mark.feature("CLI-10", "ACL-04")
@@ -144,15 +151,16 @@ def test_five_wrong_passwords_lock_signing_for_a_while(inspector: Any, card: Cli
 def test_the_security_data_is_saved_by_whoever_may_edit_the_card(curator: Any, card: Client) -> None:
     # given the curator (no security right)
     browser = signed_in(curator)
-    # when they fill in the four texts and save
-    page = html(browser.post(f"/clients/{card.pk}/security/save/", {
+    # when they fill in the four texts on the tab (and slip in a conclusion) and press the card's Apply
+    response = card_submit(browser, card, {
         "si-finances": "Оборот 50 млн", "si-property": "Склад в собственности", "si-reputation": "Хорошая",
-        "si-connections": "Входит в группу «Луг»", "sc-conclusion": "подделка"}))
+        "si-connections": "Входит в группу «Луг»", "sc-conclusion": "подделка"}, tabs=["security"])
     # then they are stored, the conclusion untouched, and the history lists the fields
     row = ClientSecurity.objects.get(client=card)
     assert (row.finances, row.property, row.reputation, row.connections, row.conclusion, row.inspector) == (
         "Оборот 50 млн", "Склад в собственности", "Хорошая", "Входит в группу «Луг»", "", None)
-    assert "Данные безопасности сохранены." in page
+    assert response.status_code == 302
+    assert "Клиент «1 · Ромашка» сохранён." in html(browser.get(response["Location"]))
     change = card_history(card).get(summary="Изменены данные безопасности")
     assert [item["field"] for item in change.changes] == ["Финансы", "Собственность", "Репутация", "Связи"]
 
@@ -168,16 +176,19 @@ def test_others_see_the_conclusion_read_only_without_a_signing_form(
     # when the curator (no right) and the reader open the tab
     for user in (curator, reader):
         page = html(signed_in(user).get(f"/clients/{card.pk}/security/"))
-        # then they see the conclusion and who signed it, but no signing form
+        # then they see the conclusion and who signed it, but nothing to sign with
         assert "Надёжный плательщик." in page and "Заключение вынес: Иванов И. И.," in page
-        assert 'data-testid="security-sign-form"' not in page
+        assert 'data-testid="security-sign-open"' not in page
+        assert signed_in(user).get(f"/clients/{card.pk}/security/sign/").status_code == 403
     # and the reader cannot save the texts either
     reader_page = html(signed_in(reader).get(f"/clients/{card.pk}/security/"))
-    assert 'data-testid="security-save"' not in reader_page
-    response = signed_in(reader).post(f"/clients/{card.pk}/security/save/", {"si-finances": "x"})
-    assert response.status_code == 403
-    # while the inspector sees the form to sign again
-    assert 'data-testid="security-sign-form"' in html(signed_in(inspector).get(f"/clients/{card.pk}/security/"))
+    assert 'data-testid="security-read-only"' in reader_page and 'name="si-finances"' not in reader_page
+    assert forged(signed_in(reader), card, finances="x").status_code == 403
+    assert ClientSecurity.objects.get(client=card).finances == ""
+    # while the inspector gets the form to sign again
+    assert 'data-testid="security-sign-open"' in html(signed_in(inspector).get(f"/clients/{card.pk}/security/"))
+    assert 'data-testid="security-sign-form"' in html(signed_in(inspector).get(
+        f"/clients/{card.pk}/security/sign/", HTTP_HX_REQUEST="true"))
 
 
 @pytest.mark.feature("CLI-10")
@@ -192,8 +203,9 @@ def test_with_the_tab_switched_off_it_is_absent_and_its_urls_are_404(inspector: 
     # then the card has no Security tab and every URL of it is 404, signing included
     assert 'data-testid="tab-security"' not in html(browser.get(f"/clients/{card.pk}/"))
     assert browser.get(f"/clients/{card.pk}/security/").status_code == 404
-    assert browser.post(f"/clients/{card.pk}/security/save/", {"si-finances": "x"}).status_code == 404
     assert sign(browser, card).status_code == 404
+    # and the card's form posted with its texts saves the card and leaves them alone
+    assert forged(browser, card, finances="x").status_code == 302
     assert not ClientSecurity.objects.exists()
 
 
@@ -207,14 +219,14 @@ def test_security_urls_are_404_for_users_who_cannot_open_the_client(
     manager = signed_in(manager_user)
     # then every URL of a foreign client's tab is 404 for them
     assert manager.get(f"/clients/{card.pk}/security/").status_code == 404
-    assert manager.post(f"/clients/{card.pk}/security/save/", {"si-finances": "x"}).status_code == 404
+    assert forged(manager, card, finances="x").status_code == 404
     assert sign(manager, card).status_code == 404
     # and for a private client of someone else, the administrator (and the inspector) get 404 too
     make_private(card)
     for user in (admin_user, inspector):
         browser = signed_in(user)
         assert browser.get(f"/clients/{card.pk}/security/").status_code == 404
-        assert browser.post(f"/clients/{card.pk}/security/save/", {"si-finances": "x"}).status_code == 404
+        assert forged(browser, card, finances="x").status_code == 404
         assert sign(browser, card).status_code == 404
     assert not ClientSecurity.objects.exists()
 

@@ -11,7 +11,7 @@ from kontora.core.selectors.settings import system_settings
 from kontora.directories.models import Settlement
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import VALID_INN, card_history, make_private
+from tests.clients.support import VALID_INN, card_history, card_post, card_submit, make_private
 from tests.support.http import html, signed_in
 
 FULL = {
@@ -29,7 +29,14 @@ def card(curator: Any) -> Client:
 
 
 def save(browser: Any, client: Client, **values: str) -> Any:
-    return browser.post(f"/clients/{client.pk}/shipping/save/", {f"sh-{k}": v for k, v in values.items()})
+    """The user opens the Shipping tab, types `values` and presses the card's Apply."""
+    return card_submit(browser, client, {f"sh-{k}": v for k, v in values.items()}, tabs=["shipping"])
+
+
+def forged(browser: Any, client: Client, **values: str) -> Any:
+    """The card's form posted with shipping fields by someone the page does not offer them to."""
+    return browser.post(f"/clients/{client.pk}/", card_post(
+        short_name=client.short_name, full_name=client.full_name, **{f"sh-{k}": v for k, v in values.items()}))
 
 
 @pytest.mark.feature("CLI-11")
@@ -38,11 +45,12 @@ def test_shipping_requisites_are_saved_normalised_with_history(curator: Any, car
     browser = signed_in(curator)
     assert browser.get(f"/clients/{card.pk}/shipping/").status_code == 200
     # when every field is filled in and saved
-    page = html(save(browser, card, **FULL))
+    response = save(browser, card, **FULL)
     # then the row holds them, the INN without spaces
     row = ClientShipping.objects.get(client=card)
     assert {name: getattr(row, name) for name in FULL} == {**FULL, "consignee_inn": VALID_INN}
-    assert "Отгрузочные реквизиты сохранены." in page
+    assert response.status_code == 302
+    assert "Клиент «1 · Ромашка» сохранён." in html(browser.get(response["Location"]))
     # and the history lists what changed
     change = card_history(card).get(summary="Изменены отгрузочные реквизиты")
     assert {"field": "Грузополучатель", "old": "", "new": "ООО «Ромашка-Склад»"} in change.changes
@@ -65,9 +73,12 @@ def test_bad_consignee_requisites_are_refused_and_nothing_is_saved(
     # given the curator
     browser = signed_in(curator)
     # when the whole tab is saved with one bad requisite
-    page = html(save(browser, card, **{**FULL, **values}))
-    # then its message stands under its field and no field at all is stored
+    response = save(browser, card, **{**FULL, **values})
+    page = html(response)
+    # then its message stands under its field, in the pane drawn into the card, and no field at all is stored
+    assert response.status_code == 200
     assert f'data-testid="error-{field}">{message}</div>' in page
+    assert page.index('id="tab-shipping"') < page.index(f'data-testid="error-{field}"')
     assert not ClientShipping.objects.exists()
     # and what was typed stays in the form
     assert "ТК «Быстро»" in page
@@ -96,7 +107,7 @@ def test_consignee_is_this_client_copies_the_cards_requisites(curator: Any, card
     assert 'value="ООО «Ромашка»"' in page.replace("&laquo;", "«").replace("&raquo;", "»")
     assert f'value="{VALID_INN}"' in page and 'value="770701001"' in page
     assert f'value="{address}"' in page and "ТК «Быстро»" in page.replace("&laquo;", "«").replace("&raquo;", "»")
-    # and nothing is saved until "Save"
+    # and nothing is saved until the card's OK or Apply
     assert not ClientShipping.objects.exists()
 
 
@@ -106,9 +117,9 @@ def test_a_view_only_user_cannot_change_shipping(curator: Any, card: Client) -> 
     ClientGrant.objects.create(client=card, user=reader, can_edit=False)
     browser = signed_in(reader)
     page = html(browser.get(f"/clients/{card.pk}/shipping/"))
-    assert 'data-testid="shipping-save"' not in page
+    assert 'data-testid="shipping-read-only"' in page and 'data-testid="shipping-from-card"' not in page
     assert 'data-testid="value-consignee"' in page and 'name="sh-consignee"' not in page
-    assert save(browser, card, consignee="x").status_code == 403
+    assert forged(browser, card, consignee="x").status_code == 403
     assert browser.post(f"/clients/{card.pk}/shipping/from-card/").status_code == 403
     assert not ClientShipping.objects.exists()
 
@@ -122,7 +133,8 @@ def test_with_the_tab_switched_off_it_is_absent_and_its_urls_are_404(curator: An
     settings_row.save()
     assert 'data-testid="tab-shipping"' not in html(browser.get(f"/clients/{card.pk}/"))
     assert browser.get(f"/clients/{card.pk}/shipping/").status_code == 404
-    assert save(browser, card, consignee="x").status_code == 404
+    # the card's form posted with shipping fields saves the card and leaves them alone
+    assert forged(browser, card, consignee="x").status_code == 302
     assert browser.post(f"/clients/{card.pk}/shipping/from-card/").status_code == 404
     assert not ClientShipping.objects.exists()
 
@@ -134,11 +146,11 @@ def test_shipping_urls_are_404_for_users_who_cannot_open_the_client(
     manager = signed_in(manager_user)
     for browser in (manager,):
         assert browser.get(f"/clients/{card.pk}/shipping/").status_code == 404
-        assert save(browser, card, consignee="x").status_code == 404
+        assert forged(browser, card, consignee="x").status_code == 404
         assert browser.post(f"/clients/{card.pk}/shipping/from-card/").status_code == 404
     make_private(card)
     admin = signed_in(admin_user)
     assert admin.get(f"/clients/{card.pk}/shipping/").status_code == 404
-    assert save(admin, card, consignee="x").status_code == 404
+    assert forged(admin, card, consignee="x").status_code == 404
     assert admin.post(f"/clients/{card.pk}/shipping/from-card/").status_code == 404
     assert not ClientShipping.objects.exists()
