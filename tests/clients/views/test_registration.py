@@ -107,7 +107,8 @@ def test_bad_registration_code_is_refused_and_nothing_saved(
     page = html(response)
     assert response.status_code == 200
     assert f'data-testid="error-{field}"' in page and message in page
-    assert page.index('id="tab-registration"') < page.index(f'data-testid="error-{field}"')
+    error_at = page.index(f'data-testid="error-{field}"')
+    assert page.index(' id="tab-registration"') < error_at < page.index(' id="tab-bank"')
     row = ClientRegistration.objects.get(client=client)
     assert (row.okpo, row.director, row.tax_office) == (OKPO, "Иванов", "")
     client.refresh_from_db()

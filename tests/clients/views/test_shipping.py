@@ -78,7 +78,8 @@ def test_bad_consignee_requisites_are_refused_and_nothing_is_saved(
     # then its message stands under its field, in the pane drawn into the card, and no field at all is stored
     assert response.status_code == 200
     assert f'data-testid="error-{field}">{message}</div>' in page
-    assert page.index('id="tab-shipping"') < page.index(f'data-testid="error-{field}"')
+    error_at = page.index(f'data-testid="error-{field}"')
+    assert page.index(' id="tab-shipping"') < error_at < page.index(' id="tab-service"')
     assert not ClientShipping.objects.exists()
     # and what was typed stays in the form
     assert "ТК «Быстро»" in page
