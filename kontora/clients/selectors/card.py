@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from kontora.clients import hooks
-from kontora.clients.models import Client, ContactPerson
-
-
-def access_contact(client: Client, contact_id: int) -> ContactPerson:
-    """One contact person of a client the caller obtained through `access.access_client`, or 404."""
-    return get_object_or_404(ContactPerson, pk=contact_id, client=client)
+from kontora.clients.models import Client
 
 
 def card_nav(user: Any, client: Client | None, builtin: list[dict[str, Any]]) -> list[dict[str, Any]]:

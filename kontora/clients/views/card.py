@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access, policies
+from kontora.clients import policies
 from kontora.clients.forms.card import ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors import card as selectors
@@ -33,7 +33,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_card(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _card(request, access.access_client(request.user, client_id))
+    return _card(request, policies.clients.get(request.user, client_id))
 
 
 def _kind(request: HttpRequest) -> str:
@@ -143,8 +143,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 
 def _contact_client(request: HttpRequest, client_id: int) -> Client:
-    client = access.access_client(request.user, client_id)
-    if not policies.can_edit_contacts(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if not policies.contacts.can(request.user, "add", client):
         raise PermissionDenied
     return client
 
@@ -159,7 +159,7 @@ def contact_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
-    return _contact(request, client, selectors.access_contact(client, contact_id))
+    return _contact(request, client, policies.contacts.get(request.user, contact_id, client=client))
 
 
 def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None) -> HttpResponse:
@@ -182,7 +182,7 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
 def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
     services.contact_delete(
-        acting_user=user_of(request), contact=selectors.access_contact(client, contact_id),
+        acting_user=user_of(request), contact=policies.contacts.get(request.user, contact_id, client=client),
     )
     return _contacts_changed(request, client)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.mailing import DETACHED, MailingAddressForm, MailingSettingsForm
 from kontora.clients.models import Client, ClientMailingAddress
 from kontora.clients.selectors import mailing as selectors
@@ -18,8 +18,8 @@ from kontora.clients.services import mailing as services
 
 
 def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Client:
-    client = access.access_client(request.user, client_id)
-    if edit and not access.can_edit(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if edit and not policies.mailing_addresses.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
@@ -35,7 +35,7 @@ def _panel(
             prefix="ms", initial={name: getattr(current, name) for name in services.SETTINGS_FIELDS})
     if editing is not None and edit_form is None:
         edit_form = MailingAddressForm(prefix="me", initial=MailingAddressForm.initial_for(editing))
-    can_edit = access.can_edit(request.user, client)
+    can_edit = policies.mailing_addresses.can(request.user, "change", client)
     if not can_edit:
         settings_form.read_only()
     context = {
@@ -84,7 +84,7 @@ def mailing_address_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    address = selectors.access_mailing_address(client, address_id)
+    address = policies.mailing_addresses.get(request.user, address_id, client=client)
     if request.method == "GET":
         return _panel(request, client, editing=address)
     form = MailingAddressForm(request.POST, prefix="me")
@@ -104,7 +104,7 @@ def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) 
 def mailing_address_delete(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
     services.mailing_address_delete(
-        acting_user=user_of(request), address=selectors.access_mailing_address(client, address_id),
+        acting_user=user_of(request), address=policies.mailing_addresses.get(request.user, address_id, client=client),
     )
     return _panel(request, client)
 

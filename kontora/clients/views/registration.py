@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.card import read_only
 from kontora.clients.forms.registration import LegalChangeForm, PersonalForm, RegistrationForm
 from kontora.clients.models import Client, ClientLegalChange
@@ -30,7 +30,7 @@ def _initial(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
 # --- registration data ---
 
 def _company(request: HttpRequest, client_id: int) -> Client:
-    client = access.access_client(request.user, client_id)
+    client = policies.clients.get(request.user, client_id)
     if client.kind != Client.Kind.COMPANY:
         raise Http404
     return client
@@ -54,7 +54,7 @@ def _row_panel(
 ) -> HttpResponse:
     """A one-row pane of main data (registration, passport): shown read-only unless the user may change main
     data; its own Save re-renders it with "saved" or with the errors next to the fields."""
-    can_edit = access.can_edit_main_data(request.user, client)
+    can_edit = policies.registrations.can(request.user, "change", client)
     form = form_class(request.POST or None, initial=initial(row))
     saved = False
     if request.method == "POST":
@@ -77,7 +77,7 @@ def _row_panel(
 
 def _editable_company(request: HttpRequest, client_id: int) -> Client:
     client = _company(request, client_id)
-    if not access.can_edit_main_data(request.user, client):
+    if not policies.legal_changes.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
@@ -92,7 +92,7 @@ def legal_change_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def legal_change_edit(request: HttpRequest, client_id: int, change_id: int) -> HttpResponse:
     client = _editable_company(request, client_id)
-    return _legal_change(request, client, selectors.access_legal_change(client, change_id))
+    return _legal_change(request, client, policies.legal_changes.get(request.user, change_id, client=client))
 
 
 def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChange | None) -> HttpResponse:
@@ -116,7 +116,7 @@ def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChang
 @require_POST
 def legal_change_delete(request: HttpRequest, client_id: int, change_id: int) -> HttpResponse:
     client = _editable_company(request, client_id)
-    change = selectors.access_legal_change(client, change_id)
+    change = policies.legal_changes.get(request.user, change_id, client=client)
     services.legal_change_delete(acting_user=user_of(request), change=change)
     return _changes_changed(request, client)
 
@@ -132,7 +132,7 @@ def _changes_changed(request: HttpRequest, client: Client) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def personal_panel(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = access.access_client(request.user, client_id)
+    client = policies.clients.get(request.user, client_id)
     if client.kind != Client.Kind.PERSON:
         raise Http404
     return _row_panel(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.security import DETACHED, ConclusionForm, SecurityInfoForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import security as selectors
@@ -30,7 +30,7 @@ def tab_enabled() -> bool:
 def _client(request: HttpRequest, client_id: int) -> Client:
     if not tab_enabled():
         raise Http404
-    return access.access_client(request.user, client_id)
+    return policies.clients.get(request.user, client_id)
 
 
 def _panel(
@@ -38,7 +38,7 @@ def _panel(
     conclusion_form: ConclusionForm | None = None, message: str = "",
 ) -> HttpResponse:
     row = selectors.security_of(client)
-    can_edit = access.can_edit(request.user, client)
+    can_edit = policies.securities.can(request.user, "change", client)
     may_sign = selectors.may_sign(user_of(request))
     if info_form is None:
         info_form = SecurityInfoForm(prefix="si", initial={name: getattr(row, name) for name in services.INFO_FIELDS})
@@ -68,7 +68,7 @@ def security_panel(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_POST
 def security_save(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    if not access.can_edit(request.user, client):
+    if not policies.securities.can(request.user, "change", client):
         raise PermissionDenied
     form = SecurityInfoForm(request.POST, prefix="si")
     if form.is_valid():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.shipping import PREFIX, ShippingForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import shipping as selectors
@@ -29,14 +29,14 @@ def tab_enabled() -> bool:
 def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Client:
     if not tab_enabled():
         raise Http404
-    client = access.access_client(request.user, client_id)
-    if edit and not access.can_edit(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if edit and not policies.shippings.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
 
 def _panel(request: HttpRequest, client: Client, form: ShippingForm | None = None, message: str = "") -> HttpResponse:
-    can_edit = access.can_edit(request.user, client)
+    can_edit = policies.shippings.can(request.user, "change", client)
     if form is None:
         row = selectors.shipping_of(client)
         form = ShippingForm(prefix=PREFIX, initial={name: getattr(row, name) for name in services.FIELDS})

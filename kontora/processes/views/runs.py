@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kontora.accounts.policies import user_of
 from kontora.clients import access
 from kontora.core.text import id_param
+from kontora.processes import policies
 from kontora.processes.forms.runs import RunStartForm
 from kontora.processes.models import ProcessRun
 from kontora.processes.selectors import runs as selectors
@@ -72,7 +73,7 @@ def journal(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and request.GET.get("after"):
         return render(request, "processes/partials/journal_rows.html", context)
     client = access.visible_clients(user).filter(pk=client_id).first() if client_id is not None else None
-    start_query = {"client": client.pk} if client is not None and access.can_open(user, client) else {}
+    start_query = {"client": client.pk} if client is not None and policies.can_start_for(user, client) else {}
     context.update({
         "show_closed": show_closed,
         "client": client,

@@ -74,10 +74,13 @@ def test_the_manual_scheme_is_walked_through_the_page_and_closes_read_only(claim
     # then: closed on «Конец»; the page is read-only for everyone, the administrator included
     closed = ProcessRun.objects.get(pk=run.pk)
     assert closed.is_closed and closed.stage == end and closed.responsible is None
-    for user_client in (ivanov, signed_in(admin_user)):
+    for user_client in (manager, signed_in(admin_user)):
         page = user_client.get(f"/processes/{run.pk}/").content.decode()
         assert 'data-testid="run-closed"' in page and "Процесс закрыт" in page
         assert 'data-testid="run-progress-form"' not in page and 'data-testid="run-delete"' not in page
+    # and Ivanov, who cannot open the client's card, sees the run no more once it has left his stage: a run is
+    # client-owned data, seen at the card level (issue 10) — on his stage only because the process handed it to him
+    assert ivanov.get(f"/processes/{run.pk}/").status_code == 404
     # and the protocol tab lists every step
     assert [(e.kind, e.stage_name, e.result_name) for e in ProtocolEntry.objects.filter(run=run)] == [
         ("start", got.name, ""), ("state", got.name, ""), ("result", got.name, "Рекламация уместна"),
