@@ -121,12 +121,23 @@ def openable_clients(user: Any) -> QuerySet[Client]:
     return qs if narrowing is None else qs.filter(narrowing)
 
 
+def lists_unopenable(user: Any) -> bool:
+    """Does the user list clients he may not open ("list all")? Only then does `card_only` narrow anything."""
+    return _openable_within_visible(visibility_shape(user), getattr(user, "pk", None)) is not None
+
+
 def card_only(user: Any, q: Q) -> Q:
     """`q` — a condition over card data (not `REGISTRY_COLUMNS`) — made to hold only on clients the user may
     open, for a query over visible clients: for a client he may only list, such a condition is false whatever
     its data, so neither a count nor a match tells anything about it."""
     narrowing = _openable_within_visible(visibility_shape(user), getattr(user, "pk", None))
     return q if narrowing is None else q & narrowing
+
+
+def opens_flag(user: Any) -> Expression:
+    """For a list of visible clients, the annotation "the user may open this one" (the export blanks the card
+    columns of the others)."""
+    return _flag(_openable_within_visible(visibility_shape(user), getattr(user, "pk", None)))
 
 
 def own_client_ids(user: Any) -> QuerySet[Any]:

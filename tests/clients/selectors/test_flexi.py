@@ -1,7 +1,9 @@
 """The Flexi-filter engine: the field catalogue, validation, compilation to one query (REG-04, REG-05, REG-12, LAD-03).
 
 The property test compares the compiled query with a plain-Python evaluation of the same specification over
-the same rows, intersected with the access rules computed here from the manual (not by calling `access`).
+the same rows, intersected with the access rules computed here from the manual (not by calling `access`): a
+condition over card data holds only on clients the user may open (issue 10), the registry's own columns are
+compared on every client he sees.
 """
 
 from __future__ import annotations
@@ -187,6 +189,19 @@ def visible_in_python(row: dict[str, Any], user: Any) -> bool:
     return True
 
 
+def openable_in_python(row: dict[str, Any], user: Any) -> bool:
+    """The card level: in the "list all" mode only own clients open."""
+    if user.client_scope == "list_all":
+        return user.pk in (row["curator"], row["specialist"]) or user.pk in row["granted"]
+    return visible_in_python(row, user)
+
+
+# The fields that read only the registry's columns (the registry shows code, name, city, phone, curator, status,
+# the flags and "changed"): every other field reads card data.
+REGISTRY_FIELDS = {"name", "code", "city", "phone", "flagged", "needs_attention", "is_private", "has_files",
+                   "changed_at", "status", "curator"}
+
+
 def _compare(operator: str, actual: Any, value: Any) -> bool:
     if actual is None:
         return False
@@ -228,6 +243,12 @@ def _birthday(operator: str, day: date | None, value: Any) -> bool:
 
 def evaluate_condition(row: dict[str, Any], condition: dict[str, Any], user: Any) -> bool:
     key, operator, value = condition["field"], condition["operator"], condition["value"]
+    opens = openable_in_python(row, user)
+    if key == "name":  # the short name is a registry column, the full name card data
+        return (_text(operator, [row["name_key"]], search_key(value))
+                or (opens and _text(operator, [row["full_name_key"]], search_key(value))))
+    if key not in REGISTRY_FIELDS and not opens:
+        return False
     negative = operator in ("not_in", "ne", "is_false")
     if key.startswith("attr:"):
         actual = row[key]
@@ -247,8 +268,6 @@ def evaluate_condition(row: dict[str, Any], condition: dict[str, Any], user: Any
         actual = row[key]
         found = bool(actual & ids) if isinstance(actual, set) else actual in ids
         return found != negative
-    if key == "name":
-        return _text(operator, [row["name_key"], row["full_name_key"]], search_key(value))
     if key == "address":
         return _text(operator, [search_key(row["address"])], search_key(value))
     if key in ("inn", "phone"):
@@ -575,7 +594,7 @@ def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
 def events_field() -> Any:
     """A field as a later app (activity) would register it from its hooks.py: "has a flag like this"."""
     field_def = FieldDef("has_events", "statistics", "Есть события", "flag",
-                         lambda operator, value, user: Q(flagged=operator == "is_true"), order=100)
+                         lambda operator, value, user: Q(flagged=operator == "is_true"), order=100, reads=hooks.CARD)
     FILTER_FIELDS.register(field_def)
     yield field_def
     FILTER_FIELDS.unregister("has_events")
@@ -606,9 +625,9 @@ def test_the_catalogue_refuses_a_field_on_an_unknown_tab_or_under_the_attributes
 
     # when / then
     with pytest.raises(ValueError, match="unknown tab"):
-        FILTER_FIELDS.register(FieldDef("bonus", "bonuses", "Бонус", "flag", build))
+        FILTER_FIELDS.register(FieldDef("bonus", "bonuses", "Бонус", "flag", build, reads=hooks.CARD))
     with pytest.raises(ValueError, match="reserved"):
-        FILTER_FIELDS.register(FieldDef("attr:1", "attributes", "Признак", "flag", build))
+        FILTER_FIELDS.register(FieldDef("attr:1", "attributes", "Признак", "flag", build, reads=hooks.CARD))
     with pytest.raises(ValueError, match="registered twice"):
-        FILTER_FIELDS.register(FieldDef("status", "main", "Другой статус", "flag", build))
+        FILTER_FIELDS.register(FieldDef("status", "main", "Другой статус", "flag", build, reads=hooks.REGISTRY))
     assert "bonus" not in FILTER_FIELDS and FILTER_FIELDS.get("status").label != "Другой статус"

@@ -277,3 +277,20 @@ def test_a_runs_page_costs_the_same_queries_with_1_or_20_protocol_lines(run, man
     # then
     assert (few[1], many[1]) == (1, 20)
     assert many[0] == few[0]
+
+
+@pytest.mark.feature("BPM-02", "BPM-04", "ACL-02")
+def test_a_run_is_client_owned_data_seen_at_the_card_level(claim, run, manager_user):
+    # given a colleague in the "list all" mode: he lists the run's client but cannot open its card, and no stage of
+    # the run is his
+    colleague = signed_in(UserFactory(login="colleague", client_scope="list_all"))
+    # when he asks for the run's page, its print form and the journal (also the client's)
+    pages = [colleague.get(f"/processes/{run.pk}/"), colleague.get(f"/processes/{run.pk}/protocol/print/")]
+    journal = colleague.get("/processes/").content.decode() + colleague.get(
+        f"/processes/?client={run.client_id}").content.decode()
+    # then the run and its note stay with those who may open the card (issue 11, F2: process pages)
+    assert [page.status_code for page in pages] == [404, 404]
+    assert f'data-id="{run.pk}"' not in journal and "Брак партии" not in journal
+    # while the client's curator (the start stage's responsible) sees it with its note
+    page = signed_in(manager_user).get(f"/processes/{run.pk}/").content.decode()
+    assert "Брак партии" in page and f'href="/clients/{run.client_id}/"' in page
