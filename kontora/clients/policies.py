@@ -12,6 +12,8 @@ obj)` asks `access.standing` (one query per client, memoised per request). The r
   ClientSecurity
   ClientBankAccount, ClientRegistration, opens   edits_main (main data of the card)
   ClientLegalChange, ClientPersonal
+  ClientGrant (the Access tab)           opens   edits_main
+  AttributeValue (the Attributes tab)    opens   edits
   AuditEvent rows about a client         opens   (written by services only)
 
 `ClientSecurity` adds "sign": the right `security_decisions` and the card open. Process runs have theirs in
@@ -33,6 +35,7 @@ from kontora.clients.models import (
     ClientBankAccount,
     ClientFile,
     ClientFolder,
+    ClientGrant,
     ClientLegalChange,
     ClientMailing,
     ClientMailingAddress,
@@ -148,10 +151,12 @@ shippings = OwnedPolicy(ClientShipping)
 # Custom attribute values (directories.AttributeValue) carry the client's id: they are the card's Attributes tab.
 attribute_values = OwnedPolicy(AttributeValue, client_field="client_id")
 history = HistoryPolicy(AuditEvent, client_field="client_id")
+# The Access tab's grants: who else sees the card (main data of the card).
+grants = OwnedPolicy(ClientGrant, change_level="edits_main")
 
 POLICIES: tuple[Policy[Any], ...] = (
     clients, contacts, files, folders, bank_accounts, registrations, legal_changes, personal_data, mailings,
-    mailing_addresses, securities, shippings, attribute_values, history,
+    mailing_addresses, securities, shippings, attribute_values, history, grants,
 )
 
 
