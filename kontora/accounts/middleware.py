@@ -11,12 +11,13 @@ from django.utils import timezone, translation
 
 from kontora.accounts import selectors
 from kontora.accounts.services import sessions as session_services
+from kontora.core.htmx import is_htmx
 
 LAST_SEEN_EVERY = timedelta(seconds=60)
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
