@@ -61,6 +61,9 @@ def test_the_main_window_raises_no_violation(page, live_server, admin_user, mana
     page.get_by_test_id("registry-row").first.click()
     page.keyboard.press("Space")
     expect(page.get_by_test_id("registry-marked-count")).to_contain_text("1")
+    page.get_by_test_id("registry-clear-marks").click()
+    expect(page.get_by_test_id("registry-marked-count")).to_contain_text("0")
+    expect(page.locator("[data-testid=registry-row].k-marked")).to_have_count(0)
     page.get_by_test_id("registry-find").fill("ооо бет")
     expect(page.locator("[data-testid=registry-row].k-focus")).to_contain_text("Бета")
     page.get_by_test_id("registry-find").press("Enter")
@@ -71,5 +74,6 @@ def test_the_main_window_raises_no_violation(page, live_server, admin_user, mana
     page.keyboard.press("Escape")
     page.keyboard.press("?")
     expect(page.get_by_test_id("shortcuts-modal")).to_be_visible()
-    # then
+    # then nothing was refused, and no page was kept in the browser's storage for the next person at this computer
     assert csp_violations(page) == [], "the main window"
+    assert page.evaluate("localStorage.length") == 0
