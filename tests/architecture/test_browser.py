@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,46 +105,51 @@ def _check(found: set[str], allowed: frozenset[str], name: str) -> None:
 Files = Iterable[tuple[str, str]]
 
 
+def _faults(files: Files, judge: Callable[[Tag], Iterator[str]]) -> set[str]:
+    """"<path>: <fault>" for every fault `judge` names in a tag of the templates."""
+    return {f"{path}: {fault}" for path, text in files for tag in tags(text) for fault in judge(tag)}
+
+
+def _script_in(tag: Tag) -> Iterator[str]:
+    if tag.name == "script" and "src" not in tag.attributes:
+        yield "inline script"
+    for name, value in tag.attributes.items():
+        if re.fullmatch(r"on[a-z]+", name):
+            yield f"{name} attribute"
+        if value.strip().lower().startswith("javascript:"):
+            yield "javascript: address"
+
+
+def _style_in(tag: Tag) -> Iterator[str]:
+    if tag.name == "style":
+        yield "style element"
+    if "style" in tag.attributes:
+        yield "style attribute"
+
+
+def _eval_in(tag: Tag) -> Iterator[str]:
+    for name, value in tag.attributes.items():
+        bare = name.removeprefix("data-")
+        if bare.startswith("hx-on"):
+            yield "hx-on"
+        elif bare == "hx-vars":
+            yield "hx-vars"
+        elif bare == "hx-trigger" and "[" in value:
+            yield "hx-trigger filter"
+        elif bare in ("hx-vals", "hx-headers") and value.strip().startswith(("js:", "javascript:")):
+            yield "js: value"
+
+
 def _inline_scripts(files: Files) -> set[str]:
-    found = set()
-    for path, text in files:
-        for tag in tags(text):
-            if tag.name == "script" and "src" not in tag.attributes:
-                found.add(f"{path}: inline script")
-            for name, value in tag.attributes.items():
-                if re.fullmatch(r"on[a-z]+", name):
-                    found.add(f"{path}: {name} attribute")
-                if value.strip().lower().startswith("javascript:"):
-                    found.add(f"{path}: javascript: address")
-    return found
+    return _faults(files, _script_in)
 
 
 def _inline_styles(files: Files) -> set[str]:
-    found = set()
-    for path, text in files:
-        for tag in tags(text):
-            if tag.name == "style":
-                found.add(f"{path}: style element")
-            if "style" in tag.attributes:
-                found.add(f"{path}: style attribute")
-    return found
+    return _faults(files, _style_in)
 
 
 def _htmx_eval(files: Files) -> set[str]:
-    found = set()
-    for path, text in files:
-        for tag in tags(text):
-            for name, value in tag.attributes.items():
-                bare = name.removeprefix("data-")
-                if bare.startswith("hx-on"):
-                    found.add(f"{path}: hx-on")
-                elif bare == "hx-vars":
-                    found.add(f"{path}: hx-vars")
-                elif bare == "hx-trigger" and "[" in value:
-                    found.add(f"{path}: hx-trigger filter")
-                elif bare in ("hx-vals", "hx-headers") and value.strip().startswith(("js:", "javascript:")):
-                    found.add(f"{path}: js: value")
-    return found
+    return _faults(files, _eval_in)
 
 
 def _script_faults(files: Files) -> set[str]:
