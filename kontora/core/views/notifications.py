@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -54,11 +55,12 @@ def poll(request: HttpRequest) -> HttpResponse:
     if unread == shown and last_id <= after:
         return HttpResponse(status=204)
     items = selectors.notifications_unread_after(request.user, after) if unread > 0 and last_id > after else []
-    response = render(request, "core/partials/bell_poll.html", {
+    # Rendered without the request: a poll every few seconds runs none of the page's context processors.
+    response = HttpResponse(render_to_string("core/partials/bell_poll.html", {
         "after": max([after, *(n.pk for n in items)]),
         "unread": unread,
         "toasts": [{"notification": n, "link": _local(n.url)} for n in items],
-    })
+    }))
     response["Cache-Control"] = "private, no-cache"
     return response
 

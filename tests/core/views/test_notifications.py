@@ -86,6 +86,7 @@ def test_poll_costs_one_query_and_is_not_user_activity(admin_user, manager_user)
         response = client.get(POLL, HTTP_HX_REQUEST="true")
     # then
     answer = bell_answer(response)
+    answered = len(queries.captured_queries)
     notification_queries = [q["sql"] for q in queries.captured_queries if "core_notification" in q["sql"]]
     assert len(notification_queries) == 2  # the state, then the new items of a 200 answer
     assert settings.SESSION_COOKIE_NAME not in response.cookies
@@ -95,6 +96,8 @@ def test_poll_costs_one_query_and_is_not_user_activity(admin_user, manager_user)
         unchanged = client.get(POLL, {"after": answer["after"], "unread": answer["unread"]}, HTTP_HX_REQUEST="true")
     assert unchanged.status_code == 204
     assert len([q for q in queries.captured_queries if "core_notification" in q["sql"]]) == 1
+    # and drawing the answer costs nothing more than its items (no context processor of the pages runs)
+    assert answered == len(queries.captured_queries) + 1
     # while an ordinary page is activity
     client.get("/notifications/")
     assert UserSession.objects.get(user=manager_user).last_seen_at > long_ago
