@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kontora.core.middleware.ContentSecurityPolicyMiddleware",  # outermost: every answer, errors included
     "kontora.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kontora.core.middleware.TrustedProxyMiddleware",

@@ -5,6 +5,7 @@ clients in a given state."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -166,3 +167,22 @@ def filtered_names(user: Any, spec: dict[str, Any]) -> list[str]:
     """The short names of the clients `user` sees under a parsed Flexi-filter `spec`, sorted."""
     qs = registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))
     return sorted(qs.values_list("short_name", flat=True))
+
+
+def registry_answer(response: Any) -> dict[str, str]:
+    """An htmx answer that changes the registry (a filter applied, reset, a template chosen), read as the page sees
+    it: the rows for #k-registry-body, and the "N of M" counter and the filter badge swapped out of band."""
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    rows, oob = page.split("<template>", 1)
+    count = re.search(r'<span id="k-registry-count" hx-swap-oob="innerHTML">(.*?)</span>', oob, re.S)
+    badge = re.search(r'<span id="k-flexi-badge" hx-swap-oob="innerHTML">(.*)</span></template>', oob, re.S)
+    assert count is not None and badge is not None, oob
+    return {"rows": rows, "count": count[1].strip(), "badge": badge[1]}
+
+
+def flexi_refusal(response: Any) -> dict[str, Any]:
+    """A refused filter: status 422, nothing to swap, the errors in htmx's "k:flexi-refused" event."""
+    assert response.status_code == 422, response.status_code
+    assert response.content == b""
+    return json.loads(response["HX-Trigger"])["k:flexi-refused"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kontora.clients.models import Client
 from kontora.core.forms import KontoraForm
+from kontora.core.htmx import is_htmx
 
 
 def modal_form(
@@ -33,7 +34,7 @@ def modal_form(
     new_url, edit_url = url_names
     action = reverse(edit_url, args=[client.pk, item.pk]) if item else reverse(new_url, args=[client.pk])
     context = {"form": form, "client": client, item_name: item, "action": action}
-    if page_template and not request.headers.get("HX-Request"):
+    if page_template and not is_htmx(request):
         return render(request, page_template, context)
     return render(request, template, context)
 
@@ -43,7 +44,7 @@ def list_changed(
 ) -> HttpResponse:
     """The list the modal edits, re-rendered into `target` of the card, and the modal closed; without htmx,
     back to the card's `tab`."""
-    if not request.headers.get("HX-Request"):
+    if not is_htmx(request):
         return redirect(reverse("clients:card", args=[client.pk]) + f"#tab-{tab}")
     response = render(request, template, context)
     response["HX-Retarget"] = target

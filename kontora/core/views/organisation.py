@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.core.errors import Refused, error_messages
 from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm
-from kontora.core.htmx import go, is_htmx
+from kontora.core.htmx import go, htmx_current_url, is_htmx
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import organisation as selectors
@@ -26,7 +26,7 @@ from kontora.core.services.organisation import ACCOUNT_FIELDS, ENTITY_FIELDS
 
 def _back(request: HttpRequest) -> str:
     """Where to return after an action: the page it was started from, if it is ours, else the list."""
-    for candidate in (request.POST.get("next"), request.GET.get("next"), request.headers.get("HX-Current-URL")):
+    for candidate in (request.POST.get("next"), request.GET.get("next"), htmx_current_url(request)):
         if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
             return candidate
     return reverse("core:constants")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
-from kontora.core.htmx import is_htmx
+from kontora.core.htmx import htmx_target, is_htmx
 from kontora.directories import policies
 from kontora.directories.forms.items import directory_form
 from kontora.directories.forms.widgets import allow_picker_editing
@@ -56,7 +56,7 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
         "limit": LIST_LIMIT, "query": query, "show_inactive": show_inactive, "can_edit": can_edit,
         "has_active_flag": directory.has_active_flag,
     }
-    if is_htmx(request) and request.headers.get("HX-Target") == "dir-rows":
+    if htmx_target(request) == "dir-rows":
         return render(request, "directories/partials/list_rows.html", context)
     return render(request, "directories/list.html", context)
 

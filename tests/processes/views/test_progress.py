@@ -4,9 +4,11 @@ who sees and moves what, deleting, the protocol and its print form."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
@@ -240,7 +242,10 @@ def test_the_print_form_has_every_protocol_line_with_durations(claim, run, manag
     # then: a page without the menu, with a print button and every protocol line
     html = response.content.decode()
     assert response.status_code == 200
-    assert "window.print()" in html and "@media print" in html and "k-menubar" not in html
+    assert "data-k-print" in html and "k-menubar" not in html
+    # and its own print sheet, not the app's layout
+    assert 'href="/static/kontora/print.css"' in html and "kontora.css" not in html
+    assert "@media print" in Path(str(finders.find("kontora/print.css"))).read_text(encoding="utf-8")
     assert f"Протокол процесса №{run.pk} · Обработка рекламации" in html and "ООО Ромашка" in html
     assert html.count('data-testid="protocol-row"') == 3
     assert "Рекламация уместна" in html and "Виноват клиент" in html and "Уместна" in html
