@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kontora.core.middleware.ContentSecurityPolicyMiddleware",  # outermost: every answer, errors included
     "kontora.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kontora.core.middleware.TrustedProxyMiddleware",
@@ -43,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kontora.core.permissions.DecisionsMiddleware",  # the request's memo of access decisions
     "kontora.accounts.middleware.AccountStateMiddleware",
     "kontora.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

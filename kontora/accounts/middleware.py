@@ -5,22 +5,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from kontora.accounts import selectors
 from kontora.accounts.services import sessions as session_services
+from kontora.core.htmx import go
 
 LAST_SEEN_EVERY = timedelta(seconds=60)
-
-
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
 
 
 class AccountStateMiddleware:
@@ -35,7 +28,7 @@ class AccountStateMiddleware:
             if not user.is_active:
                 reason = "dismissed" if user.dismissed else "disabled"
                 logout(request)
-                return _redirect(request, f"{reverse('accounts:login')}?reason={reason}")
+                return go(request, f"{reverse('accounts:login')}?reason={reason}")
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any) -> None:
@@ -74,5 +67,5 @@ class SetupRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(self.EXEMPT_PREFIXES) and selectors.setup_required():
-            return _redirect(request, reverse("accounts:setup"))
+            return go(request, reverse("accounts:setup"))
         return self.get_response(request)

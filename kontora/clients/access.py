@@ -1,46 +1,143 @@
-"""The one place that answers "may this user see / open / edit this client" (ACL-01 … ACL-03).
+"""The one place that holds the client rules (ACL-01 … ACL-03): which clients a user sees, opens and edits.
 
 The manual's four working modes (accounts.models.ClientScope):
   own       — sees and works only with own clients (curator, specialist or granted);
   list_all  — sees every client in the list, opens only own;
   open_all  — opens every client, edits everything but the main data of others';
   full      — sees and works with every client.
-Private clients are visible to their curator only — administrators included — in every way data
-leaves the server. Every query over clients or client-owned rows starts from `visible_clients`.
+Private clients are visible to their curator only — administrators included — in every way data leaves the
+server.
+
+Two client sets, named for what they allow:
+  `visible_clients(user)`  — the registry level: which clients appear in lists (the registry, search, pickers,
+                             counts, exports), and with the registry's columns only (`REGISTRY_COLUMNS`);
+  `openable_clients(user)` — the card level: everything else about a client — the card's fields, contacts,
+                             files, and every client-owned row of every app (process runs, audit rows, later
+                             events, tasks, invoices …) — starts from it.
+A list over visible clients that reads card data (a filter by INN, a search by a contact's phone, an export's
+address column) narrows that part to the openable ones with `card_only(user, q)`. One client's standing
+(sees / opens / edits / edits main data) is `standing(user, client)`, one query memoised per request; the apps'
+record policies (`<app>.policies`) ask it and never write rules of their own.
+
+What the sets read of the user is `visibility_shape(user)` and the user's id, nothing else: the registry's
+prepared statements are keyed by the shape and take the id as a value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Expression
 
 from kontora.accounts.models import ClientScope
 from kontora.clients.models import Client, ClientGrant
+from kontora.core.permissions import decided, remember
+
+# The registry's columns (its rows, sort keys and Ctrl+F, clients.selectors.registry): all that leaves the
+# server about a client the user may list but not open. A Flexi-filter field over anything else declares
+# the card level (clients.flexi.hooks.CARD); an export blanks every other column for such a client.
+REGISTRY_COLUMNS = frozenset({
+    "id", "code", "short_name", "name_key", "settlement", "city_key", "phone", "phone_digits", "curator",
+    "status", "changed_at", "flagged", "needs_attention", "is_private", "has_files",
+})
+
+Shape = tuple[str, ...]
+NOBODY: Shape = ("nobody",)
 
 
-def _own_q(user: Any) -> Q:
-    granted = ClientGrant.objects.filter(client=OuterRef("pk"), user=user)
-    return Q(curator=user) | Q(specialist=user) | Q(Exists(granted))
+def visibility_shape(user: Any) -> Shape:
+    """Everything of `user` that the client sets read besides the user's id: ("nobody",) for an anonymous,
+    disabled or dismissed user, else ("mode", working mode). Prepared statements are keyed by it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    return ("mode", str(user.client_scope))
 
 
-def _not_foreign_private(user: Any) -> Q:
-    return Q(is_private=False) | Q(curator=user)
+def _mode(shape: Shape) -> str | None:
+    return shape[1] if shape[0] == "mode" else None
+
+
+def _own_q(user_id: Any) -> Q:
+    granted = ClientGrant.objects.filter(client=OuterRef("pk"), user_id=user_id)
+    return Q(curator_id=user_id) | Q(specialist_id=user_id) | Q(Exists(granted))
+
+
+def _own_editing_q(user_id: Any) -> Q:
+    """Own with the right to edit: curator, specialist, or granted with "may edit"."""
+    granted = ClientGrant.objects.filter(client=OuterRef("pk"), user_id=user_id, can_edit=True)
+    return Q(curator_id=user_id) | Q(specialist_id=user_id) | Q(Exists(granted))
+
+
+def _not_foreign_private(user_id: Any) -> Q:
+    return Q(is_private=False) | Q(curator_id=user_id)
+
+
+# The rules, once, as conditions over Client for a shape and a user id; None means "no condition" (every client
+# of the level below). Each level narrows the one before it: visible ⊇ openable ⊇ editable ⊇ main data editable.
+
+def _visible_q(shape: Shape, user_id: Any) -> Q:
+    """(Not for NOBODY: no client at all.)"""
+    if _mode(shape) == ClientScope.OWN:
+        return _not_foreign_private(user_id) & _own_q(user_id)
+    return _not_foreign_private(user_id)
+
+
+def _openable_within_visible(shape: Shape, user_id: Any) -> Q | None:
+    """What narrows the visible clients to the openable ones: only "list all" lists clients it may not open."""
+    return _own_q(user_id) if _mode(shape) == ClientScope.LIST_ALL else None
+
+
+def _editable_within_openable(shape: Shape, user_id: Any) -> Q | None:
+    return None if _mode(shape) in (ClientScope.OPEN_ALL, ClientScope.FULL) else _own_editing_q(user_id)
+
+
+def _main_within_editable(shape: Shape, user_id: Any) -> Q | None:
+    return None if _mode(shape) == ClientScope.FULL else _own_editing_q(user_id)
+
+
+def clients_visible_in(shape: Shape, user_id: Any) -> QuerySet[Client]:
+    """The registry level for a shape and a user id (the id may be a prepared statement's marker)."""
+    if shape == NOBODY:
+        return Client.objects.none()
+    return Client.objects.filter(_visible_q(shape, user_id))
 
 
 def visible_clients(user: Any) -> QuerySet[Client]:
-    """Clients the user sees in lists, search, filters, counts, pickers, exports and reports.
+    """The registry level: clients the user sees in lists, search, filters, counts, pickers, exports and reports —
+    with the registry's columns only (`REGISTRY_COLUMNS`); anything more about them comes from `openable_clients`
+    or is narrowed by `card_only`."""
+    return clients_visible_in(visibility_shape(user), getattr(user, "pk", None))
 
-    It reads the user's id, activity and working mode only: the registry's prepared statements
-    (selectors._read) are keyed by the mode, so anything more read here must be added to their key.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Client.objects.none()
-    qs = Client.objects.filter(_not_foreign_private(user))
-    if user.client_scope == ClientScope.OWN:
-        qs = qs.filter(_own_q(user))
-    return qs
+
+def openable_clients(user: Any) -> QuerySet[Client]:
+    """The card level: clients whose card, contacts, files and client-owned rows of every app the user may read.
+    Every query over client-owned rows starts from here."""
+    shape, user_id = visibility_shape(user), getattr(user, "pk", None)
+    narrowing = _openable_within_visible(shape, user_id)
+    qs = clients_visible_in(shape, user_id)
+    return qs if narrowing is None else qs.filter(narrowing)
+
+
+def lists_unopenable(user: Any) -> bool:
+    """Does the user list clients he may not open ("list all")? Only then does `card_only` narrow anything."""
+    return _openable_within_visible(visibility_shape(user), getattr(user, "pk", None)) is not None
+
+
+def card_only(user: Any, q: Q) -> Q:
+    """`q` — a condition over card data (not `REGISTRY_COLUMNS`) — made to hold only on clients the user may
+    open, for a query over visible clients: for a client he may only list, such a condition is false whatever
+    its data, so neither a count nor a match tells anything about it."""
+    narrowing = _openable_within_visible(visibility_shape(user), getattr(user, "pk", None))
+    return q if narrowing is None else q & narrowing
+
+
+def opens_flag(user: Any) -> Expression:
+    """For a list of visible clients, the annotation "the user may open this one" (the export blanks the card
+    columns of the others)."""
+    return _flag(_openable_within_visible(visibility_shape(user), getattr(user, "pk", None)))
 
 
 def own_client_ids(user: Any) -> QuerySet[Any]:
@@ -57,47 +154,84 @@ def own_client_ids(user: Any) -> QuerySet[Any]:
 def not_private_to_others(user: Any) -> QuerySet[Client]:
     """Every client but the private ones of other curators: what no working mode, right or assignment can
     widen (an administrator asking "why does a user see it?", the responsible of a process's stage)."""
-    return Client.objects.filter(_not_foreign_private(user))
+    return Client.objects.filter(_not_foreign_private(getattr(user, "pk", None)))
 
 
-def openable_clients(user: Any) -> QuerySet[Client]:
-    """Clients whose card (and journals, files) the user may open."""
-    qs = visible_clients(user)
-    if user.is_authenticated and user.client_scope in (ClientScope.OWN, ClientScope.LIST_ALL):
-        qs = qs.filter(_own_q(user))
-    return qs
+# --- one client's standing -----------------------------------------------------------------------------------
 
 
-def is_own(user: Any, client: Client) -> bool:
-    if client.curator_id == user.pk or client.specialist_id == user.pk:
-        return True
-    return ClientGrant.objects.filter(client=client, user=user).exists()
+@dataclass(frozen=True)
+class Standing:
+    """What a user may do with one client: each level implies the one before it."""
+
+    sees: bool = False  # in lists, with the registry's columns
+    opens: bool = False  # the card and every client-owned row
+    edits: bool = False  # the card's information: contacts, events, notes, files
+    edits_main: bool = False  # the main requisites, registration data, curator, specialist, grants
+
+    def allows(self, level: str) -> bool:
+        return bool(getattr(self, level))
 
 
-def can_open(user: Any, client: Client) -> bool:
-    return openable_clients(user).filter(pk=client.pk).exists()
+NOTHING = Standing()
+LEVELS = ("sees", "opens", "edits", "edits_main")
 
 
-def can_edit(user: Any, client: Client) -> bool:
-    """May add and correct information on the card (events, contacts, notes)."""
-    if not can_open(user, client):
-        return False
-    if user.client_scope in (ClientScope.OPEN_ALL, ClientScope.FULL):
-        return True
-    if client.curator_id == user.pk or client.specialist_id == user.pk:
-        return True
-    return ClientGrant.objects.filter(client=client, user=user, can_edit=True).exists()
+def _flag(q: Q | None) -> Expression:
+    return Value(True) if q is None else Case(When(q, then=Value(True)), default=Value(False),
+                                              output_field=BooleanField())
 
 
-def can_edit_main_data(user: Any, client: Client) -> bool:
-    """May change the main requisites: in "open all" mode only on own clients."""
-    if not can_edit(user, client):
-        return False
-    if user.client_scope == ClientScope.FULL:
-        return True
-    if client.curator_id == user.pk or client.specialist_id == user.pk:
-        return True
-    return ClientGrant.objects.filter(client=client, user=user, can_edit=True).exists()
+def _standing(shape: Shape, user_id: Any, client_id: int) -> Standing:
+    if shape == NOBODY:
+        return NOTHING
+    row = (
+        Client.objects.filter(pk=client_id)
+        .filter(_visible_q(shape, user_id))
+        .annotate(k_opens=_flag(_openable_within_visible(shape, user_id)),
+                  k_edits=_flag(_editable_within_openable(shape, user_id)),
+                  k_main=_flag(_main_within_editable(shape, user_id)))
+        .values_list("k_opens", "k_edits", "k_main")
+        .first()
+    )
+    if row is None:
+        return NOTHING
+    opens, edits, main = (bool(value) for value in row)
+    return Standing(sees=True, opens=opens, edits=opens and edits, edits_main=opens and edits and main)
+
+
+def _standing_key(shape: Shape, user_id: Any, client_id: int) -> Hashable:
+    return ("clients.standing", user_id, shape, client_id)
+
+
+def standing(user: Any, client: Client | int) -> Standing:
+    """The user's standing towards one client (a Client or its id): one query, memoised for the request."""
+    client_id = client if isinstance(client, int) else client.pk
+    if client_id is None:
+        return NOTHING
+    shape, user_id = visibility_shape(user), getattr(user, "pk", None)
+    return decided(_standing_key(shape, user_id, client_id), lambda: _standing(shape, user_id, client_id))
+
+
+def openable_client(user: Any, client_id: int, *, related: tuple[str, ...] = ()) -> Client | None:
+    """The client if the user may open its card, read in one query with the user's standing towards it (which is
+    memoised, so the edit checks after it cost nothing) and the relations a page shows (`related`); None when it
+    is missing or not the user's to open."""
+    shape, user_id = visibility_shape(user), getattr(user, "pk", None)
+    if shape == NOBODY:
+        return None
+    client = (
+        openable_clients(user).filter(pk=client_id).select_related(*related)
+        .annotate(k_edits=_flag(_editable_within_openable(shape, user_id)),
+                  k_main=_flag(_main_within_editable(shape, user_id)))
+        .first()
+    )
+    if client is not None:
+        edits = bool(client.k_edits)  # type: ignore[attr-defined]
+        main = edits and bool(client.k_main)  # type: ignore[attr-defined]
+        remember(_standing_key(shape, user_id, client.pk), Standing(sees=True, opens=True, edits=edits,
+                                                                     edits_main=main))
+    return client
 
 
 def can_make_private(user: Any, client: Client | None) -> bool:
@@ -105,14 +239,6 @@ def can_make_private(user: Any, client: Client | None) -> bool:
     if not user.has_right("keep_private_clients"):
         return False
     return client is None or client.curator_id in (None, user.pk)
-
-
-def access_client(user: Any, client_id: int) -> Client:
-    """The card's client, or 404 — the same 404 whether it does not exist or is not the user's to open."""
-    client = openable_clients(user).filter(pk=client_id).first()
-    if client is None:
-        raise Http404
-    return client
 
 
 def explain(user: Any, client: Client) -> list[str]:
@@ -136,10 +262,10 @@ def explain(user: Any, client: Client) -> list[str]:
             _("Access was granted on the card's Access tab (may edit).") if grant.can_edit
             else _("Access was granted on the card's Access tab (view only).")
         )
-    sees = visible_clients(user).filter(pk=client.pk).exists()
-    opens = can_open(user, client)
+    # Asked of the database, not of the request's memo: the user asked about is not the one asking.
+    known = _standing(visibility_shape(user), user.pk, client.pk)
     reasons.append(
-        (_("Sees the client in lists: yes.") if sees else _("Sees the client in lists: no."))
-        + " " + (_("Opens the card: yes.") if opens else _("Opens the card: no."))
+        (_("Sees the client in lists: yes.") if known.sees else _("Sees the client in lists: no."))
+        + " " + (_("Opens the card: yes.") if known.opens else _("Opens the card: no."))
     )
     return reasons

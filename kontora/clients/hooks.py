@@ -13,6 +13,7 @@ modal forms (contacts, bank accounts, files, history; tasks and invoices later),
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +124,7 @@ def register() -> None:
         form_factory=parameters_tab_form, save=parameters_tab_save,
     ))
     flexi_hooks.register()  # the Flexi-filter's own fields (later apps register theirs from their hooks)
+    _register_exits_and_policies()
     for menu_item in (
         MenuItem("file", _("Export clients"), "clients:export", right("export_clients")),
         MenuItem("admin", _("Change curator/specialist"), "clients:admin_change_curator", admins, order=30),
@@ -136,7 +138,7 @@ def register() -> None:
 
 def card_tabs() -> list[CardTab]:
     """The card's own tabs besides General (on the card's page): its parts and its journals (CLI-01 … CLI-16)."""
-    from kontora.clients import access
+    from kontora.clients import policies
     from kontora.clients.forms.card import AccessForm, AttributesForm, OperationalForm
     from kontora.clients.forms.mailing import MailingSettingsForm
     from kontora.clients.forms.registration import PersonalForm, RegistrationForm
@@ -149,38 +151,239 @@ def card_tabs() -> list[CardTab]:
     from kontora.directories.attributes.selectors import has_active_attributes
 
     company, person = frozenset({Client.Kind.COMPANY}), frozenset({Client.Kind.PERSON})
+
+    def changes(policy: Any) -> Callable[[Any, Client], bool]:
+        """A part's right: to change the rows of its policy (clients.policies) on this client."""
+        return lambda user, client: policy.can(user, "change", client)
+
     return [
         CardTab("operational", _("Operational work"), "clients:operational", order=20, part=CardPart(
-            OperationalForm, "clients/partials/tab_operational.html", access.can_edit,
+            OperationalForm, "clients/partials/tab_operational.html", changes(policies.clients),
             related=("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect"),
             on_new_card=True)),
         CardTab("personnel", _("Personnel"), "clients:contacts", order=30, kinds=company),
         # A person has the passport tab instead of Registration data (CLI-01); both kinds have Bank (CLI-07).
         CardTab("personal", _("Passport and personal data"), "clients:personal", order=30, kinds=person,
-                part=CardPart(PersonalForm, "clients/partials/tab_personal.html", access.can_edit_main_data,
+                part=CardPart(PersonalForm, "clients/partials/tab_personal.html", changes(policies.personal_data),
                               save=registration.personal_save, related=("personal",))),
         CardTab("registration", _("Registration data"), "clients:registration", order=40, kinds=company,
-                part=CardPart(RegistrationForm, "clients/partials/tab_registration.html", access.can_edit_main_data,
+                part=CardPart(RegistrationForm, "clients/partials/tab_registration.html",
+                              changes(policies.registrations),
                               save=registration.registration_save, related=("registration",), on_new_card=True,
                               context=registration_context)),
         CardTab("attributes", _("Attributes"), "clients:attributes", order=45,
                 predicate=lambda user, client: has_active_attributes(),
-                part=CardPart(AttributesForm, "clients/partials/tab_attributes.html", access.can_edit,
+                part=CardPart(AttributesForm, "clients/partials/tab_attributes.html",
+                              changes(policies.attribute_values),
                               on_new_card=True)),
         CardTab("bank", _("Bank"), "clients:bank", order=50),
         CardTab("access", _("Access"), "clients:access", order=55, part=CardPart(
-            AccessForm, "clients/partials/tab_access.html", access.can_edit_main_data, save=card.client_access_save,
+            AccessForm, "clients/partials/tab_access.html", changes(policies.grants), save=card.client_access_save,
             on_new_card=True)),
         # Mailing, Security and Shipping (CLI-09 … CLI-11); the last two obey Settings → Functionality.
         CardTab("mailing", _("Mailing E-Mail & SMS"), "clients:mailing", order=60, part=CardPart(
-            MailingSettingsForm, "clients/partials/tab_mailing.html", access.can_edit,
+            MailingSettingsForm, "clients/partials/tab_mailing.html", changes(policies.mailings),
             save=mailing.mailing_switches_save, related=("mailing",), context=mailing_context)),
         CardTab("security", _("Security"), "clients:security", order=70, block="security_tab", part=CardPart(
-            SecurityInfoForm, "clients/partials/tab_security.html", access.can_edit, save=security.security_update,
+            SecurityInfoForm, "clients/partials/tab_security.html", changes(policies.securities),
+            save=security.security_update,
             related=("security", "security__inspector"), context=security_context)),
         CardTab("shipping", _("Shipping requisites"), "clients:shipping", order=80, block="shipping_tab",
-                part=CardPart(ShippingForm, "clients/partials/tab_shipping.html", access.can_edit,
+                part=CardPart(ShippingForm, "clients/partials/tab_shipping.html", changes(policies.shippings),
                               save=shipping.shipping_update, related=("shipping",))),
         CardTab("service", _("Service"), "clients:history", order=90),
         CardTab("files", _("Files"), "clients:files", order=100),
     ]
+
+
+# --- the exits by which a client's data leaves the server, and the record policies ----------------------------
+
+
+def _of(row: Any) -> dict[str, Any]:
+    """A client-owned row's URL arguments: its client."""
+    return {"client_id": row.client_id}
+
+
+def _card(client: Any) -> dict[str, Any]:
+    return {"client_id": client.pk}
+
+
+def _row(name: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda row: {"client_id": row.client_id, name: row.pk}
+
+
+def _spec(client: Any, *conditions: dict[str, Any]) -> dict[str, Any]:
+    """A Flexi-filter over one client (by its code, a registry column) and `conditions` on top."""
+    code = {"field": "code", "operator": "eq", "value": client.code}
+    return {"spec": json.dumps({"op": "and", "items": [code, *conditions]})}
+
+
+def _contact_phone(client: Any) -> str:
+    contact = client.contacts.exclude(phone_mobile="").first()
+    return contact.phone_mobile if contact is not None else ""
+
+
+def _contact_name(client: Any) -> str:
+    contact = client.contacts.first()
+    return contact.full_name if contact is not None else ""
+
+
+def _exits() -> list[Any]:
+    from kontora.core.hooks import (
+        COUNT,
+        EDITS,
+        EDITS_MAIN,
+        LIST,
+        NOBODY,
+        NOT_PRIVATE,
+        OPENS,
+        ROWS,
+        SEES,
+        Exit,
+        Step,
+    )
+    from kontora.core.permissions import has_right, is_administrator
+
+    client, contact, folder, attached = "clients.Client", "clients.ContactPerson", "clients.ClientFolder", \
+        "clients.ClientFile"
+    template = "clients.FilterTemplate"
+    post = "POST"
+    return [
+        # the registry (the main window's centre), its pages, Ctrl+F, marks; Shift+F
+        Exit("core:home", client, SEES, answer=LIST, once=True),
+        Exit("clients:registry_rows", client, SEES, data=lambda c: {"sort": "name", "after": c.pk}, answer=LIST),
+        Exit("clients:registry_rows", client, SEES, data=lambda c: {"sort": "name", "before": c.pk}, answer=LIST,
+             key="before"),
+        Exit("clients:registry_find", client, SEES, data=lambda c: {"q": c.short_name}, answer=ROWS),
+        Exit("clients:registry_mark", client, SEES, post, data=lambda c: {"id": c.pk, "marked": "true"},
+             answer=COUNT, reset="clients:registry_marks_clear"),
+        Exit("clients:search_find", client, SEES, data=lambda c: {"name": c.short_name}, answer=ROWS),
+        Exit("clients:search_find", client, OPENS, data=lambda c: {"phone": _contact_phone(c)}, answer=ROWS,
+             key="contact phone"),
+        Exit("clients:search_jump", client, SEES, data=lambda c: {"id": c.pk}, answer=ROWS),
+        # the Flexi-filter: counts, the applied filter, templates; registry columns and card data
+        Exit("clients:flexi_count", client, SEES, post, data=lambda c: _spec(c), answer=COUNT),
+        Exit("clients:flexi_count", client, OPENS, post, answer=COUNT, key="INN", data=lambda c: _spec(
+            c, {"field": "inn", "operator": "equals", "value": c.inn})),
+        Exit("clients:flexi_count", client, OPENS, post, answer=COUNT, key="address", data=lambda c: _spec(
+            c, {"field": "address", "operator": "contains", "value": c.address})),
+        Exit("clients:flexi_count", client, OPENS, post, answer=COUNT, key="contact", data=lambda c: _spec(
+            c, {"field": "contact_name", "operator": "contains", "value": _contact_name(c)})),
+        Exit("clients:flexi_count", client, OPENS, post, answer=COUNT, key="contact phone", data=lambda c: _spec(
+            c, {"field": "contact_phone", "operator": "contains", "value": _contact_phone(c)})),
+        Exit("clients:flexi_count", client, OPENS, post, answer=COUNT, key="full name", data=lambda c: _spec(
+            c, {"field": "name", "operator": "equals", "value": c.full_name})),
+        Exit("clients:flexi_apply", client, SEES, post, data=lambda c: _spec(c), answer=ROWS,
+             reset="clients:flexi_clear"),
+        Exit("clients:flexi_apply", client, OPENS, post, answer=ROWS, reset="clients:flexi_clear", key="INN",
+             data=lambda c: _spec(c, {"field": "inn", "operator": "equals", "value": c.inn})),
+        Exit("clients:flexi_template_count", template, SEES, data=lambda t: {"ref": f"user:{t.pk}"},
+             answer=COUNT),
+        Exit("clients:flexi_template_apply", template, SEES, post, data=lambda t: {"ref": f"user:{t.pk}"},
+             answer=ROWS, reset="clients:flexi_clear"),
+        # the export (its right) of the shown and of the marked clients
+        Exit("clients:export", client, SEES, post, data=lambda c: {"what": "shown", "format": "csv"}, answer=ROWS,
+             once=True, who=has_right("export_clients")),
+        Exit("clients:export", client, SEES, post, data=lambda c: {"what": "marked", "format": "csv"},
+             answer=ROWS, who=has_right("export_clients"), reset="clients:registry_marks_clear",
+             prepare=Step("clients:registry_mark", lambda c: {"id": c.pk, "marked": "true"}), key="marked"),
+        # the duplicate warning while a card is typed: by the name (a registry column) and by the INN (card data)
+        Exit("clients:duplicates", client, SEES, data=lambda c: {"short_name": c.short_name}, answer=ROWS),
+        Exit("clients:duplicates", client, OPENS, data=lambda c: {"inn": c.inn}, answer=ROWS, key="INN"),
+        # the clients picker and the clients directory's pages (never editable there)
+        Exit("directories:pick", client, SEES, args=lambda c: {"key": "clients"},
+             data=lambda c: {"q": c.short_name}, answer=ROWS),
+        Exit("directories:list", client, SEES, args=lambda c: {"key": "clients"},
+             data=lambda c: {"q": c.short_name}, answer=ROWS),
+        Exit("directories:edit", client, NOBODY, args=lambda c: {"key": "clients", "pk": c.pk}),
+        Exit("directories:delete", client, NOBODY, post, args=lambda c: {"key": "clients", "pk": c.pk}),
+        Exit("directories:deactivate", client, NOBODY, post, args=lambda c: {"key": "clients", "pk": c.pk}),
+        # administration: why a user sees a client (never another curator's private one), the change of curator
+        Exit("clients:admin_explain", client, NOT_PRIVATE, data=lambda c: {"user": c.curator_id, "code": c.code},
+             answer=ROWS, who=is_administrator),
+        Exit("clients:admin_change_curator", client, SEES, post, answer=LIST, who=is_administrator,
+             data=lambda c: {"old_curator": c.curator_id, "new_curator": c.curator_id, "preview": "1"}),
+        # the card and its own form's parts
+        Exit("clients:card", client, OPENS, args=_card),
+        Exit("clients:card", client, EDITS, post, args=_card),
+        Exit("clients:contact_new", client, EDITS, args=_card),
+        Exit("clients:contact_new", client, EDITS, post, args=_card),
+        Exit("clients:contact_edit", contact, EDITS, args=_row("contact_id")),
+        Exit("clients:contact_edit", contact, EDITS, post, args=_row("contact_id")),
+        Exit("clients:contact_delete", contact, EDITS, post, args=_row("contact_id"), removes=True),
+        # the card's journals: contact persons (Personnel) and the change history (Service)
+        Exit("clients:contacts", contact, OPENS, args=_of),
+        Exit("clients:history", client, OPENS, args=_card),
+        # the parts of the card's form: each pane loaded when its tab is shown, and its fields posted with the card
+        # (a part the user may not change is refused, whatever else he may change)
+        Exit("clients:operational", client, OPENS, args=_card),
+        Exit("clients:attributes", client, OPENS, args=_card),
+        Exit("clients:access", client, OPENS, args=_card),
+        Exit("clients:card", client, EDITS_MAIN, post, args=_card, data=lambda c: {"access-read": ""}, key="access"),
+        Exit("clients:registration", "clients.ClientRegistration", OPENS, args=_of),
+        Exit("clients:card", "clients.ClientRegistration", EDITS_MAIN, post, args=_of,
+             data=lambda r: {"reg-okpo": ""}, key="registration"),
+        Exit("clients:legal_change_new", "clients.ClientRegistration", EDITS_MAIN, args=_of),
+        Exit("clients:legal_change_new", "clients.ClientRegistration", EDITS_MAIN, post, args=_of),
+        Exit("clients:legal_change_edit", "clients.ClientLegalChange", EDITS_MAIN, args=_row("change_id")),
+        Exit("clients:legal_change_edit", "clients.ClientLegalChange", EDITS_MAIN, post, args=_row("change_id")),
+        Exit("clients:legal_change_delete", "clients.ClientLegalChange", EDITS_MAIN, post, args=_row("change_id"),
+             removes=True),
+        Exit("clients:personal", "clients.ClientPersonal", OPENS, args=_of),
+        Exit("clients:card", "clients.ClientPersonal", EDITS_MAIN, post, args=_of,
+             data=lambda r: {"personal-snils": ""}, key="personal"),
+        Exit("clients:bank", client, OPENS, args=_card),
+        Exit("clients:bank_account_new", client, EDITS_MAIN, args=_card),
+        Exit("clients:bank_account_new", client, EDITS_MAIN, post, args=_card),
+        Exit("clients:bank_account_edit", "clients.ClientBankAccount", EDITS_MAIN, args=_row("account_id")),
+        Exit("clients:bank_account_edit", "clients.ClientBankAccount", EDITS_MAIN, post, args=_row("account_id")),
+        Exit("clients:bank_account_delete", "clients.ClientBankAccount", EDITS_MAIN, post,
+             args=_row("account_id"), removes=True),
+        Exit("clients:mailing", client, OPENS, args=_card),
+        Exit("clients:card", client, EDITS, post, args=_card, data=lambda c: {"ms-exclude_email": "on"},
+             key="mailing"),
+        Exit("clients:mailing_address_new", client, EDITS, args=_card),
+        Exit("clients:mailing_address_new", client, EDITS, post, args=_card),
+        Exit("clients:mailing_fill", client, EDITS, post, args=_card),
+        Exit("clients:mailing_address_edit", "clients.ClientMailingAddress", EDITS, args=_row("address_id")),
+        Exit("clients:mailing_address_edit", "clients.ClientMailingAddress", EDITS, post, args=_row("address_id")),
+        Exit("clients:mailing_address_delete", "clients.ClientMailingAddress", EDITS, post,
+             args=_row("address_id"), removes=True),
+        Exit("clients:security", "clients.ClientSecurity", OPENS, args=_of),
+        Exit("clients:card", "clients.ClientSecurity", EDITS, post, args=_of, data=lambda r: {"si-finances": ""},
+             key="security"),
+        Exit("clients:security_sign", "clients.ClientSecurity", OPENS, args=_of, who=has_right("security_decisions")),
+        Exit("clients:security_sign", "clients.ClientSecurity", OPENS, post, args=_of,
+             who=has_right("security_decisions")),
+        Exit("clients:shipping", "clients.ClientShipping", OPENS, args=_of),
+        Exit("clients:card", "clients.ClientShipping", EDITS, post, args=_of, data=lambda r: {"sh-carrier": ""},
+             key="shipping"),
+        Exit("clients:shipping_from_card", "clients.ClientShipping", EDITS, post, args=_of),
+        # the Files tab
+        Exit("clients:files", client, OPENS, args=_card),
+        Exit("clients:files", folder, OPENS, args=_of, data=lambda f: {"folder": f.pk}, key="folder"),
+        Exit("clients:files_total", client, OPENS, args=_card),
+        Exit("clients:file_upload", client, EDITS, post, args=_card),
+        Exit("clients:folder_create", client, EDITS, post, args=_card, data=lambda c: {"name": ""}),
+        Exit("clients:file_properties", attached, OPENS, args=_row("file_id")),
+        Exit("clients:file_download", attached, OPENS, args=_row("file_id")),
+        Exit("clients:file_rename", attached, EDITS, args=_row("file_id")),
+        Exit("clients:file_rename", attached, EDITS, post, args=_row("file_id"), data=lambda f: {"name": ""}),
+        Exit("clients:file_move", attached, EDITS, post, args=_row("file_id"), data=lambda f: {"target": ""}),
+        Exit("clients:file_delete", attached, EDITS, post, args=_row("file_id"), removes=True),
+        Exit("clients:folder_properties", folder, OPENS, args=_row("folder_id")),
+        Exit("clients:folder_rename", folder, EDITS, args=_row("folder_id")),
+        Exit("clients:folder_rename", folder, EDITS, post, args=_row("folder_id"), data=lambda f: {"name": ""}),
+        Exit("clients:folder_move", folder, EDITS, post, args=_row("folder_id"), data=lambda f: {"target": ""}),
+        Exit("clients:folder_delete", folder, EDITS, post, args=_row("folder_id"), removes=True),
+    ]
+
+
+def _register_exits_and_policies() -> None:
+    from kontora.clients import policies
+    from kontora.core.hooks import EXITS, POLICIES
+
+    for item in _exits():
+        EXITS.register(item)
+    for policy in policies.POLICIES:
+        POLICIES.register(policy)

@@ -20,6 +20,7 @@ from django.utils.formats import localize
 from django.utils.text import capfirst
 
 from kontora.core.models import AuditEvent
+from kontora.core.permissions import decisions_changed
 
 Change = dict[str, str]
 
@@ -116,6 +117,8 @@ def _client_id(client: models.Model | int | None) -> int | None:
 def _in_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record runs inside the service's transaction, never after it")
+    # Every write is audited: the request's memoised access decisions may now be out of date.
+    decisions_changed()
 
 
 def audit_record(

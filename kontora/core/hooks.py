@@ -17,7 +17,7 @@ parameters' tabs, the record codes) are registered into the same way, core's ite
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any, Generic, TypeVar
@@ -202,6 +202,77 @@ class CodeKind:
 
 
 CODE_KINDS: Point[CodeKind] = Point("code kinds", key=lambda item: item.kind)
+
+
+# --- record policies and exits: who may reach a client's data, and every URL by which it leaves ----------------
+
+# The record policies of the apps (core.permissions.Policy), by model label: every model whose rows belong to a
+# client has one (an architecture test holds the apps to it), and the crawler asks them for nothing — it checks
+# the pages against the manual's rules instead.
+POLICIES: Point[Any] = Point("record policies", key=lambda policy: policy.label)
+
+# What an exit needs of the user's standing towards the client of the object it is asked about (the levels of
+# clients.access.Standing), or NOT_PRIVATE (refused only for another curator's private client: an
+# administrator's page about any client) or NOBODY (never reached: a page that refuses every client).
+SEES, OPENS, EDITS, EDITS_MAIN = "sees", "opens", "edits", "edits_main"
+NOT_PRIVATE, NOBODY = "not_private", "nobody"
+# What the answer says: PAGE — reached when 2xx/3xx, refused when 403/404; ROWS — the object shows among the
+# client rows answered; COUNT — the number answered counts it; LIST — client rows of which none may be one the
+# user may not see (a list's first page, the rows after a client: nothing is required to show).
+PAGE, ROWS, COUNT, LIST = "page", "rows", "count", "list"
+
+
+def _nothing(obj: Any) -> dict[str, Any]:
+    return {}
+
+
+def anyone(user: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Step:
+    """A request made before an exit is asked (mark the client, then export the marked ones)."""
+
+    url_name: str
+    data: Callable[[Any], dict[str, Any]] = _nothing
+    method: str = "POST"
+
+
+@dataclass(frozen=True)
+class Exit:
+    """A URL by which a client's data leaves the server or is changed, declared by its app in `hooks.py`.
+
+    `reveals` names the model of the object the exit is asked about ("clients.ContactPerson"; "clients.Client" for
+    the card and for the lists of clients); `args` and `data` build the URL's arguments and the query string (GET)
+    or the form (POST) for such an object; `needs` is what the user's standing towards the object's client must
+    be for the exit to answer (SEES for lists, OPENS, EDITS, EDITS_MAIN …); `who` is the guard of the view —
+    which roles or rights reach it at all. The crawler of the tests asks every exit about every object of the
+    access matrix as every role in every working mode, and compares the answers with the manual's rules; a test
+    walks the URL resolver and fails on a URL that takes a client-owned id or lists client rows without an exit.
+    """
+
+    url_name: str
+    reveals: str
+    needs: str = OPENS
+    method: str = "GET"
+    args: Callable[[Any], dict[str, Any]] = field(default=_nothing, compare=False)
+    data: Callable[[Any], dict[str, Any]] = field(default=_nothing, compare=False)
+    answer: str = PAGE
+    who: Callable[[Any], bool] = field(default=anyone, compare=False)
+    once: bool = False  # one request answers for every object (a whole list): asked once per user
+    reset: str = ""  # a URL POSTed before and after, so session state (marks, the active filter) starts and ends empty
+    prepare: Step | None = None  # a request made first, for the object
+    removes: bool = False  # a POST that deletes its object: asked after every other exit
+    ajax: bool = False  # sent as htmx sends it (some answers differ for htmx)
+    key: str = ""  # tells several exits of one URL and method apart
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.url_name}" + (f" [{self.key}]" if self.key else "")
+
+
+EXITS: Point[Exit] = Point("exits", key=lambda item: (item.url_name, item.method, item.key))
 
 
 def register() -> None:

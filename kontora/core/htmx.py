@@ -1,4 +1,5 @@
-"""The two htmx answers every app's small forms need: "is this an htmx request" and "go to this page"."""
+"""The one place that reads htmx's request headers (`HX-…`; tests/architecture/test_browser.py holds every other
+module to it), and "go to this page" after a saved form."""
 
 from __future__ import annotations
 
@@ -6,7 +7,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 
 def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (a partial answers it), not a page load or a plain form post."""
     return bool(request.headers.get("HX-Request"))
+
+
+def htmx_target(request: HttpRequest) -> str:
+    """The id of the element an htmx request will swap its answer into ("" for a page load)."""
+    return request.headers.get("HX-Target", "") if is_htmx(request) else ""
+
+
+def htmx_current_url(request: HttpRequest) -> str:
+    """The address of the page that sent an htmx request ("" for a page load)."""
+    return request.headers.get("HX-Current-URL", "") if is_htmx(request) else ""
 
 
 def go(request: HttpRequest, url: str) -> HttpResponse:

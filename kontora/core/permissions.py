@@ -1,4 +1,5 @@
-"""The one guard of views: `policy_required(predicate)`.
+"""The one guard of views, `policy_required(predicate)`; the base of the apps' record policies (`Policy`); and the
+per-request memo of access decisions (`decided`, `decisions_changed`, `DecisionsMiddleware`).
 
 A predicate answers "may this signed-in user open this page" from the user alone; the policies of the apps
 supply them (`is_administrator`, `has_right("export_clients")`, `processes.policies.can_design`). Rules about
@@ -9,12 +10,16 @@ Core imports no app: the user is read through the attributes every Kontora user 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
 from kontora.core.errors import NotAllowed
 
@@ -103,3 +108,118 @@ admin_required = policy_required(is_administrator)
 def right_required(code: str) -> Callable[[View], View]:
     """Pages of one named right (the nomenclature editor, the client export)."""
     return policy_required(has_right(code))
+
+
+# --- decisions memoised per request ---------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Decisions:
+    """The access decisions of one request: a question asked twice (may this user open this client?) is answered
+    once. Nothing outlives the request — several servers share one base, and a decision kept in a process would
+    miss another server's change — and a write made in the request forgets them all (`decisions_changed`)."""
+
+    def __init__(self) -> None:
+        self.answers: dict[Hashable, Any] = {}
+        # After a write inside a transaction, answers are not kept until it commits: one read before a rollback
+        # would otherwise outlive the data it was read from.
+        self.paused = False
+
+    def resume(self) -> None:
+        self.answers.clear()
+        self.paused = False
+
+
+_decisions: ContextVar[Decisions | None] = ContextVar("kontora_decisions", default=None)
+
+
+def decided(key: Hashable, decide: Callable[[], T]) -> T:
+    """`decide()`'s answer, memoised under `key` for the rest of the request (outside a request: asked afresh).
+
+    `key` names the question completely: the kind, the user's id and `visibility_shape`, the record's id."""
+    memo = _decisions.get()
+    if memo is None or memo.paused:
+        return decide()
+    if key not in memo.answers:
+        memo.answers[key] = decide()
+    return cast(T, memo.answers[key])
+
+
+def remember(key: Hashable, answer: Any) -> None:
+    """Stores an answer found on the way (a record read together with the user's standing towards it)."""
+    memo = _decisions.get()
+    if memo is not None and not memo.paused:
+        memo.answers[key] = answer
+
+
+def decisions_changed() -> None:
+    """A write in this request (core.audit calls it for every audited write): memoised decisions are forgotten, and
+    until the write's transaction commits every decision is asked afresh."""
+    memo = _decisions.get()
+    if memo is None:
+        return
+    memo.answers.clear()
+    if connection.in_atomic_block:
+        memo.paused = True
+        transaction.on_commit(memo.resume)
+
+
+@contextmanager
+def decisions() -> Iterator[Decisions]:
+    """One request's memo of decisions (the middleware's; a test or a command may open one of its own)."""
+    token = _decisions.set(Decisions())
+    try:
+        yield cast(Decisions, _decisions.get())
+    finally:
+        _decisions.reset(token)
+
+
+class DecisionsMiddleware:
+    """Opens the request's memo of access decisions and drops it when the response is ready (a streamed body is
+    produced after that and decides afresh)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with decisions():
+            return self.get_response(request)
+
+
+# --- policies: who may see and do what with the rows of one model ---------------------------------------------
+
+M = TypeVar("M", bound=Model)
+
+
+class Policy(Generic[M]):
+    """The rules of one model's rows, after Wagtail's permission policies; an app keeps one object per model in its
+    `policies.py` and views ask it instead of writing their own checks:
+
+    - `visible(user)`: the rows the user may read, as a queryset to narrow further;
+    - `get(user, pk, **within)`: one row, or 404 — the same 404 for a missing row and a forbidden one;
+    - `can(user, action, obj)`: may the user do `action` ("view", "add", "change", "delete", or a model's own
+      verb) with `obj` (for "add": the record the new row will belong to).
+
+    Answers that cost a query are memoised per request (`decided`)."""
+
+    model: type[M]
+
+    def visible(self, user: Any) -> QuerySet[M]:
+        raise NotImplementedError
+
+    def get(self, user: Any, pk: Any, **within: Any) -> M:
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            raise Http404
+        found = self.visible(user).filter(pk=pk, **within).first()
+        if found is None:
+            raise Http404
+        return found
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """The model's label ("clients.ContactPerson"): the policy's key in `core.hooks.POLICIES`."""
+        return self.model._meta.label

@@ -3,13 +3,15 @@ monitor (BPM-03), its menu items and its right. Clients and core render what is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
-    from kontora.core.hooks import MENU, MONITORS, MenuItem, Monitor, admins
+    from kontora.core.hooks import EXITS, MENU, MONITORS, POLICIES, MenuItem, Monitor, admins
     from kontora.processes import policies
     from kontora.processes.selectors import runs as selectors
 
@@ -24,6 +26,38 @@ def register() -> None:
         and selectors.startable_processes().exists(),
     ))
     MONITORS.register(Monitor("processes", "processes:monitor", order=20))
+    POLICIES.register(policies.runs)
+    for item in _exits():
+        EXITS.register(item)
     MENU.register(MenuItem("processes", _("Process journal"), "processes:journal", order=10))
     # processes.policies.can_design: administrators only.
     MENU.register(MenuItem("processes", _("Process setup"), "processes:setup", admins, order=20))
+
+
+# The levels of a run exit (the crawler of the tests knows them): OPENS — the run is seen (its client opens, or it
+# stands on the user's stage and the client is not another curator's private one); MOVES — seen and moved on by
+# the user (its stage's responsible, or an administrator); ON_STAGE — seen and standing on the user's stage.
+MOVES, ON_STAGE = "moves", "on_stage"
+
+
+def _exits() -> list[Any]:
+    from kontora.core.hooks import LIST, OPENS, PAGE, ROWS, SEES, Exit
+    from kontora.core.permissions import is_administrator
+
+    run, client = "processes.ProcessRun", "clients.Client"
+
+    def pk(run: Any) -> dict[str, Any]:
+        return {"pk": run.pk}
+
+    return [
+        Exit("processes:run", run, OPENS, args=pk),
+        Exit("processes:run", run, MOVES, "POST", args=pk, data=lambda r: {"seen_stage_id": r.stage_id}),
+        Exit("processes:run_print", run, OPENS, args=pk),
+        Exit("processes:run_delete", run, OPENS, "POST", args=pk, who=is_administrator, removes=True),
+        Exit("processes:journal", run, OPENS, answer=LIST, once=True),
+        Exit("processes:journal", run, OPENS, data=lambda r: {"client": r.client_id}, answer=ROWS, key="client"),
+        Exit("processes:monitor", run, ON_STAGE, answer=ROWS, once=True),
+        Exit("processes:start", client, SEES, data=lambda c: {"client": c.pk}, answer=PAGE),
+        # The start form posted with a client's id: answered with the form (and its errors) whatever the client.
+        Exit("processes:start", client, SEES, "POST", data=lambda c: {"client": c.pk}, answer=LIST),
+    ]

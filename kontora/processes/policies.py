@@ -1,18 +1,22 @@
 """Who may design, see, move and delete business processes (BPM-01 … BPM-04).
 
-A run about a client is seen by those who see the client (`clients.access.visible_clients`) and by the
-responsible of its current stage; a run without a client by everyone. Private clients stay private here
-as everywhere.
+A run about a client is client-owned data: it is seen by those who may open the client's card
+(`clients.access.openable_clients`, the card level) and by the responsible of its current stage — the process hands
+him the work, so he sees the run and its client's registry row on it, unless that client is someone else's private
+one (private stays private). A run without a client is seen by everyone. `runs` is the run's policy object.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from kontora.accounts.models import User
 from kontora.clients import access
+from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
-from kontora.core.permissions import is_administrator
+from kontora.core.permissions import Policy, is_administrator
 from kontora.processes.models import ProcessRun
 
 # Only administrators design processes (the manual: "Настройка процессов" is the administrator's).
@@ -20,19 +24,19 @@ can_design = is_administrator
 
 
 def visible_runs(user: User) -> QuerySet[ProcessRun]:
-    """Runs about clients the user sees, and the runs standing on the user's stage: the process hands him the work,
-    so he sees its client on it — unless that client is someone else's private one (private stays private)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """Runs about clients the user may open, and the runs standing on the user's stage (but never about someone
+    else's private client)."""
+    if access.visibility_shape(user) == access.NOBODY:
         return ProcessRun.objects.none()
     on_my_stage = Q(responsible=user, client__in=access.not_private_to_others(user))
     return ProcessRun.objects.filter(
-        Q(client__isnull=True) | Q(client__in=access.visible_clients(user)) | on_my_stage
+        Q(client__isnull=True) | Q(client__in=access.openable_clients(user)) | on_my_stage
     )
 
 
 def can_start_for(user: User, client: Client | None) -> bool:
     """Starting a process about a client needs the client's card open to the user."""
-    return client is None or access.can_open(user, client)
+    return client is None or client_policies.clients.can(user, "view", client)
 
 
 def can_progress(user: User, run: ProcessRun) -> bool:
@@ -45,3 +49,37 @@ def can_progress(user: User, run: ProcessRun) -> bool:
 def can_delete(user: User, run: ProcessRun) -> bool:
     """Only an administrator deletes, and only an unfinished run: a closed one is a record (manual)."""
     return bool(user.is_admin) and not run.is_closed
+
+
+class RunPolicy(Policy[ProcessRun]):
+    """A started process: `visible_runs`; "progress" and "delete" as above; "view_client": may the user open the
+    run's client's card (else the run's pages show the client's registry row only)."""
+
+    model = ProcessRun
+
+    def visible(self, user: Any) -> QuerySet[ProcessRun]:
+        return visible_runs(user)
+
+    def get(self, user: Any, pk: Any, **within: Any) -> ProcessRun:
+        """The run or 404 — the same 404 whether it does not exist or the user may not see it."""
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            return super().get(user, pk)
+        qs = visible_runs(user).select_related("process", "client", "stage", "responsible", "started_by")
+        found = qs.filter(pk=pk, **within).first()
+        if found is None:
+            return super().get(user, None)
+        return found
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "progress":
+            return can_progress(user, obj)
+        if action == "delete":
+            return can_delete(user, obj)
+        if action == "view_client":
+            return obj.client_id is not None and client_policies.clients.can(user, "view", obj.client_id)
+        if action == "view":
+            return visible_runs(user).filter(pk=obj.pk).exists()
+        raise ValueError(f"unknown action {action!r}")
+
+
+runs = RunPolicy()

@@ -1,9 +1,11 @@
 """Plain helpers of the clients' tests: the access matrix as data (ACL-01 … ACL-03) — roles × working modes ×
-the user's relation to a client, and what the manual allows for each; every exit's access test (the card,
-search, exports, processes, …) reads it — and small builders and valid requisites for clients in a given state."""
+the user's relation to a client, and what the manual allows for each; the crawler's access walk over every
+declared exit (`tests.support.matrix`, `core.hooks.EXITS`) reads it — and small builders and valid requisites for
+clients in a given state."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -38,8 +40,12 @@ RELATIONS = [
     "private_own",  # private, the user is its curator
 ]
 
-# The manual's rules as data: v = seen in lists and pickers, o = opens the card, e = edits the card's
-# information, m = edits the main data; "-" = nothing at all. Columns: own, list_all, open_all, full.
+# The manual's rules as data: v = seen in lists and pickers, with the registry's columns only; o = opens the card
+# and every client-owned row (contacts, files, tabs, process runs, history); e = edits the card's information;
+# m = edits the main data; "-" = nothing at all. Columns: own, list_all, open_all, full. An exit needs one letter
+# (core.hooks: SEES v, OPENS o, EDITS e, EDITS_MAIN m): a list shows the client's registry row with "v", and no
+# answer ever carries its card data without "o" — not a filter's count by card data, not an export's card
+# columns, not a search by a contact's phone, not a process page (issue 11, F2: "list all" opens only own).
 # The role does not widen access: every role follows its working mode (administrators too).
 EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "curator":            ("voem", "voem", "voem", "voem"),
@@ -51,6 +57,10 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "private_other_spec": ("-",    "-",    "-",    "-"),
     "private_own":        ("voem", "voem", "voem", "voem"),
 }
+
+# A process run is seen with its client's card ("o" above) and also by the responsible of the stage it stands on,
+# unless its client is another curator's private one: the process hands him the work (processes.policies).
+RUN_ON_OWN_STAGE_SEEN: dict[str, bool] = {relation: not relation.startswith("private_other") for relation in RELATIONS}
 
 # --- plain helpers of the card's tests (and of any test that needs a client in a given state) ---
 
@@ -191,3 +201,22 @@ def filtered_names(user: Any, spec: dict[str, Any]) -> list[str]:
     """The short names of the clients `user` sees under a parsed Flexi-filter `spec`, sorted."""
     qs = registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))
     return sorted(qs.values_list("short_name", flat=True))
+
+
+def registry_answer(response: Any) -> dict[str, str]:
+    """An htmx answer that changes the registry (a filter applied, reset, a template chosen), read as the page sees
+    it: the rows for #k-registry-body, and the "N of M" counter and the filter badge swapped out of band."""
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    rows, oob = page.split("<template>", 1)
+    count = re.search(r'<span id="k-registry-count" hx-swap-oob="innerHTML">(.*?)</span>', oob, re.S)
+    badge = re.search(r'<span id="k-flexi-badge" hx-swap-oob="innerHTML">(.*)</span></template>', oob, re.S)
+    assert count is not None and badge is not None, oob
+    return {"rows": rows, "count": count[1].strip(), "badge": badge[1]}
+
+
+def flexi_refusal(response: Any) -> dict[str, Any]:
+    """A refused filter: status 422, nothing to swap, the errors in htmx's "k:flexi-refused" event."""
+    assert response.status_code == 422, response.status_code
+    assert response.content == b""
+    return json.loads(response["HX-Trigger"])["k:flexi-refused"]

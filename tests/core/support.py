@@ -1,9 +1,13 @@
-"""Plain helpers of core's tests: our organisation's requisites as the tests enter them, archive members."""
+"""Plain helpers of core's tests: our organisation's requisites as the tests enter them, archive members, the bell's
+answers."""
 
 from __future__ import annotations
 
+import re
 import tarfile
+from html import unescape
 from pathlib import Path
+from typing import Any
 
 from kontora.core.models import AuditEvent
 from kontora.core.services.organisation import BankAccountData, LegalEntityData
@@ -36,3 +40,27 @@ def audit_row(event: str) -> AuditEvent:
     rows = list(AuditEvent.objects.filter(event=event))
     assert len(rows) == 1, [(row.event, row.summary) for row in AuditEvent.objects.all()]
     return rows[0]
+
+
+def bell_answer(response: Any) -> dict[str, Any]:
+    """An answer of the bell's poll, read as the page sees it: the state for the next poll, the count on the badge
+    and the toasts added (id, sender shown, text, the "Open" link)."""
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    badge = re.search(r'data-testid="bell-count"( hidden)?>([^<]*)<', page)
+    assert badge is not None
+    toasts = []
+    for one in re.findall(r'<div class="toast".*?</div>\s*</div>\s*</div>', page, re.S):
+        open_link = re.search(r'<a href="([^"]*)">Открыть</a>', one)
+        toasts.append((
+            int(re.search(r'data-notification="(\d+)"', one)[1]),  # type: ignore[index]
+            unescape(re.search(r'<strong class="me-auto">(.*?)</strong>', one, re.S)[1].strip()),  # type: ignore[index]
+            unescape(re.search(r'<div class="k-toast-text">(.*?)</div>', one, re.S)[1]),  # type: ignore[index]
+            open_link[1] if open_link else "",
+        ))
+    return {
+        "after": int(re.search(r'name="after" value="(\d+)"', page)[1]),  # type: ignore[index]
+        "unread": int(re.search(r'name="unread" value="(-?\d+)"', page)[1]),  # type: ignore[index]
+        "badge": "" if badge[1] else badge[2],
+        "toasts": toasts,
+    }

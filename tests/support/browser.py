@@ -1,4 +1,4 @@
-"""Helpers of the browser tests: signing in through the page, and the guide's screenshots."""
+"""Helpers of the browser tests: signing in through the page, the guide's screenshots, the policy's refusals."""
 
 from __future__ import annotations
 
@@ -27,3 +27,30 @@ def screenshot(page: Any, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+# Chromium reports every script, style or eval the Content-Security-Policy refuses as a `securitypolicyviolation`
+# event on the document; this script, added before the page's own (Playwright's init scripts are not governed by the
+# policy), records them for `csp_violations`.
+_WATCH_CSP = """
+window.__kontoraCsp = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__kontoraCsp.push({
+    directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample,
+    source: event.sourceFile, line: event.lineNumber
+  });
+});
+"""
+
+
+def watch_csp(page: Any) -> Any:
+    """Records the policy's refusals on every page `page` shows from now on."""
+    page.add_init_script(_WATCH_CSP)
+    return page
+
+
+def csp_violations(page: Any) -> list[dict[str, Any]]:
+    """What Chromium refused on the page shown, once the answers of the last actions are in and reported."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(100)
+    return list(page.evaluate("window.__kontoraCsp || []"))

@@ -7,6 +7,14 @@ directories (users, client types, attribute values). `build(operator, value, use
 validated condition into a condition over `Client`; a field over related rows (contacts, bank accounts,
 later events and invoices) builds an `Exists`/`pk__in` subquery, so the whole filter stays one query.
 
+Every field declares which level of a client it reads (`reads`, required): `REGISTRY` when it reads only the
+registry's columns (`clients.access.REGISTRY_COLUMNS`: code, name, city, main phone, curator, status, flags,
+"changed"), `CARD` for anything else — card fields, contacts, related rows of any app. A card-level condition
+matches only clients the user may open (`access.card_only`): for a client he may only list it is false whatever
+its data, so a filter's count never tells him a card he cannot open (issue 11, F2). A field that reads both
+(the name: the short name is a registry column, the full name is not) declares `REGISTRY` and narrows its card
+part itself.
+
 Controls and their operators and values (the value as the browser sends it and templates store it):
   pick    eq, ne                      one choice id (str)
   multi   in, not_in                  list of ids (ints; user fields also "me": whoever applies the filter)
@@ -18,7 +26,8 @@ Controls and their operators and values (the value as the browser sends it and t
 The product's own fields are registered by `register()` below (called from clients' hooks); later apps add
 theirs from their own hooks.py (e.g. "has an event of type … in period …" on the Statistics tab):
 
-    FILTER_FIELDS.register(FieldDef(key="event_kind", tab="statistics", label=_("Has an event"), …, order=100))
+    FILTER_FIELDS.register(FieldDef(key="event_kind", tab="statistics", label=_("Has an event"), …, order=100,
+                                    reads=CARD))
 
 The Attributes tab is not registered: it lists the active attributes of the base ("attr:<id>", reserved).
 """
@@ -78,6 +87,11 @@ ATTRIBUTE_PREFIX = "attr:"  # keys of the Attributes tab's fields: "attr:<attrib
 
 Builder = Callable[[str, Any, Any], Q]
 
+# The level of a client a field reads (clients.access): the registry's columns, or the card (everything else).
+REGISTRY = "registry"
+CARD = "card"
+LEVELS = (REGISTRY, CARD)
+
 
 @dataclass(frozen=True)
 class FieldDef:
@@ -93,8 +107,12 @@ class FieldDef:
     integer: bool = False  # number fields holding whole numbers
     text_form: str = "key"  # text fields: "key" (search_key) or "digits" (phone numbers, INN)
     order: int = 0  # position on its tab
+    # REGISTRY or CARD: required (a keyword), so a field cannot be registered without saying what it reads.
+    reads: str = field(kw_only=True)
 
     def __post_init__(self) -> None:
+        if self.reads not in LEVELS:
+            raise ValueError(f"field {self.key!r}: reads must be one of {LEVELS}, not {self.reads!r}")
         if self.control not in CONTROLS:
             raise ValueError(f"field {self.key!r}: unknown control {self.control!r}")
         if not self.operators:
@@ -131,72 +149,78 @@ def register() -> None:
     from kontora.clients.flexi.selectors import conditions as c
 
     fields = [
-        FieldDef("kind", "main", _("Client type"), "pick", c.choice("kind"), choices=c.kind_choices),
-        FieldDef("name", "main", _("Name"), "text", c.name_text),
-        FieldDef("code", "main", _("Code"), "number", c.numbers("code"), integer=True),
+        FieldDef("kind", "main", _("Client type"), "pick", c.choice("kind"), choices=c.kind_choices, reads=CARD),
+        FieldDef("name", "main", _("Name"), "text", c.name_text, reads=REGISTRY),
+        FieldDef("code", "main", _("Code"), "number", c.numbers("code"), integer=True, reads=REGISTRY),
         FieldDef("inn", "main", _("INN"), "text", c.digit_text("inn"), operators=("starts", "equals"),
-                 text_form="digits"),
-        FieldDef("region", "main", _("Region"), "multi", c.foreign_key("region_id"), directory="regions"),
-        FieldDef("city", "main", _("City"), "multi", c.foreign_key("settlement_id"), directory="settlements"),
+                 text_form="digits", reads=CARD),
+        FieldDef("region", "main", _("Region"), "multi", c.foreign_key("region_id"), directory="regions",
+                 reads=CARD),
+        FieldDef("city", "main", _("City"), "multi", c.foreign_key("settlement_id"), directory="settlements",
+                 reads=REGISTRY),
         FieldDef("address", "main", _("Address"), "text", c.regex_text("address"),
-                 operators=("contains", "starts")),
+                 operators=("contains", "starts"), reads=CARD),
         FieldDef("phone", "main", _("Phone"), "text", c.digit_text("phone_digits"), operators=("contains",),
-                 text_form="digits"),
-        FieldDef("flagged", "main", _("Flag"), "flag", c.flag("flagged")),
-        FieldDef("needs_attention", "main", _("Requires special attention"), "flag", c.flag("needs_attention")),
-        FieldDef("is_private", "main", _("Private client"), "flag", c.flag("is_private")),
-        FieldDef("has_files", "main", _("Has attached files"), "flag", c.flag("has_files")),
-        FieldDef("created_at", "main", _("Registered"), "date", c.datetimes("created_at")),
-        FieldDef("changed_at", "main", _("Changed"), "date", c.datetimes("changed_at")),
+                 text_form="digits", reads=REGISTRY),
+        FieldDef("flagged", "main", _("Flag"), "flag", c.flag("flagged"), reads=REGISTRY),
+        FieldDef("needs_attention", "main", _("Requires special attention"), "flag", c.flag("needs_attention"),
+                 reads=REGISTRY),
+        FieldDef("is_private", "main", _("Private client"), "flag", c.flag("is_private"), reads=REGISTRY),
+        FieldDef("has_files", "main", _("Has attached files"), "flag", c.flag("has_files"), reads=REGISTRY),
+        FieldDef("created_at", "main", _("Registered"), "date", c.datetimes("created_at"), reads=CARD),
+        FieldDef("changed_at", "main", _("Changed"), "date", c.datetimes("changed_at"), reads=REGISTRY),
 
         FieldDef("status", "classifiers", _("Status"), "multi", c.foreign_key("status_id"),
-                 directory="client-statuses"),
+                 directory="client-statuses", reads=REGISTRY),
         FieldDef("size", "classifiers", _("Company size"), "multi", c.foreign_key("size_id"),
-                 directory="company-sizes"),
+                 directory="company-sizes", reads=CARD),
         FieldDef("source", "classifiers", _("Information source"), "multi", c.foreign_key("source_id"),
-                 directory="information-sources"),
+                 directory="information-sources", reads=CARD),
         FieldDef("priority", "classifiers", _("Priority"), "multi", c.foreign_key("priority_id"),
-                 directory="priorities"),
+                 directory="priorities", reads=CARD),
         FieldDef("activity", "classifiers", _("Activity type"), "multi", c.foreign_key("activity_id"),
-                 directory="activity-types"),
+                 directory="activity-types", reads=CARD),
         FieldDef("directions", "classifiers", _("Directions of activity"), "multi",
-                 c.many_to_many("directions", "direction_id"), directory="directions"),
+                 c.many_to_many("directions", "direction_id"), directory="directions", reads=CARD),
 
         FieldDef("ladder_stage", "operational", _("Current stage"), "multi", c.foreign_key("ladder_stage_id"),
-                 directory="ladder-stages"),
+                 directory="ladder-stages", reads=CARD),
         FieldDef("next_stage", "operational", _("Next stage"), "multi", c.foreign_key("next_stage_id"),
-                 directory="ladder-stages"),
+                 directory="ladder-stages", reads=CARD),
         FieldDef("penetration", "operational", _("Penetration depth"), "multi", c.foreign_key("penetration_id"),
-                 directory="penetration-depths"),
+                 directory="penetration-depths", reads=CARD),
         FieldDef("reaction", "operational", _("Reaction to the last contact"), "multi",
-                 c.foreign_key("reaction_id"), directory="contact-reactions"),
-        FieldDef("loyalty", "operational", _("Loyalty"), "multi", c.foreign_key("loyalty_id"), directory="loyalty"),
+                 c.foreign_key("reaction_id"), directory="contact-reactions", reads=CARD),
+        FieldDef("loyalty", "operational", _("Loyalty"), "multi", c.foreign_key("loyalty_id"), directory="loyalty",
+                 reads=CARD),
         FieldDef("prospect", "operational", _("Prospects"), "multi", c.foreign_key("prospect_id"),
-                 directory="prospects"),
+                 directory="prospects", reads=CARD),
         FieldDef("competitors", "operational", _("Competitors present"), "multi",
-                 c.many_to_many("competitors", "competitor_id"), directory="competitors"),
-        FieldDef("next_contact_date", "operational", _("Next contact date"), "date", c.dates("next_contact_date")),
+                 c.many_to_many("competitors", "competitor_id"), directory="competitors", reads=CARD),
+        FieldDef("next_contact_date", "operational", _("Next contact date"), "date", c.dates("next_contact_date"),
+                 reads=CARD),
 
         FieldDef("curator", "users", _("Curator"), "multi", c.users("curator_id"), choices=c.user_choices,
-                 allow_me=True),
+                 allow_me=True, reads=REGISTRY),
         FieldDef("specialist", "users", _("Specialist"), "multi", c.users("specialist_id"), choices=c.user_choices,
-                 allow_me=True),
+                 allow_me=True, reads=CARD),
         FieldDef("created_by", "users", _("Registered by"), "multi", c.users("created_by_id"),
-                 choices=c.user_choices, allow_me=True),
+                 choices=c.user_choices, allow_me=True, reads=CARD),
         FieldDef("changed_by", "users", _("Changed by"), "multi", c.users("changed_by_id"),
-                 choices=c.user_choices, allow_me=True),
+                 choices=c.user_choices, allow_me=True, reads=CARD),
 
         FieldDef("contacts_count", "statistics", _("Number of contact persons"), "number", c.contacts_count,
-                 integer=True),
+                 integer=True, reads=CARD),
         FieldDef("contact_phone", "statistics", _("A contact's phone contains"), "text", c.contact_phone,
-                 operators=("contains",), text_form="digits"),
+                 operators=("contains",), text_form="digits", reads=CARD),
         FieldDef("contact_name", "statistics", _("A contact's name contains"), "text", c.contact_name,
-                 operators=("contains",)),
+                 operators=("contains",), reads=CARD),
         FieldDef("contact_birthday", "statistics", _("A contact's birthday (day and month)"), "date",
-                 c.contact_birthday, operators=("on", "between")),
-        FieldDef("has_bank_account", "statistics", _("Has a bank account"), "flag", c.has_bank_account),
+                 c.contact_birthday, operators=("on", "between"), reads=CARD),
+        FieldDef("has_bank_account", "statistics", _("Has a bank account"), "flag", c.has_bank_account,
+                 reads=CARD),
         FieldDef("has_subscribed_email", "statistics", _("Has an e-mail subscribed to mailings"), "flag",
-                 c.has_subscribed_email),
+                 c.has_subscribed_email, reads=CARD),
     ]
     for order, field_def in enumerate(fields):
         FILTER_FIELDS.register(replace(field_def, order=order))

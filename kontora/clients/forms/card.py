@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
 from kontora.core.forms import KontoraForm
@@ -229,7 +229,7 @@ class AccessForm(CardPartForm):
             choices=choices, required=False, label=_("Has access"), widget=forms.CheckboxSelectMultiple)
         self.fields["granted_edit"] = forms.MultipleChoiceField(
             choices=choices, required=False, label=_("May edit"), widget=forms.CheckboxSelectMultiple)
-        if access.can_make_private(self.user, self.client):
+        if policies.clients.can(self.user, "make_private", self.client):
             self.fields["is_private"] = forms.BooleanField(required=False, label=_("Private client"))
 
     def stored(self, client: Client | None) -> dict[str, Any]:

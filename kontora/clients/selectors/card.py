@@ -1,5 +1,5 @@
-"""Reads of the client card: its client with what its page or a pane shows, its tab strip and header buttons with
-what other apps plugged in, and the one-row tabs' rows."""
+"""Reads of the client card: its tab strip and header buttons with what other apps plugged in, and the one-row
+tabs' rows (the client itself comes from `policies.clients.get`)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,15 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from kontora.clients import access, hooks
-from kontora.clients.models import Client, ContactPerson
+from kontora.clients import hooks
+from kontora.clients.models import Client
 from kontora.core.models import SystemSettings
 from kontora.core.selectors.settings import block_enabled
 
 M = TypeVar("M", bound=models.Model)
-
-
-def access_card(user: Any, client_id: int, *, related: tuple[str, ...] = ()) -> Client:
-    """The card's client with the relations its page or pane shows (`related`), in one query; the same 404 as
-    `access.access_client` whether it does not exist or is not the user's to open."""
-    client = access.openable_clients(user).select_related(*related).filter(pk=client_id).first()
-    if client is None:
-        raise Http404
-    return client
 
 
 def one_row(client: Client, related_name: str, model: type[M]) -> M:
@@ -37,11 +26,6 @@ def one_row(client: Client, related_name: str, model: type[M]) -> M:
     except ObjectDoesNotExist:
         row = None
     return row if row is not None else model(client=client)
-
-
-def access_contact(client: Client, contact_id: int) -> ContactPerson:
-    """One contact person of a client the caller obtained through `access.access_client`, or 404."""
-    return get_object_or_404(ContactPerson, pk=contact_id, client=client)
 
 
 def tab_shown(tab: hooks.CardTab, user: Any, client: Client | None, *, kind: str, system: SystemSettings) -> bool:

@@ -1,7 +1,10 @@
 """Likely duplicates of a client being entered (CLI-16): same INN, same short name, same phone number.
 
 Searched only among the clients the user sees (access.visible_clients): a private client of someone else
-must never show up, not even as "a duplicate exists".
+must never show up, not even as "a duplicate exists" — neither it nor its curator is ever named. The short name
+and the main phone are registry columns; the INN and the contacts' phones are card data, compared only on clients
+the user may open (`access.card_only`): typing an INN must not tell a "list all" user whose card carries it. A
+duplicate is shown as its registry row (code, short name, city).
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def find_duplicates(
 
     inn = clean_digits(inn)
     if inn:
-        add(visible.filter(inn=inn), _("same INN"))
+        add(visible.filter(access.card_only(user, Q(inn=inn))), _("same INN"))
     name_key = search_key(short_name)
     if name_key:
         add(visible.filter(name_key=name_key), _("same name"))
@@ -67,7 +70,7 @@ def find_duplicates(
             by_client |= Q(phone_digits__contains=key)
             by_contact |= Q(phones_digits__contains=key)
         contacts = ContactPerson.objects.filter(by_contact, client=OuterRef("pk"))
-        add(visible.filter(by_client | Q(Exists(contacts))), _("same phone"))
+        add(visible.filter(by_client | access.card_only(user, Q(Exists(contacts)))), _("same phone"))
     if found:
         openable = set(access.openable_clients(user).filter(pk__in=found).values_list("pk", flat=True))
         for duplicate in found.values():

@@ -2,7 +2,9 @@
 
 What leaves the server is exactly what the registry shows the user: `selectors.registry_queryset` (the
 clients the user sees, under the active filter) or the user's marks re-scoped through `visible_clients`,
-so a private client of another curator can never be written to a file.
+so a private client of another curator can never be written to a file. The columns beyond the registry's (full
+name, INN, KPP, address, e-mail) are card data: they are filled only for clients the user may open, and left
+empty for those he may only list.
 
 Memory stays flat on a million rows: rows are read with `.iterator(chunk_size=2000)`; CSV is streamed to
 the response as it is written, XLSX is streamed by kontora.core.xlsx into a temporary file.
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kontora.clients import access
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ClientExport
 from kontora.clients.selectors.registry import registry_queryset
@@ -97,7 +100,8 @@ def export_scope(
     else:
         qs = registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
         description = filter_label or _("all visible clients")
-    qs = qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS).order_by(*_ordering(sort))
+    qs = (qs.select_related("curator", "status", "settlement").only(*ROW_FIELDS)
+          .annotate(k_opens=access.opens_flag(fetched_by)).order_by(*_ordering(sort)))
     return ExportScope(queryset=qs, description=description[:500])
 
 
@@ -106,10 +110,13 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def _cells(client: Client) -> list[Any]:
-    """One client as the export's columns; texts neutralised, the code a number, the change time a datetime."""
+    """One client as the export's columns; texts neutralised, the code a number, the change time a datetime. The
+    card's columns stay empty for a client the user may list but not open."""
+    opens = bool(getattr(client, "k_opens", False))
     texts = (
-        client.short_name, client.full_name, client.inn, client.kpp,
-        client.settlement.name if client.settlement else "", client.address, client.phone, client.email,
+        client.short_name, client.full_name if opens else "", client.inn if opens else "",
+        client.kpp if opens else "", client.settlement.name if client.settlement else "",
+        client.address if opens else "", client.phone, client.email if opens else "",
         client.curator.full_name if client.curator else "", client.status.name if client.status else "",
     )
     short_name, full_name, inn, kpp, city, address, phone, email, curator, status = (

@@ -1,6 +1,7 @@
 """Reads of the card's Files tab (FIL-01 … FIL-04): the folder tree, a folder's contents and the totals.
 
-Callers obtain the client through `clients.access.access_client` first.
+Callers obtain the client through `policies.clients.get` first (one folder or file: `policies.folders` and
+`policies.files`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
-from django.shortcuts import get_object_or_404
 
 from kontora.clients.models import Client, ClientFile, ClientFolder
 
@@ -23,14 +23,8 @@ class FolderNode:
         return "\u00a0\u00a0\u00a0" * self.depth
 
 
-def access_folder(client: Client, folder_id: int) -> ClientFolder:
-    """One folder of that client, or 404."""
-    return get_object_or_404(ClientFolder, pk=folder_id, client=client)
 
 
-def access_file(client: Client, file_id: int) -> ClientFile:
-    """One file of that client (with its folder and uploader), or 404."""
-    return get_object_or_404(ClientFile.objects.select_related("uploaded_by", "folder"), pk=file_id, client=client)
 
 
 def subtree_ids(folder: ClientFolder) -> list[int]:

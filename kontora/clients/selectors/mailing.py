@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-
 from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
 from kontora.clients.selectors.card import one_row
 
@@ -16,7 +14,3 @@ def mailing_settings(client: Client) -> ClientMailing:
 def mailing_addresses(client: Client) -> list[ClientMailingAddress]:
     return list(ClientMailingAddress.objects.filter(client=client).order_by("kind", "id"))
 
-
-def access_mailing_address(client: Client, address_id: int) -> ClientMailingAddress:
-    """One address of a client the caller obtained through `access.access_client`, or 404."""
-    return get_object_or_404(ClientMailingAddress, pk=address_id, client=client)

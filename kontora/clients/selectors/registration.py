@@ -3,8 +3,6 @@ person's passport and personal data (CLI-01)."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-
 from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.clients.selectors.card import one_row
 
@@ -18,9 +16,6 @@ def legal_changes_of(client: Client) -> list[ClientLegalChange]:
     return list(ClientLegalChange.objects.filter(client=client))
 
 
-def access_legal_change(client: Client, change_id: int) -> ClientLegalChange:
-    """One change of a client the caller obtained through `access.access_client`, or 404."""
-    return get_object_or_404(ClientLegalChange, pk=change_id, client=client)
 
 
 def personal_of(client: Client) -> ClientPersonal:

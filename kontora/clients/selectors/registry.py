@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.query import ValuesListIterable
 
+from kontora.clients import access
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client
 from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort, sort_ordering
@@ -146,14 +146,14 @@ def _read(
 ) -> list[tuple[Any, ...]]:
     """`build(visible clients, values)` as row tuples. Without a Flexi-filter the statement is compiled once per
     shape (core.prepared): at a million clients Django's per-call query building cost more than the seek."""
-    if filter_q is None and getattr(user, "is_authenticated", False) and user.is_active:
+    shape = access.visibility_shape(user)
+    if filter_q is None and shape != access.NOBODY:
+        # The visible set depends on the user only through its shape and its id: the shape joins the key, the id
+        # is a value of the statement like any other.
         def marked(v: Mapping[str, Any]) -> QuerySet[Any]:
-            # The user's id is a value of the statement like any other; the working mode is its shape. This holds
-            # while visible_clients reads nothing else of the user: anything more it reads must join the key.
-            stand_in = get_user_model()(pk=v["user"], client_scope=user.client_scope)
-            return build(visible_clients(stand_in), v)
+            return build(access.clients_visible_in(shape, v["user"]), v)
 
-        return prepared.fetch((*key, user.client_scope), {"user": user.pk, **values}, marked)
+        return prepared.fetch((*key, *shape), {"user": user.pk, **values}, marked)
     return [tuple(row) for row in build(registry_queryset(fetched_by=user, filter_q=filter_q), values)]
 
 

@@ -1,7 +1,10 @@
 """Extended search (Shift+F, REG-08): clients by a fragment of the name or of a phone number.
 
 Every query starts from `access.visible_clients`, so private clients of others are never found — not by
-administrators either. Matches come in the registry's name order, (name_key, id), so "Next >>" is a keyset step
+administrators either. The short name and the main phone are registry columns; the full name, the fax and the
+contacts' phones are card data, so a client the user may list but not open is found by the first two only.
+
+Matches come in the registry's name order, (name_key, id), so "Next >>" is a keyset step
 and stays stable while rows are added elsewhere.
 
 Indexes (migrations 0004_search, 0007): on SQLite, FTS5 trigram tables `clients_name_fts` (name_key,
@@ -56,12 +59,28 @@ def name_fragment_q(key: str) -> Q:
     return Q(name_key__contains=key) | Q(full_name_key__contains=key)
 
 
-def _phone_filter(qs: QuerySet[Client], fragment: str) -> QuerySet[Client]:
-    if connection.vendor == "sqlite" and len(fragment) >= TRIGRAM:
-        return qs.filter(pk__in=RawSQL(
-            "SELECT rowid FROM clients_phone_fts WHERE clients_phone_fts MATCH %s", [_fts_phrase(fragment)]))
+def _phone_filter(qs: QuerySet[Client], fragment: str, user: Any) -> QuerySet[Client]:
+    """The main phone is a registry column; the fax and the contacts' phones are card data, matched only on clients
+    the user may open (`access.card_only`)."""
     contacts = ContactPerson.objects.filter(client=OuterRef("pk"), phones_digits__contains=fragment)
-    return qs.filter(Q(phone_digits__contains=fragment) | Q(fax_digits__contains=fragment) | Exists(contacts))
+    exact = Q(phone_digits__contains=fragment) | access.card_only(
+        user, Q(fax_digits__contains=fragment) | Q(Exists(contacts)))
+    if connection.vendor == "sqlite" and len(fragment) >= TRIGRAM:
+        # The index holds every phone of a client and its contacts: it finds the candidates; for a user who lists
+        # clients he may not open, the exact condition then drops those found by a phone he may not see.
+        qs = qs.filter(pk__in=RawSQL(
+            "SELECT rowid FROM clients_phone_fts WHERE clients_phone_fts MATCH %s", [_fts_phrase(fragment)]))
+        return qs.filter(exact) if access.lists_unopenable(user) else qs
+    return qs.filter(exact)
+
+
+def _name_seen(user: Any, key: str) -> QuerySet[Client]:
+    """The visible clients a match of `key` in either name may be reported on: the short name is a registry column,
+    the full name card data — a client the user may only list is found by its short name alone."""
+    visible = visible_clients(user)
+    if not access.lists_unopenable(user):
+        return visible
+    return visible.filter(Q(name_key__contains=key) | access.card_only(user, Q(full_name_key__contains=key)))
 
 
 def search_terms(*, name: str, phone: str) -> tuple[str, str]:
@@ -75,11 +94,11 @@ def search_matches(*, fetched_by: Any, name: str = "", phone: str = "") -> Query
     key, phone_digits = search_terms(name=name, phone=phone)
     if not key and not phone_digits:
         return Client.objects.none()
-    qs = visible_clients(fetched_by)
+    qs = _name_seen(fetched_by, key) if key else visible_clients(fetched_by)
     if key:
         qs = qs.filter(name_fragment_q(key))
     if phone_digits:
-        qs = _phone_filter(qs, phone_digits)
+        qs = _phone_filter(qs, phone_digits, fetched_by)
     return qs.order_by("name_key", "id")
 
 
@@ -145,7 +164,7 @@ def _sqlite_first_in_groups(user: Any, key: str, position: tuple[str, int] | Non
             in_group = RawSQL(
                 "SELECT rowid & 2147483647 FROM clients_name_fts WHERE clients_name_fts MATCH %s "
                 "AND rowid BETWEEN %s AND %s", [phrase, low, low + GROUP - 1])
-            found = (_after(visible_clients(user), position).filter(pk__in=in_group)
+            found = (_after(_name_seen(user, key), position).filter(pk__in=in_group)
                      .order_by("name_key", "id").values_list("pk", flat=True).first())
             if found is not None:
                 return found
@@ -178,7 +197,7 @@ def _pg_first_by_name(
             sql = f"SELECT id, name_key FROM clients_name_search WHERE {where} ORDER BY name_key, id LIMIT {BATCH}"  # noqa: S608
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-            seen = set(visible_clients(user).filter(pk__in=[pk for pk, _name in rows]).values_list("pk", flat=True))
+            seen = set(_name_seen(user, key).filter(pk__in=[pk for pk, _name in rows]).values_list("pk", flat=True))
             found = next((pk for pk, _name in rows if pk in seen), None)
             if found is not None or len(rows) < BATCH:
                 return found

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.services.card import touch
 from kontora.core import requisites
@@ -65,7 +65,7 @@ def _clean(client: Client, values: Mapping[str, Any], exclude_pk: int | None) ->
 
 def _save(acting_user: User, account: ClientBankAccount, values: Mapping[str, Any]) -> ClientBankAccount:
     client = account.client
-    if not access.can_edit_main_data(acting_user, client):
+    if not policies.bank_accounts.can(acting_user, "change", client):
         raise NotAllowed
     clean = _clean(client, values, account.pk)
     for name, value in clean.items():
@@ -113,7 +113,7 @@ def bank_account_update(
 def bank_account_delete(*, acting_user: User, account: ClientBankAccount) -> None:
     with transaction.atomic():
         client = account.client
-        if not access.can_edit_main_data(acting_user, client):
+        if not policies.bank_accounts.can(acting_user, "change", client):
             raise NotAllowed
         audit_record(
             actor=acting_user, event="clients.bank_account.delete", target=account, client=client,

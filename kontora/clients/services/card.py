@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import ClientScope, User
-from kontora.clients import access, locks
+from kontora.clients import access, locks, policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.core import numbering, requisites
 from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
@@ -32,7 +32,7 @@ from kontora.directories.attributes import services as attribute_services
 from kontora.directories.models import Attribute
 
 # The main requisites block, the registration data and who owns the client: "open all" users may not change
-# these on others' clients (access.can_edit_main_data).
+# these on others' clients (policies.clients.can(user, "change_main", client)).
 MAIN_FIELDS = (
     "kind", "full_name", "short_name", "region", "settlement", "address", "postal_code", "phone", "fax", "email",
     "website", "main_contact", "inn", "kpp", "ogrn", "curator", "specialist",
@@ -189,7 +189,7 @@ def client_set_access(
     with transaction.atomic():
         before = _access_state(client)
         if grants is not None:
-            if not access.can_edit_main_data(acting_user, client):
+            if not policies.clients.can(acting_user, "change_main", client):
                 raise NotAllowed
             wanted = {uid: bool(edit) for uid, edit in grants.items() if uid not in (client.curator_id,
                                                                                      client.specialist_id)}
@@ -268,14 +268,15 @@ def client_update(
     competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
     is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
-    """Saves the card; main requisites only with can_edit_main_data, the rest with can_edit."""
+    """Saves the card; main requisites only with the card's "change_main", the rest with "change" (policies)."""
     with transaction.atomic():
         client = locks.client_for_update(client.pk)
-        if not access.can_edit(acting_user, client):
+        if not policies.clients.can(acting_user, "change", client):
             raise NotAllowed
         before = snapshot(client, _HISTORY_FIELDS)
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
-        if any(name in MAIN_FIELDS for name in changed) and not access.can_edit_main_data(acting_user, client):
+        main = any(name in MAIN_FIELDS for name in changed)
+        if main and not policies.clients.can(acting_user, "change_main", client):
             raise NotAllowed
         for name in changed:
             setattr(client, name, values[name])
@@ -331,7 +332,7 @@ def _set_contact_keys(contact: ContactPerson) -> None:
 
 
 def _save_contact(acting_user: User, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
-    if not access.can_edit(acting_user, contact.client):
+    if not policies.contacts.can(acting_user, "change", contact):
         raise NotAllowed
     for name in CONTACT_FIELDS:
         if name in values:
@@ -370,7 +371,7 @@ def contact_update(*, acting_user: User, contact: ContactPerson, values: Mapping
 
 def contact_delete(*, acting_user: User, contact: ContactPerson) -> None:
     with transaction.atomic():
-        if not access.can_edit(acting_user, contact.client):
+        if not policies.contacts.can(acting_user, "change", contact):
             raise NotAllowed
         client = contact.client
         audit_record(actor=acting_user, event="clients.contact.delete", target=contact, client=client,

@@ -1,7 +1,7 @@
 """The card's Files tab (FIL-01 … FIL-04): writes of folders of any depth and of the files attached to a client
 (reads: selectors.files; the upload size limit while the body streams: views.files).
 
-Callers obtain the client through `clients.access.access_client`; writes check `access.can_edit` again
+Callers obtain the client through `policies.clients.get`; writes check `policies.files.can` again
 so no path reaches storage without it. Stored names are uuids (see `models._client_file_path`): the
 user's name is only a label, so no name can escape the client's folder.
 """
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors.files import subtree_ids
 from kontora.core.audit import audit_record, model_update
@@ -50,7 +50,7 @@ def too_large_message() -> str:
 
 
 def _require_edit(user: User, client: Client) -> None:
-    if not access.can_edit(user, client):
+    if not policies.files.can(user, "change", client):
         raise NotAllowed
 
 

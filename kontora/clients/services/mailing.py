@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.clients import access, locks
+from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
 from kontora.clients.services.card import touch
 from kontora.core.audit import audit_record, changes_between, snapshot
@@ -52,7 +52,7 @@ def address_key(kind: str, value: str) -> tuple[str, str]:
 
 
 def _require_edit(acting_user: User, client: Client) -> None:
-    if not access.can_edit(acting_user, client):
+    if not policies.mailing_addresses.can(acting_user, "change", client):
         raise NotAllowed
 
 

@@ -1,9 +1,9 @@
 """Registration data of a company (CLI-06), its history of changes in legal documents, and a person's passport
 and personal data (CLI-01): the services that write them (reads: selectors.registration).
 
-All of it is main data of the card: writes need `access.can_edit_main_data`. Each write checks every value
-first and raises one ValidationError keyed by field, so a form shows all problems at once and nothing is
-half-saved; then it writes the row and its audit row (the card's history) in one transaction.
+All of it is main data of the card: writes need `policies.registrations.can(user, "change", client)`. Each write
+checks every value first and raises one ValidationError keyed by field, so a form shows all problems at once and
+nothing is half-saved; then it writes the row and its audit row (the card's history) in one transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.clients import access, locks
+from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.clients.selectors.registration import personal_of, registration_of
 from kontora.clients.services.card import save_row, touch
@@ -71,7 +71,7 @@ def _checked(name: str, raw: str, validate: Callable[[str], str], errors: dict[s
 
 
 def _require_main_data(acting_user: User, client: Client) -> None:
-    if not access.can_edit_main_data(acting_user, client):
+    if not policies.registrations.can(acting_user, "change", client):
         raise NotAllowed
 
 # --- registration data ---

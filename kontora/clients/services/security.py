@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from kontora.accounts.models import User
 from kontora.accounts.services import signin
-from kontora.clients import access, locks
+from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientSecurity
 from kontora.clients.selectors.security import may_sign, signature_locked_minutes
 from kontora.clients.services.card import touch
@@ -51,7 +51,7 @@ def _row_for_update(client: Client) -> tuple[ClientSecurity, bool]:
 def security_update(*, acting_user: User, client: Client, values: Mapping[str, Any]) -> ClientSecurity:
     """The four texts for the security service; the conclusion is not touched here."""
     with transaction.atomic():
-        if not access.can_edit(acting_user, client):
+        if not policies.securities.can(acting_user, "change", client):
             raise NotAllowed
         row, new = _row_for_update(client)
         before = snapshot(row, INFO_FIELDS)
@@ -109,7 +109,7 @@ def security_sign(
     """
     if not may_sign(acting_user):
         raise NotAllowed
-    if not access.can_open(acting_user, client):
+    if not policies.securities.can(acting_user, "view", client):
         raise NotAllowed
     minutes = signature_locked_minutes(acting_user)
     if minutes:

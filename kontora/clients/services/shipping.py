@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.clients import access, locks
+from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientShipping
 from kontora.clients.services.card import touch
 from kontora.core import requisites
@@ -47,7 +47,7 @@ def _check(values: dict[str, str]) -> None:
 
 def shipping_update(*, acting_user: User, client: Client, values: Mapping[str, Any]) -> ClientShipping:
     with transaction.atomic():
-        if not access.can_edit(acting_user, client):
+        if not policies.shippings.can(acting_user, "change", client):
             raise NotAllowed
         row = locks.shipping_for_update(client)
         new = row is None

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.bank import BankAccountForm
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.selectors import bank as selectors
@@ -21,19 +21,19 @@ from kontora.clients.views.modal import list_changed, modal_form
 
 def _panel_context(request: HttpRequest, client: Client) -> dict[str, Any]:
     return {"client": client, "accounts": selectors.bank_accounts_of(client),
-            "can_edit": access.can_edit_main_data(request.user, client)}
+            "can_edit": policies.bank_accounts.can(request.user, "change", client)}
 
 
 @login_required
 @require_GET
 def bank_panel(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = access.access_client(request.user, client_id)
+    client = policies.clients.get(request.user, client_id)
     return render(request, "clients/partials/tab_bank.html", _panel_context(request, client))
 
 
 def _editable(request: HttpRequest, client_id: int) -> Client:
-    client = access.access_client(request.user, client_id)
-    if not access.can_edit_main_data(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if not policies.bank_accounts.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
@@ -48,7 +48,7 @@ def bank_account_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bank_account_edit(request: HttpRequest, client_id: int, account_id: int) -> HttpResponse:
     client = _editable(request, client_id)
-    return _account(request, client, selectors.access_bank_account(client, account_id))
+    return _account(request, client, policies.bank_accounts.get(request.user, account_id, client=client))
 
 
 def _account(request: HttpRequest, client: Client, account: ClientBankAccount | None) -> HttpResponse:
@@ -70,7 +70,7 @@ def _account(request: HttpRequest, client: Client, account: ClientBankAccount | 
 @require_POST
 def bank_account_delete(request: HttpRequest, client_id: int, account_id: int) -> HttpResponse:
     client = _editable(request, client_id)
-    account = selectors.access_bank_account(client, account_id)
+    account = policies.bank_accounts.get(request.user, account_id, client=client)
     services.bank_account_delete(acting_user=user_of(request), account=account)
     return _accounts_changed(request, client)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access, hooks, policies
+from kontora.clients import hooks, policies
 from kontora.clients.forms.card import CARD_RELATED, CardPartForm, ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors import card as selectors
@@ -43,7 +43,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_card(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _card(request, selectors.access_card(request.user, client_id, related=CARD_RELATED))
+    return _card(request, policies.clients.get(request.user, client_id, related=CARD_RELATED))
 
 
 def _kind(request: HttpRequest) -> str:
@@ -53,10 +53,8 @@ def _kind(request: HttpRequest) -> str:
 
 def _rights(user: Any, client: Client | None) -> tuple[bool, bool]:
     """(may edit the card's information, may edit its main data); a new card is its creator's to fill in."""
-    if client is None:
-        return True, True
-    main = access.can_edit_main_data(user, client)
-    return main or access.can_edit(user, client), main
+    rights = policies.card_rights(user, client)
+    return rights.can_edit, rights.can_edit_main
 
 
 def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
@@ -185,7 +183,7 @@ def part_pane(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
     if tab.part is None:
         raise Http404
     user = user_of(request)
-    client = selectors.access_card(user, client_id, related=tab.part.related)
+    client = policies.clients.get(user, client_id, related=tab.part.related)
     if not selectors.tab_shown(tab, user, client, kind=client.kind, system=system_settings()):
         raise Http404
     form = tab.part.form(client=client, user=user, read_only=not tab.part.may_edit(user, client))
@@ -196,7 +194,7 @@ def part_pane(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest, client_id: int) -> HttpResponse:
     """The Service tab (CLI-12): who registered and changed the card, and its change history, 50 rows at a time."""
-    client = selectors.access_card(request.user, client_id, related=("created_by", "changed_by"))
+    client = policies.clients.get(request.user, client_id, related=("created_by", "changed_by"))
     page = history_page(fetched_by=user_of(request), client=client, cursor=request.GET)
     context = {"client": client, "history": page.rows,
                "more_url": page.link(reverse("clients:history", args=[client.pk]), AFTER)}
@@ -226,16 +224,16 @@ def _contacts_context(request: HttpRequest, client: Client, can_edit: bool) -> d
 @login_required
 @require_GET
 def contacts(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = selectors.access_card(request.user, client_id)
+    client = policies.clients.get(request.user, client_id)
     if client.kind != Client.Kind.COMPANY:
         raise Http404
-    context = _contacts_context(request, client, policies.can_edit_contacts(request.user, client))
+    context = _contacts_context(request, client, policies.contacts.can(request.user, "add", client))
     return render(request, "clients/partials/card_contacts.html", context)
 
 
 def _contact_client(request: HttpRequest, client_id: int) -> Client:
-    client = access.access_client(request.user, client_id)
-    if not policies.can_edit_contacts(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if not policies.contacts.can(request.user, "add", client):
         raise PermissionDenied
     return client
 
@@ -250,7 +248,7 @@ def contact_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
-    return _contact(request, client, selectors.access_contact(client, contact_id))
+    return _contact(request, client, policies.contacts.get(request.user, contact_id, client=client))
 
 
 def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None) -> HttpResponse:
@@ -273,7 +271,7 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
 def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     client = _contact_client(request, client_id)
     services.contact_delete(
-        acting_user=user_of(request), contact=selectors.access_contact(client, contact_id),
+        acting_user=user_of(request), contact=policies.contacts.get(request.user, contact_id, client=client),
     )
     return _contacts_changed(request, client)
 

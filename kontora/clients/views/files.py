@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors import files as selectors
 from kontora.clients.services import files as services
@@ -65,16 +65,16 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Client:
-    client = access.access_client(request.user, client_id)
-    if edit and not access.can_edit(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if edit and not policies.files.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
 
-def _folder(client: Client, raw: str | None) -> ClientFolder | None:
+def _folder(request: HttpRequest, client: Client, raw: str | None) -> ClientFolder | None:
     if not raw or not str(raw).isdigit():
         return None
-    return selectors.access_folder(client, int(raw))
+    return policies.folders.get(request.user, int(raw), client=client)
 
 
 def _errors(exc: ValidationError) -> dict[str, str]:
@@ -89,7 +89,7 @@ def _panel(request: HttpRequest, client: Client, folder: ClientFolder | None,
     context: dict[str, Any] = {
         "client": client, "folder": folder, "path": selectors.folder_path(folder),
         "tree": selectors.folder_tree(client), "subfolders": folders, "files": files,
-        "can_edit": access.can_edit(request.user, client), "errors": errors or {},
+        "can_edit": policies.files.can(request.user, "change", client), "errors": errors or {},
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }
     # Errors come back with 200: htmx swaps only successful responses, and they belong next to the field.
@@ -100,7 +100,7 @@ def _panel(request: HttpRequest, client: Client, folder: ClientFolder | None,
 @require_GET
 def files_panel(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    return _panel(request, client, _folder(client, request.GET.get("folder")))
+    return _panel(request, client, _folder(request, client, request.GET.get("folder")))
 
 
 @csrf_exempt  # only so the size limit is installed before the body is read; csrf_protect below checks it
@@ -114,7 +114,7 @@ def file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
 @csrf_protect
 def _file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = _folder(client, request.POST.get("folder"))
+    folder = _folder(request, client, request.POST.get("folder"))
     if getattr(request, "upload_too_large", False):
         return _panel(request, client, folder, {"file": services.too_large_message()})
     upload = request.FILES.get("file")
@@ -131,7 +131,7 @@ def _file_upload(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_POST
 def folder_create(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    parent = _folder(client, request.POST.get("folder"))
+    parent = _folder(request, client, request.POST.get("folder"))
     try:
         services.folder_create(acting_user=user_of(request), client=client, parent=parent,
                                    name=request.POST.get("name", ""))
@@ -144,7 +144,7 @@ def folder_create(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_GET
 def file_download(request: HttpRequest, client_id: int, file_id: int) -> FileResponse:
     client = _client(request, client_id)
-    attached = selectors.access_file(client, file_id)
+    attached = policies.files.get(request.user, file_id, client=client)
     # Always an attachment of an opaque type: an uploaded page or script never runs in our origin.
     response = FileResponse(attached.content.open("rb"), as_attachment=True, filename=attached.name,
                             content_type="application/octet-stream")
@@ -156,10 +156,10 @@ def file_download(request: HttpRequest, client_id: int, file_id: int) -> FileRes
 @require_GET
 def file_properties(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    attached = selectors.access_file(client, file_id)
+    attached = policies.files.get(request.user, file_id, client=client)
     return render(request, "clients/partials/files_properties.html", {
         "client": client, "file": attached, "tree": selectors.folder_tree(client),
-        "can_edit": access.can_edit(request.user, client),
+        "can_edit": policies.files.can(request.user, "change", client),
     })
 
 
@@ -167,13 +167,13 @@ def file_properties(request: HttpRequest, client_id: int, file_id: int) -> HttpR
 @require_GET
 def folder_properties(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    folder = selectors.access_folder(client, folder_id)
+    folder = policies.folders.get(request.user, folder_id, client=client)
     count, size = selectors.folder_totals(folder)
     inside = set(selectors.subtree_ids(folder))
     return render(request, "clients/partials/files_properties.html", {
         "client": client, "folder_item": folder, "count": count, "size": size,
         "tree": [node for node in selectors.folder_tree(client) if node.folder.pk not in inside],
-        "can_edit": access.can_edit(request.user, client),
+        "can_edit": policies.files.can(request.user, "change", client),
     })
 
 
@@ -181,7 +181,7 @@ def folder_properties(request: HttpRequest, client_id: int, folder_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def file_rename(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    attached = selectors.access_file(client, file_id)
+    attached = policies.files.get(request.user, file_id, client=client)
     return _rename(request, client, attached, attached.folder)
 
 
@@ -189,7 +189,7 @@ def file_rename(request: HttpRequest, client_id: int, file_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def folder_rename(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = selectors.access_folder(client, folder_id)
+    folder = policies.folders.get(request.user, folder_id, client=client)
     return _rename(request, client, folder, folder.parent)
 
 
@@ -216,8 +216,8 @@ def _rename(request: HttpRequest, client: Client, item: ClientFile | ClientFolde
 @require_POST
 def file_move(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    attached = selectors.access_file(client, file_id)
-    target = _folder(client, request.POST.get("target"))
+    attached = policies.files.get(request.user, file_id, client=client)
+    target = _folder(request, client, request.POST.get("target"))
     services.file_move(acting_user=user_of(request), attached=attached, folder=target)
     return _panel(request, client, target)
 
@@ -226,8 +226,8 @@ def file_move(request: HttpRequest, client_id: int, file_id: int) -> HttpRespons
 @require_POST
 def folder_move(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = selectors.access_folder(client, folder_id)
-    target = _folder(client, request.POST.get("target"))
+    folder = policies.folders.get(request.user, folder_id, client=client)
+    target = _folder(request, client, request.POST.get("target"))
     try:
         services.folder_move(acting_user=user_of(request), folder=folder, parent=target)
     except ValidationError as exc:
@@ -239,7 +239,7 @@ def folder_move(request: HttpRequest, client_id: int, folder_id: int) -> HttpRes
 @require_POST
 def file_delete(request: HttpRequest, client_id: int, file_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    attached = selectors.access_file(client, file_id)
+    attached = policies.files.get(request.user, file_id, client=client)
     shown = attached.folder
     services.file_delete(acting_user=user_of(request), attached=attached)
     return _panel(request, client, shown)
@@ -249,7 +249,7 @@ def file_delete(request: HttpRequest, client_id: int, file_id: int) -> HttpRespo
 @require_POST
 def folder_delete(request: HttpRequest, client_id: int, folder_id: int) -> HttpResponse:
     client = _client(request, client_id, edit=True)
-    folder = selectors.access_folder(client, folder_id)
+    folder = policies.folders.get(request.user, folder_id, client=client)
     parent = folder.parent
     services.folder_delete(acting_user=user_of(request), folder=folder)
     return _panel(request, client, parent)

@@ -1,9 +1,11 @@
 """The Flexi-filter panel, filter templates and the registry's active filter (REG-04 … REG-06, REG-12, LAD-03).
 
-The panel's JavaScript (kontora/static/kontora/flexi.js) builds the JSON specification and posts it; the engine
+The panel's JavaScript (kontora/static/kontora/flexi.js) builds the JSON specification and sends it; the engine
 (`kontora.clients.flexi`) validates it against its whitelist, compiles it and counts inside the user's access.
-These views only parse requests, call the engine and render. Answers that change the registry are JSON
-`{rows, count, badge}` so the rows, the "N of M" counter and the "filter active" badge change together.
+These views only parse requests, call the engine and render. Answers that change the registry are htmx answers:
+the rows, with the "N of M" counter and the "filter active" badge out of band, so the three change together. A
+refused specification answers 422 with the "k:flexi-refused" event carrying the errors (the panel shows them next
+to their rows). Saving and deleting a template are the panel's own JSON requests.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +29,8 @@ from kontora.clients.flexi.selectors import templates as template_selectors
 from kontora.clients.forms.flexi import TemplateSaveForm
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
+
+REFUSED_EVENT = "k:flexi-refused"
 
 # Operators whose condition carries no value, or a pair of values.
 _NO_VALUE = {"is_true", "is_false"}
@@ -90,27 +93,32 @@ def _is_empty(raw: str) -> bool:
     return isinstance(node, dict) and node.get("items") == []
 
 
-def _parse(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse | None]:
+def _refused(errors: dict[str, Any]) -> HttpResponse:
+    """A refusal for htmx: nothing to swap, the errors in the "k:flexi-refused" event (JSON is ASCII, as a header
+    must be)."""
+    response = HttpResponse(status=422)
+    response["HX-Trigger"] = json.dumps({REFUSED_EVENT: errors})
+    return response
+
+
+def _parse(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The posted specification, or the errors that refuse it."""
     raw = request.POST.get("spec", "")
     try:
         return flexi_spec.parse(raw, user=request.user), None
     except ValidationError as exc:
-        return None, JsonResponse(_spec_errors(raw, exc, request.user), status=422)
+        return None, _spec_errors(raw, exc, request.user)
 
 
 def _count_text(count: int, more: bool) -> str:
     return _("Found: %(count)s") % {"count": template_selectors.count_display(count, more)}
 
 
-def registry_update(request: HttpRequest) -> JsonResponse:
-    """The registry under the session's filter: its first page, its counter and the filter badge."""
+def registry_update(request: HttpRequest) -> HttpResponse:
+    """The registry under the session's filter: its first page, with its counter and the filter badge out of band."""
     context = registry.registry_centre(request)
     context["flexi_active"] = flexi_session.active_filter(request)
-    return JsonResponse({
-        "rows": render_to_string("clients/partials/registry_rows.html", context, request=request),
-        "count": render_to_string("clients/partials/flexi_registry_count.html", context, request=request).strip(),
-        "badge": render_to_string("clients/partials/flexi_badge.html", context, request=request),
-    })
+    return render(request, "clients/partials/registry_update.html", context)
 
 
 # --- the panel -----------------------------------------------------------------------------------------
@@ -172,9 +180,9 @@ def flexi_apply(request: HttpRequest) -> HttpResponse:
     if _is_empty(request.POST.get("spec", "")):
         flexi_session.clear_active(request)
         return registry_update(request)
-    spec, refused = _parse(request)
-    if refused is not None:
-        return refused
+    spec, errors = _parse(request)
+    if errors is not None:
+        return _refused(errors)
     assert spec is not None
     flexi_session.set_active(request, spec, label=flexi_spec.describe(spec))
     return registry_update(request)
@@ -236,7 +244,7 @@ def flexi_template_apply(request: HttpRequest) -> HttpResponse:
     try:
         spec = template_selectors.template_spec(request.user, ref)
     except ValidationError as exc:
-        return JsonResponse({"error": _error_text(exc), "rows": {}}, status=422)
+        return _refused({"error": _error_text(exc), "rows": {}})
     flexi_session.set_active(request, spec, label=ref.name, ref=ref.ref)
     return registry_update(request)
 
@@ -258,9 +266,9 @@ def flexi_template_save(request: HttpRequest) -> HttpResponse:
     (the service decides both)."""
     user: Any = request.user
     form = TemplateSaveForm(request.POST)
-    spec, refused = _parse(request)
-    if refused is not None:
-        return refused
+    spec, errors = _parse(request)
+    if errors is not None:
+        return JsonResponse(errors, status=422)
     if form.is_valid():
         template_id = form.cleaned_data.get("template_id") or None
         ref = template_selectors.template_ref(user, _template_ref_text(template_id)) if template_id else None

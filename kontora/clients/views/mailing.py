@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.mailing import MailingAddressForm
 from kontora.clients.models import Client, ClientMailingAddress
 from kontora.clients.selectors import mailing as selectors
@@ -28,8 +28,8 @@ def mailing_context(user: Any, client: Client | None) -> dict[str, Any]:
 
 
 def _client(request: HttpRequest, client_id: int) -> Client:
-    client = access.access_client(request.user, client_id)
-    if not access.can_edit(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if not policies.mailing_addresses.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
@@ -51,7 +51,7 @@ def mailing_address_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mailing_address_edit(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    return _address(request, client, selectors.access_mailing_address(client, address_id))
+    return _address(request, client, policies.mailing_addresses.get(request.user, address_id, client=client))
 
 
 def _address(request: HttpRequest, client: Client, address: ClientMailingAddress | None) -> HttpResponse:
@@ -77,7 +77,7 @@ def _address(request: HttpRequest, client: Client, address: ClientMailingAddress
 def mailing_address_delete(request: HttpRequest, client_id: int, address_id: int) -> HttpResponse:
     client = _client(request, client_id)
     services.mailing_address_delete(
-        acting_user=user_of(request), address=selectors.access_mailing_address(client, address_id),
+        acting_user=user_of(request), address=policies.mailing_addresses.get(request.user, address_id, client=client),
     )
     return _addresses_changed(request, client)
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.registration import LegalChangeForm
 from kontora.clients.models import Client, ClientLegalChange
 from kontora.clients.selectors import registration as selectors
@@ -31,7 +31,7 @@ def registration_context(user: Any, client: Client | None) -> dict[str, Any]:
 
 
 def _company(request: HttpRequest, client_id: int) -> Client:
-    client = access.access_client(request.user, client_id)
+    client = policies.clients.get(request.user, client_id)
     if client.kind != Client.Kind.COMPANY:
         raise Http404
     return client
@@ -39,7 +39,7 @@ def _company(request: HttpRequest, client_id: int) -> Client:
 
 def _editable_company(request: HttpRequest, client_id: int) -> Client:
     client = _company(request, client_id)
-    if not access.can_edit_main_data(request.user, client):
+    if not policies.legal_changes.can(request.user, "change", client):
         raise PermissionDenied
     return client
 
@@ -54,7 +54,7 @@ def legal_change_new(request: HttpRequest, client_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def legal_change_edit(request: HttpRequest, client_id: int, change_id: int) -> HttpResponse:
     client = _editable_company(request, client_id)
-    return _legal_change(request, client, selectors.access_legal_change(client, change_id))
+    return _legal_change(request, client, policies.legal_changes.get(request.user, change_id, client=client))
 
 
 def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChange | None) -> HttpResponse:
@@ -78,7 +78,7 @@ def _legal_change(request: HttpRequest, client: Client, change: ClientLegalChang
 @require_POST
 def legal_change_delete(request: HttpRequest, client_id: int, change_id: int) -> HttpResponse:
     client = _editable_company(request, client_id)
-    change = selectors.access_legal_change(client, change_id)
+    change = policies.legal_changes.get(request.user, change_id, client=client)
     services.legal_change_delete(acting_user=user_of(request), change=change)
     return _changes_changed(request, client)
 

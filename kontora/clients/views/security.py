@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.security import ConclusionForm
 from kontora.clients.models import Client
 from kontora.clients.selectors import security as selectors
@@ -30,7 +30,7 @@ def security_context(user: Any, client: Client | None) -> dict[str, Any]:
     """The pane's conclusion: as signed, by whom, and whether this user may sign one."""
     row = selectors.security_of(client) if client is not None else None
     return {"row": row, "inspector": selectors.inspector_name(row.inspector) if row else "",
-            "may_sign": selectors.may_sign(user)}
+            "may_sign": policies.securities.can(user, "sign", client) if client is not None else False}
 
 
 @login_required
@@ -38,9 +38,9 @@ def security_context(user: Any, client: Client | None) -> dict[str, Any]:
 def security_sign(request: HttpRequest, client_id: int) -> HttpResponse:
     if not system_settings().security_tab_enabled:
         raise Http404
-    client = access.access_client(request.user, client_id)
+    client = policies.clients.get(request.user, client_id)
     user = user_of(request)
-    if not selectors.may_sign(user):
+    if not policies.securities.can(user, "sign", client):
         raise PermissionDenied
     row = selectors.security_of(client)
     form = ConclusionForm(request.POST or None, initial={

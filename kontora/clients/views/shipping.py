@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
+from kontora.clients import policies
 from kontora.clients.forms.shipping import PREFIX, ShippingForm
 from kontora.clients.selectors import shipping as selectors
 from kontora.core.selectors.settings import system_settings
@@ -26,8 +26,8 @@ def shipping_from_card(request: HttpRequest, client_id: int) -> HttpResponse:
     (and as read: the snapshot rides along); saved with the card's OK / Apply."""
     if not system_settings().shipping_tab_enabled:
         raise Http404
-    client = access.access_client(request.user, client_id)
-    if not access.can_edit(request.user, client):
+    client = policies.clients.get(request.user, client_id)
+    if not policies.shippings.can(request.user, "change", client):
         raise PermissionDenied
     data = request.POST.copy()
     for name, value in selectors.consignee_from_card(client).items():

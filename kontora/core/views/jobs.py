@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.core.htmx import is_htmx
 from kontora.core.models import Job
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import jobs as selectors
@@ -49,6 +50,6 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     selectors.access_job(request.user, job_id)
     job = services.job_cancel(acting_user=actor_of(request), job_id=job_id)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(request, "core/partials/job_progress.html", _progress_context(job))
     return redirect("core:job", job_id=job.pk)

@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.core.htmx import is_htmx
 from kontora.core.permissions import actor_of
 from kontora.core.selectors import informer
 from kontora.core.selectors import main_window as selectors
@@ -26,7 +27,8 @@ from kontora.core.selectors.organisation import default_legal_entity
 from kontora.core.selectors.settings import user_parameters
 from kontora.core.services import settings as settings_services
 
-# The one list of keyboard shortcuts: the Help page and the "?" dialog both render it; keys.js implements it.
+# The one list of keyboard shortcuts: the Help page and the "?" dialog both render it; behaviours/keys.js
+# implements it.
 SHORTCUTS: list[tuple[str | Promise, str | Promise]] = [
     ("Ins", gettext_lazy("Add a new record to the current list")),
     ("Enter", gettext_lazy("Open the row under the cursor")),
@@ -144,7 +146,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
-    if not request.headers.get("HX-Request"):
+    if not is_htmx(request):
         # Without scripts the "Go to date" form lands here: show the whole main window at that date.
         query = request.GET.urlencode()
         return redirect(f"{reverse('core:home')}{'?' + query if query else ''}")
@@ -164,7 +166,7 @@ def informer_at_start(request: HttpRequest) -> HttpResponse:
     # The box reads "Don't show at start": checked means the informer stays closed next time.
     hide = request.POST.get("hide") == "on"
     settings_services.user_parameters_update(acting_user=actor_of(request), informer_at_start=not hide)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(format_html('<span class="text-success">{}</span>', _("Saved.")))
     return redirect("core:home")
 

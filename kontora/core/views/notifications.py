@@ -6,12 +6,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.http import parse_etags, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,35 +32,37 @@ def passive_request(view: View) -> View:
     return view
 
 
+def _number(request: HttpRequest, name: str, default: int) -> int:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+def _local(url: str) -> str:
+    """The server stores only local paths; checked again so that a toast never links elsewhere."""
+    return url if url.startswith("/") and not url.startswith("//") else ""
+
+
 @passive_request
 @require_GET
 def poll(request: HttpRequest) -> HttpResponse:
-    """The bell: 304 while (unread count, newest unread id) is unchanged, else the count and new items."""
+    """The bell, polled by htmx with what the page shows: `after`, the last notification shown as a toast in this
+    browser tab, and `unread`, the count on the badge. 204 while nothing is new (htmx leaves the page alone; a 304
+    would swap in an empty body); else the new count and the toasts of the notifications above `after`, out of band,
+    and the new `after` and `unread` for the next poll."""
     if not request.user.is_authenticated:
-        # A JSON endpoint: the script stops polling rather than following a redirect to the login page.
-        return JsonResponse({"error": "unauthenticated"}, status=401)
+        # Signed out elsewhere: refused without a redirect, and the bell stops polling (behaviours/bell.js).
+        return HttpResponse(status=401)
+    after, shown = _number(request, "after", 0), _number(request, "unread", -1)
     unread, last_id = selectors.notification_state(request.user)
-    etag = f'"n{request.user.pk}-{unread}-{last_id}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        after = request.GET.get("after", "")
-        after_id = int(after) if after.isdigit() else 0
-        items = selectors.notifications_unread_after(request.user, after_id) if unread > 0 else []
-        response = JsonResponse({
-            "unread": unread,
-            "items": [
-                {
-                    "id": n.pk,
-                    "text": n.text,
-                    "url": n.url,
-                    "sender": str(n.sender) if n.sender else "",
-                    "created": date_format(timezone.localtime(n.created_at), "SHORT_DATETIME_FORMAT"),
-                }
-                for n in items
-            ],
-        })
-    response["ETag"] = etag
+    if unread == shown and last_id <= after:
+        return HttpResponse(status=204)
+    items = selectors.notifications_unread_after(request.user, after) if unread > 0 and last_id > after else []
+    # Rendered without the request: a poll every few seconds runs none of the page's context processors.
+    response = HttpResponse(render_to_string("core/partials/bell_poll.html", {
+        "after": max([after, *(n.pk for n in items)]),
+        "unread": unread,
+        "toasts": [{"notification": n, "link": _local(n.url)} for n in items],
+    }))
     response["Cache-Control"] = "private, no-cache"
     return response
 

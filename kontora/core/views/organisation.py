@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm
+from kontora.core.htmx import htmx_current_url
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import organisation as selectors
@@ -23,7 +24,7 @@ from kontora.core.ui.submit import act, modal, ok_or_apply, submit
 
 def _back(request: HttpRequest) -> str:
     """Where to return after an action: the page it was started from, if it is ours, else the list."""
-    for candidate in (request.POST.get("next"), request.GET.get("next"), request.headers.get("HX-Current-URL")):
+    for candidate in (request.POST.get("next"), request.GET.get("next"), htmx_current_url(request)):
         if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
             return candidate
     return reverse("core:constants")

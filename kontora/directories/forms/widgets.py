@@ -1,10 +1,10 @@
 """The directory picker: search as you type instead of a <select> of thousands of items.
 
 `picker_field("units")` gives a form field whose widget is a text box with a drop-down of matches
-(served by `directories:pick`) and a hidden input with the chosen pk; `kontora/static/kontora/picker.js`
-drives it. The field's queryset holds every item, inactive ones too, so an old record keeps its value;
-the picker only offers active items, and `PickerField.clean` refuses an inactive item unless it is the
-value the record already had.
+(served by `directories:pick`) and a hidden input with the chosen pk; the behaviour
+`kontora/static/kontora/behaviours/picker.js` drives it. The field's queryset holds every item, inactive ones
+too, so an old record keeps its value; the picker only offers active items, and `PickerField.clean` refuses an
+inactive item unless it is the value the record already had.
 
 For users with the directory's edit right the widget also shows "+" (add an item in a modal and select
 it) and "✎" (edit the chosen item); a view turns these on with `allow_picker_editing(form, user)`, which also

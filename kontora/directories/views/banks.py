@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts.policies import user_of
+from kontora.core.htmx import htmx_target
 from kontora.core.permissions import admin_required, is_administrator
 from kontora.core.selectors import jobs as core_selectors
 from kontora.core.services import jobs as job_services
@@ -38,7 +39,7 @@ def _page(request: HttpRequest, form: BankImportForm, status: int = 200) -> Http
         "job": job,
         "job_can_cancel": bool(job and job_services.job_cancellable(job)),
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bank-rows":
+    if htmx_target(request) == "bank-rows":
         return render(request, "directories/partials/bank_rows.html", context)
     return render(request, "directories/banks.html", context, status=status)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
-from kontora.core.htmx import is_htmx
+from kontora.core.htmx import htmx_target, is_htmx
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import modal, ok_or_apply, submit
 from kontora.directories import policies
@@ -57,7 +57,7 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
                               inactive="1" if show_inactive else ""),
         "show_inactive": show_inactive, "can_edit": can_edit, "has_active_flag": directory.has_active_flag,
     }
-    if is_htmx(request) and request.headers.get("HX-Target") in ("dir-rows", "dir-more"):
+    if htmx_target(request) in ("dir-rows", "dir-more"):
         return render(request, "directories/partials/list_rows.html", context)
     return render(request, "directories/list.html", context)
 

@@ -1,5 +1,6 @@
-"""Reads of started processes (BPM-02 … BPM-05), always through `policies.visible_runs` (the client's access
-rules): the journal, the monitor, one run and its protocol; and the processes offered to start."""
+"""Reads of started processes (BPM-02 … BPM-05), always through `policies.visible_runs` (the card level of the
+client's access rules): the journal, the monitor and a run's protocol; and the processes offered to start. One run
+is `policies.runs.get`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from kontora.accounts.models import User
 from kontora.clients import access
@@ -61,14 +61,6 @@ def monitor_runs(user: User) -> QuerySet[ProcessRun]:
         .select_related("process", "client", "stage")
         .order_by("stage_entered_at", "id")
     )
-
-
-def access_run(user: User, run_id: int) -> ProcessRun:
-    """The run or 404 — the same 404 whether it does not exist or its client is hidden from the user."""
-    run = run_journal(user).filter(pk=run_id).first()
-    if run is None:
-        raise Http404
-    return run
 
 
 def protocol_of(run: ProcessRun) -> QuerySet[ProtocolEntry]:

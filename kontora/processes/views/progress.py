@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
-from kontora.clients import access
 from kontora.core.errors import Conflict, NotAllowed, Refused, error_messages
 from kontora.processes import policies
 from kontora.processes.forms.progress import ProgressForm
@@ -53,9 +52,9 @@ def _context(request: HttpRequest, run: ProcessRun) -> dict[str, Any]:
     return {
         "run": run,
         "protocol": _protocol(run),
-        "client_openable": run.client is not None and access.can_open(user, run.client),
-        "can_progress": policies.can_progress(user, run),
-        "can_delete": policies.can_delete(user, run),
+        "client_openable": policies.runs.can(user, "view_client", run),
+        "can_progress": policies.runs.can(user, "progress", run),
+        "can_delete": policies.runs.can(user, "delete", run),
     }
 
 
@@ -72,13 +71,13 @@ def _page(request: HttpRequest, run: ProcessRun, form: ProgressForm | None = Non
 @require_http_methods(["GET", "POST"])
 def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    run = selectors.access_run(user, pk)
+    run = policies.runs.get(user, pk)
     tab = "protocol" if request.GET.get("tab") == "protocol" else "progress"
     if request.method != "POST":
         return _page(request, run, tab=tab)
     form = ProgressForm(request.POST, run=run)
     if not form.is_valid():
-        if not policies.can_progress(user, run) and not run.is_closed:
+        if not policies.runs.can(user, "progress", run) and not run.is_closed:
             raise NotAllowed  # only the responsible's form has errors worth showing
         return _page(request, run, form)
     data = form.cleaned_data
@@ -89,18 +88,18 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         form.apply_error(exc)
-        return _page(request, selectors.access_run(user, pk), form)
+        return _page(request, policies.runs.get(user, pk), form)
     except (Conflict, Refused) as exc:
         # The run has moved or closed meanwhile (a stale page, whoever sent it): where it stands now, the reason
         # on top, and a fresh form for the stage now in front of the user if it is his.
-        return _page(request, selectors.access_run(user, pk), top_errors=error_messages(exc))
+        return _page(request, policies.runs.get(user, pk), top_errors=error_messages(exc))
     return redirect("processes:run", pk=run.pk)
 
 
 @login_required
 @require_GET
 def run_print(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.access_run(user_of(request), pk)
+    run = policies.runs.get(user_of(request), pk)
     return render(request, "processes/run_print.html", _context(request, run))
 
 
@@ -108,7 +107,7 @@ def run_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    run = selectors.access_run(user, pk)
+    run = policies.runs.get(user, pk)
     try:
         services.run_delete(acting_user=user, run=run)
     except Refused as exc:

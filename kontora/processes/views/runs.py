@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.accounts.policies import user_of
 from kontora.clients import access
+from kontora.core.htmx import is_htmx
 from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import submit
+from kontora.processes import policies
 from kontora.processes.forms.runs import RunStartForm
 from kontora.processes.models import ProcessRun
 from kontora.processes.selectors import runs as selectors
@@ -50,10 +52,10 @@ def journal(request: HttpRequest) -> HttpResponse:
     show_closed = request.GET.get("closed", "1") != "0"
     client_id = id_param(request.GET.get("client"))
     context = _journal_rows(request, show_closed, client_id)
-    if request.headers.get("HX-Request") and request.GET.get("after"):
+    if is_htmx(request) and request.GET.get("after"):
         return render(request, "processes/partials/journal_rows.html", context)
     client = access.visible_clients(user).filter(pk=client_id).first() if client_id is not None else None
-    start_query = {"client": client.pk} if client is not None and access.can_open(user, client) else {}
+    start_query = {"client": client.pk} if client is not None and policies.can_start_for(user, client) else {}
     context.update({
         "show_closed": show_closed,
         "client": client,

@@ -1,15 +1,22 @@
 /*
- * The Flexi-filter panel (REG-04, REG-05) and filter templates (REG-06) of the client registry.
+ * The Flexi-filter panel (REG-04, REG-05) and filter templates (REG-06) of the client registry: the program's one
+ * client-side island. Everywhere else the server renders and small behaviours (behaviours/) attach to its markup;
+ * this panel is a tree editor that lives in the browser until it is applied.
  *
- * The panel (clients/partials/flexi_panel.html, loaded into #k-flexi-modal) carries its field catalogue and the
- * current specification as JSON (#k-flexi-data). This script keeps the specification as a tree of plain objects,
+ * The panel (clients/partials/flexi_panel.html, loaded by htmx into #k-flexi-modal) carries its field catalogue and
+ * the current specification as inert JSON (#k-flexi-data, json_script). This script keeps the specification as a
+ * tree of plain objects,
  *   group     = {op: "and"|"or", items: [...]}
  *   condition = {field, operator, value}
- * renders it, and posts it as JSON: never a query. The server validates it against its whitelist; errors come back
- * keyed by the condition's path ("0.2.1": item indices from the root) and are shown under that row.
+ * renders it with DOM calls (no HTML strings, no inline styles), and sends it as JSON text: never a query.
  *
- * Every change of the registry (apply, reset, a template chosen) answers JSON {rows, count, badge}; one function
- * puts the three in place, so the rows, the "N of M" counter and the "filter active" badge never disagree.
+ * What changes the registry is htmx: "Apply" sends the specification with htmx.ajax and the answer is the rows,
+ * with the "N of M" counter and the "filter active" badge out of band, so the three never disagree; the panel's
+ * live count is htmx too. A refused specification answers 422 with the "k:flexi-refused" event: its errors are
+ * keyed by the condition's path ("0.2.1": item indices from the root) and shown under that row.
+ *
+ * Saving and deleting a template are this script's own requests: honest JSON (Accept: application/json, the
+ * CSRF token from the page), not dressed up as htmx.
  */
 (function () {
   "use strict";
@@ -17,7 +24,6 @@
   var MAX_DEPTH = 4;
   var state = null;  // {data, spec, labels, activeTab}
   var countTimer = null;
-  var countSeq = 0;
 
   function csrf() {
     return document.querySelector('meta[name="csrf-token"]').getAttribute("content");
@@ -32,7 +38,7 @@
     Object.keys(values).forEach(function (name) { body.append(name, values[name]); });
     return fetch(url, {
       method: "POST", credentials: "same-origin", body: body,
-      headers: { "X-CSRFToken": csrf(), "HX-Request": "true", "Accept": "application/json" }
+      headers: { "X-CSRFToken": csrf(), "Accept": "application/json" }
     });
   }
 
@@ -49,38 +55,14 @@
     return node;
   }
 
-  /* ---- the registry: rows, counter and badge in one go ---- */
+  /* ---- the registry's refusals ---- */
 
-  function applyRegistry(answer) {
-    var body = document.getElementById("k-registry-body");
-    if (body && window.htmx) {
-      window.htmx.swap(body, answer.rows, { swapStyle: "innerHTML" });
-    } else if (body) {
-      body.innerHTML = answer.rows;
-    }
-    var count = document.getElementById("k-registry-count");
-    if (count) count.innerHTML = answer.count;
+  // A template that no longer reads (an attribute deactivated since): say so where the badge goes.
+  function showBadgeError(text) {
     var badge = document.getElementById("k-flexi-badge");
     if (badge) {
-      badge.innerHTML = answer.badge;
-      if (window.htmx) window.htmx.process(badge);
+      badge.replaceChildren(el("span", { className: "text-danger", role: "alert", "data-testid": "flexi-badge-error", text: text || "" }));
     }
-  }
-
-  function registryRequest(url, values) {
-    return post(url, values).then(function (response) {
-      return response.json().then(function (answer) {
-        if (response.ok) {
-          applyRegistry(answer);
-          return;
-        }
-        // A template that no longer reads (an attribute deactivated since): say so where the badge goes.
-        var badge = document.getElementById("k-flexi-badge");
-        if (badge) {
-          badge.replaceChildren(el("span", { className: "text-danger", role: "alert", "data-testid": "flexi-badge-error", text: answer.error || "" }));
-        }
-      });
-    });
   }
 
   /* ---- the field catalogue ---- */
@@ -171,8 +153,7 @@
         placeholder: state.data.text.type_to_search, "aria-label": field.label, "data-testid": "flexi-picker"
       }),
       el("div", {
-        className: "dropdown-menu k-picker-list shadow-sm", role: "listbox", "data-picker-list": true,
-        style: "top: 100%; left: 0; min-width: 100%; max-height: 18rem; overflow-y: auto"
+        className: "dropdown-menu k-picker-list shadow-sm", role: "listbox", "data-picker-list": true
       })
     ]);
   }
@@ -181,8 +162,8 @@
     return el("span", { className: "badge text-bg-light border me-1 k-flexi-chip", "data-testid": "flexi-chip" }, [
       document.createTextNode(label(key, value)),
       el("button", {
-        type: "button", className: "btn-close btn-close-sm ms-1", "aria-label": state.data.text.remove,
-        "data-flexi-unchip": path, "data-index": String(index), style: "font-size: .5rem"
+        type: "button", className: "btn-close btn-close-sm ms-1 k-flexi-unchip", "aria-label": state.data.text.remove,
+        "data-flexi-unchip": path, "data-index": String(index)
       })
     ]);
   }
@@ -345,10 +326,10 @@
     var panel = document.querySelector("[data-flexi-panel]");
     var out = document.getElementById("k-flexi-count");
     if (!panel || !out) return;
-    var seq = ++countSeq;
-    post(panel.getAttribute("data-count-url"), { spec: specJson() })
-      .then(function (response) { return response.text(); })
-      .then(function (html) { if (seq === countSeq) out.innerHTML = html; });
+    // htmx queues a request behind the one in flight on the same element, keeping only the last: no stale count.
+    window.htmx.ajax("POST", panel.getAttribute("data-count-url"), {
+      source: out, target: out, swap: "innerHTML", values: { spec: specJson() }
+    });
   }
 
   /* ---- errors ---- */
@@ -390,16 +371,16 @@
     var m = modal();
     if (!m) return;
     var content = m.querySelector(".modal-content");
-    fetch(url || m.getAttribute("data-panel-url"), { credentials: "same-origin", headers: { "HX-Request": "true" } })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (html === null) return;
-        content.innerHTML = html;
-        if (window.htmx) window.htmx.process(content);
-        start(content);
-        window.bootstrap.Modal.getOrCreateInstance(m).show();
-      });
+    window.htmx.ajax("GET", url || m.getAttribute("data-panel-url"), { source: m, target: content, swap: "innerHTML" });
   }
+
+  // The panel arrived (a refusal swaps nothing, and nothing opens).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var m = modal();
+    if (!m || event.detail.target !== m.querySelector(".modal-content")) return;
+    start(event.detail.target);
+    window.bootstrap.Modal.getOrCreateInstance(m).show();
+  });
 
   function closePanel() {
     var m = modal();
@@ -409,17 +390,22 @@
   function apply() {
     var panel = document.querySelector("[data-flexi-panel]");
     clearErrors();
-    post(panel.getAttribute("data-apply-url"), { spec: specJson() }).then(function (response) {
-      return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
-    }).then(function (result) {
-      if (!result.ok) {
-        showErrors(result.answer);
-        return;
-      }
-      applyRegistry(result.answer);
-      closePanel();
+    window.htmx.ajax("POST", panel.getAttribute("data-apply-url"), {
+      source: panel, target: "#k-registry-body", swap: "innerHTML", values: { spec: specJson() }
     });
   }
+
+  // An applied filter closes the panel; a refused one stays open with its errors.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var panel = event.detail.elt;
+    if (!panel.hasAttribute || !panel.hasAttribute("data-flexi-panel") || !event.detail.successful) return;
+    if (event.detail.requestConfig.path === panel.getAttribute("data-apply-url")) closePanel();
+  });
+
+  document.addEventListener("k:flexi-refused", function (event) {
+    if (state && event.target.closest && event.target.closest("#k-flexi-modal")) showErrors(event.detail);
+    else showBadgeError(event.detail.error);
+  });
 
   function saveTemplate(remove) {
     var panel = document.querySelector("[data-flexi-panel]");
@@ -466,16 +452,6 @@
     if ((hit = t.closest("[data-flexi-open]"))) {
       event.preventDefault();
       openPanel(hit.getAttribute("data-flexi-open") || null);
-      return;
-    }
-    if ((hit = t.closest("[data-flexi-clear]"))) {
-      event.preventDefault();
-      registryRequest(hit.getAttribute("data-flexi-clear"), {});
-      return;
-    }
-    if ((hit = t.closest("[data-flexi-template]"))) {
-      event.preventDefault();
-      registryRequest(hit.getAttribute("data-url"), { ref: hit.getAttribute("data-flexi-template") });
       return;
     }
     if (!state || !t.closest("#k-flexi-modal")) return;
@@ -535,7 +511,7 @@
       return;
     }
     if ((hit = t.closest("[data-flexi-delete]"))) {
-      if (window.confirm(hit.getAttribute("data-confirm"))) saveTemplate(true);
+      saveTemplate(true);  // behaviours/confirm.js has asked (data-k-confirm)
       return;
     }
   });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.clients.models import ContactPerson
 from kontora.core.text import digits
@@ -38,14 +39,13 @@ def test_shift_f_finds_a_client_by_a_phone_fragment_and_next_moves_on(page, live
     page.get_by_test_id("search-start").click()
     # then: the first match in name order is announced and the registry's cursor is on it
     page.get_by_text(f"Найден клиент: {vector.code} · ООО «Вектор»").wait_for()
-    page.wait_for_function("document.querySelector('tr[data-row].k-focus') !== null")
+    expect(page.locator("tr[data-row].k-focus")).to_have_count(1)
     assert _focused_name(page) == "ООО «Вектор»"
     # when: Next >>
     page.get_by_test_id("search-next").click()
     # then
     page.get_by_text(f"Найден клиент: {cedar.code} · ПАО «Кедр»").wait_for()
-    page.wait_for_function("document.querySelector('tr[data-row].k-focus [data-testid=registry-name]')"
-                           ".textContent === 'ПАО «Кедр»'")
+    expect(page.locator("tr[data-row].k-focus [data-testid=registry-name]")).to_have_text("ПАО «Кедр»")
     screenshot(page, "client-search")
     # when: Next >> again
     page.get_by_test_id("search-next").click()

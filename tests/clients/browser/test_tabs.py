@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.clients.models import ClientBankAccount, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.core.text import search_key
@@ -85,7 +86,7 @@ def test_manager_adds_bank_account_with_known_bik(page, live_server, manager_use
     page.click("[data-testid=bank-add]")
     page.locator("#k-modal #id_bank-bik").wait_for()
     page.fill("#id_bank-bik", SBER_BIK)
-    page.wait_for_function("document.getElementById('id_bank-bank_name').value !== ''")
+    expect(page.locator("#id_bank-bank_name")).not_to_have_value("")
     assert page.input_value("#id_bank-bank_name") == "ПАО Сбербанк"
     assert page.input_value("#id_bank-corr_account") == SBER_CORR
     screenshot(page, "client-bank-account")

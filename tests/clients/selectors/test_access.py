@@ -1,15 +1,22 @@
-"""The one answer to "may this user see this client" (clients.access) explained for administrators (ACL-06)."""
+"""The client rules (clients.access): one standing per client and request, the record policies that ask it, the
+registry's statements keyed by the visibility shape, and the answer explained for administrators (ACL-06)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.http import Http404
 from django.utils import translation
 
 from kontora.accounts.models import ClientScope
+from kontora.clients import access, policies
 from kontora.clients.access import explain
-from kontora.clients.models import ClientGrant
+from kontora.clients.models import ClientGrant, ContactPerson
+from kontora.clients.selectors.registry import registry_page
+from kontora.clients.services.card import client_set_access
+from kontora.core import prepared
+from kontora.core.permissions import decisions
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 
@@ -36,3 +43,75 @@ def test_explain_names_curator_specialist_and_grants(staff: dict[str, Any]) -> N
         ["Доступ выдан на вкладке «Доступ» карточки (только просмотр).", yes],
         ["Учётная запись отключена или сотрудник уволен: доступа нет никакого."],
     ]
+
+
+# --- one standing per client and request; the policies ask it ------------------------------------------------
+
+
+@pytest.mark.feature("ACL-02")
+def test_a_request_asks_for_a_clients_standing_once(staff: dict[str, Any], django_assert_num_queries: Any) -> None:
+    # given a user granted view-only access to a client (the grant needs a query to be known)
+    user = UserFactory(login="subject", client_scope=ClientScope.OWN)
+    client = ClientFactory(short_name="Альфа", curator=staff["other"])
+    ClientGrant.objects.create(client=client, user=user, can_edit=False)
+    # when a request asks the card's policies everything its pages ask
+    with decisions(), django_assert_num_queries(1):
+        answers = [policies.clients.can(user, "view", client), policies.clients.can(user, "change", client),
+                   policies.contacts.can(user, "add", client), policies.bank_accounts.can(user, "change", client),
+                   policies.files.can(user, "view", client), policies.history.can(user, "view", client)]
+    # then one query answered all, the same as the rules each time
+    assert answers == [True, False, False, False, True, True]
+
+
+@pytest.mark.feature("ACL-02")
+def test_the_card_read_with_its_standing_needs_no_further_check(curator: Any, django_assert_num_queries: Any) -> None:
+    client = ClientFactory(short_name="Альфа", curator=curator)
+    with decisions(), django_assert_num_queries(1):
+        assert policies.clients.get(curator, client.pk) == client
+        assert policies.clients.can(curator, "change_main", client)
+        assert policies.contacts.can(curator, "change", client)
+
+
+@pytest.mark.feature("ACL-02")
+def test_a_write_in_the_request_changes_the_answer(staff: dict[str, Any]) -> None:
+    # given a user granted access to a client, asked about in a request
+    user = UserFactory(login="subject", client_scope=ClientScope.OWN)
+    client = ClientFactory(short_name="Альфа", curator=staff["other"])
+    ClientGrant.objects.create(client=client, user=user, can_edit=True)
+    with decisions():
+        assert policies.clients.can(user, "view", client)
+        # when the curator takes the grant back in the same request
+        client_set_access(acting_user=staff["other"], client=client, grants={})
+        # then the next question is answered anew
+        assert not policies.clients.can(user, "view", client)
+
+
+@pytest.mark.feature("ACL-01", "ACL-03")
+def test_a_missing_and_a_forbidden_row_are_the_same_404(staff: dict[str, Any]) -> None:
+    # given a user in the "list all" mode and another curator's client with a contact
+    user = UserFactory(login="subject", client_scope=ClientScope.LIST_ALL)
+    client = ClientFactory(short_name="Альфа", curator=staff["other"])
+    contact = ContactPerson.objects.create(client=client, full_name="Иванов")
+    # when he asks for them and for ids that do not exist
+    refusals = []
+    for policy, pk in ((policies.clients, client.pk), (policies.clients, 10**9), (policies.contacts, contact.pk),
+                       (policies.contacts, 10**9)):
+        with pytest.raises(Http404) as caught:
+            policy.get(user, pk)
+        refusals.append((type(caught.value), str(caught.value)))
+    # then every refusal is the same
+    assert len(set(refusals)) == 1
+    # while the client's curator gets them
+    assert policies.contacts.get(staff["other"], contact.pk, client=client) == contact
+
+
+@pytest.mark.feature("REG-11")
+def test_the_registrys_statements_are_keyed_by_the_visibility_shape(curator: Any, admin_user: Any) -> None:
+    # given the registry read by two users of different working modes
+    prepared.forget()
+    for user in (curator, admin_user):
+        registry_page(fetched_by=user, sort="name")
+    # then every compiled statement's key ends with its user's visibility shape, and both shapes were compiled
+    shapes = {key[-2:] for _vendor, _alias, key in prepared._cache}
+    assert shapes == {access.visibility_shape(curator), access.visibility_shape(admin_user)}
+    assert access.visibility_shape(UserFactory(login="off", disabled=True)) == access.NOBODY

@@ -66,3 +66,29 @@ def test_duplicate_only_among_visible_clients(manager_user: Any) -> None:
     # when the manager checks its INN
     # then it is not shown (they do not see it in the registry either)
     assert find_duplicates(user=manager_user, inn=VALID_INN) == []
+
+
+@pytest.mark.feature("CLI-16")
+@pytest.mark.feature("ACL-02")
+def test_card_data_of_a_client_listed_but_not_openable_never_matches(manager_user: Any) -> None:
+    # given a "list all" user, another curator's client with an INN and a contact's mobile, and an own client
+    other = UserFactory(login="other", client_scope="full")
+    viewer = UserFactory(login="viewer", client_scope="list_all")
+    foreign = ClientFactory(curator=other, short_name="Чужой", inn=VALID_INN, phone="+7 495 111-22-33")
+    services.contact_create(acting_user=other, client=foreign, values={"full_name": "Петров",
+                                                                       "phone_mobile": "8 916 000-11-22"})
+    own = ClientFactory(curator=viewer, short_name="Свой")
+    services.contact_create(acting_user=viewer, client=own, values={"full_name": "Сидоров",
+                                                                    "phone_mobile": "8 916 000-33-44"})
+    # when he types the foreign client's INN and its contact's mobile (card data)
+    by_inn = find_duplicates(user=viewer, inn=VALID_INN)
+    by_contact = find_duplicates(user=viewer, phones=("+7 916 000 11 22",))
+    # then nothing tells him which card carries them
+    assert (by_inn, by_contact) == ([], [])
+    # while the registry's columns still find it (its name, its main phone), and his own card's contact matches
+    assert [d.client for d in find_duplicates(user=viewer, short_name="чужой")] == [foreign]
+    assert [d.client for d in find_duplicates(user=viewer, phones=("84951112233",))] == [foreign]
+    assert [d.client for d in find_duplicates(user=viewer, phones=("89160003344",))] == [own]
+    # and a user who may open it finds it by both
+    assert [d.client for d in find_duplicates(user=other, inn=VALID_INN)] == [foreign]
+    assert [d.client for d in find_duplicates(user=other, phones=("89160001122",))] == [foreign]

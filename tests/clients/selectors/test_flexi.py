@@ -1,7 +1,9 @@
 """The Flexi-filter engine: the field catalogue, validation, compilation to one query (REG-04, REG-05, REG-12, LAD-03).
 
 The property test compares the compiled query with a plain-Python evaluation of the same specification over
-the same rows, intersected with the access rules computed here from the manual (not by calling `access`).
+the same rows, intersected with the access rules computed here from the manual (not by calling `access`): a
+condition over card data holds only on clients the user may open (issue 10), the registry's own columns are
+compared on every client he sees.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils.translation import override
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kontora.clients.access import REGISTRY_COLUMNS
 from kontora.clients.flexi import hooks
 from kontora.clients.flexi.hooks import FILTER_FIELDS, FieldDef
 from kontora.clients.flexi.selectors import fields
@@ -46,6 +49,7 @@ from kontora.directories.models import (
     Priority,
     Settlement,
 )
+from kontora.directories.selectors import registry
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory, client_named
 
@@ -187,6 +191,19 @@ def visible_in_python(row: dict[str, Any], user: Any) -> bool:
     return True
 
 
+def openable_in_python(row: dict[str, Any], user: Any) -> bool:
+    """The card level: in the "list all" mode only own clients open."""
+    if user.client_scope == "list_all":
+        return user.pk in (row["curator"], row["specialist"]) or user.pk in row["granted"]
+    return visible_in_python(row, user)
+
+
+# The fields that read only the registry's columns (the registry shows code, name, city, phone, curator, status,
+# the flags and "changed"): every other field reads card data.
+REGISTRY_FIELDS = {"name", "code", "city", "phone", "flagged", "needs_attention", "is_private", "has_files",
+                   "changed_at", "status", "curator"}
+
+
 def _compare(operator: str, actual: Any, value: Any) -> bool:
     if actual is None:
         return False
@@ -228,6 +245,12 @@ def _birthday(operator: str, day: date | None, value: Any) -> bool:
 
 def evaluate_condition(row: dict[str, Any], condition: dict[str, Any], user: Any) -> bool:
     key, operator, value = condition["field"], condition["operator"], condition["value"]
+    opens = openable_in_python(row, user)
+    if key == "name":  # the short name is a registry column, the full name card data
+        return (_text(operator, [row["name_key"]], search_key(value))
+                or (opens and _text(operator, [row["full_name_key"]], search_key(value))))
+    if key not in REGISTRY_FIELDS and not opens:
+        return False
     negative = operator in ("not_in", "ne", "is_false")
     if key.startswith("attr:"):
         actual = row[key]
@@ -247,8 +270,6 @@ def evaluate_condition(row: dict[str, Any], condition: dict[str, Any], user: Any
         actual = row[key]
         found = bool(actual & ids) if isinstance(actual, set) else actual in ids
         return found != negative
-    if key == "name":
-        return _text(operator, [row["name_key"], row["full_name_key"]], search_key(value))
     if key == "address":
         return _text(operator, [search_key(row["address"])], search_key(value))
     if key in ("inn", "phone"):
@@ -575,7 +596,7 @@ def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
 def events_field() -> Any:
     """A field as a later app (activity) would register it from its hooks.py: "has a flag like this"."""
     field_def = FieldDef("has_events", "statistics", "Есть события", "flag",
-                         lambda operator, value, user: Q(flagged=operator == "is_true"), order=100)
+                         lambda operator, value, user: Q(flagged=operator == "is_true"), order=100, reads=hooks.CARD)
     FILTER_FIELDS.register(field_def)
     yield field_def
     FILTER_FIELDS.unregister("has_events")
@@ -606,9 +627,113 @@ def test_the_catalogue_refuses_a_field_on_an_unknown_tab_or_under_the_attributes
 
     # when / then
     with pytest.raises(ValueError, match="unknown tab"):
-        FILTER_FIELDS.register(FieldDef("bonus", "bonuses", "Бонус", "flag", build))
+        FILTER_FIELDS.register(FieldDef("bonus", "bonuses", "Бонус", "flag", build, reads=hooks.CARD))
     with pytest.raises(ValueError, match="reserved"):
-        FILTER_FIELDS.register(FieldDef("attr:1", "attributes", "Признак", "flag", build))
+        FILTER_FIELDS.register(FieldDef("attr:1", "attributes", "Признак", "flag", build, reads=hooks.CARD))
     with pytest.raises(ValueError, match="registered twice"):
-        FILTER_FIELDS.register(FieldDef("status", "main", "Другой статус", "flag", build))
+        FILTER_FIELDS.register(FieldDef("status", "main", "Другой статус", "flag", build, reads=hooks.REGISTRY))
     assert "bonus" not in FILTER_FIELDS and FILTER_FIELDS.get("status").label != "Другой статус"
+
+
+# --- the level a field reads: a card-level condition tells nothing of a card the user may not open ------------
+
+
+def _values(field_def: Any, client: Client, users: list[Any]) -> list[Any]:
+    """Values to ask a field with, taken from the client's data (texts, dates, the ids it points to)."""
+    contact = client.contacts.first()
+    if field_def.control == "text":
+        texts = [client.short_name, client.full_name, client.inn, client.address, client.phone, client.fax]
+        texts += [contact.full_name, contact.phone_mobile] if contact else []
+        return [text for text in texts if text]
+    if field_def.control == "multi":
+        if field_def.directory:
+            model: Any = registry.get(field_def.directory).model
+            return [[pk] for pk in model._default_manager.order_by("pk").values_list("pk", flat=True)[:4]]
+        return [[user.pk] for user in users] + [[hooks.ME]]
+    if field_def.control == "pick":
+        return [str(code) for code, _label in field_def.choices()]
+    if field_def.control == "date":
+        days = [client.created_at.date(), client.next_contact_date, contact.birthday if contact else None]
+        return [day.isoformat() for day in days if day is not None]
+    if field_def.control == "number":
+        return [0, 1, 2, 5]
+    return [None]
+
+
+def _matches(user: Any, client: Client, field_def: Any, values: list[Any]) -> dict[tuple[str, str, str], bool]:
+    """Does the client match each condition of the field (every operator, every one of `values`)?"""
+    found = {}
+    for operator in field_def.operators:
+        for value in values:
+            asked = [value, value] if operator == "between" else value
+            try:
+                spec = parse({"field": field_def.key, "operator": operator, "value": asked}, user=user)
+            except ValidationError:
+                continue
+            qs = registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user)).filter(pk=client.pk)
+            found[(field_def.key, operator, str(value))] = qs.exists()
+    return found
+
+
+def _blank_the_card(client: Client) -> None:
+    """Every card datum changed, the registry's columns kept: what a user who may only list it must not notice."""
+    changes: dict[str, Any] = {}
+    for model_field in Client._meta.concrete_fields:
+        name = model_field.name
+        if name in REGISTRY_COLUMNS or model_field.attname in REGISTRY_COLUMNS or name in ("name_key", "id"):
+            continue
+        if model_field.is_relation:
+            changes[model_field.attname] = None
+        elif isinstance(model_field, models.DateTimeField):
+            changes[name] = timezone.make_aware(datetime(2001, 1, 1))
+        elif isinstance(model_field, models.DateField):
+            changes[name] = None
+        elif name == "kind":
+            changes[name] = Client.Kind.PERSON
+        elif isinstance(model_field, models.CharField | models.TextField):
+            changes[name] = ""
+    Client.objects.filter(pk=client.pk).update(**changes)
+    client.directions.clear()
+    client.competitors.clear()
+    for rows in (client.contacts, client.bank_accounts, client.mailing_addresses):
+        rows.all().delete()
+    AttributeValue.objects.filter(client_id=client.pk).delete()
+
+
+@pytest.mark.feature("REG-04", "REG-05", "ACL-02")
+def test_no_filter_field_tells_a_card_the_user_may_only_list(db: Any) -> None:
+    # given a client rich in card data, curated by someone else, and a "list all" user who may list but not open it
+    base = build_base(seed=3, size=1)
+    lister, owner = base.users[2], UserFactory(login="owner", client_scope="full")
+    client = Client.objects.get(pk=base.clients[0]["id"])
+    Client.objects.filter(pk=client.pk).update(
+        curator=owner, specialist=None, is_private=False, inn="7707083893", address="ул. Ленина, 5",
+        fax="8 812 700-00-01", full_name="Общество «Тайное имя»", next_contact_date=date(2024, 3, 1),
+        **{name: model._default_manager.order_by("pk").first() for name, model in (
+            ("status", ClientStatus), ("priority", Priority), ("reaction", ContactReaction))})
+    ClientGrant.objects.filter(client=client).delete()
+    client.refresh_from_db()
+    ContactPerson.objects.create(client=client, full_name="Иван Тайнов", phone_mobile="+7 916 555 00 11",
+                                 phones_digits="79165550011", birthday=date(1990, 1, 1))
+    ClientBankAccount.objects.create(client=client, bik="044525225", account="40702810400000000001")
+    ClientMailingAddress.objects.create(client=client, kind="email", value="t@example.com", value_key="t@example.com",
+                                        subscribed=True)
+    asked = [(field_def, _values(field_def, client, [lister, owner]))
+             for _code, _label, items in fields.catalogue() for field_def in items]
+    opener = UserFactory(login="opener", client_scope="full")
+
+    def answers(user: Any) -> dict[tuple[str, str, str], bool]:
+        return {key: got for field_def, values in asked
+                for key, got in _matches(user, client, field_def, values).items()}
+
+    # when every field is asked, with every operator, values taken from the card — before and after the card's data
+    # change under the same registry row
+    before, opener_before = answers(lister), answers(opener)
+    _blank_the_card(client)
+    client.refresh_from_db()
+    after, opener_after = answers(lister), answers(opener)
+    # then the lister notices nothing: every field that reads card data declares it, and holds only on openable clients
+    assert sorted((key, before[key], after.get(key)) for key in before if before[key] != after.get(key)) == []
+    # while a user who opens it does (the conditions did read the card), and the registry's fields still match it
+    assert sum(opener_before[key] != opener_after.get(key) for key in opener_before) > 20
+    assert any(got for (key, _op, _value), got in after.items() if key == "name")

@@ -309,3 +309,33 @@ def test_a_demo_fill_indexes_its_clients_for_the_search_and_keeps_the_search_cur
             assert cursor.fetchone()[0] == Client.objects.count()
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'clients_%_fts_%'")
             assert cursor.fetchone()[0] == 9
+
+
+@pytest.mark.feature("REG-08", "ACL-02")
+@pytest.mark.parametrize("short", [False, True], ids=["indexed fragments", "short fragments"])
+def test_a_client_listed_but_not_openable_is_found_by_its_registry_columns_only(admin_user: Any, short: bool) -> None:
+    # given a "list all" user and another curator's client with a fax, a contact's mobile and a full name
+    viewer = UserFactory(login="viewer", full_name="Смотрящий Списка", client_scope="list_all")
+    foreign = _client(admin_user, "ООО Ромашка", phone="+7 (495) 111-22-33", fax="8 (812) 700-00-01",
+                      full_name="Общество «Цветочная поляна»")
+    contact_create(acting_user=admin_user, client=foreign,
+                   values={"full_name": "Иванов Иван", "phone_mobile": "+7 (916) 555-12-34"})
+    own = _client(viewer, "АО Своё", full_name="Акционерное общество «Цветок»", fax="8 (812) 700-00-02")
+    contact_create(acting_user=viewer, client=own, values={"full_name": "Петров", "phone_mobile": "8 916 555 98 76"})
+    fax, mobile, full = ("00-01", "12-34", "ян") if short else ("700-00-01", "555-12-34", "поляна")
+
+    def found(**terms: str) -> list[str]:
+        first = search.search_next(fetched_by=viewer, **terms)
+        return sorted({c.short_name for c in search.search_matches(fetched_by=viewer, **terms)}
+                      | ({first.short_name} if first else set()))
+
+    # when he searches by the card's fax, a contact's mobile and the full name (card data)
+    # then the client he may not open is not found: the search is no oracle of its card (issue 11, F2)
+    assert found(phone=fax) == [] and found(phone=mobile) == [] and found(name=full) == []
+    # while its main phone and short name (registry columns) find it
+    assert found(phone="111-22-33") == ["ООО Ромашка"] and found(name="ромаш") == ["ООО Ромашка"]
+    # and his own card is found by all of its data
+    assert found(phone="00-02") == ["АО Своё"] and found(phone="98-76") == ["АО Своё"]
+    assert found(name="цветок") == ["АО Своё"]
+    # and a user who opens every card finds the first client by its card data too
+    assert _names(admin_user, phone=fax) == ["ООО Ромашка"] and _names(admin_user, name=full) == ["ООО Ромашка"]

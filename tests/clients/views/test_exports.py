@@ -316,3 +316,29 @@ def test_the_export_log_reads_as_many_queries_for_a_full_page_as_for_a_few_rows(
     # then
     assert (few[1], many[1]) == (5, 50)
     assert many[0] == few[0]
+
+
+@pytest.mark.feature("ACL-02", "ACL-06")
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_clients_listed_but_not_openable_are_exported_with_the_registry_columns_only(
+    fmt: str, admin_user: Any, base: dict[str, Client],
+) -> None:
+    # given a "list all" user with the right, his own client with card data, and the administrator's «Бета»
+    viewer = UserFactory(login="viewer", client_scope="list_all")
+    UserRight.objects.create(user=viewer, code="export_clients")
+    client_named("Своя", curator=viewer, inn="500100732259", phone="8 495 999-00-00", email="own@example.ru",
+                 address="Мира, 2", full_name="ИП Своя")
+    # when he exports the registry
+    response = signed_in(viewer).post("/clients/export/", {"what": "shown", "format": fmt})
+    rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+    by_name = {row[1]: [str(cell) if cell is not None else "" for cell in row] for row in rows[1:]}
+    # then «Бета», which he lists but cannot open, carries the registry's columns only: no full name, INN, KPP,
+    # address or e-mail (issue 11, F2); his own client carries everything
+    beta = by_name["Бета"]
+    assert (beta[2], beta[3], beta[4], beta[6], beta[8]) == ("", "", "", "", "")
+    assert (beta[7], beta[9], beta[10]) == ("8 495 111-22-33", str(admin_user.full_name), "Горячий")
+    own = by_name["Своя"]
+    assert (own[2], own[3], own[6], own[8]) == ("ИП Своя", "500100732259", "Мира, 2", "own@example.ru")
+    # and the administrator, who opens every card, still gets «Бета» whole
+    full = csv_rows(signed_in(admin_user).post("/clients/export/", {"what": "shown", "format": "csv"}))
+    assert {row[1]: row for row in full[1:]}["Бета"][3] == "7707083893"

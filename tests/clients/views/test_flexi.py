@@ -20,7 +20,7 @@ from kontora.core.text import search_key
 from kontora.directories.models import Attribute, AttributeOption, ClientStatus, LadderStage, Region, Settlement
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import client_named
-from tests.clients.support import FLAGGED_SPEC
+from tests.clients.support import FLAGGED_SPEC, flexi_refusal, registry_answer
 from tests.clients.support import registry_names as names_in
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
@@ -93,10 +93,9 @@ def test_applied_or_group_narrows_the_registry_to_matching_visible_clients(
     # given: status = Hot OR city = Tver
     wanted = spec(cond("status", "in", [base["s_hot"].pk]), cond("city", "in", [base["tver"].pk]), op="or")
     # when
-    response = manager_client.post("/clients/filter/apply/", {"spec": wanted})
+    response = manager_client.post("/clients/filter/apply/", {"spec": wanted}, HTTP_HX_REQUEST="true")
     # then: the answer carries the new rows, the counter and the badge
-    assert response.status_code == 200
-    answer = response.json()
+    answer = registry_answer(response)
     assert names_in(answer["rows"]) == ["Альфа", "Бета", "Гранит"]  # never the other manager's private one
     assert answer["count"] == "3 из 3"
     assert "Фильтр включён" in answer["badge"] and "Тверь" in answer["badge"]
@@ -142,10 +141,9 @@ def test_a_wrong_spec_is_refused_next_to_its_row_and_nothing_is_applied(
         {"op": "or", "items": [cond("status", "like", "%")]},
     )
     # when
-    response = manager_client.post("/clients/filter/apply/", {"spec": wrong})
+    response = manager_client.post("/clients/filter/apply/", {"spec": wrong}, HTTP_HX_REQUEST="true")
     # then
-    assert response.status_code == 422
-    answer = response.json()
+    answer = flexi_refusal(response)
     assert answer["rows"] == {
         "1": "Неизвестное поле фильтра «password».",
         "2.0": "Условие «like» неприменимо к полю «Статус».",
@@ -159,10 +157,9 @@ def test_a_wrong_spec_is_refused_next_to_its_row_and_nothing_is_applied(
 @pytest.mark.feature("REG-04")
 def test_a_spec_that_is_not_json_is_refused_above_the_tree(manager_client: Any, base: dict[str, Any]) -> None:
     # when
-    response = manager_client.post("/clients/filter/apply/", {"spec": "SELECT * FROM clients"})
+    response = manager_client.post("/clients/filter/apply/", {"spec": "SELECT * FROM clients"}, HTTP_HX_REQUEST="true")
     # then
-    assert response.status_code == 422
-    assert response.json() == {"error": "Не удалось прочитать фильтр.", "rows": {}}
+    assert flexi_refusal(response) == {"error": "Не удалось прочитать фильтр.", "rows": {}}
 
 
 @pytest.mark.feature("REG-04")
@@ -170,13 +167,13 @@ def test_reset_and_an_empty_tree_show_every_visible_client_again(manager_client:
     # given
     manager_client.post("/clients/filter/apply/", {"spec": spec(cond("status", "in", [base["s_hot"].pk]))})
     # when
-    answer = manager_client.post("/clients/filter/clear/").json()
+    answer = registry_answer(manager_client.post("/clients/filter/clear/", HTTP_HX_REQUEST="true"))
     # then
     assert names_in(answer["rows"]) == ["Альфа", "Бета", "Вектор", "Гранит"]
     assert answer["badge"].strip() == ""
     # when: the panel applies a tree with no conditions after another filter
     manager_client.post("/clients/filter/apply/", {"spec": spec(cond("status", "in", [base["s_hot"].pk]))})
-    answer = manager_client.post("/clients/filter/apply/", {"spec": spec()}).json()
+    answer = registry_answer(manager_client.post("/clients/filter/apply/", {"spec": spec()}, HTTP_HX_REQUEST="true"))
     # then
     assert answer["count"] == "4 из 4"
 
@@ -227,10 +224,25 @@ def test_the_list_shows_static_templates_first_and_my_hot_clients_apply(
     assert html.count('hx-trigger="load"') == 3
     assert manager_client.get("/clients/filter/templates/count/?ref=static:my").content.decode() == "3"
     # when "My clients" is chosen
-    answer = manager_client.post("/clients/filter/templates/apply/", {"ref": "static:my"}).json()
+    answer = registry_answer(manager_client.post("/clients/filter/templates/apply/", {"ref": "static:my"}))
     # then
     assert names_in(answer["rows"]) == ["Альфа", "Бета", "Вектор"]
     assert "Мои клиенты" in answer["badge"]
+
+
+@pytest.mark.feature("REG-06")
+def test_a_template_that_no_longer_reads_is_refused_and_changes_nothing(
+    manager_user: Any, manager_client: Any, base: dict[str, Any],
+) -> None:
+    # given: a template saved on what no longer exists
+    stale = FilterTemplate.objects.create(
+        owner=manager_user, name="Старый", spec=json.loads(spec(cond("password", "eq", "x"))))
+    # when
+    response = manager_client.post(
+        "/clients/filter/templates/apply/", {"ref": f"user:{stale.pk}"}, HTTP_HX_REQUEST="true")
+    # then: the reason travels in the refusal event (the page shows it where the badge goes), and no filter is on
+    assert flexi_refusal(response) == {"error": "Неизвестное поле фильтра «password».", "rows": {}}
+    assert 'data-testid="flexi-badge"' not in manager_client.get("/").content.decode()
 
 
 @pytest.mark.feature("REG-06")
@@ -326,7 +338,7 @@ def test_someone_elses_template_is_used_if_shared_but_never_changed(
     # then nothing changed
     assert sorted(FilterTemplate.objects.values_list("name", flat=True)) == ["Горячие Ольги", "Личный"]
     # and applying the shared one works within the manager's access
-    answer = manager_client.post("/clients/filter/templates/apply/", {"ref": f"user:{shared_id}"}).json()
+    answer = registry_answer(manager_client.post("/clients/filter/templates/apply/", {"ref": f"user:{shared_id}"}))
     assert names_in(answer["rows"]) == ["Альфа", "Гранит"]
 
 
@@ -337,8 +349,8 @@ def test_operational_work_tab_selects_a_focus_group(manager_user: Any, manager_c
     stage = LadderStage.objects.create(name="Переговоры", name_key=search_key("Переговоры"))
     Client.objects.filter(pk=base["cold"].pk).update(ladder_stage=stage)
     # when
-    answer = manager_client.post("/clients/filter/apply/",
-                                 {"spec": spec(cond("ladder_stage", "in", [stage.pk]))}).json()
+    answer = registry_answer(manager_client.post("/clients/filter/apply/",
+                                                 {"spec": spec(cond("ladder_stage", "in", [stage.pk]))}))
     # then
     assert names_in(answer["rows"]) == ["Вектор"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.core.models import LegalEntity
 from tests.support.browser import screenshot, sign_in
@@ -45,7 +46,7 @@ def test_informer_next_changes_the_tip_and_panel_folds_to_the_edge(page, live_se
     # when
     page.get_by_role("button", name="Далее >>").click()
     # then
-    page.wait_for_function("t => document.querySelector('[data-testid=informer-tip]').innerText !== t", arg=first)
+    expect(page.get_by_test_id("informer-tip")).not_to_have_text(first)
     assert page.get_by_test_id("informer-tip").inner_text() != first
     # when: the panel is folded and opened again from the right edge
     page.locator("#k-informer > summary").click()

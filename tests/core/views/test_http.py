@@ -1,4 +1,5 @@
-"""Cross-cutting HTTP behaviour: request ids on errors, trusted proxies, secure cookies, CSRF."""
+"""Cross-cutting HTTP behaviour: request ids on errors, trusted proxies, secure cookies, CSRF, the
+Content-Security-Policy on every answer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from django.test import Client, override_settings
 
 from kontora.accounts.models import UserSession
-from tests.support.http import PASSWORD
+from kontora.core.middleware import CONTENT_SECURITY_POLICY
+from tests.support.http import PASSWORD, signed_in
 
 
 @override_settings(ROOT_URLCONF="tests.urls.failing", DEBUG=False)
@@ -64,3 +66,35 @@ def test_login_form_requires_csrf_token(manager_user):
     response = client.post("/login/", {"login": "manager", "password": PASSWORD})
     assert response.status_code == 403
     assert "Форма устарела" in response.content.decode()
+
+
+@override_settings(ROOT_URLCONF="tests.urls.failing", DEBUG=False)
+def test_every_answer_carries_the_content_security_policy(admin_user, manager_user):
+    # given: pages, an htmx partial, a poll, a redirect and the error answers, signed in or not
+    admin = Client(raise_request_exception=False)
+    admin.post("/login/", {"login": "admin", "password": PASSWORD})
+    answers = {
+        "page": admin.get("/"),
+        "partial": admin.get("/clients/filter/templates/", HTTP_HX_REQUEST="true"),
+        "poll": admin.get("/notifications/poll/", HTTP_HX_REQUEST="true"),
+        "signed out poll": Client().get("/notifications/poll/"),
+        "redirect": Client().get("/"),
+        "403": signed_in(manager_user).get("/administration/users/"),
+        "404": admin.get("/no-such-page/"),
+        "500": admin.get("/test-boom/"),
+        "csrf": Client(enforce_csrf_checks=True).post("/login/", {"login": "admin", "password": PASSWORD}),
+        "static": admin.get("/static/kontora/kontora.css"),
+    }
+    # then
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "page": 200, "partial": 200, "poll": 200, "signed out poll": 401, "redirect": 302, "403": 403, "404": 404,
+        "500": 500, "csrf": 403, "static": 200,
+    }
+    policies = {answer["Content-Security-Policy"] for answer in answers.values()}
+    assert policies == {CONTENT_SECURITY_POLICY}
+    assert CONTENT_SECURITY_POLICY.startswith("default-src 'self'; script-src 'self' ")
+    directives = dict(part.split(" ", 1) for part in CONTENT_SECURITY_POLICY.split("; "))
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY and "'unsafe-eval'" not in CONTENT_SECURITY_POLICY
+    assert (directives["object-src"], directives["base-uri"], directives["form-action"],
+            directives["frame-ancestors"]) == ("'none'", "'self'", "'self'", "'none'")
+    assert directives["style-src"].startswith("'self' 'report-sample'")

@@ -18,37 +18,57 @@ from kontora.core.selectors import notifications as selectors
 from kontora.core.services.notifications import notification_send
 from tests.accounts.factories import UserFactory
 from tests.core.factories import NotificationFactory
+from tests.core.support import bell_answer
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
 
 POLL = "/notifications/poll/"
 
 
-def test_poll_answers_with_the_count_and_new_items_then_304_while_nothing_changes(admin_user, manager_user):
+def test_poll_answers_with_the_count_and_new_toasts_then_204_while_nothing_changes(admin_user, manager_user):
     # given
     first = notification_send(acting_user=admin_user, recipient=manager_user, text="Совещание в 15:00")
     client = signed_in(manager_user)
-    # when
-    fresh = client.get(POLL, {"after": 0})
-    etag = fresh["ETag"]
-    again = client.get(POLL, {"after": first.pk}, HTTP_IF_NONE_MATCH=etag)
+    # when: a page polls first knowing nothing, then with what it shows
+    fresh = bell_answer(client.get(POLL, {"after": 0}, HTTP_HX_REQUEST="true"))
+    shown = {"after": fresh["after"], "unread": fresh["unread"]}
+    again = client.get(POLL, shown, HTTP_HX_REQUEST="true")
     second = notification_send(acting_user=None, recipient=manager_user, text="Новая задача", url="/tasks/1/")
-    changed = client.get(POLL, {"after": first.pk}, HTTP_IF_NONE_MATCH=etag)
+    changed = bell_answer(client.get(POLL, shown, HTTP_HX_REQUEST="true"))
     # then
-    assert fresh.status_code == 200
-    body = fresh.json()
-    assert body["unread"] == 1
-    assert [(i["id"], i["text"], i["sender"], i["url"]) for i in body["items"]] == [
-        (first.pk, "Совещание в 15:00", "Администратор Системы", ""),
-    ]
-    assert again.status_code == 304
-    assert again["ETag"] == etag
-    assert changed.status_code == 200
-    assert changed["ETag"] != etag
-    assert changed.json()["unread"] == 2
-    assert [(i["id"], i["text"], i["sender"], i["url"]) for i in changed.json()["items"]] == [
-        (second.pk, "Новая задача", "", "/tasks/1/"),
-    ]
+    assert fresh["badge"] == "1"
+    assert fresh["toasts"] == [(first.pk, "Администратор Системы", "Совещание в 15:00", "")]
+    assert (fresh["after"], fresh["unread"]) == (first.pk, 1)
+    assert again.status_code == 204  # nothing new: htmx leaves the page alone
+    assert again.content == b""
+    assert changed["badge"] == "2"
+    assert changed["toasts"] == [(second.pk, "Система", "Новая задача", "/tasks/1/")]
+    assert (changed["after"], changed["unread"]) == (second.pk, 2)
+
+
+def test_poll_answers_a_count_that_fell_without_toasts(admin_user, manager_user):
+    # given: two notifications shown, then one read on the notifications page
+    first = notification_send(acting_user=admin_user, recipient=manager_user, text="Первое")
+    second = notification_send(acting_user=admin_user, recipient=manager_user, text="Второе")
+    client = signed_in(manager_user)
+    client.post(f"/notifications/{first.pk}/read/")
+    # when
+    answer = bell_answer(client.get(POLL, {"after": second.pk, "unread": 2}, HTTP_HX_REQUEST="true"))
+    # then
+    assert (answer["badge"], answer["toasts"], answer["after"], answer["unread"]) == ("1", [], second.pk, 1)
+
+
+def test_poll_counts_over_99_as_99_plus_and_links_only_local_paths(admin_user, manager_user):
+    # given
+    NotificationFactory.create_batch(100, user=manager_user)
+    foreign = notification_send(acting_user=admin_user, recipient=manager_user, text="Ссылка", url="/clients/1/")
+    Notification.objects.filter(pk=foreign.pk).update(url="//evil.example/")
+    client = signed_in(manager_user)
+    # when
+    answer = bell_answer(client.get(POLL, HTTP_HX_REQUEST="true"))
+    # then
+    assert answer["badge"] == "99+"
+    assert answer["toasts"][-1] == (foreign.pk, "Администратор Системы", "Ссылка", "")
 
 
 def test_poll_costs_one_query_and_is_not_user_activity(admin_user, manager_user):
@@ -63,17 +83,21 @@ def test_poll_costs_one_query_and_is_not_user_activity(admin_user, manager_user)
     notification_send(acting_user=admin_user, recipient=manager_user, text="Проверка")
     # when
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(POLL)
+        response = client.get(POLL, HTTP_HX_REQUEST="true")
     # then
-    assert response.status_code == 200
+    answer = bell_answer(response)
+    answered = len(queries.captured_queries)
     notification_queries = [q["sql"] for q in queries.captured_queries if "core_notification" in q["sql"]]
     assert len(notification_queries) == 2  # the state, then the new items of a 200 answer
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert UserSession.objects.get(user=manager_user).last_seen_at == long_ago
-    # and a 304 costs only the state query
+    # and a 204 costs only the state query
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(POLL, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        unchanged = client.get(POLL, {"after": answer["after"], "unread": answer["unread"]}, HTTP_HX_REQUEST="true")
+    assert unchanged.status_code == 204
     assert len([q for q in queries.captured_queries if "core_notification" in q["sql"]]) == 1
+    # and drawing the answer costs nothing more than its items (no context processor of the pages runs)
+    assert answered == len(queries.captured_queries) + 1
     # while an ordinary page is activity
     client.get("/notifications/")
     assert UserSession.objects.get(user=manager_user).last_seen_at > long_ago
@@ -96,19 +120,31 @@ def test_poll_of_a_disabled_user_ends_the_session_and_leads_to_the_login_page(ma
     assert response["Location"] == "/login/?reason=disabled"
 
 
+def test_htmx_poll_of_a_disabled_user_leads_the_whole_page_to_the_login_page(manager_user, admin_user):
+    # given
+    client = signed_in(manager_user)
+    manager_user.disabled = True
+    manager_user.save(update_fields=["disabled"])
+    # when
+    response = client.get(POLL, HTTP_HX_REQUEST="true")
+    # then: htmx follows HX-Redirect with a page load
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/login/?reason=disabled"
+
+
 def test_user_who_was_offline_sees_the_notification_after_sign_in(admin_user, manager_user):
     # given: the manager is not signed in when the message is sent
     sent = notification_send(acting_user=admin_user, recipient=manager_user, text="Позвоните клиенту Ромашка")
     # when
     client = signed_in(manager_user)
     page = client.get("/").content.decode()
-    poll = client.get(POLL).json()
+    poll = bell_answer(client.get(POLL, HTTP_HX_REQUEST="true"))
     # then
     assert 'id="k-bell"' in page
     assert 'id="k-toasts"' in page
-    assert poll["unread"] == 1
-    assert [i["id"] for i in poll["items"]] == [sent.pk]
-    assert poll["items"][0]["text"] == "Позвоните клиенту Ромашка"
+    assert poll["badge"] == "1"
+    assert [toast[0] for toast in poll["toasts"]] == [sent.pk]
+    assert poll["toasts"][0][2] == "Позвоните клиенту Ромашка"
 
 
 def test_mark_one_read_touches_only_own_notifications(admin_user, manager_user):
@@ -140,7 +176,8 @@ def test_mark_all_read_clears_the_bell(admin_user, manager_user):
     # then
     assert response.status_code == 302
     assert selectors.notification_state(manager_user) == (0, 0)
-    assert client.get(POLL).json() == {"unread": 0, "items": []}
+    answer = bell_answer(client.get(POLL, HTTP_HX_REQUEST="true"))
+    assert (answer["badge"], answer["toasts"]) == ("", [])
 
 
 def test_notifications_page_lists_own_notifications_newest_first(admin_user, manager_user):

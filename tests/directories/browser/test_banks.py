@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.core.models import LegalEntity
 from kontora.directories.models import Bank
@@ -31,7 +32,7 @@ def test_administrator_imports_the_bik_directory_on_the_banks_page(page, live_se
     screenshot(page, "banks")
     # and the search narrows the list as one types
     page.fill("[data-testid=banks-search]", "сбер")
-    page.wait_for_function("document.querySelectorAll('#bank-rows tr[data-bik]').length === 1")
+    expect(page.locator("#bank-rows tr[data-bik]")).to_have_count(1)
     assert page.locator("#bank-rows tr[data-bik]").get_attribute("data-bik") == "044525225"
 
 
@@ -47,7 +48,7 @@ def test_typing_a_bik_in_a_bank_account_fills_the_bank_from_the_directory(page, 
     # when the BIK is typed
     page.fill("#id_bik", "044525225")
     # then the bank's name and correspondent account are filled in
-    page.wait_for_function("document.getElementById('id_bank_name').value !== ''")
+    expect(page.locator("#id_bank_name")).not_to_have_value("")
     assert page.input_value("#id_bank_name") == "ПАО Сбербанк"
     assert page.input_value("#id_corr_account") == "30101810400000000225"
 
@@ -65,6 +66,6 @@ def test_a_typed_bank_name_is_not_overwritten(page, live_server, admin_user, tra
     with page.expect_response(lambda response: "/directories/banks/lookup/" in response.url):
         page.fill("#id_bik", "044525225")
     # then only the empty field is filled
-    page.wait_for_function("document.getElementById('id_corr_account').value !== ''")
+    expect(page.locator("#id_corr_account")).not_to_have_value("")
     assert page.input_value("#id_bank_name") == "Московский банк ПАО Сбербанк"
     assert page.input_value("#id_corr_account") == "30101810400000000225"

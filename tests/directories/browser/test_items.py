@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.directories.models import Region, Settlement, Unit
 from tests.support.browser import screenshot, sign_in
@@ -33,17 +34,17 @@ def test_admin_searches_a_directory_and_edits_an_item(page, live_server, admin_u
     # then: active items only; typing narrows the list, Cyrillic case and ё folded
     assert rows.count() == 6
     page.fill("[data-testid=directory-search]", "ме")
-    page.wait_for_function("document.querySelectorAll('[data-testid=directory-row]').length === 2")
+    expect(page.locator("[data-testid=directory-row]")).to_have_count(2)
     assert rows.locator("td:first-child").all_inner_texts() == ["Метр", "Метр квадратный"]
     page.fill("[data-testid=directory-search]", "ЕМК")
-    page.wait_for_function("document.querySelectorAll('[data-testid=directory-row]').length === 1")
+    expect(page.locator("[data-testid=directory-row]")).to_have_count(1)
     assert rows.first.locator("td").first.inner_text() == "Ёмкость"
     page.fill("[data-testid=directory-search]", "")
     page.check("[data-testid=directory-show-inactive]")
-    page.wait_for_function("document.querySelectorAll('[data-testid=directory-row]').length === 7")
+    expect(page.locator("[data-testid=directory-row]")).to_have_count(7)
     assert "не действует" in page.locator("[data-testid=directory-table]").inner_text()
     page.uncheck("[data-testid=directory-show-inactive]")
-    page.wait_for_function("document.querySelectorAll('[data-testid=directory-row]').length === 6")
+    expect(page.locator("[data-testid=directory-row]")).to_have_count(6)
     screenshot(page, "directories-list")
 
     # when: Ins opens a new card; the item is saved with OK
@@ -81,7 +82,7 @@ def test_admin_adds_an_item_from_a_picker_and_it_is_chosen(page, live_server, ad
     # when: typing offers active matches only; arrows and Enter choose one
     text.fill("мо")
     options = page.locator("[data-picker=regions] [data-pick]")
-    page.wait_for_function("document.querySelectorAll('[data-picker=regions] [data-pick]').length === 2")
+    expect(page.locator("[data-picker=regions] [data-pick]")).to_have_count(2)
     assert options.all_inner_texts() == ["Москва", "Московская область"]
     screenshot(page, "directory-picker")
     text.press("ArrowDown")
@@ -111,7 +112,7 @@ def test_admin_adds_an_item_from_a_picker_and_it_is_chosen(page, live_server, ad
     # when: corrected and saved
     modal.locator("#id_code").fill("96")
     modal.locator("[data-testid=directory-ok]").click()
-    page.wait_for_function("!document.querySelector('#k-picker-modal.show')")
+    expect(page.locator("#k-picker-modal.show")).to_have_count(0)
 
     # then: the new region is chosen in the picker and saved with the card
     created = Region.objects.get(code="96")
@@ -146,7 +147,7 @@ def test_picker_keeps_an_old_inactive_value_and_offers_editing(page, live_server
     modal.locator("#id_name").fill("Республика Мордовия")
     modal.locator("#id_is_active").check()
     modal.locator("[data-testid=directory-ok]").click()
-    page.wait_for_function("!document.querySelector('#k-picker-modal.show')")
+    expect(page.locator("#k-picker-modal.show")).to_have_count(0)
 
     # then: the new name shows in the picker at once
     assert page.locator("#id_region").input_value() == "Республика Мордовия"

@@ -131,4 +131,4 @@ def test_the_constants_account_form_asks_for_the_bank_by_bik(admin_client: Clien
     response = admin_client.get(f"/administration/constants/entities/{entity.pk}/accounts/new/")
     # then
     assert response.status_code == 200
-    assert 'fetch("/directories/banks/lookup/?bik="' in html(response)
+    assert 'data-k-bank-lookup="/directories/banks/lookup/"' in html(response)

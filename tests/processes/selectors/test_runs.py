@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from kontora.processes import policies
 from kontora.processes.models import StageState
 from kontora.processes.selectors import runs as selectors
 from kontora.processes.services import runs as services
@@ -43,5 +44,5 @@ def test_the_responsible_sees_the_run_on_his_stage_but_not_a_private_client_of_a
                               result=claim["results"]["fits"])
     # when / then: the run reached his stage; he sees it, except the one about a private client
     assert list(selectors.monitor_runs(ivanov)) == [runs[0]]
-    assert selectors.access_run(ivanov, runs[0].pk) == runs[0]
+    assert policies.runs.get(ivanov, runs[0].pk) == runs[0]
     assert analysis.responsible == ivanov

@@ -4,9 +4,11 @@ who sees and moves what, deleting, the protocol and its print form."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
@@ -74,10 +76,13 @@ def test_the_manual_scheme_is_walked_through_the_page_and_closes_read_only(claim
     # then: closed on «Конец»; the page is read-only for everyone, the administrator included
     closed = ProcessRun.objects.get(pk=run.pk)
     assert closed.is_closed and closed.stage == end and closed.responsible is None
-    for user_client in (ivanov, signed_in(admin_user)):
+    for user_client in (manager, signed_in(admin_user)):
         page = user_client.get(f"/processes/{run.pk}/").content.decode()
         assert 'data-testid="run-closed"' in page and "Процесс закрыт" in page
         assert 'data-testid="run-progress-form"' not in page and 'data-testid="run-delete"' not in page
+    # and Ivanov, who cannot open the client's card, sees the run no more once it has left his stage: a run is
+    # client-owned data, seen at the card level (issue 10) — on his stage only because the process handed it to him
+    assert ivanov.get(f"/processes/{run.pk}/").status_code == 404
     # and the protocol tab lists every step
     assert [(e.kind, e.stage_name, e.result_name) for e in ProtocolEntry.objects.filter(run=run)] == [
         ("start", got.name, ""), ("state", got.name, ""), ("result", got.name, "Рекламация уместна"),
@@ -237,7 +242,10 @@ def test_the_print_form_has_every_protocol_line_with_durations(claim, run, manag
     # then: a page without the menu, with a print button and every protocol line
     html = response.content.decode()
     assert response.status_code == 200
-    assert "window.print()" in html and "@media print" in html and "k-menubar" not in html
+    assert "data-k-print" in html and "k-menubar" not in html
+    # and its own print sheet, not the app's layout
+    assert 'href="/static/kontora/print.css"' in html and "kontora.css" not in html
+    assert "@media print" in Path(str(finders.find("kontora/print.css"))).read_text(encoding="utf-8")
     assert f"Протокол процесса №{run.pk} · Обработка рекламации" in html and "ООО Ромашка" in html
     assert html.count('data-testid="protocol-row"') == 3
     assert "Рекламация уместна" in html and "Виноват клиент" in html and "Уместна" in html
@@ -274,3 +282,20 @@ def test_a_runs_page_costs_the_same_queries_with_1_or_20_protocol_lines(run, man
     # then
     assert (few[1], many[1]) == (1, 20)
     assert many[0] == few[0]
+
+
+@pytest.mark.feature("BPM-02", "BPM-04", "ACL-02")
+def test_a_run_is_client_owned_data_seen_at_the_card_level(claim, run, manager_user):
+    # given a colleague in the "list all" mode: he lists the run's client but cannot open its card, and no stage of
+    # the run is his
+    colleague = signed_in(UserFactory(login="colleague", client_scope="list_all"))
+    # when he asks for the run's page, its print form and the journal (also the client's)
+    pages = [colleague.get(f"/processes/{run.pk}/"), colleague.get(f"/processes/{run.pk}/protocol/print/")]
+    journal = colleague.get("/processes/").content.decode() + colleague.get(
+        f"/processes/?client={run.client_id}").content.decode()
+    # then the run and its note stay with those who may open the card (issue 11, F2: process pages)
+    assert [page.status_code for page in pages] == [404, 404]
+    assert f'data-id="{run.pk}"' not in journal and "Брак партии" not in journal
+    # while the client's curator (the start stage's responsible) sees it with its note
+    page = signed_in(manager_user).get(f"/processes/{run.pk}/").content.decode()
+    assert "Брак партии" in page and f'href="/clients/{run.client_id}/"' in page

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
+from kontora.clients import access
 from kontora.clients.flexi.hooks import ME, Builder
 from kontora.clients.models import (
     Client,
@@ -139,14 +140,23 @@ def _regex_q(column: str, operator: str, key: str) -> Q:
 
 
 def name_text(operator: str, value: Any, user: Any) -> Q:
-    """The short or the full name, over their search keys; fragments through the trigram index on SQLite."""
+    """The short or the full name, over their search keys; fragments through the trigram index on SQLite.
+
+    The short name is a registry column, the full name is card data: for a client the user may only list, only
+    the short name is compared (`access.card_only`)."""
     key = search_key(value)
     if operator == "equals":
-        return Q(name_key=key) | Q(full_name_key=key)
-    if operator == "starts":
+        short, full = Q(name_key=key), Q(full_name_key=key)
+    elif operator == "starts":
         low, high = prefix_bounds(key)
-        return Q(name_key__gte=low, name_key__lt=high) | Q(full_name_key__gte=low, full_name_key__lt=high)
-    return name_fragment_q(key)
+        short, full = Q(name_key__gte=low, name_key__lt=high), Q(full_name_key__gte=low, full_name_key__lt=high)
+    else:
+        either = name_fragment_q(key)
+        if not access.lists_unopenable(user):
+            return either
+        # The index finds a match in either name; a client the user may only list must match by its short name.
+        return either & (Q(name_key__contains=key) | access.card_only(user, Q(full_name_key__contains=key)))
+    return short | access.card_only(user, full)
 
 
 def regex_text(column: str) -> Builder:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from kontora.clients.flexi.hooks import ATTRIBUTE_PREFIX, FILTER_FIELDS, ME, TABS, FieldDef
+from kontora.clients.flexi.hooks import ATTRIBUTE_PREFIX, CARD, FILTER_FIELDS, ME, TABS, FieldDef
 from kontora.core.text import digits, search_key
 from kontora.directories.attributes.selectors import FilterField, attribute_filter_fields, get_filter_field
 from kontora.directories.models import Attribute, AttributeOption
@@ -199,6 +199,7 @@ def _attribute_def(filter_field: FilterField, options: list[tuple[Any, str]] | N
         control=_ATTRIBUTE_CONTROLS[filter_field.kind],  # type: ignore[index]
         operators=filter_field.operators, build=build,
         choices=choices if filter_field.kind == Attribute.Kind.DIRECTORY else None,
+        reads=CARD,  # an attribute is the card's Attributes tab
     )
 
 

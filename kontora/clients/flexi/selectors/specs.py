@@ -15,7 +15,8 @@ carries no place. Nothing reaches the database.
 `Exists` / `pk__in` subqueries, so the registry, counts and exports stay one SQL query. The `Q` narrows a
 queryset that must already start from `access.visible_clients`
 (`selectors.registry_queryset(fetched_by=user, filter_q=to_q(spec, user=user))`): a filter never widens
-what the user sees.
+what the user sees. A condition of a field that reads card data (`FieldDef.reads == CARD`) is compiled through
+`access.card_only`: it holds only on clients the user may open.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kontora.clients.flexi.hooks import ME, OPERATOR_LABELS, FieldDef
+from kontora.clients import access
+from kontora.clients.flexi.hooks import ME, OPERATOR_LABELS, REGISTRY, FieldDef
 from kontora.clients.flexi.selectors.fields import clean_value, get_field
 from kontora.directories.selectors import registry
 
@@ -259,4 +261,7 @@ def _compiled_group(group: dict[str, Any], user: Any) -> Q:
 
 def _compiled_condition(condition: dict[str, Any], user: Any) -> Q:
     field_def = get_field(condition["field"])
-    return field_def.to_q(condition["operator"], condition["value"], user)
+    q = field_def.to_q(condition["operator"], condition["value"], user)
+    # A condition over card data holds only on clients the user may open: on one he may only list it is false
+    # whatever its data, so no count or row of the filter tells him what his card level hides.
+    return q if field_def.reads == REGISTRY else access.card_only(user, q)
