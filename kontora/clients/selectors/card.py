@@ -3,6 +3,7 @@ tabs' rows (the client itself comes from `policies.clients.get`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -28,16 +29,19 @@ def one_row(client: Client, related_name: str, model: type[M]) -> M:
     return row if row is not None else model(client=client)
 
 
-def tab_shown(tab: hooks.CardTab, user: Any, client: Client | None, *, kind: str, system: SystemSettings) -> bool:
-    """Whether the card of `client` (None: a new card of `kind`) has this tab for this user."""
-    if kind not in tab.kinds or (tab.block and not block_enabled(system, tab.block)):
+def tab_shown(tab: hooks.CardTab, user: Any, client: Client | None, *, kind: str,
+              system: Callable[[], SystemSettings]) -> bool:
+    """Whether the card of `client` (None: a new card of `kind`) has this tab for this user (`system` read only when
+    the tab belongs to a functionality block)."""
+    if kind not in tab.kinds or (tab.block and not block_enabled(system(), tab.block)):
         return False
     if client is None and (tab.part is None or not tab.part.on_new_card):
         return False
     return tab.predicate is None or tab.predicate(user, client)
 
 
-def card_tabs(user: Any, client: Client | None, *, kind: str, system: SystemSettings) -> list[hooks.CardTab]:
+def card_tabs(user: Any, client: Client | None, *, kind: str,
+              system: Callable[[], SystemSettings]) -> list[hooks.CardTab]:
     """The registered tabs of this card (hooks.CARD_TABS) in the manual's order; a new card has only the parts that
     can be filled in before it is saved."""
     tabs = sorted(hooks.CARD_TABS.items(), key=lambda tab: (tab.order, tab.code))

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
@@ -28,7 +28,8 @@ def _panel_context(request: HttpRequest, client: Client) -> dict[str, Any]:
 @require_GET
 def bank_panel(request: HttpRequest, client_id: int) -> HttpResponse:
     client = policies.clients.get(request.user, client_id)
-    return render(request, "clients/partials/tab_bank.html", _panel_context(request, client))
+    # Drawn without the request, as every pane of the card: a fragment needs none of the page's context.
+    return HttpResponse(render_to_string("clients/partials/tab_bank.html", _panel_context(request, client)))
 
 
 def _editable(request: HttpRequest, client_id: int) -> Client:

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -66,7 +65,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ClientForm(data, client=client, user=user, kind=kind, read_only=not can_edit,
                       main_read_only=not can_edit_main)
-    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings())
+    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings)
     # The parts the page sent (a pane never shown sends nothing, and nothing of it is saved); a new card has all.
     parts: dict[str, CardPartForm] = {}
     for tab in tabs:
@@ -124,9 +123,9 @@ def _pane(request: HttpRequest, tab: hooks.CardTab, client: Client | None, form:
     context = {"client": client, "form": form, "tab": tab, "can_edit": not form.read_only}
     if part.context is not None:
         context.update(part.context(user, client))
+    # Drawn without the request, as every pane: a fragment needs none of the page's context (the menu bar …).
     return render_to_string("clients/partials/card_part.html", {
-        "tab": tab, "read_only": form.read_only, "pane": mark_safe(  # noqa: S308 (a template's output)
-            render_to_string(part.template, context, request=request))}, request=request)
+        **context, "part_template": part.template, "read_only": form.read_only})
 
 
 def _duplicates_for(user: Any, form: ClientForm, parts: dict[str, CardPartForm], client: Client | None
@@ -184,7 +183,7 @@ def part_pane(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
         raise Http404
     user = user_of(request)
     client = policies.clients.get(user, client_id, related=tab.part.related)
-    if not selectors.tab_shown(tab, user, client, kind=client.kind, system=system_settings()):
+    if not selectors.tab_shown(tab, user, client, kind=client.kind, system=system_settings):
         raise Http404
     form = tab.part.form(client=client, user=user, read_only=not tab.part.may_edit(user, client))
     return HttpResponse(_pane(request, tab, client, form))
@@ -199,8 +198,13 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {"client": client, "history": page.rows,
                "more_url": page.link(reverse("clients:history", args=[client.pk]), AFTER)}
     if AFTER in request.GET:
-        return render(request, "clients/partials/tab_history_rows.html", context)
-    return render(request, "clients/partials/tab_history.html", context)
+        return _fragment("clients/partials/tab_history_rows.html", context)
+    return _fragment("clients/partials/tab_history.html", context)
+
+
+def _fragment(template: str, context: dict[str, Any]) -> HttpResponse:
+    """A pane or a piece of one, drawn without the request: it needs none of the page's context (the menu bar …)."""
+    return HttpResponse(render_to_string(template, context))
 
 
 @login_required
@@ -228,7 +232,7 @@ def contacts(request: HttpRequest, client_id: int) -> HttpResponse:
     if client.kind != Client.Kind.COMPANY:
         raise Http404
     context = _contacts_context(request, client, policies.contacts.can(request.user, "add", client))
-    return render(request, "clients/partials/card_contacts.html", context)
+    return _fragment("clients/partials/card_contacts.html", context)
 
 
 def _contact_client(request: HttpRequest, client_id: int) -> Client:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -93,7 +94,8 @@ def _panel(request: HttpRequest, client: Client, folder: ClientFolder | None,
         "max_mb": services.max_upload_bytes() // (1024 * 1024),
     }
     # Errors come back with 200: htmx swaps only successful responses, and they belong next to the field.
-    return render(request, "clients/partials/files_panel.html", context)
+    # Drawn without the request, as every pane of the card: a fragment needs none of the page's context.
+    return HttpResponse(render_to_string("clients/partials/files_panel.html", context))
 
 
 @login_required

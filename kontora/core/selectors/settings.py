@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from kontora.core.models import SystemSettings, UserParameters
+from kontora.core.permissions import decided
 
 
 def system_settings() -> SystemSettings:
-    """The base-wide settings row, or the defaults while none was saved."""
-    return SystemSettings.objects.filter(pk=1).first() or SystemSettings(pk=1)
+    """The base-wide settings row, or the defaults while none was saved; read once per request (the menu, a view and
+    its tabs all ask), afresh after a write of the request (core.permissions.decided)."""
+    return decided(("system_settings",), lambda: SystemSettings.objects.filter(pk=1).first() or SystemSettings(pk=1))
 
 
 # Functionality blocks an administrator can switch off (Settings → Functionality) → their SystemSettings flag.
