@@ -13,7 +13,7 @@ renamed or deleted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.formats import localize
@@ -21,6 +21,8 @@ from django.utils.text import capfirst
 
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import decisions_changed
+
+M = TypeVar("M", bound=models.Model)
 
 Change = dict[str, str]
 
@@ -133,6 +135,38 @@ def audit_record(
         target_type=target_type, target_id=target_id, client_id=_client_id(client), changes=list(changes),
         extra=dict(extra or {}),
     )
+
+
+def audited_create(
+    model: type[M], values: Mapping[str, Any], *, actor: Any, event: str, summary: str, fields: Iterable[str],
+    client: models.Model | int | None = None,
+) -> M:
+    """A new row and its audit row (`<event>.create`, its values from nothing)."""
+    instance = model._default_manager.create(**values)
+    audit_record(actor=actor, event=f"{event}.create", summary=summary, target=instance, client=client,
+                 changes=created_changes(instance, fields))
+    return instance
+
+
+def audited_update(
+    instance: M, *, actor: Any, event: str, summary: str, data: Mapping[str, Any], fields: Iterable[str],
+    client: models.Model | int | None = None,
+) -> list[Change]:
+    """`model_update` and its audit row (`<event>.update`); the changes it made are returned."""
+    changes = model_update(instance, data=data, fields=fields)
+    audit_record(actor=actor, event=f"{event}.update", summary=summary, target=instance, client=client,
+                 changes=changes)
+    return changes
+
+
+def audited_delete(
+    instance: models.Model, *, actor: Any, event: str, summary: str, fields: Iterable[str],
+    client: models.Model | int | None = None,
+) -> None:
+    """The audit row of a deletion (`<event>.delete`, the last values to nothing), then the deletion."""
+    audit_record(actor=actor, event=f"{event}.delete", summary=summary, target=instance, client=client,
+                 changes=deleted_changes(instance, fields))
+    instance.delete()
 
 
 def audit_record_many(

@@ -12,7 +12,6 @@ which level of a client it reads.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from kontora.accounts.models import ClientScope, Role
 from kontora.clients.flexi.hooks import FILTER_FIELDS, LEVELS
@@ -48,27 +47,11 @@ from kontora.processes.hooks import MOVES, ON_STAGE
 from tests.accounts.factories import UserFactory
 from tests.support.http import signed_in
 from tests.support.matrix import CARD_MARK, MODELS, REGISTRY_MARK, probe
+from tests.support.urls import converters, named_urls
 
 PROBE = 987_001  # the primary key of the probe client and of every client-owned row of it
 LEVELS_KNOWN = {SEES, OPENS, EDITS, EDITS_MAIN, NOT_PRIVATE, NOBODY, MOVES, ON_STAGE}
 ANSWERS_KNOWN = {PAGE, ROWS, COUNT, LIST}
-
-
-def _patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[
-        tuple[str, URLPattern, str]]:
-    """(namespaced URL name, pattern, its whole route) of every named URL of the project."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _patterns(entry, prefix + str(entry.pattern), inner)
-        elif entry.name:
-            yield f"{namespace}{entry.name}", entry, prefix + str(entry.pattern)
-
-
-def _converters(route: str) -> dict[str, str]:
-    """The URL's parameters and their converters ("int", "slug", "str")."""
-    return {param: converter for converter, param in re.findall(r"<(\w+):(\w+)>", route)}
 
 
 @pytest.fixture
@@ -85,7 +68,7 @@ def _declared() -> set[str]:
 
 def test_a_url_that_takes_a_clients_id_has_an_exit() -> None:
     # when the resolver is walked for URLs with a client's id
-    taking = {name for name, _pattern, route in _patterns() if "client_id" in _converters(route)}
+    taking = {name for name, _pattern, route in named_urls() if "client_id" in converters(route)}
     # then each has a declared exit (and there are such URLs: the card's)
     assert taking and sorted(taking - _declared()) == []
 
@@ -93,7 +76,7 @@ def test_a_url_that_takes_a_clients_id_has_an_exit() -> None:
 def _arguments(route: str) -> Iterator[dict[str, Any]]:
     """Every way to fill the URL's parameters: ids with the probe's key, a directory's key with each registered
     one, any other text with a placeholder."""
-    params = _converters(route)
+    params = converters(route)
     keys = [{}] if "key" not in params else [{"key": item.key} for item in DIRECTORIES.items()]
     for key in keys:
         values: dict[str, Any] = dict(key)
@@ -118,7 +101,7 @@ def test_every_other_url_shows_nothing_of_a_client(files_home: Any) -> None:
     asked = 0
 
     # when every URL without an exit is asked about it
-    for name, _pattern, route in _patterns():
+    for name, _pattern, route in named_urls():
         if name in declared or name in ("accounts:logout",):  # signing out would end the walk
             continue
         for values in _arguments(route):
@@ -139,7 +122,7 @@ def test_every_other_url_shows_nothing_of_a_client(files_home: Any) -> None:
 
 
 def test_every_exit_is_declared_so_that_the_crawler_can_walk_it() -> None:
-    patterns = {name: pattern for name, pattern, _route in _patterns()}
+    patterns = {name: pattern for name, pattern, _route in named_urls()}
     problems: list[str] = []
     for item in EXITS.items():
         if item.url_name not in patterns:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.core import locks, requisites
-from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, model_update, snapshot
+from kontora.core.audit import audit_record, audited_create, audited_delete, audited_update, changes_between, snapshot
 from kontora.core.errors import Refused
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import Actor
@@ -129,11 +129,11 @@ def legal_entity_create(*, acting_user: Actor | None, data: LegalEntityData, mak
     values = _checked_entity(data)
     with transaction.atomic():
         existing = locks.legal_entities()
-        entity = LegalEntity.objects.create(**values, created_by_id=_id(acting_user), changed_by_id=_id(acting_user))
+        entity = audited_create(
+            LegalEntity, {**values, "created_by_id": _id(acting_user), "changed_by_id": _id(acting_user)},
+            actor=acting_user, event="core.legal_entity", fields=ENTITY_FIELDS, summary=_("Legal entity added"))
         if make_default or not existing:
             _make_default_entity(entity, acting_user)
-        audit_record(actor=acting_user, event="core.legal_entity.create", target=entity,
-                     changes=created_changes(entity, ENTITY_FIELDS), summary=_("Legal entity added"))
     return entity
 
 
@@ -141,10 +141,9 @@ def legal_entity_update(*, acting_user: Actor, entity_id: int, data: LegalEntity
     values = _checked_entity(data)
     with transaction.atomic():
         entity = locks.legal_entity(entity_id)
-        changes = model_update(entity, data=values, fields=ENTITY_FIELDS)
+        audited_update(entity, actor=acting_user, event="core.legal_entity", summary=_("Legal entity changed"),
+                       data=values, fields=ENTITY_FIELDS)
         _touch(entity, acting_user)
-        audit_record(actor=acting_user, event="core.legal_entity.update", target=entity, changes=changes,
-                     summary=_("Legal entity changed"))
     return entity
 
 
@@ -163,9 +162,8 @@ def legal_entity_delete(*, acting_user: Actor, entity_id: int) -> None:
             raise Refused(
                 _("The default legal entity cannot be deleted. Make another legal entity the default first.")
             )
-        audit_record(actor=acting_user, event="core.legal_entity.delete", target=entity,
-                     changes=deleted_changes(entity, ENTITY_FIELDS), summary=_("Legal entity deleted"))
-        entity.delete()
+        audited_delete(entity, actor=acting_user, event="core.legal_entity", summary=_("Legal entity deleted"),
+                       fields=ENTITY_FIELDS)
 
 
 def legal_entity_set_default(*, acting_user: Actor, entity_id: int) -> LegalEntity:
@@ -198,15 +196,15 @@ def bank_account_create(
     with transaction.atomic():
         entity = _entities_locked_with(entity_id)
         _check_unique_account(entity.pk, values)
-        account = BankAccount.objects.create(legal_entity=entity, **values)
+        account = audited_create(BankAccount, {**values, "legal_entity": entity}, actor=acting_user,
+                                 event="core.bank_account", fields=ACCOUNT_FIELDS,
+                                 summary=_("Settlement account added"))
         if make_default:
             _make_default_entity(entity, acting_user)
             _make_default_account(account)
         elif entity.is_default and not BankAccount.objects.filter(is_default=True).exists():
             _make_default_account(account)
         _touch(entity, acting_user)
-        audit_record(actor=acting_user, event="core.bank_account.create", target=account,
-                     changes=created_changes(account, ACCOUNT_FIELDS), summary=_("Settlement account added"))
     return account
 
 
@@ -215,10 +213,9 @@ def bank_account_update(*, acting_user: Actor, account_id: int, data: BankAccoun
     with transaction.atomic():
         account = locks.bank_account(account_id)
         _check_unique_account(account.legal_entity_id, values, exclude_pk=account.pk)
-        changes = model_update(account, data=values, fields=ACCOUNT_FIELDS)
+        audited_update(account, actor=acting_user, event="core.bank_account", summary=_("Settlement account changed"),
+                       data=values, fields=ACCOUNT_FIELDS)
         _touch(account.legal_entity, acting_user)
-        audit_record(actor=acting_user, event="core.bank_account.update", target=account, changes=changes,
-                     summary=_("Settlement account changed"))
     return account
 
 
@@ -234,9 +231,8 @@ def bank_account_delete(*, acting_user: Actor, account_id: int) -> None:
                 _("The default account cannot be deleted. Make another account of this legal entity the default first.")
             )
         entity = account.legal_entity
-        audit_record(actor=acting_user, event="core.bank_account.delete", target=account,
-                     changes=deleted_changes(account, ACCOUNT_FIELDS), summary=_("Settlement account deleted"))
-        account.delete()
+        audited_delete(account, actor=acting_user, event="core.bank_account", summary=_("Settlement account deleted"),
+                       fields=ACCOUNT_FIELDS)
         _touch(entity, acting_user)
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.core import locks
-from kontora.core.audit import audit_record, created_changes, deleted_changes, model_update
+from kontora.core.audit import audited_create, audited_delete, audited_update
 from kontora.core.errors import Refused
 from kontora.core.models import Department, Position
 from kontora.core.permissions import Actor
@@ -39,14 +39,12 @@ def department_save(
         if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
             raise ValidationError({"name": _("A department with this name already exists.")})
         if department_id is None:
-            department = Department.objects.create(**values)
-            audit_record(actor=acting_user, event="core.department.create", target=department,
-                         changes=created_changes(department, DEPARTMENT_FIELDS), summary=_("Department added"))
+            department = audited_create(Department, values, actor=acting_user, event="core.department",
+                                        fields=DEPARTMENT_FIELDS, summary=_("Department added"))
         else:
             department = locks.department(department_id)
-            changes = model_update(department, data=values, fields=DEPARTMENT_FIELDS)
-            audit_record(actor=acting_user, event="core.department.update", target=department, changes=changes,
-                         summary=_("Department changed"))
+            audited_update(department, actor=acting_user, event="core.department", summary=_("Department changed"),
+                           data=values, fields=DEPARTMENT_FIELDS)
     return department
 
 
@@ -61,10 +59,8 @@ def department_delete(*, acting_user: Actor, department_id: int) -> None:
                 _("The department is in use (positions: %(positions)d, users: %(users)d) and cannot be deleted; "
                   "make it inactive instead.") % {"positions": positions, "users": users}
             )
-        audit_record(actor=acting_user, event="core.department.delete", target=department,
-                     changes=deleted_changes(department, ["name"]),
-                     summary=_("Department deleted"))
-        department.delete()
+        audited_delete(department, actor=acting_user, event="core.department", summary=_("Department deleted"),
+                       fields=["name"])
 
 
 def position_save(
@@ -90,18 +86,16 @@ def position_save(
             raise ValidationError({"name": _("The department already has a position with this name.")})
         values = {"department": department, "name": name, "is_active": is_active, "order": order}
         if position_id is None:
-            position = Position.objects.create(**values)
-            audit_record(actor=acting_user, event="core.position.create", target=position,
-                         changes=created_changes(position, POSITION_FIELDS), summary=_("Position added"))
+            position = audited_create(Position, values, actor=acting_user, event="core.position",
+                                      fields=POSITION_FIELDS, summary=_("Position added"))
         else:
             position = locks.position(position_id)
             if position.department_id != department.pk and position.users.exists():  # type: ignore[attr-defined]
                 raise ValidationError({"department": _(
                     "Users hold this position: it cannot move to another department."
                 )})
-            changes = model_update(position, data=values, fields=POSITION_FIELDS)
-            audit_record(actor=acting_user, event="core.position.update", target=position, changes=changes,
-                         summary=_("Position changed"))
+            audited_update(position, actor=acting_user, event="core.position", summary=_("Position changed"),
+                           data=values, fields=POSITION_FIELDS)
     return position
 
 
@@ -115,7 +109,5 @@ def position_delete(*, acting_user: Actor, position_id: int) -> None:
                 _("The position is held by users (%(users)d) and cannot be deleted; make it inactive instead.")
                 % {"users": users}
             )
-        audit_record(actor=acting_user, event="core.position.delete", target=position,
-                     changes=deleted_changes(position, ["name"]),
-                     summary=_("Position deleted"))
-        position.delete()
+        audited_delete(position, actor=acting_user, event="core.position", summary=_("Position deleted"),
+                       fields=["name"])

@@ -14,12 +14,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.core.audit import (
-    audit_record,
-    created_changes,
-    deleted_changes,
-    model_update,
-)
+from kontora.core.audit import audited_create, audited_delete, audited_update
 from kontora.core.errors import NotAllowed, Refused
 from kontora.processes import policies
 from kontora.processes.models import Process, ProcessRun, Stage, StageResult
@@ -81,13 +76,11 @@ def process_save(*, acting_user: User, process: Process | None = None, name: str
     data = {"name": name, "description": description.strip()}
     with transaction.atomic():
         if process is None:
-            process = Process.objects.create(**data, created_by=acting_user)
-            audit_record(actor=acting_user, event="processes.process.create", summary=_("Process created"),
-                         target=process, changes=created_changes(process, PROCESS_FIELDS))
+            process = audited_create(Process, {**data, "created_by": acting_user}, actor=acting_user,
+                                     event="processes.process", fields=PROCESS_FIELDS, summary=_("Process created"))
         else:
-            changes = model_update(process, data=data, fields=PROCESS_FIELDS)
-            audit_record(actor=acting_user, event="processes.process.update", summary=_("Process changed"),
-                         target=process, changes=changes)
+            audited_update(process, actor=acting_user, event="processes.process", summary=_("Process changed"),
+                           data=data, fields=PROCESS_FIELDS)
     return process
 
 
@@ -97,11 +90,10 @@ def process_delete(*, acting_user: User, process: Process) -> None:
     if ProcessRun.objects.filter(process=process).exists():
         raise Refused(_("The process has been started: its runs keep it. It cannot be deleted."))
     with transaction.atomic():
-        audit_record(actor=acting_user, event="processes.process.delete", summary=_("Process deleted"),
-                     target=process, changes=deleted_changes(process, PROCESS_FIELDS))
         # Results point at stages (PROTECT): drop them first, then the stages go with the process.
         StageResult.objects.filter(stage__process=process).delete()
-        process.delete()
+        audited_delete(process, actor=acting_user, event="processes.process", summary=_("Process deleted"),
+                       fields=PROCESS_FIELDS)
 
 
 # --- stages -------------------------------------------------------------------------------------------------
@@ -137,15 +129,14 @@ def stage_save(
     data = {"name": name, "is_start": is_start, "is_end": is_end, "responsible": None if is_end else responsible}
     with transaction.atomic():
         if stage is None:
-            stage = Stage.objects.create(process=process, position=_next_position(others), **data)
-            audit_record(actor=acting_user, event="processes.stage.create", summary=_("Stage created"),
-                         target=stage, changes=created_changes(stage, STAGE_FIELDS))
+            stage = audited_create(Stage, {**data, "process": process, "position": _next_position(others)},
+                                   actor=acting_user, event="processes.stage", fields=STAGE_FIELDS,
+                                   summary=_("Stage created"))
         else:
-            changes = model_update(stage, data=data, fields=STAGE_FIELDS)
+            audited_update(stage, actor=acting_user, event="processes.stage", summary=_("Stage changed"), data=data,
+                           fields=STAGE_FIELDS)
             # Runs waiting on this stage follow its new responsible.
             ProcessRun.objects.filter(stage=stage, is_closed=False).update(responsible=stage.responsible)
-            audit_record(actor=acting_user, event="processes.stage.update", summary=_("Stage changed"),
-                         target=stage, changes=changes)
     return stage
 
 
@@ -159,10 +150,9 @@ def stage_delete(*, acting_user: User, stage: Stage) -> None:
         names = ", ".join(sorted({f"{r.stage.name} → {r.name}" for r in leading}))
         raise Refused(_("Results lead to this stage: %(results)s. Change them first.") % {"results": names})
     with transaction.atomic():
-        audit_record(actor=acting_user, event="processes.stage.delete", summary=_("Stage deleted"),
-                     target=stage, changes=deleted_changes(stage, STAGE_FIELDS))
         StageResult.objects.filter(stage=stage).delete()
-        stage.delete()
+        audited_delete(stage, actor=acting_user, event="processes.stage", summary=_("Stage deleted"),
+                       fields=STAGE_FIELDS)
 
 
 # --- results ------------------------------------------------------------------------------------------------
@@ -187,19 +177,17 @@ def result_save(
     data = {"name": name, "next_stage": next_stage}
     with transaction.atomic():
         if result is None:
-            result = StageResult.objects.create(stage=stage, position=_next_position(others), **data)
-            audit_record(actor=acting_user, event="processes.result.create", summary=_("Result created"),
-                         target=result, changes=created_changes(result, RESULT_FIELDS))
+            result = audited_create(StageResult, {**data, "stage": stage, "position": _next_position(others)},
+                                    actor=acting_user, event="processes.result", fields=RESULT_FIELDS,
+                                    summary=_("Result created"))
         else:
-            changes = model_update(result, data=data, fields=RESULT_FIELDS)
-            audit_record(actor=acting_user, event="processes.result.update", summary=_("Result changed"),
-                         target=result, changes=changes)
+            audited_update(result, actor=acting_user, event="processes.result", summary=_("Result changed"),
+                           data=data, fields=RESULT_FIELDS)
     return result
 
 
 def result_delete(*, acting_user: User, result: StageResult) -> None:
     _require_designer(acting_user)
     with transaction.atomic():
-        audit_record(actor=acting_user, event="processes.result.delete", summary=_("Result deleted"),
-                     target=result, changes=deleted_changes(result, RESULT_FIELDS))
-        result.delete()
+        audited_delete(result, actor=acting_user, event="processes.result", summary=_("Result deleted"),
+                       fields=RESULT_FIELDS)

@@ -8,41 +8,29 @@ one of them, so a new administration page is covered the moment it is decorated.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 
 from kontora.core.hooks import MENU
 from kontora.core.permissions import is_administrator
 from tests.accounts.factories import UserFactory
 from tests.support.http import signed_in
+from tests.support.urls import converters, named_urls
 
 SAMPLE_VALUES: dict[str, Any] = {"int": 1, "str": "x", "slug": "x", "path": "x", "uuid": uuid.UUID(int=1)}
 
 
-def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
-                entry.namespace or namespace
-            )
-            yield from _walk(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
-
-
-def _url(name: str, pattern: URLPattern) -> str:
-    converters = getattr(pattern.pattern, "converters", {})
-    kwargs = {key: SAMPLE_VALUES.get(type(conv).__name__.replace("Converter", "").lower(), "x")
-              for key, conv in converters.items()}
+def _url(name: str, route: str) -> str:
+    kwargs = {param: SAMPLE_VALUES.get(converter, "x") for param, converter in converters(route).items()}
     return reverse(name, kwargs=kwargs or None)
 
 
 def admin_urls() -> list[tuple[str, str]]:
-    found = [(name, _url(name, pattern)) for name, pattern in _walk(get_resolver().url_patterns)
+    found = [(name, _url(name, route)) for name, pattern, route in named_urls()
              if getattr(pattern.callback, "kontora_policy", None) is is_administrator]
     return sorted(set(found))
 
@@ -79,7 +67,7 @@ def test_every_administration_menu_item_leads_to_a_marked_view():
 @pytest.mark.feature("ACC-03")
 def test_every_page_under_the_administration_address_is_marked():
     # given: the convention that Administration pages live under /administration/
-    everything = [(name, _url(name, pattern), pattern) for name, pattern in _walk(get_resolver().url_patterns)]
+    everything = [(name, _url(name, route), pattern) for name, pattern, route in named_urls()]
     # when
     unmarked = [name for name, url, pattern in everything
                 if url.startswith("/administration/")
