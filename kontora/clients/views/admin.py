@@ -59,7 +59,7 @@ def change_curator(request: HttpRequest) -> HttpResponse:
         {"user": user, "url": reverse("accounts:user_edit", args=[user.pk])}
         for user in (_followups(request) if request.method == "GET" else [])
     ]
-    context = {"form": form, "preview": preview, "followups": followups}
+    context = {"title": gettext("Change curator/specialist"), "form": form, "preview": preview, "followups": followups}
     return render(request, "clients/admin_change_curator.html", context)
 
 
@@ -75,6 +75,7 @@ def explain_access(request: HttpRequest) -> HttpResponse:
             form.add_error("code", gettext("There is no client with this code available to you."))
         else:
             reasons = access.explain(form.cleaned_data["user"], client)
-    context = {"form": form, "client": client, "reasons": reasons, "explained_user": form.cleaned_data.get("user")
+    context = {"title": gettext("Why does a user see a client"), "form": form, "client": client, "reasons": reasons,
+               "explained_user": form.cleaned_data.get("user")
                if form.is_bound and client is not None else None}
     return render(request, "clients/admin_explain.html", context)

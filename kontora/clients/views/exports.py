@@ -64,7 +64,7 @@ def export_clients(request: HttpRequest) -> HttpResponse:
             # The policy decorators are typed for HttpResponse; a file answer streams (StreamingHttpResponse).
             return cast(HttpResponse, _file_response(scope, fmt, finished))
     return render(request, "clients/export.html", {
-        "form": form, "filter_label": filter_label, "marked_count": len(marked),
+        "title": _("Export clients"), "form": form, "filter_label": filter_label, "marked_count": len(marked),
     })
 
 

@@ -112,5 +112,6 @@ def message_send(request: HttpRequest) -> HttpResponse:
         message=lambda _sent: gettext("The message was sent to %(name)s.") % {
             "name": form.cleaned_data["recipient"].full_name},
         done=lambda _sent: reverse("core:message_send"),
-        page=lambda: render(request, "core/message_send.html", {"form": form, "text_max_length": TEXT_MAX_LENGTH}),
+        page=lambda: render(request, "core/message_send.html", {
+            "title": gettext("Message to a user"), "form": form, "text_max_length": TEXT_MAX_LENGTH}),
     )

@@ -5,6 +5,7 @@ Everyone signed in views; changes need the "edit_nomenclature" right (403 withou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -231,6 +232,23 @@ def _move_dialog(request: HttpRequest, context: dict[str, Any], *, error: str = 
     return _modal(request, "move_form.html", context)
 
 
+def _move(request: HttpRequest, context: dict[str, Any],
+          move: Callable[[int | None], tuple[str, str]]) -> HttpResponse:
+    """The move dialog: drawn on GET; on POST the folder chosen goes to `move(target_id)`, which answers (message,
+    where to go); nothing chosen or a refusal draws the dialog again with the reason."""
+    if request.method == "GET":
+        return _move_dialog(request, context)
+    chosen, target_id = _target(request)
+    if not chosen:
+        return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
+    try:
+        message, url = move(target_id)
+    except Refused as exc:
+        return _move_dialog(request, context, error=exc.message)
+    messages.success(request, message)
+    return go(request, url)
+
+
 @login_required
 @right_required(RIGHT)
 @require_http_methods(["GET", "POST"])
@@ -240,17 +258,11 @@ def folder_move(request: HttpRequest, folder_id: int) -> HttpResponse:
         "title": gettext("Move the folder “%(name)s”") % {"name": folder.name},
         "action": reverse("nomenclature:folder_move", args=[folder.pk]), "exclude": folder.pk, "item_ids": [],
     }
-    if request.method == "GET":
-        return _move_dialog(request, context)
-    chosen, target_id = _target(request)
-    if not chosen:
-        return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
-    try:
+    def move(target_id: int | None) -> tuple[str, str]:
         services.nomenclature_folder_move(acting_user=user_of(request), folder_id=folder.pk, parent_id=target_id)
-    except Refused as exc:
-        return _move_dialog(request, context, error=exc.message)
-    messages.success(request, gettext("Folder “%(name)s” moved.") % {"name": folder.name})
-    return go(request, _tree_url(folder.pk))
+        return gettext("Folder “%(name)s” moved.") % {"name": folder.name}, _tree_url(folder.pk)
+
+    return _move(request, context, move)
 
 
 @login_required
@@ -265,14 +277,8 @@ def items_move(request: HttpRequest) -> HttpResponse:
     }
     if not item_ids:
         return _move_dialog(request, context, error=gettext("Mark the items to move first (Space or the check boxes)."))
-    if request.method == "GET":
-        return _move_dialog(request, context)
-    chosen, target_id = _target(request)
-    if not chosen:
-        return _move_dialog(request, context, error=gettext("Choose the folder to move to."))
-    try:
+    def move(target_id: int | None) -> tuple[str, str]:
         moved = services.nomenclature_items_move(acting_user=user_of(request), item_ids=item_ids, folder_id=target_id)
-    except Refused as exc:
-        return _move_dialog(request, context, error=exc.message)
-    messages.success(request, gettext("Items moved: %(count)s.") % {"count": moved})
-    return go(request, _tree_url(target_id))
+        return gettext("Items moved: %(count)s.") % {"count": moved}, _tree_url(target_id)
+
+    return _move(request, context, move)
