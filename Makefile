@@ -32,10 +32,12 @@ lint: install
 
 test: lint
 	mkdir -p build
+	@bash scripts/test-deps.sh
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The guide's pictures (docs/guide/img) are taken by the browser tests, only when asked.
 screenshots: install
+	@bash scripts/test-deps.sh
 	KONTORA_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 features:
