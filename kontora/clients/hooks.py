@@ -352,8 +352,9 @@ def _exits() -> list[Any]:
         Exit("clients:security", "clients.ClientSecurity", OPENS, args=_of),
         Exit("clients:card", "clients.ClientSecurity", EDITS, post, args=_of, data=lambda r: {"si-finances": ""},
              key="security"),
-        Exit("clients:security_sign", "clients.ClientSecurity", OPENS, args=_of, who=has_right("security_decisions")),
-        Exit("clients:security_sign", "clients.ClientSecurity", OPENS, post, args=_of,
+        # Signing needs the right and a card the user may edit, not only open (ACL-04; issue 11, F3).
+        Exit("clients:security_sign", "clients.ClientSecurity", EDITS, args=_of, who=has_right("security_decisions")),
+        Exit("clients:security_sign", "clients.ClientSecurity", EDITS, post, args=_of,
              who=has_right("security_decisions")),
         Exit("clients:shipping", "clients.ClientShipping", OPENS, args=_of),
         Exit("clients:card", "clients.ClientShipping", EDITS, post, args=_of, data=lambda r: {"sh-carrier": ""},

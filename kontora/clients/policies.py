@@ -16,7 +16,7 @@ obj)` asks `access.standing` (one query per client, memoised per request). The r
   AttributeValue (the Attributes tab)    opens   edits
   AuditEvent rows about a client         opens   (written by services only)
 
-`ClientSecurity` adds "sign": the right `security_decisions` and the card open. Process runs have theirs in
+`ClientSecurity` adds "sign": the right `security_decisions` on a card the user may edit. Process runs have theirs in
 `processes.policies`.
 """
 
@@ -126,8 +126,8 @@ class OwnedPolicy(Policy[M], Generic[M]):
 class SecurityPolicy(OwnedPolicy[ClientSecurity]):
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if action == "sign":
-            # ACL-04: the signing right, on a card the user opens.
-            return has_right(user, "security_decisions") and super().can(user, VIEW, obj)
+            # ACL-04: the signing right, on a card the user may edit (opening it is not enough: issue 11, F3).
+            return has_right(user, "security_decisions") and super().can(user, CHANGE, obj)
         return super().can(user, action, obj)
 
 

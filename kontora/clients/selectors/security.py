@@ -1,24 +1,17 @@
-"""Reads of the card's "Security" tab (CLI-10): the security data, who may sign a conclusion (ACL-04), and how
-the signature is shown."""
+"""Reads of the card's "Security" tab (CLI-10): the security data and how the signature is shown (who may sign
+is `clients.policies.securities.can(user, "sign", client)`, ACL-04)."""
 
 from __future__ import annotations
 
 from kontora.accounts import selectors as account_selectors
 from kontora.accounts.models import User
-from kontora.accounts.policies import has_right
 from kontora.clients.models import Client, ClientSecurity
 from kontora.clients.selectors.card import one_row
-
-RIGHT = "security_decisions"
 
 
 def security_of(client: Client) -> ClientSecurity:
     """The client's security data; an unsaved empty row until the first save."""
     return one_row(client, "security", ClientSecurity)
-
-
-def may_sign(user: User) -> bool:
-    return has_right(user, RIGHT)
 
 
 def inspector_name(user: User | None) -> str:

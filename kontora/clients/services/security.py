@@ -23,7 +23,7 @@ from kontora.accounts.models import User
 from kontora.accounts.services import signin
 from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientSecurity
-from kontora.clients.selectors.security import may_sign, signature_locked_minutes
+from kontora.clients.selectors.security import signature_locked_minutes
 from kontora.clients.services.card import touch
 from kontora.core.audit import audit_record, changes_between, snapshot
 from kontora.core.errors import NotAllowed
@@ -107,9 +107,7 @@ def security_sign(
     A wrong password is counted towards the throttle even when other fields are wrong too, so the form
     cannot be used to guess passwords without being slowed down.
     """
-    if not may_sign(acting_user):
-        raise NotAllowed
-    if not policies.securities.can(acting_user, "view", client):
+    if not policies.securities.can(acting_user, "sign", client):
         raise NotAllowed
     minutes = signature_locked_minutes(acting_user)
     if minutes:

@@ -242,3 +242,23 @@ def test_the_credit_limit_is_read_as_people_type_it(
     sign(signed_in(inspector), card, credit_limit=typed)
     # then it is stored to kopecks (or not at all)
     assert ClientSecurity.objects.get(client=card).credit_limit == stored
+
+
+@pytest.mark.feature("ACL-04")
+@pytest.mark.parametrize(("can_edit", "status"), [(False, 403), (True, 200)], ids=["view-only", "may-edit"])
+def test_signing_needs_the_right_to_edit_the_card_not_only_to_open_it(
+    curator: Any, card: Client, can_edit: bool, status: int,
+) -> None:
+    # given an inspector with the signing right who works on his own clients, granted access to this card
+    inspector = UserFactory(login="own-inspector", full_name="Петров Пётр Петрович", client_scope="own")
+    grant_right(inspector, "security_decisions")
+    ClientGrant.objects.create(client=card, user=inspector, can_edit=can_edit)
+    browser = signed_in(inspector)
+    # when he signs a conclusion with his password
+    response = sign(browser, card)
+    # then only a grant that lets him edit the card lets him sign (F3); a view-only one stores nothing
+    assert response.status_code == status
+    assert ClientSecurity.objects.filter(client=card, inspector=inspector).exists() is can_edit
+    # and the tab offers the signing button exactly to him who may use it
+    pane = html(browser.get(f"/clients/{card.pk}/security/"))
+    assert ('data-testid="security-sign-open"' in pane) is can_edit
