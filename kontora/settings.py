@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kontora.core.middleware.PrivateAnswersMiddleware",  # signed-in answers: Cache-Control no-store
     "kontora.core.permissions.DecisionsMiddleware",  # the request's memo of access decisions
     "kontora.accounts.middleware.AccountStateMiddleware",
     "kontora.accounts.middleware.UserLanguageMiddleware",

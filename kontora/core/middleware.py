@@ -1,4 +1,5 @@
-"""Request id, trusted proxies, secure cookies, the Content-Security-Policy: cross-cutting HTTP concerns."""
+"""Request id, trusted proxies, secure cookies, the Content-Security-Policy, no stored copies of signed-in answers:
+cross-cutting HTTP concerns."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 _local = threading.local()
 
@@ -132,4 +134,20 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
+
+class PrivateAnswersMiddleware:
+    """Nothing a signed-in user is shown — pages, fragments, downloads — is kept by the browser's or a proxy's
+    cache (`Cache-Control: no-store, private`): an office computer is shared, and Back after sign-out must not
+    show a client's card. Static files never get here (WhiteNoise answers them first) and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -1,5 +1,5 @@
 """Cross-cutting HTTP behaviour: request ids on errors, trusted proxies, secure cookies, CSRF, the
-Content-Security-Policy on every answer."""
+Content-Security-Policy on every answer, no stored copies of signed-in answers."""
 
 from __future__ import annotations
 
@@ -98,3 +98,25 @@ def test_every_answer_carries_the_content_security_policy(admin_user, manager_us
     assert (directives["object-src"], directives["base-uri"], directives["form-action"],
             directives["frame-ancestors"]) == ("'none'", "'self'", "'self'", "'none'")
     assert directives["style-src"].startswith("'self' 'report-sample'")
+
+
+def test_signed_in_answers_and_downloads_are_never_stored_but_public_ones_may_be(admin_user, manager_user):
+    # given a signed-in user and a visitor
+    admin = signed_in(admin_user)
+    # when they ask for a page, an htmx fragment, a download and the sign-in page or a static file
+    private = {
+        "page": admin.get("/"),
+        "partial": admin.get("/clients/filter/templates/", HTTP_HX_REQUEST="true"),
+        "download": admin.post("/clients/export/", {"what": "shown", "format": "csv"}),
+        "403": signed_in(manager_user).get("/administration/users/"),
+    }
+    public = {"sign-in page": Client().get("/login/"), "static": Client().get("/static/kontora/kontora.css")}
+    # then every answer to the signed-in user says no-store (F14), the download included
+    assert {name: answer.status_code for name, answer in private.items()} == {
+        "page": 200, "partial": 200, "download": 200, "403": 403}
+    assert {name: "no-store" in answer.get("Cache-Control", "") for name, answer in private.items()} == {
+        name: True for name in private}
+    assert all("private" in answer["Cache-Control"] for answer in private.values())
+    # while the public answers are left to their own caching
+    assert {name: "no-store" in answer.get("Cache-Control", "") for name, answer in public.items()} == {
+        "sign-in page": False, "static": False}
