@@ -45,7 +45,8 @@ FORMATS = (CSV, XLSX)
 CHUNK = 2000
 CSV_BATCH = 200  # rows per streamed piece: fewer tiny writes to the socket
 
-# Spreadsheets run a cell starting with these as a formula; a leading apostrophe makes it plain text.
+# A spreadsheet opening a CSV runs a cell starting with these as a formula; a leading apostrophe makes it plain
+# text. An XLSX needs none: its texts are inline strings, which are never formulas (issue 11, F4).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ROW_FIELDS = (
@@ -109,9 +110,9 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return None if moment is None else timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
-def _cells(client: Client) -> list[Any]:
-    """One client as the export's columns; texts neutralised, the code a number, the change time a datetime. The
-    card's columns stay empty for a client the user may list but not open."""
+def _cells(client: Client, *, for_csv: bool) -> list[Any]:
+    """One client as the export's columns: texts as typed (neutralised for CSV), the code a number, the change
+    time a datetime. The card's columns stay empty for a client the user may list but not open."""
     opens = bool(getattr(client, "k_opens", False))
     texts = (
         client.short_name, client.full_name if opens else "", client.inn if opens else "",
@@ -120,7 +121,7 @@ def _cells(client: Client) -> list[Any]:
         client.curator.full_name if client.curator else "", client.status.name if client.status else "",
     )
     short_name, full_name, inn, kpp, city, address, phone, email, curator, status = (
-        neutralise(str(t or "")) for t in texts
+        neutralise(str(t or "")) if for_csv else str(t or "") for t in texts
     )
     return [client.code, short_name, full_name, inn, kpp, city, address, phone, email, curator, status,
             _local(client.changed_at)]
@@ -156,7 +157,7 @@ def csv_stream(scope: ExportScope, *, finished: Finished) -> Iterator[bytes]:
         yield ("\ufeff" + line.take()).encode("utf-8")
         batch = 0
         for client in scope.queryset.iterator(chunk_size=CHUNK):
-            cells = _cells(client)
+            cells = _cells(client, for_csv=True)
             changed = cells[-1]
             cells[-1] = changed.strftime("%d.%m.%Y %H:%M") if changed else ""
             writer.writerow(cells)
@@ -179,8 +180,8 @@ def xlsx_write(scope: ExportScope, target: IO[bytes], *, finished: Finished) -> 
         with XlsxWriter(target, sheet=_("Clients")) as workbook:
             workbook.header([str(h) for h in HEADERS])
             for client in scope.queryset.iterator(chunk_size=CHUNK):
-                # Texts are neutralised and written as inline strings: nothing becomes a formula.
-                workbook.row(_cells(client))
+                # Texts are written as typed, as inline strings: nothing becomes a formula.
+                workbook.row(_cells(client, for_csv=False))
                 written += 1
     finally:
         finished(written)

@@ -127,23 +127,24 @@ def test_marked_export_without_marks_says_so_next_to_the_choice_and_logs_nothing
 
 
 @pytest.mark.feature("ACL-06")
-def test_cells_that_a_spreadsheet_would_run_as_formulas_get_an_apostrophe(admin_client: Any,
-                                                                          admin_user: Any) -> None:
+def test_cells_that_a_spreadsheet_would_run_as_formulas_are_plain_text_in_both_formats(admin_client: Any,
+                                                                                       admin_user: Any) -> None:
     # given a client whose texts start like formulas
-    client_named("=HYPERLINK(\"http://evil\")", curator=admin_user, phone="+7 495 000-00-00",
-                address="-2+3", email="", full_name="@SUM(A1)")
+    typed = {1: "=HYPERLINK(\"http://evil\")", 2: "@SUM(A1)", 6: "-2+3", 7: "+7 495 000-00-00"}
+    client_named(typed[1], curator=admin_user, phone=typed[7], address=typed[6], email="", full_name=typed[2])
 
     # when it is exported in both formats
     csv_row = csv_rows(admin_client.post("/clients/export/", {"what": "shown", "format": "csv"}))[1]
-    xlsx_row = xlsx_rows(admin_client.post("/clients/export/", {"what": "shown", "format": "xlsx"}))[1]
+    workbook = load_workbook(io.BytesIO(b"".join(
+        admin_client.post("/clients/export/", {"what": "shown", "format": "xlsx"}).streaming_content)))
+    xlsx_cells = list(workbook.active.iter_rows())[1]
 
-    # then every such cell is plain text
-    for row in (csv_row, xlsx_row):
-        assert row[1] == "'=HYPERLINK(\"http://evil\")"
-        assert row[2] == "'@SUM(A1)"
-        assert row[6] == "'-2+3"
-        assert row[7] == "'+7 495 000-00-00"
+    # then the CSV neutralises each such cell with an apostrophe, a spreadsheet opening it runs nothing
+    assert {column: csv_row[column] for column in typed} == {column: f"'{text}" for column, text in typed.items()}
     assert exports.neutralise("Обычный") == "Обычный"
+    # and the workbook keeps every value as typed, as text cells that are never formulas (F4: no apostrophe)
+    assert {column: xlsx_cells[column].value for column in typed} == typed
+    assert {cell.data_type for cell in xlsx_cells if isinstance(cell.value, str)} == {"s"}
 
 
 @pytest.mark.feature("ACL-06", "ACL-01")
