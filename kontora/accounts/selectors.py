@@ -84,8 +84,10 @@ def login_choices() -> QuerySet[User]:
 
 
 def failure_login(login: str) -> str:
-    """The form in which failures of a typed login are counted: "Manager" and "manager" are one login."""
-    return login.lower()
+    """The form in which failures of a typed login are counted: the authentication's own key (`login_key`, a
+    case fold), so every spelling that signs in to one account ("Manager", "ſup1" for "sup1", "ﬆiﬀ" for
+    "stiff") counts against that account's one lockout (issue 11, F11)."""
+    return login_key(login)
 
 
 def locked_until(*, login: str, ip: str) -> datetime | None:

@@ -60,6 +60,28 @@ def test_five_failures_lock_the_login_even_for_the_right_password(manager_user):
     assert not UserSession.objects.filter(user=manager_user).exists()
 
 
+# Every spelling that authentication folds to the login "stiff": case, long s, and the st, ff, ffi ligatures.
+STIFF_SPELLINGS = ["STIFF", "ſtiff", "ﬆiff", "stiﬀ", "Stiﬀ", "ſTIFF"]
+
+
+@pytest.mark.feature("ACC-01")
+def test_every_spelling_of_a_login_counts_against_its_one_lockout(db):
+    # given an account whose login has letters that fold (s, st, ff), and the control: a spelling signs in
+    UserFactory(login="stiff")
+    assert all(User.objects.get_by_natural_key(spelling).login == "stiff" for spelling in STIFF_SPELLINGS)
+    control = Client()
+    assert attempt(control, "ſtiff", PASSWORD, ip="10.0.0.9")[0] == 302
+    # when five failures come, each under another spelling
+    client = Client()
+    for spelling in STIFF_SPELLINGS[:5]:
+        assert attempt(client, spelling, "wrong-password")[0] == 401
+    # then the account is locked under every spelling, the plain one included (F11: one counter, not several)
+    for spelling in ["stiff", *STIFF_SPELLINGS]:
+        status, page = attempt(client, spelling, PASSWORD)
+        assert (status, LOCKED_15 in page) == (401, True), spelling
+    assert set(LoginFailure.objects.values_list("login", flat=True)) == {"stiff"}
+
+
 @pytest.mark.feature("ACC-01")
 def test_four_failures_do_not_lock(manager_user):
     # given four failures from one address, and (the control) five from another
