@@ -24,10 +24,15 @@ def digits(text: str) -> str:
     return _NON_DIGITS.sub("", text or "")
 
 
-def id_param(value: str | None) -> int | None:
-    """A positive id from a request parameter; None for anything else ("", "abc", "-1", "0", "²")."""
-    try:
-        number = int(value or "")
-    except ValueError:
+ID_MAX = 2**63 - 1  # the largest primary key either database stores (a bigint)
+
+
+def id_param(value: object) -> int | None:
+    """A positive id from a request parameter (or an id already an int); None for anything else: "", "abc", "-1",
+    "0", " 5", "²" and "٣" (Unicode digits `int()` refuses or reads), numbers past a bigint (issue 11, F6–F7)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= ID_MAX else None
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 19:
         return None
-    return number if number > 0 else None
+    number = int(value)
+    return number if 0 < number <= ID_MAX else None

@@ -20,7 +20,7 @@ from kontora.clients.models import FilterTemplate
 from kontora.core.audit import audit_record, model_update
 from kontora.core.errors import NotAllowed
 from kontora.core.models import Department
-from kontora.core.text import search_key
+from kontora.core.text import id_param, search_key
 
 TEMPLATE_FIELDS = ("name", "spec", "shared_role", "shared_department")
 
@@ -66,8 +66,8 @@ def template_save(
     department = None
     if shared_department not in (None, ""):
         department_id = getattr(shared_department, "pk", shared_department)
-        department = (Department.objects.filter(pk=department_id).first()
-                      if str(department_id).isdigit() else None)
+        department_pk = id_param(department_id)
+        department = Department.objects.filter(pk=department_pk).first() if department_pk else None
         if department is None:
             errors["shared_department"] = _("Choose a department from the list.")
     try:

@@ -20,11 +20,12 @@ from kontora.clients.models import Client
 from kontora.clients.selectors import admin as selectors
 from kontora.clients.services import admin as services_admin
 from kontora.core.permissions import admin_required
+from kontora.core.text import id_param
 
 
 def _followups(request: HttpRequest) -> list[User]:
     """Old users named in the redirect after a move: the page offers to disable their accounts."""
-    return selectors.users_by_ids([int(v) for v in request.GET.getlist("moved") if v.isdigit()])
+    return selectors.users_by_ids([pk for pk in map(id_param, request.GET.getlist("moved")) if pk])
 
 
 @admin_required

@@ -29,6 +29,7 @@ from kontora.clients.views.modal import list_changed, modal_form
 from kontora.core.errors import DomainError
 from kontora.core.htmx import go
 from kontora.core.selectors.settings import system_settings
+from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import ok_or_apply
 
@@ -214,7 +215,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     exclude = request.GET.get("client_id", "")
     found = find_duplicates(
         user=request.user, inn=request.GET.get("inn", ""), short_name=request.GET.get("short_name", ""),
-        phones=(request.GET.get("phone", ""),), exclude_pk=int(exclude) if exclude.isdigit() else None,
+        phones=(request.GET.get("phone", ""),), exclude_pk=id_param(exclude),
     )
     return render(request, "clients/partials/card_duplicates.html", {"duplicates": found})
 

@@ -23,6 +23,7 @@ from kontora.clients.services.exports import client_export_finish, client_export
 from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.middleware import client_ip
 from kontora.core.permissions import admin_required, right_required
+from kontora.core.text import id_param
 
 LOG_PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def active_filter(request: HttpRequest) -> tuple[Q | None, str]:
 
 
 def _marked(request: HttpRequest) -> list[int]:
-    return [int(pk) for pk in request.session.get(MARKS_KEY, []) if str(pk).isdigit()]
+    return [pk for pk in (id_param(raw) for raw in request.session.get(MARKS_KEY, [])) if pk]
 
 
 @right_required("export_clients")

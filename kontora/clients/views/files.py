@@ -23,6 +23,7 @@ from kontora.clients import policies
 from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors import files as selectors
 from kontora.clients.services import files as services
+from kontora.core.text import id_param
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -73,9 +74,10 @@ def _client(request: HttpRequest, client_id: int, *, edit: bool = False) -> Clie
 
 
 def _folder(request: HttpRequest, client: Client, raw: str | None) -> ClientFolder | None:
-    if not raw or not str(raw).isdigit():
+    folder_pk = id_param(raw)
+    if folder_pk is None:
         return None
-    return policies.folders.get(request.user, int(raw), client=client)
+    return policies.folders.get(request.user, folder_pk, client=client)
 
 
 def _errors(exc: ValidationError) -> dict[str, str]:

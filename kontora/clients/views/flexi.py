@@ -29,6 +29,7 @@ from kontora.clients.flexi.selectors import templates as template_selectors
 from kontora.clients.forms.flexi import TemplateSaveForm
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
+from kontora.core.text import id_param
 
 REFUSED_EVENT = "k:flexi-refused"
 
@@ -126,7 +127,7 @@ def registry_update(request: HttpRequest) -> HttpResponse:
 
 def _editable_ref(user: Any, template_id: str) -> Any:
     """One's own template to edit in the panel; a static, shared or unknown one is "not found"."""
-    ref = template_selectors.template_ref(user, f"user:{template_id}" if template_id.isdigit() else "")
+    ref = template_selectors.template_ref(user, f"user:{id_param(template_id)}" if id_param(template_id) else "")
     if not ref.editable:
         raise Http404
     return ref

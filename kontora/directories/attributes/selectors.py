@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.core.text import prefix_bounds, search_key
+from kontora.core.text import id_param, prefix_bounds, search_key
 from kontora.directories.models import Attribute, AttributeOption, AttributeValue
 
 
@@ -241,10 +241,10 @@ def _option_ids(value: Any) -> list[int]:
     items = value if isinstance(value, list | tuple | set | frozenset) else [value]
     ids = []
     for item in items:
-        pk = str(getattr(item, "pk", item))
-        if not pk.isdigit():
+        pk = id_param(str(getattr(item, "pk", item)))
+        if pk is None:
             raise ValidationError(_("Choose values of the attribute."), code="value")
-        ids.append(int(pk))
+        ids.append(pk)
     if not ids:
         raise ValidationError(_("Choose values of the attribute."), code="value")
     return ids
@@ -266,8 +266,8 @@ def get_filter_field(key: str) -> FilterField:
     """The field under "attr:<id>" of an active attribute; anything else is refused."""
     prefix, _sep, raw_id = key.partition(":")
     attribute = None
-    if prefix == "attr" and raw_id.isdigit():
-        attribute = Attribute.objects.filter(pk=int(raw_id), is_active=True).first()
+    if prefix == "attr" and (attribute_pk := id_param(raw_id)):
+        attribute = Attribute.objects.filter(pk=attribute_pk, is_active=True).first()
     if attribute is None:
         raise ValidationError(_("Unknown filter field “%(key)s”.") % {"key": key}, code="field")
     return filter_field(attribute)

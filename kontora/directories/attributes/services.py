@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record, changes_between, model_update, snapshot
 from kontora.core.errors import Refused
-from kontora.core.text import search_key
+from kontora.core.text import id_param, search_key
 from kontora.directories import locks
 from kontora.directories.attributes.selectors import date_value, number_value
 from kontora.directories.models import Attribute, AttributeOption, AttributeValue
@@ -170,8 +170,8 @@ def _typed(attribute: Attribute, value: Any) -> dict[str, Any] | None:
     kind = attribute.kind
     if kind == Attribute.Kind.DIRECTORY:
         option_id = value.pk if isinstance(value, AttributeOption) else value
-        option = AttributeOption.objects.filter(pk=option_id, attribute=attribute).first() \
-            if str(option_id).isdigit() else None
+        option_pk = id_param(option_id)
+        option = AttributeOption.objects.filter(pk=option_pk, attribute=attribute).first() if option_pk else None
         if option is None:
             raise ValidationError(_("Choose one of the values of the attribute."))
         return {"option": option}

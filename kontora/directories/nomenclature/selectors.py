@@ -77,7 +77,7 @@ def search_filter(query: str) -> Q | None:
     text = query.strip()
     key = search_key(text)
     condition = Q()
-    if text.isdigit() and len(text) <= 10:
+    if text.isascii() and text.isdigit() and len(text) <= 10:
         condition |= Q(code=int(text))
     if key:
         low, high = prefix_bounds(key)

@@ -37,7 +37,7 @@ def bank_search(query: str) -> QuerySet[Bank]:
     """
     banks = Bank.objects.all()
     query = query.strip()
-    if query and query.isdigit():
+    if query and query.isascii() and query.isdigit():
         low, high = prefix_bounds(query)
         banks = banks.filter(bik__gte=low, bik__lt=high)
     elif search_key(query):

@@ -16,6 +16,7 @@ from kontora.core.htmx import htmx_target
 from kontora.core.permissions import admin_required, is_administrator
 from kontora.core.selectors import jobs as core_selectors
 from kontora.core.services import jobs as job_services
+from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
 from kontora.directories.forms.banks import BankImportForm
 from kontora.directories.selectors import banks as selectors
@@ -28,7 +29,8 @@ def _page(request: HttpRequest, form: BankImportForm, status: int = 200) -> Http
     query = request.GET.get("q", "").strip()
     page = selectors.bank_page(query, cursor=request.GET, size=PAGE_SIZE)
     job_id = request.GET.get("job", "")
-    job = core_selectors.access_job(request.user, int(job_id)) if job_id.isdigit() else None
+    job_pk = id_param(job_id)
+    job = core_selectors.access_job(request.user, job_pk) if job_pk else None
     context: dict[str, Any] = {
         "banks": [{"bank": bank, "status": selectors.STATUS_LABELS.get(bank.status, bank.status)}
                   for bank in page.rows],

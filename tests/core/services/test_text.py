@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kontora.core.text import digits, prefix_bounds, search_key
+from kontora.core.text import digits, id_param, prefix_bounds, search_key
 
 
 def test_search_key_folds_cyrillic_yo_and_punctuation():
@@ -18,3 +19,18 @@ def test_digits_keeps_only_digits():
 def test_every_key_with_the_prefix_falls_in_its_bounds(prefix, rest):
     low, high = prefix_bounds(prefix)
     assert low <= prefix + rest < high
+
+
+# Hostile ids of the outside probe (F6, F7): Unicode digits int() refuses ("²") or reads ("٣", "３"), numbers past
+# a bigint, signs, spaces, NUL — each would have been a 500 (or another row) where a view trusted isdigit().
+HOSTILE_IDS = ["²", "٣", "３", "1²", "9" * 19, str(2**63), "1" + "0" * 30, "-1", "0", "+5", " 5", "5 ", "5\x00", "",
+               "0x10", "1e3", "5.0", None, True, 3.0, -4, 2**63]
+
+
+@pytest.mark.parametrize("value", HOSTILE_IDS, ids=repr)
+def test_a_hostile_id_is_no_id(value: object) -> None:
+    assert id_param(value) is None
+
+
+def test_a_plain_id_is_read_as_typed_or_given() -> None:
+    assert [id_param("1"), id_param("007"), id_param(str(2**63 - 1)), id_param(42)] == [1, 7, 2**63 - 1, 42]

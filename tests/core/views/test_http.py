@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from kontora.accounts.models import UserSession
 from kontora.core.middleware import CONTENT_SECURITY_POLICY
+from tests.clients.factories import ClientFactory
 from tests.support.http import PASSWORD, signed_in
 
 
@@ -120,3 +121,21 @@ def test_signed_in_answers_and_downloads_are_never_stored_but_public_ones_may_be
     # while the public answers are left to their own caching
     assert {name: "no-store" in answer.get("Cache-Control", "") for name, answer in public.items()} == {
         "sign-in page": False, "static": False}
+
+
+@pytest.mark.parametrize("hostile", ["²", "٣", str(2**64)], ids=["superscript", "arabic-indic", "past-bigint"])
+def test_hostile_ids_in_query_parameters_are_ignored_not_a_server_error(admin_user, hostile):
+    # given the client's curator, and query parameters that take ids (F6, F7)
+    client = ClientFactory(curator=admin_user)
+    admin = signed_in(admin_user)
+    urls = [
+        f"/clients/{client.pk}/files/?folder={hostile}",
+        f"/clients/duplicates/?client_id={hostile}&short_name=x",
+        f"/directories/banks/?job={hostile}",
+        f"/administration/change-curator/?moved={hostile}",
+    ]
+    # when each is asked with a hostile id
+    statuses = {url.split("?")[0]: admin.get(url).status_code for url in urls}
+    # then each answers as without the parameter (the positive control: the plain URLs answer 200 too)
+    assert statuses == {url.split("?")[0]: admin.get(url.split("?")[0]).status_code for url in urls}
+    assert set(statuses.values()) == {200}
