@@ -39,6 +39,14 @@ def can_start_for(user: User, client: Client | None) -> bool:
     return client is None or client_policies.clients.can(user, "view", client)
 
 
+def stage_reaches(stage: Any, client: Client | None) -> bool:
+    """May a run about `client` stand on `stage`: its responsible sees runs on his stage unless the client is
+    someone else's private client, and a run he cannot see would stall there (issue 11, F19)."""
+    if client is None or stage.is_end or stage.responsible_id is None:
+        return True
+    return access.not_private_to_others(stage.responsible).filter(pk=client.pk).exists()
+
+
 def can_progress(user: User, run: ProcessRun) -> bool:
     """The responsible of the current stage moves the run on; an administrator may stand in for him."""
     if run.is_closed:

@@ -51,6 +51,13 @@ def _notify(acting_user: User, run: ProcessRun) -> None:
     )
 
 
+def _unreachable(stage: Stage) -> str:
+    return _(
+        "The responsible of the stage «%(stage)s», %(user)s, cannot see this client: it is another user's private "
+        "client. The process would stop there; ask the administrator to change the stage's responsible."
+    ) % {"stage": stage.name, "user": stage.responsible}
+
+
 def run_start(
     *, acting_user: User, process: Process | None, client: Client | None = None, note: str = "",
 ) -> ProcessRun:
@@ -72,6 +79,8 @@ def run_start(
     now = timezone.now()
     with transaction.atomic():
         start = Stage.objects.select_related("responsible").get(process=process, is_start=True)
+        if not policies.stage_reaches(start, client):
+            raise ValidationError({"client": _unreachable(start)})
         run = ProcessRun.objects.create(
             process=process, client=client, note=(note or "").strip(), stage=start, stage_state=StageState.NEW,
             stage_entered_at=now, responsible=start.responsible, started_at=now, started_by=acting_user,
@@ -131,6 +140,8 @@ def run_progress(
             run.save(update_fields=["stage_state"])
         else:
             nxt = Stage.objects.select_related("responsible").get(pk=result.next_stage_id)
+            if not policies.stage_reaches(nxt, run.client):
+                raise ValidationError({"result": _unreachable(nxt)})
             entry.kind = ProtocolEntry.Kind.RESULT
             entry.result_name, entry.next_stage_name = result.name, nxt.name
             run.stage, run.stage_entered_at = nxt, now

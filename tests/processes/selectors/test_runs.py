@@ -11,6 +11,7 @@ from kontora.processes.selectors import runs as selectors
 from kontora.processes.services import runs as services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
+from tests.clients.support import make_private
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -36,12 +37,13 @@ def test_the_responsible_sees_the_run_on_his_stage_but_not_a_private_client_of_a
     ivanov.save(update_fields=["client_scope"])
     curator = UserFactory(login="curator", full_name="Куратор Клиентов", client_scope="full")
     open_client = ClientFactory(short_name="Открытый клиент", curator=curator)
-    private = ClientFactory(short_name="Личный клиент", curator=curator, private=True)
+    private = ClientFactory(short_name="Личный клиент", curator=curator)
     got, analysis, _memo, _end = claim["stages"]
     runs = [services.run_start(acting_user=curator, process=claim["process"], client=c) for c in (open_client, private)]
     for run in runs:
         services.run_progress(acting_user=admin_user, run_id=run.pk, seen_stage_id=got.pk, state=StageState.DONE,
                               result=claim["results"]["fits"])
+    make_private(private)  # after the run reached his stage: it could not have been moved there otherwise (F19)
     # when / then: the run reached his stage; he sees it, except the one about a private client
     assert list(selectors.monitor_runs(ivanov)) == [runs[0]]
     assert policies.runs.get(ivanov, runs[0].pk) == runs[0]

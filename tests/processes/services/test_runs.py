@@ -211,3 +211,40 @@ def test_a_start_rolled_back_by_the_callers_transaction_leaves_no_trace(claim, a
     # then: neither the run, nor its protocol, nor its audit row
     assert not ProcessRun.objects.exists() and not ProtocolEntry.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.feature("BPM-02", "BPM-04", "ACL-03")
+def test_a_run_never_goes_onto_a_stage_whose_responsible_cannot_see_its_private_client(claim, manager_user):
+    # given the manager's private client and, the control, an ordinary one of his
+    secret = ClientFactory(short_name="Тайный", curator=manager_user, is_private=True)
+    plain = ClientFactory(short_name="Обычный", curator=manager_user)
+    got = claim["stages"][0]
+    runs = {c.short_name: services.run_start(acting_user=manager_user, process=claim["process"], client=c)
+            for c in (secret, plain)}
+    # when the manager moves both on to the analysis, which is Ivanov's
+    with pytest.raises(ValidationError) as refused:
+        services.run_progress(acting_user=manager_user, run_id=runs["Тайный"].pk, seen_stage_id=got.pk,
+                              state=StageState.DONE, result=claim["results"]["fits"])
+    services.run_progress(acting_user=manager_user, run_id=runs["Обычный"].pk, seen_stage_id=got.pk,
+                          state=StageState.DONE, result=claim["results"]["fits"])
+    # then the private client's run stays where it was, with a message naming the stage and why (F19)
+    assert refused.value.message_dict["result"] == [
+        "The responsible of the stage «Анализ рекламации», Иван Иванов, cannot see this client: it is another "
+        "user's private client. The process would stop there; ask the administrator to change the stage's "
+        "responsible."]
+    assert ProcessRun.objects.get(pk=runs["Тайный"].pk).stage == got
+    assert ProtocolEntry.objects.filter(run=runs["Тайный"]).count() == 1
+    # while the other run moved on to Ivanov
+    assert ProcessRun.objects.get(pk=runs["Обычный"].pk).responsible == claim["ivanov"]
+
+
+@pytest.mark.feature("BPM-02", "ACL-03")
+def test_a_run_about_a_private_client_does_not_start_on_a_stage_its_responsible_cannot_see(claim):
+    # given Ivanov's private client, while the start stage is the manager's
+    secret = ClientFactory(short_name="Тайный", curator=claim["ivanov"], is_private=True)
+    # when Ivanov starts the claim process about it
+    with pytest.raises(ValidationError) as refused:
+        services.run_start(acting_user=claim["ivanov"], process=claim["process"], client=secret)
+    # then it is refused, naming the start stage, and nothing is written
+    assert "«Получена рекламация»" in refused.value.message_dict["client"][0]
+    assert not ProcessRun.objects.exists()

@@ -16,6 +16,7 @@ from kontora.processes.services import runs as services
 from kontora.processes.views.progress import human_duration
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
+from tests.clients.support import make_private
 from tests.processes.factories import ProtocolEntryFactory
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
@@ -184,8 +185,9 @@ def test_a_manager_who_is_not_responsible_sees_no_form_and_gets_403(claim, run, 
 def test_a_run_about_a_hidden_client_is_404_everywhere(claim, admin_user, manager_user):
     # given: a run about another manager's private client
     other = UserFactory(login="other", full_name="Другой Менеджер")
-    hidden = ClientFactory(short_name="Тайный клиент", curator=other, private=True)
+    hidden = ClientFactory(short_name="Тайный клиент", curator=other)
     run = services.run_start(acting_user=other, process=claim["process"], client=hidden)
+    make_private(hidden)  # after the start: it could not have been started onto the manager's stage otherwise
     # when / then: the manager (even the responsible of its stage) and the administrator get 404
     for user in (manager_user, admin_user):
         browser = signed_in(user)

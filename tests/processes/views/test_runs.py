@@ -15,7 +15,7 @@ from kontora.processes.services import runs as services
 from kontora.processes.services import setup as designer
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES
+from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, make_private
 from tests.processes.factories import ProcessRunFactory, StageFactory
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
@@ -263,13 +263,14 @@ def _matrix() -> tuple[list[tuple[Any, dict[str, Client], dict[str, ProcessRun]]
                 client = ClientFactory(
                     short_name=f"Процессы p{number:02d} {relation}", curator=user if own_curator else stranger,
                     specialist=user if relation in ("specialist", "private_other_spec") else None,
-                    private=relation.startswith("private"),
                 )
                 if relation in ("granted", "granted_view"):
                     ClientGrant.objects.create(client=client, user=user, can_edit=relation == "granted")
-                clients[relation] = client
-                # started by the client's curator, who may always open the card
+                # started by the client's curator, who may always open the card; a private client is made so
+                # after the run stands on the user's stage (a run cannot be started onto a stage whose
+                # responsible does not see the client, F19, but the curator may mark it private later)
                 runs[relation] = services.run_start(acting_user=client.curator, process=process, client=client)
+                clients[relation] = make_private(client) if relation.startswith("private") else client
             subjects.append((user, clients, runs))
     return subjects, admin
 
