@@ -47,6 +47,7 @@ from kontora.clients.models import (
 )
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import Policy
+from kontora.core.text import id_param
 from kontora.directories.models import AttributeValue
 
 M = TypeVar("M", bound=Model)
@@ -70,8 +71,7 @@ class ClientPolicy(Policy[Client]):
         after it cost none."""
         if within:
             return super().get(user, pk, **within)
-        valid = isinstance(pk, int) and not isinstance(pk, bool)
-        client = access.openable_client(user, pk, related=related) if valid else None
+        client = access.openable_client(user, pk, related=related) if id_param(pk) else None
         if client is None:
             raise Http404
         return client
@@ -107,7 +107,7 @@ class OwnedPolicy(Policy[M], Generic[M]):
         the client's memoised standing instead of a join."""
         if client is None:
             return super().get(user, pk, **within)
-        if not isinstance(pk, int) or isinstance(pk, bool) or not self.can(user, VIEW, client):
+        if id_param(pk) is None or not self.can(user, VIEW, client):
             raise Http404
         rows = self.model._default_manager.select_related(*self.related)
         found = rows.filter(pk=pk, **{self.client_column: client.pk}, **within).first()

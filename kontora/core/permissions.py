@@ -10,6 +10,7 @@ Core imports no app: the user is read through the attributes every Kontora user 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +23,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from kontora.core.errors import NotAllowed
+from kontora.core.text import id_param
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -192,7 +194,7 @@ class DecisionsMiddleware:
 M = TypeVar("M", bound=Model)
 
 
-class Policy(Generic[M]):
+class Policy(ABC, Generic[M]):
     """The rules of one model's rows, after Wagtail's permission policies; an app keeps one object per model in its
     `policies.py` and views ask it instead of writing their own checks:
 
@@ -204,20 +206,23 @@ class Policy(Generic[M]):
     Answers that cost a query are memoised per request (`decided`)."""
 
     model: type[M]
+    related: tuple[str, ...] = ()  # read with the row by `get`: what its pages show
 
+    @abstractmethod
     def visible(self, user: Any) -> QuerySet[M]:
-        raise NotImplementedError
+        """The rows `user` may read."""
 
     def get(self, user: Any, pk: Any, **within: Any) -> M:
-        if not isinstance(pk, int) or isinstance(pk, bool):
+        if id_param(pk) is None:
             raise Http404
-        found = self.visible(user).filter(pk=pk, **within).first()
+        found = self.visible(user).select_related(*self.related).filter(pk=pk, **within).first()
         if found is None:
             raise Http404
         return found
 
+    @abstractmethod
     def can(self, user: Any, action: str, obj: Any) -> bool:
-        raise NotImplementedError
+        """May `user` do `action` with `obj`."""
 
     @property
     def label(self) -> str:

@@ -64,19 +64,10 @@ class RunPolicy(Policy[ProcessRun]):
     run's client's card (else the run's pages show the client's registry row only)."""
 
     model = ProcessRun
+    related = ("process", "client", "stage", "responsible", "started_by")
 
     def visible(self, user: Any) -> QuerySet[ProcessRun]:
         return visible_runs(user)
-
-    def get(self, user: Any, pk: Any, **within: Any) -> ProcessRun:
-        """The run or 404 — the same 404 whether it does not exist or the user may not see it."""
-        if not isinstance(pk, int) or isinstance(pk, bool):
-            return super().get(user, pk)
-        qs = visible_runs(user).select_related("process", "client", "stage", "responsible", "started_by")
-        found = qs.filter(pk=pk, **within).first()
-        if found is None:
-            return super().get(user, None)
-        return found
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if action == "progress":
