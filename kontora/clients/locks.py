@@ -8,12 +8,16 @@ race of two first saves).
 
 from __future__ import annotations
 
-from kontora.clients.models import Client, ClientMailing, ClientSecurity, ClientShipping
+from kontora.clients.models import Client, ClientMailing, ClientSecurity, ClientShipping, ContactPerson
 from kontora.core.locks import locked
 
 
 def client_for_update(client_id: int) -> Client:
     return locked(Client.objects.filter(pk=client_id)).get()
+
+
+def contact_for_update(contact_id: int) -> ContactPerson:
+    return locked(ContactPerson.objects.filter(pk=contact_id)).get()
 
 
 def mailing_for_update(client: Client) -> ClientMailing | None:

@@ -23,7 +23,7 @@ ENGINES = frozenset({"clients/flexi", "directories/attributes", "directories/nom
 NAMED = {
     # the spine every app uses (architecture.md, "Spine")
     "core/audit.py", "core/numbering.py", "core/errors.py", "core/permissions.py", "core/hooks.py",
-    "core/htmx.py", "core/prepared.py",
+    "core/htmx.py", "core/prepared.py", "core/conflicts.py",
     # the UI kit every app draws with: the keyset pager, the form submit helper (architecture.md, "UI kit")
     "core/ui",
     # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer

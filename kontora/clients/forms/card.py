@@ -19,7 +19,6 @@ from kontora.accounts.models import User
 from kontora.clients import policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
-from kontora.core.forms import KontoraForm
 from kontora.core.forms.base import ReadValuesFormMixin, widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import card_attributes
@@ -283,7 +282,8 @@ class AttributesForm(CardPartForm):
         return {"attributes": values} if values else {}
 
 
-class ContactForm(KontoraForm):
+class ContactForm(ReadValuesFormMixin, forms.Form):
+    read_key = "contact"
     layout = {"contact": {
         "full_name": "col-8", "position": "col-4", "phone_office": "col-4", "phone_mobile": "col-4",
         "phone_home": "col-4", "email": "col-6", "birthday": "col-3", "is_main": "col-3", "competence": "col-6",
@@ -299,7 +299,11 @@ class ContactForm(KontoraForm):
             },
         ))
         style(self)
+        self.take_read()
 
     @staticmethod
     def initial_for(contact: ContactPerson) -> dict[str, Any]:
         return {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
+
+    def stored(self, record: Any) -> dict[str, Any]:
+        return self.initial_for(record)

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import ClientScope, User
 from kontora.clients import access, locks, policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
-from kontora.core import numbering, requisites
+from kontora.core import conflicts, numbering, requisites
 from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
+from kontora.core.conflicts import Edit
 from kontora.core.errors import NotAllowed
 from kontora.core.text import digits, search_key
 from kontora.directories.attributes import selectors as attribute_selectors
@@ -63,10 +64,13 @@ class PartSave:
 def card_save(
     *, acting_user: User, client: Client | None, values: Mapping[str, Any], parts: Sequence[PartSave] = (),
     directions: Iterable[Any] | None = None, competitors: Iterable[Any] | None = None,
-    attributes: Mapping[int, Any] | None = None,
+    attributes: Mapping[int, Any] | None = None, edits: Sequence[Edit] = (),
 ) -> Client:
     """OK / Apply of the card (CLI-01 … CLI-16): the client (a new one, or the fields the user changed on it) and
     every changed part, in one transaction: all of it or nothing.
+
+    `edits` (one per form of the page the user changed) are checked field by field first (core.conflicts): a field
+    another user changed since this one read it, and this one changed too, refuses the whole save (EditConflict).
 
     Each part is written by its own service, which checks its own rights (a NotAllowed ends the save), with the
     values as they are now and the user's changes over them: a field he did not touch keeps what another user may
@@ -81,7 +85,7 @@ def card_save(
             client = client_create(acting_user=acting_user, values=values, directions=directions or (),
                                    competitors=competitors or (), attributes=attributes)
         else:
-            locks.client_for_update(client.pk)
+            conflicts.check(edits, locks.client_for_update(client.pk), client_id=client.pk)
             if values or directions is not None or competitors is not None or attributes:
                 try:
                     client = client_update(acting_user=acting_user, client=client, values=values,
@@ -357,8 +361,16 @@ def contact_create(*, acting_user: User, client: Client, values: Mapping[str, An
     return contact
 
 
-def contact_update(*, acting_user: User, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
+def contact_update(*, acting_user: User, contact: ContactPerson, values: Mapping[str, Any],
+                   edit: Edit | None = None) -> ContactPerson:
+    """Writes the given fields of the contact (a form gives those the user changed, with its `edit` to check
+    field by field against what others saved since it was read: core.conflicts)."""
     with transaction.atomic():
+        current = locks.contact_for_update(contact.pk)
+        if edit is not None:
+            conflicts.check([edit], current, target=contact)
+        current.client = contact.client
+        contact = current
         before = snapshot(contact, CONTACT_FIELDS)
         contact = _save_contact(acting_user, contact, values)
         audit_record(

@@ -26,6 +26,7 @@ from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
 from kontora.clients.selectors.history import history_page
 from kontora.clients.services import card as services
 from kontora.clients.views.modal import list_changed, modal_form
+from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError
 from kontora.core.htmx import go
 from kontora.core.selectors.settings import system_settings
@@ -147,8 +148,11 @@ def _save(user: Any, form: ClientForm, parts: dict[str, CardPartForm], tabs: lis
     main_names = [name for name in form.fields if name != "save_anyway"] if client is None else form.changed_data
     changes: dict[str, Any] = {"values": {}}
     saves: list[services.PartSave] = []
+    edits: list[Edit] = []
     for code, part in [("", form), *parts.items()]:
         names = main_names if part is form else part.changed_data
+        if client is not None and names:
+            edits.append(part.edit(code, names))
         for key, value in part.client_changes(names).items():
             if key == "values":
                 changes["values"].update(value)
@@ -159,11 +163,17 @@ def _save(user: Any, form: ClientForm, parts: dict[str, CardPartForm], tabs: lis
         if own and tab is not None and tab.part is not None and tab.part.save is not None:
             saves.append(services.PartSave(code=code, save=tab.part.save, stored=part.stored, typed=own,
                                            read=part.read_values))
-    return services.card_save(acting_user=user, client=client, parts=saves, **changes)
+    return services.card_save(acting_user=user, client=client, parts=saves, edits=edits, **changes)
 
 
 def _place_errors(exc: ValidationError | DomainError, form: ClientForm, parts: dict[str, CardPartForm]) -> None:
-    """A refused save's errors next to their fields, on whichever part of the page holds them."""
+    """A refused save's errors next to their fields, on whichever part of the page holds them; a conflict re-bases
+    every part on the values as kept now and marks the fields to choose."""
+    if isinstance(exc, EditConflict):
+        for code, part in [("", form), *parts.items()]:
+            part.take_conflict(exc, code)
+        form.add_error(None, exc.message)
+        return
     if not isinstance(exc, ValidationError) or not hasattr(exc, "error_dict"):
         form.apply_error(exc)
         return
@@ -262,7 +272,8 @@ def _contact(request: HttpRequest, client: Client, contact: ContactPerson | None
     def save() -> object:
         if contact is None:
             return services.contact_create(acting_user=user_of(request), client=client, values=form.cleaned_data)
-        return services.contact_update(acting_user=user_of(request), contact=contact, values=form.cleaned_data)
+        return services.contact_update(acting_user=user_of(request), contact=contact, edit=form.edit(),
+                                       values={name: form.cleaned_data[name] for name in form.changed_data})
 
     return modal_form(
         request, client, contact, form=form, save=save, changed=lambda: _contacts_changed(request, client),

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from kontora.clients.models import Client
-from kontora.core.forms import KontoraForm
+from kontora.core.forms import KontoraFormMixin
 from kontora.core.ui.submit import modal, refresh, submit
 
 
 def modal_form(
-    request: HttpRequest, client: Client, item: Model | None, *, form: KontoraForm, save: Callable[[], object],
+    request: HttpRequest, client: Client, item: Model | None, *, form: KontoraFormMixin, save: Callable[[], object],
     changed: Callable[[], HttpResponse], url_names: tuple[str, str], template: str, item_name: str,
     page_template: str | None = None,
 ) -> HttpResponse:

@@ -5,6 +5,7 @@ and one field template (`core/ui/field.html`, through Django's form renderer: `{
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -15,11 +16,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import DjangoTemplates
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError, form_error
+
+READ_AT = "__read_at__"  # the snapshot's own key: when the values were read
 
 
 def widget_class(widget: forms.Widget) -> str:
@@ -63,8 +67,24 @@ class KontoraBoundField(forms.BoundField):
     @property
     def shown(self) -> str:
         """The value as text, for a read-only field: the chosen item's name, a date as dates are written, yes/no."""
+        return self.text_of(self.initial)  # a disabled field keeps its initial value, bound or not
+
+    @property
+    def conflict(self) -> Any:
+        """Another user's change of this field that conflicts with the user's (core.conflicts), or None."""
+        return getattr(self.form, "conflicts", {}).get(self.name)
+
+    @property
+    def theirs_name(self) -> str:
+        return str(getattr(self.form, "theirs_name", ""))
+
+    @property
+    def conflict_shown(self) -> str:
+        conflict = self.conflict
+        return self.text_of(conflict.current) if conflict is not None else ""
+
+    def text_of(self, value: Any) -> str:
         field = self.field
-        value = self.initial  # a disabled field keeps its initial value, bound or not
         if isinstance(field.widget, forms.PasswordInput):
             return ""
         if isinstance(field, forms.BooleanField):
@@ -190,6 +210,8 @@ class ReadValuesFormMixin(KontoraFormMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.read_posted = False
+        self.read_at: datetime.datetime | None = None
+        self.conflicts: dict[str, Any] = {}  # name → core.conflicts.FieldConflict, after a refused save
         self.take_read()
 
     def take_read(self) -> None:
@@ -215,8 +237,59 @@ class ReadValuesFormMixin(KontoraFormMixin):
 
     @property
     def read_input(self) -> str:
-        token = signing.dumps(self.read_values, salt=self._salt(), compress=True)
+        read_at = self.read_at if self.read_posted and self.read_at else timezone.now()
+        token = signing.dumps({**self.read_values, READ_AT: read_at.isoformat()}, salt=self._salt(), compress=True)
         return format_html('<input type="hidden" name="{}" value="{}">', self.read_name, token)
+
+    @property
+    def theirs_name(self) -> str:
+        """The "take theirs" boxes of conflicting fields: their names are the fields keeping the other's value."""
+        return f"{self.read_name}-theirs"
+
+    @property
+    def changed_data(self) -> list[str]:  # type: ignore[override]
+        theirs = set(self.data.getlist(self.theirs_name)) if self.is_bound and hasattr(self.data, "getlist") else set()
+        return [name for name in self.fields if name not in theirs and self[name]._has_changed()]  # type: ignore[attr-defined]
+
+    def edit(self, code: str = "", names: Iterable[str] | None = None) -> Edit:
+        """What this form changed, for the service's field-by-field check (core.conflicts)."""
+        typed = {name: self.cleaned_data[name] for name in (self.changed_data if names is None else names)}
+        return Edit(code=code, stored=self.stored, read=self.read_values, typed=typed, read_at=self.read_at,
+                    labels={name: str(self.fields[name].label or name) for name in typed})
+
+    def stored(self, record: Any) -> dict[str, Any]:
+        """The form's values as kept now in `record` (a form that checks conflicts says how to read them)."""
+        raise NotImplementedError
+
+    def take_conflict(self, exc: EditConflict, code: str = "") -> None:
+        """A save refused by a conflict: the form now builds on the values as kept now — a field the user changed
+        keeps what he typed (a conflicting one is marked with the other's value, to choose), every other field
+        shows the other's value — so saving again writes the user's choices and nothing of the old reading."""
+        current = exc.current.get(code)
+        if current is None or not self.is_bound:
+            return
+        changed = set(self.changed_data)
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict, bound
+        for name, field in self.fields.items():
+            if name not in changed and name in current and not field.disabled:
+                _put(data, self.add_prefix(name), field, current[name])
+        data.setlist(self.theirs_name, [])
+        self.data = data
+        self.initial = dict(current)
+        self.read_at = timezone.now()
+        self.read_posted = True
+        self.conflicts = exc.for_form(code)
+        for name in self.conflicts:
+            if name in self.fields:
+                self.add_error(name, gettext("Changed by someone else meanwhile."))
+        self._mark_invalid()
+
+    def apply_error(self, exc: ValidationError | DomainError) -> None:
+        if isinstance(exc, EditConflict):
+            self.take_conflict(exc)
+            self.add_error(None, exc.message)
+            return
+        super().apply_error(exc)
 
     def _posted_read(self) -> dict[str, Any] | None:
         token = self.data.get(self.read_name)
@@ -227,6 +300,8 @@ class ReadValuesFormMixin(KontoraFormMixin):
         except signing.BadSignature:
             return None  # a forged or foreign snapshot: compared with the stored values instead
         read: dict[str, Any] = {}
+        with contextlib.suppress(TypeError, ValueError):
+            self.read_at = datetime.datetime.fromisoformat(raw.pop(READ_AT, ""))
         for name, value in raw.items():
             field = self.fields.get(name)
             if field is None:
@@ -243,3 +318,18 @@ class ReadValuesFormMixin(KontoraFormMixin):
     def is_posted(self) -> bool:
         """Whether the page sent this form: its snapshot or any of its fields (a pane not yet shown sends none)."""
         return self.read_name in self.data or any(self.add_prefix(name) in self.data for name in self.fields)
+
+
+def _put(data: Any, key: str, field: forms.Field, value: Any) -> None:
+    """Sets a field's value in posted data as its widget would have sent it."""
+    if isinstance(field.widget, forms.CheckboxInput):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        data.setlist(key, [str(item) for item in _plain(list(value or ()))])
+    elif value is None:
+        data[key] = ""
+    else:
+        data[key] = str(_plain(value))
