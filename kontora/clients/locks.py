@@ -8,7 +8,15 @@ race of two first saves).
 
 from __future__ import annotations
 
-from kontora.clients.models import Client, ClientMailing, ClientSecurity, ClientShipping, ContactPerson
+from kontora.clients.models import (
+    Client,
+    ClientBankAccount,
+    ClientMailing,
+    ClientMailingAddress,
+    ClientSecurity,
+    ClientShipping,
+    ContactPerson,
+)
 from kontora.core.locks import locked
 
 
@@ -18,6 +26,14 @@ def client_for_update(client_id: int) -> Client:
 
 def contact_for_update(contact_id: int) -> ContactPerson:
     return locked(ContactPerson.objects.filter(pk=contact_id)).get()
+
+
+def bank_account_for_update(account_id: int) -> ClientBankAccount:
+    return locked(ClientBankAccount.objects.filter(pk=account_id)).get()
+
+
+def mailing_address_for_update(address_id: int) -> ClientMailingAddress:
+    return locked(ClientMailingAddress.objects.filter(pk=address_id)).get()
 
 
 def mailing_for_update(client: Client) -> ClientMailing | None:

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from kontora.clients.models import ClientBankAccount
 from kontora.clients.services.bank import BANK_ACCOUNT_FIELDS
 from kontora.core.errors import DomainError
-from kontora.core.forms import BankFieldsMixin, KontoraForm
+from kontora.core.forms import BankFieldsMixin
+from kontora.core.forms.base import ReadValuesFormMixin
 
 
-class BankAccountForm(KontoraForm):
+class BankAccountForm(ReadValuesFormMixin, forms.Form):
+    read_key = "bank"
     layout = {**BankFieldsMixin.layout, "extra": {"notes": "col-9", "is_main": "col-3"}}
     prefix = "bank"  # the modal opens over the card's form: its ids must not clash (id_notes)
     # Numbers are free text: people paste them with spaces; the service keeps the digits and checks the keys.
@@ -35,9 +37,14 @@ class BankAccountForm(KontoraForm):
         initial["corr_account"] = initial.pop("correspondent_account")
         return initial
 
-    def values(self) -> dict[str, Any]:
-        values = dict(self.cleaned_data)
-        values["correspondent_account"] = values.pop("corr_account")
+    def stored(self, record: Any) -> dict[str, Any]:
+        return self.initial_for(record)
+
+    def values(self, names: Any = None) -> dict[str, Any]:
+        """The cleaned values (only `names`, when given) as the service names them."""
+        values = {name: value for name, value in self.cleaned_data.items() if names is None or name in names}
+        if "corr_account" in values:
+            values["correspondent_account"] = values.pop("corr_account")
         return values
 
     def apply_error(self, exc: ValidationError | DomainError) -> None:

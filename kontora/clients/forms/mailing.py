@@ -11,7 +11,7 @@ from kontora.clients.forms.card import CardPartForm, label_of
 from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
 from kontora.clients.selectors.mailing import mailing_settings
 from kontora.clients.services.mailing import ADDRESS_FIELDS, SETTINGS_FIELDS
-from kontora.core.forms import KontoraForm
+from kontora.core.forms.base import ReadValuesFormMixin
 
 
 class MailingSettingsForm(CardPartForm):
@@ -28,7 +28,7 @@ class MailingSettingsForm(CardPartForm):
         return {name: getattr(row, name) for name in SETTINGS_FIELDS}
 
 
-class MailingAddressForm(KontoraForm):
+class MailingAddressForm(ReadValuesFormMixin, forms.Form):
     prefix = "ma"
     layout = {"address": {"kind": "col-4", "value": "col-8", "owner_name": "col-8", "subscribed": "col-4"}}
 
@@ -40,3 +40,6 @@ class MailingAddressForm(KontoraForm):
     @staticmethod
     def initial_for(address: ClientMailingAddress) -> dict[str, Any]:
         return {name: getattr(address, name) for name in ADDRESS_FIELDS}
+
+    def stored(self, record: Any) -> dict[str, Any]:
+        return self.initial_for(record)

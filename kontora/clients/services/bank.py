@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.clients import policies
+from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientBankAccount
 from kontora.clients.services.card import touch
-from kontora.core import requisites
+from kontora.core import conflicts, requisites
 from kontora.core.audit import audit_record, changes_between, snapshot
+from kontora.core.conflicts import Edit
 from kontora.core.errors import NotAllowed
 from kontora.directories.selectors.banks import bank_by_bik
 
@@ -95,9 +96,17 @@ def bank_account_create(*, acting_user: User, client: Client, values: Mapping[st
 
 
 def bank_account_update(
-    *, acting_user: User, account: ClientBankAccount, values: Mapping[str, Any],
+    *, acting_user: User, account: ClientBankAccount, values: Mapping[str, Any], edit: Edit | None = None,
 ) -> ClientBankAccount:
+    """Writes `values` over the account as kept now; a form gives the fields the user changed with its `edit`,
+    checked field by field against what others saved since it was read (core.conflicts)."""
     with transaction.atomic():
+        current = locks.bank_account_for_update(account.pk)
+        if edit is not None:
+            conflicts.check([edit], current, target=account)
+        current.client = account.client
+        account = current
+        values = {**snapshot(account, BANK_ACCOUNT_FIELDS), **values}
         before = snapshot(account, BANK_ACCOUNT_FIELDS)
         account = _save(acting_user, account, values)
         changes = changes_between(

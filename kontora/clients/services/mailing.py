@@ -18,7 +18,9 @@ from kontora.accounts.models import User
 from kontora.clients import locks, policies
 from kontora.clients.models import Client, ClientMailing, ClientMailingAddress
 from kontora.clients.services.card import touch
+from kontora.core import conflicts
 from kontora.core.audit import audit_record, changes_between, snapshot
+from kontora.core.conflicts import Edit
 from kontora.core.errors import NotAllowed
 from kontora.core.text import digits
 
@@ -107,11 +109,18 @@ def mailing_address_create(
 
 
 def mailing_address_update(
-    *, acting_user: User, address: ClientMailingAddress, values: Mapping[str, Any],
+    *, acting_user: User, address: ClientMailingAddress, values: Mapping[str, Any], edit: Edit | None = None,
 ) -> ClientMailingAddress:
+    """Writes `values` over the address as kept now (a form gives those the user changed, with its `edit`: checked
+    field by field against what others saved since it was read, core.conflicts)."""
     client = address.client
     with transaction.atomic():
         _require_edit(acting_user, client)
+        current = locks.mailing_address_for_update(address.pk)
+        if edit is not None:
+            conflicts.check([edit], current, target=address)
+        current.client = client
+        address = current
         before = _snap(address)
         _save_address(address, values)
         changes = changes_between(ClientMailingAddress, before, _snap(address), ADDRESS_FIELDS)

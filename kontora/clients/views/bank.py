@@ -58,7 +58,8 @@ def _account(request: HttpRequest, client: Client, account: ClientBankAccount | 
     def save() -> object:
         if account is None:
             return services.bank_account_create(acting_user=user_of(request), client=client, values=form.values())
-        return services.bank_account_update(acting_user=user_of(request), account=account, values=form.values())
+        return services.bank_account_update(acting_user=user_of(request), account=account, edit=form.edit(),
+                                            values=form.values(form.changed_data))
 
     return modal_form(
         request, client, account, form=form, save=save, changed=lambda: _accounts_changed(request, client),

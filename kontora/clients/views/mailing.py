@@ -62,8 +62,8 @@ def _address(request: HttpRequest, client: Client, address: ClientMailingAddress
         if address is None:
             return services.mailing_address_create(acting_user=user_of(request), client=client,
                                                    values=form.cleaned_data)
-        return services.mailing_address_update(acting_user=user_of(request), address=address,
-                                               values=form.cleaned_data)
+        return services.mailing_address_update(acting_user=user_of(request), address=address, edit=form.edit(),
+                                               values={name: form.cleaned_data[name] for name in form.changed_data})
 
     return modal_form(
         request, client, address, form=form, save=save, changed=lambda: _addresses_changed(request, client),

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from kontora.clients.models import Client, ClientRegistration, ContactPerson
+from kontora.clients.models import Client, ClientBankAccount, ClientMailingAddress, ClientRegistration, ContactPerson
 from tests.clients.factories import ClientFactory
-from tests.clients.support import card_page_data, card_submit
+from tests.clients.support import SBER_BIK, SBER_CORR, card_page_data, card_submit, settlement_account
 from tests.support.forms import form_data
 from tests.support.http import html, signed_in
 
@@ -119,30 +119,52 @@ def test_two_tabs_of_one_user_are_two_readings(curator: Any, card: Client) -> No
     assert (card.phone, card.notes) == ("+7 495 999-00-00", "Из второй вкладки")
 
 
-@pytest.mark.feature("CLI-05")
-def test_the_contact_form_refuses_a_change_over_another_users_change_of_the_same_field(
-    curator: Any, card: Client, admin_user: Any,
+def _contact(card: Client) -> tuple[str, str, str, str]:
+    row = ContactPerson.objects.create(client=card, full_name="Иванов Иван", position="Менеджер")
+    return f"/clients/{card.pk}/contacts/{row.pk}/", "position", "phone_office", "+7 495 000-00-00"
+
+
+def _bank_account(card: Client) -> tuple[str, str, str, str]:
+    row = ClientBankAccount.objects.create(client=card, bik=SBER_BIK, bank_name="ПАО Сбербанк",
+                                           correspondent_account=SBER_CORR, account=settlement_account(SBER_BIK))
+    return f"/clients/{card.pk}/bank/{row.pk}/", "bank-notes", "bank-bank_name", "Новый банк"
+
+
+def _mailing_address(card: Client) -> tuple[str, str, str, str]:
+    row = ClientMailingAddress.objects.create(client=card, kind=ClientMailingAddress.Kind.EMAIL,
+                                              value="info@romashka.ru", value_key="info@romashka.ru")
+    return f"/clients/{card.pk}/mailing/{row.pk}/", "me-owner_name", "me-value", "new@romashka.ru"
+
+
+@pytest.mark.feature("CLI-05", "CLI-07", "CLI-09")
+@pytest.mark.parametrize("journal_row", [_contact, _bank_account, _mailing_address],
+                         ids=["contact", "bank account", "mailing address"])
+def test_a_journal_rows_form_refuses_a_change_over_another_users_change_of_the_same_field(
+    curator: Any, card: Client, admin_user: Any, journal_row: Any,
 ) -> None:
-    # given a contact person and the curator with its form open
-    contact = ContactPerson.objects.create(client=card, full_name="Иванов Иван", position="Менеджер")
-    url = f"/clients/{card.pk}/contacts/{contact.pk}/"
+    # given a row of a card's journal and the curator with its form open
+    url, field, other_field, other_value = journal_row(card)
     browser = signed_in(curator)
     read = form_data(html(browser.get(url, **HX)))
-    # when the administrator changes the position, and the curator, on his form, the position and the e-mail
-    other = form_data(html(signed_in(admin_user).get(url, **HX)))
-    other.setlist("position", ["Директор"])
-    assert signed_in(admin_user).post(url, dict(other.lists()), **HX).status_code == 200
+    # when the administrator changes a field, and the curator, on his form, the same field and another one
+    theirs = form_data(html(signed_in(admin_user).get(url, **HX)))
+    theirs.setlist(field, ["Администратор"])
+    assert signed_in(admin_user).post(url, dict(theirs.lists()), **HX).status_code == 200
     mine = read.copy()
-    mine.setlist("position", ["Бухгалтер"])
-    mine.setlist("email", ["ivanov@example.ru"])
+    mine.setlist(field, ["Куратор"])
+    mine.setlist(other_field, [other_value])
     response = browser.post(url, dict(mine.lists()), **HX)
-    # then nothing is saved and the form shows the administrator's position to choose
-    contact.refresh_from_db()
-    assert (contact.position, contact.email) == ("Директор", "")
-    assert '<strong data-testid="theirs-position">Директор</strong>' in html(response)
-    # when he changes only the e-mail on his old form, it is saved over the administrator's position
+    # then nothing of his is saved and the form shows the administrator's value beside his own, to choose
+    name = field.rpartition("-")[2]
+    assert f'<strong data-testid="theirs-{name}">Администратор</strong>' in html(response)
+    assert other_value not in _shown(url, admin_user)
+    # when he changes only the other field on his old form, it is saved and the administrator's value stays
     mine = read.copy()
-    mine.setlist("email", ["ivanov@example.ru"])
+    mine.setlist(other_field, [other_value])
     assert browser.post(url, dict(mine.lists()), **HX).status_code == 200
-    contact.refresh_from_db()
-    assert (contact.position, contact.email) == ("Директор", "ivanov@example.ru")
+    now = _shown(url, admin_user)
+    assert other_value in now and "Администратор" in now
+
+
+def _shown(url: str, user: Any) -> list[str]:
+    return [value for values in form_data(html(signed_in(user).get(url, **HX))).lists() for value in values[1]]
