@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kontora.accounts import locks as accounts_locks
 from kontora.accounts.models import User
 from kontora.clients.models import Client
 from kontora.clients.selectors import admin as selectors
@@ -82,6 +83,9 @@ def clients_change_curator(
     result: dict[str, Any] = {}
     with transaction.atomic():
         if old_curator is not None and new_curator is not None:
+            # Whether his private clients may move is read under his row's lock: a concurrent change of his card
+            # (an employee taken back) waits for the hand-over, or the hand-over for it.
+            old_curator = accounts_locks.user(old_curator.pk)
             moving, kept = selectors.curator_moves(acting_user=acting_user, old_curator=old_curator,
                                                    new_curator=new_curator)
             private_moved = moving.filter(is_private=True).count()
