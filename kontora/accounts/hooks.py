@@ -8,8 +8,11 @@ program knows. Who holds which right is answered by `accounts.policies`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +39,20 @@ ADMIN_AND_SUPERVISOR = frozenset({"admin", "supervisor"})
 RIGHTS: Point[Right] = Point("rights", key=lambda right: right.code)
 
 
+@dataclass(frozen=True)
+class SigninNotice:
+    """A kind of audit row its subject is told of at his next sign-in (F1: what someone else does to a user's
+    account or private clients is never silent): a password reset, a hand-over of his clients, a backup download."""
+
+    event: str  # the audit rows' event
+    rows: Callable[[Any], Q | None]  # the condition on those rows that makes them about this user; None: none is
+    action: Callable[[Any], str]  # the act as the notice names it, from its row ("reset of your password")
+
+
+# Each app registers the rows its users are told of from its hooks.py (clients: hand-overs, backup downloads).
+SIGNIN_NOTICES: Point[SigninNotice] = Point("sign-in notices", key=lambda notice: notice.event)
+
+
 def all_rights() -> list[Right]:
     return sorted(RIGHTS.items(), key=lambda right: right.order)
 
@@ -45,6 +62,10 @@ def get(code: str) -> Right:
 
 
 def register() -> None:
+    from kontora.accounts import selectors
+
+    SIGNIN_NOTICES.register(SigninNotice(selectors.PASSWORD_RESET, selectors.password_reset_rows,
+                                         selectors.password_reset_action))
     for right in (
         Right("manage_users", _("Manage users"),
               _("Add, change and disable users, assign roles and rights, end sessions."), ACCESS,

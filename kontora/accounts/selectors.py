@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from kontora.accounts import policies
+from kontora.accounts import hooks, policies
 from kontora.accounts.models import LoginFailure, User, UserRight, UserSession, login_key
+from kontora.core.models import AuditEvent
 
 _has_users = False
 
@@ -137,3 +140,64 @@ def reentry_locked_minutes(user: User) -> int:
     LOGIN_LOCKOUT_SECONDS, as sign-in); 0 when they may now."""
     until = locked_until(login=reentry_login(user), ip=REENTRY_IP)
     return 0 if until is None else minutes_until(until)
+
+
+# --- what others did to the user, told at his next sign-in (F1) --------------------------------------------------
+
+PASSWORD_RESET = "accounts.user.password_reset"  # a password set by someone else
+SIGNED_IN = "accounts.signin.succeeded"
+NOTICES_SHOWN = 20  # the newest ones; the notice says how many more there are
+
+
+@dataclass(frozen=True)
+class Notice:
+    at: datetime
+    actor: str
+    action: str
+
+
+@dataclass(frozen=True)
+class SigninNotices:
+    previous_at: datetime | None  # the sign-in before this one (None: this is the first)
+    previous_ip: str
+    items: list[Notice]  # newest first
+    more: int  # older ones not listed
+
+
+def password_reset_rows(user: User) -> Q:
+    return Q(target_type=User._meta.label_lower, target_id=user.pk)
+
+
+def password_reset_action(row: AuditEvent) -> str:
+    return gettext("reset of your password (whoever knows the new one can sign in as you)")
+
+
+def signin_notices(user: User) -> SigninNotices | None:
+    """What others did to the user's account and clients between his previous sign-in and this one (the rows of
+    `hooks.SIGNIN_NOTICES`), for the notice shown right after he signs in: each act once, at the first sign-in after
+    it. Called after the sign-in's own audit row is written; None when there is nothing to tell."""
+    signins = list(
+        AuditEvent.objects.filter(event=SIGNED_IN, target_type=User._meta.label_lower, target_id=user.pk)
+        .order_by("-at", "-id").values_list("at", "extra")[:2]
+    )
+    if not signins:
+        return None
+    condition = Q()
+    for notice in hooks.SIGNIN_NOTICES.items():
+        about_user = notice.rows(user)
+        if about_user is not None:
+            condition |= Q(event=notice.event) & about_user
+    if not condition:
+        return None
+    rows = AuditEvent.objects.filter(condition, at__lte=signins[0][0]).exclude(actor_id=user.pk)
+    previous_at, previous_ip = (signins[1][0], str(signins[1][1].get("ip", ""))) if len(signins) > 1 else (None, "")
+    if previous_at is not None:
+        rows = rows.filter(at__gt=previous_at)
+    found = list(rows.select_related("actor").order_by("-at", "-id")[:NOTICES_SHOWN + 1])
+    if not found:
+        return None
+    more = rows.count() - NOTICES_SHOWN if len(found) > NOTICES_SHOWN else 0
+    actions = {notice.event: notice.action for notice in hooks.SIGNIN_NOTICES.items()}
+    items = [Notice(at=row.at, actor=str(row.actor) if row.actor else "", action=actions[row.event](row))
+             for row in found[:NOTICES_SHOWN]]
+    return SigninNotices(previous_at=previous_at, previous_ip=previous_ip, items=items, more=more)

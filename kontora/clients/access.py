@@ -241,6 +241,28 @@ def can_make_private(user: Any, client: Client | None) -> bool:
     return client is None or client.curator_id in (None, user.pk)
 
 
+# --- who may become a private client's curator (F1) ----------------------------------------------------------
+
+
+def private_clients_movable(curator: Any) -> bool:
+    """Another user's act moves a curator's private clients only when the curator is a dismissed employee: the
+    private clients of a working user stay his, whatever an administrator does."""
+    return bool(getattr(curator, "dismissed", False))
+
+
+def may_receive_private(acting_user: Any, receiver: Any) -> bool:
+    """A private client handed over goes only to a working user other than the one handing it over: whoever
+    moves clients never becomes the curator of someone else's private client."""
+    return receiver is not None and receiver.is_active and receiver.pk != getattr(acting_user, "pk", None)
+
+
+def takes_private(acting_user: Any, client: Client, curator_id: Any) -> bool:
+    """Would making `curator_id` the curator of this (private) client make the acting user the curator of someone
+    else's private client? Every service that sets a curator refuses that."""
+    return bool(client.is_private) and curator_id is not None and curator_id == getattr(acting_user, "pk", None) \
+        and client.curator_id != curator_id
+
+
 def explain(user: Any, client: Client) -> list[str]:
     """Why this user can (or cannot) see and open this client: plain reasons for administrators (ACL-06)."""
     from django.utils.translation import gettext as _

@@ -78,9 +78,10 @@ CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action
 
 
 def register() -> None:
-    from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
+    from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, SIGNIN_NOTICES, Right, SigninNotice
     from kontora.clients.access import visible_clients
     from kontora.clients.flexi import hooks as flexi_hooks
+    from kontora.clients.selectors import admin as admin_selectors
     from kontora.clients.views.registry import registry_centre
     from kontora.clients.views.sorting import parameters_tab_form, parameters_tab_save
     from kontora.core.hooks import (
@@ -110,6 +111,12 @@ def register() -> None:
     ):
         RIGHTS.register(item)
     CODE_KINDS.register(CodeKind("client", "clients_client"))
+    # Never silent (F1): the old user of a hand-over, and every curator of private clients after a backup
+    # download (the archive is the whole base), are told of it at their next sign-in.
+    SIGNIN_NOTICES.register(SigninNotice(admin_selectors.HAND_OVER, admin_selectors.hand_over_rows,
+                                         admin_selectors.hand_over_action))
+    SIGNIN_NOTICES.register(SigninNotice(admin_selectors.BACKUP_DOWNLOAD, admin_selectors.backup_download_rows,
+                                         admin_selectors.backup_download_action))
     CENTRE.register(Centre("clients/registry.html", registry_centre))
     # The clients picker: forms choose a client by typing the start of its name. As a directory, the engine's
     # search-as-you-type widget and `directories:pick` serve it; its rows start from `visible_clients`, so a

@@ -35,6 +35,8 @@ CARD_FIELDS = (
     "language", "role", "client_scope",
 )
 CHOICE_FIELDS = ("role", "client_scope", "language")
+PASSWORD_CHANGE = "accounts.user.password"  # the user's own
+PASSWORD_RESET = selectors.PASSWORD_RESET  # set by someone else (an administrator)
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,11 @@ def user_set_password(
         user.set_password(password)
         user.save(update_fields=["password", "changed_at"])
         _end_other_sessions(user, keep_session_key)
-        audit_record(actor=acting_user, event="accounts.user.password", summary=_("Password changed"), target=user,
-                     changes=[_password_change()])
+        if user.pk == acting_user.pk:
+            audit_record(actor=acting_user, event=PASSWORD_CHANGE, summary=_("Password changed"), target=user,
+                         changes=[_password_change()])
+        else:
+            _audit_reset(acting_user, user)
 
 
 def user_delete(*, acting_user: User, user_id: int) -> None:
@@ -182,6 +187,8 @@ def _user_change(
                 UserSession.objects.filter(user=user).delete()
             event, summary = _change_event(event, was_active=was_active, active=user.is_active)
             audit_record(actor=acting_user, event=event, summary=summary, target=user, changes=changes)
+            if password and user.pk != acting_user.pk:
+                _audit_reset(acting_user, user)
     except IntegrityError as exc:
         raise ValidationError({"login": _login_taken_message()}) from exc
     policies.forget(user)
@@ -242,6 +249,13 @@ def _rights_change(before: set[str], after: set[str]) -> list[Change]:
         "old": shown([labels.get(code, code) for code in before]),
         "new": shown([labels.get(code, code) for code in after]),
     }]
+
+
+def _audit_reset(acting_user: User, user: User) -> None:
+    """A password set by someone else: whoever knows it may sign in as the user, so the row has a name of its own
+    and the user is told of it at his next sign-in (selectors.signin_notices)."""
+    audit_record(actor=acting_user, event=PASSWORD_RESET, summary=_("Password reset by another user"), target=user,
+                 changes=[_password_change()])
 
 
 def _password_change() -> Change:

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kontora.accounts import selectors
 from kontora.accounts.forms.signin import SignInForm
+from kontora.accounts.models import User
 from kontora.accounts.services import signin as services
 from kontora.core.errors import Refused, error_messages
 from kontora.core.selectors.settings import system_settings
@@ -31,10 +36,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_in(request, login=form.cleaned_data["login"], password=form.cleaned_data["password"])
+            user = services.sign_in(request, login=form.cleaned_data["login"], password=form.cleaned_data["password"])
         except Refused as exc:
             error = " ".join(error_messages(exc))
         else:
+            _tell_what_others_did(request, user)
             target = request.POST.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = ""
@@ -47,6 +53,30 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "next": request.GET.get("next") or request.POST.get("next", ""),
     }
     return render(request, "accounts/login.html", context, status=401 if error else 200)
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _tell_what_others_did(request: HttpRequest, user: User) -> None:
+    """The notice right after sign-in (F1): who did what to the user's account or clients, and when, since his
+    previous sign-in — shown once, on the first page after signing in."""
+    notices = selectors.signin_notices(user)
+    if notices is None:
+        return
+    if notices.previous_at is not None:
+        lead = gettext(
+            "Since your previous sign-in (%(when)s, from %(ip)s) others did this to your account or clients:"
+        ) % {"when": _when(notices.previous_at), "ip": notices.previous_ip or "?"}
+    else:
+        lead = gettext("Before your first sign-in others did this to your account or clients:")
+    messages.warning(request, lead)
+    for item in notices.items:
+        messages.warning(request, gettext("%(when)s — %(actor)s: %(action)s") % {
+            "when": _when(item.at), "actor": item.actor or gettext("a deleted user"), "action": item.action})
+    if notices.more:
+        messages.warning(request, gettext("… and %(count)d earlier ones.") % {"count": notices.more})
 
 
 @require_POST

@@ -282,6 +282,12 @@ def client_update(
         main = any(name in MAIN_FIELDS for name in changed)
         if main and not policies.clients.can(acting_user, "change_main", client):
             raise NotAllowed
+        if "curator" in changed and access.takes_private(acting_user, client, getattr(values["curator"], "pk", None)):
+            # Read from the locked row: the client may have become private after the user's rights were decided
+            # (a memoised standing), and nobody makes himself the curator of another's private client (F1).
+            raise ValidationError({"curator": _(
+                "This client is another user's private client: you cannot become its curator."
+            )})
         for name in changed:
             setattr(client, name, values[name])
         _check(client)

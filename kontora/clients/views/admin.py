@@ -44,6 +44,8 @@ def change_curator(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext(
                     "Clients handed over: curator changed on %(curators)d, specialist changed on %(specialists)d."
                 ) % {"curators": result.curator_clients, "specialists": result.specialist_clients})
+                for text in kept_private_texts(result, data["old_curator"]):
+                    messages.warning(request, text)
                 moved = [u.pk for u in (data["old_curator"], data["old_specialist"]) if u is not None]
                 query = urlencode([("moved", pk) for pk in dict.fromkeys(moved)])
                 return HttpResponseRedirect(f"{reverse('clients:admin_change_curator')}?{query}")
@@ -54,14 +56,40 @@ def change_curator(request: HttpRequest) -> HttpResponse:
                 form.apply_error(exc)
             else:
                 preview = selectors.clients_change_curator_preview(
-                    old_curator=data["old_curator"], old_specialist=data["old_specialist"]
+                    acting_user=user_of(request), old_curator=data["old_curator"], new_curator=data["new_curator"],
+                    old_specialist=data["old_specialist"],
                 )
     followups = [
         {"user": user, "url": reverse("accounts:user_edit", args=[user.pk])}
         for user in (_followups(request) if request.method == "GET" else [])
     ]
-    context = {"title": gettext("Change curator/specialist"), "form": form, "preview": preview, "followups": followups}
+    context = {"title": gettext("Change curator/specialist"), "form": form, "preview": preview, "followups": followups,
+               "kept_private": kept_private_texts(preview, form.cleaned_data.get("old_curator")) if preview else []}
     return render(request, "clients/admin_change_curator.html", context)
+
+
+def kept_private_texts(change: selectors.CuratorChange, old_curator: User | None) -> list[str]:
+    """What happens to the private clients a hand-over leaves alone, and why (F1): the preview and the result."""
+    texts = []
+    if change.private_kept and old_curator is not None:
+        values = {"count": change.private_kept, "old": old_curator.full_name}
+        if change.private_kept_reason == selectors.KEPT_RECEIVER:
+            texts.append(gettext(
+                "Private clients of curator %(old)s (%(count)d) stay with their curator: an administrator never "
+                "becomes the curator of someone else's private clients. Hand them to another working user."
+            ) % values)
+        else:
+            texts.append(gettext(
+                "Private clients of curator %(old)s (%(count)d) stay with their curator: the private clients of a "
+                "working user never move by an administrator's action. Once the employee is marked dismissed, they "
+                "can be handed to another working user."
+            ) % values)
+    if change.specialist_private_kept:
+        texts.append(gettext(
+            "Private clients of working curators (%(count)d) keep their specialist: an administrator does not change "
+            "the private clients of a working user."
+        ) % {"count": change.specialist_private_kept})
+    return texts
 
 
 @admin_required

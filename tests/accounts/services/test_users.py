@@ -243,8 +243,8 @@ def test_changing_a_user_is_audited_with_the_changes_and_the_new_password(admin_
         profile=profile_of(manager_user, full_name="Алексей Менеджеров-Старший", email="am@example.ru"),
         access=access_of(manager_user), password="Novyi-Parol-77",
     )
-    # then
-    [row] = audit_of(manager_user)
+    # then (and a row of the reset of the password, test_a_password_typed_on_someone_elses_card_writes_…)
+    row, _reset = audit_of(manager_user)
     assert (row.actor, row.event, row.summary) == (admin_user, "accounts.user.update", "Пользователь изменён")
     assert row.changes == [
         {"field": "ФИО", "old": "Алексей Менеджеров", "new": "Алексей Менеджеров-Старший"},
@@ -300,14 +300,30 @@ def test_setting_rights_is_audited_with_the_rights_before_and_after(admin_user, 
     ]
 
 
-@pytest.mark.feature("ACC-02")
-def test_setting_a_password_is_audited(admin_user, manager_user):
-    # when
+@pytest.mark.feature("ACC-02", "ACL-03")
+def test_a_password_set_by_someone_else_is_audited_as_a_reset_and_ones_own_as_a_change(admin_user, manager_user):
+    # when the administrator sets the manager's password, and then his own
     services.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Novyi-Parol-77")
-    # then
+    services.user_set_password(acting_user=admin_user, user_id=admin_user.pk, password="Svoi-Parol-78")
+    # then the manager's row names a reset by another user, the administrator's own a change
     [row] = audit_of(manager_user)
-    assert (row.actor, row.event, row.summary) == (admin_user, "accounts.user.password", "Пароль изменён")
+    assert (row.actor, row.event, row.summary) == (
+        admin_user, "accounts.user.password_reset", "Пароль сброшен другим пользователем")
     assert row.changes == [{"field": "Пароль", "old": "", "new": "изменён"}]
+    [own] = audit_of(admin_user)
+    assert (own.actor, own.event, own.summary) == (admin_user, "accounts.user.password", "Пароль изменён")
+
+
+@pytest.mark.feature("ACC-02", "ACL-03")
+def test_a_password_typed_on_someone_elses_card_writes_a_reset_row_too(admin_user, manager_user):
+    # when the administrator saves the manager's card with a new password, then his own card with one
+    services.user_update(acting_user=admin_user, user_id=manager_user.pk, profile=profile_of(manager_user),
+                         access=access_of(manager_user), password="Novyi-Parol-77")
+    services.user_update(acting_user=admin_user, user_id=admin_user.pk, profile=profile_of(admin_user),
+                         access=access_of(admin_user), password="Svoi-Parol-78")
+    # then the manager has the card's row and a reset row; the administrator's own card no reset row
+    assert [row.event for row in audit_of(manager_user)] == ["accounts.user.update", "accounts.user.password_reset"]
+    assert [row.event for row in audit_of(admin_user)] == ["accounts.user.update"]
 
 
 @pytest.mark.feature("ACC-02")

@@ -4,6 +4,7 @@ list of users it may offer."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,8 +13,9 @@ from django.utils import timezone
 
 from kontora import settings as product_settings
 from kontora.accounts.models import LoginFailure, User, UserSession
+from kontora.accounts.services import users
 from kontora.accounts.services.sessions import sessions_prune
-from kontora.core.models import SystemSettings
+from kontora.core.models import AuditEvent, SystemSettings
 from tests.accounts.factories import UserFactory
 from tests.support.http import PASSWORD, html
 from tests.support.queries import count_queries
@@ -323,3 +325,53 @@ def test_cyrillic_login_is_case_insensitive(db):
 def test_product_hashes_passwords_with_argon2():
     assert product_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert django_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")  # only inside tests
+
+
+def _shown_at(moment: Any) -> str:
+    """A moment as the notice shows it (Russian short format, the office's time zone)."""
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+RESET = "сброс вашего пароля (знающий новый пароль может войти под вашим именем)"
+
+
+@pytest.mark.feature("ACC-01", "ACL-03")
+def test_a_password_reset_by_the_administrator_is_told_once_at_the_users_next_sign_in(admin_user, manager_user):
+    # given the manager signed in once from his office computer
+    first = Client(REMOTE_ADDR="10.0.0.7")
+    assert first.post("/login/", {"login": "manager", "password": PASSWORD}).status_code == 302
+    previous = AuditEvent.objects.filter(event="accounts.signin.succeeded").latest("at")
+    # and then the administrator reset his password
+    users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Novyi-Parol-77")
+    reset = AuditEvent.objects.get(event="accounts.user.password_reset")
+
+    # when the manager signs in next, and once more after that
+    page = html(Client(REMOTE_ADDR="10.0.0.7").post(
+        "/login/", {"login": "manager", "password": "Novyi-Parol-77"}, follow=True))
+    again = html(Client().post("/login/", {"login": "manager", "password": "Novyi-Parol-77"}, follow=True))
+
+    # then the first page after signing in says who did what and when, since which sign-in
+    assert (f"С вашего предыдущего входа ({_shown_at(previous.at)}, с адреса 10.0.0.7) другие пользователи "
+            "сделали с вашей учётной записью или клиентами следующее:") in page
+    assert f"{_shown_at(reset.at)} — Администратор Системы: {RESET}" in page
+    # and only once: the next sign-in has nothing to tell
+    assert RESET not in again
+    assert "С вашего предыдущего входа" not in again
+
+
+@pytest.mark.feature("ACC-01", "ACL-03")
+def test_the_sign_in_notice_tells_only_what_others_did_since_the_previous_sign_in(admin_user, manager_user):
+    # given a reset before the manager's previous sign-in, his own password change, and a reset after it
+    users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Staryi-Parol-76")
+    assert Client().post("/login/", {"login": "manager", "password": "Staryi-Parol-76"}).status_code == 302
+    users.user_set_password(acting_user=manager_user, user_id=manager_user.pk, password="Svoi-Parol-78")
+    users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Novyi-Parol-77")
+    old, new = AuditEvent.objects.filter(event="accounts.user.password_reset").order_by("at", "id")
+
+    # when the manager signs in
+    page = html(Client().post("/login/", {"login": "manager", "password": "Novyi-Parol-77"}, follow=True))
+
+    # then only the later reset is told; his own change is not
+    assert page.count(RESET) == 1
+    assert f"{_shown_at(new.at)} — Администратор Системы: {RESET}" in page
+    assert old.at < new.at  # (the one not told)

@@ -9,10 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kontora.clients import access
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
 from kontora.core.errors import NotAllowed
 from kontora.core.models import AuditEvent
+from kontora.core.permissions import decisions
 from kontora.directories.attributes.services import field_name
 from kontora.directories.models import Attribute, AttributeValue, Settlement
 from tests.accounts.factories import UserFactory
@@ -201,3 +203,37 @@ def test_a_write_whose_outer_transaction_rolls_back_leaves_no_audit_row(django_u
     client.refresh_from_db()
     assert client.notes == ""
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.feature("ACL-03")
+def test_nobody_becomes_the_curator_of_a_client_that_turned_private_since_his_rights_were_decided(
+    admin_user: Any,
+) -> None:
+    # given an ordinary client of a manager, which the administrator may edit, his standing read in this request
+    keeper = UserFactory(login="keeper")
+    client = ClientFactory(short_name="Альфа", curator=keeper)
+    with decisions():
+        assert access.standing(admin_user, client).edits_main
+        # and meanwhile (another request) its curator made it private
+        Client.objects.filter(pk=client.pk).update(is_private=True)
+
+        # when the administrator's save makes himself its curator
+        with pytest.raises(ValidationError) as refused:
+            services.client_update(acting_user=admin_user, client=client, values={"curator": admin_user})
+
+    # then the locked row's answer holds: the private client stays its curator's
+    assert refused.value.message_dict == {
+        "curator": ["Это приватный клиент другого пользователя: вы не можете стать его куратором."]}
+    client.refresh_from_db()
+    assert client.curator == keeper
+
+
+@pytest.mark.feature("ACL-02")
+def test_an_administrator_may_still_make_himself_the_curator_of_an_ordinary_client(admin_user: Any) -> None:
+    # given an ordinary client of a manager (the positive control of the test above)
+    client = ClientFactory(short_name="Альфа", curator=UserFactory(login="keeper"))
+    # when the administrator makes himself its curator
+    services.client_update(acting_user=admin_user, client=client, values={"curator": admin_user})
+    # then he is
+    client.refresh_from_db()
+    assert client.curator == admin_user

@@ -132,19 +132,20 @@ def test_the_duplicate_warning_never_names_the_curator_of_someone_elses_private_
     assert any(item.key == "INN" for item in warnings) and any(not item.key for item in warnings)
 
 
-@pytest.mark.feature("ACL-05")
+@pytest.mark.feature("ACL-03", "ACL-05")
 @pytest.mark.django_db
-def test_the_change_curator_preview_counts_the_old_curators_private_clients_too(admin_user: Any) -> None:
+def test_the_change_curator_preview_counts_the_old_curators_private_clients_apart(admin_user: Any) -> None:
     # given a manager with an ordinary and a private client
     manager = UserFactory(login="leaving", client_scope=ClientScope.FULL, role=Role.MANAGER)
     ClientFactory(short_name="Обычный", curator=manager)
     ClientFactory(short_name="Личный", curator=manager, private=True)
-    # when the administrator previews handing his clients over
+    # when the administrator previews handing his clients over to himself
     preview = signed_in(admin_user).post("/administration/change-curator/", {
         "old_curator": manager.pk, "new_curator": admin_user.pk, "preview": "1",
     }).content.decode()
-    # then both are counted (they move with his role), none is named
-    assert "2 клиента перейдут от куратора" in preview
+    # then the ordinary one is counted to move, the private one apart, to stay; none is named
+    assert "1 клиент перейдёт от куратора" in preview
+    assert "остаются у своего куратора" in preview
     assert "Личный" not in preview and "Обычный" not in preview
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.utils import timezone
 
 from kontora.accounts.models import ClientScope
 from kontora.clients.models import Client
+from kontora.core.audit import audit_record
+from kontora.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.support.http import signed_in
+from tests.support.http import PASSWORD, html, signed_in
 
 CHANGE = "/administration/change-curator/"
 EXPLAIN = "/administration/why-visible/"
@@ -22,11 +27,16 @@ def _panel(page: str) -> str:
     return page[start:page.index("</main>", start)]
 
 
-@pytest.mark.feature("ACL-05")
-def test_change_moves_every_client_of_the_old_curator_and_specialist_and_nothing_else(
+KEPT_WORKING = ("Приватные клиенты куратора Уходящий Куратор (1) остаются у своего куратора: приватные клиенты "
+                "работающего пользователя никогда не передаются действием администратора. Когда сотрудник будет "
+                "отмечен уволенным, их можно будет передать другому работающему пользователю.")
+
+
+@pytest.mark.feature("ACL-03", "ACL-05")
+def test_change_moves_the_clients_of_the_old_curator_and_specialist_but_a_working_curators_private_ones(
     admin_client: Any, admin_user: Any, staff: dict[str, Any]
 ) -> None:
-    # given clients of the leaving curator (one private), of the old specialist, and of someone else
+    # given clients of the leaving (still working) curator, one private, of the old specialist, and of someone else
     s = staff
     ordinary = ClientFactory(short_name="Альфа", curator=s["leaving"])
     private = ClientFactory(short_name="Бета", curator=s["leaving"], private=True)
@@ -39,12 +49,13 @@ def test_change_moves_every_client_of_the_old_curator_and_specialist_and_nothing
         "old_specialist": s["spec_old"].pk, "new_specialist": s["spec_new"].pk, "confirm": "1",
     }, follow=True)
 
-    # then both clients of the curator (the private one too) and the specialist's client moved, nothing else
-    page = response.content.decode()
-    assert "Клиенты переданы: куратор сменён у 2, специалист сменён у 1." in page
+    # then the ordinary client of the curator and the specialist's client moved, the private one stayed
+    page = html(response)
+    assert "Клиенты переданы: куратор сменён у 1, специалист сменён у 1." in page
+    assert KEPT_WORKING in page
     for client in (ordinary, private, specialised, untouched):
         client.refresh_from_db()
-    assert (ordinary.curator, private.curator, private.is_private) == (s["coming"], s["coming"], True)
+    assert (ordinary.curator, private.curator, private.is_private) == (s["coming"], s["leaving"], True)
     assert (specialised.curator, specialised.specialist) == (s["other"], s["spec_new"])
     assert (untouched.curator, untouched.specialist) == (s["other"], s["spec_new"])
     assert ordinary.changed_by == admin_user
@@ -54,8 +65,8 @@ def test_change_moves_every_client_of_the_old_curator_and_specialist_and_nothing
     assert "Отключить учётную запись и отметить увольнение: Старый Специалист" in page
 
 
-@pytest.mark.feature("ACL-05")
-def test_the_preview_counts_the_clients_and_warns_that_private_ones_move_too(
+@pytest.mark.feature("ACL-03", "ACL-05")
+def test_the_preview_counts_private_clients_apart_and_says_a_working_curators_stay(
     admin_client: Any, staff: dict[str, Any]
 ) -> None:
     # given three clients of the leaving curator, one of them private
@@ -69,13 +80,41 @@ def test_the_preview_counts_the_clients_and_warns_that_private_ones_move_too(
         "old_curator": s["leaving"].pk, "new_curator": s["coming"].pk, "preview": "1",
     })
 
-    # then the count includes the private client, names none, and nothing moved yet
-    page = response.content.decode()
-    assert "3 клиента перейдут от куратора Уходящий Куратор к Новый Куратор." in page
-    assert ("Приватные клиенты старого куратора тоже передаются: новый куратор становится их куратором "
-            "и единственным, кто их видит.") in page
+    # then the two ordinary clients are counted to move, the private one apart, to stay; none is named
+    page = html(response)
+    assert "2 клиента перейдут от куратора Уходящий Куратор к Новый Куратор." in page
+    assert KEPT_WORKING in page
     assert "Вега" not in page
     assert Client.objects.filter(curator=s["leaving"]).count() == 3
+
+
+@pytest.mark.feature("ACL-03", "ACL-05")
+def test_the_preview_says_a_dismissed_employees_private_clients_go_to_the_new_curator_never_to_the_admin(
+    admin_client: Any, admin_user: Any, staff: dict[str, Any]
+) -> None:
+    # given a dismissed employee with an ordinary and a private client
+    s = staff
+    s["leaving"].dismissed = s["leaving"].disabled = True
+    s["leaving"].save(update_fields=["dismissed", "disabled"])
+    ClientFactory(short_name="Альфа", curator=s["leaving"])
+    ClientFactory(short_name="Вега", curator=s["leaving"], private=True)
+
+    # when the administrator counts a hand-over to a colleague, and one to himself
+    to_colleague = html(admin_client.post(CHANGE, {
+        "old_curator": s["leaving"].pk, "new_curator": s["coming"].pk, "preview": "1"}))
+    to_himself = html(admin_client.post(CHANGE, {
+        "old_curator": s["leaving"].pk, "new_curator": admin_user.pk, "preview": "1"}))
+
+    # then to the colleague both go, the private one said apart; to himself only the ordinary one
+    assert "2 клиента перейдут от куратора Уходящий Куратор к Новый Куратор." in to_colleague
+    assert ("Из них приватных клиентов уволенного сотрудника Уходящий Куратор: 1. Они переходят к Новый Куратор, "
+            "который становится их единственным куратором; передача записывается в журнал аудита, а Новый Куратор "
+            "получает уведомление.") in to_colleague
+    assert "1 клиент перейдёт от куратора Уходящий Куратор к Администратор Системы." in to_himself
+    assert ("Приватные клиенты куратора Уходящий Куратор (1) остаются у своего куратора: администратор никогда "
+            "не становится куратором чужих приватных клиентов. Передайте их другому работающему пользователю."
+            ) in to_himself
+    assert "Вега" not in to_colleague + to_himself
 
 
 @pytest.mark.feature("ACL-05")
@@ -172,3 +211,64 @@ def test_another_curators_private_client_is_as_unknown_as_a_missing_code(
         'name="code" value="9999"', "")
     assert 'data-testid="explanation"' not in foreign
     assert "Клиент приватный: его видит только куратор, даже администраторы не видят." in own
+
+
+def _shown_at(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def _sign_in_page(user: Any) -> str:
+    """The first page after `user` signs in through the sign-in page."""
+    return html(HttpClient().post("/login/", {"login": user.login, "password": PASSWORD}, follow=True))
+
+
+@pytest.mark.feature("ACL-03", "ACL-05")
+def test_the_old_curator_is_told_of_a_hand_over_of_his_clients_at_his_next_sign_in(
+    admin_client: Any, staff: dict[str, Any]
+) -> None:
+    # given the curator's ordinary and private clients, handed over while he was away
+    s = staff
+    ClientFactory(short_name="Альфа", curator=s["leaving"])
+    ClientFactory(short_name="Вега", curator=s["leaving"], private=True)
+    admin_client.post(CHANGE, {"old_curator": s["leaving"].pk, "new_curator": s["coming"].pk, "confirm": "1"})
+    row = AuditEvent.objects.get(event="clients.hand_over")
+
+    # when he signs in (for the first time), and again
+    page, again = _sign_in_page(s["leaving"]), _sign_in_page(s["leaving"])
+
+    # then he reads who handed over what and when, once
+    told = (f"{_shown_at(row.at)} — Администратор Системы: передача ваших клиентов (вы — куратор) пользователю "
+            "Новый Куратор: 1; приватных клиентов оставлено как было: 1")
+    assert "До вашего первого входа другие пользователи сделали с вашей учётной записью или клиентами" in page
+    assert told in page
+    assert "передача ваших клиентов" not in again
+    # and the colleague who did not lose clients is told nothing
+    assert "передача ваших клиентов" not in _sign_in_page(s["other"])
+
+
+@pytest.mark.feature("ACL-03")
+def test_a_backup_download_is_told_to_the_curators_of_private_clients_only(
+    admin_user: Any, staff: dict[str, Any]
+) -> None:
+    # given a curator of a private client and a colleague with an ordinary one, both signed in before
+    s = staff
+    ClientFactory(short_name="Вега", curator=s["leaving"], private=True)
+    ClientFactory(short_name="Альфа", curator=s["other"])
+    _sign_in_page(s["leaving"]), _sign_in_page(s["other"])
+    # and then an administrator downloaded a backup (the backups page writes this row)
+    with transaction.atomic():
+        row = audit_record(actor=admin_user, event="backup.download", summary="Backup downloaded",
+                           extra={"name": "kontora-2026-12-05.tar"})
+
+    # when both sign in
+    private_owner, colleague = _sign_in_page(s["leaving"]), _sign_in_page(s["other"])
+
+    # then the curator of the private client is told who downloaded the whole base and when; the colleague not
+    told = (f"{_shown_at(row.at)} — Администратор Системы: скачивание архива резервной копии: это вся база, "
+            "включая ваших приватных клиентов")
+    assert told in private_owner
+    assert "С вашего предыдущего входа" in private_owner
+    assert "скачивание архива" not in colleague
+    # and an administrator's own download is not told to himself
+    ClientFactory(short_name="Свой", curator=admin_user, private=True)
+    assert "скачивание архива" not in _sign_in_page(admin_user)
