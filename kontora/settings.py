@@ -154,6 +154,8 @@ SIGNIN_ADDRESS_FAILURE_LIMIT = 10
 SIGNIN_ADDRESS_WINDOW_SECONDS = 60 * 60
 SIGNIN_ADDRESS_DELAY_SECONDS = 5
 SIGNIN_ADDRESS_DELAY_MAX_SECONDS = 5 * 60
+# The client card's duplicate check answers about the whole base: at most this many checks per user per minute.
+DUPLICATE_CHECKS_PER_MINUTE = 20
 
 LOGGING = {
     "version": 1,
