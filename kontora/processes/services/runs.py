@@ -108,13 +108,14 @@ def run_progress(
         raise ValidationError({"state": _("Choose the state of the stage.")})
     with transaction.atomic():
         run = locks.run_to_move(run_id)
-        if run.is_closed:
-            raise Refused(_("The process is closed: it can only be viewed."))
+        # A page of a stage the run has left is stale, also when the move closed the run (issue 11, F18).
         if run.stage_id != seen_stage_id:
             raise Conflict(
                 _("The process has already moved to stage «%(stage)s»: reopen it to see where it stands.")
                 % {"stage": run.stage.name}
             )
+        if run.is_closed:
+            raise Refused(_("The process is closed: it can only be viewed."))
         if not policies.can_progress(acting_user, run):
             raise NotAllowed
         errors: dict[str, str] = {}
