@@ -94,7 +94,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.run_progress(
             acting_user=user, run_id=run.pk, seen_stage_id=data["seen_stage_id"], state=data["state"],
-            result=data["result"], comment=data["comment"],
+            result=data["result"], comment=data["comment"], seen_entered=data["seen_entered"],
         )
     except ValidationError as exc:
         form.apply_error(exc)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from kontora.processes.services import runs as services
+from kontora.processes.services import setup as designer
 from kontora.processes.views.progress import human_duration
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
@@ -364,3 +365,35 @@ def test_already_moved_is_never_told_about_a_run_that_was_not_the_users(claim, r
                                                          "result": claim["results"]["unfit"].pk, "comment": ""})
     # then he gets the 404 of any run he does not see: nothing about the run is told
     assert response.status_code == 404
+
+
+@pytest.mark.feature("BPM-04")
+def test_a_tab_of_an_earlier_visit_to_the_same_stage_is_stale(claim, run, admin_user, manager_user):
+    # given a scheme that leads from the analysis back to the start stage, and the manager's tab on the start stage
+    got, analysis, _memo, _end = claim["stages"]
+    back = designer.result_save(acting_user=admin_user, stage=analysis, name="На доработку", next_stage=got)
+    manager = signed_in(manager_user)
+    old_tab = _tab(manager, run)
+    old_tab["seen_entered"] = re.search(
+        r'name="seen_entered" value="([^"]+)"', manager.get(f"/processes/{run.pk}/").content.decode()
+    ).group(1)
+    # when the run goes to the analysis and comes back to the start stage, and the old tab posts
+    assert manager.post(f"/processes/{run.pk}/", {**old_tab, "state": StageState.DONE, "comment": "",
+                                                  "result": claim["results"]["fits"].pk}).status_code == 302
+    services.run_progress(acting_user=claim["ivanov"], run_id=run.pk, seen_stage_id=analysis.pk,
+                          state=StageState.DONE, result=back)
+    entries = ProtocolEntry.objects.filter(run=run).count()
+    response = manager.post(f"/processes/{run.pk}/", {**old_tab, "state": StageState.DONE, "comment": "",
+                                                      "result": claim["results"]["unfit"].pk})
+    # then the post of the earlier visit is refused as stale, though the run stands on that stage again
+    assert response.status_code == 200
+    assert "Процесс уже перешёл на этап «Получена рекламация»" in response.content.decode()
+    fresh = ProcessRun.objects.get(pk=run.pk)
+    assert (fresh.stage, fresh.is_closed) == (got, False)
+    assert ProtocolEntry.objects.filter(run=run).count() == entries
+    # and the page of this visit moves it (the control)
+    assert manager.post(f"/processes/{run.pk}/", {
+        **_tab(manager, run), "seen_entered": fresh.stage_entered_at.isoformat(), "state": StageState.DONE,
+        "comment": "", "result": claim["results"]["unfit"].pk,
+    }).status_code == 302
+    assert ProcessRun.objects.get(pk=run.pk).is_closed
