@@ -148,6 +148,14 @@ BACKUP_HOUR = int(os.environ.get("KONTORA_BACKUP_HOUR", "3"))
 
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Failed sign-ins from one address, whatever the logins: this many within the window slow the address down — each
+# further attempt waits DELAY seconds after the last failure, doubled with every failure more, up to DELAY_MAX.
+SIGNIN_ADDRESS_FAILURE_LIMIT = 10
+SIGNIN_ADDRESS_WINDOW_SECONDS = 60 * 60
+SIGNIN_ADDRESS_DELAY_SECONDS = 5
+SIGNIN_ADDRESS_DELAY_MAX_SECONDS = 5 * 60
+# The client card's duplicate check answers about the whole base: at most this many checks per user per minute.
+DUPLICATE_CHECKS_PER_MINUTE = 20
 
 LOGGING = {
     "version": 1,

@@ -106,14 +106,15 @@ class UserRight(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in; five within the lockout window lock that login from that address."""
+    """One failed sign-in; five within the lockout window lock that login from that address, and many from one
+    address, whatever the logins, slow further sign-ins from it (accounts.selectors.address_slowed_until)."""
 
     login = models.CharField(max_length=64)
     ip = models.GenericIPAddressField()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["login", "ip", "at"])]
+        indexes = [models.Index(fields=["login", "ip", "at"]), models.Index(fields=["ip", "at"])]
 
     def __str__(self) -> str:
         return f"{self.login}@{self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from kontora.accounts import hooks, policies
 from kontora.accounts.models import LoginFailure, User, UserRight, UserSession, login_key
 from kontora.core.models import AuditEvent
+from kontora.core.selectors.settings import system_settings
+from kontora.core.text import ip_networks, ip_within
 
 _has_users = False
 
@@ -119,6 +121,42 @@ def locked_until(*, login: str, ip: str) -> datetime | None:
 
 def is_locked_out(*, login: str, ip: str) -> bool:
     return locked_until(login=login, ip=ip) is not None
+
+
+def address_allowed(ip: str) -> bool:
+    """Whether the address lies in an office network the administrator listed (Settings → Functionality): such
+    an address is never slowed, since a whole office may sign in from it."""
+    networks, _bad = ip_networks(system_settings().signin_allowed_networks)
+    return ip_within(ip, networks)
+
+
+def address_slowed_until(ip: str) -> datetime | None:
+    """Until when sign-ins from this address wait unchecked, or None when they are checked now (issue 11, F12).
+
+    Failures are counted per address across all logins, within SIGNIN_ADDRESS_WINDOW_SECONDS, from the rows every
+    web process writes (LoginFailure). From SIGNIN_ADDRESS_FAILURE_LIMIT of them on, each further attempt waits
+    SIGNIN_ADDRESS_DELAY_SECONDS after the last failure, doubled with every failure beyond the limit, up to
+    SIGNIN_ADDRESS_DELAY_MAX_SECONDS: the address is slowed, never locked. Successes are not counted (a success
+    even forgets its login's failures from the address), nor are refusals while slowed, so waiting out the delay
+    always brings one checked attempt. Listed office networks are never slowed.
+    """
+    if ip == REENTRY_IP:
+        return None
+    now = timezone.now()
+    failures = LoginFailure.objects.filter(
+        ip=ip, at__gte=now - timedelta(seconds=settings.SIGNIN_ADDRESS_WINDOW_SECONDS)
+    ).aggregate(count=Count("id"), last=Max("at"))
+    beyond = failures["count"] - settings.SIGNIN_ADDRESS_FAILURE_LIMIT
+    if beyond < 0 or address_allowed(ip):
+        return None
+    delay = min(settings.SIGNIN_ADDRESS_DELAY_SECONDS * 2 ** min(beyond, 32), settings.SIGNIN_ADDRESS_DELAY_MAX_SECONDS)
+    until: datetime = failures["last"] + timedelta(seconds=delay)
+    return until if until > now else None
+
+
+def seconds_until(moment: datetime) -> int:
+    """Whole seconds left until `moment`, at least one (the slowed address's message counts them down)."""
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
 
 
 def minutes_until(moment: datetime) -> int:

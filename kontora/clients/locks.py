@@ -8,6 +8,7 @@ race of two first saves).
 
 from __future__ import annotations
 
+from kontora.accounts.models import User
 from kontora.clients.models import (
     Client,
     ClientBankAccount,
@@ -46,3 +47,9 @@ def security_for_update(client: Client) -> ClientSecurity | None:
 
 def shipping_for_update(client: Client) -> ClientShipping | None:
     return locked(ClientShipping.objects.filter(client=client)).first()
+
+
+def checker_for_update(user_id: int) -> User:
+    """The user about to run a duplicate check: his checks of one minute are counted one at a time, so two at once
+    cannot both pass the limit."""
+    return locked(User.objects.filter(pk=user_id)).get()

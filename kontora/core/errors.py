@@ -4,6 +4,7 @@ Services raise only these and Django's `ValidationError` (errors of fields the u
 
     DomainError        a rule of the business refuses what was asked; the message says why, in the user's language
       Refused          the request is wrong as it stands (a folder that is not empty, a scheme not complete)
+        Throttled      too many requests of a kind for now; `retry_after` says in how many seconds to ask again
       Conflict         the page is stale or another user won a race (a run already moved on, a newer save)
       NotAllowed       the user may not do this (also Django's `PermissionDenied`, so an unhandled one is a 403)
 
@@ -41,6 +42,20 @@ class Refused(DomainError):
     """The request is wrong as it stands; the user can act on the message and try again."""
 
     status = 422
+
+
+class Throttled(Refused):
+    """Too many requests of a kind for now (failed sign-ins from one address, duplicate checks of one user): asked
+    again after `retry_after` seconds it may pass. Answered 429 with a Retry-After header."""
+
+    status = 429
+
+    def __init__(self, message: str = "", *, retry_after: int = 0, field: str | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, field=field)
+
+    def default_message(self) -> str:
+        return _("Too many requests. Wait a little and try again.")
 
 
 class Conflict(DomainError):
@@ -90,4 +105,7 @@ def error_messages(exc: ValidationError | DomainError) -> list[str]:
 def error_response(exc: ValidationError | DomainError) -> HttpResponse:
     """An htmx answer to a refused request: the message as plain text, with the error's status."""
     status = exc.status if isinstance(exc, DomainError) else 422
-    return HttpResponse(" ".join(error_messages(exc)), status=status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(" ".join(error_messages(exc)), status=status, content_type="text/plain; charset=utf-8")
+    if isinstance(exc, Throttled) and exc.retry_after > 0:
+        response["Retry-After"] = str(exc.retry_after)
+    return response

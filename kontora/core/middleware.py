@@ -54,6 +54,14 @@ def _networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return nets
 
 
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def client_ip(request: HttpRequest) -> str:
     """The address of the person's computer: X-Forwarded-For is believed only from trusted proxies."""
     return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
@@ -75,9 +83,12 @@ class TrustedProxyMiddleware:
         remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
         ip = remote
         if self.trusted and self._is_trusted(remote):
-            # Walk the chain from the nearest hop; the first untrusted address is the client.
+            # Walk the chain from the nearest hop; the first untrusted address is the client. A hop that is no
+            # address at all (garbage in the header) ends the walk at the last proxy that handed it on.
             chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
             for hop in reversed(chain):
+                if not _is_address(hop):
+                    break
                 ip = hop
                 if not self._is_trusted(hop):
                     break

@@ -20,6 +20,12 @@ class SystemSettings(models.Model):
         _("Choose the user from a list on the login page"), default=False,
         help_text=_("Convenient in a closed office network; the list shows the names of active users."),
     )
+    signin_allowed_networks = models.TextField(
+        _("Office networks never slowed at sign-in"), blank=True,
+        help_text=_("Addresses or networks (CIDR, e.g. 192.168.0.0/24), separated by commas or lines. Repeated "
+                    "failed sign-ins from one address slow further attempts from it; a whole office behind one "
+                    "address is not slowed if its network is listed here."),
+    )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,7 +1,9 @@
-"""Search forms of text kept in `*_key` columns: SQLite's LOWER()/LIKE do not fold Cyrillic."""
+"""Search forms of text kept in `*_key` columns: SQLite's LOWER()/LIKE do not fold Cyrillic; ids and lists of
+networks read from what a person typed."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
@@ -36,3 +38,31 @@ def id_param(value: object) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= ID_MAX else None
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def ip_networks(text: str) -> tuple[list[Network], list[str]]:
+    """The networks of a typed list ("192.168.0.0/24, 10.1.2.3" — commas, semicolons, spaces or lines between
+    them; a bare address is a network of one), and the entries that are none."""
+    networks: list[Network] = []
+    bad: list[str] = []
+    for item in _LIST_SEPARATORS.split(text or ""):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            bad.append(item)
+    return networks, bad
+
+
+def ip_within(address: str, networks: list[Network]) -> bool:
+    """Whether an address lies in one of the networks; an address that is none lies in none."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)

@@ -65,10 +65,13 @@ def session_hostname_resolve(*, session_id: int) -> None:
 
 
 def sessions_prune() -> int:
-    """Removes Active users rows whose browser session has expired or was deleted."""
+    """Removes Active users rows whose browser session has expired or was deleted, and failed sign-ins too old to
+    count towards a lockout or an address's slow-down."""
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     deleted, _rows = UserSession.objects.exclude(session_key__in=live).delete()
     Session.objects.filter(expire_date__lte=timezone.now()).delete()
-    # A lockout looks back two windows (the failures that caused it, then its duration).
-    LoginFailure.objects.filter(at__lt=timezone.now() - 2 * timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)).delete()
+    # A lockout looks back two windows (the failures that caused it, then its duration); an address's slow-down
+    # looks back its own window.
+    kept = max(2 * settings.LOGIN_LOCKOUT_SECONDS, settings.SIGNIN_ADDRESS_WINDOW_SECONDS)
+    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(seconds=kept)).delete()
     return deleted

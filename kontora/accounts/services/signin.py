@@ -1,8 +1,9 @@
 """Sign-in and sign-out; the failures of a password re-entered to confirm an act.
 
 Every sign-in writes one audit row, whatever its outcome: `accounts.signin.succeeded`, `accounts.signin.failed`
-(a wrong password, a locked, disabled or dismissed account: `extra.reason`) or `accounts.signin.locked` (the
-failure that locks the login). A refused sign-in's row and failure are committed before the refusal is raised.
+(a wrong password, a locked, disabled or dismissed account, an address slowed down by failures of many logins:
+`extra.reason`) or `accounts.signin.locked` (the failure that locks the login). A refused sign-in's row and failure
+are committed before the refusal is raised.
 Signing out is not audited: a session that ends is not an act on the base (it also ends by expiring).
 """
 
@@ -21,7 +22,7 @@ from django.utils.translation import ngettext
 from kontora.accounts import selectors, tasks
 from kontora.accounts.models import LoginFailure, User, UserSession, login_key
 from kontora.core.audit import audit_record
-from kontora.core.errors import Refused
+from kontora.core.errors import Refused, Throttled
 from kontora.core.middleware import client_ip
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,17 @@ def sign_in(request: HttpRequest, *, login: str, password: str) -> User:
     """Checks the password and the account's state; opens the session or raises Refused with the reason."""
     login = (login or "").strip()
     ip = client_ip(request)
+    slowed = selectors.address_slowed_until(ip)
+    if slowed is not None:
+        # Checked before anything else: while the address waits, no password is tried and nothing is counted.
+        seconds = selectors.seconds_until(slowed)
+        log.warning("sign-in of %r from %s refused: the address is slowed for %d s", login, ip, seconds)
+        _refused(login, ip, reason="address_slowed")
+        raise Throttled(ngettext(
+            "Too many failed sign-ins from your address. Try again in %(seconds)d second.",
+            "Too many failed sign-ins from your address. Try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}, retry_after=seconds)
     until = selectors.locked_until(login=login, ip=ip)
     if until is not None:
         log.warning("sign-in of %r from %s refused: locked out until %s", login, ip, until.isoformat())

@@ -14,7 +14,7 @@ from kontora.accounts import selectors
 from kontora.accounts.forms.signin import SignInForm
 from kontora.accounts.models import User
 from kontora.accounts.services import signin as services
-from kontora.core.errors import Refused, error_messages
+from kontora.core.errors import Refused, Throttled, error_messages
 from kontora.core.selectors.settings import system_settings
 
 REASONS = {
@@ -34,11 +34,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     system = system_settings()
     form = SignInForm(request.POST or None)
     error = ""
+    status, retry_after = 200, 0
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in(request, login=form.cleaned_data["login"], password=form.cleaned_data["password"])
         except Refused as exc:
             error = " ".join(error_messages(exc))
+            status = exc.status if isinstance(exc, Throttled) else 401
+            retry_after = exc.retry_after if isinstance(exc, Throttled) else 0
         else:
             _tell_what_others_did(request, user)
             target = request.POST.get("next") or ""
@@ -52,7 +55,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "user_choices": selectors.login_choices() if system.login_user_list else None,
         "next": request.GET.get("next") or request.POST.get("next", ""),
     }
-    return render(request, "accounts/login.html", context, status=401 if error else 200)
+    response = render(request, "accounts/login.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _when(moment: datetime) -> str:

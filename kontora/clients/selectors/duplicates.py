@@ -4,13 +4,17 @@ Searched only among the clients the user sees (access.visible_clients): a privat
 must never show up, not even as "a duplicate exists" — neither it nor its curator is ever named. The short name
 and the main phone are registry columns; the INN and the contacts' phones are card data, compared only on clients
 the user may open (`access.card_only`): typing an INN must not tell a "list all" user whose card carries it. A
-duplicate is shown as its registry row (code, short name, city).
+duplicate is shown as its registry row (code, short name, city) — never with its curator.
+
+The check is an oracle over the base, so every one is on record (an audit row `clients.duplicates.check` with the
+values asked) and a user gets at most DUPLICATE_CHECKS_PER_MINUTE of them a minute (services.duplicates).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kontora.clients import access
 from kontora.clients.models import Client, ContactPerson
+from kontora.core.models import AuditEvent
 from kontora.core.requisites import clean_digits
 from kontora.core.text import digits, search_key
 
@@ -25,6 +30,7 @@ MIN_PHONE_DIGITS = 7
 # The national part of a Russian number: "8 (495) 123-45-67" and "+7 495 1234567" are the same phone.
 NATIONAL_DIGITS = 10
 LIMIT = 10
+CHECK_EVENT = "clients.duplicates.check"
 _PHONE_SEPARATORS = re.compile(r"[,;/]|\s{2,}")
 
 
@@ -53,7 +59,7 @@ def find_duplicates(
     found: dict[int, Duplicate] = {}
 
     def add(queryset: QuerySet[Client], reason: str) -> None:
-        for client in queryset.order_by("code")[:LIMIT]:
+        for client in queryset.select_related("settlement").order_by("code")[:LIMIT]:
             found.setdefault(client.pk, Duplicate(client)).reasons.append(reason)
 
     inn = clean_digits(inn)
@@ -81,3 +87,12 @@ def find_duplicates(
 def visible_except(user: Any, exclude_pk: int | None) -> QuerySet[Client]:
     visible = access.visible_clients(user)
     return visible.exclude(pk=exclude_pk) if exclude_pk else visible
+
+
+def checks_since(user: Any, since: datetime, *, limit: int) -> list[datetime]:
+    """When the user's latest duplicate checks since `since` ran, newest first, at most `limit` of them (the audit
+    rows are read through their time index: only the last minute's rows are scanned)."""
+    return list(
+        AuditEvent.objects.filter(at__gte=since, event=CHECK_EVENT, actor_id=user.pk)
+        .order_by("-at").values_list("at", flat=True)[:limit]
+    )

@@ -25,9 +25,10 @@ from kontora.clients.selectors import card as selectors
 from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
 from kontora.clients.selectors.history import history_page
 from kontora.clients.services import card as services
+from kontora.clients.services.duplicates import duplicate_check_record
 from kontora.clients.views.modal import list_changed, modal_form
 from kontora.core.conflicts import Edit, EditConflict
-from kontora.core.errors import DomainError
+from kontora.core.errors import DomainError, Throttled
 from kontora.core.htmx import go
 from kontora.core.selectors.settings import system_settings
 from kontora.core.text import id_param
@@ -80,9 +81,15 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         if data is None or part.is_posted():
             parts[tab.code] = part
     duplicates: list[Duplicate] = []
+    throttled: Throttled | None = None
     if data is not None and form.is_valid() & all([part.is_valid() for part in parts.values()]):
-        duplicates = _duplicates_for(user, form, parts, client)
-        if duplicates and not form.cleaned_data["save_anyway"]:
+        try:
+            duplicates = _duplicates_for(user, form, parts, client)
+        except Throttled as exc:
+            throttled = exc
+        if throttled is not None and not form.cleaned_data["save_anyway"]:
+            form.add_error(None, throttled.message)  # the check did not run: nothing is saved unchecked
+        elif duplicates and not form.cleaned_data["save_anyway"]:
             form.add_error(None, gettext(
                 "Similar clients are already registered (see below). Check them; if this is a different "
                 "client, tick “save anyway” and save again."))
@@ -99,6 +106,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
                     request, ok=reverse("core:home"), apply=card_url))
     return render(request, "clients/card.html", {
         "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates,
+        "check_refused": throttled is not None,
         "title": str(client) if client else gettext("New client"),
         "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in tabs],
         "errors": [*form.non_field_errors(), *(e for part in parts.values() for e in part.non_field_errors())],
@@ -136,10 +144,11 @@ def _duplicates_for(user: Any, form: ClientForm, parts: dict[str, CardPartForm],
     if client is not None and all(str(data.get(name) or "") == str(getattr(client, name) or "")
                                   for name in ("inn", "short_name", "phone") if name in data):
         return []
-    return find_duplicates(
-        user=user, inn=data.get("inn") or "", short_name=data.get("short_name") or "",
-        phones=(data.get("phone") or "",), exclude_pk=client.pk if client else None,
-    )
+    inn, short_name, phone = data.get("inn") or "", data.get("short_name") or "", data.get("phone") or ""
+    duplicate_check_record(acting_user=user, inn=inn, short_name=short_name, phone=phone,
+                           client_id=client.pk if client else None)
+    return find_duplicates(user=user, inn=inn, short_name=short_name, phones=(phone,),
+                           exclude_pk=client.pk if client else None)
 
 
 def _save(user: Any, form: ClientForm, parts: dict[str, CardPartForm], tabs: list[hooks.CardTab],
@@ -221,12 +230,19 @@ def _fragment(template: str, context: dict[str, Any]) -> HttpResponse:
 @login_required
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    """The htmx check while typing: likely duplicates among the clients this user sees."""
-    exclude = request.GET.get("client_id", "")
-    found = find_duplicates(
-        user=request.user, inn=request.GET.get("inn", ""), short_name=request.GET.get("short_name", ""),
-        phones=(request.GET.get("phone", ""),), exclude_pk=id_param(exclude),
-    )
+    """The htmx check while typing: likely duplicates among the clients this user sees. Every check is on record;
+    beyond the minute's limit the answer says when the check resumes (swapped in like a warning: htmx swaps no
+    error status), with Retry-After."""
+    exclude = id_param(request.GET.get("client_id", ""))
+    inn, short_name, phone = (request.GET.get(name, "") for name in ("inn", "short_name", "phone"))
+    try:
+        duplicate_check_record(acting_user=user_of(request), inn=inn, short_name=short_name, phone=phone,
+                               client_id=exclude)
+    except Throttled as exc:
+        response = render(request, "clients/partials/card_duplicates.html", {"throttled": exc.message})
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    found = find_duplicates(user=request.user, inn=inn, short_name=short_name, phones=(phone,), exclude_pk=exclude)
     return render(request, "clients/partials/card_duplicates.html", {"duplicates": found})
 
 

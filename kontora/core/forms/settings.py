@@ -15,6 +15,7 @@ BLOCK_FIELDS = [
     "security_tab_enabled", "shipping_tab_enabled",
 ]
 LOGIN_FIELDS = ["login_user_list"]
+NETWORK_FIELDS = ["signin_allowed_networks"]
 
 
 class FunctionalityForm(KontoraModelForm):
@@ -22,7 +23,8 @@ class FunctionalityForm(KontoraModelForm):
 
     class Meta:
         model = SystemSettings
-        fields = [*BLOCK_FIELDS, *LOGIN_FIELDS]
+        fields = [*BLOCK_FIELDS, *LOGIN_FIELDS, *NETWORK_FIELDS]
+        widgets = {"signin_allowed_networks": forms.Textarea(attrs={"rows": 3})}
 
 
 def _language_choices() -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from kontora.core.audit import Change, audit_record, model_update
 from kontora.core.errors import NotAllowed
 from kontora.core.models import SystemSettings, UserParameters
 from kontora.core.permissions import Actor
+from kontora.core.text import ip_networks
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -26,6 +27,7 @@ SYSTEM_FLAGS = (
     "sales_enabled", "works_enabled", "warehouse_enabled", "cash_enabled",
     "security_tab_enabled", "shipping_tab_enabled", "login_user_list",
 )
+SYSTEM_FIELDS = (*SYSTEM_FLAGS, "signin_allowed_networks")
 PARAMETER_FLAGS = ("informer_at_start", "show_tasks_at_login", "report_overdue_at_login")
 
 
@@ -39,8 +41,20 @@ def system_settings_row() -> SystemSettings:
     return row
 
 
-def _given(values: dict[str, bool | None]) -> dict[str, bool]:
+def _given(values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
+
+
+def _networks_checked(text: str) -> str:
+    """The office networks as kept: one per line, each in its canonical form (10.1.2.0/24), repeats dropped; an
+    entry that is no address nor network is refused next to the field, naming it."""
+    networks, bad = ip_networks(text)
+    if bad:
+        raise ValidationError({"signin_allowed_networks": ValidationError(
+            _("Not an address or network: %(entries)s. Write them as 192.168.0.10 or 192.168.0.0/24.")
+            % {"entries": ", ".join(bad[:5])}, code="network",
+        )})
+    return "\n".join(dict.fromkeys(str(network) for network in networks))
 
 
 def system_settings_update(
@@ -53,8 +67,10 @@ def system_settings_update(
     security_tab_enabled: bool | None = None,
     shipping_tab_enabled: bool | None = None,
     login_user_list: bool | None = None,
+    signin_allowed_networks: str | None = None,
 ) -> SystemSettings:
-    """Switches functionality blocks and login options; None leaves a setting as it is.
+    """Switches functionality blocks and login options, and keeps the office networks never slowed at sign-in;
+    None leaves a setting as it is.
 
     An audit row is written when a setting changed; saving the page unchanged writes nothing.
     """
@@ -64,11 +80,14 @@ def system_settings_update(
         "sales_enabled": sales_enabled, "works_enabled": works_enabled, "warehouse_enabled": warehouse_enabled,
         "cash_enabled": cash_enabled, "security_tab_enabled": security_tab_enabled,
         "shipping_tab_enabled": shipping_tab_enabled, "login_user_list": login_user_list,
+        "signin_allowed_networks": (
+            None if signin_allowed_networks is None else _networks_checked(signin_allowed_networks)
+        ),
     })
     system_settings_row()
     with transaction.atomic():
         system = locks.system_settings()
-        changes = model_update(system, data=values, fields=SYSTEM_FLAGS)
+        changes = model_update(system, data=values, fields=SYSTEM_FIELDS)
         if changes:
             audit_record(actor=acting_user, event="core.system_settings.update", target=system, changes=changes,
                          summary=_("Functionality settings changed"))

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kontora.core import hooks
-from kontora.core.forms.settings import BLOCK_FIELDS, LOGIN_FIELDS, PARAMETERS_TABS, FunctionalityForm, ParametersForm
+from kontora.core.errors import form_error
+from kontora.core.forms.settings import (
+    BLOCK_FIELDS,
+    LOGIN_FIELDS,
+    NETWORK_FIELDS,
+    PARAMETERS_TABS,
+    FunctionalityForm,
+    ParametersForm,
+)
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import settings as selectors
 from kontora.core.services import settings as services
@@ -77,14 +85,19 @@ def parameters(request: HttpRequest) -> HttpResponse:
 def functionality(request: HttpRequest) -> HttpResponse:
     form = FunctionalityForm(request.POST or None, instance=selectors.system_settings())
     if request.method == "POST" and form.is_valid():
-        services.system_settings_update(
-            acting_user=actor_of(request), **{name: form.cleaned_data[name] for name in form.Meta.fields}
-        )
-        messages.success(request, _("Functionality settings saved."))
-        return redirect("core:functionality" if "apply" in request.POST else "core:home")
+        try:
+            services.system_settings_update(
+                acting_user=actor_of(request), **{name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Functionality settings saved."))
+            return redirect("core:functionality" if "apply" in request.POST else "core:home")
     context = {
         "form": form,
         "block_fields": [form[name] for name in BLOCK_FIELDS],
         "login_fields": [form[name] for name in LOGIN_FIELDS],
+        "network_fields": [form[name] for name in NETWORK_FIELDS],
     }
     return render(request, "core/functionality.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -21,11 +22,14 @@ class ProgressForm(KontoraForm):
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seen_stage_id = forms.IntegerField(widget=forms.HiddenInput)
+    # When the run entered that stage: a scheme may lead back to a stage, and a page of its earlier visit is stale.
+    seen_entered = forms.CharField(widget=forms.HiddenInput, required=False)
 
     conditional_required = frozenset({"result"})
 
     def __init__(self, *args: Any, run: ProcessRun, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"state": run.stage_state, "seen_stage_id": run.stage_id})
+        kwargs.setdefault("initial", {"state": run.stage_state, "seen_stage_id": run.stage_id,
+                                      "seen_entered": run.stage_entered_at.isoformat()})
         super().__init__(*args, **kwargs)
         results = StageResult.objects.filter(stage_id=run.stage_id).select_related("next_stage")
         # The list offers the current stage's results only, each with where it leads.
@@ -36,3 +40,10 @@ class ProgressForm(KontoraForm):
         self.fields["result"].widget.attrs["data-testid"] = "progress-result"
         self.fields["state"].widget.attrs["data-testid"] = "progress-state"
         self.fields["comment"].widget.attrs["data-testid"] = "progress-comment"
+
+    def clean_seen_entered(self) -> datetime | None:
+        """The visit the page was shown for; None when the post carries none (then the stage alone is compared)."""
+        try:
+            return datetime.fromisoformat(self.cleaned_data["seen_entered"])
+        except ValueError:
+            return None

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kontora.accounts.models import User
 from kontora.clients import access
 from kontora.core.ui.pager import Keyset, Page
 from kontora.processes import policies
-from kontora.processes.models import Process, ProcessRun, ProtocolEntry
+from kontora.processes.models import Process, ProcessRun, ProtocolEntry, Stage
 
 NEWEST_FIRST = Keyset("-started_at", "-id")
 
@@ -66,3 +66,22 @@ def monitor_runs(user: User) -> QuerySet[ProcessRun]:
 def protocol_of(run: ProcessRun) -> QuerySet[ProtocolEntry]:
     """The run's protocol (BPM-05), oldest first: its own record of every step, shown to users."""
     return run.protocol.select_related("user").order_by("at", "id")
+
+
+def moved_on_from_users_stage(user: User, run_id: int, seen_stage_id: int | None) -> bool:
+    """Has a run the user can no longer see been moved on from the stage his page was built for, a stage that was
+    his: he moved it himself (in another tab, issue 11 F18), or it stood on his stage and someone moved it on.
+
+    Then his stale page is told "already moved", not 404 — and nothing more: not where the run went, nor about what
+    (he may not see that stage or client). A run that never passed his stage answers False, so the answer tells no
+    one who guesses ids anything about runs that were never his."""
+    if seen_stage_id is None:
+        return False
+    run = ProcessRun.objects.filter(pk=run_id).values("stage_id", "process_id").first()
+    if run is None or run["stage_id"] == seen_stage_id:
+        return False
+    seen = Stage.objects.filter(pk=seen_stage_id, process_id=run["process_id"]).values("name", "responsible_id").first()
+    if seen is None:
+        return False
+    left = ProtocolEntry.objects.filter(run_id=run_id, kind=ProtocolEntry.Kind.RESULT, stage_name=seen["name"])
+    return left.filter(Q(user=user) if seen["responsible_id"] != user.pk else Q()).exists()

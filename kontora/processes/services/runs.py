@@ -9,6 +9,8 @@ the next responsible is told on commit (BPM-03).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -97,24 +99,26 @@ def run_start(
 
 def run_progress(
     *, acting_user: User, run_id: int, seen_stage_id: int, state: str, result: StageResult | None = None,
-    comment: str = "",
+    comment: str = "", seen_entered: datetime | None = None,
 ) -> ProcessRun:
     """Sets the state of the current stage and, with a result, moves the run on (BPM-04).
 
-    `seen_stage_id` is the stage the user had in front of him: if the run has moved meanwhile, the change is
-    refused as a stale page (whoever sends it) instead of being applied to a stage he never saw.
+    `seen_stage_id` is the stage the user had in front of him (and `seen_entered`, when given, when the run entered
+    it: a scheme may lead back to a stage): if the run has moved meanwhile, the change is refused as a stale page
+    (whoever sends it) instead of being applied to a stage he never saw.
     """
     if state not in StageState.values:
         raise ValidationError({"state": _("Choose the state of the stage.")})
     with transaction.atomic():
         run = locks.run_to_move(run_id)
-        if run.is_closed:
-            raise Refused(_("The process is closed: it can only be viewed."))
-        if run.stage_id != seen_stage_id:
+        # A page of a stage the run has left is stale, also when the move closed the run (issue 11, F18).
+        if run.stage_id != seen_stage_id or (seen_entered is not None and seen_entered != run.stage_entered_at):
             raise Conflict(
                 _("The process has already moved to stage «%(stage)s»: reopen it to see where it stands.")
                 % {"stage": run.stage.name}
             )
+        if run.is_closed:
+            raise Refused(_("The process is closed: it can only be viewed."))
         if not policies.can_progress(acting_user, run):
             raise NotAllowed
         errors: dict[str, str] = {}

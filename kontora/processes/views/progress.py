@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Conflict, NotAllowed, Refused, error_messages
+from kontora.core.text import id_param
 from kontora.processes import policies
 from kontora.processes.forms.progress import ProgressForm
 from kontora.processes.models import ProcessRun, ProtocolEntry
@@ -71,7 +72,16 @@ def _page(request: HttpRequest, run: ProcessRun, form: ProgressForm | None = Non
 @require_http_methods(["GET", "POST"])
 def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    run = policies.runs.get(user, pk)
+    try:
+        run = policies.runs.get(user, pk)
+    except Http404:
+        seen = id_param(request.POST.get("seen_stage_id")) if request.method == "POST" else None
+        if selectors.moved_on_from_users_stage(user, pk, seen):
+            # A stale tab of the run's own stage, which the run has left and taken out of the user's sight: he is
+            # told so (never where it went), not shown a 404 for a run he just had in front of him.
+            messages.warning(request, gettext("This process has already been moved to another stage."))
+            return redirect("processes:journal")
+        raise
     tab = "protocol" if request.GET.get("tab") == "protocol" else "progress"
     if request.method != "POST":
         return _page(request, run, tab=tab)
@@ -84,7 +94,7 @@ def run_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.run_progress(
             acting_user=user, run_id=run.pk, seen_stage_id=data["seen_stage_id"], state=data["state"],
-            result=data["result"], comment=data["comment"],
+            result=data["result"], comment=data["comment"], seen_entered=data["seen_entered"],
         )
     except ValidationError as exc:
         form.apply_error(exc)

@@ -3,6 +3,7 @@ who sees and moves what, deleting, the protocol and its print form."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 
 from kontora.processes.models import ProcessRun, ProtocolEntry, StageState
 from kontora.processes.services import runs as services
+from kontora.processes.services import setup as designer
 from kontora.processes.views.progress import human_duration
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
@@ -301,3 +303,97 @@ def test_a_run_is_client_owned_data_seen_at_the_card_level(claim, run, manager_u
     # while the client's curator (the start stage's responsible) sees it with its note
     page = signed_in(manager_user).get(f"/processes/{run.pk}/").content.decode()
     assert "Брак партии" in page and f'href="/clients/{run.client_id}/"' in page
+
+
+ALREADY_MOVED = "Этот процесс уже переведён на другой этап."
+
+
+def _tab(client: Any, run: ProcessRun) -> dict[str, Any]:
+    """The progress form as a tab of `client` has it now: the stage it was shown for, as the page carries it."""
+    page = client.get(f"/processes/{run.pk}/").content.decode()
+    seen = re.search(r'name="seen_stage_id" value="(\d+)"', page)
+    assert seen is not None, "the tab shows no progress form"
+    return {"seen_stage_id": seen.group(1)}
+
+
+@pytest.mark.feature("BPM-04")
+def test_a_second_tab_of_a_run_that_left_the_users_sight_says_already_moved(claim, run, manager_user):
+    # given the run on Ivanov's analysis stage (he cannot open the client: he sees the run while it is his), and two
+    # of his tabs showing the form of that stage
+    services.run_progress(acting_user=manager_user, run_id=run.pk, seen_stage_id=claim["stages"][0].pk,
+                          state=StageState.DONE, result=claim["results"]["fits"])
+    ivanov = signed_in(claim["ivanov"])
+    first, second = _tab(ivanov, run), _tab(ivanov, run)
+    move = {"state": StageState.DONE, "result": claim["results"]["theirs"].pk, "comment": ""}
+    # when the first tab closes the run with «Виноват клиент» and the second posts the same form
+    assert ivanov.post(f"/processes/{run.pk}/", {**first, **move}).status_code == 302
+    response = ivanov.post(f"/processes/{run.pk}/", {**second, **move}, follow=True)
+    # then he is told it has already moved (not 404), and where it went and about whom are not told
+    page = response.content.decode()
+    assert response.status_code == 200 and response.redirect_chain == [("/processes/", 302)]
+    assert ALREADY_MOVED in page
+    assert "ООО Ромашка" not in page and "Конец" not in page
+    assert ProtocolEntry.objects.filter(run=run).count() == 3
+    # while the run itself stays out of his sight (the control: the first move took it away)
+    assert ivanov.get(f"/processes/{run.pk}/").status_code == 404
+
+
+@pytest.mark.feature("BPM-04")
+def test_a_second_tab_of_a_run_the_user_still_sees_says_already_moved(claim, run, manager_user):
+    # given two tabs of the manager (the client's curator) on the start stage
+    manager = signed_in(manager_user)
+    first, second = _tab(manager, run), _tab(manager, run)
+    move = {"state": StageState.DONE, "result": claim["results"]["unfit"].pk, "comment": ""}
+    # when the first tab closes the run and the second posts the same form
+    assert manager.post(f"/processes/{run.pk}/", {**first, **move}).status_code == 302
+    response = manager.post(f"/processes/{run.pk}/", {**second, **move})
+    # then the page says it has already moved on (not that he may not, nor a 404), and nothing changed
+    assert response.status_code == 200
+    assert "Процесс уже перешёл на этап «Конец»" in response.content.decode()
+    assert ProtocolEntry.objects.filter(run=run).count() == 2
+
+
+@pytest.mark.feature("BPM-04", "ACL-02")
+def test_already_moved_is_never_told_about_a_run_that_was_not_the_users(claim, run, manager_user):
+    # given a run that left the start stage, and a colleague who never had a stage of it (he cannot see the run)
+    got = claim["stages"][0]
+    services.run_progress(acting_user=manager_user, run_id=run.pk, seen_stage_id=got.pk, state=StageState.DONE,
+                          result=claim["results"]["fits"])
+    colleague = signed_in(UserFactory(login="colleague", client_scope="list_all"))
+    # when he posts a form naming the stage the run left
+    response = colleague.post(f"/processes/{run.pk}/", {"seen_stage_id": got.pk, "state": StageState.DONE,
+                                                         "result": claim["results"]["unfit"].pk, "comment": ""})
+    # then he gets the 404 of any run he does not see: nothing about the run is told
+    assert response.status_code == 404
+
+
+@pytest.mark.feature("BPM-04")
+def test_a_tab_of_an_earlier_visit_to_the_same_stage_is_stale(claim, run, admin_user, manager_user):
+    # given a scheme that leads from the analysis back to the start stage, and the manager's tab on the start stage
+    got, analysis, _memo, _end = claim["stages"]
+    back = designer.result_save(acting_user=admin_user, stage=analysis, name="На доработку", next_stage=got)
+    manager = signed_in(manager_user)
+    old_tab = _tab(manager, run)
+    old_tab["seen_entered"] = re.search(
+        r'name="seen_entered" value="([^"]+)"', manager.get(f"/processes/{run.pk}/").content.decode()
+    ).group(1)
+    # when the run goes to the analysis and comes back to the start stage, and the old tab posts
+    assert manager.post(f"/processes/{run.pk}/", {**old_tab, "state": StageState.DONE, "comment": "",
+                                                  "result": claim["results"]["fits"].pk}).status_code == 302
+    services.run_progress(acting_user=claim["ivanov"], run_id=run.pk, seen_stage_id=analysis.pk,
+                          state=StageState.DONE, result=back)
+    entries = ProtocolEntry.objects.filter(run=run).count()
+    response = manager.post(f"/processes/{run.pk}/", {**old_tab, "state": StageState.DONE, "comment": "",
+                                                      "result": claim["results"]["unfit"].pk})
+    # then the post of the earlier visit is refused as stale, though the run stands on that stage again
+    assert response.status_code == 200
+    assert "Процесс уже перешёл на этап «Получена рекламация»" in response.content.decode()
+    fresh = ProcessRun.objects.get(pk=run.pk)
+    assert (fresh.stage, fresh.is_closed) == (got, False)
+    assert ProtocolEntry.objects.filter(run=run).count() == entries
+    # and the page of this visit moves it (the control)
+    assert manager.post(f"/processes/{run.pk}/", {
+        **_tab(manager, run), "seen_entered": fresh.stage_entered_at.isoformat(), "state": StageState.DONE,
+        "comment": "", "result": claim["results"]["unfit"].pk,
+    }).status_code == 302
+    assert ProcessRun.objects.get(pk=run.pk).is_closed
