@@ -6,6 +6,8 @@ Services raise only these and Django's `ValidationError` (errors of fields the u
       Refused          the request is wrong as it stands (a folder that is not empty, a scheme not complete)
       Conflict         the page is stale or another user won a race (a run already moved on, a newer save)
       NotAllowed       the user may not do this (also Django's `PermissionDenied`, so an unhandled one is a 403)
+      Overrun          (a Refused) the request's queries ran out of their time budget (`core.budget`): 503
+      Busy             (a Refused) the user's earlier heavy requests still run (`core.budget`): 429
 
 A view maps an error through `form_error` (next to the field, or above the form) or `error_response` (an htmx
 answer with the message); the API maps the same `status` codes. Nothing else catches domain errors by type.
@@ -59,6 +61,24 @@ class NotAllowed(DomainError, PermissionDenied):
 
     def default_message(self) -> str:
         return _("You do not have the right to do this.")
+
+
+class Overrun(Refused):
+    """The request's queries ran out of their time budget (`core.budget`); the user narrows the condition."""
+
+    status = 503
+
+    def default_message(self) -> str:
+        return _("The condition is too heavy — narrow it.")
+
+
+class Busy(Refused):
+    """The user already has as many heavy requests running as allowed (`core.budget`)."""
+
+    status = 429
+
+    def default_message(self) -> str:
+        return _("Wait for your previous request to finish, then try again.")
 
 
 def form_error(form: BaseForm, exc: ValidationError | DomainError) -> None:
