@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 import pytest
@@ -143,23 +142,20 @@ def test_a_search_past_the_budget_shows_the_message_in_the_search_window(
 
 @pytest.mark.feature("REG-04")
 def test_the_findings_200_contact_name_conditions_answer_well_within_the_budget_on_2000_clients(
-    manager_client: Any, manager_user: Any,
+    manager_client: Any, manager_user: Any, settings: Any,
 ) -> None:
     # given: 2,000 clients with their contacts, and 200 different fragments of contacts' names
     User.objects.filter(pk=manager_user.pk).update(client_scope="full")
     demo_fill(clients=2000, seed=7)
     names = list(ContactPerson.objects.values_list("client_id", "full_name"))
-    fragments = sorted({part[start:start + size] for _client, name in names for part in name.split()
-                        for size in (5, 6, 7) for start in range(len(part) - size + 1)})
-    values = fragments[:: max(1, len(fragments) // 200)][:200]
-    assert len(values) == 200
-    # when
-    started = time.monotonic()
+    # as in the finding, most conditions match nobody, so each is asked about every client (a few real ones match)
+    real = sorted({part[:6] for _client, name in names for part in name.split() if len(part) >= 6})[:5]
+    values = real + [f"Никогдаев{number:03d}" for number in range(200 - len(real))]
+    # when: applied under half the usual 5 s budget (its two queries took seconds each on SQLite before the change)
+    settings.REQUEST_BUDGET_MS = 2500
     response = manager_client.post("/clients/filter/apply/", {"spec": heavy_spec(values)}, HTTP_HX_REQUEST="true")
-    elapsed = time.monotonic() - started
-    # then: answered, well within the 5 s budget (8 s before the change on SQLite)
+    # then: answered, not refused
     answer = registry_answer(response)
-    assert elapsed < 2.5, f"{elapsed:.2f} s"
     # and what it found is what the regular expression alone finds
     patterns = [re.compile(key_regex(search_key(value)), re.IGNORECASE) for value in values]
     manager_user.refresh_from_db()

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -244,6 +244,12 @@ def contact_name(operator: str, value: Any, user: Any) -> Q:
     if candidates is not None:
         contacts = contacts.filter(pk__in=candidates)
     contacts = contacts.filter(_regex_q("full_name", operator, key))
+    if connection.vendor == "postgresql":
+        # Read once as an array (an InitPlan, planned to read every match: through the trigram index), then hashed
+        # by the IN: inside a filter's OR a plain IN's subplan was planned to stop half-way — a scan of every
+        # contact per condition, 1.5 s for the finding's 200 conditions on 2,000 clients instead of 0.2 s.
+        return Q(pk__in=Func(Subquery(contacts.values("client_id")), template="(SELECT unnest(ARRAY%(expressions)s))",
+                             output_field=IntegerField()))
     return Q(pk__in=contacts.values("client_id"))
 
 
