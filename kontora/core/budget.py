@@ -164,7 +164,8 @@ def start(*, ms: int | None = None, path: str = "") -> _Budget:
     return budget
 
 
-def stop(budget: _Budget | None = None) -> None:
+def stop() -> None:
+    """Ends this thread's budget (if any) and takes it off the connection."""
     current = _current()
     if current is not None:
         _disarm(current)
@@ -180,7 +181,7 @@ def budgeted(ms: int | None = None) -> Iterator[_Budget]:
     try:
         yield budget
     finally:
-        stop(budget)
+        stop()
 
 
 @contextmanager

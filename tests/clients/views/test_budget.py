@@ -23,10 +23,12 @@ from kontora.clients.models import ContactPerson
 from kontora.clients.selectors import registry as registry_selectors
 from kontora.clients.selectors import search as search_selectors
 from kontora.core import budget
+from kontora.core.models import HeavyRequest
 from kontora.core.text import search_key
 from tests.clients.factories import client_named
 from tests.clients.support import flexi_refusal, registry_answer
 from tests.clients.support import registry_names as names_in
+from tests.support.http import signed_in
 
 MESSAGE = "Условие слишком тяжёлое — сузьте его."
 
@@ -164,3 +166,26 @@ def test_the_findings_200_contact_name_conditions_answer_well_within_the_budget_
     assert expected
     shown = int(re.search(r"из\s*([\d\s\u00a0]+)", answer["count"])[1].replace("\u00a0", "").replace(" ", ""))
     assert shown == len(expected)
+
+
+@pytest.mark.feature("REG-04")
+def test_a_third_heavy_request_of_a_user_waits_for_the_previous_ones(
+    manager_client: Any, manager_user: Any, admin_user: Any, settings: Any,
+) -> None:
+    # given: two heavy requests of the manager are running (their slots taken)
+    settings.HEAVY_REQUESTS_PER_USER = 2
+    client_named("Аврора", curator=manager_user)
+    held = [budget.slot_take(manager_user.pk), budget.slot_take(manager_user.pk)]
+    # when: a third one asks for the registry's rows
+    response = manager_client.get("/clients/registry/rows/?sort=name&after=1", HTTP_HX_REQUEST="true")
+    # then: refused at once with the polite message, shown by the page as a toast
+    assert response.status_code == 429
+    assert json.loads(response["HX-Trigger"]) == {
+        "k:refused": {"message": "Дождитесь завершения предыдущего запроса и повторите."}}
+    # and another user is not held up by the manager's requests
+    admin = signed_in(admin_user)
+    assert admin.get("/clients/registry/rows/?sort=name&after=1", HTTP_HX_REQUEST="true").status_code == 200
+    # when one of the two ends, the manager's next request is served, and frees its slot after itself
+    budget.slot_free(manager_user.pk, *held[0])
+    assert manager_client.get("/clients/registry/rows/?sort=name&after=1", HTTP_HX_REQUEST="true").status_code == 200
+    assert HeavyRequest.objects.filter(user=manager_user).count() == 1

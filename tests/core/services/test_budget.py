@@ -6,6 +6,7 @@ outside the test's transaction (transaction=True), as a request does (no ATOMIC_
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -147,3 +148,25 @@ def test_the_middleware_refuses_a_third_heavy_request_and_frees_slots_even_when_
     middleware = budget.BudgetMiddleware(inner)
     assert middleware(_request(user)).status_code == 200
     assert not HeavyRequest.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_an_overrun_no_view_placed_is_answered_503_with_the_message_and_logged(caplog: Any) -> None:
+    # given: a view whose query ran out of the budget without catching it
+    user = UserFactory()
+    middleware = budget.BudgetMiddleware(lambda request: HttpResponse("never"))
+    request = _request(user)
+    request.META["HTTP_HX_REQUEST"] = "true"
+    # when
+    with translation.override("ru"), budget.budgeted(ms=0) as spent, caplog.at_level("WARNING", "kontora.core.budget"):
+        with pytest.raises(budget.Overrun) as raised:
+            one("SELECT 1")
+        answer = middleware.process_exception(request, raised.value)
+        assert spent.overrun
+    # then: the message with 503 and the "k:refused" event for htmx, never a 500; and a line in the log
+    assert answer is not None and answer.status_code == 503
+    assert answer.content.decode() == "Условие слишком тяжёлое — сузьте его."
+    assert json.loads(answer["HX-Trigger"]) == {"k:refused": {"message": "Условие слишком тяжёлое — сузьте его."}}
+    assert "time budget of 0 ms spent" in caplog.text
+    # and any other error is left to Django (positive control)
+    assert middleware.process_exception(request, ValueError("other")) is None
