@@ -14,11 +14,11 @@ heavy requests of one user at once.
   22 s before a run of 70 ms.
 - On both, a statement that would start after the deadline is not sent at all.
 
-An overrun raises `Overrun` (a `Refused` with status 503 and the message "the condition is too heavy — narrow it")
+An overrun raises `Overrun` (a `Refused`, status 422, with the message "the condition is too heavy — narrow it")
 from the query that ran out of time, and is logged. From then on the request is no longer held to the budget, so
 its answer — the message where the user acted — can still be drawn. A view that knows where to put it catches it
 (`guarded()` turns an overrun that surfaces while rows are fetched into `Overrun` too); anything else reaches
-`BudgetMiddleware.process_exception`, which answers 503 with the message instead of a 500.
+`BudgetMiddleware.process_exception`, which answers 422 with the message instead of a 500.
 
 **Heavy requests.** A view marked `@heavy` (the registry's lists, the Flexi-filter, the search) takes one of the
 user's `HEAVY_REQUESTS_PER_USER` slots for its duration, or is refused at once with `Busy` ("wait for your previous

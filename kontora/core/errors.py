@@ -6,7 +6,7 @@ Services raise only these and Django's `ValidationError` (errors of fields the u
       Refused          the request is wrong as it stands (a folder that is not empty, a scheme not complete)
       Conflict         the page is stale or another user won a race (a run already moved on, a newer save)
       NotAllowed       the user may not do this (also Django's `PermissionDenied`, so an unhandled one is a 403)
-      Overrun          (a Refused) the request's queries ran out of their time budget (`core.budget`): 503
+      Overrun          (a Refused) the request's queries ran out of their time budget (`core.budget`): 422
       Busy             (a Refused) the user's earlier heavy requests still run (`core.budget`): 429
 
 A view maps an error through `form_error` (next to the field, or above the form) or `error_response` (an htmx
@@ -64,9 +64,10 @@ class NotAllowed(DomainError, PermissionDenied):
 
 
 class Overrun(Refused):
-    """The request's queries ran out of their time budget (`core.budget`); the user narrows the condition."""
+    """The request's queries ran out of their time budget (`core.budget`); the user narrows the condition. A 4xx
+    (the request is to be changed, as a Refused is), not a 5xx: the program itself did not fail."""
 
-    status = 503
+    status = 422
 
     def default_message(self) -> str:
         return _("The condition is too heavy — narrow it.")

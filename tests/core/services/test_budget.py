@@ -42,7 +42,7 @@ def test_a_query_past_the_budget_is_refused_with_the_message_and_the_connection_
     # then: stopped at once, with the message in the user's language
     assert time.monotonic() - started < 2
     assert refused.value.message == "Условие слишком тяжёлое — сузьте его."
-    assert refused.value.status == 503
+    assert refused.value.status == 422
     # and the connection is not poisoned: the next request's queries, and queries without a budget, run in full
     with budget.budgeted(ms=5000):
         assert one("SELECT 1") == 1
@@ -151,7 +151,7 @@ def test_the_middleware_refuses_a_third_heavy_request_and_frees_slots_even_when_
 
 
 @pytest.mark.django_db
-def test_an_overrun_no_view_placed_is_answered_503_with_the_message_and_logged(caplog: Any) -> None:
+def test_an_overrun_no_view_placed_is_answered_422_with_the_message_and_logged(caplog: Any) -> None:
     # given: a view whose query ran out of the budget without catching it
     user = UserFactory()
     middleware = budget.BudgetMiddleware(lambda request: HttpResponse("never"))
@@ -163,8 +163,8 @@ def test_an_overrun_no_view_placed_is_answered_503_with_the_message_and_logged(c
             one("SELECT 1")
         answer = middleware.process_exception(request, raised.value)
         assert spent.overrun
-    # then: the message with 503 and the "k:refused" event for htmx, never a 500; and a line in the log
-    assert answer is not None and answer.status_code == 503
+    # then: the message with 422 and the "k:refused" event for htmx, never a 500; and a line in the log
+    assert answer is not None and answer.status_code == 422
     assert answer.content.decode() == "Условие слишком тяжёлое — сузьте его."
     assert json.loads(answer["HX-Trigger"]) == {"k:refused": {"message": "Условие слишком тяжёлое — сузьте его."}}
     assert "time budget of 0 ms spent" in caplog.text
