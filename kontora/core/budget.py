@@ -22,9 +22,10 @@ its answer — the message where the user acted — can still be drawn. A view t
 
 **Heavy requests.** A view marked `@heavy` (the registry's lists, the Flexi-filter, the search) takes one of the
 user's `HEAVY_REQUESTS_PER_USER` slots for its duration, or is refused at once with `Busy` ("wait for your previous
-request"). Slots are rows of `core.HeavyRequest`, taken by one conditional upsert, so every server sharing the base
-counts the same; a slot is freed in a `finally`, and one left by a process that died is taken over after
-`HEAVY_SLOT_STALE_SECONDS`.
+request"); one marked `@heavy_queued` (the template list's counts, asked all at once by the page) first waits up to
+`HEAVY_WAIT_SECONDS` for a slot. Slots are rows of `core.HeavyRequest`, taken by one conditional upsert, so every
+server sharing the base counts the same; a slot is freed in a `finally`, and one left by a process that died is
+taken over after `HEAVY_SLOT_STALE_SECONDS`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two looks at the clock
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE of a statement cancelled by statement_timeout
+WAIT_STEP = 0.1  # seconds between two tries of a queued heavy view for a slot
 
 
 @dataclass
@@ -226,9 +228,30 @@ def guarded() -> Iterator[None]:
 
 
 def heavy(view: F) -> F:
-    """Marks a view as heavy: it runs only in one of the user's slots (`BudgetMiddleware`)."""
+    """Marks a view as heavy: it runs only in one of the user's slots (`BudgetMiddleware`), or is refused."""
     view.kontora_heavy = True  # type: ignore[attr-defined]
     return view
+
+
+def heavy_queued(view: F) -> F:
+    """A heavy view the page asks for several times at once (the template list's counts, one per template): it
+    waits up to `HEAVY_WAIT_SECONDS` for a slot before it is refused."""
+    view.kontora_heavy = True  # type: ignore[attr-defined]
+    view.kontora_heavy_wait = True  # type: ignore[attr-defined]
+    return view
+
+
+def _slot_waiting(user_id: int, wait: float) -> tuple[int, str] | None:
+    taken = slot_take(user_id)
+    until = time.monotonic() + wait
+    while taken is None and time.monotonic() < until:
+        sleep(WAIT_STEP)
+        taken = slot_take(user_id)
+    return taken
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def _now_ms() -> int:
@@ -300,7 +323,9 @@ class BudgetMiddleware:
     ) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if getattr(view, "kontora_heavy", False) and user is not None and user.is_authenticated:
-            taken = slot_take(user.pk)
+            queued = getattr(view, "kontora_heavy_wait", False)
+            wait = float(getattr(settings, "HEAVY_WAIT_SECONDS", 3)) if queued else 0.0
+            taken = _slot_waiting(user.pk, wait)
             if taken is None:
                 log.info("heavy request of user %s refused: %s", user.pk, request.path)
                 return refusal(request, Busy())

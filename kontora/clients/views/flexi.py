@@ -251,7 +251,7 @@ def flexi_templates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@budget.heavy
+@budget.heavy_queued  # the list asks for all its templates' counts at once
 def flexi_template_count(request: HttpRequest) -> HttpResponse:
     """One template's live count in the list, capped ("10 000+") and inside the user's access."""
     ref = template_selectors.template_ref(request.user, request.GET.get("ref", ""))

@@ -170,3 +170,39 @@ def test_an_overrun_no_view_placed_is_answered_422_with_the_message_and_logged(c
     assert "time budget of 0 ms spent" in caplog.text
     # and any other error is left to Django (positive control)
     assert middleware.process_exception(request, ValueError("other")) is None
+
+
+@pytest.mark.django_db
+def test_a_queued_heavy_view_waits_for_a_slot_and_is_refused_only_when_none_frees(settings, monkeypatch) -> None:
+    # given: a view the page asks for many times at once, and both of the user's slots in use
+    settings.HEAVY_REQUESTS_PER_USER = 2
+    settings.HEAVY_WAIT_SECONDS = 0.3
+    user = UserFactory()
+    held = [budget.slot_take(user.pk), budget.slot_take(user.pk)]
+
+    @budget.heavy_queued
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    def inner(request: HttpRequest) -> HttpResponse:
+        return middleware.process_view(request, view, (), {}) or view(request)
+
+    middleware = budget.BudgetMiddleware(inner)
+    # when: one of the two ends while it waits
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 2:
+            budget.slot_free(user.pk, *held[0])
+
+    monkeypatch.setattr(budget, "sleep", nap)
+    # then: it is served once the slot is free
+    assert middleware(_request(user)).status_code == 200
+    assert len(naps) == 2
+    # and with no slot freeing, it is refused after the wait (the polite message, not a 500)
+    budget.slot_take(user.pk)
+    monkeypatch.setattr(budget, "sleep", lambda seconds: time.sleep(0.05))
+    started = time.monotonic()
+    assert middleware(_request(user)).status_code == 429
+    assert time.monotonic() - started >= 0.3
