@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kontora.accounts.middleware.SetupRequiredMiddleware",
+    "kontora.core.budget.BudgetMiddleware",  # innermost: the view's queries run within the time budget
 ]
 
 ROOT_URLCONF = "kontora.urls"
@@ -145,6 +146,13 @@ else:
 
 BACKUP_KEEP = int(os.environ.get("KONTORA_BACKUP_KEEP", "7"))
 BACKUP_HOUR = int(os.environ.get("KONTORA_BACKUP_HOUR", "3"))
+
+# One request must not stall everyone (kontora.core.budget): the time a request's queries may take in all, and how
+# many heavy requests (the registry, the Flexi-filter, the search) one user may run at once.
+REQUEST_BUDGET_MS = int(os.environ.get("KONTORA_REQUEST_BUDGET_MS", "5000"))
+HEAVY_REQUESTS_PER_USER = int(os.environ.get("KONTORA_HEAVY_REQUESTS_PER_USER", "2"))
+HEAVY_SLOT_STALE_SECONDS = 120  # a slot left by a process that died is taken over after this
+HEAVY_WAIT_SECONDS = 3  # a view the page asks for many times at once (template counts) waits this long for a slot
 
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60

@@ -33,7 +33,7 @@ PRIVATE_SHARE = 0.01
 # rewrites its client's phone row) they took most of a million-client build.
 _FTS_INSERT_TRIGGERS = ("clients_name_fts_ai", "clients_phone_fts_ai", "clients_phone_fts_cp_ai")
 _PG_TRIGRAM_INDEXES = ("clients_name_trgm", "clients_full_name_trgm", "clients_phone_trgm", "clients_fax_trgm",
-                       "clients_contact_phones_trgm")
+                       "clients_contact_phones_trgm", "clients_address_trgm", "clients_contact_name_trgm")
 
 _FORMS = [("ООО", "Общество с ограниченной ответственностью"), ("АО", "Акционерное общество"),
           ("ПАО", "Публичное акционерное общество")]

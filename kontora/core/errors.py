@@ -7,6 +7,8 @@ Services raise only these and Django's `ValidationError` (errors of fields the u
         Throttled      too many requests of a kind for now; `retry_after` says in how many seconds to ask again
       Conflict         the page is stale or another user won a race (a run already moved on, a newer save)
       NotAllowed       the user may not do this (also Django's `PermissionDenied`, so an unhandled one is a 403)
+      Overrun          (a Refused) the request's queries ran out of their time budget (`core.budget`): 422
+      Busy             (a Refused) the user's earlier heavy requests still run (`core.budget`): 429
 
 A view maps an error through `form_error` (next to the field, or above the form) or `error_response` (an htmx
 answer with the message); the API maps the same `status` codes. Nothing else catches domain errors by type.
@@ -74,6 +76,25 @@ class NotAllowed(DomainError, PermissionDenied):
 
     def default_message(self) -> str:
         return _("You do not have the right to do this.")
+
+
+class Overrun(Refused):
+    """The request's queries ran out of their time budget (`core.budget`); the user narrows the condition. A 4xx
+    (the request is to be changed, as a Refused is), not a 5xx: the program itself did not fail."""
+
+    status = 422
+
+    def default_message(self) -> str:
+        return _("The condition is too heavy — narrow it.")
+
+
+class Busy(Refused):
+    """The user already has as many heavy requests running as allowed (`core.budget`)."""
+
+    status = 429
+
+    def default_message(self) -> str:
+        return _("Wait for your previous request to finish, then try again.")
 
 
 def form_error(form: BaseForm, exc: ValidationError | DomainError) -> None:

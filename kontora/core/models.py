@@ -279,3 +279,20 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}/{self.entity}/{self.year}: {self.last}"
+
+
+class HeavyRequest(models.Model):
+    """A heavy request of a user in progress (`core.budget`: the registry, the Flexi-filter, the search): a user
+    holds at most `HEAVY_REQUESTS_PER_USER` slots at once. The rows live in the base because several servers share
+    it; a slot of a request whose process died is taken over once it is older than `HEAVY_SLOT_STALE_SECONDS`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    slot = models.PositiveSmallIntegerField()
+    token = models.CharField(max_length=32)
+    started = models.BigIntegerField()  # Unix time in milliseconds: compared across servers in one SQL statement
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "slot"], name="core_heavyrequest_slot")]
+
+    def __str__(self) -> str:
+        return f"heavy request {self.user_id}/{self.slot}"

@@ -24,6 +24,8 @@ NAMED = {
     # the spine every app uses (architecture.md, "Spine")
     "core/audit.py", "core/numbering.py", "core/errors.py", "core/permissions.py", "core/hooks.py",
     "core/htmx.py", "core/prepared.py", "core/conflicts.py",
+    # the time budget of requests and the per-user cap on heavy ones (its middleware and its slot rows)
+    "core/budget.py",
     # the UI kit every app draws with: the keyset pager, the form submit helper (architecture.md, "UI kit")
     "core/ui",
     # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer
@@ -46,7 +48,8 @@ ATOMIC_ALLOWED: frozenset[str] = frozenset()
 LOCKS_ALLOWED: frozenset[str] = frozenset()
 FORMS_ALLOWED: frozenset[str] = frozenset()
 
-WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.clients.demo"})
+# core.budget writes only its own slot rows (core.HeavyRequest), taken and freed around a heavy request.
+WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.core.budget", "kontora.clients.demo"})
 QUERYSET_HINTS = ("objects", "_default_manager", "filter()", "exclude()", "all()", "select_for_update()",
                   "order_by()", "using()")
 NOT_THE_BASE = ("session", "cache", "storage", "workbook", "book", "sheet", "image", "zip", "tar", "archive")

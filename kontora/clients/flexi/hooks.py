@@ -158,7 +158,7 @@ def register() -> None:
                  reads=CARD),
         FieldDef("city", "main", _("City"), "multi", c.foreign_key("settlement_id"), directory="settlements",
                  reads=REGISTRY),
-        FieldDef("address", "main", _("Address"), "text", c.regex_text("address"),
+        FieldDef("address", "main", _("Address"), "text", c.regex_text("address", "clients_address_fts"),
                  operators=("contains", "starts"), reads=CARD),
         FieldDef("phone", "main", _("Phone"), "text", c.digit_text("phone_digits"), operators=("contains",),
                  text_form="digits", reads=REGISTRY),

@@ -41,7 +41,7 @@ MAX_GROUPS = 32  # groups read before sorting every match instead (only invisibl
 BATCH = 20  # PostgreSQL: first matches read at a time (almost always the first one is visible)
 
 
-def _fts_phrase(fragment: str) -> str:
+def fts_phrase(fragment: str) -> str:
     """An FTS5 phrase: with the trigram tokenizer a quoted phrase matches the fragment anywhere in the text."""
     return '"' + fragment.replace('"', '""') + '"'
 
@@ -51,7 +51,7 @@ def name_fragment_q(key: str) -> Q:
     if connection.vendor == "sqlite" and len(key) >= TRIGRAM:
         # The index's rowid carries the name group above the id (migration 0007): the low 31 bits are the id.
         return Q(pk__in=RawSQL("SELECT rowid & 2147483647 FROM clients_name_fts WHERE clients_name_fts MATCH %s",
-                               [_fts_phrase(key)]))
+                               [fts_phrase(key)]))
     if connection.vendor == "postgresql":
         pattern = _like(key)
         return Q(pk__in=RawSQL("SELECT id FROM clients_name_search WHERE name_key LIKE %s OR full_name_key LIKE %s",
@@ -69,7 +69,7 @@ def _phone_filter(qs: QuerySet[Client], fragment: str, user: Any) -> QuerySet[Cl
         # The index holds every phone of a client and its contacts: it finds the candidates; for a user who lists
         # clients he may not open, the exact condition then drops those found by a phone he may not see.
         qs = qs.filter(pk__in=RawSQL(
-            "SELECT rowid FROM clients_phone_fts WHERE clients_phone_fts MATCH %s", [_fts_phrase(fragment)]))
+            "SELECT rowid FROM clients_phone_fts WHERE clients_phone_fts MATCH %s", [fts_phrase(fragment)]))
         return qs.filter(exact) if access.lists_unopenable(user) else qs
     return qs.filter(exact)
 
@@ -147,7 +147,7 @@ def _sqlite_first_in_groups(user: Any, key: str, position: tuple[str, int] | Non
     """SQLite: the FTS rowids follow name order by groups (migration 0007), so the first matching rowid gives the
     group of the answer; only that group's matches are sorted. False after MAX_GROUPS groups without a visible
     match (the caller then sorts every match)."""
-    phrase = _fts_phrase(key)
+    phrase = fts_phrase(key)
     low = 0
     with connection.cursor() as cursor:
         if position is not None:

@@ -29,6 +29,7 @@ from kontora.clients.flexi.selectors import templates as template_selectors
 from kontora.clients.forms.flexi import TemplateSaveForm
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
+from kontora.core import budget
 from kontora.core.text import id_param
 
 REFUSED_EVENT = "k:flexi-refused"
@@ -122,6 +123,21 @@ def registry_update(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/partials/registry_update.html", context)
 
 
+def _shown_or_refused(request: HttpRequest, kept: Any) -> HttpResponse:
+    """The registry under a filter just made active; one too heavy for the time budget is refused like a wrong one:
+    the session's filter goes back to what it was (`kept`) and the panel, or the toolbar, shows the message."""
+    try:
+        with budget.guarded():
+            context = registry.registry_centre(request)
+            if context["overrun"]:
+                raise budget.Overrun(context["overrun"])
+    except budget.Overrun as exc:
+        flexi_session.restore(request, kept)
+        return _refused({"error": exc.message, "rows": {}})
+    context["flexi_active"] = flexi_session.active_filter(request)
+    return render(request, "clients/partials/registry_update.html", context)
+
+
 # --- the panel -----------------------------------------------------------------------------------------
 
 
@@ -174,6 +190,7 @@ def flexi_panel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@budget.heavy
 def flexi_apply(request: HttpRequest) -> HttpResponse:
     """The panel's "Apply": the specification becomes the registry's active filter; a refusal changes nothing.
 
@@ -185,8 +202,9 @@ def flexi_apply(request: HttpRequest) -> HttpResponse:
     if errors is not None:
         return _refused(errors)
     assert spec is not None
+    kept = flexi_session.stored(request)
     flexi_session.set_active(request, spec, label=flexi_spec.describe(spec))
-    return registry_update(request)
+    return _shown_or_refused(request, kept)
 
 
 @login_required
@@ -199,17 +217,23 @@ def flexi_clear(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@budget.heavy
 def flexi_count(request: HttpRequest) -> HttpResponse:
-    """The panel's live count of the specification being built, capped ("10 000+") and inside access."""
+    """The panel's live count of the specification being built, capped ("10 000+") and inside access; a
+    specification too heavy for the time budget gets the message in the count's place."""
     raw = request.POST.get("spec", "")
-    if _is_empty(raw):
-        count, more = selectors.registry_count(fetched_by=request.user)
-        return HttpResponse(_count_text(count, more))
     try:
-        spec = flexi_spec.parse(raw, user=request.user)
-    except ValidationError:
-        return HttpResponse(_("Found: —"))
-    count, more = template_selectors.template_count(request.user, spec)
+        with budget.guarded():
+            if _is_empty(raw):
+                count, more = selectors.registry_count(fetched_by=request.user)
+                return HttpResponse(_count_text(count, more))
+            try:
+                spec = flexi_spec.parse(raw, user=request.user)
+            except ValidationError:
+                return HttpResponse(_("Found: —"))
+            count, more = template_selectors.template_count(request.user, spec)
+    except budget.Overrun as exc:
+        return HttpResponse(exc.message)
     return HttpResponse(_count_text(count, more))
 
 
@@ -227,6 +251,7 @@ def flexi_templates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@budget.heavy_queued  # the list asks for all its templates' counts at once
 def flexi_template_count(request: HttpRequest) -> HttpResponse:
     """One template's live count in the list, capped ("10 000+") and inside the user's access."""
     ref = template_selectors.template_ref(request.user, request.GET.get("ref", ""))
@@ -234,11 +259,17 @@ def flexi_template_count(request: HttpRequest) -> HttpResponse:
         spec = template_selectors.template_spec(request.user, ref)
     except ValidationError:
         return HttpResponse("—")
-    return HttpResponse(template_selectors.count_display(*template_selectors.template_count(request.user, spec)))
+    try:
+        with budget.guarded():
+            counted = template_selectors.template_count(request.user, spec)
+    except budget.Overrun as exc:
+        return HttpResponse(exc.message)
+    return HttpResponse(template_selectors.count_display(*counted))
 
 
 @login_required
 @require_POST
+@budget.heavy
 def flexi_template_apply(request: HttpRequest) -> HttpResponse:
     """A template chosen in the list becomes the active filter (within the user's access, as every filter)."""
     ref = template_selectors.template_ref(request.user, request.POST.get("ref", ""))
@@ -246,8 +277,9 @@ def flexi_template_apply(request: HttpRequest) -> HttpResponse:
         spec = template_selectors.template_spec(request.user, ref)
     except ValidationError as exc:
         return _refused({"error": _error_text(exc), "rows": {}})
+    kept = flexi_session.stored(request)
     flexi_session.set_active(request, spec, label=ref.name, ref=ref.ref)
-    return registry_update(request)
+    return _shown_or_refused(request, kept)
 
 
 # The service's error keys that the form shows under another field.

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kontora.clients.flexi.selectors.session import active_filter, active_filter_q
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.selectors.sorting import SORTS, default_sort, parse_sort, remember_session_sort, session_sort
+from kontora.core import budget
 
 MARKS_KEY = "clients_registry_marked"
 
@@ -74,8 +75,15 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
         remember_session_sort(request.session, asked, default)
     sort = session_sort(request.session, default)
     filter_q = active_filter_q(request)  # the active Flexi-filter or template narrows the registry
-    page = selectors.registry_page(fetched_by=user, sort=sort, filter_q=filter_q)
-    count, more = selectors.registry_count(fetched_by=user, filter_q=filter_q)
+    overrun = ""
+    try:
+        with budget.guarded():
+            page = selectors.registry_page(fetched_by=user, sort=sort, filter_q=filter_q)
+            count, more = selectors.registry_count(fetched_by=user, filter_q=filter_q)
+    except budget.Overrun as exc:
+        # A filter too heavy for the time budget: the main window still opens, the message in place of the rows,
+        # and the filter stays on the toolbar to be narrowed or reset.
+        page, count, more, overrun = selectors.RegistryPage(rows=[], sort=sort, next_after=None), 0, False, exc.message
     sort_menu = [
         {"sort": code, "label": spec.label, "descending": False} for code, spec in SORTS.items()
     ] + [{"sort": f"-{code}", "label": spec.label, "descending": True} for code, spec in SORTS.items()]
@@ -91,11 +99,13 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
         "new_url": reverse("clients:new"),
         "export_url": reverse("clients:export") if user.has_right("export_clients") else "",
         "flexi_active": active_filter(request),  # the toolbar's "filter active" badge
+        "overrun": overrun,
     }
 
 
 @login_required
 @require_GET
+@budget.heavy
 def registry_rows(request: HttpRequest) -> HttpResponse:
     """The next page of rows after `after` (the id of the last row shown), or the rows just before `before`
     (the first row shown, after a jump into the middle of the list)."""
@@ -109,22 +119,36 @@ def registry_rows(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "")
     if not parse_sort(sort):
         sort = _current_sort(request)
-    page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after, before=before,
-                                   filter_q=active_filter_q(request))
+    try:
+        with budget.guarded():
+            page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after, before=before,
+                                           filter_q=active_filter_q(request))
+    except budget.Overrun as exc:
+        return _overrun_rows(request, exc)
     return render(request, "clients/partials/registry_rows.html", rows_context(request, page))
+
+
+def _overrun_rows(request: HttpRequest, exc: budget.Overrun) -> HttpResponse:
+    """The rows' place shows that the filter or the search is too heavy (htmx swaps only a 2xx answer)."""
+    return render(request, "clients/partials/registry_rows.html", {"rows": [], "overrun": exc.message})
 
 
 @login_required
 @require_GET
+@budget.heavy
 def registry_find(request: HttpRequest) -> HttpResponse:
     """Ctrl+F: the rows from the best match of the typed name on, in name order; the match gets the cursor."""
     text = request.GET.get("q", "").strip()
-    if text:
-        page = selectors.registry_page(fetched_by=request.user, sort="name", find=text,
-                                       filter_q=active_filter_q(request))
-    else:
-        page = selectors.registry_page(fetched_by=request.user, sort=_current_sort(request),
-                                       filter_q=active_filter_q(request))
+    try:
+        with budget.guarded():
+            if text:
+                page = selectors.registry_page(fetched_by=request.user, sort="name", find=text,
+                                               filter_q=active_filter_q(request))
+            else:
+                page = selectors.registry_page(fetched_by=request.user, sort=_current_sort(request),
+                                               filter_q=active_filter_q(request))
+    except budget.Overrun as exc:
+        return _overrun_rows(request, exc)
     context = rows_context(request, page)
     context["focus_first"] = bool(text)
     # The found rows are in name order whatever the session's sort: the header's arrow says so (out of band).

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET
 
 from kontora.clients.selectors import search
 from kontora.clients.views.registry import rows_context
+from kontora.core import budget
 from kontora.core.text import id_param
 
 
 @login_required
 @require_GET
+@budget.heavy
 def search_find(request: HttpRequest) -> HttpResponse:
     """"Start" (no `after`) finds the first match; "Next >>" (`after` = the current match) the following one."""
     name = request.GET.get("name", "").strip()
@@ -26,7 +28,12 @@ def search_find(request: HttpRequest) -> HttpResponse:
     if not key and not phone_digits:
         context["error"] = _("Type a fragment of the name or of a phone number.")
         return render(request, "clients/search_result.html", context)
-    found = search.search_next(fetched_by=request.user, name=name, phone=phone, after=after)
+    try:
+        with budget.guarded():
+            found = search.search_next(fetched_by=request.user, name=name, phone=phone, after=after)
+    except budget.Overrun as exc:
+        context["error"] = exc.message  # in the search window, where the fragment was typed
+        return render(request, "clients/search_result.html", context)
     context.update({
         "found": found,
         "continued": after is not None,
@@ -38,6 +45,7 @@ def search_find(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@budget.heavy
 def search_jump(request: HttpRequest) -> HttpResponse:
     """The registry's rows in name order from the found client on, the cursor on it."""
     client_id = id_param(request.GET.get("id", ""))

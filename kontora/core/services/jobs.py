@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kontora.core import hooks
+from kontora.core import budget, hooks
 from kontora.core.audit import audit_record
 from kontora.core.models import Job
 from kontora.core.permissions import Actor
@@ -161,7 +161,8 @@ def job_run(*, job_id: int) -> Job | None:
     job = Job.objects.select_related("created_by").get(pk=job_id)
     # Messages a handler writes (progress, errors, summary) are read by the person who started it.
     language = job.created_by.language if job.created_by else settings.LANGUAGE_CODE
-    with translation.override(language):
+    # A job is no request: no time budget, even when an immediate queue runs it inside one (core.budget).
+    with translation.override(language), budget.exempt():
         return _run(job)
 
 

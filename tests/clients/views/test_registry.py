@@ -111,7 +111,7 @@ def test_query_count_per_page_is_constant_and_nothing_counts_the_whole_table(adm
     # when
     with count_queries() as captured:
         client.get("/")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):  # 6, and the heavy-request slot taken and freed (core.budget)
         client.get(f"/clients/registry/rows/?sort=name&after={after}")
     # then
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]

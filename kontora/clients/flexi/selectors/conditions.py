@@ -5,6 +5,13 @@ Text over columns without a search key (the address, contact names) is matched b
 regular expression built from the search key of the typed text (ё and е alike; punctuation and spaces
 between words alike): SQLite's LIKE folds only ASCII, Python's `re` — which Django registers as
 SQLite's REGEXP — and PostgreSQL's `~*` fold Cyrillic too.
+
+The expression is the arbiter, but it no longer reads every row (issue 11, F5: 200 such conditions took 8 s on
+2,000 clients on SQLite, where it is Python called row by row): "contains" first takes the candidates from a
+trigram index (migration 0011) — on SQLite an FTS5 table holding every word of three characters or more of the
+typed text, on PostgreSQL pg_trgm, which serves `~*` itself — and the expression confirms them, so the answer is
+the one the expression alone gives. A text whose words are all shorter than three characters has no trigram to look
+up: it is compared by the expression alone, as before.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +37,7 @@ from kontora.clients.models import (
     ClientMailingAddress,
     ContactPerson,
 )
-from kontora.clients.selectors.search import name_fragment_q
+from kontora.clients.selectors.search import TRIGRAM, fts_phrase, name_fragment_q
 from kontora.core.text import digits, prefix_bounds, search_key
 
 _NEGATIVE = {"ne", "not_in", "is_false"}
@@ -159,10 +168,31 @@ def name_text(operator: str, value: Any, user: Any) -> Q:
     return short | access.card_only(user, full)
 
 
-def regex_text(column: str) -> Builder:
-    """Text over a column without a search key, compared with the typed text's search key."""
+def fts_words(key: str) -> str:
+    """An FTS5 query every text containing the search key `key` matches (each of its words of at least three
+    characters, anywhere); "" when no word is that long. Candidates only: the expression decides."""
+    return " AND ".join(fts_phrase(word) for word in key.split(" ") if len(word) >= TRIGRAM)
+
+
+def _candidates(fts_table: str, key: str) -> RawSQL | None:
+    """SQLite: the rowids (ids of the indexed rows) the FTS table `fts_table` offers for `key`; None when the
+    database or the key has no trigram index to ask."""
+    words = fts_words(key)
+    if connection.vendor != "sqlite" or not words:
+        return None
+    # The table name is one of the constants of flexi.hooks; the words go as a parameter.
+    return RawSQL(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH %s", [words])  # noqa: S608, S611
+
+
+def regex_text(column: str, fts_table: str) -> Builder:
+    """Text over a client's column without a search key, compared with the typed text's search key; "contains"
+    takes its candidates from the column's trigram index `fts_table` (SQLite; PostgreSQL's index serves `~*`)."""
     def build(operator: str, value: Any, user: Any) -> Q:
-        return _regex_q(column, operator, search_key(value))
+        key = search_key(value)
+        condition = _regex_q(column, operator, key)
+        candidates = _candidates(fts_table, key) if operator == "contains" else None
+        # The index's set first: SQLite checks the expression only on the rows found in it.
+        return condition if candidates is None else Q(pk__in=candidates) & condition
     return build
 
 
@@ -206,8 +236,21 @@ def contact_phone(operator: str, value: Any, user: Any) -> Q:
 
 
 def contact_name(operator: str, value: Any, user: Any) -> Q:
-    condition = _regex_q("full_name", operator, search_key(value))
-    return Q(Exists(ContactPerson.objects.filter(condition, client=OuterRef("pk"))))
+    """Clients with a contact whose name contains the text: the matching contacts are found once for the whole
+    filter (not once per client), through the names' trigram index where the text has a trigram."""
+    key = search_key(value)
+    contacts = ContactPerson.objects.all()
+    candidates = _candidates("clients_contact_name_fts", key)
+    if candidates is not None:
+        contacts = contacts.filter(pk__in=candidates)
+    contacts = contacts.filter(_regex_q("full_name", operator, key))
+    if connection.vendor == "postgresql":
+        # Read once as an array (an InitPlan, planned to read every match: through the trigram index), then hashed
+        # by the IN: inside a filter's OR a plain IN's subplan was planned to stop half-way — a scan of every
+        # contact per condition, 1.5 s for the finding's 200 conditions on 2,000 clients instead of 0.2 s.
+        return Q(pk__in=Func(Subquery(contacts.values("client_id")), template="(SELECT unnest(ARRAY%(expressions)s))",
+                             output_field=IntegerField()))
+    return Q(pk__in=contacts.values("client_id"))
 
 
 def _month_day_q(low: tuple[int, int], high: tuple[int, int]) -> Q:

@@ -46,6 +46,21 @@ def set_active(request: HttpRequest, spec: Any, *, label: str = "", ref: str = "
     return active
 
 
+def stored(request: HttpRequest) -> Any:
+    """The session's filter as kept, for `restore` after a filter that could not be shown."""
+    return request.session.get(SESSION_KEY)
+
+
+def restore(request: HttpRequest, kept: Any) -> None:
+    """Puts back what `stored` returned (no filter when it was None)."""
+    if kept is None:
+        request.session.pop(SESSION_KEY, None)
+    else:
+        request.session[SESSION_KEY] = kept
+    if hasattr(request, _CACHE_ATTR):
+        delattr(request, _CACHE_ATTR)
+
+
 def clear_active(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
     setattr(request, _CACHE_ATTR, None)
