@@ -1,6 +1,6 @@
 """One request must not stall everyone (issue 11, F5): a filter or search too heavy for the time budget is answered
-with the message where the user acted, never a 500, and the 200-condition filter of the finding answers well within
-the budget on 2,000 clients.
+with the message where the user acted, never a 500, and the 200-condition filter of the finding, now read through the
+trigram indexes, finds exactly what the regular expression finds on 2,000 clients (its speed: bench.flexi).
 
 A cancelled statement on PostgreSQL aborts the transaction it runs in, so the requests that overrun run outside the
 test's transaction (transaction=True), as requests do (no ATOMIC_REQUESTS).
@@ -143,7 +143,7 @@ def test_a_search_past_the_budget_shows_the_message_in_the_search_window(
 
 
 @pytest.mark.feature("REG-04")
-def test_the_findings_200_contact_name_conditions_answer_well_within_the_budget_on_2000_clients(
+def test_the_findings_200_contact_name_conditions_find_what_the_regular_expression_finds_on_2000_clients(
     manager_client: Any, manager_user: Any, settings: Any,
 ) -> None:
     # given: 2,000 clients with their contacts, and 200 different fragments of contacts' names
@@ -153,8 +153,8 @@ def test_the_findings_200_contact_name_conditions_answer_well_within_the_budget_
     # as in the finding, most conditions match nobody, so each is asked about every client (a few real ones match)
     real = sorted({part[:6] for _client, name in names for part in name.split() if len(part) >= 6})[:5]
     values = real + [f"Никогдаев{number:03d}" for number in range(200 - len(real))]
-    # when: applied under half the usual 5 s budget (its two queries took seconds each on SQLite before the change)
-    settings.REQUEST_BUDGET_MS = 2500
+    # when: applied (its speed is bench.flexi's to measure, never a wall-time assert here)
+    settings.REQUEST_BUDGET_MS = 120_000
     response = manager_client.post("/clients/filter/apply/", {"spec": heavy_spec(values)}, HTTP_HX_REQUEST="true")
     # then: answered, not refused
     answer = registry_answer(response)
