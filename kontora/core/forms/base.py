@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core import signing
+from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import DjangoTemplates
@@ -101,6 +101,21 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # an integer column on both databases; 2⁶³ overflowed SQLite's driver
+
+
+def _bound_integer(field: forms.IntegerField) -> None:
+    """A whole-number field without bounds of its own gets an integer column's, with Django's message next to it:
+    a number past them would reach the database and fail there (a 500)."""
+    low, high = INTEGER_RANGE
+    if field.min_value is None:
+        field.min_value = low
+        field.validators.append(validators.MinValueValidator(low))
+    if field.max_value is None:
+        field.max_value = high
+        field.validators.append(validators.MaxValueValidator(high))
+
+
 class KontoraFormMixin(forms.BaseForm):
     """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain.
 
@@ -129,6 +144,8 @@ class KontoraFormMixin(forms.BaseForm):
         for field in self.fields.values():
             widget = field.widget
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
+            if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):
+                _bound_integer(field)
 
     def full_clean(self) -> None:
         super().full_clean()
