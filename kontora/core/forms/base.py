@@ -21,6 +21,8 @@ from django.utils.translation import gettext
 
 from kontora.core.errors import DomainError, form_error
 
+TEXT_CAP = 20_000  # the longest free text a form takes (a note, a comment): some pages of typing
+
 
 def widget_class(widget: forms.Widget) -> str:
     if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
@@ -144,12 +146,31 @@ class KontoraFormMixin(forms.BaseForm):
         for field in self.fields.values():
             widget = field.widget
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                widget.attrs.setdefault("maxlength", str(TEXT_CAP))
             if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):
                 _bound_integer(field)
 
     def full_clean(self) -> None:
         super().full_clean()
+        if hasattr(self, "cleaned_data"):  # a form not bound (or empty and permitted so) cleans nothing
+            self._cap_texts()
         self._mark_invalid()
+
+    def _cap_texts(self) -> None:
+        """A free text (a field without a length of its own: notes, comments, descriptions) is refused past
+        `TEXT_CAP` — 1 MB notes were taken (issue 11, F10) — but only when the user changed it: a longer text kept
+        from before stays readable, and the form is saved with it when the user changes another field."""
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not (isinstance(field, forms.CharField) and field.max_length is None and isinstance(value, str)):
+                continue
+            if len(value) > TEXT_CAP and name in self.changed_data:
+                self.add_error(name, ValidationError(
+                    gettext("At most %(limit)s characters, %(count)s typed: shorten the text.") % {
+                        "limit": formats.number_format(TEXT_CAP, force_grouping=True),
+                        "count": formats.number_format(len(value), force_grouping=True)},
+                    code="max_length"))
 
     def _mark_invalid(self) -> None:
         # Bootstrap draws a field red only when the input itself carries is-invalid.
