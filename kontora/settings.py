@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "kontora.core.permissions.DecisionsMiddleware",  # the request's memo of access decisions
     "kontora.accounts.middleware.AccountStateMiddleware",
     "kontora.accounts.middleware.UserLanguageMiddleware",
+    "kontora.core.middleware.NoNulMiddleware",  # after the language: its refusal is in the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kontora.accounts.middleware.SetupRequiredMiddleware",

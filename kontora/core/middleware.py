@@ -1,5 +1,5 @@
-"""Request id, trusted proxies, secure cookies, the Content-Security-Policy, no stored copies of signed-in answers:
-cross-cutting HTTP concerns."""
+"""Request id, trusted proxies, secure cookies, the Content-Security-Policy, no stored copies of signed-in answers,
+no NUL characters: cross-cutting HTTP concerns."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 _local = threading.local()
 
@@ -162,3 +164,28 @@ class PrivateAnswersMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class NoNulMiddleware:
+    """A request whose path, query or form carries a NUL character is refused with a message (400): no text of
+    ours may hold one, and PostgreSQL refuses it in a text — a search or a name would have failed there with a 500
+    (issue 11, F6–F9). Form fields refuse it themselves, next to the field; this covers the values views read
+    directly. A view exempt from the CSRF check reads its body itself (an upload installs its size limit first),
+    so its form is left to it, as the CSRF check leaves it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], *args: Any) -> HttpResponse | None:
+        reads_body = request.method == "POST" and not getattr(view, "csrf_exempt", False)
+        if "\x00" in request.path or _has_nul(request.GET) or (reads_body and _has_nul(request.POST)):
+            return HttpResponse(_("The request holds a NUL character, which no text may contain: remove it."),
+                                status=400, content_type="text/plain; charset=utf-8")
+        return None
+
+
+def _has_nul(values: Any) -> bool:
+    return any("\x00" in name or any("\x00" in value for value in items) for name, items in values.lists())

@@ -4,7 +4,9 @@ networks read from what a person typed."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
+from typing import Any
 
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -29,15 +31,46 @@ def digits(text: str) -> str:
 ID_MAX = 2**63 - 1  # the largest primary key either database stores (a bigint)
 
 
-def id_param(value: object) -> int | None:
-    """A positive id from a request parameter (or an id already an int); None for anything else: "", "abc", "-1",
-    "0", " 5", "²" and "٣" (Unicode digits `int()` refuses or reads), numbers past a bigint (issue 11, F6–F7)."""
+def count_param(value: object) -> int | None:
+    """A whole number from 0 from a request parameter (or one already an int): ASCII digits within a bigint; None
+    for anything else — the parser of `id_param`, for counts and positions that may be 0."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if 0 < value <= ID_MAX else None
+        return value if 0 <= value <= ID_MAX else None
     if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 19:
         return None
     number = int(value)
-    return number if 0 < number <= ID_MAX else None
+    return number if number <= ID_MAX else None
+
+
+def id_param(value: object) -> int | None:
+    """A positive id from a request parameter (or an id already an int); None for anything else: "", "abc", "-1",
+    "0", " 5", "²" and "٣" (Unicode digits `int()` refuses or reads), numbers past a bigint (issue 11, F6–F7)."""
+    number = count_param(value)
+    return number if number else None
+
+
+JSON_DEPTH = 100  # deeper than any form or cursor of ours nests, far below what Python's decoder survives
+
+
+def json_param(raw: str | bytes) -> Any:
+    """JSON from a request parameter (a filter, a cursor); ValueError for anything else: not JSON, not UTF-8, a NUL
+    in a text, or nested past `JSON_DEPTH` — 1,100 levels overflowed Python's decoder, a 500 (issue 11, F8)."""
+    try:
+        value = json.loads(raw)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:  # iterative: the check itself must not recurse
+        node, depth = stack.pop()
+        if isinstance(node, str) and "\x00" in node:  # no text of ours holds one; PostgreSQL refuses it
+            raise ValueError("NUL in JSON")
+        if isinstance(node, dict):
+            stack.extend((key, depth) for key in node)
+        if isinstance(node, dict | list):
+            if depth > JSON_DEPTH:
+                raise ValueError("JSON nested too deeply")
+            stack.extend((item, depth + 1) for item in (node.values() if isinstance(node, dict) else node))
+    return value
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -30,7 +30,7 @@ from kontora.clients.forms.flexi import TemplateSaveForm
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.views import registry
 from kontora.core import budget
-from kontora.core.text import id_param
+from kontora.core.text import id_param, json_param
 
 REFUSED_EVENT = "k:flexi-refused"
 
@@ -70,7 +70,7 @@ def _spec_errors(raw: str, exc: ValidationError, user: Any) -> dict[str, Any]:
     row explains — an empty group, too deep, too many items — goes to the group `refusal_path` names."""
     rows: dict[str, str] = {}
     try:
-        raw_spec = json.loads(raw)
+        raw_spec = json_param(raw)
     except (TypeError, ValueError):
         raw_spec = None
     for path, condition in flexi_spec.raw_conditions(raw_spec):
@@ -89,7 +89,7 @@ def _spec_errors(raw: str, exc: ValidationError, user: Any) -> dict[str, Any]:
 def _is_empty(raw: str) -> bool:
     """A tree with no conditions at all: the panel's way of saying "no filter"."""
     try:
-        node = json.loads(raw)
+        node = json_param(raw)
     except (TypeError, ValueError):
         return False
     return isinstance(node, dict) and node.get("items") == []

@@ -14,6 +14,8 @@ from kontora.clients.views.registry import rows_context
 from kontora.core import budget
 from kontora.core.text import id_param
 
+FRAGMENT_MAX = 200  # longer than any name or phone of a client (their columns hold 500 at most)
+
 
 @login_required
 @require_GET
@@ -27,6 +29,9 @@ def search_find(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"name": name, "phone": phone}
     if not key and not phone_digits:
         context["error"] = _("Type a fragment of the name or of a phone number.")
+        return render(request, "clients/search_result.html", context)
+    if len(name) > FRAGMENT_MAX or len(phone) > FRAGMENT_MAX:  # 1 MB was "LIKE pattern too complex" on SQLite
+        context["error"] = _("The fragment is too long: at most %(limit)s characters.") % {"limit": FRAGMENT_MAX}
         return render(request, "clients/search_result.html", context)
     try:
         with budget.guarded():

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core import signing
+from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import DjangoTemplates
@@ -24,6 +24,7 @@ from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError, form_error
 
 READ_AT = "__read_at__"  # the snapshot's own key: when the values were read
+TEXT_CAP = 20_000  # the longest free text a form takes (a note, a comment): some pages of typing
 
 
 def widget_class(widget: forms.Widget) -> str:
@@ -121,6 +122,21 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # an integer column on both databases; 2⁶³ overflowed SQLite's driver
+
+
+def _bound_integer(field: forms.IntegerField) -> None:
+    """A whole-number field without bounds of its own gets an integer column's, with Django's message next to it:
+    a number past them would reach the database and fail there (a 500)."""
+    low, high = INTEGER_RANGE
+    if field.min_value is None:
+        field.min_value = low
+        field.validators.append(validators.MinValueValidator(low))
+    if field.max_value is None:
+        field.max_value = high
+        field.validators.append(validators.MaxValueValidator(high))
+
+
 class KontoraFormMixin(forms.BaseForm):
     """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain.
 
@@ -149,10 +165,31 @@ class KontoraFormMixin(forms.BaseForm):
         for field in self.fields.values():
             widget = field.widget
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                widget.attrs.setdefault("maxlength", str(TEXT_CAP))
+            if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):
+                _bound_integer(field)
 
     def full_clean(self) -> None:
         super().full_clean()
+        if hasattr(self, "cleaned_data"):  # a form not bound (or empty and permitted so) cleans nothing
+            self._cap_texts()
         self._mark_invalid()
+
+    def _cap_texts(self) -> None:
+        """A free text (a field without a length of its own: notes, comments, descriptions) is refused past
+        `TEXT_CAP` — 1 MB notes were taken (issue 11, F10) — but only when the user changed it: a longer text kept
+        from before stays readable, and the form is saved with it when the user changes another field."""
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not (isinstance(field, forms.CharField) and field.max_length is None and isinstance(value, str)):
+                continue
+            if len(value) > TEXT_CAP and name in self.changed_data:
+                self.add_error(name, ValidationError(
+                    gettext("At most %(limit)s characters, %(count)s typed: shorten the text.") % {
+                        "limit": formats.number_format(TEXT_CAP, force_grouping=True),
+                        "count": formats.number_format(len(value), force_grouping=True)},
+                    code="max_length"))
 
     def _mark_invalid(self) -> None:
         # Bootstrap draws a field red only when the input itself carries is-invalid.

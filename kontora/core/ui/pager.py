@@ -28,6 +28,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field, Model, Q, QuerySet
 from django.utils.http import urlencode
 
+from kontora.core.text import json_param
+
 Row = TypeVar("Row")
 
 AFTER, BEFORE = "after", "before"
@@ -101,7 +103,7 @@ class Keyset:
         if not cursor:
             return None
         try:
-            raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            raw = json_param(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         except (ValueError, binascii.Error, UnicodeDecodeError):
             return None
         if not isinstance(raw, list) or len(raw) != len(self.names):

@@ -13,13 +13,14 @@ from kontora.core.backup import backup_dir, backup_list, backup_path
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import jobs as selectors
 from kontora.core.services import jobs as job_services
+from kontora.core.text import id_param
 
 
 @admin_required
 @require_GET
 def backups(request: HttpRequest) -> HttpResponse:
-    job_id = request.GET.get("job", "")
-    job = selectors.access_job(request.user, int(job_id)) if job_id.isdigit() else None
+    job_id = id_param(request.GET.get("job"))
+    job = selectors.access_job(request.user, job_id) if job_id is not None else None
     context = {
         "archives": backup_list(),
         "job": job,

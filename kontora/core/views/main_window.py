@@ -45,6 +45,10 @@ SHORTCUTS: list[tuple[str | Promise, str | Promise]] = [
 ]
 
 
+# The years the month grid can draw: a month's grid runs into the weeks around it, and Python's dates end with 9999.
+YEARS = range(1, 9999)
+
+
 def _parse_date(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -53,17 +57,18 @@ def _parse_date(value: str) -> date | None:
 
 
 def _parse_month(value: str) -> date | None:
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
-    except ValueError:
+    """The first day of ?month=YYYY-MM within `YEARS`; None for anything else (December 9999 gave a 500, F9)."""
+    parts = value.split("-")
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
         return None
+    year, month = int(parts[0]), int(parts[1])
+    return date(year, month, 1) if year in YEARS and 1 <= month <= 12 else None
 
 
 def _shift_month(first: date, delta: int) -> date | None:
     index = first.year * 12 + first.month - 1 + delta
     year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
+    if year not in YEARS:
         return None
     return date(year, month + 1, 1)
 
@@ -78,6 +83,8 @@ def _calendar_context(params: Any) -> dict[str, Any]:
         selected = _parse_date(raw_date)
         if selected is None:
             error = _("Enter a date as DD.MM.YYYY.")
+        elif selected.year not in YEARS:
+            selected, error = None, _("The calendar shows the years 1 to 9998.")
     month = _parse_month(params.get("month") or "")
     if month is None:
         month = (selected or today).replace(day=1)

@@ -19,6 +19,7 @@ from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import notifications as selectors
 from kontora.core.services import notifications as services
 from kontora.core.services.notifications import TEXT_MAX_LENGTH
+from kontora.core.text import count_param
 from kontora.core.ui.pager import position
 from kontora.core.ui.submit import submit
 
@@ -33,8 +34,8 @@ def passive_request(view: View) -> View:
 
 
 def _number(request: HttpRequest, name: str, default: int) -> int:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else default
+    number = count_param(request.GET.get(name))
+    return default if number is None else number
 
 
 def _local(url: str) -> str:

@@ -97,7 +97,7 @@ def _text(parent: ElementTree.Element | None, tag: str) -> str:
 def _record(entry: ElementTree.Element) -> BankRecord | None:
     bik = (entry.get("BIC") or "").strip()
     info = entry.find(f"{{{NAMESPACE}}}ParticipantInfo")
-    if len(bik) != 9 or not bik.isdigit() or info is None:
+    if len(bik) != 9 or not (bik.isascii() and bik.isdigit()) or info is None:
         return None
     corr = ""
     for account in entry.iterfind(f"{{{NAMESPACE}}}Accounts"):

@@ -133,3 +133,19 @@ def test_the_registry_offers_the_extended_search_on_shift_f(admin_user: Any) -> 
     # then
     assert 'data-key="Shift+F"' in html
     assert "Расширенный поиск (Shift+F)" in html
+
+
+@pytest.mark.feature("REG-08")
+def test_a_fragment_longer_than_any_name_is_refused_with_a_message(curator: Any) -> None:
+    # given a manager limited to his own clients (his search is a LIKE, which SQLite refused past 50 KB: a 500)
+    _client(curator, "ООО Ромашка")
+    browser = signed_in(curator)
+    url = reverse("clients:search_find")
+    # when he searches by a 1 MB name or phone, and by a name of 200 characters
+    refused = [browser.get(url, {"name": "ромашка" * 150_000}), browser.get(url, {"phone": "7" * 1_000_000})]
+    longest = browser.get(url, {"name": "ромашка" + "а" * 193})
+    # then the long ones are refused with a message, the 200 characters are searched (and found nothing)
+    assert [answer.status_code for answer in refused] == [200, 200]
+    assert all("Фрагмент слишком длинный: не более 200 символов." in answer.content.decode() for answer in refused)
+    answer = longest.content.decode()
+    assert "Фрагмент слишком длинный" not in answer and "Найден клиент" not in answer

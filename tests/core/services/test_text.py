@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kontora.core.text import digits, id_param, prefix_bounds, search_key
+from kontora.core.text import digits, id_param, json_param, prefix_bounds, search_key
 
 
 def test_search_key_folds_cyrillic_yo_and_punctuation():
@@ -34,3 +34,15 @@ def test_a_hostile_id_is_no_id(value: object) -> None:
 
 def test_a_plain_id_is_read_as_typed_or_given() -> None:
     assert [id_param("1"), id_param("007"), id_param(str(2**63 - 1)), id_param(42)] == [1, 7, 2**63 - 1, 42]
+
+
+@pytest.mark.parametrize("raw", ["[" * 1100 + "]" * 1100, '{"a":' * 101 + "1" + "}" * 101, "{", "\x00", b"\xff"],
+                         ids=["1,100 levels", "101 levels", "broken", "NUL", "not UTF-8"])
+def test_json_that_is_too_deep_or_broken_is_refused_as_a_value_error(raw: str | bytes) -> None:
+    # F8: the filter endpoints and the pager's cursors gave a 500 (RecursionError) on JSON nested 1,100 levels
+    with pytest.raises(ValueError):
+        json_param(raw)
+
+
+def test_json_within_the_depth_is_read() -> None:
+    assert json_param('{"a":' * 99 + "1" + "}" * 99) is not None and json_param(b'[1, "x"]') == [1, "x"]

@@ -139,3 +139,32 @@ def test_hostile_ids_in_query_parameters_are_ignored_not_a_server_error(admin_us
     # then each answers as without the parameter (the positive control: the plain URLs answer 200 too)
     assert statuses == {url.split("?")[0]: admin.get(url.split("?")[0]).status_code for url in urls}
     assert set(statuses.values()) == {200}
+
+
+@pytest.mark.parametrize("url", ["/clients/duplicates/?short_name=a%00b", "/?q=%00", "/clients/filter/count/"])
+def test_a_nul_character_in_a_request_is_refused_with_a_message(admin_user, url):
+    # given a signed-in user (PostgreSQL refuses NUL in a text: a search with it was a 500 there)
+    admin = signed_in(admin_user)
+    # when a query or a form carries a NUL character
+    if url.endswith("count/"):
+        response = admin.post(url, {"spec": '{"op": "and", "items": []}', "name": "a\x00b"})
+    else:
+        response = admin.get(url)
+    # then the request is refused, saying why
+    assert response.status_code == 400
+    assert response.content.decode() == ("В запросе есть символ NUL, которого не может быть ни в одном тексте: "
+                                         "удалите его.")
+    # while without it the same request is answered
+    assert admin.get("/clients/duplicates/?short_name=ab").status_code == 200
+
+
+@pytest.mark.parametrize("hostile", ["²", "٣", str(2**64)], ids=["superscript", "arabic-indic", "past-bigint"])
+def test_hostile_numbers_in_the_backups_page_and_the_bells_poll_are_ignored(admin_user, hostile):
+    # given the backups page's job and the bell's poll positions, read with int() after isdigit() (a 500 for "²")
+    admin = signed_in(admin_user)
+    # when each is asked with a hostile number
+    backups = admin.get("/administration/backups/", {"job": hostile})
+    poll = admin.get("/notifications/poll/", {"after": hostile, "unread": hostile})
+    # then each answers as without it
+    assert backups.status_code == admin.get("/administration/backups/").status_code == 200
+    assert poll.status_code == admin.get("/notifications/poll/").status_code

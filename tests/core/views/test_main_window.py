@@ -244,3 +244,16 @@ def test_shortcuts_page_lists_the_keys(manager_client):
 def test_every_page_of_a_signed_in_user_carries_the_shortcuts_dialog(manager_client):
     html = manager_client.get("/help/about/").content.decode()
     assert 'id="k-shortcuts"' in html and 'data-src="/help/shortcuts/"' in html
+
+
+def test_the_calendar_keeps_to_the_years_it_can_draw(manager_client):
+    # when the calendar is asked for December 9999 (its grid ran into the year 10000: a 500, F9), a date of it,
+    # and the last month it draws
+    far_month = manager_client.get("/calendar/?month=9999-12", HTTP_HX_REQUEST="true")
+    far_date = manager_client.get("/calendar/?date=9999-12-31", HTTP_HX_REQUEST="true")
+    last = manager_client.get("/calendar/?month=9998-12", HTTP_HX_REQUEST="true").content.decode()
+    # then the far month is ignored, the far date refused with a message, and 9998 drawn with no month after it
+    assert far_month.status_code == far_date.status_code == 200
+    assert f"{timezone.localdate():%Y}" in far_month.content.decode()
+    assert "Календарь показывает годы с 1 по 9998." in far_date.content.decode()
+    assert "Декабрь 9998" in last and "month=9998-11" in last and "month=9999-01" not in last

@@ -121,3 +121,17 @@ def test_structure_page_costs_the_same_queries_whatever_the_number_of_items(admi
     # then
     assert response.content.decode().count("Должность ") == 13
     assert len(many) == len(few)
+
+
+@pytest.mark.feature("ORG-02")
+@pytest.mark.parametrize("order", [str(2**31), str(2**63), str(10**30), "-" + str(2**31 + 1)])
+def test_an_order_past_an_integer_column_is_refused_next_to_it(admin_client, order):
+    # when the administrator types an order no integer column holds (2⁶³ overflowed SQLite's driver: a 500)
+    response = admin_client.post(reverse("core:structure_department_new"), {"name": "Отдел", "order": order})
+    # then the form comes back refused, with Django's message beside the field, and nothing is added
+    assert response.status_code == 400
+    assert "Убедитесь, что это значение" in response.content.decode()
+    assert not Department.objects.exists()
+    # (a positive control: the largest order the column holds is taken)
+    assert admin_client.post(reverse("core:structure_department_new"),
+                             {"name": "Отдел", "order": str(2**31 - 1)}).status_code == 302

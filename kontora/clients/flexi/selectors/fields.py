@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from kontora.clients.flexi.hooks import ATTRIBUTE_PREFIX, CARD, FILTER_FIELDS, ME, TABS, FieldDef
-from kontora.core.text import digits, search_key
+from kontora.core.text import digits, id_param, search_key
 from kontora.directories.attributes.selectors import FilterField, attribute_filter_fields, get_filter_field
 from kontora.directories.models import Attribute, AttributeOption
 
@@ -221,7 +221,7 @@ def get_field(key: Any) -> FieldDef:
     if isinstance(key, str):
         if key in FILTER_FIELDS:
             return FILTER_FIELDS.get(key)
-        if key.startswith(ATTRIBUTE_PREFIX) and key[len(ATTRIBUTE_PREFIX):].isdigit():
+        if key.startswith(ATTRIBUTE_PREFIX) and id_param(key[len(ATTRIBUTE_PREFIX):]) is not None:
             attribute = _attribute_field(key)
             if attribute is not None:
                 return attribute

@@ -21,7 +21,6 @@ what the user sees. A condition of a field that reads card data (`FieldDef.reads
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from kontora.clients import access
 from kontora.clients.flexi.hooks import ME, OPERATOR_LABELS, REGISTRY, FieldDef
 from kontora.clients.flexi.selectors.fields import clean_value, get_field
+from kontora.core.text import json_param
 from kontora.directories.selectors import registry
 
 MAX_DEPTH = 4  # the root group is level 1
@@ -65,7 +65,7 @@ def parse(raw: str | bytes | dict[str, Any], *, user: Any) -> dict[str, Any]:
         if len(raw) > MAX_JSON:
             raise _refused(_("The filter is too large."), code="size")
         try:
-            raw = json.loads(raw)
+            raw = json_param(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise _refused(_("The filter could not be read."), code="invalid") from exc
     if isinstance(raw, dict) and "field" in raw and "items" not in raw:

@@ -27,6 +27,7 @@ from kontora.clients.flexi.hooks import ME
 from kontora.clients.flexi.selectors.specs import parse, to_q
 from kontora.clients.models import FilterTemplate
 from kontora.clients.selectors.registry import registry_count
+from kontora.core.text import id_param
 from kontora.directories.models import ContactReaction, Priority
 
 HOT_PRIORITY = "высокий"  # search keys of the initial base's items (kontora.directories.initial)
@@ -120,8 +121,8 @@ def template_ref(user: Any, ref: TemplateRef | str) -> TemplateRef:
     kind, _sep, code = _ref_text(ref).partition(":")
     if kind == "static" and code in _STATIC_BY_CODE:
         return TemplateRef(ref=f"static:{code}", name=str(_STATIC_BY_CODE[code].name), static=True)
-    if kind == "user" and code.isdigit():
-        row = visible_templates(user).select_related("owner", "shared_department").filter(pk=int(code)).first()
+    if kind == "user" and (pk := id_param(code)) is not None:
+        row = visible_templates(user).select_related("owner", "shared_department").filter(pk=pk).first()
         if row is not None:
             return _user_ref(row, user)
     raise Http404
