@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kontora.core.services import jobs as job_services
@@ -69,3 +70,14 @@ def refresh_statistics() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         log.info("planner statistics refreshed")
+
+
+@db_periodic_task(crontab(minute="17"))
+def purge_stored() -> None:
+    """Stored files of deleted rows that waited for a backup: a purge after commit or at a backup's end may have
+    been cut short (a killed process, a backup still running then)."""
+    from kontora.core.services.storage import stored_purge
+
+    purged = stored_purge()
+    if purged:
+        log.info("%d stored files of deleted rows purged", purged)
