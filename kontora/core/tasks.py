@@ -28,14 +28,16 @@ def run_job(job_id: int) -> None:
 
 def backup_job(ctx: JobContext) -> dict[str, Any]:
     """Administration → Backups → "Create backup now"."""
-    from kontora.core.backup import backup_create
+    from kontora.core.backup import archive_missing_files, backup_create
 
     path = backup_create(progress=ctx.progress)
     size = path.stat().st_size
-    return {
-        "summary": _("Archive %(name)s is ready (%(size)s).") % {"name": path.name, "size": filesizeformat(size)},
-        "url": reverse("core:backup_download", args=[path.name]),
-    }
+    summary = _("Archive %(name)s is ready (%(size)s).") % {"name": path.name, "size": filesizeformat(size)}
+    missing = archive_missing_files(path)
+    if missing:  # lost before this backup; the archive says so and a restore lists them
+        lost = _("Attached files named by the base but already missing from storage: %(count)s (%(names)s).")
+        summary += " " + lost % {"count": len(missing), "names": ", ".join(missing[:10])}
+    return {"summary": summary, "url": reverse("core:backup_download", args=[path.name])}
 
 
 def _backup_hour(moment: datetime) -> bool:

@@ -372,13 +372,39 @@ def test_restore_refuses_an_archive_whose_rows_name_files_it_does_not_hold(worke
     assert done.returncode == 1
     assert done.stderr == (
         "kontora: the archive is incomplete: 1 file row of its database names stored files it does not hold: "
-        "scans/2026/счёт.pdf; nothing was restored\n"
+        "scans/2026/счёт.pdf; nothing was restored (--accept-missing-files restores it all the same)\n"
     )
     assert home.snapshot() == snapshot
     assert set(files_of(home.path / "files")) == set(ATTACHMENTS)
     # and the complete archive, as a positive control, restores
     with cli_home(tmp_path / "elsewhere") as elsewhere:
         assert elsewhere.run("restore", str(archive)).returncode == 0
+
+
+@pytest.mark.feature("SYS-06")
+def test_a_file_lost_before_the_backup_is_reported_and_restored_only_when_accepted(template, tmp_path):
+    # given: a base with a file row whose file was lost from the folder before any backup
+    with cli_home(tmp_path / "lost", template) as lost, cli_home(tmp_path / "restored") as restored:
+        write_attachments(lost)
+        (lost.path / "files" / "scans" / "2026" / "счёт.pdf").unlink()
+        # when
+        backup = lost.run("backup")
+        # then: the archive is written, and says what it could not hold
+        assert backup.returncode == 0, backup.stderr
+        archive = backup.stdout.strip()
+        assert (f"WARNING [-] kontora.backup: {Path(archive).name}: stored files named by the base but already "
+                "missing from the files folder (1): scans/2026/счёт.pdf\n") in backup.stderr
+        assert json.loads(read_member(Path(archive), "manifest.json"))["missing_files"] == ["scans/2026/счёт.pdf"]
+        # when: restored as it is, then with the loss accepted
+        refused = restored.run("restore", archive)
+        accepted = restored.run("restore", "--accept-missing-files", archive)
+        # then
+        assert refused.returncode == 1
+        assert "1 file row of its database names stored files it does not hold: scans/2026/счёт.pdf" in refused.stderr
+        assert accepted.returncode == 0, accepted.stderr
+        assert accepted.stderr == ("kontora: 1 file row of the restored base names stored files the archive did not "
+                                   "hold; their downloads will fail:\n  scans/2026/счёт.pdf\n")
+        assert set(files_of(restored.path / "files")) == {"договор №1.txt"}
 
 
 # --- hostile members (issue 11, F17) --------------------------------------------------------------------------

@@ -192,6 +192,12 @@ _LINKS = {tarfile.SYMTYPE: "a symbolic link", tarfile.LNKTYPE: "a hard link", ta
           tarfile.BLKTYPE: "a block device", tarfile.FIFOTYPE: "a FIFO", tarfile.DIRTYPE: "a directory"}
 
 
+def archive_missing_files(path: Path) -> list[str]:
+    """The stored files a backup found named by its base but already gone from the files folder."""
+    with tarfile.open(path) as tar:
+        return [str(name) for name in read_manifest(tar).get("missing_files", [])]
+
+
 def _member_problem(member: tarfile.TarInfo, database: str) -> str | None:
     """Why a member may not be extracted, or None: only regular files named manifest.json, the database or
     files/<a safe relative path> are."""

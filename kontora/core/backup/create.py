@@ -140,8 +140,8 @@ def backup_create(*, to: Path | None = None, keep: int | None = None, progress: 
     finally:
         storage.backup_run_end(run)
     if missing:
-        log.warning("%s: %d stored files named by the base were already missing: %s", final.name, len(missing),
-                    ", ".join(missing[:10]))
+        log.warning("%s: stored files named by the base but already missing from the files folder (%d): %s",
+                    final.name, len(missing), ", ".join(missing[:20]))
     if keep:
         backup_prune(keep=keep, directory=directory)
     return final

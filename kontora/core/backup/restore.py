@@ -39,6 +39,7 @@ class RestoreResult:
     created_at: str
     program_version: str
     safety_backup: Path | None
+    missing_files: tuple[str, ...] = ()
 
 
 def _files_replace(staged: Path, files_dir: Path) -> None:
@@ -49,19 +50,22 @@ def _files_replace(staged: Path, files_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_rows_have_files(named: set[str], extracted: set[str]) -> None:
+def _check_rows_have_files(named: set[str], extracted: set[str], *, accept: bool) -> list[str]:
     """Every stored file the archive's rows name must be in it: a restore that "succeeds" without them leaves
-    downloads that fail. Refused, listing what is missing."""
+    downloads that fail. Refused, listing what is missing, unless the operator accepts it (then listed)."""
     missing = sorted(name for name in named if name not in extracted)
-    if missing:
+    if missing and not accept:
         shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
         raise BackupError(
             f"the archive is incomplete: {len(missing)} file row{'' if len(missing) == 1 else 's'} of its database "
-            f"name{'s' if len(missing) == 1 else ''} stored files it does not hold: {shown}; nothing was restored"
+            f"name{'s' if len(missing) == 1 else ''} stored files it does not hold: {shown}; nothing was restored "
+            "(--accept-missing-files restores it all the same)"
         )
+    return missing
 
 
-def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bool = True) -> RestoreResult:
+def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bool = True,
+                   accept_missing_files: bool = False) -> RestoreResult:
     """Replaces the base and the files folder with an archive's, after checking all of it.
 
     Refuses while a server (server.lock) or a worker (fresh heartbeat) runs on this home. With
@@ -119,7 +123,7 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
                 tables = pg_tables(run_pg([pg_tool("pg_restore"), "--list", str(staged_db)], env=pg_env(),
                                             what="the database in the archive is damaged (pg_restore --list)"))
                 named = names_in_pgdump(staged_db)
-            _check_rows_have_files(named, extracted)
+            missing = _check_rows_have_files(named, extracted, accept=accept_missing_files)
             saved: Path | None = None
             if safety_backup and database_version() > 0:
                 saved = backup_create()
@@ -145,4 +149,5 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
             created_at=str(manifest.get("created_at", "")),
             program_version=str(manifest.get("program_version", "")),
             safety_backup=saved,
+            missing_files=tuple(missing),
         )

@@ -15,7 +15,7 @@ import socket
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kontora.core.models import BackupRun, StoredPurge
@@ -61,20 +61,30 @@ def stored_purge() -> int:
     return len(waiting) + (stored_purge() if len(waiting) == 1000 else 0)
 
 
-def backup_run_begin() -> int:
-    """Registers a backup before it takes its snapshot; committed at once so every process sees it."""
+def backup_run_begin() -> int | None:
+    """Registers a backup before it takes its snapshot; committed at once so every process sees it.
+
+    None for a base older than these tables (the backup `kontora upgrade` makes first): no program runs on such a
+    base, so nothing deletes files meanwhile.
+    """
+    if BackupRun._meta.db_table not in connection.introspection.table_names():
+        return None
     with transaction.atomic():
         run = BackupRun.objects.create(pid=os.getpid(), host=socket.gethostname()[:255])
     return run.pk
 
 
-def backup_run_beat(run_id: int) -> None:
+def backup_run_beat(run_id: int | None) -> None:
+    if run_id is None:
+        return
     with transaction.atomic():
         BackupRun.objects.filter(pk=run_id).update(alive_at=timezone.now())
 
 
-def backup_run_end(run_id: int) -> None:
+def backup_run_end(run_id: int | None) -> None:
     """The backup is done (or failed): it needs no file any more, so what waited for it goes now."""
+    if run_id is None:
+        return
     with transaction.atomic():
         BackupRun.objects.filter(pk=run_id).delete()
     stored_purge()
