@@ -117,9 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
                 "then replaces the base (SQLite file, or the PostgreSQL database via pg_restore) and the\n"
                 "files folder. Refused while `kontora serve` or `kontora worker` runs on this KONTORA_HOME;\n"
                 "with PostgreSQL run it on the server's home and stop every web server and worker first.\n"
-                "A base that has data is backed up first.")
+                "A base that has data is backed up first. An archive whose file rows name files it does not\n"
+                "hold, or with a member that is not a plain file under files/, is refused.")
     p.add_argument("archive", metavar="ARCHIVE", help="a kontora-backup-*.tar archive")
     p.add_argument("--no-backup", action="store_true", help="do not back up the current base first")
+    p.add_argument("--accept-missing-files", action="store_true",
+                   help="restore even if file rows name files the archive lacks (they are listed; their downloads "
+                        "will fail)")
 
     p = command("createadmin", cmd_createadmin, "create an administrator",
                 "Creates a user with the administrator role who sees all clients. The password is asked\n"

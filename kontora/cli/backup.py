@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from kontora.cli.common import EXIT_OK, Failure, lock_message
@@ -18,6 +19,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise Failure("the base is empty (no migrations applied): nothing to back up; run `kontora upgrade` first")
     path = backup_create(to=Path(args.to) if args.to else None, keep=args.keep)
     print(path)
+
     return EXIT_OK
 
 
@@ -27,7 +29,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     archive = Path(args.archive).resolve()
     try:
-        result = backup_restore(archive, safety_backup=not args.no_backup)
+        result = backup_restore(archive, safety_backup=not args.no_backup,
+                                accept_missing_files=args.accept_missing_files)
     except LockHeld as exc:
         raise Failure(lock_message(exc, "restoring")) from None
     if result.safety_backup:
@@ -37,6 +40,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"restored the {ENGINE_LABEL[result.engine]} database (version {result.schema_version}) and {files} "
         f"from {archive} (made {result.created_at} by Kontora {result.program_version})"
     )
+    if result.missing_files:
+        count = len(result.missing_files)
+        rows = "1 file row of the restored base names" if count == 1 else f"{count} file rows of the restored base name"
+        print(f"kontora: {rows} stored files the archive did not hold; their downloads will fail:", file=sys.stderr)
+        for name in result.missing_files:
+            print(f"  {name}", file=sys.stderr)
     from kontora.core import numbering
     from kontora.core.schema import program_version
 

@@ -296,3 +296,38 @@ class HeavyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"heavy request {self.user_id}/{self.slot}"
+
+
+class BackupRun(models.Model):
+    """A backup in progress, in the base so every process sees it: while one runs, stored files whose rows are
+    deleted stay in storage (`StoredPurge`), since the backup's snapshot may still name them.
+
+    The backup beats `alive_at` as it works; a run whose beat is older than `services.storage.RUN_STALE` was
+    killed and no longer holds purges back.
+    """
+
+    started_at = models.DateTimeField(default=timezone.now)
+    alive_at = models.DateTimeField(default=timezone.now)
+    pid = models.PositiveIntegerField(default=0)
+    host = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("backup in progress")
+        verbose_name_plural = _("backups in progress")
+
+    def __str__(self) -> str:
+        return f"backup {self.host}:{self.pid} since {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class StoredPurge(models.Model):
+    """A stored file whose row is deleted, waiting to leave storage until no backup in progress may need it."""
+
+    name = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file to purge")
+        verbose_name_plural = _("stored files to purge")
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kontora.core.services import jobs as job_services
@@ -27,14 +28,16 @@ def run_job(job_id: int) -> None:
 
 def backup_job(ctx: JobContext) -> dict[str, Any]:
     """Administration → Backups → "Create backup now"."""
-    from kontora.core.backup import backup_create
+    from kontora.core.backup import archive_missing_files, backup_create
 
     path = backup_create(progress=ctx.progress)
     size = path.stat().st_size
-    return {
-        "summary": _("Archive %(name)s is ready (%(size)s).") % {"name": path.name, "size": filesizeformat(size)},
-        "url": reverse("core:backup_download", args=[path.name]),
-    }
+    summary = _("Archive %(name)s is ready (%(size)s).") % {"name": path.name, "size": filesizeformat(size)}
+    missing = archive_missing_files(path)
+    if missing:  # lost before this backup; the archive says so and a restore lists them
+        lost = _("Attached files named by the base but already missing from storage: %(count)s (%(names)s).")
+        summary += " " + lost % {"count": len(missing), "names": ", ".join(missing[:10])}
+    return {"summary": summary, "url": reverse("core:backup_download", args=[path.name])}
 
 
 def _backup_hour(moment: datetime) -> bool:
@@ -69,3 +72,14 @@ def refresh_statistics() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         log.info("planner statistics refreshed")
+
+
+@db_periodic_task(crontab(minute="17"))
+def purge_stored() -> None:
+    """Stored files of deleted rows that waited for a backup: a purge after commit or at a backup's end may have
+    been cut short (a killed process, a backup still running then)."""
+    from kontora.core.services.storage import stored_purge
+
+    purged = stored_purge()
+    if purged:
+        log.info("%d stored files of deleted rows purged", purged)

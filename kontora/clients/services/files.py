@@ -24,6 +24,7 @@ from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors.files import subtree_ids
 from kontora.core.audit import audit_record, model_update
 from kontora.core.errors import NotAllowed
+from kontora.core.services.storage import stored_delete_later
 
 NAME_MAX = 255
 
@@ -59,14 +60,6 @@ def _refresh_has_files(client: Client) -> None:
     has = ClientFile.objects.filter(client=client).exists()
     Client.objects.filter(pk=client.pk).update(has_files=has)
     client.has_files = has
-
-
-def _delete_stored_after_commit(names: list[str]) -> None:
-    def delete() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(delete)
 
 
 def _check_folder(client: Client, folder: ClientFolder | None) -> None:
@@ -112,7 +105,8 @@ def folder_move(*, acting_user: User, folder: ClientFolder, parent: ClientFolder
 
 
 def folder_delete(*, acting_user: User, folder: ClientFolder) -> None:
-    """Deletes the folder with its subfolders and files; their contents leave storage after commit."""
+    """Deletes the folder with its subfolders and files; their contents leave storage after commit, once no backup
+    in progress may still need them (core.services.storage)."""
     client = folder.client
     _require_edit(acting_user, client)
     with transaction.atomic():
@@ -124,7 +118,7 @@ def folder_delete(*, acting_user: User, folder: ClientFolder) -> None:
         ClientFile.objects.filter(folder_id__in=ids).delete()
         ClientFolder.objects.filter(pk__in=ids).delete()
         _refresh_has_files(client)
-        _delete_stored_after_commit(stored)
+        stored_delete_later(stored)
 
 
 # ---- files ----
@@ -184,4 +178,4 @@ def file_delete(*, acting_user: User, attached: ClientFile) -> None:
                      summary=_("File deleted: %(name)s") % {"name": attached.name})
         attached.delete()
         _refresh_has_files(client)
-        _delete_stored_after_commit([stored])
+        stored_delete_later([stored])

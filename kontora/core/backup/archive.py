@@ -12,7 +12,7 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -121,18 +121,6 @@ def add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> dict[str, Any]:
     return {"sha256": reader.sha.hexdigest(), "size": info.size}
 
 
-def files_of(root: Path) -> list[tuple[Path, str]]:
-    if not root.is_dir():
-        return []
-    found = []
-    for dirpath, _dirnames, filenames in os.walk(root):
-        for filename in filenames:
-            path = Path(dirpath) / filename
-            if path.is_file():
-                found.append((path, path.relative_to(root).as_posix()))
-    return sorted(found, key=lambda item: item[1])
-
-
 def clean_stale_staging(directory: Path) -> None:
     """Removes what a backup or restore killed midway left behind, once it is a day old."""
     limit = time.time() - 24 * 3600
@@ -179,20 +167,62 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     return manifest
 
 
-def _safe_relative(name: str) -> str | None:
-    """The path under files/ of a member, or None if it could escape the files folder."""
-    if not name.startswith(FILES_PREFIX) or "\\" in name:
+def safe_relative(name: str) -> str | None:
+    """The path under the files folder that a stored name (a row's, or a member's after files/) stands for, or None
+    when it is not plainly a relative path downwards: absolute, doubled or trailing slashes, "." and "..",
+    backslashes and control characters are all refused, so no spelling can climb out of the folder."""
+    if not name or name.startswith("/") or "\\" in name or "//" in name or name.endswith("/"):
         return None
-    parts = PurePosixPath(name[len(FILES_PREFIX):]).parts
-    if not parts or any(part in {"", ".", ".."} for part in parts) or name.startswith("/"):
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
         return None
-    return "/".join(parts)
+    parts = name.split("/")
+    if any(part in {"", ".", ".."} for part in parts):
+        return None
+    return name
 
 
-def _copy_verified(source: IO[bytes], target: Path, expected: dict[str, Any], name: str) -> None:
+def inside(root: Path, relative: str) -> Path | None:
+    """root/relative if, resolved, it lies strictly inside root (a symbolic link on the way counts as resolved)."""
+    base = root.resolve()
+    target = (base / relative).resolve()
+    return target if target != base and target.is_relative_to(base) else None
+
+
+_LINKS = {tarfile.SYMTYPE: "a symbolic link", tarfile.LNKTYPE: "a hard link", tarfile.CHRTYPE: "a character device",
+          tarfile.BLKTYPE: "a block device", tarfile.FIFOTYPE: "a FIFO", tarfile.DIRTYPE: "a directory"}
+
+
+def archive_missing_files(path: Path) -> list[str]:
+    """The stored files a backup found named by its base but already gone from the files folder."""
+    with tarfile.open(path) as tar:
+        return [str(name) for name in read_manifest(tar).get("missing_files", [])]
+
+
+def _member_problem(member: tarfile.TarInfo, database: str) -> str | None:
+    """Why a member may not be extracted, or None: only regular files named manifest.json, the database or
+    files/<a safe relative path> are."""
+    name = member.name
+    if member.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
+        return f"member {name!r} is {_LINKS.get(member.type, 'not a regular file')}"
+    if name in (MANIFEST, database):
+        return None
+    if not name.startswith(FILES_PREFIX):
+        return f"member {name!r} is neither the database nor under {FILES_PREFIX}"
+    if safe_relative(name[len(FILES_PREFIX):]) is None:
+        return f"member {name!r} has an unsafe path (absolute, doubled slash, '..', backslash or control character)"
+    return None
+
+
+def _copy_verified(source: IO[bytes], target: Path, expected: dict[str, Any], name: str, *, new: bool) -> None:
     sha = hashlib.sha256()
     size = 0
-    with target.open("wb") as out:
+    # A file member is a new file, never written through a link; the database goes to the restore's own temp file.
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) if new else os.O_TRUNC)
+    try:
+        fd = os.open(target, flags, 0o600)
+    except OSError as exc:
+        raise BackupError(f"the archive is refused: {name} cannot be written ({exc.strerror})") from None
+    with os.fdopen(fd, "wb") as out:
         while chunk := source.read(CHUNK):
             sha.update(chunk)
             size += len(chunk)
@@ -201,34 +231,52 @@ def _copy_verified(source: IO[bytes], target: Path, expected: dict[str, Any], na
         raise BackupError(f"the archive is damaged: the checksum of {name} does not match its manifest")
 
 
-def extract_verified(tar: tarfile.TarFile, manifest: dict[str, Any], database_target: Path, files_target: Path) -> int:
-    """Extracts every member, checking it against the manifest; returns the number of files."""
+def extract_verified(tar: tarfile.TarFile, manifest: dict[str, Any], database_target: Path,
+                     files_target: Path) -> set[str]:
+    """Extracts every member, checking it against the manifest; returns the relative paths of the files.
+
+    Every member is checked before anything is written: one hostile member refuses the whole archive.
+    """
     expected: dict[str, dict[str, Any]] = manifest["members"]
+    database = manifest["database"]
+    if database != DATABASE_MEMBER.get(manifest["engine"]):
+        raise BackupError(f"the archive is refused: its manifest names the database {database!r}")
+    members = tar.getmembers()
     seen: set[str] = set()
-    files = 0
-    for member in tar:
+    for member in members:
+        problem = _member_problem(member, database)
+        if problem is not None:
+            raise BackupError(f"the archive is refused: {problem}")
+        if member.name in seen:
+            raise BackupError(f"the archive is refused: member {member.name!r} appears twice")
+        seen.add(member.name)
+        if member.name != MANIFEST and member.name not in expected:
+            raise BackupError(f"the archive is damaged: unexpected member {member.name!r}")
+    files: set[str] = set()
+    for member in members:
         name = member.name
         if name == MANIFEST:
             continue
-        if name in seen or name not in expected or not member.isfile():
-            raise BackupError(f"the archive is damaged: unexpected member {name}")
-        seen.add(name)
-        if name == manifest["database"]:
+        if name == database:
             target = database_target
         else:
-            relative = _safe_relative(name)
-            if relative is None:
-                raise BackupError(f"the archive is damaged: unsafe member name {name}")
-            target = files_target / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            files += 1
+            relative = name[len(FILES_PREFIX):]
+            resolved = inside(files_target, relative)
+            if resolved is None:
+                raise BackupError(f"the archive is refused: member {name!r} would be written outside the files folder")
+            try:
+                resolved.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                raise BackupError(f"the archive is refused: member {name!r} clashes with another member") from None
+            target = resolved
+            files.add(relative)
         source = tar.extractfile(member)
         if source is None:
             raise BackupError(f"the archive is damaged: cannot read {name}")
-        _copy_verified(source, target, expected[name], name)
+        _copy_verified(source, target, expected[name], name, new=target is not database_target)
     missing = sorted(set(expected) - seen)
     if missing:
         raise BackupError(f"the archive is damaged: {missing[0]} is missing")
-    if manifest["database"] not in seen:
+    if database not in seen:
         raise BackupError("the archive is damaged: it holds no database")
     return files

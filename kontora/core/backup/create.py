@@ -1,12 +1,14 @@
-"""Writing an archive of the database and the files folder while people go on working."""
+"""Writing an archive of the database and the files its rows name while people go on working."""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import tarfile
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,68 +30,118 @@ from kontora.core.backup.archive import (
     backup_prune,
     clean_stale_staging,
     engine_of,
-    files_of,
+    inside,
     reserve_name,
+    safe_relative,
 )
 from kontora.core.backup.postgres import pg_dump
+from kontora.core.backup.rows import names_in_cursor, names_in_sqlite
 from kontora.core.backup.sqlite import sqlite_copy
 from kontora.core.schema import database_version
+from kontora.core.services import storage
+
+log = logging.getLogger("kontora.backup")
 
 Progress = Callable[[int, int, str], None]
 
-def backup_create(*, to: Path | None = None, keep: int | None = None, progress: Progress | None = None) -> Path:
-    """Writes one archive of the database and the files folder; returns its path.
+BEAT_EVERY = 30  # seconds between a running backup's beats (services.storage.RUN_STALE is far longer)
 
-    `keep` then deletes archives beyond the newest `keep` in that folder. `progress(done, total,
-    message)` is called per step (the job page shows it).
+
+def _snapshot_postgres(target: Path) -> set[str]:
+    """pg_dump of one snapshot, and the stored names seen in that same snapshot.
+
+    An own session exports its snapshot (REPEATABLE READ) and keeps it open while pg_dump reads it with
+    --snapshot: the dump and the list of files are of one moment.
+    """
+    session = connections[DEFAULT_DB_ALIAS].copy()
+    try:
+        session.ensure_connection()
+        session.set_autocommit(False)
+        with session.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = str(cursor.fetchone()[0])
+            names = names_in_cursor(cursor)
+            pg_dump(target, snapshot=snapshot)
+        session.rollback()
+    finally:
+        session.close()
+    return names
+
+
+def backup_create(*, to: Path | None = None, keep: int | None = None, progress: Progress | None = None) -> Path:
+    """Writes one archive of the database and the files its rows name; returns its path.
+
+    The database is snapshot first; then exactly the stored files named by that snapshot's rows are copied
+    (never a walk of the folder, which races with uploads and deletions). The backup is registered in the base
+    while it runs, so files deleted meanwhile stay in storage until it ends (services.storage). `keep` then
+    deletes archives beyond the newest `keep` in that folder. `progress(done, total, message)` is called per step
+    (the job page shows it); its call with done=1 comes between the snapshot and the copying of files.
     """
     directory = Path(to or backup_dir())
     directory.mkdir(parents=True, exist_ok=True)
     clean_stale_staging(directory)
     engine = engine_of()
     report: Progress = progress or (lambda done, total, message: None)
-    files = files_of(Path(settings.FILES_DIR))
-    total = len(files) + 2
     created_at = timezone.localtime().replace(microsecond=0)
     schema_version = database_version()
     db_member = DATABASE_MEMBER[engine]
-    report(0, total, _("Copying the database"))
-    with tempfile.TemporaryDirectory(dir=directory, prefix=STAGING_PREFIX) as staging:
-        dump = Path(staging) / db_member
-        if engine == "sqlite":
-            sqlite_copy(Path(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]), dump)
-        else:
-            pg_dump(dump)
-        report(1, total, _("Copying attached files"))
-        members: dict[str, dict[str, Any]] = {}
-        packed = Path(staging) / "archive.tar"
-        with tarfile.open(packed, "w", format=tarfile.PAX_FORMAT) as tar:
-            members[db_member] = add_file(tar, dump, db_member)
-            dump.unlink()
-            for done, (path, relative) in enumerate(files, start=2):
-                try:
-                    members[FILES_PREFIX + relative] = add_file(tar, path, FILES_PREFIX + relative)
-                except FileNotFoundError:
-                    continue  # deleted while we worked: no longer part of the base
-                report(done, total, _("Copying attached files"))
-            report(total - 1, total, _("Writing the archive"))
-            manifest = {
-                "format": FORMAT,
-                "program_version": __version__,
-                "schema_version": schema_version,
-                "engine": engine,
-                "database": db_member,
-                "created_at": created_at.isoformat(),
-                "members": members,
-            }
-            data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            info.mtime = int(created_at.timestamp())
-            info.mode = 0o644
-            tar.addfile(info, io.BytesIO(data))
-        final = reserve_name(directory)
-        os.replace(packed, final)
+    files_root = Path(settings.FILES_DIR)
+    report(0, 2, _("Copying the database"))
+    run = storage.backup_run_begin()
+    try:
+        with tempfile.TemporaryDirectory(dir=directory, prefix=STAGING_PREFIX) as staging:
+            dump = Path(staging) / db_member
+            if engine == "sqlite":
+                sqlite_copy(Path(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]), dump)
+                names = names_in_sqlite(dump)
+            else:
+                names = _snapshot_postgres(dump)
+            total = len(names) + 2
+            report(1, total, _("Copying attached files"))
+            members: dict[str, dict[str, Any]] = {}
+            missing: list[str] = []
+            packed = Path(staging) / "archive.tar"
+            beat = time.monotonic()
+            with tarfile.open(packed, "w", format=tarfile.PAX_FORMAT) as tar:
+                members[db_member] = add_file(tar, dump, db_member)
+                dump.unlink()
+                for done, name in enumerate(sorted(names), start=2):
+                    path = inside(files_root, name) if safe_relative(name) else None
+                    try:
+                        if path is None or path.is_symlink():
+                            raise FileNotFoundError(name)
+                        members[FILES_PREFIX + name] = add_file(tar, path, FILES_PREFIX + name)
+                    except FileNotFoundError:
+                        missing.append(name)  # lost before this backup: the manifest says so, a restore lists it
+                    if time.monotonic() - beat > BEAT_EVERY:
+                        storage.backup_run_beat(run)
+                        beat = time.monotonic()
+                    report(done, total, _("Copying attached files"))
+                report(total - 1, total, _("Writing the archive"))
+                manifest = {
+                    "format": FORMAT,
+                    "program_version": __version__,
+                    "schema_version": schema_version,
+                    "engine": engine,
+                    "database": db_member,
+                    "created_at": created_at.isoformat(),
+                    "members": members,
+                    "missing_files": missing,
+                }
+                data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+                info = tarfile.TarInfo(MANIFEST)
+                info.size = len(data)
+                info.mtime = int(created_at.timestamp())
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(data))
+            final = reserve_name(directory)
+            os.replace(packed, final)
+    finally:
+        storage.backup_run_end(run)
+    if missing:
+        log.warning("%s: stored files named by the base but already missing from the files folder (%d): %s",
+                    final.name, len(missing), ", ".join(missing[:20]))
     if keep:
         backup_prune(keep=keep, directory=directory)
     return final

@@ -65,10 +65,13 @@ def run_pg(args: list[str], *, env: dict[str, str], what: str) -> str:
     return done.stdout
 
 
-def pg_dump(target: Path) -> None:
+def pg_dump(target: Path, *, snapshot: str | None = None) -> None:
+    """Dumps the base; with `snapshot` (pg_export_snapshot of a transaction held open meanwhile) exactly as that
+    transaction sees it."""
     tool = pg_tool("pg_dump")
     env = pg_env()
-    run_pg([tool, "--format=custom", "--no-password", "--file", str(target), env["PGDATABASE"]],
+    extra = [f"--snapshot={snapshot}"] if snapshot else []
+    run_pg([tool, "--format=custom", "--no-password", *extra, "--file", str(target), env["PGDATABASE"]],
             env=env, what=_("pg_dump failed"))
 
 

@@ -24,8 +24,10 @@ from kontora.core.backup.archive import (
 from kontora.core.backup.create import backup_create
 from kontora.core.backup.locks import LockHeld, base_lock, worker_alive
 from kontora.core.backup.postgres import pg_env, pg_restore, pg_tables, pg_tool, run_pg
+from kontora.core.backup.rows import names_in_pgdump, names_in_sqlite
 from kontora.core.backup.sqlite import sqlite_integrity, sqlite_replace
 from kontora.core.schema import database_version, program_version
+from kontora.core.services import storage
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class RestoreResult:
     created_at: str
     program_version: str
     safety_backup: Path | None
+    missing_files: tuple[str, ...] = ()
 
 
 def _files_replace(staged: Path, files_dir: Path) -> None:
@@ -47,7 +50,22 @@ def _files_replace(staged: Path, files_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bool = True) -> RestoreResult:
+def _check_rows_have_files(named: set[str], extracted: set[str], *, accept: bool) -> list[str]:
+    """Every stored file the archive's rows name must be in it: a restore that "succeeds" without them leaves
+    downloads that fail. Refused, listing what is missing, unless the operator accepts it (then listed)."""
+    missing = sorted(name for name in named if name not in extracted)
+    if missing and not accept:
+        shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+        raise BackupError(
+            f"the archive is incomplete: {len(missing)} file row{'' if len(missing) == 1 else 's'} of its database "
+            f"name{'s' if len(missing) == 1 else ''} stored files it does not hold: {shown}; nothing was restored "
+            "(--accept-missing-files restores it all the same)"
+        )
+    return missing
+
+
+def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bool = True,
+                   accept_missing_files: bool = False) -> RestoreResult:
     """Replaces the base and the files folder with an archive's, after checking all of it.
 
     Refuses while a server (server.lock) or a worker (fresh heartbeat) runs on this home. With
@@ -95,13 +113,17 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
                     staged_db = staging / DATABASE_MEMBER["postgresql"]
                 staged_files = staging / "files"
                 staged_files.mkdir()
-                files = extract_verified(tar, manifest, staged_db, staged_files)
+                extracted = extract_verified(tar, manifest, staged_db, staged_files)
+            files = len(extracted)
             tables: set[str] = set()
             if engine == "sqlite":
                 sqlite_integrity(staged_db)
+                named = names_in_sqlite(staged_db)
             else:
                 tables = pg_tables(run_pg([pg_tool("pg_restore"), "--list", str(staged_db)], env=pg_env(),
                                             what="the database in the archive is damaged (pg_restore --list)"))
+                named = names_in_pgdump(staged_db)
+            missing = _check_rows_have_files(named, extracted, accept=accept_missing_files)
             saved: Path | None = None
             if safety_backup and database_version() > 0:
                 saved = backup_create()
@@ -111,10 +133,13 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
             else:
                 pg_restore(staged_db, tables)
             _files_replace(staged_files, files_dir)
+            if "core_backuprun" in connections[DEFAULT_DB_ALIAS].introspection.table_names():
+                storage.backup_runs_forget()  # the backup that made the archive ran in another time
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             if staged_db is not None and engine == "sqlite":
-                staged_db.unlink(missing_ok=True)
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{staged_db}{suffix}").unlink(missing_ok=True)
         connections.close_all()
         return RestoreResult(
             engine=engine,
@@ -124,4 +149,5 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
             created_at=str(manifest.get("created_at", "")),
             program_version=str(manifest.get("program_version", "")),
             safety_backup=saved,
+            missing_files=tuple(missing),
         )

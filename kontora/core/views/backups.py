@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kontora.core.backup import backup_dir, backup_list, backup_path
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import jobs as selectors
+from kontora.core.services import backups as backup_services
 from kontora.core.services import jobs as job_services
 from kontora.core.text import id_param
 
@@ -45,5 +48,13 @@ def backup_download(request: HttpRequest, name: str) -> HttpResponse:
     path = backup_path(name)  # only names of our archives, inside the backup folder
     if path is None:
         raise Http404
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/x-tar")
+    archive = path.open("rb")  # opened first: a download that cannot start is not recorded
+    # The whole base, private clients included, leaves the server: the audit log keeps who took it and when.
+    try:
+        backup_services.backup_download_record(acting_user=actor_of(request), name=path.name,
+                                               size=os.fstat(archive.fileno()).st_size)
+    except BaseException:
+        archive.close()
+        raise
+    response = FileResponse(archive, as_attachment=True, filename=path.name, content_type="application/x-tar")
     return response  # type: ignore[return-value]  # streamed; admin_required is typed for HttpResponse

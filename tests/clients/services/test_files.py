@@ -27,6 +27,7 @@ def test_path_components_are_stripped_from_names() -> None:
 
 
 @pytest.mark.feature("FIL-04")
+@pytest.mark.django_db(transaction=True)  # the backup's snapshot sees committed rows only
 def test_backup_archive_contains_uploaded_client_file(curator: Any, client_card: Client, tmp_path: Path) -> None:
     # given an uploaded file
     data = "Договор поставки\n".encode()

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from kontora.core import backup as backups
-from kontora.core.models import Job
-from tests.core.support import read_member
+from kontora.core.models import AuditEvent, Job
+from tests.core.support import audit_row, read_member
 
 
 @pytest.fixture
@@ -70,7 +70,8 @@ def test_create_backup_now_runs_a_job_whose_archive_then_appears(admin_client, b
     [archive] = backups.backup_list()
     assert job.result["url"] == reverse("core:backup_download", args=[archive.name])
     members = json.loads(read_member(archive.path, "manifest.json"))["members"]
-    assert members["files/счёт.txt"]["size"] == len("Счёт № 1".encode())
+    # a file in the folder that no row names is no part of the base (tests/clients: attached files are backed up)
+    assert list(members) == [backups.DATABASE_MEMBER[backups.engine_of()]]
     page = admin_client.get(response["Location"]).content.decode()
     assert f"Архив {archive.name} готов (" in page
     assert f'data-archive="{archive.name}"' in page
@@ -92,3 +93,32 @@ def test_an_archive_is_downloaded_and_no_other_file_is(admin_client, backup_fold
     assert good["Content-Disposition"] == f'attachment; filename="{name}"'
     assert b"".join(good.streaming_content) == b"archive bytes"
     assert missing.status_code == outside.status_code == unnamed.status_code == 404
+
+
+@pytest.mark.feature("SYS-06")
+def test_a_download_is_recorded_in_the_audit_log_and_a_refused_one_is_not(admin_client, admin_user, backup_folder):
+    # given
+    name = "kontora-backup-20261128-030000.tar"
+    (backup_folder / name).write_bytes(b"archive bytes")
+    # when: a name that is no archive, then the archive
+    missing = admin_client.get(reverse("core:backup_download", args=["kontora-backup-20200101-000000.tar"]))
+    assert missing.status_code == 404
+    assert not AuditEvent.objects.filter(event="backup.download").exists()
+    response = admin_client.get(reverse("core:backup_download", args=[name]))
+    # then: one row, who and which archive
+    assert response.status_code == 200
+    row = audit_row("backup.download")
+    assert row.actor == admin_user
+    assert row.summary == f"Скачан архив резервной копии {name}."
+    assert row.extra == {"archive": name, "size": len(b"archive bytes")}
+    assert row.client_id is None
+
+
+@pytest.mark.feature("SYS-06")
+def test_the_backups_page_says_an_archive_is_the_whole_base_and_downloads_are_audited(admin_client, backup_folder):
+    # when
+    page = admin_client.get(reverse("core:backups")).content.decode()
+    # then
+    assert ("Архив — это вся база: карточки и файлы всех клиентов, в том числе приватных. Скачивать его — право "
+            "администратора, и каждое скачивание записывается в журнал аудита: кто, какой архив и когда скачал."
+            ) in page
