@@ -183,6 +183,7 @@ def reentry_locked_minutes(user: User) -> int:
 # --- what others did to the user, told at his next sign-in (F1) --------------------------------------------------
 
 PASSWORD_RESET = "accounts.user.password_reset"  # a password set by someone else
+PASSWORD_OWN = "accounts.user.password"  # the user's own change of his password
 SIGNED_IN = "accounts.signin.succeeded"
 NOTICES_SHOWN = 20  # the newest ones; the notice says how many more there are
 
@@ -213,7 +214,9 @@ def password_reset_action(row: AuditEvent) -> str:
 def signin_notices(user: User) -> SigninNotices | None:
     """What others did to the user's account and clients between his previous sign-in and this one (the rows of
     `hooks.SIGNIN_NOTICES`), for the notice shown right after he signs in: each act once, at the first sign-in after
-    it. Called after the sign-in's own audit row is written; None when there is nothing to tell."""
+    it — except a reset of his password, told at every sign-in until he sets his own: whoever reset it may have
+    signed in as him first and so used up the one telling. Called after the sign-in's own audit row is written; None
+    when there is nothing to tell."""
     signins = list(
         AuditEvent.objects.filter(event=SIGNED_IN, target_type=User._meta.label_lower, target_id=user.pk)
         .order_by("-at", "-id").values_list("at", "extra")[:2]
@@ -227,10 +230,15 @@ def signin_notices(user: User) -> SigninNotices | None:
             condition |= Q(event=notice.event) & about_user
     if not condition:
         return None
-    rows = AuditEvent.objects.filter(condition, at__lte=signins[0][0]).exclude(actor_id=user.pk)
     previous_at, previous_ip = (signins[1][0], str(signins[1][1].get("ip", ""))) if len(signins) > 1 else (None, "")
     if previous_at is not None:
-        rows = rows.filter(at__gt=previous_at)
+        condition &= Q(at__gt=previous_at)
+    own_password = AuditEvent.objects.filter(
+        password_reset_rows(user), event=PASSWORD_OWN, actor_id=user.pk).order_by("-at").values_list("at", flat=True)
+    unanswered_resets = Q(event=PASSWORD_RESET) & password_reset_rows(user)
+    if own_password:
+        unanswered_resets &= Q(at__gt=own_password[0])
+    rows = AuditEvent.objects.filter(condition | unanswered_resets, at__lte=signins[0][0]).exclude(actor_id=user.pk)
     found = list(rows.select_related("actor").order_by("-at", "-id")[:NOTICES_SHOWN + 1])
     if not found:
         return None

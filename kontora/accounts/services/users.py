@@ -35,7 +35,7 @@ CARD_FIELDS = (
     "language", "role", "client_scope",
 )
 CHOICE_FIELDS = ("role", "client_scope", "language")
-PASSWORD_CHANGE = "accounts.user.password"  # the user's own
+PASSWORD_CHANGE = selectors.PASSWORD_OWN  # the user's own
 PASSWORD_RESET = selectors.PASSWORD_RESET  # set by someone else (an administrator)
 
 

@@ -336,7 +336,9 @@ RESET = "сброс вашего пароля (знающий новый пар�
 
 
 @pytest.mark.feature("ACC-01", "ACL-03")
-def test_a_password_reset_by_the_administrator_is_told_once_at_the_users_next_sign_in(admin_user, manager_user):
+def test_a_password_reset_by_the_administrator_is_told_at_each_sign_in_until_the_user_sets_his_own(
+    admin_user, manager_user,
+):
     # given the manager signed in once from his office computer
     first = Client(REMOTE_ADDR="10.0.0.7")
     assert first.post("/login/", {"login": "manager", "password": PASSWORD}).status_code == 302
@@ -345,18 +347,36 @@ def test_a_password_reset_by_the_administrator_is_told_once_at_the_users_next_si
     users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Novyi-Parol-77")
     reset = AuditEvent.objects.get(event="accounts.user.password_reset")
 
-    # when the manager signs in next, and once more after that
+    # when the manager signs in next
     page = html(Client(REMOTE_ADDR="10.0.0.7").post(
         "/login/", {"login": "manager", "password": "Novyi-Parol-77"}, follow=True))
-    again = html(Client().post("/login/", {"login": "manager", "password": "Novyi-Parol-77"}, follow=True))
 
     # then the first page after signing in says who did what and when, since which sign-in
     assert (f"С вашего предыдущего входа ({_shown_at(previous.at)}, с адреса 10.0.0.7) другие пользователи "
             "сделали с вашей учётной записью или клиентами следующее:") in page
     assert f"{_shown_at(reset.at)} — Администратор Системы: {RESET}" in page
-    # and only once: the next sign-in has nothing to tell
-    assert RESET not in again
-    assert "С вашего предыдущего входа" not in again
+    # and again at the next sign-in: whoever knows the new password may have signed in as him and used it up
+    again = html(Client().post("/login/", {"login": "manager", "password": "Novyi-Parol-77"}, follow=True))
+    assert f"{_shown_at(reset.at)} — Администратор Системы: {RESET}" in again
+    # until he sets a password of his own: then nothing is left to tell
+    users.user_set_password(acting_user=manager_user, user_id=manager_user.pk, password="Svoi-Parol-79")
+    after = html(Client().post("/login/", {"login": "manager", "password": "Svoi-Parol-79"}, follow=True))
+    assert RESET not in after
+    assert "С вашего предыдущего входа" not in after
+
+
+@pytest.mark.feature("ACC-01", "ACL-03")
+def test_an_administrator_signing_in_as_the_user_cannot_use_up_the_telling_of_his_reset(admin_user, manager_user):
+    # given an administrator who reset the manager's password and signed in as him at once
+    users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Chuzhoi-Parol-71")
+    assert Client().post("/login/", {"login": "manager", "password": "Chuzhoi-Parol-71"}).status_code == 302
+    first = AuditEvent.objects.get(event="accounts.user.password_reset")
+    # when the manager, locked out of his account, has it reset once more and signs in
+    users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password="Novyi-Parol-72")
+    page = html(Client().post("/login/", {"login": "manager", "password": "Novyi-Parol-72"}, follow=True))
+    # then he is told of both resets, the one used to sign in as him included
+    assert page.count(RESET) == 2
+    assert f"{_shown_at(first.at)} — Администратор Системы: {RESET}" in page
 
 
 @pytest.mark.feature("ACC-01", "ACL-03")
