@@ -106,6 +106,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    from kontora.core.backup import LockHeld, base_lock  # before any child starts: nothing left running if it fails
+
     env = {**os.environ, "KONTORA_HOME": str(home)}
     children: dict[str, subprocess.Popen[bytes]] = {}
     # The web server boots while this process checks the base: starting takes the longer of the two,
@@ -116,8 +118,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         granian_command("kontora.wsgi:application", host=host, port=port, workers=args.workers, threads=args.threads),
         env=env, process_group=0, preexec_fn=_die_with_parent,
     )
-    from kontora.core.backup import LockHeld, base_lock
-
     try:
         with base_lock(home, "serve") as lock_fd:
             prepare()

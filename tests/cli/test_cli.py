@@ -3,7 +3,9 @@ createadmin, serve, worker and check."""
 
 from __future__ import annotations
 
+import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -166,7 +168,10 @@ def test_createadmin_checks_the_password_and_creates_an_administrator(home):
 def start_server(home: Home, port: int) -> tuple[subprocess.Popen[str], str]:
     server = home.start("serve", "--port", str(port))
     assert server.stdout is not None
-    line = server.stdout.readline()  # blocks until the server answers HTTP (or exits)
+    # The first line comes once the server answers HTTP; a parent that died leaves its children holding the pipe,
+    # so the wait is bounded: a failed start is a failure, never a hung run.
+    ready, _w, _x = select.select([server.stdout], [], [], 180)
+    line = server.stdout.readline() if ready else ""
     return server, line
 
 
@@ -283,3 +288,13 @@ def test_the_server_and_its_worker_stop_cleanly(home, how):
         pass
     restored = home.run("restore", "/nonexistent/kontora-backup-20260101-000000.tar")
     assert restored.stderr == "kontora: no such archive: /nonexistent/kontora-backup-20260101-000000.tar\n"
+
+
+@pytest.mark.feature("SYS-01")
+def test_the_backup_package_imports_before_django_is_set_up():
+    # `kontora serve` takes the base lock from kontora.core.backup before Django is set up: an import of the models
+    # there killed it after the web server had started, and left that server running without its supervisor
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", "import kontora.core.backup"], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -38,7 +38,6 @@ from kontora.core.backup.postgres import pg_dump
 from kontora.core.backup.rows import names_in_cursor, names_in_sqlite
 from kontora.core.backup.sqlite import sqlite_copy
 from kontora.core.schema import database_version
-from kontora.core.services import storage
 
 log = logging.getLogger("kontora.backup")
 
@@ -88,6 +87,10 @@ def backup_create(*, to: Path | None = None, keep: int | None = None, progress: 
     db_member = DATABASE_MEMBER[engine]
     files_root = Path(settings.FILES_DIR)
     report(0, 2, _("Copying the database"))
+    # Imported here: the backup package is imported by `kontora serve` before Django is set up (its base lock),
+    # and storage's models need the app registry.
+    from kontora.core.services import storage
+
     run = storage.backup_run_begin()
     try:
         with tempfile.TemporaryDirectory(dir=directory, prefix=STAGING_PREFIX) as staging:

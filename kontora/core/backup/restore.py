@@ -27,7 +27,6 @@ from kontora.core.backup.postgres import pg_env, pg_restore, pg_tables, pg_tool,
 from kontora.core.backup.rows import names_in_pgdump, names_in_sqlite
 from kontora.core.backup.sqlite import sqlite_integrity, sqlite_replace
 from kontora.core.schema import database_version, program_version
-from kontora.core.services import storage
 
 
 @dataclass(frozen=True)
@@ -134,6 +133,8 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
                 pg_restore(staged_db, tables)
             _files_replace(staged_files, files_dir)
             if "core_backuprun" in connections[DEFAULT_DB_ALIAS].introspection.table_names():
+                from kontora.core.services import storage  # here: the package is imported before Django is set up
+
                 storage.backup_runs_forget()  # the backup that made the archive ran in another time
         finally:
             shutil.rmtree(staging, ignore_errors=True)
