@@ -15,7 +15,12 @@ from tests.support.codebase import APPS, RANK, app_of, modules
 LAYER_ALLOWED: frozenset[str] = frozenset()
 
 # "<module path>: imports <module>" inside a function outside apps.py, hooks.py and tasks.py.
-DEFERRED_ALLOWED: frozenset[str] = frozenset()
+# The backup engine is imported by the CLI before Django is set up (`kontora serve` takes the base lock first, and
+# every command's error handler names BackupError), so it reaches the models of its runs only when it runs.
+DEFERRED_ALLOWED: frozenset[str] = frozenset({
+    "kontora/core/backup/create.py: imports kontora.core.services.storage",
+    "kontora/core/backup/restore.py: imports kontora.core.services.storage",
+})
 
 DEFERRING_MODULES = frozenset({"apps", "hooks", "tasks"})
 
