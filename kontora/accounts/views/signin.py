@@ -67,7 +67,7 @@ def _when(moment: datetime) -> str:
 
 def _tell_what_others_did(request: HttpRequest, user: User) -> None:
     """The notice right after sign-in (F1): who did what to the user's account or clients, and when, since his
-    previous sign-in — shown once, on the first page after signing in."""
+    previous sign-in, on the first page after signing in (a reset of his password until he sets his own)."""
     notices = selectors.signin_notices(user)
     if notices is None:
         return

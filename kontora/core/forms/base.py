@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -243,6 +243,9 @@ class ReadValuesFormMixin(KontoraFormMixin):
     """
 
     read_key = ""  # the snapshot's input is "<read_key or prefix>-read": unique among the forms of one page
+    # Each form says how its values are read from the record as kept now (`stored(record)`): the conflict check
+    # compares them with what was read (core.conflicts).
+    stored: Callable[[Any], dict[str, Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -293,10 +296,6 @@ class ReadValuesFormMixin(KontoraFormMixin):
         typed = {name: self.cleaned_data[name] for name in (self.changed_data if names is None else names)}
         return Edit(code=code, stored=self.stored, read=self.read_values, typed=typed, read_at=self.read_at,
                     labels={name: str(self.fields[name].label or name) for name in typed})
-
-    def stored(self, record: Any) -> dict[str, Any]:
-        """The form's values as kept now in `record` (a form that checks conflicts says how to read them)."""
-        raise NotImplementedError
 
     def take_conflict(self, exc: EditConflict, code: str = "") -> None:
         """A save refused by a conflict: the form now builds on the values as kept now — a field the user changed
