@@ -6,12 +6,24 @@ baseline measured in the same run and reports the ratio, so its figures hold on 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {"bare_app"}  # imported by the servers the benchmarks start, never run themselves
 
+
+
+def child_env(home: str | Path, url: str = "") -> dict[str, str]:
+    """The environment of a bench's child process: a base of its own in `home` (SQLite, or the PostgreSQL at
+    `url`), jobs through the real queue, none of the caller's base settings."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"KONTORA_DATABASE_URL", "KONTORA_HUEY_IMMEDIATE", "KONTORA_REDIS_URL"}}
+    env.update(KONTORA_HOME=str(home), PYTHONPATH=str(ROOT))
+    if url:
+        env["KONTORA_DATABASE_URL"] = url
+    return env
 
 @dataclass(frozen=True)
 class Result:

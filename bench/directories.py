@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import ROOT, Result
+from bench import ROOT, Result, child_env
 
 ROUNDS = 500
 WARMUP = 20
@@ -211,10 +211,8 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
 
 
 def run() -> list[Result]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"KONTORA_DATABASE_URL", "KONTORA_HUEY_IMMEDIATE", "KONTORA_REDIS_URL"}}
     with tempfile.TemporaryDirectory(prefix="kontora-bench-") as home:
-        env.update(KONTORA_HOME=home, PYTHONPATH=str(ROOT))
+        env = child_env(home)
         subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         child = subprocess.run([sys.executable, "-m", "bench.directories", "measure", home], env=env, cwd=ROOT,

@@ -17,7 +17,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench import ROOT, Result
+from bench import ROOT, Result, child_env
 
 CLIENTS = 2_000
 CONDITIONS = 200
@@ -76,10 +76,8 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
 
 
 def run() -> list[Result]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"KONTORA_DATABASE_URL", "KONTORA_HUEY_IMMEDIATE", "KONTORA_REDIS_URL"}}
     with tempfile.TemporaryDirectory(prefix="kontora-bench-") as home:
-        env.update(KONTORA_HOME=home, PYTHONPATH=str(ROOT))
+        env = child_env(home)
         subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(CLIENTS)], env=env, cwd=ROOT,

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, Result
+from bench import ROOT, Result, child_env
 from bench.clients import FIND_TEXTS, SEARCH_NAMES, SEARCH_PHONES, _compare, _statements
 
 CLIENTS = int(os.environ.get("KONTORA_BENCH_CLIENTS", "1000000"))
@@ -84,13 +84,6 @@ def _key() -> str:
     return f"{CLIENTS}-s{SEED}-{schema_version()}"
 
 
-def _env(home: Path, url: str = "") -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"KONTORA_DATABASE_URL", "KONTORA_HUEY_IMMEDIATE", "KONTORA_REDIS_URL"}}
-    env.update(KONTORA_HOME=str(home), PYTHONPATH=str(ROOT))
-    if url:
-        env["KONTORA_DATABASE_URL"] = url
-    return env
 
 
 def _children_cpu() -> float:
@@ -351,7 +344,7 @@ def run() -> list[Result]:
     rows: list[dict[str, Any]] = []
     if "sqlite" in wanted:
         home = CACHE / f"sqlite-{_key()}"
-        env = _env(home)
+        env = child_env(home)
         rows += _measure("sqlite", home, env, _build(home, env))
     pg_bin = _pg_bin()
     if "postgresql" in wanted and pg_bin is None:
@@ -360,7 +353,7 @@ def run() -> list[Result]:
         with _pg_cluster(pg_bin) as server:
             home = CACHE / f"pg-{_key()}"
             home.mkdir(parents=True, exist_ok=True)
-            env = _env(home, _pg_database(server, f"kontora_{_key().replace('-', '_')}", home))
+            env = child_env(home, _pg_database(server, f"kontora_{_key().replace('-', '_')}", home))
             rows += _measure("postgresql", home, env, _build(home, env))
     verdicts = _verdicts(rows)
     print("\n".join(verdicts), file=sys.stderr)

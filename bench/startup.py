@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ROOT, Result
+from bench import ROOT, Result, child_env
 from kontora.cli import DEFAULT_THREADS, granian_command
 
 ROUNDS = 5
@@ -94,9 +94,7 @@ def _round(command: Callable[[int], list[str]], path: str, env: dict[str, str]) 
 
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="kontora-bench-") as home:
-        env = {key: value for key, value in os.environ.items()
-               if key not in {"KONTORA_DATABASE_URL", "KONTORA_HUEY_IMMEDIATE", "KONTORA_REDIS_URL"}}
-        env.update(KONTORA_HOME=home, PYTHONPATH=str(ROOT), KONTORA_ADMIN_PASSWORD=PASSWORD)
+        env = {**child_env(home), "KONTORA_ADMIN_PASSWORD": PASSWORD}
         kontora = [sys.executable, "-m", "kontora.cli"]
         subprocess.run([*kontora, "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*kontora, "createadmin", "--login", "admin", "--full-name", "Bench Admin"],
