@@ -12,13 +12,14 @@ from django.test import Client
 from django.utils import timezone
 
 from kontora import settings as product_settings
+from kontora.accounts import selectors
 from kontora.accounts.models import LoginFailure, User, UserSession
 from kontora.accounts.services import users
 from kontora.accounts.services.sessions import sessions_prune
 from kontora.core.models import AuditEvent, SystemSettings
 from tests.accounts.factories import UserFactory
 from tests.support.http import PASSWORD, html
-from tests.support.queries import count_queries
+from tests.support.queries import assert_flat_queries, count_queries
 
 LOCKED_15 = (
     "Слишком много неудачных попыток. Вход под этим логином заблокирован; повторите через 15 минут."
@@ -395,3 +396,21 @@ def test_the_sign_in_notice_tells_only_what_others_did_since_the_previous_sign_i
     assert page.count(RESET) == 1
     assert f"{_shown_at(new.at)} — Администратор Системы: {RESET}" in page
     assert old.at < new.at  # (the one not told)
+
+
+@pytest.mark.feature("ACC-01", "ACL-03")
+def test_the_sign_in_notice_reads_in_a_fixed_number_of_queries(admin_user, manager_user):
+    # given resets of the manager's password by the administrator, one and then twenty
+    password = [PASSWORD]
+
+    def reset(number: int) -> None:
+        password[0] = f"Novyi-Parol-{number}7q"
+        users.user_set_password(acting_user=admin_user, user_id=manager_user.pk, password=password[0])
+
+    def sign_in() -> str:
+        response = Client().post("/login/", {"login": "manager", "password": password[0]})
+        return str(selectors.signin_notices(manager_user)) if response.status_code == 302 else ""
+
+    # then his sign-in, which tells them all, reads as many queries for twenty as for one
+    notice = assert_flat_queries(sign_in, reset)
+    assert notice.count("Администратор Системы") == 20
