@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 class ConfigError(Exception):
@@ -82,3 +83,55 @@ def database(home_dir: Path) -> dict[str, Any]:
     elif not cfg.get("NAME"):
         raise ConfigError("KONTORA_DATABASE_URL names no database: add /name at the end of the URL")
     return cfg
+
+
+S3_BACKEND = "storages.backends.s3.S3Storage"
+_S3_QUERY = {"endpoint_url": "endpoint_url", "region": "region_name", "addressing_style": "addressing_style"}
+
+
+def files_storage(home_dir: Path) -> tuple[dict[str, Any], Path]:
+    """Where attached files live (KONTORA_FILES_URL): Django's storage entry and the local folder behind it.
+
+    Several servers share one store: a folder every machine mounts (`/srv/kontora-files` or
+    `file:///srv/kontora-files`), or S3-compatible object storage (`s3://bucket/prefix?endpoint_url=https://…
+    &region=…`, keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or `s3://key:secret@bucket/…`). Default: the
+    folder `files` of KONTORA_HOME. With S3 the local folder is only a scratch place, never the files' home."""
+    url = os.environ.get("KONTORA_FILES_URL", "").strip()
+    local = home_dir / "files"
+    if not url:
+        return _folder_storage(local), local
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"", "file"}:
+        path = Path(unquote(parts.path if scheme else url))
+        if not path.is_absolute():
+            raise ConfigError("KONTORA_FILES_URL: a folder must be an absolute path, e.g. /srv/kontora-files")
+        return _folder_storage(path), path
+    if scheme != "s3":
+        raise ConfigError(
+            f"KONTORA_FILES_URL: unsupported scheme '{scheme}'; use /path/to/folder or s3://bucket/prefix"
+        )
+    if not parts.hostname:
+        raise ConfigError("KONTORA_FILES_URL names no bucket: use s3://bucket/prefix")
+    options: dict[str, Any] = {
+        "bucket_name": parts.hostname,
+        "location": parts.path.strip("/"),
+        "file_overwrite": False,  # two uploads of one name never replace each other
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    query = parse_qs(parts.query)
+    unknown = sorted(set(query) - set(_S3_QUERY))
+    if unknown:
+        raise ConfigError(f"KONTORA_FILES_URL: unknown parameter '{unknown[0]}' (known: {', '.join(_S3_QUERY)})")
+    for key, option in _S3_QUERY.items():
+        if key in query:
+            options[option] = query[key][-1]
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    return {"BACKEND": S3_BACKEND, "OPTIONS": options}, local
+
+
+def _folder_storage(path: Path) -> dict[str, Any]:
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": path}}

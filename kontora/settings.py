@@ -11,7 +11,13 @@ from kontora import config
 
 BASE_DIR = Path(__file__).resolve().parent
 HOME = config.home()
-FILES_DIR = HOME / "files"
+try:
+    FILES_STORAGE, FILES_DIR = config.files_storage(HOME)
+except config.ConfigError:
+    # The CLI reports the problem in one line before Django starts (cli.database.checked_home).
+    FILES_DIR = HOME / "files"
+    FILES_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}}
+    KONTORA_CONFIG_ERROR = True
 BACKUP_DIR = HOME / "backups"
 
 SECRET_KEY = config.secret_key(HOME)
@@ -123,7 +129,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # The shared layout's files (vendored Bootstrap/htmx, kontora.css, scripts) live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}},
+    "default": FILES_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Client files (FIL-01): uploads over 2.5 MB stream to a temporary file, never held in memory whole.

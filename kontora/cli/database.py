@@ -31,6 +31,7 @@ def checked_home() -> Path:
         ) from None
     try:
         config.database(home)
+        config.files_storage(home)
     except config.ConfigError as exc:
         raise Failure(str(exc), EXIT_CONFIG) from None
     return home
