@@ -277,8 +277,9 @@ def banks_import(
             checkpoint({"result": asdict(result)})
     except JobLost:
         raise  # the run that took the import over needs the file
-    except BaseException:
+    except Exception:
         path.unlink(missing_ok=True)
         raise
+    # (a process going down, SystemExit, keeps the file too: its job is taken over by another worker)
     path.unlink(missing_ok=True)
     return result
