@@ -151,6 +151,12 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 
+# A running job holds a lease that its worker renews every JOB_HEARTBEAT_SECONDS; a job whose lease ran out (its
+# worker died) is queued again by any worker's reaper, at most JOB_MAX_ATTEMPTS runs in all, then marked failed.
+JOB_LEASE_SECONDS = float(os.environ.get("KONTORA_JOB_LEASE_SECONDS", "60"))
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("KONTORA_JOB_HEARTBEAT_SECONDS", str(JOB_LEASE_SECONDS / 4)))
+JOB_MAX_ATTEMPTS = int(os.environ.get("KONTORA_JOB_MAX_ATTEMPTS", "3"))
+
 BACKUP_KEEP = int(os.environ.get("KONTORA_BACKUP_KEEP", "7"))
 BACKUP_HOUR = int(os.environ.get("KONTORA_BACKUP_HOUR", "3"))
 

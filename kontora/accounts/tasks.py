@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from kontora.accounts.services import sessions as services
+from kontora.core.tasks import periodic
 
 
 @db_task()
@@ -14,6 +15,6 @@ def session_resolve_hostname(session_id: int) -> None:
     services.session_hostname_resolve(session_id=session_id)
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@periodic(crontab(minute="*/15"))
 def sessions_prune_periodic() -> None:
     services.sessions_prune()

@@ -93,9 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
                 "Runs background jobs (imports, mailings, reports, backups) and periodic jobs (reminders, the\n"
                 "nightly backup) for larger installations whose web servers run elsewhere. It writes\n"
                 "KONTORA_HOME/worker.heartbeat every few seconds for `kontora check`. Several workers can\n"
-                "share one queue (KONTORA_REDIS_URL); give all but one --no-periodic.")
+                "share one queue (KONTORA_REDIS_URL): each periodic job runs once per schedule, claimed in the\n"
+                "base, and a job whose worker dies is taken over by another (KONTORA_JOB_LEASE_SECONDS).")
     p.add_argument("--threads", type=_positive, default=2, help="jobs run at the same time (default 2)")
-    p.add_argument("--no-periodic", action="store_true", help="do not run periodic jobs (another worker does)")
+    p.add_argument("--no-periodic", action="store_true", help="do not schedule periodic jobs here")
 
     p = command("upgrade", cmd_upgrade, "create or upgrade the base to this program's version",
                 "Applies the program's migrations to the base, step by step, and prints the database\n"

@@ -183,6 +183,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
     from kontora.core.backup import HEARTBEAT_EVERY, heartbeat_clear, heartbeat_write
+    from kontora.core.services.jobs import lease_keeper
 
     if HUEY.immediate:
         raise Failure("KONTORA_HUEY_IMMEDIATE is set, so jobs run inside the web process: unset it to run a worker",
@@ -204,6 +205,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 interval = HEARTBEAT_EVERY
 
     threading.Thread(target=beat, name="heartbeat", daemon=True).start()
+    # The leases of this process's jobs, and the reaper of jobs whose worker died (core.services.jobs).
+    threading.Thread(target=lease_keeper, args=(done,), name="job leases", daemon=True).start()
     try:
         consumer.run()
     finally:

@@ -143,6 +143,15 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of a running job (services.jobs): who runs it, until when unless renewed, and the token of that
+    # run, which every write of the run names, so a run taken over by another worker writes nothing more.
+    worker_host = models.CharField(max_length=255, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Where a handler's work stands, saved with the work it marks: a run that takes the job over goes on from it.
+    checkpoint = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("job")
@@ -317,6 +326,25 @@ class BackupRun(models.Model):
 
     def __str__(self) -> str:
         return f"backup {self.host}:{self.pid} since {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PeriodicClaim(models.Model):
+    """One run of a periodic task (core.periodic): the worker that inserts (task, minute) runs it, the others skip."""
+
+    task = models.CharField(max_length=200)
+    slot = models.DateTimeField()  # the scheduled minute, UTC
+    claimed_at = models.DateTimeField(default=timezone.now)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("periodic task run")
+        verbose_name_plural = _("periodic task runs")
+        constraints = [models.UniqueConstraint(fields=["task", "slot"], name="periodic_claim_once")]
+        indexes = [models.Index(fields=["slot"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} at {self.slot:%Y-%m-%d %H:%M}"
 
 
 class StoredPurge(models.Model):

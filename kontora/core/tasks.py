@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,8 +18,26 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kontora.core.services import jobs as job_services
 from kontora.core.services.jobs import JobContext
+from kontora.core.services.periodic import periodic_claim
 
 log = logging.getLogger("kontora.backup")
+
+
+def periodic(validate: Callable[[datetime], bool]) -> Callable[[Callable[[], None]], Any]:
+    """`db_periodic_task` that runs once per scheduled minute however many workers run: every worker's scheduler
+    enqueues it, and only the run that claims (task, minute) in the base does the work (services.periodic)."""
+
+    def decorate(function: Callable[[], None]) -> Any:
+        name = f"{function.__module__}.{function.__name__}"
+
+        @functools.wraps(function)
+        def once() -> None:
+            if periodic_claim(task=name, validate=validate):
+                function()
+
+        return db_periodic_task(validate)(once)
+
+    return decorate
 
 
 @db_task()
@@ -46,7 +66,7 @@ def _backup_hour(moment: datetime) -> bool:
     return local.hour == settings.BACKUP_HOUR and local.minute == 0
 
 
-@db_periodic_task(_backup_hour)
+@periodic(_backup_hour)
 def backup_nightly() -> None:
     """The nightly backup, keeping the newest KONTORA_BACKUP_KEEP archives."""
     from kontora.core.backup import backup_create
@@ -61,7 +81,7 @@ def _statistics_hour(moment: datetime) -> bool:
     return local.hour == (settings.BACKUP_HOUR + 1) % 24 and local.minute == 0
 
 
-@db_periodic_task(_statistics_hour)
+@periodic(_statistics_hour)
 def refresh_statistics() -> None:
     """Planner statistics for SQLite, which keeps none by itself: without them a filter by status and city walks a
     status's 143,000 rows instead of the city's 886 (bench/RESULTS.md, a million clients). About 3 s at that size.
@@ -74,7 +94,7 @@ def refresh_statistics() -> None:
         log.info("planner statistics refreshed")
 
 
-@db_periodic_task(crontab(minute="17"))
+@periodic(crontab(minute="17"))
 def purge_stored() -> None:
     """Stored files of deleted rows that waited for a backup: a purge after commit or at a backup's end may have
     been cut short (a killed process, a backup still running then)."""

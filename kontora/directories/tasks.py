@@ -16,6 +16,7 @@ def banks_import_run(ctx: JobContext) -> dict[str, Any]:
     try:
         done = bank_services.banks_import(
             acting_user=ctx.job.created_by, file=str(ctx.params["file"]), progress=ctx.progress,
+            resume=ctx.checkpoint, checkpoint=ctx.checkpoint_save,
         )
     except ValidationError as exc:
         # The job's page shows the reason as it is, not as a list.

@@ -20,6 +20,7 @@ OWN_EXCEPTIONS = {
     "kontora/core/backup/archive.py: BackupError",  # an archive the command line or the page refuses to restore
     "kontora/core/backup/locks.py: LockHeld",  # another process holds the base: the command line says which
     "kontora/core/services/jobs.py: JobCancelled",  # control flow inside a job handler, caught by the runner
+    "kontora/core/services/jobs.py: JobLost",  # control flow: a run whose job was taken over stops, rolling back
     "kontora/cli/common.py: Failure",  # a command's end: main() prints its one line and exits with its code
 }
 RAISES_ALLOWED: frozenset[str] = frozenset()

@@ -15,9 +15,9 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
-from kontora.core.services.jobs import job_start
+from kontora.core.services.jobs import JobLost, job_start
 from kontora.core.text import search_key
 from kontora.directories.models import Bank
 
@@ -199,6 +199,7 @@ _VALUE_FIELDS = ("name", "name_key", "corr_account", "city", "address", "status"
 
 
 def _apply(records: list[BankRecord], existing: dict[str, Bank]) -> tuple[int, int]:
+    """Writes one batch; the caller's transaction holds it together with the import's checkpoint."""
     created: list[Bank] = []
     changed: list[Bank] = []
     for record in records:
@@ -219,22 +220,32 @@ def _apply(records: list[BankRecord], existing: dict[str, Bank]) -> tuple[int, i
     now = timezone.now()
     for bank in changed:
         bank.changed_at = now  # auto_now is not applied by bulk_update
-    with transaction.atomic():
-        Bank.objects.bulk_create(created)
-        if changed:
-            Bank.objects.bulk_update(changed, [*_VALUE_FIELDS, "changed_at"])
+    Bank.objects.bulk_create(created)
+    if changed:
+        Bank.objects.bulk_update(changed, [*_VALUE_FIELDS, "changed_at"])
     return len(created), len(changed)
+
+
+def _no_checkpoint(state: dict[str, Any]) -> None:
+    return None
 
 
 def banks_import(
     *, acting_user: User | None, file: str, progress: Callable[[int, int | None, str], None],
+    resume: dict[str, Any] | None = None, checkpoint: Callable[[dict[str, Any]], None] = _no_checkpoint,
 ) -> BanksImported:
     """Upserts the kept file's banks by BIK and makes the banks it no longer lists inactive; removes the file.
 
     The banks are saved in batches, each its own transaction, with `progress` called between them (the job's
     page shows it; a cancel stops the import there); the deactivation and the audit row close the import in one
-    transaction. Raises ValidationError when the file is not a BIK directory or lists no banks.
+    transaction. Each of those transactions saves the import's `checkpoint` with its work, so an import taken over
+    from a run that died (`resume`: the last checkpoint) goes on after the last batch committed, counts what
+    the dead run wrote, and closes the import once. Raises ValidationError when the file is not a BIK directory
+    or lists no banks.
     """
+    state = dict(resume or {})
+    if "result" in state:  # closed by the run that died, before it could record the job's end
+        return BanksImported(**state["result"])
     path = _import_dir() / Path(file).name
     try:
         progress(0, None, _("Reading the file"))
@@ -243,13 +254,16 @@ def banks_import(
         if not records:
             raise ValidationError(_("The file lists no banks."), code="empty")
         existing = {bank.bik: bank for bank in Bank.objects.all()}
+        # The banks this import made are among the file's records: they are never taken for banks it no longer lists.
         known = set(existing)
-        batch = list(records.values())
-        created = updated = 0
+        batch = list(records.values())  # the file's order: the same batches on every run
+        created, updated = int(state.get("created", 0)), int(state.get("updated", 0))
         total = len(batch)
-        for start in range(0, total, BATCH_SIZE):
-            c, u = _apply(batch[start:start + BATCH_SIZE], existing)
-            created, updated = created + c, updated + u
+        for start in range(int(state.get("next", 0)), total, BATCH_SIZE):
+            with transaction.atomic():
+                c, u = _apply(batch[start:start + BATCH_SIZE], existing)
+                created, updated = created + c, updated + u
+                checkpoint({"next": start + BATCH_SIZE, "created": created, "updated": updated})
             progress(min(start + BATCH_SIZE, total), total, _("Saving banks"))
         gone = [existing[bik].pk for bik in known - set(records) if existing[bik].is_active]
         result = BanksImported(total=total, created=created, updated=updated, deactivated=len(gone))
@@ -260,6 +274,12 @@ def banks_import(
                 actor=acting_user, event="directories.bank.import", summary=_("BIK directory imported"),
                 extra={"total": total, "created": created, "updated": updated, "deactivated": len(gone)},
             )
-    finally:
+            checkpoint({"result": asdict(result)})
+    except JobLost:
+        raise  # the run that took the import over needs the file
+    except Exception:
         path.unlink(missing_ok=True)
+        raise
+    # (a process going down, SystemExit, keeps the file too: its job is taken over by another worker)
+    path.unlink(missing_ok=True)
     return result

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
+from kontora.core.audit import audit_record
 from kontora.core.hooks import JOB_HANDLERS, JobHandler
 from kontora.core.models import AuditEvent, Job
 from kontora.core.services import jobs
@@ -205,3 +210,156 @@ def test_a_job_started_by_the_program_is_audited_without_an_actor(db, django_cap
     row = audit_row("core.job.start")
     assert (row.actor, row.target_id) == (None, job.pk)
     assert AuditEvent.objects.count() == 1
+
+
+# --- leases and checkpoints: a job whose worker died is taken over and goes on (SYS-10) -----------------------
+
+
+class WorkerKilled(BaseException):
+    """Stands for the worker process dying mid-step: nothing after it runs, the step's transaction rolls back."""
+
+
+STEPS = 4
+
+
+def steps(ctx: JobContext) -> dict[str, Any]:
+    """Writes one audit row per step, the step and its checkpoint in one transaction; `die_at` kills the first run."""
+    for step in range(ctx.checkpoint.get("next", 1), STEPS + 1):
+        if step == ctx.params.get("taken_over_at"):  # this run stalled past its lease, another run took the job
+            Job.objects.filter(pk=ctx.job.pk).update(lease_token="another-run")
+        with transaction.atomic():
+            audit_record(actor=None, event="test.step", summary=f"шаг {step}")
+            if step == ctx.params.get("die_at") and ctx.job.attempts == 1:
+                raise WorkerKilled
+            ctx.checkpoint_save({"next": step + 1})
+        ctx.progress(step, STEPS, f"Шаг {step}")
+    return {"summary": "Готово"}
+
+
+@pytest.fixture
+def _steps_handler() -> Any:
+    JOB_HANDLERS.register(JobHandler("test-steps", steps))
+    yield
+    JOB_HANDLERS.unregister("test-steps")
+
+
+def step_rows() -> list[str]:
+    return list(AuditEvent.objects.filter(event="test.step").order_by("pk").values_list("summary", flat=True))
+
+
+def expire(job: Job) -> None:
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+
+
+@pytest.mark.feature("SYS-10")
+def test_a_job_whose_worker_died_is_queued_again_by_the_reaper_and_goes_on_from_its_checkpoint(
+    manager_user, django_capture_on_commit_callbacks, _steps_handler
+):
+    # given: the worker running the job died in the middle of step 3, after steps 1 and 2 committed
+    with pytest.raises(WorkerKilled):
+        start(manager_user, "test-steps", django_capture_on_commit_callbacks, die_at=3)
+    job = Job.objects.get(kind="test-steps")
+    assert (job.status, job.checkpoint, job.attempts, job.worker_pid) == ("running", {"next": 3}, 1, os.getpid())
+    assert step_rows() == ["шаг 1", "шаг 2"]
+    # when: its lease runs out and a worker's reaper passes (the immediate queue runs the job again at once)
+    expire(job)
+    reaped = jobs.jobs_reap()
+    # then: steps 3 and 4 were done by the second run, each step once
+    job.refresh_from_db()
+    assert reaped == 1
+    assert (job.status, job.attempts, job.result, job.errors) == ("done", 2, {"summary": "Готово"}, [])
+    assert step_rows() == ["шаг 1", "шаг 2", "шаг 3", "шаг 4"]
+
+
+@pytest.mark.feature("SYS-10")
+def test_a_second_delivery_does_not_run_a_job_whose_lease_is_alive_but_takes_over_an_expired_one(
+    manager_user, _steps_handler
+):
+    # given: a job running elsewhere, its lease alive
+    job = Job.objects.create(kind="test-steps", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING,
+                             lease_token="elsewhere", lease_until=timezone.now() + timedelta(minutes=1), attempts=1,
+                             checkpoint={"next": 2})
+    # when: Huey hands its message to this worker too
+    jobs.job_run(job_id=job.pk)
+    # then: nothing ran here
+    job.refresh_from_db()
+    assert (job.status, job.lease_token, job.attempts) == ("running", "elsewhere", 1)
+    assert step_rows() == []
+    # when: the lease has run out
+    expire(job)
+    jobs.job_run(job_id=job.pk)
+    # then: this worker took it over from its checkpoint
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert step_rows() == ["шаг 2", "шаг 3", "шаг 4"]
+
+
+@pytest.mark.feature("SYS-10")
+def test_a_run_whose_job_was_taken_over_rolls_its_step_back_and_records_nothing(
+    manager_user, django_capture_on_commit_callbacks, _steps_handler, caplog
+):
+    # given: the run stalled past its lease and another run took the job over during step 2
+    caplog.set_level(logging.WARNING, logger="kontora.jobs")
+    # when
+    job = start(manager_user, "test-steps", django_capture_on_commit_callbacks, taken_over_at=2)
+    # then: its step 2 is undone, and the job is left to the run that holds it
+    assert step_rows() == ["шаг 1"]
+    assert (job.status, job.lease_token, job.checkpoint, job.finished_at) == ("running", "another-run", {"next": 2},
+                                                                               None)
+    assert any("taken over" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.feature("SYS-10")
+def test_the_reaper_fails_a_job_whose_runs_died_too_often_and_leaves_live_ones_alone(manager_user, settings):
+    # given: a job whose every allowed run died, one whose run died while being cancelled, and a live one
+    settings.JOB_MAX_ATTEMPTS = 3
+    past = timezone.now() - timedelta(seconds=1)
+    dead = Job.objects.create(kind="test-steps", title="Импорт", created_by=manager_user,
+                              status=Job.Status.RUNNING, lease_token="a", lease_until=past, attempts=3)
+    cancelling = Job.objects.create(kind="test-steps", title="Импорт", created_by=manager_user,
+                                    status=Job.Status.CANCELLING, lease_token="b", lease_until=past, attempts=1)
+    live = Job.objects.create(kind="test-steps", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING,
+                              lease_token="c", lease_until=timezone.now() + timedelta(minutes=1), attempts=1)
+    # when
+    reaped = jobs.jobs_reap()
+    # then: the owner reads why on the jobs page, in his language
+    for job in (dead, cancelling, live):
+        job.refresh_from_db()
+    assert reaped == 2
+    assert dead.status == Job.Status.FAILED
+    assert dead.errors == ["Задание остановлено: программа, выполнявшая его, перестала отвечать — 3 раза подряд."]
+    assert dead.finished_at is not None
+    assert cancelling.status == Job.Status.CANCELLED
+    assert (live.status, live.lease_token) == ("running", "c")
+    assert jobs.jobs_reap() == 0  # a second reaper finds nothing left to do
+
+
+@pytest.mark.feature("SYS-10")
+def test_the_heartbeat_renews_the_leases_of_this_process_only(manager_user, monkeypatch):
+    # given: two running jobs whose leases are about to run out, one of them run by this process
+    soon = timezone.now() + timedelta(seconds=1)
+    ours = Job.objects.create(kind="test-steps", title="Импорт", status=Job.Status.RUNNING, lease_token="ours",
+                              lease_until=soon)
+    theirs = Job.objects.create(kind="test-steps", title="Импорт", status=Job.Status.RUNNING, lease_token="theirs",
+                                lease_until=soon)
+    monkeypatch.setitem(jobs._held, ours.pk, "ours")
+    # when
+    renewed = jobs.jobs_heartbeat()
+    # then
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert renewed == 1
+    assert ours.lease_until is not None and ours.lease_until > soon
+    assert theirs.lease_until == soon
+
+
+def test_a_checkpoint_outside_the_transaction_of_its_work_is_a_programming_error(transactional_db):
+    # given: no test transaction around it, as in a worker
+    job = Job.objects.create(kind="test-steps", title="Импорт", status=Job.Status.RUNNING)
+    # when / then
+    with pytest.raises(RuntimeError, match="inside the transaction of the work it marks"):
+        JobContext(job).checkpoint_save({"next": 2})
+    assert Job.objects.get(pk=job.pk).checkpoint == {}
+    with transaction.atomic():
+        JobContext(job).checkpoint_save({"next": 2})  # positive control
+    assert Job.objects.get(pk=job.pk).checkpoint == {"next": 2}

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from kontora.core.models import Job
+from kontora.core.services.jobs import JobLost
 from kontora.directories.models import Bank
+from kontora.directories.services import banks as bank_services
 from kontora.directories.services.banks import banks_import_start, ed807_parse
 from tests.directories.support import ACCOUNT, ALFA, SBER, VTB, audit_rows, ed807, imports_dir, run_import
 
@@ -153,3 +157,52 @@ def test_a_broken_file_fails_the_job_with_the_reason(admin_user: Any, django_cap
     assert job.errors[0].startswith("Это не файл справочника БИК Банка России (ED807): ")
     assert imports_dir() == []
     assert audit_rows("directories.bank.import") == []
+
+
+# --- an import taken over from a run that died goes on from its checkpoint (SYS-10) ----------------------------
+
+
+def _kept_upload(data: bytes) -> str:
+    """The upload as banks_import_start keeps it, without starting the job."""
+    folder = Path(settings.FILES_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "banks-test.xml").write_bytes(data)
+    return "banks-test.xml"
+
+
+@pytest.mark.feature("SYS-10")
+def test_an_import_taken_over_goes_on_after_the_last_committed_batch_and_closes_once(
+    admin_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: batches of one bank; the first run saved two batches, then lost the job (its worker stalled)
+    monkeypatch.setattr(bank_services, "BATCH_SIZE", 1)
+    file = _kept_upload(ed807(SBER, ALFA, VTB))
+    saved: list[dict[str, Any]] = []
+
+    def first_progress(done: int, total: int | None, message: str) -> None:
+        if done == 2:
+            raise JobLost
+
+    with pytest.raises(JobLost):
+        bank_services.banks_import(acting_user=admin_user, file=file, progress=first_progress,
+                                   checkpoint=saved.append)
+    assert Bank.objects.count() == 2
+    assert saved[-1] == {"next": 2, "created": 2, "updated": 0}
+    assert imports_dir()  # kept for the run that takes over
+    # when: another run takes the job over from its checkpoint
+    done = bank_services.banks_import(acting_user=admin_user, file=file, progress=lambda *args: None,
+                                      resume=saved[-1], checkpoint=saved.append)
+    # then: the third bank was added by it, every bank counted once as added, the import audited once
+    assert done == bank_services.BanksImported(total=3, created=3, updated=0, deactivated=0)
+    assert Bank.objects.count() == 3
+    assert [row.extra for row in audit_rows("directories.bank.import")] == [
+        {"total": 3, "created": 3, "updated": 0, "deactivated": 0}
+    ]
+    assert saved[-1] == {"result": {"total": 3, "created": 3, "updated": 0, "deactivated": 0}}
+    assert imports_dir() == []
+    # when: the run that closed it died before the job's end was recorded, and yet another run takes over
+    again = bank_services.banks_import(acting_user=admin_user, file=file, progress=lambda *args: None,
+                                       resume=saved[-1], checkpoint=saved.append)
+    # then: nothing is imported or audited twice
+    assert again == done
+    assert len(audit_rows("directories.bank.import")) == 1
