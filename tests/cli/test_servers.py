@@ -355,6 +355,33 @@ def test_heavy_request_slots_are_counted_across_both_servers(office):
         holding(0)
 
 
+@pytest.mark.feature("SYS-10")
+def test_a_job_started_through_one_server_is_run_by_a_worker_and_followed_on_the_other(office):
+    # given
+    browser = _signed_in_admin(office)
+
+    def archives() -> set[Path]:
+        return {path for home in office.homes for path in (home.path / "backups").glob("kontora-backup-*.tar")}
+
+    before = archives()
+    # when: a backup started from the page of A
+    started = browser.post(office.a, "/administration/backups/create/", {})
+    assert started.status == 302, started.text[:500]
+    job = int(started.headers["location"].rsplit("job=", 1)[1])
+    # then: one of the workers takes it from the Redis queue, and B's page follows it to the end
+    status = ""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and status not in {"done", "failed", "cancelled"}:
+        progress = browser.get(office.b, f"/jobs/{job}/progress/")
+        assert progress.status == 200
+        status = re.search(r'data-status="(\w+)"', progress.text).group(1)  # type: ignore[union-attr]
+        time.sleep(0.3)
+    assert status == "done", progress.text
+    assert len(archives() - before) == 1  # written by the worker that ran it, in its home
+    # no queue of its own in any home: the servers and the workers share the one in Redis
+    assert not any((home.path / "jobs.sqlite3").exists() for home in office.homes)
+
+
 RESTORE_REFUSED = re.compile(r"kontora: (\d+) Kontora process(?:es)? runs? on this base: (.+): stop (?:them|it) "
                              r"before restoring\n")
 
