@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# What `make test` needs from the system besides Python: Chromium for the browser tests and the fonts the pages
-# (and the guide's pictures) are drawn with. Run as root with apt-get, it installs what is missing and says so in
+# What `make test` needs from the system besides Python: Chromium for the browser tests, the fonts the pages (and
+# the guide's pictures) are drawn with, and redis-server for the several-servers tests (their job queue). Run as root with apt-get, it installs what is missing and says so in
 # one line; otherwise it stops the run before it starts with one line naming the exact command.
 set -uo pipefail
 
 chromium=${KONTORA_CHROMIUM:-/usr/bin/chromium}
 fonts=${KONTORA_FONTS_DIR:-/usr/share/fonts/truetype}
+redis=${KONTORA_REDIS_SERVER:-/usr/bin/redis-server}
 
 need=()
 [ -x "$chromium" ] || need+=(chromium)
 [ -e "$fonts/dejavu/DejaVuSans.ttf" ] || need+=(fonts-dejavu-core)
 [ -e "$fonts/liberation2/LiberationSans-Regular.ttf" ] || need+=(fonts-liberation2)
+[ -x "$redis" ] || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

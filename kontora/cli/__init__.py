@@ -48,8 +48,10 @@ or the database cannot be reached); 3 the base is newer than this program.
 
 environment: KONTORA_HOME (folder of the base, files, backups, logs; default ./var),
 KONTORA_DATABASE_URL (postgresql://user:password@host:5432/name; default: SQLite in KONTORA_HOME),
-KONTORA_REDIS_URL (job queue in Redis instead of KONTORA_HOME/jobs.sqlite3),
-KONTORA_BACKUP_HOUR and KONTORA_BACKUP_KEEP (nightly backup), KONTORA_SECRET_KEY, KONTORA_ALLOWED_HOSTS.
+KONTORA_REDIS_URL (job queue in Redis instead of KONTORA_HOME/jobs.sqlite3), KONTORA_FILES_URL (attached
+files in a shared folder or s3://bucket/prefix; default KONTORA_HOME/files), KONTORA_BACKUP_HOUR and
+KONTORA_BACKUP_KEEP (nightly backup), KONTORA_SECRET_KEY, KONTORA_ALLOWED_HOSTS, KONTORA_TRUSTED_PROXIES;
+see the README's configuration section for all of them.
 """
 
 
@@ -78,8 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", cmd_serve, "run the web server and the job worker",
                 "Serves Kontora over HTTP (granian, WSGI) and runs the job worker (Huey) beside it, in one\n"
                 "process group; Ctrl+C or SIGTERM stops both after they finish what they are doing. While it\n"
-                "runs it holds KONTORA_HOME/server.lock, so `kontora restore` cannot replace the base under\n"
-                "it. Run `kontora upgrade` first. Static files are served by the program itself.")
+                "runs it holds KONTORA_HOME/server.lock and registers in the base, so `kontora restore`, from\n"
+                "this home or any other, cannot replace the base under it. Several servers (on other ports or\n"
+                "machines, each with its own home) may share one PostgreSQL base behind a reverse proxy: give\n"
+                "them one KONTORA_SECRET_KEY, KONTORA_FILES_URL and KONTORA_REDIS_URL. Run `kontora upgrade`\n"
+                "first. Static files are served by the program itself.")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for the whole network)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -88,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=_positive, default=DEFAULT_THREADS,
                    help=f"request threads per process (default {DEFAULT_THREADS}: twice the CPU cores + 1, at most 8)")
     p.add_argument("--worker-threads", type=_positive, default=2, help="job worker threads (default 2)")
+    p.add_argument("--no-worker", action="store_true",
+                   help="run only the web server: the jobs are run by `kontora worker` processes started apart")
 
     p = command("worker", cmd_worker, "run only the job worker",
                 "Runs background jobs (imports, mailings, reports, backups) and periodic jobs (reminders, the\n"
@@ -116,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", cmd_restore, "replace the base and the files with those of an archive",
                 "Checks every member's checksum and the database's integrity before replacing anything,\n"
                 "then replaces the base (SQLite file, or the PostgreSQL database via pg_restore) and the\n"
-                "files folder. Refused while `kontora serve` or `kontora worker` runs on this KONTORA_HOME;\n"
-                "with PostgreSQL run it on the server's home and stop every web server and worker first.\n"
+                "files folder. Refused while `kontora serve` or `kontora worker` runs on this base, started\n"
+                "from any home on any machine: they register in the base (one killed outright counts 60 s more).\n"
                 "A base that has data is backed up first. An archive whose file rows name files it does not\n"
                 "hold, or with a member that is not a plain file under files/, is refused.")
     p.add_argument("archive", metavar="ARCHIVE", help="a kontora-backup-*.tar archive")

@@ -11,8 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from kontora.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure, holder
@@ -98,6 +98,39 @@ def _http_ready(host: str, port: int) -> bool:
     return True
 
 
+@contextmanager
+def presence(role: str, home: Path, port: int | None = None) -> Iterator[None]:
+    """The process's row in the base (`core.services.servers`) while the block runs: registered, renewed from a
+    thread of its own, deleted at the end. Every home sharing the base sees it, so a restore started anywhere is
+    refused while this process runs."""
+    from django.db import DatabaseError, connection
+
+    from kontora.core.services import servers
+
+    process = servers.server_register(role=role, home=str(home), port=port)
+    done = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not done.wait(servers.RENEW_EVERY):
+                try:
+                    servers.server_renew(process)
+                except DatabaseError as exc:  # the base away for a moment: the next renewal tries again
+                    print(f"kontora: could not renew this {role}'s presence in the base: {exc}", file=sys.stderr)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renew, name="presence", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
+        with suppress(DatabaseError):
+            servers.server_forget(process)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     home = checked_home()
     host, port = args.host, args.port
@@ -124,18 +157,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
             require_current_schema()
             from django.db import connections
 
-            connections.close_all()  # the children have their own; this process only watches them
+            with presence("serve", home, port):
+                connections.close_all()  # the children have their own; this process only watches them
 
-            def start_worker() -> None:
-                # Started once the web answers, so it does not compete with it for the CPU while booting.
-                # It inherits the lock: the lock holds while any of the processes lives.
-                children["worker"] = subprocess.Popen(
-                    [sys.executable, "-m", "kontora.cli", "worker", "--threads", str(args.worker_threads)],
-                    env=env, process_group=children["web server"].pid, pass_fds=(lock_fd,),
-                    preexec_fn=_die_with_parent,
-                )
+                def start_worker() -> None:
+                    if args.no_worker:  # a `kontora worker` runs elsewhere
+                        return
+                    # Started once the web answers, so it does not compete with it for the CPU while booting.
+                    # It inherits the lock: the lock holds while any of the processes lives.
+                    children["worker"] = subprocess.Popen(
+                        [sys.executable, "-m", "kontora.cli", "worker", "--threads", str(args.worker_threads)],
+                        env=env, process_group=children["web server"].pid, pass_fds=(lock_fd,),
+                        preexec_fn=_die_with_parent,
+                    )
 
-            return _supervise(host, port, children, stop, start_worker)
+                return _supervise(host, port, children, stop, start_worker)
     except LockHeld as exc:
         if exc.role == "serve":
             raise Failure(f"a Kontora server is already running on this base (pid {exc.pid or '?'})") from None
@@ -208,7 +244,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # The leases of this process's jobs, and the reaper of jobs whose worker died (core.services.jobs).
     threading.Thread(target=lease_keeper, args=(done,), name="job leases", daemon=True).start()
     try:
-        consumer.run()
+        with presence("worker", home):
+            consumer.run()
     finally:
         done.set()
         heartbeat_clear(home)

@@ -359,3 +359,27 @@ class StoredPurge(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServerProcess(models.Model):
+    """A running `kontora serve` or `kontora worker`, in the base so that every home sharing it sees it: a restore
+    is refused while any row is fresh (`selectors.servers.servers_running`), wherever it is started from.
+
+    The process renews `seen_at` every `services.servers.RENEW_EVERY` seconds and deletes its row when it stops
+    cleanly; a row not renewed for `selectors.servers.FRESH` was left by a process that died."""
+
+    role = models.CharField(max_length=16)  # "serve" or "worker"
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    port = models.PositiveIntegerField(null=True, blank=True)  # the web server's port; none for a worker
+    home = models.CharField(max_length=1000)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("running server")
+        verbose_name_plural = _("running servers")
+
+    def __str__(self) -> str:
+        where = f"{self.host}:{self.port}" if self.port else self.host
+        return f"{self.role} on {where} (pid {self.pid})"

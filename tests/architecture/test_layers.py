@@ -20,6 +20,8 @@ LAYER_ALLOWED: frozenset[str] = frozenset()
 DEFERRED_ALLOWED: frozenset[str] = frozenset({
     "kontora/core/backup/create.py: imports kontora.core.services.storage",
     "kontora/core/backup/restore.py: imports kontora.core.services.storage",
+    "kontora/core/backup/restore.py: imports kontora.core.selectors.servers",
+    "kontora/core/backup/restore.py: imports kontora.core.services.servers",
 })
 
 DEFERRING_MODULES = frozenset({"apps", "hooks", "tasks"})

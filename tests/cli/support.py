@@ -140,3 +140,38 @@ def wait_for(predicate: Any, seconds: float = 60) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("timed out waiting")
+
+
+SHARED_SECRET_KEY = "kontora-test-shared-secret-key-of-every-server-0123456789"
+
+
+@contextmanager
+def shared_base(where: Path, template: Home, count: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[
+        list[Home]]:
+    """`count` homes of one installation spread over machines (SYS-10): each its own KONTORA_HOME, all one base (a
+    copy of `template`'s: a PostgreSQL database, or one SQLite file named by KONTORA_DATABASE_URL), one secret key
+    and one folder of attached files (KONTORA_FILES_URL)."""
+    where.mkdir(parents=True)
+    shared = where / "shared"
+    (shared / "files").mkdir(parents=True)
+    database = None
+    if ON_PG:
+        database = f"kontora_cli_{uuid.uuid4().hex[:12]}"
+        pg_admin(f'CREATE DATABASE "{database}" TEMPLATE "{template.database}"')
+        url = pg_url(database)
+    else:
+        shutil.copy2(template.path / "kontora.sqlite3", shared / "kontora.sqlite3")
+        url = f"sqlite:///{shared / 'kontora.sqlite3'}"
+    homes = []
+    for index in range(count):
+        path = where / f"home-{index}"
+        path.mkdir()
+        env = {key: value for key, value in os.environ.items() if not key.startswith("KONTORA_")}
+        env.update({"KONTORA_HOME": str(path), "KONTORA_DATABASE_URL": url, "KONTORA_SECRET_KEY": SHARED_SECRET_KEY,
+                    "KONTORA_FILES_URL": str(shared / "files"), **(extra_env or {})})
+        homes.append(Home(path, env, database))
+    try:
+        yield homes
+    finally:
+        if database:
+            pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -1,7 +1,7 @@
-"""`make test` on a fresh machine (issue 11 item 1): scripts/test-deps.sh installs Chromium and the fonts with
-apt-get when it runs as root, and otherwise stops before the run with one line naming the command. The system is
-faked: a PATH holding only a fake `id` and a fake `apt-get` that records its calls and "installs" into a
-temporary tree."""
+"""`make test` on a fresh machine (issue 11 item 1): scripts/test-deps.sh installs Chromium, the fonts and (issue 12,
+the several-servers tests) redis-server with apt-get when it runs as root, and otherwise stops before the run with one
+line naming the command. The system is faked: a PATH holding only a fake `id` and a fake `apt-get` that records its
+calls and "installs" into a temporary tree."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests.cli.support import ROOT
 
 SCRIPT = ROOT / "scripts" / "test-deps.sh"
-EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2"]
+EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2", "redis-server"]
 
 # Installs by creating the files the script looks for; with FAIL_UNTIL_UPDATE, "install" fails until "update" ran.
 FAKE_APT_GET = """#!/bin/bash
@@ -28,6 +28,7 @@ for pkg in "$@"; do
     fonts-dejavu-core) mkdir -p "$SYSTEM/fonts/dejavu"; touch "$SYSTEM/fonts/dejavu/DejaVuSans.ttf" ;;
     fonts-liberation2) mkdir -p "$SYSTEM/fonts/liberation2"
                        touch "$SYSTEM/fonts/liberation2/LiberationSans-Regular.ttf" ;;
+    redis-server) printf '#!/bin/sh\\n' > "$SYSTEM/redis-server"; chmod +x "$SYSTEM/redis-server" ;;
   esac
 done
 """
@@ -42,7 +43,7 @@ def _system(tmp_path: Path, *, uid: int, apt_get: bool = True) -> dict[str, str]
         (bin_dir / "apt-get").write_text(FAKE_APT_GET)
         (bin_dir / "apt-get").chmod(0o755)
     return {"PATH": str(bin_dir), "SYSTEM": str(tmp_path), "KONTORA_CHROMIUM": str(tmp_path / "chromium"),
-            "KONTORA_FONTS_DIR": str(tmp_path / "fonts")}
+            "KONTORA_FONTS_DIR": str(tmp_path / "fonts"), "KONTORA_REDIS_SERVER": str(tmp_path / "redis-server")}
 
 
 def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -82,10 +83,11 @@ def test_stale_package_lists_are_updated_once_before_installing(tmp_path: Path) 
 @pytest.mark.feature("SYS-01")
 @pytest.mark.parametrize(("uid", "apt_get"), [(1000, True), (0, False)], ids=["not-root", "no-apt-get"])
 def test_otherwise_the_run_stops_with_one_line_naming_the_command(tmp_path: Path, uid: int, apt_get: bool) -> None:
-    # given Chromium present but the fonts missing, and no way to install them
+    # given Chromium and redis-server present but the fonts missing, and no way to install them
     env = _system(tmp_path, uid=uid, apt_get=apt_get)
-    Path(env["KONTORA_CHROMIUM"]).write_text("#!/bin/sh\n")
-    Path(env["KONTORA_CHROMIUM"]).chmod(0o755)
+    for program in ("KONTORA_CHROMIUM", "KONTORA_REDIS_SERVER"):
+        Path(env[program]).write_text("#!/bin/sh\n")
+        Path(env[program]).chmod(0o755)
     # when
     done = _run(env)
     # then the run stops, naming exactly what to run, and nothing was installed

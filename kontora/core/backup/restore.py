@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -63,11 +64,34 @@ def _check_rows_have_files(named: set[str], extracted: set[str], *, accept: bool
     return missing
 
 
+def _refuse_while_servers_run() -> None:
+    """Servers and workers of any home, on any machine, register in the base (`services.servers`): the home's
+    lock alone does not see those started elsewhere."""
+    from kontora.core.selectors.servers import servers_described, servers_running  # after Django is set up
+
+    me = (socket.gethostname(), os.getpid())
+    running = [row for row in servers_running() if (row.host, row.pid) != me]
+    if running:
+        many = len(running) > 1
+        raise BackupError(
+            f"{len(running)} Kontora process{'es' if many else ''} run{'' if many else 's'} on this base: "
+            f"{servers_described(running)}: stop {'them' if many else 'it'} before restoring"
+        )
+
+
+def _servers_forget() -> None:
+    from kontora.core.services.servers import servers_forget  # after Django is set up
+
+    if "core_serverprocess" in connections[DEFAULT_DB_ALIAS].introspection.table_names():
+        servers_forget()  # the processes the restored base lists ran in another time
+
+
 def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bool = True,
                    accept_missing_files: bool = False) -> RestoreResult:
     """Replaces the base and the files folder with an archive's, after checking all of it.
 
-    Refuses while a server (server.lock) or a worker (fresh heartbeat) runs on this home. With
+    Refuses while a server (server.lock) or a worker (fresh heartbeat) runs on this home, or any server or worker
+    registered in the base runs, wherever it was started. With
     `safety_backup`, a base that has data is backed up first, so a wrong restore can be undone.
     """
     home = Path(home or settings.HOME)
@@ -76,6 +100,7 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
         beat = worker_alive(home)
         if beat is not None and beat[0] != os.getpid():
             raise LockHeld(beat[0], "worker")
+        _refuse_while_servers_run()
         if not archive.is_file():
             raise BackupError(f"no such archive: {archive}")
         engine = engine_of()
@@ -136,6 +161,7 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
                 from kontora.core.services import storage  # here: the package is imported before Django is set up
 
                 storage.backup_runs_forget()  # the backup that made the archive ran in another time
+            _servers_forget()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             if staged_db is not None and engine == "sqlite":
