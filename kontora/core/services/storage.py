@@ -63,7 +63,7 @@ def stored_purge() -> int:
         return 0
     for _pk, name in waiting:
         try:
-            default_storage.delete(name)
+            stored_delete(name)
         except OSError as exc:  # stays waiting; the next purge tries again
             log.warning("could not delete the stored file %s: %s", name, exc)
             return 0
@@ -178,6 +178,17 @@ def stored_save(name: str, source: IO[bytes]) -> None:
     if saved != name:
         default_storage.delete(saved)
         raise OSError(f"the storage wrote {name} as {saved}")
+
+
+def stored_delete(name: str) -> None:
+    """Deletes a stored file; an object store's own errors (botocore's: a bucket out of reach) become OSError, so a
+    purge run after a commit never fails the request that committed."""
+    try:
+        default_storage.delete(name)
+    except OSError:
+        raise
+    except Exception as exc:
+        raise OSError(" ".join(str(exc).split())) from exc
 
 
 def storage_folder() -> Path | None:

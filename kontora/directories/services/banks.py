@@ -15,7 +15,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
 from kontora.core.services.jobs import job_start
-from kontora.core.services.storage import stored_open
+from kontora.core.services.storage import stored_delete, stored_open
 from kontora.core.text import search_key
 from kontora.directories.models import Bank
 
@@ -201,7 +201,8 @@ def banks_import_start(*, acting_user: User, upload: IO[bytes], filename: str) -
             params={"file": Path(name).name},
         )
     except Exception:
-        default_storage.delete(name)
+        with suppress(OSError):
+            stored_delete(name)
         raise
 
 
@@ -280,5 +281,6 @@ def banks_import(
                 extra={"total": total, "created": created, "updated": updated, "deactivated": len(gone)},
             )
     finally:
-        default_storage.delete(name)
+        with suppress(OSError):  # a kept upload the storage would not delete must not hide the import's outcome
+            stored_delete(name)
     return result
