@@ -25,6 +25,7 @@ from kontora.core.backup.archive import (
     FORMAT,
     MANIFEST,
     STAGING_PREFIX,
+    BackupError,
     add_file,
     add_stream,
     backup_dir,
@@ -113,6 +114,9 @@ def backup_create(*, to: Path | None = None, keep: int | None = None, progress: 
                         stored = storage.stored_open(name)
                     except FileNotFoundError:
                         missing.append(name)  # lost before this backup: the manifest says so, a restore lists it
+                    except OSError as exc:  # the store is out of reach: no archive rather than one without files
+                        raise BackupError(_("The attached file %(name)s cannot be read from storage: %(reason)s")
+                                          % {"name": name, "reason": exc}) from None
                     else:
                         with closing(stored.stream):
                             members[FILES_PREFIX + name] = add_stream(tar, stored.stream, FILES_PREFIX + name,

@@ -54,8 +54,9 @@ def _files_replace(staged: Path, files_dir: Path) -> None:
 
 def _files_upload(staged: Path, names: list[str], save: Callable[[str, IO[bytes]], None]) -> None:
     """Writes the archive's checked files to object storage under their exact names, before the base is replaced:
-    a failure leaves the current base (whose files are not deleted) as it was. Objects the archive does not hold
-    stay in the bucket: it may hold more than Kontora's files, and the restored base names none of them."""
+    a failure leaves the current base in place with its files (an object of the same name gets the archive's bytes,
+    and stored names are unique per upload). Objects the archive does not hold stay in the bucket: it may hold more
+    than Kontora's files, and the restored base names none of them."""
     for name in names:
         path = inside(staged, name)
         if path is None:  # extract_verified wrote nothing else; checked again before anything leaves the machine

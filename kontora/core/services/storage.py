@@ -148,14 +148,14 @@ def stored_open(name: str) -> StoredFile:
         stat = os.fstat(raw.fileno())
         return StoredFile(raw, stat.st_size, int(stat.st_mtime))
     if _s3(storage):
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             got = storage.bucket.Object(_s3_key(storage, name)).get()
-        except ClientError as exc:
+        except (BotoCoreError, ClientError) as exc:
             if _s3_missing(exc):
                 raise FileNotFoundError(name) from None
-            raise OSError(f"cannot read {name} from S3: {exc}") from exc
+            raise OSError(f"cannot read {name} from S3: {' '.join(str(exc).split())}") from exc
         # The object's body streams from S3 as it is read; nothing is downloaded ahead.
         return StoredFile(got["Body"], int(got["ContentLength"]), int(got["LastModified"].timestamp()))
     handle = storage.open(name, "rb")
