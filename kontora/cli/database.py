@@ -182,7 +182,16 @@ def cmd_check(args: argparse.Namespace) -> int:
                                                   f"{state.program}: run `kontora upgrade`"))
         else:
             results.append((True, "migrations", f"database version {state.database}, program expects {state.program}"))
-    for name, folder in (("files folder", Path(settings.FILES_DIR)), ("backup folder", Path(settings.BACKUP_DIR))):
+    from kontora.core.services.storage import storage_describe, storage_folder, storage_problem
+
+    folders = [("backup folder", Path(settings.BACKUP_DIR))]
+    files_folder = storage_folder()
+    if files_folder is None:  # object storage (S3): the bucket must answer; the local folder is only scratch
+        why = storage_problem()
+        results.append((not why, "files storage", why or f"{storage_describe()} is reachable"))
+    else:
+        folders.insert(0, ("files folder", files_folder))
+    for name, folder in folders:
         why = _writable(folder)
         results.append((not why, name, f"{folder} is not writable: {why}" if why else f"{folder} is writable"))
     from huey.contrib.djhuey import HUEY

@@ -393,7 +393,7 @@ def test_a_file_lost_before_the_backup_is_reported_and_restored_only_when_accept
         assert backup.returncode == 0, backup.stderr
         archive = backup.stdout.strip()
         assert (f"WARNING [-] kontora.backup: {Path(archive).name}: stored files named by the base but already "
-                "missing from the files folder (1): scans/2026/счёт.pdf\n") in backup.stderr
+                "missing from storage (1): scans/2026/счёт.pdf\n") in backup.stderr
         assert json.loads(read_member(Path(archive), "manifest.json"))["missing_files"] == ["scans/2026/счёт.pdf"]
         # when: restored as it is, then with the loss accepted
         refused = restored.run("restore", archive)

@@ -4,10 +4,9 @@ made in bulk, the audit rows a service wrote."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 
 from kontora.core.models import AuditEvent, Job
 from kontora.core.text import search_key
@@ -53,9 +52,13 @@ def run_import(user: Any, data: bytes, capture: Any, filename: str = "20261127_E
     return job
 
 
-def imports_dir() -> list[Path]:
-    folder = Path(settings.FILES_DIR) / "imports"
-    return sorted(folder.glob("banks-*")) if folder.exists() else []
+def imports_dir() -> list[str]:
+    """The uploads kept for an import job, in the files' storage (a folder or S3)."""
+    try:
+        names = default_storage.listdir("imports")[1]
+    except FileNotFoundError:
+        return []
+    return sorted(name for name in names if name.startswith("banks-"))
 
 
 def bulk_items(folder: NomenclatureFolder | None, count: int, *, start_code: int) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import mimetypes
 import unicodedata
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors.files import subtree_ids
 from kontora.core.audit import audit_record, model_update
 from kontora.core.errors import NotAllowed
-from kontora.core.services.storage import stored_delete_later
+from kontora.core.services.storage import stored_delete, stored_delete_later
 
 NAME_MAX = 255
 
@@ -142,7 +142,8 @@ def file_upload(*, acting_user: User, client: Client, folder: ClientFolder | Non
             audit_record(actor=acting_user, event="clients.file.upload", target=attached, client=client,
                          summary=_("File attached: %(name)s") % {"name": attached.name})
     except BaseException:
-        default_storage.delete(str(attached.content.name))
+        with suppress(OSError):  # the row's own error is the one to tell
+            stored_delete(str(attached.content.name))
         raise
     return attached
 

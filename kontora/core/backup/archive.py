@@ -100,6 +100,13 @@ class _HashingReader:
 
     def read(self, size: int = -1) -> bytes:
         data = self.raw.read(size)
+        # A network stream (an S3 body) may hand out fewer bytes than asked before its end; tar takes that for
+        # the end, so read on until `size` or the real end.
+        while 0 < size and len(data) < size:
+            more = self.raw.read(size - len(data))
+            if not more:
+                break
+            data += more
         self.sha.update(data)
         return data
 
@@ -107,17 +114,22 @@ class _HashingReader:
 def add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> dict[str, Any]:
     with path.open("rb") as raw:
         stat = os.fstat(raw.fileno())
-        info = tarfile.TarInfo(arcname)
-        info.size = stat.st_size
-        info.mtime = int(stat.st_mtime)
-        info.mode = 0o644
-        reader = _HashingReader(raw)
-        try:
-            tar.addfile(info, reader)  # type: ignore[arg-type]
-        except OSError as exc:
-            raise BackupError(
-                _("The file %(name)s changed while it was being copied; run the backup again.") % {"name": arcname}
-            ) from exc
+        return add_stream(tar, raw, arcname, size=stat.st_size, mtime=int(stat.st_mtime))
+
+
+def add_stream(tar: tarfile.TarFile, raw: IO[bytes], arcname: str, *, size: int, mtime: int) -> dict[str, Any]:
+    """Copies `size` bytes of an open stream (a local file, or a stored file's body from S3) in chunks."""
+    info = tarfile.TarInfo(arcname)
+    info.size = size
+    info.mtime = mtime
+    info.mode = 0o644
+    reader = _HashingReader(raw)
+    try:
+        tar.addfile(info, reader)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise BackupError(
+            _("The file %(name)s changed while it was being copied; run the backup again.") % {"name": arcname}
+        ) from exc
     return {"sha256": reader.sha.hexdigest(), "size": info.size}
 
 

@@ -10,10 +10,10 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,14 +25,14 @@ from kontora.core.backup.archive import (
     FORMAT,
     MANIFEST,
     STAGING_PREFIX,
+    BackupError,
     add_file,
+    add_stream,
     backup_dir,
     backup_prune,
     clean_stale_staging,
     engine_of,
-    inside,
     reserve_name,
-    safe_relative,
 )
 from kontora.core.backup.postgres import pg_dump
 from kontora.core.backup.rows import names_in_cursor, names_in_sqlite
@@ -85,7 +85,6 @@ def backup_create(*, to: Path | None = None, keep: int | None = None, progress: 
     created_at = timezone.localtime().replace(microsecond=0)
     schema_version = database_version()
     db_member = DATABASE_MEMBER[engine]
-    files_root = Path(settings.FILES_DIR)
     report(0, 2, _("Copying the database"))
     # Imported here: the backup package is imported by `kontora serve` before Django is set up (its base lock),
     # and storage's models need the app registry.
@@ -110,13 +109,18 @@ def backup_create(*, to: Path | None = None, keep: int | None = None, progress: 
                 members[db_member] = add_file(tar, dump, db_member)
                 dump.unlink()
                 for done, name in enumerate(sorted(names), start=2):
-                    path = inside(files_root, name) if safe_relative(name) else None
+                    # Through the storage API (a folder or S3), read in chunks as tar copies them.
                     try:
-                        if path is None or path.is_symlink():
-                            raise FileNotFoundError(name)
-                        members[FILES_PREFIX + name] = add_file(tar, path, FILES_PREFIX + name)
+                        stored = storage.stored_open(name)
                     except FileNotFoundError:
                         missing.append(name)  # lost before this backup: the manifest says so, a restore lists it
+                    except OSError as exc:  # the store is out of reach: no archive rather than one without files
+                        raise BackupError(_("The attached file %(name)s cannot be read from storage: %(reason)s")
+                                          % {"name": name, "reason": exc}) from None
+                    else:
+                        with closing(stored.stream):
+                            members[FILES_PREFIX + name] = add_stream(tar, stored.stream, FILES_PREFIX + name,
+                                                                      size=stored.size, mtime=stored.mtime)
                     if time.monotonic() - beat > BEAT_EVERY:
                         storage.backup_run_beat(run)
                         beat = time.monotonic()
@@ -143,7 +147,7 @@ def backup_create(*, to: Path | None = None, keep: int | None = None, progress: 
     finally:
         storage.backup_run_end(run)
     if missing:
-        log.warning("%s: stored files named by the base but already missing from the files folder (%d): %s",
+        log.warning("%s: stored files named by the base but already missing from storage (%d): %s",
                     final.name, len(missing), ", ".join(missing[:20]))
     if keep:
         backup_prune(keep=keep, directory=directory)

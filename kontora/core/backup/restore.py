@@ -1,4 +1,4 @@
-"""Replacing the base and the files folder with an archive's, once all of it is checked."""
+"""Replacing the base and the stored files with an archive's, once all of it is checked."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import shutil
 import socket
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -20,6 +22,7 @@ from kontora.core.backup.archive import (
     clean_stale_staging,
     engine_of,
     extract_verified,
+    inside,
     read_manifest,
 )
 from kontora.core.backup.create import backup_create
@@ -48,6 +51,22 @@ def _files_replace(staged: Path, files_dir: Path) -> None:
         os.replace(files_dir, old)
     os.replace(staged, files_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _files_upload(staged: Path, names: list[str], save: Callable[[str, IO[bytes]], None]) -> None:
+    """Writes the archive's checked files to object storage under their exact names, before the base is replaced:
+    a failure leaves the current base in place with its files (an object of the same name gets the archive's bytes,
+    and stored names are unique per upload). Objects the archive does not hold stay in the bucket: it may hold more
+    than Kontora's files, and the restored base names none of them."""
+    for name in names:
+        path = inside(staged, name)
+        if path is None:  # extract_verified wrote nothing else; checked again before anything leaves the machine
+            raise BackupError(f"the archive is refused: member {name!r} would be written outside the files folder")
+        try:
+            with path.open("rb") as source:
+                save(name, source)
+        except OSError as exc:
+            raise BackupError(f"cannot write {name} to the files storage ({exc}); the base was not replaced") from None
 
 
 def _check_rows_have_files(named: set[str], extracted: set[str], *, accept: bool) -> list[str]:
@@ -104,7 +123,13 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
         if not archive.is_file():
             raise BackupError(f"no such archive: {archive}")
         engine = engine_of()
-        files_dir = Path(settings.FILES_DIR)
+        from kontora.core.services import storage  # here: the package is imported before Django is set up
+
+        folder = storage.storage_folder()
+        in_folder = folder is not None
+        # A folder store is replaced whole (staged beside it, then swapped); with S3 the local files folder is
+        # only where the archive's files are staged before they are written to the bucket.
+        files_dir = folder or Path(settings.FILES_DIR)
         files_dir.parent.mkdir(parents=True, exist_ok=True)
         clean_stale_staging(files_dir.parent)
         staging = Path(tempfile.mkdtemp(dir=files_dir.parent, prefix=".kontora-restore-"))
@@ -151,15 +176,16 @@ def backup_restore(archive: Path, *, home: Path | None = None, safety_backup: bo
             saved: Path | None = None
             if safety_backup and database_version() > 0:
                 saved = backup_create()
+            if not in_folder:
+                _files_upload(staged_files, sorted(extracted), storage.stored_save)  # before the base: see there
             if engine == "sqlite":
                 sqlite_replace(staged_db, base)
                 staged_db = None
             else:
                 pg_restore(staged_db, tables)
-            _files_replace(staged_files, files_dir)
+            if in_folder:
+                _files_replace(staged_files, files_dir)
             if "core_backuprun" in connections[DEFAULT_DB_ALIAS].introspection.table_names():
-                from kontora.core.services import storage  # here: the package is imported before Django is set up
-
                 storage.backup_runs_forget()  # the backup that made the archive ran in another time
             _servers_forget()
         finally:

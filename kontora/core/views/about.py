@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 import kontora
 from kontora.core import schema
 from kontora.core.permissions import is_administrator
+from kontora.core.services.storage import storage_describe, storage_folder
 
 
 def mask_url_password(url: str) -> str:
@@ -71,7 +72,8 @@ def _technical_rows(request: HttpRequest) -> list[tuple[str, str]]:
         (_("Python version"), platform.python_version()),
         (_("Django version"), django.get_version()),
         (_("Program folder (KONTORA_HOME)"), str(settings.HOME)),
-        (_("Files folder"), str(settings.FILES_DIR)),
+        # The store every server shares: a folder, or "S3: bucket/prefix at endpoint" (never a key).
+        (_("Files folder") if storage_folder() is not None else _("Files storage"), storage_describe()),
         (_("Backups folder"), str(settings.BACKUP_DIR)),
         (_("Nightly backup hour"), f"{settings.BACKUP_HOUR:02d}:00"),
         (_("Backups kept"), str(settings.BACKUP_KEEP)),

@@ -11,10 +11,11 @@ windows-1251, is named in the file's XML declaration, which expat honours.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
 from kontora.core.services.jobs import JobLost, job_start
+from kontora.core.services.storage import stored_delete, stored_open
 from kontora.core.text import search_key
 from kontora.directories.models import Bank
 
@@ -157,33 +161,48 @@ def _xml_source(path: Path) -> Iterator[Path | IO[bytes]]:
         yield member
 
 
-def _import_dir() -> Path:
-    folder = Path(settings.FILES_DIR) / "imports"
+IMPORTS = "imports"  # the uploads waiting for their job, in the files' storage
+
+
+def _stored_name(file: str) -> str:
+    return f"{IMPORTS}/{Path(file).name}"  # only the kept file's own name: no path from the job's params
+
+
+@contextmanager
+def _local_copy(upload: IO[bytes], suffix: str) -> Iterator[Path]:
+    """The upload in a temporary file of this machine (zipfile and the checks read a real file)."""
+    folder = Path(settings.FILES_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".kontora-banks-", suffix=suffix) as out:
+        for chunk in iter(lambda: upload.read(_SCAN_CHUNK), b""):
+            out.write(chunk)
+        out.flush()
+        yield Path(out.name)
 
 
 def banks_import_start(*, acting_user: User, upload: IO[bytes], filename: str) -> Job:
-    """Keeps the uploaded file under FILES_DIR/imports/, checks it and starts the import job.
+    """Checks the uploaded file, keeps it in the files' storage (imports/) and starts the import job.
 
+    The storage, not a local folder: with several servers the job may run on another machine (KONTORA_FILES_URL).
     No audit row here: the import (`banks_import`) writes the one row of the upload, with what it changed.
     """
-    path = _import_dir() / f"banks-{uuid.uuid4().hex}{'.zip' if filename.lower().endswith('.zip') else '.xml'}"
-    with path.open("wb") as out:
-        for chunk in iter(lambda: upload.read(_SCAN_CHUNK), b""):
-            out.write(chunk)
-    try:
+    suffix = ".zip" if filename.lower().endswith(".zip") else ".xml"
+    with _local_copy(upload, suffix) as path:
         with _xml_source(path) as source:
             if isinstance(source, Path):
                 ed807_check(source)
             else:
                 _refuse_markers(source)
+        with path.open("rb") as kept:
+            name = default_storage.save(_stored_name(f"banks-{uuid.uuid4().hex}{suffix}"), File(kept))
+    try:
         return job_start(
             acting_user=acting_user, kind="banks_import", title=_("Import of the BIK directory"),
-            params={"file": path.name},
+            params={"file": Path(name).name},
         )
     except Exception:
-        path.unlink(missing_ok=True)
+        with suppress(OSError):
+            stored_delete(name)
         raise
 
 
@@ -246,10 +265,11 @@ def banks_import(
     state = dict(resume or {})
     if "result" in state:  # closed by the run that died, before it could record the job's end
         return BanksImported(**state["result"])
-    path = _import_dir() / Path(file).name
+    name = _stored_name(file)
     try:
         progress(0, None, _("Reading the file"))
-        with _xml_source(path) as source:
+        with closing(stored_open(name).stream) as stored, _local_copy(stored, Path(name).suffix) as path, \
+                _xml_source(path) as source:
             records: dict[str, BankRecord] = {record.bik: record for record in ed807_parse(source)}
         if not records:
             raise ValidationError(_("The file lists no banks."), code="empty")
@@ -278,8 +298,13 @@ def banks_import(
     except JobLost:
         raise  # the run that took the import over needs the file
     except Exception:
-        path.unlink(missing_ok=True)
+        _upload_forget(name)
         raise
     # (a process going down, SystemExit, keeps the file too: its job is taken over by another worker)
-    path.unlink(missing_ok=True)
+    _upload_forget(name)
     return result
+
+
+def _upload_forget(name: str) -> None:
+    with suppress(OSError):  # a kept upload the storage would not delete must not hide the import's outcome
+        stored_delete(name)

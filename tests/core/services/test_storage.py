@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.config import Config
 from django.db import transaction
 from django.utils import timezone
 
+from kontora.clients.models import ClientFile
+from kontora.core import backup as backups
 from kontora.core import tasks
 from kontora.core.models import BackupRun, StoredPurge
 from kontora.core.services import storage
+from tests.clients.factories import ClientFactory
 
 
 @pytest.fixture
@@ -96,3 +101,52 @@ def test_the_hourly_purge_waits_for_a_live_backup(stored, django_capture_on_comm
     # then
     assert stored.exists()
     assert StoredPurge.objects.count() == 1
+
+
+@pytest.mark.feature("FIL-04", "SYS-10")
+def test_a_purge_that_cannot_reach_the_bucket_leaves_the_file_waiting(db, settings, s3_files,
+                                                                    django_capture_on_commit_callbacks, caplog):
+    # given: attached files in S3 whose endpoint stops answering
+    s3_files.server.client().put_object(Bucket=s3_files.bucket, Key=s3_files.key("clients/7/a1b2"), Body=b"x")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    options = {**s3_files.options(), "endpoint_url": closed,
+               "client_config": Config(retries={"max_attempts": 1}, connect_timeout=2)}
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+    # when: a row naming the file is deleted and committed
+    _delete_row_of("clients/7/a1b2", django_capture_on_commit_callbacks)
+    # then: the commit stands, the file waits for the next purge, and the log says why
+    assert list(StoredPurge.objects.values_list("name", flat=True)) == ["clients/7/a1b2"]
+    assert "could not delete the stored file clients/7/a1b2" in caplog.text
+    assert s3_files.names() == {"clients/7/a1b2"}
+    # when: the bucket answers again and the hourly purge runs
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"],
+                                                          "OPTIONS": s3_files.options()}}
+    tasks.purge_stored.call_local()
+    # then: the file is gone and nothing waits
+    assert s3_files.names() == set()
+    assert not StoredPurge.objects.exists()
+
+
+@pytest.mark.feature("SYS-06", "SYS-10")
+def test_a_backup_that_cannot_read_the_bucket_fails_in_one_line_and_leaves_no_archive(transactional_db, settings,
+                                                                                      tmp_path, s3_files):
+    # given: a row naming a file in S3, and the endpoint no longer answering
+    ClientFile.objects.create(client=ClientFactory(), name="договор.txt", content="clients/1/a1b2")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    options = {**s3_files.options(), "endpoint_url": closed,
+               "client_config": Config(retries={"max_attempts": 1}, connect_timeout=2)}
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+    settings.BACKUP_DIR = tmp_path / "backups"
+    # when
+    with pytest.raises(backups.BackupError) as refused:
+        backups.backup_create()
+    # then: the message names the file and the reason in one line; no archive, no run left registered
+    message = str(refused.value)
+    assert message.startswith("Прикреплённый файл clients/1/a1b2 не удаётся прочитать из хранилища: ")
+    assert closed in message and "\n" not in message
+    assert backups.backup_list() == []
+    assert not BackupRun.objects.exists()

@@ -106,3 +106,14 @@ def test_about_needs_sign_in(admin_user, client):
     response = client.get("/help/about/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/help/about/"
+
+
+@pytest.mark.feature("SYS-08", "SYS-10")
+def test_about_shows_the_s3_storage_of_files_without_its_keys(admin_client, s3_files):
+    # when: attached files live in S3-compatible object storage
+    html = admin_client.get("/help/about/").content.decode()
+    # then: the bucket, prefix and endpoint are shown, the keys never
+    assert "Хранилище файлов" in html
+    assert (f'<code class="text-body">S3: {s3_files.bucket}/office at {s3_files.server.endpoint}</code>'
+            in html)
+    assert "kontora-test-secret" not in html and "kontora-test-key" not in html
