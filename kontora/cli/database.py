@@ -163,6 +163,14 @@ def _writable(folder: Path) -> str:
     return ""
 
 
+def _shared_queue_workers() -> str:
+    """The workers of any home on this base: with the queue in Redis they run this home's jobs too (SYS-10), so a
+    machine that runs only the web server is not missing one."""
+    from kontora.core.selectors.servers import servers_described, servers_running
+
+    return servers_described([row for row in servers_running() if row.role == "worker"])
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     prepare(connect=False)
     from django.conf import settings
@@ -200,11 +208,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         results.append((True, "worker", "jobs run inside the web process (KONTORA_HUEY_IMMEDIATE)"))
     else:
         beat = worker_alive(Path(settings.HOME))
-        if beat is None:
+        shared = _shared_queue_workers() if beat is None and settings.REDIS_URL and not problem else ""
+        if beat is not None:
+            results.append((True, "worker", f"alive (pid {beat[0]}, heartbeat {beat[1]:.0f} s ago)"))
+        elif shared:
+            results.append((True, "worker", f"the Redis queue is served by {shared}"))
+        else:
             results.append((False, "worker", f"no heartbeat within {HEARTBEAT_FRESH} s: "
                                               "start `kontora serve` or `kontora worker`"))
-        else:
-            results.append((True, "worker", f"alive (pid {beat[0]}, heartbeat {beat[1]:.0f} s ago)"))
     newest = backup_list()
     results.append((True, "last backup", newest[0].name if newest else "none yet"))
     for ok, name, detail in results:

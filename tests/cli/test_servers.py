@@ -408,6 +408,20 @@ def test_restore_from_another_home_is_refused_while_the_servers_run(office):
     assert Browser().get(office.b, "/login/").status == 200
 
 
+@pytest.mark.feature("SYS-10")
+def test_check_on_a_home_without_a_worker_counts_the_workers_of_the_shared_queue(office):
+    # when: the operator's console C, where no worker runs, is checked
+    done = office.homes[2].run("check")
+    # then: the workers of A and B serve its Redis queue
+    worker_line = next(line for line in done.stdout.splitlines() if line.startswith(("OK   worker", "FAIL worker")))
+    host = socket.gethostname()
+    worker_a, worker_b = (process.popen.pid for process in office.processes[2:])
+    assert worker_line.startswith("OK   worker: the Redis queue is served by "), done.stdout
+    assert set(worker_line.split(" served by ", 1)[1].split(", ")) == {
+        f"worker {host} (pid {worker_a})", f"worker {host} (pid {worker_b})",
+    }
+
+
 PRESENCE = DJANGO_PRELUDE + """
 import sys
 from datetime import timedelta
