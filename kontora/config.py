@@ -133,5 +133,17 @@ def files_storage(home_dir: Path) -> tuple[dict[str, Any], Path]:
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}, local
 
 
+def backup_dir(home_dir: Path) -> Path:
+    """Where archives are kept (KONTORA_BACKUP_DIR): with several servers a folder they all mount, so an archive
+    written by any worker lists and downloads on every server. Default: the folder `backups` of KONTORA_HOME."""
+    value = os.environ.get("KONTORA_BACKUP_DIR", "").strip()
+    if not value:
+        return home_dir / "backups"
+    path = Path(value)
+    if not path.is_absolute():
+        raise ConfigError("KONTORA_BACKUP_DIR must be an absolute path, e.g. /srv/kontora-backups")
+    return path
+
+
 def _folder_storage(path: Path) -> dict[str, Any]:
     return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": path}}

@@ -18,7 +18,10 @@ except config.ConfigError:
     FILES_DIR = HOME / "files"
     FILES_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}}
     KONTORA_CONFIG_ERROR = True
-BACKUP_DIR = HOME / "backups"
+try:
+    BACKUP_DIR = config.backup_dir(HOME)
+except config.ConfigError:  # reported by the CLI in one line
+    BACKUP_DIR = HOME / "backups"
 
 SECRET_KEY = config.secret_key(HOME)
 DEBUG = config.env_bool("KONTORA_DEBUG")

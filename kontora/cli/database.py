@@ -32,6 +32,7 @@ def checked_home() -> Path:
     try:
         config.database(home)
         config.files_storage(home)
+        config.backup_dir(home)
     except config.ConfigError as exc:
         raise Failure(str(exc), EXIT_CONFIG) from None
     return home

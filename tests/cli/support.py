@@ -150,10 +150,11 @@ def shared_base(where: Path, template: Home, count: int = 2, extra_env: dict[str
         list[Home]]:
     """`count` homes of one installation spread over machines (SYS-10): each its own KONTORA_HOME, all one base (a
     copy of `template`'s: a PostgreSQL database, or one SQLite file named by KONTORA_DATABASE_URL), one secret key
-    and one folder of attached files (KONTORA_FILES_URL)."""
+    and one folder of attached files (KONTORA_FILES_URL) and of archives (KONTORA_BACKUP_DIR)."""
     where.mkdir(parents=True)
     shared = where / "shared"
     (shared / "files").mkdir(parents=True)
+    (shared / "backups").mkdir()
     database = None
     if ON_PG:
         database = f"kontora_cli_{uuid.uuid4().hex[:12]}"
@@ -168,7 +169,8 @@ def shared_base(where: Path, template: Home, count: int = 2, extra_env: dict[str
         path.mkdir()
         env = {key: value for key, value in os.environ.items() if not key.startswith("KONTORA_")}
         env.update({"KONTORA_HOME": str(path), "KONTORA_DATABASE_URL": url, "KONTORA_SECRET_KEY": SHARED_SECRET_KEY,
-                    "KONTORA_FILES_URL": str(shared / "files"), **(extra_env or {})})
+                    "KONTORA_FILES_URL": str(shared / "files"), "KONTORA_BACKUP_DIR": str(shared / "backups"),
+                    **(extra_env or {})})
         homes.append(Home(path, env, database))
     try:
         yield homes

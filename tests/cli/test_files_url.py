@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kontora import config
@@ -65,3 +67,23 @@ def test_a_wrong_files_url_is_one_line_and_exit_code_2(tmp_path, url, message):
     assert done.returncode == 2
     assert done.stderr == f"kontora: {message}\n"
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.feature("SYS-10")
+def test_the_archives_folder_is_the_homes_unless_named(tmp_path, monkeypatch):
+    # given / when / then
+    monkeypatch.delenv("KONTORA_BACKUP_DIR", raising=False)
+    assert config.backup_dir(tmp_path) == tmp_path / "backups"
+    monkeypatch.setenv("KONTORA_BACKUP_DIR", "/srv/kontora-backups")
+    assert config.backup_dir(tmp_path) == Path("/srv/kontora-backups")
+
+
+@pytest.mark.feature("SYS-10")
+def test_a_relative_archives_folder_is_one_line_and_exit_code_2(tmp_path):
+    # given
+    with cli_home(tmp_path / "home") as home:
+        # when
+        done = home.run("check", extra_env={"KONTORA_BACKUP_DIR": "backups"})
+    # then
+    assert done.returncode == 2
+    assert done.stderr == "kontora: KONTORA_BACKUP_DIR must be an absolute path, e.g. /srv/kontora-backups\n"

@@ -360,8 +360,11 @@ def test_a_job_started_through_one_server_is_run_by_a_worker_and_followed_on_the
     # given
     browser = _signed_in_admin(office)
 
+    shared = Path(office.homes[0].env["KONTORA_BACKUP_DIR"])
+
     def archives() -> set[Path]:
-        return {path for home in office.homes for path in (home.path / "backups").glob("kontora-backup-*.tar")}
+        return {path for folder in [shared, *(home.path / "backups" for home in office.homes)]
+                for path in folder.glob("kontora-backup-*.tar")}
 
     before = archives()
     # when: a backup started from the page of A
@@ -377,7 +380,14 @@ def test_a_job_started_through_one_server_is_run_by_a_worker_and_followed_on_the
         status = re.search(r'data-status="(\w+)"', progress.text).group(1)  # type: ignore[union-attr]
         time.sleep(0.3)
     assert status == "done", progress.text
-    assert len(archives() - before) == 1  # written by the worker that ran it, in its home
+    made = archives() - before
+    assert [path.parent for path in made] == [shared]  # written by the worker that ran it, in the shared folder
+    # and it downloads through either server, whichever worker wrote it
+    archive = made.pop()
+    for port in (office.a, office.b):
+        download = browser.get(port, f"/administration/backups/{archive.name}/")
+        assert download.status == 200, download.text[:300]
+        assert download.body == archive.read_bytes()
     # no queue of its own in any home: the servers and the workers share the one in Redis
     assert not any((home.path / "jobs.sqlite3").exists() for home in office.homes)
 
