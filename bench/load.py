@@ -39,6 +39,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -186,6 +187,7 @@ class Outcome:
     status: int  # 0: a connection error
     ok: bool  # the answer the kind expects (a read: 200; a new client: the redirect to its card)
     created: int | None = None
+    reason: str = ""  # why a save came back: the card's errors, or the field's
 
 
 def _plan(session: int, requests: int) -> list[str]:
@@ -223,12 +225,20 @@ def _kontora_call(session: Session, kind: str, rnd: random.Random, ids: list[int
     elif kind == "card":
         status, headers, _b = session.request("GET", f"/clients/{rnd.choice(ids)}/")
     else:
-        status, headers, _b = session.request("POST", "/clients/new/", _new_client(session, tag, n), htmx=True)
+        status, headers, page = session.request("POST", "/clients/new/", _new_client(session, tag, n), htmx=True)
         target = headers.get("hx-redirect") or headers.get("location") or ""
         if status in (204, 302) and target.rstrip("/").rsplit("/", 1)[-1].isdigit():
             created = int(target.rstrip("/").rsplit("/", 1)[-1])
     ok = created is not None if kind == "new" else status == 200
-    return Outcome(kind, time.perf_counter() - started, status, ok, created)
+    reason = _reason(page) if kind == "new" and not ok else ""
+    return Outcome(kind, time.perf_counter() - started, status, ok, created, reason)
+
+
+def _reason(page: bytes) -> str:
+    text = page.decode(errors="replace")
+    found = (re.search(r'data-testid="card-errors">(.*?)</div></div>', text, re.S)
+             or re.search(r'data-testid="error-[\w-]+">([^<]*)', text))
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip()[:160] if found else ""
 
 
 def _bare_call(session: Session, kind: str) -> Outcome:
@@ -377,6 +387,9 @@ def _summary(seconds: float, outcomes: list[Outcome]) -> dict[str, Any]:
         for o in mine:
             seen[str(o.status)] = seen.get(str(o.status), 0) + 1
         kinds[kind] = {"count": len(mine), "p50": pct(times, 50), "p95": pct(times, 95), "statuses": seen}
+        reasons = [o.reason for o in mine if o.reason]
+        if reasons:
+            kinds[kind]["reasons"] = {text: reasons.count(text) for text in sorted(set(reasons))}
     reads = [o.seconds for o in outcomes if o.kind in READS and o.ok]
     statuses: dict[str, int] = {}
     for o in outcomes:
@@ -527,6 +540,8 @@ def _lines(vendor: str, clients: int, servers: int, workers: int, figures: dict[
         count = f"n={ours['count']:<4}" if "count" in ours else "      "
         lines.append(f"  {kind:<7} {count} p50 {ours['p50']:8.1f} ms  p95 {ours['p95']:8.1f} ms   "
                      f"(bare p50 {theirs['p50']:6.1f}, p95 {theirs['p95']:6.1f})  {ours.get('statuses', '')}")
+        for text, count in ours.get("reasons", {}).items():
+            lines.append(f"          {count} × {text}")
     lines.append(f"  verified in the base: {v}")
     return lines
 
