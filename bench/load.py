@@ -3,19 +3,20 @@
 Kontora: SQLite with one `kontora serve` (default 1,000,000 clients, 20 sessions), and PostgreSQL with two
 `kontora serve` on one base (default 100,000 clients, 20 sessions split between them). Each session is a user of
 its own (a manager in "full" mode, made in the base before the run), so the per-user limits of core.budget (two
-heavy requests at once) and of the duplicate check (20 a minute) never stand in for the server. A session signs
-in over HTTP (the login form and its CSRF token, cookies kept by hand on one keep-alive connection), then sends
-REQUESTS requests one after the other, without think time, in a fixed shuffled order: 20 % new clients (the card's
+heavy requests at once) and of the duplicate check (20 a minute) never stand in for the server. The sessions sign
+in over HTTP one after the other (the login form and its CSRF token, cookies kept by hand on one keep-alive
+connection each), then all at once each sends REQUESTS requests back to back (THINK ms apart, 0 by default) in a
+fixed shuffled order: 20 % new clients (the card's
 form posted as the browser posts it, "save anyway" ticked, a unique name, phone and INN each), 80 % reads spread
 evenly over the registry's next rows (htmx partial), Ctrl+F (jump to a name prefix), Shift+F (first match of a
 name or phone fragment) and the client card (the whole page).
 
 Reported: requests/s over the whole load, p50/p95 of each kind in ms (whole requests as the client sees them), and
-the errors — any 5xx, connection error or unexpected answer; they must be 0. 429 (a user's heavy slot busy) and
-422 (the request's time budget ran out) are counted apart, as refusals. Afterwards the base is asked whether every
-client the load saved exists, with a code of its own. Baseline: the same sessions and the same request order on
-bench/bare_app.py (Django, one view, no database) served by the same granian command line, as many servers and
-workers — what the machine and this load generator cost without Kontora.
+the errors — any 5xx, connection error or unexpected answer; they must be 0. A save whose form came back (the
+reason is tallied), 429 (a user's heavy slot busy) and 422 (the request's time budget ran out) are counted apart.
+Afterwards the base is asked whether every client the load saved exists, with a code of its own. Baseline: the
+same sessions and the same request order on bench/bare_app.py (Django, one view, no database) served by the same
+granian command line, as many servers and workers — what the machine and this load generator cost without Kontora.
 
 The load runs on a copy of the cached base (bench.registry's builder and cache; the PostgreSQL copy is a database
 made from the cached one as template), so the cache stays as built. Knobs (environment):
@@ -302,7 +303,8 @@ def _wait_http(port: int, child: subprocess.Popen[bytes], path: str) -> None:
 
 @contextlib.contextmanager
 def _servers(commands: list[tuple[list[str], dict[str, str]]], path: str) -> Iterator[list[int]]:
-    """Starts each command (a function of its port) and yields the ports once all answer; stops them after."""
+    """Starts each command ("{port}" in it replaced by a free port), yields the ports once all answer, stops them
+    after."""
     children, ports = [], []
     try:
         for command, env in commands:
@@ -331,8 +333,10 @@ def _serve(workers: int) -> list[str]:
 
 
 def _bare(workers: int) -> list[str]:
-    return granian_command("bench.bare_app:application", host=HOST, port=0, workers=workers,
-                           threads=DEFAULT_THREADS)
+    command = granian_command("bench.bare_app:application", host=HOST, port=0, workers=workers,
+                              threads=DEFAULT_THREADS)
+    command[command.index("--port") + 1] = "{port}"
+    return command
 
 
 def _run_pair(vendor: str, homes: list[tuple[Path, dict[str, str]]], workers: int, ids: list[int]
@@ -344,9 +348,7 @@ def _run_pair(vendor: str, homes: list[tuple[Path, dict[str, str]]], workers: in
         if side == "kontora":
             commands = [(_serve(workers), env) for _home, env in homes]
         else:
-            bare = _bare(workers)
-            bare[bare.index("--port") + 1] = "{port}"
-            commands = [(bare, homes[0][1]) for _home in homes]
+            commands = [(_bare(workers), homes[0][1]) for _home in homes]
         with _servers(commands, "/login/" if side == "kontora" else "/") as ports:
             sessions = [Session(ports[i % len(ports)], i + 1) for i in range(SESSIONS)]
             if side == "kontora":
