@@ -546,9 +546,21 @@ def _lines(vendor: str, clients: int, servers: int, workers: int, figures: dict[
         count = f"n={ours['count']:<4}" if "count" in ours else "      "
         lines.append(f"  {kind:<7} {count} p50 {ours['p50']:8.1f} ms  p95 {ours['p95']:8.1f} ms   "
                      f"(bare p50 {theirs['p50']:6.1f}, p95 {theirs['p95']:6.1f})  {ours.get('statuses', '')}")
-        for text, count in ours.get("reasons", {}).items():
-            lines.append(f"          {count} × {text}")
-    lines.append(f"  verified in the base: {v}")
+        for text, times in ours.get("reasons", {}).items():
+            lines.append(f"          {times} × {text}")
+    sound = k["errors"] == 0 and v["missing"] == 0 and v["codes_used_twice_in_base"] == 0 and (
+        v["in_base"] == v["saved_by_load"] == v["distinct_codes"])
+    lines.append(f"  verified in the base: {v} — {'PASS' if sound else 'FAIL'} (no errors, every save kept, "
+                 "codes unique)")
+    # The row of bench/RESULTS.md's table, to paste.
+    new = k["kinds"]["new"]
+    missed = new["count"] - len(figures["created"])
+    cells = [f"{'SQLite' if vendor == 'sqlite' else 'PostgreSQL'}, {clients:,} clients, "
+             f"{servers} server{'s' if servers > 1 else ''}, {SESSIONS} × {REQUESTS}",
+             f"{k['per_second']:.1f} ({b['per_second']:,.0f})",
+             *(f"{k['kinds'][kind]['p50']:,.0f} / {k['kinds'][kind]['p95']:,.0f}" for kind in KINDS),
+             f"{missed} of {new['count']}" + (f" ({k['overrun_422']} × 422)" if k["overrun_422"] else "")]
+    lines.append("  | " + " | ".join(cells) + " |")
     return lines
 
 
