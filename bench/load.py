@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -385,21 +386,15 @@ def _summary(seconds: float, outcomes: list[Outcome]) -> dict[str, Any]:
     for kind in KINDS:
         mine = [o for o in outcomes if o.kind == kind]
         times = [o.seconds for o in mine if o.ok]
-        seen: dict[str, int] = {}
-        for o in mine:
-            seen[str(o.status)] = seen.get(str(o.status), 0) + 1
-        kinds[kind] = {"count": len(mine), "p50": pct(times, 50), "p95": pct(times, 95), "statuses": seen}
-        reasons = [o.reason for o in mine if o.reason]
-        if reasons:
-            kinds[kind]["reasons"] = {text: reasons.count(text) for text in sorted(set(reasons))}
+        kinds[kind] = {"count": len(mine), "p50": pct(times, 50), "p95": pct(times, 95),
+                       "statuses": dict(Counter(str(o.status) for o in mine))}
+        if reasons := Counter(o.reason for o in mine if o.reason):
+            kinds[kind]["reasons"] = dict(reasons)
     reads = [o.seconds for o in outcomes if o.kind in READS and o.ok]
-    statuses: dict[str, int] = {}
-    for o in outcomes:
-        statuses[str(o.status)] = statuses.get(str(o.status), 0) + 1
     return {
         "seconds": seconds, "requests": len(outcomes), "per_second": len(outcomes) / seconds,
         "kinds": kinds, "reads": {"p50": pct(reads, 50), "p95": pct(reads, 95)},
-        "statuses": statuses,
+        "statuses": dict(Counter(str(o.status) for o in outcomes)),
         # 5xx, connection errors, unexpected answers; a save whose form came back (its reason tallied) is counted
         # apart, as the refusals (429, 422) are: the server answered as designed, yet the client was not saved.
         "errors": sum(1 for o in outcomes if not o.ok and o.status not in (429, 422) and not o.reason),
@@ -482,13 +477,6 @@ def _run_postgresql(clients: int, workers: int) -> dict[str, Any] | None:
 
 
 # --- in the base (children) ------------------------------------------------------------------------------------
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
-
 
 def _setup(sessions: int) -> dict[str, Any]:
     """The sessions' users (managers in "full" mode, through the users' service), and the client ids to read."""
@@ -600,11 +588,13 @@ def run() -> list[Result]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["setup"] and len(sys.argv) == 3:
-        _django()
-        print(json.dumps(_setup(int(sys.argv[2]))))
-    elif sys.argv[1:2] == ["verify"] and len(sys.argv) == 4:
-        _django()
-        print(json.dumps(_verify(int(sys.argv[2]), json.loads(sys.argv[3]))))
-    else:
+    if (sys.argv[1:2], len(sys.argv)) not in ((["setup"], 3), (["verify"], 4)):
         sys.exit("usage: python -m bench.load setup SESSIONS | verify TAG CREATED  (or: python -m bench load)")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
+    import django
+
+    django.setup()
+    if sys.argv[1] == "setup":
+        print(json.dumps(_setup(int(sys.argv[2]))))
+    else:
+        print(json.dumps(_verify(int(sys.argv[2]), json.loads(sys.argv[3]))))
