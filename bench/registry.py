@@ -80,8 +80,8 @@ def schema_version() -> str:
     return hashlib.sha256("\n".join([*names, f"setup {SETUP_VERSION}"]).encode()).hexdigest()[:10]
 
 
-def _key() -> str:
-    return f"{CLIENTS}-s{SEED}-{schema_version()}"
+def _key(clients: int | None = None) -> str:
+    return f"{clients or CLIENTS}-s{SEED}-{schema_version()}"
 
 
 
@@ -91,8 +91,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _build(home: Path, env: dict[str, str]) -> dict[str, Any]:
-    """The base of `home` (upgrade, then the timed demo, then the bench's users), or the cached one's record."""
+def _build(home: Path, env: dict[str, str], clients: int | None = None) -> dict[str, Any]:
+    """The base of `home` (upgrade, then the timed demo of `clients`, CLIENTS by default, then the bench's users),
+    or the cached one's record."""
+    clients = clients or CLIENTS
     marker = home / "bench-ready.json"
     if marker.exists():
         record: dict[str, Any] = json.loads(marker.read_text())
@@ -103,9 +105,9 @@ def _build(home: Path, env: dict[str, str]) -> dict[str, Any]:
     home.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    print(f"building {CLIENTS:,} demo clients in {home} …", file=sys.stderr, flush=True)
+    print(f"building {clients:,} demo clients in {home} …", file=sys.stderr, flush=True)
     started, cpu = time.monotonic(), _children_cpu()
-    demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(CLIENTS), "--seed",
+    demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(clients), "--seed",
                            str(SEED)], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
     print(f"  {demo.stdout.strip()} (whole command: {seconds:.0f} s, {cpu:.0f} s CPU)", file=sys.stderr, flush=True)
@@ -148,26 +150,26 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _pg_cluster(pg_bin: Path) -> Iterator[str]:
-    """The URL of a server on PG_PORT: the running one, or one started here (initdb first if need be) and
-    stopped on exit."""
-    data = PG_DIR / "data"
+def _pg_cluster(pg_bin: Path, directory: Path = PG_DIR, port: int = PG_PORT) -> Iterator[str]:
+    """The URL of a server on `port`: the running one, or one started here in `directory` (initdb first if need
+    be) and stopped on exit."""
+    data = directory / "data"
     if not (data / "PG_VERSION").exists():
-        PG_DIR.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            shutil.chown(PG_DIR, "postgres", "postgres")
+            shutil.chown(directory, "postgres", "postgres")
         subprocess.run(_as_postgres([str(pg_bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                                      "-E", "UTF8", "--locale=C.UTF-8"]), check=True, stdout=subprocess.DEVNULL)
     running = subprocess.run(_as_postgres([str(pg_bin / "pg_ctl"), "-D", str(data), "status"]),
                              stdout=subprocess.DEVNULL).returncode == 0
     if not running:
         # fsync off: a throwaway cluster, rebuilt if lost; reads, which are what is measured, are unaffected.
-        options = (f"-h 127.0.0.1 -p {PG_PORT} -k {PG_DIR} -c fsync=off -c synchronous_commit=off "
+        options = (f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c synchronous_commit=off "
                    "-c full_page_writes=off -c shared_buffers=256MB -c max_wal_size=4GB")
-        subprocess.run(_as_postgres([str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "log"), "-w",
+        subprocess.run(_as_postgres([str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-w",
                                      "-o", options, "start"]), check=True, stdout=subprocess.DEVNULL)
     try:
-        yield f"postgresql://postgres@127.0.0.1:{PG_PORT}"
+        yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:
         if not running:
             subprocess.run(_as_postgres([str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
