@@ -241,6 +241,13 @@ def heavy_queued(view: F) -> F:
     return view
 
 
+def unbudgeted(view: F) -> F:
+    """A view whose queries are a few index lookups and whose time goes to the CPU (signing in: the password hash):
+    on a busy server it may take seconds, and a refusal would tell the user to narrow a condition he never gave."""
+    view.kontora_unbudgeted = True  # type: ignore[attr-defined]
+    return view
+
+
 def _slot_waiting(user_id: int, wait: float) -> tuple[int, str] | None:
     taken = slot_take(user_id)
     until = time.monotonic() + wait
@@ -330,7 +337,8 @@ class BudgetMiddleware:
                 log.info("heavy request of user %s refused: %s", user.pk, request.path)
                 return refusal(request, Busy())
             request._kontora_slot = (user.pk, *taken)  # type: ignore[attr-defined]
-        start(path=request.path)
+        if not getattr(view, "kontora_unbudgeted", False):
+            start(path=request.path)
         return None
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:

@@ -14,6 +14,7 @@ from kontora.accounts import selectors
 from kontora.accounts.forms.signin import SignInForm
 from kontora.accounts.models import User
 from kontora.accounts.services import signin as services
+from kontora.core import budget
 from kontora.core.errors import Refused, Throttled, error_messages
 from kontora.core.selectors.settings import system_settings
 
@@ -23,6 +24,7 @@ REASONS = {
 }
 
 
+@budget.unbudgeted
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

@@ -414,3 +414,20 @@ def test_the_sign_in_notice_reads_in_a_fixed_number_of_queries(admin_user, manag
     # then his sign-in, which tells them all, reads as many queries for twenty as for one
     notice = assert_flat_queries(sign_in, reset)
     assert notice.count("Администратор Системы") == 20
+
+
+@pytest.mark.feature("ACC-01")
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_is_not_held_to_the_request_budget(manager_user, settings):
+    # given: a server so busy that no request's queries would fit the budget
+    settings.REQUEST_BUDGET_MS = 0
+    client = Client()
+    # when: the manager signs in (his time goes to the password hash, not to a condition he could narrow)
+    status, _page = attempt(client, manager_user.login, PASSWORD)
+    # then
+    assert status == 302
+    assert signed_in_as(client) == manager_user
+    # while a page that reads under the budget is refused with the budget's message (positive control)
+    refused = client.get("/")
+    assert refused.status_code == 422
+    assert "Условие слишком тяжёлое" in refused.content.decode()
