@@ -35,7 +35,7 @@ from bench.clients import FIND_TEXTS, SEARCH_NAMES, SEARCH_PHONES, _compare, _st
 CLIENTS = int(os.environ.get("KONTORA_BENCH_CLIENTS", "1000000"))
 SEED = 1
 SETUP_VERSION = 1  # bump when _setup() changes: cached bases are rebuilt
-CACHE = Path("/tmp/kontora-bench-registry")
+CACHE = Path(os.environ.get("KONTORA_BENCH_CACHE", "/tmp/kontora-bench-registry"))  # shared by bench.card
 PG_DIR = Path("/tmp/bench-pg")
 PG_PORT = 54331
 MANAGER_EVERY = 200  # the bench manager curates every 200th client: 5,000 of a million
@@ -80,8 +80,8 @@ def schema_version() -> str:
     return hashlib.sha256("\n".join([*names, f"setup {SETUP_VERSION}"]).encode()).hexdigest()[:10]
 
 
-def _key() -> str:
-    return f"{CLIENTS}-s{SEED}-{schema_version()}"
+def _key(clients: int = CLIENTS) -> str:
+    return f"{clients}-s{SEED}-{schema_version()}"
 
 
 
@@ -91,8 +91,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _build(home: Path, env: dict[str, str]) -> dict[str, Any]:
-    """The base of `home` (upgrade, then the timed demo, then the bench's users), or the cached one's record."""
+def _build(home: Path, env: dict[str, str], clients: int = CLIENTS) -> dict[str, Any]:
+    """The base of `home` (upgrade, then the timed demo of `clients`, then the bench's users), or the cached one's
+    record."""
     marker = home / "bench-ready.json"
     if marker.exists():
         record: dict[str, Any] = json.loads(marker.read_text())
@@ -103,9 +104,9 @@ def _build(home: Path, env: dict[str, str]) -> dict[str, Any]:
     home.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    print(f"building {CLIENTS:,} demo clients in {home} …", file=sys.stderr, flush=True)
+    print(f"building {clients:,} demo clients in {home} …", file=sys.stderr, flush=True)
     started, cpu = time.monotonic(), _children_cpu()
-    demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(CLIENTS), "--seed",
+    demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(clients), "--seed",
                            str(SEED)], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
     print(f"  {demo.stdout.strip()} (whole command: {seconds:.0f} s, {cpu:.0f} s CPU)", file=sys.stderr, flush=True)

@@ -160,8 +160,9 @@ class ClientForm(CardPartForm):
         for name in MAIN_PART:
             if name in PICKERS:
                 self.fields[name] = picker_field(PICKERS[name], label=label_of(Client, name))
-        # One query of the users for both lists.
-        users = [("", "---------"), *((user.pk, str(user)) for user in _users())]
+        # One query of the users' names for both lists (str(user): the full name, else the login).
+        users = [("", "---------"), *((pk, name or login) for pk, name, login in _users().values_list(
+            "pk", "full_name", "login"))]
         for name, label in (("curator", _("Curator")), ("specialist", _("Specialist"))):
             field = forms.ModelChoiceField(_users(), required=False, label=label)
             field.choices = users
