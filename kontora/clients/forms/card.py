@@ -41,9 +41,9 @@ MAIN_PART = (
 OPERATIONAL_PART = (
     "ladder_stage", "penetration", "reaction", "loyalty", "next_stage", "prospect", "next_contact_date", "competitors",
 )
-# The relations of the client the card's panes show: read with the client in one query (no query per picker).
-CARD_RELATED = ("region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist",
-                "created_by", "changed_by")
+# The relations of the client the card's page shows: read with the client in one query (no query per picker). Who
+# registered and changed the card is the Service tab's, read when it is shown.
+CARD_RELATED = ("region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist")
 OPERATIONAL_RELATED = ("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect")
 
 

@@ -19,12 +19,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kontora.core.forms.rendering import attrs_html, shown
+from kontora.core.forms.rendering import attrs_html, markup, shown
 from kontora.directories import policies
 from kontora.directories.selectors import registry
 
@@ -91,30 +90,28 @@ class PickerWidget(forms.Widget):
 def picker_html(context: dict[str, Any]) -> SafeString:
     """directories/widgets/picker.html (kept as the markup's reference; tests/directories compare the two)."""
     widget, picker = context["widget"], context["picker"]
-    name = shown(widget["name"])
-    inactive = format_html(
-        '<span class="input-group-text text-secondary" data-picker-inactive title="{}">{}</span>',
-        gettext("The item is inactive: kept on this record, not offered for new ones."), gettext("inactive"),
-    ) if picker["inactive"] else ""
-    buttons = format_html(
-        '<button type="button" class="btn btn-outline-secondary" data-picker-add title="{}" aria-label="{}">+</button>'
-        '\n  <button type="button" class="btn btn-outline-secondary" data-picker-edit title="{}" aria-label="{}"{}>✎'
-        '</button>', gettext("Add an item"), gettext("Add an item"), gettext("Edit the item"), gettext("Edit the item"),
-        "" if picker["pk"] else format_html(" {}", "disabled"),
-    ) if picker["can_edit"] else ""
-    return format_html(
-        '<div class="k-picker input-group input-group-sm position-relative" data-picker="{}" data-pick-url="{}" '
-        'data-new-url="{}" data-list-url="{}" data-testid="picker-{}">\n'
-        '  <input type="hidden" name="{}" value="{}"{} data-picker-value>\n'
-        '  <input type="text" value="{}" data-picker-text autocomplete="off" role="combobox" aria-autocomplete="list" '
-        'aria-expanded="false" placeholder="{}" title="{}"{}>\n'
-        '  {}\n  {}\n  <div class="dropdown-menu k-picker-list shadow-sm" role="listbox" data-picker-list></div>\n'
-        '</div>',
-        shown(picker["key"]), shown(picker["pick_url"]), shown(picker["new_url"]), shown(picker["list_url"]), name,
-        name, shown(picker["pk"]), format_html(' id="{}"', shown(picker["hidden_id"])) if picker["hidden_id"] else "",
-        shown(picker["text"]), gettext("Type to search…"), shown(picker["title"]), attrs_html(widget["attrs"]),
-        inactive, buttons,
-    )
+    name, text = shown(widget["name"]), shown(picker["text"])
+    hidden_id = f' id="{shown(picker["hidden_id"])}"' if picker["hidden_id"] else ""
+    inactive = (f'<span class="input-group-text text-secondary" data-picker-inactive title="'
+                f'{shown(gettext("The item is inactive: kept on this record, not offered for new ones."))}">'
+                f'{shown(gettext("inactive"))}</span>') if picker["inactive"] else ""
+    buttons = ""
+    if picker["can_edit"]:
+        add, edit = shown(gettext("Add an item")), shown(gettext("Edit the item"))
+        disabled = "" if picker["pk"] else " disabled"
+        buttons = (f'<button type="button" class="btn btn-outline-secondary" data-picker-add title="{add}" '
+                   f'aria-label="{add}">+</button>\n  <button type="button" class="btn btn-outline-secondary" '
+                   f'data-picker-edit title="{edit}" aria-label="{edit}"{disabled}>✎</button>')
+    return markup(
+        f'<div class="k-picker input-group input-group-sm position-relative" data-picker="{shown(picker["key"])}" '
+        f'data-pick-url="{shown(picker["pick_url"])}" data-new-url="{shown(picker["new_url"])}" '
+        f'data-list-url="{shown(picker["list_url"])}" data-testid="picker-{name}">\n'
+        f'  <input type="hidden" name="{name}" value="{shown(picker["pk"])}"{hidden_id} data-picker-value>\n'
+        f'  <input type="text" value="{text}" data-picker-text autocomplete="off" role="combobox" '
+        f'aria-autocomplete="list" aria-expanded="false" placeholder="{shown(gettext("Type to search…"))}" '
+        f'title="{shown(picker["title"])}"{attrs_html(widget["attrs"])}>\n'
+        f'  {inactive}\n  {buttons}\n'
+        f'  <div class="dropdown-menu k-picker-list shadow-sm" role="listbox" data-picker-list></div>\n</div>')
 
 
 class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
