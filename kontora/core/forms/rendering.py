@@ -8,6 +8,7 @@ A widget whose options use another template, and a field marked with a conflict,
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,13 +26,16 @@ _CONTEXT = Context(autoescape=True)  # what a template's {{ value }} does: local
 
 
 def shown(value: Any) -> str:
-    """`{{ value }}` of a template: localised, escaped unless already safe."""
+    """`{{ value }}` of a template: localised, escaped unless already safe (a plain text straight through
+    html.escape, as Django's escape does it, without its lazy-text wrapper)."""
+    if type(value) is str:
+        return html.escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
 def as_string(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: the value as text, escaped unless already safe."""
-    return conditional_escape(value if isinstance(value, SafeData) else f"{value}")
+    return value if isinstance(value, SafeData) else html.escape(f"{value}")
 
 
 def markup(html: str) -> SafeString:
@@ -43,8 +47,7 @@ def markup(html: str) -> SafeString:
 
 def attrs_html(attrs: Mapping[str, Any]) -> str:
     """django/forms/widgets/attrs.html: ` name="value"`, a True value as a bare name, a False one left out."""
-    return "".join(f" {conditional_escape(name)}" if value is True
-                   else f' {conditional_escape(name)}="{as_string(value)}"'
+    return "".join(f" {shown(name)}" if value is True else f' {shown(name)}="{as_string(value)}"'
                    for name, value in attrs.items() if value is not False)
 
 
