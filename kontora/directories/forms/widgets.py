@@ -138,8 +138,11 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
         # field's initial value, which Field.clean() is not given.
         self._form = form
         self._name = field_name
+        # A directory of everyone's items: the record's own item is shown as the form has it, without a query. One
+        # of per-user rows (clients) is still looked up within what the user sees.
         initial = form.initial.get(field_name)
-        if isinstance(initial, models.Model) and isinstance(self.widget, PickerWidget):
+        if (isinstance(initial, models.Model) and isinstance(self.widget, PickerWidget)
+                and registry.get(self.key).queryset_for is None):
             self.widget.known = initial
         return super().get_bound_field(form, field_name)
 
