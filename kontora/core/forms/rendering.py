@@ -35,7 +35,7 @@ def shown(value: Any) -> str:
 
 def as_string(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: the value as text, escaped unless already safe."""
-    return value if isinstance(value, SafeData) else html.escape(f"{value}")
+    return f"{value}" if isinstance(value, SafeData) else html.escape(f"{value}")
 
 
 def markup(html: str) -> SafeString:
