@@ -73,7 +73,7 @@ def field_html(context: Mapping[str, Any]) -> str | None:
     """core/ui/field.html (core.forms.base.KontoraBoundField), or None for a field marked with a conflict: that rare
     block stays in the template alone."""
     field = context["field"]
-    if field.conflict:
+    if not hasattr(field, "col") or field.conflict:  # not a KontoraBoundField, or a conflict to choose
         return None
     horizontal, kind, name = field.form.horizontal, field.widget_type, shown(field.name)
     label, auto_id, col = shown(field.label), shown(field.auto_id), shown(field.col)
