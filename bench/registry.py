@@ -35,7 +35,7 @@ from bench.clients import FIND_TEXTS, SEARCH_NAMES, SEARCH_PHONES, _compare, _st
 CLIENTS = int(os.environ.get("KONTORA_BENCH_CLIENTS", "1000000"))
 SEED = 1
 SETUP_VERSION = 1  # bump when _setup() changes: cached bases are rebuilt
-CACHE = Path("/tmp/kontora-bench-registry")
+CACHE = Path(os.environ.get("KONTORA_BENCH_CACHE", "/tmp/kontora-bench-registry"))  # shared by bench.card
 PG_DIR = Path("/tmp/bench-pg")
 PG_PORT = 54331
 MANAGER_EVERY = 200  # the bench manager curates every 200th client: 5,000 of a million

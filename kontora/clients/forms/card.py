@@ -41,9 +41,9 @@ MAIN_PART = (
 OPERATIONAL_PART = (
     "ladder_stage", "penetration", "reaction", "loyalty", "next_stage", "prospect", "next_contact_date", "competitors",
 )
-# The relations of the client the card's panes show: read with the client in one query (no query per picker).
-CARD_RELATED = ("region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist",
-                "created_by", "changed_by")
+# The relations of the client the card's page shows: read with the client in one query (no query per picker). Who
+# registered and changed the card is the Service tab's, read when it is shown.
+CARD_RELATED = ("region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist")
 OPERATIONAL_RELATED = ("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect")
 
 
@@ -160,8 +160,9 @@ class ClientForm(CardPartForm):
         for name in MAIN_PART:
             if name in PICKERS:
                 self.fields[name] = picker_field(PICKERS[name], label=label_of(Client, name))
-        # One query of the users for both lists.
-        users = [("", "---------"), *((user.pk, str(user)) for user in _users())]
+        # One query of the users' names for both lists (str(user): the full name, else the login).
+        users = [("", "---------"), *((pk, name or login) for pk, name, login in _users().values_list(
+            "pk", "full_name", "login"))]
         for name, label in (("curator", _("Curator")), ("specialist", _("Specialist"))):
             field = forms.ModelChoiceField(_users(), required=False, label=label)
             field.choices = users

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError, form_error
+from kontora.core.forms.rendering import render_in_python
 
 READ_AT = "__read_at__"  # the snapshot's own key: when the values were read
 TEXT_CAP = 20_000  # the longest free text a form takes (a note, a comment): some pages of typing
@@ -39,6 +40,10 @@ class KontoraRenderer(DjangoTemplates):
     """Django's template renderer with Kontora's one field template."""
 
     field_template_name = "core/ui/field.html"
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        html = render_in_python(template_name, context)
+        return html if html is not None else super().render(template_name, context, request)
 
 
 RENDERER = KontoraRenderer()

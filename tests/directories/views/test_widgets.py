@@ -64,3 +64,34 @@ def test_picker_editing_buttons_follow_the_edit_right(admin_user: Any, manager_u
     assert "data-picker-add" in str(for_admin["unit"])
     assert "data-picker-add" not in str(for_manager["unit"])
     assert "data-picker-edit" not in str(for_manager["unit"])
+
+
+@pytest.mark.feature("DIR-07")
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_picker_drawn_in_python_is_the_markup_of_its_template(admin_user: Any, language: str) -> None:
+    # given a chosen item (with markup in its name), an inactive one, none; with the edit buttons and without
+    from django.forms.renderers import DjangoTemplates
+    from django.utils import translation
+
+    from kontora.directories.forms.widgets import PickerWidget
+
+    chosen = PriorityFactory(name='Срочно <b>&"</b>')
+    inactive = PriorityFactory(name="Старый", is_active=False)
+
+    class Form(forms.Form):
+        priority = picker_field("priorities", label="Приоритет")
+
+    with translation.override(language):
+        for value, editing in ((chosen, True), (inactive, False), (None, True), (None, False)):
+            form = Form(initial={"priority": value})
+            if editing:
+                allow_picker_editing(form, admin_user)
+            field = form["priority"]
+            widget = field.field.widget
+            assert isinstance(widget, PickerWidget)
+            context = widget.get_context(field.html_name, field.value(), {"id": field.auto_id})
+            # when it is drawn in Python and by its template
+            drawn = str(field)
+            expected = DjangoTemplates().render(widget.template_name, context)
+            # then the markup is the same
+            assert drawn == expected
