@@ -11,7 +11,7 @@ import bench
 from bench import HELPER_MODULES, Result, table
 
 # Run only when named (`python -m bench registry`): builds million-client bases, far past make bench's budget.
-ON_REQUEST = {"registry"}
+ON_REQUEST = {"registry", "writes"}
 
 
 def main(argv: list[str] | None = None) -> int:

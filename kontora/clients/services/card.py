@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import ClientScope, User
 from kontora.clients import access, locks, policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
+from kontora.clients.services.phones import client_phones_keep, contact_phones_keep
 from kontora.core import conflicts, numbering, requisites
 from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
 from kontora.core.conflicts import Edit
@@ -258,6 +259,7 @@ def client_create(
         client.created_by = client.changed_by = acting_user
         client.code = numbering.code_next("client")
         client.save(force_insert=True)
+        client_phones_keep(client)
         client.directions.set(directions)
         client.competitors.set(competitors)
         if grants:
@@ -294,6 +296,8 @@ def client_update(
         fill_search_keys(client)
         client.changed_by = acting_user
         client.save()
+        if "phone" in changed:
+            client_phones_keep(client)
         if directions is not None:
             client.directions.set(directions)
         if competitors is not None:
@@ -344,6 +348,8 @@ def _set_contact_keys(contact: ContactPerson) -> None:
 def _save_contact(acting_user: User, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
     if not policies.contacts.can(acting_user, "change", contact):
         raise NotAllowed
+    phone_fields = ("phone_office", "phone_mobile", "phone_home")
+    typed_before = None if contact.pk is None else [getattr(contact, name) for name in phone_fields]
     for name in CONTACT_FIELDS:
         if name in values:
             setattr(contact, name, values[name])
@@ -352,6 +358,8 @@ def _save_contact(acting_user: User, contact: ContactPerson, values: Mapping[str
         raise ValidationError({"full_name": _("Enter the full name.")})
     _set_contact_keys(contact)
     contact.save()
+    if typed_before != [getattr(contact, name) for name in phone_fields]:
+        contact_phones_keep(contact)
     if contact.is_main:
         # One main contact per client: the newest choice wins.
         ContactPerson.objects.filter(client=contact.client, is_main=True).exclude(pk=contact.pk).update(is_main=False)
