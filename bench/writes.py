@@ -16,7 +16,8 @@ beside the wall time: the whole query runs in this thread, and the machine here 
 KONTORA_BENCH_WRITES_SIZES sets the sizes (default "100000,1000000"); KONTORA_BENCH_WRITES_HOME measures one
 prepared SQLite home instead of the cached bases (e.g. a copy of an older million-client bench base brought up
 to date with `kontora upgrade`); KONTORA_BENCH_DATABASES=sqlite (or postgresql) as for bench.registry —
-PostgreSQL is measured at the smallest size only.
+PostgreSQL is measured at the smallest size only. KONTORA_BENCH_WRITES_ROUNDS sets fewer rounds (e.g. 10 for
+a build whose checks take a second each).
 """
 
 from __future__ import annotations
@@ -32,11 +33,16 @@ from pathlib import Path
 from typing import Any
 
 from bench import ROOT, Result, child_env
+from bench import clients as reads
 from bench import registry as bases
 from bench.clients import _compare, _statements
 
 SIZES = [int(n) for n in os.environ.get("KONTORA_BENCH_WRITES_SIZES", "100000,1000000").split(",")]
 WRITE_ROUNDS = 40
+# Fewer rounds for a slow build (the checks as they were took over a second each at a million): reads and writes.
+ROUNDS = os.environ.get("KONTORA_BENCH_WRITES_ROUNDS")
+if ROUNDS:
+    reads.ROUNDS = bases.CPU_ROUNDS = WRITE_ROUNDS = int(ROUNDS)
 WARMUP = 3
 UNUSED_AREA = "+7 (299)"  # the demo's numbers have area codes 300-999: these meet no duplicate
 CHECK_MS = 5.0  # every duplicate check, at a million

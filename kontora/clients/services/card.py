@@ -45,6 +45,9 @@ INFO_FIELDS = (
 )
 CLIENT_FIELDS = MAIN_FIELDS + INFO_FIELDS
 _HISTORY_FIELDS = (*CLIENT_FIELDS, "directions", "competitors")
+# The fields `_check` may rewrite beyond those the user changed (a default, a normalised requisite, the region
+# that follows the city).
+_CHECK_REWRITES = ("full_name", "short_name", "region", "inn", "kpp", "ogrn")
 CONTACT_FIELDS = (
     "full_name", "position", "phone_office", "phone_mobile", "phone_home", "email", "birthday", "competence",
     "characteristics", "relatives", "biography", "is_main",
@@ -279,8 +282,13 @@ def client_update(
         client = locks.client_for_update(client.pk)
         if not policies.clients.can(acting_user, "change", client):
             raise NotAllowed
-        before = snapshot(client, _HISTORY_FIELDS)
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
+        # Only what this save can change is read for its history: a snapshot of every field would load each of
+        # the card's related rows (curator, status, size …) one query at a time to compare them with themselves.
+        lists = {"directions": directions, "competitors": competitors}
+        wanted = {*changed, *_CHECK_REWRITES, *(name for name, given in lists.items() if given is not None)}
+        history = tuple(name for name in _HISTORY_FIELDS if name in wanted)
+        before = snapshot(client, history)
         main = any(name in MAIN_FIELDS for name in changed)
         if main and not policies.clients.can(acting_user, "change_main", client):
             raise NotAllowed
@@ -302,7 +310,7 @@ def client_update(
             client.directions.set(directions)
         if competitors is not None:
             client.competitors.set(competitors)
-        changes = changes_between(Client, before, snapshot(client, _HISTORY_FIELDS), _HISTORY_FIELDS)
+        changes = changes_between(Client, before, snapshot(client, history), history)
         changes += _save_attributes(acting_user, client, attributes)
         if changes:
             audit_record(actor=acting_user, event="clients.client.update", summary=_("Card changed"), target=client,
