@@ -137,7 +137,15 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     def check(**asked: Any) -> Callable[[], object]:
         return lambda: find_duplicates(user=admin, **asked)
 
-    rows = []
+    rows: list[dict[str, Any]] = []
+    partial = Path(home) / f"bench-writes-partial-{connection.vendor}.jsonl"  # what a failed run still measured
+    partial.write_text("")
+
+    def keep(row: dict[str, Any]) -> None:
+        rows.append(row)
+        with partial.open("a") as out:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
     checks = [
         ("dup_inn", "duplicate check: same INN (found)", check(inn=sample.inn)),
         ("dup_name", "duplicate check: same short name (found)", check(short_name=sample.short_name)),
@@ -152,7 +160,7 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
         row = {"case": case, **_compare(label, [call], sizes)}
         if connection.vendor == "sqlite":
             row["cpu_value"], row["cpu_baseline"] = bases._cpu_figures([call])
-        rows.append(row)
+        keep(row)
 
     http = HttpClient(SERVER_NAME="localhost")
     http.force_login(admin)
@@ -184,7 +192,7 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     ]
     for case, label, call in writes:
         print(f"  {connection.vendor}: {case} …", file=sys.stderr, flush=True)
-        rows.append(_write_compare(case, label, call, f"{sizes}; whole request, in-process test client"))
+        keep(_write_compare(case, label, call, f"{sizes}; whole request, in-process test client"))
     return rows
 
 

@@ -32,7 +32,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
             client.region_id = client.settlement.region_id
         fill_search_keys(client)
         client.save(force_insert=True)
-        client_phones_keep(client)
+        if client.phone:  # as the card's service does (a test at an older schema builds clients without phones)
+            client_phones_keep(client)
         return client
 
 
@@ -47,7 +48,8 @@ class ContactFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class: type[ContactPerson], *args: Any, **kwargs: Any) -> ContactPerson:
         contact = model_class(*args, **kwargs)
         contact.save(force_insert=True)
-        contact_phones_keep(contact)  # as the contact's service does
+        if contact.phone_office or contact.phone_mobile or contact.phone_home:
+            contact_phones_keep(contact)  # as the contact's service does
         return contact
 
 

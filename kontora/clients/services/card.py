@@ -262,7 +262,7 @@ def client_create(
         client.created_by = client.changed_by = acting_user
         client.code = numbering.code_next("client")
         client.save(force_insert=True)
-        client_phones_keep(client)
+        client_phones_keep(client, new=True)
         client.directions.set(directions)
         client.competitors.set(competitors)
         if grants:

@@ -23,17 +23,22 @@ def _keys(client_id: int, contact_id: int | None, texts: Iterable[str]) -> list[
             for number in phone_keys(*texts)]
 
 
-def client_phones_keep(client: Client) -> None:
-    """The keys of the client's own phone field, as it is now (call after the client is saved)."""
-    PhoneKey.objects.filter(client_id=client.pk, contact__isnull=True).delete()
-    PhoneKey.objects.bulk_create(_keys(client.pk, None, (client.phone,)))
+def client_phones_keep(client: Client, *, new: bool = False) -> None:
+    """The keys of the client's own phone field, as it is now (call after the client is saved; a `new` one has
+    none to replace)."""
+    if not new:
+        PhoneKey.objects.filter(client_id=client.pk, contact__isnull=True).delete()
+    keys = _keys(client.pk, None, (client.phone,))
+    if keys:
+        PhoneKey.objects.bulk_create(keys)
 
 
 def contact_phones_keep(contact: ContactPerson) -> None:
     """The keys of a contact's three phone fields, as they are now (call after the contact is saved)."""
     PhoneKey.objects.filter(contact_id=contact.pk).delete()
-    PhoneKey.objects.bulk_create(
-        _keys(contact.client_id, contact.pk, (contact.phone_office, contact.phone_mobile, contact.phone_home)))
+    keys = _keys(contact.client_id, contact.pk, (contact.phone_office, contact.phone_mobile, contact.phone_home))
+    if keys:
+        PhoneKey.objects.bulk_create(keys)
 
 
 # --- in bulk: the migration and the demo fill ---
