@@ -7,11 +7,12 @@ measured in a child process with bench.clients' method: calls alternated with th
 (a) Each duplicate check's selector (by INN, by name, by the card's phone, by a contact's mobile, by a local
 7-digit number, all three at once as a save runs them) beside its statements.
 (b)-(d) Whole requests through Django's test client (signed in, DEBUG off, middleware, form, service, template):
-a new card posted, the card posted with a changed phone (the form as the page offers it), a contact added in the
-Personnel tab's modal. Each request runs inside a transaction rolled back afterwards, and so does its raw replay
-(BEGIN, the statements, ROLLBACK): the writes never pile up in the cached base, every round writes the same rows,
-and the commit itself (one fsync on SQLite) is outside both figures. On SQLite the thread's CPU time is given
-beside the wall time: the whole query runs in this thread, and the machine here is shared and busy.
+the live duplicate warning (it writes its audit row), a new card posted, the card posted with a changed phone
+(the form as the page offers it), a contact added in the Personnel tab's modal. Each request runs inside a
+transaction rolled back afterwards, and so does its raw replay (BEGIN, the statements, ROLLBACK): the writes
+never pile up in the cached base, every round writes the same rows, and the commit itself (one fsync on SQLite)
+is outside both figures. On SQLite the thread's CPU time is given beside the wall time: the whole query runs in
+this thread, and the machine here is shared and busy.
 
 KONTORA_BENCH_WRITES_SIZES sets the sizes (default "100000,1000000"); KONTORA_BENCH_WRITES_HOME measures one
 prepared SQLite home instead of the cached bases (e.g. a copy of an older million-client bench base brought up
@@ -48,7 +49,8 @@ UNUSED_AREA = "+7 (299)"  # the demo's numbers have area codes 300-999: these me
 CHECK_MS = 5.0  # every duplicate check, at a million
 # Targets in ms of server time at a million clients (issue 12); None: measured for information.
 TARGETS = {"dup_inn": CHECK_MS, "dup_name": CHECK_MS, "dup_phone": CHECK_MS, "dup_contact": CHECK_MS,
-           "dup_local": CHECK_MS, "dup_card": None, "create": 10.0, "save_phone": 15.0, "contact": None}
+           "dup_local": CHECK_MS, "dup_card": None, "dup_view": None, "create": 10.0, "save_phone": 15.0,
+           "contact": None}
 
 
 # --- measuring (in the child) -----------------------------------------------------------------------------------
@@ -182,7 +184,16 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
             return response
         return call
 
+    typed = {"inn": inn, "short_name": "ООО «Бенч-Запись»", "phone": f"{UNUSED_AREA} 000-00-01"}
+
+    def warning() -> object:
+        response = http.get("/clients/duplicates/", typed, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b"Retry-After" not in response.serialize_headers()
+        return response
+
     writes = [
+        ("dup_view", "GET the live duplicate warning as the card asks it while typing (its audit row, the "
+         "minute's limit, the check, the fragment)", warning),
         ("create", "POST a new card (registration view: form, duplicate check, service, redirect)",
          posted("/clients/new/", new_card, 302)),
         ("save_phone", "POST the card with a changed phone (the page's form, Apply)",
