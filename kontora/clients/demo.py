@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kontora.accounts.models import User, login_key
 from kontora.clients.models import Client, ContactPerson
+from kontora.clients.services.phones import phone_keys_fill
 from kontora.core import numbering
 from kontora.core.requisites import inn_check_digits, ogrn_check_digit
 from kontora.core.text import digits, search_key
@@ -259,6 +260,8 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
     priorities, activities = _ids(dirs.Priority), _ids(dirs.ActivityType)
     # The fill writes its codes itself, from the next free one on, and moves the counter past them at the end.
     first_code = numbering.code_next("client")
+    # The demo's clients get ids past every existing one: their phone keys are written for those ids at the end.
+    first_id = (Client.objects.aggregate(last=models.Max("id"))["last"] or 0) + 1
     contacts_total = 0
     client_rows, contact_rows = _Inserter(Client), _Inserter(ContactPerson)
     with transaction.atomic(), _search_index_in_bulk(first_code, clients):
@@ -316,6 +319,7 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
                     ))
             contact_rows.insert(contacts)
             contacts_total += len(contacts)
+        phone_keys_fill(clients_from=first_id)
     numbering.code_catch_up("client")
     _analyze()
     return DemoResult(clients=clients, contacts=contacts_total, users=len(users), first_code=first_code)

@@ -165,6 +165,26 @@ class ContactPerson(models.Model):
         return self.full_name
 
 
+class PhoneKey(models.Model):
+    """One number of a client's main phones or of a contact person's phones, as the duplicate check (CLI-16)
+    matches it: its national digits (the last 10) and their last 7, indexed. The check seeks the 7-digit key and
+    confirms the suffix on the few rows found, so it reads no client or contact row it does not return.
+
+    Written only beside the phones themselves (services.phones; the demo fill and the migration in bulk SQL).
+    `contact` is empty for a number of the client's own phone field."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(ContactPerson, null=True, on_delete=models.CASCADE, related_name="+")
+    tail = models.CharField(max_length=7)
+    number = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["tail"], name="clients_phonekey_tail")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class RegistryPreference(models.Model):
     """A user's default sort of the client registry (Settings → Parameters → Sorting), applied at sign-in."""
 

@@ -44,6 +44,7 @@ from kontora.clients.models import (
     ClientSecurity,
     ClientShipping,
     ContactPerson,
+    PhoneKey,
 )
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import Policy
@@ -155,10 +156,12 @@ attribute_values = OwnedPolicy(AttributeValue, client_field="client_id")
 history = HistoryPolicy(AuditEvent, client_field="client_id")
 # The Access tab's grants: who else sees the card (main data of the card).
 grants = OwnedPolicy(ClientGrant, change_level="edits_main")
+# The duplicate check's phone keys (CLI-16): card data, read as the contacts' phones they are made of.
+phone_keys = OwnedPolicy(PhoneKey)
 
 POLICIES: tuple[Policy[Any], ...] = (
     clients, contacts, files, folders, bank_accounts, registrations, legal_changes, personal_data, mailings,
-    mailing_addresses, securities, shippings, attribute_values, history, grants,
+    mailing_addresses, securities, shippings, attribute_values, history, grants, phone_keys,
 )
 
 

@@ -6,6 +6,10 @@ and the main phone are registry columns; the INN and the contacts' phones are ca
 the user may open (`access.card_only`): typing an INN must not tell a "list all" user whose card carries it. A
 duplicate is shown as its registry row (code, short name, city) — never with its curator.
 
+Every check is an index seek, at a million clients as at ten: the INN (its index), the folded name (clients_name_seek),
+the phones through their keys (models.PhoneKey: a number is the same when its national digits — the last 10 —
+match, and a 7–9-digit local number matches those that end with it).
+
 The check is an oracle over the base, so every one is on record (an audit row `clients.duplicates.check` with the
 values asked) and a user gets at most DUPLICATE_CHECKS_PER_MINUTE of them a minute (services.duplicates).
 """
@@ -17,11 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kontora.clients import access
-from kontora.clients.models import Client, ContactPerson
+from kontora.clients.models import Client, PhoneKey
 from kontora.core.models import AuditEvent
 from kontora.core.requisites import clean_digits
 from kontora.core.text import digits, search_key
@@ -68,20 +72,46 @@ def find_duplicates(
     name_key = search_key(short_name)
     if name_key:
         add(visible.filter(name_key=name_key), _("same name"))
-    keys = phone_keys(*phones)
-    if keys:
-        by_client = Q()
-        by_contact = Q()
-        for key in keys:
-            by_client |= Q(phone_digits__contains=key)
-            by_contact |= Q(phones_digits__contains=key)
-        contacts = ContactPerson.objects.filter(by_contact, client=OuterRef("pk"))
-        add(visible.filter(by_client | access.card_only(user, Q(Exists(contacts)))), _("same phone"))
+    same_phone = _same_phone(user, phone_keys(*phones))
+    if same_phone is not None:
+        add(visible.filter(same_phone), _("same phone"))
     if found:
         openable = set(access.openable_clients(user).filter(pk__in=found).values_list("pk", flat=True))
         for duplicate in found.values():
             duplicate.can_open = duplicate.client.pk in openable
     return sorted(found.values(), key=lambda d: d.client.code)
+
+
+def phone_match(keys: list[str]) -> Q:
+    """The phone keys (models.PhoneKey) of the numbers the same as one of `keys`: the national digits match, and
+    a shorter number (7 to 9 digits, a local one) matches those that end with it. Sought by the 7-digit tail
+    (an index), the suffix only confirms the few rows found."""
+    match = Q()
+    for key in keys:
+        same = Q(number=key) if len(key) >= NATIONAL_DIGITS else Q(number__endswith=key)
+        shorter = [key[-length:] for length in range(MIN_PHONE_DIGITS, len(key))]
+        if shorter:
+            same |= Q(number__in=shorter)
+        match |= Q(tail=key[-MIN_PHONE_DIGITS:]) & same
+    return match
+
+
+def _same_phone(user: Any, keys: list[str]) -> Q | None:
+    """Clients with one of the numbers: in their main phones (a registry column), or — only on clients the user
+    may open — in a contact's phones. The keys are read first (an index seek), then the clients by id."""
+    if not keys:
+        return None
+    main: set[int] = set()
+    by_contact: set[int] = set()
+    for client_id, contact_id in PhoneKey.objects.filter(phone_match(keys)).values_list("client_id", "contact_id"):
+        (main if contact_id is None else by_contact).add(client_id)
+    by_contact -= main
+    if not main and not by_contact:
+        return None
+    on_card = access.card_only(user, Q(pk__in=sorted(by_contact))) if by_contact else None
+    if not main:
+        return on_card
+    return Q(pk__in=sorted(main)) if on_card is None else Q(pk__in=sorted(main)) | on_card
 
 
 def visible_except(user: Any, exclude_pk: int | None) -> QuerySet[Client]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import ClientScope, User
 from kontora.clients import access, locks, policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
+from kontora.clients.services.phones import client_phones_keep, contact_phones_keep
 from kontora.core import conflicts, numbering, requisites
 from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
 from kontora.core.conflicts import Edit
@@ -44,6 +45,9 @@ INFO_FIELDS = (
 )
 CLIENT_FIELDS = MAIN_FIELDS + INFO_FIELDS
 _HISTORY_FIELDS = (*CLIENT_FIELDS, "directions", "competitors")
+# The fields `_check` may rewrite beyond those the user changed (a default, a normalised requisite, the region
+# that follows the city).
+_CHECK_REWRITES = ("full_name", "short_name", "region", "inn", "kpp", "ogrn")
 CONTACT_FIELDS = (
     "full_name", "position", "phone_office", "phone_mobile", "phone_home", "email", "birthday", "competence",
     "characteristics", "relatives", "biography", "is_main",
@@ -258,6 +262,7 @@ def client_create(
         client.created_by = client.changed_by = acting_user
         client.code = numbering.code_next("client")
         client.save(force_insert=True)
+        client_phones_keep(client, new=True)
         client.directions.set(directions)
         client.competitors.set(competitors)
         if grants:
@@ -277,8 +282,13 @@ def client_update(
         client = locks.client_for_update(client.pk)
         if not policies.clients.can(acting_user, "change", client):
             raise NotAllowed
-        before = snapshot(client, _HISTORY_FIELDS)
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
+        # Only what this save can change is read for its history: a snapshot of every field would load each of
+        # the card's related rows (curator, status, size …) one query at a time to compare them with themselves.
+        lists = {"directions": directions, "competitors": competitors}
+        wanted = {*changed, *_CHECK_REWRITES, *(name for name, given in lists.items() if given is not None)}
+        history = tuple(name for name in _HISTORY_FIELDS if name in wanted)
+        before = snapshot(client, history)
         main = any(name in MAIN_FIELDS for name in changed)
         if main and not policies.clients.can(acting_user, "change_main", client):
             raise NotAllowed
@@ -294,11 +304,13 @@ def client_update(
         fill_search_keys(client)
         client.changed_by = acting_user
         client.save()
+        if "phone" in changed:
+            client_phones_keep(client)
         if directions is not None:
             client.directions.set(directions)
         if competitors is not None:
             client.competitors.set(competitors)
-        changes = changes_between(Client, before, snapshot(client, _HISTORY_FIELDS), _HISTORY_FIELDS)
+        changes = changes_between(Client, before, snapshot(client, history), history)
         changes += _save_attributes(acting_user, client, attributes)
         if changes:
             audit_record(actor=acting_user, event="clients.client.update", summary=_("Card changed"), target=client,
@@ -344,6 +356,8 @@ def _set_contact_keys(contact: ContactPerson) -> None:
 def _save_contact(acting_user: User, contact: ContactPerson, values: Mapping[str, Any]) -> ContactPerson:
     if not policies.contacts.can(acting_user, "change", contact):
         raise NotAllowed
+    phone_fields = ("phone_office", "phone_mobile", "phone_home")
+    typed_before = None if contact.pk is None else [getattr(contact, name) for name in phone_fields]
     for name in CONTACT_FIELDS:
         if name in values:
             setattr(contact, name, values[name])
@@ -352,6 +366,8 @@ def _save_contact(acting_user: User, contact: ContactPerson, values: Mapping[str
         raise ValidationError({"full_name": _("Enter the full name.")})
     _set_contact_keys(contact)
     contact.save()
+    if typed_before != [getattr(contact, name) for name in phone_fields]:
+        contact_phones_keep(contact)
     if contact.is_main:
         # One main contact per client: the newest choice wins.
         ContactPerson.objects.filter(client=contact.client, is_main=True).exclude(pk=contact.pk).update(is_main=False)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from kontora.clients.selectors.duplicates import find_duplicates, phone_keys
 from kontora.clients.services import card as services
@@ -92,3 +94,64 @@ def test_card_data_of_a_client_listed_but_not_openable_never_matches(manager_use
     # and a user who may open it finds it by both
     assert [d.client for d in find_duplicates(user=other, inn=VALID_INN)] == [foreign]
     assert [d.client for d in find_duplicates(user=other, phones=("89160001122",))] == [foreign]
+
+
+@pytest.mark.feature("CLI-16")
+def test_a_local_number_finds_the_national_one_and_back(manager_user: Any) -> None:
+    # given a client with a full number and one whose phone was typed without the area code
+    national = ClientFactory(curator=manager_user, short_name="Альфа", phone="+7 (495) 123-45-67")
+    local = ClientFactory(curator=manager_user, short_name="Бета", phone="765-43-21")
+    # when each is typed the other way round
+    # then the 7-digit number finds the 10-digit one, and the 10-digit one finds the 7-digit one
+    assert [d.client for d in find_duplicates(user=manager_user, phones=("123-45-67",))] == [national]
+    assert [d.client for d in find_duplicates(user=manager_user, phones=("95 123 45 67",))] == [national]
+    assert [d.client for d in find_duplicates(user=manager_user, phones=("8 (495) 765-43-21",))] == [local]
+    # while digits that are only inside a number, not its end, match nothing
+    assert find_duplicates(user=manager_user, phones=("495 12 34",)) == []
+    assert find_duplicates(user=manager_user, phones=("8 495 123-45-60",)) == []
+
+
+def _scans(statements: list[tuple[str, Any]]) -> list[str]:
+    """The lines of the statements' plans that read a table of clients, contacts or phone keys (or one of its
+    indexes) whole."""
+    tables = ("clients_client", "clients_contactperson", "clients_phonekey")
+    found = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is read whole by choice, not by need
+        for sql, params in statements:
+            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            cursor.execute(prefix + sql, params)
+            for row in cursor.fetchall():
+                line = str(row[-1] if connection.vendor == "sqlite" else row[0])
+                # SQLite: SCAN reads a table or an index whole (SEARCH seeks); PostgreSQL: a Seq Scan.
+                full = re.search(r"\bSCAN (\w+)" if connection.vendor == "sqlite" else r"Seq Scan on (\w+)", line)
+                if full and full.group(1) in tables:
+                    found.append(line)
+    return found
+
+
+@pytest.mark.feature("CLI-16")
+def test_every_check_seeks_an_index_and_reads_no_table_whole(manager_user: Any) -> None:
+    # given clients with the INN, name and phones asked, a contact's phone among them
+    client = ClientFactory(curator=manager_user, short_name="Альфа", inn=VALID_INN, kpp="773601001",
+                           phone="+7 (495) 123-45-67")
+    services.contact_create(acting_user=manager_user, client=client,
+                            values={"full_name": "Петров", "phone_mobile": "8 916 000-11-22"})
+    ClientFactory(curator=manager_user, short_name="Бета", phone="+7 (812) 000-11-22")
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    # when every check runs at once
+    with connection.execute_wrapper(record):
+        found = find_duplicates(user=manager_user, inn=VALID_INN, short_name="альфа",
+                                phones=("8 916 000 11 22, 123-45-67",))
+    # then it found the client by each, and no statement read a table of clients, contacts or keys whole
+    assert [(d.client, d.reasons) for d in found] == [(client, ["тот же ИНН", "то же наименование", "тот же телефон"])]
+    assert statements and _scans(statements) == []
+    # (positive control: a condition no index serves — the digits' end, as the check could ask it — is seen as a
+    # full scan)
+    assert _scans([("SELECT id FROM clients_client WHERE substr(phone_digits, 2) = %s", ["4951234567"])]) != []
