@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +180,49 @@ def shared_base(where: Path, template: Home, count: int = 2, extra_env: dict[str
     finally:
         if database:
             pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+REDIS_SERVER = Path("/usr/bin/redis-server")
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A Redis for the job queue: CI's (KONTORA_TEST_REDIS_URL, a throwaway one: emptied here), or one started on a
+    free port of 127.0.0.1, without persistence, stopped by its pid."""
+    given = os.environ.get("KONTORA_TEST_REDIS_URL", "").strip()
+    if given:
+        import redis
+
+        redis.Redis.from_url(given).flushdb()
+        yield given
+        return
+    if not REDIS_SERVER.exists():
+        pytest.skip(f"{REDIS_SERVER} is missing: install redis-server (scripts/test-deps.sh does as root)")
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="kontora-test-redis-"))
+    server = subprocess.Popen(
+        [str(REDIS_SERVER), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder), "--save", "",
+         "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+
+        def answers() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.exceptions.ConnectionError:
+                return False
+
+        wait_for(answers, 30)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)

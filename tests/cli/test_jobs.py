@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.support import DJANGO_PRELUDE, ON_PG, ROOT, Home, free_port, pg_url, wait_for
+from tests.cli.support import DJANGO_PRELUDE, ON_PG, ROOT, Home, pg_url, redis_server, wait_for
 
 pytestmark = [pytest.mark.feature("SYS-10"), pytest.mark.feature("DIR-03")]
 
@@ -80,31 +77,8 @@ def job_row(home: Home, job_id: int) -> dict[str, Any]:
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(server).exists():
-        pytest.skip("/usr/bin/redis-server is not installed: the Redis queue is not exercised here")
-    port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(
-            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            import redis
-
-            client = redis.Redis(host="127.0.0.1", port=port)
-            wait_for(lambda: _answers(client), seconds=10)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.kill()
-            process.wait()
-
-
-def _answers(client: Any) -> bool:
-    try:
-        return bool(client.ping())
-    except Exception:
-        return False
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite queue", "redis queue"])

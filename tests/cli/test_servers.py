@@ -10,16 +10,14 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -28,9 +26,16 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.cli.support import ADMIN_PASSWORD, DJANGO_PRELUDE, ROOT, Home, free_port, shared_base, wait_for
+from tests.cli.support import (
+    ADMIN_PASSWORD,
+    DJANGO_PRELUDE,
+    ROOT,
+    Home,
+    free_port,
+    redis_server,
+    shared_base,
+)
 
-REDIS_SERVER = Path("/usr/bin/redis-server")
 STOP_SECONDS = 60
 USER_PASSWORD = "Kontora-user-Pass-7"
 
@@ -89,49 +94,6 @@ def _wait_ready(process: Process, predicate: Any, what: str) -> None:
             break
         time.sleep(0.1)
     raise AssertionError(f"{process.name} did not {what}:\n{process.output()}")
-
-
-@contextmanager
-def redis_server() -> Iterator[str]:
-    """A Redis for the job queue: CI's (KONTORA_TEST_REDIS_URL, a throwaway one: emptied here), or one started on a
-    free port of 127.0.0.1, without persistence, stopped by its pid."""
-    given = os.environ.get("KONTORA_TEST_REDIS_URL", "").strip()
-    if given:
-        import redis
-
-        redis.Redis.from_url(given).flushdb()
-        yield given
-        return
-    if not REDIS_SERVER.exists():
-        pytest.skip(f"{REDIS_SERVER} is missing: install redis-server (scripts/test-deps.sh does as root)")
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="kontora-test-redis-"))
-    server = subprocess.Popen(
-        [str(REDIS_SERVER), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder), "--save", "",
-         "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.exceptions.ConnectionError:
-                return False
-
-        wait_for(answers, 30)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- a browser without a browser: cookies and the CSRF token ---------------------------------------------------------
