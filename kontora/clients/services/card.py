@@ -89,11 +89,14 @@ def card_save(
             client = client_create(acting_user=acting_user, values=values, directions=directions or (),
                                    competitors=competitors or (), attributes=attributes)
         else:
-            conflicts.check(edits, locks.client_for_update(client.pk), client_id=client.pk)
+            # With the region and the city: the save's checks, search keys and history read them.
+            locked = locks.client_for_update(client.pk, related=("region", "settlement"))
+            conflicts.check(edits, locked, client_id=client.pk)
             if values or directions is not None or competitors is not None or attributes:
                 try:
-                    client = client_update(acting_user=acting_user, client=client, values=values,
-                                           directions=directions, competitors=competitors, attributes=attributes)
+                    # The row just locked and checked is the one written: not read a second time.
+                    client = _update_locked(acting_user=acting_user, client=locked, values=values,
+                                            directions=directions, competitors=competitors, attributes=attributes)
                 except ValidationError as exc:
                     errors.update(_keyed(exc, ""))
         for part in parts:
@@ -165,7 +168,7 @@ def _check(client: Client) -> None:
     if client.settlement_id and client.settlement is not None:
         if client.region_id and client.region_id != client.settlement.region_id:
             errors["settlement"] = _("This city is in another region.")
-        else:
+        elif client.region_id is None:  # the same region kept as it is: reading it again would change nothing
             client.region = client.settlement.region
     if client.postal_code and not (len(client.postal_code) == 6 and client.postal_code.isdigit()):
         errors["postal_code"] = _("The postal code consists of 6 digits.")
@@ -263,8 +266,11 @@ def client_create(
         client.code = numbering.code_next("client")
         client.save(force_insert=True)
         client_phones_keep(client, new=True)
-        client.directions.set(directions)
-        client.competitors.set(competitors)
+        directions, competitors = list(directions), list(competitors)
+        if directions:  # a new client has none: setting none would only read that
+            client.directions.set(directions)
+        if competitors:
+            client.competitors.set(competitors)
         if grants:
             client_set_access(acting_user=acting_user, client=client, grants=grants)
         audit_record(actor=acting_user, event="clients.client.create", summary=_("Card registered"), target=client,
@@ -279,7 +285,18 @@ def client_update(
 ) -> Client:
     """Saves the card; main requisites only with the card's "change_main", the rest with "change" (policies)."""
     with transaction.atomic():
-        client = locks.client_for_update(client.pk)
+        return _update_locked(acting_user=acting_user, client=locks.client_for_update(client.pk), values=values,
+                              directions=directions, competitors=competitors, grants=grants, is_private=is_private,
+                              attributes=attributes)
+
+
+def _update_locked(
+    *, acting_user: User, client: Client, values: Mapping[str, Any], directions: Iterable[Any] | None = None,
+    competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
+    is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
+) -> Client:
+    """`client_update` on the client's row as read under its lock, taken by the caller in this transaction."""
+    with transaction.atomic():
         if not policies.clients.can(acting_user, "change", client):
             raise NotAllowed
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]

@@ -74,6 +74,8 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
     for tab in tabs:
         if tab.part is None or (data is None and client is not None):
             continue  # an existing card's panes load when their tabs are shown
+        if data is not None and not getattr(tab.part.form, "sent_in", lambda data: True)(data):
+            continue  # not sent (is_posted would say so too): building it would only read its rows
         may_edit = client is None or tab.part.may_edit(user, client)
         part = tab.part.form(data, client=client, user=user, read_only=not may_edit)
         if data is not None and part.is_posted() and not may_edit:
