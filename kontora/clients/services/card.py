@@ -315,12 +315,17 @@ def _update_locked(
             raise ValidationError({"curator": _(
                 "This client is another user's private client: you cannot become its curator."
             )})
+        stored = _columns(client)
         for name in changed:
             setattr(client, name, values[name])
         _check(client)
         fill_search_keys(client)
         client.changed_by = acting_user
-        client.save()
+        # Only the columns that differ from the locked row (and the change stamp): a whole-row UPDATE also rewrote
+        # the name search index (its SQLite trigger fires on any UPDATE naming the name keys) on every save.
+        now = _columns(client)
+        client.save(update_fields=[field.name for field in Client._meta.concrete_fields if not field.primary_key and (
+            getattr(field, "auto_now", False) or now[field.attname] != stored[field.attname])])
         if "phone" in changed:
             client_phones_keep(client)
         if directions is not None:
@@ -339,6 +344,11 @@ def _update_locked(
                 grants=None if grants is None or grants == current else grants,
             )
     return client
+
+
+def _columns(client: Client) -> dict[str, Any]:
+    """The client's column values as kept on the instance (keys, not related objects: no query)."""
+    return {field.attname: getattr(client, field.attname) for field in Client._meta.concrete_fields}
 
 
 def _save_attributes(acting_user: User, client: Client, attributes: Mapping[int, Any] | None) -> list[Change]:

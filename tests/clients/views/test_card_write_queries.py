@@ -89,6 +89,10 @@ def test_saving_a_changed_phone_reads_no_other_part_nor_any_picked_item_whatever
     sql = _sql(one)
     assert not [table for table in OTHER_PARTS + PICKED if f'FROM "{table}"' in sql], sql
     assert USERS_LIST not in sql  # a save that succeeds draws no list of users
+    # and the client's row is written only where it changed: the name search index (kept by a trigger on the
+    # name keys) is not rewritten by a changed phone
+    updates = [query["sql"] for query in one.captured_queries if query["sql"].startswith('UPDATE "clients_client"')]
+    assert len(updates) == 1 and '"phone"' in updates[0] and '"name_key"' not in updates[0], updates
     # and with more rows in every other part, more users, directions and competitors, the save costs the same
     for number in range(1, 21):
         _grow(curated, number)
