@@ -297,18 +297,19 @@ def _update_locked(
 ) -> Client:
     """`client_update` on the client's row as read under its lock, taken by the caller in this transaction."""
     with transaction.atomic():
-        if not policies.clients.can(acting_user, "change", client):
-            raise NotAllowed
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
+        main = any(name in MAIN_FIELDS for name in changed)
+        # One question, not two: the right to change the main data implies the right to change the card (the levels
+        # of access.Standing), and either refusal is the same NotAllowed. (After the duplicate check's audit row the
+        # request's decisions are paused, so each question was a query.)
+        if not policies.clients.can(acting_user, "change_main" if main else "change", client):
+            raise NotAllowed
         # Only what this save can change is read for its history: a snapshot of every field would load each of
         # the card's related rows (curator, status, size …) one query at a time to compare them with themselves.
         lists = {"directions": directions, "competitors": competitors}
         wanted = {*changed, *_CHECK_REWRITES, *(name for name, given in lists.items() if given is not None)}
         history = tuple(name for name in _HISTORY_FIELDS if name in wanted)
         before = snapshot(client, history)
-        main = any(name in MAIN_FIELDS for name in changed)
-        if main and not policies.clients.can(acting_user, "change_main", client):
-            raise NotAllowed
         if "curator" in changed and access.takes_private(acting_user, client, getattr(values["curator"], "pk", None)):
             # Read from the locked row: the client may have become private after the user's rights were decided
             # (a memoised standing), and nobody makes himself the curator of another's private client (F1).
