@@ -25,7 +25,7 @@ from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import card_attributes
 from kontora.directories.attributes.services import field_name
 from kontora.directories.forms.widgets import PickerWidget, allow_picker_editing, picker_field
-from kontora.directories.models import AttributeOption, Competitor, Direction
+from kontora.directories.models import AttributeOption, Competitor, Direction, DirectoryItem
 from kontora.directories.selectors.autosubst import auto_substitution_for
 
 PICKERS = {
@@ -104,14 +104,15 @@ def _client_values(client: Client, names: Iterable[str]) -> dict[str, Any]:
     return values
 
 
-def _chosen(model: type[models.Model], client: Client | None, relation: str) -> tuple[list[Any], list[int]]:
-    """All items of a small directory with the client's choice among them, in one query: (choices, chosen ids)."""
+def _chosen(model: type[DirectoryItem], client: Client | None, relation: str) -> tuple[list[Any], list[int]]:
+    """All items of a small directory with the client's choice among them, in one query: (choices, chosen ids). An
+    item is shown by its name (DirectoryItem.__str__), read as a value: no instance of every item each request."""
     items = model._default_manager.all()
-    if client is not None:
-        items = items.annotate(chosen=Exists(getattr(Client, relation).through.objects.filter(
-            client_id=client.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")})))
-    rows = list(items)
-    return [(item.pk, str(item)) for item in rows], [item.pk for item in rows if getattr(item, "chosen", False)]
+    if client is None:
+        return list(items.values_list("pk", "name")), []
+    rows = list(items.annotate(chosen=Exists(getattr(Client, relation).through.objects.filter(
+        client_id=client.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")}))).values_list("pk", "name", "chosen"))
+    return [(pk, name) for pk, name, _chosen in rows], [pk for pk, _name, chosen in rows if chosen]
 
 
 class CardPartForm(ReadValuesFormMixin, forms.Form):

@@ -68,14 +68,15 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ClientForm(data, client=client, user=user, kind=kind, read_only=not can_edit,
                       main_read_only=not can_edit_main)
-    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings)
+    # A post: only the tabs whose parts the page may have sent (is_posted would find no other), told without
+    # building them; the whole strip is read when the page is drawn.
+    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings, among=None if data is None else (
+        lambda tab: tab.part is not None and getattr(tab.part.form, "sent_in", lambda data: True)(data)))
     # The parts the page sent (a pane never shown sends nothing, and nothing of it is saved); a new card has all.
     parts: dict[str, CardPartForm] = {}
     for tab in tabs:
         if tab.part is None or (data is None and client is not None):
             continue  # an existing card's panes load when their tabs are shown
-        if data is not None and not getattr(tab.part.form, "sent_in", lambda data: True)(data):
-            continue  # not sent (is_posted would say so too): building it would only read its rows
         may_edit = client is None or tab.part.may_edit(user, client)
         part = tab.part.form(data, client=client, user=user, read_only=not may_edit)
         if data is not None and part.is_posted() and not may_edit:
@@ -110,7 +111,8 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates,
         "check_refused": throttled is not None,
         "title": str(client) if client else gettext("New client"),
-        "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in tabs],
+        "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in (
+            tabs if data is None else selectors.card_tabs(user, client, kind=kind, system=system_settings))],
         "errors": [*form.non_field_errors(), *(e for part in parts.values() for e in part.non_field_errors())],
         "card_actions": selectors.card_actions(user, client),
     })
