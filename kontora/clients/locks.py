@@ -21,8 +21,9 @@ from kontora.clients.models import (
 from kontora.core.locks import locked
 
 
-def client_for_update(client_id: int) -> Client:
-    return locked(Client.objects.filter(pk=client_id)).get()
+def client_for_update(client_id: int, *, related: tuple[str, ...] = ()) -> Client:
+    """The client's row locked (only its own row: `related` rows are read with it, not locked)."""
+    return locked(Client.objects.filter(pk=client_id).select_related(*related)).get()
 
 
 def contact_for_update(contact_id: int) -> ContactPerson:

@@ -6,6 +6,7 @@ modal)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,8 +24,8 @@ from kontora.core.forms.base import ReadValuesFormMixin, widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import card_attributes
 from kontora.directories.attributes.services import field_name
-from kontora.directories.forms.widgets import allow_picker_editing, picker_field
-from kontora.directories.models import AttributeOption, Competitor, Direction
+from kontora.directories.forms.widgets import PickerWidget, allow_picker_editing, picker_field
+from kontora.directories.models import AttributeOption, Competitor, Direction, DirectoryItem
 from kontora.directories.selectors.autosubst import auto_substitution_for
 
 PICKERS = {
@@ -69,19 +70,49 @@ def _users() -> Any:
     return User.objects.filter(disabled=False, dismissed=False).order_by("full_name", "id")
 
 
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice among `_users()` that takes a user already read in this request (the signed-in one, the card's
+    curator and specialist) without a query when he is the one posted and one of `_users()`."""
+
+    def __init__(self, *args: Any, known: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(_users(), *args, **kwargs)
+        self.known = {str(user.pk): user for user in known if user is not None}
+
+    def to_python(self, value: Any) -> Any:
+        user = self.known.get(str(value)) if value not in self.empty_values else None
+        if user is not None and not user.disabled and not user.dismissed:  # the filter of `_users()`
+            return user
+        return super().to_python(value)
+
+
+def _read_with(client: Client, name: str) -> Any:
+    """The client's related object if it was read with the client (so without a query), else None."""
+    field = Client._meta.get_field(name)
+    return getattr(client, name) if field.is_cached(client) else None  # type: ignore[union-attr]
+
+
 def _client_values(client: Client, names: Iterable[str]) -> dict[str, Any]:
-    """The client's own values of these fields; a relation as its object (read with the client, so no query)."""
-    return {name: getattr(client, name) for name in names}
+    """The client's own values of these fields; a relation as its object when it was read with the client, else as
+    its key (a save's conflict check reads the locked row bare: compared by key, each object would be a query)."""
+    values: dict[str, Any] = {}
+    for name in names:
+        field = Client._meta.get_field(name)
+        if field.many_to_one and not field.is_cached(client):  # type: ignore[union-attr]
+            values[name] = getattr(client, field.attname)  # type: ignore[union-attr]
+        else:
+            values[name] = getattr(client, name)
+    return values
 
 
-def _chosen(model: type[models.Model], client: Client | None, relation: str) -> tuple[list[Any], list[int]]:
-    """All items of a small directory with the client's choice among them, in one query: (choices, chosen ids)."""
+def _chosen(model: type[DirectoryItem], client: Client | None, relation: str) -> tuple[list[Any], list[int]]:
+    """All items of a small directory with the client's choice among them, in one query: (choices, chosen ids). An
+    item is shown by its name (DirectoryItem.__str__), read as a value: no instance of every item each request."""
     items = model._default_manager.all()
-    if client is not None:
-        items = items.annotate(chosen=Exists(getattr(Client, relation).through.objects.filter(
-            client_id=client.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")})))
-    rows = list(items)
-    return [(item.pk, str(item)) for item in rows], [item.pk for item in rows if getattr(item, "chosen", False)]
+    if client is None:
+        return list(items.values_list("pk", "name")), []
+    rows = list(items.annotate(chosen=Exists(getattr(Client, relation).through.objects.filter(
+        client_id=client.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")}))).values_list("pk", "name", "chosen"))
+    return [(pk, name) for pk, name, _chosen in rows], [pk for pk, _name, chosen in rows if chosen]
 
 
 class CardPartForm(ReadValuesFormMixin, forms.Form):
@@ -90,18 +121,35 @@ class CardPartForm(ReadValuesFormMixin, forms.Form):
     client's own write) and `own_changes` (what the part's own service writes)."""
 
     client_fields: tuple[str, ...] = ()  # the fields kept on the client itself, saved with the card's own write
+    # The names a page posts for this part besides its snapshot and its prefixed fields (`sent_in`); None: not
+    # known before the form is built (it is built to tell).
+    posted_names: tuple[str, ...] | None = None
+    posted_prefix = ""  # unprefixed fields whose names start so (the custom attributes' "attr_<id>")
 
     def __init__(self, data: Any = None, *, client: Client | None, user: Any, read_only: bool = False,
                  **kwargs: Any) -> None:
         self.client, self.user, self.read_only = client, user, read_only
-        kwargs.setdefault("initial", self.stored(client))
+        stored = kwargs.setdefault("initial", self.stored(client))
         super().__init__(data, **kwargs)
         self.build()
+        for name, field in self.fields.items():
+            if isinstance(field.widget, PickerWidget) and isinstance(stored.get(name), models.Model):
+                field.widget.known = stored[name]  # posted back unchanged, it is taken without a query
         self.take_read()
         style(self)
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
+
+    @classmethod
+    def sent_in(cls, data: Any) -> bool:
+        """Whether the page may have sent this part, told without building it (`is_posted` needs its fields, and
+        building a part reads its rows): a save of the General tab builds no other part. Never False for a part
+        `is_posted` would find posted — a forged write to a read-only part is still built and refused."""
+        if cls.posted_names is None or f"{cls.read_key or cls.prefix or 'form'}-read" in data:
+            return True
+        heads = tuple(head for head in (f"{cls.prefix}-" if cls.prefix else "", cls.posted_prefix) if head)
+        return any(key in cls.posted_names or (heads and key.startswith(heads)) for key in data)
 
     def build(self) -> None:
         """Fields that depend on the client or the user (choices, pickers)."""
@@ -160,11 +208,17 @@ class ClientForm(CardPartForm):
         for name in MAIN_PART:
             if name in PICKERS:
                 self.fields[name] = picker_field(PICKERS[name], label=label_of(Client, name))
-        # One query of the users' names for both lists (str(user): the full name, else the login).
-        users = [("", "---------"), *((pk, name or login) for pk, name, login in _users().values_list(
-            "pk", "full_name", "login"))]
+        # One query of the users' names for both lists (str(user): the full name, else the login), and only when
+        # a list is drawn: a save that succeeds validates by key and draws nothing.
+        @functools.cache
+        def users() -> list[tuple[Any, str]]:
+            return [("", "---------"), *((pk, name or login) for pk, name, login in _users().values_list(
+                "pk", "full_name", "login"))]
+
+        client = self.client
+        known = [self.user, *(_read_with(client, name) for name in ("curator", "specialist") if client is not None)]
         for name, label in (("curator", _("Curator")), ("specialist", _("Specialist"))):
-            field = forms.ModelChoiceField(_users(), required=False, label=label)
+            field = UserChoiceField(required=False, label=label, known=known)
             field.choices = users
             self.fields[name] = field
         directions = forms.ModelMultipleChoiceField(Direction.objects.all(), required=False, label=_("Directions"),
@@ -181,7 +235,8 @@ class ClientForm(CardPartForm):
             initial: dict[str, Any] = {"kind": self.kind, "curator": self.user.pk}
             defaults = auto_substitution_for(self.user)
             if defaults is not None:
-                initial.update(region=defaults.region_id, settlement=defaults.settlement_id)
+                # The items themselves (read with the defaults): their pickers show them without a query each.
+                initial.update(region=defaults.region, settlement=defaults.settlement)
             return initial
         initial = _client_values(client, (name for name in MAIN_PART if name != "directions"))
         initial["directions"] = self._directions[1]
@@ -192,7 +247,7 @@ class OperationalForm(CardPartForm):
     """Operational work (CLI-04): the sales ladder and the competitors, kept on the client."""
 
     read_key = "operational"
-    client_fields = OPERATIONAL_PART
+    client_fields = posted_names = OPERATIONAL_PART
     layout = {"operational": {
         "ladder_stage": "col-4", "penetration": "col-4", "reaction": "col-4", "loyalty": "col-4",
         "next_stage": "col-4", "prospect": "col-4", "next_contact_date": "col-3", "competitors": "col-12",
@@ -222,6 +277,7 @@ class AccessForm(CardPartForm):
     flag (only a curator with the right "keep private clients" sees it)."""
 
     read_key = "access"
+    posted_names = ("granted", "granted_edit", "is_private")
 
     def build(self) -> None:
         choices = [(str(user.pk), str(user)) for user in self._users]
@@ -262,6 +318,8 @@ class AttributesForm(CardPartForm):
     """The Attributes tab (DIR-06): one field per active custom attribute, saved with the client's own write."""
 
     read_key = "attributes"
+    posted_names = ()
+    posted_prefix = "attr_"  # attributes.services.field_name
 
     def build(self) -> None:
         attributes = [row.attribute for row in self._attributes]

@@ -16,6 +16,7 @@ from kontora.core.forms.base import ReadValuesFormMixin
 
 class MailingSettingsForm(CardPartForm):
     prefix = "ms"
+    posted_names = ()
     layout = {"switches": {"exclude_email": "col-4", "exclude_sms": "col-4"}}
 
     exclude_email = forms.BooleanField(required=False, label=label_of(ClientMailing, "exclude_email"))

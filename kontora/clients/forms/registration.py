@@ -38,7 +38,7 @@ def _widen(form: forms.BaseForm, name: str, **attrs: str) -> None:
 
 class RegistrationForm(CardPartForm):
     prefix = "reg"
-    client_fields = CLIENT_REQUISITES
+    client_fields = posted_names = CLIENT_REQUISITES
     layout = {
         "requisites": {"inn": "col-3", "kpp": "col-3", "ogrn": "col-3"},
         "codes": {
@@ -88,6 +88,7 @@ class LegalChangeForm(KontoraForm):
 
 class PersonalForm(CardPartForm):
     prefix = "personal"
+    posted_names = ()
     layout = {"personal": {
         "birth_date": "col-3", "birth_place": "col-9", "passport_series": "col-2", "passport_number": "col-2",
         "passport_issued_on": "col-3", "passport_division": "col-2", "snils": "col-3", "passport_issued_by": "col-12",

@@ -22,6 +22,7 @@ def _text(name: str) -> forms.CharField:
 
 class SecurityInfoForm(CardPartForm):
     prefix = "si"
+    posted_names = ()
     layout = {"info": dict.fromkeys(INFO_FIELDS, "col-6")}
 
     finances = _text("finances")

@@ -24,6 +24,7 @@ def _field(name: str, *, text: bool = False) -> forms.CharField:
 
 class ShippingForm(CardPartForm):
     prefix = PREFIX
+    posted_names = ()
     layout = {
         "consignee": {"consignee": "col-6", "consignee_inn": "col-3", "consignee_kpp": "col-3",
                       "consignee_address": "col-12"},

@@ -40,12 +40,14 @@ def tab_shown(tab: hooks.CardTab, user: Any, client: Client | None, *, kind: str
     return tab.predicate is None or tab.predicate(user, client)
 
 
-def card_tabs(user: Any, client: Client | None, *, kind: str,
-              system: Callable[[], SystemSettings]) -> list[hooks.CardTab]:
+def card_tabs(user: Any, client: Client | None, *, kind: str, system: Callable[[], SystemSettings],
+              among: Callable[[hooks.CardTab], bool] | None = None) -> list[hooks.CardTab]:
     """The registered tabs of this card (hooks.CARD_TABS) in the manual's order; a new card has only the parts that
-    can be filled in before it is saved."""
+    can be filled in before it is saved. `among`: only the tabs it picks are asked about (a save asks only about
+    the parts the page sent: whether a tab is shown may cost a query)."""
     tabs = sorted(hooks.CARD_TABS.items(), key=lambda tab: (tab.order, tab.code))
-    return [tab for tab in tabs if tab_shown(tab, user, client, kind=kind, system=system)]
+    return [tab for tab in tabs if (among is None or among(tab))
+            and tab_shown(tab, user, client, kind=kind, system=system)]
 
 
 def card_actions(user: Any, client: Client | None) -> list[dict[str, Any]]:

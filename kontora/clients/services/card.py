@@ -89,11 +89,14 @@ def card_save(
             client = client_create(acting_user=acting_user, values=values, directions=directions or (),
                                    competitors=competitors or (), attributes=attributes)
         else:
-            conflicts.check(edits, locks.client_for_update(client.pk), client_id=client.pk)
+            # With the region and the city: the save's checks, search keys and history read them.
+            locked = locks.client_for_update(client.pk, related=("region", "settlement"))
+            conflicts.check(edits, locked, client_id=client.pk)
             if values or directions is not None or competitors is not None or attributes:
                 try:
-                    client = client_update(acting_user=acting_user, client=client, values=values,
-                                           directions=directions, competitors=competitors, attributes=attributes)
+                    # The row just locked and checked is the one written: not read a second time.
+                    client = _update_locked(acting_user=acting_user, client=locked, values=values,
+                                            directions=directions, competitors=competitors, attributes=attributes)
                 except ValidationError as exc:
                     errors.update(_keyed(exc, ""))
         for part in parts:
@@ -165,7 +168,7 @@ def _check(client: Client) -> None:
     if client.settlement_id and client.settlement is not None:
         if client.region_id and client.region_id != client.settlement.region_id:
             errors["settlement"] = _("This city is in another region.")
-        else:
+        elif client.region_id is None:  # the same region kept as it is: reading it again would change nothing
             client.region = client.settlement.region
     if client.postal_code and not (len(client.postal_code) == 6 and client.postal_code.isdigit()):
         errors["postal_code"] = _("The postal code consists of 6 digits.")
@@ -263,8 +266,11 @@ def client_create(
         client.code = numbering.code_next("client")
         client.save(force_insert=True)
         client_phones_keep(client, new=True)
-        client.directions.set(directions)
-        client.competitors.set(competitors)
+        directions, competitors = list(directions), list(competitors)
+        if directions:  # a new client has none: setting none would only read that
+            client.directions.set(directions)
+        if competitors:
+            client.competitors.set(competitors)
         if grants:
             client_set_access(acting_user=acting_user, client=client, grants=grants)
         audit_record(actor=acting_user, event="clients.client.create", summary=_("Card registered"), target=client,
@@ -279,31 +285,48 @@ def client_update(
 ) -> Client:
     """Saves the card; main requisites only with the card's "change_main", the rest with "change" (policies)."""
     with transaction.atomic():
-        client = locks.client_for_update(client.pk)
-        if not policies.clients.can(acting_user, "change", client):
-            raise NotAllowed
+        return _update_locked(acting_user=acting_user, client=locks.client_for_update(client.pk), values=values,
+                              directions=directions, competitors=competitors, grants=grants, is_private=is_private,
+                              attributes=attributes)
+
+
+def _update_locked(
+    *, acting_user: User, client: Client, values: Mapping[str, Any], directions: Iterable[Any] | None = None,
+    competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
+    is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
+) -> Client:
+    """`client_update` on the client's row as read under its lock, taken by the caller in this transaction."""
+    with transaction.atomic():
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
+        main = any(name in MAIN_FIELDS for name in changed)
+        # One question, not two: the right to change the main data implies the right to change the card (the levels
+        # of access.Standing), and either refusal is the same NotAllowed. (After the duplicate check's audit row the
+        # request's decisions are paused, so each question was a query.)
+        if not policies.clients.can(acting_user, "change_main" if main else "change", client):
+            raise NotAllowed
         # Only what this save can change is read for its history: a snapshot of every field would load each of
         # the card's related rows (curator, status, size …) one query at a time to compare them with themselves.
         lists = {"directions": directions, "competitors": competitors}
         wanted = {*changed, *_CHECK_REWRITES, *(name for name, given in lists.items() if given is not None)}
         history = tuple(name for name in _HISTORY_FIELDS if name in wanted)
         before = snapshot(client, history)
-        main = any(name in MAIN_FIELDS for name in changed)
-        if main and not policies.clients.can(acting_user, "change_main", client):
-            raise NotAllowed
         if "curator" in changed and access.takes_private(acting_user, client, getattr(values["curator"], "pk", None)):
             # Read from the locked row: the client may have become private after the user's rights were decided
             # (a memoised standing), and nobody makes himself the curator of another's private client (F1).
             raise ValidationError({"curator": _(
                 "This client is another user's private client: you cannot become its curator."
             )})
+        stored = _columns(client)
         for name in changed:
             setattr(client, name, values[name])
         _check(client)
         fill_search_keys(client)
         client.changed_by = acting_user
-        client.save()
+        # Only the columns that differ from the locked row (and the change stamp): a whole-row UPDATE also rewrote
+        # the name search index (its SQLite trigger fires on any UPDATE naming the name keys) on every save.
+        now = _columns(client)
+        client.save(update_fields=[field.name for field in Client._meta.concrete_fields if not field.primary_key and (
+            getattr(field, "auto_now", False) or now[field.attname] != stored[field.attname])])
         if "phone" in changed:
             client_phones_keep(client)
         if directions is not None:
@@ -322,6 +345,11 @@ def client_update(
                 grants=None if grants is None or grants == current else grants,
             )
     return client
+
+
+def _columns(client: Client) -> dict[str, Any]:
+    """The client's column values as kept on the instance (keys, not related objects: no query)."""
+    return {field.attname: getattr(client, field.attname) for field in Client._meta.concrete_fields}
 
 
 def _save_attributes(acting_user: User, client: Client, attributes: Mapping[int, Any] | None) -> list[Change]:

@@ -68,7 +68,10 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ClientForm(data, client=client, user=user, kind=kind, read_only=not can_edit,
                       main_read_only=not can_edit_main)
-    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings)
+    # A post: only the tabs whose parts the page may have sent (is_posted would find no other), told without
+    # building them; the whole strip is read when the page is drawn.
+    tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings, among=None if data is None else (
+        lambda tab: tab.part is not None and getattr(tab.part.form, "sent_in", lambda data: True)(data)))
     # The parts the page sent (a pane never shown sends nothing, and nothing of it is saved); a new card has all.
     parts: dict[str, CardPartForm] = {}
     for tab in tabs:
@@ -108,7 +111,8 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates,
         "check_refused": throttled is not None,
         "title": str(client) if client else gettext("New client"),
-        "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in tabs],
+        "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in (
+            tabs if data is None else selectors.card_tabs(user, client, kind=kind, system=system_settings))],
         "errors": [*form.non_field_errors(), *(e for part in parts.values() for e in part.non_field_errors())],
         "card_actions": selectors.card_actions(user, client),
     })

@@ -146,6 +146,17 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
             self.widget.known = initial
         return super().get_bound_field(form, field_name)
 
+    def to_python(self, value: Any) -> Any:
+        # The record's own item posted back unchanged (the form set it as `widget.known`, read with the record in
+        # this request) is taken as it is: validating every unchanged picker of a card was a query each. Only over
+        # a whole directory of everyone's items — a narrowed or per-user queryset is still asked.
+        known = getattr(self.widget, "known", None)
+        if (known is not None and value not in self.empty_values and str(known.pk) == str(value)
+                and isinstance(known, self.queryset.model) and not self.queryset.query.where  # type: ignore[union-attr]
+                and registry.get(self.key).queryset_for is None):
+            return known
+        return super().to_python(value)
+
     def _initial_pk(self) -> str:
         if self._form is None:
             return ""
