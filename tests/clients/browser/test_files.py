@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.clients.models import ClientFile
 from tests.clients.factories import ClientFactory
@@ -48,7 +49,7 @@ def test_manager_uploads_renames_and_totals_files(page, live_server, manager_use
     # when F2 is pressed on it and a new name typed with Enter
     page.keyboard.press("F2")
     field = page.locator("[data-testid=files-rename-input]")
-    field.wait_for()
+    expect(field).to_be_focused()  # wired by htmx when the swap settles: an Enter before that would be lost
     field.fill("Договор поставки.txt")
     field.press("Enter")
 
