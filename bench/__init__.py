@@ -39,6 +39,15 @@ class Result:
         return self.value / self.baseline if self.baseline else float("inf")
 
 
+def django_in(home: str) -> None:
+    """Starts Django in a bench's child process on the base of `home` (the child measures; the parent builds)."""
+    os.environ["KONTORA_HOME"] = home
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
+    import django
+
+    django.setup()
+
+
 def table(results: list[Result]) -> str:
     header = ("benchmark", "measure", "Kontora", "baseline", "ratio", "sizes")
     rows = [header] + [

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, Result, child_env
+from bench import ROOT, Result, child_env, django_in
 from bench.clients import _compare
 from bench.registry import CACHE, _build, _cpu_figures, _key, _pg_bin, _pg_cluster, _pg_database
 
@@ -43,11 +43,7 @@ def _get(http: Any, url: str) -> Callable[[], object]:
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
-    os.environ["KONTORA_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
+    django_in(home)
     from django.conf import settings
     from django.db import connection
     from django.test import Client as HttpClient

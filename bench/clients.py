@@ -10,7 +10,6 @@ own cursor; the ratio is the ORM's and the view logic's overhead over the bare q
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import ROOT, Result, child_env
+from bench import ROOT, Result, child_env, django_in
 
 CLIENTS = 200_000
 ROUNDS = 200
@@ -73,11 +72,7 @@ def _compare(label: str, calls: list[Callable[[], object]], sizes: str) -> dict[
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
-    os.environ["KONTORA_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
+    django_in(home)
     from kontora.accounts.models import User
     from kontora.clients.access import visible_clients
     from kontora.clients.models import Client

@@ -10,7 +10,6 @@ driver's own cursor (sqlite3 / psycopg), alternated call by call, and returns th
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import ROOT, Result, child_env
+from bench import ROOT, Result, child_env, django_in
 
 ROUNDS = 500
 WARMUP = 20
@@ -202,11 +201,7 @@ MEASURES: list[Measure] = [measure_settlement_search, measure_nomenclature_folde
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
-    os.environ["KONTORA_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
+    django_in(home)
     return [measure() for measure in MEASURES]
 
 

@@ -9,7 +9,6 @@ built as today and as before, alternated; medians. The baseline is the path befo
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench import ROOT, Result, child_env
+from bench import ROOT, Result, child_env, django_in
 
 CLIENTS = 2_000
 CONDITIONS = 200
@@ -25,11 +24,7 @@ ROUNDS = 3
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
-    os.environ["KONTORA_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
+    django_in(home)
     from django.db.models import Exists, OuterRef, Q
 
     from kontora.accounts.models import User

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, Result, child_env
+from bench import ROOT, Result, child_env, django_in
 from bench.clients import FIND_TEXTS, SEARCH_NAMES, SEARCH_PHONES, _compare, _statements
 
 CLIENTS = int(os.environ.get("KONTORA_BENCH_CLIENTS", "1000000"))
@@ -229,11 +229,7 @@ def _view_call(user: Any) -> Callable[[], object]:
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
-    os.environ["KONTORA_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
+    django_in(home)
     from django.db import connection
 
     from kontora.accounts.models import User

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, Result, child_env
+from bench import ROOT, Result, child_env, django_in
 from bench import clients as reads
 from bench import registry as bases
 from bench.clients import _compare, _statements
@@ -114,11 +114,7 @@ def _unused_inn() -> tuple[str, str]:
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
-    os.environ["KONTORA_HOME"] = home
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontora.settings")
-    import django
-
-    django.setup()
+    django_in(home)
     from django.conf import settings
     from django.db import connection
     from django.test import Client as HttpClient
