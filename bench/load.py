@@ -94,12 +94,15 @@ class _FormFields(HTMLParser):
         super().__init__()
         self.action, self.inside, self.select = action, False, ""
         self.fields: list[tuple[str, str]] = []
+        self.fieldsets: list[bool] = []  # open fieldsets inside the form, each whether disabled (sends nothing)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
         if tag == "form":
             self.inside = a.get("action", "") == self.action  # no action: the page's own address
-        elif not self.inside or "disabled" in a:
+        elif self.inside and tag == "fieldset":
+            self.fieldsets.append("disabled" in a)
+        elif not self.inside or "disabled" in a or any(self.fieldsets):
             return
         elif tag == "input" and a.get("name"):
             kind = a.get("type", "text")
@@ -118,6 +121,8 @@ class _FormFields(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self.inside = False
+        elif tag == "fieldset" and self.inside and self.fieldsets:
+            self.fieldsets.pop()
         elif tag == "select":
             self.select = ""
 

@@ -172,7 +172,7 @@ def card_tabs() -> list[CardTab]:
         # A person has the passport tab instead of Registration data (CLI-01); both kinds have Bank (CLI-07).
         CardTab("personal", _("Passport and personal data"), "clients:personal", order=30, kinds=person,
                 part=CardPart(PersonalForm, "clients/partials/tab_personal.html", changes(policies.personal_data),
-                              save=registration.personal_save, related=("personal",))),
+                              save=registration.personal_save, related=("personal",), on_new_card=True)),
         CardTab("registration", _("Registration data"), "clients:registration", order=40, kinds=company,
                 part=CardPart(RegistrationForm, "clients/partials/tab_registration.html",
                               changes(policies.registrations),

@@ -20,6 +20,7 @@ class _Controls(HTMLParser):
         self._select: dict[str, Any] | None = None
         self._option: dict[str, Any] | None = None
         self._textarea: dict[str, Any] | None = None
+        self._fieldsets: list[bool] = []  # open fieldsets, each whether it is disabled
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {name: value if value is not None else "" for name, value in attrs}
@@ -27,6 +28,11 @@ class _Controls(HTMLParser):
             self.inside = attr.get("id") == self.form_id
             return
         if not self.inside:
+            return
+        if tag == "fieldset":
+            self._fieldsets.append("disabled" in attr)
+            return
+        if any(self._fieldsets):  # a control of a disabled fieldset is not sent
             return
         if tag == "input" and "name" in attr and "disabled" not in attr:
             kind = attr.get("type", "text").lower()
@@ -52,6 +58,8 @@ class _Controls(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self.form_id is not None:
             self.inside = False
+        elif tag == "fieldset" and self.inside and self._fieldsets:
+            self._fieldsets.pop()
         elif tag == "option":
             self._option = None
         elif tag == "select" and self._select is not None:
@@ -71,7 +79,8 @@ class _Controls(HTMLParser):
 
 def form_data(page: str, form_id: str | None = None) -> MultiValueDict[str, str]:
     """The name → values a browser submits from `page` (only inside `<form id=form_id>` when given): enabled
-    inputs, checked boxes and radios, selected options, textareas; buttons and files left out."""
+    inputs, checked boxes and radios, selected options, textareas; buttons, files and the controls of a disabled
+    fieldset left out."""
     parser = _Controls(form_id)
     parser.feed(page)
     parser.close()

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kontora.accounts.models import User
+from kontora.accounts.models import ClientScope, User
 from kontora.clients import policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
@@ -190,10 +190,25 @@ class ClientForm(CardPartForm):
     def __init__(self, *args: Any, kind: str, main_read_only: bool = False, **kwargs: Any) -> None:
         self.kind = kind
         super().__init__(*args, **kwargs)
+        client = self.client
         if main_read_only:
             for name in services.MAIN_FIELDS:
                 if name in self.fields:
                     self.fields[name].disabled = True
+            for name in () if self.read_only else ("curator", "specialist"):  # a card he may only read says so
+                self.fields[name].read_only_reason = _(  # type: ignore[attr-defined]
+                    "Your working mode lets you change this client's information but not its main data: its "
+                    "curator, specialist or an administrator changes them.")
+        elif client is None and getattr(self.user, "client_scope", None) in (ClientScope.OWN, ClientScope.LIST_ALL):
+            # A user who works with his own clients only is the curator of those he registers (the service refuses
+            # any other curator): not offered, so no choice of his is ever dropped.
+            field = self.fields["curator"]
+            field.disabled = True
+            field.read_only_reason = _(  # type: ignore[attr-defined]
+                "You work with your own clients only, so you are the curator of the clients you register. An "
+                "administrator hands clients over to another curator.")
+            if not self.read_posted:
+                self.initial["curator"] = self.user  # shown by name without a query
         allow_picker_editing(self, self.user)
 
     def build(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kontora.clients.forms.card import CardPartForm, DateInput, style
+from kontora.clients.forms.card import CardPartForm, DateInput, label_of, style
 from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.clients.selectors.registration import personal_of, registration_of, snils_shown
 from kontora.clients.services import registration as services
@@ -87,13 +87,21 @@ class LegalChangeForm(KontoraForm):
 
 
 class PersonalForm(CardPartForm):
+    """A person's passport and personal data, with the person's INN (12 digits, kept on the client: a person has no
+    Registration data tab)."""
+
     prefix = "personal"
-    posted_names = ()
+    client_fields = posted_names = ("inn",)
     layout = {"personal": {
         "birth_date": "col-3", "birth_place": "col-9", "passport_series": "col-2", "passport_number": "col-2",
-        "passport_issued_on": "col-3", "passport_division": "col-2", "snils": "col-3", "passport_issued_by": "col-12",
-        "registration_address": "col-12",
+        "passport_issued_on": "col-3", "passport_division": "col-2", "snils": "col-3", "inn": "col-3",
+        "passport_issued_by": "col-12", "registration_address": "col-12",
     }}
+
+    def add_prefix(self, field_name: str) -> str:
+        # The INN keeps its name everywhere (the duplicate check reads it so; a new card switched from a company
+        # to a person carries it over from the Registration data tab).
+        return field_name if field_name == "inn" else super().add_prefix(field_name)
 
     def stored(self, client: Client | None) -> dict[str, Any]:
         if client is None:
@@ -101,6 +109,7 @@ class PersonalForm(CardPartForm):
         row = personal_of(client)
         initial = {name: getattr(row, name) for name in services.PERSONAL_FIELDS}
         initial["snils"] = snils_shown(initial["snils"])
+        initial["inn"] = client.inn
         return initial
 
     def build(self) -> None:
@@ -110,3 +119,7 @@ class PersonalForm(CardPartForm):
         for name, hint in (("passport_series", "1234"), ("passport_number", "567890"),
                            ("passport_division", "770-001"), ("snils", "112-233-445 95")):
             _widen(self, name, placeholder=hint)
+        self.fields["inn"] = forms.CharField(
+            label=label_of(Client, "inn"), required=False, max_length=20, help_text=_("12 digits"))
+        # Its own id: a new card draws the Registration data tab's INN too (hidden while the card is a person's).
+        self.fields["inn"].widget.attrs.update(inputmode="numeric", id="id_personal-inn")

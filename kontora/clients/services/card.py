@@ -173,9 +173,14 @@ def _check(client: Client) -> None:
     if client.postal_code and not (len(client.postal_code) == 6 and client.postal_code.isdigit()):
         errors["postal_code"] = _("The postal code consists of 6 digits.")
     if client.kind == Client.Kind.PERSON:
-        # A person has no Registration tab (CLI-01): only a personal INN may be kept.
-        client.kpp = client.ogrn = ""
-    if client.inn:
+        # A person has no Registration tab (CLI-01): a personal INN is kept (on the passport tab), no KPP, and of an
+        # OGRN only an entrepreneur's OGRNIP (15 digits), which every save of the card used to wipe unseen.
+        client.kpp = ""
+        if len(requisites.clean_digits(client.ogrn)) != 15:
+            client.ogrn = ""
+        if client.inn and len(requisites.clean_digits(client.inn)) != 12:
+            errors["inn"] = _("A person's INN consists of 12 digits.")
+    if client.inn and "inn" not in errors:
         values, found = requisites.entity_requisites(inn=client.inn, kpp=client.kpp, ogrn=client.ogrn)
         client.inn, client.kpp, client.ogrn = values["inn"], values["kpp"], values["ogrn"]
         errors.update(found)
@@ -250,10 +255,14 @@ def client_create(
     """A new client card with the next free code (CLI-15); a user limited to own clients becomes its curator."""
     with transaction.atomic():
         client = Client(**{name: values[name] for name in CLIENT_FIELDS if name in values})
-        if client.curator_id is None or acting_user.client_scope in (ClientScope.OWN, ClientScope.LIST_ALL):
-            # Otherwise the creator could not open what they have just registered.
-            if client.specialist_id != acting_user.pk:
-                client.curator = acting_user
+        if client.curator_id is None and client.specialist_id != acting_user.pk:
+            client.curator = acting_user  # nobody chosen: the one who registers it
+        elif acting_user.client_scope in (ClientScope.OWN, ClientScope.LIST_ALL) \
+                and acting_user.pk not in (client.curator_id, client.specialist_id):
+            # He could not open what he has just registered. Refused, never replaced: a choice is not dropped.
+            raise ValidationError({"curator": _(
+                "You work with your own clients only: be the curator or the specialist of a client you register."
+            )})
         if is_private:
             if not access.can_make_private(acting_user, None):
                 raise NotAllowed

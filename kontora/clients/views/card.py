@@ -111,22 +111,46 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates,
         "check_refused": throttled is not None,
         "title": str(client) if client else gettext("New client"),
-        "tabs": [_tab(request, tab, client, parts.get(tab.code)) for tab in (
-            tabs if data is None else selectors.card_tabs(user, client, kind=kind, system=system_settings))],
+        "tabs": _tabs(request, user, client, kind, tabs, parts, posted=data is not None),
         "errors": [*form.non_field_errors(), *(e for part in parts.values() for e in part.non_field_errors())],
         "card_actions": selectors.card_actions(user, client),
     })
 
 
-def _tab(request: HttpRequest, tab: hooks.CardTab, client: Client | None, part: CardPartForm | None
-         ) -> dict[str, Any]:
+def _tabs(request: HttpRequest, user: Any, client: Client | None, kind: str, tabs: list[hooks.CardTab],
+          parts: dict[str, CardPartForm], *, posted: bool) -> list[dict[str, Any]]:
+    """The strip as drawn. A new card also carries the tabs of the other kind (a company's Registration data, a
+    person's Passport), hidden and disabled — nothing of them is posted — until the kind is switched
+    (behaviours/card-tabs.js): a field is never shown where its value would not be saved."""
+    if posted:
+        tabs = selectors.card_tabs(user, client, kind=kind, system=system_settings)
+    drawn = [(tab, parts.get(tab.code)) for tab in tabs]
+    if client is None:
+        mine = {tab.code for tab in tabs}
+        for other in Client.Kind.values:
+            if other == kind:
+                continue
+            # Only the tabs this kind lacks are asked about (whether a tab is shown may cost a query).
+            lacking = selectors.card_tabs(user, None, kind=other, system=system_settings,
+                                          among=lambda tab: tab.code not in mine and tab.part is not None)
+            drawn += [(tab, tab.part.form(None, client=None, user=user)) for tab in lacking if tab.part is not None]
+        drawn.sort(key=lambda pair: (pair[0].order, pair[0].code))
+    return [_tab(request, tab, client, part, kind=kind) for tab, part in drawn]
+
+
+def _tab(request: HttpRequest, tab: hooks.CardTab, client: Client | None, part: CardPartForm | None, *,
+         kind: str) -> dict[str, Any]:
     """A tab of the strip with its pane: drawn now when the page carries its form (a new card, a refused save),
-    else loaded from its URL when first shown."""
-    shown = {"code": tab.code, "label": tab.label}
+    else loaded from its URL when first shown. On a new card, `kinds` names the kinds of client it is for and
+    `off` marks a tab of the other kind."""
+    shown: dict[str, Any] = {"code": tab.code, "label": tab.label}
     if part is not None:
         shown["html"] = _pane(request, tab, client, part)
     elif client is not None:
         shown["url"] = reverse(tab.url_name, args=[client.pk])
+    if client is None:
+        shown["kinds"] = " ".join(sorted(tab.kinds))
+        shown["off"] = kind not in tab.kinds
     return shown
 
 
@@ -144,7 +168,9 @@ def _pane(request: HttpRequest, tab: hooks.CardTab, client: Client | None, form:
 
 def _duplicates_for(user: Any, form: ClientForm, parts: dict[str, CardPartForm], client: Client | None
                     ) -> list[Duplicate]:
-    data = {**form.cleaned_data, **(parts["registration"].cleaned_data if "registration" in parts else {})}
+    # The INN is on the company's Registration data tab or the person's Passport tab (whichever was sent).
+    data = {**form.cleaned_data, **{name: value for part in parts.values()
+                                    for name, value in part.cleaned_data.items() if name == "inn"}}
     if client is not None and all(str(data.get(name) or "") == str(getattr(client, name) or "")
                                   for name in ("inn", "short_name", "phone") if name in data):
         return []

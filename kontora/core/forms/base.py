@@ -71,6 +71,11 @@ class KontoraBoundField(forms.BoundField):
         return bool(self.field.disabled)
 
     @property
+    def reason(self) -> str:
+        """Why a read-only field may not be changed (the field's `read_only_reason`), shown under its value."""
+        return str(getattr(self.field, "read_only_reason", "") or "") if self.read_only else ""
+
+    @property
     def shown(self) -> str:
         """The value as text, for a read-only field: the chosen item's name, a date as dates are written, yes/no."""
         return self.text_of(self.initial)  # a disabled field keeps its initial value, bound or not

@@ -84,8 +84,10 @@ def field_html(context: Mapping[str, Any]) -> str | None:
                  if field.help_text else "")
     if field.read_only:
         value_class = "col-8 k-value small" if horizontal else "k-value small"
+        reason = (f'<div class="{"offset-4 col-8 " if horizontal else ""}form-text small mt-0" '
+                  f'data-testid="reason-{name}">{shown(field.reason)}</div>' if field.reason else "")
         out.append(f'\n\n  <div class="{label_class}">{label}</div>\n  <div class="{value_class}" id="{auto_id}" '
-                   f'data-testid="value-{name}">{linebreaksbr(field.shown or "—", autoescape=True)}</div>\n')
+                   f'data-testid="value-{name}">{linebreaksbr(field.shown or "—", autoescape=True)}</div>{reason}\n')
     elif kind == "checkbox":
         offset = " offset-4" if horizontal else ""
         out.append(f'\n\n  <div class="form-check{offset}">{conditional_escape(field)}<label '

@@ -12,6 +12,7 @@ from kontora.clients.models import (
     Client,
     ClientGrant,
     ClientMailing,
+    ClientPersonal,
     ClientRegistration,
     ClientSecurity,
     ClientShipping,
@@ -23,6 +24,9 @@ from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import OKPO, VALID_INN, make_attribute
 from tests.support.browser import sign_in
+
+PERSON_INN = "500100732259"  # a person's INN with right check digits
+NEW_INN = "5001007329"  # a company's INN with a right check digit, not the setup client's (no duplicate)
 
 # What the user types, tab by tab: (tab, field's id, value).
 TYPED = [
@@ -145,3 +149,87 @@ def test_opening_the_card_asks_the_server_twice_and_a_tab_once(page, live_server
     # (the bell's poll every 4 seconds is no part of the tab)
     assert [url.removeprefix(base) for url in asked if "/notifications/poll/" not in url] == [
         f"/clients/{client.pk}/registration/"]
+
+
+# What the user types on a new company card, tab by tab: (tab, field's id, value).
+NEW_TYPED = [
+    ("general", "#id_notes", "Новый клиент с выставки"),
+    ("operational", "#id_next_contact_date", "2030-02-01"),
+    ("registration", "#id_inn", NEW_INN),
+    ("registration", "#id_kpp", "500101001"),
+    ("registration", "#id_reg-okpo", OKPO),
+    ("registration", "#id_reg-okved", "62.01"),
+    ("registration", "#id_reg-legal_address", "125009, г. Москва, ул. Тверская, д. 1"),
+    ("registration", "#id_reg-director", "Иванов Иван Иванович"),
+]
+
+
+@pytest.mark.feature("CLI-01", "CLI-03", "CLI-04", "CLI-06", "CLI-15", "ACL-02")
+def test_what_is_typed_on_every_tab_of_a_new_card_is_kept_by_ok(page, live_server, setup):
+    _client, colleague, colour = setup
+    base = live_server.url
+    sign_in(page, base, "manager")
+    page.goto(f"{base}/clients/new/?kind=company")
+    # when the manager fills in a new card on every tab it has and presses OK
+    page.fill("#id_short_name", "Лютик")
+    for tab, selector, value in NEW_TYPED:
+        page.get_by_test_id(f"tab-{tab}").click()
+        page.fill(selector, value)
+    page.get_by_test_id("tab-attributes").click()
+    page.fill(colour, "Зелёный")
+    page.get_by_test_id("tab-access").click()
+    page.check(f"input[name=granted][value='{colleague.pk}']")
+    page.get_by_test_id("client-ok").click()
+    # then the new card stays open with its code, and on reopening every tab shows what was typed
+    page.wait_for_url(re.compile(rf"{base}/clients/\d+/(#[\w-]+)?$"))
+    client = Client.objects.get(short_name="Лютик")
+    page.goto(f"{base}/clients/{client.pk}/")
+    for tab, selector, value in NEW_TYPED:
+        _open(page, tab)
+        expect(page.locator(selector)).to_have_value(value)
+    _open(page, "attributes")
+    expect(page.locator(colour)).to_have_value("Зелёный")
+    _open(page, "access")
+    expect(page.locator(f"input[name=granted][value='{colleague.pk}']")).to_be_checked()
+    registration = ClientRegistration.objects.get(client=client)
+    assert (client.inn, client.kpp, client.notes) == (NEW_INN, "500101001", "Новый клиент с выставки")
+    assert (registration.okpo, registration.okved, registration.director) == (OKPO, "62.01", "Иванов Иван Иванович")
+    assert ClientGrant.objects.filter(client=client, user=colleague).exists()
+
+
+@pytest.mark.feature("CLI-01")
+def test_a_new_card_switched_to_a_person_keeps_its_inn_on_the_passport_tab(page, live_server, setup):
+    base = live_server.url
+    sign_in(page, base, "manager")
+    page.goto(f"{base}/clients/new/?kind=company")
+    page.fill("#id_short_name", "Петров Пётр Петрович")
+    # given the INN typed on Registration data while the card was a company's
+    page.get_by_test_id("tab-registration").click()
+    page.fill("#id_inn", PERSON_INN)
+    page.fill("#id_reg-okpo", OKPO)
+    # when the card is switched to a person
+    page.check("input[name=kind][value=person]")
+    # then Registration data is gone, the Passport tab is there with the INN carried over, and Common is shown
+    expect(page.get_by_test_id("tab-registration")).to_be_hidden()
+    expect(page.locator("#tab-general")).to_be_visible()
+    page.get_by_test_id("tab-personal").click()
+    expect(page.locator("#id_personal-inn")).to_have_value(PERSON_INN)
+    page.fill("#id_personal-passport_series", "4510")
+    page.get_by_test_id("client-ok").click()
+    # and OK keeps the INN and the passport: the person's own card shows them
+    page.wait_for_url(re.compile(rf"{base}/clients/\d+/(#[\w-]+)?$"))
+    client = Client.objects.get(short_name="Петров Пётр Петрович")
+    assert (client.kind, client.inn) == ("person", PERSON_INN)
+    assert ClientPersonal.objects.get(client=client).passport_series == "4510"
+    assert not ClientRegistration.objects.filter(client=client).exists()  # nothing of the hidden tab was sent
+    page.goto(f"{base}/clients/{client.pk}/")
+    _open(page, "personal")
+    expect(page.locator("#id_personal-inn")).to_have_value(PERSON_INN)
+    # and switching a new card back to a company brings the INN back to Registration data
+    page.goto(f"{base}/clients/new/?kind=person")
+    page.get_by_test_id("tab-personal").click()
+    page.fill("#id_personal-inn", PERSON_INN)
+    page.check("input[name=kind][value=company]")
+    expect(page.get_by_test_id("tab-personal")).to_be_hidden()
+    page.get_by_test_id("tab-registration").click()
+    expect(page.locator("#id_inn")).to_have_value(PERSON_INN)

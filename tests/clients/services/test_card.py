@@ -21,6 +21,9 @@ from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory, ContactFactory
 from tests.clients.support import attribute_option, card_history, grant_right, make_attribute
 
+PERSON_INN = "500100732259"  # a person's INN with right check digits
+OGRNIP = "304501234567890"  # an individual entrepreneur's OGRNIP with a right check digit
+
 
 def _create(user: Any, short_name: str, **values: Any) -> Client:
     return services.client_create(acting_user=user, values={"kind": "company", "short_name": short_name, **values})
@@ -237,3 +240,41 @@ def test_an_administrator_may_still_make_himself_the_curator_of_an_ordinary_clie
     # then he is
     client.refresh_from_db()
     assert client.curator == admin_user
+
+
+@pytest.mark.feature("ACL-01", "CLI-03")
+def test_an_own_clients_manager_registering_a_client_for_another_curator_is_refused_not_overridden(
+        curator: Any) -> None:
+    colleague = UserFactory(login="colleague", full_name="Коллега Коллегов")
+    # when a manager who works with his own clients only registers a client with a colleague as its curator
+    with pytest.raises(ValidationError) as refused:
+        _create(curator, "Ромашка", curator=colleague)
+    # then nothing is registered and the curator field says why (his choice is never silently replaced)
+    assert "curator" in refused.value.message_dict and not Client.objects.exists()
+    # positive control: as the client's specialist he may give it a colleague as curator
+    client = _create(curator, "Ромашка", curator=colleague, specialist=curator)
+    assert (client.curator, client.specialist) == (colleague, curator)
+    # and with no curator chosen he becomes it
+    assert _create(curator, "Лютик").curator == curator
+
+
+@pytest.mark.feature("CLI-01")
+def test_saving_an_entrepreneurs_card_keeps_the_inn_and_ogrnip_it_does_not_show(manager_user: Any) -> None:
+    # given a person card of an individual entrepreneur (as the demo base has them): INN and OGRNIP, no KPP
+    person = ClientFactory(curator=manager_user, short_name="ИП Петров", kind="person", inn=PERSON_INN,
+                           ogrn=OGRNIP)
+    # when its notes are changed
+    services.client_update(acting_user=manager_user, client=person, values={"notes": "Звонить утром"})
+    # then the INN and OGRNIP are kept (they were wiped unseen by every save)
+    person.refresh_from_db()
+    assert (person.notes, person.inn, person.ogrn, person.kpp) == ("Звонить утром", PERSON_INN, OGRNIP, "")
+
+
+@pytest.mark.feature("CLI-01")
+def test_a_persons_inn_has_twelve_digits(manager_user: Any) -> None:
+    # a company's 10-digit INN is refused for a person, next to the INN
+    with pytest.raises(ValidationError) as refused:
+        _create(manager_user, "Петров Пётр", kind="person", inn="7707083893")
+    assert refused.value.message_dict == {"inn": ["ИНН физического лица состоит из 12 цифр."]}
+    # positive control: a person's 12 digits with right check digits are kept
+    assert _create(manager_user, "Петров Пётр", kind="person", inn=PERSON_INN).inn == PERSON_INN

@@ -47,9 +47,11 @@ def test_manager_creates_company_card(manager_user: Any, manager_client: Any) ->
 
 @pytest.mark.feature("CLI-01")
 def test_person_card_has_no_personnel_and_registration_tabs(manager_client: Any) -> None:
-    # given a new person card
+    # given a new person card: Registration data is only there hidden, for a switch to a company
     page = html(manager_client.get("/clients/new/?kind=person"))
-    assert 'data-testid="tab-personnel"' not in page and 'data-testid="tab-registration"' not in page
+    assert 'data-testid="tab-personnel"' not in page
+    assert '<li class="nav-item d-none" role="presentation" data-k-kinds="company"><button class="nav-link" ' \
+           'type="button" id="tab-btn-registration"' in page
     # when it is saved
     response = manager_client.post("/clients/new/", card_post(kind="person", short_name="Петров Пётр"))
     # then the person has no Personnel and Registration tabs either
@@ -211,10 +213,11 @@ def test_new_card_prefilled_from_auto_substitution(manager_user: Any, manager_cl
     AutoSubstitution.objects.create(user=manager_user, region=city.region, settlement=city)
     # when a new card is opened
     page = html(manager_client.get("/clients/new/"))
-    # then region and city are filled in and the curator is the manager
+    # then region and city are filled in and the curator is the manager (who works with his own clients only:
+    # shown, not offered)
     assert f'name="settlement" value="{city.pk}"' in page
     assert f'name="region" value="{city.region_id}"' in page
-    assert f'<option value="{manager_user.pk}" selected>' in page
+    assert f'data-testid="value-curator">{manager_user.full_name}</div>' in page
 
 
 def _history_rows(client: Client, count: int) -> None:

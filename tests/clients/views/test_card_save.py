@@ -188,3 +188,18 @@ def test_a_part_the_user_may_only_read_is_shown_as_text_and_a_forged_post_of_it_
     assert response.status_code == 403
     card.refresh_from_db()
     assert card.notes == "Видел" and ClientRegistration.objects.get(client=card).okpo == OKPO
+
+
+@pytest.mark.feature("CLI-01", "CLI-06", "CLI-09", "CLI-10", "CLI-11")
+def test_no_pane_of_the_card_has_a_save_of_its_own(curator: Any, card: Client) -> None:
+    """OK / Apply are the card's one save: a tab's own save button (once "Save registration data") saved its tab
+    and dropped what was typed elsewhere, so none is drawn."""
+    browser = signed_in(curator)
+    page = html(browser.get(f"/clients/{card.pk}/"))
+    form = page[page.index('id="client-card-form"'):]
+    assert form[:form.index("</form>")].count('type="submit"') == 2  # OK and Apply
+    for code in EVERY_PART:
+        pane = html(browser.get(f"/clients/{card.pk}/{code}/"))
+        assert '-read" value="' in pane, code  # positive control: the part's editable fields, with their snapshot
+        assert 'type="submit"' not in pane and "Сохранить" not in pane, code
+        assert not re.search(r'hx-post="[^"]*/(save|update)/?"', pane), code

@@ -44,6 +44,7 @@ class Everything(KontoraForm):
     nothing = forms.MultipleChoiceField(choices=[], required=False, widget=forms.CheckboxSelectMultiple)
     secret = forms.CharField(required=False, widget=forms.PasswordInput)
     shown_only = forms.CharField(required=False, disabled=True)
+    shown_only.read_only_reason = TRICKY  # type: ignore[attr-defined]  # why it may not be changed, under its value
 
 
 INITIAL = {"name": TRICKY, "count": 12345, "day": datetime.date(2026, 12, 5), "notes": "строка 1\n<строка 2>",
