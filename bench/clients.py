@@ -25,6 +25,9 @@ ROUNDS = 200
 WARMUP = 10
 DEEP_PAGES = 500
 FIND_TEXTS = ["ооо ел", "АО «Ве", "ип смирнов", "пао ю", "зао", "ооо «центр"]
+# Ctrl+F by the meaningful part of a name, past its legal form (issue 13, item 8), and a text no name has (the
+# cursor goes to the nearest name).
+CORE_TEXTS = ["юпитер", "Гранит", "центрт", "ёлкам", "волгаагро", "смирнов", "щщщ"]
 
 
 def _statements(call: Callable[[], object]) -> list[tuple[str, Any]]:
@@ -102,6 +105,9 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
         _compare("Ctrl+F jump to a typed name, 50 rows, full mode (median)",
                  [(lambda text=text: selectors.registry_page(fetched_by=admin, sort="name", find=text).rows)
                   for text in FIND_TEXTS], f"{sizes}; {len(FIND_TEXTS)} texts"),
+        _compare("Ctrl+F by the meaningful part of a name (no legal form typed), 50 rows, full mode (median)",
+                 [(lambda text=text: selectors.registry_page(fetched_by=admin, sort="name", find=text).rows)
+                  for text in CORE_TEXTS], f"{sizes}; {len(CORE_TEXTS)} texts"),
     ]
     return results + _search_results(admin, sizes)
 

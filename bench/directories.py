@@ -25,6 +25,9 @@ WARMUP = 20
 # Prefixes a user types in the city picker: short and long, rare and common first letters, ё.
 SETTLEMENT_PREFIXES = ["абак", "ЕКАТ", "орё", "ново", "с", "крас", "моск", "к", "нижн", "вл", "че", "ю"]
 
+# Later words of place names (issue 13, item 9): found only through the word tails.
+SETTLEMENT_WORDS = ["новгород", "купав", "русса", "оскол", "крым", "посад", "луки", "бор", "н", "ё"]
+
 Measure = Callable[[], dict[str, Any]]
 
 
@@ -82,11 +85,45 @@ def measure_settlement_search() -> dict[str, Any]:
     }
 
 
+def measure_settlement_word_search() -> dict[str, Any]:
+    """The city picker finding a later word of a name (issue 13, item 9): `settlement_search(word)` against its
+    SQL on the driver's cursor; compare with the prefix search above, measured in the same run."""
+    from django.db import connection
+
+    from kontora.core.text import search_key
+    from kontora.directories.models import Settlement
+    from kontora.directories.selectors.settlements import PICK_FIELDS, settlement_search
+    from kontora.directories.selectors.words import settlement_words_q
+
+    statements = [
+        Settlement.objects.filter(settlement_words_q(search_key(word)), is_active=True).select_related("region")
+        .only(*PICK_FIELDS).order_by("name_key", "id")[:20].query.sql_with_params()
+        for word in SETTLEMENT_WORDS
+    ]
+
+    def ours(i: int) -> object:
+        return settlement_search(SETTLEMENT_WORDS[i % len(SETTLEMENT_WORDS)])
+
+    found = sum(len(settlement_search(word)) for word in SETTLEMENT_WORDS)
+    ours_ms, raw_ms = _alternate(ours, _raw_runner(statements))
+    rows = Settlement.objects.count()
+    return {
+        "measure": "settlements word-start search, ≤ 20 rows (median)", "value": ours_ms, "baseline": raw_ms,
+        "unit": "ms", "sizes": f"{rows} places; {len(SETTLEMENT_WORDS)} words ({found} hits), {ROUNDS} calls; "
+                               f"{connection.vendor}",
+    }
+
+
 NOMENCLATURE_FOLDERS = 100
 NOMENCLATURE_PER_FOLDER = 1_000
 NOMENCLATURE_WORDS = ["Бумага", "Ручка", "Степлер", "Папка", "Скрепки", "Маркер", "Ёмкость", "Ведро", "Лампа", "Кабель"]
 # Article prefixes a user types: a whole article, a series of ten, of a hundred, and one with ё/case folding.
 ARTICLE_PREFIXES = ["а042-0517", "А042-051", "а007-02", "А099-0999", "а050-09", "а001-0001"]
+# What people type that starts a later word (issue 13, item 9): a whole number (100 items), a part of one, the number
+# of an article («0517» of «А042-0517»), a word no item has, one digit (a tenth of the items); and, for comparison,
+# the starts of names today's prefix search already found (a tenth of the items each).
+WORD_QUERIES = ["07919", "1583", "0517", "svetocopy", "9"]
+NAME_PREFIXES = ["бумага", "ёмк", "р"]
 
 
 def _nomenclature_tree() -> list[int]:
@@ -117,6 +154,11 @@ def _nomenclature_tree() -> list[int]:
                     article_key=search_key(article),
                 ))
             NomenclatureItem.objects.bulk_create(items, batch_size=1000)
+    from django.apps import apps
+
+    from kontora.directories.services.words import NOMENCLATURE, words_fill
+
+    words_fill(apps, NOMENCLATURE)  # as the migration does for an existing nomenclature
     return leaves
 
 
@@ -169,8 +211,22 @@ def measure_nomenclature_folder() -> dict[str, Any]:
     }
 
 
+def prefix_filter(query: str) -> Any:
+    """The nomenclature search's condition before issue 13 (code, or the article or the name by prefix): the
+    baseline the word-start search is held to."""
+    from django.db.models import Q
+
+    from kontora.core.text import prefix_bounds, search_key
+
+    key = search_key(query)
+    condition = Q(code=int(query)) if query.isascii() and query.isdigit() and len(query) <= 10 else Q()
+    low, high = prefix_bounds(key)
+    return condition | Q(article_key__gte=low, article_key__lt=high) | Q(name_key__gte=low, name_key__lt=high)
+
+
 def measure_nomenclature_article_search() -> dict[str, Any]:
-    """Search by article over the whole nomenclature: `item_search(prefix)` against its SQL."""
+    """Search by article over the whole nomenclature: `item_search(prefix)` (which also looks at every word's start
+    since issue 13) against the SQL of the prefix search before it."""
     from django.db import connection
 
     from kontora.directories.models import NomenclatureItem
@@ -179,7 +235,7 @@ def measure_nomenclature_article_search() -> dict[str, Any]:
     _nomenclature_tree()
     statements = []
     for prefix in ARTICLE_PREFIXES:
-        condition = selectors.search_filter(prefix)
+        condition = prefix_filter(prefix)
         statements.append(
             NomenclatureItem.objects.filter(condition).order_by("name_key", "id")
             .values(*selectors.LIST_COLUMNS)[: selectors.PAGE_SIZE + 1].query.sql_with_params()
@@ -193,11 +249,58 @@ def measure_nomenclature_article_search() -> dict[str, Any]:
     total = NomenclatureItem.objects.count()
     return {
         "measure": "nomenclature: search by article, ≤ 50 rows (median)", "value": ours_ms, "baseline": raw_ms,
-        "unit": "ms", "sizes": f"{total} items; {len(ARTICLE_PREFIXES)} prefixes ({found} hits); {connection.vendor}",
+        "unit": "ms", "sizes": f"{total} items; {len(ARTICLE_PREFIXES)} prefixes ({found} hits); baseline: the prefix "
+                               f"search's SQL before issue 13; {connection.vendor}",
     }
 
 
-MEASURES: list[Measure] = [measure_settlement_search, measure_nomenclature_folder, measure_nomenclature_article_search]
+def _nomenclature_search(queries: list[str], label: str, before: bool = False) -> dict[str, Any]:
+    """`item_search` over `queries` (a range of the word tails' index, in the order of the matched text) against
+    the SQL of the same match as a condition over the items in name order (`search_filter`), or (`before`) of the
+    prefix search before issue 13 (`prefix_filter`)."""
+    from django.db import connection
+
+    from kontora.directories.models import NomenclatureItem
+    from kontora.directories.nomenclature import selectors
+
+    _nomenclature_tree()
+    statements = [
+        NomenclatureItem.objects.filter(prefix_filter(query) if before else selectors.search_filter(query))
+        .order_by("name_key", "id")
+        .values(*selectors.LIST_COLUMNS)[: selectors.PAGE_SIZE + 1].query.sql_with_params()
+        for query in queries
+    ]
+
+    def ours(i: int) -> object:
+        return selectors.item_search(fetched_by=None, query=queries[i % len(queries)])
+
+    found = sum(len(selectors.item_search(fetched_by=None, query=q).rows) for q in queries)
+    ours_ms, raw_ms = _alternate(ours, _raw_runner(statements))
+    total = NomenclatureItem.objects.count()
+    baseline = ("the prefix search's SQL before issue 13" if before
+                else "the same match as a condition over the items in name order (search_filter)")
+    return {
+        "measure": f"nomenclature: search by {label}, ≤ 50 rows (median)", "value": ours_ms, "baseline": raw_ms,
+        "unit": "ms", "sizes": f"{total} items; {len(queries)} queries ({found} hits); baseline: {baseline}; "
+                               f"{connection.vendor}",
+    }
+
+
+def measure_nomenclature_name_search() -> dict[str, Any]:
+    """The start of a name (what the prefix search found before issue 13): `item_search` against its SQL."""
+    return _nomenclature_search(NAME_PREFIXES, "the start of the name", before=True)
+
+
+def measure_nomenclature_word_search() -> dict[str, Any]:
+    """The start of a later word of a name or an article (issue 13, item 9): `item_search` against the same match
+    sorted by name."""
+    return _nomenclature_search(WORD_QUERIES, "a later word's start")
+
+
+MEASURES: list[Measure] = [
+    measure_settlement_search, measure_settlement_word_search, measure_nomenclature_folder,
+    measure_nomenclature_article_search, measure_nomenclature_name_search, measure_nomenclature_word_search,
+]
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:

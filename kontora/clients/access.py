@@ -40,8 +40,8 @@ from kontora.core.permissions import decided, remember
 # server about a client the user may list but not open. A Flexi-filter field over anything else declares
 # the card level (clients.flexi.hooks.CARD); an export blanks every other column for such a client.
 REGISTRY_COLUMNS = frozenset({
-    "id", "code", "short_name", "name_key", "settlement", "city_key", "phone", "phone_digits", "curator",
-    "status", "changed_at", "flagged", "needs_attention", "is_private", "has_files",
+    "id", "code", "short_name", "name_key", "name_core_key", "settlement", "city_key", "phone", "phone_digits",
+    "curator", "status", "changed_at", "flagged", "needs_attention", "is_private", "has_files",
 })
 
 Shape = tuple[str, ...]

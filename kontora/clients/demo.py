@@ -23,7 +23,7 @@ from kontora.clients.models import Client, ContactPerson
 from kontora.clients.services.phones import phone_keys_fill
 from kontora.core import numbering
 from kontora.core.requisites import inn_check_digits, ogrn_check_digit
-from kontora.core.text import digits, search_key
+from kontora.core.text import digits, name_core, search_key
 from kontora.directories import models as dirs
 
 BATCH = 5_000
@@ -288,7 +288,8 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
                 phone = _phone(rng)
                 batch.append(dict(
                     code=first_code + i, kind=kind, full_name=full_name, short_name=short_name,
-                    name_key=search_key(short_name), full_name_key=search_key(full_name),
+                    name_key=search_key(short_name), name_core_key=name_core(search_key(short_name)),
+                    full_name_key=search_key(full_name),
                     region_id=place.region.pk if place else None, settlement_id=place.pk if place else None,
                     city_key=search_key(place.name) if place else "",
                     address=f"{rng.choice(_STREETS)}, д. {rng.randint(1, 150)}",

@@ -82,6 +82,7 @@ def register() -> None:
     from kontora.clients.access import visible_clients
     from kontora.clients.flexi import hooks as flexi_hooks
     from kontora.clients.selectors import admin as admin_selectors
+    from kontora.clients.selectors.search import picker_q
     from kontora.clients.views.registry import registry_centre
     from kontora.clients.views.sorting import parameters_tab_form, parameters_tab_save
     from kontora.core.hooks import (
@@ -118,13 +119,14 @@ def register() -> None:
     SIGNIN_NOTICES.register(SigninNotice(admin_selectors.BACKUP_DOWNLOAD, admin_selectors.backup_download_rows,
                                          admin_selectors.backup_download_action))
     CENTRE.register(Centre("clients/registry.html", registry_centre))
-    # The clients picker: forms choose a client by typing the start of its name. As a directory, the engine's
+    # The clients picker: forms choose a client by typing the start of its name, of its meaningful part (without
+    # the legal form) or, from three letters, a fragment of it (`picker_q`). As a directory, the engine's
     # search-as-you-type widget and `directories:pick` serve it; its rows start from `visible_clients`, so a
     # picker never offers a client (a private one above all) the user may not see. Clients are created and
     # changed in their own card, never from the picker.
     DIRECTORIES.register(Directory(
         key="clients", model=Client, fields=("code", "short_name"), title=_("Clients"), search_field="name_key",
-        order_by=("name_key", "id"), in_menu=False, queryset_for=visible_clients, editable=False,
+        order_by=("name_key", "id"), in_menu=False, queryset_for=visible_clients, editable=False, search=picker_q,
     ))
     PARAMETERS_TABS.register(ParametersTab(
         key="sorting", label=_("Sorting"), template="clients/registry_sorting_tab.html",

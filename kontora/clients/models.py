@@ -24,6 +24,8 @@ class Client(models.Model):
     short_name = models.CharField(_("short name"), max_length=300)
     name_key = models.CharField(max_length=300, editable=False)
     full_name_key = models.CharField(max_length=500, editable=False)
+    # The short name's key without its legal form («юпитер» of «ООО «Юпитер»»): Ctrl+F and the picker seek it too.
+    name_core_key = models.CharField(max_length=300, editable=False, default="")
     region = models.ForeignKey(dirs.Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("region"))
     settlement = models.ForeignKey(
         dirs.Settlement, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("city")
@@ -111,6 +113,7 @@ class Client(models.Model):
         indexes = [
             # Keyset pagination and Ctrl+F: one index per sortable registry column, ending with id.
             models.Index(fields=["name_key", "id"], name="clients_name_seek"),
+            models.Index(fields=["name_core_key", "name_key", "id"], name="clients_name_core_seek"),
             models.Index(fields=["city_key", "id"], name="clients_city_seek"),
             models.Index(fields=["changed_at", "id"], name="clients_changed_seek"),
             models.Index(fields=["status", "id"], name="clients_status_seek"),

@@ -19,6 +19,51 @@ def search_key(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", folded)).strip()
 
 
+# Legal forms a name may carry before (or after) its meaningful part, as search keys, longest first; «ООО
+# «Юпитер»» is looked for as «юпитер» too (issue 13, item 8).
+LEGAL_FORMS = tuple(sorted((
+    "общество с ограниченной ответственностью", "закрытое акционерное общество", "открытое акционерное общество",
+    "публичное акционерное общество", "непубличное акционерное общество", "акционерное общество",
+    "индивидуальный предприниматель", "автономная некоммерческая организация", "некоммерческая организация",
+    "товарищество с ограниченной ответственностью", "федеральное государственное унитарное предприятие",
+    "государственное унитарное предприятие", "муниципальное унитарное предприятие",
+    "крестьянское фермерское хозяйство", "потребительский кооператив", "производственный кооператив",
+    "ооо", "зао", "оао", "пао", "нао", "ао", "ип", "нко", "ано", "тоо", "чп", "муп", "гуп", "фгуп", "кфх", "пбоюл",
+    "llc", "ltd", "inc", "gmbh",
+), key=len, reverse=True))
+_FORM_HEAD = re.compile(r"^(?:(?:" + "|".join(map(re.escape, LEGAL_FORMS)) + r")(?: |$))+")
+_FORM_TAIL = re.compile(r"(?:^| )(?:" + "|".join(map(re.escape, LEGAL_FORMS)) + r")$")
+
+
+def name_core(key: str) -> str:
+    """The meaningful part of a name's search key: the legal forms before it (and one after it) dropped —
+    «ооо юпитер» → «юпитер», «юпитер ооо» → «юпитер»; a key that is nothing but a form stays as it is."""
+    core = _FORM_TAIL.sub("", _FORM_HEAD.sub("", key)).strip()
+    return core or key
+
+
+WORDS_MAX = 16  # words of a text whose tails are indexed; later words are found only as part of a tail
+TAIL_MAX = 64  # characters of a tail kept: a longer typed text is compared on its first TAIL_MAX characters
+
+
+def word_tails(*keys: str) -> list[str]:
+    """Each word of the keys with the rest of its text after it («бумага svetocopy a4» → itself, «svetocopy a4»,
+    «a4»): a prefix range over the tails finds a text by the start of any of its words, and by a phrase."""
+    tails: list[str] = []
+    for key in keys:
+        words = key.split()
+        for start in range(min(len(words), WORDS_MAX)):
+            tail = " ".join(words[start:])[:TAIL_MAX]
+            if tail not in tails:
+                tails.append(tail)
+    return tails
+
+
+def tail_bounds(key: str) -> tuple[str, str]:
+    """The prefix range of the word tails that start with the typed key (cut to what a tail keeps)."""
+    return prefix_bounds(key[:TAIL_MAX])
+
+
 def prefix_bounds(prefix: str) -> tuple[str, str]:
     """[low, high) range of keys starting with `prefix`, for an index range scan instead of LIKE."""
     return prefix, prefix + "\U0010ffff"

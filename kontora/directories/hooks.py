@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,10 @@ class Directory:
     title: str | Promise | None = None  # default: the model's verbose_name_plural, capitalised
     group: str = "clients"  # menu group, one of GROUPS
     edit_right: str = "edit_directories"  # right needed to add, edit, deactivate and delete
-    search_field: str = "name_key"  # prefix search on this *_key column (kontora.core.text.search_key)
+    search_field: str = "name_key"  # the *_key column (kontora.core.text.search_key) the search compares
+    # The rows matching a typed key (already a search key); None: `search_field` starts with it or has a word
+    # starting with it (selectors.words.key_words_q, a scan — fine for a few hundred rows).
+    search: Callable[[str], Q] | None = None
     order_by: tuple[str, ...] = ("order", "name", "id")
     in_menu: bool = True
     # Rows a user may see, for books whose rows are not everyone's (clients: kontora.clients.access); None → all.
@@ -69,6 +73,13 @@ class Directory:
         return self.fields
 
 
+def _settlement_words_q(key: str) -> Q:
+    """Places by the start of any word of their name, through their word tails (read when the picker asks)."""
+    from kontora.directories.selectors.words import settlement_words_q
+
+    return settlement_words_q(key)
+
+
 # Every directory, in the order of the Directories menu: the linear ones (LINEAR) from this app's register(),
 # and those other apps offer for picking (clients) from theirs.
 DIRECTORIES: Point[Directory] = Point("directories", key=lambda directory: directory.key)
@@ -101,7 +112,8 @@ LINEAR: tuple[Directory, ...] = (
     Directory("regions", m.Region, fields=("name", "short_name", "code"), title=_("Regions"), group="geography",
               order_by=("name", "id")),
     Directory("settlements", m.Settlement, fields=("name", "kind", "region", "area", "postal_code"),
-              title=_("Populated places"), group="geography", order_by=("name_key", "id")),
+              title=_("Populated places"), group="geography", order_by=("name_key", "id"),
+              search=_settlement_words_q),
 
     Directory("directions", m.Direction, title=_("Directions of activity"), group="enterprise"),
 )

@@ -208,6 +208,20 @@ class Settlement(models.Model):
         return f"{self.kind} {self.name}".strip()
 
 
+class SettlementWord(models.Model):
+    """A word of a place's name with the rest of the name after it (core.text.word_tails): pickers find
+    «Великий Новгород» by «новгород» through one prefix range over `tail`. Kept by directories.services.words."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="+")
+    tail = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["tail", "settlement"], name="directories_settlement_tail")]
+
+    def __str__(self) -> str:
+        return self.tail
+
+
 class Bank(models.Model):
     """A bank of the Bank of Russia's BIK directory (ED807), imported by an administrator."""
 
@@ -295,6 +309,21 @@ class NomenclatureItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NomenclatureWord(models.Model):
+    """A word of an item's name or article with the rest after it (core.text.word_tails): the search finds
+    «Бумага SvetoCopy A4» by «svetocopy» or «a4» through one prefix range over `tail`. Kept by
+    directories.services.words."""
+
+    item = models.ForeignKey(NomenclatureItem, on_delete=models.CASCADE, related_name="+")
+    tail = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["tail", "item"], name="directories_item_tail")]
+
+    def __str__(self) -> str:
+        return self.tail
 
 
 class Attribute(models.Model):

@@ -17,6 +17,7 @@ from kontora.directories.models import (
     Settlement,
     Unit,
 )
+from kontora.directories.services.words import words_keep
 
 
 class _Named(factory.django.DjangoModelFactory):
@@ -104,4 +105,6 @@ class NomenclatureItemFactory(_Named):
     @classmethod
     def _create(cls, model_class: type[NomenclatureItem], *args: Any, **kwargs: Any) -> NomenclatureItem:
         kwargs.setdefault("article_key", search_key(kwargs.get("article", "")))
-        return super()._create(model_class, *args, **kwargs)  # type: ignore[no-any-return]
+        item: NomenclatureItem = super()._create(model_class, *args, **kwargs)
+        words_keep(item)  # its word tails, as the item's service keeps them
+        return item

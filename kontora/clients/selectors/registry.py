@@ -15,7 +15,7 @@ from kontora.clients.access import visible_clients
 from kontora.clients.models import Client
 from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort, sort_ordering
 from kontora.core import prepared
-from kontora.core.text import search_key
+from kontora.core.text import name_core, search_key
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -96,6 +96,7 @@ class RegistryPage:
     sort: str
     next_after: int | None  # id of the last row when more rows follow
     prev_before: int | None = None  # id of the first row when rows precede it (a page that starts mid-list)
+    cursor: int | None = None  # id of the row Ctrl+F puts the cursor on
 
 
 def _after_q(spec: SortSpec, descending: bool, values: dict[str, Any]) -> Q:
@@ -197,8 +198,7 @@ def registry_page(
     """One page of the registry in `sort` order: from the top, after row `after`, the rows just before row
     `before` (scrolling up from a jump), or from the best match of `find`.
 
-    `find` (Ctrl+F) always works in name order: the page starts at the first row whose name key is not
-    below the typed text's key.
+    `find` (Ctrl+F) always works in name order: the page starts at the client it finds (`find_target`).
     """
     parsed = parse_sort(sort) or parse_sort(DEFAULT_SORT)
     assert parsed is not None
@@ -208,11 +208,65 @@ def registry_page(
     spec = SORTS[column]
     if before is not None:
         return _page_before(fetched_by, filter_q, spec, descending, sort, before)
+    if find:
+        return _found_page(fetched_by, filter_q, spec, sort, find)
     after_values = None if after is None else _key_values(fetched_by, filter_q, spec, after)
-    rows, more = _page_rows(fetched_by, filter_q, spec, descending, after=after_values,
-                            find_key=search_key(find) if find else None)
-    page = RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
-    return page_with_earlier(fetched_by, filter_q, spec, descending, page) if find and rows else page
+    rows, more = _page_rows(fetched_by, filter_q, spec, descending, after=after_values)
+    return RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None)
+
+
+class _Found(NamedTuple):
+    name_key: str
+    core_key: str
+    id: int
+
+
+def _first(user: Any, filter_q: Q | None, field: str, bound: str | None, order: tuple[str, ...]) -> _Found | None:
+    """The first visible client in `order` whose `field` is not below `bound` (None: the very first)."""
+    shape = ("find", field, order, bound is not None)
+
+    def build(visible: QuerySet[Client], v: Mapping[str, Any]) -> QuerySet[Any]:
+        qs = visible if bound is None else visible.filter(**{f"{field}__gte": v["bound"]})
+        return qs.order_by(*order).values_list("name_key", "name_core_key", "id")[:1]
+
+    found = _read(user, filter_q, shape, {} if bound is None else {"bound": bound}, build)
+    return _Found(*found[0]) if found else None
+
+
+def find_target(*, fetched_by: Any, find: str, filter_q: Q | None = None) -> tuple[_Found | None, bool]:
+    """The client Ctrl+F puts the cursor on, and whether it is the last one in name order (nothing after the
+    text): the first name starting with the text; else the first whose meaningful part (`name_core`: «юпитер» of
+    «ООО «Юпитер»») starts with it, the closest meaningful name first; else the nearest name in order — the
+    next meaningful name after the text, or the last client when none follows (the manual: the cursor moves to the
+    name that matches best, never to an empty list: REG-07)."""
+    key = search_key(find)
+    core = name_core(key)
+    by_name = _first(fetched_by, filter_q, "name_key", key, ("name_key", "id"))
+    if by_name is not None and by_name.name_key.startswith(key):
+        return by_name, False
+    by_core = _first(fetched_by, filter_q, "name_core_key", core, ("name_core_key", "name_key", "id"))
+    if by_core is not None:
+        return by_core, False
+    if by_name is not None:
+        return by_name, False
+    return _first(fetched_by, filter_q, "name_key", None, ("-name_key", "-id")), True
+
+
+def _found_page(user: Any, filter_q: Q | None, spec: SortSpec, sort: str, find: str) -> RegistryPage:
+    target, last = find_target(fetched_by=user, find=find, filter_q=filter_q)
+    if target is None:
+        return RegistryPage(rows=[], sort=sort, next_after=None)
+    if last:
+        # Past the end of the list: the last page, the cursor on its last row.
+        rows, more = _page_rows(user, filter_q, spec, True)
+        rows = rows[::-1]
+        return RegistryPage(rows=rows, sort=sort, next_after=None, prev_before=rows[0].pk if more else None,
+                            cursor=target.id)
+    # The page starts at the found row: no visible row with its name key comes before it (it is the first of
+    # them in either order, and rows with one name key share the meaningful part).
+    rows, more = _page_rows(user, filter_q, spec, False, find_key=target.name_key)
+    page = RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more and rows else None, cursor=target.id)
+    return page_with_earlier(user, filter_q, spec, False, page) if rows else page
 
 
 def page_with_earlier(
@@ -229,7 +283,7 @@ def page_with_earlier(
         .filter(_after_q(spec, not descending, {name: v.get(name) for name in spec.keys})).values_list("pk")[:1],
     ))
     return RegistryPage(rows=page.rows, sort=page.sort, next_after=page.next_after,
-                        prev_before=first.pk if earlier else None)
+                        prev_before=first.pk if earlier else None, cursor=page.cursor)
 
 
 def _page_before(

@@ -33,7 +33,7 @@ from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors.registry import PAGE_SIZE, RegistryPage, page_with_earlier, registry_rows
 from kontora.clients.selectors.sorting import SORTS
-from kontora.core.text import digits, search_key
+from kontora.core.text import digits, name_core, prefix_bounds, search_key
 
 TRIGRAM = 3
 GROUP = 2**31  # FTS rowid = name group * GROUP + id (migration 0007_name_ordered_fts)
@@ -57,6 +57,19 @@ def name_fragment_q(key: str) -> Q:
         return Q(pk__in=RawSQL("SELECT id FROM clients_name_search WHERE name_key LIKE %s OR full_name_key LIKE %s",
                                [pattern, pattern]))
     return Q(name_key__contains=key) | Q(full_name_key__contains=key)
+
+
+def picker_q(key: str) -> Q:
+    """Clients a picker offers for a typed key: the short name starts with it, or its meaningful part does
+    (`text.name_core`: «торг» finds «ООО «Торговый дом»»; two index ranges), or — from three characters, where
+    the trigram index makes it cheap — it contains the key anywhere («торг» in «ООО «ЮпитерТорг»»), checked on
+    the short name itself (the full name is card data, not a picker's)."""
+    low, high = prefix_bounds(key)
+    core_low, core_high = prefix_bounds(name_core(key))
+    condition = Q(name_key__gte=low, name_key__lt=high) | Q(name_core_key__gte=core_low, name_core_key__lt=core_high)
+    if len(key) >= TRIGRAM:
+        condition |= name_fragment_q(key) & Q(name_key__contains=key)
+    return condition
 
 
 def _phone_filter(qs: QuerySet[Client], fragment: str, user: Any) -> QuerySet[Client]:

@@ -28,7 +28,7 @@ from kontora.core import conflicts, numbering, requisites
 from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
 from kontora.core.conflicts import Edit
 from kontora.core.errors import NotAllowed
-from kontora.core.text import digits, search_key
+from kontora.core.text import digits, name_core, search_key
 from kontora.directories.attributes import selectors as attribute_selectors
 from kontora.directories.attributes import services as attribute_services
 from kontora.directories.models import Attribute
@@ -120,6 +120,7 @@ def _keyed(exc: ValidationError, prefix: str) -> dict[str, Any]:
 def fill_search_keys(client: Client) -> None:
     """The normalised columns the registry, search and duplicate detection read (SQLite cannot fold Cyrillic)."""
     client.name_key = search_key(client.short_name)
+    client.name_core_key = name_core(client.name_key)
     client.full_name_key = search_key(client.full_name)
     client.city_key = search_key(client.settlement.name) if client.settlement_id and client.settlement else ""
     client.phone_digits = digits(client.phone)

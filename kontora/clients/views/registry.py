@@ -150,7 +150,7 @@ def registry_find(request: HttpRequest) -> HttpResponse:
     except budget.Overrun as exc:
         return _overrun_rows(request, exc)
     context = rows_context(request, page)
-    context["focus_first"] = bool(text)
+    context["focus_id"] = page.cursor if text else None  # the found row, or the last one when none follows
     # The found rows are in name order whatever the session's sort: the header's arrow says so (out of band).
     context.update(headers=_headers(page.sort), oob=True)
     return render(request, "clients/partials/registry_find.html", context)

@@ -26,6 +26,7 @@ from kontora.core.text import search_key
 from kontora.directories import locks, policies
 from kontora.directories.models import GoodsGroup, NomenclatureFolder, NomenclatureItem, Unit, VatRate
 from kontora.directories.services.items import defaults_of
+from kontora.directories.services.words import words_keep
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -170,6 +171,7 @@ def nomenclature_item_create(*, acting_user: User, folder_id: int | None, data: 
         _apply(item, data, prices)
         item.code = numbering.code_next("nomenclature")
         item.save(force_insert=True)
+        words_keep(item)
         audit_record(
             actor=acting_user, event="directories.nomenclature_item.create", summary=_("Nomenclature item added"),
             target=item, changes=changes_between(
@@ -191,6 +193,7 @@ def nomenclature_item_update(*, acting_user: User, item_id: int, data: ItemData)
         _checked_references(data)
         _apply(item, data, prices)
         item.save(update_fields=ITEM_FIELDS)
+        words_keep(item)
         audit_record(
             actor=acting_user, event="directories.nomenclature_item.update", summary=_("Nomenclature item changed"),
             target=item, changes=changes_between(

@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 
-from kontora.core.text import prefix_bounds, search_key
+from kontora.core.text import search_key
 from kontora.core.ui.pager import Keyset, Page
 from kontora.directories.hooks import Directory
+from kontora.directories.selectors.words import key_words_q
 
 LIST_LIMIT = 200  # rows a page of a directory's list; "Show more" seeks on
 NO_CURSOR: Mapping[str, str] = {}
@@ -31,9 +32,9 @@ def _search(queryset: models.QuerySet[Any], directory: Directory, query: str) ->
     key = search_key(query)
     if not key:
         return queryset
-    low, high = prefix_bounds(key)
-    field = directory.search_field
-    return queryset.filter(**{f"{field}__gte": low, f"{field}__lt": high})
+    if directory.search is not None:
+        return queryset.filter(directory.search(key))
+    return queryset.filter(key_words_q(directory.search_field, key))
 
 
 def _references(directory: Directory) -> list[str]:

@@ -20,6 +20,7 @@ from kontora.core.text import search_key
 from kontora.directories import locks, policies
 from kontora.directories.hooks import Directory
 from kontora.directories.selectors.items import Usage, item_usages
+from kontora.directories.services.words import words_keep
 
 
 def defaults_of(model: type[models.Model], names: Iterable[str]) -> dict[str, Any]:
@@ -77,6 +78,7 @@ def directory_item_save(
         else:
             changed_at = [f.name for f in item._meta.concrete_fields if f.name == "changed_at"]
             item.save(update_fields=[*names, *keys, *changed_at])
+        words_keep(item)
         audit_record(
             actor=acting_user, event=f"directories.item.{'create' if pk is None else 'update'}",
             summary=gettext("Directory item added") if pk is None else gettext("Directory item changed"),

@@ -10,6 +10,7 @@ from typing import Any
 
 from kontora.core.text import search_key
 from kontora.directories.data import settlements as data
+from kontora.directories.services.words import SETTLEMENTS, words_fill
 
 BATCH_SIZE = 500
 
@@ -49,4 +50,14 @@ def settlements_load(apps: Any) -> tuple[int, int]:
             created += len(batch)
             batch = []
     settlement_model.objects.bulk_create(batch)
+    _fill_words(apps)
     return len(new_regions), created + len(batch)
+
+
+def _fill_words(apps: Any) -> None:
+    """The word tails of the places just loaded; none before the migration that makes their table (it fills them)."""
+    try:
+        apps.get_model(SETTLEMENTS.word)
+    except LookupError:
+        return
+    words_fill(apps, SETTLEMENTS)

@@ -46,3 +46,22 @@ def test_json_that_is_too_deep_or_broken_is_refused_as_a_value_error(raw: str | 
 
 def test_json_within_the_depth_is_read() -> None:
     assert json_param('{"a":' * 99 + "1" + "}" * 99) is not None and json_param(b'[1, "x"]') == [1, "x"]
+
+
+def test_name_core_drops_the_legal_form_before_or_after_the_name():
+    from kontora.core.text import name_core
+
+    assert name_core(search_key("ООО «Юпитер»")) == "юпитер"
+    assert name_core(search_key("Общество с ограниченной ответственностью «Юпитер-Строй»")) == "юпитер строй"
+    assert name_core(search_key("Юпитер, ЗАО")) == "юпитер"
+    assert name_core(search_key("ИП Иванов И. И.")) == "иванов и и"
+    # a form inside a word, or a name that is nothing but a form, stays
+    assert name_core(search_key("Аои Трейд")) == "аои трейд"
+    assert name_core(search_key("ООО")) == "ооо"
+
+
+def test_word_tails_start_at_every_word():
+    from kontora.core.text import word_tails
+
+    assert word_tails("бумага svetocopy a4", "а4 0517") == ["бумага svetocopy a4", "svetocopy a4", "a4", "а4 0517",
+                                                           "0517"]

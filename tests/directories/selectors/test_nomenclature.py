@@ -31,9 +31,9 @@ def test_search_by_code_article_and_name_folds_cyrillic(admin_user: Any) -> None
     # name by prefix, any case, ё as е
     assert found("ЕЛКА") == ["Ёлка искусственная"]
     assert found("бУмАгА оф") == ["Бумага офисная"]
-    # a number matches the code and the articles starting with it
-    assert found("1") == ["Ведро", "Ёлка искусственная"]
-    assert found("офисная") == []
+    # a number matches the code (its item first) and the articles starting with it, by the matched text
+    assert found("1") == ["Ёлка искусственная", "Ведро"]
+    assert found("офисная") == ["Бумага офисная"]  # the start of any word (issue 13, item 9)
     assert tree.code == 1 and bucket.code == 3
 
 
