@@ -107,6 +107,7 @@ class PersonalForm(CardPartForm):
         self.fields.update(forms.fields_for_model(ClientPersonal, fields=services.PERSONAL_FIELDS, widgets={
             "birth_date": DateInput(), "passport_issued_on": DateInput(),
         }))
-        for name, hint in (("passport_series", "1234"), ("passport_number", "567890"),
-                           ("passport_division", "770-001"), ("snils", "112-233-445 95")):
-            _widen(self, name, placeholder=hint)
+        # Hints of the form, not sample numbers: grey digits in a field read as someone's data.
+        for name, hint in (("passport_series", _("4 digits")), ("passport_number", _("6 digits")),
+                           ("passport_division", "000-000"), ("snils", _("11 digits"))):
+            _widen(self, name, placeholder=str(hint))
