@@ -69,6 +69,12 @@ def prefix_bounds(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "\U0010ffff"
 
 
+def inner_quotes(value: object) -> str:
+    """A name to put inside a message's «…»: its own «» become „“, as Russian nests quotes — «Клиент «1 · ООО
+    „Ромашка“» сохранён», not «…«…»»», which reads as two quotations."""
+    return str(value).replace("«", "„").replace("»", "“")
+
+
 def digits(text: str) -> str:
     return _NON_DIGITS.sub("", text or "")
 

@@ -211,9 +211,9 @@ def register() -> None:
 
         FieldDef("contacts_count", "statistics", _("Number of contact persons"), "number", c.contacts_count,
                  integer=True, reads=CARD),
-        FieldDef("contact_phone", "statistics", _("A contact's phone contains"), "text", c.contact_phone,
+        FieldDef("contact_phone", "statistics", _("A contact's phone"), "text", c.contact_phone,
                  operators=("contains",), text_form="digits", reads=CARD),
-        FieldDef("contact_name", "statistics", _("A contact's name contains"), "text", c.contact_name,
+        FieldDef("contact_name", "statistics", _("A contact's name"), "text", c.contact_name,
                  operators=("contains",), reads=CARD),
         FieldDef("contact_birthday", "statistics", _("A contact's birthday (day and month)"), "date",
                  c.contact_birthday, operators=("on", "between"), reads=CARD),

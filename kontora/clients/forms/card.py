@@ -20,7 +20,7 @@ from kontora.accounts.models import ClientScope, User
 from kontora.clients import policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
-from kontora.core.forms.base import ReadValuesFormMixin, widget_class
+from kontora.core.forms.base import ReadValuesFormMixin, russian_empty_choice, widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import card_attributes
 from kontora.directories.attributes.services import field_name
@@ -61,9 +61,11 @@ def label_of(model: type[models.Model], name: str) -> Any:
 
 
 def style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on the fields a form added after the base form styled its (then empty) field list."""
+    """Bootstrap classes (and «—» as a list's empty choice) on the fields a form added after the base form styled
+    its (then empty) field list."""
     for field in form.fields.values():
         field.widget.attrs["class"] = widget_class(field.widget)
+        russian_empty_choice(field)
 
 
 def _users() -> Any:
@@ -220,6 +222,10 @@ class ClientForm(CardPartForm):
         self.fields["short_name"].required = True
         self.fields["full_name"].required = False
         self.fields["full_name"].help_text = _("Left empty, the short name is used.")
+        if self.kind == Client.Kind.PERSON:  # a person has a name, not an organisation's «наименование»
+            self.fields["short_name"].label = _("Full name")
+            self.fields["full_name"].label = _("Full name, unabridged")
+            self.fields["full_name"].help_text = _("Left empty, the name above is used.")
         for name in MAIN_PART:
             if name in PICKERS:
                 self.fields[name] = picker_field(PICKERS[name], label=label_of(Client, name))
@@ -227,7 +233,7 @@ class ClientForm(CardPartForm):
         # a list is drawn: a save that succeeds validates by key and draws nothing.
         @functools.cache
         def users() -> list[tuple[Any, str]]:
-            return [("", "---------"), *((pk, name or login) for pk, name, login in _users().values_list(
+            return [("", "—"), *((pk, name or login) for pk, name, login in _users().values_list(
                 "pk", "full_name", "login"))]
 
         client = self.client
@@ -372,6 +378,7 @@ class ContactForm(ReadValuesFormMixin, forms.Form):
                     "competence", "characteristics", "relatives", "biography")},
             },
         ))
+        self.fields["full_name"].label = _("Full name")  # a contact is a person: «ФИО», not the model's «наименование»
         style(self)
         self.take_read()
 

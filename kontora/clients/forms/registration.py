@@ -116,9 +116,10 @@ class PersonalForm(CardPartForm):
         self.fields.update(forms.fields_for_model(ClientPersonal, fields=services.PERSONAL_FIELDS, widgets={
             "birth_date": DateInput(), "passport_issued_on": DateInput(),
         }))
-        for name, hint in (("passport_series", "1234"), ("passport_number", "567890"),
-                           ("passport_division", "770-001"), ("snils", "112-233-445 95")):
-            _widen(self, name, placeholder=hint)
+        # Hints of the form, not sample numbers: grey digits in a field read as someone's data.
+        for name, hint in (("passport_series", _("4 digits")), ("passport_number", _("6 digits")),
+                           ("passport_division", "000-000"), ("snils", _("11 digits"))):
+            _widen(self, name, placeholder=str(hint))
         self.fields["inn"] = forms.CharField(
             label=label_of(Client, "inn"), required=False, max_length=20, help_text=_("12 digits"))
         # Its own id: a new card draws the Registration data tab's INN too (hidden while the card is a person's).

@@ -31,7 +31,7 @@ from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError, Throttled
 from kontora.core.htmx import go
 from kontora.core.selectors.settings import system_settings
-from kontora.core.text import id_param
+from kontora.core.text import id_param, inner_quotes
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import ok_or_apply
 
@@ -102,7 +102,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
             except (ValidationError, DomainError) as exc:
                 _place_errors(exc, form, parts)
             else:
-                messages.success(request, gettext("Client “%(name)s” saved.") % {"name": saved})
+                messages.success(request, gettext("Client “%(name)s” saved.") % {"name": inner_quotes(saved)})
                 card_url = reverse("clients:card", args=[saved.pk])
                 # A new card stays open after OK too: its other tabs are filled in now that it has a code.
                 return go(request, card_url if client is None else ok_or_apply(

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -268,9 +268,9 @@ def folder_delete(request: HttpRequest, client_id: int, folder_id: int) -> HttpR
 
 
 def total_text(count: int, size: int) -> str:
-    megabytes = number_format(size / (1024 * 1024), 1)
-    return ngettext("Total %(count)s file, %(size)s MB", "Total %(count)s files, %(size)s MB", count) % {
-        "count": count, "size": megabytes,
+    # In the unit that fits (293 KB, not «0,2 MB»), as the files' own sizes are shown.
+    return ngettext("Total %(count)s file, %(size)s", "Total %(count)s files, %(size)s", count) % {
+        "count": count, "size": filesizeformat(size),
     }
 
 

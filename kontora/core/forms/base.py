@@ -104,6 +104,8 @@ class KontoraBoundField(forms.BoundField):
             return ", ".join(self._labels(value or ()))
         if isinstance(field, forms.ModelChoiceField | forms.ChoiceField):
             return ", ".join(self._labels([value])) if value not in (None, "") else ""
+        if isinstance(field, forms.DecimalField):
+            value = field.prepare_value(value)  # a field that shows its numbers its own way (attributes.NumberField)
         return _text(value)
 
     def _labels(self, values: Iterable[Any]) -> list[str]:
@@ -130,6 +132,21 @@ def _text(value: Any) -> str:
     if isinstance(value, Decimal | float):
         return str(formats.number_format(value, use_l10n=True, force_grouping=True))
     return str(value)
+
+
+EMPTY_CHOICE = "—"  # the empty choice of a list: a dash of the text, not Django's «---------»
+DJANGO_EMPTY = "---------"
+
+
+def russian_empty_choice(field: forms.Field) -> None:
+    """A list's empty choice reads «—» instead of Django's «---------» (a model's blank choice, a ModelChoiceField's
+    empty label): lists built after the form styled its fields call this too (`clients.forms.card.style`)."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY:
+            field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and isinstance(field.choices, list) and field.choices \
+            and tuple(field.choices[0]) == ("", DJANGO_EMPTY):
+        field.choices = [("", EMPTY_CHOICE), *field.choices[1:]]
 
 
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # an integer column on both databases; 2⁶³ overflowed SQLite's driver
@@ -175,6 +192,7 @@ class KontoraFormMixin(forms.BaseForm):
         for field in self.fields.values():
             widget = field.widget
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {widget_class(widget)}".strip()
+            russian_empty_choice(field)
             if isinstance(field, forms.CharField) and field.max_length is None:
                 widget.attrs.setdefault("maxlength", str(TEXT_CAP))
             if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):

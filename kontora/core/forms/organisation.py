@@ -37,8 +37,10 @@ class LegalEntityForm(KontoraForm):
         "contacts": {"phone": "col-md-6", "email": "col-md-6"},
     }
 
-    full_name = _text(_("Full legal name"), 500, required=True, placeholder=_("Limited Liability Company “Romashka”"))
-    short_name = _text(_("Short legal name"), 200, required=True, placeholder=_("Romashka LLC"))
+    # Placeholders are hints, not a sample organisation: a grey name reads as one already filled in.
+    full_name = _text(_("Full legal name"), 500, required=True,
+                      placeholder=_("As in the charter, with the legal form in full"))
+    short_name = _text(_("Short legal name"), 200, required=True, placeholder=_("With the legal form abbreviated"))
     inn = _text(_("INN"), 20, required=True, inputmode="numeric", autocomplete="off")
     kpp = _text(_("KPP"), 12, autocomplete="off")
     ogrn = _text(_("OGRN / OGRNIP"), 20, inputmode="numeric", autocomplete="off")

@@ -4,6 +4,9 @@ Tips are data in both languages rather than gettext messages: they are long text
 together with the features they describe, and a translator sees each pair side by side here.
 Each session walks the tips in its own random order and sees every tip once before any repeats: the walk is
 kept in the session (a reader's place in the tips, not a write to the base).
+
+A tip marked `"for": "admin"` (servers, backups, the command line, settings only an administrator reaches) is shown
+to administrators only: a manager has nothing to do with PostgreSQL or Redis.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 TIPS: list[dict[str, str]] = [
     {
-        "ru": "Логин не зависит от регистра: «Ivanov» и «ivanov» — одна и та же учётная запись.",
+        "ru": "Логин не зависит от регистра: «Иванов» и «иванов» — одна и та же учётная запись.",
         "en": "Logins are case-insensitive: “Ivanov” and “ivanov” are the same account.",
     },
     {
@@ -24,6 +27,7 @@ TIPS: list[dict[str, str]] = [
               "locked for 15 minutes. This protects passwords from guessing.",
     },
     {
+        "for": "admin",
         "ru": "В закрытой офисной сети администратор может включить выбор пользователя из списка при входе: "
               "«Настройки → Функционал», флажок «Выбор пользователя из списка на странице входа».",
         "en": "In a closed office network the administrator can let people pick their name from a list on "
@@ -48,6 +52,7 @@ TIPS: list[dict[str, str]] = [
               "curator sees it — not even an administrator.",
     },
     {
+        "for": "admin",
         "ru": "Неиспользуемые блоки программы можно отключить: учёт продаж, работ и услуг, склад, касса, "
               "вкладки «Безопасность» и «Отгрузочные реквизиты» карточки клиента. Пункт «Настройки → "
               "Функционал» доступен администратору.",
@@ -106,24 +111,28 @@ TIPS: list[dict[str, str]] = [
               "jumps straight to a day. The panel collapses to give the work area more room.",
     },
     {
+        "for": "admin",
         "ru": "Резервная копия снимается, пока пользователи работают: база данных и вложенные файлы попадают в "
               "один архив с контрольными суммами. Пункт «Администрирование → Резервные копии».",
         "en": "Backups are taken while people work: the database and attached files go into one archive with "
               "checksums. See Administration → Backups.",
     },
     {
+        "for": "admin",
         "ru": "Ночная резервная копия делается автоматически; хранятся только последние копии (по умолчанию 7). "
               "Час и число копий задают переменные KONTORA_BACKUP_HOUR и KONTORA_BACKUP_KEEP.",
         "en": "A nightly backup is made automatically and only the latest copies are kept (7 by default). The "
               "hour and the number of copies come from KONTORA_BACKUP_HOUR and KONTORA_BACKUP_KEEP.",
     },
     {
+        "for": "admin",
         "ru": "Команда «kontora restore АРХИВ» проверяет контрольные суммы и целостность базы до того, как что-либо "
               "заменить, и откажется работать, пока на этой базе запущен сервер.",
         "en": "The “kontora restore ARCHIVE” command checks the checksums and the database's integrity before "
               "replacing anything, and refuses while a server runs on that base.",
     },
     {
+        "for": "admin",
         "ru": "Администратор видит, кто сейчас работает в системе: «Администрирование → Активные пользователи» — "
               "время входа, имя компьютера и IP-адрес. Сеанс можно завершить.",
         "en": "The administrator sees who is working right now in Administration → Active users: sign-in time, "
@@ -141,12 +150,14 @@ TIPS: list[dict[str, str]] = [
               "issues: for example “АМ” gives АМ-422.",
     },
     {
+        "for": "admin",
         "ru": "В «Администрирование → Предприятие: константы» ведутся свои юридические лица с реквизитами и "
               "расчётными счетами; одно юрлицо и один счёт отмечаются как используемые по умолчанию.",
         "en": "Administration → Enterprise: constants keeps your own legal entities with their requisites and "
               "settlement accounts; one entity and one account are marked as the defaults.",
     },
     {
+        "for": "admin",
         "ru": "На пустой базе открывается мастер первого запуска: сведения о своей организации, банковский счёт "
               "и первая учётная запись, которая становится администратором.",
         "en": "On an empty base the first-run wizard opens: your organisation, its bank account and the first "
@@ -165,24 +176,28 @@ TIPS: list[dict[str, str]] = [
               "bar, can cancel the job, and its result and errors are kept.",
     },
     {
+        "for": "admin",
         "ru": "Для небольшого офиса достаточно одной команды «kontora serve»: она запускает веб-сервер и "
               "обработчик фоновых заданий, база хранится в одном файле SQLite.",
         "en": "For a small office one command is enough: “kontora serve” starts the web server and the "
               "background job worker, with the base in one SQLite file.",
     },
     {
+        "for": "admin",
         "ru": "Команда «kontora upgrade» обновляет базу старой версии шаг за шагом; базу новее программы она не "
               "трогает и просит установить более новую версию Kontora.",
         "en": "“kontora upgrade” brings an older base up to date step by step; a base newer than the program is "
               "left untouched with a request to install a newer Kontora.",
     },
     {
+        "for": "admin",
         "ru": "Команда «kontora check» проверяет доступность базы, применённые обновления, папку файлов и работу "
               "обработчика заданий — по строке OK или FAIL на каждую проверку.",
         "en": "“kontora check” checks the database, applied upgrades, the files folder and the job worker — one "
               "OK or FAIL line per check.",
     },
     {
+        "for": "admin",
         "ru": "Для многих пользователей Kontora работает на PostgreSQL: укажите адрес базы в переменной "
               "KONTORA_DATABASE_URL, а очередь заданий можно вынести в Redis через KONTORA_REDIS_URL.",
         "en": "For many users Kontora runs on PostgreSQL: put the database address into KONTORA_DATABASE_URL; "
@@ -203,13 +218,23 @@ TIPS: list[dict[str, str]] = [
 ]
 
 
+def tips_for(user: Any) -> list[int]:
+    """The indexes of the tips `user` is shown: every tip to an administrator, the others' tips to the rest."""
+    admin = bool(getattr(user, "is_admin", False))
+    return [index for index, tip in enumerate(TIPS) if admin or tip.get("for") != "admin"]
+
+
 def tip_text(index: int, language: str) -> str:
     tip = TIPS[index]
     return tip.get(language) or tip["ru"]
 
 
-def _new_order(avoid_first: int | None) -> list[int]:
-    order = list(range(len(TIPS)))
+def _all() -> list[int]:
+    return list(range(len(TIPS)))
+
+
+def _new_order(shown: list[int], avoid_first: int | None) -> list[int]:
+    order = list(shown)
     secrets.SystemRandom().shuffle(order)
     # A new round must not start with the tip that ended the previous one.
     if avoid_first is not None and len(order) > 1 and order[0] == avoid_first:
@@ -217,43 +242,46 @@ def _new_order(avoid_first: int | None) -> list[int]:
     return order
 
 
-def _state(session: MutableMapping[str, Any]) -> tuple[list[int], int] | None:
+def _state(session: MutableMapping[str, Any], shown: list[int]) -> tuple[list[int], int] | None:
     order = session.get("informer_order")
     pos = session.get("informer_pos")
     if (
         not isinstance(order, list) or not isinstance(pos, int)
-        or sorted(order) != list(range(len(TIPS))) or not 0 <= pos < len(order)
+        or sorted(order) != sorted(shown) or not 0 <= pos < len(order)
     ):
-        return None  # no walk yet, or the tips changed since it began
+        return None  # no walk yet, or the tips (or the tips this user is shown) changed since it began
     return order, pos
 
 
-def current_tip(session: MutableMapping[str, Any]) -> int:
-    """The tip this session is looking at; starts a new random walk on first use."""
-    state = _state(session)
+def current_tip(session: MutableMapping[str, Any], shown: list[int] | None = None) -> int:
+    """The tip this session is looking at, among `shown` (`tips_for` the user; every tip when not given); starts
+    a new random walk on first use."""
+    shown = _all() if shown is None else shown
+    state = _state(session, shown)
     if state is None:
-        order = _new_order(None)
+        order = _new_order(shown, None)
         session["informer_order"], session["informer_pos"] = order, 0
         return order[0]
     order, pos = state
     return order[pos]
 
 
-def next_tip(session: MutableMapping[str, Any]) -> int:
-    """Moves to the next unseen tip; after the last one a new random round begins."""
-    state = _state(session)
+def next_tip(session: MutableMapping[str, Any], shown: list[int] | None = None) -> int:
+    """Moves to the next unseen tip among `shown`; after the last one a new random round begins."""
+    shown = _all() if shown is None else shown
+    state = _state(session, shown)
     if state is None:
-        return current_tip(session)
+        return current_tip(session, shown)
     order, pos = state
     if pos + 1 < len(order):
         session["informer_pos"] = pos + 1
         return order[pos + 1]
-    order = _new_order(order[pos])
+    order = _new_order(shown, order[pos])
     session["informer_order"], session["informer_pos"] = order, 0
     return order[0]
 
 
-def position(session: MutableMapping[str, Any]) -> int:
+def position(session: MutableMapping[str, Any], shown: list[int] | None = None) -> int:
     """1-based number of the current tip within this round, for "3 of 31"."""
-    state = _state(session)
+    state = _state(session, _all() if shown is None else shown)
     return state[1] + 1 if state else 1

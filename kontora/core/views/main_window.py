@@ -119,11 +119,12 @@ def _calendar_context(params: Any) -> dict[str, Any]:
 
 
 def _informer_context(request: HttpRequest, index: int) -> dict[str, Any]:
+    shown = informer.tips_for(request.user)
     return {
         "tip_index": index,
         "tip_text": informer.tip_text(index, get_language() or "ru"),
-        "tip_number": informer.position(request.session),
-        "tip_count": len(informer.TIPS),
+        "tip_number": informer.position(request.session, shown),
+        "tip_count": len(shown),
     }
 
 
@@ -134,7 +135,8 @@ def home(request: HttpRequest) -> HttpResponse:
     params = user_parameters(user)
     show_informer = params.informer_at_start
     # A new tip greets the user each time the main window opens with the informer shown.
-    tip = informer.next_tip(request.session) if show_informer else informer.current_tip(request.session)
+    shown = informer.tips_for(user)
+    tip = informer.next_tip(request.session, shown) if show_informer else informer.current_tip(request.session, shown)
     context = {
         "today": timezone.localdate(),
         "legal_entity": default_legal_entity(),
@@ -163,7 +165,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def informer_next(request: HttpRequest) -> HttpResponse:
-    tip = informer.next_tip(request.session)
+    tip = informer.next_tip(request.session, informer.tips_for(request.user))
     return render(request, "core/partials/informer.html", _informer_context(request, tip))
 
 

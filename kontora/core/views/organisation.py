@@ -19,6 +19,7 @@ from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import organisation as selectors
 from kontora.core.services import organisation as services
 from kontora.core.services.organisation import ACCOUNT_FIELDS, ENTITY_FIELDS
+from kontora.core.text import inner_quotes
 from kontora.core.ui.submit import act, modal, ok_or_apply, submit
 
 
@@ -70,7 +71,8 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
         return render(request, "core/constants_entity_form.html", context)
 
     done = gettext("Legal entity “%(name)s” added.") if entity is None else gettext("Legal entity “%(name)s” saved.")
-    return submit(request, form, save, page=page, message=lambda saved: done % {"name": saved.short_name},
+    return submit(request, form, save, page=page,
+                  message=lambda saved: done % {"name": inner_quotes(saved.short_name)},
                   done=lambda saved: ok_or_apply(request, ok=reverse("core:constants"),
                                                  apply=reverse("core:constants_entity_edit", args=[saved.pk])))
 
@@ -81,7 +83,7 @@ def entity_delete(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
     return act(request, lambda: services.legal_entity_delete(acting_user=actor_of(request), entity_id=entity.pk),
                done=reverse("core:constants"), refused=_back(request),
-               message=gettext("Legal entity “%(name)s” deleted.") % {"name": entity.short_name})
+               message=gettext("Legal entity “%(name)s” deleted.") % {"name": inner_quotes(entity.short_name)})
 
 
 @admin_required
@@ -90,7 +92,8 @@ def entity_default(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = selectors.access_legal_entity(entity_id)
     return act(request, lambda: services.legal_entity_set_default(acting_user=actor_of(request), entity_id=entity.pk),
                done=_back(request),
-               message=gettext("“%(name)s” is now the default legal entity.") % {"name": entity.short_name})
+               message=gettext("“%(name)s” is now the default legal entity.") % {
+                   "name": inner_quotes(entity.short_name)})
 
 
 @admin_required

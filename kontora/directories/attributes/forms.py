@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,6 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from kontora.core.forms import KontoraForm
 from kontora.directories.attributes.services import AttributeData, field_name
 from kontora.directories.models import Attribute, AttributeOption
+
+
+class NumberField(forms.DecimalField):
+    """A number attribute's field: «12» and «12,5», not «12,0000» — the column keeps four decimal places, the user
+    typed none."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal) and value.is_finite():
+            return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        return value
 
 
 class AttributeForm(KontoraForm):
@@ -75,7 +86,7 @@ def attribute_form_fields(
         elif attribute.kind == Attribute.Kind.TEXT:
             field = forms.CharField(max_length=500, **common)
         elif attribute.kind == Attribute.Kind.NUMBER:
-            field = forms.DecimalField(max_digits=18, decimal_places=4, localize=True, **common)
+            field = NumberField(max_digits=18, decimal_places=4, localize=True, **common)
         elif attribute.kind == Attribute.Kind.DATE:
             field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
         else:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import htmx_target, is_htmx
+from kontora.core.text import inner_quotes
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import modal, ok_or_apply, submit
 from kontora.directories import policies
@@ -98,7 +99,7 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
                 "key": directory.key, "pk": saved.pk, "text": str(saved),
             }})
             return response
-        messages.success(request, gettext("“%(name)s” saved.") % {"name": saved})
+        messages.success(request, gettext("“%(name)s” saved.") % {"name": inner_quotes(saved)})
         return ok_or_apply(request, ok=reverse("directories:list", args=[directory.key]),
                            apply=reverse("directories:edit", args=[directory.key, saved.pk]))
 
@@ -134,7 +135,7 @@ def item_delete(request: HttpRequest, directory: Directory, pk: int) -> HttpResp
             "list_url": reverse("directories:list", args=[directory.key]),
         }
         return render(request, "directories/in_use.html", context, status=409)
-    messages.success(request, gettext("“%(name)s” deleted.") % {"name": item})
+    messages.success(request, gettext("“%(name)s” deleted.") % {"name": inner_quotes(item)})
     return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))
 
 
@@ -146,5 +147,5 @@ def item_deactivate(request: HttpRequest, directory: Directory, pk: int) -> Http
     item = selectors.access_directory_item(directory=directory, fetched_by=request.user, pk=pk)
     services.directory_item_set_active(acting_user=user_of(request), directory=directory, pk=item.pk, active=False)
     messages.success(request, gettext("“%(name)s” is now inactive: kept where used, not offered any more.")
-                     % {"name": item})
+                     % {"name": inner_quotes(item)})
     return HttpResponseRedirect(reverse("directories:list", args=[directory.key]))

@@ -67,5 +67,5 @@ def test_manager_uploads_renames_and_totals_files(page, live_server, manager_use
     # then the total of all attachments is shown
     total = page.locator("[data-testid=files-total-text]")
     total.wait_for()
-    assert total.inner_text().strip() == "Всего 1 файл, 0,0 МБ"
+    assert total.inner_text().strip().replace("\xa0", " ") == "Всего 1 файл, 32 байта"  # not «0,0 МБ»
     screenshot(page, "client-files")

@@ -215,7 +215,17 @@ def test_total_size_of_all_attachments(curator: Any, client_card: Client) -> Non
     # when Ctrl+I asks for the total
     page = signed_in(curator).get(f"/clients/{client_card.pk}/files/total/").content.decode()
     # then all files are counted
-    assert "Всего 3 файла, 1,5 МБ" in page
+    assert "Всего 3 файла, 1,5\xa0МБ" in page
+
+
+@pytest.mark.feature("FIL-02")
+def test_the_total_under_a_megabyte_is_told_in_kilobytes(curator: Any, client_card: Client) -> None:
+    # given one file of 293 KB
+    attach_file(curator, client_card, "скан.pdf", b"x" * (293 * 1024), None)
+    # when Ctrl+I asks for the total
+    page = signed_in(curator).get(f"/clients/{client_card.pk}/files/total/").content.decode()
+    # then it is told in kilobytes, not as «0,3 МБ»
+    assert "Всего 1 файл, 293,0\xa0КБ" in page
 
 
 FILE_URLS = [

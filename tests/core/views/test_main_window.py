@@ -162,17 +162,18 @@ def test_main_window_needs_sign_in(admin_user):
 
 
 @pytest.mark.feature("ORG-06")
-def test_informer_next_shows_every_tip_once_before_any_repeats(manager_client):
+def test_informer_next_shows_every_tip_once_before_any_repeats(manager_client, manager_user):
     # given
+    shown = informer.tips_for(manager_user)
     first = _tip(manager_client.get("/").content.decode())
     seen = [first]
     # when
-    for _ in range(len(informer.TIPS) - 1):
+    for _ in range(len(shown) - 1):
         response = manager_client.post("/informer/next/", HTTP_HX_REQUEST="true")
         seen.append(_tip(response.content.decode()))
     after_all = _tip(manager_client.post("/informer/next/", HTTP_HX_REQUEST="true").content.decode())
     # then
-    assert sorted(seen) == list(range(len(informer.TIPS)))
+    assert sorted(seen) == shown
     assert after_all != seen[-1]
 
 
@@ -191,10 +192,10 @@ def test_informer_tip_text_is_in_the_users_language(manager_user, admin_user):
 
 
 @pytest.mark.feature("ORG-06")
-def test_informer_shows_next_button_and_tip_counter(manager_client):
+def test_informer_shows_next_button_and_tip_counter(manager_client, manager_user):
     html = manager_client.get("/").content.decode()
     assert "Далее >>" in html
-    assert f"Совет 1 из {len(informer.TIPS)}" in html
+    assert f"Совет 1 из {len(informer.tips_for(manager_user))}" in html
     assert "Не показывать при запуске" in html
 
 
@@ -257,3 +258,19 @@ def test_the_calendar_keeps_to_the_years_it_can_draw(manager_client):
     assert f"{timezone.localdate():%Y}" in far_month.content.decode()
     assert "Календарь показывает годы с 1 по 9998." in far_date.content.decode()
     assert "Декабрь 9998" in last and "month=9998-11" in last and "month=9999-01" not in last
+
+
+@pytest.mark.feature("ORG-06")
+def test_the_informer_shows_administrators_tips_to_administrators_only(manager_client, manager_user, admin_user):
+    # given the tips about servers, backups and the command line, marked for administrators
+    admin_tips = [index for index, tip in enumerate(informer.TIPS) if tip.get("for") == "admin"]
+    postgresql = next(index for index, tip in enumerate(informer.TIPS) if "PostgreSQL" in tip["ru"])
+    assert postgresql in admin_tips
+    # when a manager walks through all his tips
+    seen = {_tip(manager_client.get("/").content.decode())}
+    for _ in range(len(informer.TIPS)):
+        seen.add(_tip(manager_client.post("/informer/next/", HTTP_HX_REQUEST="true").content.decode()))
+    # then he never sees one of them, and an administrator is shown every tip
+    assert seen and seen.isdisjoint(admin_tips)
+    assert informer.tips_for(admin_user) == list(range(len(informer.TIPS)))
+    assert sorted(seen) == informer.tips_for(manager_user)

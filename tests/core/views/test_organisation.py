@@ -191,7 +191,7 @@ def test_entity_edit_saves_and_records_who_changed(admin_client, admin_user, rom
         "full_name": ROMASHKA.full_name, "short_name": "ООО «Ромашка-М»", "inn": ROMASHKA.inn,
         "kpp": "7736AB001", "ogrn": ROMASHKA.ogrn, "director": "Сидоров С. С.", "apply": "1",
     }, follow=True)
-    assert messages_of(response) == ["Юридическое лицо «ООО «Ромашка-М»» сохранено."]
+    assert messages_of(response) == ["Юридическое лицо «ООО „Ромашка-М“» сохранено."]
     assert response.redirect_chain[-1][0] == f"/administration/constants/entities/{romashka.pk}/"
     romashka.refresh_from_db()
     assert (romashka.short_name, romashka.kpp, romashka.director, romashka.changed_by) == (

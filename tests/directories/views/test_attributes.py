@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kontora.directories.attributes import selectors
-from kontora.directories.attributes.forms import attribute_form_fields
+from kontora.directories.attributes.forms import NumberField, attribute_form_fields
 from kontora.directories.models import Attribute, AttributeOption
 from tests.directories.factories import AttributeFactory, AttributeOptionFactory
 from tests.support.http import html
@@ -49,8 +49,8 @@ def test_form_fields_follow_the_type_and_leave_out_inactive_attributes(fleet: di
     # then
     assert list(fields) == [f"attr_{fleet[k].pk}" for k in ("car", "note", "tonnage", "since", "vip")]
     types = [type(field) for field in fields.values()]
-    assert types == [forms.ModelChoiceField, forms.CharField, forms.DecimalField, forms.DateField,
-                     forms.BooleanField]
+    assert types == [forms.ModelChoiceField, forms.CharField, NumberField, forms.DateField, forms.BooleanField]
+    assert issubclass(NumberField, forms.DecimalField)  # a DecimalField that shows 12, not 12,0000
     car = fields[f"attr_{fleet['car'].pk}"]
     assert car.label == "Тип автомобиля"
     assert [str(o) for o in car.queryset] == ["грузовой", "легковой"]  # type: ignore[attr-defined]
