@@ -68,20 +68,3 @@ def test_manager_uploads_renames_and_totals_files(page, live_server, manager_use
     total.wait_for()
     assert total.inner_text().strip() == "Всего 1 файл, 0,0 МБ"
     screenshot(page, "client-files")
-
-
-@pytest.mark.feature("FIL-01")
-def test_the_total_size_button_fits_its_text_at_1280(page, live_server, manager_user, transactional_db, files_home):
-    # given the Files tab of a manager's card at 1280 × 800, the side panels as they come
-    client = ClientFactory(curator=manager_user, short_name="Ромашка")
-    sign_in(page, live_server.url, "manager")
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{live_server.url}/clients/{client.pk}/")
-    page.click("[data-testid=tab-files]")
-    button = page.locator("[data-testid=files-total]")
-    button.wait_for()
-    # then «Общий объём Ctrl+I» is drawn whole inside its button: nothing overflows its edges
-    size = button.evaluate(
-        "b => ({scroll: b.scrollWidth, client: b.clientWidth, scrollH: b.scrollHeight, clientH: b.clientHeight})")
-    assert size["scroll"] <= size["client"] and size["scrollH"] <= size["clientH"], size
-    assert button.inner_text().split() == ["Общий", "объём", "Ctrl+I"]
