@@ -111,6 +111,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Administration → Active users shows a session without a request for longer than this as idle (a browser closed
+# without signing out keeps its session until it expires).
+SESSION_IDLE_MINUTES = int(os.environ.get("KONTORA_SESSION_IDLE_MINUTES", "15"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -83,6 +83,52 @@ def active_sessions(*, now: datetime) -> QuerySet[UserSession]:
     return UserSession.objects.filter(session_key__in=live).select_related("user").order_by("-started_at", "-id")
 
 
+@dataclass(frozen=True)
+class SessionRow:
+    record: UserSession
+    is_current: bool
+    idle: bool  # no request for longer than the idle time: most often a browser closed without signing out
+    idle_minutes: int  # whole minutes since the last request
+
+
+@dataclass(frozen=True)
+class Person:
+    """A signed-in user of Active users with his sessions, the most recently used first."""
+
+    user: User
+    sessions: list[SessionRow]
+
+    @property
+    def working(self) -> int:
+        """Sessions with a request within the idle time: the person works in them now."""
+        return sum(1 for row in self.sessions if not row.idle)
+
+    @property
+    def last_seen_at(self) -> datetime:
+        return self.sessions[0].record.last_seen_at
+
+
+def active_people(*, now: datetime, current_key: str | None, idle_after: timedelta) -> list[Person]:
+    """Administration → Active users by person: a closed browser leaves its session alive until it expires, so one
+    person may hold many; those without a request for longer than `idle_after` are idle. People working now come
+    first, then by the last request; one query."""
+    people: dict[int, list[SessionRow]] = {}
+    users: dict[int, User] = {}
+    for record in active_sessions(now=now):
+        idle_for = max(now - record.last_seen_at, timedelta(0))
+        users[record.user_id] = record.user
+        people.setdefault(record.user_id, []).append(SessionRow(
+            record=record, is_current=record.session_key == current_key, idle=idle_for > idle_after,
+            idle_minutes=int(idle_for.total_seconds() // 60),
+        ))
+    shown = []
+    for user_id, rows in people.items():
+        rows.sort(key=lambda row: (row.record.last_seen_at, row.record.pk), reverse=True)
+        shown.append(Person(user=users[user_id], sessions=rows))
+    shown.sort(key=lambda person: (person.working == 0, -person.last_seen_at.timestamp(), person.user.full_name))
+    return shown
+
+
 def login_choices() -> QuerySet[User]:
     """Users offered in the login page's drop-down (when an administrator switched the list on)."""
     return User.objects.filter(disabled=False, dismissed=False).only("id", "login", "full_name")

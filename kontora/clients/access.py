@@ -41,7 +41,7 @@ from kontora.core.permissions import decided, remember
 # the card level (clients.flexi.hooks.CARD); an export blanks every other column for such a client.
 REGISTRY_COLUMNS = frozenset({
     "id", "code", "short_name", "name_key", "name_core_key", "settlement", "city_key", "phone", "phone_digits",
-    "curator", "status", "changed_at", "flagged", "needs_attention", "is_private", "has_files",
+    "curator", "status", "changed_at", "flag", "needs_attention", "is_private", "has_files",
 })
 
 Shape = tuple[str, ...]

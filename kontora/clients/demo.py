@@ -257,6 +257,7 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
     settlements = list(dirs.Settlement.objects.filter(is_active=True).select_related("region")
                        .order_by("pk").only("id", "name", "postal_code", "region__id", "region__code"))
     statuses, sizes, sources = _ids(dirs.ClientStatus), _ids(dirs.CompanySize), _ids(dirs.InformationSource)
+    flags = _ids(dirs.ClientFlag)
     priorities, activities = _ids(dirs.Priority), _ids(dirs.ActivityType)
     # The fill writes its codes itself, from the next free one on, and moves the counter past them at the end.
     first_code = numbering.code_next("client")
@@ -301,7 +302,9 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
                     source_id=rng.choice(sources) if sources else None,
                     priority_id=rng.choice(priorities) if priorities else None,
                     activity_id=rng.choice(activities) if activities else None,
-                    flagged=rng.random() < 0.03, needs_attention=rng.random() < 0.02,
+                    # one draw, as before named flags, so a seed fills the same base
+                    flag_id=flags[i % len(flags)] if rng.random() < 0.03 and flags else None,
+                    needs_attention=rng.random() < 0.02,
                     is_private=rng.random() < PRIVATE_SHARE,
                     email=f"info{first_code + i}@example.ru",
                 ))

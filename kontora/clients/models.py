@@ -91,7 +91,8 @@ class Client(models.Model):
     )
     competitors = models.ManyToManyField(dirs.Competitor, blank=True, verbose_name=_("competitors present"))
     next_contact_date = models.DateField(_("next contact date"), null=True, blank=True)
-    flagged = models.BooleanField(_("flag"), default=False)
+    # A named flag of the registry (the manual's «Горячий клиент», «Синий флаг»), from directories' client flags.
+    flag = models.ForeignKey(dirs.ClientFlag, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("flag"))
     needs_attention = models.BooleanField(_("requires special attention"), default=False)
     is_private = models.BooleanField(_("private client"), default=False)
     has_files = models.BooleanField(default=False, editable=False)
@@ -124,6 +125,11 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.short_name}"
+
+    @property
+    def flagged(self) -> bool:
+        """Carries a flag, whichever (the Flexi-filter's «Флаг» set / not set)."""
+        return self.flag_id is not None
 
 
 class ClientGrant(models.Model):

@@ -92,6 +92,7 @@ LINEAR: tuple[Directory, ...] = (
     Directory("priorities", m.Priority, title=_("Priorities")),
     Directory("activity-types", m.ActivityType, title=_("Activity types")),
     Directory("client-statuses", m.ClientStatus, title=_("Client statuses")),
+    Directory("client-flags", m.ClientFlag, fields=("name", "colour", "order"), title=_("Client flags")),
     Directory("competitors", m.Competitor, title=_("Competitors")),
 
     Directory("ladder-stages", m.LadderStage, fields=("name", "order"), title=_("Sales ladder stages"),

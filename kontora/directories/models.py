@@ -69,6 +69,26 @@ class ClientStatus(DirectoryItem):
         verbose_name_plural = _("client statuses")
 
 
+class ClientFlag(DirectoryItem):
+    """A named flag of the client registry (the manual's «Горячий клиент», «Синий флаг»), in a colour of a fixed
+    palette: each colour is a class of kontora.css (`k-flag-<colour>`), as the CSP allows no inline style."""
+
+    class Colour(models.TextChoices):
+        RED = "red", _("red")
+        ORANGE = "orange", _("orange")
+        YELLOW = "yellow", _("yellow")
+        GREEN = "green", _("green")
+        BLUE = "blue", _("blue")
+        PURPLE = "purple", _("purple")
+        GREY = "grey", _("grey")
+
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, default=Colour.RED)
+
+    class Meta(DirectoryItem.Meta):
+        verbose_name = _("client flag")
+        verbose_name_plural = _("client flags")
+
+
 class LadderStage(DirectoryItem):
     """A stage of the sales ladder (operational development), in ladder order."""
 

@@ -1,5 +1,5 @@
-"""What processes plugs into the others: the card's «Запустить процесс» (CLI-13), the Assistant's process
-monitor (BPM-03), its menu items and its right. Clients and core render what is registered."""
+"""What processes plugs into the others: the card's «Запустить процесс» (CLI-13) and its «Процессы» journal, the
+Assistant's process monitor (BPM-03), its menu items and its right. Clients and core render what is registered."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
-    from kontora.clients.hooks import CARD_ACTIONS, CardAction
+    from kontora.clients.hooks import CARD_ACTIONS, CARD_TABS, CardAction, CardTab
     from kontora.core.hooks import EXITS, MENU, MONITORS, POLICIES, MenuItem, Monitor, admins
     from kontora.processes import policies
     from kontora.processes.selectors import runs as selectors
@@ -25,6 +25,8 @@ def register() -> None:
         predicate=lambda user, client: policies.can_start_for(user, client)
         and selectors.startable_processes().exists(),
     ))
+    # The card's journal of the processes run about the client (its pane lists them from the user's visible runs).
+    CARD_TABS.register(CardTab("processes", _("Processes"), "processes:card_runs", order=210))
     MONITORS.register(Monitor("processes", "processes:monitor", order=20))
     POLICIES.register(policies.runs)
     for item in _exits():
@@ -57,6 +59,8 @@ def _exits() -> list[Any]:
         Exit("processes:journal", run, OPENS, answer=LIST, once=True),
         Exit("processes:journal", run, OPENS, data=lambda r: {"client": r.client_id}, answer=ROWS, key="client"),
         Exit("processes:monitor", run, ON_STAGE, answer=ROWS, once=True),
+        # the card's «Процессы» journal: the card's own pane, for those who open the card
+        Exit("processes:card_runs", client, OPENS, args=lambda c: {"client_id": c.pk}),
         Exit("processes:start", client, SEES, data=lambda c: {"client": c.pk}, answer=PAGE),
         # The start form posted with a client's id: answered with the form (and its errors) whatever the client.
         Exit("processes:start", client, SEES, "POST", data=lambda c: {"client": c.pk}, answer=LIST),

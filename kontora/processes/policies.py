@@ -35,8 +35,9 @@ def visible_runs(user: User) -> QuerySet[ProcessRun]:
 
 
 def can_start_for(user: User, client: Client | None) -> bool:
-    """Starting a process about a client needs the client's card open to the user."""
-    return client is None or client_policies.clients.can(user, "view", client)
+    """Starting a process about a client is work on the client: it needs the client's card editable by the user
+    (a read-only card does not offer «Запустить процесс», and the service refuses it alike)."""
+    return client is None or client_policies.clients.can(user, "change", client)
 
 
 def stage_reaches(stage: Any, client: Client | None) -> bool:

@@ -31,4 +31,5 @@ urlpatterns: list = [
     path("processes/", runs.journal, name="journal"),
     path("processes/start/", runs.start, name="start"),
     path("processes/monitor/", runs.monitor, name="monitor"),
+    path("processes/client/<int:client_id>/", runs.card_runs, name="card_runs"),
 ]

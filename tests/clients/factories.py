@@ -11,10 +11,20 @@ from kontora.clients.models import Client, ContactPerson
 from kontora.clients.services.card import fill_search_keys
 from kontora.clients.services.phones import client_phones_keep, contact_phones_keep
 from kontora.core import numbering
+from kontora.core.text import search_key
+from kontora.directories.models import ClientFlag
+
+
+def hot_flag() -> ClientFlag:
+    """The manual's «Горячий клиент» flag (the migration ships it; a test that flushed the base makes it again)."""
+    flag, _ = ClientFlag.objects.get_or_create(
+        name="Горячий клиент", defaults={"name_key": search_key("Горячий клиент"), "colour": "red", "order": 1})
+    return flag
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
-    """`ClientFactory(short_name="Ромашка", curator=user)`; `private=True` keeps it private (needs a curator)."""
+    """`ClientFactory(short_name="Ромашка", curator=user)`; `private=True` keeps it private (needs a curator);
+    `flagged=True` gives it the «Горячий клиент» flag."""
 
     class Meta:
         model = Client
@@ -24,9 +34,12 @@ class ClientFactory(factory.django.DjangoModelFactory):
     full_name = factory.LazyAttribute(lambda client: client.short_name)
 
     @classmethod
-    def _create(cls, model_class: type[Client], *args: Any, private: bool = False, **kwargs: Any) -> Client:
+    def _create(cls, model_class: type[Client], *args: Any, private: bool = False, flagged: bool = False,
+                **kwargs: Any) -> Client:
         client = model_class(*args, **kwargs)
         client.is_private = private or client.is_private
+        if flagged and client.flag_id is None:
+            client.flag = hot_flag()
         client.code = client.code or numbering.code_next("client")
         if client.settlement_id and not client.region_id:  # the card's rule: the region follows the city
             client.region_id = client.settlement.region_id

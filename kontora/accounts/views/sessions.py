@@ -1,7 +1,11 @@
-"""Administration → Active users: who is signed in now, from which computer; ending a session."""
+"""Administration → Active users: who is signed in now, his sessions grouped, from which computer; ending a
+session."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +22,14 @@ from kontora.core.permissions import admin_required
 @admin_required
 @require_GET
 def sessions(request: HttpRequest) -> HttpResponse:
-    current = request.session.session_key
-    rows = [
-        {"record": record, "is_current": record.session_key == current}
-        for record in selectors.active_sessions(now=timezone.now())
-    ]
-    return render(request, "accounts/sessions.html", {"rows": rows})
+    people = selectors.active_people(now=timezone.now(), current_key=request.session.session_key,
+                                     idle_after=timedelta(minutes=settings.SESSION_IDLE_MINUTES))
+    rows = sorted((row for person in people for row in person.sessions),
+                  key=lambda row: (row.record.started_at, row.record.pk), reverse=True)
+    return render(request, "accounts/sessions.html", {
+        "people": people, "rows": rows, "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "working": sum(1 for person in people if person.working),
+    })
 
 
 @admin_required

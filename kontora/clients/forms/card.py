@@ -32,11 +32,11 @@ PICKERS = {
     "region": "regions", "settlement": "settlements", "status": "client-statuses", "size": "company-sizes",
     "source": "information-sources", "priority": "priorities", "activity": "activity-types",
     "ladder_stage": "ladder-stages", "next_stage": "ladder-stages", "penetration": "penetration-depths",
-    "reaction": "contact-reactions", "loyalty": "loyalty", "prospect": "prospects",
+    "reaction": "contact-reactions", "loyalty": "loyalty", "prospect": "prospects", "flag": "client-flags",
 }
 MAIN_PART = (
     "kind", "short_name", "full_name", "region", "settlement", "address", "postal_code", "phone", "fax", "email",
-    "website", "main_contact", "needs_attention", "flagged", "curator", "specialist", "status", "size", "source",
+    "website", "main_contact", "needs_attention", "flag", "curator", "specialist", "status", "size", "source",
     "priority", "activity", "directions", "notes",
 )
 OPERATIONAL_PART = (
@@ -44,7 +44,9 @@ OPERATIONAL_PART = (
 )
 # The relations of the client the card's page shows: read with the client in one query (no query per picker). Who
 # registered and changed the card is the Service tab's, read when it is shown.
-CARD_RELATED = ("region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist")
+CARD_RELATED = (
+    "region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist", "flag",
+)
 OPERATIONAL_RELATED = ("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect")
 
 
@@ -181,7 +183,7 @@ class ClientForm(CardPartForm):
         "main": {
             "kind": "col-3", "short_name": "col-4", "full_name": "col-5", "region": "col-3", "settlement": "col-3",
             "address": "col-4", "postal_code": "col-2", "phone": "col-3", "fax": "col-2", "email": "col-3",
-            "website": "col-2", "main_contact": "col-2", "needs_attention": "col-3", "flagged": "col-2",
+            "website": "col-2", "main_contact": "col-2", "needs_attention": "col-3", "flag": "col-2",
         },
         "general": {
             "curator": "col-3", "specialist": "col-3", "status": "col-3", "size": "col-3", "source": "col-3",

@@ -21,10 +21,18 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 ROW_FIELDS = (
-    "id", "code", "short_name", "name_key", "city_key", "phone", "flagged", "needs_attention", "is_private",
+    "id", "code", "short_name", "name_key", "city_key", "phone", "flag_id", "needs_attention", "is_private",
     "has_files", "changed_at", "curator_id", "status_id", "settlement_id",
-    "curator__full_name", "status__name", "settlement__name",
+    "curator__full_name", "status__name", "settlement__name", "flag__name", "flag__colour",
 )
+
+
+class FlagRef(NamedTuple):
+    """The client's named flag as a registry row shows it: a coloured ⚑ with the flag's name."""
+
+    pk: int
+    name: str
+    colour: str
 
 
 class RowRef(NamedTuple):
@@ -52,7 +60,7 @@ class RegistryRow:
     name_key: str
     city_key: str
     phone: str
-    flagged: bool
+    flag_id: int | None
     needs_attention: bool
     is_private: bool
     has_files: bool
@@ -63,22 +71,29 @@ class RegistryRow:
     curator: RowRef | None
     status: RowRef | None
     settlement: RowRef | None
+    flag: FlagRef | None
 
     @property
     def pk(self) -> int:
         return self.id
+
+    @property
+    def flagged(self) -> bool:
+        return self.flag_id is not None
 
     def __str__(self) -> str:
         return f"{self.code} · {self.short_name}"
 
 
 def _row(v: tuple[Any, ...]) -> RegistryRow:
-    # Positions follow ROW_FIELDS: 11–13 are the related ids, 14–16 their names.
+    # Positions follow ROW_FIELDS: 11–13 are the related ids, 14–16 their names; 6 the flag's id, 17–18 its name
+    # and colour.
     return RegistryRow(
         v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
         None if v[11] is None else RowRef(v[11], v[14]),
         None if v[12] is None else RowRef(v[12], v[15]),
         None if v[13] is None else RowRef(v[13], v[16]),
+        None if v[6] is None else FlagRef(v[6], v[17], v[18]),
     )
 
 

@@ -41,7 +41,7 @@ MAIN_FIELDS = (
 )
 INFO_FIELDS = (
     "status", "size", "source", "priority", "activity", "notes", "ladder_stage", "next_stage", "penetration",
-    "reaction", "loyalty", "prospect", "next_contact_date", "flagged", "needs_attention",
+    "reaction", "loyalty", "prospect", "next_contact_date", "flag", "needs_attention",
 )
 CLIENT_FIELDS = MAIN_FIELDS + INFO_FIELDS
 _HISTORY_FIELDS = (*CLIENT_FIELDS, "directions", "competitors")

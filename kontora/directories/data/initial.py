@@ -158,3 +158,13 @@ VAT_RATES: list[tuple[str, Decimal | None, datetime.date | None, datetime.date |
     ("0 %", Decimal("0"), None, None),
     ("Без НДС", None, None, None),
 ]
+
+
+# The client registry's named flags (name, colour of ClientFlag.Colour): the manual's «Горячий клиент» and
+# «Синий флаг», and two more colours an office usually wants.
+CLIENT_FLAGS: list[tuple[str, str]] = [
+    ("Горячий клиент", "red"),
+    ("Синий флаг", "blue"),
+    ("Зелёный флаг", "green"),
+    ("Жёлтый флаг", "yellow"),
+]

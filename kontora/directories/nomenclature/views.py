@@ -177,7 +177,9 @@ def folder_new(request: HttpRequest) -> HttpResponse:
             price_list_order=form.cleaned_data["price_list_order"],
         ),
         message=lambda folder: gettext("Folder “%(name)s” created.") % {"name": folder.name},
-        done=lambda folder: _tree_url(folder.pk),
+        # The new folder appears beside the others of the level, which stays open: the next «New folder» creates
+        # a sibling, not a folder inside the new one (as in a file manager).
+        done=lambda folder: _tree_url(parent.pk if parent else None),
         page=lambda: _modal(request, "folder_form.html", {
             "form": form, "folder": None, "parent": parent, "action": reverse("nomenclature:folder_new"),
         }),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kontora.core.text import search_key
-from kontora.directories.data.initial import NAMES, UNITS, VAT_RATES
+from kontora.directories.data.initial import CLIENT_FLAGS, NAMES, UNITS, VAT_RATES
 
 
 def _fill(model: Any, rows: list[dict[str, Any]]) -> int:
@@ -47,3 +47,11 @@ def initial_base_load(apps: Any) -> int:
         for name, rate, valid_from, valid_to in VAT_RATES
     ])
     return created
+
+
+def client_flags_load(apps: Any) -> int:
+    """Fills the client flags of a base that has none (the data migration that brought named flags); returns the
+    number created."""
+    return _fill(apps.get_model("directories", "ClientFlag"), [
+        {"name": name, "colour": colour} for name, colour in CLIENT_FLAGS
+    ])

@@ -34,6 +34,12 @@ def _columns(directory: Directory) -> list[dict[str, Any]]:
     return [{"name": name, "label": getattr(meta.get_field(name), "verbose_name", name)} for name in directory.fields]
 
 
+def _cell(item: Any, name: str) -> Any:
+    """A list cell: a field with choices by its label (a flag's colour "красный", not "red")."""
+    label = getattr(item, f"get_{name}_display", None)
+    return label() if label is not None else getattr(item, name)
+
+
 @directory_view()
 @require_GET
 def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
@@ -46,7 +52,7 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
     rows = [
         {
             "item": item,
-            "cells": [getattr(item, name) for name in directory.fields],
+            "cells": [_cell(item, name) for name in directory.fields],
             "inactive": getattr(item, "is_active", True) is False,
             "url": reverse("directories:edit", args=[directory.key, item.pk]) if can_edit else "",
         }

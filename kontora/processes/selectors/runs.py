@@ -53,6 +53,12 @@ def journal_page(
     return JournalPage(runs, page, openable)
 
 
+def client_runs_page(user: User, *, client_id: int, cursor: Mapping[str, str], size: int = 50) -> Page[ProcessRun]:
+    """The card's «Процессы» journal: the runs about one client (whose card the caller has opened), newest first,
+    `size` at a time, from the user's visible runs."""
+    return NEWEST_FIRST.page(run_journal(user, client_id=client_id), cursor, size=size)
+
+
 def monitor_runs(user: User) -> QuerySet[ProcessRun]:
     """The process monitor (BPM-03): open runs standing on a stage the user is responsible for."""
     return (

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
+from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, snapshot
 from kontora.core.errors import Conflict, NotAllowed, Refused
@@ -74,7 +75,10 @@ def run_start(
                 "problems": " ".join(problems)
             }
     if client is not None and not policies.can_start_for(acting_user, client):
-        errors["client"] = _("You cannot open this client's card, so you cannot start a process about it.")
+        if client_policies.clients.can(acting_user, "view", client):
+            errors["client"] = _("This client's card is read-only for you, so you cannot start a process about it.")
+        else:
+            errors["client"] = _("You cannot open this client's card, so you cannot start a process about it.")
     if errors:
         raise ValidationError(errors)
     assert process is not None

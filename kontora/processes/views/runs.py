@@ -1,4 +1,5 @@
-"""The process journal, «Запустить процесс» and the Assistant's process monitor (BPM-02, BPM-03, CLI-13)."""
+"""The process journal, the card's «Процессы» tab, «Запустить процесс» and the Assistant's process monitor
+(BPM-02, BPM-03, CLI-13)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kontora.accounts.policies import user_of
 from kontora.clients import access
+from kontora.clients import policies as client_policies
 from kontora.core.htmx import is_htmx
 from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
@@ -99,6 +102,26 @@ def start(request: HttpRequest) -> HttpResponse:
             "has_processes": form.fields["process"].queryset.exists(),  # type: ignore[attr-defined]
         }),
     )
+
+
+@login_required
+@require_GET
+def card_runs(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The client card's «Процессы» tab (a journal): the processes run about this client, newest first, 50 at a
+    time; from the card the user may open (404 otherwise, as the card's own)."""
+    user = user_of(request)
+    client = client_policies.clients.get(user, client_id)
+    page = selectors.client_runs_page(user, client_id=client.pk, cursor=request.GET, size=PAGE)
+    context = {
+        "client": client,
+        "rows": [{"run": run, "href": reverse("processes:run", args=[run.pk]),
+                  "mine": not run.is_closed and run.responsible_id == user.pk} for run in page.rows],
+        "next_url": page.link(reverse("processes:card_runs", args=[client.pk]), AFTER),
+        "journal_url": f"{reverse('processes:journal')}?{urlencode({'client': client.pk})}",
+    }
+    # A pane (or its next rows) is drawn without the request: it needs none of the page's context.
+    template = "card_run_rows.html" if AFTER in request.GET else "card_runs.html"
+    return HttpResponse(render_to_string(f"processes/partials/{template}", context))
 
 
 @login_required

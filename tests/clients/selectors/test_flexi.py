@@ -38,6 +38,7 @@ from kontora.directories.models import (
     Attribute,
     AttributeOption,
     AttributeValue,
+    ClientFlag,
     ClientStatus,
     Competitor,
     ContactReaction,
@@ -65,6 +66,7 @@ class Base:
     users: list[Any]
     clients: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    flags: list[int] = field(default_factory=list)
     priorities: list[int] = field(default_factory=list)
     reactions: list[int] = field(default_factory=list)
     settlements: list[int] = field(default_factory=list)
@@ -93,6 +95,7 @@ def build_base(seed: int = 7, size: int = 45) -> Base:
     base = Base(
         users=users,
         statuses=list(ClientStatus.objects.order_by("id").values_list("pk", flat=True)[:3]),
+        flags=list(ClientFlag.objects.order_by("id").values_list("pk", flat=True)[:3]),
         priorities=list(Priority.objects.order_by("id").values_list("pk", flat=True)[:3]),
         reactions=list(ContactReaction.objects.order_by("id").values_list("pk", flat=True)[:3]),
         settlements=[s.pk for s in settlements],
@@ -118,7 +121,8 @@ def build_base(seed: int = 7, size: int = 45) -> Base:
             address=rnd.choice(ADDRESSES), phone=phone,
             inn=rnd.choice(["", "7701234567", "7707083893", "500100732259"]),
             curator=curator, specialist=specialist, is_private=curator is not None and rnd.random() < 0.25,
-            flagged=rnd.random() < 0.3, needs_attention=rnd.random() < 0.2, has_files=rnd.random() < 0.2,
+            flag_id=rnd.choice([None, None, *base.flags]), needs_attention=rnd.random() < 0.2,
+            has_files=rnd.random() < 0.2,
             status_id=rnd.choice([None, *base.statuses]), priority_id=rnd.choice([None, *base.priorities]),
             reaction_id=rnd.choice([None, *base.reactions]),
             next_contact_date=rnd.choice([None, *DAYS]),
@@ -162,7 +166,8 @@ def build_base(seed: int = 7, size: int = 45) -> Base:
             "id": client.pk, "code": client.code, "kind": client.kind, "name_key": client.name_key,
             "full_name_key": client.full_name_key, "inn": client.inn, "address": client.address,
             "phone_digits": client.phone_digits, "region": client.region_id, "city": client.settlement_id,
-            "flagged": client.flagged, "needs_attention": client.needs_attention, "is_private": client.is_private,
+            "flagged": client.flagged, "flag": client.flag_id, "needs_attention": client.needs_attention,
+            "is_private": client.is_private,
             "has_files": client.has_files, "created_at": timezone.localtime(created).date(),
             "changed_at": timezone.localtime(changed).date(), "status": client.status_id,
             "priority": client.priority_id, "reaction": client.reaction_id, "directions": set(directions),
@@ -196,7 +201,7 @@ def openable_in_python(row: dict[str, Any], user: Any) -> bool:
 
 # The fields that read only the registry's columns (the registry shows code, name, city, phone, curator, status,
 # the flags and "changed"): every other field reads card data.
-REGISTRY_FIELDS = {"name", "code", "city", "phone", "flagged", "needs_attention", "is_private", "has_files",
+REGISTRY_FIELDS = {"name", "code", "city", "phone", "flagged", "flag", "needs_attention", "is_private", "has_files",
                    "changed_at", "status", "curator"}
 
 
@@ -320,6 +325,7 @@ def condition_strategy(base: Base) -> st.SearchStrategy[dict[str, Any]]:
         "address": st.tuples(st.sampled_from(["contains", "starts"]), st.sampled_from(ADDRESS_FRAGMENTS)),
         "phone": st.tuples(st.just("contains"), st.sampled_from(PHONE_FRAGMENTS)),
         "flagged": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
+        "flag": multi(base.flags),
         "needs_attention": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
         "is_private": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),
         "has_files": st.tuples(st.sampled_from(["is_true", "is_false"]), st.none()),

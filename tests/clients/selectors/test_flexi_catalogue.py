@@ -214,7 +214,8 @@ def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
 def events_field() -> Any:
     """A field as a later app (activity) would register it from its hooks.py: "has a flag like this"."""
     field_def = FieldDef("has_events", "statistics", "Есть события", "flag",
-                         lambda operator, value, user: Q(flagged=operator == "is_true"), order=100, reads=hooks.CARD)
+                         lambda operator, value, user: Q(flag__isnull=operator != "is_true"), order=100,
+                         reads=hooks.CARD)
     FILTER_FIELDS.register(field_def)
     yield field_def
     FILTER_FIELDS.unregister("has_events")

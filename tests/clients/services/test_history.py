@@ -34,15 +34,19 @@ def before_the_move(transactional_db: Any) -> Iterator[Any]:
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
+def _old_client(apps: Any, code: int, name: str, curator: Any) -> Any:
+    """A client as the schema before the move keeps it (the model of today has columns added since)."""
+    return apps.get_model("clients", "Client").objects.create(
+        code=code, short_name=name, full_name=name, name_key=name.casefold(), full_name_key=name.casefold(),
+        curator_id=curator.pk)
+
+
 @pytest.mark.feature("CLI-12")
 def test_the_old_history_rows_become_audit_rows_of_their_clients(before_the_move: Any) -> None:
     # given two cards with history rows written before the move, one by a user since deleted
     manager = UserFactory(login="manager", full_name="Алексей Менеджеров")
-    # (clients of the schema of then: today's model has columns the base does not have yet)
-    Client = before_the_move.get_model("clients", "Client")
-    client, other = (Client.objects.create(code=code, short_name=name, full_name=name, name_key=name.casefold(),
-                                           full_name_key=name.casefold(), curator_id=manager.pk)
-                     for code, name in ((1, "Ромашка"), (2, "Лютик")))
+    client = _old_client(before_the_move, 1, "Ромашка", manager)
+    other = _old_client(before_the_move, 2, "Лютик", manager)
     ClientChange = before_the_move.get_model("clients", "ClientChange")
     at = timezone.make_aware(datetime.datetime(2024, 5, 6, 7, 8))
     changed = ClientChange.objects.create(client_id=client.pk, user_id=manager.pk, action="Карточка изменена",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.services import card as services
 from kontora.core.audit import audit_record
-from kontora.directories.models import AutoSubstitution, Competitor, Direction, LadderStage, Settlement
+from kontora.directories.models import AutoSubstitution, ClientFlag, Competitor, Direction, LadderStage, Settlement
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory, ContactFactory
 from tests.clients.support import VALID_INN, VALID_OGRN, card_post
@@ -118,12 +118,13 @@ def test_common_and_operational_tabs_are_saved(manager_user: Any, manager_client
     # given directory items
     direction, competitor = Direction.objects.create(name="Опт"), Competitor.objects.create(name="Конкурент")
     stage, next_stage = LadderStage.objects.create(name="Первый контакт"), LadderStage.objects.create(name="КП")
+    blue = ClientFlag.objects.get(name="Синий флаг")
     client = ClientFactory(curator=manager_user, short_name="Ромашка")
     # when the Common and Operational work tabs are filled in and applied
     response = manager_client.post(f"/clients/{client.pk}/", card_post(
         short_name="Ромашка", curator=manager_user.pk, directions=[direction.pk], notes="Звонить после обеда",
         ladder_stage=stage.pk, next_stage=next_stage.pk, competitors=[competitor.pk],
-        next_contact_date="2026-12-01", needs_attention="on", flagged="on", apply="1",
+        next_contact_date="2026-12-01", needs_attention="on", flag=blue.pk, apply="1",
     ))
     # then everything is kept and the card shows the attention mark
     assert response.status_code == 302
@@ -131,10 +132,12 @@ def test_common_and_operational_tabs_are_saved(manager_user: Any, manager_client
     assert list(client.directions.all()) == [direction] and list(client.competitors.all()) == [competitor]
     assert (client.ladder_stage, client.next_stage) == (stage, next_stage)
     assert client.next_contact_date == datetime.date(2026, 12, 1)
-    assert client.notes == "Звонить после обеда" and client.needs_attention and client.flagged
+    assert client.notes == "Звонить после обеда" and client.needs_attention and client.flag == blue
     assert client.changed_by == manager_user
     card = html(manager_client.get(f"/clients/{client.pk}/"))
     assert "требует особого внимания" in card
+    # the named flag, in its colour, by the card's title
+    assert re.search(r'data-testid="card-flag"><span class="k-flag k-flag-blue">⚑</span> Синий флаг<', card)
     checkbox = re.search(rf'<input type="checkbox" name="directions" value="{direction.pk}"[^>]*>', card)
     assert checkbox is not None and " checked" in checkbox.group(0)
 

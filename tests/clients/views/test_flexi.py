@@ -17,7 +17,15 @@ from kontora.clients.models import Client, FilterTemplate
 from kontora.clients.selectors import registry as selectors
 from kontora.core.models import Department
 from kontora.core.text import search_key
-from kontora.directories.models import Attribute, AttributeOption, ClientStatus, LadderStage, Region, Settlement
+from kontora.directories.models import (
+    Attribute,
+    AttributeOption,
+    ClientFlag,
+    ClientStatus,
+    LadderStage,
+    Region,
+    Settlement,
+)
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import client_named
 from tests.clients.support import FLAGGED_SPEC, flexi_refusal, registry_answer
@@ -63,6 +71,31 @@ def base(manager_user: Any, admin_user: Any) -> dict[str, Any]:
 
 
 # --- the filter panel and the active filter -------------------------------------------------------------
+
+@pytest.mark.feature("REG-05")
+@pytest.mark.feature("CLI-13")
+def test_the_manuals_filter_by_named_flags_and_a_status(manager_user: Any, manager_client: Any,
+                                                        base: dict[str, Any]) -> None:
+    # given clients with the manual's flags «Горячий клиент» and «Синий флаг», and one with another flag
+    hot, blue = ClientFlag.objects.get(name="Горячий клиент"), ClientFlag.objects.get(name="Синий флаг")
+    green = ClientFlag.objects.get(name="Зелёный флаг")
+    regular = status("Наш постоянный клиент")
+    client_named("Ёж горячий", curator=manager_user, flag=hot, status=regular)
+    client_named("Жук синий", curator=manager_user, flag=blue, status=regular)
+    client_named("Заяц зелёный", curator=manager_user, flag=green, status=regular)
+    client_named("Ива синяя", curator=manager_user, flag=blue)
+    # when the manual's example is applied: flags «Горячий клиент» or «Синий флаг», and the regular status
+    wanted = spec(cond("flag", "in", [hot.pk, blue.pk]), cond("status", "in", [regular.pk]))
+    answer = registry_answer(manager_client.post("/clients/filter/apply/", {"spec": wanted},
+                                                 HTTP_HX_REQUEST="true"))
+    # then exactly those clients are listed, and the badge names the flags
+    assert names_in(answer["rows"]) == ["Ёж горячий", "Жук синий"]
+    assert "Горячий клиент" in answer["badge"] and "Синий флаг" in answer["badge"]
+    # and «Флаг: установлен» still finds every flagged client, whichever its flag
+    flagged = registry_answer(manager_client.post("/clients/filter/apply/", {
+        "spec": spec(cond("flagged", "is_true", None))}, HTTP_HX_REQUEST="true"))
+    assert names_in(flagged["rows"]) == ["Ёж горячий", "Жук синий", "Заяц зелёный", "Ива синяя"]
+
 
 @pytest.mark.feature("REG-04")
 @pytest.mark.feature("REG-05")

@@ -13,7 +13,7 @@ from kontora.clients.demo import demo_fill
 from kontora.clients.models import Client
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.selectors.sorting import SORTS
-from kontora.directories.models import ClientStatus
+from kontora.directories.models import ClientFlag, ClientStatus
 from tests.clients.factories import client_named
 from tests.clients.support import registry_names as names
 from tests.clients.support import registry_walk, two_towns
@@ -49,6 +49,7 @@ def test_registry_row_shows_the_columns(admin_user, manager_user):
     html = signed_in(admin_user).get("/").content.decode()
     # then
     assert 'title="Флаг"' in html
+    assert '<span class="k-flag k-flag-red" title="Горячий клиент" aria-label="Горячий клиент"' in html
     assert 'title="Требует особого внимания"' in html
     assert "+7 (495) 111-22-33" in html and "Алексей Менеджеров" in html and "Постоянный" in html
     assert 'data-key="Insert"' in html and 'data-key="Ctrl+F"' in html
@@ -281,3 +282,18 @@ def test_a_ctrl_f_page_offers_the_rows_above_the_match_and_the_view_serves_them(
     # the top of the list offers nothing earlier
     assert "before=" not in browser.get("/clients/registry/find/", {"q": "клиент 000"}).content.decode()
     assert browser.get("/clients/registry/rows/").status_code == 400
+
+
+@pytest.mark.feature("REG-01")
+@pytest.mark.feature("CLI-13")
+def test_registry_rows_show_each_clients_named_flag_in_its_colour(admin_user):
+    # given the manual's flags and clients carrying them, and one without
+    hot, blue = ClientFlag.objects.get(name="Горячий клиент"), ClientFlag.objects.get(name="Синий флаг")
+    client_named("Альфа", curator=admin_user, flag=hot)
+    client_named("Бета", curator=admin_user, flag=blue)
+    client_named("Гамма", curator=admin_user)
+    # when
+    page = signed_in(admin_user).get("/").content.decode()
+    # then each row shows its own flag's colour and name, and the unflagged row none
+    flags = re.findall(r'<span class="k-flag k-flag-(\w+)" title="([^"]+)"', page)
+    assert flags == [("red", "Горячий клиент"), ("blue", "Синий флаг")]

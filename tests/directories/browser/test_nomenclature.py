@@ -31,10 +31,19 @@ def test_folder_item_with_live_prices_and_a_move(page, live_server, admin_user, 
     page.get_by_test_id("folder-new").click()
     page.get_by_label("Наименование").fill("Ручки")
     page.get_by_test_id("folder-ok").click()
-    page.get_by_test_id("nom-heading").get_by_text("Ручки", exact=True).wait_for()
+    # the new folder appears inside «Канцтовары», which stays open: the next new folder is its sibling
+    page.get_by_test_id("nom-tree").get_by_role("link", name="Ручки").wait_for()
     pens = NomenclatureFolder.objects.get(name="Ручки")
     assert pens.path == f"/{stationery.pk}/{pens.pk}/"
-    assert page.url.endswith(f"?folder={pens.pk}")
+    assert page.url.endswith(f"?folder={stationery.pk}")
+    page.get_by_test_id("folder-new").click()
+    page.get_by_label("Наименование").fill("Карандаши")
+    page.get_by_test_id("folder-ok").click()
+    page.get_by_test_id("nom-tree").get_by_role("link", name="Карандаши").wait_for()
+    assert NomenclatureFolder.objects.get(name="Карандаши").parent_id == stationery.pk
+    assert page.url.endswith(f"?folder={stationery.pk}")
+    page.get_by_test_id("nom-tree").get_by_role("link", name="Ручки").click()
+    page.wait_for_url(re.compile(rf"\?folder={pens.pk}$"))
 
     # a new item: purchase price and markup typed, the sale price follows at once
     page.get_by_test_id("item-new").click()

@@ -116,3 +116,12 @@ def test_loading_again_adds_nothing_and_keeps_the_administrators_edits():
     assert created == 0
     assert m.EventType.objects.count() == before
     assert m.EventType.objects.filter(name="Личная встреча").exists()
+
+
+@pytest.mark.feature("DIR-05")
+def test_a_new_base_has_the_manuals_named_flags_in_their_colours():
+    # given a freshly migrated base
+    # then the manual's «Горячий клиент» and «Синий флаг» come first, each with its colour
+    flags = list(m.ClientFlag.objects.order_by("order", "id").values_list("name", "colour", "is_active"))
+    assert flags[:2] == [("Горячий клиент", "red", True), ("Синий флаг", "blue", True)]
+    assert len({colour for _name, colour, _active in flags}) == len(flags)

@@ -3,6 +3,8 @@ query counts."""
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -292,3 +294,30 @@ def test_folder_page_and_more_rows_query_no_more_with_more_items(admin_user: Any
     assert page.content.decode().count('data-testid="nom-item"') == 45
     assert rows.content.decode().count('data-testid="nom-item"') == 45
     assert (len(page_more), len(more_more)) == (len(page_fewer), len(more_fewer))
+
+
+@pytest.mark.feature("DIR-02")
+def test_new_folders_are_created_beside_each_other_and_the_current_folder_stays_open(
+    admin_user: Any, admin_client: Any
+) -> None:
+    # given «Канцтовары» open in the tree
+    f = nomenclature_tree(admin_user)
+    url = f"/directories/nomenclature/?folder={f['office'].pk}"
+    # when «Новая папка» is pressed twice, each time from the page the previous one left open
+    for name in ("Ручки", "Карандаши"):
+        tree = admin_client.get(url).content.decode()
+        button = re.search(r'hx-get="([^"]+)" hx-target="#k-nom-modal-body" data-testid="folder-new"', tree)
+        assert button is not None
+        dialog = admin_client.get(html.unescape(button.group(1)), HTTP_HX_REQUEST="true").content.decode()
+        parent = re.search(r'<input type="hidden" name="parent" value="(\d+)">', dialog)
+        assert parent is not None and "Внутри: Канцтовары" in dialog
+        response = admin_client.post("/directories/nomenclature/folders/new/", {
+            "parent": parent.group(1), "name": name, "price_list_order": "0",
+        }, HTTP_HX_REQUEST="true")
+        url = response["HX-Redirect"]
+    # then both are subfolders of «Канцтовары», which stays the open folder, and the tree shows them
+    assert url == f"/directories/nomenclature/?folder={f['office'].pk}"
+    made = NomenclatureFolder.objects.filter(name__in=("Ручки", "Карандаши"))
+    assert {folder.parent_id for folder in made} == {f["office"].pk}
+    tree = admin_client.get(url).content.decode()
+    assert "Ручки" in tree and "Карандаши" in tree

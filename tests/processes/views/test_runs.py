@@ -18,7 +18,7 @@ from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, make_private
 from tests.processes.factories import ProcessRunFactory, StageFactory
 from tests.support.http import signed_in
-from tests.support.queries import count_queries
+from tests.support.queries import assert_flat_queries, count_queries
 
 JOURNAL_ROW = re.compile(r'<tr data-row data-id="(\d+)"')
 MONITOR_ROW = re.compile(r'data-testid="monitor-run" data-id="(\d+)"')
@@ -329,3 +329,72 @@ def test_the_monitors_queries_do_not_grow_with_its_runs(manager_user, manager_cl
     # then the partial costs the same number of queries for 2 runs as for 20
     assert (few[1], many[1]) == (2, 20)
     assert many[0] == few[0]
+
+
+@pytest.mark.feature("CLI-13")
+@pytest.mark.feature("BPM-02")
+def test_a_read_only_card_does_not_offer_to_start_a_process_and_the_start_is_refused(claim, admin_user,
+                                                                                     manager_user, manager_client):
+    # given a client of another curator whose card the manager may open but not change, and his own client
+    other = UserFactory(login="other", client_scope=ClientScope.FULL)
+    viewed = ClientFactory(short_name="ООО Просмотр", curator=other)
+    ClientGrant.objects.create(client=viewed, user=manager_user, can_edit=False)
+    own = ClientFactory(short_name="ООО Своя", curator=manager_user)
+    # when he opens both cards
+    viewed_card = manager_client.get(f"/clients/{viewed.pk}/").content.decode()
+    own_card = manager_client.get(f"/clients/{own.pk}/").content.decode()
+    # then only his editable card offers «Запустить процесс»
+    assert 'data-testid="card-read-only"' in viewed_card
+    assert 'data-testid="card-action-start_process"' not in viewed_card
+    assert 'data-testid="card-action-start_process"' in own_card
+    # and the start form posted about the read-only client is refused next to the client, nothing started
+    page = manager_client.post(f"/processes/start/?client={viewed.pk}", {
+        "process": claim["process"].pk, "note": "x"}).content.decode()
+    assert ("Карточка этого клиента доступна вам только для просмотра, поэтому запустить процесс по нему нельзя."
+            in html.unescape(page))
+    assert not ProcessRun.objects.exists()
+
+
+CARD_RUN = re.compile(r'<tr data-row data-id="(\d+)"[^>]*data-testid="card-run"')
+
+
+@pytest.mark.feature("CLI-14")
+@pytest.mark.feature("BPM-02")
+def test_the_card_lists_the_processes_run_about_its_client(claim, admin_user, manager_user, manager_client):
+    # given two runs about the manager's client and one about another client
+    client = ClientFactory(short_name="ООО Ромашка", curator=manager_user)
+    other = ClientFactory(short_name="ООО Другая", curator=manager_user)
+    first = services.run_start(acting_user=manager_user, process=claim["process"], client=client, note="a")
+    second = services.run_start(acting_user=manager_user, process=claim["process"], client=client, note="b")
+    services.run_start(acting_user=manager_user, process=claim["process"], client=other, note="c")
+    # when the card is opened and its «Процессы» tab shown
+    card = manager_client.get(f"/clients/{client.pk}/").content.decode()
+    pane = manager_client.get(f"/processes/client/{client.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    # then the tab is on the card and lists this client's runs, newest first, each linking to its run
+    assert 'data-testid="tab-processes">Процессы</button>' in card
+    assert f'hx-get="/processes/client/{client.pk}/"' in card
+    assert [int(pk) for pk in CARD_RUN.findall(pane)] == [second.pk, first.pk]
+    assert f'href="/processes/{second.pk}/"' in pane and "Получена рекламация" in pane
+    assert f'href="/processes/?client={client.pk}"' in pane
+    # a client with none says so
+    empty = manager_client.get(f"/processes/client/{ClientFactory(curator=manager_user).pk}/").content.decode()
+    assert "По этому клиенту процессы не запускались." in empty
+    # and a client whose card the manager may not open answers as the card does: 404
+    hidden = ClientFactory(curator=admin_user)
+    services.run_start(acting_user=admin_user, process=_scheme(admin_user, admin_user, "Чужой"), client=hidden)
+    assert manager_client.get(f"/processes/client/{hidden.pk}/").status_code == 404
+
+
+@pytest.mark.feature("CLI-14")
+def test_the_cards_process_journal_reads_in_queries_that_do_not_grow_with_its_rows(manager_user, manager_client):
+    # given the manager's client
+    client = ClientFactory(curator=manager_user)
+
+    def add(number: int) -> None:
+        ProcessRunFactory(stage=StageFactory(responsible=manager_user), client=client,
+                          started_by=manager_user if number % 2 else UserFactory())
+
+    # then 20 runs cost the queries of one
+    page = assert_flat_queries(
+        lambda: manager_client.get(f"/processes/client/{client.pk}/").content.decode(), add, rows=20)
+    assert len(CARD_RUN.findall(page)) == 20

@@ -86,6 +86,13 @@ def flag(column: str) -> Builder:
     return build
 
 
+def present(column: str) -> Builder:
+    """A flag "the field is filled" over a nullable column (the client carries a flag, whichever)."""
+    def build(operator: str, value: Any, user: Any) -> Q:
+        return Q(**{f"{column}__isnull": operator != "is_true"})
+    return build
+
+
 def exists(rows: Callable[[], QuerySet[Any]]) -> Builder:
     """A flag "has a related row like this"; `rows()` is filtered by client=OuterRef("pk")."""
     def build(operator: str, value: Any, user: Any) -> Q:
