@@ -32,6 +32,10 @@ def _search(queryset: models.QuerySet[Any], directory: Directory, query: str) ->
     key = search_key(query)
     if not key:
         return queryset
+    field = directory.model._meta.get_field(directory.search_field)
+    if len(key) > (field.max_length or len(key)):
+        # Longer than any stored key, so nothing matches; and SQLite refuses a LIKE pattern past 50,000 bytes.
+        return queryset.none()
     if directory.search is not None:
         return queryset.filter(directory.search(key))
     return queryset.filter(key_words_q(directory.search_field, key))
