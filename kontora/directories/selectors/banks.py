@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from kontora.core.text import digits, prefix_bounds, search_key
 from kontora.core.ui.pager import Keyset, Page
@@ -94,3 +94,15 @@ def bank_directory_state() -> DirectoryState:
         directory_date=row.directory_date, imported_at=row.imported_at,
         age_days=max((_today() - row.directory_date).days, 0),
     )
+
+
+def bank_directory_notice() -> str | None:
+    """The administrator's warning about the BIK directory at the top of the Informer, or None while it is current."""
+    state = bank_directory_state()
+    if not state.stale:
+        return None
+    if state.directory_date is None:
+        return gettext("The BIK directory is not loaded: a BIK typed in bank requisites fills in nothing.")
+    return gettext("The BIK directory's data is older than %(limit)s days (as of %(date)s).") % {
+        "limit": STALE_AFTER_DAYS, "date": formats.date_format(state.directory_date, "SHORT_DATE_FORMAT"),
+    }

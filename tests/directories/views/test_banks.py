@@ -221,3 +221,30 @@ def test_the_constants_account_form_asks_for_the_bank_by_bik(admin_client: Clien
     # then
     assert response.status_code == 200
     assert 'data-k-bank-lookup="/directories/banks/lookup/"' in html(response)
+
+
+def test_the_main_windows_informer_warns_the_administrator_of_a_directory_never_loaded(
+    admin_client: Client, manager_client: Client,
+) -> None:
+    # when
+    admin_page = html(admin_client.get("/"))
+    manager_page = html(manager_client.get("/"))
+    # then: the administrator is told and led to the banks page; a manager is not
+    assert ('data-testid="informer-notice-banks">Справочник БИК не загружен: по БИК в банковских реквизитах ничего '
+            'не подставится. <a href="/directories/banks/" class="alert-link">Справочники → Банки</a>') in admin_page
+    assert 'data-testid="informer-notice-banks"' not in manager_page
+
+
+def test_the_informer_warns_of_a_stale_directory_and_is_silent_on_a_fresh_one(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given data of 1 June
+    _dated(date(2026, 6, 1))
+    # when looked at on 31 August, then on 30 August
+    monkeypatch.setattr(banks_selectors, "_today", lambda: date(2026, 8, 31))
+    stale = html(admin_client.get("/"))
+    monkeypatch.setattr(banks_selectors, "_today", lambda: date(2026, 8, 30))
+    fresh = html(admin_client.get("/"))
+    # then
+    assert "Данным справочника БИК больше 90 дней (они на 01.06.2026)." in stale
+    assert 'data-testid="informer-notice-banks"' not in fresh
