@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 
 from kontora.accounts import selectors
@@ -66,6 +66,18 @@ class SetupRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(self.EXEMPT_PREFIXES) and selectors.setup_required():
+        if (
+            not request.path.startswith(self.EXEMPT_PREFIXES) and selectors.setup_required()
+            and not self._wizard_open(request)
+        ):
             return go(request, reverse("accounts:setup"))
         return self.get_response(request)
+
+    @staticmethod
+    def _wizard_open(request: HttpRequest) -> bool:
+        """A view the wizard's page calls (`core.permissions.wizard_open`), such as the bank by BIK."""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return bool(getattr(match.func, "kontora_wizard_open", False))

@@ -161,6 +161,24 @@ MONITORS: Point[Monitor] = Point("assistant monitors", key=lambda item: item.key
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A warning at the top of the Informer panel for the users `visible` admits (administrators by default), drawn
+    while `text` answers one: something to act on at `url_name` (the BIK directory never loaded, or too old).
+
+    `text` reads the base (never process memory: every server warns alike) and is asked on each main window.
+    """
+
+    key: str
+    text: Callable[[], str | None]
+    url_name: str
+    link_label: str | Promise
+    visible: Callable[[Any], bool] = lambda user: bool(user.is_admin)
+
+
+NOTICES: Point[Notice] = Point("informer notices", key=lambda item: item.key)
+
+
+@dataclass(frozen=True)
 class ParametersTab:
     """A tab of Settings → Parameters: a form for the user, saved with the others in one transaction.
 

@@ -112,6 +112,14 @@ def right_required(code: str) -> Callable[[View], View]:
     return policy_required(has_right(code))
 
 
+def wizard_open(view: View) -> View:
+    """Marks a view the first-run wizard's page calls (the bank by BIK): it answers while the base has no user yet,
+    where every other URL leads to the wizard (accounts' SetupRequiredMiddleware). Once a user exists the view
+    guards itself as any other."""
+    view.kontora_wizard_open = True  # type: ignore[attr-defined]
+    return view
+
+
 # --- decisions memoised per request ---------------------------------------------------------------------------
 
 T = TypeVar("T")

@@ -127,16 +127,18 @@ def register() -> None:
         JOB_HANDLERS,
         MENU,
         MENU_PROVIDERS,
+        NOTICES,
         PARAMETERS_TABS,
         CodeKind,
         JobHandler,
         MenuItem,
         MenuProvider,
+        Notice,
         ParametersTab,
         admins,
     )
     from kontora.directories import tasks
-    from kontora.directories.selectors import registry
+    from kontora.directories.selectors import banks, registry
     from kontora.directories.views import autosubst
 
     RIGHTS.register(Right(
@@ -149,6 +151,7 @@ def register() -> None:
         _("Add and change goods and services in the nomenclature directory."), ACCESS, roles=ADMIN_ONLY, order=40,
     ))
     CODE_KINDS.register(CodeKind("nomenclature", "directories_nomenclatureitem"))
+    NOTICES.register(Notice("banks", banks.bank_directory_notice, "directories:banks", _("Directories → Banks")))
     for directory in LINEAR:
         DIRECTORIES.register(directory)
     MENU.register(MenuItem("directories", _("Banks"), "directories:banks", order=10))

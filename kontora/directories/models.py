@@ -264,6 +264,24 @@ class Bank(models.Model):
         return f"{self.name} ({self.bik})"
 
 
+class BankDirectory(models.Model):
+    """The BIK directory as a whole: the date of the data its banks came from. One row (pk 1) or none.
+
+    A row of the base, not process memory: every server shows the same date and warns of the same age.
+    Written by each ED807 import (`services.banks.banks_import`); no row means no import was ever made.
+    """
+
+    directory_date = models.DateField(_("directory date"))  # the ED807's EDDate (the import's day when absent)
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        verbose_name = _("BIK directory")
+        verbose_name_plural = _("BIK directory")
+
+    def __str__(self) -> str:
+        return f"BIK directory of {self.directory_date:%Y-%m-%d}"
+
+
 class NomenclatureFolder(models.Model):
     """A folder of the nomenclature tree; `path` ("/1/5/9/") makes subtree queries one indexed range."""
 

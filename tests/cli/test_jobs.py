@@ -122,7 +122,9 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_other_worker_each_batch
         audits = query(home, "SELECT extra FROM core_auditevent WHERE event = 'directories.bank.import'")
         assert len(audits) == 1
         extra = json.loads(audits[0][0]) if isinstance(audits[0][0], str) else audits[0][0]
-        assert extra == {"total": BANKS, "created": BANKS, "updated": 0, "deactivated": 0}
+        assert extra == {
+            "total": BANKS, "created": BANKS, "updated": 0, "deactivated": 0, "directory_date": "2026-11-27",
+        }
         assert not list((home.path / "files" / "imports").glob("banks-*"))  # the kept upload is removed
         assert survivor.poll() is None
     finally:

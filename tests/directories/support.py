@@ -34,11 +34,13 @@ VTB = {"bik": "044525187", "name": "Банк ВТБ (ПАО)", "regn": "1000", "
        "accounts": ACCOUNT.format(account="30101810700000000187", kind="CRSA", status="ACAC")}
 
 
-def ed807(*entries: dict[str, str], encoding: str = "windows-1251", prolog: str = "") -> bytes:
-    """A BIK directory file listing `entries`, in the Bank of Russia's encoding unless told."""
+def ed807(
+    *entries: dict[str, str], encoding: str = "windows-1251", prolog: str = "", ed_date: str = "2026-11-27",
+) -> bytes:
+    """A BIK directory file of `ed_date` listing `entries`, in the Bank of Russia's encoding unless told."""
     body = "\n".join(ENTRY.format(**entry) for entry in entries)
     text = (f'<?xml version="1.0" encoding="{encoding}"?>\n{prolog}'
-            '<ED807 xmlns="urn:cbr-ru:ed:v2.0" EDNo="100" EDDate="2026-11-27" EDAuthor="4583001999" '
+            f'<ED807 xmlns="urn:cbr-ru:ed:v2.0" EDNo="100" EDDate="{ed_date}" EDAuthor="4583001999" '
             'CreationReason="FCBD" CreationDateTime="2026-11-27T06:00:00Z" InfoTypeCode="FIRR" '
             f'BusinessDay="2026-11-27" DirectoryVersion="1">\n{body}\n</ED807>\n')
     return text.encode(encoding)

@@ -119,13 +119,15 @@ class BankAccountForm(BankFieldsMixin, KontoraForm):
 class SetupOrganisationForm(BankFieldsMixin, LegalEntityForm):
     """Step 1 of the first-run wizard: the organisation and, if entered, its bank account."""
 
-    conditional_required = frozenset({"bank_name", "bik", "account"})
+    # Required only once any field of the optional bank block is filled in: checked here, but drawn without the red
+    # star (not `conditional_required`), which would tell the user the whole block must be filled.
+    required_with_bank = ("bank_name", "bik", "account")
     layout = {**LegalEntityForm.layout, **BankFieldsMixin.layout}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.has_bank():
-            for name in sorted(self.conditional_required):
+            for name in self.required_with_bank:
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, ValidationError(
                         _("Required when the bank account is filled in."), code="required"

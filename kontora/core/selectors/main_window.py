@@ -50,3 +50,16 @@ def assistant_monitors() -> list[dict[str, Any]]:
         {"key": m.key, "url": reverse(m.url_name), "every": m.every_seconds}
         for m in sorted(hooks.MONITORS.items(), key=lambda m: (m.order, m.key))
     ]
+
+
+def informer_notices(user: Any) -> list[dict[str, Any]]:
+    """The warnings for this user at the top of the Informer (`hooks.NOTICES`), those that have something to say."""
+    notices = []
+    for notice in sorted(hooks.NOTICES.items(), key=lambda n: n.key):
+        if not notice.visible(user):
+            continue
+        text = notice.text()
+        if text:
+            notices.append({"key": notice.key, "text": text, "url": reverse(notice.url_name),
+                            "link_label": notice.link_label})
+    return notices

@@ -145,6 +145,7 @@ def home(request: HttpRequest) -> HttpResponse:
         **_calendar_context(request.GET),
         **_informer_context(request, tip),
         "assistant_monitors": selectors.assistant_monitors(),
+        "informer_notices": selectors.informer_notices(user),
     }
     centre = selectors.main_window_centre()
     if centre is not None:

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from xml.etree import ElementTree
@@ -34,7 +35,7 @@ from kontora.core.audit import audit_record
 from kontora.core.services.jobs import JobLost, job_start
 from kontora.core.services.storage import stored_delete, stored_open
 from kontora.core.text import search_key
-from kontora.directories.models import Bank
+from kontora.directories.models import Bank, BankDirectory
 
 if TYPE_CHECKING:
     from kontora.core.models import Job
@@ -118,9 +119,10 @@ def _record(entry: ElementTree.Element) -> BankRecord | None:
     )
 
 
-def ed807_parse(source: Path | IO[bytes]) -> Iterator[BankRecord]:
+def ed807_parse(source: Path | IO[bytes], header: dict[str, str] | None = None) -> Iterator[BankRecord]:
     """The banks of an ED807 file, streamed; ValidationError when it is not one.
 
+    `header`, when given, receives the root element's attributes (EDDate: the directory's date).
     The caller has passed the file through `ed807_check` (or `_refuse_markers`) first.
     """
     root_seen = False
@@ -132,6 +134,8 @@ def ed807_parse(source: Path | IO[bytes]) -> Iterator[BankRecord]:
                     root_seen = True
                     if element.tag != f"{{{NAMESPACE}}}ED807":
                         raise _not_ed807(_("the root element is %(tag)s") % {"tag": element.tag})
+                    if header is not None:
+                        header.update(element.attrib)
                 continue
             if element.tag == ENTRY:
                 record = _record(element)
@@ -249,6 +253,21 @@ def _no_checkpoint(state: dict[str, Any]) -> None:
     return None
 
 
+def _directory_date(header: dict[str, str]) -> date:
+    """The ED807's EDDate; a file without a readable one is taken as of today (it was just downloaded)."""
+    try:
+        return date.fromisoformat(header.get("EDDate", "").strip())
+    except ValueError:
+        return timezone.localdate()
+
+
+def _directory_dated(day: date) -> None:
+    """Records the date of the directory the banks now come from (the one row of BankDirectory)."""
+    BankDirectory.objects.update_or_create(
+        pk=1, defaults={"directory_date": day, "imported_at": timezone.now()},
+    )
+
+
 def banks_import(
     *, acting_user: User | None, file: str, progress: Callable[[int, int | None, str], None],
     resume: dict[str, Any] | None = None, checkpoint: Callable[[dict[str, Any]], None] = _no_checkpoint,
@@ -270,7 +289,8 @@ def banks_import(
         progress(0, None, _("Reading the file"))
         with closing(stored_open(name).stream) as stored, _local_copy(stored, Path(name).suffix) as path, \
                 _xml_source(path) as source:
-            records: dict[str, BankRecord] = {record.bik: record for record in ed807_parse(source)}
+            header: dict[str, str] = {}
+            records: dict[str, BankRecord] = {record.bik: record for record in ed807_parse(source, header)}
         if not records:
             raise ValidationError(_("The file lists no banks."), code="empty")
         existing = {bank.bik: bank for bank in Bank.objects.all()}
@@ -287,12 +307,15 @@ def banks_import(
             progress(min(start + BATCH_SIZE, total), total, _("Saving banks"))
         gone = [existing[bik].pk for bik in known - set(records) if existing[bik].is_active]
         result = BanksImported(total=total, created=created, updated=updated, deactivated=len(gone))
+        directory_date = _directory_date(header)
         with transaction.atomic():
             for start in range(0, len(gone), BATCH_SIZE):
                 Bank.objects.filter(pk__in=gone[start:start + BATCH_SIZE]).update(is_active=False)
+            _directory_dated(directory_date)
             audit_record(
                 actor=acting_user, event="directories.bank.import", summary=_("BIK directory imported"),
-                extra={"total": total, "created": created, "updated": updated, "deactivated": len(gone)},
+                extra={"total": total, "created": created, "updated": updated, "deactivated": len(gone),
+                       "directory_date": directory_date.isoformat()},
             )
             checkpoint({"result": asdict(result)})
     except JobLost:

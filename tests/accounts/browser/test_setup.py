@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from kontora.accounts.models import User
 from kontora.core.models import BankAccount, LegalEntity
+from kontora.directories.models import Bank
 from tests.accounts.support import fill_organisation
-from tests.support.browser import screenshot
+from tests.support.browser import csp_violations, screenshot, watch_csp
 
 
 @pytest.mark.feature("SYS-05")
@@ -56,3 +58,31 @@ def test_fresh_base_goes_through_the_wizard_to_the_login_page(page, live_server,
     page.wait_for_url(f"{live_server.url}/")
     response = page.goto(f"{live_server.url}/setup/")
     assert response is not None and response.status == 404
+
+
+@pytest.mark.feature("SYS-05")
+def test_the_wizards_bik_fills_the_bank_and_names_its_city(page, live_server, transactional_db):
+    # given a fresh base (no user yet) whose BIK directory has the bank
+    Bank.objects.create(bik="044525225", name="ПАО Сбербанк", name_key="пао сбербанк",
+                        corr_account="30101810400000000225", city="г Москва")
+    watch_csp(page).goto(f"{live_server.url}/setup/")
+    # when the BIK is typed into the optional bank block
+    page.fill("#id_bik", "044525225")
+    # then the bank and its correspondent account are filled in, and the line under them names the bank's city
+    expect(page.locator("#id_bank_name")).to_have_value("ПАО Сбербанк")
+    assert page.input_value("#id_corr_account") == "30101810400000000225"
+    expect(page.locator("[data-testid=bank-lookup-note]")).to_have_text("ПАО Сбербанк, г Москва")
+    assert csp_violations(page) == []
+
+
+@pytest.mark.feature("SYS-05")
+def test_the_wizard_says_the_bik_directory_is_not_loaded(page, live_server, transactional_db):
+    # given a fresh base with an empty BIK directory
+    page.goto(f"{live_server.url}/setup/")
+    # when
+    page.fill("#id_bik", "044525225")
+    # then nothing is filled in, and the wizard says why
+    expect(page.locator("[data-testid=bank-lookup-note]")).to_have_text(
+        "Справочник БИК ещё не загружен: введите банк и его корр. счёт вручную."
+    )
+    assert page.input_value("#id_bank_name") == ""

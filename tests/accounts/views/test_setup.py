@@ -78,6 +78,18 @@ def test_required_fields_are_marked_and_reported():
     assert field_error(response, "inn") == "Обязательное поле."
 
 
+def test_the_optional_bank_block_carries_no_required_marks():
+    # when
+    html = Client().get("/setup/").content.decode()
+    # then: no red star on any field of the bank block, which is marked optional as a whole
+    for field in ("bank_name", "bik", "corr_account", "account"):
+        assert f'for="id_{field}"' in html
+        assert f'k-required" for="id_{field}"' not in html
+    assert '(<span class="fw-normal' not in html and "(необязательно)" in html
+    # and the organisation's own required fields still carry theirs (positive control)
+    assert 'k-required" for="id_short_name"' in html
+
+
 def test_partly_filled_bank_block_requires_bik_and_settlement_account():
     # given only the bank's name
     data = {**ORGANISATION, "bik": "", "corr_account": "", "account": ""}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kontora.core.models import Job
 from kontora.core.services.jobs import JobLost
-from kontora.directories.models import Bank
+from kontora.directories.models import Bank, BankDirectory
 from kontora.directories.services import banks as bank_services
 from kontora.directories.services.banks import banks_import_start, ed807_parse
 from tests.directories.support import ACCOUNT, ALFA, SBER, VTB, audit_rows, ed807, imports_dir, run_import
@@ -100,9 +102,47 @@ def test_each_import_writes_one_audit_row_with_its_counts(
     # then: one row per upload, by the administrator who uploaded the file
     first, second = audit_rows("directories.bank.import")
     assert (first.actor, first.summary, first.extra) == (
-        admin_user, "Справочник БИК загружен", {"total": 3, "created": 3, "updated": 0, "deactivated": 0},
+        admin_user, "Справочник БИК загружен",
+        {"total": 3, "created": 3, "updated": 0, "deactivated": 0, "directory_date": "2026-11-27"},
     )
-    assert second.extra == {"total": 2, "created": 0, "updated": 0, "deactivated": 1}
+    assert second.extra == {"total": 2, "created": 0, "updated": 0, "deactivated": 1, "directory_date": "2026-11-27"}
+
+
+def test_an_import_records_the_date_of_the_directory_file(
+    admin_user: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given no import yet
+    assert not BankDirectory.objects.exists()
+    # when: a file of 1 June, then a newer one of 27 November
+    run_import(admin_user, ed807(SBER, ed_date="2026-06-01"), django_capture_on_commit_callbacks)
+    first = BankDirectory.objects.get()
+    run_import(admin_user, ed807(SBER, ALFA, ed_date="2026-11-27"), django_capture_on_commit_callbacks)
+    # then: one row, with the date of the banks' data as the file states it
+    assert first.directory_date == date(2026, 6, 1)
+    row = BankDirectory.objects.get()
+    assert row.directory_date == date(2026, 11, 27)
+    assert row.imported_at >= first.imported_at
+
+
+def test_a_file_without_a_readable_date_is_dated_by_its_import(
+    admin_user: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    # when
+    run_import(admin_user, ed807(SBER, ed_date="27.11.2026"), django_capture_on_commit_callbacks)
+    # then
+    assert BankDirectory.objects.get().directory_date == timezone.localdate()
+
+
+def test_a_failed_import_leaves_the_directory_date_as_it_was(
+    admin_user: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given an import of 1 June
+    run_import(admin_user, ed807(SBER, ed_date="2026-06-01"), django_capture_on_commit_callbacks)
+    # when a newer but broken file is uploaded
+    job = run_import(admin_user, ed807(SBER, ed_date="2026-11-27")[:-40], django_capture_on_commit_callbacks)
+    # then
+    assert job.status == Job.Status.FAILED
+    assert BankDirectory.objects.get().directory_date == date(2026, 6, 1)
 
 
 def test_a_zipped_file_as_published_by_the_bank_of_russia_is_read(
@@ -196,7 +236,7 @@ def test_an_import_taken_over_goes_on_after_the_last_committed_batch_and_closes_
     assert done == bank_services.BanksImported(total=3, created=3, updated=0, deactivated=0)
     assert Bank.objects.count() == 3
     assert [row.extra for row in audit_rows("directories.bank.import")] == [
-        {"total": 3, "created": 3, "updated": 0, "deactivated": 0}
+        {"total": 3, "created": 3, "updated": 0, "deactivated": 0, "directory_date": "2026-11-27"}
     ]
     assert saved[-1] == {"result": {"total": 3, "created": 3, "updated": 0, "deactivated": 0}}
     assert imports_dir() == []

@@ -1,8 +1,9 @@
 /*
  * bank-lookup: an element with data-k-bank-lookup="<directories:bank_lookup url>" and the ids of its fields in
- * data-k-bik, data-k-bank-name, data-k-bank-corr. Nine digits of a BIK fill in the bank's name and
- * correspondent account from Directories → Banks, never overwriting what the user has typed. The lookup is an
- * honest JSON request.
+ * data-k-bik, data-k-bank-name, data-k-bank-corr, and optionally data-k-bank-note (a line under the fields). Nine
+ * digits of a BIK fill in the bank's name and correspondent account from Directories → Banks, never overwriting
+ * what the user has typed; the note shows the bank and its city, or why nothing was filled in (the server's words,
+ * in the user's language). The lookup is an honest JSON request.
  */
 (function () {
   "use strict";
@@ -21,13 +22,17 @@
     if (!box) return;
     var name = document.getElementById(box.getAttribute("data-k-bank-name"));
     var corr = document.getElementById(box.getAttribute("data-k-bank-corr"));
+    var note = document.getElementById(box.getAttribute("data-k-bank-note") || "");
     var value = digits(bik.value);
+    if (note && value.length !== 9) note.textContent = "";
     if (!name || !corr || value.length !== 9) return;
     var url = box.getAttribute("data-k-bank-lookup") + "?bik=" + value;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { found: false }; })
       .then(function (bank) {
-        if (!bank.found || digits(bik.value) !== value) return;  // typed over since
+        if (digits(bik.value) !== value) return;  // typed over since
+        if (note) note.textContent = bank.note || "";
+        if (!bank.found) return;
         if (!name.value.trim()) name.value = bank.name;
         if (!corr.value.trim()) corr.value = bank.corr_account;
       })
