@@ -94,11 +94,29 @@ def _linker(slug: str, found: list[tuple[str, str]]) -> Callable[[str], str | No
     return link
 
 
-def _image(target: str) -> str | None:
+def _image(target: str) -> tuple[str, int, int] | None:
+    """A picture of a guide page: one of img/ → its URL and size; any other → its description alone."""
     match = _IMAGE_LINK.fullmatch(target)
-    if match and IMAGE_NAME.fullmatch(match.group(1)):
-        return reverse("core:guide_image", args=[match.group(1)])
-    return None
+    if not match or not IMAGE_NAME.fullmatch(match.group(1)):
+        return None
+    path = image_path(match.group(1))
+    width, height = _png_size(path) if path else (0, 0)
+    return reverse("core:guide_image", args=[match.group(1)]), width, height
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    """A PNG's width and height from its header (IHDR), or (0, 0) for any other file."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(24)
+    except OSError:
+        return 0, 0
+    if len(head) < 24 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
+        return 0, 0
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 _cache: dict[str, tuple[tuple[int, int], GuidePage]] = {}

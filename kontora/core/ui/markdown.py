@@ -6,7 +6,8 @@ emphasis, links, images and autolinks. Everything is escaped: raw HTML is shown 
 so a page of the guide cannot carry markup or script into the program's pages. Links and images go through the
 caller's `link` and `image` functions, which rewrite them (a guide page to its URL in the program) or refuse them
 (None: the link's text or the image's description is shown instead); a `javascript:` or any other URL the caller
-did not accept never reaches an attribute.
+did not accept never reaches an attribute. An image comes with its size when the caller knows it, so the page is laid
+out before the pictures arrive and a link to a section lands on it.
 
 `render(source, link=…, image=…)` answers the page's HTML, its title (the first heading) and its sections: each
 heading with its anchor — GitHub's spelling, so the guide's own links (`client-access.md#приватные-клиенты-…`)
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 
 LinkRewrite = Callable[[str], "str | None"]
+# An image's URL and its width and height in pixels (0 when not known), or None when refused.
+ImageRewrite = Callable[[str], "tuple[str, int, int] | None"]
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
@@ -33,6 +36,7 @@ _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^\s<>]+)>")
 _SPACES = re.compile(r"\s+")
+_SPECIAL = re.compile(r"[\\`!\[<*_]")
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ class _Inline:
 
 
 class _Renderer:
-    def __init__(self, link: LinkRewrite, image: LinkRewrite) -> None:
+    def __init__(self, link: LinkRewrite, image: ImageRewrite) -> None:
         self.link = link
         self.image = image
         # The page's top (text before its first heading) is a section without an anchor.
@@ -136,11 +140,13 @@ class _Renderer:
                     label, target, end = parsed
                     flush()
                     alt = _SPACES.sub(" ", self.inline(label)[1])
-                    url = self.image(target)
-                    if url is None:
+                    picture = self.image(target)
+                    if picture is None:
                         out.add(escape(alt), alt)
                     else:
-                        out.add(f'<img src="{escape(url)}" alt="{escape(alt)}" loading="lazy">', "")
+                        src, width, height = picture
+                        size = f' width="{int(width)}" height="{int(height)}"' if width and height else ""
+                        out.add(f'<img src="{escape(src)}" alt="{escape(alt)}"{size} loading="lazy">', "")
                     i = end
                     continue
             if c == "[":
@@ -179,8 +185,10 @@ class _Renderer:
                 plain.append(s[i:i + run])
                 i += run
                 continue
-            plain.append(c)
-            i += 1
+            special = _SPECIAL.search(s, i + 1)  # plain text up to the next character that may start markup
+            end = special.start() if special else len(s)
+            plain.append(s[i:end])
+            i = end
         flush()
 
     # --- blocks ---------------------------------------------------------------------------------------------
@@ -494,7 +502,7 @@ def _external(url: str) -> str:
     return ' rel="noopener noreferrer"' if url.startswith(("http://", "https://")) else ""
 
 
-def render(source: str, *, link: LinkRewrite, image: LinkRewrite) -> Rendered:
+def render(source: str, *, link: LinkRewrite, image: ImageRewrite) -> Rendered:
     """The page's HTML (everything escaped), its title and its sections; see the module's docstring."""
     renderer = _Renderer(link, image)
     html, _loose = renderer.blocks(source.replace("\r\n", "\n").replace("\t", "    ").split("\n"))

@@ -40,14 +40,15 @@ def test_every_link_between_the_guides_pages_lands_on_a_page_and_its_section():
 def test_every_picture_of_the_guide_is_in_img():
     # given the pictures the pages draw
     sources = [src for page in guide.guide_contents() for src in _image_sources(page.html)]
-    # then each is a picture the image view answers
+    # then each is a picture the image view answers, drawn at its size before it arrives
     assert len(sources) > 40
-    assert [src for src in sources if not src.startswith("/help/guide/img/")] == []
-    assert [src for src in sources if guide.image_path(src.removeprefix("/help/guide/img/")) is None] == []
+    assert [src for src, _size in sources if not src.startswith("/help/guide/img/")] == []
+    assert [src for src, _size in sources if guide.image_path(src.removeprefix("/help/guide/img/")) is None] == []
+    assert [src for src, size in sources if not size] == []
 
 
-def _image_sources(html: str) -> list[str]:
-    return re.findall(r'<img src="([^"]*)"', html)
+def _image_sources(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<img src="([^"]*)" alt="[^"]*"( width="[1-9]\d*" height="[1-9]\d*")?', html)
 
 
 @pytest.mark.feature("SYS-09")
@@ -101,7 +102,7 @@ def test_markdown_is_drawn_with_raw_html_escaped_and_only_accepted_links():
     ])
     # when
     page = render(source, link=lambda url: url if url.startswith(("users.md", "https:")) else None,
-                  image=lambda url: "/img/registry.png" if url == "img/registry.png" else None)
+                  image=lambda url: ("/img/registry.png", 1280, 800) if url == "img/registry.png" else None)
     # then nothing of the source is markup but what Markdown means
     assert "<script>" not in page.html and "<img src=x" not in page.html and "<b>" not in page.html
     assert "Текст &lt;script&gt;alert(1)&lt;/script&gt; и &lt;img src=x onerror=alert(2)&gt;" in page.html
@@ -109,7 +110,8 @@ def test_markdown_is_drawn_with_raw_html_escaped_and_only_accepted_links():
     assert '<a href="users.md#смена-пароля">страница</a> злой вне' in page.html
     assert '<a href="https://example.ru/" rel="noopener noreferrer">сайт</a>' in page.html
     assert "javascript" not in page.html and "architecture" not in page.html
-    assert '<img src="/img/registry.png" alt="картинка" loading="lazy"> чужая выше' in page.html
+    assert ('<img src="/img/registry.png" alt="картинка" width="1280" height="800" loading="lazy"> чужая выше'
+            in page.html)
     assert "<pre><code># не заголовок &lt;b&gt;</code></pre>" in page.html
     # and headings get GitHub's anchors, a repeated one numbered
     assert '<h1 id="заголовок-bжирныйb">Заголовок &lt;b&gt;жирный&lt;/b&gt;</h1>' in page.html
