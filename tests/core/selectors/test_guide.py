@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kontora.core.selectors import guide
 from kontora.core.ui.markdown import anchor_of, render
@@ -117,6 +121,45 @@ def test_markdown_is_drawn_with_raw_html_escaped_and_only_accepted_links():
     assert '<h1 id="заголовок-bжирныйb">Заголовок &lt;b&gt;жирный&lt;/b&gt;</h1>' in page.html
     assert [section.anchor for section in page.sections] == ["заголовок-bжирныйb", "заголовок-bжирныйb-1"]
     assert page.title == "Заголовок <b>жирный</b>"
+
+
+# What the renderer may ever write: Markdown's own elements, and on them only these attributes.
+ALLOWED = {
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}, "p": set(), "ul": set(),
+    "ol": {"start"}, "li": set(), "blockquote": set(), "pre": set(), "code": {"class"}, "hr": set(),
+    "table": {"class"}, "thead": set(), "tbody": set(), "tr": set(), "th": {"scope", "class"}, "td": {"class"},
+    "strong": set(), "em": set(), "a": {"href", "rel"}, "img": {"src", "alt", "width", "height", "loading"},
+}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+MARKDOWN_ISH = st.lists(st.sampled_from([*"#*_`[]()!<>|-:.1 \\\"'=/&;ajsё",
+    "javascript:", "img/", "<script>", "<img src=x onerror=alert(1)>", "```", "> ", "- ", "1. ", "|---|", "**",
+    "](", "<https://a>", "&lt;", "users.md", "img/a.png"]), max_size=40).map("".join)
+
+
+@pytest.mark.feature("SYS-09")
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=st.lists(MARKDOWN_ISH, max_size=8).map("\n".join))
+def test_markdown_writes_only_its_own_elements_whatever_the_text(source):
+    # when any text is drawn, with links and pictures accepted only as a guide page and one of img/
+    page = render(source, link=lambda url: url if url == "users.md" else None,
+                  image=lambda url: ("/img/a.png", 1, 1) if url == "img/a.png" else None)
+    parser = _Tags()
+    parser.feed(page.html)
+    # then every element is Markdown's, with its attributes only, and every link is one the caller accepted
+    for tag, attrs in parser.found:
+        assert tag in ALLOWED and set(attrs) <= ALLOWED[tag], (tag, attrs, source)
+        assert attrs.get("href", "users.md") in ("users.md",) or attrs["href"].startswith("https://"), source
+        assert attrs.get("src", "/img/a.png") == "/img/a.png", source
 
 
 @pytest.mark.feature("SYS-09")
