@@ -119,7 +119,7 @@ def _png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
-_cache: dict[str, tuple[tuple[int, int], GuidePage]] = {}
+_cache: dict[str, tuple[tuple[int, int], GuidePage]] = {}  # by the file's path
 
 
 def guide_page(slug: str) -> GuidePage | None:
@@ -132,7 +132,7 @@ def guide_page(slug: str) -> GuidePage | None:
     except OSError:
         return None
     version = (stat.st_mtime_ns, stat.st_size)
-    cached = _cache.get(slug)
+    cached = _cache.get(str(path))
     if cached and cached[0] == version:
         return cached[1]
     try:
@@ -143,7 +143,7 @@ def guide_page(slug: str) -> GuidePage | None:
     drawn = render(source, link=_linker(slug, links), image=_image)
     page = GuidePage(slug=slug, title=drawn.title or slug, html=mark_safe(drawn.html),  # noqa: S308 - all escaped
                      sections=drawn.sections, links=tuple(links))
-    _cache[slug] = (version, page)
+    _cache[str(path)] = (version, page)
     return page
 
 

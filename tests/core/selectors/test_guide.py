@@ -38,6 +38,8 @@ def test_every_link_between_the_guides_pages_lands_on_a_page_and_its_section():
     # then each lands (and there are links to follow)
     assert sum(len(page.links) for page in pages) > 30
     assert broken == []
+    # and no page is named as the search's or the pictures' URL, which would hide it
+    assert {"search", "img"} & {page.slug for page in pages} == set()
 
 
 @pytest.mark.feature("SYS-09")
