@@ -132,6 +132,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The user guide (Help → Guide, F1): Russian Markdown pages and their pictures, shipped in the program's folder next
+# to the package (the program runs from its checkout: `make run` installs it editable).
+GUIDE_DIR = BASE_DIR.parent / "docs" / "guide"
 # The shared layout's files (vendored Bootstrap/htmx, kontora.css, scripts) live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -150,10 +151,18 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+def program_data(response: HttpResponseBase) -> HttpResponseBase:
+    """Marks an answer that holds only the program's own files, the same for everyone and nothing of the base (the
+    guide's pictures): `PrivateAnswersMiddleware` leaves its own Cache-Control to it, as to a static file."""
+    response.kontora_program_data = True  # type: ignore[attr-defined]
+    return response
+
+
 class PrivateAnswersMiddleware:
     """Nothing a signed-in user is shown — pages, fragments, downloads — is kept by the browser's or a proxy's
     cache (`Cache-Control: no-store, private`): an office computer is shared, and Back after sign-out must not
-    show a client's card. Static files never get here (WhiteNoise answers them first) and stay cacheable."""
+    show a client's card. Static files never get here (WhiteNoise answers them first) and stay cacheable, and
+    neither is an answer marked `program_data`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -161,7 +170,7 @@ class PrivateAnswersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not getattr(response, "kontora_program_data", False):
             add_never_cache_headers(response)
         return response
 

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from kontora.core.views import about, backups, jobs, main_window, notifications, organisation, settings, structure
+from kontora.core.views import (
+    about,
+    backups,
+    guide,
+    jobs,
+    main_window,
+    notifications,
+    organisation,
+    settings,
+    structure,
+)
 
 app_name = "core"
 
@@ -26,6 +36,12 @@ urlpatterns = [
     path("informer/at-start/", main_window.informer_at_start, name="informer_at_start"),
     path("help/shortcuts/", main_window.shortcuts, name="shortcuts"),
     path("help/about/", about.about, name="about"),
+    path("help/guide/", include([
+        path("", guide.guide_index, name="guide"),
+        path("search/", guide.guide_search, name="guide_search"),
+        path("img/<path:name>", guide.guide_image, name="guide_image"),
+        path("<str:slug>/", guide.guide_page, name="guide_page"),
+    ])),
     path("settings/parameters/", settings.parameters, name="parameters"),
     path("settings/functionality/", settings.functionality, name="functionality"),
     path("administration/jobs/", jobs.job_list, name="jobs"),

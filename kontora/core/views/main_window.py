@@ -41,6 +41,7 @@ SHORTCUTS: list[tuple[str | Promise, str | Promise]] = [
     ("Ctrl+I", gettext_lazy("Show information about the selected item")),
     ("Ctrl+Enter", gettext_lazy("Open the client of the selected row; in a form — confirm it (OK)")),
     ("Esc", gettext_lazy("Close the dialog or menu; clear the cursor from the list")),
+    ("F1", gettext_lazy("Open the user guide at the section about this page")),
     ("?", gettext_lazy("Show this list of keyboard shortcuts")),
 ]
 

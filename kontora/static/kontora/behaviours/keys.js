@@ -11,6 +11,9 @@
  *   Esc closes an open modal or drop-down menu, else clicks data-key="Escape", else clears the row cursor.
  *   Ctrl+Enter with no data-key="Ctrl+Enter" on the page confirms the form being typed in.
  *   "?" (Shift+/) opens the list of shortcuts (#k-shortcuts, filled from its data-src page).
+ *   F1 opens the guide at the section about the page (<body data-k-help>, core.selectors.guide.HELP_TOPICS) in
+ *       the guide's own tab, so the page and anything typed on it stay as they are; inside the guide it
+ *       goes there in place. It acts while typing too, and the browser's own help never opens.
  *   data-menu="<id of a .dropdown-menu>" on a list: a right click on a row puts the cursor on it and shows that
  *       menu at the pointer. Its items: data-action="open" (the row's data-href), data-action="mark" (as
  *       Space), data-click="<CSS selector>" (clicks that element of the page, e.g. the list's Ins button);
@@ -216,13 +219,21 @@
     return true;
   }
 
+  function openHelp() {
+    var url = document.body && document.body.getAttribute("data-k-help");
+    if (!url) return false;
+    if (document.querySelector("[data-k-guide]")) window.location.assign(url);
+    else window.open(url, "kontora-guide");
+    return true;
+  }
+
   /* ---- the handler ---- */
 
   function handle(event) {
     if (event.defaultPrevented || event.isComposing) return;
     var name = keyName(event);
     var typing = isTyping(event.target);
-    if (typing && name !== "Escape" && name !== "Ctrl+Enter") return;
+    if (typing && name !== "Escape" && name !== "Ctrl+Enter" && name !== "F1") return;
 
     var done = false;
     var row;
@@ -276,6 +287,9 @@
         break;
       case "?":
         done = showShortcuts();
+        break;
+      case "F1":
+        done = openHelp();
         break;
       case "Ctrl+Enter":
         var confirm = declared("Ctrl+Enter");
