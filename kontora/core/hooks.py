@@ -120,6 +120,7 @@ class MenuItem:
     method: str = "get"  # "post" items render as a small form (sign out)
     block: str = ""  # a functionality block (selectors.block_enabled); switched off → the item disappears
     args: tuple[str, ...] = ()  # arguments of url_name
+    query: str = ""  # a query string after the URL: a page opened with a filter chosen
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,9 @@ class MenuProvider:
     items: Callable[[], list[MenuItem]]
 
 
-MENU: Point[MenuItem] = Point("main menu", key=lambda item: (item.section, item.url_name, item.args))
+# Keyed by where the item leads; the query only when there is one (an item without keeps its key of three).
+MENU: Point[MenuItem] = Point("main menu", key=lambda item: (item.section, item.url_name, item.args)
+                              + ((item.query,) if item.query else ()))
 MENU_PROVIDERS: Point[MenuProvider] = Point("main menu providers", key=lambda item: item.key)
 
 

@@ -31,9 +31,25 @@ def register() -> None:
     POLICIES.register(policies.runs)
     for item in _exits():
         EXITS.register(item)
-    MENU.register(MenuItem("processes", _("Process journal"), "processes:journal", order=10))
+    # The journal is one page; its menu item says what it shows: a user's own processes, or every employee's to
+    # those with «журналы всех сотрудников» (a supervisor's and a manager's menus differ where their rights do).
+    MENU.register(MenuItem("processes", _("Process journal"), "processes:journal", _own_journal, order=10))
+    MENU.register(MenuItem("processes", _("Process journal of all employees"), "processes:journal", _all_journal,
+                           order=10, query=f"whose={selectors.EVERYONE}"))
     # processes.policies.can_design: administrators only.
     MENU.register(MenuItem("processes", _("Process setup"), "processes:setup", admins, order=20))
+
+
+def _own_journal(user: Any, system: Any) -> bool:
+    from kontora.processes import policies
+
+    return not policies.sees_all_employees(user)
+
+
+def _all_journal(user: Any, system: Any) -> bool:
+    from kontora.processes import policies
+
+    return policies.sees_all_employees(user)
 
 
 # The levels of a run exit (the crawler of the tests knows them): OPENS — the run is seen (its client opens, or it

@@ -4,20 +4,24 @@ A run about a client is client-owned data: it is seen by those who may open the 
 (`clients.access.openable_clients`, the card level) and by the responsible of its current stage — the process hands
 him the work, so he sees the run and its client's registry row on it, unless that client is someone else's private
 one (private stays private). A run without a client is seen by everyone. `runs` is the run's policy object.
+
+The journal lists a user's own runs (`own_runs`), or every employee's to a holder of «журналы всех сотрудников»
+(`sees_all_employees`) — in both cases only those he may see; the runs client access alone keeps from him are
+counted (`hidden_runs`), not listed: a run's process, stage and note are client-owned data, not registry columns.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kontora.accounts.models import User
 from kontora.clients import access
 from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
 from kontora.core.permissions import Policy, is_administrator
-from kontora.processes.models import ProcessRun
+from kontora.processes.models import ProcessRun, ProtocolEntry
 
 # Only administrators design processes (the manual: "Настройка процессов" is the administrator's).
 can_design = is_administrator
@@ -32,6 +36,29 @@ def visible_runs(user: User) -> QuerySet[ProcessRun]:
     return ProcessRun.objects.filter(
         Q(client__isnull=True) | Q(client__in=access.openable_clients(user)) | on_my_stage
     )
+
+
+def sees_all_employees(user: User) -> bool:
+    """May the user's journal show the work of every employee (the right «журналы всех сотрудников»: supervisors
+    and administrators by role, anyone it is granted to)? Without it the journal shows his own work only."""
+    return bool(user.has_right("journals_all_users"))
+
+
+def own_runs(user: User) -> Q:
+    """The runs that are the user's work: he started it, it stands on his stage, he took a step of it, or it is
+    about a client he curates or specialises in."""
+    took_part = ProtocolEntry.objects.filter(run=OuterRef("pk"), user=user)
+    return (Q(started_by=user) | Q(responsible=user) | Q(client__curator=user) | Q(client__specialist=user)
+            | Q(Exists(took_part)))
+
+
+def hidden_runs(user: User) -> QuerySet[ProcessRun]:
+    """Runs kept from the user by client access alone: about a client he may not open, not on his stage — and not
+    about someone else's private client, which is not even counted (private stays silent)."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return ProcessRun.objects.none()
+    return (ProcessRun.objects.filter(client__in=access.not_private_to_others(user))
+            .exclude(client__in=access.openable_clients(user)).exclude(responsible=user))
 
 
 def can_start_for(user: User, client: Client | None) -> bool:

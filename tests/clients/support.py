@@ -68,6 +68,12 @@ VALID_INN = "7707083893"  # a company's INN with a right check digit (Sberbank's
 VALID_OGRN = "1027700132195"
 
 
+def company_inn(number: int) -> str:
+    """A company's INN with a right check digit, one per `number` (0 … 999): for tests that need several."""
+    body = f"7701{number:05d}"
+    return body + requisites.inn_check_digits(body)
+
+
 def make_private(client: Client) -> Client:
     """Marks an existing client private, as a curator with the right would (without the service's checks)."""
     Client.objects.filter(pk=client.pk).update(is_private=True)

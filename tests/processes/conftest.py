@@ -10,7 +10,10 @@ import pytest
 from django.utils import translation
 
 from kontora.processes.services import setup as designer
+from kontora.processes.services.runs import run_start
 from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientFactory
+from tests.clients.support import make_private
 
 
 @pytest.fixture
@@ -42,3 +45,31 @@ def claim(admin_user: Any, manager_user: Any) -> dict[str, Any]:
         "any": designer.result_save(acting_user=admin_user, stage=memo, name="Любой результат", next_stage=end),
     }
     return {"process": p, "ivanov": ivanov, "stages": (got, analysis, memo, end), "results": r}
+
+
+@pytest.fixture
+def employees_runs(admin_user: Any, manager_user: Any, supervisor_user: Any) -> dict[str, Any]:
+    """Runs of several employees, for the journals of all employees: a process whose start stage is Ivanov's
+    (`ivanov`, a manager of his own clients), and four runs standing there — `managers` (started by the manager
+    about his client), `ivanovs` (Ivanov's, about his client), `no_client` (Ivanov's, about no client) and
+    `private` (Ivanov's, about his client made private after the start). The manager and the supervisor work with
+    their own clients only."""
+    ivanov = UserFactory(login="ivanov", full_name="Иван Иванов")
+    process = designer.process_save(acting_user=admin_user, name="Согласование договора")
+    start = designer.stage_save(acting_user=admin_user, process=process, name="Проверка", is_start=True,
+                                responsible=ivanov)
+    end = designer.stage_save(acting_user=admin_user, process=process, name="Конец", is_end=True)
+    designer.result_save(acting_user=admin_user, stage=start, name="Готово", next_stage=end)
+    managers_client = ClientFactory(short_name="Клиент менеджера", curator=manager_user)
+    ivanovs_client = ClientFactory(short_name="Клиент Иванова", curator=ivanov)
+    private_client = ClientFactory(short_name="Личный Иванова", curator=ivanov)
+    runs = {
+        "managers": run_start(acting_user=manager_user, process=process, client=managers_client,
+                              note="Заметка менеджера"),
+        "ivanovs": run_start(acting_user=ivanov, process=process, client=ivanovs_client, note="Заметка Иванова"),
+        "no_client": run_start(acting_user=ivanov, process=process, note="Без клиента"),
+        "private": run_start(acting_user=ivanov, process=process, client=private_client, note="Личная заметка"),
+    }
+    make_private(private_client)
+    assert manager_user.client_scope == supervisor_user.client_scope == "own"
+    return {"ivanov": ivanov, "process": process, "runs": runs}

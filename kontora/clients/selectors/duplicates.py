@@ -1,17 +1,25 @@
 """Likely duplicates of a client being entered (CLI-16): same INN, same short name, same phone number.
 
-Searched only among the clients the user sees (access.visible_clients): a private client of someone else
-must never show up, not even as "a duplicate exists" — neither it nor its curator is ever named. The short name
-and the main phone are registry columns; the INN and the contacts' phones are card data, compared only on clients
-the user may open (`access.card_only`): typing an INN must not tell a "list all" user whose card carries it. A
-duplicate is shown as its registry row (code, short name, city) — never with its curator.
+Two answers (`duplicate_report`):
+- *shown* — among the clients the user sees (access.visible_clients), as their registry rows (code, short name,
+  city; a link to the card he may open, the curator of one he may not). The short name and the main phone are
+  registry columns; the INN and the contacts' phones are card data, compared here only on clients the user may
+  open (`access.card_only`).
+- *told* — the same INN or phone on a client he may not open (another manager's client for a user of own clients,
+  a card a "list all" user only lists): only that such a client exists and who its curator is, never its card,
+  code, name or any of its data. The curator's name tells him whom to ask, so the duplicate is not entered twice
+  (issue 13, item 10; issue 11 had decided never to name him, and an own-clients manager then entered another's
+  client again without a word of warning). The name alone finds no one: it is not told about clients out of sight.
+A private client of someone else never shows up in either answer, not even as "a duplicate exists": private stays
+silent, administrators included.
 
 Every check is an index seek, at a million clients as at ten: the INN (its index), the folded name (clients_name_seek),
 the phones through their keys (models.PhoneKey: a number is the same when its national digits — the last 10 —
 match, and a 7–9-digit local number matches those that end with it).
 
 The check is an oracle over the base, so every one is on record (an audit row `clients.duplicates.check` with the
-values asked) and a user gets at most DUPLICATE_CHECKS_PER_MINUTE of them a minute (services.duplicates).
+values asked and the clients told of) and a user gets at most DUPLICATE_CHECKS_PER_MINUTE of them a minute
+(services.duplicates.duplicate_check, the one way the card runs it).
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ NATIONAL_DIGITS = 10
 LIMIT = 10
 CHECK_EVENT = "clients.duplicates.check"
 _PHONE_SEPARATORS = re.compile(r"[,;/]|\s{2,}")
-_SHOWN = ("code", "short_name", "settlement", "settlement__name")
+_SHOWN = ("code", "short_name", "settlement", "settlement__name", "curator", "curator__full_name", "curator__login")
+INN, NAME, PHONE = "inn", "name", "phone"
 
 
 @dataclass
@@ -44,6 +53,43 @@ class Duplicate:
     client: Client
     reasons: list[str] = field(default_factory=list)
     can_open: bool = False
+    kinds: set[str] = field(default_factory=set)  # INN, NAME, PHONE: what matched
+
+    @property
+    def curator(self) -> str:
+        """The curator's name, shown for a client the user may not open (a registry column): whom to ask."""
+        curator = self.client.curator
+        return "" if self.can_open or curator is None else str(curator)
+
+
+@dataclass(frozen=True)
+class Told:
+    """A client the user may not open has the same INN or phone: only that, and its curator (none: "")."""
+
+    kind: str  # INN or PHONE
+    curator: str
+
+    @property
+    def message(self) -> str:
+        if self.kind == INN:
+            if self.curator:
+                return _("A client with this INN already exists; its curator is %(curator)s") % {
+                    "curator": self.curator}
+            return _("A client with this INN already exists; it has no curator")
+        if self.curator:
+            return _("A client with this phone number already exists; its curator is %(curator)s") % {
+                "curator": self.curator}
+        return _("A client with this phone number already exists; it has no curator")
+
+
+@dataclass
+class Report:
+    shown: list[Duplicate]
+    told: list[Told]
+    told_ids: list[int]  # the clients told of, for the check's audit row (never shown)
+
+    def __bool__(self) -> bool:
+        return bool(self.shown or self.told)
 
 
 def phone_keys(*phones: str) -> list[str]:
@@ -60,30 +106,73 @@ def phone_keys(*phones: str) -> list[str]:
 def find_duplicates(
     *, user: Any, inn: str = "", short_name: str = "", phones: tuple[str, ...] = (), exclude_pk: int | None = None,
 ) -> list[Duplicate]:
+    """The duplicates shown to the user: among the clients he sees, as their registry rows."""
+    return duplicate_report(user=user, inn=inn, short_name=short_name, phones=phones, exclude_pk=exclude_pk).shown
+
+
+def duplicate_report(
+    *, user: Any, inn: str = "", short_name: str = "", phones: tuple[str, ...] = (), exclude_pk: int | None = None,
+) -> Report:
+    """What the check answers: the duplicates shown (registry rows of visible clients) and those only told of
+    (the INN or phone of a client the user may not open: its curator alone)."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Report([], [], [])
     visible = visible_except(user, exclude_pk)
     found: dict[int, Duplicate] = {}
 
-    def add(queryset: QuerySet[Client], reason: str) -> None:
-        # What a duplicate shows (its registry row: code, short name, city): the card's fifty columns cost the ORM
-        # more than the index seek that finds them.
-        rows = queryset.select_related("settlement").only(*_SHOWN).order_by("code")[:LIMIT]
+    def add(queryset: QuerySet[Client], kind: str, reason: str) -> None:
+        # What a duplicate shows (its registry row: code, short name, city, curator): the card's fifty columns cost
+        # the ORM more than the index seek that finds them.
+        rows = queryset.select_related("settlement", "curator").only(*_SHOWN).order_by("code")[:LIMIT]
         for client in rows:
-            found.setdefault(client.pk, Duplicate(client)).reasons.append(reason)
+            duplicate = found.setdefault(client.pk, Duplicate(client))
+            duplicate.reasons.append(reason)
+            duplicate.kinds.add(kind)
 
     inn = clean_digits(inn)
     if inn:
-        add(visible.filter(access.card_only(user, Q(inn=inn))), _("same INN"))
+        add(visible.filter(access.card_only(user, Q(inn=inn))), INN, _("same INN"))
     name_key = search_key(short_name)
     if name_key:
-        add(visible.filter(name_key=name_key), _("same name"))
-    same_phone = _same_phone(user, phone_keys(*phones))
+        add(visible.filter(name_key=name_key), NAME, _("same name"))
+    keys = phone_keys(*phones)
+    matched = _phone_matches(keys)
+    same_phone = _same_phone(user, matched)
     if same_phone is not None:
-        add(visible.filter(same_phone), _("same phone"))
+        add(visible.filter(same_phone), PHONE, _("same phone"))
     if found:
         openable = set(access.openable_clients(user).filter(pk__in=found).values_list("pk", flat=True))
         for duplicate in found.values():
             duplicate.can_open = duplicate.client.pk in openable
-    return sorted(found.values(), key=lambda d: d.client.code)
+    shown = sorted(found.values(), key=lambda d: d.client.code)
+    told, told_ids = _told(user, inn, matched, shown, exclude_pk)
+    return Report(shown, told, told_ids)
+
+
+def _told(user: Any, inn: str, matched: tuple[set[int], set[int]], shown: list[Duplicate], exclude_pk: int | None
+          ) -> tuple[list[Told], list[int]]:
+    """The clients with the INN or a phone asked that were not shown for it, but for someone else's private ones:
+    one line per (what matched, curator). Read by the INN's index and the phone keys already found."""
+    wanted: dict[str, Q] = {}
+    if inn:
+        wanted[INN] = Q(inn=inn)
+    phone_ids = matched[0] | matched[1]
+    if phone_ids:
+        wanted[PHONE] = Q(pk__in=sorted(phone_ids))
+    told: dict[tuple[str, int | None], Told] = {}
+    told_ids: list[int] = []
+    for kind, condition in wanted.items():
+        already = {d.client.pk for d in shown if kind in d.kinds}
+        rows = (access.not_private_to_others(user).filter(condition).exclude(pk__in=already)
+                .exclude(pk=exclude_pk or 0).select_related("curator")
+                .only("curator", "curator__full_name", "curator__login")
+                .order_by("code")[:LIMIT])
+        for client in rows:
+            curator = client.curator
+            told.setdefault((kind, client.curator_id), Told(kind, "" if curator is None else str(curator)))
+            if client.pk not in told_ids:
+                told_ids.append(client.pk)
+    return list(told.values()), told_ids
 
 
 def phone_match(keys: list[str]) -> Q:
@@ -100,16 +189,21 @@ def phone_match(keys: list[str]) -> Q:
     return match
 
 
-def _same_phone(user: Any, keys: list[str]) -> Q | None:
-    """Clients with one of the numbers: in their main phones (a registry column), or — only on clients the user
-    may open — in a contact's phones. The keys are read first (an index seek), then the clients by id."""
-    if not keys:
-        return None
+def _phone_matches(keys: list[str]) -> tuple[set[int], set[int]]:
+    """The clients with one of the numbers: (in their main phones, only in a contact's phones), read from the keys
+    (an index seek)."""
     main: set[int] = set()
     by_contact: set[int] = set()
-    for client_id, contact_id in PhoneKey.objects.filter(phone_match(keys)).values_list("client_id", "contact_id"):
-        (main if contact_id is None else by_contact).add(client_id)
-    by_contact -= main
+    if keys:
+        for client_id, contact_id in PhoneKey.objects.filter(phone_match(keys)).values_list("client_id", "contact_id"):
+            (main if contact_id is None else by_contact).add(client_id)
+    return main, by_contact - main
+
+
+def _same_phone(user: Any, matched: tuple[set[int], set[int]]) -> Q | None:
+    """Clients with one of the numbers: in their main phones (a registry column), or — only on clients the user
+    may open — in a contact's phones."""
+    main, by_contact = matched
     if not main and not by_contact:
         return None
     on_card = access.card_only(user, Q(pk__in=sorted(by_contact))) if by_contact else None

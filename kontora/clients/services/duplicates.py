@@ -1,6 +1,8 @@
-"""The record and the limit of the duplicate check (CLI-16): the check answers about the whole base — which INN,
-name or phone is already registered — so every check is on record, and a user gets at most
-DUPLICATE_CHECKS_PER_MINUTE of them a minute (counted in the base, so every web process counts the same)."""
+"""The duplicate check (CLI-16) with its record and limit: the check answers about the whole base — which INN,
+name or phone is already registered, and whose curator has a client the user may not open — so every check is on
+record (the values asked and the clients told of), and a user gets at most DUPLICATE_CHECKS_PER_MINUTE of them a
+minute (counted in the base, so every web process counts the same). The card's save and its check while typing
+both run it here."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.utils.translation import ngettext
 
 from kontora.accounts.models import User
 from kontora.clients import locks
-from kontora.clients.selectors.duplicates import CHECK_EVENT, checks_since
+from kontora.clients.selectors.duplicates import CHECK_EVENT, Report, checks_since, duplicate_report
 from kontora.core.audit import audit_record
 from kontora.core.errors import Throttled
 
@@ -26,11 +28,12 @@ WINDOW = timedelta(minutes=1)
 _TEXT_KEPT = 200  # a value asked is kept up to this length: enough to tell what was asked
 
 
-def duplicate_check_record(
+def duplicate_check(
     *, acting_user: User, inn: str = "", short_name: str = "", phone: str = "", client_id: int | None = None,
-) -> None:
-    """Puts a duplicate check on record before it runs (who, the values asked, on which card), or refuses it with
-    Throttled when the user already ran the minute's limit; a refused check runs nothing and is only logged."""
+) -> Report:
+    """Runs a duplicate check and puts it on record (who, the values asked, on which card, which clients he was told
+    of without seeing them), or refuses it with Throttled when the user already ran the minute's limit; a refused
+    check runs nothing and is only logged."""
     limit = settings.DUPLICATE_CHECKS_PER_MINUTE
     with transaction.atomic():
         locks.checker_for_update(acting_user.pk)
@@ -45,8 +48,11 @@ def duplicate_check_record(
                 "Too many duplicate checks in a minute. The check resumes in %(seconds)d seconds.",
                 seconds,
             ) % {"seconds": seconds}, retry_after=seconds)
+        report = duplicate_report(user=acting_user, inn=inn, short_name=short_name, phones=(phone,),
+                                  exclude_pk=client_id)
         audit_record(
             actor=acting_user, event=CHECK_EVENT, summary=_("Duplicate check"),
             extra={"inn": inn[:_TEXT_KEPT], "short_name": short_name[:_TEXT_KEPT], "phone": phone[:_TEXT_KEPT],
-                   "client_id": client_id},
+                   "client_id": client_id, "told": report.told_ids},
         )
+    return report

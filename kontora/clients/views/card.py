@@ -22,10 +22,10 @@ from kontora.clients import hooks, policies
 from kontora.clients.forms.card import CARD_RELATED, CardPartForm, ClientForm, ContactForm
 from kontora.clients.models import Client, ContactPerson
 from kontora.clients.selectors import card as selectors
-from kontora.clients.selectors.duplicates import Duplicate, find_duplicates
+from kontora.clients.selectors.duplicates import Report
 from kontora.clients.selectors.history import history_page
 from kontora.clients.services import card as services
-from kontora.clients.services.duplicates import duplicate_check_record
+from kontora.clients.services.duplicates import duplicate_check
 from kontora.clients.views.modal import list_changed, modal_form
 from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError, Throttled
@@ -83,7 +83,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
             raise PermissionDenied  # a read-only pane sends nothing: this is a forged write
         if data is None or part.is_posted():
             parts[tab.code] = part
-    duplicates: list[Duplicate] = []
+    duplicates = Report([], [], [])
     throttled: Throttled | None = None
     if data is not None and form.is_valid() & all([part.is_valid() for part in parts.values()]):
         try:
@@ -108,7 +108,8 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
                 return go(request, card_url if client is None else ok_or_apply(
                     request, ok=reverse("core:home"), apply=card_url))
     return render(request, "clients/card.html", {
-        "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates,
+        "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates.shown,
+        "told": duplicates.told,
         "check_refused": throttled is not None,
         "title": str(client) if client else gettext("New client"),
         "tabs": _tabs(request, user, client, kind, tabs, parts, posted=data is not None),
@@ -167,18 +168,16 @@ def _pane(request: HttpRequest, tab: hooks.CardTab, client: Client | None, form:
 
 
 def _duplicates_for(user: Any, form: ClientForm, parts: dict[str, CardPartForm], client: Client | None
-                    ) -> list[Duplicate]:
+                    ) -> Report:
     # The INN is on the company's Registration data tab or the person's Passport tab (whichever was sent).
     data = {**form.cleaned_data, **{name: value for part in parts.values()
                                     for name, value in part.cleaned_data.items() if name == "inn"}}
     if client is not None and all(str(data.get(name) or "") == str(getattr(client, name) or "")
                                   for name in ("inn", "short_name", "phone") if name in data):
-        return []
+        return Report([], [], [])
     inn, short_name, phone = data.get("inn") or "", data.get("short_name") or "", data.get("phone") or ""
-    duplicate_check_record(acting_user=user, inn=inn, short_name=short_name, phone=phone,
+    return duplicate_check(acting_user=user, inn=inn, short_name=short_name, phone=phone,
                            client_id=client.pk if client else None)
-    return find_duplicates(user=user, inn=inn, short_name=short_name, phones=(phone,),
-                           exclude_pk=client.pk if client else None)
 
 
 def _save(user: Any, form: ClientForm, parts: dict[str, CardPartForm], tabs: list[hooks.CardTab],
@@ -260,20 +259,19 @@ def _fragment(template: str, context: dict[str, Any]) -> HttpResponse:
 @login_required
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    """The htmx check while typing: likely duplicates among the clients this user sees. Every check is on record;
-    beyond the minute's limit the answer says when the check resumes (swapped in like a warning: htmx swaps no
-    error status), with Retry-After."""
+    """The htmx check while typing: likely duplicates among the clients this user sees, and the curators of those
+    with the INN or phone he may not open. Every check is on record; beyond the minute's limit the answer says when
+    the check resumes (swapped in like a warning: htmx swaps no error status), with Retry-After."""
     exclude = id_param(request.GET.get("client_id", ""))
     inn, short_name, phone = (request.GET.get(name, "") for name in ("inn", "short_name", "phone"))
     try:
-        duplicate_check_record(acting_user=user_of(request), inn=inn, short_name=short_name, phone=phone,
-                               client_id=exclude)
+        found = duplicate_check(acting_user=user_of(request), inn=inn, short_name=short_name, phone=phone,
+                                client_id=exclude)
     except Throttled as exc:
         response = render(request, "clients/partials/card_duplicates.html", {"throttled": exc.message})
         response["Retry-After"] = str(exc.retry_after)
         return response
-    found = find_duplicates(user=request.user, inn=inn, short_name=short_name, phones=(phone,), exclude_pk=exclude)
-    return render(request, "clients/partials/card_duplicates.html", {"duplicates": found})
+    return render(request, "clients/partials/card_duplicates.html", {"duplicates": found.shown, "told": found.told})
 
 
 # --- the contact persons: the Personnel tab's journal ---

@@ -31,7 +31,9 @@ def visible_menu(user: Any, system: SystemSettings) -> list[dict[str, Any]]:
                 items.append(None)
             group = item.group
             items.append({
-                "label": item.label, "url": reverse(item.url_name, args=item.args), "shortcut": item.shortcut,
+                "label": item.label,
+                "url": reverse(item.url_name, args=item.args) + (f"?{item.query}" if item.query else ""),
+                "shortcut": item.shortcut,
                 "method": item.method,
             })
         if items:

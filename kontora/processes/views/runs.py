@@ -33,7 +33,7 @@ PAGE = 50
 def _journal_rows(request: HttpRequest, show_closed: bool, client_id: int | None) -> dict[str, Any]:
     user = user_of(request)
     page = selectors.journal_page(user, show_closed=show_closed, client_id=client_id,
-                                  cursor=request.GET, size=PAGE)
+                                  whose=request.GET.get("whose"), cursor=request.GET, size=PAGE)
     focus = id_param(request.GET.get("focus"))
     rows = [{
         "run": run,
@@ -43,14 +43,16 @@ def _journal_rows(request: HttpRequest, show_closed: bool, client_id: int | None
         "focus": run.pk == focus,
     } for run in page.runs]
     next_url = page.pager.link(reverse("processes:journal"), AFTER, closed="1" if show_closed else "0",
-                               client=client_id)
-    return {"rows": rows, "next_url": next_url}
+                               client=client_id, whose=page.whose)
+    return {"rows": rows, "next_url": next_url, "whose": page.whose, "hidden": page.hidden}
 
 
 @login_required
 @require_GET
 def journal(request: HttpRequest) -> HttpResponse:
-    """«Журнал процессов»: the runs the user sees, newest first, 50 at a time ("show more" seeks on)."""
+    """«Журнал процессов»: the user's own runs, or every employee's to a user with «журналы всех сотрудников»
+    (a choice of the page's filter), of those he may see, newest first, 50 at a time ("show more" seeks on); how
+    many more client access hides is said under the rows."""
     user = user_of(request)
     show_closed = request.GET.get("closed", "1") != "0"
     client_id = id_param(request.GET.get("client"))
@@ -64,6 +66,8 @@ def journal(request: HttpRequest) -> HttpResponse:
         "client": client,
         "client_id": client_id,
         "start_url": reverse("processes:start") + (f"?{urlencode(start_query)}" if start_query else ""),
+        "may_choose_whose": policies.sees_all_employees(user),
+        "everyone": selectors.EVERYONE, "mine": selectors.MINE,
     })
     return render(request, "processes/journal.html", context)
 

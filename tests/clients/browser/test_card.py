@@ -7,6 +7,7 @@ import re
 import pytest
 
 from kontora.clients.models import Client, ContactPerson
+from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import VALID_INN
 from tests.support.browser import screenshot, sign_in
@@ -66,3 +67,28 @@ def test_manager_creates_client_with_contact_and_sees_duplicate(page, live_serve
     page.click("[data-testid=tab-general]")
     page.click("[data-testid=tab-personnel]")
     screenshot(page, "client-card")
+
+
+@pytest.mark.feature("CLI-16", "ACL-01")
+def test_an_own_clients_manager_typing_another_managers_inn_is_told_its_curator(
+        page, live_server, manager_user, transactional_db):
+    base = live_server.url
+    # given another manager's client, the manager working with his own clients only
+    ClientFactory(curator=UserFactory(login="ivanov", full_name="Иванов И. И."), short_name="Чужой клиент",
+                  inn=VALID_INN, phone="+7 495 500-55-50")
+    sign_in(page, base, "manager")
+    # when he types its INN and phone on a new card
+    page.goto(f"{base}/clients/new/?kind=company")
+    page.fill("#id_short_name", "Ромашка")
+    page.fill("#id_phone", "8 495 500 55 50")
+    page.click("[data-testid=tab-registration]")
+    page.fill("#id_inn", VALID_INN)
+    page.press("#id_inn", "Tab")
+    # then he is told that such a client exists and whose it is — without its card, name or phone
+    warning = page.locator("[data-testid=client-duplicates]")
+    warning.wait_for()
+    text = warning.inner_text()
+    assert "Клиент с таким ИНН уже есть, куратор — Иванов И. И." in text
+    assert "Клиент с таким телефоном уже есть, куратор — Иванов И. И." in text
+    assert "Чужой" not in text and "500-55-50" not in text and warning.locator("a").count() == 0
+    screenshot(page, "client-duplicates-told")

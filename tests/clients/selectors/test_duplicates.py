@@ -1,4 +1,5 @@
-"""Duplicate detection on entry (CLI-16): same INN, same name, same phone — only among clients the user sees."""
+"""Duplicate detection on entry (CLI-16): same INN, same name, same phone — shown among clients the user sees, told
+of by its curator where he may not open the client, never about someone else's private client."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from kontora.clients.selectors.duplicates import find_duplicates, phone_keys
+from kontora.clients.models import Client
+from kontora.clients.selectors.duplicates import duplicate_report, find_duplicates, phone_keys
 from kontora.clients.services import card as services
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
@@ -52,22 +54,33 @@ def test_private_client_of_another_curator_is_never_a_duplicate(manager_user: An
     make_private(ClientFactory(curator=owner, short_name="Секрет", inn=VALID_INN, phone="+7 495 123-45-67"))
     # when other users (the administrator too) check the same values
     for user in (manager_user, admin_user):
-        found = find_duplicates(user=user, inn=VALID_INN, short_name="Секрет", phones=("84951234567",))
-        # then nothing is shown
-        assert found == []
+        found = duplicate_report(user=user, inn=VALID_INN, short_name="Секрет", phones=("84951234567",))
+        # then nothing is shown, nor told
+        assert (found.shown, found.told, found.told_ids) == ([], [], [])
     page = html(signed_in(admin_user).get("/clients/duplicates/", {"inn": VALID_INN, "short_name": "Секрет"}, **HX))
     assert "Секрет" not in page and 'data-testid="client-duplicates"' not in page
     # while the curator sees it
     assert len(find_duplicates(user=owner, inn=VALID_INN)) == 1
 
 
-@pytest.mark.feature("CLI-16")
-def test_duplicate_only_among_visible_clients(manager_user: Any) -> None:
+@pytest.mark.feature("CLI-16", "ACL-01")
+def test_a_client_out_of_sight_is_told_of_by_its_curator_only(manager_user: Any) -> None:
     # given a client of another manager, the viewer limited to own clients
-    ClientFactory(curator=UserFactory(login="other"), short_name="Чужой", inn=VALID_INN)
-    # when the manager checks its INN
-    # then it is not shown (they do not see it in the registry either)
+    other = ClientFactory(curator=UserFactory(login="other", full_name="Иванов И. И."), short_name="Чужой",
+                          inn=VALID_INN, phone="+7 495 111-22-33")
+    # when the manager checks its INN, and its phone
+    by_inn = duplicate_report(user=manager_user, inn=VALID_INN)
+    by_phone = duplicate_report(user=manager_user, phones=("8 495 1112233",))
+    # then it is not shown (he does not see it in the registry either), only told of with its curator
     assert find_duplicates(user=manager_user, inn=VALID_INN) == []
+    assert (by_inn.shown, by_phone.shown) == ([], [])
+    assert [t.message for t in by_inn.told] == ["Клиент с таким ИНН уже есть, куратор — Иванов И. И."]
+    assert [t.message for t in by_phone.told] == ["Клиент с таким телефоном уже есть, куратор — Иванов И. И."]
+    assert by_inn.told_ids == by_phone.told_ids == [other.pk]
+    # and a client without a curator is told of as such
+    Client.objects.filter(pk=other.pk).update(curator=None)
+    assert [t.message for t in duplicate_report(user=manager_user, inn=VALID_INN).told] == [
+        "Клиент с таким ИНН уже есть, куратор не назначен"]
 
 
 @pytest.mark.feature("CLI-16")

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from kontora.clients.models import Client
+from kontora.clients.models import Client, ClientGrant
 from kontora.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import VALID_INN, card_post, make_private
+from tests.clients.support import VALID_INN, card_post, company_inn, make_private
 from tests.support.http import html, signed_in
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -82,25 +82,129 @@ def _warning(page: str) -> str:
 
 @pytest.mark.feature("CLI-16", "ACL-03")
 @pytest.mark.parametrize("scope", ["own", "list_all", "open_all", "full"])
-def test_the_warning_never_names_the_curator_of_someone_elses_private_client(admin_user: Any, scope: str) -> None:
-    # given someone's private client and his client that is not private, both with the same INN, name and phone
+def test_someone_elses_private_client_is_never_told_of(admin_user: Any, scope: str) -> None:
+    # given someone's private client
     owner = UserFactory(login="owner", full_name="Тайный Куратор", client_scope="full")
     private = make_private(ClientFactory(curator=owner, short_name="Секрет", inn=VALID_INN, phone="+7 495 123-45-67"))
-    shared = ClientFactory(curator=owner, short_name="Секрет", inn=VALID_INN, phone="+7 495 123-45-67")
     viewer = UserFactory(login="viewer", full_name="Проверяющий", client_scope=scope)
     values = {"inn": VALID_INN, "short_name": "Секрет", "phone": "8 495 123-45-67"}
-    # when the viewer types them while entering a new client, and when he saves the new card
+    # when the viewer types its INN, name and phone while entering a new client, and when he saves the new card
     typed = html(signed_in(viewer).get("/clients/duplicates/", values, **HX))
-    saved = _warning(html(signed_in(viewer).post("/clients/new/", card_post(**values, curator=viewer.pk))))
-    # then neither the private client nor its curator is named, in either answer
-    for answer in (typed, saved):
-        assert f"{private.code} · Секрет" not in answer
-        assert "Тайный Куратор" not in answer and "owner" not in answer
-    # while the client that is not private is named as a registry row where the viewer sees it (not its curator)
-    assert (f"{shared.code} · Секрет" in typed) == (scope != "own")
-    assert (f"{shared.code} · Секрет" in saved) == (scope != "own")
-    # and the curator himself is offered his private client
+    saved = signed_in(viewer).post("/clients/new/", card_post(**values, curator=viewer.pk))
+    # then nothing is said: no warning, no curator, and the card saves without asking
+    assert 'data-testid="client-duplicates"' not in typed
+    assert "Тайный Куратор" not in typed and f"{private.code} · Секрет" not in typed
+    assert saved.status_code == 302 and Client.objects.filter(curator=viewer).count() == 1
+    # while the curator himself is offered his private client (the control)
     assert f"{private.code} · Секрет" in html(signed_in(owner).get("/clients/duplicates/", values, **HX))
+    # and once it is no longer private, the viewer is told of it (by its curator, or as a row he sees)
+    Client.objects.filter(pk=private.pk).update(is_private=False)
+    again = html(signed_in(viewer).get("/clients/duplicates/", values, **HX))
+    assert f"{private.code} · Секрет" in again or "куратор — Тайный Куратор" in again
+
+
+# The own-clients manager's matrix: what the check says about a client of each relation to him, found by its INN
+# or its phone. "shown": its registry row with a link; "told": only that it exists and its curator; "silent".
+MATRIX = {"own": "shown", "granted": "shown", "foreign": "told", "foreign_private": "silent"}
+
+
+def _matrix_world(viewer: Any) -> dict[str, Client]:
+    """A client of every relation to the viewer, each with its own INN and phone; the foreign ones curated by
+    «Иванов И. И.»."""
+    ivanov = UserFactory(login="ivanov", full_name="Иванов И. И.", client_scope="full")
+    clients = {}
+    for number, relation in enumerate(MATRIX, start=1):
+        client = ClientFactory(
+            curator=viewer if relation == "own" else ivanov, short_name=f"Тайна-{relation}",
+            inn=company_inn(number), kpp="770101001", phone=f"+7 (812) 555-01-0{number}",
+        )
+        if relation == "granted":
+            ClientGrant.objects.create(client=client, user=viewer, can_edit=False)
+        clients[relation] = make_private(client) if relation == "foreign_private" else client
+    return clients
+
+
+@pytest.mark.feature("CLI-16", "ACL-01", "ACL-03")
+@pytest.mark.parametrize("field", ["inn", "phone"])
+@pytest.mark.parametrize("relation", list(MATRIX))
+def test_an_own_clients_manager_is_warned_of_every_duplicate_he_may_see_or_be_told_of(
+        manager_user: Any, relation: str, field: str) -> None:
+    # given a manager who works with his own clients only, and a client of each relation to him
+    assert manager_user.client_scope == "own"
+    clients = _matrix_world(manager_user)
+    client = clients[relation]
+    number = list(MATRIX).index(relation) + 1
+    typed_values = {"inn": client.inn, "kpp": "770101001"} if field == "inn" else {"phone": f"8 812 555010{number}"}
+    manager = signed_in(manager_user)
+    # when he types the client's INN and KPP (or its phone) on a new card, and when he saves the card
+    typed = html(manager.get("/clients/duplicates/", typed_values, **HX))
+    data = card_post(short_name="Новый клиент", curator=manager_user.pk, **typed_values)
+    saved_page = manager.post("/clients/new/", data)
+    saved = _warning(html(saved_page))
+    expected = MATRIX[relation]
+    for answer in (typed, saved):
+        told = re.findall(r'<li data-testid="duplicate-told">([^<]*)</li>', answer)
+        if expected == "shown":
+            # then a client he may open is shown as its row, with a link to its card
+            assert f'<a href="/clients/{client.pk}/"' in answer and f"{client.code} · {client.short_name}" in answer
+            assert told == []
+        elif expected == "told":
+            # then of another's client he is told that it exists and whose it is — nothing of its card
+            what = "ИНН" if field == "inn" else "телефоном"
+            assert told == [f"Клиент с таким {what} уже есть, куратор — Иванов И. И."]
+            assert 'data-testid="duplicate"' not in answer and f"/clients/{client.pk}/" not in answer
+        else:
+            # then of another's private client nothing at all is said
+            assert answer == "" or 'data-testid="client-duplicates"' not in answer
+            assert "Иванов" not in answer
+        # and in no answer is a card he may not open shown: its name, code, phone as kept, city
+        for other in ([] if expected == "shown" else [client]) + [clients["foreign"], clients["foreign_private"]]:
+            assert other.short_name not in answer and f"{other.code} · " not in answer
+            assert "(812) 555-01" not in answer
+    # and the save waits for "save anyway" whenever there is something to warn of, and goes through when silent
+    if expected == "silent":
+        assert saved_page.status_code == 302
+    else:
+        assert saved_page.status_code == 200 and 'name="save_anyway"' in html(saved_page)
+        assert manager.post("/clients/new/", {**data, "save_anyway": "on"}).status_code == 302
+    assert Client.objects.filter(short_name="Новый клиент").count() == 1
+
+
+@pytest.mark.feature("CLI-16", "ACL-02")
+def test_a_list_all_user_is_told_the_curator_of_a_card_he_only_lists(manager_user: Any) -> None:
+    # given a "list all" user and another's client, with an INN (card data) and a phone (a registry column)
+    ivanov = UserFactory(login="ivanov", full_name="Иванов И. И.", client_scope="full")
+    foreign = ClientFactory(curator=ivanov, short_name="Чужой", inn=VALID_INN, phone="+7 (812) 555-01-01")
+    viewer = signed_in(UserFactory(login="viewer", client_scope="list_all"))
+    # when he types the INN
+    by_inn = html(viewer.get("/clients/duplicates/", {"inn": VALID_INN}, **HX))
+    # then he is told its curator, not which of the clients he lists carries it
+    assert "Клиент с таким ИНН уже есть, куратор — Иванов И. И." in by_inn and "Чужой" not in by_inn
+    # when he types the phone, a registry column: the row he lists is shown, with its curator and no link
+    by_phone = html(viewer.get("/clients/duplicates/", {"phone": "8 812 555 01 01"}, **HX))
+    assert f"{foreign.code} · Чужой" in by_phone and "куратор — Иванов И. И." in by_phone
+    assert f'href="/clients/{foreign.pk}/"' not in by_phone and 'data-testid="duplicate-told"' not in by_phone
+
+
+@pytest.mark.feature("CLI-16")
+def test_editing_a_card_to_another_managers_inn_is_warned_of(manager_user: Any) -> None:
+    # given the manager's own client and another manager's client with an INN
+    UserFactory(login="ivanov", full_name="Иванов И. И.")
+    ClientFactory(curator=UserFactory.create(full_name="Петров П. П."), short_name="Чужой", inn=VALID_INN)
+    own = ClientFactory(curator=manager_user, short_name="Свой")
+    manager = signed_in(manager_user)
+    # when he types that INN into his own card and saves it
+    data = card_post(short_name="Свой", inn=VALID_INN, curator=manager_user.pk)
+    first = manager.post(f"/clients/{own.pk}/", data)
+    # then the save asks first, naming the other client's curator
+    assert first.status_code == 200
+    assert "Клиент с таким ИНН уже есть, куратор — Петров П. П." in _warning(html(first))
+    own.refresh_from_db()
+    assert own.inn != VALID_INN
+    # and "save anyway" saves it
+    assert manager.post(f"/clients/{own.pk}/", {**data, "save_anyway": "on"}).status_code == 302
+    own.refresh_from_db()
+    assert own.inn == VALID_INN
 
 
 @pytest.mark.feature("CLI-16")
@@ -114,8 +218,9 @@ def test_every_check_is_on_record_with_the_values_asked(manager_user: Any, manag
     # then each check is an audit row: who checked what values, on which card
     rows = list(AuditEvent.objects.filter(event="clients.duplicates.check").order_by("pk"))
     assert [(row.actor, row.extra) for row in rows] == [
-        (manager_user, {"inn": VALID_INN, "short_name": "Сбер", "phone": "8 495 1234567", "client_id": client.pk}),
-        (manager_user, {"inn": VALID_INN, "short_name": "Лютик", "phone": "", "client_id": None}),
+        (manager_user, {"inn": VALID_INN, "short_name": "Сбер", "phone": "8 495 1234567", "client_id": client.pk,
+                        "told": []}),
+        (manager_user, {"inn": VALID_INN, "short_name": "Лютик", "phone": "", "client_id": None, "told": []}),
     ]
     assert all(row.client_id is None for row in rows)  # a check is no change of a card's history
 

@@ -147,3 +147,29 @@ def test_manager_starts_a_process_from_the_journal_with_the_clients_picker(
     page.locator(f"[data-testid=journal-row][data-id='{run.pk}']").click(button="right")
     menu.get_by_text("Открыть").click()
     page.wait_for_url(f"{base}/processes/{run.pk}/")
+
+
+@pytest.mark.feature("BPM-02", "ACC-03")
+def test_a_supervisor_goes_from_the_menu_to_all_employees_runs_and_back_to_his_own(
+    page, live_server, employees_runs, supervisor_user, transactional_db,
+):
+    base = live_server.url
+    runs = employees_runs["runs"]
+    sign_in(page, base, "super")
+    # when the supervisor picks «Журнал процессов всех сотрудников» in the menu
+    page.click("[data-menu=processes] > a")
+    page.click("text=Журнал процессов всех сотрудников")
+    page.wait_for_url(f"{base}/processes/?whose=all")
+    # then he sees every employee's run he may see, and how many more client access hides
+    rows = page.locator("[data-testid=journal-row]")
+    assert [rows.nth(n).get_attribute("data-id") for n in range(rows.count())] == [str(runs["no_client"].pk)]
+    assert page.locator("[data-testid=journal-hidden]").inner_text() == (
+        "2 строки скрыты: клиенты, к которым у вас нет доступа.")
+    screenshot(page, "process-journal-all-employees")
+    # when he chooses «Мои процессы» in the filter
+    page.select_option("[data-testid=journal-whose-filter]", "mine")
+    page.wait_for_url(re.compile(r"whose=mine"))
+    # then his own processes are listed — none — and nothing is said hidden
+    assert page.locator("[data-testid=journal-row]").count() == 0
+    assert page.locator("[data-testid=journal-hidden]").count() == 0
+    assert page.locator("[data-testid=journal-whose]").inner_text() == "мои процессы"

@@ -48,3 +48,55 @@ def test_the_responsible_sees_the_run_on_his_stage_but_not_a_private_client_of_a
     assert list(selectors.monitor_runs(ivanov)) == [runs[0]]
     assert policies.runs.get(ivanov, runs[0].pk) == runs[0]
     assert analysis.responsible == ivanov
+
+
+def _journal(user, **options):
+    page = selectors.journal_page(user, cursor={}, **options)
+    return [run.pk for run in page.runs], page.hidden
+
+
+@pytest.mark.feature("BPM-02", "ACC-03", "ACC-05")
+def test_a_supervisor_sees_every_employees_runs_within_client_access(employees_runs, supervisor_user):
+    runs = employees_runs["runs"]
+    # when the supervisor (own clients only) looks at the journal
+    listed, hidden = _journal(supervisor_user)
+    # then every employee's run he may see is listed — Ivanov's about no client, on Ivanov's stage —, and the two
+    # about clients he may not open are counted, not listed; the private client's is neither
+    assert listed == [runs["no_client"].pk]
+    assert hidden == 2
+    # and his own processes alone are none of these
+    assert _journal(supervisor_user, whose=selectors.MINE) == ([], 0)
+    # when he works with every client (full access), every one but the private client's is listed, none hidden
+    supervisor_user.client_scope = "full"
+    supervisor_user.save(update_fields=["client_scope"])
+    listed, hidden = _journal(supervisor_user)
+    assert listed == [runs["no_client"].pk, runs["ivanovs"].pk, runs["managers"].pk] and hidden == 0
+
+
+@pytest.mark.feature("BPM-02", "ACC-05")
+def test_a_manager_sees_his_own_runs_only_whatever_he_asks(employees_runs, manager_user):
+    runs = employees_runs["runs"]
+    # when the manager looks at the journal, and asks for all employees' runs
+    # then he sees only the run he started about his client (not Ivanov's about no client, which he could open)
+    assert _journal(manager_user) == ([runs["managers"].pk], 0)
+    assert _journal(manager_user, whose=selectors.EVERYONE) == ([runs["managers"].pk], 0)
+    assert policies.runs.get(manager_user, runs["no_client"].pk) == runs["no_client"]
+    # and even with every client open to him, another's run is not his journal's — but his client's journal lists
+    # every run about that client
+    manager_user.client_scope = "full"
+    manager_user.save(update_fields=["client_scope"])
+    assert _journal(manager_user) == ([runs["managers"].pk], 0)
+    assert _journal(manager_user, client_id=runs["ivanovs"].client_id) == ([runs["ivanovs"].pk], 0)
+    # while Ivanov's own journal holds his runs, his private client's among them (the control)
+    ivanovs = [runs[name].pk for name in ("private", "no_client", "ivanovs", "managers")]
+    assert _journal(employees_runs["ivanov"]) == (ivanovs, 0)
+
+
+@pytest.mark.feature("BPM-02", "ACC-03", "ACL-03")
+def test_an_administrator_sees_all_runs_but_a_private_clients_which_is_not_even_counted(employees_runs, admin_user):
+    runs = employees_runs["runs"]
+    # when the administrator looks at the journal
+    # then every employee's run is listed but the one about another's private client, which is not counted either
+    assert _journal(admin_user) == ([runs["no_client"].pk, runs["ivanovs"].pk, runs["managers"].pk], 0)
+    # and his own processes are none of them
+    assert _journal(admin_user, whose=selectors.MINE) == ([], 0)

@@ -15,7 +15,7 @@ from kontora.processes.services import runs as services
 from kontora.processes.services import setup as designer
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, make_private
+from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, grant_right, make_private
 from tests.processes.factories import ProcessRunFactory, StageFactory
 from tests.support.http import signed_in
 from tests.support.queries import assert_flat_queries, count_queries
@@ -398,3 +398,75 @@ def test_the_cards_process_journal_reads_in_queries_that_do_not_grow_with_its_ro
     page = assert_flat_queries(
         lambda: manager_client.get(f"/processes/client/{client.pk}/").content.decode(), add, rows=20)
     assert len(CARD_RUN.findall(page)) == 20
+
+
+def _menu_items(page: str) -> list[tuple[str, str]]:
+    """The (link, label) pairs of the main menu's «Процессы» section."""
+    section = re.search(r'data-menu="processes".*?</ul>', page, flags=re.S)
+    assert section is not None
+    return [(html.unescape(href), label.strip()) for href, label in
+            re.findall(r'<a class="dropdown-item[^"]*" href="([^"]+)"[^>]*><span>([^<]+)</span>', section.group(0))]
+
+
+@pytest.mark.feature("BPM-02", "ACC-03", "ACC-05")
+def test_the_journal_as_supervisor_manager_and_administrator(employees_runs, supervisor_user, manager_user,
+                                                            admin_user):
+    runs = employees_runs["runs"]
+    # when the supervisor (own clients only) opens the process journal
+    page = signed_in(supervisor_user).get("/processes/").content.decode()
+    # then it lists all employees' runs he may see, says how many rows client access hides, and shows nothing of them
+    assert [int(pk) for pk in JOURNAL_ROW.findall(page)] == [runs["no_client"].pk]
+    assert "Журнал процессов · <span data-testid=\"journal-whose\">все сотрудники</span>" in page
+    assert '<p class="small text-body-secondary mt-2 mb-0" data-testid="journal-hidden">2 строки скрыты: клиенты, ' \
+           "к которым у вас нет доступа.</p>" in page
+    for secret in ("Заметка Иванова", "Клиент Иванова", "Заметка менеджера", "Клиент менеджера", "Личн"):
+        assert secret not in page
+    # and its filter offers «Все сотрудники» and «Мои процессы»; his own are none
+    assert 'data-testid="journal-whose-filter"' in page and "Мои процессы" in page
+    mine = signed_in(supervisor_user).get("/processes/?whose=mine").content.decode()
+    assert JOURNAL_ROW.findall(mine) == [] and 'data-testid="journal-hidden"' not in mine
+    # when the manager opens it, asking for all employees too
+    for query in ("", "?whose=all"):
+        page = signed_in(manager_user).get(f"/processes/{query}").content.decode()
+        # then he sees his own run only, with no choice of employees and nothing said hidden
+        assert [int(pk) for pk in JOURNAL_ROW.findall(page)] == [runs["managers"].pk]
+        assert 'data-testid="journal-whose-filter"' not in page and 'data-testid="journal-hidden"' not in page
+        assert "мои процессы" in page
+    # when the administrator opens it: every run but the private client's, nothing hidden (a private client's run is
+    # not even counted)
+    page = signed_in(admin_user).get("/processes/").content.decode()
+    assert [int(pk) for pk in JOURNAL_ROW.findall(page)] == [runs[name].pk for name in ("no_client", "ivanovs",
+                                                                                          "managers")]
+    assert 'data-testid="journal-hidden"' not in page and "Личн" not in page
+
+
+@pytest.mark.feature("BPM-02", "ACC-03")
+def test_the_hidden_rows_notice_counts_only_what_the_filter_would_list(employees_runs, supervisor_user):
+    runs = employees_runs["runs"]
+    # given Ivanov's run is closed
+    run = runs["ivanovs"]
+    services.run_progress(acting_user=employees_runs["ivanov"], run_id=run.pk, seen_stage_id=run.stage_id,
+                          state=StageState.DONE, result=run.stage.results.get())
+    supervisor = signed_in(supervisor_user)
+    # when the supervisor shows open processes only, then only the manager's run is said hidden
+    open_only = supervisor.get("/processes/?closed=0").content.decode()
+    assert "1 строка скрыта: клиенты, к которым у вас нет доступа." in open_only
+    # and with closed ones, both
+    assert "2 строки скрыты" in supervisor.get("/processes/").content.decode()
+
+
+@pytest.mark.feature("ACC-03", "BPM-02")
+def test_the_supervisors_and_the_managers_menus_differ_where_their_rights_do(supervisor_user, manager_user,
+                                                                           admin_user):
+    # when each opens the main window
+    menus = {user.login: _menu_items(signed_in(user).get("/").content.decode())
+             for user in (supervisor_user, manager_user)}
+    # then the supervisor's menu leads to the journal of all employees, the manager's to his own journal
+    assert ("/processes/?whose=all", "Журнал процессов всех сотрудников") in menus["super"]
+    assert ("/processes/", "Журнал процессов") not in menus["super"]
+    assert ("/processes/", "Журнал процессов") in menus["manager"]
+    assert all("всех сотрудников" not in label for _href, label in menus["manager"])
+    # and the right, not the role, decides: granted to the manager, his menu leads there too
+    grant_right(manager_user, "journals_all_users")
+    assert ("/processes/?whose=all", "Журнал процессов всех сотрудников") in _menu_items(
+        signed_in(manager_user).get("/").content.decode())
