@@ -32,8 +32,8 @@ def _search(queryset: models.QuerySet[Any], directory: Directory, query: str) ->
     key = search_key(query)
     if not key:
         return queryset
-    field = directory.model._meta.get_field(directory.search_field)
-    if len(key) > (field.max_length or len(key)):
+    longest = getattr(directory.model._meta.get_field(directory.search_field), "max_length", None)
+    if longest and len(key) > longest:
         # Longer than any stored key, so nothing matches; and SQLite refuses a LIKE pattern past 50,000 bytes.
         return queryset.none()
     if directory.search is not None:
