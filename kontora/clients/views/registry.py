@@ -106,9 +106,7 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
         # A filter too heavy for the time budget: the main window still opens, the message in place of the rows,
         # and the filter stays on the toolbar to be narrowed or reset.
         page, count, more, overrun = selectors.RegistryPage(rows=[], sort=sort, next_after=None), 0, False, exc.message
-    sort_menu = [
-        {"sort": code, "label": spec.label, "descending": False} for code, spec in SORTS.items()
-    ] + [{"sort": f"-{code}", "label": spec.label, "descending": True} for code, spec in SORTS.items()]
+    sort_menu = [{"sort": code, "label": spec.label} for code, spec in SORTS.items()]
     return {
         **rows_context(request, page),
         "headers": _headers(sort),
@@ -127,14 +125,16 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 @budget.heavy
 def registry_rows(request: HttpRequest) -> HttpResponse:
-    """The next page of rows after `after` (the id of the last row shown), or the rows just before `before`
-    (the first row shown, after a jump into the middle of the list)."""
+    """The next page of rows after `after` (the id of the last row shown), the rows just before `before`
+    (the first row shown, after a jump into the middle of the list), or the rows around `around` with the cursor
+    on it (the browser's Back from a card: registry.js asks for the row the card was opened from)."""
     try:
         after = int(request.GET["after"]) if "after" in request.GET else None
         before = int(request.GET["before"]) if "before" in request.GET else None
     except ValueError:
         return HttpResponseBadRequest()
-    if (after is None) == (before is None):
+    around = id_param(request.GET.get("around"))
+    if [after, before, around].count(None) != 2:
         return HttpResponseBadRequest()
     sort = request.GET.get("sort", "")
     if not parse_sort(sort):
@@ -142,10 +142,11 @@ def registry_rows(request: HttpRequest) -> HttpResponse:
     try:
         with budget.guarded():
             page = selectors.registry_page(fetched_by=request.user, sort=sort, after=after, before=before,
-                                           filter_q=active_filter_q(request))
+                                           around=around, filter_q=active_filter_q(request))
     except budget.Overrun as exc:
         return _overrun_rows(request, exc)
-    return render(request, "clients/partials/registry_rows.html", rows_context(request, page))
+    return render(request, "clients/partials/registry_rows.html",
+                  {**rows_context(request, page), "focus_id": page.cursor})
 
 
 def _overrun_rows(request: HttpRequest, exc: budget.Overrun) -> HttpResponse:

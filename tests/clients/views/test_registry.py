@@ -343,6 +343,9 @@ def test_back_from_a_card_opened_from_ctrl_f_the_found_rows_come_again_around_it
     # then: name order around it, the cursor on it, the header's arrow on the name
     assert names(page)[:2] == ["Клиент 000", "Клиент 001"] and names(page)[-1] == "Клиент 069"
     assert _focused(page) == [str(target.pk)] and 'aria-sort="ascending"' in page
+    # and without a search (the browser's Back from the card) the rows around it in the session's sort
+    rows = browser.get("/clients/registry/rows/", {"around": target.pk}).content.decode()
+    assert names(rows)[0] == "Клиент 000" and _focused(rows) == [str(target.pk)] and "before=" not in rows
     # and a client the user does not see is never a focus: the match is found as without one
     hidden = browser.get("/clients/registry/find/", {"q": "клиент 06", "focus": other.pk}).content.decode()
     assert names(hidden)[0] == "Клиент 060" and "чужой" not in hidden

@@ -230,7 +230,12 @@
     menu.style.left = event.clientX + "px";
     menu.style.top = event.clientY + "px";
     var rect = menu.getBoundingClientRect();
-    if (rect.bottom > window.innerHeight) menu.style.top = Math.max(0, event.clientY - rect.height) + "px";
+    // Short of room below, it opens upwards from the pointer; taller than that, it stays as near as the window
+    // lets it (kontora.css caps it at the window's height with its own scroll), never jumping to the top.
+    if (rect.bottom > window.innerHeight) {
+      var up = event.clientY - rect.height;
+      menu.style.top = (up >= 0 ? up : Math.max(0, window.innerHeight - rect.height)) + "px";
+    }
     if (rect.right > window.innerWidth) menu.style.left = Math.max(0, event.clientX - rect.width) + "px";
   });
 

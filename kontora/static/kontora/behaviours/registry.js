@@ -10,7 +10,8 @@
  * where its row stood in the scrolling box and the quick-find text. The card's OK and Close come back with
  * ?focus=<id>: the server draws the rows around that client (re-read, so the row shows what was saved) with the
  * cursor on it, in the session's sort; here the row is put back where it stood, and a quick-find text is typed
- * back into its box and its rows (in name order) asked for again around the client.
+ * back into its box and its rows (in name order) asked for again around the client. The browser's Back from the
+ * card draws the page from the top: the rows around the client are asked for the same way.
  *
  * The counter's "N of M": N is the rows loaded, counted again whenever rows come in.
  */
@@ -90,25 +91,41 @@
     } catch (e) { /* storage full or off: the server still puts the cursor back */ }
   });
 
+  function cameBack() {
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return !!(entries.length && entries[0].type === "back_forward");
+  }
+
   function restore() {
     var body = registryBody();
-    var focus = new URLSearchParams(window.location.search).get("focus");
-    if (!body || !focus) return;
     var state = null;
     try {
       state = JSON.parse(window.sessionStorage.getItem(STATE) || "null");
     } catch (e) { state = null; }
+    var focus = new URLSearchParams(window.location.search).get("focus");
+    if (body && !focus && state && state.focus && cameBack() && window.htmx) {
+      // The browser's Back from the card: the page was drawn from the top (no page is kept in the browser's
+      // cache), so the rows around the row left are asked for.
+      var find = document.querySelector("[data-k-registry-find]");
+      restoring = state;
+      if (state.q && find) find.value = state.q;
+      window.htmx.ajax("GET", state.q && find ? find.getAttribute("hx-get") : body.getAttribute("data-k-rows"), {
+        source: body, target: "#k-registry-body", swap: "innerHTML",
+        values: state.q && find ? { q: state.q, focus: state.focus } : { around: state.focus }
+      });
+      return;
+    }
+    if (!body || !focus) return;
     if (!state || state.focus !== focus) state = { q: "", offset: null };
     var row = body.querySelector("[data-row].k-focus");
     var find = document.querySelector("[data-k-registry-find]");
+    if (row) putBack(row, state.offset);
     if (state.q && find && window.htmx) {
       find.value = state.q;
       restoring = state;
       window.htmx.ajax("GET", find.getAttribute("hx-get"), {
         source: find, target: "#k-registry-body", swap: "innerHTML", values: { q: state.q, focus: focus }
       });
-    } else if (row) {
-      putBack(row, state.offset);
     }
   }
 
