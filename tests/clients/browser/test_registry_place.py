@@ -25,6 +25,8 @@ SHOWN = """() => {
   return r.top >= box.top && r.bottom <= box.bottom;
 }"""
 
+PANELS = "() => [document.getElementById('k-assistant').open, document.getElementById('k-informer').open]"
+
 
 def _clients(curator: Any) -> list[Client]:
     return [client_named(f"Клиент {i:03d}", curator=curator, phone=f"+7 (495) 100-01-{i:03d}") for i in range(130)]
@@ -91,6 +93,10 @@ def test_back_from_the_card_the_registry_is_where_the_user_left_it(page, live_se
     page.wait_for_function("() => document.querySelector('#k-registry-body tr.k-focus [data-testid=registry-name]')"
                            "?.textContent === 'Клиент 070'")
     assert _loaded(page) == 100 and page.get_by_test_id("registry-count").inner_text() == "100 из 130"
+    # and both side panels are hidden
+    page.locator("#k-assistant > summary").click()
+    page.locator("#k-informer > summary").click()
+    _focused(page).click()  # back to the registry, the cursor where it was
     offset = page.evaluate(OFFSET)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/clients/{clients['Клиент 070'].pk}/")
@@ -99,6 +105,7 @@ def test_back_from_the_card_the_registry_is_where_the_user_left_it(page, live_se
     page.wait_for_url(f"{base}/?sort=-code")
     _stands_at(page, offset)
     assert _focused_name(page) == "Клиент 070"
+    assert page.evaluate(PANELS) == [False, False]
     # and opened again and closed with Esc
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/clients/{clients['Клиент 070'].pk}/")
@@ -109,6 +116,7 @@ def test_back_from_the_card_the_registry_is_where_the_user_left_it(page, live_se
     assert _focused_name(page) == "Клиент 070"
     assert page.locator("#k-registry-head th").nth(2).get_attribute("aria-sort") == "descending"
     assert page.input_value("#k-registry-find") == ""
+    assert page.evaluate(PANELS) == [False, False]  # the side panels stay hidden
     assert page.get_by_test_id("registry-count").inner_text() == f"{_loaded(page)} из 130"
 
 

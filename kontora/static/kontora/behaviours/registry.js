@@ -7,7 +7,7 @@
  * arrows move the row cursor again. F2 opens the card of the row under the cursor, as Enter does.
  *
  * Back from a card. Leaving the page, the registry keeps in this tab's sessionStorage the client under the cursor,
- * where its row stood in the scrolling box and the quick-find text. The card's OK and Close come back with
+ * where its row stood in the scrolling box, the quick-find text and which side panels were shown. The card's OK and Close come back with
  * ?focus=<id>: the server draws the rows around that client (re-read, so the row shows what was saved) with the
  * cursor on it, in the session's sort; here the row is put back where it stood, and a quick-find text is typed
  * back into its box and its rows (in name order) asked for again around the client. The browser's Back from the
@@ -83,10 +83,13 @@
     var row = body.querySelector("[data-row].k-focus");
     var find = document.querySelector("[data-k-registry-find]");
     try {
+      var panels = {};
+      document.querySelectorAll("details.k-panel[id]").forEach(function (panel) { panels[panel.id] = panel.open; });
       window.sessionStorage.setItem(STATE, JSON.stringify({
         focus: row ? row.getAttribute("data-id") : "",
         offset: row ? offsetOf(row) : null,
-        q: find ? find.value : ""
+        q: find ? find.value : "",
+        panels: panels
       }));
     } catch (e) { /* storage full or off: the server still puts the cursor back */ }
   });
@@ -96,6 +99,16 @@
     return !!(entries.length && entries[0].type === "back_forward");
   }
 
+  function reopenPanels(state) {
+    // The side panels as the user left them (shown or hidden), before the rows are put back: they change the
+    // registry's width, so its rows' heights.
+    var panels = (state && state.panels) || {};
+    Object.keys(panels).forEach(function (id) {
+      var panel = document.getElementById(id);
+      if (panel && panel.tagName === "DETAILS" && panel.open !== !!panels[id]) panel.open = !!panels[id];
+    });
+  }
+
   function restore() {
     var body = registryBody();
     var state = null;
@@ -103,6 +116,9 @@
       state = JSON.parse(window.sessionStorage.getItem(STATE) || "null");
     } catch (e) { state = null; }
     var focus = new URLSearchParams(window.location.search).get("focus");
+    if (body && state && ((focus && state.focus === focus) || (!focus && state.focus && cameBack()))) {
+      reopenPanels(state);
+    }
     if (body && !focus && state && state.focus && cameBack() && window.htmx) {
       // The browser's Back from the card: the page was drawn from the top (no page is kept in the browser's
       // cache), so the rows around the row left are asked for.
