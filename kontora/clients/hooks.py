@@ -79,6 +79,7 @@ CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action
 
 def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, SIGNIN_NOTICES, Right, SigninNotice
+    from kontora.clients import tasks
     from kontora.clients.access import visible_clients
     from kontora.clients.flexi import hooks as flexi_hooks
     from kontora.clients.selectors import admin as admin_selectors
@@ -88,10 +89,12 @@ def register() -> None:
     from kontora.core.hooks import (
         CENTRE,
         CODE_KINDS,
+        JOB_HANDLERS,
         MENU,
         PARAMETERS_TABS,
         Centre,
         CodeKind,
+        JobHandler,
         MenuItem,
         ParametersTab,
         admins,
@@ -119,6 +122,8 @@ def register() -> None:
     SIGNIN_NOTICES.register(SigninNotice(admin_selectors.BACKUP_DOWNLOAD, admin_selectors.backup_download_rows,
                                          admin_selectors.backup_download_action))
     CENTRE.register(Centre("clients/registry.html", registry_centre))
+    # The registry counter's "count exactly" (services.registry.registry_count_start).
+    JOB_HANDLERS.register(JobHandler("clients_registry_count", tasks.registry_count_run))
     # The clients picker: forms choose a client by typing the start of its name, of its meaningful part (without
     # the legal form) or, from three letters, a fragment of it (`picker_q`). As a directory, the engine's
     # search-as-you-type widget and `directories:pick` serve it; its rows start from `visible_clients`, so a

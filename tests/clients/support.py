@@ -215,10 +215,19 @@ def registry_answer(response: Any) -> dict[str, str]:
     assert response.status_code == 200, response.status_code
     page = response.content.decode()
     rows, oob = page.split("<template>", 1)
-    count = re.search(r'<span id="k-registry-count" hx-swap-oob="innerHTML">(.*?)</span>', oob, re.S)
+    count = re.search(r'<span id="k-registry-count" hx-swap-oob="innerHTML">(.*?)</span><span id="k-flexi-badge"',
+                      oob, re.S)
     badge = re.search(r'<span id="k-flexi-badge" hx-swap-oob="innerHTML">(.*)</span></template>', oob, re.S)
     assert count is not None and badge is not None, oob
-    return {"rows": rows, "count": count[1].strip(), "badge": badge[1]}
+    return {"rows": rows, "count": counter_text(count[1]), "badge": badge[1]}
+
+
+def counter_text(html: str) -> str:
+    """The registry's "N of M" counter as the user reads it: its text without the markup around the numbers.
+    Given a whole page, the counter's span in it."""
+    found = re.search(r'data-testid="registry-count">(.*?)</span>\s*<span class="ms-auto"', html, re.S)
+    text = found[1] if found else html
+    return " ".join(re.sub(r"<[^>]+>", " ", text).replace("\u00a0", " ").split())
 
 
 def flexi_refusal(response: Any) -> dict[str, Any]:

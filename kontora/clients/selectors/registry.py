@@ -208,10 +208,11 @@ def _page_rows(
 
 def registry_page(
     *, fetched_by: Any, sort: str, after: int | None = None, before: int | None = None, find: str = "",
-    filter_q: Q | None = None,
+    around: int | None = None, filter_q: Q | None = None,
 ) -> RegistryPage:
     """One page of the registry in `sort` order: from the top, after row `after`, the rows just before row
-    `before` (scrolling up from a jump), or from the best match of `find`.
+    `before` (scrolling up from a jump), around row `around` (back from its card: the cursor on it), or from the
+    best match of `find`.
 
     `find` (Ctrl+F) always works in name order: the page starts at the client it finds (`find_target`).
     """
@@ -223,7 +224,13 @@ def registry_page(
     spec = SORTS[column]
     if before is not None:
         return _page_before(fetched_by, filter_q, spec, descending, sort, before)
-    if find:
+    if around is not None:
+        page = _page_around(fetched_by, filter_q, spec, descending, sort, around)
+        if page is not None:
+            return page
+        if find:  # the client left the list meanwhile: the match again, else the top
+            return _found_page(fetched_by, filter_q, spec, sort, find)
+    elif find:
         return _found_page(fetched_by, filter_q, spec, sort, find)
     after_values = None if after is None else _key_values(fetched_by, filter_q, spec, after)
     rows, more = _page_rows(fetched_by, filter_q, spec, descending, after=after_values)
@@ -313,11 +320,36 @@ def _page_before(
     return RegistryPage(rows=rows, sort=sort, next_after=None, prev_before=rows[0].pk if more and rows else None)
 
 
+def _page_around(
+    user: Any, filter_q: Q | None, spec: SortSpec, descending: bool, sort: str, focus: int,
+) -> RegistryPage | None:
+    """A page before the client `focus`, the client, and a page after it, in the order (None when the user does
+    not see it, or the filter leaves it out): where the registry was when its card was opened, with the card's
+    values as saved since. Three reads, whatever the client's place in the list."""
+    found = _read(user, filter_q, ("row",), {"id": focus},
+                  lambda visible, v: visible.filter(pk=v["id"]).values_list(*ROW_FIELDS)[:1])
+    if not found:
+        return None
+    row = _row(found[0])
+    values = {name: getattr(row, name) for name in spec.keys}
+    earlier, more_earlier = _page_rows(user, filter_q, spec, not descending, after=values)
+    later, more_later = _page_rows(user, filter_q, spec, descending, after=values)
+    rows = [*earlier[::-1], row, *later]
+    return RegistryPage(rows=rows, sort=sort, next_after=rows[-1].pk if more_later else None,
+                        prev_before=rows[0].pk if more_earlier else None, cursor=row.pk)
+
+
 def registry_count(*, fetched_by: Any, filter_q: Q | None = None) -> tuple[int, bool]:
     """How many clients the user sees (under the filter), counted no further than COUNT_CAP (+ whether more)."""
     qs = registry_queryset(fetched_by=fetched_by, filter_q=filter_q)
     counted = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def registry_count_exact(*, fetched_by: Any, filter_q: Q | None = None) -> int:
+    """How many clients the user sees under the filter, counted to the end: a background job's read (a full
+    COUNT over a million rows takes seconds), asked for by the user when the capped count says "10 000+"."""
+    return registry_queryset(fetched_by=fetched_by, filter_q=filter_q).order_by().count()
 
 
 def marked_ids(*, fetched_by: Any, ids: list[int]) -> list[int]:

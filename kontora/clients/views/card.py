@@ -106,7 +106,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
                 card_url = reverse("clients:card", args=[saved.pk])
                 # A new card stays open after OK too: its other tabs are filled in now that it has a code.
                 return go(request, card_url if client is None else ok_or_apply(
-                    request, ok=reverse("core:home"), apply=card_url))
+                    request, ok=_registry_at(saved), apply=card_url))
     return render(request, "clients/card.html", {
         "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates.shown,
         "told": duplicates.told,
@@ -115,7 +115,15 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
         "tabs": _tabs(request, user, client, kind, tabs, parts, posted=data is not None),
         "errors": [*form.non_field_errors(), *(e for part in parts.values() for e in part.non_field_errors())],
         "card_actions": selectors.card_actions(user, client),
+        "home_url": _registry_at(client),
     })
+
+
+def _registry_at(client: Client | None) -> str:
+    """Where the card's OK and Close lead: the registry with the cursor back on this client (its row drawn anew,
+    with what was saved), where the user opened it (behaviours/registry.js restores the rest)."""
+    home = reverse("core:home")
+    return home if client is None else f"{home}?focus={client.pk}"
 
 
 def _tabs(request: HttpRequest, user: Any, client: Client | None, kind: str, tabs: list[hooks.CardTab],

@@ -76,7 +76,7 @@ def test_what_is_typed_on_every_tab_is_kept_by_ok(page, live_server, setup):
     _open(page, "access")
     page.check(f"input[name=granted][value='{colleague.pk}']")
     page.get_by_test_id("client-ok").click()
-    page.wait_for_url(re.compile(rf"{base}/(#[\w-]+)?$"))
+    page.wait_for_url(re.compile(rf"{base}/\?focus={client.pk}(#[\w-]+)?$"))  # back on the client's row
 
     # then on reopening the card every tab shows what was typed
     page.goto(f"{base}/clients/{client.pk}/")

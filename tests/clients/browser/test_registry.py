@@ -90,7 +90,7 @@ def test_header_click_sorts_and_a_second_click_turns_the_order_over(
     assert page.get_by_test_id("registry-name").first.inner_text() == "ПАО «Кедр»"
     # when: the context menu sorts too
     page.get_by_test_id("registry-row").first.click(button="right")
-    page.get_by_test_id("registry-menu").get_by_text("Сортировать: Наименование, по убыванию").click()
+    page.get_by_test_id("registry-menu").get_by_title("Сортировать: Наименование, по убыванию").click()
     # then
     page.wait_for_url("**/?sort=-name")
     assert page.get_by_test_id("registry-name").first.inner_text() == "ПАО «Кедр»"

@@ -66,7 +66,8 @@ def test_manager_fills_registration_data_and_legal_history(page, live_server, ma
     # and the card's OK saves what was typed on the tab since
     page.fill("#id_reg-chief_accountant", "Петрова Анна")
     page.click("[data-testid=client-ok]")
-    page.wait_for_url(re.compile(rf"{base}/(#[\w-]+)?$"))  # the main window (the fragment of the tab rides along)
+    # the main window, on the client's row (the fragment of the tab rides along)
+    page.wait_for_url(re.compile(rf"{base}/\?focus=\d+(#[\w-]+)?$"))
     assert (row.okpo, ClientRegistration.objects.get().chief_accountant) == (OKPO, "Петрова Анна")
 
 

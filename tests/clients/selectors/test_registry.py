@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from kontora.clients.flexi.selectors.specs import to_q
 from kontora.clients.models import Client
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.selectors.sorting import SORTS, sort_ordering
@@ -19,8 +20,9 @@ from kontora.clients.services.card import client_create
 from kontora.directories.models import ClientStatus
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import client_named
-from tests.clients.support import registry_walk, two_towns
+from tests.clients.support import FLAGGED_SPEC, registry_walk, two_towns
 from tests.support.http import signed_in
+from tests.support.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,74 @@ def test_after_a_jump_the_rows_before_it_load_upwards_without_gaps_in_every_sort
                 before = page.prev_before
             # then: exactly the rows above it, in the registry's order
             assert earlier == full[:120], sort
+
+
+@pytest.mark.feature("REG-11")
+@pytest.mark.feature("REG-02")
+def test_the_page_around_a_client_is_a_page_before_it_the_client_and_a_page_after_it_in_every_sort(
+    admin_user: Any, two_managers: Any,
+) -> None:
+    # given: clients with many equal keys and empty statuses, curators and cities
+    rng = random.Random(13)
+    statuses = [ClientStatus.objects.create(name=f"С{i}", name_key=f"с{i}") for i in range(3)]
+    towns = two_towns()
+    for _i in range(160):
+        client_named(f"Фирма {rng.randint(1, 30)}", curator=rng.choice([*two_managers, None]),
+                     status=rng.choice([*statuses, None]), settlement=rng.choice([None, *towns]))
+    size = selectors.PAGE_SIZE
+    for column in SORTS:
+        for sort in (column, f"-{column}"):
+            full = registry_walk(signed_in(admin_user), sort)
+            # when: back from the card of the 121st client, and of the 11th
+            deep = selectors.registry_page(fetched_by=admin_user, sort=sort, around=full[120])
+            near = selectors.registry_page(fetched_by=admin_user, sort=sort, around=full[10])
+            # then: the rows around each, in the registry's order, the cursor on it, the edges told
+            assert [row.pk for row in deep.rows] == full[120 - size:], sort
+            assert (deep.cursor, deep.prev_before, deep.next_after) == (full[120], full[120 - size], None), sort
+            assert [row.pk for row in near.rows] == full[:11 + size], sort
+            assert (near.cursor, near.prev_before, near.next_after) == (full[10], None, full[10 + size]), sort
+
+
+@pytest.mark.feature("REG-01")
+def test_a_page_around_a_client_the_user_does_not_see_is_the_top_of_the_list(two_managers: Any) -> None:
+    # given
+    first, second = two_managers
+    mine = [client_named(f"Альфа {i}", curator=first) for i in range(3)]
+    other = client_named("Бета чужая", curator=second)
+    # when
+    page = selectors.registry_page(fetched_by=first, sort="name", around=other.pk)
+    # then: nothing of the other's client, no cursor; the positive control finds one of his own
+    assert [row.pk for row in page.rows] == [c.pk for c in mine] and page.cursor is None
+    assert selectors.registry_page(fetched_by=first, sort="name", around=mine[1].pk).cursor == mine[1].pk
+
+
+@pytest.mark.feature("REG-11")
+def test_the_page_around_a_client_reads_as_many_queries_for_a_hundred_rows_as_for_ten(admin_user: Any) -> None:
+    # given
+    few = [client_named(f"Клиент {i:03d}", curator=admin_user) for i in range(10)]
+
+    def measure(focus: int) -> tuple[int, int]:
+        with count_queries() as captured:
+            page = selectors.registry_page(fetched_by=admin_user, sort="-changed", around=focus)
+        return len(captured.captured_queries), len(page.rows)
+
+    queries_few, rows_few = measure(few[5].pk)
+    # when a hundred and twenty more fill both pages around the client
+    more = [client_named(f"Клиент {i:03d}", curator=admin_user) for i in range(10, 130)]
+    queries_many, rows_many = measure(more[60].pk)
+    # then
+    assert (rows_few, rows_many) == (10, 2 * selectors.PAGE_SIZE + 1)
+    assert queries_many == queries_few
+
+
+@pytest.mark.feature("REG-11")
+def test_the_exact_count_counts_past_the_cap_under_the_filter(admin_user: Any, monkeypatch: Any) -> None:
+    # given
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    for i in range(8):
+        client_named(f"Клиент {i}", curator=admin_user, flagged=i % 2 == 0)
+    flagged = to_q(FLAGGED_SPEC, user=admin_user)
+    # when / then: the capped count stops at the cap, the exact one does not
+    assert selectors.registry_count(fetched_by=admin_user) == (5, True)
+    assert selectors.registry_count_exact(fetched_by=admin_user) == 8
+    assert selectors.registry_count_exact(fetched_by=admin_user, filter_q=flagged) == 4

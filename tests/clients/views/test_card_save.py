@@ -113,7 +113,7 @@ def test_the_fields_of_a_pane_never_opened_are_not_touched(curator: Any, card: C
     assert not any(name.startswith(("reg-", "si-", "sh-", "ms-")) for name in data)
     response = card_submit(browser, card, {"notes": "Только заметки"}, data=data, ok=True)
     # then the notes are saved and every other part is as it was, with one history row
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == f"/?focus={card.pk}"
     card.refresh_from_db()
     assert card.notes == "Только заметки"
     registration = ClientRegistration.objects.get(client=card)

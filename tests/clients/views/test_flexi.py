@@ -28,7 +28,7 @@ from kontora.directories.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import client_named
-from tests.clients.support import FLAGGED_SPEC, flexi_refusal, registry_answer
+from tests.clients.support import FLAGGED_SPEC, counter_text, flexi_refusal, registry_answer
 from tests.clients.support import registry_names as names_in
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
@@ -452,7 +452,7 @@ def test_the_active_filter_narrows_the_registry_its_pages_and_ctrl_f(colleagues:
     html = browser.get("/").content.decode()
     shown = names_in(html)
     assert len(shown) == selectors.PAGE_SIZE and all(int(n[-3:]) % 2 == 0 for n in shown)
-    assert "50 из 60" in html
+    assert counter_text(html) == "50 из 60"
     more_url = re.search(r'hx-get="(/clients/registry/rows/[^"]+)"', html)
     assert more_url is not None
     more = names_in(browser.get(more_url.group(1).replace("&amp;", "&")).content.decode())

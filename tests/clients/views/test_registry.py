@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from typing import Any
@@ -13,10 +14,11 @@ from kontora.clients.demo import demo_fill
 from kontora.clients.models import Client
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.selectors.sorting import SORTS
+from kontora.core.models import Job
 from kontora.directories.models import ClientFlag, ClientStatus
 from tests.clients.factories import client_named
+from tests.clients.support import FLAGGED_SPEC, card_submit, counter_text, registry_walk, two_towns
 from tests.clients.support import registry_names as names
-from tests.clients.support import registry_walk, two_towns
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
 
@@ -36,7 +38,7 @@ def test_registry_shows_own_clients_in_own_mode_and_all_in_full_mode(two_manager
     assert names(own) == ["Альфа"]
     assert names(full) == ["Альфа", "Бета"]  # a private client of another curator: never, even for an admin
     assert names(curator) == ["Бета", "Гамма тайная"]
-    assert 'data-testid="registry-count">2 из 2<' in full
+    assert counter_text(full) == "2 из 2"
 
 
 @pytest.mark.feature("REG-01")
@@ -162,7 +164,7 @@ def test_count_is_capped_at_ten_thousand(admin_user, monkeypatch):
     # when
     html = signed_in(admin_user).get("/").content.decode()
     # then
-    assert 'data-testid="registry-count">5 из 5+<' in html
+    assert counter_text(html) == "7 из 5+ сосчитать точно"  # the seven rows loaded, of a count capped at five
 
 
 @pytest.mark.feature("REG-02")
@@ -297,3 +299,104 @@ def test_registry_rows_show_each_clients_named_flag_in_its_colour(admin_user):
     # then each row shows its own flag's colour and name, and the unflagged row none
     flags = re.findall(r'<span class="k-flag k-flag-(\w+)" title="([^"]+)"', page)
     assert flags == [("red", "Горячий клиент"), ("blue", "Синий флаг")]
+
+
+def _focused(html: str) -> list[str]:
+    return re.findall(r'data-row data-id="(\d+)" data-href="[^"]*" class="[^"]*k-focus', html)
+
+
+@pytest.mark.feature("REG-01")
+@pytest.mark.feature("CLI-01")
+def test_ok_on_a_card_leads_back_to_its_row_drawn_anew_in_the_sessions_sort(admin_user):
+    # given a registry sorted by code, descending, and a client deep in it
+    clients = [client_named(f"Клиент {i:03d}", curator=admin_user) for i in range(130)]
+    target = clients[40]  # the 90th row from the top in this order
+    browser = signed_in(admin_user)
+    browser.get("/?sort=-code")
+    # when the card's OK saves a new name
+    response = card_submit(browser, target, {"short_name": "Клиент переименованный"}, ok=True)
+    # then the main window comes back on the client's row, with the new name, among the rows around it
+    assert response.status_code == 302 and response["Location"] == f"/?focus={target.pk}"
+    page = browser.get(response["Location"]).content.decode()
+    shown = names(page)
+    assert _focused(page) == [str(target.pk)]
+    assert "Клиент переименованный" in shown and "Клиент 040" not in shown
+    assert shown[0] == "Клиент 090" and shown[-1] == "Клиент 000"  # 50 rows above it, 40 below: in code order
+    assert 'data-k-more="prev"' in page and 'data-k-more="next"' not in page
+    assert counter_text(page) == "91 из 130"  # the rows loaded, of all
+    # and the card's Close (Esc) leads there too; without a focus the main window starts at the top
+    assert f'href="/?focus={target.pk}" data-key="Escape"' in browser.get(f"/clients/{target.pk}/").content.decode()
+    assert names(browser.get("/").content.decode())[0] == "Клиент 129" and counter_text(
+        browser.get("/").content.decode()) == "50 из 130"
+
+
+@pytest.mark.feature("REG-07")
+def test_back_from_a_card_opened_from_ctrl_f_the_found_rows_come_again_around_it(admin_user, two_managers):
+    # given
+    for i in range(70):
+        client_named(f"Клиент {i:03d}", curator=admin_user)
+    other = client_named("Клиент 050 чужой", curator=two_managers[0], private=True)
+    browser = signed_in(admin_user)
+    target = Client.objects.get(short_name="Клиент 030")
+    # when the registry asks for the quick find's rows again around the client whose card was open
+    page = browser.get("/clients/registry/find/", {"q": "клиент 06", "focus": target.pk}).content.decode()
+    # then: name order around it, the cursor on it, the header's arrow on the name
+    assert names(page)[:2] == ["Клиент 000", "Клиент 001"] and names(page)[-1] == "Клиент 069"
+    assert _focused(page) == [str(target.pk)] and 'aria-sort="ascending"' in page
+    # and without a search (the browser's Back from the card) the rows around it in the session's sort
+    rows = browser.get("/clients/registry/rows/", {"around": target.pk}).content.decode()
+    assert names(rows)[0] == "Клиент 000" and _focused(rows) == [str(target.pk)] and "before=" not in rows
+    # and a client the user does not see is never a focus: the match is found as without one
+    hidden = browser.get("/clients/registry/find/", {"q": "клиент 06", "focus": other.pk}).content.decode()
+    assert names(hidden)[0] == "Клиент 060" and "чужой" not in hidden
+
+
+@pytest.mark.feature("REG-11")
+def test_the_main_window_around_a_client_reads_as_many_queries_for_a_hundred_rows_as_for_ten(admin_user):
+    # given
+    few = [client_named(f"Клиент {i:03d}", curator=admin_user) for i in range(10)]
+    browser = signed_in(admin_user)
+    browser.get("/")  # the first request after signing in writes (session, last seen)
+
+    def measure(focus: int) -> tuple[int, int]:
+        with count_queries() as captured:
+            shown = names(browser.get(f"/?focus={focus}").content.decode())
+        return len(captured.captured_queries), len(shown)
+
+    queries_few, rows_few = measure(few[5].pk)
+    # when
+    more = [client_named(f"Клиент {i:03d}", curator=admin_user) for i in range(10, 130)]
+    queries_many, rows_many = measure(more[60].pk)
+    # then
+    assert (rows_few, rows_many) == (10, 101)
+    assert queries_many == queries_few
+
+
+@pytest.mark.feature("REG-11")
+def test_count_exactly_counts_past_the_cap_in_a_job_under_the_filter(
+    admin_user, manager_user, monkeypatch, django_capture_on_commit_callbacks,
+):
+    # given more clients than the (lowered) cap, half of them flagged
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    for i in range(12):
+        client_named(f"Клиент {i:02d}", curator=admin_user, flagged=i % 2 == 0)
+    browser = signed_in(admin_user)
+    page = browser.get("/").content.decode()
+    assert counter_text(page) == "12 из 5+ сосчитать точно"  # the rows loaded, of a capped count
+    # when "count exactly" is pressed: the job is queued, and runs once the request's work is committed
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post("/clients/registry/count/").content.decode()
+    job = Job.objects.get(kind="clients_registry_count")
+    # then the counter polls the job, which has counted every client
+    assert f'hx-get="/clients/registry/count/{job.pk}/" hx-trigger="every 1s"' in answer and "идёт подсчёт" in answer
+    assert (job.created_by, job.result["count"]) == (admin_user, 12)
+    polled = browser.get(f"/clients/registry/count/{job.pk}/").content.decode()
+    assert 'data-testid="registry-exact-total">всего: 12<' in polled and "every 1s" not in polled
+    # and under a Flexi-filter the job counts what the filter leaves
+    browser.post("/clients/filter/apply/", {"spec": json.dumps(FLAGGED_SPEC)})
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post("/clients/registry/count/")
+    flagged = Job.objects.filter(kind="clients_registry_count").latest("pk")
+    assert 'всего: 6<' in browser.get(f"/clients/registry/count/{flagged.pk}/").content.decode()
+    # and nobody else may read a count: it tells how many clients its author sees
+    assert signed_in(manager_user).get(f"/clients/registry/count/{job.pk}/").status_code == 404

@@ -14,9 +14,13 @@
  *   F1 opens the guide at the section about the page (<body data-k-help>, core.selectors.guide.HELP_TOPICS) in
  *       the guide's own tab, so the page and anything typed on it stay as they are; inside the guide it
  *       goes there in place. It acts while typing too, and the browser's own help never opens.
+ *   PageUp/PageDown move the row cursor by a screenful. A list loaded in pages marks its edges with
+ *       data-k-more="next|prev" (htmx, triggered by "k-more"): the cursor asks for the next page near the end and,
+ *       at an edge, goes on once the page has come; rows put in above keep the shown ones where they were.
  *   data-menu="<id of a .dropdown-menu>" on a list: a right click on a row puts the cursor on it and shows that
  *       menu at the pointer. Its items: data-action="open" (the row's data-href), data-action="mark" (as
- *       Space), data-click="<CSS selector>" (clicks that element of the page, e.g. the list's Ins button);
+ *       Space), data-click="<CSS selector>" (clicks that element of the page, e.g. the list's Ins button),
+ *       data-focus="<CSS selector>" (puts the focus in that field, e.g. the quick find);
  *       plain links navigate. Esc or a click elsewhere closes it.
  *   While typing in a field only Esc and Ctrl+Enter act; a key with no declared action stays the browser's.
  */
@@ -103,16 +107,88 @@
     row.scrollIntoView({ block: "nearest" });
   }
 
+  function listOf(row) {
+    return row.closest("table, [data-rows], ul, ol") || row.parentElement;
+  }
+
+  /* A list that loads in pages marks its edges with data-k-more="next" / "prev" (an htmx element triggered by
+     "k-more"). The cursor walks past the rows loaded: it asks for the next page when it comes near the end, and
+     at an edge it waits for the page and goes on by the steps not yet taken. */
+  var PREFETCH = 10;  // rows before the end at which the next page is asked for
+  var pending = null;  // {list, step}: the cursor's move still to make once a page has loaded
+
+  function edge(list, which) {
+    var found = list.querySelectorAll('[data-k-more="' + which + '"]');
+    return found.length ? found[found.length - 1] : null;
+  }
+
+  function loadMore(sentinel) {
+    // htmx drops the trigger while the element's request is in flight, so asking twice loads once.
+    if (sentinel && window.htmx) window.htmx.trigger(sentinel, "k-more");
+  }
+
   function moveFocus(step) {
     var current = focusedRow();
     // The cursor stays inside the list it is in; with no cursor yet it enters the first list.
-    var list = current ? rows(current.closest("table, [data-rows], ul, ol") || undefined) : rows();
+    var container = current ? listOf(current) : null;
+    var list = current ? rows(container) : rows();
     if (!list.length) return false;
-    var index = current ? list.indexOf(current) + step : (step > 0 ? 0 : list.length - 1);
+    container = container || listOf(list[0]);
+    var at = current ? list.indexOf(current) : (step > 0 ? -1 : list.length);
+    var index = at + step;
+    var beyond = index > list.length - 1 ? edge(container, "next") : index < 0 ? edge(container, "prev") : null;
+    if (beyond) {
+      var rest = index > 0 ? index - (list.length - 1) : index;
+      // Keys pressed while the page is on its way add up.
+      if (pending && pending.list === container && (pending.step > 0) === (rest > 0)) rest += pending.step;
+      pending = { list: container, step: rest };
+      loadMore(beyond);
+    }
     index = Math.max(0, Math.min(list.length - 1, index));
     setFocus(list[index]);
+    if (step > 0 && list.length - 1 - index < PREFETCH) loadMore(edge(container, "next"));
     return true;
   }
+
+  function pageStep(row) {
+    // As many rows as the list's scrolling box shows, less one, so the last row seen stays in sight.
+    var box = row.parentElement;
+    while (box && box !== document.body && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
+    var height = box && box !== document.body ? box.clientHeight : window.innerHeight;
+    return Math.max(1, Math.floor(height / Math.max(1, row.offsetHeight)) - 1);
+  }
+
+  function scroller(el) {
+    var box = el.parentElement;
+    while (box && box !== document.body) {
+      var overflow = window.getComputedStyle(box).overflowY;
+      if (overflow === "auto" || overflow === "scroll") return box;
+      box = box.parentElement;
+    }
+    return document.scrollingElement;
+  }
+
+  // Rows put in above the ones shown must not push them down: the box scrolls by what was added.
+  var above = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target.matches || !target.matches('[data-k-more="prev"]')) return;
+    var box = scroller(target);
+    above = { box: box, height: box.scrollHeight, top: box.scrollTop };
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    if (above) {
+      above.box.scrollTop = above.top + (above.box.scrollHeight - above.height);
+      above = null;
+    }
+    if (!pending) return;
+    var step = pending.step;
+    var list = pending.list;
+    pending = null;
+    // Another swap (a poll) may come first: the move then finds the edge still loading and waits again.
+    if (document.contains(list) && focusedRow()) moveFocus(step);
+  });
 
   function openRow(row) {
     var href = row && row.getAttribute("data-href");
@@ -157,21 +233,29 @@
     menu.style.left = event.clientX + "px";
     menu.style.top = event.clientY + "px";
     var rect = menu.getBoundingClientRect();
-    if (rect.bottom > window.innerHeight) menu.style.top = Math.max(0, event.clientY - rect.height) + "px";
+    // Short of room below, it opens upwards from the pointer; taller than that, it stays as near as the window
+    // lets it (kontora.css caps it at the window's height with its own scroll), never jumping to the top.
+    if (rect.bottom > window.innerHeight) {
+      var up = event.clientY - rect.height;
+      menu.style.top = (up >= 0 ? up : Math.max(0, window.innerHeight - rect.height)) + "px";
+    }
     if (rect.right > window.innerWidth) menu.style.left = Math.max(0, event.clientX - rect.width) + "px";
   });
 
   document.addEventListener("click", function (event) {
     var menu = shownRowMenu();
     if (!menu) return;
-    var item = menu.contains(event.target) ? event.target.closest("[data-action], [data-click]") : null;
+    var item = menu.contains(event.target) ? event.target.closest("[data-action], [data-click], [data-focus]") : null;
     var row = menuRow;
     hideRowMenu();
     if (!item || !row || item.disabled) return;
     var action = item.getAttribute("data-action");
     if (action === "open") openRow(row);
     else if (action === "mark") toggleMark(row);
-    else if (item.hasAttribute("data-click")) {
+    else if (item.hasAttribute("data-focus")) {
+      var field = document.querySelector(item.getAttribute("data-focus"));
+      if (field) activate(field);
+    } else if (item.hasAttribute("data-click")) {
       var target = document.querySelector(item.getAttribute("data-click"));
       if (target) target.click();
     }
@@ -264,6 +348,11 @@
       case "ArrowDown":
       case "ArrowUp":
         if (rows().length && !event.target.closest(".dropdown-menu")) done = moveFocus(name === "ArrowDown" ? 1 : -1);
+        break;
+      case "PageDown":
+      case "PageUp":
+        row = focusedRow();
+        if (row && !event.target.closest(".dropdown-menu")) done = moveFocus((name === "PageDown" ? 1 : -1) * pageStep(row));
         break;
       case "Enter":
         if (interactive(event.target)) break;
