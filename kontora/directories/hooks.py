@@ -43,6 +43,7 @@ class Directory:
     # Rows a user may see, for books whose rows are not everyone's (clients: kontora.clients.access); None → all.
     queryset_for: Callable[[Any], models.QuerySet[Any]] | None = None
     editable: bool = True  # False: only picked here, created and changed in their own cards
+    import_view: str = ""  # the URL name of the page where an administrator loads the directory from a file
     # What tells namesakes apart (a place's region and district), shown beside each item in the picker's options
     # and after its chosen value; read only from `pick_related`, joined in the picker's one query. None: nothing.
     detail: Callable[[Any], str] | None = None
@@ -147,7 +148,7 @@ LINEAR: tuple[Directory, ...] = (
     Directory("settlements", m.Settlement, fields=("name", "kind", "region", "area", "postal_code"),
               title=_("Populated places"), group="geography", order_by=("name_key", "id"),
               search=_settlement_words_q, detail=_settlement_detail, pick_related=("region",),
-              narrow=(("region", "region"),)),
+              narrow=(("region", "region"),), import_view="directories:settlements_import"),
 
     Directory("directions", m.Direction, title=_("Directions of activity"), group="enterprise"),
 )
@@ -193,3 +194,4 @@ def register() -> None:
         form_factory=autosubst.parameters_tab_form, save=autosubst.parameters_tab_save,
     ))
     JOB_HANDLERS.register(JobHandler("banks_import", tasks.banks_import_run))
+    JOB_HANDLERS.register(JobHandler("settlements_import", tasks.settlements_import_run))

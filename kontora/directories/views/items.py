@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import htmx_target, is_htmx
+from kontora.core.permissions import is_administrator
 from kontora.core.text import id_param, inner_quotes
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import modal, ok_or_apply, submit
@@ -63,6 +64,8 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
         "more_url": page.link(reverse("directories:list", args=[directory.key]), AFTER, q=query,
                               inactive="1" if show_inactive else ""),
         "show_inactive": show_inactive, "can_edit": can_edit, "has_active_flag": directory.has_active_flag,
+        "import_url": (reverse(directory.import_view) if directory.import_view and is_administrator(request.user)
+                       else ""),
     }
     if htmx_target(request) in ("dir-rows", "dir-more"):
         return render(request, "directories/partials/list_rows.html", context)

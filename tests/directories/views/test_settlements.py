@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from kontora.directories.models import Region
+from kontora.directories.models import Region, Settlement
 from tests.directories.factories import RegionFactory, SettlementFactory
+from tests.directories.oktmo import EXTRACT, oktmo_file
 from tests.support.http import signed_in
 from tests.support.queries import assert_flat_queries
 
@@ -90,3 +92,33 @@ def test_the_settlements_picker_reads_as_many_queries_for_many_matches_as_for_on
     # when / then: the regions come with their places, not one query each
     page = assert_flat_queries(read, add)
     assert page.count("data-pick-detail>Тестовая область, Район") == 20
+
+
+def test_an_administrator_imports_the_classifier_and_sees_the_job(admin_user, django_capture_on_commit_callbacks):
+    # given the administrator on the populated places' list
+    client = signed_in(admin_user)
+    listing = client.get("/directories/settlements/").content.decode()
+    assert 'href="/directories/settlements/import/"' in listing
+    # when he uploads an extract of the classifier
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/directories/settlements/import/",
+                               {"file": SimpleUploadedFile("data-oktmo.csv", oktmo_file(EXTRACT))})
+    # then the page follows the job to its end, and the villages are in the directory
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="job-summary"' in page and "добавлено: 3" in page
+    assert Settlement.objects.filter(name="Безголосово", area="Алейский муниципальный район").exists()
+
+
+def test_a_wrong_file_is_refused_next_to_the_file_field_and_a_manager_cannot_import(admin_user, manager_user):
+    # given a CSV that is not the classifier
+    other = SimpleUploadedFile("clients.csv", "ИНН;Наименование\r\n7707083893;Сбербанк\r\n".encode("cp1251"))
+    # when the administrator uploads it, and a manager opens the page
+    response = signed_in(admin_user).post("/directories/settlements/import/", {"file": other})
+    manager = signed_in(manager_user)
+    # then the reason is under the file field; the manager is refused and offered no button
+    assert response.status_code == 400
+    error = re.search(r'data-testid="error-file">([^<]*)<', response.content.decode())
+    assert error is not None and error.group(1).startswith("Это не файл ОКТМО")
+    assert manager.get("/directories/settlements/import/").status_code == 403
+    assert "/directories/settlements/import/" not in manager.get("/directories/settlements/").content.decode()
