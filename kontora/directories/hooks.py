@@ -48,6 +48,7 @@ class Directory:
     # and after its chosen value; read only from `pick_related`, joined in the picker's one query. None: nothing.
     detail: Callable[[Any], str] | None = None
     pick_related: tuple[str, ...] = ()
+    pick_only: tuple[str, ...] = ()  # the columns a picker's option reads (a wide row loads slower); () → all
     # The picker's query parameters that narrow its items, each with the item's foreign key it compares ((param,
     # relation), …): a city picker given the card's region offers only that region's places. A choice sets them in
     # turn: choosing a city sets the form's region to the city's (`sets_of`; the relation is in `pick_related`).
@@ -148,6 +149,7 @@ LINEAR: tuple[Directory, ...] = (
     Directory("settlements", m.Settlement, fields=("name", "kind", "region", "area", "postal_code"),
               title=_("Populated places"), group="geography", order_by=("name_key", "id"),
               search=_settlement_words_q, detail=_settlement_detail, pick_related=("region",),
+              pick_only=("id", "name", "name_key", "kind", "area", "region__id", "region__name"),
               narrow=(("region", "region"),), import_view="directories:settlements_import"),
 
     Directory("directions", m.Direction, title=_("Directions of activity"), group="enterprise"),

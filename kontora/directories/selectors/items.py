@@ -68,6 +68,13 @@ def directory_pick(
     """Active items a picker offers for the typed text: an exact match first, then in the directory's order; only
     those of `narrow` (the directory's `narrow` parameters with their ids: a city picker within a region), each
     with what tells it from its namesakes (`pick_related`) in the same query."""
+    return list(pick_queryset(directory=directory, fetched_by=fetched_by, query=query, narrow=narrow)[:limit])
+
+
+def pick_queryset(
+    *, directory: Directory, fetched_by: Any, query: str, narrow: Mapping[str, int] = NO_NARROWING,
+) -> models.QuerySet[Any]:
+    """The query of `directory_pick`, unlimited (the bench runs its SQL)."""
     queryset = directory.items_for(fetched_by)
     if directory.has_active_flag:
         queryset = queryset.filter(is_active=True)
@@ -76,6 +83,8 @@ def directory_pick(
                                   if param in relations})
     if directory.pick_related:
         queryset = queryset.select_related(*directory.pick_related)
+    if directory.pick_only:
+        queryset = queryset.only(*directory.pick_only)
     queryset = _search(queryset, directory, query)
     key = search_key(query)
     if key:
@@ -85,7 +94,7 @@ def directory_pick(
         ).order_by("_exact", *directory.order_by)
     else:
         queryset = queryset.order_by(*directory.order_by)
-    return list(queryset[:limit])
+    return queryset
 
 
 def access_directory_item(*, directory: Directory, fetched_by: Any, pk: int) -> models.Model:
