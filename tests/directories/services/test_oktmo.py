@@ -114,3 +114,32 @@ def test_every_shipped_place_lies_in_the_region_its_oktmo_code_names() -> None:
     wrong = [(place["name"], place["oktmo"], place["region"]) for place in shipped.settlements()
              if place["oktmo"] and region_code(place["oktmo"]) != place["region"]]
     assert wrong == []
+
+
+def test_a_run_taken_over_after_a_batch_applies_the_rest_once(admin_user: Any, monkeypatch: Any) -> None:
+    # given an import kept for its job, in batches of two, whose first run loses the job after one batch committed
+    from io import BytesIO
+
+    from kontora.core.services.jobs import JobLost
+    from kontora.directories.services import oktmo
+
+    monkeypatch.setattr(oktmo, "BATCH_SIZE", 2)
+    before = Settlement.objects.count()
+    job = oktmo.settlements_import_start(acting_user=admin_user, upload=BytesIO(oktmo_file(EXTRACT)), filename="a.csv")
+    saved: list[dict[str, Any]] = []
+
+    def lost_at_the_second(state: dict[str, Any]) -> None:
+        saved.append(state)
+        if len(saved) == 2:
+            raise JobLost  # the second batch's transaction rolls back with its checkpoint
+
+    with pytest.raises(JobLost):
+        oktmo.settlements_import(acting_user=admin_user, file=job.params["file"], progress=lambda *a: None,
+                                 checkpoint=lost_at_the_second)
+    assert Settlement.objects.count() == before + 2
+    # when the run that took the job over goes on from the last committed checkpoint
+    done = oktmo.settlements_import(acting_user=admin_user, file=job.params["file"], progress=lambda *a: None,
+                                    resume=saved[0])
+    # then every place is there once, and the counts add up over both runs
+    assert Settlement.objects.count() == before + 3
+    assert (done.created, done.updated, done.total) == (3, 0, 5)
