@@ -5,7 +5,7 @@ picker and menu item from the generic pages (`views/items.py`), so a new referen
 product's linear directories (`LINEAR`) are registered by `register()` below; other apps offer theirs for picking
 from their own hooks (clients). The lookups over the point are read through `selectors/registry.py`.
 
-`register()` also plugs in the rights, the menu items, the Parameters tab and the banks import job.
+`register()` also plugs in the rights, the menu items, the Parameters tab and the import jobs (banks, populated places).
 """
 
 from __future__ import annotations
