@@ -258,10 +258,11 @@ class ClientForm(CardPartForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         place, region = data.get("settlement"), data.get("region")
-        if place is not None and "settlement" in self.changed_data and "region" not in self.changed_data:
+        changed = {"region", "settlement"} & set(self.changed_data)
+        if place is not None and changed == {"settlement"}:
             # Choosing a city sets its region (picker.js does it in the browser; the card's service on save).
             data["region"] = place.region
-        elif place is not None and region is not None and place.region_id != region.pk:
+        elif changed and place is not None and region is not None and place.region_id != region.pk:
             self.add_error("settlement", place_outside_region(place, region))
         return data
 
