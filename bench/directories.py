@@ -114,6 +114,38 @@ def measure_settlement_word_search() -> dict[str, Any]:
     }
 
 
+def measure_settlement_pick() -> dict[str, Any]:
+    """The city picker as the card asks it (issue 13, item 11): `directory_pick` of the settlements directory — word
+    starts, the exact match first, each place with its region for the namesakes' label — against its SQL, and the
+    same within one region (the card's region narrowing the picker)."""
+    from django.db import connection
+
+    from kontora.directories.models import Region
+    from kontora.directories.selectors import items, registry
+
+    directory = registry.get("settlements")
+    moscow_oblast = Region.objects.get(name="Московская область").pk
+    asks = [(word, {}) for word in SETTLEMENT_PREFIXES + SETTLEMENT_WORDS]
+    asks += [(word, {"region": moscow_oblast}) for word in ["к", "с", "под", "сергиев"]]
+
+    def queryset(word: str, narrow: dict[str, int]) -> Any:
+        return items.pick_queryset(directory=directory, fetched_by=None, query=word, narrow=narrow)[:20]
+
+    statements = [queryset(word, narrow).query.sql_with_params() for word, narrow in asks]
+
+    def ours(i: int) -> object:
+        word, narrow = asks[i % len(asks)]
+        return items.directory_pick(directory=directory, fetched_by=None, query=word, narrow=narrow)
+
+    found = sum(len(items.directory_pick(directory=directory, fetched_by=None, query=w, narrow=n)) for w, n in asks)
+    ours_ms, raw_ms = _alternate(ours, _raw_runner(statements))
+    return {
+        "measure": "settlements picker (directory_pick with regions), ≤ 20 rows (median)", "value": ours_ms,
+        "baseline": raw_ms, "unit": "ms",
+        "sizes": f"{len(asks)} asks, 4 of them within Московская область ({found} rows); {connection.vendor}",
+    }
+
+
 NOMENCLATURE_FOLDERS = 100
 NOMENCLATURE_PER_FOLDER = 1_000
 NOMENCLATURE_WORDS = ["Бумага", "Ручка", "Степлер", "Папка", "Скрепки", "Маркер", "Ёмкость", "Ведро", "Лампа", "Кабель"]
@@ -298,7 +330,7 @@ def measure_nomenclature_word_search() -> dict[str, Any]:
 
 
 MEASURES: list[Measure] = [
-    measure_settlement_search, measure_settlement_word_search, measure_nomenclature_folder,
+    measure_settlement_search, measure_settlement_word_search, measure_settlement_pick, measure_nomenclature_folder,
     measure_nomenclature_article_search, measure_nomenclature_name_search, measure_nomenclature_word_search,
 ]
 

@@ -5,7 +5,7 @@ picker and menu item from the generic pages (`views/items.py`), so a new referen
 product's linear directories (`LINEAR`) are registered by `register()` below; other apps offer theirs for picking
 from their own hooks (clients). The lookups over the point are read through `selectors/registry.py`.
 
-`register()` also plugs in the rights, the menu items, the Parameters tab and the banks import job.
+`register()` also plugs in the rights, the menu items, the Parameters tab and the import jobs (banks, populated places).
 """
 
 from __future__ import annotations
@@ -43,6 +43,16 @@ class Directory:
     # Rows a user may see, for books whose rows are not everyone's (clients: kontora.clients.access); None → all.
     queryset_for: Callable[[Any], models.QuerySet[Any]] | None = None
     editable: bool = True  # False: only picked here, created and changed in their own cards
+    import_view: str = ""  # the URL name of the page where an administrator loads the directory from a file
+    # What tells namesakes apart (a place's region and district), shown beside each item in the picker's options
+    # and after its chosen value; read only from `pick_related`, joined in the picker's one query. None: nothing.
+    detail: Callable[[Any], str] | None = None
+    pick_related: tuple[str, ...] = ()
+    pick_only: tuple[str, ...] = ()  # the columns a picker's option reads (a wide row loads slower); () → all
+    # The picker's query parameters that narrow its items, each with the item's foreign key it compares ((param,
+    # relation), …): a city picker given the card's region offers only that region's places. A choice sets them in
+    # turn: choosing a city sets the form's region to the city's (`sets_of`; the relation is in `pick_related`).
+    narrow: tuple[tuple[str, str], ...] = ()
 
     def items_for(self, user: Any) -> models.QuerySet[Any]:
         """Every row the list, picker and card may show this user; the one start of each directory query."""
@@ -65,6 +75,23 @@ class Directory:
     def has_active_flag(self) -> bool:
         return any(f.name == "is_active" for f in self.model._meta.get_fields())
 
+    def detail_of(self, item: Any) -> str:
+        return self.detail(item) if self.detail is not None and item is not None else ""
+
+    def sets_of(self, item: Any) -> dict[str, tuple[int, str]]:
+        """What choosing `item` sets in the form: {param: (pk, text)} of its `narrow` relations (a city's region)."""
+        sets = {}
+        for param, relation in self.narrow:
+            related = getattr(item, relation, None)
+            if related is not None:
+                sets[param] = (related.pk, str(related))
+        return sets
+
+    def text_of(self, item: Any) -> str:
+        """The picker's text of a chosen item: its name, with its detail in brackets (namesakes differ)."""
+        detail = self.detail_of(item)
+        return f"{item} ({detail})" if detail else str(item)
+
     @property
     def card_fields(self) -> tuple[str, ...]:
         """The fields the card edits: the declared ones in order, then "active" when the model has the flag."""
@@ -78,6 +105,13 @@ def _settlement_words_q(key: str) -> Q:
     from kontora.directories.selectors.words import settlement_words_q
 
     return settlement_words_q(key)
+
+
+def _settlement_detail(place: Any) -> str:
+    """A place's region and district («Кировская область, Советский р-н»); a city that is its region (Москва)
+    names no region."""
+    region = place.region.name if place.region_id and place.region.name != place.name else ""
+    return ", ".join(part for part in (region, place.area) if part)
 
 
 # Every directory, in the order of the Directories menu: the linear ones (LINEAR) from this app's register(),
@@ -114,7 +148,9 @@ LINEAR: tuple[Directory, ...] = (
               order_by=("name", "id")),
     Directory("settlements", m.Settlement, fields=("name", "kind", "region", "area", "postal_code"),
               title=_("Populated places"), group="geography", order_by=("name_key", "id"),
-              search=_settlement_words_q),
+              search=_settlement_words_q, detail=_settlement_detail, pick_related=("region",),
+              pick_only=("id", "name", "name_key", "kind", "area", "region__id", "region__name"),
+              narrow=(("region", "region"),), import_view="directories:settlements_import"),
 
     Directory("directions", m.Direction, title=_("Directions of activity"), group="enterprise"),
 )
@@ -163,3 +199,4 @@ def register() -> None:
         form_factory=autosubst.parameters_tab_form, save=autosubst.parameters_tab_save,
     ))
     JOB_HANDLERS.register(JobHandler("banks_import", tasks.banks_import_run))
+    JOB_HANDLERS.register(JobHandler("settlements_import", tasks.settlements_import_run))

@@ -222,7 +222,11 @@ class Settlement(models.Model):
         verbose_name = _("populated place")
         verbose_name_plural = _("populated places")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["name_key", "id"]), models.Index(fields=["region", "name_key"])]
+        indexes = [
+            models.Index(fields=["name_key", "id"]), models.Index(fields=["region", "name_key"]),
+            # The OKTMO import finds the places it already has by their code, a batch at a time.
+            models.Index(fields=["oktmo"], name="directories_settlement_oktmo"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name}".strip()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kontora.directories.views import banks, items
+from kontora.directories.views import banks, items, settlements
 
 app_name = "directories"
 
@@ -12,6 +12,7 @@ urlpatterns = [
         path("import/", banks.bank_import, name="bank_import"),
         path("lookup/", banks.bank_lookup, name="bank_lookup"),
     ])),
+    path("directories/settlements/import/", settlements.settlements_import, name="settlements_import"),
     path("directories/<slug:key>/", include([
         path("", items.item_list, name="list"),
         path("pick/", items.pick, name="pick"),

@@ -27,6 +27,7 @@ from kontora.directories.attributes.services import field_name
 from kontora.directories.forms.widgets import PickerWidget, allow_picker_editing, picker_field
 from kontora.directories.models import AttributeOption, Competitor, Direction, DirectoryItem
 from kontora.directories.selectors.autosubst import auto_substitution_for
+from kontora.directories.services.settlements import place_outside_region
 
 PICKERS = {
     "region": "regions", "settlement": "settlements", "status": "client-statuses", "size": "company-sizes",
@@ -43,9 +44,11 @@ OPERATIONAL_PART = (
     "ladder_stage", "penetration", "reaction", "loyalty", "next_stage", "prospect", "next_contact_date", "competitors",
 )
 # The relations of the client the card's page shows: read with the client in one query (no query per picker). Who
-# registered and changed the card is the Service tab's, read when it is shown.
+# registered and changed the card is the Service tab's, read when it is shown. The city's own region too: its picker
+# names it (namesakes: «г Советск» is in three regions).
 CARD_RELATED = (
-    "region", "settlement", "status", "size", "source", "priority", "activity", "curator", "specialist", "flag",
+    "region", "settlement", "settlement__region", "status", "size", "source", "priority", "activity", "curator",
+    "specialist", "flag",
 )
 OPERATIONAL_RELATED = ("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect")
 
@@ -251,6 +254,17 @@ class ClientForm(CardPartForm):
         self.fields["save_anyway"] = forms.BooleanField(
             required=False, label=_("These are different clients: save anyway"))
         self.order_fields(MAIN_PART)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        place, region = data.get("settlement"), data.get("region")
+        changed = {"region", "settlement"} & set(self.changed_data)
+        if place is not None and changed == {"settlement"}:
+            # Choosing a city sets its region (picker.js does it in the browser; the card's service on save).
+            data["region"] = place.region
+        elif changed and place is not None and region is not None and place.region_id != region.pk:
+            self.add_error("settlement", place_outside_region(place, region))
+        return data
 
     def stored(self, client: Client | None) -> dict[str, Any]:
         self._directions = _chosen(Direction, client, "directions")

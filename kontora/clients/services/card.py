@@ -32,6 +32,7 @@ from kontora.core.text import digits, name_core, search_key
 from kontora.directories.attributes import selectors as attribute_selectors
 from kontora.directories.attributes import services as attribute_services
 from kontora.directories.models import Attribute
+from kontora.directories.services.settlements import place_outside_region
 
 # The main requisites block, the registration data and who owns the client: "open all" users may not change
 # these on others' clients (policies.clients.can(user, "change_main", client)).
@@ -157,8 +158,9 @@ def save_row(
     return changes
 
 
-def _check(client: Client) -> None:
-    """Domain rules of one client's values; errors keyed by field so the form shows them in place."""
+def _check(client: Client, *, region_follows: bool = False) -> None:
+    """Domain rules of one client's values; errors keyed by field so the form shows them in place. `region_follows`:
+    the user chose another city and left the region alone, so the region becomes the city's."""
     errors: dict[str, Any] = {}
     client.full_name = client.full_name.strip()
     client.short_name = client.short_name.strip()
@@ -167,10 +169,12 @@ def _check(client: Client) -> None:
     if not client.full_name:
         client.full_name = client.short_name
     if client.settlement_id and client.settlement is not None:
-        if client.region_id and client.region_id != client.settlement.region_id:
-            errors["settlement"] = _("This city is in another region.")
-        elif client.region_id is None:  # the same region kept as it is: reading it again would change nothing
+        if client.region_id is None or (region_follows and client.region_id != client.settlement.region_id):
+            # Choosing a city sets its region (the card's picker does it too); the same region is kept as it is.
             client.region = client.settlement.region
+        elif client.region_id != client.settlement.region_id:
+            # An impossible pair (Московская область + Казань): refused next to the city, whoever sent it.
+            errors["settlement"] = place_outside_region(client.settlement, client.region)
     if client.postal_code and not (len(client.postal_code) == 6 and client.postal_code.isdigit()):
         errors["postal_code"] = _("The postal code consists of 6 digits.")
     if client.kind == Client.Kind.PERSON:
@@ -329,7 +333,7 @@ def _update_locked(
         stored = _columns(client)
         for name in changed:
             setattr(client, name, values[name])
-        _check(client)
+        _check(client, region_follows="settlement" in changed and "region" not in changed)
         fill_search_keys(client)
         client.changed_by = acting_user
         # Only the columns that differ from the locked row (and the change stamp): a whole-row UPDATE also rewrote

@@ -13,6 +13,7 @@ narrows pickers over per-user rows (clients) to what the user sees (`scope_picke
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -37,6 +38,8 @@ class PickerWidget(forms.Widget):
         self.can_edit = False  # set per form instance by allow_picker_editing()
         # The form's initial item (PickerField.get_bound_field): shown without a query when it is the value.
         self.known: models.Model | None = None
+        # {param: the posted name of the form's field whose value narrows this picker} (PickerField.get_bound_field)
+        self.narrowed_by: dict[str, str] = {}
 
     def _current(self, value: Any) -> models.Model | None:
         if value in (None, ""):
@@ -48,6 +51,9 @@ class PickerWidget(forms.Widget):
         queryset = getattr(getattr(self, "choices", None), "queryset", None)
         if queryset is None:
             queryset = registry.get(self.key).model._default_manager.all()
+        related = registry.get(self.key).pick_related
+        if related:  # its text names what tells it from namesakes: read with it
+            queryset = queryset.select_related(*related)
         try:
             return queryset.filter(pk=value).first()  # type: ignore[no-any-return]
         except (ValueError, TypeError, ValidationError):
@@ -66,7 +72,7 @@ class PickerWidget(forms.Widget):
         context["picker"] = {
             "key": self.key,
             "pk": "" if current is None else current.pk,
-            "text": "" if current is None else str(current),
+            "text": "" if current is None else directory.text_of(current),
             "inactive": current is not None and getattr(current, "is_active", True) is False,
             "pick_url": reverse("directories:pick", args=[self.key]),
             "new_url": reverse("directories:new", args=[self.key]),
@@ -74,6 +80,7 @@ class PickerWidget(forms.Widget):
             "can_edit": self.can_edit,
             "title": directory.label,
             "hidden_id": f"{widget_attrs['id']}_pk" if widget_attrs.get("id") else "",
+            "narrow": json.dumps(self.narrowed_by) if self.narrowed_by else "",
         }
         return context
 
@@ -102,10 +109,11 @@ def picker_html(context: dict[str, Any]) -> SafeString:
         buttons = (f'<button type="button" class="btn btn-outline-secondary" data-picker-add title="{add}" '
                    f'aria-label="{add}">+</button>\n  <button type="button" class="btn btn-outline-secondary" '
                    f'data-picker-edit title="{edit}" aria-label="{edit}"{disabled}>✎</button>')
+    narrow = f' data-narrow="{shown(picker["narrow"])}"' if picker["narrow"] else ""
     return markup(
         f'<div class="k-picker input-group input-group-sm position-relative" data-picker="{shown(picker["key"])}" '
         f'data-pick-url="{shown(picker["pick_url"])}" data-new-url="{shown(picker["new_url"])}" '
-        f'data-list-url="{shown(picker["list_url"])}" data-testid="picker-{name}">\n'
+        f'data-list-url="{shown(picker["list_url"])}"{narrow} data-testid="picker-{name}">\n'
         f'  <input type="hidden" name="{name}" value="{shown(picker["pk"])}"{hidden_id} data-picker-value>\n'
         f'  <input type="text" value="{text}" data-picker-text autocomplete="off" role="combobox" '
         f'aria-autocomplete="list" aria-expanded="false" placeholder="{shown(gettext("Type to search…"))}" '
@@ -140,6 +148,11 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]
         self._name = field_name
         # A directory of everyone's items: the record's own item is shown as the form has it, without a query. One
         # of per-user rows (clients) is still looked up within what the user sees.
+        if isinstance(self.widget, PickerWidget):
+            # The form's own fields named as the directory's narrowing relations (a card's "region" beside its city)
+            # narrow this picker, and a choice here sets them (picker.js).
+            self.widget.narrowed_by = {param: form.add_prefix(relation)
+                                       for param, relation in registry.get(self.key).narrow if relation in form.fields}
         initial = form.initial.get(field_name)
         if (isinstance(initial, models.Model) and isinstance(self.widget, PickerWidget)
                 and registry.get(self.key).queryset_for is None):

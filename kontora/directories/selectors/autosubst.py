@@ -13,4 +13,4 @@ from kontora.directories.models import AutoSubstitution
 
 def auto_substitution_for(user: Any) -> AutoSubstitution | None:
     """The user's auto-substitution values, or None when they never set any."""
-    return AutoSubstitution.objects.select_related("region", "settlement").filter(user_id=user.pk).first()
+    return AutoSubstitution.objects.select_related("region", "settlement__region").filter(user_id=user.pk).first()

@@ -18,6 +18,7 @@ from kontora.directories.selectors.words import key_words_q
 LIST_LIMIT = 200  # rows a page of a directory's list; "Show more" seeks on
 NO_CURSOR: Mapping[str, str] = {}
 PICK_LIMIT = 20
+NO_NARROWING: Mapping[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,30 @@ def directory_items(
     return Keyset(*directory.order_by).page(_search(queryset, directory, query), cursor, size=size)
 
 
-def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: int = PICK_LIMIT) -> list[models.Model]:
-    """Active items a picker offers for the typed text: an exact match first, then in the directory's order."""
+def directory_pick(
+    *, directory: Directory, fetched_by: Any, query: str, narrow: Mapping[str, int] = NO_NARROWING,
+    limit: int = PICK_LIMIT,
+) -> list[models.Model]:
+    """Active items a picker offers for the typed text: an exact match first, then in the directory's order; only
+    those of `narrow` (the directory's `narrow` parameters with their ids: a city picker within a region), each
+    with what tells it from its namesakes (`pick_related`) in the same query."""
+    return list(pick_queryset(directory=directory, fetched_by=fetched_by, query=query, narrow=narrow)[:limit])
+
+
+def pick_queryset(
+    *, directory: Directory, fetched_by: Any, query: str, narrow: Mapping[str, int] = NO_NARROWING,
+) -> models.QuerySet[Any]:
+    """The query of `directory_pick`, unlimited (the bench runs its SQL)."""
     queryset = directory.items_for(fetched_by)
     if directory.has_active_flag:
         queryset = queryset.filter(is_active=True)
+    relations = dict(directory.narrow)
+    queryset = queryset.filter(**{f"{relations[param]}_id": value for param, value in narrow.items()
+                                  if param in relations})
+    if directory.pick_related:
+        queryset = queryset.select_related(*directory.pick_related)
+    if directory.pick_only:
+        queryset = queryset.only(*directory.pick_only)
     queryset = _search(queryset, directory, query)
     key = search_key(query)
     if key:
@@ -78,7 +98,7 @@ def directory_pick(*, directory: Directory, fetched_by: Any, query: str, limit: 
         ).order_by("_exact", *directory.order_by)
     else:
         queryset = queryset.order_by(*directory.order_by)
-    return list(queryset[:limit])
+    return queryset
 
 
 def access_directory_item(*, directory: Directory, fetched_by: Any, pk: int) -> models.Model:

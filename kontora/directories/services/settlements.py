@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kontora.core.text import search_key
 from kontora.directories.data import settlements as data
 from kontora.directories.services.words import SETTLEMENTS, words_fill
 
 BATCH_SIZE = 500
+
+
+def place_outside_region(place: Any, region: Any) -> str:
+    """The refusal of a city paired with another region (Казань with Московская область), said next to the city."""
+    return _("%(place)s is in the region “%(its)s”, not in “%(chosen)s”: choose a place of the chosen region, or "
+             "another region.") % {"place": place, "its": place.region, "chosen": region}
 
 
 def settlements_load(apps: Any) -> tuple[int, int]:

@@ -61,3 +61,16 @@ def words_fill(registry: Any, table: WordTable, *, from_id: int = 0) -> int:
                  for row in rows for tail in word_tails(*(key or "" for key in row[1:]))]
         word_model._default_manager.bulk_create(words, batch_size=BATCH)
         written += len(words)
+
+
+def words_rewrite(table: WordTable, pks: list[int]) -> None:
+    """The word tails of these rows written anew (a bulk load created or renamed them): three statements, whatever
+    their number."""
+    if not pks:
+        return
+    owner, word_model = apps.get_model(table.owner), apps.get_model(table.word)
+    word_model._default_manager.filter(**{f"{table.link}_id__in": pks}).delete()
+    rows = owner._default_manager.filter(pk__in=pks).values_list("pk", *table.keys)
+    word_model._default_manager.bulk_create(
+        [word_model(**{f"{table.link}_id": row[0], "tail": tail}) for row in rows
+         for tail in word_tails(*(key or "" for key in row[1:]))], batch_size=BATCH)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import htmx_target, is_htmx
-from kontora.core.text import inner_quotes
+from kontora.core.permissions import is_administrator
+from kontora.core.text import id_param, inner_quotes
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import modal, ok_or_apply, submit
 from kontora.directories import policies
@@ -63,6 +64,8 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
         "more_url": page.link(reverse("directories:list", args=[directory.key]), AFTER, q=query,
                               inactive="1" if show_inactive else ""),
         "show_inactive": show_inactive, "can_edit": can_edit, "has_active_flag": directory.has_active_flag,
+        "import_url": (reverse(directory.import_view) if directory.import_view and is_administrator(request.user)
+                       else ""),
     }
     if htmx_target(request) in ("dir-rows", "dir-more"):
         return render(request, "directories/partials/list_rows.html", context)
@@ -72,8 +75,14 @@ def item_list(request: HttpRequest, directory: Directory) -> HttpResponse:
 @directory_view()
 @require_GET
 def pick(request: HttpRequest, directory: Directory) -> HttpResponse:
-    items = selectors.directory_pick(directory=directory, fetched_by=request.user, query=request.GET.get("q", ""))
-    return render(request, "directories/partials/pick_list.html", {"items": items, "directory": directory})
+    # The chosen values of the fields that narrow this picker (a city's region), sent by picker.js from the form.
+    narrow = {param: value for param, _field in directory.narrow
+              if (value := id_param(request.GET.get(param, ""))) is not None}
+    items = selectors.directory_pick(directory=directory, fetched_by=request.user, query=request.GET.get("q", ""),
+                                     narrow=narrow)
+    rows = [{"pk": item.pk, "name": str(item), "detail": directory.detail_of(item), "text": directory.text_of(item),
+             "sets": json.dumps(directory.sets_of(item), ensure_ascii=False)} for item in items]
+    return render(request, "directories/partials/pick_list.html", {"items": rows, "directory": directory})
 
 
 @directory_view(edit=True)
@@ -102,7 +111,8 @@ def _card(request: HttpRequest, directory: Directory, *, item: Any) -> HttpRespo
             # The picker that opened the modal selects the saved item; nothing to swap.
             response = HttpResponse(status=204)
             response["HX-Trigger"] = json.dumps({SAVED_EVENT: {
-                "key": directory.key, "pk": saved.pk, "text": str(saved),
+                "key": directory.key, "pk": saved.pk, "text": directory.text_of(saved),
+                **({"sets": sets} if (sets := directory.sets_of(saved)) else {}),
             }})
             return response
         messages.success(request, gettext("“%(name)s” saved.") % {"name": inner_quotes(saved)})

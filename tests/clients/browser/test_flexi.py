@@ -62,7 +62,7 @@ def test_or_group_filter_saved_as_a_template_and_chosen_from_the_list(page, live
     page.get_by_test_id("flexi-tab-main").click()
     page.get_by_test_id("flexi-add-city").click()  # lands in the group last worked in
     city_row = group.get_by_test_id("flexi-condition").nth(1)
-    pick(page, city_row, "Тве", "г Тверь")
+    pick(page, city_row, "Тве", "г Тверь (Тверская область)")  # a place named with its region (issue 13, item 11)
 
     # then the live count follows the tree
     page.get_by_test_id("flexi-count").filter(has_text="Найдено: 2").wait_for()
@@ -81,7 +81,7 @@ def test_or_group_filter_saved_as_a_template_and_chosen_from_the_list(page, live
 
     # when the panel is opened again, the filter is saved as a template shared with managers
     open_panel(page)
-    assert page.get_by_test_id("flexi-chip").all_inner_texts() == ["Горячий", "г Тверь"]
+    assert page.get_by_test_id("flexi-chip").all_inner_texts() == ["Горячий", "г Тверь (Тверская область)"]
     page.get_by_test_id("flexi-save-toggle").click()
     page.fill("#k-flexi-name", "Горячие и тверские")
     page.select_option("#k-flexi-share", "role:manager")

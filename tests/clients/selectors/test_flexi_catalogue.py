@@ -183,7 +183,8 @@ def test_describe_reads_like_the_manual(manager_user: Any) -> None:
     with override("ru"):
         text = describe(spec)
     # then
-    assert text == (f"Статус ∈ {{Наш постоянный клиент}} И (Город ∈ {{{city}}} ИЛИ Куратор ∈ {{я}} ИЛИ "
+    # (a place is named with its region, as its picker names it: issue 13, item 11)
+    assert text == (f"Статус ∈ {{Наш постоянный клиент}} И (Город ∈ {{{city} ({city.region})}} ИЛИ Куратор ∈ {{я}} ИЛИ "
                     "Флаг: установлен) И Зарегистрирован между 01.01.2024 — 31.03.2024")
 
 

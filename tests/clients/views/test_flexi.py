@@ -140,7 +140,7 @@ def test_applied_or_group_narrows_the_registry_to_matching_visible_clients(
     panel = manager_client.get("/clients/filter/").content.decode()
     data = json.loads(re.search(r'id="k-flexi-data" type="application/json">(.*?)</script>', panel, re.S)[1])
     assert data["spec"]["op"] == "or"
-    assert data["labels"]["city"] == {str(base["tver"].pk): "г Тверь"}
+    assert data["labels"]["city"] == {str(base["tver"].pk): f"г Тверь ({base['tver'].region.name})"}
 
 
 @pytest.mark.feature("REG-04")

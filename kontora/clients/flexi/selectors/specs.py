@@ -191,11 +191,14 @@ def _show(value: Any) -> str:
 
 
 def _directory_names(field_def: FieldDef, ids: list[int]) -> dict[int, str]:
-    """The names of a directory field's items, one query."""
+    """The names of a directory field's items as its picker shows them (a place with its region), one query."""
     if not field_def.directory or not ids:
         return {}
-    model: Any = registry.get(field_def.directory).model
-    return {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
+    directory = registry.get(field_def.directory)
+    rows: Any = directory.model._default_manager.filter(pk__in=ids)
+    if directory.pick_related:
+        rows = rows.select_related(*directory.pick_related)
+    return {row.pk: directory.text_of(row) for row in rows}
 
 
 def picked_labels(spec: dict[str, Any] | None) -> dict[str, dict[str, str]]:

@@ -9,6 +9,10 @@
  *   [data-picker-list]     the drop-down filled with buttons [data-pick=pk][data-text]
  *   [data-picker-add] "+" and [data-picker-edit] "✎" open the item card in a modal (#k-picker-modal); when it
  *                          is saved the server answers with the "k:directory-saved" event and the item is chosen.
+ *   data-narrow            JSON {param: name of another field of the form}: that field's value goes with every
+ *                          search as `param` (a city picker asks for the card's region only); an option's
+ *                          data-sets JSON {param: [pk, text]} sets that field when the option is chosen (choosing
+ *                          a city sets its region).
  *
  * Keys in the text box: Down/Up move through the matches (Down also opens them), Enter chooses, Esc closes the
  * list; leaving the box without choosing puts the previous value back.
@@ -49,9 +53,32 @@
     p.text.setAttribute("aria-expanded", "true");
   }
 
+  function narrowing(picker) {
+    try {
+      return JSON.parse(picker.getAttribute("data-narrow") || "{}");
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function linked(picker, name) {
+    // The picker of the form's field `name` (the region beside a city), found through its posted value.
+    var scope = picker.closest("form") || document;
+    var value = Array.prototype.find.call(scope.querySelectorAll("[data-picker-value]"), function (input) {
+      return input.name === name;
+    });
+    return value ? pickerOf(value) : null;
+  }
+
   function load(picker) {
     var p = parts(picker);
     var url = picker.getAttribute("data-pick-url") + "?q=" + encodeURIComponent(p.text.value);
+    var narrow = narrowing(picker);
+    Object.keys(narrow).forEach(function (param) {
+      var other = linked(picker, narrow[param]);
+      var value = other ? parts(other).value.value : "";
+      if (value) url += "&" + encodeURIComponent(param) + "=" + encodeURIComponent(value);
+    });
     var asked = p.text.value;
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : ""; })
@@ -70,6 +97,24 @@
     var p = parts(picker);
     picker.setAttribute("data-chosen-pk", p.value.value);
     picker.setAttribute("data-chosen-text", p.value.value ? p.text.defaultValue : "");
+  }
+
+  function setLinked(picker, sets) {
+    // Choosing a city sets the form's region to the city's (data-sets of the option or of a saved item).
+    var narrow = narrowing(picker);
+    Object.keys(sets || {}).forEach(function (param) {
+      var other = narrow[param] ? linked(picker, narrow[param]) : null;
+      var value = sets[param];
+      if (other && value && parts(other).value.value !== String(value[0])) choose(other, String(value[0]), value[1]);
+    });
+  }
+
+  function setsOf(option) {
+    try {
+      return JSON.parse(option.getAttribute("data-sets") || "{}");
+    } catch (e) {
+      return {};
+    }
   }
 
   function choose(picker, pk, text) {
@@ -108,6 +153,7 @@
     var exact = options(picker).filter(function (o) { return o.getAttribute("data-text").toLowerCase() === typed; });
     if (exact.length === 1) {
       choose(picker, exact[0].getAttribute("data-pick"), exact[0].getAttribute("data-text"));
+      setLinked(picker, setsOf(exact[0]));
       return;
     }
     remember(picker);
@@ -151,8 +197,10 @@
       case "Enter":
         if (isOpen(picker)) {
           var active = parts(picker).list.querySelector("[data-pick].active");
-          if (active) choose(picker, active.getAttribute("data-pick"), active.getAttribute("data-text"));
-          else close(picker);
+          if (active) {
+            choose(picker, active.getAttribute("data-pick"), active.getAttribute("data-text"));
+            setLinked(picker, setsOf(active));
+          } else close(picker);
           event.preventDefault();
         }
         break;
@@ -175,6 +223,7 @@
     var option = event.target.closest && event.target.closest("[data-pick]");
     if (option) {
       choose(pickerOf(option), option.getAttribute("data-pick"), option.getAttribute("data-text"));
+      setLinked(pickerOf(option), setsOf(option));
       return;
     }
     var add = event.target.closest && event.target.closest("[data-picker-add]");
@@ -242,6 +291,7 @@
     if (el) window.bootstrap.Modal.getOrCreateInstance(el).hide();
     if (modalPicker && modalPicker.getAttribute("data-picker") === detail.key) {
       choose(modalPicker, String(detail.pk), detail.text);
+      setLinked(modalPicker, detail.sets);
       parts(modalPicker).text.focus();
     }
     modalPicker = null;
