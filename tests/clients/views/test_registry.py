@@ -297,3 +297,22 @@ def test_registry_rows_show_each_clients_named_flag_in_its_colour(admin_user):
     # then each row shows its own flag's colour and name, and the unflagged row none
     flags = re.findall(r'<span class="k-flag k-flag-(\w+)" title="([^"]+)"', page)
     assert flags == [("red", "Горячий клиент"), ("blue", "Синий флаг")]
+
+
+@pytest.mark.feature("REG-02")
+def test_the_phone_header_sorts_by_phone_and_the_next_page_continues_in_that_order(admin_user):
+    # given: more clients than a page, their phones in the reverse of their names
+    for i in range(selectors.PAGE_SIZE + 5):
+        client_named(f"Фирма {i:02d}", curator=admin_user, phone=f"+7 (495) 100-{999 - i:03d}")
+    client = signed_in(admin_user)
+    # when
+    home = client.get("/").content.decode()
+    # then: the phone header is a sort link, like the other sortable columns
+    assert 'href="/?sort=phone" data-testid="registry-sort-phone"' in home
+    assert names(home)[0] == "Фирма 00"
+    # when: sorted by phone and walked page by page
+    ids = registry_walk(client, "phone")
+    # then
+    by_phone = list(Client.objects.order_by("phone_digits", "id").values_list("pk", flat=True))
+    assert ids == by_phone and len(ids) == selectors.PAGE_SIZE + 5
+    assert names(client.get("/?sort=phone").content.decode())[:2] == ["Фирма 54", "Фирма 53"]
