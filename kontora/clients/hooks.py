@@ -61,6 +61,9 @@ class CardTab:
     predicate: Callable[[Any, Client | None], bool] | None = None
     block: str = ""  # a block of Settings → Functionality that switches the tab off (core.selectors.settings)
     part: CardPart | None = None  # a part of the card's form; None: a journal
+    # The strip's text when the label is long (the manual's «Рег. данные»): the strip stays one row at 1280 px; the
+    # whole label is the tab's title.
+    short_label: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def register() -> None:
                                          admin_selectors.hand_over_action))
     SIGNIN_NOTICES.register(SigninNotice(admin_selectors.BACKUP_DOWNLOAD, admin_selectors.backup_download_rows,
                                          admin_selectors.backup_download_action))
-    CENTRE.register(Centre("clients/registry.html", registry_centre))
+    CENTRE.register(Centre("clients/registry.html", registry_centre, toolbar="clients/partials/registry_toolbar.html"))
     # The clients picker: forms choose a client by typing the start of its name, of its meaningful part (without
     # the legal form) or, from three letters, a fragment of it (`picker_q`). As a directory, the engine's
     # search-as-you-type widget and `directories:pick` serve it; its rows start from `visible_clients`, so a
@@ -176,6 +179,7 @@ def card_tabs() -> list[CardTab]:
                 part=CardPart(PersonalForm, "clients/partials/tab_personal.html", changes(policies.personal_data),
                               save=registration.personal_save, related=("personal",), on_new_card=True)),
         CardTab("registration", _("Registration data"), "clients:registration", order=40, kinds=company,
+                short_label=_("Reg. data"),
                 part=CardPart(RegistrationForm, "clients/partials/tab_registration.html",
                               changes(policies.registrations),
                               save=registration.registration_save, related=("registration",), on_new_card=True,

@@ -143,7 +143,7 @@ def _tab(request: HttpRequest, tab: hooks.CardTab, client: Client | None, part: 
     """A tab of the strip with its pane: drawn now when the page carries its form (a new card, a refused save),
     else loaded from its URL when first shown. On a new card, `kinds` names the kinds of client it is for and
     `off` marks a tab of the other kind."""
-    shown: dict[str, Any] = {"code": tab.code, "label": tab.label}
+    shown: dict[str, Any] = {"code": tab.code, "label": tab.label, "short_label": tab.short_label or tab.label}
     if part is not None:
         shown["html"] = _pane(request, tab, client, part)
     elif client is not None:
