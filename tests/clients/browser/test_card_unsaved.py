@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from kontora.clients.models import Client
 from tests.clients.factories import ClientFactory
-from tests.support.browser import sign_in
+from tests.support.browser import screenshot, sign_in
 
 
 def _card(page, base: str, client: Client) -> None:
@@ -48,6 +48,7 @@ def test_leaving_the_card_after_typing_asks_whether_to_save(page, live_server, m
     # then the question is asked, and «Отмена» stays on the card with the typing and the cursor in the field
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Сохранить изменения?")
+    screenshot(page, "client-unsaved")
     page.get_by_test_id("unsaved-cancel").click()
     expect(dialog).to_be_hidden()
     assert page.url.startswith(f"{base}/clients/{client.pk}/")

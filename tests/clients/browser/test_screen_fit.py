@@ -14,7 +14,7 @@ from kontora.clients.models import FilterTemplate
 from kontora.directories.models import ClientStatus
 from tests.clients.factories import client_named
 from tests.directories.factories import SettlementFactory
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import sign_in
 
 SIZES = [{"width": 1280, "height": 800}, {"width": 1920, "height": 1080}]
 LONG = "ООО «Очень длинное наименование торгово-производственной компании «Северо-Западный регион» номер {}»"
@@ -103,8 +103,6 @@ def test_the_registry_and_the_card_fit_the_screen_with_both_panels_open(page, li
         assert _one_row(page), size
         assert all(_in_view(page, page.get_by_test_id(t)) for t in ("flexi-clear", "registry-export")), size
         _look(page, "registry")
-        if size == SIZES[0]:
-            screenshot(page, "registry-fit")
         page.get_by_test_id("flexi-clear").click()
         page.get_by_test_id("flexi-badge").wait_for(state="detached")
 

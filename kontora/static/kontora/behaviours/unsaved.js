@@ -72,6 +72,8 @@
     leaving = true;
     if (what.href) window.location.assign(what.href);
     else if (what.form) HTMLFormElement.prototype.requestSubmit.call(what.form, what.submitter || undefined);
+    // The browser asks beforeunload at once; a page still here afterwards (a file's download link) guards again.
+    setTimeout(function () { leaving = false; }, 1000);
   }
 
   function save(what) {
