@@ -194,9 +194,9 @@ def card_tabs() -> list[CardTab]:
             AccessForm, "clients/partials/tab_access.html", changes(policies.grants), save=card.client_access_save,
             on_new_card=True)),
         # Mailing, Security and Shipping (CLI-09 … CLI-11); the last two obey Settings → Functionality.
-        CardTab("mailing", _("Mailing E-Mail & SMS"), "clients:mailing", order=60, part=CardPart(
-            MailingSettingsForm, "clients/partials/tab_mailing.html", changes(policies.mailings),
-            save=mailing.mailing_switches_save, related=("mailing",), context=mailing_context)),
+        CardTab("mailing", _("Mailing E-Mail & SMS"), "clients:mailing", order=60, short_label=_("Mailing"),
+                part=CardPart(MailingSettingsForm, "clients/partials/tab_mailing.html", changes(policies.mailings),
+                              save=mailing.mailing_switches_save, related=("mailing",), context=mailing_context)),
         CardTab("security", _("Security"), "clients:security", order=70, block="security_tab", part=CardPart(
             SecurityInfoForm, "clients/partials/tab_security.html", changes(policies.securities),
             save=security.security_update,

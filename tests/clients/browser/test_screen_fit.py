@@ -11,8 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from kontora.clients.models import FilterTemplate
-from kontora.directories.models import ClientStatus
+from kontora.core.services.settings import system_settings_update
+from kontora.directories.models import Attribute, ClientStatus
 from tests.clients.factories import client_named
+from tests.clients.support import make_attribute
 from tests.directories.factories import SettlementFactory
 from tests.support.browser import sign_in
 
@@ -56,7 +58,10 @@ def _look(page, name: str) -> None:
 
 @pytest.fixture
 def crowded(admin_user, manager_user, transactional_db):
-    """Clients with names, cities, phones and statuses longer than their columns, and a template of the admin's."""
+    """Clients with names, cities, phones and statuses longer than their columns, a template of the admin's, and
+    every tab of the card on (an attribute, Security, Shipping)."""
+    make_attribute(Attribute.Kind.TEXT, "Цвет логотипа")
+    system_settings_update(acting_user=admin_user, security_tab_enabled=True, shipping_tab_enabled=True)
     status = ClientStatus.objects.create(name="Наш постоянный клиент с особыми условиями", name_key="наш")
     city = SettlementFactory(name="Санкт-Петербург")
     clients = [client_named(LONG.format(i), curator=admin_user, status=status, settlement=city, flagged=i % 3 == 0,
@@ -109,12 +114,14 @@ def test_the_registry_and_the_card_fit_the_screen_with_both_panels_open(page, li
         # when a card is opened: its tab strip is one row, every tab in view and clickable
         page.goto(f"{base}/clients/{crowded[0].pk}/")
         tabs = page.locator(".k-client-card .nav-tabs .nav-link")
-        assert tabs.count() >= 10
+        assert tabs.count() >= 13
         tops = {round(_box(tabs.nth(i))["y"]) for i in range(tabs.count())}
         assert len(tops) == 1, (size, tops)
         for i in range(tabs.count()):
             assert _in_view(page, tabs.nth(i)) and tabs.nth(i).evaluate(HIT), (size, i)
         assert page.get_by_test_id("tab-registration").get_attribute("title") == "Регистрационные данные"
+        # and no label is cut short at these sizes
+        assert not any(tabs.nth(i).evaluate("el => el.scrollWidth > el.clientWidth") for i in range(tabs.count()))
         for button in ("client-ok", "client-apply"):
             assert _in_view(page, page.get_by_test_id(button)), (size, button)
         _look(page, "card")
