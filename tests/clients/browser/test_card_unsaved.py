@@ -76,6 +76,15 @@ def test_leaving_the_card_after_typing_asks_whether_to_save(page, live_server, m
     _card(page, base, client)
     expect(page.locator("#id_notes")).to_have_value("Сохранённое")
 
+    # when typing and closing the browser's tab: the browser's own question (the page may ask nothing else there)
+    page.click("#id_notes")  # a real click: Chromium asks beforeunload only of a page the user has acted on
+    page.keyboard.type(" — закрываю")
+    asked = []
+    page.on("dialog", lambda question: (asked.append(question.type), question.accept()))
+    page.close(run_before_unload=True)
+    page.wait_for_event("close")  # the tab waits for the answer (given while this waits), then closes
+    assert asked == ["beforeunload"]
+
 
 @pytest.mark.feature("CLI-02")
 def test_yes_with_an_invalid_value_stays_on_the_card_with_the_error(page, live_server, manager_user,
