@@ -61,6 +61,9 @@ class CardTab:
     predicate: Callable[[Any, Client | None], bool] | None = None
     block: str = ""  # a block of Settings → Functionality that switches the tab off (core.selectors.settings)
     part: CardPart | None = None  # a part of the card's form; None: a journal
+    # The strip's text when the label is long (the manual's «Рег. данные»): the strip stays one row at 1280 px; the
+    # whole label is the tab's title.
+    short_label: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def register() -> None:
                                          admin_selectors.hand_over_action))
     SIGNIN_NOTICES.register(SigninNotice(admin_selectors.BACKUP_DOWNLOAD, admin_selectors.backup_download_rows,
                                          admin_selectors.backup_download_action))
-    CENTRE.register(Centre("clients/registry.html", registry_centre))
+    CENTRE.register(Centre("clients/registry.html", registry_centre, toolbar="clients/partials/registry_toolbar.html"))
     # The registry counter's "count exactly" (services.registry.registry_count_start).
     JOB_HANDLERS.register(JobHandler("clients_registry_count", tasks.registry_count_run))
     # The clients picker: forms choose a client by typing the start of its name, of its meaningful part (without
@@ -181,6 +184,7 @@ def card_tabs() -> list[CardTab]:
                 part=CardPart(PersonalForm, "clients/partials/tab_personal.html", changes(policies.personal_data),
                               save=registration.personal_save, related=("personal",), on_new_card=True)),
         CardTab("registration", _("Registration data"), "clients:registration", order=40, kinds=company,
+                short_label=_("Reg. data"),
                 part=CardPart(RegistrationForm, "clients/partials/tab_registration.html",
                               changes(policies.registrations),
                               save=registration.registration_save, related=("registration",), on_new_card=True,
@@ -195,9 +199,9 @@ def card_tabs() -> list[CardTab]:
             AccessForm, "clients/partials/tab_access.html", changes(policies.grants), save=card.client_access_save,
             on_new_card=True)),
         # Mailing, Security and Shipping (CLI-09 … CLI-11); the last two obey Settings → Functionality.
-        CardTab("mailing", _("Mailing E-Mail & SMS"), "clients:mailing", order=60, part=CardPart(
-            MailingSettingsForm, "clients/partials/tab_mailing.html", changes(policies.mailings),
-            save=mailing.mailing_switches_save, related=("mailing",), context=mailing_context)),
+        CardTab("mailing", _("Mailing E-Mail & SMS"), "clients:mailing", order=60, short_label=_("Mailing"),
+                part=CardPart(MailingSettingsForm, "clients/partials/tab_mailing.html", changes(policies.mailings),
+                              save=mailing.mailing_switches_save, related=("mailing",), context=mailing_context)),
         CardTab("security", _("Security"), "clients:security", order=70, block="security_tab", part=CardPart(
             SecurityInfoForm, "clients/partials/tab_security.html", changes(policies.securities),
             save=security.security_update,

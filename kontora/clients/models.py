@@ -120,7 +120,8 @@ class Client(models.Model):
             models.Index(fields=["status", "id"], name="clients_status_seek"),
             models.Index(fields=["curator", "name_key", "id"], name="clients_curator_seek"),
             models.Index(fields=["specialist", "id"], name="clients_specialist"),
-            models.Index(fields=["phone_digits"], name="clients_phone"),
+            # The registry's sort by phone seeks it; a search by the start of the digits too.
+            models.Index(fields=["phone_digits", "id"], name="clients_phone_seek"),
         ]
 
     def __str__(self) -> str:

@@ -144,6 +144,9 @@ class Centre:
 
     template: str
     context: Callable[[HttpRequest], dict[str, Any]]
+    # The centre's buttons, drawn in the main window's toolbar after Refresh with the same context (one row of
+    # buttons across the window, however narrow the centre between the side panels).
+    toolbar: str = ""
 
 
 # One centre at most; with none the main window shows the welcome summary alone.

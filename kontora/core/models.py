@@ -104,7 +104,10 @@ class UserParameters(models.Model):
     """Settings → Parameters of one user (ACC-07). Later features add their own fields."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameters")
+    # The main window's side panels as the user left them, on whichever computer he signs in next. The Informer's
+    # is `informer_at_start`: the manual's «Don't show at start» box is that same state.
     informer_at_start = models.BooleanField(_("Show the informer at start"), default=True)
+    assistant_open = models.BooleanField(_("Show the Assistant panel"), default=True)
     show_tasks_at_login = models.BooleanField(
         _("Show the task journal at login when there are active tasks"), default=False
     )

@@ -34,6 +34,7 @@ urlpatterns = [
     path("calendar/", main_window.calendar, name="calendar"),
     path("informer/next/", main_window.informer_next, name="informer_next"),
     path("informer/at-start/", main_window.informer_at_start, name="informer_at_start"),
+    path("panel/", main_window.panel, name="panel"),
     path("help/shortcuts/", main_window.shortcuts, name="shortcuts"),
     path("help/about/", about.about, name="about"),
     path("help/guide/", include([

@@ -27,6 +27,8 @@ SORTS: dict[str, SortSpec] = {
     "code": SortSpec(_("Code"), ("code",)),
     "name": SortSpec(_("Name"), ("name_key", "id")),
     "city": SortSpec(_("City"), ("city_key", "id")),
+    # By the phones' digits as typed ("+7 (495) …" and "8 495 …" sort apart); clients without a phone come first.
+    "phone": SortSpec(_("Phone"), ("phone_digits", "id")),
     "curator": SortSpec(_("Curator"), ("curator_id", "name_key", "id"), frozenset({"curator_id"})),
     "status": SortSpec(_("Status"), ("status_id", "id"), frozenset({"status_id"})),
     "changed": SortSpec(_("Changed"), ("changed_at", "id")),

@@ -33,7 +33,7 @@ from kontora.core.htmx import go
 from kontora.core.selectors.settings import system_settings
 from kontora.core.text import id_param, inner_quotes
 from kontora.core.ui.pager import AFTER
-from kontora.core.ui.submit import ok_or_apply
+from kontora.core.ui.submit import leaving_for, ok_or_apply
 
 
 @login_required
@@ -105,7 +105,7 @@ def _card(request: HttpRequest, client: Client | None) -> HttpResponse:
                 messages.success(request, gettext("Client “%(name)s” saved.") % {"name": inner_quotes(saved)})
                 card_url = reverse("clients:card", args=[saved.pk])
                 # A new card stays open after OK too: its other tabs are filled in now that it has a code.
-                return go(request, card_url if client is None else ok_or_apply(
+                return go(request, (leaving_for(request) or card_url) if client is None else ok_or_apply(
                     request, ok=_registry_at(saved), apply=card_url))
     return render(request, "clients/card.html", {
         "form": form, "client": client, "kind": kind, "can_edit": can_edit, "duplicates": duplicates.shown,
@@ -152,7 +152,7 @@ def _tab(request: HttpRequest, tab: hooks.CardTab, client: Client | None, part: 
     """A tab of the strip with its pane: drawn now when the page carries its form (a new card, a refused save),
     else loaded from its URL when first shown. On a new card, `kinds` names the kinds of client it is for and
     `off` marks a tab of the other kind."""
-    shown: dict[str, Any] = {"code": tab.code, "label": tab.label}
+    shown: dict[str, Any] = {"code": tab.code, "label": tab.label, "short_label": tab.short_label or tab.label}
     if part is not None:
         shown["html"] = _pane(request, tab, client, part)
     elif client is not None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kontora.core import locks
 from kontora.core.audit import Change, audit_record, model_update
-from kontora.core.errors import NotAllowed
+from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import SystemSettings, UserParameters
 from kontora.core.permissions import Actor
 from kontora.core.text import ip_networks
@@ -134,6 +134,26 @@ def user_parameters_update(
         if changes:
             audit_record(actor=acting_user, event="core.user_parameters.update", target=params, changes=changes,
                          summary=_("Parameters changed"))
+    return params
+
+
+# The main window's side panels (core/home.html, details[data-k-panel]) and the parameter each one's state is.
+PANELS = {"assistant": "assistant_open", "informer": "informer_at_start"}
+
+
+def user_panel_set(*, acting_user: Actor, panel: str, shown: bool) -> UserParameters:
+    """Keeps a side panel of the main window shown or hidden as the user left it: every page and every computer
+    he signs in on opens it so. The Informer's state is the manual's «Don't show at start» box, inverted."""
+    field = PANELS.get(panel)
+    if field is None:
+        raise Refused(_("There is no such panel."))
+    UserParameters.objects.get_or_create(user_id=acting_user.pk)
+    with transaction.atomic():
+        params = locks.user_parameters(acting_user.pk)
+        changes = model_update(params, data={field: shown}, fields=[field])
+        if changes:
+            audit_record(actor=acting_user, event="core.user_panel.update", target=params, changes=changes,
+                         summary=_("Side panel shown") if shown else _("Side panel hidden"))
     return params
 
 

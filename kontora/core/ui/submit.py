@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kontora.core.errors import DomainError, NotAllowed, error_messages, form_error
 from kontora.core.forms.base import KontoraFormMixin
@@ -61,9 +62,20 @@ def submit(
     return page()
 
 
+def leaving_for(request: HttpRequest) -> str:
+    """The address the user was leaving the form for when he answered «Save the changes?» with Yes
+    (behaviours/unsaved.js posts it as "next"): a path of this site, else ""."""
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or target.startswith("//") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return ""
+    return target
+
+
 def ok_or_apply(request: HttpRequest, *, ok: str, apply: str) -> str:
-    """Where a card's OK / Apply lead: Apply stays on the saved card, OK goes back to its list."""
-    return apply if "apply" in request.POST else ok
+    """Where a card's OK / Apply lead: Apply stays on the saved card, OK goes back to its list — or on to where
+    the user was going when the page asked whether to save (`leaving_for`)."""
+    return apply if "apply" in request.POST else leaving_for(request) or ok
 
 
 def act(

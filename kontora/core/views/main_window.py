@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.core.errors import Refused, error_response
 from kontora.core.htmx import is_htmx
 from kontora.core.permissions import actor_of
 from kontora.core.selectors import informer
@@ -143,6 +144,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "legal_entity": default_legal_entity(),
         "show_informer": show_informer,
+        "assistant_open": params.assistant_open,
         "informer_at_start": params.informer_at_start,
         **_calendar_context(request.GET),
         **_informer_context(request, tip),
@@ -151,7 +153,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     centre = selectors.main_window_centre()
     if centre is not None:
-        context.update(centre.context(request), centre_template=centre.template)
+        context.update(centre.context(request), centre_template=centre.template, centre_toolbar=centre.toolbar)
     return render(request, "core/home.html", context)
 
 
@@ -180,6 +182,20 @@ def informer_at_start(request: HttpRequest) -> HttpResponse:
     settings_services.user_parameters_update(acting_user=actor_of(request), informer_at_start=not hide)
     if is_htmx(request):
         return HttpResponse(format_html('<span class="text-success">{}</span>', _("Saved.")))
+    return redirect("core:home")
+
+
+@login_required
+@require_POST
+def panel(request: HttpRequest) -> HttpResponse:
+    """A side panel of the main window shown or hidden (behaviours/panels.js): kept for the user's next pages."""
+    try:
+        settings_services.user_panel_set(acting_user=actor_of(request), panel=request.POST.get("panel", ""),
+                                         shown=request.POST.get("open") == "1")
+    except Refused as exc:
+        return error_response(exc)
+    if is_htmx(request):
+        return HttpResponse(status=204)
     return redirect("core:home")
 
 

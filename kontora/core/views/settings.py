@@ -27,6 +27,7 @@ from kontora.core.forms.settings import (
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import settings as selectors
 from kontora.core.services import settings as services
+from kontora.core.ui.submit import leaving_for
 
 
 def _save_own_parameters(user: Any, form: ParametersForm) -> None:
@@ -62,7 +63,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Parameters saved."))
             if "apply" in request.POST:
                 return redirect(f"{request.path}?tab={request.POST.get('tab', 'general')}")
-            return redirect("core:home")
+            return redirect(leaving_for(request) or "core:home")
     active = request.POST.get("tab") or request.GET.get("tab") or "general"
     tabs: list[dict[str, Any]] = [
         {"key": key, "label": label, "fields": [form[name] for name in names],
@@ -93,7 +94,7 @@ def functionality(request: HttpRequest) -> HttpResponse:
             form_error(form, exc)
         else:
             messages.success(request, _("Functionality settings saved."))
-            return redirect("core:functionality" if "apply" in request.POST else "core:home")
+            return redirect("core:functionality" if "apply" in request.POST else leaving_for(request) or "core:home")
     context = {
         "form": form,
         "block_fields": [form[name] for name in BLOCK_FIELDS],

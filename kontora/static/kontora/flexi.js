@@ -610,4 +610,13 @@
     if (!toggle.hasAttribute || !toggle.hasAttribute("data-flexi-templates") || !window.htmx) return;
     window.htmx.ajax("GET", toggle.getAttribute("data-flexi-templates"), { target: "#k-flexi-templates", swap: "innerHTML" });
   });
+
+  // The list's width is known only once it and its counts have come: placed again then, so it stays inside the
+  // window (its ✎ buttons were left under the Informer, placed for the narrow "Loading…").
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var menu = event.target.closest && event.target.closest("#k-flexi-templates");
+    var toggle = menu && menu.parentElement.querySelector("[data-flexi-templates]");
+    var dropdown = toggle && window.bootstrap && window.bootstrap.Dropdown.getInstance(toggle);
+    if (dropdown && menu.classList.contains("show")) dropdown.update();
+  });
 })();

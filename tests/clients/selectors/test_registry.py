@@ -195,3 +195,36 @@ def test_the_exact_count_counts_past_the_cap_under_the_filter(admin_user: Any, m
     assert selectors.registry_count(fetched_by=admin_user) == (5, True)
     assert selectors.registry_count_exact(fetched_by=admin_user) == 8
     assert selectors.registry_count_exact(fetched_by=admin_user, filter_q=flagged) == 4
+
+
+@pytest.mark.feature("REG-02")
+@pytest.mark.feature("REG-11")
+def test_the_registry_sorts_by_phone_and_pages_on_from_the_last_row(admin_user: Any) -> None:
+    # given: more clients than a page, their phones out of name order, two with one number, one without a phone
+    rng = random.Random(5)
+    numbers = [f"+7 (495) {n:03d}-00-00" for n in rng.sample(range(100, 999), selectors.PAGE_SIZE + 2)]
+    numbers[7] = numbers[3]
+    numbers[9] = ""
+    clients = [client_named(f"Фирма {i:02d}", curator=admin_user, phone=phone) for i, phone in enumerate(numbers)]
+    expected = [c.pk for c in sorted(clients, key=lambda c: (c.phone_digits, c.pk))]
+    # when: the first page in phone order, then the page after its last row
+    first = selectors.registry_page(fetched_by=admin_user, sort="phone")
+    assert first.next_after is not None
+    second = selectors.registry_page(fetched_by=admin_user, sort="phone", after=first.next_after)
+    backwards = selectors.registry_page(fetched_by=admin_user, sort="-phone")
+    # then: by the digits, equal numbers by id, no phone first, no row lost or repeated; descending the reverse
+    assert [row.pk for row in first.rows] + [row.pk for row in second.rows] == expected
+    assert second.next_after is None and expected[0] == clients[9].pk
+    assert [row.pk for row in backwards.rows] == expected[::-1][: selectors.PAGE_SIZE]
+
+
+@pytest.mark.feature("REG-11")
+def test_the_first_page_in_phone_order_is_read_from_the_phone_index_without_a_sort(admin_user: Any) -> None:
+    # given
+    for name, phone in (("ООО Ромашка", "+7 495 1"), ("АО Василёк", "+7 495 2"), ("ИП Кедров", "")):
+        client_create(acting_user=admin_user, values={"short_name": name, "curator": admin_user, "phone": phone})
+    # when
+    plan = _plan(*_page_sql(admin_user, "phone"))
+    # then
+    assert "clients_phone_seek" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan

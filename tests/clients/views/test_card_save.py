@@ -203,3 +203,23 @@ def test_no_pane_of_the_card_has_a_save_of_its_own(curator: Any, card: Client) -
         assert '-read" value="' in pane, code  # positive control: the part's editable fields, with their snapshot
         assert 'type="submit"' not in pane and "Сохранить" not in pane, code
         assert not re.search(r'hx-post="[^"]*/(save|update)/?"', pane), code
+
+
+@pytest.mark.feature("CLI-02")
+def test_ok_answering_the_unsaved_question_goes_on_to_the_page_being_left_for_and_only_on_this_site(
+    manager_user: Any,
+) -> None:
+    # given the card's «Save the changes?» answered Yes on the way to another page (behaviours/unsaved.js posts it)
+    client = ClientFactory(curator=manager_user, short_name="Ромашка")
+    http = signed_in(manager_user)
+    # when
+    going = card_submit(http, client, {"notes": "Раз", "next": "/settings/parameters/#tab"}, ok=True)
+    elsewhere = [card_submit(http, client, {"notes": f"Два {n}", "next": target}, ok=True)["Location"]
+                 for n, target in enumerate(("//evil.example/", "https://evil.example/x", "javascript:alert(1)"))]
+    plain = card_submit(http, client, {"notes": "Три"}, ok=True)
+    applied = card_submit(http, client, {"notes": "Четыре", "next": "/settings/parameters/"})
+    # then: saved each time; OK goes to that page of this site, anything else back to the main window
+    assert going.status_code == 302 and going["Location"] == "/settings/parameters/#tab"
+    assert elsewhere == ["/", "/", "/"] and plain["Location"] == "/"
+    assert applied["Location"] == f"/clients/{client.pk}/"  # Apply stays on the card whatever it was leaving for
+    assert Client.objects.get(pk=client.pk).notes == "Четыре"

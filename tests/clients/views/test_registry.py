@@ -213,7 +213,7 @@ def test_quick_find_jumps_to_the_best_match_ignoring_case_and_yo(admin_user):
     upper = client.get("/clients/registry/find/", {"q": "ЛЕ"}, HTTP_HX_REQUEST="true").content.decode()
     # then: name order from the match on, the match under the cursor
     assert names(html) == ["Ёлка", "ЕЛКИ-ПАЛКИ", "Ель", "Лес"]
-    assert re.search(r'class=" k-focus"[^>]*>\s*(?:<td[^>]*>.*?</td>\s*){3}<td data-testid="registry-name">Ёлка<',
+    assert re.search(r'class=" k-focus"[^>]*>\s*(?:<td[^>]*>.*?</td>\s*){3}<td[^>]*data-testid="registry-name">Ёлка<',
                      html, re.S)
     assert names(upper) == ["Лес"]
 
@@ -400,3 +400,22 @@ def test_count_exactly_counts_past_the_cap_in_a_job_under_the_filter(
     assert 'всего: 6<' in browser.get(f"/clients/registry/count/{flagged.pk}/").content.decode()
     # and nobody else may read a count: it tells how many clients its author sees
     assert signed_in(manager_user).get(f"/clients/registry/count/{job.pk}/").status_code == 404
+
+
+@pytest.mark.feature("REG-02")
+def test_the_phone_header_sorts_by_phone_and_the_next_page_continues_in_that_order(admin_user):
+    # given: more clients than a page, their phones in the reverse of their names
+    for i in range(selectors.PAGE_SIZE + 5):
+        client_named(f"Фирма {i:02d}", curator=admin_user, phone=f"+7 (495) 100-{999 - i:03d}")
+    client = signed_in(admin_user)
+    # when
+    home = client.get("/").content.decode()
+    # then: the phone header is a sort link, like the other sortable columns
+    assert 'href="/?sort=phone" data-testid="registry-sort-phone"' in home
+    assert names(home)[0] == "Фирма 00"
+    # when: sorted by phone and walked page by page
+    ids = registry_walk(client, "phone")
+    # then
+    by_phone = list(Client.objects.order_by("phone_digits", "id").values_list("pk", flat=True))
+    assert ids == by_phone and len(ids) == selectors.PAGE_SIZE + 5
+    assert names(client.get("/?sort=phone").content.decode())[:2] == ["Фирма 54", "Фирма 53"]

@@ -25,12 +25,13 @@ def test_main_window_layout_at_1280_has_three_columns(page, live_server, manager
     sign_in(page, live_server.url, "manager")
     # then
     assistant, centre, informer = _box(page, "#k-assistant"), _box(page, ".k-centre"), _box(page, "#k-informer")
-    assert 230 <= assistant["width"] <= 250
-    assert 270 <= informer["width"] <= 290
+    # narrower than they were (240 and 280), so the registry between them keeps every column (issue 13)
+    assert 200 <= assistant["width"] <= 215
+    assert 205 <= informer["width"] <= 225
     assert assistant["x"] + assistant["width"] <= centre["x"]
     assert centre["x"] + centre["width"] <= informer["x"]
     assert informer["x"] + informer["width"] <= 1280
-    assert centre["width"] > 600
+    assert centre["width"] > 800
     assert page.get_by_test_id("summary-legal-entity").inner_text() == "Ромашка"
     page.mouse.move(0, 790)
     screenshot(page, "main-window")
@@ -101,7 +102,7 @@ def test_calendar_turns_months_and_goes_to_a_date(page, live_server, manager_use
     # when: the Assistant is folded, the centre takes its room
     width = _box(page, ".k-centre")["width"]
     page.locator("#k-assistant > summary").click()
-    assert _box(page, ".k-centre")["width"] > width + 180
+    assert _box(page, ".k-centre")["width"] > width + 170
 
 
 def test_question_mark_opens_the_shortcuts_and_esc_closes_them(page, live_server, manager_user, admin_user,
@@ -133,6 +134,7 @@ def test_keyboard_moves_marks_and_opens_rows_and_clicks_declared_keys(page, live
     sign_in(page, live_server.url, "manager")
     page.evaluate("""() => {
         document.getElementById('k-registry')?.remove();  // the page's own list would take the keys
+        document.querySelector('[data-testid=registry-toolbar]')?.remove();  // and its buttons in the toolbar
         const table = document.createElement('table');
         table.className = 'table-k';
         table.innerHTML = '<tbody>' +

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kontora.accounts.models import User
-from kontora.core.errors import NotAllowed
+from kontora.core.errors import NotAllowed, Refused
 from kontora.core.forms.base import KontoraForm
 from kontora.core.models import AuditEvent, SystemSettings, UserParameters
 from kontora.core.selectors.settings import system_settings
@@ -17,6 +17,7 @@ from kontora.core.services.settings import (
     parameters_save,
     system_settings_update,
     user_language_set,
+    user_panel_set,
     user_parameters_update,
 )
 from tests.accounts.factories import UserFactory
@@ -138,3 +139,30 @@ def test_a_write_rolled_back_by_its_caller_leaves_no_audit_row():
     # then
     assert not AuditEvent.objects.exists()
     assert system_settings().cash_enabled is True
+
+
+@pytest.mark.feature("ORG-05", "ORG-06")
+def test_a_side_panel_hidden_is_kept_for_the_user_and_audited_once(manager_user):
+    # when the Assistant is hidden, hidden again, and the Informer hidden
+    user_panel_set(acting_user=manager_user, panel="assistant", shown=False)
+    user_panel_set(acting_user=manager_user, panel="assistant", shown=False)
+    user_panel_set(acting_user=manager_user, panel="informer", shown=False)
+    # then: kept in the user's parameters (the Informer's is its «don't show at start»), one row per change
+    params = UserParameters.objects.get(user=manager_user)
+    assert (params.assistant_open, params.informer_at_start) == (False, False)
+    rows = AuditEvent.objects.filter(event="core.user_panel.update").order_by("pk")
+    assert [(row.summary, row.changes) for row in rows] == [
+        ("Боковая панель скрыта", [{"field": "Показывать панель «Ассистент»", "old": "✓", "new": "—"}]),
+        ("Боковая панель скрыта", [{"field": "Показывать информатор при запуске", "old": "✓", "new": "—"}]),
+    ]
+    # when shown again
+    user_panel_set(acting_user=manager_user, panel="assistant", shown=True)
+    # then
+    assert UserParameters.objects.get(user=manager_user).assistant_open is True
+
+
+def test_an_unknown_panel_is_refused(manager_user):
+    # when / then
+    with pytest.raises(Refused, match=r"Такой панели нет\."):
+        user_panel_set(acting_user=manager_user, panel="calendar", shown=False)
+    assert not AuditEvent.objects.filter(event="core.user_panel.update").exists()

@@ -274,3 +274,25 @@ def test_the_informer_shows_administrators_tips_to_administrators_only(manager_c
     assert seen and seen.isdisjoint(admin_tips)
     assert informer.tips_for(admin_user) == list(range(len(informer.TIPS)))
     assert sorted(seen) == informer.tips_for(manager_user)
+
+
+@pytest.mark.feature("ORG-05", "ORG-06")
+def test_the_side_panels_open_as_the_user_left_them_in_any_session(manager_user, admin_user):
+    # given both panels open by default
+    html = signed_in(manager_user).get("/").content.decode()
+    assert 'id="k-assistant" open data-k-panel="assistant" data-k-panel-shown="1"' in html
+    assert 'id="k-informer" open data-k-panel="informer" data-k-panel-shown="1"' in html
+    # when both are hidden (behaviours/panels.js posts each toggle)
+    browser = signed_in(manager_user)
+    for panel in ("assistant", "informer"):
+        answer = browser.post("/panel/", {"panel": panel, "open": "0"}, HTTP_HX_REQUEST="true")
+        assert answer.status_code == 204
+    # then a new session draws them hidden, the Informer's box ticked; another user's are as they were
+    html = signed_in(manager_user).get("/").content.decode()
+    assert 'id="k-assistant"  data-k-panel="assistant" data-k-panel-shown="0"' in html
+    assert 'id="k-informer"  data-k-panel="informer" data-k-panel-shown="0"' in html
+    assert re.search(r'id="k-informer-hide" checked', html)
+    assert 'id="k-assistant" open' in signed_in(admin_user).get("/").content.decode()
+    # and a panel that does not exist is refused with a message, not a 500
+    refused = browser.post("/panel/", {"panel": "nope", "open": "0"}, HTTP_HX_REQUEST="true")
+    assert (refused.status_code, refused.content.decode()) == (422, "Такой панели нет.")
