@@ -50,6 +50,7 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = [""]
         self.hidden = 0
+        self.articles: list[bool] = []  # per open <article>: whether it is a document (data-k-document)
 
     def _break(self) -> None:
         if self.lines[-1].strip():
@@ -68,6 +69,10 @@ class _Text(HTMLParser):
             self.lines.append("")
         if tag in _HIDDEN:
             self.hidden += 1
+        if tag == "article":
+            # A document shown in the program (the guide's pages) names commands and products in English on purpose.
+            self.articles.append("data-k-document" in values)
+            self.hidden += self.articles[-1]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -75,7 +80,7 @@ class _Text(HTMLParser):
             self.hidden -= 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
+        if tag in _HIDDEN or (tag == "article" and self.articles and self.articles.pop()):
             self.hidden = max(0, self.hidden - 1)
         if tag not in _INLINE:
             self._break()

@@ -38,7 +38,7 @@ def test_leaving_the_card_after_typing_asks_whether_to_save(page, live_server, m
     page.fill("#id_address", "ул. Ленина, 1")
     page.fill("#id_address", "")
     page.keyboard.press("Escape")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/?focus={client.pk}")
     expect(dialog).to_be_hidden()
 
     # when a note is typed and Esc pressed in the field
@@ -58,7 +58,7 @@ def test_leaving_the_card_after_typing_asks_whether_to_save(page, live_server, m
     # when «Нет»: the card is left and nothing saved
     page.keyboard.press("Escape")
     page.get_by_test_id("unsaved-no").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/?focus={client.pk}")
     assert _notes(client) == "Старое"
     _card(page, base, client)
     expect(page.locator("#id_notes")).to_have_value("Старое")
@@ -103,5 +103,5 @@ def test_yes_with_an_invalid_value_stays_on_the_card_with_the_error(page, live_s
     page.get_by_test_id("client-card").get_by_role("link", name="Отмена").click()
     expect(page.get_by_test_id("unsaved-dialog")).to_be_visible()
     page.get_by_test_id("unsaved-no").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/?focus={client.pk}")
     assert Client.objects.get(pk=client.pk).short_name == "Ромашка"

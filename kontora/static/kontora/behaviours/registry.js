@@ -116,6 +116,10 @@
       state = JSON.parse(window.sessionStorage.getItem(STATE) || "null");
     } catch (e) { state = null; }
     var focus = new URLSearchParams(window.location.search).get("focus");
+    if (body && focus && window.location.hash.indexOf("#tab-") === 0) {
+      // The browser carries the card's tab over the redirect of its OK; the registry has no tabs.
+      window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+    }
     if (body && state && ((focus && state.focus === focus) || (!focus && state.focus && cameBack()))) {
       reopenPanels(state);
     }
