@@ -50,7 +50,7 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = [""]
         self.hidden = 0
-        self.articles: list[bool] = []  # per open <article>: whether it is a document (data-k-document)
+        self.articles: list[bool] = []  # per open <article>: whether it is a document (data-document)
 
     def _break(self) -> None:
         if self.lines[-1].strip():
@@ -71,7 +71,7 @@ class _Text(HTMLParser):
             self.hidden += 1
         if tag == "article":
             # A document shown in the program (the guide's pages) names commands and products in English on purpose.
-            self.articles.append("data-k-document" in values)
+            self.articles.append("data-document" in values)
             self.hidden += self.articles[-1]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

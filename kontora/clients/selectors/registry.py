@@ -325,13 +325,18 @@ def _page_around(
 ) -> RegistryPage | None:
     """A page before the client `focus`, the client, and a page after it, in the order (None when the user does
     not see it, or the filter leaves it out): where the registry was when its card was opened, with the card's
-    values as saved since. Three reads, whatever the client's place in the list."""
+    values as saved since. Three reads (four by a key no column shows), whatever the client's place in the list."""
     found = _read(user, filter_q, ("row",), {"id": focus},
                   lambda visible, v: visible.filter(pk=v["id"]).values_list(*ROW_FIELDS)[:1])
     if not found:
         return None
     row = _row(found[0])
-    values = {name: getattr(row, name) for name in spec.keys}
+    if all(hasattr(row, name) for name in spec.keys):
+        values: dict[str, Any] | None = {name: getattr(row, name) for name in spec.keys}
+    else:  # a key the row does not show (the phone's digits): one read more
+        values = _key_values(user, filter_q, spec, focus)
+    if values is None:
+        return None
     earlier, more_earlier = _page_rows(user, filter_q, spec, not descending, after=values)
     later, more_later = _page_rows(user, filter_q, spec, descending, after=values)
     rows = [*earlier[::-1], row, *later]

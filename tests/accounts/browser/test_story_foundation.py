@@ -73,7 +73,7 @@ def test_fresh_base_to_two_colleagues_and_a_disabled_account(page, new_page, liv
 
     # and the administrator sees both sessions in Active users
     page.goto(f"{base}/administration/sessions/")
-    rows = page.locator("[data-testid=sessions-table] tbody tr")
+    rows = page.locator("[data-testid=sessions-table] tbody tr[data-testid=session-row]")
     assert rows.count() == 2
     assert "Алексей Менеджеров" in rows.all_inner_texts()[0] + rows.all_inner_texts()[1]
 

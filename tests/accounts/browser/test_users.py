@@ -79,14 +79,14 @@ def test_admin_creates_a_manager_and_ends_their_session(page, new_page, live_ser
     page.click("[data-menu=admin] > a")
     page.locator("[data-menu=admin]").get_by_role("link", name="Активные пользователи", exact=True).click()
     page.wait_for_url(f"{base}/administration/sessions/")
-    rows = page.locator("[data-testid=sessions-table] tbody tr")
+    rows = page.locator("[data-testid=sessions-table] tbody tr[data-testid=session-row]")
     assert rows.count() == 2
     screenshot(page, "active-users")
     page.once("dialog", lambda dialog: dialog.accept())
     rows.filter(has_text="Анна Менеджерова").get_by_role("button", name="Завершить сеанс").click()
     page.wait_for_selector("text=Сеанс пользователя Анна Менеджерова завершён")
     # then
-    assert page.locator("[data-testid=sessions-table] tbody tr").count() == 1
+    assert page.locator("[data-testid=sessions-table] tbody tr[data-testid=session-row]").count() == 1
     other.reload()
     other.wait_for_url(re.compile(r"/login/"))
     assert other.locator("#id_password").is_visible()

@@ -220,6 +220,7 @@ def test_ok_answering_the_unsaved_question_goes_on_to_the_page_being_left_for_an
     applied = card_submit(http, client, {"notes": "Четыре", "next": "/settings/parameters/"})
     # then: saved each time; OK goes to that page of this site, anything else back to the main window
     assert going.status_code == 302 and going["Location"] == "/settings/parameters/#tab"
-    assert elsewhere == ["/", "/", "/"] and plain["Location"] == "/"
+    home = f"/?focus={client.pk}"  # the main window, on the card's row
+    assert elsewhere == [home, home, home] and plain["Location"] == home
     assert applied["Location"] == f"/clients/{client.pk}/"  # Apply stays on the card whatever it was leaving for
     assert Client.objects.get(pk=client.pk).notes == "Четыре"
