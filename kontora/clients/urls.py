@@ -73,6 +73,7 @@ urlpatterns = [
     path("clients/filter/apply/", flexi_views.flexi_apply, name="flexi_apply"),
     path("clients/filter/clear/", flexi_views.flexi_clear, name="flexi_clear"),
     path("clients/filter/count/", flexi_views.flexi_count, name="flexi_count"),
+    path("clients/filter/count/exact/", flexi_views.flexi_count_exact, name="flexi_count_exact"),
     path("clients/filter/templates/", flexi_views.flexi_templates, name="flexi_templates"),
     path("clients/filter/templates/count/", flexi_views.flexi_template_count, name="flexi_template_count"),
     path("clients/filter/templates/apply/", flexi_views.flexi_template_apply, name="flexi_template_apply"),

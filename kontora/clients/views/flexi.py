@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kontora.accounts.policies import user_of
 from kontora.clients.flexi import services as template_services
 from kontora.clients.flexi.selectors import fields as flexi_fields
 from kontora.clients.flexi.selectors import session as flexi_session
@@ -28,6 +29,7 @@ from kontora.clients.flexi.selectors import specs as flexi_spec
 from kontora.clients.flexi.selectors import templates as template_selectors
 from kontora.clients.forms.flexi import TemplateSaveForm
 from kontora.clients.selectors import registry as selectors
+from kontora.clients.services import registry as registry_services
 from kontora.clients.views import registry
 from kontora.core import budget
 from kontora.core.text import id_param, json_param
@@ -234,7 +236,24 @@ def flexi_count(request: HttpRequest) -> HttpResponse:
             count, more = template_selectors.template_count(request.user, spec)
     except budget.Overrun as exc:
         return HttpResponse(exc.message)
-    return HttpResponse(_count_text(count, more))
+    if not more:
+        return HttpResponse(_count_text(count, more))
+    # Past the cap: "count exactly" counts the specification as it is now, in the background, like the registry's.
+    return render(request, "clients/partials/flexi_count_capped.html", {
+        "found": _count_text(count, more), "vals": json.dumps({"spec": json.dumps(spec, ensure_ascii=False)}),
+    })
+
+
+@login_required
+@require_POST
+def flexi_count_exact(request: HttpRequest) -> HttpResponse:
+    """The panel's "count exactly": a background job counts the clients of the specification being built."""
+    try:
+        spec = flexi_spec.parse(request.POST.get("spec", ""), user=request.user)
+    except ValidationError:
+        return HttpResponse(_("Found: —"))
+    job = registry_services.registry_count_start(acting_user=user_of(request), spec=spec)
+    return registry.count_job_answer(request, job.pk)
 
 
 # --- templates -----------------------------------------------------------------------------------------

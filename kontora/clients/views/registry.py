@@ -185,17 +185,17 @@ def registry_count_exact(request: HttpRequest) -> HttpResponse:
     """The counter's "count exactly": a background job counts the list under the active filter to its end."""
     active = active_filter(request)
     job = services.registry_count_start(acting_user=user_of(request), spec=active.spec if active else None)
-    return _count_job(request, job.pk)
+    return count_job_answer(request, job.pk)
 
 
 @login_required
 @require_GET
 def registry_count_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """The exact count's place in the counter, polled until its job ends."""
-    return _count_job(request, job_id)
+    return count_job_answer(request, job_id)
 
 
-def _count_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def count_job_answer(request: HttpRequest, job_id: int) -> HttpResponse:
     job = access_job(request.user, job_id)
     if job.kind != services.COUNT_JOB or job.created_by_id != request.user.pk:
         raise Http404  # only one's own count: it tells how many clients its author sees

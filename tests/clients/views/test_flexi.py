@@ -221,7 +221,7 @@ def test_live_count_is_inside_access_and_capped(
     # when the cap is lower than the matches
     monkeypatch.setattr(selectors, "COUNT_CAP", 1)
     # then
-    assert manager_client.post("/clients/filter/count/", {"spec": hot}).content.decode() == "Найдено: 1+"
+    assert manager_client.post("/clients/filter/count/", {"spec": hot}).content.decode().startswith("Найдено: 1+ ")
     # and a wrong spec is not counted at all
     assert manager_client.post("/clients/filter/count/", {"spec": "{"}).content.decode() == "Найдено: —"
 
