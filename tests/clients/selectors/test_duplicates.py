@@ -135,11 +135,31 @@ def _scans(statements: list[tuple[str, Any]]) -> list[str]:
         for sql, params in statements:
             prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
             cursor.execute(prefix + sql, params)
-            for row in cursor.fetchall():
-                line = str(row[-1] if connection.vendor == "sqlite" else row[0])
-                # SQLite: SCAN reads a table or an index whole (SEARCH seeks); PostgreSQL: a Seq Scan.
-                full = re.search(r"\bSCAN (\w+)" if connection.vendor == "sqlite" else r"Seq Scan on (\w+)", line)
-                if full and full.group(1) in tables:
+            lines = [str(row[-1] if connection.vendor == "sqlite" else row[0]) for row in cursor.fetchall()]
+            for at, line in enumerate(lines):
+                if connection.vendor == "sqlite":
+                    # SCAN reads a table or an index whole (SEARCH seeks)
+                    full = re.search(r"\bSCAN (\w+)", line)
+                    if full and full.group(1) in tables:
+                        found.append(line)
+                    continue
+                # PostgreSQL: a Seq Scan, or (sequential reads being off) an index walked whole: no Index Cond
+                node = re.search(r"(Seq Scan|Bitmap Index Scan|Index Scan|Index Only Scan)(?: Backward)?"
+                                 r"(?: using \w+)? on (\w+)", line)
+                if not node:
+                    continue
+                table = node.group(2)
+                if node.group(1) == "Bitmap Index Scan":  # on an index: its table is the Bitmap Heap Scan's above
+                    heaps = [re.search(r"Bitmap Heap Scan on (\w+)", above) for above in lines[:at]]
+                    table = next((heap.group(1) for heap in reversed(heaps) if heap), "")
+                if table not in tables:
+                    continue
+                details = []
+                for below in lines[at + 1:]:
+                    if "->" in below:
+                        break
+                    details.append(below)
+                if node.group(1) == "Seq Scan" or not any("Index Cond" in detail for detail in details):
                     found.append(line)
     return found
 
