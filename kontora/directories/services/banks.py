@@ -15,7 +15,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -32,10 +32,11 @@ from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
-from kontora.core.services.jobs import JobLost, job_start
-from kontora.core.services.storage import stored_delete, stored_open
+from kontora.core.services.jobs import job_start
+from kontora.core.services.storage import stored_open
 from kontora.core.text import search_key
 from kontora.directories.models import Bank, BankDirectory
+from kontora.directories.services.uploads import upload_forget, upload_used
 
 if TYPE_CHECKING:
     from kontora.core.models import Job
@@ -205,8 +206,7 @@ def banks_import_start(*, acting_user: User, upload: IO[bytes], filename: str) -
             params={"file": Path(name).name},
         )
     except Exception:
-        with suppress(OSError):
-            stored_delete(name)
+        upload_forget(name)
         raise
 
 
@@ -285,7 +285,7 @@ def banks_import(
     if "result" in state:  # closed by the run that died, before it could record the job's end
         return BanksImported(**state["result"])
     name = _stored_name(file)
-    try:
+    with upload_used(name):
         progress(0, None, _("Reading the file"))
         with closing(stored_open(name).stream) as stored, _local_copy(stored, Path(name).suffix) as path, \
                 _xml_source(path) as source:
@@ -318,16 +318,5 @@ def banks_import(
                        "directory_date": directory_date.isoformat()},
             )
             checkpoint({"result": asdict(result)})
-    except JobLost:
-        raise  # the run that took the import over needs the file
-    except Exception:
-        _upload_forget(name)
-        raise
-    # (a process going down, SystemExit, keeps the file too: its job is taken over by another worker)
-    _upload_forget(name)
     return result
 
-
-def _upload_forget(name: str) -> None:
-    with suppress(OSError):  # a kept upload the storage would not delete must not hide the import's outcome
-        stored_delete(name)

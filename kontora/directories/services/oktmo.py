@@ -32,11 +32,12 @@ from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
-from kontora.core.services.jobs import JobLost, job_start
-from kontora.core.services.storage import stored_delete, stored_open
+from kontora.core.services.jobs import job_start
+from kontora.core.services.storage import stored_open
 from kontora.core.text import search_key
 from kontora.directories.data.oktmo import region_code
 from kontora.directories.models import Region, Settlement
+from kontora.directories.services.uploads import upload_forget, upload_used
 from kontora.directories.services.words import SETTLEMENTS, words_rewrite
 
 if TYPE_CHECKING:
@@ -159,8 +160,7 @@ def settlements_import_start(*, acting_user: User, upload: IO[bytes], filename: 
         return job_start(acting_user=acting_user, kind="settlements_import",
                          title=_("Import of populated places (OKTMO)"), params={"file": Path(name).name})
     except Exception:
-        with suppress(OSError):
-            stored_delete(name)
+        upload_forget(name)
         raise
 
 
@@ -233,10 +233,10 @@ def settlements_import(
     state = dict(resume or {})
     name = f"{IMPORTS}/{Path(file).name}"  # only the kept file's own name: no path from the job's params
     if "result" in state:  # closed by the run that died, before it could record the job's end
-        _upload_forget(name)
+        upload_forget(name)
         kept = dict(state["result"])
         return SettlementsImported(**{**kept, "bad": [(int(line), str(reason)) for line, reason in kept["bad"]]})
-    try:
+    with upload_used(name):
         progress(0, None, _("Reading the file"))
         parsed = oktmo_parse(_read(name))
         region_ids = dict(Region.objects.values_list("code", "pk"))
@@ -266,12 +266,6 @@ def settlements_import(
                        "unknown_region": result.unknown_region, "bad_rows": len(parsed.bad)},
             )
             checkpoint({"result": asdict(result)})
-    except JobLost:
-        raise  # the run that took the import over needs the file
-    except Exception:
-        _upload_forget(name)
-        raise
-    _upload_forget(name)
     return result
 
 
@@ -280,7 +274,3 @@ def bad_rows(result: SettlementsImported) -> Iterator[str]:
     for line, reason in result.bad:
         yield _("Line %(line)d: %(reason)s") % {"line": line, "reason": reason}
 
-
-def _upload_forget(name: str) -> None:
-    with suppress(OSError):  # a kept upload the storage would not delete must not hide the import's outcome
-        stored_delete(name)
