@@ -9,29 +9,22 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from kontora.core.models import AuditEvent
 from tests.accounts.factories import UserFactory
+from tests.support.migrations import migrate_latest, migrate_to
 
 BEFORE = [("clients", "0009_client_code_sequence")]
 AFTER = [("clients", "0010_history_in_audit")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before_the_move(transactional_db: Any) -> Iterator[Any]:
     """The base as it was before the move (the history in clients_clientchange); the newest schema after."""
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     yield apps
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_latest()
 
 
 def _old_client(apps: Any, code: int, name: str, curator: Any) -> Any:
@@ -55,7 +48,7 @@ def test_the_old_history_rows_become_audit_rows_of_their_clients(before_the_move
     ClientChange.objects.create(client_id=other.pk, user_id=None, action="Карточка зарегистрирована", details=[])
 
     # when the base is migrated
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     # then each row is an audit row about its client, with its moment, author, action and details
     rows = {row.client_id: row for row in AuditEvent.objects.all()}

@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from kontora.core.models import AuditEvent
 from kontora.directories.models import BankDirectory
+from tests.support.migrations import migrate_latest, migrate_to
 
 BEFORE = [("directories", "0006_client_flags")]
 AFTER = [("directories", "0007_bank_directory_date")]
@@ -21,19 +20,12 @@ AFTER = [("directories", "0007_bank_directory_date")]
 pytestmark = pytest.mark.feature("DIR-03")
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before_dating(transactional_db: Any) -> Iterator[Any]:
     """The base as it was before the directory's date was kept; the newest schema after."""
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     yield apps
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_latest()
 
 
 def _imported(at: datetime.datetime) -> None:
@@ -48,7 +40,7 @@ def test_a_base_with_imported_banks_is_dated_by_its_latest_import(before_dating:
     latest = timezone.make_aware(datetime.datetime(2026, 9, 15, 12))
     _imported(latest)
     # when the base is upgraded
-    _migrate(AFTER)
+    migrate_to(AFTER)
     # then
     row = BankDirectory.objects.get()
     assert (row.directory_date, row.imported_at) == (datetime.date(2026, 9, 15), latest)
@@ -56,6 +48,6 @@ def test_a_base_with_imported_banks_is_dated_by_its_latest_import(before_dating:
 
 def test_a_base_that_never_imported_banks_stays_undated(before_dating: Any) -> None:
     # when
-    _migrate(AFTER)
+    migrate_to(AFTER)
     # then
     assert not BankDirectory.objects.exists()
