@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kontora.accounts",
     "kontora.directories",
     "kontora.clients",
+    "kontora.activity",
     "kontora.processes",
 ]
 

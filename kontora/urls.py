@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("kontora.core.urls")),
     path("", include("kontora.accounts.urls")),
     path("", include("kontora.clients.urls")),
+    path("", include("kontora.activity.urls")),
     path("", include("kontora.processes.urls")),
     path("directories/nomenclature/", include("kontora.directories.nomenclature.urls")),  # before the engine's <key>
     path("administration/attributes/", include("kontora.directories.attributes.urls")),

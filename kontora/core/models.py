@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,6 +28,11 @@ class SystemSettings(models.Model):
                     "failed sign-ins from one address slow further attempts from it; a whole office behind one "
                     "address is not slowed if its network is listed here."),
     )
+    # The office's clock (issue 14): a user without a time zone of his own lives in this one; the day planner draws
+    # the working day between these hours, and office days (OfficeDay) say which dates are worked.
+    time_zone = models.CharField(_("Office time zone"), max_length=64, blank=True)
+    work_start = models.TimeField(_("Working day starts"), default=datetime.time(9, 0))
+    work_end = models.TimeField(_("Working day ends"), default=datetime.time(18, 0))
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -112,6 +119,9 @@ class UserParameters(models.Model):
         _("Show the task journal at login when there are active tasks"), default=False
     )
     report_overdue_at_login = models.BooleanField(_("Report overdue tasks at login"), default=False)
+    # Empty: the office's (SystemSettings.time_zone, else settings.TIME_ZONE). "Today", reminders, the planners,
+    # the same-day correction of an event and the calendar feed are in this zone.
+    time_zone = models.CharField(_("Time zone"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("user parameters")
@@ -386,3 +396,20 @@ class ServerProcess(models.Model):
     def __str__(self) -> str:
         where = f"{self.host}:{self.port}" if self.port else self.host
         return f"{self.role} on {where} (pid {self.pid})"
+
+
+class OfficeDay(models.Model):
+    """A date that differs from the ordinary week of the office calendar: a holiday on a weekday, or a weekend
+    worked (a moved working day). Dates without a row follow the week: Monday–Friday worked."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("office calendar day")
+        verbose_name_plural = _("office calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'work' if self.is_working else 'off'}"

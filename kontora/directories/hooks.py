@@ -121,6 +121,7 @@ DIRECTORIES: Point[Directory] = Point("directories", key=lambda directory: direc
 # The product's linear directories (one level, no folders), in the order of the Directories menu.
 LINEAR: tuple[Directory, ...] = (
     Directory("event-types", m.EventType, title=_("Event types")),
+    Directory("event-results", m.EventResult, title=_("Event results")),
     Directory("company-sizes", m.CompanySize, title=_("Company sizes")),
     Directory("information-sources", m.InformationSource, title=_("Information sources")),
     Directory("priorities", m.Priority, title=_("Priorities")),

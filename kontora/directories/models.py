@@ -39,6 +39,14 @@ class EventType(DirectoryItem):
         verbose_name_plural = _("event types")
 
 
+class EventResult(DirectoryItem):
+    """What an event came to («Договорились о встрече», «Отказ»): the events report filters by it (HIS-03)."""
+
+    class Meta(DirectoryItem.Meta):
+        verbose_name = _("event result")
+        verbose_name_plural = _("event results")
+
+
 class CompanySize(DirectoryItem):
     class Meta(DirectoryItem.Meta):
         verbose_name = _("company size")

@@ -168,3 +168,14 @@ CLIENT_FLAGS: list[tuple[str, str]] = [
     ("Зелёный флаг", "green"),
     ("Жёлтый флаг", "yellow"),
 ]
+
+# Results of an event (HIS-01), loaded by the migration that brought the directory.
+EVENT_RESULTS: list[str] = [
+    "Договорились о встрече",
+    "Отправлено предложение",
+    "Клиент думает",
+    "Перезвонить позже",
+    "Заключена сделка",
+    "Отказ",
+    "Не дозвонились",
+]

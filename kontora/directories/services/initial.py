@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kontora.core.text import search_key
-from kontora.directories.data.initial import CLIENT_FLAGS, NAMES, UNITS, VAT_RATES
+from kontora.directories.data.initial import CLIENT_FLAGS, EVENT_RESULTS, NAMES, UNITS, VAT_RATES
 
 
 def _fill(model: Any, rows: list[dict[str, Any]]) -> int:
@@ -55,3 +55,8 @@ def client_flags_load(apps: Any) -> int:
     return _fill(apps.get_model("directories", "ClientFlag"), [
         {"name": name, "colour": colour} for name, colour in CLIENT_FLAGS
     ])
+
+
+def event_results_load(apps: Any) -> int:
+    """Fills the event results of a base that has none (the data migration that brought the directory)."""
+    return _fill(apps.get_model("directories", "EventResult"), [{"name": name} for name in EVENT_RESULTS])

@@ -1,0 +1,19 @@
+"""Row locks of activity (core.locks): an event, a task or a project case is changed by one transaction at a time,
+and a change checks the state the user saw under the lock (a page left open on an old state is refused)."""
+
+from __future__ import annotations
+
+from kontora.activity.models import Event, ProjectItem, Task
+from kontora.core.locks import locked
+
+
+def event_to_change(event_id: int) -> Event:
+    return locked(Event.objects.filter(pk=event_id)).select_related("client", "author").get()
+
+
+def task_to_change(task_id: int) -> Task:
+    return locked(Task.objects.filter(pk=task_id)).select_related("client", "case", "author", "assignee").get()
+
+
+def item_to_change(item_id: int) -> ProjectItem:
+    return locked(ProjectItem.objects.filter(pk=item_id)).get()

@@ -1,0 +1,127 @@
+"""Who sees and changes events, tasks and project cases.
+
+Events and tasks about a client are client-owned data: they start from the user's openable clients (the card level,
+`clients.access.openable_clients`). A task is also its author's and its assignee's even when one of them later loses
+the client (it became private, the curator changed): the task stays listed to them, but its client is shown as
+«клиент недоступен» (`client_shown`) and nothing of the client leaves the server.
+
+Journals, reports, monitors and planners list a user's own work (`own_events`, `own_tasks`), or every employee's to a
+holder of «журналы всех сотрудников» (`sees_all_employees`, supervisors and administrators by role) — in both cases
+within `visible_*`. One client's journal in the card lists every event and task about that client to whoever opens
+the card: the history belongs to the card.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kontora.activity.models import Event, ProjectItem, Task
+from kontora.clients import access
+from kontora.core.permissions import Policy, decided, is_administrator
+from kontora.core.selectors.calendar import user_today, user_zone
+
+
+def sees_all_employees(user: Any) -> bool:
+    return bool(user.has_right("journals_all_users"))
+
+
+def visible_events(user: Any) -> QuerySet[Event]:
+    if access.visibility_shape(user) == access.NOBODY:
+        return Event.objects.none()
+    return Event.objects.filter(client__in=access.openable_clients(user))
+
+
+def own_events(user: Any) -> Q:
+    return Q(author=user)
+
+
+def journal_events(user: Any) -> QuerySet[Event]:
+    """The events a journal or report lists to the user: his own, or everyone's with the right; never a client's he
+    may not open."""
+    events = visible_events(user)
+    return events if sees_all_employees(user) else events.filter(own_events(user))
+
+
+def own_tasks(user: Any) -> Q:
+    return Q(author=user) | Q(assignee=user)
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    """Tasks the user may read: his own (set or given) whatever became of their client; project tasks; tasks about
+    clients he may open."""
+    if not getattr(user, "is_authenticated", False):
+        return Task.objects.none()
+    if access.visibility_shape(user) == access.NOBODY:
+        return Task.objects.filter(own_tasks(user) | Q(client__isnull=True))
+    return Task.objects.filter(own_tasks(user) | Q(client__isnull=True) | Q(client__in=access.openable_clients(user)))
+
+
+def journal_tasks(user: Any) -> QuerySet[Task]:
+    """The tasks the task journal, the control report, the monitor and the planners list: his own, or with the right
+    every employee's about clients he may open (and project tasks)."""
+    if sees_all_employees(user) and access.visibility_shape(user) != access.NOBODY:
+        return visible_tasks(user)
+    return Task.objects.filter(own_tasks(user))
+
+
+def client_shown(user: Any, task: Task) -> bool:
+    """May the task's pages show its client (name, link to the card): the user may open the client. Else «клиент
+    недоступен»."""
+    client_id = task.client_id
+    if client_id is None:
+        return False
+    return decided(("client_opens", user.pk, client_id),
+                   lambda: access.openable_clients(user).filter(pk=client_id).exists())
+
+
+def can_change_event(user: Any, event: Event) -> bool:
+    """The author corrects his own event on the day it was made, on his own clock; administrators edit and delete;
+    nobody else."""
+    if is_administrator(user):
+        return True
+    return event.author_id == user.pk and event.created_at.astimezone(user_zone(user)).date() == user_today(user)
+
+
+def can_edit_item(user: Any, item: ProjectItem) -> bool:
+    """Anyone views the project planner; its responsible or an administrator edits a theme or case."""
+    return is_administrator(user) or item.responsible_id == user.pk
+
+
+class EventPolicy(Policy[Event]):
+    model = Event
+    related = ("client", "author", "event_type", "result", "reaction", "stage", "contact")
+
+    def visible(self, user: Any) -> QuerySet[Event]:
+        return visible_events(user)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "view":
+            return visible_events(user).filter(pk=obj.pk).exists()
+        if action == "change":
+            return can_change_event(user, obj)
+        if action == "delete":
+            return is_administrator(user)
+        raise ValueError(f"unknown action {action!r}")
+
+
+class TaskPolicy(Policy[Task]):
+    model = Task
+    related = ("client", "case", "author", "assignee")
+
+    def visible(self, user: Any) -> QuerySet[Task]:
+        return visible_tasks(user)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "view":
+            return visible_tasks(user).filter(pk=obj.pk).exists()
+        if action == "change":
+            return obj.author_id == user.pk or is_administrator(user)
+        if action == "delete":
+            return obj.author_id == user.pk or is_administrator(user)
+        raise ValueError(f"unknown action {action!r}")
+
+
+events = EventPolicy()
+tasks = TaskPolicy()

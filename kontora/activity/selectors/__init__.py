@@ -1,0 +1,1 @@
+"""Activity: events, tasks and planners."""

@@ -1,0 +1,1 @@
+"""Activity's background work: thin tasks, ids in, a service call inside."""
