@@ -100,9 +100,9 @@ class EventPolicy(Policy[Event]):
         if action == "view":
             return visible_events(user).filter(pk=obj.pk).exists()
         if action == "change":
-            return can_change_event(user, obj)
+            return can_change_event(user, obj) and self.can(user, "view", obj)
         if action == "delete":
-            return is_administrator(user)
+            return is_administrator(user) and self.can(user, "view", obj)
         raise ValueError(f"unknown action {action!r}")
 
 
@@ -116,10 +116,8 @@ class TaskPolicy(Policy[Task]):
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if action == "view":
             return visible_tasks(user).filter(pk=obj.pk).exists()
-        if action == "change":
-            return obj.author_id == user.pk or is_administrator(user)
-        if action == "delete":
-            return obj.author_id == user.pk or is_administrator(user)
+        if action in ("change", "delete"):
+            return (obj.author_id == user.pk or is_administrator(user)) and self.can(user, "view", obj)
         raise ValueError(f"unknown action {action!r}")
 
 

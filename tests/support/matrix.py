@@ -49,6 +49,7 @@ from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, RUN_ON_OWN_STAGE_SEEN
+from tests.activity.factories import EventFactory, TaskFactory
 from tests.processes.factories import ProcessRunFactory, StageFactory
 from tests.support.crawler import Visit, Walk, sent_texts
 from tests.support.http import signed_in
@@ -71,7 +72,8 @@ MODELS = (
     "clients.Client", "clients.ContactPerson", "clients.ClientFolder", "clients.ClientFile",
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
-    "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue",
+    "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
+    "activity.Task",
 )
 
 
@@ -149,9 +151,11 @@ def _client(world: World, user: Any, stranger: Any, relation: str, kind: str) ->
     return client
 
 
-def _rows(client: Client, attribute: Attribute, pk: int | None = None) -> dict[str, Any]:
+def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: Any = None) -> dict[str, Any]:
     """One row of every client-owned model of the company client, each with a card marker (all with the primary
-    key `pk` when given: a URL's every id then names one of them)."""
+    key `pk` when given: a URL's every id then names one of them); its event and task are `author`'s (by default
+    the curator's), given to himself."""
+    author = author or client.curator
     mark = f"ЯЧ{client.code}"
     phone = f"8 916 {client.code:07d}"
     ids = {} if pk is None else {"pk": pk}
@@ -180,6 +184,8 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None) -> dict[s
         "directories.AttributeValue": AttributeValue.objects.create(
             attribute=attribute, client_id=client.pk, text=f"{mark} признак", text_key=f"яч{client.code} признак",
             **ids),
+        "activity.Event": EventFactory(client=client, author=author, description=f"{mark} событие", **ids),
+        "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
     }
 
 
@@ -216,7 +222,7 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
         objects: dict[str, list[tuple[str, Any]]] = {label: [] for label in MODELS}
         for relation in RELATIONS:
             company = _client(world, user, stranger, relation, Client.Kind.COMPANY)
-            for label, row in _rows(company, attribute).items():
+            for label, row in _rows(company, attribute, author=stranger).items():
                 objects[label].append((relation, row))
             person = _client(world, user, stranger, relation, Client.Kind.PERSON)
             objects["clients.ClientPersonal"].append((relation, ClientPersonal.objects.create(
