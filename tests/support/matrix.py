@@ -47,9 +47,9 @@ from kontora.directories.models import Attribute, AttributeValue
 from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
+from tests.activity.factories import EventFactory, TaskFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, RUN_ON_OWN_STAGE_SEEN
-from tests.activity.factories import EventFactory, TaskFactory
 from tests.processes.factories import ProcessRunFactory, StageFactory
 from tests.support.crawler import Visit, Walk, sent_texts
 from tests.support.http import signed_in
