@@ -2,9 +2,13 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import tasks
+from kontora.activity.views import events, tasks
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", tasks.task, name="task"),
+    path("clients/<int:client_id>/events/", events.card_events, name="card_events"),
+    path("clients/<int:client_id>/events/new/", events.event_new, name="event_new"),
+    path("events/<int:pk>/", events.event, name="event"),
+    path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kontora.directories import models as dirs
@@ -498,3 +499,47 @@ class ClientExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_login} {self.at:%Y-%m-%d %H:%M} {self.rows}"
+
+
+class StageChange(models.Model):
+    """One move of a client on the sales ladder (HIS-02): written only by `services.ladder.client_stage_change`,
+    whatever moved it (the card, an event, later the board, group processing, an import). The conversion report
+    counts clients reaching a stage in a period from these rows."""
+
+    class Source(models.TextChoices):
+        CARD = "card", _("Client card")
+        EVENT = "event", _("Event")
+        BOARD = "board", _("Sales board")
+        BULK = "bulk", _("Group processing")
+        IMPORT = "import", _("Import")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"))
+    from_stage = models.ForeignKey(
+        dirs.LadderStage, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("previous stage"),
+    )
+    to_stage = models.ForeignKey(
+        dirs.LadderStage, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("current stage"),
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    # The event that moved the client (source "event"): its id only, since clients may not refer to activity.
+    event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        indexes = [
+            # The conversion report: the clients that reached a stage in a period.
+            models.Index(fields=["to_stage", "changed_at"], name="clients_stage_change_to"),
+            models.Index(fields=["client", "-changed_at"], name="clients_stage_change_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"stage change #{self.pk}"

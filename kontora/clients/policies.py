@@ -45,6 +45,7 @@ from kontora.clients.models import (
     ClientShipping,
     ContactPerson,
     PhoneKey,
+    StageChange,
 )
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import Policy
@@ -158,10 +159,12 @@ history = HistoryPolicy(AuditEvent, client_field="client_id")
 grants = OwnedPolicy(ClientGrant, change_level="edits_main")
 # The duplicate check's phone keys (CLI-16): card data, read as the contacts' phones they are made of.
 phone_keys = OwnedPolicy(PhoneKey)
+# The client's moves on the sales ladder (HIS-02): card data, written only by services.ladder.
+stage_changes = OwnedPolicy(StageChange)
 
 POLICIES: tuple[Policy[Any], ...] = (
     clients, contacts, files, folders, bank_accounts, registrations, legal_changes, personal_data, mailings,
-    mailing_addresses, securities, shippings, attribute_values, history, grants, phone_keys,
+    mailing_addresses, securities, shippings, attribute_values, history, grants, phone_keys, stage_changes,
 )
 
 

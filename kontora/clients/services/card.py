@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from kontora.accounts.models import ClientScope, User
 from kontora.clients import access, locks, policies
-from kontora.clients.models import Client, ClientGrant, ContactPerson
+from kontora.clients.models import Client, ClientGrant, ContactPerson, StageChange
+from kontora.clients.services.ladder import client_stage_change
 from kontora.clients.services.phones import client_phones_keep, contact_phones_keep
 from kontora.core import conflicts, numbering, requisites
 from kontora.core.audit import Change, audit_record, changes_between, model_update, shown, snapshot
@@ -259,7 +260,8 @@ def client_create(
 ) -> Client:
     """A new client card with the next free code (CLI-15); a user limited to own clients becomes its curator."""
     with transaction.atomic():
-        client = Client(**{name: values[name] for name in CLIENT_FIELDS if name in values})
+        # The stage is set by the ladder's one service once the client exists: its move is recorded too.
+        client = Client(**{name: values[name] for name in CLIENT_FIELDS if name in values and name != "ladder_stage"})
         if client.curator_id is None and client.specialist_id != acting_user.pk:
             client.curator = acting_user  # nobody chosen: the one who registers it
         elif acting_user.client_scope in (ClientScope.OWN, ClientScope.LIST_ALL) \
@@ -289,6 +291,9 @@ def client_create(
             client_set_access(acting_user=acting_user, client=client, grants=grants)
         audit_record(actor=acting_user, event="clients.client.create", summary=_("Card registered"), target=client,
                      client=client, changes=_save_attributes(acting_user, client, attributes))
+        if values.get("ladder_stage") is not None:
+            client_stage_change(acting_user=acting_user, client=client, stage=values["ladder_stage"],
+                                source=StageChange.Source.CARD)
     return client
 
 
@@ -312,6 +317,10 @@ def _update_locked(
     """`client_update` on the client's row as read under its lock, taken by the caller in this transaction."""
     with transaction.atomic():
         changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
+        # The ladder's one service moves the stage (after the card's own write), recording the move.
+        stage_moved = "ladder_stage" in changed
+        if stage_moved:
+            changed.remove("ladder_stage")
         main = any(name in MAIN_FIELDS for name in changed)
         # One question, not two: the right to change the main data implies the right to change the card (the levels
         # of access.Standing), and either refusal is the same NotAllowed. (After the duplicate check's audit row the
@@ -352,6 +361,9 @@ def _update_locked(
         if changes:
             audit_record(actor=acting_user, event="clients.client.update", summary=_("Card changed"), target=client,
                          client=client, changes=changes)
+        if stage_moved:
+            client_stage_change(acting_user=acting_user, client=client, stage=values["ladder_stage"],
+                                source=StageChange.Source.CARD)
         if grants is not None or is_private is not None:
             current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
             client_set_access(
