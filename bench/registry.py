@@ -108,7 +108,8 @@ def _build(home: Path, env: dict[str, str], clients: int | None = None) -> dict[
     print(f"building {clients:,} demo clients in {home} …", file=sys.stderr, flush=True)
     started, cpu = time.monotonic(), _children_cpu()
     demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(clients), "--seed",
-                           str(SEED)], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+                           str(SEED), "--events", "0", "--tasks", "0"],  # the clients' fill alone: its own target
+                          env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
     print(f"  {demo.stdout.strip()} (whole command: {seconds:.0f} s, {cpu:.0f} s CPU)", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "bench.registry", "setup", str(home)], env=env, cwd=ROOT, check=True)

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "kontora.core.permissions.DecisionsMiddleware",  # the request's memo of access decisions
     "kontora.accounts.middleware.AccountStateMiddleware",
     "kontora.accounts.middleware.UserLanguageMiddleware",
+    "kontora.accounts.middleware.UserClockMiddleware",  # after the memo of decisions: the zone is one of them
     "kontora.core.middleware.NoNulMiddleware",  # after the language: its refusal is in the user's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

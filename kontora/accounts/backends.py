@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from kontora.accounts.models import User, login_key
+from kontora.core.selectors.calendar import with_clock
 
 
 class LoginBackend(ModelBackend):
@@ -16,8 +17,9 @@ class LoginBackend(ModelBackend):
     """
 
     def get_user(self, user_id: Any) -> User | None:
+        # The request's user comes with his clock (his parameters, the office's zone): no query of its own.
         try:
-            return User.objects.get(pk=user_id)
+            return with_clock(User.objects.all()).get(pk=user_id)
         except User.DoesNotExist:
             return None
 

@@ -1,4 +1,4 @@
-"""`kontora demo`: fills the base with demonstration clients."""
+"""`kontora demo`: fills the base with demonstration clients, their relationship history and tasks."""
 
 from __future__ import annotations
 
@@ -8,14 +8,27 @@ import time
 from kontora.cli.common import EXIT_OK
 from kontora.cli.database import prepare, require_current_schema
 
+EVENTS_PER_CLIENT = 5
+TASKS_PER_CLIENT = 1
+
 
 def cmd_demo(args: argparse.Namespace) -> int:
     prepare()
     require_current_schema()
+    from kontora.activity.demo import activity_fill
     from kontora.clients.demo import demo_fill
 
     started = time.monotonic()
     result = demo_fill(clients=args.clients, seed=args.seed, password=args.password)
     print(f"added {result.clients} clients (codes from {result.first_code}) with {result.contacts} contact persons, "
-          f"curated by {result.users} demo users, in {time.monotonic() - started:.1f} s")
+          f"curated by {result.users} demo users, in {time.monotonic() - started:.1f} s", flush=True)
+    events = EVENTS_PER_CLIENT * args.clients if args.events is None else args.events
+    tasks = TASKS_PER_CLIENT * args.clients if args.tasks is None else args.tasks
+    if events or tasks:
+        started, cpu = time.monotonic(), time.process_time()
+        activity = activity_fill(first_code=result.first_code, events=events, tasks=tasks,
+                                 users=list(result.user_ids), seed=args.seed)
+        # The CPU time too: on a shared, busy machine the wall time says more about the neighbours.
+        print(f"added {activity.events} events and {activity.tasks} tasks about them, "
+              f"in {time.monotonic() - started:.1f} s ({time.process_time() - cpu:.1f} s CPU)")
     return EXIT_OK

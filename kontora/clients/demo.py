@@ -61,6 +61,7 @@ class DemoResult:
     contacts: int
     users: int
     first_code: int
+    user_ids: tuple[int, ...] = ()  # the demo managers, in login order
 
 
 def _digits(rng: random.Random, n: int) -> str:
@@ -96,7 +97,7 @@ def _person_name(rng: random.Random) -> str:
     return f"{surname}а {rng.choice(_FEMALE)} {rng.choice(_FEMALE_PATRONYMICS)}"
 
 
-class _Inserter:
+class Inserter:
     """Plain executemany INSERTs: the ORM's bulk_create spends most of its time building model instances.
 
     Every concrete column is written: the given value, else the field's default; auto_now(_add) get `now`.
@@ -264,7 +265,7 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
     # The demo's clients get ids past every existing one: their phone keys are written for those ids at the end.
     first_id = (Client.objects.aggregate(last=models.Max("id"))["last"] or 0) + 1
     contacts_total = 0
-    client_rows, contact_rows = _Inserter(Client), _Inserter(ContactPerson)
+    client_rows, contact_rows = Inserter(Client), Inserter(ContactPerson)
     with transaction.atomic(), _search_index_in_bulk(first_code, clients):
         for start in range(0, clients, BATCH):
             batch: list[dict[str, Any]] = []
@@ -326,4 +327,5 @@ def demo_fill(*, clients: int, seed: int = 1, password: str | None = None) -> De
         phone_keys_fill(clients_from=first_id)
     numbering.code_catch_up("client")
     _analyze()
-    return DemoResult(clients=clients, contacts=contacts_total, users=len(users), first_code=first_code)
+    return DemoResult(clients=clients, contacts=contacts_total, users=len(users), first_code=first_code,
+                      user_ids=tuple(user.pk for user in users))

@@ -309,6 +309,7 @@ def register() -> None:
         # Administration keeps one block in the manual's order; the apps' items take the places between.
         MenuItem("admin", _("Enterprise: constants"), "core:constants", admins, order=60),
         MenuItem("admin", _("Enterprise: structure"), "core:structure", admins, order=70),
+        MenuItem("admin", _("Production calendar"), "core:office_calendar", admins, order=75),
         MenuItem("admin", _("Message to a user"), "core:message_send", admins, order=90),
         MenuItem("admin", _("Jobs"), "core:jobs", admins, order=100),
         MenuItem("admin", _("Backups"), "core:backups", admins, order=110),

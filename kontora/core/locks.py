@@ -17,6 +17,7 @@ from kontora.core.models import (
     Department,
     LegalEntity,
     NumberCounter,
+    OfficeDay,
     Position,
     SystemSettings,
     UserParameters,
@@ -68,3 +69,7 @@ def system_settings() -> SystemSettings:
 def user_parameters(user_id: int) -> UserParameters:
     """One user's parameters row (it must exist: services.settings makes it)."""
     return locked(UserParameters.objects.filter(user_id=user_id)).get()
+
+
+def office_day(day_id: int) -> OfficeDay:
+    return locked(OfficeDay.objects.filter(pk=day_id)).get()

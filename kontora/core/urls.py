@@ -3,6 +3,7 @@ from django.urls import include, path
 from kontora.core.views import (
     about,
     backups,
+    calendar,
     guide,
     jobs,
     main_window,
@@ -46,6 +47,12 @@ urlpatterns = [
     path("settings/parameters/", settings.parameters, name="parameters"),
     path("settings/functionality/", settings.functionality, name="functionality"),
     path("administration/jobs/", jobs.job_list, name="jobs"),
+    path("administration/calendar/", include([
+        path("", calendar.office_calendar, name="office_calendar"),
+        path("new/", calendar.office_day_new, name="office_day_new"),
+        path("<int:day_id>/", calendar.office_day_edit, name="office_day"),
+        path("<int:day_id>/delete/", calendar.office_day_delete, name="office_day_delete"),
+    ])),
     path("administration/backups/", include([
         path("", backups.backups, name="backups"),
         path("create/", backups.backup_create, name="backup_create"),

@@ -38,8 +38,8 @@ NAMED = {
     "directories/data", "core/data",
     # DESIGN names it: the one answer to "may this user see / open / edit this client"
     "clients/access.py",
-    # `kontora demo`: fills a base with generated clients
-    "clients/demo.py",
+    # `kontora demo`: fills a base with generated clients, and their history and tasks
+    "clients/demo.py", "activity/demo.py",
 }
 
 ROOMS_ALLOWED: frozenset[str] = frozenset()
@@ -49,7 +49,8 @@ LOCKS_ALLOWED: frozenset[str] = frozenset()
 FORMS_ALLOWED: frozenset[str] = frozenset()
 
 # core.budget writes only its own slot rows (core.HeavyRequest), taken and freed around a heavy request.
-WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.core.budget", "kontora.clients.demo"})
+WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.core.budget", "kontora.clients.demo",
+                     "kontora.activity.demo"})
 QUERYSET_HINTS = ("objects", "_default_manager", "filter()", "exclude()", "all()", "select_for_update()",
                   "order_by()", "using()")
 NOT_THE_BASE = ("session", "cache", "storage", "workbook", "book", "sheet", "image", "zip", "tar", "archive")

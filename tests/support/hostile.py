@@ -23,6 +23,7 @@ lets a POST delete or change is back for the next URL.
 from __future__ import annotations
 
 import base64
+import datetime
 import re
 import traceback
 from collections import Counter
@@ -38,7 +39,7 @@ from django.test import Client as HttpClient
 import kontora
 from kontora.accounts.models import ClientScope, Role
 from kontora.clients.models import ClientGrant
-from kontora.core.models import BankAccount, LegalEntity
+from kontora.core.models import BankAccount, LegalEntity, OfficeDay
 from kontora.directories.hooks import DIRECTORIES
 from tests.accounts.factories import UserFactory
 from tests.core.factories import DepartmentFactory, JobFactory, NotificationFactory, PositionFactory
@@ -117,7 +118,7 @@ def probe_world(admin: Any) -> None:
     """Records with the primary key `PROBE` of the models URLs take ids of, so a valid id reaches each view's
     parsing: the administrator's probe client with every row of it (`tests.support.matrix.probe`), a process with
     its stage and result, a legal entity and its account, a department and position, a job, a notification of the
-    administrator, an attribute and its option, a nomenclature item, a user."""
+    administrator, an attribute and its option, a nomenclature item, a user, a date of the office calendar."""
     probe(admin, PROBE)
     process = ProcessFactory(pk=PROBE)
     stage = StageFactory(pk=PROBE, process=process, responsible=admin, is_start=True)
@@ -131,6 +132,7 @@ def probe_world(admin: Any) -> None:
     AttributeOptionFactory(pk=PROBE, attribute=AttributeFactory(pk=PROBE))
     NomenclatureItemFactory(pk=PROBE)
     UserFactory(pk=PROBE, login="probed", full_name="Зондируемый Пользователь")
+    OfficeDay.objects.create(pk=PROBE, date=datetime.date(2030, 1, 1), is_working=False, note="Зонд")
 
 
 def walkers(subjects: list[tuple[str, str]]) -> list[Any]:

@@ -308,6 +308,7 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("core:backup*", "backup", "Резервная копия из программы"),
     ("core:constants*", "first-run", "Константы"),
     ("core:structure*", "reference-data-admin", "Структура предприятия"),
+    ("core:office_*", "reference-data-admin", "Производственный календарь"),
     ("core:parameters", "main-window", "Настройки → Параметры"),
     ("core:functionality", "main-window", "Настройки → Функционал"),
     ("core:about", "main-window", "Справка → О программе"),

@@ -6,6 +6,7 @@ while a row is missing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -19,6 +20,7 @@ from kontora.core.audit import Change, audit_record, model_update
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import SystemSettings, UserParameters
 from kontora.core.permissions import Actor
+from kontora.core.selectors.calendar import zone_offered
 from kontora.core.text import ip_networks
 
 Row = TypeVar("Row", bound=models.Model)
@@ -27,8 +29,9 @@ SYSTEM_FLAGS = (
     "sales_enabled", "works_enabled", "warehouse_enabled", "cash_enabled",
     "security_tab_enabled", "shipping_tab_enabled", "login_user_list",
 )
-SYSTEM_FIELDS = (*SYSTEM_FLAGS, "signin_allowed_networks")
+SYSTEM_FIELDS = (*SYSTEM_FLAGS, "signin_allowed_networks", "time_zone", "work_start", "work_end")
 PARAMETER_FLAGS = ("informer_at_start", "show_tasks_at_login", "report_overdue_at_login")
+PARAMETER_FIELDS = (*PARAMETER_FLAGS, "time_zone")
 
 
 def system_settings_row() -> SystemSettings:
@@ -57,6 +60,25 @@ def _networks_checked(text: str) -> str:
     return "\n".join(dict.fromkeys(str(network) for network in networks))
 
 
+def _zone_checked(name: str) -> str:
+    """A time zone as kept: "" (the office's, or for the office the server's) or a zone the pickers offer; anything
+    else is refused next to the field."""
+    name = name.strip()
+    if name and not zone_offered(name):
+        raise ValidationError({"time_zone": ValidationError(
+            _("Unknown time zone “%(zone)s”: choose one from the list.") % {"zone": name[:64]}, code="time_zone",
+        )})
+    return name
+
+
+def _hours_checked(start: datetime.time, end: datetime.time) -> None:
+    if end <= start:
+        raise ValidationError({"work_end": ValidationError(
+            _("The working day must end after it starts (%(start)s).") % {"start": start.strftime("%H:%M")},
+            code="work_end",
+        )})
+
+
 def system_settings_update(
     *,
     acting_user: Actor,
@@ -68,9 +90,13 @@ def system_settings_update(
     shipping_tab_enabled: bool | None = None,
     login_user_list: bool | None = None,
     signin_allowed_networks: str | None = None,
+    time_zone: str | None = None,
+    work_start: datetime.time | None = None,
+    work_end: datetime.time | None = None,
 ) -> SystemSettings:
-    """Switches functionality blocks and login options, and keeps the office networks never slowed at sign-in;
-    None leaves a setting as it is.
+    """Switches functionality blocks and login options, keeps the office networks never slowed at sign-in, and sets
+    the office's clock (its time zone, the working day's hours: the end after the start); None leaves a setting as
+    it is.
 
     An audit row is written when a setting changed; saving the page unchanged writes nothing.
     """
@@ -83,10 +109,14 @@ def system_settings_update(
         "signin_allowed_networks": (
             None if signin_allowed_networks is None else _networks_checked(signin_allowed_networks)
         ),
+        "time_zone": None if time_zone is None else _zone_checked(time_zone),
+        "work_start": work_start, "work_end": work_end,
     })
     system_settings_row()
     with transaction.atomic():
         system = locks.system_settings()
+        # Checked against the row as locked: a start changed alone must still come before the kept end.
+        _hours_checked(values.get("work_start", system.work_start), values.get("work_end", system.work_end))
         changes = model_update(system, data=values, fields=SYSTEM_FIELDS)
         if changes:
             audit_record(actor=acting_user, event="core.system_settings.update", target=system, changes=changes,
@@ -114,8 +144,10 @@ def user_parameters_update(
     informer_at_start: bool | None = None,
     show_tasks_at_login: bool | None = None,
     report_overdue_at_login: bool | None = None,
+    time_zone: str | None = None,
 ) -> UserParameters:
-    """Saves the acting user's own parameters (the interface language too); None leaves one as it is.
+    """Saves the acting user's own parameters (the interface language too; his time zone, "" for the office's);
+    None leaves one as it is.
 
     One audit row tells what changed, the language among the rest; nothing changed, nothing written.
     """
@@ -125,12 +157,13 @@ def user_parameters_update(
         "informer_at_start": informer_at_start,
         "show_tasks_at_login": show_tasks_at_login,
         "report_overdue_at_login": report_overdue_at_login,
+        "time_zone": None if time_zone is None else _zone_checked(time_zone),
     })
     UserParameters.objects.get_or_create(user_id=acting_user.pk)
     with transaction.atomic():
         changes = _language_set(acting_user, language) if language is not None else []
         params = locks.user_parameters(acting_user.pk)
-        changes += model_update(params, data=values, fields=PARAMETER_FLAGS)
+        changes += model_update(params, data=values, fields=PARAMETER_FIELDS)
         if changes:
             audit_record(actor=acting_user, event="core.user_parameters.update", target=params, changes=changes,
                          summary=_("Parameters changed"))

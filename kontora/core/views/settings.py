@@ -18,6 +18,7 @@ from kontora.core import hooks
 from kontora.core.errors import form_error
 from kontora.core.forms.settings import (
     BLOCK_FIELDS,
+    CLOCK_FIELDS,
     LOGIN_FIELDS,
     NETWORK_FIELDS,
     PARAMETERS_TABS,
@@ -44,6 +45,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
         "informer_at_start": params.informer_at_start,
         "show_tasks_at_login": params.show_tasks_at_login,
         "report_overdue_at_login": params.report_overdue_at_login,
+        "time_zone": params.time_zone,
     }
     form = ParametersForm(request.POST or None, initial=initial)
     extras = [(tab, tab.form_factory(user, request.POST or None)) for tab in hooks.PARAMETERS_TABS.items()]
@@ -100,5 +102,6 @@ def functionality(request: HttpRequest) -> HttpResponse:
         "block_fields": [form[name] for name in BLOCK_FIELDS],
         "login_fields": [form[name] for name in LOGIN_FIELDS],
         "network_fields": [form[name] for name in NETWORK_FIELDS],
+        "clock_fields": [form[name] for name in CLOCK_FIELDS],
     }
     return render(request, "core/functionality.html", context)

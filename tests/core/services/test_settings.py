@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -166,3 +167,63 @@ def test_an_unknown_panel_is_refused(manager_user):
     with pytest.raises(Refused, match=r"Такой панели нет\."):
         user_panel_set(acting_user=manager_user, panel="calendar", shown=False)
     assert not AuditEvent.objects.filter(event="core.user_panel.update").exists()
+
+
+# --- the clock: a user's time zone, the office's zone and working day ----------------------------------------
+
+
+@pytest.mark.feature("ACC-07")
+def test_a_user_keeps_a_zone_of_his_own_and_an_empty_one_is_the_offices(manager_user):
+    # when
+    params = user_parameters_update(acting_user=manager_user, time_zone="Asia/Novosibirsk")
+    # then
+    assert UserParameters.objects.get(pk=params.pk).time_zone == "Asia/Novosibirsk"
+    assert audit_row("core.user_parameters.update").changes[0]["new"] == "Asia/Novosibirsk"
+    # and back to the office's
+    assert user_parameters_update(acting_user=manager_user, time_zone="").time_zone == ""
+
+
+@pytest.mark.feature("ACC-07")
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "W-SU", "localtime", "../../etc/passwd"])
+def test_an_unknown_zone_is_refused_next_to_the_field_and_nothing_is_saved(manager_user, zone):
+    # given a zone of his own
+    user_parameters_update(acting_user=manager_user, time_zone="Europe/Samara")
+    # when he sends one the picker does not offer (a legacy alias, the machine's "localtime", a path)
+    with pytest.raises(ValidationError) as error:
+        user_parameters_update(acting_user=manager_user, time_zone=zone, informer_at_start=False)
+    # then it is refused next to the field, and the other parameter sent with it is not saved either
+    assert list(error.value.error_dict) == ["time_zone"]
+    assert "выберите пояс из списка" in error.value.error_dict["time_zone"][0].messages[0]
+    params = UserParameters.objects.get(user=manager_user)
+    assert (params.time_zone, params.informer_at_start) == ("Europe/Samara", True)
+
+
+@pytest.mark.feature("PLN-02")
+def test_the_office_sets_its_zone_and_working_day(admin_user):
+    # when
+    system_settings_update(acting_user=admin_user, time_zone="Asia/Yekaterinburg",
+                           work_start=datetime.time(8, 30), work_end=datetime.time(17, 30))
+    # then
+    system = SystemSettings.objects.get(pk=1)
+    assert (system.time_zone, system.work_start, system.work_end) == (
+        "Asia/Yekaterinburg", datetime.time(8, 30), datetime.time(17, 30))
+    assert {change["new"] for change in audit_row("core.system_settings.update").changes} >= {"Asia/Yekaterinburg"}
+
+
+@pytest.mark.feature("PLN-02")
+@pytest.mark.parametrize(("values", "field"), [
+    ({"work_start": datetime.time(18, 0), "work_end": datetime.time(9, 0)}, "work_end"),
+    ({"work_start": datetime.time(9, 0), "work_end": datetime.time(9, 0)}, "work_end"),
+    ({"work_start": datetime.time(19, 0)}, "work_end"),  # a start alone past the kept end (18:00)
+    ({"time_zone": "Europe/Atlantis"}, "time_zone"),
+])
+def test_a_working_day_that_does_not_end_after_it_starts_is_refused(admin_user, values, field):
+    # when
+    with pytest.raises(ValidationError) as error:
+        system_settings_update(acting_user=admin_user, cash_enabled=False, **values)
+    # then: refused next to its field, nothing saved
+    assert list(error.value.error_dict) == [field]
+    system = system_settings()
+    assert (system.work_start, system.work_end, system.time_zone, system.cash_enabled) == (
+        datetime.time(9, 0), datetime.time(18, 0), "", True)
+    assert not AuditEvent.objects.exists()
