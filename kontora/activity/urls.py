@@ -2,9 +2,10 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import tasks
+from kontora.activity.views import events_report, tasks
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", tasks.task, name="task"),
+    path("reports/events/", events_report.report, name="events_report"),
 ]
