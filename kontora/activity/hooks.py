@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from kontora.activity import policies
+    from kontora.clients.flexi.hooks import FILTER_FIELDS
     from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
 
     POLICIES.register(policies.events)
@@ -20,6 +21,25 @@ def register() -> None:
         EXITS.register(item)
     # Отчёты → События (HIS-03): everyone's report lists his own events, or every employee's with the right.
     MENU.register(MenuItem("reports", _("Events"), "activity:events_report", order=10))
+    for field_def in _filter_fields():
+        FILTER_FIELDS.register(field_def)
+
+
+def _filter_fields() -> list[Any]:
+    """The Flexi-filter's Statistics conditions about history and tasks; all read card data (CARD)."""
+    from kontora.activity.selectors import flexi as c
+    from kontora.clients.flexi.hooks import CARD, FieldDef
+
+    return [
+        FieldDef("last_event_date", "statistics", _("Date of the last event"), "date", c.last_event_date,
+                 order=100, reads=CARD),
+        FieldDef("events", "statistics", _("Events of a type in a period"), "counted", c.events_counted,
+                 directory="event-types", order=101, reads=CARD),
+        FieldDef("has_active_tasks", "statistics", _("Has active tasks"), "flag", c.has_active_tasks, order=102,
+                 reads=CARD),
+        FieldDef("has_overdue_tasks", "statistics", _("Has overdue tasks"), "flag", c.has_overdue_tasks, order=103,
+                 reads=CARD),
+    ]
 
 
 def _exits() -> list[Any]:
