@@ -1,30 +1,54 @@
-"""What activity plugs into the others: its policies (and, as they land, the card's History and Tasks journals, the
-task monitor, menu items, rights, filter fields and the periodic reminder job). Clients and core render what is
-registered; clients imports nothing of activity."""
+"""What activity plugs into the others: its policies and exits, the card's History and Tasks journals, the task
+monitor, menu items, rights, Flexi-filter fields, job handlers and the periodic reminder job. Clients and core render
+what is registered; clients imports nothing of activity."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
-    from django.utils.translation import gettext_lazy as _
-
     from kontora.activity import policies
+    from kontora.clients.flexi.hooks import FILTER_FIELDS
     from kontora.clients.hooks import CARD_TABS, CardTab
-    from kontora.core.hooks import EXITS, POLICIES
+    from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
 
-    # The card's «История взаимоотношений» journal (HIS-01, CLI-14): not the card's change history («Сервис»).
-    CARD_TABS.register(CardTab("events", _("Relationship history"), "activity:card_events", order=200,
-                               short_label=_("History")))
     POLICIES.register(policies.events)
     POLICIES.register(policies.tasks)
     for item in _exits():
         EXITS.register(item)
+    # The card's «История взаимоотношений» journal (HIS-01, CLI-14): not the card's change history («Сервис»).
+    CARD_TABS.register(CardTab("events", _("Relationship history"), "activity:card_events", order=200,
+                               short_label=_("History")))
+    # Отчёты → События (HIS-03): everyone's report lists his own events, or every employee's with the right.
+    MENU.register(MenuItem("reports", _("Events"), "activity:events_report", order=10))
+    for field_def in _filter_fields():
+        FILTER_FIELDS.register(field_def)
+
+
+def _filter_fields() -> list[Any]:
+    """The Flexi-filter's Statistics conditions about history and tasks; all read card data (CARD)."""
+    from kontora.activity.selectors import flexi as c
+    from kontora.clients.flexi.hooks import CARD, FieldDef
+
+    return [
+        FieldDef("last_event_date", "statistics", _("Date of the last event"), "date", c.last_event_date,
+                 order=100, reads=CARD),
+        FieldDef("events", "statistics", _("Events of a type in a period"), "counted", c.events_counted,
+                 directory="event-types", order=101, reads=CARD),
+        FieldDef("has_active_tasks", "statistics", _("Has active tasks"), "flag", c.has_active_tasks, order=102,
+                 reads=CARD),
+        FieldDef("has_overdue_tasks", "statistics", _("Has overdue tasks"), "flag", c.has_overdue_tasks, order=103,
+                 reads=CARD),
+    ]
 
 
 def _exits() -> list[Any]:
-    from kontora.core.hooks import EDITS, OPENS, Exit
+    from kontora.activity.policies import sees_all_employees
+    from kontora.core.hooks import EDITS, LIST, OPENS, ROWS, Exit
     from kontora.core.permissions import is_administrator
 
     task, event, client = "activity.Task", "activity.Event", "clients.Client"
@@ -34,6 +58,12 @@ def _exits() -> list[Any]:
 
     def card(obj: Any) -> dict[str, Any]:
         return {"client_id": obj.pk}
+
+    def words(obj: Any) -> dict[str, Any]:
+        # The event found by its description's first word (the matrix's card marker) over its whole day and more.
+        day = obj.created_at.date()
+        return {"run": "1", "words": obj.description.split()[0], "date_from": (day - timedelta(days=1)).isoformat(),
+                "date_to": (day + timedelta(days=1)).isoformat()}
 
     return [
         Exit("activity:task", task, OPENS, args=pk),
@@ -45,4 +75,8 @@ def _exits() -> list[Any]:
         Exit("activity:event", event, OPENS, args=pk),
         Exit("activity:event", event, EDITS, "POST", args=pk, who=is_administrator),
         Exit("activity:event_delete", event, EDITS, "POST", args=pk, who=is_administrator, removes=True),
+        # The events report: a first page of the whole report; one event's row found by its words, listed to those
+        # who see every employee's events (the matrix's events are another curator's).
+        Exit("activity:events_report", event, OPENS, data=lambda e: {"run": "1"}, answer=LIST, once=True),
+        Exit("activity:events_report", event, OPENS, data=words, answer=ROWS, key="words", who=sees_all_employees),
     ]

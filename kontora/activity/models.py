@@ -173,6 +173,8 @@ class Task(models.Model):
             models.Index(fields=["client", "-created_at", "-id"], name="activity_task_card"),
             models.Index(fields=["starts_at", "id"], name="activity_task_start"),
             models.Index(fields=["state", "due_at"], name="activity_task_state_due"),
+            # A client's open tasks by due time (the Flexi-filter's "has active / overdue tasks").
+            models.Index(fields=["client", "due_at"], name="activity_task_open", condition=~Q(state="closed")),
             models.Index(fields=["notify_at"], name="activity_task_notify",
                          condition=Q(notify_at__isnull=False)),
             models.Index(fields=["closed_at"], name="activity_task_closed",

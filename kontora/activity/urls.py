@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import events, tasks
+from kontora.activity.views import events, events_report, tasks
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:client_id>/events/new/", events.event_new, name="event_new"),
     path("events/<int:pk>/", events.event, name="event"),
     path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path("reports/events/", events_report.report, name="events_report"),
 ]

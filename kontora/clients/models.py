@@ -123,6 +123,9 @@ class Client(models.Model):
             models.Index(fields=["specialist", "id"], name="clients_specialist"),
             # The registry's sort by phone seeks it; a search by the start of the digits too.
             models.Index(fields=["phone_digits", "id"], name="clients_phone_seek"),
+            # Next-contact reminders (TSK-05): the Flexi-filter's today / overdue / a period, the task monitor.
+            models.Index(fields=["next_contact_date", "id"], name="clients_next_contact",
+                         condition=models.Q(next_contact_date__isnull=False)),
         ]
 
     def __str__(self) -> str:

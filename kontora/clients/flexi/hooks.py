@@ -22,6 +22,10 @@ Controls and their operators and values (the value as the browser sends it and t
   number  eq, ne, lt, le, gt, ge, between   a number; between: [from, to]
   text    contains, starts, equals    a non-empty string (compared in search form: case and ё folded)
   flag    is_true, is_false           null
+  counted exists, not_exists, count_ge  related rows of some directory items over a period, counted:
+                                      {"items": [ids] (none: any), "from": "YYYY-MM-DD" | null, "to": … | null,
+                                       "count": N (count_ge only, else null)} — "events of type … in period …"
+A date field may also offer today and overdue (null: the day is the user's today, on his clock).
 
 The product's own fields are registered by `register()` below (called from clients' hooks); later apps add
 theirs from their own hooks.py (e.g. "has an event of type … in period …" on the Statistics tab):
@@ -71,6 +75,11 @@ OPERATOR_LABELS: dict[str, str | Promise] = {
     "equals": _("equals"),
     "is_true": _("is set"),
     "is_false": _("is not set"),
+    "today": _("today"),
+    "overdue": _("overdue (before today)"),
+    "exists": _("there are"),
+    "not_exists": _("there are none"),
+    "count_ge": _("at least"),
 }
 
 CONTROLS: dict[str, tuple[str, ...]] = {
@@ -80,7 +89,10 @@ CONTROLS: dict[str, tuple[str, ...]] = {
     "number": ("eq", "ne", "lt", "le", "gt", "ge", "between"),
     "text": ("contains", "starts", "equals"),
     "flag": ("is_true", "is_false"),
+    "counted": ("exists", "not_exists", "count_ge"),
 }
+# Operators that take no value whatever their control.
+NO_VALUE = frozenset({"is_true", "is_false", "today", "overdue"})
 
 ME = "me"  # a user fields' value meaning "whoever applies the filter" ("my clients" works for everyone)
 ATTRIBUTE_PREFIX = "attr:"  # keys of the Attributes tab's fields: "attr:<attribute id>"
@@ -199,8 +211,9 @@ def register() -> None:
                  directory="prospects", reads=CARD),
         FieldDef("competitors", "operational", _("Competitors present"), "multi",
                  c.many_to_many("competitors", "competitor_id"), directory="competitors", reads=CARD),
+        # The next-contact reminders without an assignee (TSK-05): today's, the overdue ones, or a period's.
         FieldDef("next_contact_date", "operational", _("Next contact date"), "date", c.dates("next_contact_date"),
-                 reads=CARD),
+                 operators=("today", "overdue", "on", "before", "after", "between"), reads=CARD),
 
         FieldDef("curator", "users", _("Curator"), "multi", c.users("curator_id"), choices=c.user_choices,
                  allow_me=True, reads=REGISTRY),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.clients.flexi import services as template_services
+from kontora.clients.flexi.hooks import NO_VALUE
 from kontora.clients.flexi.selectors import fields as flexi_fields
 from kontora.clients.flexi.selectors import session as flexi_session
 from kontora.clients.flexi.selectors import specs as flexi_spec
@@ -36,14 +37,15 @@ from kontora.core.text import id_param, json_param
 
 REFUSED_EVENT = "k:flexi-refused"
 
-# Operators whose condition carries no value, or a pair of values.
-_NO_VALUE = {"is_true", "is_false"}
+# Operators whose condition carries a pair of values.
 _RANGE = {"between"}
 
 
 def _value_kind(control: str, operator: str) -> str:
-    if operator in _NO_VALUE or control == "flag":
+    if operator in NO_VALUE or control == "flag":
         return "none"
+    if control == "counted":
+        return "counted" if operator == "count_ge" else "counted_any"
     if operator in _RANGE:
         return "range"
     return "list" if control == "multi" else "one"
@@ -175,7 +177,7 @@ def flexi_panel(request: HttpRequest) -> HttpResponse:
             "and": _("AND (all conditions)"), "or": _("OR (any condition)"), "join": _("Join conditions by"),
             "condition": _("Condition"), "group": _("Group"), "remove": _("Remove"),
             "remove_group": _("Remove the group"), "field": _("Field"), "operator": _("Condition"),
-            "from": _("from"), "to": _("to"), "type_to_search": _("Type to search…"),
+            "from": _("from"), "to": _("to"), "count": _("how many"), "type_to_search": _("Type to search…"),
             "empty_root": _(
                 "No conditions: all clients you may see are shown. Choose a field above or add a condition."
             ),

@@ -84,7 +84,13 @@
     return field.operators[0];
   }
 
+  // "counted" (and "counted_any", without the number): directory items over a period, counted.
+  function isCounted(kind) {
+    return kind === "counted" || kind === "counted_any";
+  }
+
   function emptyValue(kind) {
+    if (isCounted(kind)) return { items: [], from: "", to: "", count: "" };
     if (kind === "list") return [];
     if (kind === "range") return ["", ""];
     if (kind === "none") return null;
@@ -172,6 +178,7 @@
     var kind = operator.value;
     var box = el("div", { className: "k-flexi-value d-flex flex-wrap align-items-center gap-1", "data-testid": "flexi-value" });
     if (kind === "none") return box;
+    if (isCounted(kind)) return countedControl(box, cond, field, kind, path);
     var control = field.control;
     if ((control === "multi" || control === "pick") && field.choices) {
       if (kind === "list") {
@@ -218,6 +225,28 @@
       value: cond.value === null || cond.value === undefined ? "" : cond.value, "data-flexi-input": path,
       "aria-label": field.label, "data-testid": "flexi-input", step: type === "number" ? "any" : null
     }));
+    return box;
+  }
+
+  function countedControl(box, cond, field, kind, path) {
+    var value = cond.value && typeof cond.value === "object" && !Array.isArray(cond.value) ? cond.value : emptyValue(kind);
+    cond.value = value;
+    if (kind === "counted") {
+      box.appendChild(el("input", {
+        type: "number", className: "form-control form-control-sm w-auto k-w-7", min: "1", step: "1",
+        value: value.count === null || value.count === undefined ? "" : value.count, "data-flexi-input": path,
+        "data-key": "count", "aria-label": field.label + " — " + state.data.text.count, "data-testid": "flexi-number"
+      }));
+    }
+    (value.items || []).forEach(function (item, i) { box.appendChild(chip(field.key, item, path, i)); });
+    if (field.directory) box.appendChild(pickerBox(field, path));
+    ["from", "to"].forEach(function (key, i) {
+      if (i) box.appendChild(el("span", { text: "—" }));
+      box.appendChild(el("input", {
+        type: "date", className: "form-control form-control-sm w-auto", value: value[key] || "", "data-flexi-input": path,
+        "data-key": key, "aria-label": field.label + " — " + state.data.text[key], "data-testid": "flexi-" + key
+      }));
+    });
     return box;
   }
 
@@ -301,6 +330,11 @@
       return value;
     };
     if (kind === "none") return null;
+    if (isCounted(kind)) {
+      var v = cond.value || {};
+      var count = kind === "counted" && v.count !== "" && v.count !== null && v.count !== undefined ? Number(v.count) : null;
+      return { items: (v.items || []).map(Number), from: v.from || null, to: v.to || null, count: count };
+    }
     if (kind === "list") return (cond.value || []).map(one);
     if (kind === "range") return (Array.isArray(cond.value) ? cond.value : ["", ""]).map(one);
     return one(cond.value);
@@ -492,7 +526,8 @@
       var cond = nodeAt(hit.getAttribute("data-flexi-unchip"));
       var index = Number(hit.getAttribute("data-index"));
       if (index < 0) cond.value = "";
-      else cond.value.splice(index, 1);
+      else if (Array.isArray(cond.value)) cond.value.splice(index, 1);
+      else cond.value.items.splice(index, 1);
       render();
       return;
     }
@@ -541,7 +576,7 @@
       var before = operatorDef(field, cond.operator).value;
       cond.operator = t.value;
       var after = operatorDef(field, cond.operator).value;
-      if (before !== after) cond.value = emptyValue(after);
+      if (before !== after && !(isCounted(before) && isCounted(after))) cond.value = emptyValue(after);
       render(path);
     } else if ((path = t.getAttribute("data-flexi-choice")) !== null) {
       var c = nodeAt(path);
@@ -557,7 +592,11 @@
       var def = fieldDef(target.field).field;
       var text = picker.querySelector("[data-picker-text]").value;
       remember(def.key, t.value, text);
-      if (operatorDef(def, target.operator).value === "list") {
+      var pickedKind = operatorDef(def, target.operator).value;
+      if (isCounted(pickedKind)) {
+        target.value.items = target.value.items || [];
+        if (target.value.items.map(String).indexOf(String(t.value)) < 0) target.value.items.push(Number(t.value));
+      } else if (pickedKind === "list") {
         target.value = target.value || [];
         if (target.value.map(String).indexOf(String(t.value)) < 0) target.value.push(Number(t.value));
       } else {
@@ -571,7 +610,9 @@
 
   function storeInput(t, path) {
     var cond = nodeAt(path);
-    if (t.hasAttribute("data-index")) {
+    if (t.hasAttribute("data-key")) {
+      cond.value[t.getAttribute("data-key")] = t.value;
+    } else if (t.hasAttribute("data-index")) {
       if (!Array.isArray(cond.value)) cond.value = ["", ""];
       cond.value[Number(t.getAttribute("data-index"))] = t.value;
     } else {

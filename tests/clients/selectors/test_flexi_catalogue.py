@@ -138,7 +138,7 @@ def test_catalogue_has_the_manuals_tabs_and_the_active_attributes(db: Any) -> No
     with pytest.raises(ValidationError):
         fields.get_field("attr:999999")
     controls = {f.control for _code, _label, items in fields.catalogue() for f in items}
-    assert controls == {"pick", "multi", "date", "number", "text", "flag"}
+    assert controls == {"pick", "multi", "date", "number", "text", "flag", "counted"}
 
 
 @pytest.mark.feature("REG-12")
@@ -215,7 +215,7 @@ def test_operational_work_tab_selects_a_focus_group(admin_user: Any) -> None:
 def events_field() -> Any:
     """A field as a later app (activity) would register it from its hooks.py: "has a flag like this"."""
     field_def = FieldDef("has_events", "statistics", "Есть события", "flag",
-                         lambda operator, value, user: Q(flag__isnull=operator != "is_true"), order=100,
+                         lambda operator, value, user: Q(flag__isnull=operator != "is_true"), order=1000,
                          reads=hooks.CARD)
     FILTER_FIELDS.register(field_def)
     yield field_def

@@ -38,6 +38,7 @@ from kontora.clients.models import (
     ContactPerson,
 )
 from kontora.clients.selectors.search import TRIGRAM, fts_phrase, name_fragment_q
+from kontora.core.selectors.calendar import user_today
 from kontora.core.text import digits, prefix_bounds, search_key
 
 _NEGATIVE = {"ne", "not_in", "is_false"}
@@ -102,7 +103,12 @@ def exists(rows: Callable[[], QuerySet[Any]]) -> Builder:
 
 
 def dates(column: str) -> Builder:
+    """A date column; "today" and "overdue" (before today, set) are the user's today, on his clock."""
     def build(operator: str, value: Any, user: Any) -> Q:
+        if operator == "today":
+            return Q(**{column: user_today(user)})
+        if operator == "overdue":
+            return Q(**{f"{column}__lt": user_today(user)})
         if operator == "between":
             return Q(**{f"{column}__gte": date.fromisoformat(value[0]), f"{column}__lte": date.fromisoformat(value[1])})
         return Q(**{f"{column}{_COMPARE[operator]}": date.fromisoformat(value)})

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from kontora.clients.flexi.hooks import ATTRIBUTE_PREFIX, CARD, FILTER_FIELDS, ME, TABS, FieldDef
+from kontora.clients.flexi.hooks import ATTRIBUTE_PREFIX, CARD, FILTER_FIELDS, ME, NO_VALUE, TABS, FieldDef
 from kontora.core.text import digits, id_param, search_key
 from kontora.directories.attributes.selectors import FilterField, attribute_filter_fields, get_filter_field
 from kontora.directories.models import Attribute, AttributeOption
@@ -95,6 +95,8 @@ def _pair(field_def: FieldDef, value: Any) -> Sequence[Any]:
 
 
 def _clean_date(field_def: FieldDef, operator: str, value: Any) -> Any:
+    if operator in NO_VALUE:
+        return None
     if operator == "between":
         pair = _pair(field_def, value)
         low, high = parse_date(pair[0]), parse_date(pair[1])
@@ -155,6 +157,37 @@ def _clean_flag(field_def: FieldDef, operator: str, value: Any) -> None:
     return None
 
 
+MAX_COUNT = 1_000_000
+
+
+def _clean_counted(field_def: FieldDef, operator: str, value: Any) -> dict[str, Any]:
+    """{"items": [ids], "from": date | None, "to": date | None, "count": N | None}: no items means any; a period's
+    missing end is open; the count only for "at least"."""
+    if not isinstance(value, dict) or set(value) - {"items", "from", "to", "count"}:
+        raise _error(field_def, _("choose the items, the period and the number."))
+    raw_items = value.get("items") or []
+    items = _clean_multi(field_def, "in", raw_items) if raw_items else []
+    days: list[str | None] = []
+    for name in ("from", "to"):
+        raw = value.get(name)
+        if raw in (None, ""):
+            days.append(None)
+            continue
+        day = parse_date(raw)
+        if day is None:
+            raise _error(field_def, _("enter dates as YYYY-MM-DD."))
+        days.append(day.isoformat())
+    if days[0] and days[1] and days[0] > days[1]:
+        days.reverse()
+    count = None
+    if operator == "count_ge":
+        number = parse_number(value.get("count"))
+        if number is None or number != number.to_integral_value() or not 1 <= number <= MAX_COUNT:
+            raise _error(field_def, _("enter a whole number from 1 to %(count)s.") % {"count": MAX_COUNT})
+        count = int(number)
+    return {"items": items, "from": days[0], "to": days[1], "count": count}
+
+
 _CLEANERS: dict[str, Callable[[FieldDef, str, Any], Any]] = {
     "pick": _clean_pick,
     "multi": _clean_multi,
@@ -162,6 +195,7 @@ _CLEANERS: dict[str, Callable[[FieldDef, str, Any], Any]] = {
     "number": _clean_number,
     "text": _clean_text,
     "flag": _clean_flag,
+    "counted": _clean_counted,
 }
 
 

@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kontora.clients import access
-from kontora.clients.flexi.hooks import ME, OPERATOR_LABELS, REGISTRY, FieldDef
+from kontora.clients.flexi.hooks import ME, NO_VALUE, OPERATOR_LABELS, REGISTRY, FieldDef
 from kontora.clients.flexi.selectors.fields import clean_value, get_field
 from kontora.core.text import json_param
 from kontora.directories.selectors import registry
@@ -167,8 +167,10 @@ def _describe_condition(condition: dict[str, Any], labels: dict[tuple[str, Any],
         field_def, label = None, condition["field"]
     operator, value = condition["operator"], condition["value"]
     symbol = _SYMBOLS.get(operator) or str(OPERATOR_LABELS.get(operator, operator))
-    if operator in ("is_true", "is_false"):
+    if operator in NO_VALUE:
         return f"{label}: {symbol}"
+    if field_def is not None and field_def.control == "counted" and isinstance(value, dict):
+        return _describe_counted(label, symbol, condition["field"], value, labels)
     if isinstance(value, list) and field_def is not None and field_def.control == "multi":
         names = [labels.get((condition["field"], item), f"#{item}") for item in value]
         return f"{label} {symbol} {{{', '.join(names)}}}"
@@ -179,6 +181,27 @@ def _describe_condition(condition: dict[str, Any], labels: dict[tuple[str, Any],
     if field_def is not None and field_def.control == "pick":
         return f"{label} {symbol} {labels.get((condition['field'], value), value)}"
     return f"{label} {symbol} {_show(value)}"
+
+
+def _describe_counted(label: str, symbol: str, key: str, value: dict[str, Any],
+                      labels: dict[tuple[str, Any], str]) -> str:
+    """«События за период: не менее 3 {Звонок} 01.03.2026 — 31.03.2026»."""
+    parts = [f"{label}: {symbol}"]
+    if value.get("count") is not None:
+        parts.append(str(value["count"]))
+    if value.get("items"):
+        parts.append("{" + ", ".join(labels.get((key, item), f"#{item}") for item in value["items"]) + "}")
+    if value.get("from") or value.get("to"):
+        parts.append(f"{_show(value.get('from') or '…')} — {_show(value.get('to') or '…')}")
+    return " ".join(parts)
+
+
+def _items(value: Any) -> list[Any]:
+    """The picked items of a condition's value: a list, one item, or a counted value's "items"."""
+    if isinstance(value, dict):
+        items = value.get("items")
+        return items if isinstance(items, list) else []
+    return value if isinstance(value, list) else [value]
 
 
 def _show(value: Any) -> str:
@@ -210,8 +233,7 @@ def picked_labels(spec: dict[str, Any] | None) -> dict[str, dict[str, str]]:
             field_def = get_field(condition.get("field"))
         except ValidationError:
             continue
-        value = condition.get("value")
-        ids = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int)]
+        ids = [v for v in _items(condition.get("value")) if isinstance(v, int)]
         for pk, text in _directory_names(field_def, ids).items():
             labels.setdefault(field_def.key, {})[str(pk)] = text
     return labels
@@ -225,9 +247,8 @@ def _value_labels(spec: dict[str, Any]) -> dict[tuple[str, Any], str]:
             field_def: FieldDef = get_field(condition["field"])
         except ValidationError:
             continue
-        value = condition["value"]
-        wanted = value if isinstance(value, list) else [value]
-        if field_def.control not in ("pick", "multi"):
+        wanted = _items(condition["value"])
+        if field_def.control not in ("pick", "multi", "counted"):
             continue
         if field_def.directory:
             ids = [item for item in wanted if isinstance(item, int)]

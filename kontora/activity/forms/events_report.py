@@ -1,0 +1,80 @@
+"""The events report's parameters (HIS-03): period, event type, client, client status, result, users, words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kontora.accounts.models import User
+from kontora.activity import policies
+from kontora.clients import access
+from kontora.core.forms.base import KontoraForm
+from kontora.directories.forms.widgets import picker_field, scope_pickers
+from kontora.directories.models import ClientStatus, EventResult, EventType
+
+MAX_WORDS_TEXT = 200
+YEARS = (1800, 2999)  # the calendar's reach: the edges of date arithmetic stay out of it
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class EventsReportForm(KontoraForm):
+    """Read from the query string (the report is a GET, so its pages and its address can be kept); every field may
+    stay empty. The dates are days on the user's clock."""
+
+    layout = {
+        "period": {"date_from": "col-6 col-md-3", "date_to": "col-6 col-md-3", "event_type": "col-6 col-md-3",
+                   "result": "col-6 col-md-3"},
+        "client": {"client": "col-md-6", "status": "col-md-3", "words": "col-md-3"},
+    }
+
+    date_from = forms.DateField(label=_("Period from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    event_type = forms.ModelChoiceField(queryset=EventType.objects.all(), required=False, label=_("Event type"))
+    result = forms.ModelChoiceField(queryset=EventResult.objects.all(), required=False, label=_("Result"))
+    client = picker_field("clients", label=_("Client"))
+    status = forms.ModelChoiceField(queryset=ClientStatus.objects.all(), required=False, label=_("Client status"))
+    words = forms.CharField(
+        label=_("Words in the description"), required=False, max_length=MAX_WORDS_TEXT,
+        help_text=_("Events whose description has every word, as a word or its beginning."),
+    )
+    authors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.order_by("full_name", "id"), required=False, label=_("Users"),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A client whose card the user may open: the picker offers the clients he sees, the field accepts only those.
+        self.fields["client"].queryset = access.openable_clients(user)  # type: ignore[attr-defined]
+        scope_pickers(self, user)
+        if not policies.sees_all_employees(user):
+            # His own events only: there is nobody else to choose.
+            del self.fields["authors"]
+
+    def _day(self, name: str) -> Any:
+        day = self.cleaned_data.get(name)
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            raise forms.ValidationError(_("Enter a date between the years %(low)s and %(high)s.")
+                                        % {"low": YEARS[0], "high": YEARS[1]}, code="range")
+        return day
+
+    def clean_date_from(self) -> Any:
+        return self._day("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._day("date_to")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("date_from"), data.get("date_to")
+        if low and high and low > high:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data

@@ -1,0 +1,234 @@
+"""Отчёты → События (HIS-03): what the report lists to whom, its parameters, its pages and totals."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from kontora.accounts.models import ClientScope
+from kontora.core.models import UserParameters
+from kontora.directories.models import ClientStatus, EventResult, EventType
+from tests.accounts.factories import UserFactory
+from tests.activity.factories import EventFactory
+from tests.clients.factories import ClientFactory
+from tests.support.http import signed_in
+from tests.support.queries import assert_flat_queries
+
+pytestmark = [pytest.mark.django_db, pytest.mark.feature("HIS-03")]
+
+URL = "/reports/events/"
+ROW = re.compile(r'<tr data-row data-id="(\d+)"')
+MORE = re.compile(r'<tr class="k-journal-more" hx-get="([^"]+)"')
+
+
+def _ids(page: str) -> list[int]:
+    return [int(pk) for pk in ROW.findall(page)]
+
+
+def _report(http: Any, **params: Any) -> str:
+    response = http.get(URL, {"run": "1", **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def supervisor(supervisor_user: Any) -> Any:
+    """A supervisor who opens every client (the right to all employees' journals is his role's)."""
+    supervisor_user.client_scope = ClientScope.FULL
+    supervisor_user.save()
+    return supervisor_user
+
+
+@pytest.fixture
+def call() -> EventType:
+    return EventType.objects.create(name="Звонок", name_key="звонок")
+
+
+@pytest.fixture
+def meeting() -> EventType:
+    return EventType.objects.create(name="Встреча", name_key="встреча")
+
+
+def test_a_manager_sees_only_his_own_events(manager_user: Any, manager_client: Any) -> None:
+    # given: his client, with his event and a colleague's
+    colleague = UserFactory(role="manager")
+    client = ClientFactory(curator=manager_user)
+    mine = EventFactory(client=client, author=manager_user)
+    theirs = EventFactory(client=client, author=colleague)
+    # when
+    page = _report(manager_client)
+    # then
+    assert _ids(page) == [mine.pk]
+    assert theirs.description not in page
+    assert 'name="authors"' not in page  # nobody else to choose
+
+
+def test_a_supervisor_sees_every_employees_events_but_never_of_a_client_he_may_not_open(
+        supervisor: Any, manager_user: Any) -> None:
+    # given: supervisors hold «журналы всех сотрудников» by role; a private client of the manager's
+    ordinary = ClientFactory(curator=manager_user)
+    private = ClientFactory(curator=manager_user, private=True)
+    seen = EventFactory(client=ordinary, author=manager_user, description="Обычный клиент")
+    hidden = EventFactory(client=private, author=manager_user, description="Тайный клиент")
+    own = EventFactory(client=ordinary, author=supervisor, description="Сам")
+    # when
+    page = _report(signed_in(supervisor))
+    # then
+    assert set(_ids(page)) == {seen.pk, own.pk}
+    assert "Тайный" not in page and private.short_name not in page
+    assert hidden.pk not in _ids(page)
+
+
+def test_a_list_only_user_sees_no_events_of_clients_he_cannot_open(supervisor_user: Any, manager_user: Any) -> None:
+    # given: a supervisor who may list every client but open only his own
+    supervisor_user.client_scope = ClientScope.LIST_ALL
+    supervisor_user.save()
+    listed = ClientFactory(curator=manager_user)
+    his = ClientFactory(curator=supervisor_user)
+    EventFactory(client=listed, author=manager_user, description="Чужая карточка")
+    shown = EventFactory(client=his, author=manager_user, description="Своя карточка")
+    # when
+    page = _report(signed_in(supervisor_user))
+    # then
+    assert _ids(page) == [shown.pk]
+    assert "Чужая" not in page and listed.short_name not in page
+
+
+def test_the_parameters_narrow_the_events(supervisor: Any, manager_user: Any, call: EventType,
+                                          meeting: EventType) -> None:
+    # given
+    hot = ClientStatus.objects.create(name="Горячий", name_key="горячий")
+    agreed = EventResult.objects.create(name="Договорились", name_key="договорились")
+    colleague = UserFactory(role="manager")
+    first = ClientFactory(curator=manager_user, status=hot)
+    second = ClientFactory(curator=manager_user)
+    a = EventFactory(client=first, author=manager_user, event_type=call, description="Звонил по счёту", result=agreed)
+    b = EventFactory(client=second, author=colleague, event_type=meeting, description="Встреча в офисе")
+    c = EventFactory(client=second, author=manager_user, event_type=call, description="Звонок без ответа")
+    http = signed_in(supervisor)
+    # then
+    assert set(_ids(_report(http))) == {a.pk, b.pk, c.pk}
+    assert set(_ids(_report(http, event_type=call.pk))) == {a.pk, c.pk}
+    assert set(_ids(_report(http, client=second.pk))) == {b.pk, c.pk}
+    assert set(_ids(_report(http, status=hot.pk))) == {a.pk}
+    assert set(_ids(_report(http, result=agreed.pk))) == {a.pk}
+    assert set(_ids(_report(http, authors=[colleague.pk]))) == {b.pk}
+    assert set(_ids(_report(http, authors=[colleague.pk, manager_user.pk]))) == {a.pk, b.pk, c.pk}
+    assert set(_ids(_report(http, words="звон"))) == {a.pk, c.pk}
+    assert set(_ids(_report(http, words="звон сч"))) == {a.pk}
+    assert set(_ids(_report(http, words="звон", client=second.pk))) == {c.pk}
+
+
+def test_the_period_is_read_on_the_users_clock(manager_user: Any, manager_client: Any) -> None:
+    # given: the manager lives in Novosibirsk (UTC+7); an event at 20:00 UTC on 10 March is 11 March there
+    UserParameters.objects.create(user=manager_user, time_zone="Asia/Novosibirsk")
+    client = ClientFactory(curator=manager_user)
+    late = EventFactory(client=client, author=manager_user,
+                        created_at=datetime.datetime(2026, 3, 10, 20, 0, tzinfo=datetime.UTC))
+    # then
+    assert _ids(_report(manager_client, date_from="2026-03-11", date_to="2026-03-11")) == [late.pk]
+    assert _ids(_report(manager_client, date_from="2026-03-10", date_to="2026-03-10")) == []
+    page = _report(manager_client, date_from="2026-03-11", date_to="2026-03-11")
+    assert "11.03.2026 03:00" in page  # shown on his clock too
+
+
+def test_totals_by_type_count_the_whole_selection_above_the_rows(manager_user: Any, manager_client: Any,
+                                                                 call: EventType, meeting: EventType) -> None:
+    # given: more events than a page
+    client = ClientFactory(curator=manager_user)
+    for number in range(53):
+        EventFactory(client=client, author=manager_user, event_type=call if number % 3 else meeting)
+    # when
+    page = _report(manager_client)
+    # then: 35 calls, 18 meetings, counted over all 53 while the page shows 50
+    totals = re.findall(r'data-testid="report-total"><td>([^<]+)</td><td class="text-end">(\d+)</td>', page)
+    assert totals == [("Звонок", "35"), ("Встреча", "18")]
+    assert len(_ids(page)) == 50
+    assert page.index('data-testid="report-totals"') < page.index('data-testid="report-rows"')
+
+
+def test_show_more_continues_newest_first(manager_user: Any, manager_client: Any) -> None:
+    # given
+    client = ClientFactory(curator=manager_user)
+    start = timezone.now() - datetime.timedelta(days=1)
+    events = [EventFactory(client=client, author=manager_user, created_at=start + datetime.timedelta(minutes=n))
+              for n in range(55)]
+    # when
+    first = _report(manager_client, words="событие")
+    more = MORE.search(first)
+    assert more is not None
+    second = manager_client.get(html.unescape(more.group(1)), headers={"HX-Request": "true"}).content.decode()
+    # then: the second page keeps the parameters and goes on where the first stopped
+    newest_first = [event.pk for event in reversed(events)]
+    assert _ids(first) == newest_first[:50]
+    assert _ids(second) == newest_first[50:]
+    assert "words=" in more.group(1)
+    assert 'data-testid="report-totals"' not in second
+
+
+def test_bad_parameters_get_a_message_next_to_the_field(manager_user: Any, manager_client: Any) -> None:
+    # given
+    client = ClientFactory(curator=manager_user)
+    EventFactory(client=client, author=manager_user)
+    # when: the end before the start
+    page = _report(manager_client, date_from="2026-03-11", date_to="2026-03-01")
+    # then
+    assert re.search(r'data-testid="error-date_to">[^<]*', page)
+    assert "The end of the period is before its start." in page or "Конец периода раньше его начала." in page
+    assert _ids(page) == []
+    # a malformed date
+    page = _report(manager_client, date_from="11.13.2026")
+    assert 'data-testid="error-date_from"' in page and _ids(page) == []
+    # a date past the calendar's reach
+    page = _report(manager_client, date_to="9999-12-31")
+    assert 'data-testid="error-date_to"' in page and _ids(page) == []
+    # positive control: good parameters list the event
+    assert len(_ids(_report(manager_client))) == 1
+
+
+def test_a_client_the_user_may_not_open_is_refused_next_to_the_picker(supervisor_user: Any,
+                                                                      manager_user: Any) -> None:
+    # given: a list-only supervisor and another's client
+    supervisor_user.client_scope = ClientScope.LIST_ALL
+    supervisor_user.save()
+    listed = ClientFactory(curator=manager_user)
+    EventFactory(client=listed, author=manager_user)
+    # when
+    page = _report(signed_in(supervisor_user), client=listed.pk)
+    # then
+    assert 'data-testid="error-client"' in page and _ids(page) == []
+
+
+def test_the_first_visit_offers_this_month_and_runs_nothing(manager_user: Any, manager_client: Any) -> None:
+    EventFactory(client=ClientFactory(curator=manager_user), author=manager_user)
+    page = manager_client.get(URL).content.decode()
+    today = timezone.localdate()
+    assert f'value="{today.replace(day=1).isoformat()}"' in page
+    assert _ids(page) == [] and 'data-testid="report-hint"' in page
+
+
+def test_the_report_is_in_the_reports_menu(manager_client: Any) -> None:
+    page = manager_client.get("/").content.decode()
+    assert f'href="{URL}"' in page
+
+
+def test_a_page_costs_the_same_queries_whatever_its_rows(supervisor: Any, manager_user: Any,
+                                                         call: EventType) -> None:
+    # given
+    http = signed_in(supervisor)
+    result = EventResult.objects.create(name="Итог", name_key="итог")
+
+    def add(number: int) -> None:
+        author = manager_user if number % 2 else UserFactory(role="manager")
+        EventFactory(client=ClientFactory(curator=author), author=author, result=result,
+                     event_type=call if number % 3 else EventType.objects.create(name=f"Тип {number}",
+                                                                                  name_key=f"тип {number}"))
+
+    # then
+    page = assert_flat_queries(lambda: _report(http, words="событие"), add, rows=20)
+    assert len(_ids(page)) == 20
