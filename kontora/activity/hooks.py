@@ -23,6 +23,8 @@ def register() -> None:
     # The card's «История взаимоотношений» journal (HIS-01, CLI-14): not the card's change history («Сервис»).
     CARD_TABS.register(CardTab("events", _("Relationship history"), "activity:card_events", order=200,
                                short_label=_("History")))
+    # The card's «Задачи» journal (CLI-14): every task about the client, to whoever opens the card.
+    CARD_TABS.register(CardTab("tasks", _("Tasks"), "activity:card_tasks", order=205))
     # Отчёты → События (HIS-03): everyone's report lists his own events, or every employee's with the right.
     MENU.register(MenuItem("reports", _("Events"), "activity:events_report", order=10))
     for field_def in _filter_fields():
@@ -48,7 +50,7 @@ def _filter_fields() -> list[Any]:
 
 def _exits() -> list[Any]:
     from kontora.activity.policies import sees_all_employees
-    from kontora.core.hooks import EDITS, LIST, OPENS, ROWS, Exit
+    from kontora.core.hooks import EDITS, LIST, NOBODY, OPENS, ROWS, Exit
     from kontora.core.permissions import is_administrator
 
     task, event, client = "activity.Task", "activity.Event", "clients.Client"
@@ -67,6 +69,17 @@ def _exits() -> list[Any]:
 
     return [
         Exit("activity:task", task, OPENS, args=pk),
+        # The task's form: its author's or an administrator's (the matrix's tasks are a stranger's).
+        Exit("activity:task", task, OPENS, "POST", args=pk, who=is_administrator),
+        # A transition: only the task's author or assignee (never a matrix user).
+        Exit("activity:task_transition", task, NOBODY, "POST", args=pk,
+             data=lambda t: {"action": "done", "seen_state": t.state}),
+        Exit("activity:task_delete", task, OPENS, "POST", args=pk, who=is_administrator, removes=True),
+        # «Новая задача» about a client: the same 404 as the card's for a client the user may not open.
+        Exit("activity:task_new", client, OPENS, data=lambda c: {"client": c.pk}),
+        Exit("activity:task_new", client, OPENS, "POST", data=lambda c: {"client": c.pk}),
+        # the card's «Задачи» journal: the card's own pane, for those who open the card
+        Exit("activity:card_tasks", client, OPENS, args=lambda c: {"client_id": c.pk}),
         # the card's History: its pane, the new event's form; an event's form (read-only to all who open the
         # client; corrected by its author on its day — none in the matrix — or an administrator) and its deletion
         Exit("activity:card_events", client, OPENS, args=card),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("clients", "0015_phone_seek"),
+        ("clients", "0016_stage_changes"),
     ]
 
     operations = [
