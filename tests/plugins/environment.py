@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from kontora.accounts import selectors as account_selectors
 from kontora.core import numbering
@@ -24,6 +25,18 @@ def _fast_password_hasher(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    # The command line switches its process to English (operator messages); a test that runs it in-process must
+    # not leave the next test's services speaking English.
+    language = translation.get_language()
+    yield
+    if language:
+        translation.activate(language)
+    else:
+        translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
