@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 def register() -> None:
     from kontora.activity import policies
-    from kontora.core.hooks import EXITS, POLICIES
+    from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
 
     POLICIES.register(policies.events)
     POLICIES.register(policies.tasks)
+    # The project planner (PLN-03): open to everyone; its items have no client, so its pages are no exits.
+    MENU.register(MenuItem("plans", _("Project planner"), "activity:projects", order=30))
     for item in _exits():
         EXITS.register(item)
 
