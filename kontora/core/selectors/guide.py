@@ -301,6 +301,7 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("processes:run*", "processes-progress", ""),
     ("processes:monitor", "processes", "Монитор процессов"),
     ("processes:*", "processes", ""),
+    ("activity:project*", "project-planner", ""),
     ("accounts:sessions", "users", "Активные пользователи"),
     ("accounts:session_*", "users", "Активные пользователи"),
     ("accounts:user*", "users", ""),
