@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kontora.accounts.models import User
 from kontora.activity.models import ProjectItem
 from kontora.clients.forms.card import DateInput, UserChoiceField, label_of, style
 from kontora.core.forms.base import ReadValuesFormMixin
@@ -29,7 +30,8 @@ class ProjectItemForm(ReadValuesFormMixin, forms.Form):
     }}
 
     def __init__(self, *args: Any, user: Any, may_edit: bool = True, may_delegate: bool = True,
-                 may_allow_delegation: bool = True, derived: bool = False, **kwargs: Any) -> None:
+                 may_allow_delegation: bool = True, derived: bool = False, kept: ProjectItem | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         label = {name: label_of(ProjectItem, name) for name in FIELDS}
         self.fields.update({
@@ -48,6 +50,10 @@ class ProjectItemForm(ReadValuesFormMixin, forms.Form):
             "report": forms.CharField(label=label["report"], required=False,
                                       widget=forms.Textarea(attrs={"rows": 4})),
         })
+        if kept is not None and not kept.responsible.is_active:
+            # A responsible who has left stays the item's until someone chooses another: he is one of the choices.
+            field = self.fields["responsible"]
+            field.queryset = field.queryset | User.objects.filter(pk=kept.responsible_id)  # type: ignore[attr-defined]
         if derived:
             del self.fields["percent"]
         reasons = {

@@ -135,7 +135,10 @@ def project_item_create(*, acting_user: User, parent: ProjectItem | None, values
     percent, report and «Разрешено делегировать» (set by its giver, the creator)."""
     with transaction.atomic():
         if parent is not None:
-            parent = locks.item_to_change(parent.pk)  # its span bounds the case; a concurrent narrowing waits
+            # Its span bounds the case: a concurrent narrowing of it waits for this one.
+            parent = locks.items_to_change([parent.pk]).get(parent.pk)
+            if parent is None:
+                raise Refused(_("This theme or case has been deleted meanwhile."))
             grand = ProjectItem.objects.filter(pk=parent.parent_id).first() if parent.parent_id else None
             if not policies.can_split_item(acting_user, parent, grand):
                 raise NotAllowed(_("You may not split «%(title)s» into cases: ask its responsible or an "

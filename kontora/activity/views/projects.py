@@ -91,7 +91,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         "may_allow_delegation": policies.can_allow_delegation(user, node.item, parent),
     }
     form = ProjectItemForm(request.POST or None, user=user, initial=ProjectItemForm.initial_for(node.item),
-                           derived=node.derived, **rights)
+                           derived=node.derived, kept=node.item, **rights)
     may_save = any(rights.values())
 
     def page() -> HttpResponse:

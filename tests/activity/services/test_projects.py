@@ -228,3 +228,18 @@ def test_deleting_takes_the_sub_cases_and_is_refused_while_their_tasks_are_open(
     assert not ProjectItem.objects.exists() and not Task.objects.exists()
     row = AuditEvent.objects.get(event="activity.project_item.delete")
     assert row.extra == {"parent": None, "cases": 2, "closed_tasks": 1}
+
+
+@pytest.mark.feature("PLN-03")
+def test_a_case_under_an_item_deleted_meanwhile_is_refused(manager_user):
+    # given a theme a page still shows, deleted meanwhile by its responsible
+    theme = _theme(manager_user)
+    services.project_item_delete(acting_user=manager_user, item_id=theme.pk)
+    # when a case is added under it, or it is changed, from the old page
+    with pytest.raises(Refused) as refused:
+        _case(manager_user, theme)
+    with pytest.raises(Refused):
+        _update(manager_user, theme, title="Другое")
+    # then both are refused with the reason, nothing written
+    assert refused.value.message == "Эта тема или дело тем временем удалены."
+    assert not ProjectItem.objects.exists()

@@ -247,3 +247,16 @@ def test_the_planner_and_card_read_as_russian(manager_user, manager_client):
         # the page's own part (the menu bar is every page's, walked by tests/core/views/test_russian_texts.py)
         main = http.get(path).content.decode().partition("<main")[2].partition("</main>")[0]
         assert main and russian_problems("<main" + main, data=data) == [], path
+
+
+@pytest.mark.feature("PLN-03")
+def test_an_item_of_a_dismissed_responsible_is_still_edited(manager_user, admin_user, admin_client):
+    # given a theme whose responsible has since been dismissed
+    theme = _theme(manager_user)
+    type(manager_user).objects.filter(pk=manager_user.pk).update(dismissed=True)
+    # when the administrator corrects its title, the responsible left as he is
+    response = admin_client.post(f"/projects/{theme.pk}/", _form(theme, title="Семинар для дилеров"))
+    # then it is saved: the responsible kept is no new choice to check
+    assert response.status_code == 302
+    kept = ProjectItem.objects.get(pk=theme.pk)
+    assert (kept.title, kept.responsible_id) == ("Семинар для дилеров", manager_user.pk)
