@@ -4,10 +4,12 @@ checked with a message and nothing saved, the conflict rule, deletion with its s
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from kontora.activity.models import ProjectItem, Task
 from kontora.activity.services import projects as services
@@ -243,3 +245,37 @@ def test_a_case_under_an_item_deleted_meanwhile_is_refused(manager_user):
     # then both are refused with the reason, nothing written
     assert refused.value.message == "Эта тема или дело тем временем удалены."
     assert not ProjectItem.objects.exists()
+
+
+@pytest.mark.feature("PLN-03")
+@pytest.mark.django_db(transaction=True)
+def test_a_case_stretched_while_its_theme_is_narrowed_never_runs_out_of_it(manager_user):
+    # given a March theme with a case of its first ten days
+    theme = _theme(manager_user)
+    case = _case(manager_user, theme, due_on=DAY + datetime.timedelta(days=9))
+    start = threading.Barrier(2)
+    refused: list[str] = []
+
+    def run(work: Any) -> None:
+        try:
+            start.wait()
+            work()
+        except ValidationError as exc:
+            refused.extend(message for messages in exc.message_dict.values() for message in messages)
+        finally:
+            connection.close()
+
+    # when one user stretches the case to the 25th while another narrows the theme to the 15th, at once
+    threads = [
+        threading.Thread(target=run, args=(lambda: _update(manager_user, case, due_on=datetime.date(2026, 3, 25)),)),
+        threading.Thread(target=run, args=(lambda: _update(manager_user, theme, due_on=datetime.date(2026, 3, 15)),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # then the second to come is refused (each is right alone), and the case stays within its theme
+    assert len(refused) == 1
+    kept_case, kept_theme = ProjectItem.objects.get(pk=case.pk), ProjectItem.objects.get(pk=theme.pk)
+    assert kept_case.due_on <= kept_theme.due_on
