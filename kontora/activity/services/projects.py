@@ -11,7 +11,8 @@ Rules (the rights are `activity.policies`):
   its theme, and a theme cannot be narrowed past its cases (the parent is locked with the case, so the two checks
   never pass each other);
 - percent done (0–100) is typed on a leaf only; a theme's or a case's with sub-cases is derived from its cases,
-  weighted by duration, when read (`selectors.projects`), never stored: there is nothing to keep in step;
+  weighted by duration, when read (`selectors.projects`), never stored: there is nothing to keep in step (a leaf's
+  typed figure stays in its row once it is split, unused, and counts again if all its cases are deleted);
 - deleting an item deletes its sub-cases and their closed project tasks with it (the foreign keys cascade); it is
   refused while a project task on it or below it is not closed — those are someone's live work, to be closed or
   deleted through the task services first.
