@@ -27,6 +27,8 @@ def register() -> None:
     CARD_TABS.register(CardTab("tasks", _("Tasks"), "activity:card_tasks", order=205))
     # Отчёты → События (HIS-03): everyone's report lists his own events, or every employee's with the right.
     MENU.register(MenuItem("reports", _("Events"), "activity:events_report", order=10))
+    # The project planner (PLN-03): open to everyone; its items have no client, so its pages are no exits.
+    MENU.register(MenuItem("plans", _("Project planner"), "activity:projects", order=30))
     for field_def in _filter_fields():
         FILTER_FIELDS.register(field_def)
 

@@ -17,3 +17,9 @@ def task_to_change(task_id: int) -> Task:
 
 def item_to_change(item_id: int) -> ProjectItem:
     return locked(ProjectItem.objects.filter(pk=item_id)).get()
+
+
+def items_to_change(item_ids: list[int]) -> dict[int, ProjectItem]:
+    """Project items locked together, in primary-key order (a case with its parent: the parent's span bounds the
+    case's dates, and the case's bounds the parent's)."""
+    return {item.pk: item for item in locked(ProjectItem.objects.filter(pk__in=item_ids))}

@@ -89,6 +89,39 @@ def can_edit_item(user: Any, item: ProjectItem) -> bool:
     return is_administrator(user) or item.responsible_id == user.pk
 
 
+# Giving work away in the project planner (PLN-03). An item is given by the one above it: the responsible of its
+# parent (who split his own item into it), or an administrator. «Разрешено делегировать» (`delegation_allowed`),
+# set by the giver, lets the item's own responsible pass it on to another user or split it into sub-cases; a
+# theme's responsible always splits his theme into cases (a theme exists to hold cases). The flag itself is set by
+# the giver only, so nobody grants it to himself.
+
+
+def _gives(user: Any, item: ProjectItem, parent: ProjectItem | None) -> bool:
+    return is_administrator(user) or (parent is not None and parent.responsible_id == user.pk)
+
+
+def can_delegate_item(user: Any, item: ProjectItem, parent: ProjectItem | None) -> bool:
+    """May the user make another user responsible for the item (the parent is `item.parent`, passed in as read)."""
+    return _gives(user, item, parent) or (item.delegation_allowed and item.responsible_id == user.pk)
+
+
+def can_split_item(user: Any, item: ProjectItem, parent: ProjectItem | None) -> bool:
+    """May the user add a sub-case under the item."""
+    if item.parent_id is None and item.responsible_id == user.pk:
+        return True
+    return can_delegate_item(user, item, parent)
+
+
+def can_allow_delegation(user: Any, item: ProjectItem, parent: ProjectItem | None) -> bool:
+    """May the user switch «Разрешено делегировать» of the item: its giver."""
+    return _gives(user, item, parent)
+
+
+def can_delete_item(user: Any, item: ProjectItem, parent: ProjectItem | None) -> bool:
+    """May the user delete the item with its sub-cases: its giver, or a theme's own responsible."""
+    return _gives(user, item, parent) or (item.parent_id is None and item.responsible_id == user.pk)
+
+
 class EventPolicy(Policy[Event]):
     model = Event
     related = ("client", "author", "event_type", "result", "reaction", "stage", "contact")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import events, events_report, tasks
+from kontora.activity.views import events, events_report, projects, tasks
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,5 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:client_id>/events/new/", events.event_new, name="event_new"),
     path("events/<int:pk>/", events.event, name="event"),
     path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path("projects/", projects.planner, name="projects"),
+    path("projects/new/", projects.item_new, name="project_theme_new"),
+    path("projects/<int:pk>/", projects.item, name="project_item"),
+    path("projects/<int:pk>/new/", projects.item_new, name="project_case_new"),
+    path("projects/<int:pk>/delete/", projects.item_delete, name="project_item_delete"),
     path("reports/events/", events_report.report, name="events_report"),
 ]

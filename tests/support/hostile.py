@@ -42,6 +42,7 @@ from kontora.clients.models import ClientGrant
 from kontora.core.models import BankAccount, LegalEntity, OfficeDay
 from kontora.directories.hooks import DIRECTORIES
 from tests.accounts.factories import UserFactory
+from tests.activity.factories import ProjectItemFactory
 from tests.core.factories import DepartmentFactory, JobFactory, NotificationFactory, PositionFactory
 from tests.directories.factories import AttributeFactory, AttributeOptionFactory, NomenclatureItemFactory
 from tests.processes.factories import ProcessFactory, StageFactory, StageResultFactory
@@ -118,7 +119,8 @@ def probe_world(admin: Any) -> None:
     """Records with the primary key `PROBE` of the models URLs take ids of, so a valid id reaches each view's
     parsing: the administrator's probe client with every row of it (`tests.support.matrix.probe`), a process with
     its stage and result, a legal entity and its account, a department and position, a job, a notification of the
-    administrator, an attribute and its option, a nomenclature item, a user, a date of the office calendar."""
+    administrator, an attribute and its option, a nomenclature item, a user, a date of the office calendar, a project
+    theme with a case."""
     probe(admin, PROBE)
     process = ProcessFactory(pk=PROBE)
     stage = StageFactory(pk=PROBE, process=process, responsible=admin, is_start=True)
@@ -133,6 +135,8 @@ def probe_world(admin: Any) -> None:
     NomenclatureItemFactory(pk=PROBE)
     UserFactory(pk=PROBE, login="probed", full_name="Зондируемый Пользователь")
     OfficeDay.objects.create(pk=PROBE, date=datetime.date(2030, 1, 1), is_working=False, note="Зонд")
+    theme = ProjectItemFactory(pk=PROBE, title="Зондовая тема", responsible=admin)
+    ProjectItemFactory(parent=theme, title="Зондовое дело", responsible=admin)
 
 
 def walkers(subjects: list[tuple[str, str]]) -> list[Any]:

@@ -304,6 +304,7 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("activity:card_tasks", "tasks", "Журнал «Задачи» в карточке клиента"),
     ("activity:task_new", "tasks", "Постановка задачи"),
     ("activity:task*", "tasks", "Карточка задачи"),
+    ("activity:project*", "project-planner", ""),
     ("accounts:sessions", "users", "Активные пользователи"),
     ("accounts:session_*", "users", "Активные пользователи"),
     ("accounts:user*", "users", ""),
