@@ -260,3 +260,17 @@ def test_an_item_of_a_dismissed_responsible_is_still_edited(manager_user, admin_
     assert response.status_code == 302
     kept = ProjectItem.objects.get(pk=theme.pk)
     assert (kept.title, kept.responsible_id) == ("Семинар для дилеров", manager_user.pk)
+
+
+@pytest.mark.feature("TSK-04")
+def test_a_case_offers_a_new_project_task_on_itself(manager_user: Any) -> None:
+    # given a theme with a case
+    theme = _theme(manager_user)
+    case = _case(manager_user, theme)
+    http = signed_in(manager_user)
+    # when the case's card is opened
+    page = http.get(f"/projects/{case.pk}/").content.decode()
+    # then «Новая задача» leads to the task form about that case, which names it
+    link = f'href="/tasks/new/?case={case.pk}"'
+    assert link in page
+    assert case.title in http.get(f"/tasks/new/?case={case.pk}").content.decode()
