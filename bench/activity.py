@@ -1,0 +1,166 @@
+"""Activity (issue 14): the card's History, the task journal, the two planners, the events report with a word and
+the Flexi-filter's activity conditions, on the demo base (`kontora demo`: 50 users, 5 events and a task per client),
+at 1,000,000 clients by default — 5,000,000 events and 1,000,000 tasks — on SQLite, and on PostgreSQL when
+KONTORA_BENCH_DATABASES names it.
+
+Each page case is a whole GET through Django's handler in-process (the test client, DEBUG off), alternated call by
+call with the very statements that request sent, replayed on the driver's cursor (bench.clients' method); the Flexi
+case is the registry's first page under the filter, its selector beside its SQL. Medians. Bases are
+bench.registry's (built once with `kontora upgrade` + `kontora demo`, cached by size, seed and migrations); the
+demo's own time to fill the events is read from the build's output. KONTORA_BENCH_ACTIVITY_SIZES=100000 measures
+a smaller base.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import ROOT, Result, child_env, django_in
+from bench.clients import _compare
+from bench.registry import CACHE, _build, _key, _pg_bin, _pg_cluster, _pg_database
+
+SIZES = tuple(int(size) for size in os.environ.get("KONTORA_BENCH_ACTIVITY_SIZES", "1000000").split(","))
+# The issue's targets, ms of median server time.
+TARGETS = {"card_history": 20.0, "task_journal": 30.0, "fortnight": 100.0, "day": 30.0, "events_report": 300.0,
+           "flexi": 100.0}
+SAMPLE = 5
+
+
+def _get(http: Any, url: str) -> Callable[[], object]:
+    def call() -> object:
+        response = http.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response.content
+
+    return call
+
+
+def _measure_all(home: str) -> list[dict[str, Any]]:
+    django_in(home)
+    import datetime
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client as HttpClient
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from kontora.accounts.models import User
+    from kontora.activity.models import Event, Task
+    from kontora.clients.flexi.selectors.specs import parse, to_q
+    from kontora.clients.models import Client
+    from kontora.clients.selectors import registry as registry_selectors
+    from kontora.clients.selectors.sorting import default_sort
+    from kontora.directories.models import EventType
+
+    assert not settings.DEBUG
+    admin = User.objects.get(login="bench-admin")
+    total, events, tasks = Client.objects.count(), Event.objects.count(), Task.objects.count()
+    busiest = (Task.objects.values("assignee").annotate(n=Count("id")).order_by("-n").first() or {})["assignee"]
+    manager = User.objects.get(pk=busiest)
+    step = max(total // SAMPLE, 1)
+    ids = list(Client.objects.filter(code__in=[step // 2 + i * step for i in range(SAMPLE)])
+               .values_list("pk", flat=True))
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    latest = Event.objects.order_by("-id").values_list("description", flat=True).first() or "звонок"
+    word = re.sub(r"\W", "", latest.split()[0])
+    sizes = f"{total:,} clients, {events:,} events, {tasks:,} tasks"
+    as_admin, as_manager = HttpClient(SERVER_NAME="localhost"), HttpClient(SERVER_NAME="localhost")
+    as_admin.force_login(admin)
+    as_manager.force_login(manager)
+    for http in (as_admin, as_manager):  # the first request after signing in writes the session; measured ones read
+        http.get(reverse("activity:task_journal"))
+    call_type = EventType.objects.order_by("order", "id").first()
+    assert call_type is not None
+    month_start = today.replace(day=1)
+    spec = parse({"op": "and", "items": [
+        {"field": "next_contact_date", "operator": "overdue", "value": None},
+        {"field": "events", "operator": "exists", "value": {
+            "items": [call_type.pk], "date_from": month_start.isoformat(), "date_to": today.isoformat()}},
+    ]}, user=admin)
+    flexi_q, sort = to_q(spec, user=admin), default_sort(admin)
+    cases: list[tuple[str, str, list[Callable[[], object]]]] = [
+        ("card_history", "GET the card's History pane (first page, newest first), administrator",
+         [_get(as_admin, reverse("activity:card_events", args=[pk])) for pk in ids]),
+        ("task_journal", "GET the task journal, first page, of the manager with the most tasks",
+         [_get(as_manager, reverse("activity:task_journal"))]),
+        ("fortnight", "GET the two-week planner of all 50 users, administrator",
+         [_get(as_admin, reverse("activity:fortnight"))]),
+        ("day", "GET the day planner of the busiest manager, administrator",
+         [_get(as_admin, f"{reverse('activity:day')}?user={manager.pk}&date={today.isoformat()}")]),
+        ("events_report", f"GET the events report over a year with the word «{word}», administrator",
+         [_get(as_admin, f"{reverse('activity:events_report')}?run=1&words={word}"
+                         f"&date_from={year_ago.isoformat()}&date_to={today.isoformat()}")]),
+        ("flexi", "the registry's first page under «next contact overdue + events of a type this month»",
+         [lambda: registry_selectors.registry_page(fetched_by=admin, sort=sort, filter_q=flexi_q).rows]),
+    ]
+    rows = []
+    for case, label, calls in cases:
+        print(f"  {connection.vendor} {total:,}: {case} …", file=sys.stderr, flush=True)
+        rows.append({"case": case, "clients": total, "vendor": connection.vendor, **_compare(label, calls, sizes)})
+    return rows
+
+
+def _verdicts(rows: list[dict[str, Any]], builds: dict[str, dict[str, Any]]) -> list[str]:
+    lines = []
+    for row in rows:
+        value, base = row["value"], row["baseline"]
+        target = TARGETS[row["case"]]
+        ratio = value / base if base else float("inf")
+        lines.append(f"{row['vendor']:<10} {row['clients']:>9,} {row['case']:<14} {value:8.2f} ms  raw SQL "
+                     f"{base:7.3f} ms  ratio {ratio:6.2f}  ≤ {target:g} ms {'PASS' if value <= target else 'FAIL'}")
+    for name, record in builds.items():
+        fill = re.search(r"added (\d+) events .*? in ([\d.]+) s", record.get("demo_output", ""))
+        lines.append(f"{name}: demo built in {record['demo_seconds']:.0f} s"
+                     + (f" (events and tasks: {fill.group(2)} s for {int(fill.group(1)):,} events)" if fill else ""))
+    return lines
+
+
+def _measure(home: Path, env: dict[str, str]) -> list[dict[str, Any]]:
+    child = subprocess.run([sys.executable, "-m", "bench.activity", "measure", str(home)], env=env, cwd=ROOT,
+                           check=True, stdout=subprocess.PIPE, text=True)
+    rows: list[dict[str, Any]] = json.loads(child.stdout)
+    return rows
+
+
+def run() -> list[Result]:
+    wanted = set(os.environ.get("KONTORA_BENCH_DATABASES", "sqlite").split(","))
+    rows: list[dict[str, Any]] = []
+    builds: dict[str, dict[str, Any]] = {}
+    if "sqlite" in wanted:
+        for clients in SIZES:
+            home = CACHE / f"sqlite-{_key(clients)}"
+            env = child_env(home)
+            builds[f"sqlite {clients:,}"] = _build(home, env, clients)
+            rows += _measure(home, env)
+    pg_bin = _pg_bin()
+    if "postgresql" in wanted and pg_bin is not None:
+        with _pg_cluster(pg_bin) as server:
+            clients = max(SIZES)
+            home = CACHE / f"pg-{_key(clients)}"
+            home.mkdir(parents=True, exist_ok=True)
+            env = child_env(home, _pg_database(server, f"kontora_{_key(clients).replace('-', '_')}", home))
+            builds[f"postgresql {clients:,}"] = _build(home, env, clients)
+            rows += _measure(home, env)
+    verdicts = _verdicts(rows, builds)
+    print("\n".join(verdicts), file=sys.stderr)
+    out = ROOT / "build" / "bench-activity.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"rows": rows, "verdicts": verdicts}, ensure_ascii=False, indent=1))
+    return [Result(f"activity/{row['vendor']}", row["measure"], row["value"], row["baseline"], row["unit"],
+                   row["sizes"]) for row in rows]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["measure"] or len(sys.argv) != 3:
+        sys.exit("usage: python -m bench.activity measure KONTORA_HOME  (or: python -m bench activity)")
+    print(json.dumps(_measure_all(sys.argv[2])))
