@@ -64,8 +64,9 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     assert not settings.DEBUG
     admin = User.objects.get(login="bench-admin")
     total, events, tasks = Client.objects.count(), Event.objects.count(), Task.objects.count()
-    busiest = (Task.objects.values("assignee").annotate(n=Count("id")).order_by("-n").first() or {})["assignee"]
-    manager = User.objects.get(pk=busiest)
+    busiest = Task.objects.values("assignee").annotate(n=Count("id")).order_by("-n").first()
+    assert busiest is not None, "the bench's base has no tasks"
+    manager = User.objects.get(pk=busiest["assignee"])
     step = max(total // SAMPLE, 1)
     ids = list(Client.objects.filter(code__in=[step // 2 + i * step for i in range(SAMPLE)])
                .values_list("pk", flat=True))
