@@ -169,3 +169,30 @@ def test_an_administrator_deletes_an_event_from_its_form(manager_user: Any, admi
     kept = EventFactory(client=client, author=manager_user)
     assert signed_in(manager_user).post(f"/events/{kept.pk}/delete/", **HX).status_code == 403
     assert Event.objects.filter(pk=kept.pk).exists()
+
+
+@pytest.mark.feature("HIS-02", "CLI-01")
+def test_an_events_move_is_not_lost_by_a_card_open_before_it(manager_user: Any, admin_user: Any) -> None:
+    from tests.clients.support import card_page_data, card_submit
+
+    # given the card open on its Operational work tab, with the client on the first stage
+    first = LadderStage.objects.create(name="Знакомство", name_key="знакомство", order=1)
+    second = LadderStage.objects.create(name="Переговоры", name_key="переговоры", order=2)
+    third = LadderStage.objects.create(name="Договор", name_key="договор", order=3)
+    client = ClientFactory(curator=manager_user, ladder_stage=first)
+    browser = signed_in(manager_user)
+    read = card_page_data(browser, client, tabs=["operational"])
+    # when an administrator records an event that moves the client to the second stage
+    assert signed_in(admin_user).post(f"/clients/{client.pk}/events/new/", {
+        "event_type": _type().pk, "description": "Встреча", "stage": second.pk}, **HX).status_code == 200
+    # then the card saved with other changes keeps the event's stage
+    assert card_submit(browser, client, {"notes": "Перезвонить"}, data=read).status_code == 302
+    assert Client.objects.get(pk=client.pk).ladder_stage_id == second.pk
+    # and a stage changed on the card read before the move is a conflict naming who moved it: nothing saved
+    read = card_page_data(browser, client, tabs=["operational"])
+    assert signed_in(admin_user).post(f"/clients/{client.pk}/events/new/", {
+        "event_type": _type("Звонок 2").pk, "description": "Звонок", "stage": first.pk}, **HX).status_code == 200
+    refused = card_submit(browser, client, {"ladder_stage": third.pk}, data=read)
+    assert refused.status_code == 200
+    assert 'data-testid="conflict-ladder_stage"' in html(refused) and str(admin_user) in html(refused)
+    assert Client.objects.get(pk=client.pk).ladder_stage_id == first.pk
