@@ -156,6 +156,9 @@ class Task(models.Model):
     # periodic job that sends it, in the same transaction: sent exactly once, whichever worker runs the job.
     notify_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When the author was told that the assignee can no longer open the task's client (the periodic job tells him
+    # once; a new assignee starts afresh).
+    access_lost_told_at = models.DateTimeField(null=True, blank=True, editable=False)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

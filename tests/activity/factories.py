@@ -4,6 +4,7 @@ directly, without the services' checks. A behaviour a test names goes through th
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -55,3 +56,16 @@ class ProjectItemFactory(factory.django.DjangoModelFactory):
     responsible = factory.SubFactory(UserFactory)
     starts_on = factory.LazyFunction(lambda: timezone.localdate())
     due_on = factory.LazyAttribute(lambda item: item.starts_on + datetime.timedelta(days=7))
+
+
+def task_values(assignee: Any, **changes: Any) -> dict[str, Any]:
+    """The task form's values for `activity.services.tasks.task_create`: a reminder starting tomorrow at this time for
+    an hour, described, to `assignee`; `changes` override any of them."""
+    start = (timezone.now() + datetime.timedelta(days=1)).replace(second=0, microsecond=0)
+    values = {
+        "assignee": assignee, "importance": Task.Importance.NORMAL, "starts_at": start, "duration_minutes": 60,
+        "due_at": start + datetime.timedelta(hours=1), "description": "Позвонить и согласовать договор",
+        "requires_report": False, "remind": False, "remind_minutes": 15,
+    }
+    values.update(changes)
+    return values
