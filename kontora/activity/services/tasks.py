@@ -428,7 +428,7 @@ def task_notices_send(*, now: datetime.datetime | None = None) -> int:
     return sent
 
 
-def access_lost(now: datetime.datetime | None = None) -> list[int]:
+def access_lost() -> list[int]:
     """Active client tasks whose assignee can no longer open their client and whose author was not told yet: one
     query per assignee of such tasks (his openable clients as an anti-join)."""
     candidates = Task.objects.filter(client__isnull=False, access_lost_told_at__isnull=True).exclude(

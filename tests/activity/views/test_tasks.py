@@ -269,3 +269,27 @@ def test_the_author_deletes_a_task_and_goes_back_to_the_cards_journal(team):
     response = signed_in(team.author).post(f"/tasks/{task.pk}/delete/")
     assert response["Location"] == f"/clients/{team.client.pk}/#tab-tasks"
     assert not Task.objects.filter(pk=task.pk).exists()
+
+
+@pytest.mark.feature("TSK-01")
+def test_a_field_changed_meanwhile_by_another_editor_is_offered_to_choose_and_nothing_is_saved(team, admin_user):
+    # given the author and an administrator opened the task's card
+    task = services.task_create(acting_user=team.author, client=team.client, values=task_values(team.assignee))
+    author, admin = signed_in(team.author), signed_in(admin_user)
+
+    def snapshot(http: Any) -> str:
+        found = re.search(r'name="task-read" value="([^"]+)"', http.get(f"/tasks/{task.pk}/").content.decode())
+        assert found is not None
+        return found.group(1)
+
+    read_by_author, read_by_admin = snapshot(author), snapshot(admin)
+    # when the administrator saves a new description, then the author saves another one on his old page
+    assert admin.post(f"/tasks/{task.pk}/", {**_form(team.assignee, task.starts_at, description="Срочно"),
+                                             "task-read": read_by_admin}).status_code == 302
+    page = _text(author.post(f"/tasks/{task.pk}/", {**_form(team.assignee, task.starts_at, description="Завтра"),
+                                                    "task-read": read_by_author}))
+    # then the author's page marks the field with the administrator's value, and nothing of his was saved
+    assert 'data-testid="theirs-description">Срочно<' in page
+    assert "Администратор Системы" in page
+    task.refresh_from_db()
+    assert task.description == "Срочно"
