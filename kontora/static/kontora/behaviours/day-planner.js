@@ -133,6 +133,7 @@
     for (var i = 0; i < holders.length; i++) start(holders[i]);
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAll);
-  else startAll();
+  // Deferred scripts run in order and FullCalendar's comes after the behaviours: start once all of them have run.
+  if (document.readyState === "complete") startAll();
+  else document.addEventListener("DOMContentLoaded", startAll);
 })();
