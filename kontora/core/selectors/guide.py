@@ -301,6 +301,8 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("processes:run*", "processes-progress", ""),
     ("processes:monitor", "processes", "Монитор процессов"),
     ("processes:*", "processes", ""),
+    ("activity:fortnight*", "planners", "Двухнедельный планировщик"),
+    ("activity:day", "planners", "Планировщик дня"),
     ("accounts:sessions", "users", "Активные пользователи"),
     ("accounts:session_*", "users", "Активные пользователи"),
     ("accounts:user*", "users", ""),

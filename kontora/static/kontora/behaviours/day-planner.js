@@ -87,6 +87,7 @@
       locale: data.locale,
       headerToolbar: false,
       allDaySlot: false,
+      dayHeaders: false,
       height: "auto",
       slotDuration: "00:15:00",
       snapDuration: "00:15:00",
