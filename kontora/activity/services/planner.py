@@ -21,6 +21,7 @@ from kontora.activity import locks, policies
 from kontora.activity.models import Task
 from kontora.core.audit import audit_record, field_label, model_update
 from kontora.core.errors import Conflict, NotAllowed, Refused
+from kontora.core.selectors.calendar import user_zone
 from kontora.core.services.notifications import notification_send
 
 MOVE_FIELDS = ("starts_at", "duration_minutes", "due_at")
@@ -33,8 +34,11 @@ def task_move(
 ) -> Task:
     """Puts the task at `starts_at` for `duration_minutes`; refused when it was moved or stretched since the page
     showed it at `seen_starts_at` for `seen_duration` minutes."""
-    if timezone.is_naive(starts_at) or timezone.is_naive(seen_starts_at):
-        raise ValueError("task_move takes aware datetimes")
+    # A wall-clock time is the acting user's (the planner shows his day).
+    if timezone.is_naive(starts_at):
+        starts_at = starts_at.replace(tzinfo=user_zone(acting_user))
+    if timezone.is_naive(seen_starts_at):
+        seen_starts_at = seen_starts_at.replace(tzinfo=user_zone(acting_user))
     if not 1 <= duration_minutes <= LONGEST:
         raise ValidationError({"duration_minutes": _("A task lasts from 1 minute to 24 hours.")})
     with transaction.atomic():
@@ -51,7 +55,7 @@ def task_move(
         if task.starts_at != seen_starts_at or task.duration_minutes != seen_duration:
             raise Conflict(_("Someone has moved or changed this task meanwhile (it now starts at %(start)s for "
                              "%(minutes)s min). Refresh the planner and try again.") % {
-                "start": timezone.localtime(task.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "start": task.starts_at.astimezone(user_zone(acting_user)).strftime("%d.%m.%Y %H:%M"),
                 "minutes": task.duration_minutes,
             })
         delta = starts_at - task.starts_at
@@ -80,7 +84,7 @@ def _tell_assignee(acting_user: User, task: Task) -> None:
         return
     text = _("%(user)s moved your task #%(number)s to %(start)s.") % {
         "user": acting_user, "number": task.pk,
-        "start": timezone.localtime(task.starts_at).strftime("%d.%m.%Y %H:%M"),
+        "start": task.starts_at.astimezone(user_zone(recipient)).strftime("%d.%m.%Y %H:%M"),
     }
     url = reverse("activity:task", args=[task.pk])
     transaction.on_commit(
