@@ -4,6 +4,7 @@ what is registered; clients imports nothing of activity."""
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,9 @@ def register() -> None:
     MENU.register(MenuItem("reports", _("Events"), "activity:events_report", order=10))
     # The project planner (PLN-03): open to everyone; its items have no client, so its pages are no exits.
     MENU.register(MenuItem("plans", _("Project planner"), "activity:projects", order=30))
+    # The planners (PLN-01, PLN-02): everyone plans his own day; «журналы всех сотрудников» shows everyone's.
+    MENU.register(MenuItem("plans", _("Two-week planner"), "activity:fortnight", group=20, order=10))
+    MENU.register(MenuItem("plans", _("Day planner"), "activity:day", group=20, order=20))
     for field_def in _filter_fields():
         FILTER_FIELDS.register(field_def)
 
@@ -48,6 +52,24 @@ def _filter_fields() -> list[Any]:
         FieldDef("has_overdue_tasks", "statistics", _("Has overdue tasks"), "flag", c.has_overdue_tasks, order=103,
                  reads=CARD),
     ]
+
+
+def _planned_day(task: Any) -> dict[str, Any]:
+    """The assignee's day the task starts on, on the office's clock (the crawler's users keep the office's zone)."""
+    from kontora.core.selectors.calendar import office_zone
+
+    day: datetime.date = task.starts_at.astimezone(office_zone()).date()
+    return {"user": task.assignee_id, "date": day.isoformat()}
+
+
+def _unmoved(task: Any) -> dict[str, Any]:
+    """A move of the task to where it stands, as the day planner posts it: the rights and the lock are asked, and the
+    task stays put for the exits asked after it."""
+    from kontora.core.selectors.calendar import office_zone
+
+    return {"starts_at": task.starts_at.astimezone(office_zone()).replace(tzinfo=None).isoformat(),
+            "duration_minutes": task.duration_minutes, "seen_starts_at": task.starts_at.isoformat(),
+            "seen_duration": task.duration_minutes}
 
 
 def _exits() -> list[Any]:
@@ -94,4 +116,13 @@ def _exits() -> list[Any]:
         # who see every employee's events (the matrix's events are another curator's).
         Exit("activity:events_report", event, OPENS, data=lambda e: {"run": "1"}, answer=LIST, once=True),
         Exit("activity:events_report", event, OPENS, data=words, answer=ROWS, key="words", who=sees_all_employees),
+        # The planners list another employee's tasks only to a holder of «журналы всех сотрудников», and only those
+        # about clients he opens (the crawler's tasks are a stranger's); a manager asking for the stranger's day
+        # gets his own (the page) or a refusal (the cell's menu).
+        Exit("activity:fortnight", task, OPENS, answer=LIST, once=True),
+        Exit("activity:fortnight_day", task, OPENS, data=_planned_day, answer=ROWS, who=sees_all_employees),
+        Exit("activity:day", task, OPENS, data=_planned_day, answer=ROWS, who=sees_all_employees),
+        # Moving another's task: its author, its assignee or an administrator (the crawler's users are none of the
+        # first two), of a task he may read.
+        Exit("activity:task_move", task, OPENS, "POST", args=pk, data=_unmoved, who=is_administrator),
     ]

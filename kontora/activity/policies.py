@@ -156,3 +156,11 @@ class TaskPolicy(Policy[Task]):
 
 events = EventPolicy()
 tasks = TaskPolicy()
+
+
+def can_move_task(user: Any, task: Task) -> bool:
+    """May the user move or stretch the task in the day planner (PLN-02): the rights of editing a task (its author, an
+    administrator) and also its assignee, who arranges his own day; a closed task stays where it was done."""
+    if task.state == Task.State.CLOSED:
+        return False
+    return task.author_id == user.pk or task.assignee_id == user.pk or is_administrator(user)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import events, events_report, projects, tasks
+from kontora.activity.views import events, events_report, planner, projects, tasks
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,6 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:client_id>/events/new/", events.event_new, name="event_new"),
     path("events/<int:pk>/", events.event, name="event"),
     path("events/<int:pk>/delete/", events.event_delete, name="event_delete"),
+    path("tasks/<int:pk>/move/", planner.task_move, name="task_move"),
+    path("plans/fortnight/", planner.fortnight, name="fortnight"),
+    path("plans/fortnight/day/", planner.fortnight_day, name="fortnight_day"),
+    path("plans/day/", planner.day, name="day"),
     path("projects/", projects.planner, name="projects"),
     path("projects/new/", projects.item_new, name="project_theme_new"),
     path("projects/<int:pk>/", projects.item, name="project_item"),

@@ -305,6 +305,8 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("activity:task_new", "tasks", "Постановка задачи"),
     ("activity:task*", "tasks", "Карточка задачи"),
     ("activity:project*", "project-planner", ""),
+    ("activity:fortnight*", "planners", "Двухнедельный планировщик"),
+    ("activity:day", "planners", "Планировщик дня"),
     ("accounts:sessions", "users", "Активные пользователи"),
     ("accounts:session_*", "users", "Активные пользователи"),
     ("accounts:user*", "users", ""),

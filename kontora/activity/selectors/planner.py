@@ -1,0 +1,165 @@
+"""The planners' reads: the two-week planner's counts (PLN-01) and one user's day (PLN-02).
+
+Whose plans a user sees: a holder of «журналы всех сотрудников» (supervisors and administrators by role) every
+active employee's, grouped by department; anyone else his own only — a request naming another user gets his own.
+The tasks listed are the assignee's, read through `policies.journal_tasks`, so another employee's task about a
+client the viewer may not open is neither listed nor counted (nothing of someone's private client leaks, not even a
+number); the viewer's own task whose client he lost shows «клиент недоступен».
+
+Days are the viewer's: his time zone draws the boundaries of each day (`core.selectors.calendar`). The two-week
+planner counts active tasks (its colour is the load still to carry); a day shows the closed ones too, dimmed and
+fixed, so the finished work of the day stays in sight.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+
+from kontora.accounts.models import User
+from kontora.activity import policies
+from kontora.activity.models import Task
+from kontora.clients import access
+from kontora.core.selectors.calendar import day_bounds, working_days
+
+DAYS = 14
+# The colour classes of a cell by its count of tasks: the load deepens at 1, 3, 5 and 7 tasks.
+LOAD_STEPS = (1, 3, 5, 7)
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
+def sees_everyone(viewer: Any) -> bool:
+    return policies.sees_all_employees(viewer)
+
+
+def plan_users(viewer: Any) -> list[User]:
+    """The users whose plans the viewer sees, in the order drawn: by department (its order, then name; those without
+    one last), then by name. One query."""
+    if not sees_everyone(viewer):
+        return [viewer]
+    return list(
+        User.objects.filter(disabled=False, dismissed=False).select_related("department")
+        .order_by(F("department__order").asc(nulls_last=True), F("department__name").asc(nulls_last=True),
+                  "department_id", "full_name", "id")
+    )
+
+
+def plan_user(viewer: Any, user_id: int | None) -> User:
+    """The user whose day is asked: anyone active to a viewer who sees everyone, else the viewer himself."""
+    if user_id is None or user_id == viewer.pk or not sees_everyone(viewer):
+        return viewer  # type: ignore[no-any-return]
+    return User.objects.filter(pk=user_id, disabled=False, dismissed=False).first() or viewer
+
+
+def may_see_plan_of(viewer: Any, user_id: int) -> bool:
+    return user_id == viewer.pk or (sees_everyone(viewer)
+                                    and User.objects.filter(pk=user_id, disabled=False, dismissed=False).exists())
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def clamp(day: datetime.date) -> datetime.date:
+    """Keeps a date asked for where a week's arithmetic cannot overflow."""
+    return min(max(day, EARLIEST), LATEST)
+
+
+def load_level(count: int) -> int:
+    return sum(1 for step in LOAD_STEPS if count >= step)
+
+
+@dataclass(frozen=True)
+class Cell:
+    day: datetime.date
+    count: int
+    level: int
+    working: bool
+    today: bool
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    user: User
+    cells: list[Cell]
+
+
+@dataclass
+class Department:
+    name: str
+    rows: list[PlanRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Fortnight:
+    first: datetime.date
+    days: list[tuple[datetime.date, bool]]  # each day and whether it is worked
+    departments: list[Department]
+
+
+def _day_index(bounds: list[datetime.datetime]) -> Case:
+    """The index (0 … 13) of the viewer's day a start falls in, by the instants his days begin: computed in the
+    query, so the counts come grouped by the database."""
+    return Case(*[When(starts_at__lt=bounds[index + 1], then=Value(index)) for index in range(len(bounds) - 2)],
+                default=Value(len(bounds) - 2), output_field=IntegerField())
+
+
+def fortnight_counts(viewer: Any, users: list[Any], first: datetime.date) -> dict[tuple[int, int], int]:
+    """(assignee id, day index) → the number of his active tasks starting that day of the viewer's, over the 14
+    days from `first`. One grouped query over the (assignee, starts_at) index."""
+    bounds = [day_bounds(viewer, first + datetime.timedelta(days=index))[0] for index in range(DAYS)]
+    bounds.append(day_bounds(viewer, first + datetime.timedelta(days=DAYS - 1))[1])
+    rows = (
+        policies.journal_tasks(viewer)
+        .filter(assignee_id__in=[user.pk for user in users], starts_at__gte=bounds[0], starts_at__lt=bounds[-1])
+        .exclude(state=Task.State.CLOSED)
+        .annotate(day=_day_index(bounds))
+        .order_by().values_list("assignee_id", "day").annotate(count=Count("id"))
+    )
+    return {(assignee, day): count for assignee, day, count in rows}
+
+
+def fortnight(viewer: Any, first: datetime.date, today: datetime.date) -> Fortnight:
+    """The two-week planner from the Monday `first`: the viewer's users down, 14 days across, each cell the count of
+    the user's active tasks starting that day. Three queries, whatever the users and tasks."""
+    users = plan_users(viewer)
+    worked = working_days(first, first + datetime.timedelta(days=DAYS - 1))
+    counts = fortnight_counts(viewer, users, first)
+    days = sorted(worked.items())
+    departments: list[Department] = []
+    for user in users:
+        name = user.department.name if user.department is not None else ""
+        if not departments or departments[-1].name != name:
+            departments.append(Department(name))
+        cells = []
+        for index, (day, working) in enumerate(days):
+            count = counts.get((user.pk, index), 0)
+            cells.append(Cell(day, count, load_level(count), working, day == today))
+        departments[-1].rows.append(PlanRow(user, cells))
+    return Fortnight(first, days, departments)
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    task: Task
+    client_shown: bool
+    movable: bool
+
+
+def day_tasks(viewer: Any, user: Any, day: datetime.date) -> list[PlannedTask]:
+    """The user's tasks starting on that day of the viewer's, closed ones too, each with whether its client may be
+    shown and whether the viewer may move it. Two queries (the tasks, which of their clients open)."""
+    start, end = day_bounds(viewer, day)
+    tasks: QuerySet[Task] = (
+        policies.journal_tasks(viewer).filter(assignee_id=user.pk, starts_at__gte=start, starts_at__lt=end)
+        .select_related("client", "case", "author").order_by("starts_at", "id")
+    )
+    found = list(tasks)
+    client_ids = {task.client_id for task in found if task.client_id is not None}
+    opens = set(access.openable_clients(viewer).filter(pk__in=client_ids).values_list("pk", flat=True)) \
+        if client_ids else set()
+    return [PlannedTask(task, task.client_id in opens, policies.can_move_task(viewer, task)) for task in found]
