@@ -3,7 +3,7 @@ and a change checks the state the user saw under the lock (a page left open on a
 
 from __future__ import annotations
 
-from kontora.activity.models import Event, ProjectItem, Task
+from kontora.activity.models import CalendarFeed, Event, ProjectItem, Task
 from kontora.core.locks import locked
 
 
@@ -17,3 +17,9 @@ def task_to_change(task_id: int) -> Task:
 
 def item_to_change(item_id: int) -> ProjectItem:
     return locked(ProjectItem.objects.filter(pk=item_id)).get()
+
+
+def live_feeds(user_id: int) -> list[CalendarFeed]:
+    """The user's live calendar address (at most one; a list, since there may be none): made, replaced and revoked
+    one at a time."""
+    return list(locked(CalendarFeed.objects.filter(user_id=user_id, revoked_at__isnull=True)))
