@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `make test` needs from the system besides Python: Chromium for the browser tests, the fonts the pages (and
-# the guide's pictures) are drawn with, and redis-server for the several-servers tests (their job queue). Run as root with apt-get, it installs what is missing and says so in
+# the guide's pictures) are drawn with, Pango and HarfBuzz's subsetter for WeasyPrint (the print module's PDFs), and
+# redis-server for the several-servers tests (their job queue). Run as root with apt-get, it installs what is missing and says so in
 # one line; otherwise it stops the run before it starts with one line naming the exact command.
 set -uo pipefail
 
@@ -13,6 +14,10 @@ need=()
 [ -e "$fonts/dejavu/DejaVuSans.ttf" ] || need+=(fonts-dejavu-core)
 [ -e "$fonts/liberation2/LiberationSans-Regular.ttf" ] || need+=(fonts-liberation2)
 [ -x "$redis" ] || need+=(redis-server)
+# WeasyPrint loads these shared libraries by name (core.printing); dpkg knows whether they are installed.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -53,6 +53,15 @@ class SigninNotice:
 SIGNIN_NOTICES: Point[SigninNotice] = Point("sign-in notices", key=lambda notice: notice.event)
 
 
+# What else a new password ends: each item is called as `item(acting_user, user)` by the accounts services that set
+# a user's password (his own change, an administrator's reset), inside their transaction, so a failure rolls the
+# password back too. Activity revokes the user's calendar address (its token may have leaked with the password).
+PasswordChanged = Callable[[Any, Any], None]
+PASSWORD_CHANGED: Point[PasswordChanged] = Point(
+    "password changed", key=lambda item: f"{item.__module__}.{item.__qualname__}"
+)
+
+
 def all_rights() -> list[Right]:
     return sorted(RIGHTS.items(), key=lambda right: right.order)
 

@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
+    from kontora.accounts.hooks import PASSWORD_CHANGED
     from kontora.activity import policies
+    from kontora.activity.views import feeds
     from kontora.clients.flexi.hooks import FILTER_FIELDS
     from kontora.clients.hooks import CARD_TABS, CardTab
-    from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
+    from kontora.core.hooks import EXITS, MENU, PARAMETERS_TABS, POLICIES, MenuItem, ParametersTab
 
     POLICIES.register(policies.events)
     POLICIES.register(policies.tasks)
@@ -33,6 +35,12 @@ def register() -> None:
     # The planners (PLN-01, PLN-02): everyone plans his own day; «журналы всех сотрудников» shows everyone's.
     MENU.register(MenuItem("plans", _("Two-week planner"), "activity:fortnight", group=20, order=10))
     MENU.register(MenuItem("plans", _("Day planner"), "activity:day", group=20, order=20))
+    # PLN-04: the calendar address dies with the password it may have leaked with.
+    PASSWORD_CHANGED.register(_password_changed)
+    PARAMETERS_TABS.register(ParametersTab(
+        key="calendar", label=_("Calendar"), template="activity/parameters_calendar.html",
+        form_factory=feeds.parameters_tab_form, save=feeds.parameters_tab_save,
+    ))
     for field_def in _filter_fields():
         FILTER_FIELDS.register(field_def)
 
@@ -52,6 +60,12 @@ def _filter_fields() -> list[Any]:
         FieldDef("has_overdue_tasks", "statistics", _("Has overdue tasks"), "flag", c.has_overdue_tasks, order=103,
                  reads=CARD),
     ]
+
+
+def _password_changed(acting_user: Any, user: Any) -> None:
+    from kontora.activity.services.feeds import calendar_feed_rotate
+
+    calendar_feed_rotate(acting_user=acting_user, user=user)
 
 
 def _planned_day(task: Any) -> dict[str, Any]:
@@ -122,6 +136,9 @@ def _exits() -> list[Any]:
         Exit("activity:fortnight", task, OPENS, answer=LIST, once=True),
         Exit("activity:fortnight_day", task, OPENS, data=_planned_day, answer=ROWS, who=sees_all_employees),
         Exit("activity:day", task, OPENS, data=_planned_day, answer=ROWS, who=sees_all_employees),
+        # Another user's day plan: only to holders of «журналы всех сотрудников», and only his tasks about clients
+        # the viewer opens (anyone else gets his own plan); the PDF is the same page drawn by the print module.
+        Exit("activity:day_print", task, OPENS, data=_planned_day, answer=ROWS, who=sees_all_employees),
         # Moving another's task: its author, its assignee or an administrator (the crawler's users are none of the
         # first two), of a task he may read.
         Exit("activity:task_move", task, OPENS, "POST", args=pk, data=_unmoved, who=is_administrator),

@@ -3,7 +3,7 @@ and a change checks the state the user saw under the lock (a page left open on a
 
 from __future__ import annotations
 
-from kontora.activity.models import Event, ProjectItem, Task
+from kontora.activity.models import CalendarFeed, Event, ProjectItem, Task
 from kontora.core.locks import locked
 
 
@@ -23,3 +23,8 @@ def items_to_change(item_ids: list[int]) -> dict[int, ProjectItem]:
     """Project items locked together, in primary-key order (a case with its parent: the parent's span bounds the
     case's dates, and the case's bounds the parent's)."""
     return {item.pk: item for item in locked(ProjectItem.objects.filter(pk__in=item_ids))}
+
+def live_feeds(user_id: int) -> list[CalendarFeed]:
+    """The user's live calendar address (at most one; a list, since there may be none): made, replaced and revoked
+    one at a time."""
+    return list(locked(CalendarFeed.objects.filter(user_id=user_id, revoked_at__isnull=True)))

@@ -220,3 +220,45 @@ class TaskTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state}→{self.to_state}"
+
+
+class CalendarFeed(models.Model):
+    """A user's calendar address (PLN-04): his tasks as an ICS feed that phone and desktop calendars subscribe to,
+    reached by a secret token instead of a session.
+
+    Only the token's SHA-256 is kept: the token is shown once, when the address is made, and a stolen copy of the
+    base opens no feed. A user has at most one live address; replacing it, revoking it or changing his password
+    (the old one may have leaked with it) ends the old one.
+    """
+
+    class Ended(models.TextChoices):
+        REVOKED = "revoked", _("Revoked by the user")
+        REPLACED = "replaced", _("Replaced by a new address")
+        PASSWORD = "password", _("Revoked: the password was changed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    ended = models.CharField(_("why ended"), max_length=8, choices=Ended.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+        constraints = [
+            # One live address per user: two concurrent "create" clicks cannot leave two.
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                    name="activity_feed_one_live"),
+            models.CheckConstraint(condition=Q(revoked_at__isnull=True, ended="")
+                                   | Q(revoked_at__isnull=False) & ~Q(ended=""), name="activity_feed_ended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed #{self.pk}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

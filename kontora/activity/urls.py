@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import events, events_report, planner, projects, tasks
+from kontora.activity.views import events, events_report, feeds, planner, projects, schedule, tasks
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/fortnight/", planner.fortnight, name="fortnight"),
     path("plans/fortnight/day/", planner.fortnight_day, name="fortnight_day"),
     path("plans/day/", planner.day, name="day"),
+    path("planner/day/print/", schedule.day_print, name="day_print"),
+    path("settings/parameters/calendar/", feeds.calendar_feed, name="calendar_feed"),
+    path("calendar/<str:token>.ics", feeds.feed, name="feed"),
     path("projects/", projects.planner, name="projects"),
     path("projects/new/", projects.item_new, name="project_theme_new"),
     path("projects/<int:pk>/", projects.item, name="project_item"),

@@ -30,6 +30,8 @@ NAMED = {
     "core/ui",
     # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer
     "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py",
+    # the one print module: a template drawn to PDF by WeasyPrint (reports and billing print through it)
+    "core/printing",
     # the schema version of the base (About, `kontora upgrade`) and the backup engine
     "core/schema.py", "core/backup",
     # Django plumbing of the project: context processors and middleware

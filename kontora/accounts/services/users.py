@@ -122,6 +122,7 @@ def user_set_password(
         user.set_password(password)
         user.save(update_fields=["password", "changed_at"])
         _end_other_sessions(user, keep_session_key)
+        _password_changed(acting_user, user)
         if user.pk == acting_user.pk:
             audit_record(actor=acting_user, event=PASSWORD_CHANGE, summary=_("Password changed"), target=user,
                          changes=[_password_change()])
@@ -178,6 +179,7 @@ def _user_change(
                 user.set_password(password)
                 user.save(update_fields=["password", "changed_at"])
                 _end_other_sessions(user, keep_session_key)
+                _password_changed(acting_user, user)
                 changes.append(_password_change())
             rights_before = selectors.granted_rights(user)
             changes += _rights_change(rights_before, _store_rights(user, access))
@@ -256,6 +258,12 @@ def _audit_reset(acting_user: User, user: User) -> None:
     and the user is told of it at his next sign-in (selectors.signin_notices)."""
     audit_record(actor=acting_user, event=PASSWORD_RESET, summary=_("Password reset by another user"), target=user,
                  changes=[_password_change()])
+
+
+def _password_changed(acting_user: User, user: User) -> None:
+    """What the other apps end with the old password (hooks.PASSWORD_CHANGED), in this transaction."""
+    for react in hooks.PASSWORD_CHANGED.items():
+        react(acting_user, user)
 
 
 def _password_change() -> Change:
