@@ -15,6 +15,7 @@ from kontora.accounts.models import User
 from kontora.activity.models import Task
 from kontora.activity.services import tasks as services
 from kontora.core.forms.base import KontoraForm, ReadValuesFormMixin
+from kontora.directories.forms.widgets import picker_field, scope_pickers
 
 
 def _label(name: str) -> str:
@@ -98,7 +99,8 @@ class TaskForm(ReadValuesFormMixin, forms.Form):
     read_key = "task"
     conditional_required = frozenset({"assignee", "starts_at", "due_at", "description", "duration_minutes"})
     layout = {"task": {
-        "assignee": "col-md-8", "importance": "col-md-4", "starts_at": "col-md-4", "duration_minutes": "col-md-4",
+        "client": "col-12", "assignee": "col-md-8", "importance": "col-md-4", "starts_at": "col-md-4",
+        "duration_minutes": "col-md-4",
         "due_at": "col-md-4", "description": "col-12", "requires_report": "col-md-4", "remind": "col-md-4",
         "remind_minutes": "col-md-4",
     }}
@@ -115,9 +117,13 @@ class TaskForm(ReadValuesFormMixin, forms.Form):
     remind = forms.BooleanField(label=_("Remind"), required=False)
     remind_minutes = forms.TypedChoiceField(label=_("Remind before the start"), coerce=int, choices=())
 
-    def __init__(self, *args: Any, zone: datetime.tzinfo, project: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone: datetime.tzinfo, project: bool = False, chooser: User | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
+        if chooser is not None:  # set from a planner, not from a card: the client is picked among those he sees
+            self.fields = {"client": picker_field("clients", label=_("Client")), **self.fields}
+            scope_pickers(self, chooser)
         current = self.initial.get("assignee")
         if isinstance(current, int):  # a task's assignee stays offered after he left (the form is saved unchanged)
             field = self.fields["assignee"]

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -28,7 +29,7 @@ from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
 from kontora.core.errors import NotAllowed
 from kontora.core.htmx import is_htmx
-from kontora.core.selectors.calendar import user_zone
+from kontora.core.selectors.calendar import user_zone, working_hours
 from kontora.core.text import id_param
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import act, modal, refresh, submit
@@ -143,17 +144,22 @@ def task_new(request: HttpRequest) -> HttpResponse:
         client = access.openable_client(user, client_id)
         if client is None:
             raise Http404
-        query = {"client": client.pk}
+        query: dict[str, Any] = {"client": client.pk}
     elif case_id is not None:
         case = selectors.project_case(case_id)
         if case is None:
             raise Http404
         query = {"case": case.pk}
-    else:
-        raise Http404
-    start = _start(user)
+    else:  # from a planner (`?assignee=&date=`): the client is picked in the form
+        query = {key: request.GET[key] for key in ("assignee", "date") if key in request.GET}
+    start, assignee = _start(user), id_param(request.GET.get("assignee")) or user.pk
+    day = _day(request.GET.get("date"))
+    if day is not None and day != start.date():
+        start = datetime.datetime.combine(day, working_hours()[0], tzinfo=user_zone(user))
+    chooser = user if client is None and case is None else None
     form = TaskForm(request.POST if request.method == "POST" else None, zone=user_zone(user), project=case is not None,
-                    initial={"assignee": user.pk, "importance": Task.Importance.NORMAL, "starts_at": start,
+                    chooser=chooser,
+                    initial={"assignee": assignee, "importance": Task.Importance.NORMAL, "starts_at": start,
                              "duration_minutes": 60, "due_at": start + datetime.timedelta(hours=1),
                              "remind": False, "remind_minutes": 15})
     action = f"{reverse('activity:task_new')}?{urlencode(query)}"
@@ -166,14 +172,31 @@ def task_new(request: HttpRequest) -> HttpResponse:
         return reverse("activity:task", args=[created.pk])
 
     return submit(
-        request, form, lambda: services.task_create(acting_user=user, values=form.cleaned_data, client=client,
-                                                    case=case),
+        request, form, lambda: services.task_create(acting_user=user, values=form.cleaned_data,
+                                                    client=client or _chosen(form), case=case),
         done=done, message=lambda created: gettext("Task No. %(number)s is set.") % {"number": created.pk},
         page=lambda: modal(request, "activity/partials/task_form.html", {
             "form": form, "client": client, "case": case, "action": action, "cancel_url": cancel_url,
             "author": user, "now": timezone.now(), "zone": user_zone(user),
         }, page="core/ui/modal_page.html"),
     )
+
+
+def _day(value: object) -> datetime.date | None:
+    """A planner's day (`YYYY-MM-DD`) within the years a task may take, or None."""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2999 else None
+
+
+def _chosen(form: TaskForm) -> Client | None:
+    """The client picked in a planner's new-task form; none picked is the form's own error."""
+    client = form.cleaned_data.get("client") if "client" in form.fields else None
+    if "client" in form.fields and client is None:
+        raise ValidationError({"client": gettext("Choose the client the task is about.")})
+    return client
 
 
 def _card_tasks(request: HttpRequest, user: Any, client: Client) -> dict[str, Any]:

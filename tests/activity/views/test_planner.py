@@ -231,3 +231,11 @@ def test_the_day_and_a_cells_menu_cost_the_same_queries_for_many_tasks(manager_u
     few = [_queries(http, url) for url in urls]
     tasks(20, 1)
     assert [_queries(http, url) for url in urls] == few
+
+
+@pytest.mark.feature("PLN-02")
+def test_the_day_planner_prints_the_day_it_shows_and_adds_a_task_for_its_user(
+        manager_user: Any, other_manager: Any, supervisor: Any) -> None:
+    page = signed_in(supervisor).get(f"/plans/day/?user={other_manager.pk}&date={MONDAY}").content.decode()
+    assert f'href="/planner/day/print/?user={other_manager.pk}&amp;date={MONDAY}"' in page
+    assert f'href="/tasks/new/?assignee={other_manager.pk}&amp;date={MONDAY}"' in page

@@ -293,3 +293,21 @@ def test_a_field_changed_meanwhile_by_another_editor_is_offered_to_choose_and_no
     assert "Администратор Системы" in page
     task.refresh_from_db()
     assert task.description == "Срочно"
+
+
+@pytest.mark.feature("PLN-02", "TSK-01")
+def test_a_task_set_from_a_planner_picks_its_client_in_the_form(team):
+    # given the author's «Добавить задачу» of the day planner: an assignee and a day, no client yet
+    http = signed_in(team.author)
+    day = (timezone.now() + datetime.timedelta(days=3)).astimezone(user_zone(team.author)).date()
+    url = f"/tasks/new/?assignee={team.assignee.pk}&date={day.isoformat()}"
+    page = _text(http.get(url))
+    assert 'name="client"' in page and f'value="{day.isoformat()}T09:00"' in page
+    start = datetime.datetime.combine(day, datetime.time(9), tzinfo=user_zone(team.author))
+    # when it is sent without a client, it is refused next to the field and nothing is set
+    refused = _text(http.post(url, _form(team.assignee, start)))
+    assert "Выберите клиента, о котором задача." in refused and not Task.objects.exists()
+    # and with the client picked, the task is set about him, for the assignee, on that day
+    http.post(url, _form(team.assignee, start, client=team.client.pk))
+    task = Task.objects.get()
+    assert (task.client, task.assignee, task.starts_at) == (team.client, team.assignee, start)
