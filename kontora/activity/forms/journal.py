@@ -3,6 +3,7 @@ fields narrow the list; a bad one is marked next to itself and left out of the c
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -13,6 +14,8 @@ from kontora.accounts.models import User
 from kontora.activity.models import Task
 from kontora.activity.selectors.journal import ACTIVE, CLOSED, TaskChoice
 from kontora.core.forms.base import KontoraForm
+
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 
 
 def _date_input() -> forms.DateInput:
@@ -52,6 +55,20 @@ class TaskFilterForm(KontoraForm):
         assert isinstance(importance_field, forms.ChoiceField)
         importance_field.choices = [anything, *Task.Importance.choices]
         self.report = report
+
+    def _date_within_reach(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        # The period is turned into instants on the user's clock: a date at the calendar's edge has none.
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(_("A date from %(first)s to %(last)s.") % {
+                "first": FIRST_DAY.strftime("%d.%m.%Y"), "last": LAST_DAY.strftime("%d.%m.%Y")})
+        return value
+
+    def clean_date_from(self) -> Any:
+        return self._date_within_reach("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._date_within_reach("date_to")
 
     def choice(self) -> TaskChoice:
         """The valid fields as the selectors' choice (a field with an error narrows nothing)."""

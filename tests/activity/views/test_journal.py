@@ -167,13 +167,14 @@ def test_the_journal_filters_by_period_author_assignee_state_importance_and_clie
 def test_a_bad_filter_is_marked_next_to_itself_and_narrows_nothing(manager_user, manager_client):
     # given a task
     task = _task(client=ClientFactory(curator=manager_user), author=manager_user)
-    # when a malformed date is asked
-    response = manager_client.get("/tasks/?date_from=2026-13-45")
-    page = response.content.decode()
-    # then the page says so next to the field and still lists the tasks
-    assert response.status_code == 200
-    assert 'data-testid="filter-error"' in page
-    assert str(task.pk) in ROW.findall(page)
+    for query in ("date_from=2026-13-45", "date_to=9999-12-31", "date_from=0001-01-01"):
+        # when a malformed or unreachable date is asked
+        response = manager_client.get(f"/tasks/?{query}")
+        page = response.content.decode()
+        # then the page says so next to the field and still lists the tasks
+        assert response.status_code == 200
+        assert 'data-testid="filter-error"' in page
+        assert str(task.pk) in ROW.findall(page)
 
 
 @pytest.mark.feature("TSK-07")
@@ -227,10 +228,25 @@ def test_the_control_reports_queries_do_not_grow_with_the_rows(manager_user, man
 @pytest.mark.feature("TSK-09")
 @pytest.mark.parametrize("role", ["supervisor", "admin"])
 def test_the_control_report_shows_a_supervisor_and_an_administrator_every_employees_tasks(role, manager_user):
-    # given another manager's task, and a manager who is neither author nor assignee
+    # given another manager's tasks about a plain and a private client, and a manager who is neither's author
     viewer = UserFactory(role=role, client_scope=ClientScope.FULL)
     task = _task(client=ClientFactory(curator=manager_user), author=manager_user)
+    private = _task(client=make_private(ClientFactory(curator=manager_user)), author=manager_user,
+                    description="Тайная задача")
     stranger = UserFactory()
-    # then the supervisor (administrator) sees it in the report, the other manager does not
+    # then the supervisor (administrator) sees the plain one in the report, never the private client's
+    report = signed_in(viewer).get("/tasks/control/").content.decode()
     assert task.pk in _ids(signed_in(viewer), "/tasks/control/")
+    assert private.pk not in _ids(signed_in(viewer), "/tasks/control/") and "Тайная задача" not in report
+    # and the other manager sees neither
     assert task.pk not in _ids(signed_in(stranger), "/tasks/control/")
+
+
+@pytest.mark.feature("TSK-07", "TSK-09")
+def test_the_menu_names_the_journal_by_what_it_shows_and_offers_the_report(manager_user, manager_client):
+    supervisor = UserFactory(role="supervisor")
+    mine = manager_client.get("/").content.decode()
+    everyone = signed_in(supervisor).get("/").content.decode()
+    assert ">Журнал задач<" in mine and "Журнал задач всех сотрудников" not in mine
+    assert "Журнал задач всех сотрудников" in everyone
+    assert 'href="/tasks/control/"' in mine and "Задачи на контроле" in mine
