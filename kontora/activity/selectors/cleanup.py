@@ -9,7 +9,7 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kontora.activity.models import Task
+from kontora.activity.models import CleanupSchedule, Task
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -27,3 +27,8 @@ def cleanup_cutoff(months: int, now: datetime.datetime | None = None) -> datetim
 def closed_tasks_before(cutoff: datetime.datetime) -> QuerySet[Task]:
     """Closed tasks closed before `cutoff` (the partial index on closed_at finds them)."""
     return Task.objects.filter(state=Task.State.CLOSED, closed_at__lt=cutoff)
+
+
+def nightly_months() -> int | None:
+    """The age of the nightly clean-up, or None when it is off."""
+    return CleanupSchedule.objects.filter(pk=1).values_list("months", flat=True).first()

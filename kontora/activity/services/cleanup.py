@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.activity.models import Task
-from kontora.activity.selectors.cleanup import cleanup_cutoff, closed_tasks_before
-from kontora.core.audit import audit_record
+from kontora.activity.models import CleanupSchedule, Task
+from kontora.activity.selectors.cleanup import cleanup_cutoff, closed_tasks_before, nightly_months
+from kontora.core.audit import audit_record, model_update
 from kontora.core.errors import NotAllowed
 from kontora.core.models import Job
 from kontora.core.services.jobs import job_start
@@ -30,18 +30,52 @@ def _nothing(state: dict[str, Any]) -> None:
     return None
 
 
-def tasks_cleanup_start(*, acting_user: User, months: int) -> Job:
-    """Queues the deletion of tasks closed more than `months` months ago; the cut-off is fixed now, so the count
-    the page showed and what the job deletes mean the same moment."""
+def _check(acting_user: User, months: int | None) -> None:
     if not acting_user.has_right(CLEANUP_RIGHT):
         raise NotAllowed(_("The database clean-up needs the right «Database maintenance»."))
-    if not MONTHS_MIN <= months <= MONTHS_MAX:
+    if months is not None and not MONTHS_MIN <= months <= MONTHS_MAX:
         raise ValidationError({"months": _("From %(low)d to %(high)d months.") % {"low": MONTHS_MIN,
                                                                                   "high": MONTHS_MAX}})
+
+
+def _job(acting_user: User | None, months: int) -> Job:
+    # The cut-off is fixed when the job is queued: the count the page showed and what the job deletes (also a run
+    # that takes the job over later) mean the same moment.
     cutoff = cleanup_cutoff(months)
     return job_start(acting_user=acting_user, kind=CLEANUP_JOB,
                      title=_("Deleting tasks closed more than %(months)d months ago") % {"months": months},
                      params={"months": months, "cutoff": cutoff.isoformat()})
+
+
+def tasks_cleanup_start(*, acting_user: User, months: int) -> Job:
+    """Queues the deletion of tasks closed more than `months` months ago."""
+    _check(acting_user, months)
+    return _job(acting_user, months)
+
+
+def cleanup_schedule_save(*, acting_user: User, months: int | None) -> CleanupSchedule:
+    """Switches the nightly clean-up on (closed tasks older than `months` months) or off (None); audited."""
+    _check(acting_user, months)
+    with transaction.atomic():
+        schedule, _created = CleanupSchedule.objects.get_or_create(pk=1)
+        changes = model_update(schedule, data={"months": months, "changed_by": acting_user},
+                               fields=["months", "changed_by"])
+        if changes:
+            audit_record(actor=acting_user, event="activity.cleanup.schedule", target=schedule, changes=changes,
+                         summary=_("Nightly clean-up of closed tasks changed"))
+    return schedule
+
+
+def tasks_cleanup_nightly() -> Job | None:
+    """The nightly clean-up (the periodic task): queues the same job as the page's when it is switched on, there is
+    something to delete, and no clean-up is queued or running already."""
+    months = nightly_months()
+    if not months or not closed_tasks_before(cleanup_cutoff(months)).exists():
+        return None
+    busy = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.CANCELLING)
+    if Job.objects.filter(kind=CLEANUP_JOB, status__in=busy).exists():
+        return None
+    return _job(None, months)
 
 
 def tasks_cleanup(

@@ -105,3 +105,33 @@ def test_months_before_keeps_the_moment_and_falls_back_to_the_months_last_day():
     moment = datetime.datetime(2026, 8, 31, 15, 30, tzinfo=datetime.UTC)
     assert months_before(moment, 6) == datetime.datetime(2026, 2, 28, 15, 30, tzinfo=datetime.UTC)
     assert months_before(moment, 14) == datetime.datetime(2025, 6, 30, 15, 30, tzinfo=datetime.UTC)
+
+
+@pytest.mark.feature("TSK-10")
+def test_the_nightly_clean_up_queues_the_job_only_when_switched_on_and_needed(admin_user):
+    # given a task closed eight months ago and the nightly clean-up off
+    client = ClientFactory(curator=admin_user)
+    old = _closed(8, client=client, author=admin_user)
+    assert cleanup.tasks_cleanup_nightly() is None
+    # when it is switched on for six months
+    cleanup.cleanup_schedule_save(acting_user=admin_user, months=6)
+    assert AuditEvent.objects.filter(event="activity.cleanup.schedule").count() == 1
+    job = cleanup.tasks_cleanup_nightly()
+    # then the night queues the clean-up job, and not a second one while it waits
+    assert job is not None and job.kind == cleanup.CLEANUP_JOB and job.created_by is None
+    assert cleanup.tasks_cleanup_nightly() is None
+    done = job_run(job_id=job.pk)
+    assert done is not None and done.status == Job.Status.DONE
+    assert not Task.objects.filter(pk=old.pk).exists()
+    # and with nothing left to delete, or switched off, the night queues nothing
+    assert cleanup.tasks_cleanup_nightly() is None
+    _closed(8, client=client, author=admin_user)
+    cleanup.cleanup_schedule_save(acting_user=admin_user, months=None)
+    assert cleanup.tasks_cleanup_nightly() is None
+
+
+@pytest.mark.feature("TSK-10")
+def test_the_nightly_clean_up_is_set_only_with_the_right(manager_user):
+    with pytest.raises(NotAllowed):
+        cleanup.cleanup_schedule_save(acting_user=manager_user, months=6)
+    assert cleanup.tasks_cleanup_nightly() is None

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from kontora.activity.models import Task
+from kontora.activity.selectors.cleanup import nightly_months
 from kontora.core.models import Job
 from tests.activity.factories import TaskFactory
 from tests.clients.factories import ClientFactory
@@ -60,3 +61,21 @@ def test_only_holders_of_the_right_reach_the_page_and_its_menu_item(admin_client
     assert f'href="{URL}"' not in manager_client.get("/").content.decode()
     assert admin_client.get(URL).status_code == 200
     assert f'href="{URL}"' in admin_client.get("/").content.decode()
+
+
+@pytest.mark.feature("TSK-10")
+def test_the_nightly_clean_up_is_switched_on_from_the_page(admin_client):
+    # when the administrator switches on the nightly clean-up without an age
+    refused = admin_client.post(URL, {"action": "schedule", "nightly": "on", "nightly_months": ""})
+    # then he is asked for one, next to the field, and nothing is saved
+    assert refused.status_code == 400 and "Укажите давность" in refused.content.decode()
+    assert nightly_months() is None
+    # and with an age it is saved and shown
+    assert admin_client.post(URL, {"action": "schedule", "nightly": "on", "nightly_months": "12"}).status_code == 302
+    assert nightly_months() == 12
+    page = admin_client.get(URL).content.decode()
+    box = page.split('id="id_nightly"')[0].rsplit("<input", 1)[1] + page.split('id="id_nightly"')[1].split(">")[0]
+    assert "checked" in box
+    # and switched off again
+    admin_client.post(URL, {"action": "schedule", "nightly_months": "12"})
+    assert nightly_months() is None
