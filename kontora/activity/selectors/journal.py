@@ -16,7 +16,7 @@ from kontora.activity import policies
 from kontora.activity.models import Task
 from kontora.clients import access
 from kontora.core.selectors.calendar import day_bounds
-from kontora.core.ui.pager import Keyset, Page
+from kontora.core.ui.pager import AFTER, BEFORE, Keyset, Page
 
 # The journal: the latest start first; the report: the nearest due first (what needs control now).
 JOURNAL_ORDER = Keyset("-starts_at", "-id")
@@ -50,6 +50,7 @@ class TaskRow:
 class TaskPage:
     rows: list[TaskRow]
     pager: Page[Task]
+    hidden: int = 0  # tasks of the choice client access keeps from the user (counted on the first page)
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:
@@ -58,7 +59,18 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
 
 def chosen_tasks(user: Any, choice: TaskChoice) -> QuerySet[Task]:
     """The journal's tasks of the user narrowed by `choice` (no order, no related rows)."""
-    qs = policies.journal_tasks(user)
+    return _narrowed(policies.journal_tasks(user), user, choice)
+
+
+def hidden_count(user: Any, choice: TaskChoice) -> int:
+    """How many tasks of the same choice client access alone keeps from a holder of «журналы всех сотрудников»
+    (one query; none for a user who sees only his own, all of which are listed)."""
+    if not policies.sees_all_employees(user):
+        return 0
+    return _narrowed(policies.hidden_tasks(user), user, choice).count()
+
+
+def _narrowed(qs: QuerySet[Task], user: Any, choice: TaskChoice) -> QuerySet[Task]:
     if choice.date_from is not None:
         qs = qs.filter(starts_at__gte=day_bounds(user, choice.date_from)[0])
     if choice.date_to is not None:
@@ -93,7 +105,8 @@ def _rows(user: Any, tasks: list[Task]) -> list[TaskRow]:
 def _page(user: Any, choice: TaskChoice, order: Keyset, cursor: Mapping[str, str], size: int) -> TaskPage:
     qs = chosen_tasks(user, choice).select_related("client", "case", "author", "assignee")
     page = order.page(qs, cursor, size=size)
-    return TaskPage(_rows(user, page.rows), page)
+    first = AFTER not in cursor and BEFORE not in cursor
+    return TaskPage(_rows(user, page.rows), page, hidden_count(user, choice) if first else 0)
 
 
 def journal_page(user: Any, choice: TaskChoice, *, cursor: Mapping[str, str], size: int = 50) -> TaskPage:

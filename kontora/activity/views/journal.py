@@ -55,6 +55,7 @@ def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
         client = access.openable_clients(user).filter(pk=choice.client_id).only("pk", "short_name").first()
     context.update({
         "form": form, "client": client, "all_employees": policies.sees_all_employees(user), "base": base,
+        "hidden": page.hidden,
     })
     if report:
         counts = selectors.state_counts(user, choice)

@@ -250,3 +250,20 @@ def test_the_menu_names_the_journal_by_what_it_shows_and_offers_the_report(manag
     assert ">Журнал задач<" in mine and "Журнал задач всех сотрудников" not in mine
     assert "Журнал задач всех сотрудников" in everyone
     assert 'href="/tasks/control/"' in mine and "Задачи на контроле" in mine
+
+
+@pytest.mark.feature("TSK-07")
+def test_the_journal_tells_how_many_tasks_client_access_hides_but_not_of_a_private_client(manager_user):
+    # given a supervisor who opens only his own clients, and a manager's tasks about a plain and a private client
+    supervisor = UserFactory(role="supervisor", client_scope=ClientScope.OWN)
+    _task(client=ClientFactory(curator=manager_user), author=manager_user)
+    _task(client=ClientFactory(curator=manager_user), author=manager_user)
+    _task(client=make_private(ClientFactory(curator=manager_user)), author=manager_user)
+    own = _task(client=ClientFactory(curator=supervisor), author=manager_user)
+    # when the supervisor opens the journal of all employees
+    page = signed_in(supervisor).get("/tasks/").content.decode()
+    # then he sees the task about his client, and is told two rows are hidden — the private client's not counted
+    assert list(map(int, ROW.findall(page))) == [own.pk]
+    assert "2 строки скрыты" in page
+    # and a manager, who sees only his own tasks (all listed), is told nothing
+    assert 'data-testid="tasks-hidden"' not in signed_in(manager_user).get("/tasks/").content.decode()
