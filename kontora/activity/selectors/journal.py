@@ -64,8 +64,9 @@ def chosen_tasks(user: Any, choice: TaskChoice) -> QuerySet[Task]:
 
 def hidden_count(user: Any, choice: TaskChoice) -> int:
     """How many tasks of the same choice client access alone keeps from a holder of «журналы всех сотрудников»
-    (one query; none for a user who sees only his own, all of which are listed)."""
-    if not policies.sees_all_employees(user):
+    (one query; none for a user who sees only his own, all of which are listed, nor for one client's tasks: that
+    would count the tasks of a client the user may only list)."""
+    if not policies.sees_all_employees(user) or choice.client_id is not None:
         return 0
     return _narrowed(policies.hidden_tasks(user), user, choice).count()
 

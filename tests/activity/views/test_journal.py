@@ -265,5 +265,10 @@ def test_the_journal_tells_how_many_tasks_client_access_hides_but_not_of_a_priva
     # then he sees the task about his client, and is told two rows are hidden — the private client's not counted
     assert list(map(int, ROW.findall(page))) == [own.pk]
     assert "2 строки скрыты" in page
+    # and nothing is counted about one client he may not open
+    listed = (Task.objects.exclude(client__curator=supervisor).filter(client__is_private=False)
+              .values_list("client_id", flat=True).first())
+    one_client = signed_in(supervisor).get(f"/tasks/?client={listed}").content.decode()
+    assert 'data-testid="tasks-hidden"' not in one_client
     # and a manager, who sees only his own tasks (all listed), is told nothing
     assert 'data-testid="tasks-hidden"' not in signed_in(manager_user).get("/tasks/").content.decode()
