@@ -62,6 +62,21 @@ PASSWORD_CHANGED: Point[PasswordChanged] = Point(
 )
 
 
+@dataclass(frozen=True)
+class SigninLanding:
+    """A page a user may land on right after signing in, instead of the main window (TSK-08: the task journal when
+    he has active tasks, the overdue-tasks report): `url(user)` answers the local URL, or None to pass. The first
+    answer by `order` wins; an explicit `next` of the sign-in wins over them all."""
+
+    key: str
+    url: Callable[[Any], str | None]
+    order: int = 100
+
+
+# Apps above accounts register their landings from their hooks.py (activity: the task journal, overdue tasks).
+SIGNIN_LANDINGS: Point[SigninLanding] = Point("sign-in landings", key=lambda landing: landing.key)
+
+
 def all_rights() -> list[Right]:
     return sorted(RIGHTS.items(), key=lambda right: right.order)
 

@@ -293,3 +293,13 @@ def signin_notices(user: User) -> SigninNotices | None:
     items = [Notice(at=row.at, actor=str(row.actor) if row.actor else "", action=actions[row.event](row))
              for row in found[:NOTICES_SHOWN]]
     return SigninNotices(previous_at=previous_at, previous_ip=previous_ip, items=items, more=more)
+
+
+def signin_landing(user: User) -> str:
+    """Where the user lands after signing in without a page asked for (TSK-08): the first registered landing
+    (`hooks.SIGNIN_LANDINGS`, by order) that answers a URL, else ""."""
+    for landing in sorted(hooks.SIGNIN_LANDINGS.items(), key=lambda item: item.order):
+        url = landing.url(user)
+        if url:
+            return url
+    return ""

@@ -262,3 +262,21 @@ class CalendarFeed(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class CleanupSchedule(models.Model):
+    """The nightly clean-up of closed tasks (TSK-10), one row: `months` set → every night the tasks closed more
+    than that many months ago are deleted by the same job as the page's; empty → no nightly clean-up."""
+
+    months = models.PositiveSmallIntegerField(_("delete closed tasks older than, months"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("nightly clean-up")
+
+    def __str__(self) -> str:
+        return f"clean-up after {self.months} months" if self.months else "no nightly clean-up"

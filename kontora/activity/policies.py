@@ -66,6 +66,16 @@ def journal_tasks(user: Any) -> QuerySet[Task]:
     return Task.objects.filter(own_tasks(user))
 
 
+def hidden_tasks(user: Any) -> QuerySet[Task]:
+    """Other employees' tasks kept from a holder of «журналы всех сотрудников» by client access alone: about a client
+    he may not open — and not about someone else's private client, which is not even counted (private stays
+    silent)."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Task.objects.none()
+    return (Task.objects.filter(client__in=access.not_private_to_others(user))
+            .exclude(client__in=access.openable_clients(user)).exclude(own_tasks(user)))
+
+
 def client_shown(user: Any, task: Task) -> bool:
     """May the task's pages show its client (name, link to the card): the user may open the client. Else «клиент
     недоступен»."""

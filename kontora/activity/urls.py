@@ -2,11 +2,26 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.activity.views import events, events_report, feeds, planner, projects, schedule, tasks
+from kontora.activity.views import (
+    cleanup,
+    events,
+    events_report,
+    feeds,
+    journal,
+    monitor,
+    planner,
+    projects,
+    schedule,
+    tasks,
+)
 
 app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", tasks.task, name="task"),
+    path("tasks/", journal.task_journal, name="task_journal"),
+    path("tasks/control/", journal.task_control, name="task_control"),
+    path("tasks/monitor/", monitor.task_monitor, name="task_monitor"),
+    path("administration/maintenance/", cleanup.cleanup, name="cleanup"),
     path("tasks/<int:pk>/transition/", tasks.task_transition, name="task_transition"),
     path("tasks/<int:pk>/delete/", tasks.task_delete, name="task_delete"),
     path("tasks/new/", tasks.task_new, name="task_new"),

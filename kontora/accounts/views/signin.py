@@ -49,6 +49,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             target = request.POST.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = ""
+            if target in ("", "/"):  # the main window is where anyone lands: a page asked for wins over a landing
+                target = selectors.signin_landing(user)
             return HttpResponseRedirect(target or "/")
     context = {
         "form": form,

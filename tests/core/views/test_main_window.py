@@ -34,7 +34,7 @@ def test_administrator_sees_administration_and_functionality(admin_client):
     # when
     html = admin_client.get("/").content.decode()
     # then
-    assert _menu_keys(html) == ["file", "directories", "processes", "admin", "settings", "help"]
+    assert _menu_keys(html) == ["file", "directories", "plans", "processes", "reports", "admin", "settings", "help"]
     assert "Функционал" in html
     assert 'href="/settings/functionality/"' in html
 
@@ -47,7 +47,8 @@ def test_other_roles_see_neither_administration_nor_functionality(admin_user, ro
     # when
     html = client.get("/").content.decode()
     # then
-    assert _menu_keys(html) == ["file", "directories", "processes", "settings", "help"]  # Process journal: everyone
+    # the task journal, the process journal and «Задачи на контроле»: everyone's
+    assert _menu_keys(html) == ["file", "directories", "plans", "processes", "reports", "settings", "help"]
     assert 'href="/settings/functionality/"' not in html
     assert 'href="/settings/parameters/"' in html
     assert 'href="/help/about/"' in html
@@ -55,7 +56,7 @@ def test_other_roles_see_neither_administration_nor_functionality(admin_user, ro
 
 @pytest.fixture
 def admin_only_report():
-    item = hooks.MENU.register(MenuItem("reports", "Только для администратора", "core:about", hooks.admins))
+    item = hooks.MENU.register(MenuItem("cash", "Только для администратора", "core:about", hooks.admins))
     yield item
     hooks.MENU.unregister((item.section, item.url_name, item.args))
 
@@ -65,9 +66,9 @@ def test_a_section_without_visible_items_is_not_shown(manager_client, admin_clie
     # when
     html = manager_client.get("/").content.decode()
     # then
-    assert "reports" not in _menu_keys(html)
+    assert "cash" not in _menu_keys(html)
     assert "Только для администратора" not in html
-    assert "reports" in _menu_keys(admin_client.get("/").content.decode())  # the administrator has it
+    assert "cash" in _menu_keys(admin_client.get("/").content.decode())  # the administrator has it
 
 
 def test_menu_shows_the_shortcut_of_an_item(manager_client):

@@ -7,7 +7,8 @@
  *       modal's elements count.
  *   data-row on list rows (optional data-href): Up/Down move the row cursor (class k-focus), a click
  *       puts it on the row; Enter or a double click opens data-href; Space marks the row (class k-marked,
- *       aria-selected="true") and fires "k:marked" on it for group processing.
+ *       aria-selected="true") and fires "k:marked" on it for group processing. A row's data-client-href (a
+ *       task's client card) opens with Ctrl+Enter, when no field is being typed in.
  *   Esc closes an open modal or drop-down menu, else clicks data-key="Escape", else clears the row cursor.
  *   Ctrl+Enter with no data-key="Ctrl+Enter" on the page confirms the form being typed in.
  *   "?" (Shift+/) opens the list of shortcuts (#k-shortcuts, filled from its data-src page).
@@ -18,7 +19,8 @@
  *       data-k-more="next|prev" (htmx, triggered by "k-more"): the cursor asks for the next page near the end and,
  *       at an edge, goes on once the page has come; rows put in above keep the shown ones where they were.
  *   data-menu="<id of a .dropdown-menu>" on a list: a right click on a row puts the cursor on it and shows that
- *       menu at the pointer. Its items: data-action="open" (the row's data-href), data-action="mark" (as
+ *       menu at the pointer. Its items: data-action="open" (the row's data-href), data-action="open-client" (its
+ *       data-client-href), data-action="mark" (as
  *       Space), data-click="<CSS selector>" (clicks that element of the page, e.g. the list's Ins button),
  *       data-focus="<CSS selector>" (puts the focus in that field, e.g. the quick find);
  *       plain links navigate. Esc or a click elsewhere closes it.
@@ -190,8 +192,8 @@
     if (document.contains(list) && focusedRow()) moveFocus(step);
   });
 
-  function openRow(row) {
-    var href = row && row.getAttribute("data-href");
+  function openRow(row, attribute) {
+    var href = row && row.getAttribute(attribute || "data-href");
     if (href) window.location.assign(href);
     return !!href;
   }
@@ -228,6 +230,8 @@
     menuRow = row;
     var open = menu.querySelector('[data-action="open"]');
     if (open) open.disabled = !row.getAttribute("data-href");
+    var openClient = menu.querySelector('[data-action="open-client"]');
+    if (openClient) openClient.disabled = !row.getAttribute("data-client-href");
     menu.classList.add("k-row-menu", "show");
     menu.style.position = "fixed";
     menu.style.left = event.clientX + "px";
@@ -251,6 +255,7 @@
     if (!item || !row || item.disabled) return;
     var action = item.getAttribute("data-action");
     if (action === "open") openRow(row);
+    else if (action === "open-client") openRow(row, "data-client-href");
     else if (action === "mark") toggleMark(row);
     else if (item.hasAttribute("data-focus")) {
       var field = document.querySelector(item.getAttribute("data-focus"));
@@ -382,7 +387,9 @@
         break;
       case "Ctrl+Enter":
         var confirm = declared("Ctrl+Enter");
-        if (confirm) {
+        row = !typing && focusedRow();
+        if (row && row.hasAttribute("data-client-href")) done = openRow(row, "data-client-href");
+        else if (confirm) {
           activate(confirm);
           done = true;
         } else if (typing && event.target.form) {

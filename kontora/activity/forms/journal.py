@@ -1,0 +1,86 @@
+"""The filters of the task journal and of the «Задачи на контроле» report (TSK-07, TSK-09): a GET form whose valid
+fields narrow the list; a bad one is marked next to itself and left out of the choice."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kontora.accounts.models import User
+from kontora.activity.models import Task
+from kontora.activity.selectors.journal import ACTIVE, CLOSED, TaskChoice
+from kontora.core.forms.base import KontoraForm
+
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TaskFilterForm(KontoraForm):
+    date_from = forms.DateField(label=_("Start from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("to"), required=False, widget=_date_input())
+    author = forms.ModelChoiceField(label=_("Author"), queryset=User.objects.none(), required=False)
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    importance = forms.ChoiceField(label=_("Importance"), required=False)
+    client = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, data: Any = None, *, report: bool = False) -> None:
+        super().__init__(data)
+        people = User.objects.only("pk", "full_name", "login").order_by("full_name", "id")
+        for name in ("author", "assignee"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = people
+            field.empty_label = pgettext_lazy("tasks", "anyone")
+        anything = ("", pgettext_lazy("tasks", "any"))
+        open_states: list[tuple[str, Any]] = [(value, label) for value, label in Task.State.choices if value != CLOSED]
+        if report:  # the report takes closed tasks in by its own box
+            states = [anything, *open_states]
+            self.fields["include_closed"] = forms.BooleanField(label=_("Include closed tasks"), required=False)
+        else:
+            states = [anything, (ACTIVE, pgettext_lazy("tasks", "active")), (CLOSED, pgettext_lazy("tasks", "closed")),
+                      *open_states]
+        state_field = self.fields["state"]
+        assert isinstance(state_field, forms.ChoiceField)
+        state_field.choices = states
+        importance_field = self.fields["importance"]
+        assert isinstance(importance_field, forms.ChoiceField)
+        importance_field.choices = [anything, *Task.Importance.choices]
+        self.report = report
+
+    def _date_within_reach(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        # The period is turned into instants on the user's clock: a date at the calendar's edge has none.
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(_("A date from %(first)s to %(last)s.") % {
+                "first": FIRST_DAY.strftime("%d.%m.%Y"), "last": LAST_DAY.strftime("%d.%m.%Y")})
+        return value
+
+    def clean_date_from(self) -> Any:
+        return self._date_within_reach("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._date_within_reach("date_to")
+
+    def choice(self) -> TaskChoice:
+        """The valid fields as the selectors' choice (a field with an error narrows nothing)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        state = data.get("state") or ""
+        if self.report and not data.get("include_closed") and not state:
+            state = ACTIVE
+        author, assignee = data.get("author"), data.get("assignee")
+        return TaskChoice(
+            date_from=data.get("date_from"), date_to=data.get("date_to"),
+            author_id=author.pk if author else None, assignee_id=assignee.pk if assignee else None,
+            state=state, importance=data.get("importance") or "", client_id=data.get("client"),
+            overdue=bool(data.get("overdue")),
+        )
