@@ -116,7 +116,7 @@ def test_only_the_responsible_or_an_administrator_edits(manager_user, admin_user
     with pytest.raises(NotAllowed) as refused:
         _update(colleague, theme, report="Сделано")
     # then he is refused, naming what
-    assert refused.value.message == "Вы не можете изменить в «Семинар-презентация»: отчет о выполнении."
+    assert refused.value.message == "Вы не можете изменить в «Семинар-презентация»: отчёт о выполнении."
     assert ProjectItem.objects.get(pk=theme.pk).report == ""
 
     # when the responsible writes it, and the administrator corrects the title
