@@ -24,6 +24,7 @@ from kontora.core.htmx import is_htmx
 from kontora.core.permissions import actor_of
 from kontora.core.selectors import informer
 from kontora.core.selectors import main_window as selectors
+from kontora.core.selectors.calendar import working_days
 from kontora.core.selectors.organisation import default_legal_entity
 from kontora.core.selectors.settings import user_parameters
 from kontora.core.services import settings as settings_services
@@ -98,15 +99,18 @@ def _calendar_context(params: Any) -> dict[str, Any]:
             return ""
         return f"{reverse('core:calendar')}?{urlencode({**base, 'month': f'{first:%Y-%m}'})}"
 
+    grid = pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    # Days off as the office calendar has them: its holidays red like weekends, a worked Saturday not.
+    worked = working_days(grid[0][0], grid[-1][-1])
     weeks = [
         [
             {
                 "date": day, "iso": day.isoformat(), "in_month": day.month == month.month,
-                "today": day == today, "selected": day == selected, "weekend": day.weekday() >= 5,
+                "today": day == today, "selected": day == selected, "weekend": not worked[day],
             }
             for day in week
         ]
-        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        for week in grid
     ]
     return {
         "cal_title": f"{MONTHS[month.month]} {month.year}",

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kontora.accounts.models import User
 from kontora.activity.demo import HISTORY_DAYS, TASKS_AFTER, TASKS_BEFORE, activity_fill
@@ -93,19 +93,24 @@ def test_the_same_seed_fills_the_same_history():
     assert [row[1:] for row in snapshot()] == [row[1:] for row in first]
 
 
-def test_the_command_line_adds_five_events_and_a_task_per_client_unless_told(capsys):
+def _main(args: list[str]) -> int:
     from kontora.cli import main
 
+    with translation.override("ru"):  # the command speaks English: the tests after it must not
+        return main(args)
+
+
+def test_the_command_line_adds_five_events_and_a_task_per_client_unless_told(capsys):
     # when
-    assert main(["demo", "--clients", "10", "--seed", "3"]) == 0
+    assert _main(["demo", "--clients", "10", "--seed", "3"]) == 0
     # then
     assert "added 50 events and 10 tasks about them" in capsys.readouterr().out
     assert (Event.objects.count(), Task.objects.count()) == (50, 10)
     # when told
-    assert main(["demo", "--clients", "10", "--seed", "4", "--events", "7", "--tasks", "0"]) == 0
+    assert _main(["demo", "--clients", "10", "--seed", "4", "--events", "7", "--tasks", "0"]) == 0
     # then only the new clients get them
     assert "added 7 events and 0 tasks about them" in capsys.readouterr().out
     assert Event.objects.filter(client__code__gt=10).count() == 7 and Task.objects.count() == 10
     # and a negative count is refused by the parser
     with pytest.raises(SystemExit):
-        main(["demo", "--clients", "10", "--events", "-1"])
+        _main(["demo", "--clients", "10", "--events", "-1"])

@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from kontora.core import hooks
 from kontora.core.hooks import MenuItem
-from kontora.core.models import LegalEntity, UserParameters
+from kontora.core.models import LegalEntity, OfficeDay, UserParameters
 from kontora.core.selectors import informer
 from kontora.core.views.main_window import _calendar_context
 from tests.accounts.factories import UserFactory
@@ -150,6 +150,22 @@ def test_go_to_date_without_scripts_shows_the_main_window_at_that_date(manager_c
     assert "Март 2027" in manager_client.get(response["Location"]).content.decode()
 
 
+def test_calendar_shows_the_office_calendars_days_off_as_weekends(manager_client):
+    # given a Saturday worked in the office calendar (the base comes with 2026's holidays)
+    OfficeDay.objects.create(date=date(2026, 3, 14), is_working=True, note="Перенос")
+    # when
+    html = manager_client.get("/calendar/?month=2026-03", HTTP_HX_REQUEST="true").content.decode()
+    # then the holiday Monday is red, the worked Saturday is not, an ordinary Sunday and Tuesday are as ever
+    def weekend(day: str) -> bool:
+        found = re.search(rf'class="k-cal-day([^"]*)"\s+data-date="{day}"', html)
+        assert found, day
+        return "k-cal-weekend" in found.group(1)
+
+    assert [weekend(day) for day in ("2026-03-09", "2026-03-14", "2026-03-15", "2026-03-10")] == [
+        True, False, True, False]
+
+
+@pytest.mark.django_db
 def test_calendar_weeks_start_on_monday():
     context = _calendar_context({"month": "2026-11"})
     assert context["cal_weeks"][0][0]["date"] == date(2026, 10, 26)

@@ -251,3 +251,61 @@ def test_parameters_need_sign_in(admin_user):
     response = Client().get("/settings/parameters/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/settings/parameters/"
+
+
+# --- the clock: a user's time zone (Parameters), the office's zone and working day (Functionality) -----------
+
+
+@pytest.mark.feature("ACC-07")
+def test_parameters_offer_the_office_zone_then_russias_zones_then_the_rest_and_save_the_choice(manager_user):
+    # given
+    client = signed_in(manager_user)
+    html = client.get("/settings/parameters/").content.decode()
+    # then the picker starts with the office's zone, then Kaliningrad … Kamchatka, each with its offset
+    options = re.findall(r'<option value="([^"]*)"', html.split('name="time_zone"', 1)[1].split("</select>", 1)[0])
+    assert options[:4] == ["", "Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara"]
+    assert options[12] == "Asia/Kamchatka" and "America/New_York" in options
+    assert "Как в офисе (Europe/Moscow)" in html and "Asia/Kamchatka (+12:00)" in html
+    # when he chooses Novosibirsk
+    response = client.post("/settings/parameters/", {**FORM, "time_zone": "Asia/Novosibirsk"})
+    # then it is kept, and his pages are on its clock
+    assert response.status_code == 302
+    assert UserParameters.objects.get(user=manager_user).time_zone == "Asia/Novosibirsk"
+    assert "Asia/Novosibirsk" in client.get("/help/about/").content.decode()
+
+
+@pytest.mark.feature("ACC-07")
+def test_a_zone_not_offered_is_refused_next_to_the_field(manager_user):
+    client = signed_in(manager_user)
+    response = client.post("/settings/parameters/", {**FORM, "time_zone": "Mars/Olympus", "informer_at_start": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-time_zone"' in html
+    assert not UserParameters.objects.filter(user=manager_user, informer_at_start=False).exists()
+
+
+@pytest.mark.feature("PLN-02")
+def test_the_administrator_sets_the_office_zone_and_working_day(admin_client):
+    # when
+    response = admin_client.post("/settings/functionality/", {
+        **ALL_ON, "time_zone": "Asia/Yekaterinburg", "work_start": "08:30", "work_end": "17:30", "apply": "1"})
+    # then
+    assert response.status_code == 302
+    system = system_settings()
+    assert (system.time_zone, f"{system.work_start:%H:%M}", f"{system.work_end:%H:%M}") == (
+        "Asia/Yekaterinburg", "08:30", "17:30")
+    html = admin_client.get("/settings/functionality/").content.decode()
+    assert 'value="08:30"' in html and '<option value="Asia/Yekaterinburg" selected>' in html
+
+
+@pytest.mark.feature("PLN-02")
+def test_a_working_day_ending_before_it_starts_is_refused_next_to_its_end(admin_client):
+    # when
+    response = admin_client.post("/settings/functionality/", {
+        **ALL_ON, "login_user_list": "on", "work_start": "18:00", "work_end": "09:00"})
+    # then the form comes back with the reason beside the end, and nothing is saved
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-work_end"' in html and "должен заканчиваться позже" in html
+    system = SystemSettings.objects.filter(pk=1).first()
+    assert system is None or (system.login_user_list is False and f"{system.work_end:%H:%M}" == "18:00")
