@@ -127,7 +127,7 @@ def test_only_the_responsible_or_an_administrator_edits(manager_user, admin_user
     kept = ProjectItem.objects.get(pk=theme.pk)
     assert (kept.report, kept.title) == ("Зал забронирован", "Семинар для дилеров")
     changes = [row.changes for row in AuditEvent.objects.filter(event="activity.project_item.update").order_by("id")]
-    assert changes == [[{"field": "Отчет о выполнении", "old": "", "new": "Зал забронирован"}],
+    assert changes == [[{"field": "Отчёт о выполнении", "old": "", "new": "Зал забронирован"}],
                        [{"field": "Название", "old": "Семинар-презентация", "new": "Семинар для дилеров"}]]
 
 
@@ -193,7 +193,7 @@ def test_a_field_both_users_changed_is_a_conflict_and_nothing_is_saved(manager_u
 
     # when the manager saves his own report and a new title from the old reading
     edit = Edit(code="", stored=stored, read=read, typed={"report": "Мой отчёт", "title": "Новое"},
-                labels={"report": "Отчет о выполнении", "title": "Название"})
+                labels={"report": "Отчёт о выполнении", "title": "Название"})
     with pytest.raises(EditConflict) as conflict:
         services.project_item_update(acting_user=manager_user, item_id=theme.pk,
                                      values={"report": "Мой отчёт", "title": "Новое"}, edit=edit)
