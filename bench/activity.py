@@ -139,18 +139,18 @@ def run() -> list[Result]:
     builds: dict[str, dict[str, Any]] = {}
     if "sqlite" in wanted:
         for clients in SIZES:
-            home = CACHE / f"sqlite-{_key(clients)}"
+            home = CACHE / f"sqlite-history-{_key(clients)}"
             env = child_env(home)
-            builds[f"sqlite {clients:,}"] = _build(home, env, clients)
+            builds[f"sqlite {clients:,}"] = _build(home, env, clients, history=True)
             rows += _measure(home, env)
     pg_bin = _pg_bin()
     if "postgresql" in wanted and pg_bin is not None:
         with _pg_cluster(pg_bin) as server:
             clients = max(SIZES)
-            home = CACHE / f"pg-{_key(clients)}"
+            home = CACHE / f"pg-history-{_key(clients)}"
             home.mkdir(parents=True, exist_ok=True)
-            env = child_env(home, _pg_database(server, f"kontora_{_key(clients).replace('-', '_')}", home))
-            builds[f"postgresql {clients:,}"] = _build(home, env, clients)
+            env = child_env(home, _pg_database(server, f"kontora_history_{_key(clients).replace('-', '_')}", home))
+            builds[f"postgresql {clients:,}"] = _build(home, env, clients, history=True)
             rows += _measure(home, env)
     verdicts = _verdicts(rows, builds)
     print("\n".join(verdicts), file=sys.stderr)

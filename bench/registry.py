@@ -91,9 +91,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _build(home: Path, env: dict[str, str], clients: int | None = None) -> dict[str, Any]:
+def _build(home: Path, env: dict[str, str], clients: int | None = None, *, history: bool = False) -> dict[str, Any]:
     """The base of `home` (upgrade, then the timed demo of `clients`, CLIENTS by default, then the bench's users),
-    or the cached one's record."""
+    or the cached one's record; with `history`, the demo's events and tasks too (5 and 1 per client)."""
     clients = clients or CLIENTS
     marker = home / "bench-ready.json"
     if marker.exists():
@@ -107,9 +107,10 @@ def _build(home: Path, env: dict[str, str], clients: int | None = None) -> dict[
                    stdout=subprocess.DEVNULL)
     print(f"building {clients:,} demo clients in {home} …", file=sys.stderr, flush=True)
     started, cpu = time.monotonic(), _children_cpu()
+    # Without history the clients' fill alone: its own target.
+    fill = [] if history else ["--events", "0", "--tasks", "0"]
     demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(clients), "--seed",
-                           str(SEED), "--events", "0", "--tasks", "0"],  # the clients' fill alone: its own target
-                          env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+                           str(SEED), *fill], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
     print(f"  {demo.stdout.strip()} (whole command: {seconds:.0f} s, {cpu:.0f} s CPU)", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "bench.registry", "setup", str(home)], env=env, cwd=ROOT, check=True)
