@@ -14,10 +14,12 @@ need=()
 [ -e "$fonts/dejavu/DejaVuSans.ttf" ] || need+=(fonts-dejavu-core)
 [ -e "$fonts/liberation2/LiberationSans-Regular.ttf" ] || need+=(fonts-liberation2)
 [ -x "$redis" ] || need+=(redis-server)
-# WeasyPrint loads these shared libraries by name (core.printing); dpkg knows whether they are installed.
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
-done
+# WeasyPrint loads these shared libraries by name (core.printing): each package's library file is looked for.
+libs=${KONTORA_LIB_DIR:-/usr/lib/*-linux-gnu}
+has_lib() { compgen -G "$libs/$1" >/dev/null; }
+has_lib libpango-1.0.so.0 || need+=(libpango-1.0-0)
+has_lib libpangoft2-1.0.so.0 || need+=(libpangoft2-1.0-0)
+has_lib libharfbuzz-subset.so.0 || need+=(libharfbuzz-subset0)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

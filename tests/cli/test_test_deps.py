@@ -14,7 +14,9 @@ import pytest
 from tests.cli.support import ROOT
 
 SCRIPT = ROOT / "scripts" / "test-deps.sh"
-EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2", "redis-server"]
+EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2", "redis-server", "libpango-1.0-0",
+              "libpangoft2-1.0-0", "libharfbuzz-subset0"]
+LIBRARIES = ("libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0")  # what WeasyPrint loads
 
 # Installs by creating the files the script looks for; with FAIL_UNTIL_UPDATE, "install" fails until "update" ran.
 FAKE_APT_GET = """#!/bin/bash
@@ -29,6 +31,9 @@ for pkg in "$@"; do
     fonts-liberation2) mkdir -p "$SYSTEM/fonts/liberation2"
                        touch "$SYSTEM/fonts/liberation2/LiberationSans-Regular.ttf" ;;
     redis-server) printf '#!/bin/sh\\n' > "$SYSTEM/redis-server"; chmod +x "$SYSTEM/redis-server" ;;
+    libpango-1.0-0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libpango-1.0.so.0" ;;
+    libpangoft2-1.0-0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libpangoft2-1.0.so.0" ;;
+    libharfbuzz-subset0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libharfbuzz-subset.so.0" ;;
   esac
 done
 """
@@ -43,7 +48,8 @@ def _system(tmp_path: Path, *, uid: int, apt_get: bool = True) -> dict[str, str]
         (bin_dir / "apt-get").write_text(FAKE_APT_GET)
         (bin_dir / "apt-get").chmod(0o755)
     return {"PATH": str(bin_dir), "SYSTEM": str(tmp_path), "KONTORA_CHROMIUM": str(tmp_path / "chromium"),
-            "KONTORA_FONTS_DIR": str(tmp_path / "fonts"), "KONTORA_REDIS_SERVER": str(tmp_path / "redis-server")}
+            "KONTORA_FONTS_DIR": str(tmp_path / "fonts"), "KONTORA_REDIS_SERVER": str(tmp_path / "redis-server"),
+            "KONTORA_LIB_DIR": str(tmp_path / "lib")}
 
 
 def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -83,11 +89,14 @@ def test_stale_package_lists_are_updated_once_before_installing(tmp_path: Path) 
 @pytest.mark.feature("SYS-01")
 @pytest.mark.parametrize(("uid", "apt_get"), [(1000, True), (0, False)], ids=["not-root", "no-apt-get"])
 def test_otherwise_the_run_stops_with_one_line_naming_the_command(tmp_path: Path, uid: int, apt_get: bool) -> None:
-    # given Chromium and redis-server present but the fonts missing, and no way to install them
+    # given Chromium, redis-server and WeasyPrint's libraries present but the fonts missing, and no way to install them
     env = _system(tmp_path, uid=uid, apt_get=apt_get)
     for program in ("KONTORA_CHROMIUM", "KONTORA_REDIS_SERVER"):
         Path(env[program]).write_text("#!/bin/sh\n")
         Path(env[program]).chmod(0o755)
+    (tmp_path / "lib").mkdir()
+    for library in LIBRARIES:
+        (tmp_path / "lib" / library).touch()
     # when
     done = _run(env)
     # then the run stops, naming exactly what to run, and nothing was installed
