@@ -207,6 +207,7 @@ def card_tabs() -> list[CardTab]:
             save=security.security_update,
             related=("security", "security__inspector"), context=security_context)),
         CardTab("shipping", _("Shipping requisites"), "clients:shipping", order=80, block="shipping_tab",
+                short_label=_("Shipping"),
                 part=CardPart(ShippingForm, "clients/partials/tab_shipping.html", changes(policies.shippings),
                               save=shipping.shipping_update, related=("shipping",))),
         CardTab("service", _("Service"), "clients:history", order=90),

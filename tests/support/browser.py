@@ -63,3 +63,11 @@ def csp_violations(page: Any) -> list[dict[str, Any]]:
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(100)
     return list(page.evaluate("window.__kontoraCsp || []"))
+
+
+def htmx_ready(locator: Any) -> None:
+    """Waits until htmx has taken in the element (a button swapped in a moment ago answers a click or its key only
+    then): its internal data carries the hash of the attributes htmx processed."""
+    locator.wait_for()
+    locator.page.wait_for_function(
+        "el => !!(el['htmx-internal-data'] && el['htmx-internal-data'].initHash)", arg=locator.element_handle())

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from kontora.clients.models import ContactPerson, StageChange
 from kontora.directories.models import EventType, LadderStage
 from tests.clients.factories import ClientFactory
-from tests.support.browser import csp_violations, screenshot, sign_in, watch_csp
+from tests.support.browser import csp_violations, htmx_ready, screenshot, sign_in, watch_csp
 
 
 @pytest.mark.feature("HIS-01", "HIS-02", "CLI-14")
@@ -28,6 +28,7 @@ def test_ins_in_the_history_records_an_event_that_moves_the_client(page, live_se
     page.goto(f"{base}/clients/{client.pk}/")
     page.get_by_test_id("tab-events").click()
     expect(page.get_by_test_id("card-events-empty")).to_be_visible()
+    htmx_ready(page.get_by_test_id("event-add"))
     page.keyboard.press("Insert")
 
     # then «Событие» opens with the current stage for reference

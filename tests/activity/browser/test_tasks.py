@@ -10,7 +10,7 @@ from kontora.activity.models import Task
 from kontora.clients.models import ClientGrant
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.support.browser import csp_violations, screenshot, sign_in, watch_csp
+from tests.support.browser import csp_violations, htmx_ready, screenshot, sign_in, watch_csp
 
 
 @pytest.mark.feature("TSK-01", "TSK-02", "CLI-14")
@@ -33,6 +33,7 @@ def test_a_task_set_on_the_card_pops_up_on_the_assignees_open_page_and_at_an_off
     page.goto(f"{base}/clients/{client.pk}/")
     page.click("[data-testid=tab-tasks]")
     expect(page.locator("[data-testid=card-tasks]")).to_be_visible()
+    htmx_ready(page.locator("#client-tasks [data-key=Insert]"))
     page.keyboard.press("Insert")
     form = page.locator("[data-testid=task-form]")
     expect(form).to_be_visible()
