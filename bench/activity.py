@@ -86,7 +86,7 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     spec = parse({"op": "and", "items": [
         {"field": "next_contact_date", "operator": "overdue", "value": None},
         {"field": "events", "operator": "exists", "value": {
-            "items": [call_type.pk], "date_from": month_start.isoformat(), "date_to": today.isoformat()}},
+            "items": [call_type.pk], "from": month_start.isoformat(), "to": today.isoformat()}},
     ]}, user=admin)
     flexi_q, sort = to_q(spec, user=admin), default_sort(admin)
     cases: list[tuple[str, str, list[Callable[[], object]]]] = [
