@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from kontora.accounts.policies import user_of
 from kontora.activity.forms.schedule import PDF, DayPrintForm
-from kontora.activity.selectors import schedule
+from kontora.activity.selectors import planner
 from kontora.core import printing
 from kontora.core.selectors.calendar import user_today, user_zone
 
@@ -25,9 +25,10 @@ def day_print(request: HttpRequest) -> HttpResponse:
     form = DayPrintForm(request.GET)
     valid = form.is_valid()
     data = form.cleaned_data if valid else {}
-    owner = schedule.plan_owner(fetched_by=viewer, asked_id=data.get("user"))
+    # The day planner's rules and query: another's plan to a holder of the right to all journals, else his own.
+    owner = planner.plan_user(viewer, data.get("user"))
     day = data.get("date") or user_today(viewer)
-    tasks = list(schedule.day_tasks(fetched_by=viewer, owner=owner, day=day)) if valid else []
+    tasks = [line.task for line in planner.day_tasks(viewer, owner, day)] if valid else []
     title = _("Day plan: %(user)s, %(date)s") % {"user": owner, "date": day.strftime("%d.%m.%Y")}
     context = {"owner": owner, "day": day, "tasks": tasks, "day_iso": day.isoformat(), "zone": user_zone(viewer),
                "form": form,
