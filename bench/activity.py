@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import ROOT, Result, child_env, django_in
+from bench.card import _get
 from bench.clients import _compare
 from bench.registry import CACHE, _build, _key, _pg_bin, _pg_cluster, _pg_database
 
@@ -31,15 +32,6 @@ SIZES = tuple(int(size) for size in os.environ.get("KONTORA_BENCH_ACTIVITY_SIZES
 TARGETS = {"card_history": 20.0, "task_journal": 30.0, "fortnight": 100.0, "day": 30.0, "events_report": 300.0,
            "flexi": 100.0}
 SAMPLE = 5
-
-
-def _get(http: Any, url: str) -> Callable[[], object]:
-    def call() -> object:
-        response = http.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response.content
-
-    return call
 
 
 def _measure_all(home: str) -> list[dict[str, Any]]:
