@@ -178,6 +178,10 @@ class Task(models.Model):
             models.Index(fields=["state", "due_at"], name="activity_task_state_due"),
             # A client's open tasks by due time (the Flexi-filter's "has active / overdue tasks").
             models.Index(fields=["client", "due_at"], name="activity_task_open", condition=~Q(state="closed")),
+            # The two-week planner's load: open tasks by assignee and start, with what its access check reads and
+            # the state (the query's "not closed" comes as a parameter, which SQLite checks on each row).
+            models.Index(fields=["assignee", "starts_at", "state", "author", "client"], name="activity_task_open_plan",
+                         condition=~Q(state="closed")),
             models.Index(fields=["notify_at"], name="activity_task_notify",
                          condition=Q(notify_at__isnull=False)),
             models.Index(fields=["closed_at"], name="activity_task_closed",

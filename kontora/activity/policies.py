@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kontora.activity.models import Event, ProjectItem, Task
 from kontora.clients import access
@@ -27,10 +27,14 @@ def sees_all_employees(user: Any) -> bool:
     return bool(user.has_right("journals_all_users"))
 
 
+def _journals_everyone(user: Any) -> bool:
+    return sees_all_employees(user) and access.visibility_shape(user) != access.NOBODY
+
+
 def visible_events(user: Any) -> QuerySet[Event]:
     if access.visibility_shape(user) == access.NOBODY:
         return Event.objects.none()
-    return Event.objects.filter(client__in=access.openable_clients(user))
+    return Event.objects.filter(access.opens_row_client(user))
 
 
 def own_events(user: Any) -> Q:
@@ -44,6 +48,15 @@ def journal_events(user: Any) -> QuerySet[Event]:
     return events if sees_all_employees(user) else events.filter(own_events(user))
 
 
+def journal_events_kept(user: Any) -> QuerySet[Event] | None:
+    """For a count over many events: the events `journal_events(user)` leaves out of all of them, when they are
+    few — for a user who sees every employee's journal and opens every client but other curators' private ones,
+    the events about those clients. None when `journal_events` is not all events less a few."""
+    if not (_journals_everyone(user) and access.opens_every_shared(user)):
+        return None
+    return Event.objects.filter(client__in=access.others_private_clients(user))
+
+
 def own_tasks(user: Any) -> Q:
     return Q(author=user) | Q(assignee=user)
 
@@ -55,25 +68,44 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
         return Task.objects.none()
     if access.visibility_shape(user) == access.NOBODY:
         return Task.objects.filter(own_tasks(user) | Q(client__isnull=True))
-    return Task.objects.filter(own_tasks(user) | Q(client__isnull=True) | Q(client__in=access.openable_clients(user)))
+    return Task.objects.filter(own_tasks(user) | Q(client__isnull=True) | access.opens_row_client(user))
 
 
 def journal_tasks(user: Any) -> QuerySet[Task]:
     """The tasks the task journal, the control report, the monitor and the planners list: his own, or with the right
     every employee's about clients he may open (and project tasks)."""
-    if sees_all_employees(user) and access.visibility_shape(user) != access.NOBODY:
+    if _journals_everyone(user):
         return visible_tasks(user)
     return Task.objects.filter(own_tasks(user))
+
+
+def journal_task_parts(user: Any) -> list[QuerySet[Task]] | None:
+    """`journal_tasks` as parts each read along one index — given to him, set by him — for a page that merges
+    them (`Keyset.page_union`); None when it is one set (everyone's)."""
+    if _journals_everyone(user):
+        return None
+    return [Task.objects.filter(assignee=user), Task.objects.filter(author=user)]
+
+
+def journal_tasks_kept(user: Any) -> QuerySet[Task] | None:
+    """For a count over many tasks: the tasks `journal_tasks(user)` leaves out of all of them, when they are few —
+    for a user who sees every employee's journal and opens every client but other curators' private ones, the
+    tasks about those clients that are not his own. Counting all tasks along an index less these avoids checking
+    each task's client. None when `journal_tasks` is not all tasks less a few."""
+    if not (_journals_everyone(user) and access.opens_every_shared(user)):
+        return None
+    return Task.objects.filter(client__in=access.others_private_clients(user)).exclude(own_tasks(user))
 
 
 def hidden_tasks(user: Any) -> QuerySet[Task]:
     """Other employees' tasks kept from a holder of «журналы всех сотрудников» by client access alone: about a client
     he may not open — and not about someone else's private client, which is not even counted (private stays
     silent)."""
-    if access.visibility_shape(user) == access.NOBODY:
+    if access.visibility_shape(user) == access.NOBODY or access.opens_every_shared(user):
         return Task.objects.none()
-    return (Task.objects.filter(client__in=access.not_private_to_others(user))
-            .exclude(client__in=access.openable_clients(user)).exclude(own_tasks(user)))
+    shared = access.not_private_to_others(user).filter(pk=OuterRef("client_id"))
+    return (Task.objects.filter(Exists(shared))
+            .exclude(access.opens_row_client(user)).exclude(own_tasks(user)))
 
 
 def client_shown(user: Any, task: Task) -> bool:

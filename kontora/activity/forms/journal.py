@@ -13,7 +13,9 @@ from django.utils.translation import pgettext_lazy
 from kontora.accounts.models import User
 from kontora.activity.models import Task
 from kontora.activity.selectors.journal import ACTIVE, CLOSED, TaskChoice
+from kontora.clients import access
 from kontora.core.forms.base import KontoraForm
+from kontora.directories.forms.widgets import picker_field, scope_pickers
 
 FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 
@@ -29,11 +31,14 @@ class TaskFilterForm(KontoraForm):
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     importance = forms.ChoiceField(label=_("Importance"), required=False)
-    client = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    client = picker_field("clients", label=_("Client"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
-    def __init__(self, data: Any = None, *, report: bool = False) -> None:
+    def __init__(self, data: Any = None, *, user: Any, report: bool = False) -> None:
         super().__init__(data)
+        # A client whose card the user may open: the picker offers the clients he sees, the field accepts only those.
+        self.fields["client"].queryset = access.openable_clients(user)  # type: ignore[attr-defined]
+        scope_pickers(self, user)
         people = User.objects.only("pk", "full_name", "login").order_by("full_name", "id")
         for name in ("author", "assignee"):
             field = self.fields[name]
@@ -77,10 +82,10 @@ class TaskFilterForm(KontoraForm):
         state = data.get("state") or ""
         if self.report and not data.get("include_closed") and not state:
             state = ACTIVE
-        author, assignee = data.get("author"), data.get("assignee")
+        author, assignee, client = data.get("author"), data.get("assignee"), data.get("client")
         return TaskChoice(
             date_from=data.get("date_from"), date_to=data.get("date_to"),
             author_id=author.pk if author else None, assignee_id=assignee.pk if assignee else None,
-            state=state, importance=data.get("importance") or "", client_id=data.get("client"),
+            state=state, importance=data.get("importance") or "", client_id=client.pk if client else None,
             overdue=bool(data.get("overdue")),
         )

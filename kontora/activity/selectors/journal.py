@@ -105,7 +105,9 @@ def _rows(user: Any, tasks: list[Task]) -> list[TaskRow]:
 
 def _page(user: Any, choice: TaskChoice, order: Keyset, cursor: Mapping[str, str], size: int) -> TaskPage:
     qs = chosen_tasks(user, choice).select_related("client", "case", "author", "assignee")
-    page = order.page(qs, cursor, size=size)
+    parts = policies.journal_task_parts(user)
+    page = order.page(qs, cursor, size=size) if parts is None else order.page_union(
+        [_narrowed(part, user, choice) for part in parts], qs, cursor, size=size)
     first = AFTER not in cursor and BEFORE not in cursor
     return TaskPage(_rows(user, page.rows), page, hidden_count(user, choice) if first else 0)
 

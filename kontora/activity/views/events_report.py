@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
@@ -54,7 +55,8 @@ def report(request: HttpRequest) -> HttpResponse:
         query = {name: value for name, value in request.GET.lists() if name not in (AFTER, "before")}
         # The next page keeps the parameters as they came (several users: the same name repeated).
         next_url = f"{base}?{urlencode({**query, AFTER: found.page.after}, doseq=True)}" if found.page.after else ""
-        context.update({"report": found, "rows": found.page.rows, "next_url": next_url})
+        context.update({"report": found, "rows": found.page.rows, "next_url": next_url,
+                        "cap": number_format(selectors.CAP, force_grouping=True)})
         if is_htmx(request) and request.GET.get(AFTER):
             return render(request, "activity/partials/events_report_rows.html", context)
     return render(request, "activity/events_report.html", context)

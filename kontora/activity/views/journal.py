@@ -17,7 +17,6 @@ from kontora.activity import policies
 from kontora.activity.forms.journal import TaskFilterForm
 from kontora.activity.models import Task
 from kontora.activity.selectors import journal as selectors
-from kontora.clients import access
 from kontora.core.htmx import is_htmx
 from kontora.core.ui.pager import AFTER, BEFORE
 
@@ -40,7 +39,7 @@ def _rows(page: selectors.TaskPage) -> list[dict[str, Any]]:
 
 def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
     user = user_of(request)
-    form = TaskFilterForm(request.GET or None, report=report)
+    form = TaskFilterForm(request.GET or None, user=user, report=report)
     choice = form.choice()
     read = selectors.report_page if report else selectors.journal_page
     page = read(user, choice, cursor=request.GET, size=PAGE)
@@ -50,9 +49,7 @@ def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
     }
     if is_htmx(request) and request.GET.get(AFTER):
         return render(request, "activity/partials/task_rows.html", context)
-    client = None
-    if choice.client_id is not None:
-        client = access.openable_clients(user).filter(pk=choice.client_id).only("pk", "short_name").first()
+    client = form.cleaned_data.get("client") if choice.client_id is not None else None
     context.update({
         "form": form, "client": client, "all_employees": policies.sees_all_employees(user), "base": base,
         "hidden": page.hidden,

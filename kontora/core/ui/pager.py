@@ -146,6 +146,32 @@ class Keyset:
         cursor = self.decode(params.get(BEFORE if backwards else AFTER, ""), model)
         seek = queryset if cursor is None else queryset.filter(self._past(cursor, backwards))
         fetched = list(seek.order_by(*self._ordering(backwards and cursor is not None))[: size + 1])
+        return self._finish(fetched, size, backwards=backwards, cursor=cursor)
+
+    def page_union(self, branches: Sequence[QuerySet[Any]], rows: QuerySet[Any], params: Mapping[str, str], *,
+                   size: int) -> Page[Any]:
+        """The same page of the union of `branches` (querysets of one model, which may overlap), its rows read from
+        `rows` (the union itself, with its related rows): each branch seeks along its own index for `size` + 1
+        keys and the page is the first of their merge — where one query with an OR of two indexed columns would
+        sort every row of both. len(branches) + 1 queries."""
+        backwards = bool(params.get(BEFORE)) and not params.get(AFTER)
+        cursor = self.decode(params.get(BEFORE if backwards else AFTER, ""), rows.model)
+        flipped = backwards and cursor is not None
+        merged: dict[Any, tuple[Any, ...]] = {}
+        for branch in branches:
+            seek = branch if cursor is None else branch.filter(self._past(cursor, backwards))
+            for keys in seek.order_by(*self._ordering(flipped)).values_list(*self.names)[: size + 1]:
+                merged[keys[-1]] = keys  # the last key is unique: a row in two branches counts once
+        chosen = list(merged.values())
+        for index in reversed(range(len(self.names))):  # stable sorts, the last key first: the list's order
+            chosen.sort(key=lambda keys: keys[index], reverse=self.descending[index] != flipped)
+        wanted = [keys[-1] for keys in chosen[: size + 1]]
+        found = {getattr(row, self.names[-1]): row for row in rows.filter(**{f"{self.names[-1]}__in": wanted})}
+        return self._finish([found[key] for key in wanted if key in found], size, backwards=backwards,
+                            cursor=cursor)
+
+    def _finish(self, fetched: list[Any], size: int, *, backwards: bool, cursor: tuple[Any, ...] | None,
+                ) -> Page[Any]:
         more = len(fetched) > size
         rows = fetched[:size]
         if backwards and cursor is not None:

@@ -72,3 +72,44 @@ def test_words_are_quoted_for_both_query_languages() -> None:
     assert words == ["звонок", "кп", "x", "42"]
     assert fts_query(words) == '"звонок"* AND "кп"* AND "x"* AND "42"*'
     assert ts_query(words) == "'звонок':* & 'кп':* & 'x':* & '42':*"
+
+
+def test_a_plan_without_a_method_holds_inside_only() -> None:
+    from django.db import connection
+
+    from kontora.activity.selectors.events_search import planned_with
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            return str(cursor.fetchone()[0])
+
+    if connection.vendor != "postgresql":  # nothing to set: the body runs as it is
+        with planned_with(enable_seqscan="off"):
+            assert Event.objects.count() == 0
+        return
+    assert setting() == "on"
+    with planned_with(enable_seqscan="off"):
+        assert setting() == "off"
+    assert setting() == "on"
+    with pytest.raises(ZeroDivisionError), planned_with(enable_seqscan="off"):
+        1 / 0  # noqa: B018
+    assert setting() == "on"
+
+
+def test_the_share_of_words_comes_from_the_statistics_of_their_beginnings() -> None:
+    from django.db import connection
+
+    from kontora.activity.selectors.events_search import words_share
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics of the stored words (SQLite counts in its FTS index)")
+    assert words_share(["звон"]) is None  # no statistics yet: nothing is claimed
+    for number in range(40):
+        EventFactory(description=f"Звонок клиенту {number}" if number < 30 else "Встреча в офисе")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activity_event")
+    calls, meetings = words_share(["звон"]), words_share(["встреч"])
+    assert calls == pytest.approx(0.75, abs=0.01) and meetings == pytest.approx(0.25, abs=0.01)
+    assert words_share(["звон", "встреч"]) == pytest.approx(0.75 * 0.25, abs=0.01)
+    assert words_share(["зелен"]) == 0  # rarer than every common lexeme: read from the index

@@ -107,3 +107,23 @@ def test_another_curators_private_client_is_neither_counted_nor_listed_and_an_ow
     row = next(r for d in planner.fortnight(boss, MONDAY, MONDAY).departments for r in d.rows if r.user == manager)
     assert row.cells[0].count == 1
     assert planner.fortnight(manager, MONDAY, MONDAY).departments[0].rows[0].cells[0].count == 2
+
+
+@pytest.mark.feature("PLN-01")
+@pytest.mark.parametrize("scope", ["full", "open_all", "list_all", "own"])
+@pytest.mark.django_db
+def test_a_supervisor_counts_no_task_about_a_client_he_may_not_open(scope: str) -> None:
+    # given a supervisor working in each mode, a manager with tasks about a shared client, another curator's
+    # private client, and the supervisor's own task about that private client
+    boss = UserFactory(role="supervisor", full_name="Начальник", client_scope=scope)
+    manager, stranger = UserFactory(role="manager", full_name="Петров"), UserFactory(role="manager")
+    shared, secret = ClientFactory(curator=manager), make_private(ClientFactory(curator=stranger))
+    _task(manager, _at(MONDAY, 9), client=shared)
+    _task(manager, _at(MONDAY, 10), client=secret)
+    _task(manager, _at(MONDAY, 11), client=secret)
+    TaskFactory(author=boss, assignee=manager, starts_at=_at(MONDAY, 12), client=secret)
+    # when he counts the two weeks
+    counts = planner.fortnight_counts(boss, [manager], MONDAY)
+    # then the private client's tasks weigh nothing unless they are his own; the shared one counts where he opens it
+    opens_shared = scope in ("full", "open_all")
+    assert counts.get((manager.pk, 0), 0) == (1 if opens_shared else 0) + 1

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from kontora.accounts.models import ClientScope
@@ -232,3 +233,89 @@ def test_a_page_costs_the_same_queries_whatever_its_rows(supervisor: Any, manage
     # then
     page = assert_flat_queries(lambda: _report(http, words="событие"), add, rows=20)
     assert len(_ids(page)) == 20
+
+
+def _all_pages(http: Any, **params: Any) -> tuple[list[list[int]], list[str]]:
+    pages, texts = [], [_report(http, **params)]
+    pages.append(_ids(texts[0]))
+    while (more := MORE.search(texts[-1])) is not None:
+        texts.append(http.get(html.unescape(more.group(1)), headers={"HX-Request": "true"}).content.decode())
+        pages.append(_ids(texts[-1]))
+    return pages, texts
+
+
+@pytest.mark.parametrize("cap", [2, 10_000])
+def test_words_list_by_date_even_when_ids_do_not_follow_it(manager_user: Any, manager_client: Any, monkeypatch: Any,
+                                                           cap: int) -> None:
+    from kontora.activity.selectors import events_report
+
+    monkeypatch.setattr(events_report, "PROBE", min(cap, 500))
+    monkeypatch.setattr(events_report, "CAP", cap)
+    # given: events entered in an order other than their dates (an older one entered last), in one period
+    client = ClientFactory(curator=manager_user)
+    now = timezone.now()
+    hours = [5, 1, 30, 2, 26, 4]
+    events = [EventFactory(client=client, author=manager_user, description=f"Звонок {n}",
+                           created_at=now - datetime.timedelta(hours=hour)) for n, hour in enumerate(hours)]
+    # when the words are asked over the last two days
+    today = timezone.localdate()
+    page = _report(manager_client, words="звонок", date_from=(today - datetime.timedelta(days=2)).isoformat(),
+                   date_to=today.isoformat())
+    # then: newest first by date, whatever order they were entered in
+    assert _ids(page) == [events[n].pk for n in sorted(range(6), key=lambda n: hours[n])]
+
+
+@pytest.mark.parametrize(("probe", "cap"), [(2, 3), (2, 10_000), (52, 40), (500, 10_000)])
+def test_a_word_common_past_the_cap_lists_every_match_and_leaves_totals_uncounted(
+        manager_user: Any, manager_client: Any, monkeypatch: Any, probe: int, cap: int) -> None:
+    from kontora.activity.selectors import events_report
+
+    monkeypatch.setattr(events_report, "PROBE", probe)
+    monkeypatch.setattr(events_report, "CAP", cap)
+    # given: 55 calls of one client, and two older calls of another client
+    client, other = ClientFactory(curator=manager_user), ClientFactory(curator=manager_user)
+    start = timezone.now() - datetime.timedelta(days=1)
+    older = [EventFactory(client=other, author=manager_user, description=f"Звонок старый {n}",
+                          created_at=start - datetime.timedelta(hours=n + 1)) for n in range(2)]
+    events = [EventFactory(client=client, author=manager_user, description=f"Звонок {n}",
+                           created_at=start + datetime.timedelta(minutes=n)) for n in range(55)]
+    if connection.vendor == "postgresql":  # the words' statistics: with cap 3 they alone tell "too many"
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE activity_event")
+    # when the word is asked: every page, newest first, nothing lost at the cap
+    pages, texts = _all_pages(manager_client, words="звонок")
+    assert [pk for page in pages for pk in page] == [e.pk for e in reversed(events)] + [e.pk for e in older]
+    assert [len(page) for page in pages] == [50, 7]
+    # and the totals: counted under the cap, else a note instead of a wrong number
+    counted = 'data-testid="report-total"' in texts[0]
+    assert counted == (cap > 57)
+    assert ("Слова встречаются слишком во многих событиях периода" in texts[0]) == (cap < 57)
+    assert ("(порядка 3 и более)" in texts[0]) == (cap == 3)
+    # when the other client narrows the choice to matches older than the newest ones: read from every match
+    narrowed = _report(manager_client, words="звонок", client=other.pk)
+    assert _ids(narrowed) == [e.pk for e in older]
+
+
+TOTAL = re.compile(r'data-testid="report-total"><td>([^<]+)</td><td class="text-end">(\d+)</td>')
+
+
+@pytest.mark.parametrize("scope", ["full", "open_all", "list_all", "own"])
+def test_totals_count_only_the_events_listed_in_every_working_mode(
+        supervisor_user: Any, manager_user: Any, call: EventType, meeting: EventType, scope: str) -> None:
+    # given: a supervisor in each mode; events about a shared client, another curator's private client, his own
+    supervisor_user.client_scope = scope
+    supervisor_user.save()
+    shared, his = ClientFactory(curator=manager_user), ClientFactory(curator=supervisor_user)
+    secret = ClientFactory(curator=manager_user, private=True)
+    for client, kinds in ((shared, [call, call, meeting]), (secret, [call, meeting, meeting]), (his, [meeting])):
+        for kind in kinds:
+            EventFactory(client=client, author=manager_user, event_type=kind)
+    # when he runs the report, with and without a word
+    for words in ("", "событие"):
+        page = _report(signed_in(supervisor_user), words=words)
+        # then the totals add up to the rows listed, and nothing of the private client is counted
+        opens_shared = scope in ("full", "open_all")
+        expected = {"Встреча": 1 + (1 if opens_shared else 0), "Звонок": 2 if opens_shared else 0}
+        assert {name: int(count) for name, count in TOTAL.findall(page)} == {
+            name: count for name, count in expected.items() if count}
+        assert len(_ids(page)) == sum(expected.values())

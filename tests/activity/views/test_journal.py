@@ -161,6 +161,10 @@ def test_the_journal_filters_by_period_author_assignee_state_importance_and_clie
     assert ids("importance=high") == {by_other.pk}
     assert ids(f"client={second.pk}") == {closed.pk, accepted.pk}
     assert ids("") == {march.pk, by_other.pk, closed.pk, accepted.pk}
+    # and the client is chosen in the filter's own picker, which shows the chosen one
+    page = manager_client.get(f"/tasks/?client={second.pk}").content.decode()
+    assert 'data-testid="picker-client"' in page and f'name="client" value="{second.pk}"' in page
+    assert 'data-picker-text' in page and second.short_name in page
 
 
 @pytest.mark.feature("TSK-07")
@@ -265,10 +269,12 @@ def test_the_journal_tells_how_many_tasks_client_access_hides_but_not_of_a_priva
     # then he sees the task about his client, and is told two rows are hidden — the private client's not counted
     assert list(map(int, ROW.findall(page))) == [own.pk]
     assert "2 строки скрыты" in page
-    # and nothing is counted about one client he may not open
+    # and nothing is counted about one client he may not open: the client is refused next to its field, and the
+    # journal stays the whole one, with the same count
     listed = (Task.objects.exclude(client__curator=supervisor).filter(client__is_private=False)
               .values_list("client_id", flat=True).first())
     one_client = signed_in(supervisor).get(f"/tasks/?client={listed}").content.decode()
-    assert 'data-testid="tasks-hidden"' not in one_client
+    assert 'data-testid="filter-error"' in one_client
+    assert list(map(int, ROW.findall(one_client))) == [own.pk] and "2 строки скрыты" in one_client
     # and a manager, who sees only his own tasks (all listed), is told nothing
     assert 'data-testid="tasks-hidden"' not in signed_in(manager_user).get("/tasks/").content.decode()

@@ -89,3 +89,30 @@ def test_links_keep_the_lists_parameters_and_name_only_real_pages(jobs: None) ->
     assert nav["next"].startswith("/jobs/?q=%D0%BE%D1%82%D1%87%D1%91%D1%82&after=")
     last = ORDER.page(Job.objects.all(), {}, size=100)
     assert last.link("/jobs/", AFTER) == "" and last.link("/jobs/", BEFORE) == ""
+
+
+def test_a_union_of_overlapping_parts_pages_like_one_query_over_their_or(jobs: None) -> None:
+    # Two parts that share the failed jobs: each row once, in the list's order, forwards and back again.
+    parts = [Job.objects.exclude(status="done"), Job.objects.exclude(status="queued")]
+    whole = Job.objects.all()
+    expected = _expected()
+    pages: list[list[int]] = []
+    page = ORDER.page_union(parts, whole, {}, size=4)
+    pages.append(_ids(page))
+    while page.after:
+        with assert_queries(len(parts) + 1):
+            page = ORDER.page_union(parts, whole, {AFTER: page.after}, size=4)
+        pages.append(_ids(page))
+    assert [pk for rows in pages for pk in rows] == expected
+    assert len(pages) == 6
+    backwards = [_ids(page)]
+    while page.before:
+        page = ORDER.page_union(parts, whole, {BEFORE: page.before}, size=4)
+        backwards.append(_ids(page))
+    assert backwards == list(reversed(pages))
+
+
+def test_a_union_lists_only_what_its_parts_hold(jobs: None) -> None:
+    page = ORDER.page_union([Job.objects.filter(status="done")], Job.objects.all(), {}, size=50)
+    assert _ids(page) == list(Job.objects.filter(status="done").order_by(*ORDER.order).values_list("pk", flat=True))
+    assert len(page.rows) == 8 and not page.after
