@@ -54,7 +54,8 @@ def _compare(label: str, calls: list[Callable[[], object]], sizes: str) -> dict[
     def raw(i: int) -> None:
         for sql, params in plans[i % len(plans)]:
             cursor.execute(sql if connection.vendor == "postgresql" else sql.replace("%s", "?"), params or ())
-            cursor.fetchall()
+            if cursor.description is not None:  # a request's write (its session, say) has no rows to fetch
+                cursor.fetchall()
 
     ours_times: list[float] = []
     raw_times: list[float] = []

@@ -87,14 +87,14 @@ def journal_task_parts(user: Any) -> list[QuerySet[Task]] | None:
     return [Task.objects.filter(assignee=user), Task.objects.filter(author=user)]
 
 
-def journal_tasks_kept(user: Any) -> QuerySet[Task] | None:
-    """For a count over many tasks: the tasks `journal_tasks(user)` leaves out of all of them, when they are few —
-    for a user who sees every employee's journal and opens every client but other curators' private ones, the
-    tasks about those clients that are not his own. Counting all tasks along an index less these avoids checking
-    each task's client. None when `journal_tasks` is not all tasks less a few."""
+def journal_tasks_kept(user: Any) -> Q | None:
+    """For a count over many tasks: the condition of the tasks `journal_tasks(user)` leaves out of all of them, when
+    they are few — for a user who sees every employee's journal and opens every client but other curators' private
+    ones, the tasks about those clients that are not his own. Counting all tasks along an index less these avoids
+    checking each task's client. None when `journal_tasks` is not all tasks less a few."""
     if not (_journals_everyone(user) and access.opens_every_shared(user)):
         return None
-    return Task.objects.filter(client__in=access.others_private_clients(user)).exclude(own_tasks(user))
+    return Q(client__in=access.others_private_clients(user)) & ~own_tasks(user)
 
 
 def hidden_tasks(user: Any) -> QuerySet[Task]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,9 @@ LIFTED_LIMITS = {"DUPLICATE_CHECKS_PER_MINUTE": 10**6}
 Vary = Callable[[Exit, Request], Iterable[Request]]
 
 
+EMBEDDED_JSON = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -99,7 +103,10 @@ def body_text(response: Any) -> str:
             return html.unescape("\n".join(_strings(json.loads(raw))))
         except ValueError:
             pass
-    return html.unescape(raw.decode("utf-8-sig", errors="replace"))
+    text = raw.decode("utf-8-sig", errors="replace")
+    # Data a page hands its scripts (json_script: letters beyond ASCII come \u-escaped) is read as its strings too.
+    embedded = [value for block in EMBEDDED_JSON.findall(text) for value in _strings(json.loads(block))]
+    return html.unescape("\n".join([text, *embedded]))
 
 
 def sent_texts(request: Request) -> list[str]:

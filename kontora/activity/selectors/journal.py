@@ -21,6 +21,11 @@ from kontora.core.ui.pager import AFTER, BEFORE, Keyset, Page
 # The journal: the latest start first; the report: the nearest due first (what needs control now).
 JOURNAL_ORDER = Keyset("-starts_at", "-id")
 REPORT_ORDER = Keyset("due_at", "id")
+# What a row shows (`activity/partials/task_rows.html`): the related rows' columns beyond these are not read — a
+# client row alone has fifty.
+ROW_FIELDS = ("kind", "state", "importance", "starts_at", "due_at", "description", "client_id", "case_id",
+              "author_id", "assignee_id", "client__short_name", "case__title", "author__full_name", "author__login",
+              "assignee__full_name", "assignee__login")
 # State choices beyond the model's own: every state but closed, and closed.
 ACTIVE, CLOSED = "active", Task.State.CLOSED.value
 
@@ -104,7 +109,7 @@ def _rows(user: Any, tasks: list[Task]) -> list[TaskRow]:
 
 
 def _page(user: Any, choice: TaskChoice, order: Keyset, cursor: Mapping[str, str], size: int) -> TaskPage:
-    qs = chosen_tasks(user, choice).select_related("client", "case", "author", "assignee")
+    qs = chosen_tasks(user, choice).select_related("client", "case", "author", "assignee").only(*ROW_FIELDS)
     parts = policies.journal_task_parts(user)
     page = order.page(qs, cursor, size=size) if parts is None else order.page_union(
         [_narrowed(part, user, choice) for part in parts], qs, cursor, size=size)

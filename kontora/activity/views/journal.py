@@ -10,6 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kontora.accounts.policies import user_of
@@ -18,6 +23,7 @@ from kontora.activity.forms.journal import TaskFilterForm
 from kontora.activity.models import Task
 from kontora.activity.selectors import journal as selectors
 from kontora.core.htmx import is_htmx
+from kontora.core.ui.links import IdLink
 from kontora.core.ui.pager import AFTER, BEFORE
 
 PAGE = 50
@@ -28,13 +34,46 @@ def _kept(request: HttpRequest) -> dict[str, str]:
     return {name: str(value) for name, value in request.GET.items() if name not in (AFTER, BEFORE) and value}
 
 
-def _rows(page: selectors.TaskPage) -> list[dict[str, Any]]:
-    return [{
-        "row": row,
-        "task": row.task,
-        "href": reverse("activity:task", args=[row.task.pk]),
-        "client_href": reverse("clients:card", args=[row.task.client_id]) if row.client_shown else "",
-    } for row in page.rows]
+ROW = (
+    '<tr data-row data-id="{id}" data-href="{href}"{client_href} class="{classes}" data-testid="task-row"{overdue}>'
+    '<td class="text-nowrap"><a href="{href}" data-testid="task-link">{starts}</a></td>'
+    '<td class="text-nowrap">{due}{badge}</td><td>{importance}</td><td>{state}</td>'
+    '<td data-testid="task-client">{client}</td><td class="k-pre-wrap">{description}</td>'
+    "<td>{author}</td><td>{assignee}</td></tr>"
+)
+MOMENT = "%d.%m.%Y %H:%M"
+
+
+def _rows(page: selectors.TaskPage) -> list[SafeString]:
+    """The page's <tr>s, formatted here rather than by the template engine (fifty rows of ten cells were two thirds
+    of the journal's time); every value goes through format_html's escaping."""
+    task_link, card_link = IdLink("activity:task"), IdLink("clients:card")
+    overdue_title, overdue_badge = _("Overdue"), _("overdue")
+    rows = []
+    for row in page.rows:
+        task = row.task
+        href = task_link(task.pk)
+        client: Any = ""
+        client_href = ""
+        if task.client is not None and row.client_shown:
+            client_href = card_link(task.client.pk)
+            client = format_html('<a href="{}">{}</a>', client_href, task.client.short_name)
+        elif task.client is not None:
+            client = format_html('<span class="text-body-secondary">{}</span>', _("client unavailable"))
+        elif task.case is not None:
+            client = task.case.title
+        rows.append(format_html(
+            ROW, id=task.pk, href=href, classes=("k-task-overdue" if row.overdue else "")
+            + ("" if task.is_active else " text-body-secondary"),
+            client_href=format_html(' data-client-href="{}"', client_href) if client_href else "",
+            overdue=format_html(' data-overdue title="{}"', overdue_title) if row.overdue else "",
+            starts=localtime(task.starts_at).strftime(MOMENT), due=localtime(task.due_at).strftime(MOMENT),
+            badge=format_html(' <span class="badge text-bg-danger" data-testid="task-overdue">{}</span>',
+                              overdue_badge) if row.overdue else "",
+            importance=task.get_importance_display(), state=task.get_state_display(), client=client,
+            description=Truncator(task.description).chars(200), author=task.author, assignee=task.assignee,
+        ))
+    return rows
 
 
 def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
