@@ -62,6 +62,7 @@ class Visit:
     status: int
     body: str  # the answer as text: HTML unescaped, JSON flattened to its strings, files decoded
     objects: list[tuple[str, Any]] = field(default_factory=list)  # for `once` exits: every object it answers for
+    data: str = ""  # the strings of the JSON a page embeds for its scripts (`embedded_text`)
 
     def where(self) -> str:
         user = self.walk.user
@@ -103,10 +104,13 @@ def body_text(response: Any) -> str:
             return html.unescape("\n".join(_strings(json.loads(raw))))
         except ValueError:
             pass
-    text = raw.decode("utf-8-sig", errors="replace")
-    # Data a page hands its scripts (json_script: letters beyond ASCII come \u-escaped) is read as its strings too.
-    embedded = [value for block in EMBEDDED_JSON.findall(text) for value in _strings(json.loads(block))]
-    return html.unescape("\n".join([text, *embedded]))
+    return html.unescape(raw.decode("utf-8-sig", errors="replace"))
+
+
+def embedded_text(body: str) -> str:
+    """The strings of the data a page hands its scripts (json_script, where letters beyond ASCII come \\u-escaped
+    and a name would not be seen in the page's text): data, not the page's wording."""
+    return "\n".join(value for block in EMBEDDED_JSON.findall(body) for value in _strings(json.loads(block)))
 
 
 def sent_texts(request: Request) -> list[str]:
@@ -148,7 +152,8 @@ def _ask(walk: Walk, exit: Exit, tag: str, obj: Any, check: Check, vary: Vary | 
         if exit.prepare is not None:
             _step(walk.http, exit.prepare, obj)
         response = _send(walk.http, exit.method, exit.url_name, request, exit.ajax)
-        visit = Visit(walk, exit, tag, obj, request, response.status_code, body_text(response), objects)
+        body = body_text(response)
+        visit = Visit(walk, exit, tag, obj, request, response.status_code, body, objects, embedded_text(body))
         _reset(walk, exit)
         if response.has_header("Retry-After"):
             mismatches.append(f"{visit.where()}: throttled, so the answer tells nothing (lift its limit here)")

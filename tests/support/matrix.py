@@ -277,7 +277,7 @@ def _counted(body: str) -> bool:
 def _answered(visit: Visit, *, everywhere: bool) -> str:
     """The answer without what the request itself sent — the user's typing coming back reveals nothing: in the
     form's fields (`value="…"`) only, or `everywhere` (a filter's description repeats its values too)."""
-    body = visit.body
+    body = f"{visit.body}\n{visit.data}"  # what a page shows, and the data it hands its scripts
     for text in sent_texts(visit.request):
         body = body.replace(text, "") if everywhere else body.replace(f'value="{text}"', "")
     return body

@@ -18,6 +18,7 @@ from tests.accounts.factories import UserFactory
 from tests.activity.factories import TaskFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import make_private
+from tests.support.crawler import embedded_text
 from tests.support.http import signed_in
 from tests.support.queries import count_queries
 
@@ -114,9 +115,9 @@ def test_a_cells_menu_lists_the_days_tasks_only_to_who_sees_that_plan(
 
 
 def _readable(page: str) -> str:
-    """The page with the day planner's blocks read out of their JSON (where non-Latin letters are \\u-escaped)."""
-    found = re.search(r'<script id="k-day-data" type="application/json">(.*?)</script>', page, re.S)
-    return page if found is None else json.dumps(json.loads(found.group(1)), ensure_ascii=False) + page
+    """The page with the day planner's blocks read out of their JSON (where non-Latin letters are \\u-escaped), as
+    the access crawler reads them."""
+    return f"{page}\n{embedded_text(page)}"
 
 
 @pytest.mark.feature("PLN-02")
