@@ -13,6 +13,7 @@ the card: the history belongs to the card.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -58,7 +59,11 @@ def journal_events_kept(user: Any) -> QuerySet[Event] | None:
 
 
 def own_tasks(user: Any) -> Q:
-    return Q(author=user) | Q(assignee=user)
+    return _own_tasks_of(user.pk)
+
+
+def _own_tasks_of(user_id: Any) -> Q:
+    return Q(author_id=user_id) | Q(assignee_id=user_id)
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:
@@ -66,25 +71,46 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
     clients he may open."""
     if not getattr(user, "is_authenticated", False):
         return Task.objects.none()
-    if access.visibility_shape(user) == access.NOBODY:
-        return Task.objects.filter(own_tasks(user) | Q(client__isnull=True))
-    return Task.objects.filter(own_tasks(user) | Q(client__isnull=True) | access.opens_row_client(user))
+    return _visible_tasks_in(access.visibility_shape(user), user.pk)
+
+
+def _visible_tasks_in(clients: access.Shape, user_id: Any) -> QuerySet[Task]:
+    readable = _own_tasks_of(user_id) | Q(client__isnull=True)
+    if clients != access.NOBODY:
+        readable |= Q(access.opens_row_client_in(clients, user_id))
+    return Task.objects.filter(readable)
+
+
+JournalShape = tuple[access.Shape, bool]
+
+
+def journal_shape(user: Any) -> JournalShape:
+    """All that the task journals read of a user besides his id: his client access and whether he sees every
+    employee's journal. Their prepared statements (core.prepared) are keyed by it."""
+    return access.visibility_shape(user), _journals_everyone(user)
+
+
+def journal_tasks_in(shape: JournalShape, user_id: Any) -> QuerySet[Task]:
+    """`journal_tasks` for a shape and a user id (the id may be a prepared statement's marker)."""
+    clients, everyone = shape
+    if everyone:
+        return _visible_tasks_in(clients, user_id)
+    return Task.objects.filter(_own_tasks_of(user_id))
 
 
 def journal_tasks(user: Any) -> QuerySet[Task]:
     """The tasks the task journal, the control report, the monitor and the planners list: his own, or with the right
     every employee's about clients he may open (and project tasks)."""
-    if _journals_everyone(user):
-        return visible_tasks(user)
-    return Task.objects.filter(own_tasks(user))
+    return journal_tasks_in(journal_shape(user), user.pk)
 
 
-def journal_task_parts(user: Any) -> list[QuerySet[Task]] | None:
-    """`journal_tasks` as parts each read along one index — given to him, set by him — for a page that merges
-    them (`Keyset.page_union`); None when it is one set (everyone's)."""
-    if _journals_everyone(user):
-        return None
-    return [Task.objects.filter(assignee=user), Task.objects.filter(author=user)]
+def journal_task_parts_in(shape: JournalShape) -> list[Callable[[Any], QuerySet[Task]]]:
+    """`journal_tasks_in` as parts, each a function of the user id read along one index — given to him, set by
+    him — for a page that merges them (`Keyset.read`); one part when it is one set (everyone's)."""
+    if shape[1]:
+        return [lambda user_id: journal_tasks_in(shape, user_id)]
+    return [lambda user_id: Task.objects.filter(assignee_id=user_id),
+            lambda user_id: Task.objects.filter(author_id=user_id)]
 
 
 def journal_tasks_kept(user: Any) -> Q | None:
@@ -200,7 +226,7 @@ events = EventPolicy()
 tasks = TaskPolicy()
 
 
-def can_move_task(user: Any, task: Task) -> bool:
+def can_move_task(user: Any, task: Any) -> bool:
     """May the user move or stretch the task in the day planner (PLN-02): the rights of editing a task (its author, an
     administrator) and also its assignee, who arranges his own day; a closed task stays where it was done."""
     if task.state == Task.State.CLOSED:

@@ -112,20 +112,30 @@ def visible_clients(user: Any) -> QuerySet[Client]:
     return clients_visible_in(visibility_shape(user), getattr(user, "pk", None))
 
 
-def openable_clients(user: Any) -> QuerySet[Client]:
-    """The card level: clients whose card, contacts, files and client-owned rows of every app the user may read.
-    Every query over client-owned rows starts from here."""
-    shape, user_id = visibility_shape(user), getattr(user, "pk", None)
+def clients_openable_in(shape: Shape, user_id: Any) -> QuerySet[Client]:
+    """The card level for a shape and a user id (the id may be a prepared statement's marker)."""
     narrowing = _openable_within_visible(shape, user_id)
     qs = clients_visible_in(shape, user_id)
     return qs if narrowing is None else qs.filter(narrowing)
+
+
+def openable_clients(user: Any) -> QuerySet[Client]:
+    """The card level: clients whose card, contacts, files and client-owned rows of every app the user may read.
+    Every query over client-owned rows starts from here."""
+    return clients_openable_in(visibility_shape(user), getattr(user, "pk", None))
+
+
+def opens_row_client_in(shape: Shape, user_id: Any, field: str = "client") -> Exists:
+    """`opens_row_client` for a shape and a user id (the id may be a prepared statement's marker), as an expression:
+    a condition, or a row's flag "he may open its client"."""
+    return Exists(clients_openable_in(shape, user_id).filter(pk=OuterRef(f"{field}_id")))
 
 
 def opens_row_client(user: Any, field: str = "client") -> Q:
     """Rows of a client-owned model whose client (`field`) the user may open, checked row by row: a correlated
     EXISTS on the client's primary key. `<field>__in=openable_clients(user)` says the same, but SQLite first lists
     every openable client (a million ids) before it reads a row; this costs one key lookup per row read."""
-    return Q(Exists(openable_clients(user).filter(pk=OuterRef(f"{field}_id"))))
+    return Q(opens_row_client_in(visibility_shape(user), getattr(user, "pk", None), field))
 
 
 def opens_every_shared(user: Any) -> bool:
@@ -138,7 +148,8 @@ def opens_every_shared(user: Any) -> bool:
 
 def others_private_clients(user: Any) -> QuerySet[Client]:
     """Other curators' private clients: all that a user for whom `opens_every_shared` holds may not open (a few,
-    read along their own index)."""
+    read along their own index). The complement of `_not_foreign_private`, written out: SQLite matches this form,
+    not NOT(… OR …), to the partial index of private clients."""
     return Client.objects.filter(is_private=True).exclude(curator_id=getattr(user, "pk", None))
 
 

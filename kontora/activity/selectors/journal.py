@@ -5,7 +5,7 @@ employee's about clients he may open (and project tasks)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,18 +14,15 @@ from django.utils import timezone
 
 from kontora.activity import policies
 from kontora.activity.models import Task
-from kontora.clients import access
+from kontora.activity.selectors.tasks import LINE_FIELDS, TaskLine, task_lines
 from kontora.core.selectors.calendar import day_bounds
 from kontora.core.ui.pager import AFTER, BEFORE, Keyset, Page
 
 # The journal: the latest start first; the report: the nearest due first (what needs control now).
 JOURNAL_ORDER = Keyset("-starts_at", "-id")
 REPORT_ORDER = Keyset("due_at", "id")
-# What a row shows (`activity/partials/task_rows.html`): the related rows' columns beyond these are not read — a
-# client row alone has fifty.
-ROW_FIELDS = ("kind", "state", "importance", "starts_at", "due_at", "description", "client_id", "case_id",
-              "author_id", "assignee_id", "client__short_name", "case__title", "author__full_name", "author__login",
-              "assignee__full_name", "assignee__login")
+# The «N rows hidden» count stops past this many.
+HIDDEN_CAP = 1000
 # State choices beyond the model's own: every state but closed, and closed.
 ACTIVE, CLOSED = "active", Task.State.CLOSED.value
 
@@ -45,76 +42,93 @@ class TaskChoice:
 
 
 @dataclass(frozen=True)
-class TaskRow:
-    task: Task
-    client_shown: bool  # the user may open the task's client (else «клиент недоступен»)
-    overdue: bool
-
-
-@dataclass(frozen=True)
 class TaskPage:
-    rows: list[TaskRow]
-    pager: Page[Task]
+    pager: Page[TaskLine]
     hidden: int = 0  # tasks of the choice client access keeps from the user (counted on the first page)
+
+    @property
+    def rows(self) -> list[TaskLine]:
+        return self.pager.rows
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:
     return ~Q(state=Task.State.CLOSED) & Q(due_at__lt=now or timezone.now())
 
 
-def chosen_tasks(user: Any, choice: TaskChoice) -> QuerySet[Task]:
-    """The journal's tasks of the user narrowed by `choice` (no order, no related rows)."""
-    return _narrowed(policies.journal_tasks(user), user, choice)
-
-
-def hidden_count(user: Any, choice: TaskChoice) -> int:
-    """How many tasks of the same choice client access alone keeps from a holder of «журналы всех сотрудников»
-    (one query; none for a user who sees only his own, all of which are listed, nor for one client's tasks: that
-    would count the tasks of a client the user may only list)."""
-    if not policies.sees_all_employees(user) or choice.client_id is not None:
-        return 0
-    return _narrowed(policies.hidden_tasks(user), user, choice).count()
-
-
-def _narrowed(qs: QuerySet[Task], user: Any, choice: TaskChoice) -> QuerySet[Task]:
+def _values(user: Any, choice: TaskChoice) -> dict[str, Any]:
+    """The values of the choice's conditions, by name; a condition not chosen has none. With whether the state is
+    «active» they make the statement's shape, and are its parameters (`_narrowed`)."""
+    values: dict[str, Any] = {}
     if choice.date_from is not None:
-        qs = qs.filter(starts_at__gte=day_bounds(user, choice.date_from)[0])
+        values["from"] = day_bounds(user, choice.date_from)[0]
     if choice.date_to is not None:
-        qs = qs.filter(starts_at__lt=day_bounds(user, choice.date_to)[1])
+        values["to"] = day_bounds(user, choice.date_to)[1]
     if choice.author_id is not None:
-        qs = qs.filter(author_id=choice.author_id)
+        values["author"] = choice.author_id
     if choice.assignee_id is not None:
-        qs = qs.filter(assignee_id=choice.assignee_id)
-    if choice.state == ACTIVE:
-        qs = qs.exclude(state=Task.State.CLOSED)
-    elif choice.state:
-        qs = qs.filter(state=choice.state)
+        values["assignee"] = choice.assignee_id
+    if choice.state and choice.state != ACTIVE:
+        values["state"] = choice.state
     if choice.importance:
-        qs = qs.filter(importance=choice.importance)
+        values["importance"] = choice.importance
     if choice.client_id is not None:
-        qs = qs.filter(client_id=choice.client_id)
+        values["client"] = choice.client_id
     if choice.overdue:
-        qs = qs.filter(overdue_q())
+        values["now"] = timezone.now()
+    return values
+
+
+def _narrowed(qs: QuerySet[Task], active: bool, values: Mapping[str, Any]) -> QuerySet[Task]:
+    """`qs` narrowed by the chosen conditions (`_values`; they may be a prepared statement's markers), and to the
+    tasks not closed when `active`."""
+    if "from" in values:
+        qs = qs.filter(starts_at__gte=values["from"])
+    if "to" in values:
+        qs = qs.filter(starts_at__lt=values["to"])
+    for name in ("author", "assignee", "client"):
+        if name in values:
+            qs = qs.filter(**{f"{name}_id": values[name]})
+    if active:
+        qs = qs.exclude(state=Task.State.CLOSED)
+    for name in ("state", "importance"):
+        if name in values:
+            qs = qs.filter(**{name: values[name]})
+    if "now" in values:
+        qs = qs.filter(overdue_q(values["now"]))
     return qs
 
 
-def _rows(user: Any, tasks: list[Task]) -> list[TaskRow]:
-    """The page's rows with whether each client is shown: one query for the whole page, none without clients."""
-    client_ids = {task.client_id for task in tasks if task.client_id}
-    openable: frozenset[int] = frozenset()
-    if client_ids and access.visibility_shape(user) != access.NOBODY:
-        openable = frozenset(access.openable_clients(user).filter(pk__in=client_ids).values_list("pk", flat=True))
-    now = timezone.now()
-    return [TaskRow(task, task.client_id in openable, task.is_active and task.due_at < now) for task in tasks]
+def chosen_tasks(user: Any, choice: TaskChoice) -> QuerySet[Task]:
+    """The journal's tasks of the user narrowed by `choice` (no order, no related rows)."""
+    return _narrowed(policies.journal_tasks(user), choice.state == ACTIVE, _values(user, choice))
+
+
+def hidden_count(user: Any, choice: TaskChoice) -> int:
+    """How many tasks of the same choice client access alone keeps from a holder of «журналы всех сотрудников», up to
+    HIDDEN_CAP + 1 ("more than HIDDEN_CAP"; for one who opens only his own clients that is nearly every task of a
+    million). One query; none for a user who sees only his own, all of which are listed, nor for one client's
+    tasks: that would count the tasks of a client the user may only list."""
+    if not policies.sees_all_employees(user) or choice.client_id is not None:
+        return 0
+    hidden = _narrowed(policies.hidden_tasks(user), choice.state == ACTIVE, _values(user, choice))
+    return hidden.order_by()[: HIDDEN_CAP + 1].count()
 
 
 def _page(user: Any, choice: TaskChoice, order: Keyset, cursor: Mapping[str, str], size: int) -> TaskPage:
-    qs = chosen_tasks(user, choice).select_related("client", "case", "author", "assignee").only(*ROW_FIELDS)
-    parts = policies.journal_task_parts(user)
-    page = order.page(qs, cursor, size=size) if parts is None else order.page_union(
-        [_narrowed(part, user, choice) for part in parts], qs, cursor, size=size)
+    """A page of the chosen tasks in `order`: each part of the user's journal (`policies.journal_task_parts_in`)
+    seeks along its own index, through statements compiled once per shape (the user's journal shape, the
+    conditions chosen)."""
+    shape, active = policies.journal_shape(user), choice.state == ACTIVE
+    values = {"viewer": user.pk, **_values(user, choice)}
+
+    def part(tasks: Callable[[Any], QuerySet[Task]]) -> Callable[[Mapping[str, Any]], QuerySet[Task]]:
+        return lambda v: task_lines(_narrowed(tasks(v["viewer"]), active, v), shape, v["viewer"], names=True)
+
+    pager = order.read(model=Task, key=("activity.tasks", order.order, shape, tuple(sorted(values)), active),
+                       values=values, parts=[part(tasks) for tasks in policies.journal_task_parts_in(shape)],
+                       fields=LINE_FIELDS, make=TaskLine, params=cursor, size=size)
     first = AFTER not in cursor and BEFORE not in cursor
-    return TaskPage(_rows(user, page.rows), page, hidden_count(user, choice) if first else 0)
+    return TaskPage(pager, hidden_count(user, choice) if first else 0)
 
 
 def journal_page(user: Any, choice: TaskChoice, *, cursor: Mapping[str, str], size: int = 50) -> TaskPage:

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import bisect
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Value
+from django.db.models import Count, F, IntegerField, QuerySet, Value
 from django.db.models.functions import TruncDate
 
 from kontora.accounts.models import User
 from kontora.activity import policies
 from kontora.activity.models import Task
-from kontora.clients import access
+from kontora.activity.selectors.tasks import DAY_LINE_FIELDS, TaskLine, task_lines
+from kontora.core import prepared
 from kontora.core.selectors.calendar import day_bounds, user_zone, working_days
 
 DAYS = 14
@@ -162,28 +164,28 @@ def fortnight(viewer: Any, first: datetime.date, today: datetime.date) -> Fortni
 
 @dataclass(frozen=True)
 class PlannedTask:
-    task: Task
-    client_shown: bool
+    task: TaskLine
     movable: bool
 
-
-# What the day planner and the day plan's print show of a task, with its client's name and its case's title as
-# `client_name` and `case_title` (a day of hundreds of tasks: no client or case object for each).
-DAY_FIELDS = ("kind", "state", "importance", "starts_at", "duration_minutes", "due_at", "description", "client_id",
-              "case_id", "author_id", "assignee_id")
+    @property
+    def client_shown(self) -> bool:
+        return self.task.client_shown
 
 
 def day_tasks(viewer: Any, user: Any, day: datetime.date) -> list[PlannedTask]:
     """The user's tasks starting on that day of the viewer's, closed ones too, in start order, each with whether its
-    client may be shown (else «клиент недоступен») and whether the viewer may move it. One query. The day planner and
-    the day plan's print read it."""
+    client may be shown (else «клиент недоступен») and whether the viewer may move it. One query, compiled once per
+    shape of the viewer's journals: a day holds hundreds of tasks, read as rows of values. The day planner and the
+    day plan's print read it."""
     start, end = day_bounds(viewer, day)
-    tasks: QuerySet[Task] = (
-        policies.journal_tasks(viewer).filter(assignee_id=user.pk, starts_at__gte=start, starts_at__lt=end)
-        .only(*DAY_FIELDS)
-        .annotate(client_name=F("client__short_name"), case_title=F("case__title"),
-                  client_open=Exists(access.openable_clients(viewer).filter(pk=OuterRef("client_id"))))
-        .order_by("starts_at", "id")
-    )
-    return [PlannedTask(task, bool(task.client_open), policies.can_move_task(viewer, task))  # type: ignore[attr-defined]
-            for task in tasks]
+    shape = policies.journal_shape(viewer)
+
+    def build(v: Mapping[str, Any]) -> QuerySet[Any]:
+        tasks = policies.journal_tasks_in(shape, v["viewer"]).filter(
+            assignee_id=v["user"], starts_at__gte=v["start"], starts_at__lt=v["end"])
+        return task_lines(tasks, shape, v["viewer"], names=False).order_by("starts_at", "id").values_list(
+            *DAY_LINE_FIELDS)
+
+    rows = prepared.fetch(("activity.day", shape), {"viewer": viewer.pk, "user": user.pk, "start": start, "end": end},
+                          build)
+    return [PlannedTask(task, policies.can_move_task(viewer, task)) for task in (TaskLine(*row) for row in rows)]

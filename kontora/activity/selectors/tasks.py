@@ -3,15 +3,84 @@ task is `policies.tasks.get`."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from kontora.activity import policies
 from kontora.activity.models import ProjectItem, Task, TaskTransition
+from kontora.clients import access
 from kontora.core.ui.pager import Keyset, Page
 
 NEWEST_FIRST = Keyset("-created_at", "-id")
+IMPORTANCES, STATES = dict(Task.Importance.choices), dict(Task.State.choices)
+
+
+@dataclass(slots=True)
+class TaskLine:
+    """What a list of many tasks shows of one (the task journal, the control report, the day planner and its print):
+    a row of values, read without a Task object or its client's. `client_open`: the viewer may open the task's
+    client (else «клиент недоступен»)."""
+
+    id: int
+    kind: str
+    state: str
+    importance: str
+    starts_at: datetime.datetime
+    duration_minutes: int
+    due_at: datetime.datetime
+    description: str
+    client_id: int | None
+    case_id: int | None
+    author_id: int
+    assignee_id: int
+    client_name: str | None
+    case_title: str | None
+    client_open: bool
+    author_name: str = ""  # read by the journals only
+    assignee_name: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def is_active(self) -> bool:
+        return self.state != Task.State.CLOSED
+
+    @property
+    def client_shown(self) -> bool:
+        return self.client_id is not None and bool(self.client_open)
+
+    def overdue(self, now: datetime.datetime) -> bool:
+        return self.is_active and self.due_at < now
+
+    def get_importance_display(self) -> str:
+        return str(IMPORTANCES.get(self.importance, self.importance))
+
+    def get_state_display(self) -> str:
+        return str(STATES.get(self.state, self.state))
+
+
+LINE_FIELDS = tuple(field.name for field in fields(TaskLine))
+DAY_LINE_FIELDS = LINE_FIELDS[:-2]
+
+
+def task_lines(tasks: QuerySet[Task], shape: policies.JournalShape, viewer_id: Any, *, names: bool) -> QuerySet[Task]:
+    """`tasks` with the columns of a `TaskLine` as the viewer sees them (his id may be a prepared statement's marker):
+    the client's name, the case's title, whether he opens the client, and with `names` the author's and the
+    assignee's names."""
+    lines = tasks.annotate(
+        client_name=F("client__short_name"), case_title=F("case__title"),
+        client_open=access.opens_row_client_in(shape[0], viewer_id))
+    if not names:
+        return lines
+    return lines.annotate(author_name=Coalesce(NullIf(F("author__full_name"), Value("")), F("author__login")),
+                          assignee_name=Coalesce(NullIf(F("assignee__full_name"), Value("")), F("assignee__login")))
 
 
 def client_tasks_page(*, client_id: int, cursor: Mapping[str, str], size: int = 50) -> Page[Task]:

@@ -20,6 +20,7 @@ from kontora.activity.services import events as services
 from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
 from kontora.core.permissions import is_administrator
+from kontora.core.ui.links import IdLink
 from kontora.core.ui.pager import AFTER
 from kontora.core.ui.submit import modal, refresh, submit
 
@@ -29,9 +30,10 @@ TARGET = "#client-events"  # the card's pane of the History tab (clients/card.ht
 
 def _pane_context(user: Any, client: Client, cursor: Any) -> dict[str, Any]:
     page = selectors.client_events_page(client, cursor=cursor, size=PAGE)
+    event_link = IdLink("activity:event")
     return {
         "client": client,
-        "rows": [{"event": event, "href": reverse("activity:event", args=[event.pk])} for event in page.rows],
+        "rows": [{"event": event, "href": event_link(event.pk)} for event in page.rows],
         "next_url": page.link(reverse("activity:card_events", args=[client.pk]), AFTER),
         "can_add": client_policies.clients.can(user, "change", client),
     }

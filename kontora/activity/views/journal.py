@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -49,29 +50,31 @@ def _rows(page: selectors.TaskPage) -> list[SafeString]:
     of the journal's time); every value goes through format_html's escaping."""
     task_link, card_link = IdLink("activity:task"), IdLink("clients:card")
     overdue_title, overdue_badge = _("Overdue"), _("overdue")
+    now = timezone.now()
     rows = []
-    for row in page.rows:
-        task = row.task
+    for task in page.rows:
         href = task_link(task.pk)
+        overdue = task.overdue(now)
         client: Any = ""
         client_href = ""
-        if task.client is not None and row.client_shown:
-            client_href = card_link(task.client.pk)
-            client = format_html('<a href="{}">{}</a>', client_href, task.client.short_name)
-        elif task.client is not None:
+        if task.client_id is not None and task.client_open:
+            client_href = card_link(task.client_id)
+            client = format_html('<a href="{}">{}</a>', client_href, task.client_name)
+        elif task.client_id is not None:
             client = format_html('<span class="text-body-secondary">{}</span>', _("client unavailable"))
-        elif task.case is not None:
-            client = task.case.title
+        elif task.case_id is not None:
+            client = task.case_title
         rows.append(format_html(
-            ROW, id=task.pk, href=href, classes=("k-task-overdue" if row.overdue else "")
+            ROW, id=task.pk, href=href, classes=("k-task-overdue" if overdue else "")
             + ("" if task.is_active else " text-body-secondary"),
             client_href=format_html(' data-client-href="{}"', client_href) if client_href else "",
-            overdue=format_html(' data-overdue title="{}"', overdue_title) if row.overdue else "",
+            overdue=format_html(' data-overdue title="{}"', overdue_title) if overdue else "",
             starts=localtime(task.starts_at).strftime(MOMENT), due=localtime(task.due_at).strftime(MOMENT),
             badge=format_html(' <span class="badge text-bg-danger" data-testid="task-overdue">{}</span>',
-                              overdue_badge) if row.overdue else "",
+                              overdue_badge) if overdue else "",
             importance=task.get_importance_display(), state=task.get_state_display(), client=client,
-            description=Truncator(task.description).chars(200), author=task.author, assignee=task.assignee,
+            description=Truncator(task.description).chars(200), author=task.author_name,
+            assignee=task.assignee_name,
         ))
     return rows
 
@@ -91,7 +94,7 @@ def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
     client = form.cleaned_data.get("client") if choice.client_id is not None else None
     context.update({
         "form": form, "client": client, "all_employees": policies.sees_all_employees(user), "base": base,
-        "hidden": page.hidden,
+        "hidden": page.hidden, "hidden_cap": selectors.HIDDEN_CAP,
     })
     if report:
         counts = selectors.state_counts(user, choice)

@@ -108,9 +108,9 @@ def _task_line(user: Any, planned: selectors.PlannedTask, task_link: IdLink) -> 
     start = task.starts_at.astimezone(zone)
     end = start + datetime.timedelta(minutes=task.duration_minutes)
     if task.client_id is None:
-        about = task.case_title or ""  # type: ignore[attr-defined]
-    elif planned.client_shown:
-        about = task.client_name  # type: ignore[attr-defined]
+        about = task.case_title or ""
+    elif task.client_shown:
+        about = task.client_name or ""
     else:
         about = _("client unavailable")
     return {

@@ -8,8 +8,8 @@ row's key values as JSON, base64url-encoded: opaque to the user, read back throu
 harmless when forged — it only moves the seek inside the queryset the user was given. A damaged one starts from
 the top.
 
-Rows may be model instances or `.values()` dicts; the keys are their attribute (or dict) names. Sort keys must
-not be NULL (a seek past NULL has no order).
+Rows may be model instances, `.values()` dicts or the plain rows `read` makes; the keys are their attribute (or
+dict) names. Sort keys must not be NULL (a seek past NULL has no order).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import binascii
 import datetime
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -28,6 +28,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field, Model, Q, QuerySet
 from django.utils.http import urlencode
 
+from kontora.core import prepared
 from kontora.core.text import json_param
 
 Row = TypeVar("Row")
@@ -148,27 +149,40 @@ class Keyset:
         fetched = list(seek.order_by(*self._ordering(backwards and cursor is not None))[: size + 1])
         return self._finish(fetched, size, backwards=backwards, cursor=cursor)
 
-    def page_union(self, branches: Sequence[QuerySet[Any]], rows: QuerySet[Any], params: Mapping[str, str], *,
-                   size: int) -> Page[Any]:
-        """The same page of the union of `branches` (querysets of one model, which may overlap), its rows read from
-        `rows` (the union itself, with its related rows): each branch seeks along its own index for `size` + 1
-        keys and the page is the first of their merge — where one query with an OR of two indexed columns would
-        sort every row of both. len(branches) + 1 queries."""
+    def read(self, *, model: type[Model], key: Hashable, values: Mapping[str, Any],
+             parts: Sequence[Callable[[Mapping[str, Any]], QuerySet[Any]]], fields: Sequence[str],
+             make: Callable[..., Row], params: Mapping[str, str], size: int) -> Page[Row]:
+        """`page` for a hot list, its statements compiled once per shape (core.prepared): on SQLite Django's
+        building of a query costs several times the index seek it asks for. Each of `parts` builds the list's rows
+        (of `model`) from `values` — or from their markers, so it may use them only as plain comparison values —
+        and `key` names everything else that changes their SQL. Rows are `make(*row)` for the row's `fields`
+        (which hold the list's keys). Several parts, which may overlap, are each read along their own index and
+        merged — where one query with an OR of two indexed columns would sort every row of both. One query a
+        part."""
         backwards = bool(params.get(BEFORE)) and not params.get(AFTER)
-        cursor = self.decode(params.get(BEFORE if backwards else AFTER, ""), rows.model)
+        cursor = self.decode(params.get(BEFORE if backwards else AFTER, ""), model)
         flipped = backwards and cursor is not None
+        seek = {f"seek{index}": value for index, value in enumerate(cursor or ())}
+        shape = (key, cursor is not None, flipped, size, tuple(fields))
+        unique = fields.index(self.names[-1])
         merged: dict[Any, tuple[Any, ...]] = {}
-        for branch in branches:
-            seek = branch if cursor is None else branch.filter(self._past(cursor, backwards))
-            for keys in seek.order_by(*self._ordering(flipped)).values_list(*self.names)[: size + 1]:
-                merged[keys[-1]] = keys  # the last key is unique: a row in two branches counts once
+        for number, part in enumerate(parts):
+            def marked(v: Mapping[str, Any], part: Callable[[Mapping[str, Any]], QuerySet[Any]] = part,
+                       ) -> QuerySet[Any]:
+                rows = part(v)
+                if cursor is not None:
+                    rows = rows.filter(self._past([v[f"seek{index}"] for index in range(len(self.names))],
+                                                  backwards))
+                return rows.order_by(*self._ordering(flipped)).values_list(*fields)[: size + 1]
+
+            for row in prepared.fetch((*shape, number), {**values, **seek}, marked):
+                merged[row[unique]] = row  # the last key is unique: a row of two parts counts once
         chosen = list(merged.values())
-        for index in reversed(range(len(self.names))):  # stable sorts, the last key first: the list's order
-            chosen.sort(key=lambda keys: keys[index], reverse=self.descending[index] != flipped)
-        wanted = [keys[-1] for keys in chosen[: size + 1]]
-        found = {getattr(row, self.names[-1]): row for row in rows.filter(**{f"{self.names[-1]}__in": wanted})}
-        return self._finish([found[key] for key in wanted if key in found], size, backwards=backwards,
-                            cursor=cursor)
+        if len(parts) > 1:
+            for name in reversed(self.names):  # stable sorts, the last key first: the list's order
+                at, descending = fields.index(name), self.descending[self.names.index(name)]
+                chosen.sort(key=lambda row: row[at], reverse=descending != flipped)
+        return self._finish([make(*row) for row in chosen[: size + 1]], size, backwards=backwards, cursor=cursor)
 
     def _finish(self, fetched: list[Any], size: int, *, backwards: bool, cursor: tuple[Any, ...] | None,
                 ) -> Page[Any]:

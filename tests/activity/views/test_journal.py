@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kontora.accounts.models import ClientScope
 from kontora.activity.models import Task
+from kontora.activity.selectors import journal as journal_selectors
 from kontora.core.models import UserParameters
 from tests.accounts.factories import UserFactory
 from tests.activity.factories import TaskFactory
@@ -278,3 +279,19 @@ def test_the_journal_tells_how_many_tasks_client_access_hides_but_not_of_a_priva
     assert list(map(int, ROW.findall(one_client))) == [own.pk] and "2 строки скрыты" in one_client
     # and a manager, who sees only his own tasks (all listed), is told nothing
     assert 'data-testid="tasks-hidden"' not in signed_in(manager_user).get("/tasks/").content.decode()
+
+
+@pytest.mark.feature("TSK-07")
+def test_the_hidden_count_stops_past_its_cap_and_says_more_than(manager_user, monkeypatch):
+    # given a supervisor who opens only his own clients, and three tasks about others' clients
+    supervisor = UserFactory(role="supervisor", client_scope=ClientScope.OWN)
+    for _ in range(3):
+        _task(client=ClientFactory(curator=manager_user), author=manager_user)
+    # when the count stops past two
+    monkeypatch.setattr(journal_selectors, "HIDDEN_CAP", 2)
+    page = signed_in(supervisor).get("/tasks/").content.decode()
+    # then he is told more than two rows are hidden, not how many
+    assert "Скрыто более 2 строк" in page and "3 строки" not in page
+    # and at the cap itself the count is exact
+    monkeypatch.setattr(journal_selectors, "HIDDEN_CAP", 3)
+    assert "3 строки скрыты" in signed_in(supervisor).get("/tasks/").content.decode()

@@ -115,3 +115,29 @@ def test_the_registrys_statements_are_keyed_by_the_visibility_shape(curator: Any
     shapes = {key[-2:] for _vendor, _alias, key in prepared._cache}
     assert shapes == {access.visibility_shape(curator), access.visibility_shape(admin_user)}
     assert access.visibility_shape(UserFactory(login="off", disabled=True)) == access.NOBODY
+
+
+@pytest.mark.feature("ACL-01", "ACL-03")
+@pytest.mark.django_db
+def test_others_private_clients_are_exactly_what_privacy_alone_keeps_from_those_it_alone_keeps() -> None:
+    # given shared clients, the user's own private client and other curators' private ones
+    from kontora.clients.models import Client
+    from tests.clients.support import make_private
+
+    user = UserFactory(role="manager", client_scope=ClientScope.OPEN_ALL)
+    other = UserFactory(role="manager")
+    shared = [ClientFactory(curator=other), ClientFactory(curator=None)]
+    own_private = make_private(ClientFactory(curator=user))
+    foreign = [make_private(ClientFactory(curator=other)), make_private(ClientFactory(curator=None))]
+    for scope, keeps_only_privacy in ((ClientScope.OPEN_ALL, True), (ClientScope.FULL, True),
+                                      (ClientScope.LIST_ALL, False), (ClientScope.OWN, False)):
+        user.client_scope = scope
+        assert access.opens_every_shared(user) is keeps_only_privacy
+        if not keeps_only_privacy:
+            continue
+        # then every client is either openable or another curator's private one, never both
+        openable = set(access.openable_clients(user).values_list("pk", flat=True))
+        kept = set(access.others_private_clients(user).values_list("pk", flat=True))
+        assert kept == {client.pk for client in foreign}
+        assert openable == {client.pk for client in [*shared, own_private]}
+        assert openable | kept == set(Client.objects.values_list("pk", flat=True)) and not openable & kept

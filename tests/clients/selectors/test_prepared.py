@@ -3,17 +3,18 @@ Django would, call after call, and the registry's pages through them equal the f
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from kontora.clients.models import Client
 from kontora.clients.selectors import registry as selectors
 from kontora.clients.selectors.sorting import SORTS
-from kontora.core import prepared
+from kontora.core import budget, prepared
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import client_named
 from tests.clients.support import two_towns
@@ -48,6 +49,26 @@ def test_values_change_per_call_and_rows_match_django(django_assert_num_queries)
         assert rows == [tuple(r) for r in _by_changed(values)]
     rows = prepared.fetch(("by-changed",), {"code": 0, "since": now - timedelta(days=1)}, _by_changed)
     assert rows and all(row[1].tzinfo is not None for row in rows)
+
+
+@pytest.mark.feature("REG-11")
+def test_unlogged_statements_run_on_the_drivers_cursor_with_djangos_rows_and_the_time_budget():
+    # given clients changed at moments with and without microseconds
+    first, second = client_named("Альфа"), client_named("Бета")
+    Client.objects.filter(pk=first.pk).update(changed_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    Client.objects.filter(pk=second.pk).update(changed_at=datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC))
+    values = {"code": 0, "since": datetime(2026, 1, 1, tzinfo=UTC)}
+    assert not connection.queries_logged  # the fast way (on SQLite: ? turned once, moments read by fromisoformat)
+    # when read through the prepared statement, twice (compiled, then only bound)
+    for _ in range(2):
+        rows = prepared.fetch(("by-changed",), values, _by_changed)
+        # then the rows are Django's own, to the microsecond, aware
+        assert rows == [tuple(r) for r in _by_changed(values)]
+        assert [row[1] for row in rows] == [datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+                                            datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)]
+    # and a statement past the request's time budget is refused like any other
+    with pytest.raises(budget.Overrun), budget.budgeted(ms=0):
+        prepared.fetch(("by-changed",), values, _by_changed)
 
 
 @pytest.mark.feature("REG-11")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from kontora.core.models import Job
 from kontora.core.ui.pager import AFTER, BEFORE, Keyset, Page
+from tests.accounts.factories import UserFactory
 from tests.core.factories import JobFactory
 from tests.support.queries import assert_queries
 
@@ -91,28 +93,72 @@ def test_links_keep_the_lists_parameters_and_name_only_real_pages(jobs: None) ->
     assert last.link("/jobs/", AFTER) == "" and last.link("/jobs/", BEFORE) == ""
 
 
-def test_a_union_of_overlapping_parts_pages_like_one_query_over_their_or(jobs: None) -> None:
-    # Two parts that share the failed jobs: each row once, in the list's order, forwards and back again.
-    parts = [Job.objects.exclude(status="done"), Job.objects.exclude(status="queued")]
-    whole = Job.objects.all()
-    expected = _expected()
+@dataclass(slots=True)
+class JobLine:
+    id: int
+    status: str
+    created_at: Any
+    title: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+LINE_FIELDS = ("id", "status", "created_at", "title")
+
+
+def _read(parts: list[Any], params: dict[str, str], *, values: dict[str, Any] | None = None, size: int = 4,
+          ) -> Page[JobLine]:
+    return ORDER.read(model=Job, key=("test", len(parts)), values=values or {}, parts=parts, fields=LINE_FIELDS,
+                      make=JobLine, params=params, size=size)
+
+
+def _walk(parts: list[Any], **kwargs: Any) -> tuple[list[list[int]], list[list[int]]]:
+    """Every page forwards, each one query a part, then back again from the last."""
     pages: list[list[int]] = []
-    page = ORDER.page_union(parts, whole, {}, size=4)
+    page = _read(parts, {}, **kwargs)
     pages.append(_ids(page))
     while page.after:
-        with assert_queries(len(parts) + 1):
-            page = ORDER.page_union(parts, whole, {AFTER: page.after}, size=4)
+        with assert_queries(len(parts)):
+            page = _read(parts, {AFTER: page.after}, **kwargs)
         pages.append(_ids(page))
-    assert [pk for rows in pages for pk in rows] == expected
-    assert len(pages) == 6
     backwards = [_ids(page)]
     while page.before:
-        page = ORDER.page_union(parts, whole, {BEFORE: page.before}, size=4)
+        page = _read(parts, {BEFORE: page.before}, **kwargs)
         backwards.append(_ids(page))
+    return pages, backwards
+
+
+def test_a_prepared_read_pages_like_page_with_its_values_bound_afresh_each_call(jobs: None, manager_user: Any,
+                                                                                  ) -> None:
+    # given jobs of two users, the list's part narrowed by a value (a marker when it is compiled)
+    Job.objects.filter(pk__in=Job.objects.order_by("id").values("pk")[:9]).update(created_by=manager_user)
+    other = UserFactory()
+    Job.objects.exclude(created_by=manager_user).update(created_by=other)
+    parts = [lambda v: Job.objects.filter(created_by_id=v["user"])]
+    for user in (manager_user, other):
+        # then each user's pages hold his jobs, each once, in the list's order, forwards and back
+        pages, backwards = _walk(parts, values={"user": user.pk})
+        mine = list(Job.objects.filter(created_by=user).order_by(*ORDER.order).values_list("pk", flat=True))
+        assert [pk for rows in pages for pk in rows] == mine
+        assert backwards == list(reversed(pages))
+    # and the rows are the fields asked, made into the row type
+    line = _read(parts, {}, values={"user": other.pk}).rows[0]
+    job = Job.objects.get(pk=line.id)
+    assert (line.status, line.created_at, line.title) == (job.status, job.created_at, job.title)
+
+
+def test_a_union_of_overlapping_parts_pages_like_one_query_over_their_or(jobs: None) -> None:
+    # Two parts that share the failed jobs: each row once, in the list's order, forwards and back again.
+    parts = [lambda v: Job.objects.exclude(status="done"), lambda v: Job.objects.exclude(status="queued")]
+    pages, backwards = _walk(parts)
+    assert [pk for rows in pages for pk in rows] == _expected()
+    assert len(pages) == 6
     assert backwards == list(reversed(pages))
 
 
 def test_a_union_lists_only_what_its_parts_hold(jobs: None) -> None:
-    page = ORDER.page_union([Job.objects.filter(status="done")], Job.objects.all(), {}, size=50)
+    page = _read([lambda v: Job.objects.filter(status="done")], {}, size=50)
     assert _ids(page) == list(Job.objects.filter(status="done").order_by(*ORDER.order).values_list("pk", flat=True))
     assert len(page.rows) == 8 and not page.after
