@@ -198,8 +198,12 @@ def _analyze() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("ANALYZE activity_event")
             cursor.execute("ANALYZE activity_task")
-        elif connection.vendor == "postgresql":
+        elif connection.in_atomic_block:  # VACUUM cannot run in a transaction (a test's)
             cursor.execute("ANALYZE activity_event, activity_task")
+        else:
+            # A bulk fill leaves the visibility map empty until autovacuum comes by: till then an index-only scan
+            # (the planners' covering index) reads every row's page too — 1.6× the fortnight's time measured.
+            cursor.execute("VACUUM (ANALYZE) activity_event, activity_task")
 
 
 def activity_fill(*, first_code: int, events: int, tasks: int, users: list[int], seed: int = 1) -> ActivityResult:

@@ -39,12 +39,21 @@ class TaskFilterForm(KontoraForm):
         # A client whose card the user may open: the picker offers the clients he sees, the field accepts only those.
         self.fields["client"].queryset = access.openable_clients(user)  # type: ignore[attr-defined]
         scope_pickers(self, user)
-        people = User.objects.only("pk", "full_name", "login").order_by("full_name", "id")
+        # The two lists of people read once, when first drawn: a ModelChoiceField iterates its queryset for each
+        # rendering, on PostgreSQL through a server-side cursor (three round trips a list).
+        read: list[tuple[Any, Any]] = []
+
+        def people() -> list[tuple[Any, Any]]:
+            if not read:
+                everyone = User.objects.only("pk", "full_name", "login").order_by("full_name", "id")
+                read.extend([("", pgettext_lazy("tasks", "anyone")), *((user.pk, str(user)) for user in everyone)])
+            return read
+
         for name in ("author", "assignee"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = people
-            field.empty_label = pgettext_lazy("tasks", "anyone")
+            field.queryset = User.objects.all()
+            field.choices = people
         anything = ("", pgettext_lazy("tasks", "any"))
         open_states: list[tuple[str, Any]] = [(value, label) for value, label in Task.State.choices if value != CLOSED]
         if report:  # the report takes closed tasks in by its own box

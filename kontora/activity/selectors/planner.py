@@ -53,10 +53,13 @@ def plan_users(viewer: Any) -> list[User]:
     )
 
 
-def plan_user(viewer: Any, user_id: int | None) -> User:
-    """The user whose day is asked: anyone active to a viewer who sees everyone, else the viewer himself."""
+def plan_user(viewer: Any, user_id: int | None, *, among: list[User] | None = None) -> User:
+    """The user whose day is asked: anyone active to a viewer who sees everyone, else the viewer himself. `among`:
+    the viewer's `plan_users`, when the caller has read them (then no query)."""
     if user_id is None or user_id == viewer.pk or not sees_everyone(viewer):
         return viewer  # type: ignore[no-any-return]
+    if among is not None:
+        return next((user for user in among if user.pk == user_id), viewer)
     return User.objects.filter(pk=user_id, disabled=False, dismissed=False).first() or viewer
 
 
@@ -188,4 +191,5 @@ def day_tasks(viewer: Any, user: Any, day: datetime.date) -> list[PlannedTask]:
 
     rows = prepared.fetch(("activity.day", shape), {"viewer": viewer.pk, "user": user.pk, "start": start, "end": end},
                           build)
-    return [PlannedTask(task, policies.can_move_task(viewer, task)) for task in (TaskLine(*row) for row in rows)]
+    may_move = policies.task_mover(viewer)
+    return [PlannedTask(task, may_move(task)) for task in (TaskLine(*row) for row in rows)]

@@ -100,11 +100,10 @@ def _cells(row: selectors.PlanRow, day_base: str, tasks_base: str) -> SafeString
     return mark_safe("".join(cells))  # noqa: S308 - numbers, dates, class names and reversed paths only
 
 
-def _task_line(user: Any, planned: selectors.PlannedTask, task_link: IdLink) -> dict[str, Any]:
-    """What a planner shows of a task: its time on the viewer's clock, its client (or «клиент недоступен», or the
-    project case) and its description."""
+def _task_line(zone: datetime.tzinfo, planned: selectors.PlannedTask, task_link: IdLink) -> dict[str, Any]:
+    """What a planner shows of a task: its time on the viewer's clock (`zone`), its client (or «клиент недоступен»,
+    or the project case) and its description."""
     task = planned.task
-    zone = user_zone(user)
     start = task.starts_at.astimezone(zone)
     end = start + datetime.timedelta(minutes=task.duration_minutes)
     if task.client_id is None:
@@ -132,7 +131,8 @@ def fortnight_day(request: HttpRequest) -> HttpResponse:
     planned = selectors.plan_user(user, planned_id)
     day = _date(request.GET.get("date"), user_today(user))
     task_link = IdLink("activity:task")
-    lines = [_task_line(user, item, task_link) for item in selectors.day_tasks(user, planned, day)]
+    zone = user_zone(user)
+    lines = [_task_line(zone, item, task_link) for item in selectors.day_tasks(user, planned, day)]
     return HttpResponse(render_to_string("activity/partials/fortnight_day.html", {
         "lines": lines, "day": day, "planned": planned, "day_url": _day_url(planned.pk, day),
     }))
@@ -167,9 +167,11 @@ def day(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     today = user_today(user)
     shown_day = _date(request.GET.get("date"), today)
-    planned = selectors.plan_user(user, id_param(request.GET.get("user")))
+    users = selectors.plan_users(user) if selectors.sees_everyone(user) else []
+    planned = selectors.plan_user(user, id_param(request.GET.get("user")), among=users or None)
     task_link, move_link = IdLink("activity:task"), IdLink("activity:task_move")
-    lines = [_task_line(user, item, task_link) | {"movable": item.movable}
+    zone = user_zone(user)
+    lines = [_task_line(zone, item, task_link) | {"movable": item.movable}
              for item in selectors.day_tasks(user, planned, shown_day)]
     first, last = _hours(lines, shown_day)
     events = [{
@@ -187,7 +189,7 @@ def day(request: HttpRequest) -> HttpResponse:
     new_url = _new_task_url()
     return render(request, "activity/day.html", {
         "planned": planned,
-        "users": selectors.plan_users(user) if selectors.sees_everyone(user) else [],
+        "users": users,
         "day": shown_day,
         "lines": lines,
         "new_url": f"{new_url}?{urlencode({'assignee': planned.pk, 'date': shown_day.isoformat()})}"

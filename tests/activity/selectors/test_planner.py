@@ -15,6 +15,7 @@ from tests.accounts.factories import UserFactory
 from tests.activity.factories import TaskFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import make_private
+from tests.support.queries import assert_queries
 
 MONDAY = datetime.date(2026, 12, 7)
 
@@ -87,6 +88,10 @@ def test_a_manager_plans_himself_and_a_supervisor_everyone_by_department() -> No
     # and the day of another user: the supervisor gets it, the manager gets his own
     assert planner.plan_user(boss, petrov.pk) == petrov
     assert planner.plan_user(ivanov, petrov.pk) == ivanov
+    # and picked from the users already read, the same answers without a query
+    listed = planner.plan_users(boss)
+    with assert_queries(0):
+        assert planner.plan_user(boss, petrov.pk, among=listed) == petrov
     assert [item.task.assignee_id for item in planner.day_tasks(boss, petrov, MONDAY)] == [petrov.pk]
 
 
