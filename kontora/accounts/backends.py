@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from kontora.accounts.models import User, login_key
+from kontora.accounts.selectors import with_rights
 from kontora.core.selectors.calendar import with_clock
 
 
@@ -17,9 +18,10 @@ class LoginBackend(ModelBackend):
     """
 
     def get_user(self, user_id: Any) -> User | None:
-        # The request's user comes with his clock (his parameters, the office's zone): no query of its own.
+        # The request's user comes with his clock (his parameters, the office's zone) and his granted rights: no
+        # query of their own.
         try:
-            return with_clock(User.objects.all()).get(pk=user_id)
+            return with_clock(with_rights(User.objects.all())).get(pk=user_id)
         except User.DoesNotExist:
             return None
 

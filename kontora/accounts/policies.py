@@ -76,6 +76,9 @@ def role_description(role: str) -> str | Promise:
     return ROLE_DESCRIPTIONS.get(role, "")
 
 
+_UNREAD = object()
+
+
 def effective_rights(user: User) -> frozenset[str]:
     """Role's base rights plus the user's grants; cached on the user object for the request."""
     cached: frozenset[str] | None = getattr(user, "_kontora_rights", None)
@@ -84,7 +87,9 @@ def effective_rights(user: User) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         rights: frozenset[str] = frozenset()
     else:
-        granted = {code for code in user.granted_rights.values_list("code", flat=True) if code in RIGHTS}
+        read: Any = getattr(user, "granted_codes", _UNREAD)  # read with the user (selectors.with_rights), or not
+        codes = user.granted_rights.values_list("code", flat=True) if read is _UNREAD else (read or "").split(",")
+        granted = {code for code in codes if code in RIGHTS}
         grantable = {code for code in granted if RIGHTS.get(code).grantable}
         rights = role_rights(user.role) | grantable
     user._kontora_rights = rights  # type: ignore[attr-defined]
@@ -98,5 +103,6 @@ def has_right(user: User, code: str) -> bool:
 
 
 def forget(user: User) -> None:
-    if hasattr(user, "_kontora_rights"):
-        del user._kontora_rights
+    for name in ("_kontora_rights", "granted_codes"):
+        if hasattr(user, name):
+            delattr(user, name)

@@ -4,6 +4,7 @@ client's card when the user may open it."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.text import Truncator
-from django.utils.timezone import localtime
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -45,38 +43,45 @@ ROW = (
 MOMENT = "%d.%m.%Y %H:%M"
 
 
+def _cut(text: str, length: int = 200) -> str:
+    """Truncator(text).chars(length) for plain text: at most `length` characters, the last an ellipsis."""
+    return text if len(text) <= length else f"{text[:length - 1]}…"
+
+
 def _rows(page: selectors.TaskPage) -> list[SafeString]:
     """The page's <tr>s, formatted here rather than by the template engine (fifty rows of ten cells were two thirds
-    of the journal's time); every value goes through format_html's escaping."""
+    of the journal's time), with `str.format` over values escaped here: format_html's escaping of each argument was
+    a third of the rest. What is not escaped is an id, a path reversed here, or a fixed piece of markup."""
     task_link, card_link = IdLink("activity:task"), IdLink("clients:card")
-    overdue_title, overdue_badge = _("Overdue"), _("overdue")
-    now = timezone.now()
+    overdue_attr = f' data-overdue title="{escape(_("Overdue"))}"'
+    badge = f' <span class="badge text-bg-danger" data-testid="task-overdue">{escape(_("overdue"))}</span>'
+    unavailable = f'<span class="text-body-secondary">{escape(_("client unavailable"))}</span>'
+    importances = {value: escape(str(label)) for value, label in Task.Importance.choices}
+    states = {value: escape(str(label)) for value, label in Task.State.choices}
+    zone, now = timezone.get_current_timezone(), timezone.now()
     rows = []
     for task in page.rows:
         href = task_link(task.pk)
         overdue = task.overdue(now)
-        client: Any = ""
-        client_href = ""
+        client = client_href = ""
         if task.client_id is not None and task.client_open:
             client_href = card_link(task.client_id)
-            client = format_html('<a href="{}">{}</a>', client_href, task.client_name)
+            client = f'<a href="{client_href}">{escape(task.client_name or "")}</a>'
         elif task.client_id is not None:
-            client = format_html('<span class="text-body-secondary">{}</span>', _("client unavailable"))
+            client = unavailable
         elif task.case_id is not None:
-            client = task.case_title
-        rows.append(format_html(
-            ROW, id=task.pk, href=href, classes=("k-task-overdue" if overdue else "")
+            client = escape(task.case_title or "")
+        rows.append(ROW.format(
+            id=int(task.pk), href=href, classes=("k-task-overdue" if overdue else "")
             + ("" if task.is_active else " text-body-secondary"),
-            client_href=format_html(' data-client-href="{}"', client_href) if client_href else "",
-            overdue=format_html(' data-overdue title="{}"', overdue_title) if overdue else "",
-            starts=localtime(task.starts_at).strftime(MOMENT), due=localtime(task.due_at).strftime(MOMENT),
-            badge=format_html(' <span class="badge text-bg-danger" data-testid="task-overdue">{}</span>',
-                              overdue_badge) if overdue else "",
-            importance=task.get_importance_display(), state=task.get_state_display(), client=client,
-            description=Truncator(task.description).chars(200), author=task.author_name,
-            assignee=task.assignee_name,
+            client_href=f' data-client-href="{client_href}"' if client_href else "",
+            overdue=overdue_attr if overdue else "",
+            starts=task.starts_at.astimezone(zone).strftime(MOMENT), due=task.due_at.astimezone(zone).strftime(MOMENT),
+            badge=badge if overdue else "", importance=importances.get(task.importance, ""),
+            state=states.get(task.state, ""), client=client, description=escape(_cut(task.description)),
+            author=escape(task.author_name), assignee=escape(task.assignee_name),
         ))
-    return rows
+    return [mark_safe(row) for row in rows]  # noqa: S308 - every value escaped above, or an id, a path, fixed markup
 
 
 def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:

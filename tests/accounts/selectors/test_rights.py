@@ -96,3 +96,31 @@ def test_every_role_has_a_default_working_mode_and_a_description():
     assert set(policies.ROLE_DEFAULT_SCOPE.values()) <= set(ClientScope.values)
     assert policies.ROLE_DEFAULT_SCOPE[Role.ADMIN] == ClientScope.FULL
     assert {code for right in hooks.all_rights() for code in right.roles} <= set(Role.values)
+
+
+@pytest.mark.feature("ACC-04")
+def test_the_requests_user_comes_with_his_grants_and_a_change_is_seen_after_forget(db):
+    # given a manager with two grants, one of them a role-only right that gives nothing
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kontora.accounts.backends import LoginBackend
+
+    manager = UserFactory(role="manager")
+    UserRight.objects.create(user=manager, code="journals_all_users")
+    UserRight.objects.create(user=manager, code="manage_users")
+    plain = UserFactory(role="manager")
+    # when the users are read as a request reads its user
+    read, bare = LoginBackend().get_user(manager.pk), LoginBackend().get_user(plain.pk)
+    assert read is not None and bare is not None
+    # then their rights need no query of their own, and are those read apart
+    with CaptureQueriesContext(connection) as queries:
+        rights, none = policies.effective_rights(read), policies.effective_rights(bare)
+    assert not queries.captured_queries
+    assert rights == policies.effective_rights(UserFactory._meta.model.objects.get(pk=manager.pk))
+    assert "journals_all_users" in rights and "manage_users" not in rights
+    assert none == policies.effective_rights(UserFactory._meta.model.objects.get(pk=plain.pk))
+    # and a grant taken back is seen once the user's rights are forgotten (as the users service does)
+    UserRight.objects.filter(user=manager, code="journals_all_users").delete()
+    policies.forget(read)
+    assert not read.has_right("journals_all_users")

@@ -295,3 +295,16 @@ def test_the_hidden_count_stops_past_its_cap_and_says_more_than(manager_user, mo
     # and at the cap itself the count is exact
     monkeypatch.setattr(journal_selectors, "HIDDEN_CAP", 3)
     assert "3 строки скрыты" in signed_in(supervisor).get("/tasks/").content.decode()
+
+
+@pytest.mark.feature("TSK-07")
+def test_a_rows_text_is_escaped_and_a_long_description_cut(manager_user, manager_client):
+    # given a task whose client, author and description hold markup, the description over 200 characters
+    author = UserFactory(full_name='Иванов <b>"И"</b>')
+    client = ClientFactory(curator=manager_user, short_name="ООО <script>alert(1)</script>")
+    _task(client=client, author=author, assignee=manager_user, description="<i>срочно</i> & " + "я" * 300)
+    page = manager_client.get("/tasks/").content.decode()
+    # then every text reads as text, the description cut to 200 characters with an ellipsis
+    assert "<script>alert(1)" not in page and "ООО &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Иванов &lt;b&gt;&quot;И&quot;&lt;/b&gt;" in page
+    assert "&lt;i&gt;срочно&lt;/i&gt; &amp; " + "я" * (199 - len("<i>срочно</i> & ")) + "…</td>" in page
