@@ -103,7 +103,7 @@ def chosen_tasks(user: Any, choice: TaskChoice) -> QuerySet[Task]:
     return _narrowed(policies.journal_tasks(user), choice.state == ACTIVE, _values(user, choice))
 
 
-def hidden_count(user: Any, choice: TaskChoice) -> int:
+def hidden_count(user: Any, choice: TaskChoice, values: Mapping[str, Any] | None = None) -> int:
     """How many tasks of the same choice client access alone keeps from a holder of «журналы всех сотрудников», up to
     HIDDEN_CAP + 1 ("more than HIDDEN_CAP"; for one who opens only his own clients that is nearly every task of a
     million). One query; none for a user who sees only his own, all of which are listed, nor for one client's
@@ -119,7 +119,8 @@ def _page(user: Any, choice: TaskChoice, order: Keyset, cursor: Mapping[str, str
     seeks along its own index, through statements compiled once per shape (the user's journal shape, the
     conditions chosen)."""
     shape, active = policies.journal_shape(user), choice.state == ACTIVE
-    values = {"viewer": user.pk, **_values(user, choice)}
+    chosen = _values(user, choice)
+    values = {"viewer": user.pk, **chosen}
 
     def part(tasks: Callable[[Any], QuerySet[Task]]) -> Callable[[Mapping[str, Any]], QuerySet[Task]]:
         return lambda v: task_lines(_narrowed(tasks(v["viewer"]), active, v), shape, v["viewer"], names=True)
@@ -128,7 +129,7 @@ def _page(user: Any, choice: TaskChoice, order: Keyset, cursor: Mapping[str, str
                        values=values, parts=[part(tasks) for tasks in policies.journal_task_parts_in(shape)],
                        fields=LINE_FIELDS, make=TaskLine, params=cursor, size=size)
     first = AFTER not in cursor and BEFORE not in cursor
-    return TaskPage(pager, hidden_count(user, choice) if first else 0)
+    return TaskPage(pager, hidden_count(user, choice, chosen) if first else 0)
 
 
 def journal_page(user: Any, choice: TaskChoice, *, cursor: Mapping[str, str], size: int = 50) -> TaskPage:

@@ -170,10 +170,6 @@ class PlannedTask:
     task: TaskLine
     movable: bool
 
-    @property
-    def client_shown(self) -> bool:
-        return self.task.client_shown
-
 
 def day_tasks(viewer: Any, user: Any, day: datetime.date) -> list[PlannedTask]:
     """The user's tasks starting on that day of the viewer's, closed ones too, in start order, each with whether its

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext as _
 
 from kontora.activity import policies
 from kontora.activity.models import ProjectItem, Task, TaskTransition
@@ -55,6 +56,14 @@ class TaskLine:
     @property
     def client_shown(self) -> bool:
         return self.client_id is not None and bool(self.client_open)
+
+    @property
+    def about(self) -> str:
+        """What the task is about, as a list says it: its client's name to one who opens the client, «клиент
+        недоступен» to anyone else, or its project case's title."""
+        if self.client_id is None:
+            return self.case_title or ""
+        return (self.client_name or "") if self.client_open else str(_("client unavailable"))
 
     def overdue(self, now: datetime.datetime) -> bool:
         return self.is_active and self.due_at < now

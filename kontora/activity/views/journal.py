@@ -63,14 +63,11 @@ def _rows(page: selectors.TaskPage) -> list[SafeString]:
     for task in page.rows:
         href = task_link(task.pk)
         overdue = task.overdue(now)
-        client = client_href = ""
-        if task.client_id is not None and task.client_open:
-            client_href = card_link(task.client_id)
-            client = f'<a href="{client_href}">{escape(task.client_name or "")}</a>'
-        elif task.client_id is not None:
-            client = unavailable
-        elif task.case_id is not None:
-            client = escape(task.case_title or "")
+        client_href = card_link(task.client_id) if task.client_id is not None and task.client_open else ""
+        if client_href:
+            client = f'<a href="{client_href}">{escape(task.about)}</a>'
+        else:
+            client = unavailable if task.client_id is not None else escape(task.about)
         rows.append(ROW.format(
             id=int(task.pk), href=href, classes=("k-task-overdue" if overdue else "")
             + ("" if task.is_active else " text-body-secondary"),

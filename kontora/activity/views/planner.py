@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kontora.accounts.policies import user_of
@@ -106,14 +105,8 @@ def _task_line(zone: datetime.tzinfo, planned: selectors.PlannedTask, task_link:
     task = planned.task
     start = task.starts_at.astimezone(zone)
     end = start + datetime.timedelta(minutes=task.duration_minutes)
-    if task.client_id is None:
-        about = task.case_title or ""
-    elif task.client_shown:
-        about = task.client_name or ""
-    else:
-        about = _("client unavailable")
     return {
-        "task": task, "start": start, "end": end, "about": about, "client_shown": planned.client_shown,
+        "task": task, "start": start, "end": end, "about": task.about,
         "closed": task.state == Task.State.CLOSED,
         "href": task_link(task.pk),
     }

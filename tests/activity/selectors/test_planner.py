@@ -105,7 +105,7 @@ def test_another_curators_private_client_is_neither_counted_nor_listed_and_an_ow
     _task(manager, _at(MONDAY, 9), client=lost)
     kept = _task(manager, _at(MONDAY, 11))
     # when the manager reads his day, then both are listed, the lost client's as not shown
-    shown = [(item.task.client_id, item.client_shown) for item in planner.day_tasks(manager, manager, MONDAY)]
+    shown = [(item.task.client_id, item.task.client_shown) for item in planner.day_tasks(manager, manager, MONDAY)]
     assert shown == [(lost.pk, False), (kept.client_id, True)]
     # when the supervisor reads the manager's plan, then the private client's task is not even counted
     assert [item.task.pk for item in planner.day_tasks(boss, manager, MONDAY)] == [kept.pk]

@@ -4,15 +4,18 @@ deterministic for a seed."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
 from django.utils import timezone, translation
 
 from kontora.accounts.models import User
+from kontora.activity import demo
 from kontora.activity.demo import HISTORY_DAYS, TASKS_AFTER, TASKS_BEFORE, activity_fill
 from kontora.activity.models import Event, Task
-from kontora.clients.demo import demo_fill
+from kontora.activity.selectors.events_search import description_matches
+from kontora.clients.demo import Inserter, demo_fill
 from kontora.clients.models import Client
 from kontora.core.selectors.calendar import office_zone, working_days
 from kontora.core.text import search_key
@@ -79,6 +82,57 @@ def test_tasks_run_from_three_months_ago_to_a_month_ahead_closed_in_the_past_act
     assert any(task.is_active for task in past)  # a few overdue ones, for the overdue reports
 
 
+def _found(text: str) -> set[int]:
+    return set(Event.objects.filter(description_matches(text)).values_list("pk", flat=True))
+
+
+def _holding(word: str) -> set[int]:
+    return set(Event.objects.filter(description_key__contains=word).values_list("pk", flat=True))
+
+
+@pytest.mark.feature("HIS-03")
+def test_the_events_report_finds_every_filled_event_by_its_words_and_the_index_keeps_up_after(monkeypatch):
+    # given batches of 300 (SQLite indexes each batch's words in one statement, its row trigger resting)
+    monkeypatch.setattr(demo, "BATCH", 300)
+    # when
+    _filled(events=1_000)
+    # then every event is found by its words, none twice
+    for word in ("картриджи", "счета", "клиент"):
+        assert _found(word) == _holding(word) and len(_holding(word)) > 20, word
+    # and an event written after the fill is indexed as it is written
+    event = Event.objects.order_by("id").last()
+    later = Event.objects.create(client_id=event.client_id, author_id=event.author_id,
+                                 event_type_id=event.event_type_id, description="Обсудили цены на картриджи",
+                                 description_key=search_key("Обсудили цены на картриджи"))
+    assert later.pk in _found("картриджи цены")
+
+
+def test_a_failed_batch_leaves_the_batches_before_it_indexed_and_the_index_kept(monkeypatch):
+    # given the second batch fails
+    monkeypatch.setattr(demo, "BATCH", 300)
+    real, calls, events_sql = Inserter.insert, [], Inserter(Event).sql
+
+    def failing(self, rows):
+        calls.append(self.sql)
+        if calls.count(events_sql) == 2:
+            raise RuntimeError("disk full")
+        real(self, rows)
+
+    monkeypatch.setattr(Inserter, "insert", failing)
+    # when
+    with pytest.raises(RuntimeError):
+        _filled(events=1_000)
+    # then the first batch stays, found by its words, and nothing of the second
+    assert Event.objects.count() == 300
+    assert _found("картриджи") == _holding("картриджи") != set()
+    # and the index is still kept for the next writer
+    event = Event.objects.first()
+    later = Event.objects.create(client_id=event.client_id, author_id=event.author_id,
+                                 event_type_id=event.event_type_id, description="Сверили остатки",
+                                 description_key=search_key("Сверили остатки"))
+    assert _found("сверили") == {later.pk}
+
+
 def test_the_same_seed_fills_the_same_history():
     def snapshot() -> list[tuple[Any, ...]]:
         return [
@@ -104,7 +158,9 @@ def test_the_command_line_adds_five_events_and_a_task_per_client_unless_told(cap
     # when
     assert _main(["demo", "--clients", "10", "--seed", "3"]) == 0
     # then
-    assert "added 50 events and 10 tasks about them" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "added 50 events and 10 tasks about them" in out
+    assert re.search(r"\(events [\d.]+ s, [\d.]+ s CPU; tasks [\d.]+ s, [\d.]+ s CPU\)", out), out
     assert (Event.objects.count(), Task.objects.count()) == (50, 10)
     # when told
     assert _main(["demo", "--clients", "10", "--seed", "4", "--events", "7", "--tasks", "0"]) == 0
