@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `make test` needs from the system besides Python: Chromium for the browser tests, the fonts the pages (and
-# the guide's pictures) are drawn with, Pango and HarfBuzz's subsetter for WeasyPrint (the print module's PDFs), and
+# the guide's pictures) are drawn with, Pango and HarfBuzz's subsetter for WeasyPrint (the print module's PDFs), Cairo
+# for CairoSVG (core.charts' PNG pictures), and
 # redis-server for the several-servers tests (their job queue). Run as root with apt-get, it installs what is missing and says so in
 # one line; otherwise it stops the run before it starts with one line naming the exact command.
 set -uo pipefail
@@ -20,6 +21,7 @@ has_lib() { compgen -G "$libs/$1" >/dev/null; }
 has_lib libpango-1.0.so.0 || need+=(libpango-1.0-0)
 has_lib libpangoft2-1.0.so.0 || need+=(libpangoft2-1.0-0)
 has_lib libharfbuzz-subset.so.0 || need+=(libharfbuzz-subset0)
+has_lib libcairo.so.2 || need+=(libcairo2)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -2,15 +2,18 @@
 million rows take seconds, not minutes (openpyxl's write-only mode spends ~0.3 ms a row building objects).
 
 Only what exports and reports need: one sheet, text (inline strings), numbers, booleans, dates and
-date-times (one number format each). Texts are written as text, never as formulas.
+date-times (one number format each), column widths and frozen top rows. Texts are written as text, never as
+formulas. Kept over XlsxWriter's constant-memory mode because it writes the same rows about three times as fast
+(bench/xlsx.py, bench/RESULTS.md) and streams into its target as it goes.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -84,7 +87,8 @@ def _cell(ref: str, value: Any, bold: bool) -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)) or (
+            isinstance(value, Decimal) and value.is_finite()):
         return f'<c r="{ref}"{style}><v>{value}</v></c>'
     if isinstance(value, datetime.datetime):
         serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
@@ -95,10 +99,34 @@ def _cell(ref: str, value: Any, bold: bool) -> str:
     return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-class XlsxWriter:
-    """`with XlsxWriter(file, sheet="Клиенты") as xlsx: xlsx.header([...]); xlsx.row([...])`."""
+def _file_width(characters: float) -> float:
+    """A column `characters` wide as the file states it: with Excel's 5-pixel padding, in 1/256 of the 7-pixel
+    digit of the default font (ECMA-376 §18.3.1.13; XlsxWriter writes the same)."""
+    return math.trunc((characters * 7 + 5) / 7 * 256) / 256
 
-    def __init__(self, target: IO[bytes], *, sheet: str = "Sheet1") -> None:
+
+def _sheet_head(widths: Sequence[float], frozen_rows: int) -> str:
+    """What comes before the rows: the frozen top rows (a header that stays on screen) and the column widths (in
+    characters of the default font; 0 leaves a column as it is)."""
+    head = ""
+    if frozen_rows > 0:
+        top = f"A{frozen_rows + 1}"
+        head += ('<sheetViews><sheetView workbookViewId="0">'
+                 f'<pane ySplit="{frozen_rows}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+                 f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/></sheetView></sheetViews>')
+    if widths:
+        columns = "".join(f'<col min="{n}" max="{n}" width="{_file_width(width)}" customWidth="1"/>'
+                          for n, width in enumerate(widths, start=1) if width and width > 0)
+        head += f"<cols>{columns}</cols>" if columns else ""
+    return head
+
+
+class XlsxWriter:
+    """`with XlsxWriter(file, sheet="Клиенты", widths=[8, 40], frozen_rows=1) as xlsx: xlsx.header([...]);
+    xlsx.row([...])`. A number that is not finite (NaN, infinity) is written as its text."""
+
+    def __init__(self, target: IO[bytes], *, sheet: str = "Sheet1", widths: Sequence[float] = (),
+                 frozen_rows: int = 0) -> None:
         self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._sheet_name = escape(_ILLEGAL.sub("", sheet))[:31] or "Sheet1"
         self._sheet = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
@@ -106,7 +134,8 @@ class XlsxWriter:
         self._letters: list[str] = []
         self._put(
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"{_sheet_head(widths, frozen_rows)}<sheetData>"
         )
 
     def _put(self, text: str) -> None:

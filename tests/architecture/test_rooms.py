@@ -28,8 +28,8 @@ NAMED = {
     "core/budget.py",
     # the UI kit every app draws with: the keyset pager, the form submit helper (architecture.md, "UI kit")
     "core/ui",
-    # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer
-    "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py",
+    # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer, the charts
+    "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py", "core/charts.py",
     # the one print module: a template drawn to PDF by WeasyPrint (reports and billing print through it)
     "core/printing",
     # the schema version of the base (About, `kontora upgrade`) and the backup engine

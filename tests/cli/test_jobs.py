@@ -94,10 +94,14 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_other_worker_each_batch
     # given: two workers on one base and one queue, with short leases
     env = {**home.env, **queue_env, "KONTORA_JOB_LEASE_SECONDS": str(LEASE), "KONTORA_JOB_HEARTBEAT_SECONDS": "0.5"}
     workers: list[subprocess.Popen[bytes]] = []
+    # Each worker's log goes to a file: a pipe nobody reads fills at 64 KB (a loaded machine's retried lease
+    # tracebacks) and stops the worker at its next line.
+    logs = [home.path / f"worker-{n}.log" for n in range(2)]
     try:
-        for _ in range(2):
-            workers.append(subprocess.Popen([sys.executable, "-c", SLOW_WORKER], env=env, cwd=ROOT,
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        for log in logs:
+            with log.open("wb") as output:
+                workers.append(subprocess.Popen([sys.executable, "-c", SLOW_WORKER], env=env, cwd=ROOT,
+                                                stdout=subprocess.DEVNULL, stderr=output))
         # when: an administrator imports a BIK file of 12 banks (6 batches)
         started = subprocess.run([sys.executable, "-c", START_IMPORT], env=env, cwd=ROOT, capture_output=True,
                                  text=True, timeout=120, check=False)
@@ -112,7 +116,11 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_other_worker_each_batch
         victim.wait()
         survivor = next(worker for worker in workers if worker is not victim)
         # then: the other worker takes it over once the lease runs out, and finishes it
-        wait_for(lambda: job_row(home, job_id)["status"] not in ("queued", "running"), seconds=90)
+        try:
+            wait_for(lambda: job_row(home, job_id)["status"] not in ("queued", "running"), seconds=90)
+        except AssertionError:
+            told = logs[workers.index(survivor)].read_text(errors="replace")[-4000:]
+            raise AssertionError(f"not finished: {job_row(home, job_id)}; the survivor's log ends:\n{told}") from None
         done = job_row(home, job_id)
         assert (done["status"], done["errors"]) == ("done", [])
         assert done["worker_pid"] == survivor.pid
@@ -132,5 +140,3 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_other_worker_each_batch
             if worker.poll() is None:
                 worker.kill()
             worker.wait()
-            if worker.stderr:
-                worker.stderr.close()

@@ -177,7 +177,7 @@ def xlsx_write(scope: ExportScope, target: IO[bytes], *, finished: Finished) -> 
     """The XLSX workbook into `target`, streamed row by row (kontora.core.xlsx)."""
     written = 0
     try:
-        with XlsxWriter(target, sheet=_("Clients")) as workbook:
+        with XlsxWriter(target, sheet=_("Clients"), frozen_rows=1) as workbook:
             workbook.header([str(h) for h in HEADERS])
             for client in scope.queryset.iterator(chunk_size=CHUNK):
                 # Texts are written as typed, as inline strings: nothing becomes a formula.

@@ -91,6 +91,9 @@ def test_xlsx_export_is_a_workbook_of_the_same_rows(admin_client: Any, base: dic
     assert [r[1] for r in rows[1:]] == ["Альфа", "Бета"]
     assert rows[2][0] == base["beta"].code and rows[2][3] == "7707083893"
     assert ClientExport.objects.get().rows == 2
+    # and its header stays on screen as the rows scroll
+    response = admin_client.post("/clients/export/", {"what": "shown", "format": "xlsx"})
+    assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.freeze_panes == "A2"
 
 
 @pytest.mark.feature("ACL-06", "ACL-03")
