@@ -15,8 +15,9 @@ from tests.cli.support import ROOT
 
 SCRIPT = ROOT / "scripts" / "test-deps.sh"
 EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2", "redis-server", "libpango-1.0-0",
-              "libpangoft2-1.0-0", "libharfbuzz-subset0"]
-LIBRARIES = ("libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0")  # what WeasyPrint loads
+              "libpangoft2-1.0-0", "libharfbuzz-subset0", "libcairo2"]
+# What WeasyPrint loads, and Cairo for CairoSVG (core.charts)
+LIBRARIES = ("libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0", "libcairo.so.2")
 
 # Installs by creating the files the script looks for; with FAIL_UNTIL_UPDATE, "install" fails until "update" ran.
 FAKE_APT_GET = """#!/bin/bash
@@ -34,6 +35,7 @@ for pkg in "$@"; do
     libpango-1.0-0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libpango-1.0.so.0" ;;
     libpangoft2-1.0-0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libpangoft2-1.0.so.0" ;;
     libharfbuzz-subset0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libharfbuzz-subset.so.0" ;;
+    libcairo2) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libcairo.so.2" ;;
   esac
 done
 """
