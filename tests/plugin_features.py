@@ -1,4 +1,4 @@
-"""Collects @pytest.mark.feature("ID") results into build/features.json, and sets the test environment.
+"""Collects @pytest.mark.feature("ID") results into build/features.json (or $KONTORA_FEATURES_OUT), and sets the test environment.
 
 Loaded with `-p tests.plugin_features` before Django is configured, so the environment below
 is in place when settings are read.
@@ -58,6 +58,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(session.config, "workerinput"):
         return
-    out = ROOT / "build" / "features.json"
+    # Two runs side by side (CI: SQLite and PostgreSQL at once) each name their own file.
+    out = Path(os.environ.get("KONTORA_FEATURES_OUT") or ROOT / "build" / "features.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(dict(sorted(_results.items())), ensure_ascii=False, indent=1))
