@@ -1,4 +1,5 @@
-"""Collects @pytest.mark.feature("ID") results into build/features.json (or $KONTORA_FEATURES_OUT), and sets the test environment.
+"""Collects @pytest.mark.feature("ID") results into build/features.json (or $KONTORA_FEATURES_OUT), and sets the
+test environment.
 
 Loaded with `-p tests.plugin_features` before Django is configured, so the environment below
 is in place when settings are read.
