@@ -43,17 +43,29 @@ def own_events(user: Any) -> Q:
 
 
 def journal_events(user: Any) -> QuerySet[Event]:
-    """The events a journal or report lists to the user: his own, or everyone's with the right; never a client's he
-    may not open."""
-    events = visible_events(user)
-    return events if sees_all_employees(user) else events.filter(own_events(user))
+    """The events a journal lists to the user: his own, or everyone's with the right; never a client's he may not
+    open."""
+    return scoped_events(user, everyone=sees_all_employees(user))
 
 
 def journal_events_kept(user: Any) -> QuerySet[Event] | None:
     """For a count over many events: the events `journal_events(user)` leaves out of all of them, when they are
     few — for a user who sees every employee's journal and opens every client but other curators' private ones,
     the events about those clients. None when `journal_events` is not all events less a few."""
-    if not (_journals_everyone(user) and access.opens_every_shared(user)):
+    return scoped_events_kept(user, everyone=sees_all_employees(user))
+
+
+def scoped_events(user: Any, *, everyone: bool) -> QuerySet[Event]:
+    """The user's own events, or with `everyone` (his right to all users' journals, or to reports on all users)
+    every employee's; never a client's he may not open."""
+    events = visible_events(user)
+    return events if everyone else events.filter(own_events(user))
+
+
+def scoped_events_kept(user: Any, *, everyone: bool) -> QuerySet[Event] | None:
+    """What `scoped_events` leaves out of all events, when that is a few rows read along their own index (see
+    `journal_events_kept`); None otherwise."""
+    if not (everyone and access.visibility_shape(user) != access.NOBODY and access.opens_every_shared(user)):
         return None
     return Event.objects.filter(client__in=access.others_private_clients(user))
 

@@ -97,6 +97,6 @@ def png(picture: bytes, *, scale: float = 2.0) -> bytes:
     return bytes(cairosvg.svg2png(bytestring=picture, scale=scale, unsafe=False))
 
 
-def data_url(picture: bytes) -> str:
-    """The SVG as the `src` of an <img> (the CSP allows `data:` images)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(picture).decode("ascii")
+def data_url(picture: bytes, *, mime: str = "image/svg+xml") -> str:
+    """The picture as the `src` of an <img> (the CSP allows `data:` images)."""
+    return f"data:{mime};base64," + base64.b64encode(picture).decode("ascii")

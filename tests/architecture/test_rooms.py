@@ -29,7 +29,7 @@ NAMED = {
     # the UI kit every app draws with: the keyset pager, the form submit helper (architecture.md, "UI kit")
     "core/ui",
     # core's toolbox of pure functions: texts and keys, money, Russian requisites, the XLSX writer, the charts
-    "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py", "core/charts.py",
+    "core/text.py", "core/money.py", "core/requisites.py", "core/xlsx.py", "core/charts.py", "core/csvfile.py",
     # the one print module: a template drawn to PDF by WeasyPrint (reports and billing print through it)
     "core/printing",
     # the schema version of the base (About, `kontora upgrade`) and the backup engine
@@ -40,6 +40,9 @@ NAMED = {
     "directories/data", "core/data",
     # DESIGN names it: the one answer to "may this user see / open / edit this client"
     "clients/access.py",
+    # the report framework (the declared report, its result, one renderer per format) and the report definitions,
+    # one module per area, that the framework serves (architecture.md, "Reports")
+    "reports/framework", "reports/definitions",
     # `kontora demo`: fills a base with generated clients, and their history and tasks
     "clients/demo.py", "activity/demo.py",
 }

@@ -159,8 +159,12 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
     mark = f"ЯЧ{client.code}"
     phone = f"8 916 {client.code:07d}"
     ids = {} if pk is None else {"pk": pk}
+    # born on this day of the month: the birthdays report over these weeks lists the contact to whoever may see it
+    today = date.today()
     contact = ContactPerson.objects.create(client=client, full_name=f"{mark} контакт", phone_mobile=phone,
-                                           phones_digits=digits(phone), **ids)
+                                           phones_digits=digits(phone), birthday=date(1980, today.month,
+                                                                                               min(today.day, 28)),
+                                           **ids)
     folder = ClientFolder.objects.create(client=client, name=f"{mark} папка", **ids)
     attached = ClientFile(client=client, name=f"{mark}.txt", size=20, content_type="text/plain", **ids)
     attached.content.save("file.txt", ContentFile(f"{mark} содержимое".encode()), save=True)

@@ -24,6 +24,7 @@ ALLOWED = frozenset({
     "Kontora", "Flexi", "PostgreSQL", "SQLite", "Redis", "Excel", "E-mail", "E-Mail", "e-mail", "SMS", "DEBUG",
     "CIDR", "OK", "FAIL", "IP", "URL",
     "CSV", "XML", "PDF", "HTML", "JSON", "ID", "QR", "ED807", "XLSX", "S3", "English", "Ctrl", "Shift", "Alt",
+    "Word", "OpenDocument", "PNG", "JPEG", "GIF",
     "Ins", "Insert", "Del", "Delete", "Enter", "Esc", "Tab", "Home", "End", "PageUp", "PageDown", "PgUp", "PgDn",
     "Space", "Backspace", "htmx", "Bootstrap", "Python", "Django", "Huey", "Granian", "psycopg",
 })

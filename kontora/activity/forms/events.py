@@ -12,15 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from kontora.activity.models import Event
 from kontora.activity.services.events import EVENT_FIELDS
 from kontora.clients.models import Client, ContactPerson
-from kontora.core.forms.base import ReadValuesFormMixin
+from kontora.core.forms.base import DateInput, ReadValuesFormMixin
 from kontora.directories.models import ContactReaction, EventResult, EventType, LadderStage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 def _active(model: Any, current: Any) -> Any:

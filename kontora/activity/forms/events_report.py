@@ -10,19 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from kontora.accounts.models import User
 from kontora.activity import policies
 from kontora.clients import access
-from kontora.core.forms.base import KontoraForm
+from kontora.core.forms.base import DateInput, KontoraForm
 from kontora.directories.forms.widgets import picker_field, scope_pickers
 from kontora.directories.models import ClientStatus, EventResult, EventType
 
 MAX_WORDS_TEXT = 200
 YEARS = (1800, 2999)  # the calendar's reach: the edges of date arithmetic stay out of it
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class EventsReportForm(KontoraForm):

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
 from kontora.activity.models import ProjectItem
-from kontora.clients.forms.card import DateInput, UserChoiceField, label_of, style
-from kontora.core.forms.base import ReadValuesFormMixin
+from kontora.clients.forms.card import UserChoiceField, label_of, style
+from kontora.core.forms.base import DateInput, ReadValuesFormMixin
 
 FIELDS = ("title", "responsible", "starts_on", "due_on", "percent", "delegation_allowed", "description", "report")
 

@@ -20,7 +20,7 @@ from kontora.accounts.models import ClientScope, User
 from kontora.clients import policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
-from kontora.core.forms.base import ReadValuesFormMixin, russian_empty_choice, widget_class
+from kontora.core.forms.base import DateInput, ReadValuesFormMixin, russian_empty_choice, widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import card_attributes
 from kontora.directories.attributes.services import field_name
@@ -51,13 +51,6 @@ CARD_RELATED = (
     "specialist", "flag",
 )
 OPERATIONAL_RELATED = ("ladder_stage", "next_stage", "penetration", "reaction", "loyalty", "prospect")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 def label_of(model: type[models.Model], name: str) -> Any:

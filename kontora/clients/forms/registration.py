@@ -9,11 +9,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kontora.clients.forms.card import CardPartForm, DateInput, label_of, style
+from kontora.clients.forms.card import CardPartForm, label_of, style
 from kontora.clients.models import Client, ClientLegalChange, ClientPersonal, ClientRegistration
 from kontora.clients.selectors.registration import personal_of, registration_of, snils_shown
 from kontora.clients.services import registration as services
 from kontora.core.forms import KontoraForm
+from kontora.core.forms.base import DateInput
 
 # The company's requisites kept on the client itself (its main data), shown on this tab by their own names.
 CLIENT_REQUISITES = ("inn", "kpp", "ogrn")

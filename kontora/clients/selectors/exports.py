@@ -15,9 +15,7 @@ download is on record; the writers report the number of rows actually written to
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -34,6 +32,7 @@ from kontora.clients.access import visible_clients
 from kontora.clients.models import Client, ClientExport
 from kontora.clients.selectors.registry import registry_queryset
 from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, parse_sort, sort_ordering
+from kontora.core.csvfile import BOM, Pieces, neutralise
 from kontora.core.ui.pager import Keyset, Page
 from kontora.core.xlsx import XlsxWriter
 
@@ -45,9 +44,6 @@ FORMATS = (CSV, XLSX)
 CHUNK = 2000
 CSV_BATCH = 200  # rows per streamed piece: fewer tiny writes to the socket
 
-# A spreadsheet opening a CSV runs a cell starting with these as a formula; a leading apostrophe makes it plain
-# text. An XLSX needs none: its texts are inline strings, which are never formulas (issue 11, F4).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ROW_FIELDS = (
     "id", "code", "short_name", "full_name", "inn", "kpp", "address", "phone", "email", "changed_at",
@@ -71,11 +67,6 @@ class ExportScope:
 
     queryset: QuerySet[Client]
     description: str
-
-
-def neutralise(value: str) -> str:
-    """A text cell that a spreadsheet would take for a formula gets a leading apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _ordering(sort: str) -> list[Any]:
@@ -127,22 +118,6 @@ def _cells(client: Client, *, for_csv: bool) -> list[Any]:
             _local(client.changed_at)]
 
 
-class _Line:
-    """A write-only "file" for csv.writer that hands back what was written."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-
-    def write(self, text: str) -> int:
-        return self.buffer.write(text)
-
-    def take(self) -> str:
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return text
-
-
 def csv_stream(scope: ExportScope, *, finished: Finished) -> Iterator[bytes]:
     """The CSV file piece by piece: UTF-8 with BOM and ";" so that Excel in a Russian locale opens it as is.
 
@@ -150,17 +125,16 @@ def csv_stream(scope: ExportScope, *, finished: Finished) -> Iterator[bytes]:
     drops the download half-way (the generator is closed then).
     """
     written = 0
-    line = _Line()
-    writer = csv.writer(line, delimiter=";", lineterminator="\r\n")
+    line = Pieces()
     try:
-        writer.writerow([str(h) for h in HEADERS])
-        yield ("\ufeff" + line.take()).encode("utf-8")
+        line.row([str(h) for h in HEADERS])
+        yield (BOM + line.take()).encode("utf-8")
         batch = 0
         for client in scope.queryset.iterator(chunk_size=CHUNK):
             cells = _cells(client, for_csv=True)
             changed = cells[-1]
             cells[-1] = changed.strftime("%d.%m.%Y %H:%M") if changed else ""
-            writer.writerow(cells)
+            line.row(cells)
             written += 1
             batch += 1
             if batch >= CSV_BATCH:

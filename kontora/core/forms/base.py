@@ -164,6 +164,15 @@ def _bound_integer(field: forms.IntegerField) -> None:
         field.validators.append(validators.MaxValueValidator(high))
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value in ISO form, as that input wants it."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class KontoraFormMixin(forms.BaseForm):
     """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain.
 

@@ -1,0 +1,54 @@
+"""Counts of events for the statistics reports: events by author and type over a period, scoped by
+`policies.scoped_events` (one's own, or every employee's with the right the report checks)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from kontora.activity import policies
+from kontora.activity.models import Event
+
+
+@dataclass(frozen=True)
+class EventCount:
+    author_id: int
+    author: str
+    event_type_id: int
+    event_type: str
+    count: int
+
+
+def _period(events: QuerySet[Event], start: datetime.datetime, end: datetime.datetime,
+            author_ids: tuple[int, ...]) -> QuerySet[Event]:
+    events = events.filter(created_at__gte=start, created_at__lt=end)
+    return events.filter(author_id__in=author_ids) if author_ids else events
+
+
+def _grouped(events: QuerySet[Event]) -> dict[tuple[int, int], EventCount]:
+    rows = (events.order_by().values("author_id", "author__full_name", "event_type_id", "event_type__name")
+            .annotate(count=Count("id")))
+    return {(row["author_id"], row["event_type_id"]): EventCount(
+        row["author_id"], row["author__full_name"], row["event_type_id"], row["event_type__name"], row["count"])
+        for row in rows}
+
+
+def event_counts(user: Any, *, everyone: bool, start: datetime.datetime, end: datetime.datetime,
+                 author_ids: tuple[int, ...] = ()) -> list[EventCount]:
+    """How many events each author wrote of each type in [start, end), by author's name then most first. For a
+    user kept only from other curators' private clients, all events' counts less those about such clients (each
+    event's client is then never looked up)."""
+    kept = policies.scoped_events_kept(user, everyone=everyone)
+    if kept is None:
+        counts = _grouped(_period(policies.scoped_events(user, everyone=everyone), start, end, author_ids))
+    else:
+        counts = _grouped(_period(Event.objects.all(), start, end, author_ids))
+        for key, item in _grouped(_period(kept, start, end, author_ids)).items():
+            whole = counts[key]
+            counts[key] = EventCount(whole.author_id, whole.author, whole.event_type_id, whole.event_type,
+                                     whole.count - item.count)
+    found = [item for item in counts.values() if item.count]
+    return sorted(found, key=lambda item: (item.author, item.author_id, -item.count, item.event_type))

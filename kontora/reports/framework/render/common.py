@@ -1,0 +1,59 @@
+"""What every renderer shares: the `Format` record, the row cap of the paged formats and the file's name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import IO
+
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from kontora.core.errors import Refused
+from kontora.reports.framework.result import Result, Section
+
+PAGED_CAP = 2_500
+
+
+@dataclass(frozen=True)
+class Format:
+    code: str
+    label: str | Promise
+    extension: str
+    content_type: str
+    write: Callable[[Result, IO[bytes]], str | None]  # answers another extension when it wrote one (a ZIP)
+    stream: Callable[[Result], Iterator[bytes]] | None = None  # the text formats: pieces as they are written
+    paged: bool = False  # laid out in memory: at most PAGED_CAP rows
+
+
+def capped(result: Result) -> Result:
+    """The result materialised for a paged format, or `Refused` past PAGED_CAP rows."""
+    if result.rows is not None and result.rows > PAGED_CAP:
+        raise Refused(too_long(result.rows))
+    sections, count = [], 0
+    for section in result.sections:
+        rows = []
+        for row in section.rows:
+            count += 1
+            if count > PAGED_CAP:
+                raise Refused(too_long(None))
+            rows.append(list(row))
+        sections.append(Section(section.label, rows))
+    return replace(result, sections=sections, rows=count)
+
+
+def too_long(rows: int | None) -> str:
+    cap = number_format(PAGED_CAP, force_grouping=True)
+    if rows is None:
+        return _("The report has more than %(cap)s rows, too many for this format. Export it to Excel (XLSX) or "
+                 "CSV, or narrow the parameters.") % {"cap": cap}
+    return _("The report has %(rows)s rows, more than the %(cap)s this format can take. Export it to Excel (XLSX) "
+             "or CSV, or narrow the parameters.") % {"rows": number_format(rows, force_grouping=True), "cap": cap}
+
+
+def file_name(result: Result, extension: str) -> str:
+    """«Статистика-по-событиям-2026-12-04-1015.xlsx»: the title and the moment it was generated."""
+    word = re.sub(r"[^\w-]+", "-", result.title).strip("-")[:60] or "report"
+    return f"{word}-{result.generated_at:%Y-%m-%d-%H%M}.{extension}"

@@ -1,0 +1,48 @@
+"""The report's table as HTML rows, shared by the screen, the HTML file and the PDF (and so the page images): one
+place decides how a group heading, a row, a subtotal and the total look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from html import escape
+
+from kontora.reports.framework.result import GROUP, ROW, SUBTOTAL, TOTAL, Column, Line, cell_text
+
+
+def head(columns: Sequence[Column], *, sortable: bool = False) -> str:
+    cells = []
+    for index, column in enumerate(columns):
+        classes = ' class="k-num"' if column.numeric else ""
+        sort = f' data-k-sort="{index}" data-k-sort-kind="{column.kind}" tabindex="0"' if sortable else ""
+        cells.append(f'<th scope="col"{classes}{sort}>{escape(column.label)}</th>')
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def _cells(columns: Sequence[Column], values: Sequence[object], tag: str = "td") -> str:
+    cells = []
+    for column, value in zip(columns, values, strict=True):
+        classes = "k-num" if column.numeric else ("k-pre-wrap" if column.kind == "text" else "k-nowrap")
+        cells.append(f'<{tag} class="{classes}">{escape(cell_text(column, value))}</{tag}>')
+    return "".join(cells)
+
+
+def rows(lines: Iterator[Line], columns: Sequence[Column], *, groups: bool = False) -> Iterator[str]:
+    """`<tr>`s for the walked lines. With `groups` (the screen), each group's rows carry its number, so a click on
+    its heading folds them (behaviours/report-groups.js) and sorting stays within the group."""
+    span = len(columns)
+    group = 0
+    for line in lines:
+        if line.kind == GROUP:
+            group += 1
+            toggle = f' data-k-group-head="{group}" tabindex="0" aria-expanded="true"' if groups else ""
+            yield (f'<tr class="k-report-group"{toggle} data-testid="report-group">'
+                   f'<th colspan="{span}" scope="rowgroup">{escape(line.label)}</th></tr>')
+        elif line.kind == ROW:
+            member = f' data-k-group="{group}"' if groups and group else ""
+            yield f'<tr data-testid="report-row"{member}>{_cells(columns, line.values)}</tr>'
+        elif line.kind == SUBTOTAL:
+            member = f' data-k-group="{group}" data-k-fixed' if groups else ""
+            yield f'<tr class="k-report-subtotal k-strong" data-testid="report-subtotal"{member}>' \
+                  f'{_cells(columns, line.values)}</tr>'
+        elif line.kind == TOTAL:
+            yield f'<tr class="k-report-total k-strong" data-testid="report-total">{_cells(columns, line.values)}</tr>'

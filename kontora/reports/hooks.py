@@ -1,0 +1,60 @@
+"""The reports: the `REPORTS` point every report definition registers into, their items of the Reports menu
+(grouped as the manual groups them) and their exits. Later apps' reports come as modules of `definitions/`
+registered here; the framework does not change."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kontora.core.hooks import Point
+from kontora.reports.framework.base import GROUPS, Report
+
+REPORTS: Point[Report] = Point("reports", key=lambda report: report.slug)
+
+
+def register() -> None:
+    from kontora.core.hooks import EXITS, LIST, MENU, OPENS, Exit, MenuItem
+    from kontora.reports.definitions import activity, clients
+
+    for report in (*activity.REPORTS, *clients.REPORTS):
+        REPORTS.register(report)
+    for report in REPORTS.items():
+        if report.in_menu:
+            MENU.register(MenuItem("reports", report.title, "reports:report", _available(report),
+                                   group=GROUPS.index(report.group), order=report.order, args=(report.slug,)))
+
+    MENU.register(MenuItem("reports", _("Open a saved report"), "reports:open", group=len(GROUPS), order=10))
+
+    def period(obj: Any) -> dict[str, str]:
+        today = datetime.date.today()
+        return {"run": "1", "date_from": (today - datetime.timedelta(days=45)).isoformat(),
+                "date_to": (today + datetime.timedelta(days=45)).isoformat()}
+
+    def csv(obj: Any) -> dict[str, str]:
+        return {**period(obj), "format": "csv"}
+
+    # Every report lists only rows its user may see: its page and one of its files (the files are drawn from the
+    # same result), crawled for other clients' markers as every role.
+    reveals = {"event-statistics": "activity.Event", "birthdays": "clients.ContactPerson"}
+    for slug, model in reveals.items():
+        EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=period, answer=LIST, once=True,
+                            key=slug))
+        EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=csv, answer=LIST, once=True,
+                            key=f"{slug} csv"))
+
+
+def _slug(slug: str) -> Any:
+    def args(obj: Any) -> dict[str, str]:
+        return {"slug": slug}
+
+    return args
+
+
+def _available(report: Report) -> Any:
+    def visible(user: Any, system: Any) -> bool:
+        return report.available(user)
+
+    return visible

@@ -1,0 +1,12 @@
+"""Reports: each report's page (its parameters, the result on screen) and its files."""
+
+from django.urls import path
+
+from kontora.reports.views import reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("open/", reports.open_saved, name="open"),
+    path("<slug:slug>/", reports.report, name="report"),
+]

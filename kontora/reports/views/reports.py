@@ -1,0 +1,143 @@
+"""A report's page: its parameters form; with «Сформировать» the result on screen; with `format` the same result
+as a file (RPT-04). Everything is a GET, so a report's address can be kept and its files asked for with the same
+parameters."""
+
+from __future__ import annotations
+
+import tempfile
+from itertools import islice
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kontora.accounts.policies import user_of
+from kontora.core.errors import Refused
+from kontora.reports.forms.saved import SCREEN, OpenForm
+from kontora.reports.framework import saved
+from kontora.reports.framework.base import Report
+from kontora.reports.framework.render import Format, file_name, formats, table
+from kontora.reports.framework.render.htmlfile import chart_urls
+from kontora.reports.framework.result import Result, walk
+from kontora.reports.hooks import REPORTS
+
+RUN, FORMAT, SAVE = "run", "format", "save"
+SCREEN_LINES = 2_000  # lines drawn on screen; a longer report is read whole in its files
+
+
+def report_of(slug: str, user: Any) -> Report:
+    if slug not in REPORTS:
+        raise Http404
+    report = REPORTS.get(slug)
+    if not report.available(user):
+        raise Http404
+    return report
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    user = user_of(request)
+    definition = report_of(slug, user)
+    asked = RUN in request.GET or FORMAT in request.GET or SAVE in request.GET
+    form = definition.form(user, request.GET if asked else None)
+    context: dict[str, Any] = {"definition": definition, "form": form, "asked": asked, "formats": formats().values()}
+    if not (asked and form.is_valid()):
+        return render(request, "reports/report.html", context)
+    result = definition.build(user, form)
+    wanted = request.GET.get(FORMAT, "")
+    if SAVE in request.GET:
+        try:
+            return cast(HttpResponse, saved_response(result))
+        except Refused as refusal:
+            context["export_error"] = str(refusal)
+            result = definition.build(user, form)
+    elif wanted:
+        chosen = formats().get(wanted)
+        if chosen is None:
+            raise Http404
+        try:
+            # The policy decorators are typed for HttpResponse; a file answer may stream.
+            return cast(HttpResponse, file_response(result, chosen))
+        except Refused as refusal:
+            context["export_error"] = str(refusal)
+            result = definition.build(user, form)  # the refused file read the rows: read them again for the screen
+    query = {name: value for name, value in request.GET.lists() if name not in (FORMAT, SAVE)}
+    context.update(screen(result))
+    context["export_query"] = urlencode({**query, RUN: "1"}, doseq=True)
+    return render(request, "reports/report.html", context, status=422 if "export_error" in context else 200)
+
+
+def saved_response(result: Result) -> HttpResponse:
+    """«Сохранить»: the saved-report file (RPT-05), to download."""
+    response = HttpResponse(saved.saved_file(result), content_type=saved.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, file_name(result, saved.EXTENSION))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_saved(request: HttpRequest) -> HttpResponse:
+    """«Открыть»: a saved report's file shown exactly as it was saved, on screen or as a file of any format."""
+    form = OpenForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "formats": formats().values()}
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = saved.open_file(form.cleaned_data["report"].read(saved.MAX_FILE + 1))
+        except Refused as refusal:
+            form.add_error("report", str(refusal))
+        else:
+            show = form.cleaned_data["show"]
+            if show != SCREEN:
+                try:
+                    return cast(HttpResponse, file_response(opened.result, formats()[show]))
+                except Refused as refusal:
+                    form.add_error("show", str(refusal))
+                    return render(request, "reports/open.html", context, status=422)
+            context.update(screen(opened.result))
+            context["verified"] = opened.verified
+    status = 422 if form.errors else 200
+    return render(request, "reports/open.html", context, status=status)
+
+
+def screen(result: Result) -> dict[str, Any]:
+    """The result drawn for the page: at most SCREEN_LINES lines (then it says where the rest is)."""
+    lines = list(islice(table.rows(walk(result), result.columns, groups=True), SCREEN_LINES + 1))
+    cut = len(lines) > SCREEN_LINES
+    return {
+        "result": result, "charts": chart_urls(result), "cut": cut,
+        "cut_at": number_format(SCREEN_LINES, force_grouping=True),
+        # every value escaped by `table`
+        "head": mark_safe(table.head(result.columns, sortable=True)),  # noqa: S308
+        "rows": mark_safe("".join(lines[:SCREEN_LINES])),  # noqa: S308
+    }
+
+
+def file_response(result: Result, chosen: Format) -> HttpResponseBase:
+    """The file: streamed for the text formats; written to a temporary file for the others (which the response
+    closes, and so deletes). Always an attachment: an HTML file is never shown under the program's address."""
+    response: HttpResponseBase
+    if chosen.stream is not None:
+        response = StreamingHttpResponse(chosen.stream(result), content_type=chosen.content_type)
+        extension = chosen.extension
+    else:
+        target = tempfile.TemporaryFile()
+        try:
+            extension = chosen.write(result, target) or chosen.extension
+        except BaseException:
+            target.close()
+            raise
+        target.seek(0)
+        content_type = "application/zip" if extension == "zip" else chosen.content_type
+        response = FileResponse(target, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name(result, extension))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
