@@ -126,6 +126,8 @@ class Client(models.Model):
             # Next-contact reminders (TSK-05): the Flexi-filter's today / overdue / a period, the task monitor.
             models.Index(fields=["next_contact_date", "id"], name="clients_next_contact",
                          condition=models.Q(next_contact_date__isnull=False)),
+            # Clients an employee registered in a period (the personal statistics report).
+            models.Index(fields=["created_by", "created_at"], name="clients_registered_by"),
             # The few private clients, by curator: "others' private clients" (`access.others_private_clients`).
             models.Index(fields=["curator", "id"], name="clients_private", condition=models.Q(is_private=True)),
         ]

@@ -38,7 +38,8 @@ def register() -> None:
 
     # Every report lists only rows its user may see: its page and one of its files (the files are drawn from the
     # same result), crawled for other clients' markers as every role.
-    reveals = {"event-statistics": "activity.Event", "birthdays": "clients.ContactPerson"}
+    reveals = {"event-statistics": "activity.Event", "personal-statistics": "activity.Task",
+               "birthdays": "clients.ContactPerson"}
     for slug, model in reveals.items():
         EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=period, answer=LIST, once=True,
                             key=slug))

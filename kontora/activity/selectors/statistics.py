@@ -1,5 +1,5 @@
-"""Counts of events for the statistics reports: events by author and type over a period, scoped by
-`policies.scoped_events` (one's own, or every employee's with the right the report checks)."""
+"""Counts for the statistics reports: events by author and type over a period, scoped by `policies.scoped_events`
+(one's own, or every employee's with the right the report checks); an employee's task figures."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from kontora.activity import policies
-from kontora.activity.models import Event
+from kontora.activity.models import Event, Task
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,27 @@ def event_counts(user: Any, *, everyone: bool, start: datetime.datetime, end: da
                                      whole.count - item.count)
     found = [item for item in counts.values() if item.count]
     return sorted(found, key=lambda item: (item.author, item.author_id, -item.count, item.event_type))
+
+
+@dataclass(frozen=True)
+class TaskFigures:
+    """One employee's tasks over a period: set by him, closed as their assignee, and given to him with their due
+    time in the period and not closed by it."""
+
+    set: int
+    done: int
+    overdue: int
+
+
+def task_figures(user: Any, *, subject_id: int, start: datetime.datetime, end: datetime.datetime,
+                 now: datetime.datetime) -> TaskFigures:
+    """`subject_id`'s task figures over [start, end), counted among the tasks the asking `user` may read."""
+    tasks = policies.visible_tasks(user)
+    given = tasks.filter(assignee_id=subject_id)
+    late = Q(due_at__gte=start, due_at__lt=min(end, now)) & (
+        ~Q(state=Task.State.CLOSED) | Q(closed_at__gt=F("due_at")))
+    return TaskFigures(
+        set=tasks.filter(author_id=subject_id, created_at__gte=start, created_at__lt=end).count(),
+        done=given.filter(closed_at__gte=start, closed_at__lt=end).count(),
+        overdue=given.filter(late).count(),
+    )

@@ -1,4 +1,5 @@
-"""Reports over the relationship history: event statistics (events by type per user and period, a pie chart)."""
+"""Reports over the work of employees: personal statistics (bar charts) and event statistics (events by type per
+user and period, a pie chart)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.activity.selectors.statistics import EventCount, event_counts
+from kontora.activity.selectors.statistics import EventCount, event_counts, task_figures
+from kontora.clients.selectors.statistics import clients_registered
 from kontora.core.charts import Chart, Series
 from kontora.core.selectors.calendar import day_bounds
-from kontora.reports.forms.activity import EventStatisticsForm
+from kontora.reports.forms.activity import EventStatisticsForm, PersonalStatisticsForm
 from kontora.reports.framework.base import STATISTICS, Report, Scope
 from kontora.reports.framework.result import INTEGER, PERCENT, TEXT, Column, Result, Section
 
@@ -64,4 +67,43 @@ class EventStatistics(Report):
                            charts=[type_pie(counts, _("Events by type"))] if counts else [])
 
 
-REPORTS = [EventStatistics()]
+
+class PersonalStatistics(Report):
+    """One employee's activity over a period (the manual's «Персональная статистика»): clients registered, events by
+    type, tasks set, done and overdue, with bar charts."""
+
+    slug = "personal-statistics"
+    title = gettext_lazy("Personal statistics")
+    group = STATISTICS
+    order = 10
+    form_class = PersonalStatisticsForm
+
+    def build(self, user: Any, form: Any) -> Result:
+        data = form.cleaned_data
+        scope = Scope.of(user)
+        chosen = data.get("employee") if scope.everyone else None
+        subject = chosen or user
+        start, end = day_bounds(user, data["date_from"])[0], day_bounds(user, data["date_to"])[1]
+        registered = clients_registered(user, subject_id=subject.pk, start=start, end=end)
+        events = event_counts(user, everyone=scope.everyone, start=start, end=end, author_ids=(subject.pk,))
+        tasks = task_figures(user, subject_id=subject.pk, start=start, end=end, now=timezone.now())
+        columns = [Column("figure", _("Figure"), TEXT, width=40), Column("value", _("Value"), INTEGER)]
+        task_figures_shown = [(_("Tasks set"), tasks.set), (_("Tasks done"), tasks.done),
+                              (_("Tasks overdue"), tasks.overdue)]
+        sections = [
+            Section(_("Clients"), [[_("Clients registered"), registered]]),
+            Section(_("Events by type"), [[item.event_type, item.count] for item in events]
+                    + [[_("Events in all"), sum(item.count for item in events)]]),
+            Section(_("Tasks"), [[label, value] for label, value in task_figures_shown]),
+        ]
+        charts = [
+            Chart("bar", _("Events by type"), [Series(_("Events"), [item.count for item in events])],
+                  labels=[item.event_type for item in events]),
+            Chart("bar", _("Tasks"), [Series(_("Tasks"), [value for _label, value in task_figures_shown])],
+                  labels=[label for label, _value in task_figures_shown]),
+        ]
+        notes = [_("Employee: %(name)s") % {"name": subject.full_name or subject.login}]
+        return self.result(user, form, columns=columns, sections=sections, charts=charts, notes=notes)
+
+
+REPORTS = [PersonalStatistics(), EventStatistics()]

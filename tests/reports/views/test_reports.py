@@ -216,3 +216,43 @@ def test_birthdays_refuse_a_period_longer_than_a_year(manager_user: Any) -> None
     assert 'data-testid="report-table"' in page
 
 
+
+
+# --- personal statistics ---------------------------------------------------------------------------------------
+
+@pytest.mark.feature("RPT-01", "RPT-02")
+def test_personal_statistics_counts_one_employees_clients_events_and_tasks(office: dict[str, Any]) -> None:
+    from kontora.activity.models import Task
+    from tests.activity.factories import TaskFactory
+
+    manager, colleague = office["manager"], office["colleague"]
+    now = timezone.now()
+    ClientFactory(curator=manager, created_by=manager)
+    ClientFactory(curator=colleague, created_by=colleague)
+    TaskFactory(client=office["own"], author=manager, assignee=colleague)  # set by him
+    done = TaskFactory(client=office["own"], author=colleague, assignee=manager,
+                       starts_at=now - datetime.timedelta(minutes=30))  # due in half an hour, closed in time
+    type(done).objects.filter(pk=done.pk).update(state=Task.State.CLOSED, closed_at=now)  # done by him
+    TaskFactory(client=office["own"], author=colleague, assignee=manager,  # overdue: due yesterday, open
+                starts_at=now - datetime.timedelta(days=1, hours=2), due_at=now - datetime.timedelta(days=1))
+    page = _rows(html(signed_in(manager).get(_url("personal-statistics"), PERIOD)))
+    figures = {label: value for label, value in _figures(page)}
+    assert figures["Зарегистрировано клиентов"] == "1"  # the one above (the office's were registered by nobody)
+    assert figures["Звонок ТСТ"] == "3" and figures["Встреча ТСТ"] == "1" and figures["Всего событий"] == "4"
+    assert (figures["Поставлено задач"], figures["Выполнено задач"], figures["Просрочено задач"]) == ("1", "1", "1")
+    # a manager asking for a colleague's statistics still gets his own
+    page = html(signed_in(manager).get(_url("personal-statistics"), {**PERIOD, "employee": colleague.pk}))
+    assert "Сотрудник: Алексей Менеджеров" in page
+    # a supervisor chooses the colleague: one call, one client registered
+    page = html(signed_in(office["supervisor"]).get(_url("personal-statistics"),
+                                                    {**PERIOD, "employee": colleague.pk}))
+    figures = dict(_figures(_rows(page)))
+    assert "Сотрудник: Борис Коллегин" in page and figures["Звонок ТСТ"] == "1"
+    assert figures["Зарегистрировано клиентов"] == "1" and page.count('data-testid="report-chart"') == 2
+
+
+def _figures(rows: str) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'<tr data-testid="report-row"[^>]*><td class="k-pre-wrap">([^<]*)</td>'
+                      r'<td class="k-num">([^<]*)</td></tr>', rows)
