@@ -9,7 +9,7 @@ A report never writes a file: the renderers (`render`) turn any result into ever
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -91,17 +91,22 @@ def _user_name(user: Any) -> str:
 
 
 def applied(form: forms.Form) -> list[tuple[str, str]]:
-    """The parameters as applied, for the report's head: each filled field's label and value as text."""
+    """The parameters as applied, for the report's head: the period as one line, then each filled field's label and
+    value as text."""
+    data = form.cleaned_data
     shown = []
+    low, high = data.get("date_from"), data.get("date_to")
+    if isinstance(low, datetime.date) and isinstance(high, datetime.date):
+        shown.append((str(_("Period")), f"{low:%d.%m.%Y} – {high:%d.%m.%Y}"))
     for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, "", [], ()) or value is False:
+        value = data.get(name)
+        if (name in ("date_from", "date_to") and shown) or _empty(value):
             continue
         if isinstance(value, datetime.date):
             text = f"{value:%d.%m.%Y}"
         elif value is True:
             text = str(_("yes"))
-        elif hasattr(value, "__iter__") and not isinstance(value, str):
+        elif isinstance(value, Iterable) and not isinstance(value, str):
             text = ", ".join(str(item) for item in value)
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             text = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
@@ -110,3 +115,8 @@ def applied(form: forms.Form) -> list[tuple[str, str]]:
         shown.append((str(field.label or name), text))
     return shown
 
+
+def _empty(value: Any) -> bool:
+    if value is None or value is False or value == "":
+        return True
+    return hasattr(value, "__iter__") and not isinstance(value, str) and not list(value)
