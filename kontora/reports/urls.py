@@ -8,5 +8,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("open/", reports.open_saved, name="open"),
+    path("edited/", reports.edited_report, name="edited"),
     path("<slug:slug>/", reports.report, name="report"),
 ]

@@ -128,8 +128,8 @@ def walk(result: Result) -> Iterator[Line]:
             if len(values) != width:
                 raise ValueError(f"a row of {len(values)} values for {width} columns")
             for index in summed:
-                if values[index] is not None:
-                    sub[index] += values[index]
+                if isinstance(values[index], int | Decimal) and not isinstance(values[index], bool):
+                    sub[index] += values[index]  # a text typed into a sum's column (an edited report) adds nothing
             counted += 1
             yield Line(ROW, values)
         if summed and section.label and counted:

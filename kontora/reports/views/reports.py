@@ -15,19 +15,21 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
+from kontora.core.printing import html_context
 from kontora.reports.forms.saved import SCREEN, OpenForm
-from kontora.reports.framework import saved
+from kontora.reports.framework import edited, saved
 from kontora.reports.framework.base import Report
 from kontora.reports.framework.render import Format, file_name, formats, table
 from kontora.reports.framework.render.htmlfile import chart_urls
 from kontora.reports.framework.result import Result, walk
 from kontora.reports.hooks import REPORTS
 
-RUN, FORMAT, SAVE = "run", "format", "save"
+RUN, FORMAT, SAVE, EDIT = "run", "format", "save", "edit"
+PRINT = "print"  # the edited report as a printable page
 SCREEN_LINES = 2_000  # lines drawn on screen; a longer report is read whole in its files
 
 
@@ -45,7 +47,7 @@ def report_of(slug: str, user: Any) -> Report:
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     user = user_of(request)
     definition = report_of(slug, user)
-    asked = RUN in request.GET or FORMAT in request.GET or SAVE in request.GET
+    asked = any(name in request.GET for name in (RUN, FORMAT, SAVE, EDIT))
     form = definition.form(user, request.GET if asked else None)
     context: dict[str, Any] = {"definition": definition, "form": form, "asked": asked, "formats": formats().values()}
     if not (asked and form.is_valid()):
@@ -58,6 +60,19 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         except Refused as refusal:
             context["export_error"] = str(refusal)
             result = definition.build(user, form)
+    elif EDIT in request.GET:
+        try:
+            token, whole = edited.signed(result)
+        except Refused as refusal:
+            context["export_error"] = str(refusal)
+            result = definition.build(user, form)
+        else:
+            return render(request, "reports/edit.html", {
+                "definition": definition, "result": whole, "original": token, "formats": formats().values(),
+                "charts": chart_urls(whole), "head": mark_safe(table.head(whole.columns)),  # noqa: S308
+                "rows": mark_safe("".join(table.editable(whole))),  # noqa: S308 - escaped by `table`
+                "back": f"{request.path}?{urlencode({**_query(request), RUN: '1'}, doseq=True)}",
+            })
     elif wanted:
         chosen = formats().get(wanted)
         if chosen is None:
@@ -68,10 +83,37 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         except Refused as refusal:
             context["export_error"] = str(refusal)
             result = definition.build(user, form)  # the refused file read the rows: read them again for the screen
-    query = {name: value for name, value in request.GET.lists() if name not in (FORMAT, SAVE)}
     context.update(screen(result))
-    context["export_query"] = urlencode({**query, RUN: "1"}, doseq=True)
+    context["export_query"] = urlencode({**_query(request), RUN: "1"}, doseq=True)
     return render(request, "reports/report.html", context, status=422 if "export_error" in context else 200)
+
+
+def _query(request: HttpRequest) -> dict[str, list[str]]:
+    """The report's parameters as asked, without the actions."""
+    return {name: value for name, value in request.GET.lists() if name not in (FORMAT, SAVE, EDIT, RUN)}
+
+
+@login_required
+@require_POST
+def edited_report(request: HttpRequest) -> HttpResponse:
+    """The edited report (RPT-06) as a printable page or a file of any format; nothing is written to the base."""
+    try:
+        result = edited.applied(request.POST.get("original", ""), request.POST.get("edits", ""))
+    except Refused as refusal:
+        return render(request, "reports/edit_refused.html", {"message": str(refusal)}, status=422)
+    show = request.POST.get("show", PRINT)
+    if show == PRINT:
+        return render(request, "reports/print.html", html_context({
+            "result": result, "charts": chart_urls(result), "head": mark_safe(table.head(result.columns)),  # noqa: S308
+            "rows": mark_safe("".join(table.rows(walk(result), result.columns))),  # noqa: S308 - escaped by `table`
+        }, landscape=result.landscape, title=result.title))
+    chosen = formats().get(show)
+    if chosen is None:
+        raise Http404
+    try:
+        return cast(HttpResponse, file_response(result, chosen))
+    except Refused as refusal:
+        return render(request, "reports/edit_refused.html", {"message": str(refusal)}, status=422)
 
 
 def saved_response(result: Result) -> HttpResponse:

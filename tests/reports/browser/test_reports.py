@@ -66,6 +66,28 @@ def test_a_supervisor_generates_sorts_exports_saves_and_opens_event_statistics(p
     rows = [list(row) for row in book.active.iter_rows(values_only=True)]
     assert ["Итого", 12, None] in rows
 
+    # when he edits the page — a cell and the title — and asks for a page to print (RPT-06)
+    page.get_by_test_id("report-edit-open").click()
+    cell = page.locator("[data-k-edit=cells][data-k-place='0:0:0']")
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Встречи с клиентами")
+    title = page.get_by_test_id("report-title")
+    title.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Статистика для совещания")
+    screenshot(page, "report-edit")
+    with page.expect_popup() as printed:
+        page.get_by_test_id("report-edit-run").click()
+    # then the printable page holds his texts, still «Сформировал» by him, marked as edited
+    sheet = printed.value
+    expect(sheet.locator("h1")).to_have_text("Статистика для совещания")
+    expect(sheet.get_by_test_id("report-table")).to_contain_text("Встречи с клиентами")
+    expect(sheet.get_by_test_id("report-generated")).to_contain_text("исправлен вручную")
+    sheet.close()
+    page.get_by_test_id("report-edit-back").click()
+    expect(page.get_by_test_id("report-table")).to_be_visible()
+
     # when he saves it and opens the saved file from «Открыть сохранённый отчёт»
     with page.expect_download() as saved:
         page.get_by_test_id("report-save").click()

@@ -94,3 +94,60 @@ def test_a_file_from_another_server_is_whole_but_not_verified(saved: bytes, mana
     with override_settings(SECRET_KEY="another server's key, long enough to be a real one 0123456789"):
         page = html(_open(signed_in(manager_user), saved))
     assert "не проверено" in page and "Звонок СОХР" in page
+
+
+# --- edit before print (RPT-06) ----------------------------------------------------------------------------------
+
+def _edit_page(client: Any) -> str:
+    page = html(client.get(reverse("reports:report", args=["event-statistics"]), {**PERIOD, "edit": "1"}))
+    assert 'data-testid="report-edit"' in page
+    return page
+
+
+def _original(page: str) -> str:
+    import re
+
+    return re.search(r'name="original" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.feature("RPT-06")
+def test_an_edited_report_prints_and_exports_the_edits_and_writes_nothing(saved: bytes, manager_user: Any) -> None:
+    from kontora.core.models import AuditEvent
+
+    client = signed_in(manager_user)
+    page = _edit_page(client)
+    assert 'contenteditable="true" data-k-edit="cells" data-k-place="0:0:0">Звонок СОХР</td>' in page
+    audit = AuditEvent.objects.count()
+    edits = {"title": "Звонки за неделю", "cells": {"0:0:0": "Звонки клиентам", "0:0:1": "5"},
+             "columns": {"1": "Сколько"}}
+    # when the edited report is asked for as a page to print
+    response = client.post(reverse("reports:edited"), {"original": _original(page), "edits": json.dumps(edits),
+                                                       "show": "print"})
+    printed = html(response)
+    # then it shows the edits, the sums added up from the edited rows, the original author, and «исправлен вручную»
+    assert response.status_code == 200
+    assert "Звонки за неделю" in printed and "Звонки клиентам" in printed and "Сколько" in printed
+    assert '<td class="k-pre-wrap">Итого</td><td class="k-num">5</td>' in printed
+    assert "Сформировал Алексей Менеджеров" in printed and "исправлен вручную" in printed
+    # and as a file: the CSV has the same
+    response = client.post(reverse("reports:edited"), {"original": _original(page), "edits": json.dumps(edits),
+                                                       "show": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Звонки клиентам;5;" in text and "Итого;5;" in text
+    # and nothing was written to the base: the events stay three, no audit row
+    assert Event.objects.count() == 3 and AuditEvent.objects.count() == audit
+
+
+@pytest.mark.feature("RPT-06")
+def test_a_tampered_or_foreign_edit_page_is_refused(saved: bytes, manager_user: Any) -> None:
+    client = signed_in(manager_user)
+    original = _original(_edit_page(client))
+    forged = original[:-3] + ("AAA" if not original.endswith("AAA") else "BBB")
+    response = client.post(reverse("reports:edited"), {"original": forged, "edits": "{}", "show": "print"})
+    assert response.status_code == 422 and "не удаётся прочитать" in html(response)
+    for edits in ('{"cells": {"9:9:9": "x"}}', "[1, 2]", '{"cells": {"0:0:0": 5}}', "{not json"):
+        response = client.post(reverse("reports:edited"), {"original": original, "edits": edits, "show": "print"})
+        assert response.status_code == 422, edits
+    # positive control: no edits print the report as generated
+    response = client.post(reverse("reports:edited"), {"original": original, "edits": "{}", "show": "print"})
+    assert response.status_code == 200 and "Звонок СОХР" in html(response)

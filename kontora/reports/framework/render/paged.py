@@ -28,6 +28,7 @@ def pdf_bytes(result: Result) -> bytes:
         "charts": [charts.data_url(charts.png(charts.svg(chart)), mime="image/png") for chart in whole.charts],
         # every value escaped by `table`
         "head": mark_safe(table.head(whole.columns)),  # noqa: S308
+        "colgroup": mark_safe(table.colgroup(whole.columns)),  # noqa: S308
         "rows": mark_safe("".join(table.rows(walk(whole), whole.columns))),  # noqa: S308
     }
     return pdf_render("reports/print.html", context, landscape=whole.landscape, title=whole.title)

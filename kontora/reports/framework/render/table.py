@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from html import escape
 
-from kontora.reports.framework.result import GROUP, ROW, SUBTOTAL, TOTAL, Column, Line, cell_text
+from kontora.reports.framework.result import GROUP, ROW, SUBTOTAL, TOTAL, Column, Line, Result, cell_text
 
 
 def head(columns: Sequence[Column], *, sortable: bool = False) -> str:
@@ -16,6 +16,14 @@ def head(columns: Sequence[Column], *, sortable: bool = False) -> str:
         sort = f' data-k-sort="{index}" data-k-sort-kind="{column.kind}" tabindex="0"' if sortable else ""
         cells.append(f'<th scope="col"{classes}{sort}>{escape(column.label)}</th>')
     return f"<tr>{''.join(cells)}</tr>"
+
+
+def colgroup(columns: Sequence[Column]) -> str:
+    """The columns' widths as shares of the page: the PDF lays the table out by them (a fixed layout) instead of
+    measuring every cell of every row first."""
+    whole = sum(column.characters for column in columns)
+    return "<colgroup>" + "".join(f'<col style="width: {100 * column.characters / whole:.2f}%">'
+                                  for column in columns) + "</colgroup>"
 
 
 def _cells(columns: Sequence[Column], values: Sequence[object], tag: str = "td") -> str:
@@ -46,3 +54,21 @@ def rows(lines: Iterator[Line], columns: Sequence[Column], *, groups: bool = Fal
                   f'{_cells(columns, line.values)}</tr>'
         elif line.kind == TOTAL:
             yield f'<tr class="k-report-total k-strong" data-testid="report-total">{_cells(columns, line.values)}</tr>'
+
+
+def editable(result: Result) -> Iterator[str]:
+    """The rows of a materialised result as the edit page draws them: every heading and cell editable and named by
+    its place (section:row:column); the sums are drawn as they stand and summed again from the edited rows."""
+    columns = list(result.columns)
+    span = len(columns)
+    for number, section in enumerate(result.sections):
+        if section.label:
+            yield (f'<tr class="k-report-group"><th colspan="{span}" scope="rowgroup" contenteditable="true" '
+                   f'data-k-edit="groups" data-k-place="{number}">{escape(section.label)}</th></tr>')
+        for index, row in enumerate(section.rows):
+            cells = []
+            for position, (column, value) in enumerate(zip(columns, row, strict=True)):
+                classes = "k-num" if column.numeric else "k-pre-wrap"
+                cells.append(f'<td class="{classes}" contenteditable="true" data-k-edit="cells" '
+                             f'data-k-place="{number}:{index}:{position}">{escape(cell_text(column, value))}</td>')
+            yield f'<tr data-testid="report-row">{"".join(cells)}</tr>'
