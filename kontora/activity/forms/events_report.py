@@ -10,15 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from kontora.accounts.models import User
 from kontora.activity import policies
 from kontora.clients import access
-from kontora.core.forms.base import DateInput, KontoraForm
+from kontora.core.forms.base import DateInput, KontoraForm, PeriodMixin
 from kontora.directories.forms.widgets import picker_field, scope_pickers
 from kontora.directories.models import ClientStatus, EventResult, EventType
 
 MAX_WORDS_TEXT = 200
-YEARS = (1800, 2999)  # the calendar's reach: the edges of date arithmetic stay out of it
 
 
-class EventsReportForm(KontoraForm):
+class EventsReportForm(PeriodMixin, KontoraForm):
     """Read from the query string (the report is a GET, so its pages and its address can be kept); every field may
     stay empty. The dates are days on the user's clock."""
 
@@ -51,23 +50,3 @@ class EventsReportForm(KontoraForm):
         if not policies.sees_all_employees(user):
             # His own events only: there is nobody else to choose.
             del self.fields["authors"]
-
-    def _day(self, name: str) -> Any:
-        day = self.cleaned_data.get(name)
-        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
-            raise forms.ValidationError(_("Enter a date between the years %(low)s and %(high)s.")
-                                        % {"low": YEARS[0], "high": YEARS[1]}, code="range")
-        return day
-
-    def clean_date_from(self) -> Any:
-        return self._day("date_from")
-
-    def clean_date_to(self) -> Any:
-        return self._day("date_to")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        low, high = data.get("date_from"), data.get("date_to")
-        if low and high and low > high:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return data

@@ -173,6 +173,34 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+class PeriodMixin(forms.BaseForm):
+    """`date_from` and `date_to` of a report's or a journal's period: each within the calendar's reach, the end not
+    before the start (the message under the end)."""
+
+    PERIOD_YEARS = (1800, 2999)  # the edges of date arithmetic stay out of it
+
+    def _day(self, name: str) -> Any:
+        day = self.cleaned_data.get(name)
+        low, high = self.PERIOD_YEARS
+        if day is not None and not low <= day.year <= high:
+            raise ValidationError(gettext("Enter a date between the years %(low)s and %(high)s.")
+                                  % {"low": low, "high": high}, code="range")
+        return day
+
+    def clean_date_from(self) -> Any:
+        return self._day("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._day("date_to")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("date_from"), data.get("date_to")
+        if low and high and low > high:
+            self.add_error("date_to", gettext("The end of the period is before its start."))
+        return data
+
+
 class KontoraFormMixin(forms.BaseForm):
     """Bootstrap classes on every widget and `is-invalid` on fields with errors, so templates stay plain.
 

@@ -10,13 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
-from kontora.core.forms.base import DateInput, KontoraForm
+from kontora.core.forms.base import DateInput, KontoraForm, PeriodMixin
 from kontora.reports.framework.base import Scope
 
-YEARS = (1900, 2999)  # the calendar's reach: the edges of date arithmetic stay out of it
 
-
-class PeriodForm(KontoraForm):
+class PeriodForm(PeriodMixin, KontoraForm):
     layout = {"period": {"date_from": "col-6 col-md-3", "date_to": "col-6 col-md-3"}}
     at_most_a_year = False  # a report that cannot take a longer period says so
 
@@ -30,25 +28,10 @@ class PeriodForm(KontoraForm):
         self.user = user
         self.scope = Scope.of(user)
 
-    def _day(self, name: str) -> Any:
-        day = self.cleaned_data.get(name)
-        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
-            raise forms.ValidationError(_("Enter a date between the years %(low)s and %(high)s.")
-                                        % {"low": YEARS[0], "high": YEARS[1]}, code="range")
-        return day
-
-    def clean_date_from(self) -> Any:
-        return self._day("date_from")
-
-    def clean_date_to(self) -> Any:
-        return self._day("date_to")
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         low, high = data.get("date_from"), data.get("date_to")
-        if low and high and low > high:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        elif low and high and self.at_most_a_year and high >= _a_year_on(low):
+        if low and high and low <= high and self.at_most_a_year and high >= _a_year_on(low):
             self.add_error("date_to", _("The period is longer than a year: shorten it."))
         return data
 

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core import signing
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kontora.core.errors import Refused
@@ -31,6 +32,7 @@ from kontora.reports.framework.result import (
     Result,
     Section,
     from_data,
+    materialised,
     to_data,
 )
 
@@ -42,15 +44,9 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 def signed(result: Result) -> tuple[str, Result]:
     """The result materialised, and signed for the edit page; `Refused` past EDIT_CAP rows."""
-    sections, count = [], 0
-    for section in result.sections:
-        rows = [list(row) for row in section.rows]
-        count += len(rows)
-        if count > EDIT_CAP:
-            raise Refused(_("The report has more than %(cap)s rows, too many to edit on a page. Export it and edit "
-                            "the file instead.") % {"cap": f"{EDIT_CAP:,}".replace(",", "\u00a0")})
-        sections.append(Section(section.label, rows))
-    whole = replace(result, sections=sections, rows=count)
+    whole = materialised(result, cap=EDIT_CAP, too_many=lambda: _(
+        "The report has more than %(cap)s rows, too many to edit on a page. Export it and edit the file instead.")
+        % {"cap": number_format(EDIT_CAP, force_grouping=True)})
     return signing.dumps(to_data(whole), salt=SALT, compress=True), whole
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kontora.core.charts import Chart, Series
+from kontora.core.errors import Refused
 
 TEXT, INTEGER, DECIMAL, MONEY, PERCENT, DATE, DATETIME = (
     "text", "integer", "decimal", "money", "percent", "date", "datetime")
@@ -173,12 +174,17 @@ def cell_text(column: Column, value: Any) -> str:
 FORMAT_VERSION = 1
 
 
-def materialised(result: Result) -> Result:
-    """The same result with its rows read into lists (walkable again, and as data)."""
+def materialised(result: Result, *, cap: int | None = None, too_many: Callable[[], str] | None = None) -> Result:
+    """The same result with its rows read into lists (walkable again, and as data); past `cap` rows, `Refused`
+    with the message `too_many` gives (the rows read so far are dropped)."""
     sections, count = [], 0
     for section in result.sections:
-        rows = [list(row) for row in section.rows]
-        count += len(rows)
+        rows = []
+        for row in section.rows:
+            count += 1
+            if cap is not None and count > cap:
+                raise Refused(too_many() if too_many else "")
+            rows.append(list(row))
         sections.append(Section(section.label, rows))
     return replace(result, sections=sections, rows=count)
 

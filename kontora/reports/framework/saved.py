@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.crypto import salted_hmac
@@ -23,7 +23,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kontora.core.errors import Refused
-from kontora.reports.framework.result import Result, Section, from_data, to_data
+from kontora.reports.framework.result import Result, from_data, materialised, to_data
 
 MAGIC = "kontora-report"
 FILE_VERSION = 1
@@ -51,18 +51,10 @@ def _signature(digest: str) -> str:
 
 def saved_file(result: Result) -> bytes:
     """The result as a saved-report file; `Refused` past SAVE_CAP rows."""
-    sections, count = [], 0
-    for section in result.sections:
-        rows = []
-        for row in section.rows:
-            count += 1
-            if count > SAVE_CAP:
-                raise Refused(_("The report has more than %(cap)s rows, too many to save. Export it to Excel (XLSX) "
-                                "or CSV, or narrow the parameters.")
-                              % {"cap": number_format(SAVE_CAP, force_grouping=True)})
-            rows.append(list(row))
-        sections.append(Section(section.label, rows))
-    payload = to_data(replace(result, sections=sections))
+    whole = materialised(result, cap=SAVE_CAP, too_many=lambda: _(
+        "The report has more than %(cap)s rows, too many to save. Export it to Excel (XLSX) or CSV, or narrow the "
+        "parameters.") % {"cap": number_format(SAVE_CAP, force_grouping=True)})
+    payload = to_data(whole)
     digest = hashlib.sha256(_canonical(payload)).hexdigest()
     envelope = {"format": MAGIC, "version": FILE_VERSION, "sha256": digest, "signature": _signature(digest),
                 "result": payload}

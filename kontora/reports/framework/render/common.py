@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import IO
 
 from django.utils.formats import number_format
@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from kontora.core.errors import Refused
-from kontora.reports.framework.result import Result, Section
+from kontora.reports.framework.result import Result, materialised
 
 PAGED_CAP = 2_500
 
@@ -32,16 +32,7 @@ def capped(result: Result) -> Result:
     """The result materialised for a paged format, or `Refused` past PAGED_CAP rows."""
     if result.rows is not None and result.rows > PAGED_CAP:
         raise Refused(too_long(result.rows))
-    sections, count = [], 0
-    for section in result.sections:
-        rows = []
-        for row in section.rows:
-            count += 1
-            if count > PAGED_CAP:
-                raise Refused(too_long(None))
-            rows.append(list(row))
-        sections.append(Section(section.label, rows))
-    return replace(result, sections=sections, rows=count)
+    return materialised(result, cap=PAGED_CAP, too_many=lambda: too_long(None))
 
 
 def too_long(rows: int | None) -> str:
