@@ -16,6 +16,7 @@ REPORTS: Point[Report] = Point("reports", key=lambda report: report.slug)
 
 
 def register() -> None:
+    from kontora.clients.hooks import CARD_ACTIONS, CardAction
     from kontora.core.hooks import EXITS, LIST, MENU, OPENS, Exit, MenuItem
     from kontora.reports.definitions import activity, clients
 
@@ -27,6 +28,12 @@ def register() -> None:
                                    group=GROUPS.index(report.group), order=report.order, args=(report.slug,)))
 
     MENU.register(MenuItem("reports", _("Open a saved report"), "reports:open", group=len(GROUPS), order=10))
+    CARD_ACTIONS.register(CardAction("client_summary", _("Client summary"), "reports:client_summary", order=90))
+    # The summary shows the card's data of one client: to whoever opens its card, the same 404 to anyone else.
+    EXITS.register(Exit("reports:client_summary", "clients.Client", OPENS, data=lambda c: {"client": c.pk}))
+    EXITS.register(Exit("reports:client_summary", "clients.Client", OPENS, data=lambda c: {"client": c.pk,
+                                                                                          "format": "csv"},
+                        key="csv"))
 
     def period(obj: Any) -> dict[str, str]:
         today = datetime.date.today()

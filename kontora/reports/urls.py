@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("open/", reports.open_saved, name="open"),
+    path("client-summary/", reports.client_summary, name="client_summary"),
     path("edited/", reports.edited_report, name="edited"),
     path("<slug:slug>/", reports.report, name="report"),
 ]

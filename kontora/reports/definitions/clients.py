@@ -1,16 +1,20 @@
-"""Reports over clients and their contact persons: birthdays."""
+"""Reports over clients and their contact persons: birthdays, the client summary."""
 
 from __future__ import annotations
 
 from itertools import groupby
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kontora.activity import policies as activity_policies
+from kontora.activity.models import Task
+from kontora.clients import policies as clients_policies
 from kontora.clients.selectors.birthdays import birthdays
-from kontora.reports.forms.clients import BirthdaysForm
+from kontora.reports.forms.clients import BirthdaysForm, ClientSummaryForm
 from kontora.reports.framework.base import OPERATIONAL, Report, Scope
 from kontora.reports.framework.result import DATE, INTEGER, TEXT, Column, Result, Section
 
@@ -41,4 +45,59 @@ class Birthdays(Report):
         return self.result(user, form, columns=columns, sections=sections, notes=notes, rows=len(found))
 
 
-REPORTS = [Birthdays()]
+
+RECENT_EVENTS, OPEN_TASKS = 30, 30
+
+
+class ClientSummary(Report):
+    """«Сводная информация по клиенту»: everything known about one client on one printable page, opened from the
+    card's header (not from the menu): its card, contact persons, latest events and open tasks."""
+
+    slug = "client-summary"
+    title = gettext_lazy("Client summary")
+    in_menu = False
+    form_class = ClientSummaryForm
+
+    def initial(self, user: Any) -> dict[str, Any]:
+        return {}
+
+    def asked(self, data: Any) -> bool:
+        return "client" in data
+
+    def build(self, user: Any, form: Any) -> Result:
+        client = form.cleaned_data["client"]
+        shown = [
+            (_("Code"), client.code), (_("Short name"), client.short_name), (_("Full name"), client.full_name),
+            (_("INN"), client.inn), (_("KPP"), client.kpp),
+            (_("City"), client.settlement.name if client.settlement else ""), (_("Address"), client.address),
+            (_("Phones"), client.phone), (_("E-mail"), client.email),
+            (_("Curator"), client.curator.full_name if client.curator else ""),
+            (_("Status"), client.status.name if client.status else ""),
+            (_("Sales ladder stage"), client.ladder_stage.name if client.ladder_stage else ""),
+            (_("Next contact date"), f"{client.next_contact_date:%d.%m.%Y}" if client.next_contact_date else ""),
+        ]
+        contacts = [[person.full_name, "; ".join(part for part in (
+            person.position, person.phone_mobile, person.phone_office, person.email) if part)]
+            for person in clients_policies.contacts.visible(user).filter(client=client).order_by("full_name", "id")]
+        zone = timezone.get_current_timezone()
+        events = [[f"{event.created_at.astimezone(zone):%d.%m.%Y %H:%M} · {event.event_type.name}",
+                   f"{event.description} ({event.author.full_name})"]
+                  for event in activity_policies.visible_events(user).filter(client=client)
+                  .select_related("event_type", "author").order_by("-created_at", "-id")[:RECENT_EVENTS]]
+        tasks = [[f"{task.due_at.astimezone(zone):%d.%m.%Y %H:%M}", f"{task.description} ({task.assignee.full_name})"]
+                 for task in activity_policies.visible_tasks(user).filter(client=client)
+                 .exclude(state=Task.State.CLOSED).select_related("assignee").order_by("due_at", "id")[:OPEN_TASKS]]
+        sections = [
+            Section(_("Client"), [[str(label), str(value or "")] for label, value in shown if value]),
+            Section(_("Contact persons"), contacts),
+            Section(_("Latest events"), events),
+            Section(_("Open tasks"), tasks),
+        ]
+        columns = [Column("what", _("What"), TEXT, width=30), Column("about", _("Details"), TEXT, width=70)]
+        result = self.result(user, form, columns=columns, sections=sections)
+        result.title = f"{self.title}: {client.short_name}"
+        result.parameters = []
+        return result
+
+
+REPORTS = [Birthdays(), ClientSummary()]

@@ -1,13 +1,16 @@
-"""Parameters of the client reports: birthdays of contact persons."""
+"""Parameters of the client reports: birthdays of contact persons, the client summary."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
+from kontora.clients import access
+from kontora.core.forms.base import KontoraForm
 from kontora.reports.forms.base import PeriodForm
 
 
@@ -22,3 +25,22 @@ class BirthdaysForm(PeriodForm):
         super().__init__(*args, user=user, **kwargs)
         if not self.scope.everyone:
             del self.fields["curator"]  # his own clients only
+
+
+class ClientSummaryForm(KontoraForm):
+    """The client of «Сводная информация по клиенту», opened from the card's header: only a client whose card the
+    user may open — any other id is the same 404 as the card's."""
+
+    client = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
+                                error_messages={"required": _("Open the summary from a client's card.")})
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_client(self) -> Any:
+        client = access.openable_client(self.user, self.cleaned_data["client"], related=(
+            "settlement", "status", "curator", "ladder_stage"))
+        if client is None:
+            raise Http404
+        return client

@@ -61,6 +61,10 @@ class Report:
         """Whether the user may run it at all (its menu item shows)."""
         return True
 
+    def asked(self, data: Any) -> bool:
+        """Whether the query string asks for the report itself (else its form is shown)."""
+        return any(name in data for name in ("run", "format", "save", "edit"))
+
     def form(self, user: Any, data: Any = None) -> forms.Form:
         """Bound to the query string when the report is asked for; else with `initial`."""
         if data is None:

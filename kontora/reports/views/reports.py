@@ -47,7 +47,7 @@ def report_of(slug: str, user: Any) -> Report:
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     user = user_of(request)
     definition = report_of(slug, user)
-    asked = any(name in request.GET for name in (RUN, FORMAT, SAVE, EDIT))
+    asked = definition.asked(request.GET)
     form = definition.form(user, request.GET if asked else None)
     context: dict[str, Any] = {"definition": definition, "form": form, "asked": asked, "formats": formats().values()}
     if not (asked and form.is_valid()):
@@ -86,6 +86,13 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(screen(result))
     context["export_query"] = urlencode({**_query(request), RUN: "1"}, doseq=True)
     return render(request, "reports/report.html", context, status=422 if "export_error" in context else 200)
+
+
+@login_required
+@require_GET
+def client_summary(request: HttpRequest) -> HttpResponse:
+    """«Сводная информация по клиенту» from the card's header (?client=<id>)."""
+    return report(request, "client-summary")
 
 
 def _query(request: HttpRequest) -> dict[str, list[str]]:

@@ -256,3 +256,40 @@ def _figures(rows: str) -> list[tuple[str, str]]:
 
     return re.findall(r'<tr data-testid="report-row"[^>]*><td class="k-pre-wrap">([^<]*)</td>'
                       r'<td class="k-num">([^<]*)</td></tr>', rows)
+
+
+# --- the client summary (from the card's header) -----------------------------------------------------------------
+
+@pytest.mark.feature("RPT-01")
+def test_the_client_summary_puts_the_card_contacts_events_and_tasks_on_one_page(office: dict[str, Any]) -> None:
+    from tests.activity.factories import TaskFactory
+
+    manager, own = office["manager"], office["own"]
+    ContactFactory(client=own, full_name="Ольга Своя", position="Бухгалтер", email="olga@firm.test")
+    TaskFactory(client=own, author=manager, assignee=manager, description="Позвонить про договор")
+    client = signed_in(manager)
+    # the card's header offers it
+    card = html(client.get(reverse("clients:card", args=[own.pk])))
+    summary = reverse("reports:client_summary")
+    assert f'{summary}?client={own.pk}' in card
+    # and it shows the card's data, the contact, the events and the open task, printable and exportable
+    page = html(client.get(summary, {"client": own.pk}))
+    rows = _rows(page)
+    assert "Сводная информация по клиенту: Своя фирма" in page and "Сформировал Алексей Менеджеров" in page
+    assert "Ольга Своя" in rows and "Бухгалтер; olga@firm.test" in rows
+    assert "Позвонить про договор (Алексей Менеджеров)" in rows and "Звонок ТСТ" in rows
+    assert 'data-testid="report-export-pdf"' in page
+    response = client.get(summary, {"client": own.pk, "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_client_summary_of_a_client_one_may_not_open_is_a_404(office: dict[str, Any]) -> None:
+    summary = reverse("reports:client_summary")
+    client = signed_in(office["manager"])
+    assert client.get(summary, {"client": office["private"].pk}).status_code == 404
+    assert client.get(summary, {"client": 99_999_999}).status_code == 404
+    # a malformed id: the form says so, no 500
+    assert "Откройте сводку из карточки клиента." in html(client.get(summary, {"client": ""}))
+    assert client.get(summary, {"client": "x"}).status_code == 200
+    # positive control: the private client's curator gets it
+    assert signed_in(office["stranger"]).get(summary, {"client": office["private"].pk}).status_code == 200
