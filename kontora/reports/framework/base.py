@@ -9,6 +9,7 @@ A report never writes a file: the renderers (`render`) turn any result into ever
 from __future__ import annotations
 
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -47,7 +48,7 @@ class Scope:
         return tuple(int(getattr(user, "pk", user)) for user in chosen)
 
 
-class Report:
+class Report(ABC):
     """Subclass, set the class attributes and write `build(user, form)`, reading the valid form's cleaned data."""
 
     slug: ClassVar[str]
@@ -76,8 +77,9 @@ class Report:
         today = user_today(user)
         return {"date_from": today.replace(day=1), "date_to": today}
 
+    @abstractmethod
     def build(self, user: Any, form: Any) -> Result:
-        raise NotImplementedError
+        """The report's result for the user and the form's parameters."""
 
     def result(self, user: Any, form: forms.Form, *, columns: Sequence[Column], sections: Any,
                charts: Sequence[Any] = (), notes: Sequence[str] = (), rows: int | None = None) -> Result:
