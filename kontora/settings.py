@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kontora.clients",
     "kontora.activity",
     "kontora.processes",
+    "kontora.pipeline",
     "kontora.reports",
 ]
 

@@ -128,6 +128,8 @@ class Client(models.Model):
                          condition=models.Q(next_contact_date__isnull=False)),
             # Clients an employee registered in a period (the personal statistics report).
             models.Index(fields=["created_by", "created_at"], name="clients_registered_by"),
+            # The sales ladder board's columns (pipeline): a stage's cards in name order, a page at a time.
+            models.Index(fields=["ladder_stage", "name_key", "id"], name="clients_ladder_seek"),
             # The few private clients, by curator: "others' private clients" (`access.others_private_clients`).
             models.Index(fields=["curator", "id"], name="clients_private", condition=models.Q(is_private=True)),
         ]

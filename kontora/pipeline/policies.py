@@ -1,0 +1,32 @@
+"""Who sees what on the board. A client's ladder stage is card data (not a registry column), so the board starts
+from the card-level client set: a "list all" user sees there only the clients he may open, and nobody another
+curator's private client. Moving a card is editing the client: clients' own policy decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kontora.clients import access
+from kontora.clients import policies as client_policies
+from kontora.clients.models import Client
+
+
+def board_clients(user: Any) -> QuerySet[Client]:
+    """The clients the board may show to `user`: those he opens."""
+    return access.openable_clients(user)
+
+
+def counts_along_the_index(user: Any) -> bool:
+    """Whether the unfiltered board's counts may be read as "every client of the stage less others' private ones"
+    (one pass along the stage's index each): for a user whom nothing but privacy keeps from a card."""
+    return access.opens_every_shared(user)
+
+
+def others_private(user: Any) -> QuerySet[Client]:
+    return access.others_private_clients(user)
+
+
+def can_move(user: Any, client: Client) -> bool:
+    return client_policies.clients.can(user, "change", client)
