@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -39,10 +40,18 @@ def secret_key(home_dir: Path) -> str:
         return key
     path = home_dir / "secret_key"
     if not path.exists():
-        # Written once with owner-only permissions; every process of this home shares it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
+        # Written once with owner-only permissions; every process of this home shares it. Written whole under a
+        # name of its own, then linked into place: a server and a worker starting together on a fresh home both
+        # try, the first link wins, and neither fails nor reads a half-written key.
+        fd, written = tempfile.mkstemp(dir=home_dir, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(50))
+            os.link(written, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(written)
     return path.read_text().strip()
 
 
