@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kontora.core",
     "kontora.accounts",
     "kontora.directories",
+    "kontora.targeting",
     "kontora.clients",
     "kontora.activity",
     "kontora.processes",

@@ -39,6 +39,10 @@ def register() -> None:
         ParametersTab,
         right,
     )
+    from kontora.targeting.hooks import GOAL_KINDS, GoalKind
+    # The goals of targeting an event or a task reaches (TGT-01): events by type (and result), tasks done.
+    GOAL_KINDS.register(GoalKind("event", _("Event"), by_event_type=True, order=10))
+    GOAL_KINDS.register(GoalKind("task_done", _("Completed task"), order=20))
 
     POLICIES.register(policies.events)
     POLICIES.register(policies.tasks)

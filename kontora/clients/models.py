@@ -512,7 +512,7 @@ class ClientExport(models.Model):
 
 class StageChange(models.Model):
     """One move of a client on the sales ladder (HIS-02): written only by `services.ladder.client_stage_change`,
-    whatever moved it (the card, an event, later the board, group processing, an import). The conversion report
+    whatever moved it (the card, an event, the board; later group processing, an import). The conversion report
     counts clients reaching a stage in a period from these rows."""
 
     class Source(models.TextChoices):

@@ -18,9 +18,9 @@ REPORTS: Point[Report] = Point("reports", key=lambda report: report.slug)
 def register() -> None:
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
     from kontora.core.hooks import EXITS, LIST, MENU, OPENS, Exit, MenuItem
-    from kontora.reports.definitions import activity, clients, pipeline
+    from kontora.reports.definitions import activity, clients, pipeline, targeting
 
-    for report in (*activity.REPORTS, *clients.REPORTS, *pipeline.REPORTS):
+    for report in (*activity.REPORTS, *clients.REPORTS, *pipeline.REPORTS, *targeting.REPORTS):
         REPORTS.register(report)
     for report in REPORTS.items():
         if report.in_menu:

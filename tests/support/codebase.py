@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("accounts",),
     ("directories",),
+    ("targeting",),
     ("clients",),
     ("messaging",),
     ("activity",),

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
@@ -27,6 +28,8 @@ from kontora.core.conflicts import Edit, check
 from kontora.core.errors import NotAllowed
 from kontora.core.text import search_key
 from kontora.directories.models import EventType, LadderStage
+from kontora.targeting.selectors import goals_met_by_event
+from kontora.targeting.services import achievements_sync
 
 EVENT_FIELDS = ("event_type", "description", "contact", "result", "reaction", "stage", "next_contact_date")
 
@@ -62,12 +65,18 @@ def _client_moves(acting_user: User, event: Event, changed: set[str]) -> None:
                                 reason="event")
 
 
+def _goals(event: Event) -> None:
+    """Targeting follows the event: the goals its type and result reach now are its author's (TGT-01)."""
+    achievements_sync(source="event", source_id=event.pk, user_id=event.author_id, achieved_at=event.created_at,
+                      goals=goals_met_by_event(event.event_type_id, event.result_id))
+
+
 def event_create(*, acting_user: User, client: Client, values: Mapping[str, Any]) -> Event:
     """Records an event in the client's history (Ins in the card's History): by a user who may edit the client."""
     with transaction.atomic():
         if not client_policies.clients.can(acting_user, "change", client):
             raise NotAllowed
-        event = Event(client=client, author=acting_user, changed_by=acting_user,
+        event = Event(client=client, author=acting_user, changed_by=acting_user, created_at=timezone.now(),
                       **{name: values.get(name) for name in EVENT_FIELDS if name != "description"},
                       description=values.get("description") or "")
         _check(event, set(EVENT_FIELDS))
@@ -77,6 +86,7 @@ def event_create(*, acting_user: User, client: Client, values: Mapping[str, Any]
                      summary=_("Event recorded: %(type)s") % {"type": event.event_type},
                      changes=created_changes(event, EVENT_FIELDS))
         _client_moves(acting_user, event, set(EVENT_FIELDS))
+        _goals(event)
     return event
 
 
@@ -106,6 +116,8 @@ def event_update(*, acting_user: User, event: Event, values: Mapping[str, Any], 
                      summary=_("Event changed: %(type)s") % {"type": current.event_type},
                      changes=changes_between(Event, before, snapshot(current, EVENT_FIELDS), EVENT_FIELDS))
         _client_moves(acting_user, current, changed)
+        if {"event_type", "result"} & changed:
+            _goals(current)
     return current
 
 
@@ -121,7 +133,8 @@ def _value_of_given(value: Any, name: str) -> Any:
 
 
 def event_delete(*, acting_user: User, event: Event) -> None:
-    """Deletes an event (administrators, on a client they may edit); the client stays where the event moved it."""
+    """Deletes an event (administrators, on a client they may edit); the client stays where the event moved it, and
+    the goals it reached are taken back."""
     with transaction.atomic():
         current = locks.event_to_change(event.pk)
         if not policies.events.can(acting_user, "delete", current) \
@@ -130,4 +143,6 @@ def event_delete(*, acting_user: User, event: Event) -> None:
         audit_record(actor=acting_user, event="activity.event.delete", target=current, client=current.client_id,
                      summary=_("Event deleted: %(type)s") % {"type": current.event_type},
                      changes=deleted_changes(current, EVENT_FIELDS))
+        achievements_sync(source="event", source_id=current.pk, user_id=None, achieved_at=current.created_at,
+                          goals=[])
         current.delete()

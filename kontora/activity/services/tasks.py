@@ -41,6 +41,8 @@ from kontora.core.errors import Conflict, NotAllowed, Refused
 from kontora.core.permissions import is_administrator
 from kontora.core.selectors.calendar import user_zone
 from kontora.core.services.notifications import notification_send
+from kontora.targeting.selectors import goals_of_kind
+from kontora.targeting.services import achievements_sync
 
 log = logging.getLogger("kontora.activity")
 
@@ -367,6 +369,10 @@ def task_transition(
             task.closed_at, task.notify_at = now, None
         task.changed_by = acting_user
         task.save(update_fields=["state", "report", "closed_at", "notify_at", "changed_by", "changed_at"])
+        if task.state == State.CLOSED and task.assignee_id is not None:
+            # A task done is its assignee's goal reached (TGT-01); it stays reached whatever becomes of the task.
+            achievements_sync(source="task", source_id=task.pk, user_id=task.assignee_id, achieved_at=now,
+                              goals=goals_of_kind("task_done"))
         TaskTransition.objects.create(task=task, actor=acting_user, at=now, from_state=source, to_state=task.state,
                                       comment=report if step.needs == "report" else comment)
         audit_record(actor=acting_user, event="activity.task.transition", target=task, client=task.client_id,
