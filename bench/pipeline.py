@@ -57,8 +57,7 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     def first_load(user: Any) -> Any:
         def call() -> object:
             columns = selectors.stages()
-            counted = selectors.counts(user, None, columns, exact=False)
-            return counted, [selectors.cards(user, None, stage, {}).rows for stage in columns]
+            return selectors.counts(user, None, columns, exact=False), selectors.first_cards(user, None, columns)
         return call
 
     def request(user: Any) -> Any:

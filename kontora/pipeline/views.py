@@ -25,7 +25,7 @@ from kontora.clients.flexi.selectors.templates import template_ref, template_spe
 from kontora.core import budget
 from kontora.core.errors import Overrun
 from kontora.core.text import id_param
-from kontora.core.ui.pager import AFTER
+from kontora.core.ui.pager import AFTER, Page
 from kontora.core.ui.submit import modal, submit
 from kontora.pipeline import policies, selectors, services
 from kontora.pipeline.forms import MoveForm
@@ -80,8 +80,9 @@ def _board_url(scope: str, **more: Any) -> str:
     return reverse("pipeline:board") + (f"?{urlencode(query)}" if query else "")
 
 
-def _column(user: Any, scope: Scope, stage: selectors.Stage, params: Any) -> dict[str, Any]:
-    page = selectors.cards(user, scope.q, stage, params)
+def _column(user: Any, scope: Scope, stage: selectors.Stage, params: Any,
+            page: Page[dict[str, Any]] | None = None) -> dict[str, Any]:
+    page = page if page is not None else selectors.cards(user, scope.q, stage, params)
     return {
         "stage": stage, "cards": page.rows, "scope": scope.key,
         "more_url": page.link(reverse("pipeline:column"), AFTER, scope=scope.key, stage=stage.key),
@@ -103,8 +104,9 @@ def board(request: HttpRequest) -> HttpResponse:
     try:
         with budget.guarded():
             counted = selectors.counts(user, scope.q, columns, exact=exact)
+            first = selectors.first_cards(user, scope.q, columns)
             for stage in columns:
-                drawn.append({**_column(user, scope, stage, {}), "counted": counted[stage.key]})
+                drawn.append({**_column(user, scope, stage, {}, first[stage.key]), "counted": counted[stage.key]})
     except Overrun as exc:
         refused, drawn = str(exc), []
     return render(request, "pipeline/board.html", {

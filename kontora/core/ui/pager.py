@@ -184,6 +184,11 @@ class Keyset:
                 chosen.sort(key=lambda row: row[at], reverse=descending != flipped)
         return self._finish([make(*row) for row in chosen[: size + 1]], size, backwards=backwards, cursor=cursor)
 
+    def first(self, fetched: list[Any], *, size: int) -> Page[Any]:
+        """The first page of rows read in this order by other means (up to `size` + 1 of them, the extra one
+        telling that more follow): its "more" link seeks on like any other page's."""
+        return self._finish(fetched, size, backwards=False, cursor=None)
+
     def _finish(self, fetched: list[Any], size: int, *, backwards: bool, cursor: tuple[Any, ...] | None,
                 ) -> Page[Any]:
         more = len(fetched) > size

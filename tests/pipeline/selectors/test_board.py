@@ -54,6 +54,10 @@ def test_a_column_pages_on_in_name_order_and_holds_only_clients_the_user_opens(m
     names = [card["short_name"] for card in first.rows + second.rows]
     assert names == [client.short_name for client in own]
     assert (len(first.rows), bool(first.after), bool(second.after)) == (selectors.PAGE, True, False)
+    # and the board's first load (his own clients read once, numbered within their stage) gives the same page
+    loaded = selectors.first_cards(manager_user, None, selectors.stages())
+    assert (loaded[column.key].rows, loaded[column.key].after) == (first.rows, first.after)
+    assert [card["short_name"] for card in loaded[str(other_stage.pk)].rows] == ["Другой этап"]
     # and the counts say the same, exactly
     counted = selectors.counts(manager_user, None, selectors.stages(), exact=False)
     assert (counted[column.key].count, counted[str(other_stage.pk)].count, counted["off"].count) == (25, 1, 0)
