@@ -18,6 +18,7 @@ from kontora.targeting.services import plans_save
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.support.http import signed_in
+from tests.support.queries import assert_flat_queries
 from tests.targeting.factories import make_goal
 
 pytestmark = [pytest.mark.django_db]
@@ -116,3 +117,21 @@ def test_the_report_per_employee_and_company_against_the_plan_of_the_period(
     # and a manager without the right to report on everyone gets only his own
     own = signed_in(manager_user).get(REPORT, period).content.decode()
     assert manager_user.full_name in own and "Борис Второй" not in own
+
+
+@pytest.mark.feature("TGT-02", "TGT-03")
+def test_the_setup_page_and_the_monitor_read_as_many_queries_with_many_employees(
+        admin_user: Any, supervisor_user: Any, kinds: dict[str, Any]) -> None:
+    admin, supervisor = signed_in(admin_user), signed_in(supervisor_user)
+
+    def add(n: int) -> None:
+        user = UserFactory(full_name=f"Сотрудник {n:02d}", role="manager")
+        plans_save(acting_user=admin_user, plans={user.pk: {"per_day": Decimal(1), "per_week": Decimal(5),
+                                                            "per_month": Decimal(20)}})
+        make_goal(admin_user, kind="event", event_type=kinds["offer"], weight=Decimal(n + 1))
+
+    page = assert_flat_queries(lambda: admin.get(SETUP).content.decode(), add, rows=10)
+    assert "Сотрудник 09" in page
+    monitor = assert_flat_queries(lambda: supervisor.get(MONITOR).content.decode(),
+                                  lambda n: add(n + 10), rows=10)
+    assert "Сотрудник 19" in monitor
