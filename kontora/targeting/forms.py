@@ -6,20 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
 from kontora.core.forms.base import KontoraForm
 from kontora.directories.models import EventResult, EventType
+from kontora.directories.selectors.items import offered_items
 from kontora.targeting.hooks import GOAL_KINDS
 from kontora.targeting.models import DIGITS, PLACES, Goal, Plan
 from kontora.targeting.services import PLAN_FIELDS
-
-
-def _active(model: Any, current: Any) -> Any:
-    condition = Q(is_active=True) | Q(pk=current) if current else Q(is_active=True)
-    return model.objects.filter(condition)
 
 
 class GoalForm(KontoraForm):
@@ -42,9 +37,9 @@ class GoalForm(KontoraForm):
         super().__init__(*args, **kwargs)
         kinds = sorted(GOAL_KINDS.items(), key=lambda kind: kind.order)
         self.fields["kind"].choices = [("", "—"), *((kind.code, kind.label) for kind in kinds)]  # type: ignore[attr-defined]
-        self.fields["event_type"].queryset = _active(EventType, goal and goal.event_type_id)  # type: ignore[attr-defined]
-        self.fields["event_result"].queryset = _active(  # type: ignore[attr-defined]
-            EventResult, goal and goal.event_result_id)
+        self.fields["event_type"].queryset = offered_items(EventType, goal.event_type_id if goal else None)  # type: ignore[attr-defined]
+        self.fields["event_result"].queryset = offered_items(  # type: ignore[attr-defined]
+            EventResult, goal.event_result_id if goal else None)
         if goal is not None:
             self.fields["kind"].disabled = True  # the achievements already earned name it
 

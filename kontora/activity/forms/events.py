@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kontora.activity.models import Event
@@ -14,14 +13,7 @@ from kontora.activity.services.events import EVENT_FIELDS
 from kontora.clients.models import Client, ContactPerson
 from kontora.core.forms.base import DateInput, ReadValuesFormMixin
 from kontora.directories.models import ContactReaction, EventResult, EventType, LadderStage
-
-
-def _active(model: Any, current: Any) -> Any:
-    """A directory's active items, and the one the event already holds (retired since, it stays shown)."""
-    condition = Q(is_active=True)
-    if current is not None:
-        condition |= Q(pk=current)
-    return model.objects.filter(condition)
+from kontora.directories.selectors.items import offered_items
 
 
 class EventForm(ReadValuesFormMixin, forms.Form):
@@ -50,10 +42,10 @@ class EventForm(ReadValuesFormMixin, forms.Form):
         def held(name: str) -> Any:
             return getattr(event, f"{name}_id") if event is not None else None
 
-        self.fields["event_type"].queryset = _active(EventType, held("event_type"))  # type: ignore[attr-defined]
-        self.fields["result"].queryset = _active(EventResult, held("result"))  # type: ignore[attr-defined]
-        self.fields["reaction"].queryset = _active(ContactReaction, held("reaction"))  # type: ignore[attr-defined]
-        self.fields["stage"].queryset = _active(LadderStage, held("stage"))  # type: ignore[attr-defined]
+        self.fields["event_type"].queryset = offered_items(EventType, held("event_type"))  # type: ignore[attr-defined]
+        self.fields["result"].queryset = offered_items(EventResult, held("result"))  # type: ignore[attr-defined]
+        self.fields["reaction"].queryset = offered_items(ContactReaction, held("reaction"))  # type: ignore[attr-defined]
+        self.fields["stage"].queryset = offered_items(LadderStage, held("stage"))  # type: ignore[attr-defined]
         # Only the card's own personnel: a contact of another client is no choice here.
         self.fields["contact"].queryset = ContactPerson.objects.filter(  # type: ignore[attr-defined]
             client=client).order_by("full_name", "id")

@@ -126,3 +126,12 @@ def item_usages(item: models.Model) -> list[Usage]:
             label = plural[:1].upper() + plural[1:]
             counts[label] = counts.get(label, 0) + count
     return [Usage(label, count) for label, count in counts.items()]
+
+
+def offered_items(model: type[models.Model], kept: Any = None) -> models.QuerySet[Any]:
+    """A directory's items a form offers: the active ones, and the one the record already holds (retired since,
+    it stays shown and kept)."""
+    condition = models.Q(is_active=True)
+    if kept is not None:
+        condition |= models.Q(pk=kept)
+    return model._default_manager.filter(condition)
