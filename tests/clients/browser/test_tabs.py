@@ -97,6 +97,11 @@ def test_manager_adds_bank_account_with_known_bik(page, live_server, manager_use
     page.click("[data-testid=bank-ok]")
     page.locator("[data-testid=error-account]").wait_for()
     assert "контрольный ключ не сходится с БИК" in page.locator("[data-testid=error-account]").inner_text()
+    # with the caret on the field at fault, and a field the user moves to keeps it (no late focus steals it)
+    expect(page.locator("#id_bank-account")).to_be_focused()
+    page.focus("#id_bank-notes")
+    page.wait_for_timeout(400)
+    expect(page.locator("#id_bank-notes")).to_be_focused()
 
     # when the right account is typed and saved as the main one
     page.fill("#id_bank-account", account)

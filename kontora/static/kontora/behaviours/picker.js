@@ -259,6 +259,8 @@
     el.tabIndex = -1;
     el.setAttribute("aria-hidden", "true");
     el.setAttribute("data-testid", "picker-modal");
+    el.setAttribute("data-k-modal", "");
+    el.setAttribute("data-k-modal-focus", ".is-invalid, input:not([type=hidden]), select, textarea");
     el.innerHTML = '<div class="modal-dialog"><div class="modal-content"></div></div>';
     document.body.appendChild(el);
     return el;
@@ -267,23 +269,9 @@
   function openCard(picker, url) {
     var el = modal();
     modalPicker = picker;
-    window.htmx.ajax("GET", url, { target: el.querySelector(".modal-content"), swap: "innerHTML" }).then(function () {
-      window.bootstrap.Modal.getOrCreateInstance(el).show();
-    });
+    // modal.js shows it and puts the focus in the card once the answer settles.
+    window.htmx.ajax("GET", url, { target: el.querySelector(".modal-content"), swap: "innerHTML" });
   }
-
-  document.addEventListener("shown.bs.modal", function (event) {
-    if (event.target.id !== "k-picker-modal") return;
-    var first = event.target.querySelector(".is-invalid, input:not([type=hidden]), select, textarea");
-    if (first) first.focus();
-  });
-
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var el = document.getElementById("k-picker-modal");
-    if (!el || !el.contains(event.detail.target)) return;
-    var first = el.querySelector(".is-invalid, input:not([type=hidden])");
-    if (first) first.focus();
-  });
 
   document.addEventListener("k:directory-saved", function (event) {
     var detail = event.detail || {};
