@@ -177,3 +177,43 @@ def test_the_keyboard_walks_the_whole_registry_and_the_counter_tells_the_truth(
     page.keyboard.press("F2")
     # then its card opens
     page.wait_for_url(f"{base}/clients/{clients[f'Клиент {moved:03d}'].pk}/")
+
+
+# Holds back the registry's request for the rows around a client (the way back from a card) as a slow network would.
+SLOW_WAY_BACK = """(() => {
+  const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url) { this.kUrl = String(url); return open.apply(this, arguments); };
+  XMLHttpRequest.prototype.send = function () {
+    if (this.kUrl.indexOf("focus=") < 0) return send.apply(this, arguments);
+    setTimeout(() => send.apply(this, arguments), 1500);
+  };
+})();"""
+
+
+@pytest.mark.feature("REG-07")
+@pytest.mark.feature("REG-01")
+def test_arrows_pressed_while_the_rows_come_back_from_a_card_are_not_lost(page, live_server, manager_user,
+                                                                         transactional_db):
+    # given a client found by Ctrl+F and opened, on a slow network
+    clients = {c.short_name: c for c in _clients(manager_user)}
+    base = live_server.url
+    sign_in(page, base, "manager")
+    page.add_init_script(SLOW_WAY_BACK)
+    page.keyboard.press("Control+f")
+    page.keyboard.type("клиент 04")
+    page.wait_for_function("() => document.querySelector('#k-registry-body tr.k-focus [data-testid=registry-name]')"
+                           "?.textContent === 'Клиент 040'")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/clients/{clients['Клиент 040'].pk}/")
+    # when the card is closed and three arrows are pressed while the search's rows are still on their way
+    page.keyboard.press("Escape")
+    page.wait_for_url(f"{base}/?focus={clients['Клиент 040'].pk}")
+    page.wait_for_selector("#k-registry-body[aria-busy=true]", state="attached")
+    for _i in range(3):
+        page.keyboard.press("ArrowDown")
+    # then, once they came, the cursor stands three rows below the client, not back on it
+    page.wait_for_selector("#k-registry-body:not([aria-busy])", state="attached")
+    page.wait_for_function("() => document.querySelector('#k-registry-body tr.k-focus [data-testid=registry-name]')"
+                           "?.textContent === 'Клиент 043'")
+    assert page.input_value("#k-registry-find") == "клиент 04"

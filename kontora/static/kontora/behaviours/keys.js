@@ -115,7 +115,8 @@
 
   /* A list that loads in pages marks its edges with data-k-more="next" / "prev" (an htmx element triggered by
      "k-more"). The cursor walks past the rows loaded: it asks for the next page when it comes near the end, and
-     at an edge it waits for the page and goes on by the steps not yet taken. */
+     at an edge it waits for the page and goes on by the steps not yet taken. A list whose rows are all being
+     drawn again marks their body aria-busy="true" meanwhile; the steps wait for the new rows the same way. */
   var PREFETCH = 10;  // rows before the end at which the next page is asked for
   var pending = null;  // {list, step}: the cursor's move still to make once a page has loaded
 
@@ -133,6 +134,12 @@
     var current = focusedRow();
     // The cursor stays inside the list it is in; with no cursor yet it enters the first list.
     var container = current ? listOf(current) : null;
+    if (container && container.querySelector('[aria-busy="true"]')) {
+      // Its rows are being drawn again (a quick find, the way back from a card): the keys pressed meanwhile
+      // move the cursor from where the new rows put it.
+      pending = { list: container, step: step + (pending && pending.list === container ? pending.step : 0) };
+      return true;
+    }
     var list = current ? rows(container) : rows();
     if (!list.length) return false;
     container = container || listOf(list[0]);

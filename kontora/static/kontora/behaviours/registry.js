@@ -64,6 +64,20 @@
     shown.textContent = String(count).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
   }
 
+  // The rows drawn again (a quick find, a sort, the way back from a card) are busy until the answer comes:
+  // keys.js keeps the arrows pressed meanwhile and moves the cursor once the new rows are in.
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "k-registry-body") target.setAttribute("aria-busy", "true");
+  });
+
+  function idle(event) {
+    var target = event.detail.target;
+    if (target && target.id === "k-registry-body") target.removeAttribute("aria-busy");
+  }
+  document.addEventListener("htmx:beforeSwap", idle);
+  document.addEventListener("htmx:afterRequest", idle);
+
   document.addEventListener("htmx:afterSwap", function (event) {
     countLoaded();
     if (event.detail.target.id !== "k-registry-body") return;
