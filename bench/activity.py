@@ -119,7 +119,7 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
         ("day/selector", "activity.selectors.planner.day_tasks, the busiest manager",
          [selector(lambda: planner.day_tasks(admin, manager, workday))]),
         ("events_report", f"GET the events report over a year with the word «{word}», administrator",
-         [_get(as_admin, f"{reverse('activity:events_report')}?run=1&words={word}"
+         [_get(as_admin, f"{reverse('reports:report', args=('events',))}?run=1&words={word}"
                          f"&date_from={year_ago.isoformat()}&date_to={today.isoformat()}")]),
         ("events_report/selector", "activity.selectors.events_report.report, the same choice",
          [selector(lambda: events_report.report(admin, report_params, cursor={}).page.rows)]),

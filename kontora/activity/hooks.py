@@ -5,7 +5,6 @@ what is registered; clients imports nothing of activity."""
 from __future__ import annotations
 
 import datetime
-from datetime import timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +52,6 @@ def register() -> None:
                                short_label=_("History")))
     # The card's «Задачи» journal (CLI-14): every task about the client, to whoever opens the card.
     CARD_TABS.register(CardTab("tasks", _("Tasks"), "activity:card_tasks", order=205))
-    # Отчёты → События (HIS-03): everyone's report lists his own events, or every employee's with the right.
-    MENU.register(MenuItem("reports", _("Events"), "activity:events_report", order=10))
     # The project planner (PLN-03): open to everyone; its items have no client, so its pages are no exits.
     MENU.register(MenuItem("plans", _("Project planner"), "activity:projects", order=30))
     # The planners (PLN-01, PLN-02): everyone plans his own day; «журналы всех сотрудников» shows everyone's.
@@ -181,12 +178,6 @@ def _exits() -> list[Any]:
     def card(obj: Any) -> dict[str, Any]:
         return {"client_id": obj.pk}
 
-    def words(obj: Any) -> dict[str, Any]:
-        # The event found by its description's first word (the matrix's card marker) over its whole day and more.
-        day = obj.created_at.date()
-        return {"run": "1", "words": obj.description.split()[0], "date_from": (day - timedelta(days=1)).isoformat(),
-                "date_to": (day + timedelta(days=1)).isoformat()}
-
     return [
         Exit("activity:task", task, OPENS, args=pk),
         # The task's form: its author's or an administrator's (the matrix's tasks are a stranger's).
@@ -208,10 +199,6 @@ def _exits() -> list[Any]:
         Exit("activity:event", event, OPENS, args=pk),
         Exit("activity:event", event, EDITS, "POST", args=pk, who=is_administrator),
         Exit("activity:event_delete", event, EDITS, "POST", args=pk, who=is_administrator, removes=True),
-        # The events report: a first page of the whole report; one event's row found by its words, listed to those
-        # who see every employee's events (the matrix's events are another curator's).
-        Exit("activity:events_report", event, OPENS, data=lambda e: {"run": "1"}, answer=LIST, once=True),
-        Exit("activity:events_report", event, OPENS, data=words, answer=ROWS, key="words", who=sees_all_employees),
         # The planners list another employee's tasks only to a holder of «журналы всех сотрудников», and only those
         # about clients he opens (the crawler's tasks are a stranger's); a manager asking for the stranger's day
         # gets his own (the page) or a refusal (the cell's menu).

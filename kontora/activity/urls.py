@@ -5,7 +5,6 @@ from django.urls import URLPattern, URLResolver, path
 from kontora.activity.views import (
     cleanup,
     events,
-    events_report,
     feeds,
     journal,
     monitor,
@@ -42,5 +41,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/<int:pk>/", projects.item, name="project_item"),
     path("projects/<int:pk>/new/", projects.item_new, name="project_case_new"),
     path("projects/<int:pk>/delete/", projects.item_delete, name="project_item_delete"),
-    path("reports/events/", events_report.report, name="events_report"),
 ]

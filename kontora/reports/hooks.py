@@ -16,8 +16,9 @@ REPORTS: Point[Report] = Point("reports", key=lambda report: report.slug)
 
 
 def register() -> None:
+    from kontora.activity.policies import sees_all_employees
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
-    from kontora.core.hooks import EXITS, LIST, MENU, OPENS, Exit, MenuItem
+    from kontora.core.hooks import EXITS, LIST, MENU, OPENS, ROWS, Exit, MenuItem
     from kontora.reports.definitions import activity, clients, pipeline, targeting
 
     for report in (*activity.REPORTS, *clients.REPORTS, *pipeline.REPORTS, *targeting.REPORTS):
@@ -47,11 +48,28 @@ def register() -> None:
     # same result), crawled for other clients' markers as every role.
     reveals = {"event-statistics": "activity.Event", "personal-statistics": "activity.Task",
                "birthdays": "clients.ContactPerson"}
+    # «События»: its first page, and one event's row found by its words, listed to those who see every employee's
+    # events (the matrix's events are another curator's).
+    EXITS.register(Exit("reports:report", "activity.Event", OPENS, args=_slug("events"), data=lambda e: {"run": "1"},
+                        answer=LIST, once=True, key="events"))
+    EXITS.register(Exit("reports:report", "activity.Event", OPENS, args=_slug("events"), data=_event_words,
+                        answer=ROWS, key="events words", who=sees_all_employees))
+    EXITS.register(Exit("reports:report", "activity.Event", OPENS, args=_slug("events"),
+                        data=lambda e: {**_event_words(e), "format": "csv"}, answer=ROWS, key="events words csv",
+                        who=sees_all_employees))
     for slug, model in reveals.items():
         EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=period, answer=LIST, once=True,
                             key=slug))
         EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=csv, answer=LIST, once=True,
                             key=f"{slug} csv"))
+
+
+def _event_words(event: Any) -> dict[str, str]:
+    """The event found by its description's first word (the matrix's card marker) over its whole day and more."""
+    day = event.created_at.date()
+    return {"run": "1", "words": event.description.split()[0],
+            "date_from": (day - datetime.timedelta(days=1)).isoformat(),
+            "date_to": (day + datetime.timedelta(days=1)).isoformat()}
 
 
 def _slug(slug: str) -> Any:

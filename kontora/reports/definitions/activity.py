@@ -1,23 +1,27 @@
-"""Reports over the work of employees: personal statistics (bar charts) and event statistics (events by type per
-user and period, a pie chart)."""
+"""Reports over the work of employees: the events report (HIS-03), personal statistics (bar charts) and event
+statistics (events by type per user and period, a pie chart)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kontora.activity.selectors import events_report
 from kontora.activity.selectors.statistics import EventCount, event_counts, task_figures
 from kontora.clients.selectors.statistics import clients_registered
 from kontora.core.charts import Chart, Series
 from kontora.core.selectors.calendar import day_bounds
-from kontora.reports.forms.activity import EventStatisticsForm, PersonalStatisticsForm
-from kontora.reports.framework.base import STATISTICS, Report, Scope
-from kontora.reports.framework.result import INTEGER, PERCENT, TEXT, Column, Result, Section
+from kontora.core.ui.links import IdLink
+from kontora.reports.forms.activity import EventsReportForm, EventStatisticsForm, PersonalStatisticsForm
+from kontora.reports.framework.base import OPERATIONAL, STATISTICS, PagedReport, Report, Scope
+from kontora.reports.framework.result import DATETIME, INTEGER, PERCENT, TEXT, Column, Result, Row, Section
 
 PIE_SLICES = 10  # the rest of the types share one slice
 
@@ -36,6 +40,57 @@ def type_pie(counts: list[EventCount], title: str) -> Chart:
     if rest:
         slices.append(Series(_("Other types"), [rest]))
     return Chart("pie", title, slices)
+
+
+class EventsReport(PagedReport):
+    """«События» (HIS-03): the events of a period chosen by type, result, client, client status, users and words of
+    the description, newest first, with the number of events of each type over the whole selection. A user's own
+    events, or every employee's with «журналы всех сотрудников» — never of a client he may not open."""
+
+    slug = "events"
+    title = gettext_lazy("Events")
+    group = OPERATIONAL
+    order = 20
+    form_class = EventsReportForm
+
+    def page(self, user: Any, form: Any, cursor: Mapping[str, str], size: int) -> tuple[Result, str]:
+        data = form.cleaned_data
+        params = events_report.Parameters(
+            date_from=data.get("date_from"), date_to=data.get("date_to"),
+            event_type_id=data["event_type"].pk if data.get("event_type") else None,
+            client_id=data["client"].pk if data.get("client") else None,
+            status_id=data["status"].pk if data.get("status") else None,
+            result_id=data["result"].pk if data.get("result") else None,
+            author_ids=tuple(author.pk for author in data.get("authors") or ()),
+            words=data.get("words") or "",
+        )
+        found = events_report.report(user, params, cursor=cursor, size=size)
+        card_link = IdLink("clients:card")
+        rows = [Row([event.created_at, event.client.short_name, event.event_type.name, event.description,
+                     event.result.name if event.result else "", event.author.full_name],
+                    href=card_link(event.client_id)) for event in found.page.rows]
+        columns = [Column("date", _("Date"), DATETIME), Column("client", _("Client"), TEXT, width=24),
+                   Column("event_type", _("Event type"), TEXT, width=16),
+                   Column("description", _("Description"), TEXT, width=44),
+                   Column("result", _("Result"), TEXT, width=16), Column("author", _("Author"), TEXT, width=18)]
+        notes: list[str] = []
+        if found.page.is_first:
+            notes = self._totals(found)
+        result = self.result(user, form, columns=columns, sections=[Section("", rows)], notes=notes,
+                             rows=None if found.uncounted else found.total)
+        return result, found.page.after
+
+    @staticmethod
+    def _totals(found: events_report.Report) -> list[str]:
+        """What is said of the whole selection: how many events, and of each type."""
+        if found.uncounted:
+            return [_("The words match too many events of this period (some %(cap)s or more) to total them by type. "
+                      "Add a word or shorten the period to see the totals.")
+                    % {"cap": number_format(events_report.CAP, force_grouping=True)}]
+        if not found.total:
+            return [_("No events.")]
+        return [_("Events in all: %(count)s") % {"count": number_format(found.total, force_grouping=True)},
+                *(f"{item.name}: {number_format(item.count, force_grouping=True)}" for item in found.totals)]
 
 
 class EventStatistics(Report):
@@ -106,4 +161,4 @@ class PersonalStatistics(Report):
         return self.result(user, form, columns=columns, sections=sections, charts=charts, notes=notes)
 
 
-REPORTS = [PersonalStatistics(), EventStatistics()]
+REPORTS = [EventsReport(), PersonalStatistics(), EventStatistics()]

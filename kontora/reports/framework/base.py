@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from django import forms
@@ -20,7 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kontora.core.selectors.calendar import user_today
-from kontora.reports.framework.result import Column, Result
+from kontora.core.ui.pager import AFTER
+from kontora.reports.framework.result import Column, Result, Section
 
 # The Reports menu's groups, as the manual orders its list of reports.
 OPERATIONAL, SALES, STOCK, MONEY, STATISTICS, TARGETING = (
@@ -90,6 +91,37 @@ class Report(ABC):
             generated_at=timezone.now(), zone=str(timezone.get_current_timezone()), parameters=applied(form),
             charts=list(charts), notes=list(notes), report=self.slug, rows=rows,
         )
+
+
+class PagedReport(Report):
+    """A report of many rows in one keyset order (an events list, the tasks under control): the screen draws it a
+    page at a time («Показать ещё» seeks on), and its files read every row page by page, never all at once.
+
+    `page` is the one query: a page's result and the cursor of the next. The first page's result carries what is
+    said of the whole selection (its notes and charts); its columns are not totalled (a page's sums are no
+    report's)."""
+
+    screen_size: ClassVar[int] = 50
+    file_size: ClassVar[int] = 500
+
+    @abstractmethod
+    def page(self, user: Any, form: Any, cursor: Mapping[str, str], size: int) -> tuple[Result, str]:
+        """The page `cursor` points at (the first, for an empty one): its result, whose one section holds its rows,
+        and the cursor past them ("" when no rows follow)."""
+
+    def build(self, user: Any, form: Any) -> Result:
+        first, after = self.page(user, form, {}, self.file_size)
+
+        def rows() -> Iterator[Sequence[Any]]:
+            for section in first.sections:
+                yield from section.rows
+            cursor = after
+            while cursor:
+                result, cursor = self.page(user, form, {AFTER: cursor}, self.file_size)
+                for section in result.sections:
+                    yield from section.rows
+
+        return replace(first, sections=[Section("", rows())])
 
 
 def _user_name(user: Any) -> str:

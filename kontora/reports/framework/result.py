@@ -57,6 +57,17 @@ class Column:
         return self.kind in NUMBERS
 
 
+class Row(tuple[Any, ...]):
+    """A row's values and the page a click on it opens on screen (a client's card); files hold the values only."""
+
+    href: str
+
+    def __new__(cls, values: Iterable[Any], href: str = "") -> Row:
+        row = super().__new__(cls, values)
+        row.href = href
+        return row
+
+
 @dataclass
 class Section:
     """A group of rows under `label` (empty: rows without a heading). Each row is a sequence of values, one per
@@ -103,6 +114,7 @@ class Line:
     kind: str
     values: tuple[Any, ...]
     label: str = ""
+    href: str = ""  # a row's (`Row`)
 
 
 def _plain(value: Any, zone: zoneinfo.ZoneInfo) -> Any:
@@ -132,7 +144,7 @@ def walk(result: Result) -> Iterator[Line]:
                 if isinstance(values[index], int | Decimal) and not isinstance(values[index], bool):
                     sub[index] += values[index]  # a text typed into a sum's column (an edited report) adds nothing
             counted += 1
-            yield Line(ROW, values)
+            yield Line(ROW, values, href=getattr(row, "href", ""))
         if summed and section.label and counted:
             yield Line(SUBTOTAL, _sums(columns, sub, _("Total: %(group)s") % {"group": section.label}),
                        section.label)

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
+from kontora.core.htmx import is_htmx
 from kontora.core.printing import html_context
+from kontora.core.ui.pager import AFTER, BEFORE
 from kontora.reports.forms.saved import SCREEN, OpenForm
 from kontora.reports.framework import edited, saved
-from kontora.reports.framework.base import Report
+from kontora.reports.framework.base import PagedReport, Report
 from kontora.reports.framework.render import Format, file_name, formats, table
 from kontora.reports.framework.render.htmlfile import chart_urls
 from kontora.reports.framework.result import Result, walk
@@ -52,8 +54,10 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {"definition": definition, "form": form, "asked": asked, "formats": formats().values()}
     if not (asked and form.is_valid()):
         return render(request, "reports/report.html", context)
-    result = definition.build(user, form)
     wanted = request.GET.get(FORMAT, "")
+    if isinstance(definition, PagedReport) and not (wanted or SAVE in request.GET or EDIT in request.GET):
+        return _paged_screen(request, definition, form, context)
+    result = definition.build(user, form)
     if SAVE in request.GET:
         try:
             return cast(HttpResponse, saved_response(result))
@@ -88,6 +92,20 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/report.html", context, status=422 if "export_error" in context else 200)
 
 
+def _paged_screen(request: HttpRequest, definition: PagedReport, form: Any, context: dict[str, Any]) -> HttpResponse:
+    """A paged report on screen: its first page under the form, and «Показать ещё» asking for the next rows only."""
+    result, after = definition.page(user_of(request), form, request.GET, definition.screen_size)
+    more = f"{request.path}?{urlencode({**_query(request), RUN: '1', AFTER: after}, doseq=True)}" if after else ""
+    if is_htmx(request) and request.GET.get(AFTER):
+        return render(request, "reports/partials/more.html", {
+            "rows": mark_safe("".join(table.rows(walk(result), result.columns))),  # noqa: S308 - escaped by `table`
+            "more_url": more, "span": len(result.columns)})
+    context.update(screen(result, sortable=False))
+    context.update({"export_query": urlencode({**_query(request), RUN: "1"}, doseq=True), "more_url": more,
+                    "span": len(result.columns)})
+    return render(request, "reports/report.html", context)
+
+
 @login_required
 @require_GET
 def client_summary(request: HttpRequest) -> HttpResponse:
@@ -97,7 +115,8 @@ def client_summary(request: HttpRequest) -> HttpResponse:
 
 def _query(request: HttpRequest) -> dict[str, list[str]]:
     """The report's parameters as asked, without the actions."""
-    return {name: value for name, value in request.GET.lists() if name not in (FORMAT, SAVE, EDIT, RUN)}
+    return {name: value for name, value in request.GET.lists()
+            if name not in (FORMAT, SAVE, EDIT, RUN, AFTER, BEFORE)}
 
 
 @login_required
@@ -156,15 +175,16 @@ def open_saved(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/open.html", context, status=status)
 
 
-def screen(result: Result) -> dict[str, Any]:
-    """The result drawn for the page: at most SCREEN_LINES lines (then it says where the rest is)."""
+def screen(result: Result, *, sortable: bool = True) -> dict[str, Any]:
+    """The result drawn for the page: at most SCREEN_LINES lines (then it says where the rest is). The columns sort
+    on screen unless only a page of the rows is there."""
     lines = list(islice(table.rows(walk(result), result.columns, groups=True), SCREEN_LINES + 1))
     cut = len(lines) > SCREEN_LINES
     return {
         "result": result, "charts": chart_urls(result), "cut": cut,
         "cut_at": number_format(SCREEN_LINES, force_grouping=True),
         # every value escaped by `table`
-        "head": mark_safe(table.head(result.columns, sortable=True)),  # noqa: S308
+        "head": mark_safe(table.head(result.columns, sortable=sortable)),  # noqa: S308
         "rows": mark_safe("".join(lines[:SCREEN_LINES])),  # noqa: S308
     }
 

@@ -47,7 +47,9 @@ def rows(lines: Iterator[Line], columns: Sequence[Column], *, groups: bool = Fal
                    f'<th colspan="{span}" scope="rowgroup">{escape(line.label)}</th></tr>')
         elif line.kind == ROW:
             member = f' data-k-group="{group}"' if groups and group else ""
-            yield f'<tr data-testid="report-row"{member}>{_cells(columns, line.values)}</tr>'
+            # keys.js: the row cursor, and Enter or a double click opens the row's page
+            opens = f' data-row data-href="{escape(line.href)}"' if line.href else ""
+            yield f'<tr data-testid="report-row"{member}{opens}>{_cells(columns, line.values)}</tr>'
         elif line.kind == SUBTOTAL:
             member = f' data-k-group="{group}" data-k-fixed' if groups else ""
             yield f'<tr class="k-report-subtotal k-strong" data-testid="report-subtotal"{member}>' \
