@@ -68,7 +68,6 @@ def register() -> None:
     MENU.register(MenuItem("plans", _("Task journal"), "activity:task_journal", _own_journal, order=10))
     MENU.register(MenuItem("plans", _("Task journal of all employees"), "activity:task_journal", _all_journal,
                            order=10, query="whose=all"))
-    MENU.register(MenuItem("reports", _("Tasks under control"), "activity:task_control", order=10))
     MONITORS.register(Monitor("tasks", "activity:task_monitor", order=10))
     # The manual: the clean-up is the administrator's only; an Administration page is an administrator's page
     # (tests/core/views/test_admin_urls.py), so the right comes with the role and is not granted to others.
@@ -79,8 +78,7 @@ def register() -> None:
     ))
     MENU.register(MenuItem("admin", _("Database maintenance"), "activity:cleanup", right(CLEANUP_RIGHT), order=105))
     JOB_HANDLERS.register(JobHandler(CLEANUP_JOB, tasks.tasks_cleanup_run))
-    # Parameters → Вход в систему (TSK-08): the overdue report first, it asks for more urgent action.
-    SIGNIN_LANDINGS.register(SigninLanding("overdue_tasks", _overdue_landing, order=10))
+    # Parameters → Вход в систему (TSK-08): the task journal (the overdue report, more urgent, is the reports').
     SIGNIN_LANDINGS.register(SigninLanding("task_journal", _journal_landing, order=20))
     for field_def in _filter_fields():
         FILTER_FIELDS.register(field_def)
@@ -113,19 +111,6 @@ def _all_journal(user: Any, system: Any) -> bool:
     from kontora.activity import policies
 
     return policies.sees_all_employees(user)
-
-
-def _overdue_landing(user: Any) -> str | None:
-    """The control report narrowed to the user's overdue tasks, when he asked for it and has some."""
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
-    from kontora.activity.selectors.journal import has_overdue_tasks
-    from kontora.core.selectors.settings import user_parameters
-
-    if not user_parameters(user).report_overdue_at_login or not has_overdue_tasks(user):
-        return None
-    return f"{reverse('activity:task_control')}?{urlencode({'assignee': user.pk, 'overdue': 'on'})}"
 
 
 def _journal_landing(user: Any) -> str | None:
@@ -216,6 +201,5 @@ def _exits() -> list[Any]:
         Exit("activity:task_journal", task, OPENS, answer=LIST, once=True),
         Exit("activity:task_journal", task, OPENS, data=lambda t: {"client": t.client_id}, answer=LIST,
              key="client"),
-        Exit("activity:task_control", task, OPENS, data=lambda t: {"include_closed": "on"}, answer=LIST, once=True),
         Exit("activity:task_monitor", task, OPENS, answer=LIST, once=True),
     ]

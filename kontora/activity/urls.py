@@ -18,7 +18,6 @@ app_name = "activity"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", tasks.task, name="task"),
     path("tasks/", journal.task_journal, name="task_journal"),
-    path("tasks/control/", journal.task_control, name="task_control"),
     path("tasks/monitor/", monitor.task_monitor, name="task_monitor"),
     path("administration/maintenance/", cleanup.cleanup, name="cleanup"),
     path("tasks/<int:pk>/transition/", tasks.task_transition, name="task_transition"),

@@ -16,6 +16,7 @@ REPORTS: Point[Report] = Point("reports", key=lambda report: report.slug)
 
 
 def register() -> None:
+    from kontora.accounts.hooks import SIGNIN_LANDINGS, SigninLanding
     from kontora.activity.policies import sees_all_employees
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
     from kontora.core.hooks import EXITS, LIST, MENU, OPENS, ROWS, Exit, MenuItem
@@ -29,6 +30,8 @@ def register() -> None:
                                    group=GROUPS.index(report.group), order=report.order, args=(report.slug,)))
 
     MENU.register(MenuItem("reports", _("Open a saved report"), "reports:open", group=len(GROUPS), order=10))
+    # Parameters → Вход в систему (TSK-08): the overdue tasks first, before the task journal's landing.
+    SIGNIN_LANDINGS.register(SigninLanding("overdue_tasks", _overdue_landing, order=10))
     CARD_ACTIONS.register(CardAction("client_summary", _("Client summary"), "reports:client_summary", order=90))
     # The summary shows the card's data of one client: to whoever opens its card, the same 404 to anyone else.
     EXITS.register(Exit("reports:client_summary", "clients.Client", OPENS, data=lambda c: {"client": c.pk}))
@@ -57,11 +60,29 @@ def register() -> None:
     EXITS.register(Exit("reports:report", "activity.Event", OPENS, args=_slug("events"),
                         data=lambda e: {**_event_words(e), "format": "csv"}, answer=ROWS, key="events words csv",
                         who=sees_all_employees))
+    # «Задачи на контроле»: the tasks the user set or was given (everyone's, with the right), closed ones too.
+    EXITS.register(Exit("reports:report", "activity.Task", OPENS, args=_slug("tasks-under-control"),
+                        data=lambda t: {"run": "1", "include_closed": "on"}, answer=LIST, once=True,
+                        key="tasks-under-control"))
     for slug, model in reveals.items():
         EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=period, answer=LIST, once=True,
                             key=slug))
         EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=csv, answer=LIST, once=True,
                             key=f"{slug} csv"))
+
+
+def _overdue_landing(user: Any) -> str | None:
+    """«Задачи на контроле» narrowed to the user's overdue tasks, when he asked for it and has some."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from kontora.activity.selectors.journal import has_overdue_tasks
+    from kontora.core.selectors.settings import user_parameters
+
+    if not user_parameters(user).report_overdue_at_login or not has_overdue_tasks(user):
+        return None
+    query = urlencode({"run": "1", "assignee": user.pk, "overdue": "on"})
+    return f"{reverse('reports:report', args=('tasks-under-control',))}?{query}"
 
 
 def _event_words(event: Any) -> dict[str, str]:

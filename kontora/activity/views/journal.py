@@ -1,6 +1,6 @@
-"""The task journal (TSK-07) and the «Задачи на контроле» report (TSK-09): the user's tasks (set or given), or every
-employee's to a holder of «журналы всех сотрудников», within client access; Enter opens a task, Ctrl+Enter its
-client's card when the user may open it."""
+"""The task journal (TSK-07): the user's tasks (set or given), or every employee's to a holder of «журналы всех
+сотрудников», within client access; Enter opens a task, Ctrl+Enter its client's card when the user may open it. The
+«Задачи на контроле» report (TSK-09) reads the same selectors through the report framework."""
 
 from __future__ import annotations
 
@@ -81,16 +81,16 @@ def _rows(page: selectors.TaskPage) -> list[SafeString]:
     return [mark_safe(row) for row in rows]  # noqa: S308 - every value escaped above, or an id, a path, fixed markup
 
 
-def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
+@login_required
+@require_GET
+def task_journal(request: HttpRequest) -> HttpResponse:
+    """«Журнал задач»: the latest start first, 50 at a time ("show more" seeks on)."""
     user = user_of(request)
-    form = TaskFilterForm(request.GET or None, user=user, report=report)
+    form = TaskFilterForm(request.GET or None, user=user)
     choice = form.choice()
-    read = selectors.report_page if report else selectors.journal_page
-    page = read(user, choice, cursor=request.GET, size=PAGE)
-    base = reverse("activity:task_control" if report else "activity:task_journal")
-    context: dict[str, Any] = {
-        "rows": _rows(page), "next_url": page.pager.link(base, AFTER, **_kept(request)), "report": report,
-    }
+    page = selectors.journal_page(user, choice, cursor=request.GET, size=PAGE)
+    base = reverse("activity:task_journal")
+    context: dict[str, Any] = {"rows": _rows(page), "next_url": page.pager.link(base, AFTER, **_kept(request))}
     if is_htmx(request) and request.GET.get(AFTER):
         return render(request, "activity/partials/task_rows.html", context)
     client = form.cleaned_data.get("client") if choice.client_id is not None else None
@@ -98,23 +98,4 @@ def _listing(request: HttpRequest, *, report: bool) -> HttpResponse:
         "form": form, "client": client, "all_employees": policies.sees_all_employees(user), "base": base,
         "hidden": page.hidden, "hidden_cap": selectors.HIDDEN_CAP,
     })
-    if report:
-        counts = selectors.state_counts(user, choice)
-        context["counts"] = [(label, counts[value]) for value, label in Task.State.choices]
-        context["overdue_count"] = counts["overdue"]
     return render(request, "activity/task_journal.html", context)
-
-
-@login_required
-@require_GET
-def task_journal(request: HttpRequest) -> HttpResponse:
-    """«Журнал задач»: the latest start first, 50 at a time ("show more" seeks on)."""
-    return _listing(request, report=False)
-
-
-@login_required
-@require_GET
-def task_control(request: HttpRequest) -> HttpResponse:
-    """«Задачи на контроле»: active tasks (closed ones with «Дополнить закрытыми задачами») by author, assignee,
-    state and period, the nearest due first, with totals by state."""
-    return _listing(request, report=True)

@@ -300,7 +300,6 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("processes:result_*", "processes-setup", ""),
     ("processes:run*", "processes-progress", ""),
     ("activity:task_journal", "tasks-control", "Журнал задач"),
-    ("activity:task_control", "tasks-control", "Отчёт «Задачи на контроле»"),
     ("activity:task_monitor", "tasks-control", "Монитор задач"),
     ("activity:cleanup", "tasks-control", "Очистка базы: удаление старых закрытых задач"),
     ("pipeline:*", "sales-board", ""),

@@ -11,15 +11,22 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from kontora.activity.models import Task
 from kontora.activity.selectors import events_report
+from kontora.activity.selectors import journal as task_journal
 from kontora.activity.selectors.statistics import EventCount, event_counts, task_figures
 from kontora.clients.selectors.statistics import clients_registered
 from kontora.core.charts import Chart, Series
 from kontora.core.selectors.calendar import day_bounds
 from kontora.core.ui.links import IdLink
-from kontora.reports.forms.activity import EventsReportForm, EventStatisticsForm, PersonalStatisticsForm
+from kontora.reports.forms.activity import (
+    EventsReportForm,
+    EventStatisticsForm,
+    PersonalStatisticsForm,
+    TaskControlForm,
+)
 from kontora.reports.framework.base import OPERATIONAL, STATISTICS, PagedReport, Report, Scope
 from kontora.reports.framework.result import DATETIME, INTEGER, PERCENT, TEXT, Column, Result, Row, Section
 
@@ -93,6 +100,64 @@ class EventsReport(PagedReport):
                 *(f"{item.name}: {number_format(item.count, force_grouping=True)}" for item in found.totals)]
 
 
+class TaskControl(PagedReport):
+    """«Задачи на контроле» (TSK-09): the tasks the user set or was given (every employee's with «журналы всех
+    сотрудников»), active ones — closed ones too with «Дополнить закрытыми задачами» —, the nearest due first, with
+    how many stand in each state and how many are overdue."""
+
+    slug = "tasks-under-control"
+    title = gettext_lazy("Tasks under control")
+    group = OPERATIONAL
+    order = 10
+    form_class = TaskControlForm
+
+    def initial(self, user: Any) -> dict[str, Any]:
+        return {}  # every task of the choice, whatever its start
+
+    def page(self, user: Any, form: Any, cursor: Mapping[str, str], size: int) -> tuple[Result, str]:
+        choice = form.choice()
+        found = task_journal.report_page(user, choice, cursor=cursor, size=size)
+        task_link = IdLink("activity:task")
+        now, unavailable = timezone.now(), _("client unavailable")
+        states, importances = dict(Task.State.choices), dict(Task.Importance.choices)
+        rows = []
+        for task in found.rows:
+            state = str(states.get(task.state, ""))
+            if task.state != Task.State.CLOSED and task.due_at < now:
+                state = f"{state}, {_('overdue')}"
+            client = (task.client_name or task.case_title or "") if task.client_open or task.client_id is None \
+                else unavailable
+            rows.append(Row([task.starts_at, task.due_at, str(importances.get(task.importance, "")), state, client,
+                             task.description, task.author_name, task.assignee_name], href=task_link(task.id)))
+        columns = [Column("starts", _("Start"), DATETIME), Column("due", _("Due"), DATETIME),
+                   Column("importance", _("Importance"), TEXT, width=10),
+                   Column("state", _("State"), TEXT, width=16), Column("client", _("Client"), TEXT, width=22),
+                   Column("task", _("Task"), TEXT, width=40), Column("author", _("Author"), TEXT, width=18),
+                   Column("assignee", _("Assignee"), TEXT, width=18)]
+        notes: list[str] = []
+        whole = None
+        if found.pager.is_first:
+            counts = task_journal.state_counts(user, choice)
+            whole = sum(counts[value] for value in Task.State.values)
+            notes = [" · ".join([*(f"{label}: {counts[value]}" for value, label in Task.State.choices),
+                                 _("overdue in all: %(count)s") % {"count": counts["overdue"]}])]
+            if found.hidden:
+                notes.append(_hidden(found.hidden))
+        result = self.result(user, form, columns=columns, sections=[Section("", rows)], notes=notes, rows=whole)
+        return result, found.pager.after
+
+
+def _hidden(count: int) -> str:
+    """«N строк скрыто: клиенты, к которым у вас нет доступа» (past the count's cap: «больше N»)."""
+    if count > task_journal.HIDDEN_CAP:
+        cap = task_journal.HIDDEN_CAP
+        return ngettext("More than %(counter)s row is hidden: clients you have no access to.",
+                        "More than %(counter)s rows are hidden: clients you have no access to.", cap) % {
+            "counter": cap}
+    return ngettext("%(counter)s row is hidden: clients you have no access to.",
+                    "%(counter)s rows are hidden: clients you have no access to.", count) % {"counter": count}
+
+
 class EventStatistics(Report):
     slug = "event-statistics"
     title = gettext_lazy("Event statistics")
@@ -161,4 +226,4 @@ class PersonalStatistics(Report):
         return self.result(user, form, columns=columns, sections=sections, charts=charts, notes=notes)
 
 
-REPORTS = [EventsReport(), PersonalStatistics(), EventStatistics()]
+REPORTS = [TaskControl(), EventsReport(), PersonalStatistics(), EventStatistics()]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
 from kontora.activity import policies
+from kontora.activity.forms.journal import TaskFilterForm
 from kontora.clients import access
 from kontora.core.forms.base import DateInput, KontoraForm, PeriodMixin
 from kontora.directories.forms.widgets import picker_field, scope_pickers
@@ -51,6 +52,21 @@ class EventsReportForm(PeriodMixin, KontoraForm):
         if not policies.sees_all_employees(user):
             # His own events only: there is nobody else to choose.
             del self.fields["authors"]
+
+
+class TaskControlForm(TaskFilterForm):
+    """«Задачи на контроле» (TSK-09): the task journal's filter with «Дополнить закрытыми задачами»."""
+
+    layout = {
+        "period": {"date_from": "col-6 col-md-2", "date_to": "col-6 col-md-2", "author": "col-md-4",
+                   "assignee": "col-md-4"},
+        "task": {"state": "col-md-3", "importance": "col-md-2", "client": "col-md-4", "overdue": "col-md-3"},
+        "closed": {"include_closed": "col-md-12"},
+    }
+
+    def __init__(self, data: Any = None, *, user: User, initial: Any = None) -> None:
+        super().__init__(data, user=user, report=True)
+        self.initial = initial or {}
 
 
 class EventStatisticsForm(PeriodForm):

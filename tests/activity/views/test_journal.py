@@ -1,5 +1,5 @@
-"""The task journal (TSK-07) and the «Задачи на контроле» report (TSK-09): whose tasks they list, their filters,
-overdue marks, «клиент недоступен», pages and query counts."""
+"""The task journal (TSK-07): whose tasks it lists, its filters, overdue marks, «клиент недоступен», pages and query
+counts. The «Задачи на контроле» report is tested with the reports (tests/reports/views/test_task_control.py)."""
 
 from __future__ import annotations
 
@@ -201,52 +201,6 @@ def test_the_journal_pages_by_fifty_and_its_queries_do_not_grow_with_the_rows(ma
     assert len(ids) == 55 == len(set(ids))
 
 
-@pytest.mark.feature("TSK-09")
-def test_the_control_report_lists_active_tasks_and_closed_ones_only_when_asked(manager_user, manager_client):
-    # given the manager's active and closed tasks and another manager's
-    other = UserFactory()
-    client = ClientFactory(curator=manager_user)
-    active = _task(client=client, author=manager_user, assignee=other)
-    rework = _task(client=client, author=other, assignee=manager_user, state=Task.State.REWORK)
-    closed = _closed(client=client, author=manager_user)
-    _task(client=ClientFactory(curator=other), author=other)
-    # when the report is built without and with «Дополнить закрытыми задачами»
-    plain = manager_client.get("/tasks/control/").content.decode()
-    with_closed = _ids(manager_client, "/tasks/control/?include_closed=on")
-    # then closed tasks come only when asked, and the totals count the states
-    assert set(map(int, ROW.findall(plain))) == {active.pk, rework.pk}
-    assert set(with_closed) == {active.pk, rework.pk, closed.pk}
-    assert "Возвращена на доработку: <strong>1</strong>" in plain
-    assert set(_ids(manager_client, f"/tasks/control/?author={manager_user.pk}")) == {active.pk}
-
-
-@pytest.mark.feature("TSK-09")
-def test_the_control_reports_queries_do_not_grow_with_the_rows(manager_user, manager_client):
-    client = ClientFactory(curator=manager_user)
-
-    def add(number: int) -> None:
-        _task(client=client, author=manager_user)
-
-    assert_flat_queries(lambda: manager_client.get("/tasks/control/?include_closed=on").content.decode(), add)
-
-
-@pytest.mark.feature("TSK-09")
-@pytest.mark.parametrize("role", ["supervisor", "admin"])
-def test_the_control_report_shows_a_supervisor_and_an_administrator_every_employees_tasks(role, manager_user):
-    # given another manager's tasks about a plain and a private client, and a manager who is neither's author
-    viewer = UserFactory(role=role, client_scope=ClientScope.FULL)
-    task = _task(client=ClientFactory(curator=manager_user), author=manager_user)
-    private = _task(client=make_private(ClientFactory(curator=manager_user)), author=manager_user,
-                    description="Тайная задача")
-    stranger = UserFactory()
-    # then the supervisor (administrator) sees the plain one in the report, never the private client's
-    report = signed_in(viewer).get("/tasks/control/").content.decode()
-    assert task.pk in _ids(signed_in(viewer), "/tasks/control/")
-    assert private.pk not in _ids(signed_in(viewer), "/tasks/control/") and "Тайная задача" not in report
-    # and the other manager sees neither
-    assert task.pk not in _ids(signed_in(stranger), "/tasks/control/")
-
-
 @pytest.mark.feature("TSK-07", "TSK-09")
 def test_the_menu_names_the_journal_by_what_it_shows_and_offers_the_report(manager_user, manager_client):
     supervisor = UserFactory(role="supervisor")
@@ -254,7 +208,7 @@ def test_the_menu_names_the_journal_by_what_it_shows_and_offers_the_report(manag
     everyone = signed_in(supervisor).get("/").content.decode()
     assert ">Журнал задач<" in mine and "Журнал задач всех сотрудников" not in mine
     assert "Журнал задач всех сотрудников" in everyone
-    assert 'href="/tasks/control/"' in mine and "Задачи на контроле" in mine
+    assert 'href="/reports/tasks-under-control/"' in mine and "Задачи на контроле" in mine
 
 
 @pytest.mark.feature("TSK-07")

@@ -79,12 +79,12 @@ def test_with_the_second_box_and_overdue_tasks_the_user_sees_the_overdue_report(
     target = _sign_in(manager_user)
     landed = urlsplit(target)
     # then he lands on the control report narrowed to his overdue tasks, and it lists that task
-    assert landed.path == "/tasks/control/"
-    assert parse_qs(landed.query) == {"assignee": [str(manager_user.pk)], "overdue": ["on"]}
+    assert landed.path == "/reports/tasks-under-control/"
+    assert parse_qs(landed.query) == {"run": ["1"], "assignee": [str(manager_user.pk)], "overdue": ["on"]}
     http = Client()
     http.post("/login/", {"login": manager_user.login, "password": PASSWORD})
     page = http.get(target).content.decode()
-    assert f'data-id="{task.pk}"' in page
+    assert f'data-href="/tasks/{task.pk}/"' in page
 
 
 @pytest.mark.feature("TSK-08")
@@ -103,4 +103,4 @@ def test_a_page_asked_for_wins_over_the_landings(manager_user):
     # then he goes there, not to a landing
     assert _sign_in(manager_user, "/processes/") == "/processes/"
     # and the main window as `next` is no page asked for: the landing wins
-    assert urlsplit(_sign_in(manager_user, "/")).path == "/tasks/control/"
+    assert urlsplit(_sign_in(manager_user, "/")).path == "/reports/tasks-under-control/"
