@@ -315,6 +315,8 @@ def register() -> None:
         MenuItem("admin", _("Backups"), "core:backups", admins, order=110),
         MenuItem("settings", _("Parameters"), "core:parameters", order=10),
         MenuItem("settings", _("Functionality"), "core:functionality", admins, order=20),
+        # Work left to run in the background (a big report's file): collected here when it is done.
+        MenuItem("settings", _("My jobs"), "core:my_jobs", order=30),
         MenuItem("help", _("User guide"), "core:guide", shortcut="F1", order=5),
         MenuItem("help", _("Keyboard shortcuts"), "core:shortcuts", shortcut="?", order=10),
         MenuItem("help", _("About"), "core:about", order=20),

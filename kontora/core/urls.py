@@ -58,6 +58,7 @@ urlpatterns = [
         path("create/", backups.backup_create, name="backup_create"),
         path("<str:name>/", backups.backup_download, name="backup_download"),
     ])),
+    path("jobs/", jobs.my_jobs, name="my_jobs"),
     path("jobs/<int:job_id>/", include([
         path("", jobs.job_detail, name="job"),
         path("progress/", jobs.job_progress, name="job_progress"),

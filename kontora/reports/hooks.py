@@ -19,8 +19,10 @@ def register() -> None:
     from kontora.accounts.hooks import SIGNIN_LANDINGS, SigninLanding
     from kontora.activity.policies import sees_all_employees
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
-    from kontora.core.hooks import EXITS, LIST, MENU, OPENS, ROWS, Exit, MenuItem
+    from kontora.core.hooks import EXITS, JOB_HANDLERS, LIST, MENU, OPENS, ROWS, Exit, JobHandler, MenuItem
+    from kontora.reports import tasks
     from kontora.reports.definitions import activity, clients, pipeline, targeting
+    from kontora.reports.services import FILE_JOB
 
     for report in (*activity.REPORTS, *clients.REPORTS, *pipeline.REPORTS, *targeting.REPORTS):
         REPORTS.register(report)
@@ -30,6 +32,7 @@ def register() -> None:
                                    group=GROUPS.index(report.group), order=report.order, args=(report.slug,)))
 
     MENU.register(MenuItem("reports", _("Open a saved report"), "reports:open", group=len(GROUPS), order=10))
+    JOB_HANDLERS.register(JobHandler(FILE_JOB, tasks.report_file_run))
     # Parameters → Вход в систему (TSK-08): the overdue tasks first, before the task journal's landing.
     SIGNIN_LANDINGS.register(SigninLanding("overdue_tasks", _overdue_landing, order=10))
     CARD_ACTIONS.register(CardAction("client_summary", _("Client summary"), "reports:client_summary", order=90))

@@ -24,9 +24,9 @@ def access_job(user: Any, job_id: int) -> Job:
     return job
 
 
-def job_list(*, fetched_by: Any, cursor: Mapping[str, str], size: int = 50) -> Page[Job]:
-    """A page of jobs newest first from `cursor` (core.ui.pager); an administrator sees everyone's."""
+def job_list(*, fetched_by: Any, cursor: Mapping[str, str], size: int = 50, own: bool = False) -> Page[Job]:
+    """A page of jobs newest first from `cursor` (core.ui.pager); an administrator sees everyone's unless `own`."""
     jobs = Job.objects.select_related("created_by")
-    if not fetched_by.is_admin:
+    if own or not fetched_by.is_admin:
         jobs = jobs.filter(created_by=fetched_by)
     return NEWEST_FIRST.page(jobs, cursor, size=size)

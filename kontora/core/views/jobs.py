@@ -1,4 +1,5 @@
-"""Administration → Jobs, one job's page, its self-refreshing progress bar, cancelling."""
+"""Administration → Jobs (everyone's), Settings → My jobs (the user's own: a report's file is collected there), one
+job's page, its self-refreshing progress bar, cancelling."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def _progress_context(job: Job) -> dict[str, Any]:
 def job_list(request: HttpRequest) -> HttpResponse:
     page = selectors.job_list(fetched_by=request.user, cursor=request.GET, size=PAGE_SIZE)
     return render(request, "core/jobs.html", {"jobs": page.rows, "nav": page.nav(reverse("core:jobs"))})
+
+
+@login_required
+@require_GET
+def my_jobs(request: HttpRequest) -> HttpResponse:
+    page = selectors.job_list(fetched_by=request.user, cursor=request.GET, size=PAGE_SIZE, own=True)
+    return render(request, "core/jobs.html", {"jobs": page.rows, "nav": page.nav(reverse("core:my_jobs")),
+                                              "own": True})
 
 
 @login_required

@@ -11,23 +11,28 @@ from typing import Any, cast
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import is_htmx
+from kontora.core.models import Job
 from kontora.core.printing import html_context
+from kontora.core.services.jobs import job_cancellable
+from kontora.core.services.storage import stored_open
 from kontora.core.ui.pager import AFTER, BEFORE
+from kontora.reports import services
 from kontora.reports.forms.saved import SCREEN, OpenForm
 from kontora.reports.framework import edited, saved
 from kontora.reports.framework.base import PagedReport, Report
 from kontora.reports.framework.render import Format, file_name, formats, table
 from kontora.reports.framework.render.htmlfile import chart_urls
-from kontora.reports.framework.result import Result, walk
+from kontora.reports.framework.result import ROW, Result, materialised, walk
 from kontora.reports.hooks import REPORTS
 
 RUN, FORMAT, SAVE, EDIT = "run", "format", "save", "edit"
@@ -51,7 +56,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     definition = report_of(slug, user)
     asked = definition.asked(request.GET)
     form = definition.form(user, request.GET if asked else None)
-    context: dict[str, Any] = {"definition": definition, "form": form, "asked": asked, "formats": formats().values()}
+    context: dict[str, Any] = {"definition": definition, "form": form, "asked": asked}
     if not (asked and form.is_valid()):
         return render(request, "reports/report.html", context)
     wanted = request.GET.get(FORMAT, "")
@@ -81,6 +86,16 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         chosen = formats().get(wanted)
         if chosen is None:
             raise Http404
+        if chosen.runs_as_job(result.rows) and chosen.rows_now is not None and result.rows is None:
+            try:  # a report that does not know its rows is counted up to the format's limit
+                result = materialised(result, cap=chosen.rows_now)
+            except Refused:
+                result = definition.build(user, form)
+        if chosen.runs_as_job(result.rows):
+            # Written by a job, started by the format's button (a POST); the result's rows are not read yet.
+            context.update(screen(result), export_query=urlencode({**_query(request), RUN: "1"}, doseq=True),
+                           export_error=_("A file this big is prepared in the background: press its button."))
+            return render(request, "reports/report.html", context, status=422)
         try:
             # The policy decorators are typed for HttpResponse; a file answer may stream.
             return cast(HttpResponse, file_response(result, chosen))
@@ -92,6 +107,50 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/report.html", context, status=422 if "export_error" in context else 200)
 
 
+@login_required
+@require_POST
+def report_job(request: HttpRequest, slug: str) -> HttpResponse:
+    """A format's button for a big report: the job that writes its file, for the parameters of the query string;
+    its progress bar answers, and the file is collected from it (or from «Мои задания») when it is done."""
+    user = user_of(request)
+    definition = report_of(slug, user)
+    chosen = formats().get(request.GET.get(FORMAT, ""))
+    form = definition.form(user, request.GET)
+    if chosen is None or not form.is_valid():
+        raise Http404
+    job = services.report_file_start(acting_user=user, report=definition, query=_query(request), chosen=chosen)
+    context = {"job": job, "job_can_cancel": job_cancellable(job)}
+    if is_htmx(request):
+        return render(request, "reports/partials/file_job.html", context)
+    return redirect("core:job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    """A report's file a job wrote: to the user who asked for it only (it holds what he may see)."""
+    job = Job.objects.filter(pk=job_id, created_by=user_of(request), kind=services.FILE_JOB,
+                             status=Job.Status.DONE).first()
+    stored_name = str((job.result or {}).get("_file", "")) if job is not None else ""
+    if job is None or not stored_name:
+        raise Http404
+    try:
+        stored = stored_open(stored_name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stored.stream, as_attachment=True, filename=str(job.result.get("_name", "")),
+                            content_type="application/octet-stream")
+    response["Content-Length"] = str(stored.size)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _exports(rows: int | None) -> list[tuple[Format, bool]]:
+    """Every format's button, and whether its file is written by a job."""
+    return [(item, item.runs_as_job(rows)) for item in formats().values()]
+
+
 def _paged_screen(request: HttpRequest, definition: PagedReport, form: Any, context: dict[str, Any]) -> HttpResponse:
     """A paged report on screen: its first page under the form, and «Показать ещё» asking for the next rows only."""
     result, after = definition.page(user_of(request), form, request.GET, definition.screen_size)
@@ -100,7 +159,7 @@ def _paged_screen(request: HttpRequest, definition: PagedReport, form: Any, cont
         return render(request, "reports/partials/more.html", {
             "rows": mark_safe("".join(table.rows(walk(result), result.columns))),  # noqa: S308 - escaped by `table`
             "more_url": more, "span": len(result.columns)})
-    context.update(screen(result, sortable=False))
+    context.update(screen(result, whole=False))
     context.update({"export_query": urlencode({**_query(request), RUN: "1"}, doseq=True), "more_url": more,
                     "span": len(result.columns)})
     return render(request, "reports/report.html", context)
@@ -175,17 +234,21 @@ def open_saved(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/open.html", context, status=status)
 
 
-def screen(result: Result, *, sortable: bool = True) -> dict[str, Any]:
-    """The result drawn for the page: at most SCREEN_LINES lines (then it says where the rest is). The columns sort
-    on screen unless only a page of the rows is there."""
-    lines = list(islice(table.rows(walk(result), result.columns, groups=True), SCREEN_LINES + 1))
-    cut = len(lines) > SCREEN_LINES
+def screen(result: Result, *, whole: bool = True) -> dict[str, Any]:
+    """The result drawn for the page: at most SCREEN_LINES lines (then it says where the rest is). Unless only a page
+    of the rows is there (not `whole`), the columns sort on screen, and a count of rows the report did not know is
+    the lines drawn — which tells the export buttons whose files a job writes."""
+    walked = list(islice(walk(result), SCREEN_LINES + 1))
+    cut = len(walked) > SCREEN_LINES
+    rows = result.rows
+    if rows is None and whole and not cut:
+        rows = sum(1 for line in walked if line.kind == ROW)
     return {
-        "result": result, "charts": chart_urls(result), "cut": cut,
+        "result": result, "charts": chart_urls(result), "cut": cut, "exports": _exports(rows),
         "cut_at": number_format(SCREEN_LINES, force_grouping=True),
         # every value escaped by `table`
-        "head": mark_safe(table.head(result.columns, sortable=sortable)),  # noqa: S308
-        "rows": mark_safe("".join(lines[:SCREEN_LINES])),  # noqa: S308
+        "head": mark_safe(table.head(result.columns, sortable=whole)),  # noqa: S308
+        "rows": mark_safe("".join(table.rows(iter(walked[:SCREEN_LINES]), result.columns, groups=True))),  # noqa: S308
     }
 
 

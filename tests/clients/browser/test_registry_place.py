@@ -182,7 +182,10 @@ def test_the_keyboard_walks_the_whole_registry_and_the_counter_tells_the_truth(
 # Holds back the registry's request for the rows around a client (the way back from a card) as a slow network would.
 SLOW_WAY_BACK = """(() => {
   const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
-  XMLHttpRequest.prototype.open = function (method, url) { this.kUrl = String(url); return open.apply(this, arguments); };
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this.kUrl = String(url);
+    return open.apply(this, arguments);
+  };
   XMLHttpRequest.prototype.send = function () {
     if (this.kUrl.indexOf("focus=") < 0) return send.apply(this, arguments);
     setTimeout(() => send.apply(this, arguments), 1500);

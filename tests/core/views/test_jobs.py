@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kontora.core.models import Job
 from kontora.core.selectors.jobs import NEWEST_FIRST
 from tests.accounts.factories import UserFactory
@@ -112,4 +114,28 @@ def test_jobs_list_costs_the_same_queries_whatever_the_number_of_jobs(admin_clie
         page = admin_client.get("/administration/jobs/").content.decode()
     # then
     assert page.count("data-job=") == 10
+    assert len(many) == len(few)
+
+
+def test_my_jobs_lists_only_the_users_own_even_for_an_administrator(manager_user, admin_user, manager_client):
+    # given jobs of the manager's, the administrator's and the system's
+    mine = JobFactory.create_batch(2, created_by=manager_user)
+    JobFactory(created_by=admin_user)
+    JobFactory(created_by=None)
+    # then each sees only his own in «Мои задания», and it is in his Settings menu
+    page = manager_client.get("/jobs/").content.decode()
+    assert sorted(int(pk) for pk in re.findall(r'data-job="(\d+)"', page)) == sorted(job.pk for job in mine)
+    assert 'href="/jobs/"' in manager_client.get("/").content.decode()
+    assert signed_in(admin_user).get("/jobs/").content.decode().count("data-job=") == 1
+
+
+def test_my_jobs_costs_the_same_queries_whatever_the_number_of_jobs(manager_user, manager_client):
+    JobFactory(created_by=manager_user)
+    manager_client.get("/jobs/")
+    with count_queries() as few:
+        manager_client.get("/jobs/")
+    JobFactory.create_batch(5, created_by=manager_user, status=Job.Status.DONE, result={"url": "/reports/files/1/"})
+    with count_queries() as many:
+        page = manager_client.get("/jobs/").content.decode()
+    assert page.count("data-job=") == 6 and page.count('data-testid="job-result-link"') == 5
     assert len(many) == len(few)

@@ -102,3 +102,34 @@ def test_a_supervisor_generates_sorts_exports_saves_and_opens_event_statistics(p
     expect(page.get_by_test_id("report-generated")).to_contain_text("Сформировал Сергей Супервизоров")
     screenshot(page, "report-open-saved")
     assert csp_violations(page) == []
+
+
+@pytest.mark.feature("RPT-04", "HIS-03")
+def test_a_big_reports_excel_file_is_prepared_in_the_background_and_collected(page, live_server, manager_user,
+                                                                               transactional_db, monkeypatch):
+    from kontora.core.models import Job
+    from kontora.core.services.jobs import job_run
+    from kontora.reports.framework.render import common
+
+    base = live_server.url
+    # given a manager's events, more than an Excel file is written for while he waits
+    monkeypatch.setattr(common, "WRITTEN_NOW", 2)
+    client = ClientFactory(curator=manager_user, short_name="Ромашка")
+    for number in range(3):
+        EventFactory(client=client, author=manager_user, description=f"Звонок номер {number}")
+    sign_in(page, base, "manager")
+    page.goto(f"{base}/reports/events/?run=1")
+    expect(page.get_by_test_id("report-row")).to_have_count(3)
+    # when he presses Excel, the file is prepared by a job whose progress shows under the buttons
+    page.get_by_test_id("report-export-xlsx").click()
+    expect(page.get_by_test_id("report-file-job")).to_be_visible()
+    job_run(job_id=Job.objects.get(kind="report_file").pk)  # a worker takes it
+    # then, once done, the progress bar offers the file, which holds every event
+    with page.expect_download() as download:
+        page.get_by_test_id("job-result-url").click()
+    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    texts = {str(cell) for row in book.active.iter_rows(values_only=True) for cell in row if cell}
+    assert {f"Звонок номер {number}" for number in range(3)} <= texts
+    # and «Мои задания» keeps it for later
+    page.goto(f"{base}/jobs/")
+    expect(page.get_by_test_id("job-result-link")).to_have_count(1)

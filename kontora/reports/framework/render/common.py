@@ -15,6 +15,10 @@ from kontora.core.errors import Refused
 from kontora.reports.framework.result import Result, materialised
 
 PAGED_CAP = 2_500
+# Above this many rows (or when the count is not known) a file that is not streamed is written by a job — it would
+# take more than a second or so — and collected from the job's page or «Мои задания». A streamed format never is: its
+# download starts at once and grows as the rows are read.
+PAGED_NOW, WRITTEN_NOW = 200, 5_000
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,21 @@ class Format:
     write: Callable[[Result, IO[bytes]], str | None]  # answers another extension when it wrote one (a ZIP)
     stream: Callable[[Result], Iterator[bytes]] | None = None  # the text formats: pieces as they are written
     paged: bool = False  # laid out in memory: at most PAGED_CAP rows
+
+    @property
+    def rows_now(self) -> int | None:
+        """At most this many rows are written in the request, more by a job; None: any number (streamed)."""
+        if self.stream is not None:
+            return None
+        return PAGED_NOW if self.paged else WRITTEN_NOW
+
+    def runs_as_job(self, rows: int | None) -> bool:
+        """Whether a file of this many rows (None: not known) is written by a job rather than in the request (a
+        paged file of more rows than it takes is refused in the request, with the advice what to take)."""
+        limit = self.rows_now
+        if limit is None or (self.paged and rows is not None and rows > PAGED_CAP):
+            return False
+        return rows is None or rows > limit
 
 
 def capped(result: Result) -> Result:
