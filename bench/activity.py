@@ -1,7 +1,7 @@
 """Activity (issue 14): the card's History, the task journal, the two planners, the events report with a word and the
-Flexi-filter's activity conditions, on the demo base (`kontora demo`: 50 users, 5 events and a task per client), at
-1,000,000 clients by default — 5,000,000 events and 1,000,000 tasks — on SQLite, and on PostgreSQL when
-KONTORA_BENCH_DATABASES names it.
+Flexi-filter's activity conditions; issue 15's event and personal statistics and «Задачи на контроле». On the demo
+base (`kontora demo`: 50 users, 5 events and a task per client), at 1,000,000 clients by default — 5,000,000 events
+and 1,000,000 tasks — on SQLite, and on PostgreSQL when KONTORA_BENCH_DATABASES names it.
 
 Each page case is a whole GET through Django's handler in-process (the test client, DEBUG off), then its selector
 alone (as in a request: inside the access memo); each alternated call by call with the very statements it sent,
@@ -9,7 +9,8 @@ replayed on the driver's cursor (bench.clients' method). A request is held to th
 RAW_FACTOR times its SQL. The Flexi case is the registry's first page under the filter, its selector beside its SQL.
 Medians. Bases are bench.registry's (built once with `kontora upgrade` + `kontora demo`, cached by size, seed and
 migrations); the demo's own time to fill the events is read from the build's output.
-KONTORA_BENCH_ACTIVITY_SIZES=100000 measures a smaller base.
+KONTORA_BENCH_ACTIVITY_SIZES=100000 measures a smaller base; KONTORA_BENCH_ACTIVITY_CASES=event_statistics,… only
+the cases named (by their start).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from bench.registry import CACHE, RAW_FACTOR, _build, _key, _pg_bin, _pg_cluster
 SIZES = tuple(int(size) for size in os.environ.get("KONTORA_BENCH_ACTIVITY_SIZES", "1000000").split(","))
 # The issue's targets, ms of median server time.
 TARGETS = {"card_history": 20.0, "task_journal": 30.0, "fortnight": 100.0, "day": 30.0, "events_report": 300.0,
-           "flexi": 100.0}
+           "flexi": 100.0, "event_statistics": 1000.0, "personal_statistics": 300.0, "task_control": 30.0}
+# Only the cases whose names start with one of these (comma-separated; all when unset).
+ONLY = tuple(filter(None, os.environ.get("KONTORA_BENCH_ACTIVITY_CASES", "").split(",")))
 SAMPLE = 5
 
 
@@ -123,6 +126,15 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
                          f"&date_from={year_ago.isoformat()}&date_to={today.isoformat()}")]),
         ("events_report/selector", "activity.selectors.events_report.report, the same choice",
          [selector(lambda: events_report.report(admin, report_params, cursor={}).page.rows)]),
+        # Issue 15's statistics reports and the control report, as whole requests (each beside its statements).
+        ("event_statistics", "GET «Статистика по событиям», 50 users over a year, administrator",
+         [_get(as_admin, f"{reverse('reports:report', args=('event-statistics',))}?run=1"
+                         f"&date_from={year_ago.isoformat()}&date_to={today.isoformat()}")]),
+        ("personal_statistics", "GET «Персональная статистика» of the busiest manager over a month, administrator",
+         [_get(as_admin, f"{reverse('reports:report', args=('personal-statistics',))}?run=1&employee={manager.pk}"
+                         f"&date_from={month_start.isoformat()}&date_to={today.isoformat()}")]),
+        ("task_control", "GET «Задачи на контроле», first page, of the manager with the most tasks",
+         [_get(as_manager, f"{reverse('reports:report', args=('tasks-under-control',))}?run=1")]),
         # Information: the least a read through the ORM costs beside its SQL (no model, no join: one index seek).
         ("orm_floor", "the ORM's floor: ids and dates of one client's events (values_list) beside its SQL",
          [selector(lambda pk=pk: list(Event.objects.filter(client_id=pk).order_by("-created_at", "-id")
@@ -132,6 +144,8 @@ def _measure_all(home: str) -> list[dict[str, Any]]:
     ]
     rows = []
     for case, label, calls in cases:
+        if ONLY and not case.startswith(ONLY):
+            continue
         print(f"  {connection.vendor} {total:,}: {case} …", file=sys.stderr, flush=True)
         rows.append({"case": case, "clients": total, "vendor": connection.vendor, **_compare(label, calls, sizes)})
     return rows

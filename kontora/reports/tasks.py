@@ -12,14 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from huey import crontab
 
 from kontora.core.errors import Refused
 from kontora.core.selectors.calendar import user_zone
 from kontora.core.services.jobs import JobContext
 from kontora.core.services.storage import stored_save
+from kontora.core.tasks import periodic
 from kontora.reports.framework.render import file_name, formats
 from kontora.reports.framework.result import Result, Section
 from kontora.reports.hooks import REPORTS
+from kontora.reports.services import report_files_prune
 
 PROGRESS_ROWS = 200  # rows between progress calls (each reads the cancel flag)
 
@@ -69,3 +72,8 @@ def _counted(result: Result, ctx: JobContext) -> Result:
         ctx.progress(read, result.rows, _("Writing the file"))
 
     return replace(result, sections=[Section(section.label, rows(section)) for section in result.sections])
+
+
+@periodic(crontab(minute="41"))
+def report_files_prune_periodic() -> None:
+    report_files_prune()

@@ -116,3 +116,34 @@ def test_a_job_whose_parameters_no_longer_hold_fails_with_the_reason(manager_use
     # then it fails, saying why, and writes nothing
     assert done is not None and done.status == Job.Status.FAILED
     assert "Клиент" in " ".join(done.errors) and not list(files_home.rglob("*.xlsx"))
+
+
+def test_a_report_file_goes_a_week_after_it_was_prepared(manager_user: Any, manager_client: Any, events: list[Any],
+                                                         files_home: Path, django_capture_on_commit_callbacks: Any,
+                                                         monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kontora.reports.services import report_files_prune
+
+    # given two prepared files, one of eight days ago and one of six
+    monkeypatch.setattr(common, "WRITTEN_NOW", 1)
+    done = []
+    for _ in range(2):
+        manager_client.post("/reports/events/file/?run=1&format=xlsx")
+        job = job_run(job_id=Job.objects.latest("id").pk)
+        assert job is not None and job.status == Job.Status.DONE
+        done.append(job)
+    old, recent = done
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    Job.objects.filter(pk=recent.pk).update(finished_at=timezone.now() - timedelta(days=6))
+    # when the hourly pass runs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_files_prune() == 1
+    # then the old file is gone from storage and from its job, which says so; the recent one stays
+    assert not (files_home / old.result["_file"]).exists() and (files_home / recent.result["_file"]).exists()
+    old.refresh_from_db()
+    assert "url" not in old.result and "удалён через 7 дней" in old.result["summary"]
+    assert manager_client.get(f"/reports/files/{old.pk}/").status_code == 404
+    assert manager_client.get(f"/reports/files/{recent.pk}/").status_code == 200
