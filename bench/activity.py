@@ -32,7 +32,7 @@ from bench.registry import CACHE, RAW_FACTOR, _build, _key, _pg_bin, _pg_cluster
 SIZES = tuple(int(size) for size in os.environ.get("KONTORA_BENCH_ACTIVITY_SIZES", "1000000").split(","))
 # The targets, ms of median server time.
 TARGETS = {"card_history": 20.0, "task_journal": 30.0, "fortnight": 100.0, "day": 30.0, "events_report": 300.0,
-           "flexi": 100.0, "event_statistics": 1000.0, "personal_statistics": 300.0, "task_control": 30.0}
+           "flexi": 100.0, "event_statistics": 1000.0, "personal_statistics": 300.0}
 # Only the cases whose names start with one of these (comma-separated; all when unset).
 ONLY = tuple(filter(None, os.environ.get("KONTORA_BENCH_ACTIVITY_CASES", "").split(",")))
 SAMPLE = 5
