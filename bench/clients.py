@@ -10,6 +10,7 @@ own cursor; the ratio is the ORM's and the view logic's overhead over the bare q
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from typing import Any
 from bench import ROOT, Result, child_env, django_in
 
 CLIENTS = 200_000
-ROUNDS = 200
+ROUNDS = int(os.environ.get("KONTORA_BENCH_ROUNDS", "200"))
 WARMUP = 10
 DEEP_PAGES = 500
 FIND_TEXTS = ["ооо ел", "АО «Ве", "ип смирнов", "пао ю", "зао", "ооо «центр"]
