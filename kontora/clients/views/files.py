@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -23,8 +23,8 @@ from kontora.clients import policies
 from kontora.clients.models import Client, ClientFile, ClientFolder
 from kontora.clients.selectors import files as selectors
 from kontora.clients.services import files as services
-from kontora.core.services.storage import stored_open
 from kontora.core.text import id_param
+from kontora.core.ui.download import stored_attachment
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -150,18 +150,7 @@ def folder_create(request: HttpRequest, client_id: int) -> HttpResponse:
 def file_download(request: HttpRequest, client_id: int, file_id: int) -> FileResponse:
     client = _client(request, client_id)
     attached = policies.files.get(request.user, file_id, client=client)
-    try:
-        # Streamed from storage chunk by chunk (with S3 the object's body passes through, never whole in memory,
-        # and the browser never needs to reach the bucket).
-        stored = stored_open(str(attached.content.name))
-    except FileNotFoundError:
-        raise Http404 from None
-    # Always an attachment of an opaque type: an uploaded page or script never runs in our origin.
-    response = FileResponse(stored.stream, as_attachment=True, filename=attached.name,
-                            content_type="application/octet-stream")
-    response["Content-Length"] = str(stored.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_attachment(str(attached.content.name), attached.name)
 
 
 @login_required

@@ -24,6 +24,15 @@ def access_job(user: Any, job_id: int) -> Job:
     return job
 
 
+def own_done_job(user: Any, job_id: int, *, kind: str) -> Job:
+    """A finished job of `kind` whose result only its author may take (a report's file: it holds what he may see);
+    the same 404 for anyone else's — an administrator's too —, a running one and a missing one."""
+    job = Job.objects.filter(pk=job_id, created_by=user, kind=kind, status=Job.Status.DONE).first()
+    if job is None:
+        raise Http404
+    return job
+
+
 def job_list(*, fetched_by: Any, cursor: Mapping[str, str], size: int = 50, own: bool = False) -> Page[Job]:
     """A page of jobs newest first from `cursor` (core.ui.pager); an administrator sees everyone's unless `own`."""
     jobs = Job.objects.select_related("created_by")

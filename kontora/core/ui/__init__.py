@@ -2,6 +2,7 @@
 
 - `pager`  — one keyset pager (seek pagination on the list's order), its cursors and its links; `Keyset.read`
   pages a hot list through prepared statements (`core/prepared.py`);
+- `download` — a stored file given to the browser as a streamed, opaque attachment;
 - `submit` — one way a form reaches its service: the service's errors go next to the fields, a saved form
   answers htmx (the modal closes, a list is redrawn, or the page is left) or a plain redirect;
 - the field template (`core/forms/base.py`: `KontoraRenderer`, `templates/kontora/field.html`): one markup of a

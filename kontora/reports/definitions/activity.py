@@ -118,17 +118,11 @@ class TaskControl(PagedReport):
         choice = form.choice()
         found = task_journal.report_page(user, choice, cursor=cursor, size=size)
         task_link = IdLink("activity:task")
-        now, unavailable = timezone.now(), _("client unavailable")
-        states, importances = dict(Task.State.choices), dict(Task.Importance.choices)
-        rows = []
-        for task in found.rows:
-            state = str(states.get(task.state, ""))
-            if task.state != Task.State.CLOSED and task.due_at < now:
-                state = f"{state}, {_('overdue')}"
-            client = (task.client_name or task.case_title or "") if task.client_open or task.client_id is None \
-                else unavailable
-            rows.append(Row([task.starts_at, task.due_at, str(importances.get(task.importance, "")), state, client,
-                             task.description, task.author_name, task.assignee_name], href=task_link(task.id)))
+        now, overdue = timezone.now(), _("overdue")
+        rows = [Row([task.starts_at, task.due_at, task.get_importance_display(),
+                     f"{task.get_state_display()}, {overdue}" if task.overdue(now) else task.get_state_display(),
+                     task.about, task.description, task.author_name, task.assignee_name], href=task_link(task.id))
+                for task in found.rows]
         columns = [Column("starts", _("Start"), DATETIME), Column("due", _("Due"), DATETIME),
                    Column("importance", _("Importance"), TEXT, width=10),
                    Column("state", _("State"), TEXT, width=16), Column("client", _("Client"), TEXT, width=22),

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import user_of
 from kontora.core.errors import Refused
 from kontora.core.htmx import is_htmx
-from kontora.core.models import Job
 from kontora.core.printing import html_context
+from kontora.core.selectors.jobs import own_done_job
 from kontora.core.services.jobs import job_cancellable
-from kontora.core.services.storage import stored_open
+from kontora.core.ui.download import stored_attachment
 from kontora.core.ui.pager import AFTER, BEFORE
 from kontora.reports import services
 from kontora.reports.forms.saved import SCREEN, OpenForm
@@ -86,7 +86,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         chosen = formats().get(wanted)
         if chosen is None:
             raise Http404
-        if chosen.runs_as_job(result.rows) and chosen.rows_now is not None and result.rows is None:
+        if result.rows is None and chosen.rows_now is not None:
             try:  # a report that does not know its rows is counted up to the format's limit
                 result = materialised(result, cap=chosen.rows_now)
             except Refused:
@@ -129,20 +129,12 @@ def report_job(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def job_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
     """A report's file a job wrote: to the user who asked for it only (it holds what he may see)."""
-    job = Job.objects.filter(pk=job_id, created_by=user_of(request), kind=services.FILE_JOB,
-                             status=Job.Status.DONE).first()
-    stored_name = str((job.result or {}).get("_file", "")) if job is not None else ""
-    if job is None or not stored_name:
+    job = own_done_job(user_of(request), job_id, kind=services.FILE_JOB)
+    stored_name = str(job.result.get("_file", ""))
+    if not stored_name:  # deleted a week after it was prepared
         raise Http404
-    try:
-        stored = stored_open(stored_name)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(stored.stream, as_attachment=True, filename=str(job.result.get("_name", "")),
-                            content_type="application/octet-stream")
-    response["Content-Length"] = str(stored.size)
+    response = stored_attachment(stored_name, str(job.result.get("_name", "")))
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
