@@ -20,7 +20,7 @@ from kontora.accounts.models import ClientScope, User
 from kontora.clients import policies
 from kontora.clients.models import Client, ClientGrant, ContactPerson
 from kontora.clients.services import card as services
-from kontora.core.forms.base import DateInput, ReadValuesFormMixin, russian_empty_choice, widget_class
+from kontora.core.forms.base import DateInput, ReadValuesFormMixin, guard_ids, russian_empty_choice, widget_class
 from kontora.directories.attributes.forms import attribute_form_fields
 from kontora.directories.attributes.selectors import card_attributes
 from kontora.directories.attributes.services import field_name
@@ -64,6 +64,7 @@ def style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         field.widget.attrs["class"] = widget_class(field.widget)
         russian_empty_choice(field)
+        guard_ids(field)
 
 
 def _users() -> Any:

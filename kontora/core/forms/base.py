@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from kontora.core.conflicts import Edit, EditConflict
 from kontora.core.errors import DomainError, form_error
 from kontora.core.forms.rendering import render_in_python
+from kontora.core.text import id_param
 
 READ_AT = "__read_at__"  # the snapshot's own key: when the values were read
 TEXT_CAP = 20_000  # the longest free text a form takes (a note, a comment): some pages of typing
@@ -164,6 +165,31 @@ def _bound_integer(field: forms.IntegerField) -> None:
         field.validators.append(validators.MaxValueValidator(high))
 
 
+def guard_ids(field: forms.Field) -> None:
+    """A choice of records by their integer key refuses, next to the field, a value that is no id (past a bigint,
+    not digits) before the database reads it: SQLite's driver cannot bind such a number (a 500)."""
+    if not isinstance(field, forms.ModelChoiceField) or field.to_field_name or field.queryset is None \
+            or getattr(field, "_kontora_guarded", False) \
+            or not isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
+        return
+    clean = field.clean
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+
+    def guarded(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item in field.empty_values or isinstance(item, models.Model) or id_param(item) is not None:
+                continue
+            if multiple:
+                raise ValidationError(field.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": str(item)[:50]})
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": str(item)[:50]})
+        return clean(value)
+
+    field.clean = guarded  # type: ignore[method-assign]
+    field._kontora_guarded = True  # type: ignore[attr-defined]
+
+
 class DateInput(forms.DateInput):
     """The browser's own date picker; the value in ISO form, as that input wants it."""
 
@@ -234,6 +260,7 @@ class KontoraFormMixin(forms.BaseForm):
                 widget.attrs.setdefault("maxlength", str(TEXT_CAP))
             if isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):
                 _bound_integer(field)
+            guard_ids(field)
 
     def full_clean(self) -> None:
         super().full_clean()

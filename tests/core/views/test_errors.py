@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from kontora.core.errors import Conflict, NotAllowed, Refused, error_messages, error_response
 from kontora.core.forms import KontoraForm
 from kontora.core.permissions import admin_required, has_right, policy_required
+from kontora.directories.models import ClientStatus
 
 
 class _Form(KontoraForm):
@@ -87,3 +88,22 @@ def test_a_guarded_view_sends_strangers_to_sign_in_refuses_others_and_serves_the
     assert guarded(request).content == b"ok"
     # the predicate is readable by the tests that walk every URL
     assert policy_required(has_right("export_clients"))(_view).kontora_policy.code == "export_clients"  # type: ignore[attr-defined]
+
+
+class _Pick(KontoraForm):
+    one = forms.ModelChoiceField(ClientStatus.objects.all(), required=False)
+    many = forms.ModelMultipleChoiceField(ClientStatus.objects.all(), required=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [str(2**63), str(10**30), "-1", "٣"])
+def test_a_record_choice_past_a_bigint_is_refused_next_to_its_field_not_a_server_error(value: str) -> None:
+    # SQLite's driver cannot bind a number past a bigint: the form refuses it before the database sees it
+    form = _Pick({"one": value, "many": [value]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"one", "many"}
+    # and a real record is taken (the positive control)
+    status = ClientStatus.objects.create(name="Партнёр", name_key="партнёр")
+    form = _Pick({"one": str(status.pk), "many": [str(status.pk)]})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["one"] == status and list(form.cleaned_data["many"]) == [status]
