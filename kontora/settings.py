@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kontora.activity",
     "kontora.processes",
     "kontora.pipeline",
+    "kontora.bulk",
     "kontora.reports",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kontora.activity.urls")),
     path("", include("kontora.processes.urls")),
     path("pipeline/", include("kontora.pipeline.urls")),
+    path("bulk/", include("kontora.bulk.urls")),
     path("targeting/", include("kontora.targeting.urls")),
     path("reports/", include("kontora.reports.urls")),
     path("directories/nomenclature/", include("kontora.directories.nomenclature.urls")),  # before the engine's <key>

@@ -1,8 +1,9 @@
 """The client card's extension points, and what clients plugs into the others.
 
-Points: CARD_TABS (tabs and journals of the card, CLI-14) and CARD_ACTIONS (buttons of the card's header,
-CLI-13). Another app adds a tab or a button from its own hooks.py; the card renders what is registered and
-imports none of those apps.
+Points: CARD_TABS (tabs and journals of the card, CLI-14), CARD_ACTIONS (buttons of the card's header,
+CLI-13) and REGISTRY_ACTIONS (the registry's group operations: group processing, mailing). Another app adds a
+tab or a button from its own hooks.py; the card and the registry render what is registered and import none of
+those apps.
 
 The card is one form (its save model): the main requisites and the General tab are on its page; every other tab
 is a pane loaded by htmx from its own URL when the tab is first shown, inside that form. A tab with a `CardPart`
@@ -76,8 +77,21 @@ class CardAction:
     predicate: Callable[[Any, Client], bool] | None = None
 
 
+@dataclass(frozen=True)
+class RegistryAction:
+    """An item of the registry's «Групповые операции» (its context menu and the toolbar): a page that works over the
+    marked clients, or the registry's selection when none is marked."""
+
+    key: str
+    label: str | Promise
+    url_name: str  # reversed without arguments
+    visible: Callable[[Any], bool]  # (user) → offered?
+    order: int = 100
+
+
 CARD_TABS: Point[CardTab] = Point("client card tabs", key=lambda tab: tab.code)
 CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action: action.key)
+REGISTRY_ACTIONS: Point[RegistryAction] = Point("client registry actions", key=lambda action: action.key)
 
 
 def register() -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -33,6 +34,11 @@ class SystemSettings(models.Model):
     time_zone = models.CharField(_("Office time zone"), max_length=64, blank=True)
     work_start = models.TimeField(_("Working day starts"), default=datetime.time(9, 0))
     work_end = models.TimeField(_("Working day ends"), default=datetime.time(18, 0))
+    # Group processing (GRP-05): the manual's limit of one run; a larger selection is refused with a message.
+    bulk_max_clients = models.PositiveIntegerField(
+        _("Most clients in one group processing run"), default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+    )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

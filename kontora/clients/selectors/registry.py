@@ -9,8 +9,9 @@ from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.db.models.query import ValuesListIterable
+from django.urls import reverse
 
-from kontora.clients import access
+from kontora.clients import access, hooks
 from kontora.clients.access import visible_clients
 from kontora.clients.models import Client
 from kontora.clients.selectors.sorting import DEFAULT_SORT, SORTS, SortSpec, parse_sort, sort_ordering
@@ -362,3 +363,10 @@ def marked_ids(*, fetched_by: Any, ids: list[int]) -> list[int]:
     if not ids:
         return []
     return sorted(visible_clients(fetched_by).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def registry_actions(user: Any) -> list[dict[str, Any]]:
+    """The registry's group operations the user is offered (hooks.REGISTRY_ACTIONS), in order."""
+    return [{"key": action.key, "label": action.label, "url": reverse(action.url_name)}
+            for action in sorted(hooks.REGISTRY_ACTIONS.items(), key=lambda a: (a.order, a.key))
+            if action.visible(user)]

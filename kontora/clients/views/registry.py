@@ -116,6 +116,7 @@ def registry_centre(request: HttpRequest) -> dict[str, Any]:
         "marked_count": len(_marks(request)),
         "new_url": reverse("clients:new"),
         "export_url": reverse("clients:export") if user.has_right("export_clients") else "",
+        "group_actions": selectors.registry_actions(user),
         "flexi_active": active_filter(request),  # the toolbar's "filter active" badge
         "overrun": overrun,
     }

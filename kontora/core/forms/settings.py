@@ -20,6 +20,7 @@ BLOCK_FIELDS = [
 LOGIN_FIELDS = ["login_user_list"]
 NETWORK_FIELDS = ["signin_allowed_networks"]
 CLOCK_FIELDS = ["time_zone", "work_start", "work_end"]
+GROUP_FIELDS = ["bulk_max_clients"]
 
 
 def _zone_choices(empty: str) -> list[tuple[str, str]]:
@@ -43,7 +44,8 @@ class _TimeInput(forms.TimeInput):
 class FunctionalityForm(KontoraModelForm):
     """Only validates: services.settings.system_settings_update is the one place that writes the row."""
 
-    layout = {"clock": {"time_zone": "col-12 col-md-6", "work_start": "col-6 col-md-3", "work_end": "col-6 col-md-3"}}
+    layout = {"clock": {"time_zone": "col-12 col-md-6", "work_start": "col-6 col-md-3", "work_end": "col-6 col-md-3"},
+              "group": {"bulk_max_clients": "col-6 col-md-3"}}
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Office time zone"), choices=_office_zone_choices, required=False,
         help_text=gettext_lazy("Users who have not chosen a time zone of their own (Parameters) work in this one."),
@@ -51,7 +53,7 @@ class FunctionalityForm(KontoraModelForm):
 
     class Meta:
         model = SystemSettings
-        fields = [*BLOCK_FIELDS, *LOGIN_FIELDS, *NETWORK_FIELDS, *CLOCK_FIELDS]
+        fields = [*BLOCK_FIELDS, *LOGIN_FIELDS, *NETWORK_FIELDS, *CLOCK_FIELDS, *GROUP_FIELDS]
         labels = {"work_start": gettext_lazy("Working day starts"), "work_end": gettext_lazy("Working day ends")}
         widgets = {
             "signin_allowed_networks": forms.Textarea(attrs={"rows": 3}),
@@ -61,7 +63,7 @@ class FunctionalityForm(KontoraModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Left empty (or not posted), the hours stay as they are: the service takes None as "unchanged".
-        for name in ("work_start", "work_end"):
+        for name in ("work_start", "work_end", "bulk_max_clients"):
             self.fields[name].required = False
 
 

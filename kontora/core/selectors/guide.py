@@ -303,6 +303,8 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("activity:task_monitor", "tasks-control", "Монитор задач"),
     ("activity:cleanup", "tasks-control", "Очистка базы: удаление старых закрытых задач"),
     ("pipeline:*", "sales-board", ""),
+    ("bulk:run", "group-processing", "Ход и итог обработки"),
+    ("bulk:*", "group-processing", ""),
     ("targeting:*", "targeting", ""),
     ("reports:open", "reports", "Сохранённые отчёты"),
     ("reports:*", "reports", ""),

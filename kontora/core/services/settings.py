@@ -29,7 +29,7 @@ SYSTEM_FLAGS = (
     "sales_enabled", "works_enabled", "warehouse_enabled", "cash_enabled",
     "security_tab_enabled", "shipping_tab_enabled", "login_user_list",
 )
-SYSTEM_FIELDS = (*SYSTEM_FLAGS, "signin_allowed_networks", "time_zone", "work_start", "work_end")
+SYSTEM_FIELDS = (*SYSTEM_FLAGS, "signin_allowed_networks", "time_zone", "work_start", "work_end", "bulk_max_clients")
 PARAMETER_FLAGS = ("informer_at_start", "show_tasks_at_login", "report_overdue_at_login")
 PARAMETER_FIELDS = (*PARAMETER_FLAGS, "time_zone")
 
@@ -93,9 +93,11 @@ def system_settings_update(
     time_zone: str | None = None,
     work_start: datetime.time | None = None,
     work_end: datetime.time | None = None,
+    bulk_max_clients: int | None = None,
 ) -> SystemSettings:
     """Switches functionality blocks and login options, keeps the office networks never slowed at sign-in, and sets
-    the office's clock (its time zone, the working day's hours: the end after the start); None leaves a setting as
+    the office's clock (its time zone, the working day's hours: the end after the start), and the most clients of one
+    group processing run; None leaves a setting as
     it is.
 
     An audit row is written when a setting changed; saving the page unchanged writes nothing.
@@ -110,7 +112,7 @@ def system_settings_update(
             None if signin_allowed_networks is None else _networks_checked(signin_allowed_networks)
         ),
         "time_zone": None if time_zone is None else _zone_checked(time_zone),
-        "work_start": work_start, "work_end": work_end,
+        "work_start": work_start, "work_end": work_end, "bulk_max_clients": bulk_max_clients,
     })
     system_settings_row()
     with transaction.atomic():

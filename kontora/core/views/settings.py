@@ -19,6 +19,7 @@ from kontora.core.errors import form_error
 from kontora.core.forms.settings import (
     BLOCK_FIELDS,
     CLOCK_FIELDS,
+    GROUP_FIELDS,
     LOGIN_FIELDS,
     NETWORK_FIELDS,
     PARAMETERS_TABS,
@@ -103,5 +104,6 @@ def functionality(request: HttpRequest) -> HttpResponse:
         "login_fields": [form[name] for name in LOGIN_FIELDS],
         "network_fields": [form[name] for name in NETWORK_FIELDS],
         "clock_fields": [form[name] for name in CLOCK_FIELDS],
+        "group_fields": [form[name] for name in GROUP_FIELDS],
     }
     return render(request, "core/functionality.html", context)

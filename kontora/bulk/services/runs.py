@@ -1,0 +1,196 @@
+"""Group processing runs (GRP-01, GRP-02, GRP-05): started over a frozen selection, applied client by client.
+
+Each client is changed in its own short transaction through the owning services — the card's `client_update`
+(its rights, history row and row lock), the ladder's `client_stage_change`, `client_set_access`, activity's
+`task_create` — and its outcome row and the job's checkpoint commit with it. So another user's card save waits at
+most one client, a run taken over after a crash goes on after the last client it committed, and no client is
+changed twice. A client the author may not change is skipped and listed, never changed; a client whose change a
+service refuses is rolled back alone and listed with the service's message.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import User
+from kontora.activity.models import Task
+from kontora.activity.services.tasks import task_create
+from kontora.bulk.models import BulkOutcome, BulkRun
+from kontora.bulk.selectors.runs import bulk_run_limit, too_many
+from kontora.bulk.services.plan import CLASSIFIERS, OPERATIONAL, PEOPLE, PLAIN, Plan, plan_read
+from kontora.bulk.services.slots import Slots, check_fits
+from kontora.clients import access
+from kontora.clients.models import Client, ClientGrant, StageChange
+from kontora.clients.services.card import client_set_access, client_update
+from kontora.clients.services.ladder import client_stage_change
+from kontora.core.audit import audit_record, changes_between, snapshot
+from kontora.core.errors import DomainError, NotAllowed, Refused
+from kontora.core.services.jobs import job_start
+
+BULK_JOB = "bulk_run"
+RIGHT = "group_processing"
+# The fields whose change the outcome lists (the card's history names them alike).
+_SHOWN = (*CLASSIFIERS, *OPERATIONAL, *PEOPLE, *PLAIN, "directions", "competitors")
+
+
+def _refused_selection(count: int) -> str:
+    if not count:
+        return _("No client is selected: mark clients in the registry with Space, or apply a filter.")
+    return too_many(bulk_run_limit())
+
+
+def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: str, plan: Plan) -> BulkRun:
+    """Freezes the selection (the ids as given, in their order) and starts the run's job.
+
+    Refused without the group-processing right, with nothing to do, with no client or more than `bulk_run_limit()`."""
+    if not acting_user.has_right(RIGHT):
+        raise NotAllowed(_("You do not have the right to group processing."))
+    ids = list(dict.fromkeys(int(pk) for pk in client_ids))
+    if not ids or len(ids) > bulk_run_limit():
+        raise Refused(_refused_selection(len(ids)))
+    if plan.is_empty:
+        raise Refused(_("Nothing to do: choose a value on one of the tabs or set a task."))
+    if plan.task is not None and plan.task.spread:
+        check_fits(plan.task.duration_minutes)
+    with transaction.atomic():
+        run = BulkRun.objects.create(author=acting_user, selection=selection[:300], client_ids=ids,
+                                     plan=plan.to_json())
+        run.job = job_start(acting_user=acting_user, kind=BULK_JOB, params={"run": run.pk},
+                            title=_("Group processing of %(count)d clients") % {"count": len(ids)})
+        run.save(update_fields=["job"])
+        audit_record(actor=acting_user, event="bulk.run.start", target=run,
+                     summary=_("Group processing started: %(count)d clients") % {"count": len(ids)},
+                     extra={"selection": run.selection, "clients": len(ids)})
+    return run
+
+
+def _nothing(state: dict[str, Any]) -> None:
+    """No job around (a direct call): nothing to checkpoint."""
+
+
+def bulk_run_apply(
+    *, run_id: int, progress: Callable[[int, int | None, str], None],
+    resume: dict[str, Any] | None = None, checkpoint: Callable[[dict[str, Any]], None] = _nothing,
+) -> dict[str, int]:
+    """Applies the run to each client after the checkpoint's; returns the outcome counts of the whole run."""
+    run = BulkRun.objects.select_related("author").get(pk=run_id)
+    plan = plan_read(run.plan)
+    slots = Slots(plan.task.starts_at, plan.task.duration_minutes, plan.task.assignee) \
+        if plan.task is not None and plan.task.spread else None
+    total = len(run.client_ids)
+    message = _("Processing clients")
+    start = int((resume or {}).get("next", 0))
+    progress(start, total, message)
+    for position in range(start, total):
+        _author_may_go_on(run.author_id)
+        with transaction.atomic():
+            _client_apply(run, position, plan, slots)
+            checkpoint({"next": position + 1})
+        progress(position + 1, total, message)
+    counts = {result: 0 for result in BulkOutcome.Result.values}
+    for result in BulkOutcome.objects.filter(run=run).values_list("result", flat=True):
+        counts[result] += 1
+    return counts
+
+
+def _author_may_go_on(author_id: int) -> None:
+    """A run stops when its author is dismissed, disabled or loses the right meanwhile (read afresh each client)."""
+    author = User.objects.get(pk=author_id)
+    if not author.is_active or not author.has_right(RIGHT):
+        raise Refused(_("The run stopped: its author may no longer do group processing."))
+
+
+def _why_not(author: User, client_id: int, plan: Plan) -> str:
+    standing = access.standing(author, client_id)
+    if not standing.edits:
+        return _("You may not change this client.") if standing.sees else _("The client is not available to you.")
+    if plan.needs_main and not standing.edits_main:
+        return _("You may not change this client's curator, specialist or access.")
+    return ""
+
+
+def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None) -> BulkOutcome:
+    if BulkOutcome.objects.filter(run=run, position=position).exists():
+        return BulkOutcome.objects.get(run=run, position=position)  # committed by a run that died after it
+    author: User = run.author
+    client_id = int(run.client_ids[position])
+    client = Client.objects.filter(pk=client_id).first()
+    outcome = BulkOutcome(run=run, position=position, client=client)
+    reason = _why_not(author, client_id, plan) if client is not None else _("The client was deleted.")
+    if reason:
+        outcome.result, outcome.reason = BulkOutcome.Result.SKIPPED, reason
+    else:
+        assert client is not None
+        try:
+            with transaction.atomic():  # a refusal rolls back this client's changes alone
+                outcome.changes, outcome.task = _change(author, client, plan, slots, run)
+        except (DomainError, ValidationError) as exc:
+            outcome.result, outcome.reason = BulkOutcome.Result.FAILED, _message(exc)[:500]
+            outcome.changes, outcome.task = [], None
+        else:
+            changed = outcome.changes or outcome.task is not None
+            outcome.result = BulkOutcome.Result.CHANGED if changed else BulkOutcome.Result.UNCHANGED
+    outcome.save()
+    return outcome
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(message) for message in exc.messages)
+    return str(getattr(exc, "message", exc))
+
+
+def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun
+            ) -> tuple[list[dict[str, str]], Task | None]:
+    related = (*CLASSIFIERS, *OPERATIONAL, *PEOPLE)
+    before = snapshot(Client.objects.select_related(*related).get(pk=client.pk), _SHOWN)
+    values = {name: value for name, value in plan.values.items() if name != "ladder_stage"}
+    directions = competitors = None
+    if plan.directions:
+        directions = {*client.directions.all(), *plan.directions}
+    if plan.competitors:
+        competitors = {*client.competitors.all(), *plan.competitors}
+    if values or directions is not None or competitors is not None:
+        client_update(acting_user=author, client=client, values=values, directions=directions,
+                      competitors=competitors)
+    if "ladder_stage" in plan.values:
+        client_stage_change(acting_user=author, client=client, stage=plan.values["ladder_stage"],
+                            source=StageChange.Source.BULK)
+    changes = changes_between(Client, before,
+                              snapshot(Client.objects.select_related(*related).get(pk=client.pk), _SHOWN), _SHOWN)
+    if plan.grants:
+        fresh = Client.objects.get(pk=client.pk)
+        current = dict(ClientGrant.objects.filter(client=fresh).values_list("user_id", "can_edit"))
+        wanted = {**current, **{user.pk: edit for user, edit in plan.grants.items()}}
+        if wanted != current:
+            client_set_access(acting_user=author, client=fresh, grants=wanted)
+            added = ", ".join(str(user) for user, _edit in plan.grants.items() if user.pk not in current
+                              or current[user.pk] != plan.grants[user])
+            if added:
+                changes.append({"field": _("Has access"), "old": "", "new": added})
+    task = None
+    if plan.task is not None:
+        task = _task(author, client, plan, slots, run)
+        changes.append({"field": _("Task"), "old": "", "new": _("No. %(number)s") % {"number": task.pk}})
+    return changes, task
+
+
+def _task(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun) -> Task:
+    given = plan.task
+    assert given is not None
+    starts_at, due_at = given.starts_at, given.due_at
+    if slots is not None:
+        # The next free slot: the tasks this run has set so far (a skipped client takes none).
+        starts_at = slots.nth(BulkOutcome.objects.filter(run=run, task__isnull=False).count())
+        due_at = max(due_at, starts_at + datetime.timedelta(minutes=given.duration_minutes))
+    return task_create(acting_user=author, client=client, values={
+        "assignee": given.assignee, "importance": given.importance, "requires_report": given.requires_report,
+        "description": given.description, "starts_at": starts_at, "due_at": due_at,
+        "duration_minutes": given.duration_minutes, "remind": False,
+    })
