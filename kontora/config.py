@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -34,25 +36,37 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def secret_key(home_dir: Path) -> str:
-    key = os.environ.get("KONTORA_SECRET_KEY")
+def _home_secret(home_dir: Path, variable: str, name: str, make: Callable[[], str]) -> str:
+    """A key shared by every process of the installation: the environment's `variable` (one for all servers), else
+    the file `name` of the home, made once by `make`."""
+    key = os.environ.get(variable)
     if key:
         return key
-    path = home_dir / "secret_key"
+    path = home_dir / name
     if not path.exists():
         # Written once with owner-only permissions; every process of this home shares it. Written whole under a
         # name of its own, then linked into place: a server and a worker starting together on a fresh home both
         # try, the first link wins, and neither fails nor reads a half-written key.
-        fd, written = tempfile.mkstemp(dir=home_dir, prefix=".secret_key-")
+        fd, written = tempfile.mkstemp(dir=home_dir, prefix=f".{name}-")
         try:
             with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(50))
+                fh.write(make())
             os.link(written, path)
         except FileExistsError:
             pass
         finally:
             os.unlink(written)
     return path.read_text().strip()
+
+
+def secret_key(home_dir: Path) -> str:
+    return _home_secret(home_dir, "KONTORA_SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def mail_key(home_dir: Path) -> str:
+    """The key the mailboxes' and SMS accounts' passwords are sealed with (Fernet: 32 bytes, URL-safe base64)."""
+    return _home_secret(home_dir, "KONTORA_MAIL_KEY", "mail_key",
+                        lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 
 
 SQLITE_OPTIONS = {

@@ -24,6 +24,8 @@ except config.ConfigError:  # reported by the CLI in one line
     BACKUP_DIR = HOME / "backups"
 
 SECRET_KEY = config.secret_key(HOME)
+# An office's own certificate authority for its mail server (GRP-03), besides the system's.
+MAIL_CA_FILE = os.environ.get("KONTORA_MAIL_CA_FILE", "")
 DEBUG = config.env_bool("KONTORA_DEBUG")
 ALLOWED_HOSTS = config.env_list("KONTORA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 # Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed.
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "kontora.directories",
     "kontora.targeting",
     "kontora.clients",
+    "kontora.messaging",
     "kontora.activity",
     "kontora.processes",
     "kontora.pipeline",

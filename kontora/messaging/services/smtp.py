@@ -1,0 +1,143 @@
+"""Talking to an SMTP server (GRP-03): one connection as the mailbox asks for (SSL from the start, STARTTLS or
+plain), signing in, one letter, and the server's own answer — or a refusal that says in the user's words what
+went wrong and quotes the server.
+
+Certificates are checked against the system's authorities, plus `settings.MAIL_CA_FILE` (KONTORA_MAIL_CA_FILE: an
+office's own authority, or the tests' throwaway one).
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from kontora.core.errors import Refused
+
+TIMEOUT_S = 20
+# Sign-in mechanisms smtplib speaks; a server that offers only OAuth's wants a token, not a password.
+PASSWORD_MECHANISMS = {"PLAIN", "LOGIN", "CRAM-MD5"}
+OAUTH_MECHANISMS = {"XOAUTH2", "OAUTHBEARER"}
+OAUTH_HINTS = ("oauth", "application-specific password", "app password", "5.7.9", "web login required")
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    security: str  # Mailbox.Security
+    login: str
+    password: str
+
+
+def _context() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    extra = getattr(settings, "MAIL_CA_FILE", "")
+    if extra:
+        context.load_verify_locations(cafile=extra)
+    return context
+
+
+def _text(answer: bytes | str) -> str:
+    return (answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)).strip()
+
+
+def _connect(server: Server) -> smtplib.SMTP:
+    where = f"{server.host}:{server.port}"
+    try:
+        if server.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_S, context=_context())
+        else:
+            smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_S)
+            smtp.ehlo()
+            if server.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    smtp.close()
+                    raise Refused(_("The server %(where)s does not offer STARTTLS: choose SSL/TLS or check the port.")
+                                  % {"where": where}, field="security")
+                smtp.starttls(context=_context())
+                smtp.ehlo()
+    except socket.gaierror as exc:
+        raise Refused(_("The mail server “%(host)s” is not found: %(reason)s.") % {
+            "host": server.host, "reason": exc.strerror or exc}, field="host") from exc
+    except ssl.SSLError as exc:
+        raise Refused(_("No secure connection with %(where)s: %(reason)s. Check the encryption and the port.") % {
+            "where": where, "reason": exc.reason or exc}, field="security") from exc
+    except smtplib.SMTPException as exc:
+        raise Refused(_("The server %(where)s broke off the connection: %(reason)s") % {
+            "where": where, "reason": exc}) from exc
+    except OSError as exc:
+        raise Refused(_("Cannot connect to the mail server %(where)s: %(reason)s.") % {
+            "where": where, "reason": exc.strerror or exc}, field="host") from exc
+    return smtp
+
+
+def _sign_in(smtp: smtplib.SMTP, server: Server) -> None:
+    if not server.login:
+        return
+    smtp.ehlo_or_helo_if_needed()  # an SSL connection has not greeted yet: its features are unknown
+    offered = set((smtp.esmtp_features.get("auth") or "").upper().split())
+    if offered and not offered & PASSWORD_MECHANISMS and offered & OAUTH_MECHANISMS:
+        raise Refused(_("The mail server accepts only OAuth sign-in (%(ways)s), which the program does not support: "
+                        "use the provider's app password or another mailbox.") % {"ways": ", ".join(sorted(offered))},
+                      field="password")
+    try:
+        if (server.login + server.password).isascii() or "PLAIN" not in offered:
+            smtp.login(server.login, server.password)
+        else:
+            # smtplib encodes credentials as ASCII; SASL PLAIN is UTF-8 (RFC 4616): a Cyrillic password signs in.
+            token = base64.b64encode(b"\0" + server.login.encode() + b"\0" + server.password.encode()).decode()
+            code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+            if code != 235:
+                raise smtplib.SMTPAuthenticationError(code, reply)
+    except smtplib.SMTPAuthenticationError as exc:
+        said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        if any(hint in said.lower() for hint in OAUTH_HINTS):
+            raise Refused(_("The mail server demands OAuth or an app password, not the mailbox's password: "
+                            "%(answer)s") % {"answer": said}, field="password") from exc
+        raise Refused(_("The mail server did not accept the login or the password: %(answer)s") % {
+            "answer": said}, field="password") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise Refused(_("The mail server does not take a login here: switch encryption on, or leave the login "
+                        "empty."), field="login") from exc
+
+
+def smtp_send(server: Server, letter: EmailMessage) -> str:
+    """Sends one letter; the server's answer to it ("250 …"). Refused, with the server's answer, otherwise."""
+    smtp = _connect(server)
+    try:
+        _sign_in(smtp, server)
+        sender, recipients = letter["From"].addresses[0].addr_spec, [
+            address.addr_spec for header in ("To", "Cc", "Bcc") for address in (
+                letter[header].addresses if letter[header] else ())]
+        code, answer = smtp.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, answer, sender)
+        for recipient in recipients:
+            code, answer = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+        code, answer = smtp.data(letter.as_bytes())
+        if code != 250:
+            raise smtplib.SMTPDataError(code, answer)
+        return f"{code} {_text(answer)}"
+    except smtplib.SMTPRecipientsRefused as exc:
+        recipient, (code, answer) = next(iter(exc.recipients.items()))
+        raise Refused(_("The mail server refused the recipient %(address)s: %(answer)s") % {
+            "address": recipient, "answer": f"{code} {_text(answer)}"}) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise Refused(_("The mail server refused the letter: %(answer)s") % {
+            "answer": f"{exc.smtp_code} {_text(exc.smtp_error)}"}) from exc
+    except smtplib.SMTPServerDisconnected as exc:
+        raise Refused(_("The mail server broke off the connection: %(reason)s") % {"reason": exc}) from exc
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

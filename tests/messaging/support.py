@@ -1,0 +1,99 @@
+"""A real SMTP server on 127.0.0.1 for the mail tests (aiosmtpd): AUTH with one login and password, STARTTLS or
+SSL from the start with a throwaway certificate made here (and trusted through settings.MAIL_CA_FILE), and every
+letter it got, parsed."""
+
+from __future__ import annotations
+
+import datetime
+import email
+import email.policy
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+LOGIN, PASSWORD = "sales@romashka.test", "верный-пароль"
+
+
+@dataclass
+class Inbox:
+    letters: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.letters.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        return "250 2.0.0 Ok: queued as K0NT0RA"
+
+
+class OAuthInbox(Inbox):
+    """A server that offers only OAuth sign-in (as a provider that has switched passwords off)."""
+
+    async def auth_XOAUTH2(self, server: Any, args: Any) -> AuthResult:
+        return AuthResult(success=False, handled=False)
+
+
+@dataclass
+class SmtpServer:
+    inbox: Inbox
+    port: int
+    security: str
+
+
+def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and data.login.decode() == LOGIN and data.password.decode() == PASSWORD
+    return AuthResult(success=ok, handled=False)
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for "localhost" and its key, as PEM files in `folder`."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(certificate: tuple[Path, Path], settings: Any, security: str, inbox: Inbox | None = None,
+          **options: Any) -> Iterator[SmtpServer]:
+    """The server, running until the generator is closed; the client trusts its certificate (MAIL_CA_FILE)."""
+    cert_path, key_path = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_path, key_path)
+    settings.MAIL_CA_FILE = str(cert_path)
+    inbox, port = inbox or Inbox(), _free_port()
+    tls = {"ssl_context": context} if security == "ssl" else {"tls_context": context, "require_starttls": True}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, server_hostname="localhost",
+                            authenticator=_authenticate,
+                            # aiosmtpd counts only STARTTLS as TLS: on an SSL connection AUTH is already encrypted
+                            auth_require_tls=security != "ssl", **tls, **options)
+    controller.start()
+    try:
+        yield SmtpServer(inbox=inbox, port=port, security=security)
+    finally:
+        controller.stop()
