@@ -37,3 +37,71 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class Letter(models.Model):
+    """One row per recipient of the outbox (GRP-06): what is sent to whom, and where it stands.
+
+    Sending claims a row (queued → sending), sends, records (sent, failed with the server's answer, queued again
+    after a temporary refusal). A row left in "sending" by a process that died between the send and the record
+    cannot be told sent or not over SMTP: it becomes "unknown" — listed, never resent by itself, never lost.
+    """
+
+    class Purpose(models.TextChoices):
+        TRANSACTIONAL = "transactional", _("Transactional")  # an invoice, a reminder, a reply: sent at once
+        MARKETING = "marketing", _("Marketing")  # a mailing: subscribed addresses only, limits and a window
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        HELD = "held", _("Held")
+        UNKNOWN = "unknown", _("Unknown — check and resend")
+
+    purpose = models.CharField(_("class"), max_length=16, choices=Purpose.choices)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("sender"))
+    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("client"))
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)  # when a queued row is due
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when its sending began
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answer = models.CharField(_("server's answer"), max_length=1000, blank=True)  # or why it is held
+    message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        indexes = [models.Index(fields=["state", "next_try_at"], name="messaging_letter_due"),
+                   models.Index(fields=["author", "-created_at"], name="messaging_letter_author")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.state})"
+
+
+class Suppression(models.Model):
+    """An address marketing mail never goes to again: its owner unsubscribed, or its server refused it for good."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Refused by the recipient's server")
+
+    address_key = models.CharField(max_length=254, unique=True)  # the address, lower-cased
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    answer = models.CharField(_("server's answer"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self) -> str:
+        return self.address_key

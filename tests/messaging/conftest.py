@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.messaging.support import OAuthInbox, SmtpServer, make_certificate, serve
+from tests.messaging.support import OAuthInbox, RefusingInbox, SmtpServer, make_certificate, serve
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +29,9 @@ def smtp_ssl(certificate: tuple[Path, Path], settings: Any) -> Iterator[SmtpServ
 @pytest.fixture
 def smtp_oauth_only(certificate: tuple[Path, Path], settings: Any) -> Iterator[SmtpServer]:
     yield from serve(certificate, settings, "starttls", OAuthInbox(), auth_exclude_mechanism=["LOGIN", "PLAIN"])
+
+
+@pytest.fixture
+def smtp_refusing(certificate: tuple[Path, Path], settings: Any) -> Iterator[SmtpServer]:
+    """A server whose answers the test sets: `server.inbox.refusals`, `server.inbox.unknown`."""
+    yield from serve(certificate, settings, "starttls", RefusingInbox())

@@ -36,6 +36,26 @@ class Inbox:
         return "250 2.0.0 Ok: queued as K0NT0RA"
 
 
+@dataclass
+class RefusingInbox(Inbox):
+    """Answers each letter's DATA with the next of `refusals` ("451 …", "554 …") while any are left, then takes it;
+    a recipient in `unknown` is refused at RCPT with 550."""
+
+    refusals: list[str] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.unknown:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refusals:
+            return self.refusals.pop(0)
+        return await super().handle_DATA(server, session, envelope)
+
+
 class OAuthInbox(Inbox):
     """A server that offers only OAuth sign-in (as a provider that has switched passwords off)."""
 

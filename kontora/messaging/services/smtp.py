@@ -108,36 +108,76 @@ def _sign_in(smtp: smtplib.SMTP, server: Server) -> None:
                         "empty."), field="login") from exc
 
 
-def smtp_send(server: Server, letter: EmailMessage) -> str:
-    """Sends one letter; the server's answer to it ("250 …"). Refused, with the server's answer, otherwise."""
-    smtp = _connect(server)
+@dataclass(frozen=True)
+class Reply:
+    """How one letter went: the server's code (0: no connection) and what to tell the user, with the server's own
+    words; `stage` says where it stopped ("connect", "auth", "recipient", "data") or "sent"."""
+
+    code: int
+    text: str
+    stage: str
+    field: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.stage == "sent"
+
+    @property
+    def temporary(self) -> bool:
+        """Worth trying again later: no connection, or a 4xx answer."""
+        return self.code == 0 or 400 <= self.code < 500
+
+
+def _recipients(letter: EmailMessage) -> list[str]:
+    return [address.addr_spec for header in ("To", "Cc", "Bcc")
+            for address in (letter[header].addresses if letter[header] else ())]
+
+
+def smtp_deliver(server: Server, letter: EmailMessage) -> Reply:
+    """Sends one letter and says how it went; never raises for what a server or the network answers."""
     try:
-        _sign_in(smtp, server)
-        sender, recipients = letter["From"].addresses[0].addr_spec, [
-            address.addr_spec for header in ("To", "Cc", "Bcc") for address in (
-                letter[header].addresses if letter[header] else ())]
+        smtp = _connect(server)
+    except Refused as exc:
+        return Reply(0, exc.message, "connect", exc.field)
+    stage = "auth"
+    try:
+        try:
+            _sign_in(smtp, server)
+        except Refused as exc:
+            return Reply(535, exc.message, "auth", exc.field)
+        stage = "recipient"
+        sender = letter["From"].addresses[0].addr_spec
         code, answer = smtp.mail(sender)
         if code != 250:
-            raise smtplib.SMTPSenderRefused(code, answer, sender)
-        for recipient in recipients:
+            return Reply(code, _("The mail server refused the letter: %(answer)s") % {
+                "answer": f"{code} {_text(answer)}"}, "recipient")
+        for recipient in _recipients(letter):
             code, answer = smtp.rcpt(recipient)
             if code not in (250, 251):
-                raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+                return Reply(code, _("The mail server refused the recipient %(address)s: %(answer)s") % {
+                    "address": recipient, "answer": f"{code} {_text(answer)}"}, "recipient")
+        stage = "data"
         code, answer = smtp.data(letter.as_bytes())
         if code != 250:
-            raise smtplib.SMTPDataError(code, answer)
-        return f"{code} {_text(answer)}"
-    except smtplib.SMTPRecipientsRefused as exc:
-        recipient, (code, answer) = next(iter(exc.recipients.items()))
-        raise Refused(_("The mail server refused the recipient %(address)s: %(answer)s") % {
-            "address": recipient, "answer": f"{code} {_text(answer)}"}) from exc
+            return Reply(code, _("The mail server refused the letter: %(answer)s") % {
+                "answer": f"{code} {_text(answer)}"}, "data")
+        return Reply(code, f"{code} {_text(answer)}", "sent")
     except smtplib.SMTPResponseException as exc:
-        raise Refused(_("The mail server refused the letter: %(answer)s") % {
-            "answer": f"{exc.smtp_code} {_text(exc.smtp_error)}"}) from exc
-    except smtplib.SMTPServerDisconnected as exc:
-        raise Refused(_("The mail server broke off the connection: %(reason)s") % {"reason": exc}) from exc
+        return Reply(exc.smtp_code, _("The mail server refused the letter: %(answer)s") % {
+            "answer": f"{exc.smtp_code} {_text(exc.smtp_error)}"}, stage)
+    except (smtplib.SMTPException, OSError) as exc:
+        # The connection broke: whether the letter got through is not known only after DATA was sent.
+        return Reply(0, _("The mail server broke off the connection: %(reason)s") % {"reason": exc}, stage)
     finally:
         try:
             smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
+
+
+def smtp_send(server: Server, letter: EmailMessage) -> str:
+    """Sends one letter; the server's answer to it ("250 …"). Refused, with the server's answer, otherwise."""
+    reply = smtp_deliver(server, letter)
+    if not reply.sent:
+        raise Refused(reply.text, field=reply.field)
+    return reply.text

@@ -1,0 +1,175 @@
+"""The outbox (GRP-06): one row per recipient, sent by claim, send, record — never twice, never lost silently.
+
+- **Claim.** A worker takes a due queued row by a conditional UPDATE (queued → sending, with the moment), committed
+  before the letter leaves: two workers never send one row.
+- **Send, record.** The server's answer is recorded in the row: sent; a temporary refusal (4xx, no connection) is
+  queued again with back-off, up to MAX_ATTEMPTS; a permanent one (5xx) fails the row and suppresses the address
+  for marketing mail; a mailbox that refuses its login holds the row with the reason.
+- **Crash.** SMTP cannot make a send and its record one act: a process that dies between them leaves the row in
+  "sending". Past SENDING_LEASE such rows become "unknown — check and resend": listed, never resent by themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import User
+from kontora.clients.models import Client
+from kontora.core.audit import audit_record
+from kontora.core.errors import NotAllowed, Refused
+from kontora.messaging import hooks
+from kontora.messaging.models import Letter, Mailbox, Suppression
+from kontora.messaging.services.mailboxes import server_of
+from kontora.messaging.services.smtp import Reply, smtp_deliver
+
+MAX_ATTEMPTS = 5
+# A send takes at most a few of smtp.TIMEOUT_S; a row still "sending" after this was left by a process that died.
+SENDING_LEASE = datetime.timedelta(minutes=10)
+DUE_BATCH = 200
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The wait before the next try after `attempts` tries: 1, 4, 16, 64 minutes."""
+    return datetime.timedelta(minutes=4 ** max(0, attempts - 1))
+
+
+def _mailbox_of(user: User) -> Mailbox:
+    mailbox = Mailbox.objects.filter(user=user).first()
+    if mailbox is None:
+        raise Refused(_("Set up your mailbox first: Settings → Parameters → «Почта»."))
+    return mailbox
+
+
+def letter_queue(
+    *, acting_user: User, recipient: str, subject: str, text: str, html: str = "", client: Client | None = None,
+    purpose: str = Letter.Purpose.TRANSACTIONAL,
+) -> Letter:
+    """A letter from the user's own mailbox to one recipient, queued and, on commit, handed to a worker to send at
+    once (a transactional letter is outside the sending window and the marketing limits)."""
+    mailbox = _mailbox_of(acting_user)
+    recipient = recipient.strip()
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        raise ValidationError({"recipient": _("“%(address)s” is not an e-mail address.") % {
+            "address": recipient[:100]}}) from None
+    with transaction.atomic():
+        letter = Letter.objects.create(
+            purpose=purpose, author=acting_user, client=client, recipient=recipient, subject=subject[:500],
+            text=text, html=html, next_try_at=timezone.now(),
+            message_id=make_msgid(domain=mailbox.address.rpartition("@")[2] or None))
+        audit_record(actor=acting_user, event="messaging.letter.queue", target=letter, client=client,
+                     summary=_("Letter queued to %(address)s") % {"address": recipient})
+        letter_id = letter.pk
+        transaction.on_commit(lambda: hooks.SEND_NOW.get("now")(letter_id))
+    return letter
+
+
+def message_of(letter: Letter, mailbox: Mailbox) -> EmailMessage:
+    """The letter as it leaves: from the author's mailbox, its own Message-ID (kept, so a resend is the same
+    letter), plain text with the HTML as its alternative."""
+    message = EmailMessage()
+    message["From"] = Address(display_name=mailbox.sender_name, addr_spec=mailbox.address)
+    message["To"] = letter.recipient
+    message["Subject"] = letter.subject
+    message["Message-ID"] = letter.message_id
+    message.set_content(letter.text or "")
+    if letter.html:
+        message.add_alternative(letter.html, subtype="html")
+    return message
+
+
+def _claim(letter_id: int, now: datetime.datetime) -> bool:
+    return bool(Letter.objects.filter(pk=letter_id, state=Letter.State.QUEUED, next_try_at__lte=now).update(
+        state=Letter.State.SENDING, claimed_at=now, attempts=F("attempts") + 1))
+
+
+def _record(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
+    values: dict[str, Any] = {"answer": reply.text[:1000]}
+    if reply.sent:
+        values.update(state=Letter.State.SENT, sent_at=now)
+    elif reply.stage == "auth":
+        values.update(state=Letter.State.HELD)
+    elif reply.temporary and letter.attempts < MAX_ATTEMPTS:
+        values.update(state=Letter.State.QUEUED, next_try_at=now + backoff(letter.attempts))
+    else:
+        values.update(state=Letter.State.FAILED)
+        if not reply.temporary:
+            Suppression.objects.get_or_create(address_key=letter.recipient.lower(), defaults={
+                "reason": Suppression.Reason.BOUNCED, "answer": reply.text[:1000]})
+    with transaction.atomic():
+        # Written also over "unknown": a send that outlived its lease still knows how it went.
+        Letter.objects.filter(pk=letter.pk, state__in=[Letter.State.SENDING, Letter.State.UNKNOWN]).update(**values)
+
+
+def letter_send(*, letter_id: int, now: datetime.datetime | None = None) -> Letter | None:
+    """Claims the letter if it is queued and due, sends it, records how it went; None when another worker has it
+    or it is not due."""
+    now = now or timezone.now()
+    if not _claim(letter_id, now):
+        return None
+    letter = Letter.objects.select_related("author").get(pk=letter_id)
+    mailbox = Mailbox.objects.filter(user_id=letter.author_id).first()
+    if mailbox is None:
+        reply = Reply(0, _("The sender has no mailbox: Settings → Parameters → «Почта»."), "auth")
+    else:
+        try:
+            server = server_of({"host": mailbox.host, "port": mailbox.port, "security": mailbox.security,
+                                "login": mailbox.login, "password": ""}, mailbox)
+        except Refused as exc:
+            reply = Reply(0, exc.message, "auth")
+        else:
+            reply = smtp_deliver(server, message_of(letter, mailbox))
+    _record(letter, reply, timezone.now())
+    letter.refresh_from_db()
+    return letter
+
+
+def letters_send_due(*, now: datetime.datetime | None = None) -> int:
+    """Sends the queued letters that are due (the per-minute worker); how many were sent."""
+    now = now or timezone.now()
+    due = list(Letter.objects.filter(state=Letter.State.QUEUED, next_try_at__lte=now)
+               .order_by("next_try_at", "pk").values_list("pk", flat=True)[:DUE_BATCH])
+    sent = 0
+    for letter_id in due:
+        letter = letter_send(letter_id=letter_id, now=now)
+        sent += letter is not None and letter.state == Letter.State.SENT
+    return sent
+
+
+def letters_sending_expire(*, now: datetime.datetime | None = None) -> int:
+    """Rows left "sending" past the lease (their process died between the send and its record) become "unknown":
+    never resent by themselves."""
+    now = now or timezone.now()
+    return Letter.objects.filter(state=Letter.State.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
+        state=Letter.State.UNKNOWN,
+        answer=_("The sending stopped before its result was recorded: the letter may or may not have left. Check "
+                 "with the recipient and resend it if need be."))
+
+
+def letter_resend(*, acting_user: User, letter_id: int) -> Letter:
+    """An unknown, failed or held letter queued again by its author (or an administrator): a person's decision."""
+    with transaction.atomic():
+        letter = Letter.objects.filter(pk=letter_id).first()
+        if letter is None or not (letter.author_id == acting_user.pk or acting_user.is_admin):
+            raise NotAllowed
+        again = Q(state__in=[Letter.State.UNKNOWN, Letter.State.FAILED, Letter.State.HELD])
+        if not Letter.objects.filter(again, pk=letter_id).update(state=Letter.State.QUEUED, next_try_at=timezone.now(),
+                                                                   attempts=0):
+            raise Refused(_("Only a letter that failed, is held or whose fate is unknown can be sent again."))
+        letter.refresh_from_db()
+        audit_record(actor=acting_user, event="messaging.letter.resend", target=letter, client=letter.client_id,
+                     summary=_("Letter to %(address)s queued again") % {"address": letter.recipient})
+        transaction.on_commit(lambda: hooks.SEND_NOW.get("now")(letter_id))
+    return letter
