@@ -49,7 +49,8 @@ def _world() -> dict[str, Any]:
     curators = list(User.objects.filter(role="manager", disabled=False).exclude(login="bench-manager")
                     .order_by("pk")[:2])
     priorities = list(Priority.objects.filter(is_active=True).order_by("pk")[:2])
-    ids = list(Client.objects.order_by("pk").values_list("pk", flat=True)[:BATCH])
+    # Not other curators' private clients: nobody may change those, the administrator included.
+    ids = list(Client.objects.filter(is_private=False).order_by("pk").values_list("pk", flat=True)[:BATCH])
     return {"admin": admin, "curators": curators, "priorities": priorities, "ids": ids}
 
 
@@ -139,7 +140,7 @@ def _measure_save(home: str, env: dict[str, str]) -> list[dict[str, Any]]:
     from kontora.clients.models import Client
 
     world = _world()
-    outside = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
+    outside = Client.objects.filter(is_private=False).order_by("-pk").values_list("pk", flat=True).first()
     idle = _saver(home, int(outside or 0), 3.0)
 
     worst: list[float] = []

@@ -11,11 +11,12 @@ service refuses is rolled back alone and listed with the service's message.
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
@@ -23,20 +24,20 @@ from kontora.activity.models import Task
 from kontora.activity.services.tasks import task_create
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.bulk.selectors.runs import bulk_run_limit, too_many
-from kontora.bulk.services.plan import CLASSIFIERS, OPERATIONAL, PEOPLE, PLAIN, Plan, plan_read
+from kontora.bulk.services.plan import Plan, plan_read
 from kontora.bulk.services.slots import Slots, check_fits
 from kontora.clients import access
 from kontora.clients.models import Client, ClientGrant, StageChange
 from kontora.clients.services.card import client_set_access, client_update
 from kontora.clients.services.ladder import client_stage_change
-from kontora.core.audit import audit_record, changes_between, snapshot
+from kontora.core.audit import audit_record, field_label, shown
 from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.services.jobs import job_start
 
 BULK_JOB = "bulk_run"
 RIGHT = "group_processing"
-# The fields whose change the outcome lists (the card's history names them alike).
-_SHOWN = (*CLASSIFIERS, *OPERATIONAL, *PEOPLE, *PLAIN, "directions", "competitors")
+# How often a run asks again whether its author may still run it (dismissed, disabled, the right taken away).
+AUTHOR_CHECK_S = 1.0
 
 
 def _refused_selection(count: int) -> str:
@@ -87,11 +88,22 @@ def bulk_run_apply(
     message = _("Processing clients")
     start = int((resume or {}).get("next", 0))
     progress(start, total, message)
+    checked = 0.0
     for position in range(start, total):
-        _author_may_go_on(run.author_id)
+        began = time.monotonic()
+        if began - checked >= AUTHOR_CHECK_S:
+            _author_may_go_on(run.author_id)
+            checked = began
         with transaction.atomic():
-            _client_apply(run, position, plan, slots)
+            # Only the first client of a run taken over may have been committed already (with the checkpoint that
+            # the run was given); every later one is known to be new.
+            _client_apply(run, position, plan, slots, resumed=position == start and start > 0)
             checkpoint({"next": position + 1})
+        if connection.vendor == "sqlite":
+            # SQLite has one writer, and a session waiting for it polls: a run that took the lock back at once
+            # would starve another user's card save. Pausing as long as its client took, the run holds the writer
+            # at most half the time.
+            time.sleep(time.monotonic() - began)
         progress(position + 1, total, message)
     counts = {result: 0 for result in BulkOutcome.Result.values}
     for result in BulkOutcome.objects.filter(run=run).values_list("result", flat=True):
@@ -100,7 +112,8 @@ def bulk_run_apply(
 
 
 def _author_may_go_on(author_id: int) -> None:
-    """A run stops when its author is dismissed, disabled or loses the right meanwhile (read afresh each client)."""
+    """A run stops when its author is dismissed, disabled or loses the right meanwhile (read afresh every
+    AUTHOR_CHECK_S)."""
     author = User.objects.get(pk=author_id)
     if not author.is_active or not author.has_right(RIGHT):
         raise Refused(_("The run stopped: its author may no longer do group processing."))
@@ -115,9 +128,12 @@ def _why_not(author: User, client_id: int, plan: Plan) -> str:
     return ""
 
 
-def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None) -> BulkOutcome:
-    if BulkOutcome.objects.filter(run=run, position=position).exists():
-        return BulkOutcome.objects.get(run=run, position=position)  # committed by a run that died after it
+def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, *, resumed: bool = False
+                  ) -> BulkOutcome:
+    if resumed:
+        done = BulkOutcome.objects.filter(run=run, position=position).first()
+        if done is not None:
+            return done  # committed by a run that died after it
     author: User = run.author
     client_id = int(run.client_ids[position])
     client = Client.objects.filter(pk=client_id).first()
@@ -146,34 +162,48 @@ def _message(exc: Exception) -> str:
     return str(getattr(exc, "message", exc))
 
 
+def _state(client_id: int, plan: Plan) -> dict[str, Any]:
+    """The client's keys of the fields the plan sets (one query) and the items of the lists it adds to."""
+    columns = [Client._meta.get_field(name).attname for name in plan.values]  # type: ignore[union-attr]
+    state: dict[str, Any] = dict(Client.objects.filter(pk=client_id).values(*columns).first() or {})
+    for name, items in (("directions", plan.directions), ("competitors", plan.competitors)):
+        if items:
+            through = getattr(Client, name).through.objects.filter(client_id=client_id)
+            state[name] = set(through.values_list(f"{getattr(Client, name).rel.model._meta.model_name}_id",
+                                                  flat=True))
+    return state
+
+
 def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun
             ) -> tuple[list[dict[str, str]], Task | None]:
-    related = (*CLASSIFIERS, *OPERATIONAL, *PEOPLE)
-    before = snapshot(Client.objects.select_related(*related).get(pk=client.pk), _SHOWN)
+    """The client changed through the owning services, each with its rights, lock and history row; what changed,
+    as the outcome lists it (the field and its new value)."""
+    before = _state(client.pk, plan)
     values = {name: value for name, value in plan.values.items() if name != "ladder_stage"}
-    directions = competitors = None
-    if plan.directions:
-        directions = {*client.directions.all(), *plan.directions}
-    if plan.competitors:
-        competitors = {*client.competitors.all(), *plan.competitors}
-    if values or directions is not None or competitors is not None:
-        client_update(acting_user=author, client=client, values=values, directions=directions,
-                      competitors=competitors)
+    lists = {name: {*before[name], *(item.pk for item in items)} for name, items in (
+        ("directions", plan.directions), ("competitors", plan.competitors)) if items}
+    if values or any(lists[name] != before[name] for name in lists):
+        client_update(acting_user=author, client=client, values=values, directions=lists.get("directions"),
+                      competitors=lists.get("competitors"))
     if "ladder_stage" in plan.values:
         client_stage_change(acting_user=author, client=client, stage=plan.values["ladder_stage"],
                             source=StageChange.Source.BULK)
-    changes = changes_between(Client, before,
-                              snapshot(Client.objects.select_related(*related).get(pk=client.pk), _SHOWN), _SHOWN)
+    after = _state(client.pk, plan)
+    changes = [{"field": field_label(Client, name), "old": "", "new": shown(value)}
+               for name, value in plan.values.items()
+               if before.get(Client._meta.get_field(name).attname) != after.get(  # type: ignore[union-attr]
+                   Client._meta.get_field(name).attname)]  # type: ignore[union-attr]
+    for name, items in (("directions", plan.directions), ("competitors", plan.competitors)):
+        added = [item for item in items if item.pk not in before.get(name, set())]
+        if added:
+            changes.append({"field": field_label(Client, name), "old": "", "new": shown(added)})
     if plan.grants:
-        fresh = Client.objects.get(pk=client.pk)
-        current = dict(ClientGrant.objects.filter(client=fresh).values_list("user_id", "can_edit"))
+        current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
         wanted = {**current, **{user.pk: edit for user, edit in plan.grants.items()}}
         if wanted != current:
-            client_set_access(acting_user=author, client=fresh, grants=wanted)
-            added = ", ".join(str(user) for user, _edit in plan.grants.items() if user.pk not in current
-                              or current[user.pk] != plan.grants[user])
-            if added:
-                changes.append({"field": _("Has access"), "old": "", "new": added})
+            client_set_access(acting_user=author, client=Client.objects.get(pk=client.pk), grants=wanted)
+            added_users = [user for user, edit in plan.grants.items() if current.get(user.pk) != edit]
+            changes.append({"field": _("Has access"), "old": "", "new": shown(added_users)})
     task = None
     if plan.task is not None:
         task = _task(author, client, plan, slots, run)
