@@ -79,8 +79,9 @@ class CardAction:
 
 @dataclass(frozen=True)
 class RegistryAction:
-    """An item of the registry's «Групповые операции» (its context menu and the toolbar): a page that works over the
-    marked clients, or the registry's selection when none is marked."""
+    """An item of the registry's context menu under «Групповые операции» (the manual's place for them): a page that
+    works over the marked clients, or the registry's selection when none is marked. The toolbar holds no more: it
+    must stay one row at 1280 px with both side panels open."""
 
     key: str
     label: str | Promise

@@ -24,14 +24,15 @@ def test_administrator_sets_a_priority_and_a_task_for_marked_clients(page, live_
     PriorityFactory(name="Срочный")
     watch_csp(page)
     sign_in(page, base, "admin")
-    # when two are marked with Space and «Групповая обработка» is opened from the toolbar
+    # when two are marked with Space and «Групповая обработка» is chosen in the table's context menu
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     page.get_by_text("Отмечено: 1").wait_for()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     page.get_by_text("Отмечено: 2").wait_for()
-    page.get_by_test_id("registry-group").click()
+    page.get_by_test_id("registry-row").first.click(button="right")
+    page.get_by_test_id("registry-menu").get_by_test_id("registry-group").click()
     expect(page.get_by_test_id("bulk-selection")).to_contain_text("Будут обработаны 2 клиента (отмеченные клиенты)")
     # and the priority is chosen on «Классификаторы» and a task set on «Задача»
     page.get_by_label("Приоритет").select_option(label="Срочный")
