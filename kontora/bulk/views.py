@@ -18,25 +18,21 @@ from kontora.bulk.forms import GroupForm
 from kontora.bulk.selectors import runs as selectors
 from kontora.bulk.selectors.runs import bulk_run_limit
 from kontora.bulk.services.runs import bulk_run_start
-from kontora.clients.flexi.selectors.session import active_filter
 from kontora.clients.selectors.sorting import default_sort, session_sort
-from kontora.clients.views.registry import MARKS_KEY
+from kontora.clients.views.exports import active_filter
+from kontora.clients.views.registry import MARKS_KEY, session_marks
 from kontora.core.errors import DomainError, form_error
 from kontora.core.permissions import policy_required
 from kontora.core.selectors.calendar import user_zone
-from kontora.core.text import id_param
 
 
-def _selection(request: HttpRequest, take: str) -> selectors.Selection:
+def _selection(request: HttpRequest, take: str, limit: int) -> selectors.Selection:
     user = user_of(request)
     sort = session_sort(request.session, default_sort(user))
     if take == "marked":
-        marked = [pk for pk in (id_param(raw) for raw in request.session.get(MARKS_KEY, [])) if pk]
-        return selectors.selection(fetched_by=user, sort=sort, limit=bulk_run_limit(), marked=marked)
-    current = active_filter(request)
-    return selectors.selection(fetched_by=user, sort=sort, limit=bulk_run_limit(),
-                               filter_q=current.q if current else None,
-                               filter_label=str(current.label) if current else "")
+        return selectors.selection(fetched_by=user, sort=sort, limit=limit, marked=session_marks(request))
+    filter_q, filter_label = active_filter(request)
+    return selectors.selection(fetched_by=user, sort=sort, limit=limit, filter_q=filter_q, filter_label=filter_label)
 
 
 @policy_required(policies.may_process)
@@ -47,8 +43,8 @@ def manager(request: HttpRequest) -> HttpResponse:
     take = request.POST.get("take") or ("marked" if request.session.get(MARKS_KEY) else "filter")
     take = take if take in ("marked", "filter") else "filter"
     form = GroupForm(request.POST or None, initial={"take": take}, zone=user_zone(user))
-    chosen = _selection(request, take)
     limit = bulk_run_limit()
+    chosen = _selection(request, take, limit)
     if request.method == "POST" and form.is_valid():
         try:
             run = bulk_run_start(acting_user=user, client_ids=chosen.ids, selection=chosen.description,

@@ -70,7 +70,7 @@ class OutcomeLine:
 
 
 def outcomes(user: Any, run: BulkRun) -> list[OutcomeLine]:
-    """Every outcome of the run in selection order, in two queries whatever their number: a client's name if the
+    """Every outcome of the run in selection order, in one query whatever their number: a client's name if the
     user still sees it, what changed only if he may still open it (a listed client is not an opened one)."""
     rows = (BulkOutcome.objects.filter(run=run).order_by("position")
             .annotate(k_sees=Exists(access.visible_clients(user).filter(pk=OuterRef("client_id"))),

@@ -20,10 +20,9 @@ from kontora.clients.models import ClientExport
 from kontora.clients.selectors import exports
 from kontora.clients.selectors.sorting import default_sort, session_sort
 from kontora.clients.services.exports import client_export_finish, client_export_start
-from kontora.clients.views.registry import MARKS_KEY
+from kontora.clients.views.registry import session_marks
 from kontora.core.middleware import client_ip
 from kontora.core.permissions import admin_required, right_required
-from kontora.core.text import id_param
 
 LOG_PAGE_SIZE = 50
 
@@ -36,17 +35,13 @@ def active_filter(request: HttpRequest) -> tuple[Q | None, str]:
     return current.q, str(current.label)
 
 
-def _marked(request: HttpRequest) -> list[int]:
-    return [pk for pk in (id_param(raw) for raw in request.session.get(MARKS_KEY, [])) if pk]
-
-
 @right_required("export_clients")
 @require_http_methods(["GET", "POST"])
 def export_clients(request: HttpRequest) -> HttpResponse:
     """GET: the export dialog; POST: the file, streamed, with its row in the export log."""
     user: Any = request.user
     filter_q, filter_label = active_filter(request)
-    marked = _marked(request)
+    marked = session_marks(request)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["what"] == "marked" and not marked:

@@ -31,6 +31,12 @@ def _current_sort(request: HttpRequest) -> str:
     return session_sort(request.session, default_sort(request.user))
 
 
+def session_marks(request: HttpRequest) -> list[int]:
+    """The clients marked in the registry (Space), as kept in the session: ids only, re-scoped by whoever acts on
+    them (the export, group processing)."""
+    return [pk for pk in (id_param(raw) for raw in request.session.get(MARKS_KEY, [])) if pk]
+
+
 def _marks(request: HttpRequest) -> set[int]:
     return {int(pk) for pk in request.session.get(MARKS_KEY, [])}
 

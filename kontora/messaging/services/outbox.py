@@ -105,12 +105,12 @@ def _record(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
         values.update(state=Letter.State.QUEUED, next_try_at=now + backoff(letter.attempts))
     else:
         values.update(state=Letter.State.FAILED)
-        if not reply.temporary:
-            Suppression.objects.get_or_create(address_key=letter.recipient.lower(), defaults={
-                "reason": Suppression.Reason.BOUNCED, "answer": reply.text[:1000]})
     with transaction.atomic():
         # Written also over "unknown": a send that outlived its lease still knows how it went.
         Letter.objects.filter(pk=letter.pk, state__in=[Letter.State.SENDING, Letter.State.UNKNOWN]).update(**values)
+        if values["state"] == Letter.State.FAILED and not reply.temporary:  # with the row's record, or not at all
+            Suppression.objects.get_or_create(address_key=letter.recipient.lower(), defaults={
+                "reason": Suppression.Reason.BOUNCED, "answer": reply.text[:1000]})
 
 
 def letter_send(*, letter_id: int, now: datetime.datetime | None = None) -> Letter | None:
