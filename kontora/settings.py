@@ -26,6 +26,9 @@ except config.ConfigError:  # reported by the CLI in one line
 SECRET_KEY = config.secret_key(HOME)
 # An office's own certificate authority for its mail server (GRP-03), besides the system's.
 MAIL_CA_FILE = os.environ.get("KONTORA_MAIL_CA_FILE", "")
+# The address the server is reached at from outside (https://crm.example.ru): marketing letters carry unsubscribe
+# links to it, and without it they are not sent (GRP-07).
+PUBLIC_URL = os.environ.get("KONTORA_PUBLIC_URL", "").strip().rstrip("/")
 DEBUG = config.env_bool("KONTORA_DEBUG")
 ALLOWED_HOSTS = config.env_list("KONTORA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 # Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed.

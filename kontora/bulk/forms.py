@@ -7,17 +7,19 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
 from kontora.activity.forms.tasks import ZonedDateTimeField
 from kontora.activity.models import Task
-from kontora.bulk.services.plan import CLASSIFIERS, OPERATIONAL, Plan, TaskPlan
+from kontora.bulk.services.plan import CLASSIFIERS, OPERATIONAL, MailDraft, Plan, TaskPlan
 from kontora.clients.forms.card import style
 from kontora.clients.models import Client
 from kontora.core.forms.base import DateInput, KontoraForm
 from kontora.directories.models import Competitor, Direction
+from kontora.messaging.services.marketing import ATTACHMENTS_MAX_BYTES, Attachment, html_clean, placeholders_check
 
 KEEP = _("— leave as it is —")
 
@@ -30,6 +32,22 @@ def _label(name: str) -> Any:
     return capfirst(Client._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each checked as a FileField checks one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class GroupForm(KontoraForm):
     default_col = "col-12 col-md-6"
     TABS = {
@@ -38,7 +56,10 @@ class GroupForm(KontoraForm):
         "access": ("curator", "specialist", "grant_users", "grant_edit"),
         "task": ("task_set", "task_assignee", "task_importance", "task_report", "task_description",
                  "task_starts_at", "task_due_at", "task_spread", "task_duration"),
+        "email": ("mail_send", "mail_subject", "mail_text", "mail_html", "mail_files", "mail_individual"),
     }
+    layout = {"email": {"mail_subject": "col-12", "mail_text": "col-12", "mail_html": "col-12", "mail_files": "col-12",
+                        "mail_individual": "col-12"}}
 
     take = forms.ChoiceField(choices=[("marked", _("marked clients")), ("filter", _("the registry's selection"))],
                                widget=forms.HiddenInput)
@@ -64,6 +85,20 @@ class GroupForm(KontoraForm):
     task_spread = forms.BooleanField(label=_("Spread over time"), required=False)
     task_duration = forms.IntegerField(label=_("Duration of each task, minutes"), min_value=1, max_value=24 * 60,
                                        initial=30, required=False)
+
+    mail_send = forms.BooleanField(label=_("Send e-mail"), required=False)
+    mail_subject = forms.CharField(label=_("Subject"), max_length=500, required=False)
+    mail_text = forms.CharField(label=_("Letter text"), required=False, strip=False,
+                                widget=forms.Textarea(attrs={"rows": 6}))
+    mail_html = forms.CharField(
+        label=_("The letter as HTML (optional)"), required=False, strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("Sent beside the plain text; scripts, event handlers and javascript: links are removed."))
+    mail_files = MultipleFileField(label=_("Attachments"), required=False)
+    mail_individual = forms.BooleanField(
+        label=_("Individual letter to each recipient"), required=False,
+        help_text=_("Placeholders filled in for each recipient: {клиент}, {контакт} (the contact's name and "
+                    "patronymic), {куратор}, {организация}."))
 
     def __init__(self, *args: Any, zone: datetime.tzinfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +127,21 @@ class GroupForm(KontoraForm):
             starts, due = data.get("task_starts_at"), data.get("task_due_at")
             if starts and due and due < starts:
                 self.add_error("task_due_at", _("The due time cannot be earlier than the start."))
+        if data.get("mail_send"):
+            for name, value in (("mail_subject", data.get("mail_subject") or ""),
+                                ("mail_text", data.get("mail_text") or ""), ("mail_html", data.get("mail_html") or "")):
+                for problem in placeholders_check(value, individual=bool(data.get("mail_individual"))):
+                    self.add_error(name, problem)
+            if not (data.get("mail_subject") or "").strip() and "mail_subject" not in self.errors:
+                self.add_error("mail_subject", _("Enter the subject."))
+            if not ((data.get("mail_text") or "").strip() or html_clean(data.get("mail_html") or "")) \
+                    and "mail_text" not in self.errors:
+                self.add_error("mail_text", _("Write the letter's text."))
+            size = sum(item.size for item in data.get("mail_files") or ())
+            if size > ATTACHMENTS_MAX_BYTES:
+                self.add_error("mail_files", _("The attachments take %(size)s; together they may take at most "
+                                               "%(limit)s.") % {"size": filesizeformat(size),
+                                                                "limit": filesizeformat(ATTACHMENTS_MAX_BYTES)})
         if data.get("grant_edit") and not data.get("grant_users"):
             self.add_error("grant_users", _("Choose whom to give access to."))
         return data
@@ -115,3 +165,14 @@ class GroupForm(KontoraForm):
         return Plan(values=values, directions=tuple(data.get("directions") or ()),
                     competitors=tuple(data.get("competitors") or ()),
                     grants={user: bool(data.get("grant_edit")) for user in data.get("grant_users") or ()}, task=task)
+
+    def mail(self) -> MailDraft | None:
+        """The letter the E-mail tab asks for, with its files read (None when it is not to be sent)."""
+        data = self.cleaned_data
+        if not data.get("mail_send"):
+            return None
+        return MailDraft(
+            subject=data["mail_subject"].strip(), text=data.get("mail_text") or "", html=data.get("mail_html") or "",
+            individual=bool(data.get("mail_individual")),
+            attachments=tuple(Attachment(name=item.name, content_type=item.content_type or "application/octet-stream",
+                                         data=item.read()) for item in data.get("mail_files") or ()))

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.bulk import policies
 from kontora.bulk.forms import GroupForm
 from kontora.bulk.selectors import runs as selectors
+from kontora.bulk.selectors.letters import sample_letter
 from kontora.bulk.selectors.runs import bulk_run_limit
 from kontora.bulk.services.runs import bulk_run_start
 from kontora.clients.selectors.sorting import default_sort, session_sort
@@ -24,6 +25,7 @@ from kontora.clients.views.registry import MARKS_KEY, session_marks
 from kontora.core.errors import DomainError, form_error
 from kontora.core.permissions import policy_required
 from kontora.core.selectors.calendar import user_zone
+from kontora.messaging.selectors.recipients import mail_problem
 
 
 def _selection(request: HttpRequest, take: str, limit: int) -> selectors.Selection:
@@ -42,13 +44,13 @@ def manager(request: HttpRequest) -> HttpResponse:
     # What the run takes: the marked clients, or without marks the registry's selection (its filter).
     take = request.POST.get("take") or ("marked" if request.session.get(MARKS_KEY) else "filter")
     take = take if take in ("marked", "filter") else "filter"
-    form = GroupForm(request.POST or None, initial={"take": take}, zone=user_zone(user))
+    form = GroupForm(request.POST or None, request.FILES or None, initial={"take": take}, zone=user_zone(user))
     limit = bulk_run_limit()
     chosen = _selection(request, take, limit)
     if request.method == "POST" and form.is_valid():
         try:
             run = bulk_run_start(acting_user=user, client_ids=chosen.ids, selection=chosen.description,
-                                 plan=form.plan())
+                                 plan=form.plan(), mail=form.mail())
         except (ValidationError, DomainError) as exc:
             form_error(form, exc)
         else:
@@ -56,13 +58,13 @@ def manager(request: HttpRequest) -> HttpResponse:
             return redirect("bulk:run", run_id=run.pk)
     tabs = [(code, label, form.tab(code)) for code, label in (
         ("classifiers", _("Classifiers")), ("operational", _("Operational work")), ("access", _("Access")),
-        ("task", _("Task")))]
+        ("task", _("Task")), ("email", _("E-mail")))]
     # A refused form opens on the tab of its first error.
     active = next((code for code, _label, fields in tabs if any(field.errors for field in fields)), tabs[0][0])
     return render(request, "bulk/manager.html", {
         "title": _("Group processing"), "form": form, "selection": chosen,
         "count": len(chosen.ids), "over": chosen.over(limit), "too_many": selectors.too_many(limit),
-        "tabs": tabs, "active": active,
+        "tabs": tabs, "active": active, "mail_problem": mail_problem(user),
     })
 
 
@@ -75,3 +77,21 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     context: dict[str, Any] = {"title": _("Group processing"), "run": found, "job": found.job,
                                "lines": selectors.outcomes(user, found) if finished else []}
     return render(request, "bulk/run.html", context)
+
+
+@policy_required(policies.may_process)
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """«Проверить получателей» (htmx): the letters a run would queue now, to whom, and one of them as it would go;
+    the form is checked as «Начать обработку» would check it."""
+    user = user_of(request)
+    take = "marked" if request.POST.get("take") == "marked" else "filter"
+    form = GroupForm(request.POST, request.FILES or None, zone=user_zone(user))
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid() and (draft := form.mail()) is not None:
+        chosen = _selection(request, take, bulk_run_limit())
+        found = selectors.mail_preview(user, chosen.ids[:bulk_run_limit()])
+        context.update(preview=found, sample=sample_letter(draft, *found.first) if found.first else None)
+    elif form.is_valid():
+        context["not_sending"] = True
+    return render(request, "bulk/partials/mail_preview.html", context)

@@ -54,3 +54,9 @@ def checker_for_update(user_id: int) -> User:
     """The user about to run a duplicate check: his checks of one minute are counted one at a time, so two at once
     cannot both pass the limit."""
     return locked(User.objects.filter(pk=user_id)).get()
+
+
+def mailing_addresses_for_update(kind: str, value_key: str) -> list[ClientMailingAddress]:
+    """Every client's subscribed row of one address, locked (an unsubscription touches them all)."""
+    return list(locked(ClientMailingAddress.objects.filter(kind=kind, value_key=value_key, subscribed=True)
+                       .order_by("pk")))

@@ -383,12 +383,24 @@ class ClientMailingAddress(models.Model):
         EMAIL = "email", _("E-mail")
         MOBILE = "mobile", _("Mobile phone")
 
+    class Consent(models.TextChoices):
+        CARD = "card", _("set on the card")
+        FILLED = "filled", _("taken from the card")
+        LINK = "link", _("unsubscribe link in a letter")
+        ONE_CLICK = "one_click", _("one-click unsubscribe from the mail program")
+
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="mailing_addresses")
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
     value = models.CharField(_("address"), max_length=254)
     value_key = models.CharField(max_length=254, editable=False)  # lower-cased e-mail or the phone's digits
     owner_name = models.CharField(_("whose"), max_length=300, blank=True)
     subscribed = models.BooleanField(_("subscribed"), default=True)
+    # The latest consent or refusal, as the advertising law asks it be shown: when, how, by whom (the history of
+    # earlier ones is in the audit log).
+    consent_at = models.DateTimeField(_("consent changed"), null=True, blank=True)
+    consent_how = models.CharField(_("how"), max_length=12, choices=Consent.choices, blank=True)
+    consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("by whom"))
 
     class Meta:
         verbose_name = _("mailing address")

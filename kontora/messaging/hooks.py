@@ -10,6 +10,7 @@ from typing import Any
 from kontora.core.hooks import Point
 
 SEND_NOW: Point[Callable[[int], Any]] = Point("send a letter now", key=lambda item: "now")
+SEND_DUE: Point[Callable[[], Any]] = Point("send the due letters now", key=lambda item: "due")
 
 
 def register() -> None:
@@ -23,4 +24,5 @@ def register() -> None:
         form_factory=views.parameters_tab_form, save=views.parameters_tab_save,
     ))
     SEND_NOW.register(tasks.letter_send_now)
+    SEND_DUE.register(tasks.letters_send_due_now)
     POLICIES.register(policies.letters)

@@ -7,6 +7,8 @@ but not its password, which the program then asks for again.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -29,6 +31,13 @@ class Mailbox(models.Model):
     address = models.EmailField(_("e-mail"))
     login = models.CharField(_("user name (login)"), max_length=254, blank=True)
     password_sealed = models.TextField(blank=True, editable=False)
+    # Marketing mail only (GRP-07): how many letters may leave a minute, an hour, a day (0: no limit) — a provider
+    # blocks a mailbox that sends too fast — and the hours they may leave, on the owner's clock.
+    limit_minute = models.PositiveIntegerField(_("letters a minute"), default=20)
+    limit_hour = models.PositiveIntegerField(_("letters an hour"), default=300)
+    limit_day = models.PositiveIntegerField(_("letters a day"), default=2000)
+    window_from = models.TimeField(_("send mailings from"), default=datetime.time(9, 0))
+    window_to = models.TimeField(_("until"), default=datetime.time(20, 0))
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -37,6 +46,44 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class Mailing(models.Model):
+    """A marketing mailing (GRP-03): what a group processing run writes, kept once — its subject, texts and
+    attachments — while each recipient gets a Letter row of its own (with the placeholders filled in)."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("sender"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    subject = models.CharField(_("subject"), max_length=500)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML text"), blank=True)  # sanitised (nh3) when the mailing was made
+    individual = models.BooleanField(_("individual letter to each recipient"), default=False)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MailingAttachment(models.Model):
+    """A file sent with every letter of a mailing; kept in the base (with its backup), at most
+    `ATTACHMENTS_MAX_BYTES` together."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    data = models.BinaryField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Letter(models.Model):
@@ -76,6 +123,8 @@ class Letter(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     answer = models.CharField(_("server's answer"), max_length=1000, blank=True)  # or why it is held
     message_id = models.CharField(max_length=255, blank=True)
+    mailing = models.ForeignKey(Mailing, null=True, blank=True, on_delete=models.PROTECT, related_name="letters",
+                                verbose_name=_("mailing"))
 
     class Meta:
         verbose_name = _("letter")

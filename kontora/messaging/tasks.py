@@ -15,6 +15,13 @@ def letter_send_now(letter_id: int) -> None:
     outbox.letter_send(letter_id=letter_id)
 
 
+@db_task()
+def letters_send_due_now() -> None:
+    """A mailing's letters, right after its run queued them (a few thousand at most: a run has at most its limit
+    of clients)."""
+    outbox.letters_send_due(rounds=50)
+
+
 @periodic(crontab())
 def letters_send_due() -> None:
     outbox.letters_sending_expire()

@@ -6,4 +6,5 @@ app_name = "messaging"
 
 urlpatterns = [
     path("mailbox/test/", views.mailbox_test, name="mailbox_test"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -29,9 +29,11 @@ LOGIN, PASSWORD = "sales@romashka.test", "верный-пароль"
 class Inbox:
     letters: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each letter as it came over the wire
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.raw.append(envelope.original_content)
         self.letters.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
         return "250 2.0.0 Ok: queued as K0NT0RA"
 
@@ -117,3 +119,20 @@ def serve(certificate: tuple[Path, Path], settings: Any, security: str, inbox: I
         yield SmtpServer(inbox=inbox, port=port, security=security)
     finally:
         controller.stop()
+
+
+def subscribed(client: Any, address: str, *, subscribed: bool = True, whose: str = "") -> Any:
+    """One of the client's mailing addresses, as the card's Mailing tab keeps it."""
+    from kontora.clients.models import ClientMailingAddress
+
+    return ClientMailingAddress.objects.create(client=client, kind=ClientMailingAddress.Kind.EMAIL, value=address,
+                                               value_key=address.lower(), owner_name=whose, subscribed=subscribed)
+
+
+def mailbox_of(user: Any, server: SmtpServer, **values: Any) -> None:
+    """The user's mailbox on the test server (its limits and sending hours as given, else the defaults)."""
+    from kontora.messaging.services.mailboxes import mailbox_save
+
+    mailbox_save(acting_user=user, values={"host": "localhost", "port": server.port, "security": server.security,
+                                           "sender_name": "Отдел продаж", "address": LOGIN, "login": LOGIN,
+                                           "password": PASSWORD, **values})

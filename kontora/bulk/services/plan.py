@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from kontora.accounts.models import User
 from kontora.directories import models as dirs
+from kontora.messaging.services.marketing import Attachment
 
 # The client's own fields the tabs set, with the directory each names (None: not a directory).
 CLASSIFIERS: dict[str, type[Any]] = {
@@ -48,6 +49,17 @@ class TaskPlan:
 
 
 @dataclass(frozen=True)
+class MailDraft:
+    """The E-mail tab's letter before its run starts (the run makes it a messaging Mailing)."""
+
+    subject: str
+    text: str
+    html: str
+    individual: bool
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     """`values`: the client's fields to set (a directory item, a user, a date, a flag); `directions` and
     `competitors` are added to the client's own; `grants` ({user: may edit}) are added to its access."""
@@ -57,10 +69,15 @@ class Plan:
     competitors: tuple[Any, ...] = ()
     grants: dict[Any, bool] = field(default_factory=dict)
     task: TaskPlan | None = None
+    mailing: int | None = None  # the id of messaging's Mailing whose letter each client's addresses get
+
+    @property
+    def changes_clients(self) -> bool:
+        return bool(self.values or self.directions or self.competitors or self.grants or self.task)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.values or self.directions or self.competitors or self.grants or self.task)
+        return not (self.changes_clients or self.mailing)
 
     @property
     def needs_main(self) -> bool:
@@ -79,7 +96,7 @@ class Plan:
         return {"values": values, "directions": [item.pk for item in self.directions],
                 "competitors": [item.pk for item in self.competitors],
                 "grants": [[user.pk, edit] for user, edit in self.grants.items()],
-                "task": self.task.to_json() if self.task else None}
+                "task": self.task.to_json() if self.task else None, "mailing": self.mailing}
 
 
 def _by_id(model: type[Any], ids: list[int]) -> dict[int, Any]:
@@ -114,4 +131,5 @@ def plan_read(data: dict[str, Any]) -> Plan:
     directions = _by_id(dirs.Direction, [int(pk) for pk in data.get("directions") or []])
     competitors = _by_id(dirs.Competitor, [int(pk) for pk in data.get("competitors") or []])
     return Plan(values=values, directions=tuple(directions.values()), competitors=tuple(competitors.values()),
-                grants={users[uid]: edit for uid, edit in grants_raw if uid in users}, task=task)
+                grants={users[uid]: edit for uid, edit in grants_raw if uid in users}, task=task,
+                mailing=int(data["mailing"]) if data.get("mailing") else None)

@@ -10,6 +10,7 @@ service refuses is rolled back alone and listed with the service's message.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 from collections.abc import Callable, Sequence
@@ -23,8 +24,9 @@ from kontora.accounts.models import User
 from kontora.activity.models import Task
 from kontora.activity.services.tasks import task_create
 from kontora.bulk.models import BulkOutcome, BulkRun
+from kontora.bulk.selectors.letters import letter_values
 from kontora.bulk.selectors.runs import bulk_run_limit, too_many
-from kontora.bulk.services.plan import Plan, plan_read
+from kontora.bulk.services.plan import MailDraft, Plan, plan_read
 from kontora.bulk.services.slots import Slots, check_fits
 from kontora.clients import access
 from kontora.clients.models import Client, ClientGrant, StageChange
@@ -33,6 +35,10 @@ from kontora.clients.services.ladder import client_stage_change
 from kontora.core.audit import audit_record, field_label, shown
 from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.services.jobs import job_start
+from kontora.messaging.models import Mailing
+from kontora.messaging.selectors.recipients import marketing_recipients
+from kontora.messaging.services.marketing import mailing_create, marketing_letter_queue
+from kontora.messaging.services.outbox import letters_send_soon
 
 BULK_JOB = "bulk_run"
 RIGHT = "group_processing"
@@ -46,8 +52,10 @@ def _refused_selection(count: int) -> str:
     return too_many(bulk_run_limit())
 
 
-def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: str, plan: Plan) -> BulkRun:
-    """Freezes the selection (the ids as given, in their order) and starts the run's job.
+def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: str, plan: Plan,
+                   mail: MailDraft | None = None) -> BulkRun:
+    """Freezes the selection (the ids as given, in their order) and starts the run's job; with `mail`, the mailing
+    each client's subscribed addresses get a letter of.
 
     Refused without the group-processing right, with nothing to do, with no client or more than `bulk_run_limit()`."""
     if not acting_user.has_right(RIGHT):
@@ -55,11 +63,15 @@ def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: s
     ids = list(dict.fromkeys(int(pk) for pk in client_ids))
     if not ids or len(ids) > bulk_run_limit():
         raise Refused(_refused_selection(len(ids)))
-    if plan.is_empty:
-        raise Refused(_("Nothing to do: choose a value on one of the tabs or set a task."))
+    if plan.is_empty and mail is None:
+        raise Refused(_("Nothing to do: choose a value on one of the tabs, set a task or write a letter."))
     if plan.task is not None and plan.task.spread:
         check_fits(plan.task.duration_minutes)
     with transaction.atomic():
+        if mail is not None:
+            mailing = mailing_create(acting_user=acting_user, subject=mail.subject, text=mail.text, html=mail.html,
+                                     individual=mail.individual, attachments=mail.attachments)
+            plan = dataclasses.replace(plan, mailing=mailing.pk)
         run = BulkRun.objects.create(author=acting_user, selection=selection[:300], client_ids=ids,
                                      plan=plan.to_json())
         run.job = job_start(acting_user=acting_user, kind=BULK_JOB, params={"run": run.pk},
@@ -105,6 +117,8 @@ def bulk_run_apply(
             # at most half the time.
             time.sleep(time.monotonic() - began)
         progress(position + 1, total, message)
+    if plan.mailing:
+        letters_send_soon()  # the letters this run queued, not waiting for the per-minute round
     counts = {result: 0 for result in BulkOutcome.Result.values}
     for result in BulkOutcome.objects.filter(run=run).values_list("result", flat=True):
         counts[result] += 1
@@ -121,6 +135,9 @@ def _author_may_go_on(author_id: int) -> None:
 
 def _why_not(author: User, client_id: int, plan: Plan) -> str:
     standing = access.standing(author, client_id)
+    if not plan.changes_clients:  # a letter alone: its addresses are card data, so the card must open
+        return "" if standing.opens else (_("You may not open this client.") if standing.sees
+                                          else _("The client is not available to you."))
     if not standing.edits:
         return _("You may not change this client.") if standing.sees else _("The client is not available to you.")
     if plan.needs_main and not standing.edits_main:
@@ -145,7 +162,7 @@ def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, 
         assert client is not None
         try:
             with transaction.atomic():  # a refusal rolls back this client's changes alone
-                outcome.changes, outcome.task = _change(author, client, plan, slots, run)
+                outcome.changes, outcome.task, outcome.reason = _change(author, client, plan, slots, run)
         except (DomainError, ValidationError) as exc:
             outcome.result, outcome.reason = BulkOutcome.Result.FAILED, _message(exc)[:500]
             outcome.changes, outcome.task = [], None
@@ -175,9 +192,9 @@ def _state(client_id: int, plan: Plan) -> dict[str, Any]:
 
 
 def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun
-            ) -> tuple[list[dict[str, str]], Task | None]:
+            ) -> tuple[list[dict[str, str]], Task | None, str]:
     """The client changed through the owning services, each with its rights, lock and history row; what changed,
-    as the outcome lists it (the field and its new value)."""
+    as the outcome lists it (the field and its new value), and why no letter went when none did."""
     before = _state(client.pk, plan)
     values = {name: value for name, value in plan.values.items() if name != "ladder_stage"}
     lists = {name: {*before[name], *(item.pk for item in items)} for name, items in (
@@ -208,7 +225,26 @@ def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: 
     if plan.task is not None:
         task = _task(author, client, plan, slots, run)
         changes.append({"field": _("Task"), "old": "", "new": _("No. %(number)s") % {"number": task.pk}})
-    return changes, task
+    no_letter = ""
+    if plan.mailing:
+        queued, no_letter = _letters(client, plan.mailing)
+        changes.extend(queued)
+    return changes, task, no_letter
+
+
+def _letters(client: Client, mailing_id: int) -> tuple[list[dict[str, str]], str]:
+    """The mailing's letter to each of the client's subscribed addresses; none, with the reason, when it is excluded
+    or has no address that may receive it."""
+    mailing = Mailing.objects.get(pk=mailing_id)
+    found = marketing_recipients([client.pk])
+    addresses = found.addresses.get(client.pk, [])
+    if not addresses:
+        return [], found.reasons.get(client.pk, "")
+    for address, whose in addresses:
+        marketing_letter_queue(mailing=mailing, client=client, recipient=address,
+                               values=letter_values(client, address, whose) if mailing.individual else {})
+    return [{"field": _("E-mail"), "old": "", "new": _("letter queued to %(addresses)s") % {
+        "addresses": ", ".join(address for address, _whose in addresses)}}], ""
 
 
 def _task(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun) -> Task:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
@@ -25,6 +26,8 @@ from kontora.core.errors import NotAllowed
 from kontora.core.text import digits
 
 Kind = ClientMailingAddress.Kind
+Consent = ClientMailingAddress.Consent
+CONSENT_FIELDS = ("consent_at", "consent_how", "consent_by")
 ADDRESS_FIELDS = ("kind", "value", "owner_name", "subscribed")
 SETTINGS_FIELDS = ("exclude_email", "exclude_sms")
 MOBILE_DIGITS = (10, 15)
@@ -70,7 +73,11 @@ def _snap(address: ClientMailingAddress) -> dict[str, Any]:
     return values
 
 
-def _save_address(address: ClientMailingAddress, values: Mapping[str, Any]) -> None:
+def _consent(address: ClientMailingAddress, how: str, by: User | None) -> None:
+    address.consent_at, address.consent_how, address.consent_by = timezone.now(), how, by
+
+
+def _save_address(address: ClientMailingAddress, values: Mapping[str, Any], acting_user: User) -> None:
     kind = values.get("kind", address.kind)
     value, key = address_key(kind, values.get("value", address.value))
     duplicates = ClientMailingAddress.objects.filter(client_id=address.client_id, kind=kind, value_key=key)
@@ -80,12 +87,15 @@ def _save_address(address: ClientMailingAddress, values: Mapping[str, Any]) -> N
         raise _duplicate_error(kind)
     address.kind, address.value, address.value_key = kind, value, key
     address.owner_name = str(values.get("owner_name", address.owner_name) or "").strip()
-    address.subscribed = bool(values.get("subscribed", address.subscribed))
+    subscribed = bool(values.get("subscribed", address.subscribed))
+    if not address.pk or subscribed != address.subscribed:
+        _consent(address, Consent.CARD, acting_user)
+    address.subscribed = subscribed
     try:
         # A savepoint, so a race with another user's insert stays a field error, not a broken transaction.
         with transaction.atomic():
             if address.pk:
-                address.save(update_fields=[*ADDRESS_FIELDS, "value_key"])
+                address.save(update_fields=[*ADDRESS_FIELDS, *CONSENT_FIELDS, "value_key"])
             else:
                 address.save(force_insert=True)
     except IntegrityError:
@@ -98,7 +108,7 @@ def mailing_address_create(
     with transaction.atomic():
         _require_edit(acting_user, client)
         address = ClientMailingAddress(client=client)
-        _save_address(address, values)
+        _save_address(address, values, acting_user)
         audit_record(
             actor=acting_user, event="clients.mailing_address.create", target=address, client=client,
             summary=_("Mailing address added: %(value)s") % {"value": address.value},
@@ -122,7 +132,7 @@ def mailing_address_update(
         current.client = client
         address = current
         before = _snap(address)
-        _save_address(address, values)
+        _save_address(address, values, acting_user)
         changes = changes_between(ClientMailingAddress, before, _snap(address), ADDRESS_FIELDS)
         if changes:
             audit_record(
@@ -203,7 +213,7 @@ def mailing_fill_from_card(*, acting_user: User, client: Client) -> list[ClientM
                 with transaction.atomic():  # someone may add the same address at this very moment
                     added.append(ClientMailingAddress.objects.create(
                         client=client, kind=kind, value=value, value_key=key, owner_name=whose[:300],
-                        subscribed=True,
+                        subscribed=True, consent_at=timezone.now(), consent_how=Consent.FILLED, consent_by=acting_user,
                     ))
             except IntegrityError:
                 continue
@@ -216,3 +226,21 @@ def mailing_fill_from_card(*, acting_user: User, client: Client) -> list[ClientM
             )
             touch(client, acting_user)
     return added
+
+
+def mailing_unsubscribe(*, kind: str, value_key: str, how: str) -> int:
+    """The owner of an address refused mailings (the link in a letter, or his mail program's one-click): every
+    client's row of that address stops being subscribed, with the consent record and an audit row each; no user acts,
+    so no right is asked — the caller has checked the letter's signed token. Returns how many rows changed."""
+    changed = 0
+    with transaction.atomic():
+        for address in locks.mailing_addresses_for_update(kind, value_key):
+            address.subscribed = False
+            _consent(address, how, None)
+            address.save(update_fields=["subscribed", *CONSENT_FIELDS])
+            audit_record(actor=None, event="clients.mailing_address.unsubscribe", target=address,
+                         client=address.client_id, summary=_("Unsubscribed from mailings: %(value)s") % {
+                             "value": address.value},
+                         changes=[{"field": str(_("subscribed")), "old": str(_("Yes")), "new": str(_("No"))}])
+            changed += 1
+    return changed

@@ -199,6 +199,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+class TimeInput(forms.TimeInput):
+    """The browser's own time picker."""
+
+    input_type = "time"
+
+
 class PeriodMixin(forms.BaseForm):
     """`date_from` and `date_to` of a report's or a journal's period: each within the calendar's reach, the end not
     before the start (the message under the end)."""

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
-from kontora.core.forms.base import KontoraForm, KontoraModelForm
+from kontora.core.forms.base import KontoraForm, KontoraModelForm, TimeInput
 from kontora.core.models import SystemSettings
 from kontora.core.selectors.calendar import offered_zones, office_zone, zone_offset
 
@@ -37,10 +37,6 @@ def _user_zone_choices() -> list[tuple[str, str]]:
     return _zone_choices(gettext("As the office's (%(zone)s)") % {"zone": office_zone().key})
 
 
-class _TimeInput(forms.TimeInput):
-    input_type = "time"
-
-
 class FunctionalityForm(KontoraModelForm):
     """Only validates: services.settings.system_settings_update is the one place that writes the row."""
 
@@ -57,7 +53,7 @@ class FunctionalityForm(KontoraModelForm):
         labels = {"work_start": gettext_lazy("Working day starts"), "work_end": gettext_lazy("Working day ends")}
         widgets = {
             "signin_allowed_networks": forms.Textarea(attrs={"rows": 3}),
-            "work_start": _TimeInput(format="%H:%M"), "work_end": _TimeInput(format="%H:%M"),
+            "work_start": TimeInput(format="%H:%M"), "work_end": TimeInput(format="%H:%M"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

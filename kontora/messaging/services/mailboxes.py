@@ -22,7 +22,8 @@ from kontora.core.errors import Refused
 from kontora.messaging.models import Mailbox
 from kontora.messaging.services.smtp import Server, smtp_send
 
-FIELDS = ("host", "port", "security", "sender_name", "address", "login")
+FIELDS = ("host", "port", "security", "sender_name", "address", "login", "limit_minute", "limit_hour", "limit_day",
+          "window_from", "window_to")
 
 
 def _fernet() -> Fernet:

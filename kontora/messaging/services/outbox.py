@@ -15,6 +15,7 @@ import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
+from html import escape
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,8 +29,9 @@ from kontora.accounts.models import User
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
-from kontora.messaging import hooks
-from kontora.messaging.models import Letter, Mailbox, Suppression
+from kontora.messaging import hooks, locks
+from kontora.messaging.models import Letter, Mailbox, MailingAttachment, Suppression
+from kontora.messaging.services import marketing
 from kontora.messaging.services.mailboxes import server_of
 from kontora.messaging.services.smtp import Reply, smtp_deliver
 
@@ -84,15 +86,52 @@ def message_of(letter: Letter, mailbox: Mailbox) -> EmailMessage:
     message["To"] = letter.recipient
     message["Subject"] = letter.subject
     message["Message-ID"] = letter.message_id
-    message.set_content(letter.text or "")
-    if letter.html:
-        message.add_alternative(letter.html, subtype="html")
+    text, html = letter.text or "", letter.html
+    if letter.purpose == Letter.Purpose.MARKETING:
+        # RFC 2369 and RFC 8058: mail programs show an «Отписаться» button that posts to the link by itself.
+        link = marketing.unsubscribe_url(letter)
+        message["List-Unsubscribe"] = f"<{link}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        footer = _("To stop receiving these letters, follow the link: %(link)s") % {"link": link}
+        text = f"{text.rstrip()}\n\n-- \n{footer}\n"
+        if html:
+            label = escape(_("Unsubscribe from these letters"))
+            html += f'<p style="font-size:small;color:#666"><a href="{escape(link)}">{label}</a></p>'
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    if letter.mailing_id:
+        for item in MailingAttachment.objects.filter(mailing_id=letter.mailing_id).order_by("pk"):
+            main, _slash, sub = (item.content_type or "application/octet-stream").partition("/")
+            message.add_attachment(bytes(item.data), maintype=main, subtype=sub or "octet-stream",
+                                   filename=item.name)
     return message
 
 
 def _claim(letter_id: int, now: datetime.datetime) -> bool:
     return bool(Letter.objects.filter(pk=letter_id, state=Letter.State.QUEUED, next_try_at__lte=now).update(
         state=Letter.State.SENDING, claimed_at=now, attempts=F("attempts") + 1))
+
+
+def _claim_marketing(letter_id: int, now: datetime.datetime) -> bool:
+    """A marketing letter is claimed only if it passes its gate; the gate and the claim run under the author's
+    mailbox lock, so two workers never both take the last place of a limit."""
+    letter = Letter.objects.select_related("author").filter(pk=letter_id).first()
+    if letter is None:
+        return False
+    with transaction.atomic():
+        mailbox = locks.mailbox_for_update(letter.author_id)
+        if mailbox is None:
+            return _claim(letter_id, now)  # sending records that the mailbox is gone
+        gate = marketing.marketing_gate(letter, mailbox, now)
+        due = Letter.objects.filter(pk=letter_id, state=Letter.State.QUEUED, next_try_at__lte=now)
+        if gate.hold:
+            due.update(state=Letter.State.HELD, answer=gate.hold[:1000])
+            return False
+        if gate.later is not None:
+            due.update(next_try_at=gate.later)
+            return False
+        return _claim(letter_id, now)
 
 
 def _record(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
@@ -117,7 +156,8 @@ def letter_send(*, letter_id: int, now: datetime.datetime | None = None) -> Lett
     """Claims the letter if it is queued and due, sends it, records how it went; None when another worker has it
     or it is not due."""
     now = now or timezone.now()
-    if not _claim(letter_id, now):
+    marketing_letter = Letter.objects.filter(pk=letter_id, purpose=Letter.Purpose.MARKETING).exists()
+    if not (_claim_marketing(letter_id, now) if marketing_letter else _claim(letter_id, now)):
         return None
     letter = Letter.objects.select_related("author").get(pk=letter_id)
     mailbox = Mailbox.objects.filter(user_id=letter.author_id).first()
@@ -136,16 +176,26 @@ def letter_send(*, letter_id: int, now: datetime.datetime | None = None) -> Lett
     return letter
 
 
-def letters_send_due(*, now: datetime.datetime | None = None) -> int:
-    """Sends the queued letters that are due (the per-minute worker); how many were sent."""
-    now = now or timezone.now()
-    due = list(Letter.objects.filter(state=Letter.State.QUEUED, next_try_at__lte=now)
-               .order_by("next_try_at", "pk").values_list("pk", flat=True)[:DUE_BATCH])
+def letters_send_due(*, now: datetime.datetime | None = None, rounds: int = 1) -> int:
+    """Sends the queued letters that are due, DUE_BATCH a round, up to `rounds` rounds or until none is due (every
+    letter tried leaves the due set: sent, failed, held, or due again later); how many were sent."""
     sent = 0
-    for letter_id in due:
-        letter = letter_send(letter_id=letter_id, now=now)
-        sent += letter is not None and letter.state == Letter.State.SENT
+    for _round in range(rounds):
+        moment = now or timezone.now()
+        due = list(Letter.objects.filter(state=Letter.State.QUEUED, next_try_at__lte=moment)
+                   .order_by("next_try_at", "pk").values_list("pk", flat=True)[:DUE_BATCH])
+        for letter_id in due:
+            letter = letter_send(letter_id=letter_id, now=moment)
+            sent += letter is not None and letter.state == Letter.State.SENT
+        if len(due) < DUE_BATCH:
+            break
     return sent
+
+
+def letters_send_soon() -> None:
+    """Hands the due letters to a worker once the caller's transaction commits (a mailing's letters, queued by a
+    run, need not wait for the per-minute round)."""
+    transaction.on_commit(lambda: hooks.SEND_DUE.get("due")())
 
 
 def letters_sending_expire(*, now: datetime.datetime | None = None) -> int:

@@ -157,7 +157,10 @@ def smtp_deliver(server: Server, letter: EmailMessage) -> Reply:
                 return Reply(code, _("The mail server refused the recipient %(address)s: %(answer)s") % {
                     "address": recipient, "answer": f"{code} {_text(answer)}"}, "recipient")
         stage = "data"
-        code, answer = smtp.data(letter.as_bytes())
+        # On the wire: CRLF line ends (a bare LF is refused by strict servers, and aiosmtpd reads a whole letter
+        # of them as one over-long line), and header lines up to RFC 5322's 998, so that a long List-Unsubscribe
+        # link stays a link instead of being RFC 2047-encoded where mail programs cannot read it.
+        code, answer = smtp.data(letter.as_bytes(policy=letter.policy.clone(linesep="\r\n", max_line_length=998)))
         if code != 250:
             return Reply(code, _("The mail server refused the letter: %(answer)s") % {
                 "answer": f"{code} {_text(answer)}"}, "data")

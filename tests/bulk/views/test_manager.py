@@ -16,15 +16,10 @@ from kontora.clients.views.registry import MARKS_KEY
 from kontora.core.models import SystemSettings
 from kontora.core.services.jobs import job_run
 from tests.accounts.factories import UserFactory
+from tests.bulk.support import mark
 from tests.clients.factories import ClientFactory
 from tests.directories.factories import PriorityFactory
 from tests.support.http import signed_in
-
-
-def _mark(http: Any, *clients: Client) -> None:
-    session = http.session
-    session[MARKS_KEY] = [client.pk for client in clients]
-    session.save()
 
 
 @pytest.mark.feature("GRP-01")
@@ -42,7 +37,7 @@ def test_a_run_over_the_marked_clients_changes_them_and_lists_what_it_did(admin_
                                                                                           short_name="Бета")
     secret = ClientFactory(curator=stranger, private=True)
     untouched = ClientFactory(curator=admin_user)
-    _mark(admin_client, first, second, secret)
+    mark(admin_client, first, second, secret)
     priority = PriorityFactory(name="Срочный")
     # when the manager is opened, it says what it will process
     page = admin_client.get("/bulk/").content.decode()
@@ -67,7 +62,7 @@ def test_the_run_page_reads_as_many_queries_whatever_the_number_of_clients(admin
                                                                            admin_client: Any) -> None:
     def page_with(count: int) -> int:
         clients = [ClientFactory(curator=admin_user) for _ in range(count)]
-        _mark(admin_client, *clients)
+        mark(admin_client, *clients)
         admin_client.post("/bulk/", {"take": "marked", "priority": PriorityFactory().pk})
         run = BulkRun.objects.latest("pk")
         job_run(job_id=run.job_id)
@@ -84,20 +79,20 @@ def test_the_run_page_reads_as_many_queries_whatever_the_number_of_clients(admin
 def test_a_selection_over_the_limit_is_refused_with_a_message(admin_user: Any, admin_client: Any) -> None:
     SystemSettings.objects.update_or_create(pk=1, defaults={"bulk_max_clients": 2})
     clients = [ClientFactory(curator=admin_user) for _ in range(3)]
-    _mark(admin_client, *clients)
+    mark(admin_client, *clients)
     page = admin_client.get("/bulk/").content.decode()
     assert "Выбрано больше 2 клиентов: за один запуск обрабатывается не больше 2" in page
     assert 'data-testid="bulk-start" disabled' in page
     response = admin_client.post("/bulk/", {"take": "marked", "priority": PriorityFactory().pk})
     assert response.status_code == 200 and not BulkRun.objects.exists()
     # one client fewer is processed
-    _mark(admin_client, *clients[:2])
+    mark(admin_client, *clients[:2])
     assert admin_client.post("/bulk/", {"take": "marked", "priority": PriorityFactory().pk}).status_code == 302
 
 
 @pytest.mark.feature("GRP-02")
 def test_a_task_without_its_assignee_is_refused_next_to_the_field(admin_user: Any, admin_client: Any) -> None:
-    _mark(admin_client, ClientFactory(curator=admin_user))
+    mark(admin_client, ClientFactory(curator=admin_user))
     response = admin_client.post("/bulk/", {"take": "marked", "task_set": "on", "task_description": "Позвонить",
                                             "task_starts_at": "2026-12-07T10:00", "task_due_at": "2026-12-07T12:00"})
     page = response.content.decode()
@@ -108,14 +103,14 @@ def test_a_task_without_its_assignee_is_refused_next_to_the_field(admin_user: An
 
 @pytest.mark.feature("GRP-05")
 def test_nothing_chosen_is_refused_above_the_form(admin_user: Any, admin_client: Any) -> None:
-    _mark(admin_client, ClientFactory(curator=admin_user))
+    mark(admin_client, ClientFactory(curator=admin_user))
     page = admin_client.post("/bulk/", {"take": "marked"}).content.decode()
     assert "Нечего делать" in page and not BulkRun.objects.exists()
 
 
 @pytest.mark.feature("GRP-05")
 def test_a_run_is_its_authors_alone(admin_user: Any, admin_client: Any) -> None:
-    _mark(admin_client, ClientFactory(curator=admin_user))
+    mark(admin_client, ClientFactory(curator=admin_user))
     admin_client.post("/bulk/", {"take": "marked", "priority": PriorityFactory().pk})
     run = BulkRun.objects.get()
     other = UserFactory(role=Role.MANAGER, client_scope=ClientScope.FULL)

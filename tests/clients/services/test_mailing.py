@@ -76,3 +76,31 @@ def test_a_refused_or_forbidden_address_writes_nothing(curator: Any) -> None:
     assert refused.value.message_dict["value"] == [
         "Введите правильный адрес электронной почты, например name@example.ru."]
     assert not ClientMailingAddress.objects.exists() and not card_history(client).exists()
+
+
+@pytest.mark.feature("CLI-09")
+@pytest.mark.feature("GRP-07")
+def test_the_consent_is_recorded_when_how_and_by_whom(curator: Any) -> None:
+    client = ClientFactory(curator=curator, email="office@romashka.ru")
+    address = services.mailing_address_create(acting_user=curator, client=client,
+                                              values={"kind": "email", "value": "info@romashka.ru"})
+    assert (address.consent_how, address.consent_by) == (ClientMailingAddress.Consent.CARD, curator)
+    given = address.consent_at
+    assert given is not None
+    # saved unchanged: the consent stays as it was given
+    services.mailing_address_update(acting_user=curator, address=address, values={"owner_name": "Офис"})
+    address.refresh_from_db()
+    assert address.consent_at == given
+    # taken from the card: recorded as such
+    (filled,) = services.mailing_fill_from_card(acting_user=curator, client=client)
+    assert (filled.consent_how, filled.consent_by) == (ClientMailingAddress.Consent.FILLED, curator)
+    # the owner's refusal by a letter's link: every client's row of the address, nobody acting
+    other = ClientFactory(curator=curator)
+    ClientMailingAddress.objects.create(client=other, kind="email", value="INFO@romashka.ru",
+                                        value_key="info@romashka.ru")
+    assert services.mailing_unsubscribe(kind="email", value_key="info@romashka.ru",
+                                        how=ClientMailingAddress.Consent.LINK) == 2
+    rows = ClientMailingAddress.objects.filter(value_key="info@romashka.ru")
+    assert {(row.subscribed, row.consent_how, row.consent_by_id) for row in rows} == {
+        (False, ClientMailingAddress.Consent.LINK, None)}
+    assert card_history(other).get().event == "clients.mailing_address.unsubscribe"

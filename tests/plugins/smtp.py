@@ -1,4 +1,5 @@
-"""Fixtures of the mail tests: a real SMTP server on 127.0.0.1 (tests.messaging.support), STARTTLS or SSL."""
+"""Fixtures of the mail tests — messaging's and group processing's mailings: a real SMTP server on 127.0.0.1
+(tests.messaging.support), STARTTLS or SSL."""
 
 from __future__ import annotations
 

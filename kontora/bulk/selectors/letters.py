@@ -1,0 +1,34 @@
+"""The placeholders of an individual letter (GRP-03), filled for one recipient: the client, the contact the
+address belongs to (his name and patronymic), the client's curator, the office's own organisation."""
+
+from __future__ import annotations
+
+from kontora.bulk.services.plan import MailDraft
+from kontora.clients.models import Client, ContactPerson
+from kontora.core.models import LegalEntity
+from kontora.messaging.services.marketing import html_clean, placeholders_fill
+
+
+def _name_and_patronymic(full_name: str) -> str:
+    """«Иванов Иван Петрович» → «Иван Петрович»: a Russian full name starts with the surname."""
+    words = full_name.split()
+    return " ".join(words[1:3]) if len(words) >= 2 else full_name.strip()
+
+
+def letter_values(client: Client, address: str, whose: str) -> dict[str, str]:
+    contact = (ContactPerson.objects.filter(client=client, email__iexact=address).order_by("-is_main", "pk")
+               .values_list("full_name", flat=True).first())
+    curator = client.curator.full_name if client.curator is not None else ""
+    organisation = LegalEntity.objects.order_by("-is_default", "pk").values_list("short_name", flat=True).first()
+    return {"client": client.short_name or client.full_name, "contact": _name_and_patronymic(contact or whose),
+            "curator": curator, "organisation": organisation or ""}
+
+
+def sample_letter(draft: MailDraft, client_id: int, address: str, whose: str) -> tuple[str, str, str]:
+    """(subject, text, HTML) of the letter the first recipient would get, as the preview shows it."""
+    if not draft.individual:
+        return draft.subject, draft.text, html_clean(draft.html)
+    client = Client.objects.select_related("curator").get(pk=client_id)
+    values = letter_values(client, address, whose)
+    return (placeholders_fill(draft.subject, values), placeholders_fill(draft.text, values),
+            placeholders_fill(html_clean(draft.html), values, html=True))

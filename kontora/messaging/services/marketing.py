@@ -1,0 +1,212 @@
+"""Marketing mail (GRP-03, GRP-07): mailings and their letters, the placeholders of an individual letter, the
+unsubscribe link, and what a marketing letter must pass when it is due.
+
+A marketing letter is sent only while it is still wanted (the address subscribed, the client not excluded, the
+address not suppressed — each read again when the letter is due), only inside its author's sending window and
+limits, only while its author may still do group processing, and only with an unsubscribe link on the server's
+public address (`KONTORA_PUBLIC_URL`): without one, a mailing is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import nh3
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import User
+from kontora.clients.models import Client, ClientMailingAddress
+from kontora.clients.services.mailing import mailing_unsubscribe
+from kontora.core.audit import audit_record
+from kontora.core.errors import NotAllowed, Refused
+from kontora.core.selectors.calendar import user_zone
+from kontora.messaging.models import Letter, Mailbox, Mailing, MailingAttachment, Suppression
+from kontora.messaging.selectors.recipients import may_receive, public_url_missing
+
+# Mailings are a part of group processing (the manual's «Групповая обработка → E-Mail»): its right sends them.
+RIGHT = "group_processing"
+ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024  # together; most mail servers refuse letters over 20–25 MB
+UNSUBSCRIBE_SALT = "kontora.messaging.unsubscribe"
+
+# The placeholders of an individual letter: the Russian names first (the interface's), the English as aliases.
+PLACEHOLDERS = {"клиент": "client", "контакт": "contact", "куратор": "curator", "организация": "organisation",
+                "client": "client", "contact": "contact", "curator": "curator", "organisation": "organisation"}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def html_clean(html: str) -> str:
+    """A mailing's HTML as it may be sent and shown: tags, attributes and link schemes on nh3's allow-list (no
+    script, no event handler, no javascript: link)."""
+    return nh3.clean(html or "").strip()
+
+
+def placeholders_check(text: str, *, individual: bool) -> list[str]:
+    """The problems of a text's placeholders, in the user's language (empty when it is fine)."""
+    if text.count("{") != text.count("}"):
+        return [_("A placeholder is not closed: every «{» needs its «}».")]
+    unknown = sorted({name for name in _PLACEHOLDER.findall(text) if name.strip().lower() not in PLACEHOLDERS})
+    problems = [_("Unknown placeholder {%(name)s}: use {клиент}, {контакт}, {куратор} or {организация}.") % {
+        "name": name} for name in unknown]
+    if not problems and not individual and _PLACEHOLDER.search(text):
+        problems.append(_("Placeholders are filled in only in an individual letter to each recipient: tick it."))
+    return problems
+
+
+def placeholders_fill(text: str, values: Mapping[str, str], *, html: bool = False) -> str:
+    from html import escape
+
+    def one(match: re.Match[str]) -> str:
+        value = values.get(PLACEHOLDERS.get(match.group(1).strip().lower(), ""), "")
+        return escape(value) if html else value
+
+    return _PLACEHOLDER.sub(one, text)
+
+
+def mailing_create(
+    *, acting_user: User, subject: str, text: str, html: str, individual: bool, attachments: Sequence[Attachment],
+) -> Mailing:
+    """A mailing ready for its letters; refused without the right, a mailbox or the public address, with bad
+    placeholders or attachments over the limit (each next to its field)."""
+    if not (acting_user.is_active and acting_user.has_right(RIGHT)):
+        raise NotAllowed(_("You do not have the right to group processing."))
+    if not settings.PUBLIC_URL:
+        raise Refused(public_url_missing())
+    if not Mailbox.objects.filter(user=acting_user).exists():
+        raise Refused(_("Set up your mailbox first: Settings → Parameters → «Почта»."))
+    errors: dict[str, list[str]] = {}
+    if not subject.strip():
+        errors["mail_subject"] = [_("Enter the subject.")]
+    if not (text.strip() or html_clean(html)):
+        errors["mail_text"] = [_("Write the letter's text.")]
+    for name, value in (("mail_subject", subject), ("mail_text", text), ("mail_html", html)):
+        problems = placeholders_check(value, individual=individual)
+        if problems:
+            errors.setdefault(name, []).extend(problems)
+    size = sum(len(item.data) for item in attachments)
+    if size > ATTACHMENTS_MAX_BYTES:
+        errors["mail_files"] = [_("The attachments take %(size)s; together they may take at most %(limit)s.") % {
+            "size": filesizeformat(size), "limit": filesizeformat(ATTACHMENTS_MAX_BYTES)}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        mailing = Mailing.objects.create(author=acting_user, subject=subject.strip()[:500], text=text,
+                                         html=html_clean(html), individual=individual)
+        MailingAttachment.objects.bulk_create(
+            MailingAttachment(mailing=mailing, name=item.name[:255], content_type=item.content_type[:100],
+                              data=item.data, size=len(item.data)) for item in attachments)
+        audit_record(actor=acting_user, event="messaging.mailing.create", target=mailing,
+                     summary=_("Mailing prepared: %(subject)s") % {"subject": mailing.subject},
+                     extra={"attachments": len(attachments)})
+    return mailing
+
+
+def marketing_letter_queue(*, mailing: Mailing, client: Client, recipient: str, values: Mapping[str, str]) -> Letter:
+    """One recipient's letter of a mailing (in the caller's transaction): its placeholders filled in when the
+    mailing is individual; the per-minute worker sends it inside the window and limits."""
+    fill = mailing.individual
+    return Letter.objects.create(
+        purpose=Letter.Purpose.MARKETING, author_id=mailing.author_id, client=client, recipient=recipient,
+        mailing=mailing, next_try_at=timezone.now(),
+        subject=(placeholders_fill(mailing.subject, values) if fill else mailing.subject)[:500],
+        text=placeholders_fill(mailing.text, values) if fill else mailing.text,
+        html=placeholders_fill(mailing.html, values, html=True) if fill else mailing.html,
+        message_id=_message_id(mailing.author_id))
+
+
+def _message_id(author_id: int) -> str:
+    from email.utils import make_msgid
+
+    address = Mailbox.objects.filter(user_id=author_id).values_list("address", flat=True).first() or ""
+    return make_msgid(domain=address.rpartition("@")[2] or None)
+
+
+def unsubscribe_url(letter: Letter) -> str:
+    token = signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(letter.pk))
+    return settings.PUBLIC_URL + reverse("messaging:unsubscribe", kwargs={"token": token})
+
+
+def letter_of_token(token: str) -> Letter | None:
+    try:
+        letter_id = int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return Letter.objects.filter(pk=letter_id, purpose=Letter.Purpose.MARKETING).first()
+
+
+def letter_unsubscribe(*, letter: Letter, one_click: bool) -> None:
+    """The recipient refused marketing mail: the address is suppressed and no client's row of it stays subscribed
+    (the consent record says how); transactional letters still reach it."""
+    key = letter.recipient.lower()
+    with transaction.atomic():
+        Suppression.objects.get_or_create(address_key=key, defaults={"reason": Suppression.Reason.UNSUBSCRIBED})
+        mailing_unsubscribe(kind=ClientMailingAddress.Kind.EMAIL, value_key=key,
+                            how=ClientMailingAddress.Consent.ONE_CLICK if one_click
+                            else ClientMailingAddress.Consent.LINK)
+
+
+# What a due marketing letter must pass (outbox.letter_send asks, under its author's mailbox lock).
+
+@dataclass(frozen=True)
+class Gate:
+    hold: str = ""  # held with this reason
+    later: datetime.datetime | None = None  # due again then (outside the window, or over a limit)
+
+
+def _window_opens(mailbox: Mailbox, author: User, now: datetime.datetime) -> datetime.datetime | None:
+    """None inside the window; else when it opens next, on the author's clock."""
+    local = now.astimezone(user_zone(author))
+    start, end = mailbox.window_from, mailbox.window_to
+    moment = local.time()
+    inside = start <= moment < end if start < end else (moment >= start or moment < end)
+    if inside or start == end:
+        return None
+    opens = local.replace(hour=start.hour, minute=start.minute, second=0, microsecond=0)
+    if opens <= local:
+        opens += datetime.timedelta(days=1)
+    return opens
+
+
+def _limits_free(mailbox: Mailbox, author: User, now: datetime.datetime) -> datetime.datetime | None:
+    """None when another letter may leave now; else when the fullest limit frees a place."""
+    claimed = Letter.objects.filter(author=author, purpose=Letter.Purpose.MARKETING, claimed_at__isnull=False)
+    for limit, period in ((mailbox.limit_minute, datetime.timedelta(minutes=1)),
+                          (mailbox.limit_hour, datetime.timedelta(hours=1)),
+                          (mailbox.limit_day, datetime.timedelta(days=1))):
+        if not limit:
+            continue
+        recent = claimed.filter(claimed_at__gt=now - period)
+        if recent.count() >= limit:
+            oldest = recent.aggregate(first=Min("claimed_at"))["first"]
+            return oldest + period
+    return None
+
+
+def marketing_gate(letter: Letter, mailbox: Mailbox, now: datetime.datetime) -> Gate:
+    author = letter.author
+    if not settings.PUBLIC_URL:
+        return Gate(hold=public_url_missing())
+    if not (author.is_active and author.has_right(RIGHT)):
+        return Gate(hold=_("The mailing stopped: its author may no longer do group processing."))
+    if not may_receive(letter.client_id, letter.recipient):
+        return Gate(hold=_("Not sent: the address unsubscribed or was refused, or the client was excluded from "
+                           "e-mail mailing after the mailing was made."))
+    later = _window_opens(mailbox, author, now) or _limits_free(mailbox, author, now)
+    return Gate(later=later)
