@@ -6,6 +6,12 @@ and another user's card save while such a run goes on.
     outcome row and the job's checkpoint. Baseline: the same writes by the bare ORM, one transaction a client (an
     UPDATE of the two columns and a task's INSERT): what the database costs without the services' rights, history
     rows and outcomes. Target ≤ 5 s. Rounds alternate, each with other values, so every round changes every client.
+(c) The letters: 500 individual letters of a mailing (a placeholder filled per recipient) sent through a local
+    SMTP server (aiosmtpd with STARTTLS and AUTH, as the tests start it, in a process of its own) by the outbox's
+    worker round (`outbox.letters_send_due`): each claimed, passed through the marketing gate (subscribed, limits,
+    window, the author's right), sent over the round's one connection and recorded. Baseline: the same 500 letters
+    each sent by `smtp_deliver` over a connection of its own (TLS handshake and sign-in each time), recording
+    nothing. Target ≤ 10 s.
 (b) The card save: another process saves a client's card (`client_update`, a note changed) every 20 ms while a run
     goes on in this one; its slowest save beside the median of the same save with the base idle. Target: the
     slowest save ≤ 200 ms (it waits at most one client's transaction on SQLite's one writer; on PostgreSQL it
@@ -18,6 +24,7 @@ PostgreSQL when KONTORA_BENCH_DATABASES names it.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import statistics
@@ -34,6 +41,7 @@ CLIENTS = 10_000
 BATCH = 500
 ROUNDS = int(os.environ.get("KONTORA_BENCH_BULK_ROUNDS", "3"))
 RUN_TARGET_S = 5.0
+LETTERS_TARGET_S = 10.0
 SAVE_TARGET_MS = 200.0
 SAVE_EVERY_S = 0.02
 
@@ -55,8 +63,6 @@ def _world() -> dict[str, Any]:
 
 
 def _plan(world: dict[str, Any], turn: int) -> Any:
-    import datetime
-
     from django.utils import timezone
 
     from kontora.bulk.services.plan import Plan, TaskPlan
@@ -81,8 +87,6 @@ def _kontora_run(world: dict[str, Any], turn: int) -> float:
 
 
 def _bare_run(world: dict[str, Any], turn: int) -> float:
-    import datetime
-
     from django.db import transaction
     from django.utils import timezone
 
@@ -156,12 +160,89 @@ def _measure_save(home: str, env: dict[str, str]) -> list[dict[str, Any]]:
              "value": max(worst), "baseline": statistics.median(idle), "unit": "ms", "sizes": sizes}]
 
 
+# The SMTP server of (c), in a process of its own (as a mail server is): the tests' aiosmtpd with STARTTLS and AUTH.
+SMTP_SERVER = """
+import logging, sys, types
+from pathlib import Path
+from tests.messaging.support import make_certificate, serve
+logging.getLogger("mail.log").setLevel(logging.ERROR)
+holder = types.SimpleNamespace()
+server = serve(make_certificate(Path(sys.argv[1])), holder, "starttls")
+print(next(server).port, holder.MAIL_CA_FILE, flush=True)
+sys.stdin.read()
+"""
+
+
+def _measure_letters(home: str) -> list[dict[str, Any]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        server = subprocess.Popen([sys.executable, "-c", SMTP_SERVER, folder], cwd=ROOT, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            port, authority = (server.stdout.readline() if server.stdout else "").split()
+            os.environ["KONTORA_MAIL_CA_FILE"] = authority
+            return _send_letters(home, int(port))
+        finally:
+            server.kill()
+            server.wait()
+
+
+def _send_letters(home: str, port: int) -> list[dict[str, Any]]:
+    django_in(home)
+    from django.conf import settings
+    from django.db import transaction
+
+    from kontora.clients.models import Client, ClientMailingAddress
+    from kontora.messaging.models import Letter
+    from kontora.messaging.services.mailboxes import mailbox_save, server_of
+    from kontora.messaging.services.marketing import mailing_create, marketing_letter_queue
+    from kontora.messaging.services.outbox import letters_send_due, message_of
+    from kontora.messaging.services.smtp import smtp_deliver
+    from tests.messaging.support import LOGIN, PASSWORD
+
+    world = _world()
+    admin = world["admin"]
+    settings.PUBLIC_URL = "https://crm.bench.test"
+    values = {"host": "localhost", "port": port, "security": "starttls", "login": LOGIN, "password": PASSWORD}
+    mailbox = mailbox_save(acting_user=admin, values={
+        **values, "address": LOGIN, "limit_minute": 0, "limit_hour": 0, "limit_day": 0,
+        "window_from": datetime.time(0), "window_to": datetime.time(0)})
+    clients = list(Client.objects.filter(pk__in=world["ids"]))
+    with transaction.atomic():
+        for client in clients:
+            ClientMailingAddress.objects.get_or_create(
+                client=client, kind="email", value_key=f"bench{client.pk}@example.test",
+                defaults={"value": f"bench{client.pk}@example.test"})
+    ours, bare = [], []
+    for turn in range(ROUNDS):
+        mailing = mailing_create(acting_user=admin, subject=f"Новости ({turn})", individual=True, html="",
+                                 text="Здравствуйте, {контакт}! Ваш менеджер — {куратор}.", attachments=())
+        with transaction.atomic():
+            letters = [marketing_letter_queue(mailing=mailing, client=client,
+                                              recipient=f"bench{client.pk}@example.test",
+                                              values={"contact": "Иван Петрович", "curator": "Анна"})
+                       for client in clients]
+        started = time.perf_counter()
+        letters_send_due(rounds=50)
+        ours.append(time.perf_counter() - started)
+        assert Letter.objects.filter(mailing=mailing, state=Letter.State.SENT).count() == BATCH
+        messages = [message_of(letter, mailbox) for letter in letters]
+        started = time.perf_counter()
+        for message in messages:
+            assert smtp_deliver(server_of(values, None), message).sent
+        bare.append(time.perf_counter() - started)
+    sizes = f"{BATCH} individual letters; STARTTLS and AUTH on 127.0.0.1, the server in its own process"
+    return [{"case": "letters", "measure": "500 individual letters sent through the local SMTP server",
+             "value": statistics.median(ours), "baseline": statistics.median(bare), "unit": "s", "sizes": sizes}]
+
+
 # --- in the parent ---------------------------------------------------------------------------------------------
 
 def _measure(vendor: str, home: Path, env: dict[str, str]) -> list[dict[str, Any]]:
     _build(home, env, CLIENTS)
     rows: list[dict[str, Any]] = []
-    for command in ("runs", "save"):
+    for command in ("runs", "save", "letters"):
         child = subprocess.run([sys.executable, "-m", "bench.bulk", command, str(home)], env=env, cwd=ROOT,
                                check=True, stdout=subprocess.PIPE, text=True)
         rows += json.loads(child.stdout)
@@ -184,7 +265,7 @@ def run() -> list[Result]:
             url = _pg_database(server, f"kontora_{_key(CLIENTS).replace('-', '_')}", home)
             rows += _measure("postgresql", home, child_env(home, url))
     for row in rows:
-        target = RUN_TARGET_S if row["case"] == "run" else SAVE_TARGET_MS
+        target = {"run": RUN_TARGET_S, "save": SAVE_TARGET_MS, "letters": LETTERS_TARGET_S}[row["case"]]
         print(f"{row['vendor']}: {row['measure']}: {row['value']:.3f} {row['unit']} "
               f"(baseline {row['baseline']:.3f}, target ≤ {target:g})", file=sys.stderr)
     return [Result(f"bulk/{row['vendor']}", row["measure"], row["value"], row["baseline"], row["unit"],
@@ -195,9 +276,12 @@ if __name__ == "__main__":
     command = sys.argv[1:2]
     if command == ["runs"] and len(sys.argv) == 3:
         print(json.dumps(_measure_runs(sys.argv[2])))
+    elif command == ["letters"] and len(sys.argv) == 3:
+        print(json.dumps(_measure_letters(sys.argv[2])))
     elif command == ["save"] and len(sys.argv) == 3:
         print(json.dumps(_measure_save(sys.argv[2], {**os.environ})))
     elif command == ["saver"] and len(sys.argv) == 5:
         print(json.dumps(_saver(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))))
     else:
-        sys.exit("usage: python -m bench.bulk runs|save HOME | saver HOME CLIENT SECONDS  (or: python -m bench bulk)")
+        sys.exit("usage: python -m bench.bulk runs|save|letters HOME | saver HOME CLIENT SECONDS  "
+                 "(or: python -m bench bulk)")

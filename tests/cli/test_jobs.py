@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.support import DJANGO_PRELUDE, ON_PG, ROOT, Home, pg_url, redis_server, wait_for
+from tests.cli.support import DJANGO_PRELUDE, ROOT, Home, query, redis_server, wait_for
 
 pytestmark = [pytest.mark.feature("SYS-10"), pytest.mark.feature("DIR-03")]
 
@@ -51,18 +50,6 @@ job = banks_import_start(acting_user=User.objects.get(login="admin"), upload=io.
                          filename="ed807.xml")
 print(job.pk)
 """
-
-
-def query(home: Home, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Reads the home's base directly: polling through a Django child would take a second a look."""
-    if ON_PG:
-        import psycopg
-
-        assert home.database
-        with psycopg.connect(pg_url(home.database), autocommit=True) as connection:
-            return list(connection.execute(sql.replace("?", "%s"), params).fetchall())
-    with sqlite3.connect(home.path / "kontora.sqlite3", timeout=10) as connection:
-        return list(connection.execute(sql, params).fetchall())
 
 
 def job_row(home: Home, job_id: int) -> dict[str, Any]:

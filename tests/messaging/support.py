@@ -30,10 +30,17 @@ class Inbox:
     letters: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     raw: list[bytes] = field(default_factory=list)  # each letter as it came over the wire
+    peers: set[tuple[str, int]] = field(default_factory=set)  # the connections letters came over
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.raw.append(envelope.original_content)
+        self.peers.add(tuple(session.peer[:2]))
         self.letters.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
         return "250 2.0.0 Ok: queued as K0NT0RA"
 

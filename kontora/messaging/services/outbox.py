@@ -33,7 +33,7 @@ from kontora.messaging import hooks, locks
 from kontora.messaging.models import Letter, Mailbox, MailingAttachment, Suppression
 from kontora.messaging.services import marketing
 from kontora.messaging.services.mailboxes import server_of
-from kontora.messaging.services.smtp import Reply, smtp_deliver
+from kontora.messaging.services.smtp import Reply, Server, SmtpSession, smtp_deliver
 
 MAX_ATTEMPTS = 5
 # A send takes at most a few of smtp.TIMEOUT_S; a row still "sending" after this was left by a process that died.
@@ -152,9 +152,26 @@ def _record(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
                 "reason": Suppression.Reason.BOUNCED, "answer": reply.text[:1000]})
 
 
-def letter_send(*, letter_id: int, now: datetime.datetime | None = None) -> Letter | None:
-    """Claims the letter if it is queued and due, sends it, records how it went; None when another worker has it
-    or it is not due."""
+class Sessions:
+    """A round's open SMTP connections, one per mailbox: a mailing's letters share one (closed by `close`)."""
+
+    def __init__(self) -> None:
+        self._open: dict[Server, SmtpSession] = {}
+
+    def deliver(self, server: Server, message: EmailMessage) -> Reply:
+        session = self._open.get(server) or self._open.setdefault(server, SmtpSession(server))
+        return session.deliver(message)
+
+    def close(self) -> None:
+        for session in self._open.values():
+            session.close()
+        self._open.clear()
+
+
+def letter_send(*, letter_id: int, now: datetime.datetime | None = None,
+                sessions: Sessions | None = None) -> Letter | None:
+    """Claims the letter if it is queued and due, sends it (over its mailbox's connection in `sessions`, else one
+    of its own), records how it went; None when another worker has it or it is not due."""
     now = now or timezone.now()
     marketing_letter = Letter.objects.filter(pk=letter_id, purpose=Letter.Purpose.MARKETING).exists()
     if not (_claim_marketing(letter_id, now) if marketing_letter else _claim(letter_id, now)):
@@ -170,7 +187,8 @@ def letter_send(*, letter_id: int, now: datetime.datetime | None = None) -> Lett
         except Refused as exc:
             reply = Reply(0, exc.message, "auth")
         else:
-            reply = smtp_deliver(server, message_of(letter, mailbox))
+            message = message_of(letter, mailbox)
+            reply = sessions.deliver(server, message) if sessions is not None else smtp_deliver(server, message)
     _record(letter, reply, timezone.now())
     letter.refresh_from_db()
     return letter
@@ -180,15 +198,19 @@ def letters_send_due(*, now: datetime.datetime | None = None, rounds: int = 1) -
     """Sends the queued letters that are due, DUE_BATCH a round, up to `rounds` rounds or until none is due (every
     letter tried leaves the due set: sent, failed, held, or due again later); how many were sent."""
     sent = 0
-    for _round in range(rounds):
-        moment = now or timezone.now()
-        due = list(Letter.objects.filter(state=Letter.State.QUEUED, next_try_at__lte=moment)
-                   .order_by("next_try_at", "pk").values_list("pk", flat=True)[:DUE_BATCH])
-        for letter_id in due:
-            letter = letter_send(letter_id=letter_id, now=moment)
-            sent += letter is not None and letter.state == Letter.State.SENT
-        if len(due) < DUE_BATCH:
-            break
+    sessions = Sessions()
+    try:
+        for _round in range(rounds):
+            moment = now or timezone.now()
+            due = list(Letter.objects.filter(state=Letter.State.QUEUED, next_try_at__lte=moment)
+                       .order_by("next_try_at", "pk").values_list("pk", flat=True)[:DUE_BATCH])
+            for letter_id in due:
+                letter = letter_send(letter_id=letter_id, now=moment, sessions=sessions)
+                sent += letter is not None and letter.state == Letter.State.SENT
+            if len(due) < DUE_BATCH:
+                break
+    finally:
+        sessions.close()
     return sent
 
 

@@ -133,27 +133,21 @@ def _recipients(letter: EmailMessage) -> list[str]:
             for address in (letter[header].addresses if letter[header] else ())]
 
 
-def smtp_deliver(server: Server, letter: EmailMessage) -> Reply:
-    """Sends one letter and says how it went; never raises for what a server or the network answers."""
+def _send(smtp: smtplib.SMTP, letter: EmailMessage) -> Reply:
+    """One letter over a signed-in connection. A refusal of the sender or a recipient resets the transaction, so
+    the connection carries the next letter."""
+    stage = "recipient"
     try:
-        smtp = _connect(server)
-    except Refused as exc:
-        return Reply(0, exc.message, "connect", exc.field)
-    stage = "auth"
-    try:
-        try:
-            _sign_in(smtp, server)
-        except Refused as exc:
-            return Reply(535, exc.message, "auth", exc.field)
-        stage = "recipient"
         sender = letter["From"].addresses[0].addr_spec
         code, answer = smtp.mail(sender)
         if code != 250:
+            smtp.rset()
             return Reply(code, _("The mail server refused the letter: %(answer)s") % {
                 "answer": f"{code} {_text(answer)}"}, "recipient")
         for recipient in _recipients(letter):
             code, answer = smtp.rcpt(recipient)
             if code not in (250, 251):
+                smtp.rset()
                 return Reply(code, _("The mail server refused the recipient %(address)s: %(answer)s") % {
                     "address": recipient, "answer": f"{code} {_text(answer)}"}, "recipient")
         stage = "data"
@@ -171,11 +165,57 @@ def smtp_deliver(server: Server, letter: EmailMessage) -> Reply:
     except (smtplib.SMTPException, OSError) as exc:
         # The connection broke: whether the letter got through is not known only after DATA was sent.
         return Reply(0, _("The mail server broke off the connection: %(reason)s") % {"reason": exc}, stage)
-    finally:
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            smtp.close()
+
+
+class SmtpSession:
+    """One connection for many letters of one mailbox (a mailing's): the TLS handshake and the sign-in once, not
+    once a letter. Opened at the first letter; a letter whose connection broke closes it, and the next opens a new
+    one. Use as a context manager: it says goodbye to the server at the end."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+    def deliver(self, letter: EmailMessage) -> Reply:
+        """Sends one letter and says how it went; never raises for what a server or the network answers."""
+        if self._smtp is None:
+            try:
+                smtp = _connect(self.server)
+            except Refused as exc:
+                return Reply(0, exc.message, "connect", exc.field)
+            try:
+                _sign_in(smtp, self.server)
+            except Refused as exc:
+                smtp.close()
+                return Reply(535, exc.message, "auth", exc.field)
+            except (smtplib.SMTPException, OSError) as exc:
+                smtp.close()
+                return Reply(0, _("The mail server broke off the connection: %(reason)s") % {"reason": exc}, "auth")
+            self._smtp = smtp
+        reply = _send(self._smtp, letter)
+        if reply.code == 0 or reply.code == 421:  # the connection is gone, or the server is closing it
+            self.close()
+        return reply
+
+
+def smtp_deliver(server: Server, letter: EmailMessage) -> Reply:
+    """Sends one letter over a connection of its own."""
+    with SmtpSession(server) as session:
+        return session.deliver(letter)
 
 
 def smtp_send(server: Server, letter: EmailMessage) -> str:

@@ -26,7 +26,7 @@ from kontora.messaging.services.marketing import (
     mailing_create,
     marketing_letter_queue,
 )
-from kontora.messaging.services.outbox import letter_queue, letter_send
+from kontora.messaging.services.outbox import letter_queue, letter_send, letters_send_due
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.messaging.support import mailbox_of, subscribed
@@ -227,3 +227,18 @@ def test_a_mailing_refuses_broken_placeholders_big_attachments_and_no_right(smtp
     with pytest.raises(NotAllowed):
         _mailing(type(user).objects.get(pk=user.pk))
     assert not Mailbox.objects.exclude(user=user).exists() and not Letter.objects.exists()
+
+
+@pytest.mark.feature("GRP-06")
+def test_a_rounds_letters_of_one_mailbox_share_one_connection(smtp_refusing: Any) -> None:
+    user = _manager()
+    mailbox_of(user, smtp_refusing, window_from=datetime.time(0), window_to=datetime.time(0))
+    for number in range(3):
+        _queue(user, f"buyer{number}@example.test")
+    smtp_refusing.inbox.refusals = ["451 4.3.0 Try later"]  # one letter put off: the connection carries on
+    assert letters_send_due() == 2
+    assert len(smtp_refusing.inbox.letters) == 2 and len(smtp_refusing.inbox.peers) == 1
+    # a letter of its own (a transactional one) opens its own connection (positive control of the count)
+    letter = letter_queue(acting_user=user, recipient="buyer@example.test", subject="Счёт", text="Счёт.")
+    assert letter_send(letter_id=letter.pk).state == Letter.State.SENT  # type: ignore[union-attr]
+    assert len(smtp_refusing.inbox.peers) == 2
