@@ -5,7 +5,8 @@ every relation (`tests.clients.support.RELATIONS`: curator, specialist, granted,
 client of the same relation, and for each client one row of every client-owned model: a contact, a folder and a
 file, a bank account, registration data and a change in legal documents, mailing settings and an address, security
 and shipping data, a custom attribute's value, a filter template that counts it, two process runs — one
-standing on the user's own stage, one on a stranger's — and a letter of the user's own about it. The "other party" of every relation is one stranger.
+standing on the user's own stage, one on a stranger's — and a letter of the user's own about it. The "other party"
+of every relation is one stranger.
 
 Every client carries markers: its short name «Выход <code>» is its registry row; its card data (full name,
 address, e-mail, INN, notes, the contact, the rows of its tabs, its file) carry «ЯЧ<code>», «ya<code>@card.test»
