@@ -1,14 +1,18 @@
-"""Settings → Parameters → «Почта» (GRP-03): the user's own mailbox."""
+"""Settings → Parameters → «Почта» (GRP-03): the user's own mailbox; the filter of «Исходящие письма» (GRP-06)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kontora.core.forms.base import KontoraModelForm, TimeInput
-from kontora.messaging.models import Mailbox
+from kontora.core.forms.base import KontoraForm, KontoraModelForm, TimeInput
+from kontora.messaging.models import Letter, Mailbox
+from kontora.messaging.selectors.outbox import ATTENTION, EVERYONE, MINE, OutboxChoice
+
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 
 
 class MailboxForm(KontoraModelForm):
@@ -53,3 +57,51 @@ class MailboxForm(KontoraModelForm):
         if not data.get("port"):
             data["port"] = 587 if data["security"] == Mailbox.Security.STARTTLS else 465
         return data
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OutboxFilterForm(KontoraForm):
+    """A GET form whose valid fields narrow the journal; a bad one is marked next to itself and narrows nothing."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    purpose = forms.ChoiceField(label=_("Class"), required=False,
+                                choices=[("", _("any class")), *Letter.Purpose.choices])
+    date_from = forms.DateField(label=_("Queued from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("to"), required=False, widget=_date_input())
+    whose = forms.ChoiceField(label=_("Employees"), required=False,
+                              choices=[(EVERYONE, _("All employees")), (MINE, _("My letters"))])
+
+    def __init__(self, data: Any = None, *, all_employees: bool) -> None:
+        super().__init__(data)
+        state = self.fields["state"]
+        assert isinstance(state, forms.ChoiceField)
+        # The states to act on first: «Неизвестно» (check and resend), failed, held.
+        state.choices = [("", _("any state")), (ATTENTION, _("Needs attention: unknown, failed, held")),
+                         *Letter.State.choices]
+        if not all_employees:
+            del self.fields["whose"]
+
+    def _date_within_reach(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        # The period becomes instants on the user's clock: a date at the calendar's edge has none.
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(_("A date from %(first)s to %(last)s.") % {
+                "first": FIRST_DAY.strftime("%d.%m.%Y"), "last": LAST_DAY.strftime("%d.%m.%Y")})
+        return value
+
+    def clean_date_from(self) -> Any:
+        return self._date_within_reach("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._date_within_reach("date_to")
+
+    def choice(self) -> OutboxChoice:
+        """The valid fields as the selectors' choice (a field with an error narrows nothing)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return OutboxChoice(state=data.get("state") or "", purpose=data.get("purpose") or "",
+                            date_from=data.get("date_from"), date_to=data.get("date_to"),
+                            whose=data.get("whose") or "")

@@ -4,8 +4,9 @@ Users of every role in the working modes asked (`FULL_MATRIX`, or `SMALL_MATRIX`
 every relation (`tests.clients.support.RELATIONS`: curator, specialist, granted, foreign, private …) and a person
 client of the same relation, and for each client one row of every client-owned model: a contact, a folder and a
 file, a bank account, registration data and a change in legal documents, mailing settings and an address, security
-and shipping data, a custom attribute's value, a filter template that counts it, and two process runs — one
-standing on the user's own stage, one on a stranger's. The "other party" of every relation is one stranger.
+and shipping data, a custom attribute's value, a filter template that counts it, two process runs — one
+standing on the user's own stage, one on a stranger's — and a letter of the user's own about it. The "other party"
+of every relation is one stranger.
 
 Every client carries markers: its short name «Выход <code>» is its registry row; its card data (full name,
 address, e-mail, INN, notes, the contact, the rows of its tabs, its file) carry «ЯЧ<code>», «ya<code>@card.test»
@@ -44,6 +45,7 @@ from kontora.clients.models import (
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
+from kontora.messaging.models import Letter
 from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
@@ -73,7 +75,7 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task",
+    "activity.Task", "messaging.Letter",
 )
 
 
@@ -193,6 +195,15 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
     }
 
 
+def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
+    """A letter of `author` about the client whose fate is unknown (so it may be sent again), with card markers."""
+    ids = {} if pk is None else {"pk": pk}
+    return Letter.objects.create(
+        purpose=Letter.Purpose.TRANSACTIONAL, state=Letter.State.UNKNOWN, author=author, client=client,
+        recipient=f"ya{client.code}@card.test", subject=f"ЯЧ{client.code} письмо", text=f"ЯЧ{client.code} текст",
+        message_id=f"<{client.code}@card.test>", **ids)
+
+
 def probe(user: Any, pk: int) -> Client:
     """A client of `user` whose every client-owned row has the primary key `pk` (the client itself too), with a
     run on his stage and a filter template counting it: a URL asked with `pk` for every id names one of them."""
@@ -200,6 +211,7 @@ def probe(user: Any, pk: int) -> Client:
     client = ClientFactory(pk=pk, code=code, curator=user, **_card_data(code))
     attribute = Attribute.objects.create(name="Зонд", label="Зонд", kind=Attribute.Kind.TEXT, is_active=True)
     _rows(client, attribute, pk)
+    _letter(client, user, pk)
     ProcessRunFactory(pk=pk, stage=StageFactory(responsible=user, is_start=True), client=client, started_by=user,
                       note=f"Ход {code}")
     FilterTemplate.objects.create(pk=pk, owner=user, name=f"Шаблон {code}", spec={
@@ -228,6 +240,8 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
             company = _client(world, user, stranger, relation, Client.Kind.COMPANY)
             for label, row in _rows(company, attribute, author=stranger).items():
                 objects[label].append((relation, row))
+            # the user's own letter about it: his outbox shows it while he may open the client
+            objects["messaging.Letter"].append((relation, _letter(company, user)))
             person = _client(world, user, stranger, relation, Client.Kind.PERSON)
             objects["clients.ClientPersonal"].append((relation, ClientPersonal.objects.create(
                 client=person, birth_place=f"ЯЧ{person.code} место рождения")))
