@@ -130,7 +130,9 @@ class Letter(models.Model):
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         indexes = [models.Index(fields=["state", "next_try_at"], name="messaging_letter_due"),
-                   models.Index(fields=["author", "-created_at"], name="messaging_letter_author")]
+                   models.Index(fields=["author", "-created_at"], name="messaging_letter_author"),
+                   # «Исходящие письма всех сотрудников»: every author's letters, newest first, a page at a time
+                   models.Index(fields=["-created_at", "-id"], name="messaging_letter_recent")]
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.state})"

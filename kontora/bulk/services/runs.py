@@ -34,6 +34,7 @@ from kontora.clients.services.card import client_set_access, client_update
 from kontora.clients.services.ladder import client_stage_change
 from kontora.core.audit import audit_record, field_label, shown
 from kontora.core.errors import DomainError, NotAllowed, Refused
+from kontora.core.permissions import decisions
 from kontora.core.services.jobs import job_start
 from kontora.messaging.models import Mailing
 from kontora.messaging.selectors.recipients import marketing_recipients
@@ -106,7 +107,9 @@ def bulk_run_apply(
         if began - checked >= AUTHOR_CHECK_S:
             _author_may_go_on(run.author_id)
             checked = began
-        with transaction.atomic():
+        # Each client's access questions asked once (its skip check and its services ask the same), in a memo
+        # that ends with the client: nothing decided outlives the transaction it was read in.
+        with decisions(), transaction.atomic():
             # Only the first client of a run taken over may have been committed already (with the checkpoint that
             # the run was given); every later one is known to be new.
             _client_apply(run, position, plan, slots, resumed=position == start and start > 0)
@@ -179,10 +182,16 @@ def _message(exc: Exception) -> str:
     return str(getattr(exc, "message", exc))
 
 
-def _state(client_id: int, plan: Plan) -> dict[str, Any]:
-    """The client's keys of the fields the plan sets (one query) and the items of the lists it adds to."""
-    columns = [Client._meta.get_field(name).attname for name in plan.values]  # type: ignore[union-attr]
-    state: dict[str, Any] = dict(Client.objects.filter(pk=client_id).values(*columns).first() or {})
+def _columns(plan: Plan) -> list[str]:
+    return [Client._meta.get_field(name).attname for name in plan.values]  # type: ignore[union-attr]
+
+
+def _state(client_id: int, plan: Plan, row: Client | None = None) -> dict[str, Any]:
+    """The client's keys of the fields the plan sets (from `row` when given, else one query) and the items of the
+    lists it adds to."""
+    columns = _columns(plan)
+    state: dict[str, Any] = {name: getattr(row, name) for name in columns} if row is not None else dict(
+        Client.objects.filter(pk=client_id).values(*columns).first() or {})
     for name, items in (("directions", plan.directions), ("competitors", plan.competitors)):
         if items:
             through = getattr(Client, name).through.objects.filter(client_id=client_id)
@@ -195,17 +204,20 @@ def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: 
             ) -> tuple[list[dict[str, str]], Task | None, str]:
     """The client changed through the owning services, each with its rights, lock and history row; what changed,
     as the outcome lists it (the field and its new value), and why no letter went when none did."""
-    before = _state(client.pk, plan)
+    # `client` was read at the start of this client's transaction: its columns are the state before.
+    before = _state(client.pk, plan, client)
     values = {name: value for name, value in plan.values.items() if name != "ladder_stage"}
     lists = {name: {*before[name], *(item.pk for item in items)} for name, items in (
         ("directions", plan.directions), ("competitors", plan.competitors)) if items}
+    saved: Client | None = client
     if values or any(lists[name] != before[name] for name in lists):
-        client_update(acting_user=author, client=client, values=values, directions=lists.get("directions"),
-                      competitors=lists.get("competitors"))
+        saved = client_update(acting_user=author, client=client, values=values, directions=lists.get("directions"),
+                              competitors=lists.get("competitors"))
     if "ladder_stage" in plan.values:
         client_stage_change(acting_user=author, client=client, stage=plan.values["ladder_stage"],
                             source=StageChange.Source.BULK)
-    after = _state(client.pk, plan)
+        saved = None  # the ladder's service saved its own copy: read the state again
+    after = _state(client.pk, plan, saved)
     changes = [{"field": field_label(Client, name), "old": "", "new": shown(value)}
                for name, value in plan.values.items()
                if before.get(Client._meta.get_field(name).attname) != after.get(  # type: ignore[union-attr]

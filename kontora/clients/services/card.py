@@ -50,6 +50,8 @@ _HISTORY_FIELDS = (*CLIENT_FIELDS, "directions", "competitors")
 # The fields `_check` may rewrite beyond those the user changed (a default, a normalised requisite, the region
 # that follows the city).
 _CHECK_REWRITES = ("full_name", "short_name", "region", "inn", "kpp", "ogrn")
+_FOREIGN_KEYS = frozenset(field.name for field in Client._meta.concrete_fields
+                          if field.many_to_one and field.name in CLIENT_FIELDS)
 CONTACT_FIELDS = (
     "full_name", "position", "phone_office", "phone_mobile", "phone_home", "email", "birthday", "competence",
     "characteristics", "relatives", "biography", "is_main",
@@ -303,8 +305,12 @@ def client_update(
     is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
     """Saves the card; main requisites only with the card's "change_main", the rest with "change" (policies)."""
+    # The related rows the save's history shows (the old curator, status …) and `_check` reads (the region and the
+    # city) come with the locked row, in its one query, not one query each.
+    related = tuple(dict.fromkeys(("region", "settlement", *(name for name in values if name in _FOREIGN_KEYS))))
     with transaction.atomic():
-        return _update_locked(acting_user=acting_user, client=locks.client_for_update(client.pk), values=values,
+        return _update_locked(acting_user=acting_user, client=locks.client_for_update(client.pk, related=related),
+                              values=values,
                               directions=directions, competitors=competitors, grants=grants, is_private=is_private,
                               attributes=attributes)
 
