@@ -6,4 +6,5 @@ app_name = "messaging"
 
 urlpatterns = [
     path("mailbox/test/", views.mailbox_test, name="mailbox_test"),
+    path("sms/test/", views.sms_test, name="sms_test"),
 ]
