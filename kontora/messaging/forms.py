@@ -61,6 +61,9 @@ class SmsAccountForm(KontoraModelForm):
         help_text=_("The key from your SMS.ru account's settings. Kept encrypted and never shown; leave empty to "
                     "keep the saved one."))
 
+    api_url = forms.URLField(label=_("API address"), required=False, assume_scheme="https",
+                             help_text=_("Leave as it is: https://sms.ru."))
+
     class Meta:
         model = SmsAccount
         fields = ["protocol", "sender", "host", "port", "system_id", "password", "system_type", "api_id", "api_url"]
@@ -68,7 +71,6 @@ class SmsAccountForm(KontoraModelForm):
             "sender": _("The name recipients see: up to 11 Latin letters and digits, registered with your gateway, "
                         "or a phone number. Empty: the gateway's default."),
             "system_type": _("Only if your gateway asks for it."),
-            "api_url": _("Leave as it is: https://sms.ru."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,8 +82,7 @@ class SmsAccountForm(KontoraModelForm):
         protocol.choices = [("", _("No SMS account")), *SmsAccount.Protocol.choices]
         if not self.instance.pk:
             self.initial["protocol"] = ""
-        for name in ("port", "api_url"):
-            self.fields[name].required = False
+        self.fields["port"].required = False
         for name, column in (("password", "password_sealed"), ("api_id", "api_id_sealed")):
             self.fields[name].widget.attrs["placeholder"] = (
                 _("saved — leave empty to keep") if self.instance.pk and getattr(self.instance, column) else "")
