@@ -19,7 +19,7 @@ from kontora.messaging.services.mailboxes import password_seal
 from kontora.messaging.services.sms import SmsReply, gateway_of, sms_deliver
 
 FIELDS = ("protocol", "sender", "host", "port", "system_id", "system_type", "api_url")
-SECRETS = (("password", "password_sealed", "password"), ("api_id", "api_id_sealed", "api_id"))
+SECRETS = (("password", "password_sealed"), ("api_id", "api_id_sealed"))
 
 
 def sms_account_save(*, acting_user: User, values: Mapping[str, Any]) -> SmsAccount | None:
@@ -47,9 +47,10 @@ def sms_account_save(*, acting_user: User, values: Mapping[str, Any]) -> SmsAcco
         else:
             changes = model_update(account, data=data, fields=FIELDS) if data else []
         sealed = False
-        for name, column, label in SECRETS:
+        for name, column in SECRETS:
             if values.get(name):
                 setattr(account, column, password_seal(str(values[name])))
+                label = str(_("password")) if name == "password" else name
                 changes.append({"field": label, "old": "", "new": str(_("changed"))})
                 sealed = True
         if current is None or sealed:
