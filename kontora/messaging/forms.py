@@ -61,12 +61,14 @@ class SmsAccountForm(KontoraModelForm):
         help_text=_("The key from your SMS.ru account's settings. Kept encrypted and never shown; leave empty to "
                     "keep the saved one."))
 
-    api_url = forms.URLField(label=_("API address"), required=False, assume_scheme="https",
+    api_url = forms.URLField(label=_("SMS.ru API address"), required=False, assume_scheme="https",
                              help_text=_("Leave as it is: https://sms.ru."))
 
     class Meta:
         model = SmsAccount
         fields = ["protocol", "sender", "host", "port", "system_id", "password", "system_type", "api_id", "api_url"]
+        # SMPP's own names, written as the gateway's papers write them (a model label would be capitalised).
+        labels = {"system_id": _("system_id (login)"), "system_type": _("system_type")}
         help_texts = {
             "sender": _("The name recipients see: up to 11 Latin letters and digits, registered with your gateway, "
                         "or a phone number. Empty: the gateway's default."),
