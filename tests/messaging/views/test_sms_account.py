@@ -77,7 +77,7 @@ def test_the_test_sms_reports_the_gateways_answer(manager_client, smsru):
     assert 'data-testid="sms-test-answer"' in page
     assert "Тестовое SMS отправлено на 8 916 123-45-67 (1 часть). Ответ шлюза: 100 OK sms_id 000000-10000001" in page
     assert "Баланс: 9.0." in page
-    assert list(smsru.sent.values())[0]["msg"] == "Проверка"
+    assert smsru.sent["000000-10000001"]["msg"] == "Проверка"
 
 
 @pytest.mark.feature("GRP-04")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,67 +25,16 @@ from kontora.clients.services.mailing import mobile_e164
 from kontora.core.errors import Refused
 from kontora.messaging.models import SmsAccount
 from kontora.messaging.services.mailboxes import password_unseal
+from kontora.messaging.services.sms import smpp, smsru
+from kontora.messaging.services.sms.replies import Gateway, Receipt, SmsReply, SmsStatus
+
+__all__ = ["Gateway", "Receipt", "SmsReply", "SmsStatus", "gateway_of", "sms_deliver", "sms_status"]
 
 SMPP, SMSRU = SmsAccount.Protocol.SMPP.value, SmsAccount.Protocol.SMSRU.value
 ALPHA_SENDER = re.compile(r"[A-Za-z0-9 ._&'-]{1,11}")  # what operators register as a letter sender name
 DIGIT_SENDER = re.compile(r"\+?[0-9]{1,15}")
 # SMPP 3.4's C-Octet String limits, less the terminating NUL (smpplib would cut a longer value silently).
 SMPP_LIMITS = {"system_id": 15, "password": 8, "system_type": 12}
-
-
-@dataclass(frozen=True)
-class Gateway:
-    """An account ready to talk: its secrets in the clear, for one send only (never kept, never logged)."""
-
-    protocol: str
-    sender: str = ""
-    host: str = ""
-    port: int = 2775
-    system_id: str = ""
-    password: str = ""
-    system_type: str = ""
-    api_id: str = ""
-    api_url: str = "https://sms.ru"
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """A delivery receipt an SMSC sent on the session (deliver_sm with the receipt's esm_class)."""
-
-    message_id: str
-    state: str  # DELIVRD, UNDELIV, EXPIRED, REJECTD …, as the SMSC wrote it
-    error: str
-    text: str  # the receipt's exact short_message
-
-
-@dataclass(frozen=True)
-class SmsReply:
-    """How one SMS went. `text` is the gateway's exact answer (empty when none came), `message` what to tell the
-    user in his language, quoting it; `code` the gateway's status (SMPP command_status as "0x0000000E", SMS.ru's
-    status_code); `stage`: "connect", "auth", "number", "submit" or "sent"."""
-
-    ok: bool
-    stage: str
-    code: str
-    text: str
-    message: str
-    temporary: bool = False
-    field: str | None = None
-    message_id: str = ""  # the first part's id: what a receipt or sms_status names
-    message_ids: tuple[str, ...] = ()
-    parts: int = 0
-    receipts: tuple[Receipt, ...] = ()
-    balance: str = ""  # SMS.ru tells the account's balance with each answer
-
-
-@dataclass(frozen=True)
-class SmsStatus:
-    """Where a sent message stands (sms_status): `final` once it will not change."""
-
-    state: str  # "queued", "sent", "delivered", "failed", "unknown"
-    final: bool
-    code: str
-    text: str  # the gateway's exact words
 
 
 def _secret(typed: Any, sealed: str, name: str) -> str:
@@ -152,8 +100,6 @@ def sms_deliver(account_or_values: SmsAccount | Mapping[str, Any], number: str, 
     """Sends `text` to `number` (E.164, or as a card holds it) through the account, cut into parts as needed;
     says how it went and never raises for the gateway's answer. Refused only for an account that cannot be used
     (see gateway_of) or an empty text."""
-    from kontora.messaging.services.sms import smpp, smsru  # the protocols import this module's types
-
     gateway = gateway_of(account_or_values, kept)
     if not text.strip():
         raise Refused(_("Enter the text of the message."), field="text")
@@ -171,8 +117,6 @@ def sms_deliver(account_or_values: SmsAccount | Mapping[str, Any], number: str, 
 def sms_status(account: SmsAccount, message_id: str) -> SmsStatus:
     """Where a message sent through the account stands now. SMS.ru answers /sms/status; an SMPP gateway is asked
     with query_sm. Refused when the gateway cannot be asked (the status is then simply not known yet)."""
-    from kontora.messaging.services.sms import smpp, smsru
-
     gateway = gateway_of(account)
     if gateway.protocol == SMPP:
         return smpp.status(gateway, message_id)

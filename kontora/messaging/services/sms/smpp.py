@@ -17,12 +17,14 @@ from typing import Any
 import smpplib.client
 import smpplib.consts as c
 import smpplib.exceptions
+import smpplib.smpp
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kontora.messaging.services.sms import Gateway, Receipt, SmsReply, SmsStatus
+from kontora.core.errors import Refused
 from kontora.messaging.services.sms.parts import DATA_CODING, segments
+from kontora.messaging.services.sms.replies import Gateway, Receipt, SmsReply, SmsStatus
 
 TIMEOUT_S = 20
 RECEIPT_ESM = 0x04  # esm_class of a deliver_sm that is an SMSC delivery receipt
@@ -54,10 +56,6 @@ STATES = {c.SMPP_MESSAGE_STATE_ENROUTE: ("sent", False), c.SMPP_MESSAGE_STATE_AC
           c.SMPP_MESSAGE_STATE_DELETED: ("failed", True), c.SMPP_MESSAGE_STATE_UNDELIVERABLE: ("failed", True),
           c.SMPP_MESSAGE_STATE_REJECTED: ("failed", True), c.SMPP_MESSAGE_STATE_UNKNOWN: ("unknown", False)}
 _RECEIPT = re.compile(r"id:(?P<id>\S+).*?stat:(?P<stat>\w+)(?:.*?err:(?P<err>\w+))?", re.S)
-
-
-class _Lost(Exception):
-    """The session broke: no connection, a timeout, or garbage instead of a PDU."""
 
 
 def _text(value: Any) -> str:
@@ -94,12 +92,12 @@ class _Session:
         try:
             socket.getaddrinfo(gateway.host, gateway.port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise _Lost(_("The SMS gateway “%(host)s” is not found: %(reason)s.") % {
+            raise Refused(_("The SMS gateway “%(host)s” is not found: %(reason)s.") % {
                 "host": gateway.host, "reason": exc.strerror or exc}) from exc
         try:
             self.client.connect()
         except smpplib.exceptions.ConnectionError as exc:
-            raise _Lost(_("Cannot connect to the SMS gateway %(where)s.") % {"where": self.where}) from exc
+            raise Refused(_("Cannot connect to the SMS gateway %(where)s.") % {"where": self.where}) from exc
 
     def send(self, sent: Any, answer: str) -> Any:
         """Sends the PDU and reads up to its answer (the same sequence number)."""
@@ -115,7 +113,7 @@ class _Session:
                     return pdu
         except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError, struct.error,
                 ValueError) as exc:
-            raise _Lost(_("The SMS gateway %(where)s broke off the connection: %(reason)s") % {
+            raise Refused(_("The SMS gateway %(where)s broke off the connection: %(reason)s") % {
                 "where": self.where, "reason": exc or type(exc).__name__}) from exc
 
     def _receipt(self, pdu: Any) -> None:
@@ -134,7 +132,7 @@ class _Session:
         if self.client.state in (c.SMPP_CLIENT_STATE_BOUND_TX, c.SMPP_CLIENT_STATE_BOUND_TRX):
             try:
                 self.send(smpplib.smpp.make_pdu("unbind", client=self.client), "unbind_resp")
-            except _Lost:
+            except Refused:
                 pass  # everything asked was answered already
 
     def disconnect(self) -> None:
@@ -167,10 +165,12 @@ def deliver(gateway: Gateway, e164: str, text: str) -> SmsReply:
     cut = segments(text)
     session = _Session(gateway)
     ids: list[str] = []
+    stage = "connect"  # where a lost session leaves the message: before any submit it was never sent
     try:
         session.connect(gateway)
-    except _Lost as exc:
-        return SmsReply(False, "connect", "", "", str(exc), temporary=True, field="host", parts=len(cut.payloads))
+    except Refused as exc:
+        return SmsReply(False, "connect", "", "", exc.message, temporary=True, field="host",
+                        parts=len(cut.payloads))
     try:
         refused = _bind(session, gateway)
         if refused is not None:
@@ -181,6 +181,7 @@ def deliver(gateway: Gateway, e164: str, text: str) -> SmsReply:
                 esm_class=c.SMPP_GSMFEAT_UDHI if cut.udhi else c.SMPP_MSGMODE_DEFAULT,
                 data_coding=DATA_CODING[cut.encoding], registered_delivery=c.SMPP_SMSC_DELIVERY_RECEIPT_BOTH,
                 short_message=payload)
+            stage = "submit"
             answer = session.send(submit, "submit_sm_resp")
             if answer.status != c.SMPP_ESME_ROK:
                 # Parts already taken may still arrive: the ids say which; the outbox resends the whole text.
@@ -188,9 +189,9 @@ def deliver(gateway: Gateway, e164: str, text: str) -> SmsReply:
                                 message_id=ids[0] if ids else "", message_ids=tuple(ids), parts=len(cut.payloads))
             ids.append(_text(answer.message_id).rstrip("\0"))
         session.unbind()
-    except _Lost as exc:
+    except Refused as exc:
         # After a submit went out its fate is unknown: the reply says which parts the gateway confirmed.
-        return SmsReply(False, "submit" if ids else "auth", "", "", str(exc), temporary=True,
+        return SmsReply(False, stage, "", "", exc.message, temporary=True,
                         message_id=ids[0] if ids else "", message_ids=tuple(ids), parts=len(cut.payloads))
     finally:
         session.disconnect()
@@ -201,8 +202,6 @@ def deliver(gateway: Gateway, e164: str, text: str) -> SmsReply:
 
 def status(gateway: Gateway, message_id: str) -> SmsStatus:
     """query_sm for one message: its state as the SMSC has it."""
-    from kontora.core.errors import Refused
-
     session = _Session(gateway)
     try:
         session.connect(gateway)
@@ -214,8 +213,6 @@ def status(gateway: Gateway, message_id: str) -> SmsStatus:
                                          if key.startswith("source")})
         answer = session.send(query, "query_sm_resp")
         session.unbind()
-    except _Lost as exc:
-        raise Refused(str(exc)) from exc
     finally:
         session.disconnect()
     if answer.status != c.SMPP_ESME_ROK:

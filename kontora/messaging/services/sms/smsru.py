@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kontora.core.errors import Refused
-from kontora.messaging.services.sms import Gateway, SmsReply, SmsStatus
 from kontora.messaging.services.sms.parts import measure, normalised
+from kontora.messaging.services.sms.replies import Gateway, SmsReply, SmsStatus
 
 TIMEOUT_S = 20
 OK = 100
@@ -49,12 +49,8 @@ STATES = {100: ("queued", False), 101: ("sent", False), 102: ("sent", False), 10
           108: ("failed", True), 110: ("delivered", True), 150: ("failed", True)}
 
 
-class _Lost(Exception):
-    pass
-
-
 def _post(gateway: Gateway, method: str, fields: dict[str, str]) -> dict[str, Any]:
-    """The JSON SMS.ru answered; _Lost with the reason when none came."""
+    """The JSON SMS.ru answered; Refused with the reason when none came."""
     where = urllib.parse.urlsplit(gateway.api_url).netloc or gateway.api_url
     body = urllib.parse.urlencode({"api_id": gateway.api_id, **fields, "json": "1"}).encode()
     url = f"{gateway.api_url}/sms/{method}"  # http(s) only: gateway_of refuses another scheme
@@ -64,21 +60,22 @@ def _post(gateway: Gateway, method: str, fields: dict[str, str]) -> dict[str, An
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310 — http(s) only (gateway_of)
             raw = response.read()
     except urllib.error.HTTPError as exc:
-        raise _Lost(_("SMS.ru answered HTTP %(code)s %(reason)s.") % {"code": exc.code, "reason": exc.reason}) from exc
+        raise Refused(_("SMS.ru answered HTTP %(code)s %(reason)s.") % {"code": exc.code, "reason": exc.reason}
+                      ) from exc
     except urllib.error.URLError as exc:
         reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
-        raise _Lost(_("Cannot connect to SMS.ru at %(where)s: %(reason)s.") % {"where": where, "reason": reason}
+        raise Refused(_("Cannot connect to SMS.ru at %(where)s: %(reason)s.") % {"where": where, "reason": reason}
                     ) from exc
     except (TimeoutError, OSError) as exc:
-        raise _Lost(_("Cannot connect to SMS.ru at %(where)s: %(reason)s.") % {"where": where, "reason": exc}
+        raise Refused(_("Cannot connect to SMS.ru at %(where)s: %(reason)s.") % {"where": where, "reason": exc}
                     ) from exc
     try:
         answer = json.loads(raw)
     except ValueError as exc:
-        raise _Lost(_("SMS.ru answered something that is not its API's JSON: %(answer)s") % {
+        raise Refused(_("SMS.ru answered something that is not its API's JSON: %(answer)s") % {
             "answer": raw[:200].decode("utf-8", "replace")}) from exc
     if not isinstance(answer, dict):
-        raise _Lost(_("SMS.ru answered something that is not its API's JSON: %(answer)s") % {"answer": answer})
+        raise Refused(_("SMS.ru answered something that is not its API's JSON: %(answer)s") % {"answer": answer})
     return answer
 
 
@@ -110,8 +107,8 @@ def deliver(gateway: Gateway, e164: str, text: str) -> SmsReply:
         fields["from"] = gateway.sender
     try:
         answer = _post(gateway, "send", fields)
-    except _Lost as exc:
-        return SmsReply(False, "connect", "", "", str(exc), temporary=True, field="api_url", parts=parts)
+    except Refused as exc:
+        return SmsReply(False, "connect", "", "", exc.message, temporary=True, field="api_url", parts=parts)
     balance = str(answer.get("balance", ""))
     if answer.get("status") != "OK":
         return _refusal(answer, balance, parts)
@@ -129,10 +126,7 @@ def deliver(gateway: Gateway, e164: str, text: str) -> SmsReply:
 
 
 def status(gateway: Gateway, message_id: str) -> SmsStatus:
-    try:
-        answer = _post(gateway, "status", {"sms_id": message_id})
-    except _Lost as exc:
-        raise Refused(str(exc)) from exc
+    answer = _post(gateway, "status", {"sms_id": message_id})  # Refused when no answer came
     if answer.get("status") != "OK":
         code = _code(answer)
         what = REFUSALS.get(code, (gettext_lazy("SMS.ru refused the message"),))[0]

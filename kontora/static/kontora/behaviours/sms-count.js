@@ -15,6 +15,7 @@
   var EXTENSION = "\f^{}\\[~]|€";
   var SINGLE = { gsm7: 160, ucs2: 70 };
   var PART = { gsm7: 153, ucs2: 67 };
+  var NAMES = { gsm7: "data-k-sms-count-gsm7", ucs2: "data-k-sms-count-ucs2" }; // the alphabets' wording
 
   function measure(text) {
     text = text.replace(/\r\n/g, "\n");
@@ -49,7 +50,7 @@
     var format = out.getAttribute("data-k-sms-count-format") || "{characters} / {parts}";
     out.textContent = format
       .replace("{characters}", String(m.characters))
-      .replace("{encoding}", out.getAttribute("data-k-sms-count-" + m.encoding) || m.encoding)
+      .replace("{encoding}", out.getAttribute(NAMES[m.encoding]) || m.encoding)
       .replace("{parts}", String(m.parts));
   }
 
