@@ -62,7 +62,7 @@ class SmsAccountForm(KontoraModelForm):
                     "keep the saved one."))
 
     api_url = forms.URLField(label=_("SMS.ru API address"), required=False, assume_scheme="https",
-                             help_text=_("Leave as it is: https://sms.ru."))
+                             help_text=_("Do not change it unless SMS.ru gives you another address."))
 
     class Meta:
         model = SmsAccount
