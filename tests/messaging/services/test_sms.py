@@ -114,6 +114,18 @@ def test_throttling_is_temporary_and_a_bad_number_permanent(smsc):
 
 
 @pytest.mark.feature("GRP-04")
+def test_a_throttled_bind_is_temporary_and_an_smsc_without_receipts_still_takes_the_message(smsc):
+    smsc.bind_status = ESME_RTHROTTLED
+    reply = sms_deliver(_smpp(smsc), NUMBER, "Hi")
+    assert not reply.ok and reply.stage == "connect" and reply.temporary  # backed off, not held
+    assert reply.text == "bind_transceiver_resp 0x00000058 ESME_RTHROTTLED"
+    # positive control: bound, with no receipt on the session, the reply has none
+    smsc.bind_status, smsc.receipts = 0, False
+    taken = sms_deliver(_smpp(smsc), NUMBER, "Hi")
+    assert taken.ok and taken.receipts == () and smsc.commands[-2:] == ["submit_sm", "unbind"]
+
+
+@pytest.mark.feature("GRP-04")
 def test_an_unreachable_smsc_is_a_temporary_connect_failure(smsc):
     port = closed_port()
     reply = sms_deliver(_smpp(smsc, port=port), NUMBER, "Hi")

@@ -3,7 +3,8 @@ through smpplib) and SMS.ru's HTTP API (smsru.py) — for the test SMS of Settin
 outbox, which calls `sms_deliver` and files the reply as it files an SMTP `Reply`:
 
     reply.ok                        sent: the gateway took every part (`message_id`, `parts`)
-    not ok, reply.stage == "auth"   the account itself was refused (a wrong password or api_id, no money): hold
+    not ok, reply.stage == "auth"   the account itself was refused (a wrong password or api_id, no money, a sender
+                                    name not approved): hold; such a reply is never `temporary`
     not ok, reply.temporary         try again later with back-off (no connection, throttling, a full queue)
     not ok, otherwise               a permanent refusal of this message or number: fail it
 

@@ -146,6 +146,8 @@ def _refusal(table: dict[int, tuple[Promise, bool, str | None]], command: str, s
     what, temporary, field = table.get(status, (gettext_lazy("The SMS gateway refused the message"), False, None))
     if stage == "submit" and field == "sender":
         stage = "auth"
+    elif stage == "auth" and temporary:
+        stage = "connect"  # "auth" is the account's lasting refusal (hold); a busy bind is only tried again later
     return SmsReply(False, stage, f"0x{status:08X}", answer, f"{what}: {answer}", temporary=temporary,
                     field=field, **sent)
 
