@@ -1,5 +1,5 @@
-"""What messaging plugs into the others — the «Почта» tab of Settings → Parameters, the outbox's worker tasks, the
-journal «Исходящие письма» (its menu items and exits) — and
+"""What messaging plugs into the others — the «Почта» and «SMS» tabs of Settings → Parameters, the outbox's worker
+tasks, the journal «Исходящие письма» (its menu items and exits) — and
 its own point: SEND_NOW, the worker's task that sends one queued letter at once (registered here from tasks.py, so
 the services hand a letter over on commit without importing the tasks)."""
 
@@ -23,6 +23,10 @@ def register() -> None:
     PARAMETERS_TABS.register(ParametersTab(
         key="mail", label=_("Mail"), template="messaging/parameters_mail.html",
         form_factory=views.parameters_tab_form, save=views.parameters_tab_save,
+    ))
+    PARAMETERS_TABS.register(ParametersTab(
+        key="sms", label=_("SMS"), template="messaging/parameters_sms.html",
+        form_factory=views.sms_tab_form, save=views.sms_tab_save,
     ))
     SEND_NOW.register(tasks.letter_send_now)
     SEND_DUE.register(tasks.letters_send_due_now)

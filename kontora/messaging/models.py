@@ -1,4 +1,5 @@
-"""Each user's own mailbox (GRP-03, Settings → Parameters → «Почта»): the SMTP server letters leave through.
+"""Each user's own mailbox (GRP-03, Settings → Parameters → «Почта»): the SMTP server letters leave through; and
+his SMS account (GRP-04, «SMS»), the gateway his SMS leave through.
 
 The password is kept sealed (Fernet) with the installation's mail key (`KONTORA_MAIL_KEY`, else
 `KONTORA_HOME/mail_key`; config.mail_key), never shown back: a backup restored under another key keeps the mailbox
@@ -84,6 +85,37 @@ class MailingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SmsAccount(models.Model):
+    """Each user's own SMS account (GRP-04, Settings → Parameters → «SMS»): an SMPP 3.4 gateway (an operator's or an
+    aggregator's SMSC) or SMS.ru's HTTP API. Its secrets — the SMPP password, SMS.ru's api_id — are sealed like the
+    mailbox's password and never shown back."""
+
+    class Protocol(models.TextChoices):
+        SMSRU = "smsru", _("SMS.ru (HTTP API)")
+        SMPP = "smpp", _("SMPP 3.4 (an operator's or aggregator's gateway)")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="sms_account")
+    protocol = models.CharField(_("protocol"), max_length=8, choices=Protocol.choices, default=Protocol.SMSRU)
+    sender = models.CharField(_("sender name"), max_length=15, blank=True)  # up to 11 letters, or up to 15 digits
+    host = models.CharField(_("SMPP server"), max_length=255, blank=True)
+    port = models.PositiveIntegerField(_("SMPP port"), default=2775,
+                                       validators=[MinValueValidator(1), MaxValueValidator(65535)])
+    system_id = models.CharField(_("system_id (login)"), max_length=15, blank=True)
+    password_sealed = models.TextField(blank=True, editable=False)
+    system_type = models.CharField(_("system_type"), max_length=12, blank=True)
+    api_id_sealed = models.TextField(blank=True, editable=False)
+    api_url = models.URLField(_("API address"), max_length=255, default="https://sms.ru")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("SMS account")
+        verbose_name_plural = _("SMS accounts")
+
+    def __str__(self) -> str:
+        return f"{self.get_protocol_display()}: {self.sender}"
 
 
 class Letter(models.Model):

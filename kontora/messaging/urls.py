@@ -10,4 +10,5 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/", views.letter, name="letter"),
     path("outbox/<int:pk>/resend/", views.letter_resend, name="letter_resend"),
+    path("sms/test/", views.sms_test, name="sms_test"),
 ]

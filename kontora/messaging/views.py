@@ -1,6 +1,7 @@
-"""Settings → Parameters → «Почта» (GRP-03): the tab's form and save, as core's Parameters page calls them, and
-«Отправить тестовое письмо», which sends from the values typed on the tab (saved or not) and shows the server's
-answer. Journals → «Исходящие письма» (GRP-06): the outbox journal, one letter, and «Отправить снова»."""
+"""Settings → Parameters → «Почта» (GRP-03) and «SMS» (GRP-04): each tab's form and save, as core's Parameters page
+calls them, and «Отправить тестовое письмо» / «Отправить тестовое SMS», which send from the values typed on the tab
+(saved or not) and show the server's or the gateway's answer. Journals → «Исходящие письма» (GRP-06): the outbox
+journal, one letter, and «Отправить снова»."""
 
 from __future__ import annotations
 
@@ -24,12 +25,13 @@ from kontora.core.htmx import is_htmx
 from kontora.core.ui.links import IdLink
 from kontora.core.ui.pager import AFTER, BEFORE
 from kontora.messaging import policies
-from kontora.messaging.forms import MailboxForm, OutboxFilterForm
-from kontora.messaging.models import Letter, Mailbox
+from kontora.messaging.forms import MailboxForm, OutboxFilterForm, SmsAccountForm
+from kontora.messaging.models import Letter, Mailbox, SmsAccount
 from kontora.messaging.selectors import outbox as selectors
 from kontora.messaging.services.mailboxes import mailbox_save, mailbox_test_send
 from kontora.messaging.services.marketing import letter_of_token, letter_unsubscribe
 from kontora.messaging.services.outbox import letter_resend as resend_service
+from kontora.messaging.services.sms_accounts import sms_account_save, sms_account_test_send
 
 PREFIX = "mail"
 
@@ -170,3 +172,40 @@ def letter_resend(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, gettext("The letter is queued again."))
     return redirect("messaging:letter", pk=pk)
+
+
+# --- «SMS» (GRP-04) ---
+
+SMS_PREFIX = "sms"
+SMS_TEST_PREFIX = "smstest"  # the test's number and text: beside the account's fields, never saved with them
+
+
+def sms_tab_form(user: User, data: Any) -> SmsAccountForm:
+    account = SmsAccount.objects.filter(user=user).first() or SmsAccount(user=user)
+    return SmsAccountForm(data, instance=account, prefix=SMS_PREFIX)
+
+
+def sms_tab_save(user: User, form: forms.BaseForm) -> None:
+    """The account as the tab gives it; a window posted without the tab keeps it, and one unchanged writes nothing."""
+    if isinstance(form, SmsAccountForm) and form.posted and form.has_changed():
+        sms_account_save(acting_user=user, values=form.cleaned_data)
+
+
+@login_required
+@require_POST
+def sms_test(request: HttpRequest) -> HttpResponse:
+    """«Отправить тестовое SMS»: the gateway's exact answer, or what went wrong (a field's message names it)."""
+    user = user_of(request)
+    form = sms_tab_form(user, request.POST)
+    number = request.POST.get(f"{SMS_TEST_PREFIX}-number", "")
+    text = request.POST.get(f"{SMS_TEST_PREFIX}-text", "")
+    reply, problem = None, ""
+    if not form.is_valid():
+        problem = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    else:
+        try:
+            reply = sms_account_test_send(acting_user=user, values=form.cleaned_data, number=number, text=text)
+        except (DomainError, ValidationError) as exc:
+            problem = " ".join(error_messages(exc))
+    return render(request, "messaging/partials/sms_test_answer.html", {
+        "reply": reply, "problem": problem, "number": number})

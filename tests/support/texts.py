@@ -22,7 +22,7 @@ from django.db import models
 # Names the Russian interface writes in Latin letters: brands, formats, protocols and the keys of the keyboard.
 ALLOWED = frozenset({
     "Kontora", "Flexi", "PostgreSQL", "SQLite", "Redis", "Excel", "E-mail", "E-Mail", "e-mail", "SMS", "DEBUG",
-    "CIDR", "OK", "FAIL", "IP", "URL", "SMTP", "STARTTLS", "SSL", "TLS", "OAuth",
+    "CIDR", "OK", "FAIL", "IP", "URL", "SMTP", "SMPP", "STARTTLS", "SSL", "TLS", "OAuth",
     "CSV", "XML", "PDF", "HTML", "JSON", "ID", "QR", "ED807", "XLSX", "S3", "English", "Ctrl", "Shift", "Alt",
     "Word", "OpenDocument", "PNG", "JPEG", "GIF",
     "Ins", "Insert", "Del", "Delete", "Enter", "Esc", "Tab", "Home", "End", "PageUp", "PageDown", "PgUp", "PgDn",

@@ -56,6 +56,19 @@ def address_key(kind: str, value: str) -> tuple[str, str]:
     raise ValidationError({"kind": _("Choose e-mail or mobile phone.")})
 
 
+def mobile_e164(value: str) -> str:
+    """A mobile number as gateways take it (E.164, "+79161234567"), checked as the card checks it (address_key):
+    a Russian number written nationally — "8 916 …" or ten digits "916 …" — gets its country code 7."""
+    typed = (value or "").strip()
+    _value, key = address_key(Kind.MOBILE, typed)
+    if not typed.startswith("+"):
+        if len(key) == 11 and key.startswith("8"):
+            key = "7" + key[1:]
+        elif len(key) == 10:
+            key = "7" + key
+    return "+" + key
+
+
 def _require_edit(acting_user: User, client: Client) -> None:
     if not policies.mailing_addresses.can(acting_user, "change", client):
         raise NotAllowed

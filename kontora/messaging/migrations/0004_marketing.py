@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0021_mailing_consent'),
-        ('messaging', '0002_outbox'),
+        ('messaging', '0003_sms_account'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
