@@ -57,9 +57,11 @@ class GroupForm(KontoraForm):
         "task": ("task_set", "task_assignee", "task_importance", "task_report", "task_description",
                  "task_starts_at", "task_due_at", "task_spread", "task_duration"),
         "email": ("mail_send", "mail_subject", "mail_text", "mail_html", "mail_files", "mail_individual"),
+        "sms": ("sms_send", "sms_text"),
     }
-    layout = {"email": {"mail_subject": "col-12", "mail_text": "col-12", "mail_html": "col-12", "mail_files": "col-12",
-                        "mail_individual": "col-12"}}
+    layout = {"sms": {"sms_text": "col-12"},
+              "email": {name: "col-12" for name in ("mail_subject", "mail_text", "mail_html", "mail_files",
+                                                    "mail_individual")}}
 
     take = forms.ChoiceField(choices=[("marked", _("marked clients")), ("filter", _("the registry's selection"))],
                                widget=forms.HiddenInput)
@@ -99,6 +101,12 @@ class GroupForm(KontoraForm):
         label=_("Individual letter to each recipient"), required=False,
         help_text=_("Placeholders filled in for each recipient: {клиент}, {контакт} (the contact's name and "
                     "patronymic), {куратор}, {организация}."))
+
+    sms_send = forms.BooleanField(label=_("Send SMS"), required=False)
+    sms_text = forms.CharField(
+        label=_("Message text"), required=False, widget=forms.Textarea(attrs={
+            "rows": 4, "data-k-sms-count": "k-bulk-sms-count"}),
+        help_text=_("Placeholders filled in for each recipient: {клиент}, {контакт}, {куратор}, {организация}."))
 
     def __init__(self, *args: Any, zone: datetime.tzinfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,6 +150,11 @@ class GroupForm(KontoraForm):
                 self.add_error("mail_files", _("The attachments take %(size)s; together they may take at most "
                                                "%(limit)s.") % {"size": filesizeformat(size),
                                                                 "limit": filesizeformat(ATTACHMENTS_MAX_BYTES)})
+        if data.get("sms_send"):
+            text = (data.get("sms_text") or "").strip()
+            problems = placeholders_check(text, individual=True) if text else [str(_("Write the message's text."))]
+            for problem in problems:
+                self.add_error("sms_text", problem)
         if data.get("grant_edit") and not data.get("grant_users"):
             self.add_error("grant_users", _("Choose whom to give access to."))
         return data
@@ -176,3 +189,7 @@ class GroupForm(KontoraForm):
             individual=bool(data.get("mail_individual")),
             attachments=tuple(Attachment(name=item.name, content_type=item.content_type or "application/octet-stream",
                                          data=item.read()) for item in data.get("mail_files") or ()))
+
+    def sms(self) -> str | None:
+        """The SMS the SMS tab asks for (None when none is to be sent)."""
+        return self.cleaned_data["sms_text"].strip() if self.cleaned_data.get("sms_send") else None

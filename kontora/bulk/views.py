@@ -16,7 +16,7 @@ from kontora.accounts.policies import user_of
 from kontora.bulk import policies
 from kontora.bulk.forms import GroupForm
 from kontora.bulk.selectors import runs as selectors
-from kontora.bulk.selectors.letters import sample_letter
+from kontora.bulk.selectors.letters import sample_letter, sample_sms
 from kontora.bulk.selectors.runs import bulk_run_limit
 from kontora.bulk.services.runs import bulk_run_start
 from kontora.clients.selectors.sorting import default_sort, session_sort
@@ -25,7 +25,7 @@ from kontora.clients.views.registry import MARKS_KEY, session_marks
 from kontora.core.errors import DomainError, form_error
 from kontora.core.permissions import policy_required
 from kontora.core.selectors.calendar import user_zone
-from kontora.messaging.selectors.recipients import mail_problem
+from kontora.messaging.selectors.recipients import mail_problem, sms_problem
 
 
 def _selection(request: HttpRequest, take: str, limit: int) -> selectors.Selection:
@@ -50,7 +50,7 @@ def manager(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             run = bulk_run_start(acting_user=user, client_ids=chosen.ids, selection=chosen.description,
-                                 plan=form.plan(), mail=form.mail())
+                                 plan=form.plan(), mail=form.mail(), sms=form.sms())
         except (ValidationError, DomainError) as exc:
             form_error(form, exc)
         else:
@@ -58,13 +58,13 @@ def manager(request: HttpRequest) -> HttpResponse:
             return redirect("bulk:run", run_id=run.pk)
     tabs = [(code, label, form.tab(code)) for code, label in (
         ("classifiers", _("Classifiers")), ("operational", _("Operational work")), ("access", _("Access")),
-        ("task", _("Task")), ("email", _("E-mail")))]
+        ("task", _("Task")), ("email", _("E-mail")), ("sms", "SMS"))]
     # A refused form opens on the tab of its first error.
     active = next((code for code, _label, fields in tabs if any(field.errors for field in fields)), tabs[0][0])
     return render(request, "bulk/manager.html", {
         "title": _("Group processing"), "form": form, "selection": chosen,
         "count": len(chosen.ids), "over": chosen.over(limit), "too_many": selectors.too_many(limit),
-        "tabs": tabs, "active": active, "mail_problem": mail_problem(user),
+        "tabs": tabs, "active": active, "mail_problem": mail_problem(user), "sms_problem": sms_problem(user),
     })
 
 
@@ -87,11 +87,18 @@ def preview(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     take = "marked" if request.POST.get("take") == "marked" else "filter"
     form = GroupForm(request.POST, request.FILES or None, zone=user_zone(user))
-    context: dict[str, Any] = {"form": form}
-    if form.is_valid() and (draft := form.mail()) is not None:
-        chosen = _selection(request, take, bulk_run_limit())
-        found = selectors.mail_preview(user, chosen.ids[:bulk_run_limit()])
-        context.update(preview=found, sample=sample_letter(draft, *found.first) if found.first else None)
-    elif form.is_valid():
-        context["not_sending"] = True
+    context: dict[str, Any] = {"form": form, "channel": "sms" if request.POST.get("channel") == "sms" else "email"}
+    if form.is_valid():
+        draft, sms = form.mail(), form.sms()
+        wanted = sms if context["channel"] == "sms" else draft
+        if wanted is None:
+            context["not_sending"] = True
+        else:
+            chosen = _selection(request, take, bulk_run_limit())
+            found = selectors.mail_preview(user, chosen.ids[:bulk_run_limit()], context["channel"])
+            context["preview"] = found
+            if found.first and sms is not None and context["channel"] == "sms":
+                context["sms_sample"] = sample_sms(sms, *found.first)
+            elif found.first and draft is not None:
+                context["sample"] = sample_letter(draft, *found.first)
     return render(request, "bulk/partials/mail_preview.html", context)

@@ -10,10 +10,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kontora.core.forms.base import KontoraForm, KontoraModelForm, TimeInput
-from kontora.messaging.models import Letter, Mailbox, SmsAccount
+from kontora.messaging.models import Letter, Mailbox, MarketingPace, SmsAccount
 from kontora.messaging.selectors.outbox import ATTENTION, EVERYONE, MINE, OutboxChoice
 
 FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
+def _pace_defaults(data: dict[str, Any]) -> None:
+    """A tab posted without its limits and hours (an older page) keeps the defaults, not empty values."""
+    for name in MarketingPace.PACE_FIELDS:
+        if data.get(name) is None:
+            data[name] = MarketingPace._meta.get_field(name).get_default()  # type: ignore[union-attr]
 
 
 class MailboxForm(KontoraModelForm):
@@ -37,8 +44,7 @@ class MailboxForm(KontoraModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The tab may be left empty: a user without a mailbox saves the other tabs.
-        for name in ("host", "address", "port", "security", "limit_minute", "limit_hour", "limit_day",
-                     "window_from", "window_to"):
+        for name in ("host", "address", "port", "security", *Mailbox.PACE_FIELDS):
             self.fields[name].required = False
         self.fields["password"].widget.attrs["placeholder"] = (
             _("saved — leave empty to keep") if self.instance.pk and self.instance.password_sealed else "")
@@ -52,9 +58,7 @@ class MailboxForm(KontoraModelForm):
         data = super().clean() or {}
         if not data.get("security"):
             data["security"] = Mailbox.Security.SSL
-        for name in ("limit_minute", "limit_hour", "limit_day", "window_from", "window_to"):
-            if data.get(name) is None:
-                data[name] = Mailbox._meta.get_field(name).get_default()  # type: ignore[union-attr]
+        _pace_defaults(data)
         if not data.get("port"):
             data["port"] = 587 if data["security"] == Mailbox.Security.STARTTLS else 465
         return data
@@ -128,9 +132,12 @@ class SmsAccountForm(KontoraModelForm):
 
     class Meta:
         model = SmsAccount
-        fields = ["protocol", "sender", "host", "port", "system_id", "password", "system_type", "api_id", "api_url"]
+        fields = ["protocol", "sender", "host", "port", "system_id", "password", "system_type", "api_id", "api_url",
+                  *SmsAccount.PACE_FIELDS]
+        widgets = {"window_from": TimeInput(format="%H:%M"), "window_to": TimeInput(format="%H:%M")}
         # SMPP's own names, written as the gateway's papers write them (a model label would be capitalised).
-        labels = {"system_id": _("system_id (login)"), "system_type": _("system_type")}
+        labels = {"system_id": _("system_id (login)"), "system_type": _("system_type"),
+                  "limit_minute": _("SMS a minute"), "limit_hour": _("SMS an hour"), "limit_day": _("SMS a day")}
         help_texts = {
             "sender": _("The name recipients see: up to 11 Latin letters and digits, registered with your gateway, "
                         "or a phone number. Empty: the gateway's default."),
@@ -147,6 +154,8 @@ class SmsAccountForm(KontoraModelForm):
         if not self.instance.pk:
             self.initial["protocol"] = ""
         self.fields["port"].required = False
+        for name in SmsAccount.PACE_FIELDS:
+            self.fields[name].required = False
         for name, column in (("password", "password_sealed"), ("api_id", "api_id_sealed")):
             self.fields[name].widget.attrs["placeholder"] = (
                 _("saved — leave empty to keep") if self.instance.pk and getattr(self.instance, column) else "")
@@ -161,4 +170,5 @@ class SmsAccountForm(KontoraModelForm):
             data["port"] = 2775
         if not data.get("api_url"):
             data["api_url"] = "https://sms.ru"
+        _pace_defaults(data)
         return data

@@ -16,7 +16,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Mailbox(models.Model):
+class MarketingPace(models.Model):
+    """Marketing messages only (GRP-07): how many may leave a minute, an hour, a day (0: no limit) — a provider
+    blocks a mailbox or an SMS account that sends too fast — and the hours they may leave, on the owner's clock."""
+
+    limit_minute = models.PositiveIntegerField(_("letters a minute"), default=20)
+    limit_hour = models.PositiveIntegerField(_("letters an hour"), default=300)
+    limit_day = models.PositiveIntegerField(_("letters a day"), default=2000)
+    window_from = models.TimeField(_("send mailings from"), default=datetime.time(9, 0))
+    window_to = models.TimeField(_("until"), default=datetime.time(20, 0))
+
+    PACE_FIELDS = ("limit_minute", "limit_hour", "limit_day", "window_from", "window_to")
+
+    class Meta:
+        abstract = True
+
+
+class Mailbox(MarketingPace):
     class Security(models.TextChoices):
         SSL = "ssl", _("SSL/TLS from the start (usually port 465)")
         STARTTLS = "starttls", _("STARTTLS (usually port 587)")
@@ -32,13 +48,6 @@ class Mailbox(models.Model):
     address = models.EmailField(_("e-mail"))
     login = models.CharField(_("user name (login)"), max_length=254, blank=True)
     password_sealed = models.TextField(blank=True, editable=False)
-    # Marketing mail only (GRP-07): how many letters may leave a minute, an hour, a day (0: no limit) — a provider
-    # blocks a mailbox that sends too fast — and the hours they may leave, on the owner's clock.
-    limit_minute = models.PositiveIntegerField(_("letters a minute"), default=20)
-    limit_hour = models.PositiveIntegerField(_("letters an hour"), default=300)
-    limit_day = models.PositiveIntegerField(_("letters a day"), default=2000)
-    window_from = models.TimeField(_("send mailings from"), default=datetime.time(9, 0))
-    window_to = models.TimeField(_("until"), default=datetime.time(20, 0))
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -47,6 +56,11 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
 
 
 class Mailing(models.Model):
@@ -60,6 +74,7 @@ class Mailing(models.Model):
     text = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML text"), blank=True)  # sanitised (nh3) when the mailing was made
     individual = models.BooleanField(_("individual letter to each recipient"), default=False)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
 
     class Meta:
         verbose_name = _("mailing")
@@ -87,7 +102,7 @@ class MailingAttachment(models.Model):
         return self.name
 
 
-class SmsAccount(models.Model):
+class SmsAccount(MarketingPace):
     """Each user's own SMS account (GRP-04, Settings → Parameters → «SMS»): an SMPP 3.4 gateway (an operator's or an
     aggregator's SMSC) or SMS.ru's HTTP API. Its secrets — the SMPP password, SMS.ru's api_id — are sealed like the
     mailbox's password and never shown back."""
@@ -139,6 +154,7 @@ class Letter(models.Model):
         UNKNOWN = "unknown", _("Unknown — check and resend")
 
     purpose = models.CharField(_("class"), max_length=16, choices=Purpose.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("sender"))

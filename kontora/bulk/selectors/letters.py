@@ -7,6 +7,7 @@ from kontora.bulk.services.plan import MailDraft
 from kontora.clients.models import Client, ContactPerson
 from kontora.core.models import LegalEntity
 from kontora.messaging.services.marketing import html_clean, placeholders_fill
+from kontora.messaging.services.sms.parts import Measure, measure
 
 
 def _name_and_patronymic(full_name: str) -> str:
@@ -32,3 +33,10 @@ def sample_letter(draft: MailDraft, client_id: int, address: str, whose: str) ->
     values = letter_values(client, address, whose)
     return (placeholders_fill(draft.subject, values), placeholders_fill(draft.text, values),
             placeholders_fill(html_clean(draft.html), values, html=True))
+
+
+def sample_sms(text: str, client_id: int, number: str, whose: str) -> tuple[str, Measure]:
+    """The first recipient's SMS as the preview shows it, with its length and parts."""
+    client = Client.objects.select_related("curator").get(pk=client_id)
+    filled = placeholders_fill(text, letter_values(client, number, whose))
+    return filled, measure(filled)

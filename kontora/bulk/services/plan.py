@@ -70,6 +70,7 @@ class Plan:
     grants: dict[Any, bool] = field(default_factory=dict)
     task: TaskPlan | None = None
     mailing: int | None = None  # the id of messaging's Mailing whose letter each client's addresses get
+    sms_mailing: int | None = None  # the id of the SMS Mailing whose SMS each client's mobile numbers get
 
     @property
     def changes_clients(self) -> bool:
@@ -77,7 +78,7 @@ class Plan:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.changes_clients or self.mailing)
+        return not (self.changes_clients or self.mailing or self.sms_mailing)
 
     @property
     def needs_main(self) -> bool:
@@ -96,7 +97,8 @@ class Plan:
         return {"values": values, "directions": [item.pk for item in self.directions],
                 "competitors": [item.pk for item in self.competitors],
                 "grants": [[user.pk, edit] for user, edit in self.grants.items()],
-                "task": self.task.to_json() if self.task else None, "mailing": self.mailing}
+                "task": self.task.to_json() if self.task else None, "mailing": self.mailing,
+                "sms_mailing": self.sms_mailing}
 
 
 def _by_id(model: type[Any], ids: list[int]) -> dict[int, Any]:
@@ -132,4 +134,5 @@ def plan_read(data: dict[str, Any]) -> Plan:
     competitors = _by_id(dirs.Competitor, [int(pk) for pk in data.get("competitors") or []])
     return Plan(values=values, directions=tuple(directions.values()), competitors=tuple(competitors.values()),
                 grants={users[uid]: edit for uid, edit in grants_raw if uid in users}, task=task,
-                mailing=int(data["mailing"]) if data.get("mailing") else None)
+                mailing=int(data["mailing"]) if data.get("mailing") else None,
+                sms_mailing=int(data["sms_mailing"]) if data.get("sms_mailing") else None)

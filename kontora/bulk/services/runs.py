@@ -36,9 +36,9 @@ from kontora.core.audit import audit_record, field_label, shown
 from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.permissions import decisions
 from kontora.core.services.jobs import job_start
-from kontora.messaging.models import Mailing
+from kontora.messaging.models import Channel, Mailing
 from kontora.messaging.selectors.recipients import marketing_recipients
-from kontora.messaging.services.marketing import mailing_create, marketing_letter_queue
+from kontora.messaging.services.marketing import mailing_create, marketing_letter_queue, sms_mailing_create
 from kontora.messaging.services.outbox import letters_send_soon
 
 BULK_JOB = "bulk_run"
@@ -54,7 +54,7 @@ def _refused_selection(count: int) -> str:
 
 
 def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: str, plan: Plan,
-                   mail: MailDraft | None = None) -> BulkRun:
+                   mail: MailDraft | None = None, sms: str | None = None) -> BulkRun:
     """Freezes the selection (the ids as given, in their order) and starts the run's job; with `mail`, the mailing
     each client's subscribed addresses get a letter of.
 
@@ -64,7 +64,7 @@ def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: s
     ids = list(dict.fromkeys(int(pk) for pk in client_ids))
     if not ids or len(ids) > bulk_run_limit():
         raise Refused(_refused_selection(len(ids)))
-    if plan.is_empty and mail is None:
+    if plan.is_empty and mail is None and sms is None:
         raise Refused(_("Nothing to do: choose a value on one of the tabs, set a task or write a letter."))
     if plan.task is not None and plan.task.spread:
         check_fits(plan.task.duration_minutes)
@@ -73,6 +73,8 @@ def bulk_run_start(*, acting_user: User, client_ids: Sequence[int], selection: s
             mailing = mailing_create(acting_user=acting_user, subject=mail.subject, text=mail.text, html=mail.html,
                                      individual=mail.individual, attachments=mail.attachments)
             plan = dataclasses.replace(plan, mailing=mailing.pk)
+        if sms is not None:
+            plan = dataclasses.replace(plan, sms_mailing=sms_mailing_create(acting_user=acting_user, text=sms).pk)
         run = BulkRun.objects.create(author=acting_user, selection=selection[:300], client_ids=ids,
                                      plan=plan.to_json())
         run.job = job_start(acting_user=acting_user, kind=BULK_JOB, params={"run": run.pk},
@@ -120,7 +122,7 @@ def bulk_run_apply(
             # at most half the time.
             time.sleep(time.monotonic() - began)
         progress(position + 1, total, message)
-    if plan.mailing:
+    if plan.mailing or plan.sms_mailing:
         letters_send_soon()  # the letters this run queued, not waiting for the per-minute round
     counts = {result: 0 for result in BulkOutcome.Result.values}
     for result in BulkOutcome.objects.filter(run=run).values_list("result", flat=True):
@@ -237,26 +239,31 @@ def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: 
     if plan.task is not None:
         task = _task(author, client, plan, slots, run)
         changes.append({"field": _("Task"), "old": "", "new": _("No. %(number)s") % {"number": task.pk}})
-    no_letter = ""
-    if plan.mailing:
-        queued, no_letter = _letters(client, plan.mailing)
-        changes.extend(queued)
-    return changes, task, no_letter
+    reasons = []
+    for mailing_id in (plan.mailing, plan.sms_mailing):
+        if mailing_id:
+            queued, reason = _letters(client, mailing_id)
+            changes.extend(queued)
+            reasons += [reason] if reason else []
+    return changes, task, " ".join(reasons)
 
 
 def _letters(client: Client, mailing_id: int) -> tuple[list[dict[str, str]], str]:
     """The mailing's letter to each of the client's subscribed addresses; none, with the reason, when it is excluded
     or has no address that may receive it."""
     mailing = Mailing.objects.get(pk=mailing_id)
-    found = marketing_recipients([client.pk])
+    found = marketing_recipients([client.pk], mailing.channel)
     addresses = found.addresses.get(client.pk, [])
     if not addresses:
         return [], found.reasons.get(client.pk, "")
     for address, whose in addresses:
         marketing_letter_queue(mailing=mailing, client=client, recipient=address,
                                values=letter_values(client, address, whose) if mailing.individual else {})
+    listed = ", ".join(address for address, _whose in addresses)
+    if mailing.channel == Channel.SMS:
+        return [{"field": "SMS", "old": "", "new": _("SMS queued to %(numbers)s") % {"numbers": listed}}], ""
     return [{"field": _("E-mail"), "old": "", "new": _("letter queued to %(addresses)s") % {
-        "addresses": ", ".join(address for address, _whose in addresses)}}], ""
+        "addresses": listed}}], ""
 
 
 def _task(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun) -> Task:

@@ -1,5 +1,6 @@
-"""Who a marketing mailing reaches (GRP-03, GRP-07): a client's subscribed e-mail addresses — never a client
-excluded from e-mail mailing, never a suppressed address (unsubscribed, or refused for good by its server)."""
+"""Who a marketing mailing reaches (GRP-03, GRP-04, GRP-07): a client's subscribed e-mail addresses or mobile
+numbers — never a client excluded from that mailing, never a suppressed address (unsubscribed, or refused for good
+by its server or gateway)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kontora.clients.models import ClientMailing, ClientMailingAddress
-from kontora.messaging.models import Mailbox, Suppression
+from kontora.clients.services.mailing import mobile_e164
+from kontora.messaging.models import Channel, Mailbox, SmsAccount, Suppression
 
 
 @dataclass
@@ -22,49 +25,73 @@ class Recipients:
     reasons: dict[int, str] = field(default_factory=dict)  # client id → why it gets no letter
 
 
-def marketing_recipients(client_ids: Iterable[int]) -> Recipients:
-    """Three queries whatever the number of clients."""
+def _e164(value: str) -> str:
+    """A mobile number as the gateways take it, or "" for one that is not a mobile number."""
+    try:
+        return mobile_e164(value)
+    except ValidationError:
+        return ""
+
+
+def _reasons(channel: str) -> tuple[str, str, str]:
+    if channel == Channel.SMS:
+        return (_("Excluded from SMS mailing."), _("The number refused mailings or its gateway refused it."),
+                _("No subscribed mobile number."))
+    return (_("Excluded from e-mail mailing."), _("The address unsubscribed or was refused by its mail server."),
+            _("No subscribed e-mail address."))
+
+
+def marketing_recipients(client_ids: Iterable[int], channel: str = Channel.EMAIL) -> Recipients:
+    """Three queries whatever the number of clients. E-mail goes to subscribed addresses; SMS to subscribed mobile
+    numbers, as E.164 (a number that is not a mobile one is left out)."""
     ids = list(client_ids)
-    excluded = set(ClientMailing.objects.filter(client_id__in=ids, exclude_email=True)
+    sms = channel == Channel.SMS
+    excluded = set(ClientMailing.objects.filter(client_id__in=ids, **{"exclude_sms" if sms else "exclude_email": True})
                    .values_list("client_id", flat=True))
-    rows = list(ClientMailingAddress.objects.filter(
-        client_id__in=ids, kind=ClientMailingAddress.Kind.EMAIL, subscribed=True)
-        .order_by("client_id", "id").values_list("client_id", "value", "value_key", "owner_name"))
-    suppressed = set(Suppression.objects.filter(address_key__in={key for _c, _v, key, _o in rows})
+    kind = ClientMailingAddress.Kind.MOBILE if sms else ClientMailingAddress.Kind.EMAIL
+    rows = [(client_id, _e164(value) if sms else value, whose) for client_id, value, whose in
+            ClientMailingAddress.objects.filter(client_id__in=ids, kind=kind, subscribed=True)
+            .order_by("client_id", "id").values_list("client_id", "value", "owner_name")]
+    suppressed = set(Suppression.objects.filter(address_key__in={value.lower() for _c, value, _o in rows if value})
                      .values_list("address_key", flat=True))
     found = Recipients()
     had_suppressed: set[int] = set()
-    for client_id, value, key, whose in rows:
-        if client_id in excluded:
+    for client_id, value, whose in rows:
+        if client_id in excluded or not value:
             continue
-        if key in suppressed:
+        if value.lower() in suppressed:
             had_suppressed.add(client_id)
             continue
-        found.addresses.setdefault(client_id, []).append((value, whose))
+        if value not in {address for address, _whose in found.addresses.get(client_id, [])}:
+            found.addresses.setdefault(client_id, []).append((value, whose))
+    excluded_reason, suppressed_reason, none_reason = _reasons(channel)
     for client_id in ids:
         if client_id in found.addresses:
             continue
         if client_id in excluded:
-            found.reasons[client_id] = _("Excluded from e-mail mailing.")
+            found.reasons[client_id] = excluded_reason
         elif client_id in had_suppressed:
-            found.reasons[client_id] = _("The address unsubscribed or was refused by its mail server.")
+            found.reasons[client_id] = suppressed_reason
         else:
-            found.reasons[client_id] = _("No subscribed e-mail address.")
+            found.reasons[client_id] = none_reason
     return found
 
 
-def may_receive(client_id: int | None, address: str) -> bool:
-    """Is a queued marketing letter still wanted when it is due: the address subscribed for its client, the client
-    not excluded, the address not suppressed (each may have changed since the mailing was made)."""
-    key = address.lower()
-    if Suppression.objects.filter(address_key=key).exists():
+def may_receive(client_id: int | None, address: str, channel: str = Channel.EMAIL) -> bool:
+    """Is a queued marketing message still wanted when it is due: the address (the mobile number) subscribed for
+    its client, the client not excluded, the address not suppressed (each may have changed since it was queued)."""
+    if client_id is None or Suppression.objects.filter(address_key=address.lower()).exists():
         return False
-    if client_id is None:
-        return False
+    if channel == Channel.SMS:
+        if ClientMailing.objects.filter(client_id=client_id, exclude_sms=True).exists():
+            return False
+        numbers = ClientMailingAddress.objects.filter(client_id=client_id, kind=ClientMailingAddress.Kind.MOBILE,
+                                                      subscribed=True).values_list("value", flat=True)
+        return any(_e164(number) == address for number in numbers)
     if ClientMailing.objects.filter(client_id=client_id, exclude_email=True).exists():
         return False
     return ClientMailingAddress.objects.filter(client_id=client_id, kind=ClientMailingAddress.Kind.EMAIL,
-                                               value_key=key, subscribed=True).exists()
+                                               value_key=address.lower(), subscribed=True).exists()
 
 
 def public_url_missing() -> str:
@@ -78,4 +105,11 @@ def mail_problem(user: Any) -> str:
         return public_url_missing()
     if not Mailbox.objects.filter(user=user).exists():
         return _("Set up your mailbox first: Settings → Parameters → «Почта».")
+    return ""
+
+
+def sms_problem(user: Any) -> str:
+    """Why the user's SMS mailings could not be sent now, or ""."""
+    if not SmsAccount.objects.filter(user=user).exists():
+        return _("Set up your SMS account first: Settings → Parameters → «SMS».")
     return ""

@@ -22,8 +22,7 @@ from kontora.core.errors import Refused
 from kontora.messaging.models import Mailbox
 from kontora.messaging.services.smtp import Server, smtp_send
 
-FIELDS = ("host", "port", "security", "sender_name", "address", "login", "limit_minute", "limit_hour", "limit_day",
-          "window_from", "window_to")
+FIELDS = ("host", "port", "security", "sender_name", "address", "login", *Mailbox.PACE_FIELDS)
 
 
 def _fernet() -> Fernet:

@@ -31,7 +31,16 @@ from kontora.clients.services.mailing import mailing_unsubscribe
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.selectors.calendar import user_zone
-from kontora.messaging.models import Letter, Mailbox, Mailing, MailingAttachment, Suppression
+from kontora.messaging.models import (
+    Channel,
+    Letter,
+    Mailbox,
+    Mailing,
+    MailingAttachment,
+    MarketingPace,
+    SmsAccount,
+    Suppression,
+)
 from kontora.messaging.selectors.recipients import may_receive, public_url_missing
 
 # Mailings are a part of group processing (the manual's «Групповая обработка → E-Mail»): its right sends them.
@@ -118,10 +127,33 @@ def mailing_create(
     return mailing
 
 
+def sms_mailing_create(*, acting_user: User, text: str) -> Mailing:
+    """An SMS mailing (GRP-04): its text, with the placeholders each recipient's SMS fills in; refused without the
+    right or an SMS account, or with a bad text (next to its field)."""
+    if not (acting_user.is_active and acting_user.has_right(RIGHT)):
+        raise NotAllowed(_("You do not have the right to group processing."))
+    if not SmsAccount.objects.filter(user=acting_user).exists():
+        raise Refused(_("Set up your SMS account first: Settings → Parameters → «SMS»."))
+    problems = placeholders_check(text, individual=True) if text.strip() else [_("Write the message's text.")]
+    if problems:
+        raise ValidationError({"sms_text": problems})
+    with transaction.atomic():
+        mailing = Mailing.objects.create(author=acting_user, channel=Channel.SMS, subject=text.strip()[:100],
+                                         text=text.strip(), individual=True)
+        audit_record(actor=acting_user, event="messaging.mailing.create", target=mailing,
+                     summary=_("SMS mailing prepared: %(text)s") % {"text": mailing.subject[:60]})
+    return mailing
+
+
 def marketing_letter_queue(*, mailing: Mailing, client: Client, recipient: str, values: Mapping[str, str]) -> Letter:
     """One recipient's letter of a mailing (in the caller's transaction): its placeholders filled in when the
     mailing is individual; the per-minute worker sends it inside the window and limits."""
     fill = mailing.individual
+    if mailing.channel == Channel.SMS:
+        return Letter.objects.create(
+            purpose=Letter.Purpose.MARKETING, channel=Channel.SMS, author_id=mailing.author_id, client=client,
+            recipient=recipient, mailing=mailing, next_try_at=timezone.now(),
+            text=placeholders_fill(mailing.text, values) if fill else mailing.text)
     return Letter.objects.create(
         purpose=Letter.Purpose.MARKETING, author_id=mailing.author_id, client=client, recipient=recipient,
         mailing=mailing, next_try_at=timezone.now(),
@@ -170,10 +202,10 @@ class Gate:
     later: datetime.datetime | None = None  # due again then (outside the window, or over a limit)
 
 
-def _window_opens(mailbox: Mailbox, author: User, now: datetime.datetime) -> datetime.datetime | None:
+def _window_opens(pace: MarketingPace, author: User, now: datetime.datetime) -> datetime.datetime | None:
     """None inside the window; else when it opens next, on the author's clock."""
     local = now.astimezone(user_zone(author))
-    start, end = mailbox.window_from, mailbox.window_to
+    start, end = pace.window_from, pace.window_to
     moment = local.time()
     inside = start <= moment < end if start < end else (moment >= start or moment < end)
     if inside or start == end:
@@ -184,12 +216,13 @@ def _window_opens(mailbox: Mailbox, author: User, now: datetime.datetime) -> dat
     return opens
 
 
-def _limits_free(mailbox: Mailbox, author: User, now: datetime.datetime) -> datetime.datetime | None:
-    """None when another letter may leave now; else when the fullest limit frees a place."""
-    claimed = Letter.objects.filter(author=author, purpose=Letter.Purpose.MARKETING, claimed_at__isnull=False)
-    for limit, period in ((mailbox.limit_minute, datetime.timedelta(minutes=1)),
-                          (mailbox.limit_hour, datetime.timedelta(hours=1)),
-                          (mailbox.limit_day, datetime.timedelta(days=1))):
+def _limits_free(pace: MarketingPace, letter: Letter, now: datetime.datetime) -> datetime.datetime | None:
+    """None when another message may leave now; else when the fullest limit of its channel frees a place."""
+    claimed = Letter.objects.filter(author_id=letter.author_id, purpose=Letter.Purpose.MARKETING,
+                                    channel=letter.channel, claimed_at__isnull=False)
+    for limit, period in ((pace.limit_minute, datetime.timedelta(minutes=1)),
+                          (pace.limit_hour, datetime.timedelta(hours=1)),
+                          (pace.limit_day, datetime.timedelta(days=1))):
         if not limit:
             continue
         recent = claimed.filter(claimed_at__gt=now - period)
@@ -199,14 +232,15 @@ def _limits_free(mailbox: Mailbox, author: User, now: datetime.datetime) -> date
     return None
 
 
-def marketing_gate(letter: Letter, mailbox: Mailbox, now: datetime.datetime) -> Gate:
+def marketing_gate(letter: Letter, pace: MarketingPace, now: datetime.datetime) -> Gate:
+    """`pace`: the author's mailbox for a letter, his SMS account for an SMS (their limits and sending hours)."""
     author = letter.author
-    if not settings.PUBLIC_URL:
+    if letter.channel == Channel.EMAIL and not settings.PUBLIC_URL:  # an SMS carries no link
         return Gate(hold=public_url_missing())
     if not (author.is_active and author.has_right(RIGHT)):
         return Gate(hold=_("The mailing stopped: its author may no longer do group processing."))
-    if not may_receive(letter.client_id, letter.recipient):
-        return Gate(hold=_("Not sent: the address unsubscribed or was refused, or the client was excluded from "
-                           "e-mail mailing after the mailing was made."))
-    later = _window_opens(mailbox, author, now) or _limits_free(mailbox, author, now)
+    if not may_receive(letter.client_id, letter.recipient, letter.channel):
+        return Gate(hold=_("Not sent: the address or number refused mailings or was refused, or the client was "
+                           "excluded from mailing after the mailing was made."))
+    later = _window_opens(pace, author, now) or _limits_free(pace, letter, now)
     return Gate(later=later)

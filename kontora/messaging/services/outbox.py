@@ -30,9 +30,10 @@ from kontora.clients.models import Client
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
 from kontora.messaging import hooks, locks
-from kontora.messaging.models import Letter, Mailbox, MailingAttachment, Suppression
+from kontora.messaging.models import Channel, Letter, Mailbox, MailingAttachment, SmsAccount, Suppression
 from kontora.messaging.services import marketing
 from kontora.messaging.services.mailboxes import server_of
+from kontora.messaging.services.sms import sms_deliver
 from kontora.messaging.services.smtp import Reply, Server, SmtpSession, smtp_deliver
 
 MAX_ATTEMPTS = 5
@@ -120,10 +121,11 @@ def _claim_marketing(letter_id: int, now: datetime.datetime) -> bool:
     if letter is None:
         return False
     with transaction.atomic():
-        mailbox = locks.mailbox_for_update(letter.author_id)
-        if mailbox is None:
-            return _claim(letter_id, now)  # sending records that the mailbox is gone
-        gate = marketing.marketing_gate(letter, mailbox, now)
+        pace = (locks.sms_account_for_update(letter.author_id) if letter.channel == Channel.SMS
+                else locks.mailbox_for_update(letter.author_id))
+        if pace is None:
+            return _claim(letter_id, now)  # sending records that the mailbox or the SMS account is gone
+        gate = marketing.marketing_gate(letter, pace, now)
         due = Letter.objects.filter(pk=letter_id, state=Letter.State.QUEUED, next_try_at__lte=now)
         if gate.hold:
             due.update(state=Letter.State.HELD, answer=gate.hold[:1000])
@@ -134,10 +136,12 @@ def _claim_marketing(letter_id: int, now: datetime.datetime) -> bool:
         return _claim(letter_id, now)
 
 
-def _record(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
+def _record(letter: Letter, reply: Reply, now: datetime.datetime, message_id: str = "") -> None:
     values: dict[str, Any] = {"answer": reply.text[:1000]}
     if reply.sent:
         values.update(state=Letter.State.SENT, sent_at=now)
+        if message_id:  # the gateway's id of an SMS: what its delivery report names
+            values["message_id"] = message_id[:255]
     elif reply.stage == "auth":
         values.update(state=Letter.State.HELD)
     elif reply.temporary and letter.attempts < MAX_ATTEMPTS:
@@ -150,6 +154,23 @@ def _record(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
         if values["state"] == Letter.State.FAILED and not reply.temporary:  # with the row's record, or not at all
             Suppression.objects.get_or_create(address_key=letter.recipient.lower(), defaults={
                 "reason": Suppression.Reason.BOUNCED, "answer": reply.text[:1000]})
+
+
+def _sms_send(letter: Letter) -> tuple[Reply, str]:
+    """An SMS through its author's account, its gateway's answer filed as an SMTP answer is: sent; the account
+    refused (held); worth another try (temporary); or refused for good."""
+    account = SmsAccount.objects.filter(user_id=letter.author_id).first()
+    if account is None:
+        return Reply(0, _("The sender has no SMS account: Settings → Parameters → «SMS»."), "auth"), ""
+    try:
+        sms = sms_deliver(account, letter.recipient, letter.text)
+    except Refused as exc:
+        return Reply(0, exc.message, "auth"), ""
+    if sms.ok:
+        return Reply(250, sms.text or sms.message, "sent"), sms.message_id
+    if sms.stage == "auth":
+        return Reply(0, sms.message, "auth"), ""
+    return Reply(0 if sms.temporary else 550, sms.message, sms.stage), ""
 
 
 class Sessions:
@@ -177,6 +198,11 @@ def letter_send(*, letter_id: int, now: datetime.datetime | None = None,
     if not (_claim_marketing(letter_id, now) if marketing_letter else _claim(letter_id, now)):
         return None
     letter = Letter.objects.select_related("author").get(pk=letter_id)
+    if letter.channel == Channel.SMS:
+        reply, message_id = _sms_send(letter)
+        _record(letter, reply, timezone.now(), message_id)
+        letter.refresh_from_db()
+        return letter
     mailbox = Mailbox.objects.filter(user_id=letter.author_id).first()
     if mailbox is None:
         reply = Reply(0, _("The sender has no mailbox: Settings → Parameters → «Почта»."), "auth")

@@ -18,7 +18,7 @@ from kontora.messaging.models import SmsAccount
 from kontora.messaging.services.mailboxes import password_seal
 from kontora.messaging.services.sms import SmsReply, gateway_of, sms_deliver
 
-FIELDS = ("protocol", "sender", "host", "port", "system_id", "system_type", "api_url")
+FIELDS = ("protocol", "sender", "host", "port", "system_id", "system_type", "api_url", *SmsAccount.PACE_FIELDS)
 SECRETS = (("password", "password_sealed"), ("api_id", "api_id_sealed"))
 
 

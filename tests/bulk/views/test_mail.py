@@ -111,3 +111,25 @@ def test_the_email_tab_says_why_mail_cannot_go_without_the_public_address(admin_
     assert "не задан внешний адрес сервера (KONTORA_PUBLIC_URL)" in problem()
     settings.PUBLIC_URL = "https://crm.romashka.test"
     assert problem() == "Сначала настройте свой почтовый ящик: Настройки → Параметры → «Почта»."
+
+
+@pytest.mark.feature("GRP-04")
+def test_the_sms_preview_counts_the_messages_and_shows_the_first_with_its_parts(admin_user: Any, admin_client: Any,
+                                                                               smsru: Any) -> None:
+    from kontora.clients.models import ClientMailingAddress
+    from kontora.messaging.services.sms_accounts import sms_account_save
+    from tests.messaging.sms_support import API_ID
+
+    sms_account_save(acting_user=admin_user, values={"protocol": "smsru", "api_id": API_ID, "api_url": smsru.url})
+    client = ClientFactory(curator=admin_user, short_name="Альфа")
+    ClientMailingAddress.objects.create(client=client, kind="mobile", value="+7 916 123-45-67",
+                                        value_key="79161234567")
+    mark(admin_client, client)
+    page = admin_client.post("/bulk/preview/", {"take": "marked", "channel": "sms", "sms_send": "on",
+                                                "sms_text": "Скидка для {клиент}"}).content.decode()
+    assert "В очередь будет поставлено 1 SMS." in page and "+79161234567" in page
+    assert "Скидка для Альфа" in page and "16 знаков, 1 SMS" in page
+    # a broken placeholder is refused before anything is counted
+    page = admin_client.post("/bulk/preview/", {"take": "marked", "channel": "sms", "sms_send": "on",
+                                                "sms_text": "Скидка для {клиент"}).content.decode()
+    assert "Подстановка не закрыта" in page and "+79161234567" not in page

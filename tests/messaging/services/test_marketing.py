@@ -133,7 +133,7 @@ def test_a_queued_letter_whose_address_unsubscribed_meanwhile_is_held_not_sent(s
     Suppression.objects.create(address_key="buyer@example.test", reason=Suppression.Reason.UNSUBSCRIBED)
     held = letter_send(letter_id=letter.pk, now=NOON)
     letter.refresh_from_db()
-    assert held is None and letter.state == Letter.State.HELD and "unsubscribed" in letter.answer
+    assert held is None and letter.state == Letter.State.HELD and "refused mailings" in letter.answer
     assert smtp_refusing.inbox.letters == []
     # positive control: the same letter to a wanted address leaves
     second = _queue(user, "fresh@example.test")
