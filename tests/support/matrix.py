@@ -5,14 +5,16 @@ every relation (`tests.clients.support.RELATIONS`: curator, specialist, granted,
 client of the same relation, and for each client one row of every client-owned model: a contact, a folder and a
 file, a bank account, registration data and a change in legal documents, mailing settings and an address, security
 and shipping data, a custom attribute's value, a filter template that counts it, two process runs — one
-standing on the user's own stage, one on a stranger's — and a letter of the user's own about it. The "other party"
-of every relation is one stranger.
+standing on the user's own stage, one on a stranger's — and a letter of the user's own about it; and for each client
+(the person too) a group processing run of the user's own with its outcome about it. The "other party" of every
+relation is one stranger.
 
 Every client carries markers: its short name «Выход <code>» is its registry row; its card data (full name,
-address, e-mail, INN, notes, the contact, the rows of its tabs, its file) carry «ЯЧ<code>», «ya<code>@card.test»
-or the INN 99<code>. `access_check` compares each answer with `EXPECTED` (what the exit needs against the user's
-relation to the object's client) and scans every answer for markers: a registry marker only of a client the user
-sees (or whose run stands on his stage), a card marker only of a client he opens — whatever the exit.
+address, e-mail, INN, notes, the contact, the rows of its tabs, its file, what a group processing run changed in
+it) carry «ЯЧ<code>», «ya<code>@card.test» or the INN 99<code>. `access_check` compares each answer with `EXPECTED`
+(what the exit needs against the user's relation to the object's client) and scans every answer for markers: a
+registry marker only of a client the user sees (or whose run stands on his stage), a card marker only of a client
+he opens — whatever the exit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
     ClientBankAccount,
@@ -75,7 +78,7 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task", "messaging.Letter",
+    "activity.Task", "messaging.Letter", "bulk.BulkOutcome",
 )
 
 
@@ -204,6 +207,18 @@ def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
         message_id=f"<{client.code}@card.test>", **ids)
 
 
+def _outcome(client: Client, author: Any, pk: int | None = None) -> BulkOutcome:
+    """A finished group processing run of `author` over the client alone, and its outcome: the client changed, what
+    changed with card markers (the page shows the client's name, a registry column, and the changes, card data)."""
+    ids = {} if pk is None else {"pk": pk}
+    run = BulkRun.objects.create(author=author, selection="отмеченные клиенты", client_ids=[client.pk],
+                                 plan={}, **ids)
+    return BulkOutcome.objects.create(
+        run=run, position=0, client=client, result=BulkOutcome.Result.CHANGED,
+        changes=[{"field": "Примечание", "old": f"ЯЧ{client.code} было", "new": f"ЯЧ{client.code} стало"},
+                 {"field": "E-mail", "old": "", "new": f"ya{client.code}@card.test"}], **ids)
+
+
 def probe(user: Any, pk: int) -> Client:
     """A client of `user` whose every client-owned row has the primary key `pk` (the client itself too), with a
     run on his stage and a filter template counting it: a URL asked with `pk` for every id names one of them."""
@@ -212,6 +227,7 @@ def probe(user: Any, pk: int) -> Client:
     attribute = Attribute.objects.create(name="Зонд", label="Зонд", kind=Attribute.Kind.TEXT, is_active=True)
     _rows(client, attribute, pk)
     _letter(client, user, pk)
+    _outcome(client, user, pk)
     ProcessRunFactory(pk=pk, stage=StageFactory(responsible=user, is_start=True), client=client, started_by=user,
                       note=f"Ход {code}")
     FilterTemplate.objects.create(pk=pk, owner=user, name=f"Шаблон {code}", spec={
@@ -231,8 +247,9 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
     for number, (role, mode) in enumerate(subjects, start=1):
         user = UserFactory(login=f"x{number:02d}", full_name=f"Проверяемый {number:02d}", role=role,
                            client_scope=mode)
-        if role != Role.ADMIN:  # administrators export by their role
+        if role != Role.ADMIN:  # administrators export and process groups by their role
             UserRight.objects.create(user=user, code="export_clients")
+            UserRight.objects.create(user=user, code="group_processing")
         UserRight.objects.create(user=user, code="security_decisions")
         my_stage = StageFactory(responsible=user, is_start=True)
         objects: dict[str, list[tuple[str, Any]]] = {label: [] for label in MODELS}
@@ -243,6 +260,10 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
             # the user's own letter about it: his outbox shows it while he may open the client
             objects["messaging.Letter"].append((relation, _letter(company, user)))
             person = _client(world, user, stranger, relation, Client.Kind.PERSON)
+            # a run of his own over each of them: its page names the client while he sees it, shows what changed
+            # while he opens it
+            for processed in (company, person):
+                objects["bulk.BulkOutcome"].append((relation, _outcome(processed, user)))
             objects["clients.ClientPersonal"].append((relation, ClientPersonal.objects.create(
                 client=person, birth_place=f"ЯЧ{person.code} место рождения")))
             template = FilterTemplate.objects.create(owner=user, name=f"Шаблон {company.code}", spec={

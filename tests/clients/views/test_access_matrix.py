@@ -79,9 +79,11 @@ def test_the_rules_and_every_policy_answer_exactly_what_the_manual_says(files_ho
                     "policy.visible": (row.pk in readable, "o" in rule),
                     "policy.can view": (policy.can(user, "view", row), "o" in rule),
                 }
-                # an event's and a task's changes follow their author (activity.policies; tests/activity), and a
-                # letter is never changed, only sent again by its author (messaging.policies; tests/messaging)
-                if label not in ("core.AuditEvent", "activity.Event", "activity.Task", "messaging.Letter"):
+                # an event's and a task's changes follow their author (activity.policies; tests/activity), a
+                # letter is never changed, only sent again by its author (messaging.policies; tests/messaging), and
+                # a group processing outcome is only read (bulk.policies; tests/bulk)
+                if label not in ("core.AuditEvent", "activity.Event", "activity.Task", "messaging.Letter",
+                                 "bulk.BulkOutcome"):
                     main = label in ("clients.ClientBankAccount", "clients.ClientRegistration",
                                      "clients.ClientLegalChange", "clients.ClientPersonal")
                     facts["policy.can change"] = (policy.can(user, "change", row), ("m" if main else "e") in rule)
@@ -102,7 +104,7 @@ def test_the_rules_and_every_policy_answer_exactly_what_the_manual_says(files_ho
 
 
 @pytest.mark.feature("ACL-01", "ACL-02", "ACL-03", "ACL-06", "REG-01", "REG-04", "REG-08", "FIL-02", "CLI-16",
-                     "BPM-02")
+                     "BPM-02", "GRP-05")
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_every_declared_exit_lets_out_exactly_what_the_manual_allows(role: str, files_home: Any) -> None:
