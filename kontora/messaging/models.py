@@ -173,6 +173,11 @@ class Letter(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     mailing = models.ForeignKey(Mailing, null=True, blank=True, on_delete=models.PROTECT, related_name="letters",
                                 verbose_name=_("mailing"))
+    # An SMS's delivery report, where its gateway gives one (an SMPP receipt, SMS.ru's status): "delivered",
+    # "failed", or "" while it is not known; with the gateway's words in `delivery_text`.
+    delivery = models.CharField(_("delivery"), max_length=12, blank=True)
+    delivery_text = models.CharField(max_length=500, blank=True)
+    delivery_at = models.DateTimeField(_("delivery report"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("letter")

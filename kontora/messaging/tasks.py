@@ -26,3 +26,4 @@ def letters_send_due_now() -> None:
 def letters_send_due() -> None:
     outbox.letters_sending_expire()
     outbox.letters_send_due()
+    outbox.sms_deliveries_check()

@@ -89,13 +89,21 @@ def placeholders_fill(text: str, values: Mapping[str, str], *, html: bool = Fals
     return _PLACEHOLDER.sub(one, text)
 
 
+def _may_mail(user: User) -> bool:
+    return bool(user.is_active and user.has_right(RIGHT))
+
+
+def _require_right(acting_user: User) -> None:
+    if not _may_mail(acting_user):
+        raise NotAllowed(_("You do not have the right to group processing."))
+
+
 def mailing_create(
     *, acting_user: User, subject: str, text: str, html: str, individual: bool, attachments: Sequence[Attachment],
 ) -> Mailing:
     """A mailing ready for its letters; refused without the right, a mailbox or the public address, with bad
     placeholders or attachments over the limit (each next to its field)."""
-    if not (acting_user.is_active and acting_user.has_right(RIGHT)):
-        raise NotAllowed(_("You do not have the right to group processing."))
+    _require_right(acting_user)
     if not settings.PUBLIC_URL:
         raise Refused(public_url_missing())
     if not Mailbox.objects.filter(user=acting_user).exists():
@@ -130,8 +138,7 @@ def mailing_create(
 def sms_mailing_create(*, acting_user: User, text: str) -> Mailing:
     """An SMS mailing (GRP-04): its text, with the placeholders each recipient's SMS fills in; refused without the
     right or an SMS account, or with a bad text (next to its field)."""
-    if not (acting_user.is_active and acting_user.has_right(RIGHT)):
-        raise NotAllowed(_("You do not have the right to group processing."))
+    _require_right(acting_user)
     if not SmsAccount.objects.filter(user=acting_user).exists():
         raise Refused(_("Set up your SMS account first: Settings → Parameters → «SMS»."))
     problems = placeholders_check(text, individual=True) if text.strip() else [_("Write the message's text.")]
@@ -237,7 +244,7 @@ def marketing_gate(letter: Letter, pace: MarketingPace, now: datetime.datetime) 
     author = letter.author
     if letter.channel == Channel.EMAIL and not settings.PUBLIC_URL:  # an SMS carries no link
         return Gate(hold=public_url_missing())
-    if not (author.is_active and author.has_right(RIGHT)):
+    if not _may_mail(author):
         return Gate(hold=_("The mailing stopped: its author may no longer do group processing."))
     if not may_receive(letter.client_id, letter.recipient, letter.channel):
         return Gate(hold=_("Not sent: the address or number refused mailings or was refused, or the client was "

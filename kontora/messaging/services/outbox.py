@@ -33,7 +33,7 @@ from kontora.messaging import hooks, locks
 from kontora.messaging.models import Channel, Letter, Mailbox, MailingAttachment, SmsAccount, Suppression
 from kontora.messaging.services import marketing
 from kontora.messaging.services.mailboxes import server_of
-from kontora.messaging.services.sms import sms_deliver
+from kontora.messaging.services.sms import sms_deliver, sms_status
 from kontora.messaging.services.smtp import Reply, Server, SmtpSession, smtp_deliver
 
 MAX_ATTEMPTS = 5
@@ -167,6 +167,12 @@ def _sms_send(letter: Letter) -> tuple[Reply, str]:
     except Refused as exc:
         return Reply(0, exc.message, "auth"), ""
     if sms.ok:
+        # A receipt that came on the session itself (an SMPP gateway that answers at once) is recorded now; the
+        # others are asked for later (sms_deliveries_check).
+        for receipt in sms.receipts:
+            if receipt.message_id in (sms.message_ids or (sms.message_id,)):
+                _delivery_record(letter.pk, DELIVERED if receipt.state == "DELIVRD" else UNDELIVERED,
+                                 receipt.text)
         return Reply(250, sms.text or sms.message, "sent"), sms.message_id
     if sms.stage == "auth":
         return Reply(0, sms.message, "auth"), ""
@@ -271,3 +277,36 @@ def letter_resend(*, acting_user: User, letter_id: int) -> Letter:
                      summary=_("Letter to %(address)s queued again") % {"address": letter.recipient})
         transaction.on_commit(lambda: hooks.SEND_NOW.get("now")(letter_id))
     return letter
+
+
+DELIVERED, UNDELIVERED = "delivered", "failed"
+DELIVERY_WINDOW = datetime.timedelta(days=3)  # gateways keep a message's status about this long
+DELIVERY_BATCH = 200
+
+
+def _delivery_record(letter_id: int, state: str, text: str) -> None:
+    Letter.objects.filter(pk=letter_id).update(delivery=state, delivery_text=text[:500], delivery_at=timezone.now())
+
+
+def sms_deliveries_check(*, now: datetime.datetime | None = None) -> int:
+    """Asks the gateways where the SMS sent lately stand and records the final answers (delivered or not); how many
+    were recorded. A gateway that cannot be asked now is asked again in the next round."""
+    now = now or timezone.now()
+    pending = list(Letter.objects.filter(channel=Channel.SMS, state=Letter.State.SENT, delivery="",
+                                         sent_at__gte=now - DELIVERY_WINDOW).exclude(message_id="")
+                   .order_by("sent_at", "pk").values_list("pk", "author_id", "message_id")[:DELIVERY_BATCH])
+    accounts = {account.user_id: account for account in SmsAccount.objects.filter(
+        user_id__in={author_id for _pk, author_id, _id in pending})}
+    recorded = 0
+    for letter_id, author_id, message_id in pending:
+        account = accounts.get(author_id)
+        if account is None:
+            continue
+        try:
+            status = sms_status(account, message_id)
+        except Refused:
+            continue
+        if status.final and status.state in (DELIVERED, UNDELIVERED):
+            _delivery_record(letter_id, status.state, status.text)
+            recorded += 1
+    return recorded

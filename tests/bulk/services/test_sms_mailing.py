@@ -135,3 +135,33 @@ def test_an_account_the_gateway_refuses_holds_the_sms_and_a_bad_number_fails(sms
     (held,) = Letter.objects.exclude(pk__in=[good.pk, bad.pk])
     assert (held.recipient, held.state) == ("+79160000021", Letter.State.HELD)
     assert held.answer == "There is not enough money on the SMS.ru balance: 201 Не хватает средств на лицевом счету"
+
+
+@pytest.mark.feature("GRP-04")
+def test_delivery_reports_are_recorded_from_the_smpp_session_and_from_sms_ru(smsru: Any, smsc: Any) -> None:
+    from kontora.messaging.services.outbox import sms_deliveries_check
+    from tests.messaging.sms_support import SMPP_PASSWORD, SYSTEM_ID
+
+    # SMS.ru: the status is asked afterwards, by the worker's round
+    author = _manager(smsru)
+    client = ClientFactory(curator=author)
+    _mobile(client, "+7 916 000-00-31")
+    job_run(job_id=bulk_run_start(acting_user=author, client_ids=[client.pk], selection="marked", plan=Plan(),
+                                  sms="Скидки до пятницы").job_id)
+    letters_send_due()
+    (sms,) = Letter.objects.all()
+    assert (sms.state, sms.delivery) == (Letter.State.SENT, "")
+    assert sms_deliveries_check() == 1
+    sms.refresh_from_db()
+    assert sms.delivery == "delivered" and sms.delivery_at is not None
+    assert sms_deliveries_check() == 0  # a final answer is not asked again
+    # SMPP: the receipt comes on the session itself
+    sms_account_save(acting_user=author, values={
+        "protocol": "smpp", "sender": "Romashka", "host": "127.0.0.1", "port": smsc.port, "system_id": SYSTEM_ID,
+        "password": SMPP_PASSWORD, "system_type": "", "api_url": "https://sms.ru"})
+    job_run(job_id=bulk_run_start(acting_user=author, client_ids=[client.pk], selection="marked", plan=Plan(),
+                                  sms="Скидки до субботы").job_id)
+    letters_send_due()
+    smpp = Letter.objects.exclude(pk=sms.pk).get()
+    assert (smpp.state, smpp.delivery) == (Letter.State.SENT, "delivered")
+    assert "stat:DELIVRD" in smpp.delivery_text
