@@ -3,17 +3,14 @@ filter of «Исходящие письма» (GRP-06)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kontora.core.forms.base import KontoraForm, KontoraModelForm, TimeInput
+from kontora.core.forms.base import KontoraForm, KontoraModelForm, PeriodMixin, TimeInput
 from kontora.messaging.models import Letter, Mailbox, MarketingPace, SmsAccount
 from kontora.messaging.selectors.outbox import ATTENTION, EVERYONE, MINE, OutboxChoice
-
-FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 
 
 def _pace_defaults(data: dict[str, Any]) -> None:
@@ -68,8 +65,9 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OutboxFilterForm(KontoraForm):
-    """A GET form whose valid fields narrow the journal; a bad one is marked next to itself and narrows nothing."""
+class OutboxFilterForm(PeriodMixin, KontoraForm):
+    """A GET form whose valid fields narrow the journal; a bad one is marked next to itself and narrows nothing (the
+    period's dates within the calendar's reach, the end not before the start: PeriodMixin)."""
 
     state = forms.ChoiceField(label=_("State"), required=False)
     purpose = forms.ChoiceField(label=_("Class"), required=False,
@@ -88,20 +86,6 @@ class OutboxFilterForm(KontoraForm):
                          *Letter.State.choices]
         if not all_employees:
             del self.fields["whose"]
-
-    def _date_within_reach(self, name: str) -> Any:
-        value = self.cleaned_data.get(name)
-        # The period becomes instants on the user's clock: a date at the calendar's edge has none.
-        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
-            raise forms.ValidationError(_("A date from %(first)s to %(last)s.") % {
-                "first": FIRST_DAY.strftime("%d.%m.%Y"), "last": LAST_DAY.strftime("%d.%m.%Y")})
-        return value
-
-    def clean_date_from(self) -> Any:
-        return self._date_within_reach("date_from")
-
-    def clean_date_to(self) -> Any:
-        return self._date_within_reach("date_to")
 
     def choice(self) -> OutboxChoice:
         """The valid fields as the selectors' choice (a field with an error narrows nothing)."""
