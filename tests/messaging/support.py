@@ -137,9 +137,21 @@ def subscribed(client: Any, address: str, *, subscribed: bool = True, whose: str
 
 
 def mailbox_of(user: Any, server: SmtpServer, **values: Any) -> None:
-    """The user's mailbox on the test server (its limits and sending hours as given, else the defaults)."""
+    """The user's mailbox on the test server: its limits as given, else the defaults; its sending hours as given,
+    else the whole day (a test that sends at the real time must not depend on the hour it runs at)."""
     from kontora.messaging.services.mailboxes import mailbox_save
 
     mailbox_save(acting_user=user, values={"host": "localhost", "port": server.port, "security": server.security,
                                            "sender_name": "Отдел продаж", "address": LOGIN, "login": LOGIN,
-                                           "password": PASSWORD, **values})
+                                           "password": PASSWORD, "window_from": datetime.time(0),
+                                           "window_to": datetime.time(0), **values})
+
+
+def moscow(days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A moment `days` after today on the office's clock (Moscow), at hour:minute: tests that freeze the worker's
+    time keep it after the rows they queue now, whatever day they run."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Moscow")
+    day = datetime.datetime.now(zone).date() + datetime.timedelta(days=days)
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)

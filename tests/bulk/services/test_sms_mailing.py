@@ -25,6 +25,7 @@ from kontora.messaging.services.sms_accounts import sms_account_save
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.messaging.sms_support import API_ID
+from tests.messaging.support import moscow
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -91,12 +92,11 @@ def test_sms_keep_to_the_accounts_window_and_limits_and_the_numbers_refusal(smsr
                          sms="Скидки до пятницы")
     job_run(job_id=run.job_id)
     first, second, third = Letter.objects.order_by("pk")
-    night = datetime.datetime(2026, 12, 7, 23, 0, tzinfo=MOSCOW)
-    noon = datetime.datetime(2026, 12, 8, 12, 0, tzinfo=MOSCOW)
+    night, noon = moscow(1, 23), moscow(2, 12)
     # outside the hours: none leaves, each due when the window opens
     assert letter_send(letter_id=first.pk, now=night) is None
     first.refresh_from_db()
-    assert first.next_try_at == datetime.datetime(2026, 12, 8, 9, 0, tzinfo=MOSCOW) and smsru.sent == {}
+    assert first.next_try_at == moscow(2, 9) and smsru.sent == {}
     # inside: one a minute
     assert letter_send(letter_id=first.pk, now=noon).state == Letter.State.SENT  # type: ignore[union-attr]
     assert letter_send(letter_id=second.pk, now=noon + datetime.timedelta(seconds=5)) is None

@@ -29,11 +29,11 @@ from kontora.messaging.services.marketing import (
 from kontora.messaging.services.outbox import letter_queue, letter_send, letters_send_due
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
-from tests.messaging.support import mailbox_of, subscribed
+from tests.messaging.support import mailbox_of, moscow, subscribed
 
 PUBLIC = "https://crm.romashka.test"
 MOSCOW = ZoneInfo("Europe/Moscow")
-NOON = datetime.datetime(2026, 12, 7, 12, 0, tzinfo=MOSCOW)  # inside the default window, 09:00–20:00
+NOON = moscow(1, 12)  # tomorrow, inside the default window, 09:00–20:00
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +145,7 @@ def test_transactional_mail_ignores_the_window_the_limits_and_marketing_suppress
     user = _manager()
     mailbox_of(user, smtp_refusing, limit_minute=1, window_from=datetime.time(9), window_to=datetime.time(10))
     Suppression.objects.create(address_key="buyer@example.test", reason=Suppression.Reason.UNSUBSCRIBED)
-    night = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=MOSCOW)
+    night = moscow(1, 23, 30)
     for _ in range(2):
         letter = letter_queue(acting_user=user, recipient="buyer@example.test", subject="Счёт № 7", text="Счёт.")
         assert letter_send(letter_id=letter.pk, now=night).state == Letter.State.SENT  # type: ignore[union-attr]
@@ -158,12 +158,12 @@ def test_marketing_letters_wait_for_the_sending_window_on_the_authors_clock(smtp
     user = _manager()
     mailbox_of(user, smtp_refusing, window_from=datetime.time(9), window_to=datetime.time(18))
     letter = _queue(user)
-    evening = datetime.datetime(2026, 12, 7, 19, 0, tzinfo=MOSCOW)
+    evening = moscow(1, 19)
     assert letter_send(letter_id=letter.pk, now=evening) is None
     letter.refresh_from_db()
     assert letter.state == Letter.State.QUEUED and smtp_refusing.inbox.letters == []
-    assert letter.next_try_at == datetime.datetime(2026, 12, 8, 9, 0, tzinfo=MOSCOW)
-    sent = letter_send(letter_id=letter.pk, now=datetime.datetime(2026, 12, 8, 9, 1, tzinfo=MOSCOW))
+    assert letter.next_try_at == moscow(2, 9)
+    sent = letter_send(letter_id=letter.pk, now=moscow(2, 9, 1))
     assert sent is not None and sent.state == Letter.State.SENT
 
 
