@@ -34,7 +34,8 @@ def test_administrator_sees_administration_and_functionality(admin_client):
     # when
     html = admin_client.get("/").content.decode()
     # then
-    assert _menu_keys(html) == ["file", "directories", "plans", "processes", "reports", "admin", "settings", "help"]
+    assert _menu_keys(html) == ["file", "directories", "journals", "plans", "processes", "reports", "admin", "settings",
+                               "help"]
     assert "Функционал" in html
     assert 'href="/settings/functionality/"' in html
 
@@ -48,7 +49,7 @@ def test_other_roles_see_neither_administration_nor_functionality(admin_user, ro
     html = client.get("/").content.decode()
     # then
     # the task journal, the process journal and «Задачи на контроле»: everyone's
-    assert _menu_keys(html) == ["file", "directories", "plans", "processes", "reports", "settings", "help"]
+    assert _menu_keys(html) == ["file", "directories", "journals", "plans", "processes", "reports", "settings", "help"]
     assert 'href="/settings/functionality/"' not in html
     assert 'href="/settings/parameters/"' in html
     assert 'href="/help/about/"' in html
