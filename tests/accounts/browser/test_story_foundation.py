@@ -64,8 +64,8 @@ def test_fresh_base_to_two_colleagues_and_a_disabled_account(page, new_page, liv
     # then the manager signs in and sees only the menus a manager may use
     manager = new_page()
     sign_in(manager, base, "am", "Menedzher-2025")
-    assert menu_sections(manager) == ["Файл", "Справочники", "Планы и задачи", "Процессы", "Отчёты", "Настройки",
-                                      "Справка"]
+    assert menu_sections(manager) == ["Файл", "Справочники", "Журналы", "Планы и задачи", "Процессы", "Отчёты",
+                                      "Настройки", "Справка"]
     manager.click("[data-menu=settings] > a")
     assert manager.locator("[data-menu=settings]").get_by_role("link", name="Функционал").count() == 0
     forbidden = manager.goto(f"{base}/administration/users/")
