@@ -16,13 +16,18 @@ def _name_and_patronymic(full_name: str) -> str:
     return " ".join(words[1:3]) if len(words) >= 2 else full_name.strip()
 
 
-def letter_values(client: Client, address: str, whose: str) -> dict[str, str]:
+def organisation_name() -> str:
+    """{организация}: the office's default legal entity."""
+    return LegalEntity.objects.order_by("-is_default", "pk").values_list("short_name", flat=True).first() or ""
+
+
+def letter_values(client: Client, address: str, whose: str, organisation: str | None = None) -> dict[str, str]:
+    """`organisation` as read once for a run (else read here)."""
     contact = (ContactPerson.objects.filter(client=client, email__iexact=address).order_by("-is_main", "pk")
                .values_list("full_name", flat=True).first())
     curator = client.curator.full_name if client.curator is not None else ""
-    organisation = LegalEntity.objects.order_by("-is_default", "pk").values_list("short_name", flat=True).first()
     return {"client": client.short_name or client.full_name, "contact": _name_and_patronymic(contact or whose),
-            "curator": curator, "organisation": organisation or ""}
+            "curator": curator, "organisation": organisation_name() if organisation is None else organisation}
 
 
 def sample_letter(draft: MailDraft, client_id: int, address: str, whose: str) -> tuple[str, str, str]:

@@ -24,7 +24,7 @@ from kontora.accounts.models import User
 from kontora.activity.models import Task
 from kontora.activity.services.tasks import task_create
 from kontora.bulk.models import BulkOutcome, BulkRun
-from kontora.bulk.selectors.letters import letter_values
+from kontora.bulk.selectors.letters import letter_values, organisation_name
 from kontora.bulk.selectors.runs import bulk_run_limit, too_many
 from kontora.bulk.services.plan import MailDraft, Plan, plan_read
 from kontora.bulk.services.slots import Slots, check_fits
@@ -38,7 +38,12 @@ from kontora.core.permissions import decisions
 from kontora.core.services.jobs import job_start
 from kontora.messaging.models import Channel, Mailing
 from kontora.messaging.selectors.recipients import marketing_recipients
-from kontora.messaging.services.marketing import mailing_create, marketing_letter_queue, sms_mailing_create
+from kontora.messaging.services.marketing import (
+    mailing_create,
+    marketing_letter_queue,
+    message_domain,
+    sms_mailing_create,
+)
 from kontora.messaging.services.outbox import letters_send_soon
 
 BULK_JOB = "bulk_run"
@@ -97,6 +102,7 @@ def bulk_run_apply(
     """Applies the run to each client after the checkpoint's; returns the outcome counts of the whole run."""
     run = BulkRun.objects.select_related("author").get(pk=run_id)
     plan = plan_read(run.plan)
+    letters = _Letters.of(plan, run.author_id)
     slots = Slots(plan.task.starts_at, plan.task.duration_minutes, plan.task.assignee) \
         if plan.task is not None and plan.task.spread else None
     total = len(run.client_ids)
@@ -114,7 +120,7 @@ def bulk_run_apply(
         with decisions(), transaction.atomic():
             # Only the first client of a run taken over may have been committed already (with the checkpoint that
             # the run was given); every later one is known to be new.
-            _client_apply(run, position, plan, slots, resumed=position == start and start > 0)
+            _client_apply(run, position, plan, slots, resumed=position == start and start > 0, letters=letters)
             checkpoint({"next": position + 1})
         if connection.vendor == "sqlite":
             # SQLite has one writer, and a session waiting for it polls: a run that took the lock back at once
@@ -150,8 +156,8 @@ def _why_not(author: User, client_id: int, plan: Plan) -> str:
     return ""
 
 
-def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, *, resumed: bool = False
-                  ) -> BulkOutcome:
+def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, *, resumed: bool = False,
+                  letters: _Letters | None = None) -> BulkOutcome:
     if resumed:
         done = BulkOutcome.objects.filter(run=run, position=position).first()
         if done is not None:
@@ -167,7 +173,8 @@ def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, 
         assert client is not None
         try:
             with transaction.atomic():  # a refusal rolls back this client's changes alone
-                outcome.changes, outcome.task, outcome.reason = _change(author, client, plan, slots, run)
+                outcome.changes, outcome.task, outcome.reason = _change(author, client, plan, slots, run,
+                                                                        letters or _Letters.of(plan, author.pk))
         except (DomainError, ValidationError) as exc:
             outcome.result, outcome.reason = BulkOutcome.Result.FAILED, _message(exc)[:500]
             outcome.changes, outcome.task = [], None
@@ -202,7 +209,7 @@ def _state(client_id: int, plan: Plan, row: Client | None = None) -> dict[str, A
     return state
 
 
-def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun
+def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: BulkRun, letters: _Letters
             ) -> tuple[list[dict[str, str]], Task | None, str]:
     """The client changed through the owning services, each with its rights, lock and history row; what changed,
     as the outcome lists it (the field and its new value), and why no letter went when none did."""
@@ -240,25 +247,42 @@ def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: 
         task = _task(author, client, plan, slots, run)
         changes.append({"field": _("Task"), "old": "", "new": _("No. %(number)s") % {"number": task.pk}})
     reasons = []
-    for mailing_id in (plan.mailing, plan.sms_mailing):
-        if mailing_id:
-            queued, reason = _letters(client, mailing_id)
-            changes.extend(queued)
-            reasons += [reason] if reason else []
+    for mailing in letters.mailings:
+        queued, reason = _letters(client, mailing, letters)
+        changes.extend(queued)
+        reasons += [reason] if reason else []
     return changes, task, " ".join(reasons)
 
 
-def _letters(client: Client, mailing_id: int) -> tuple[list[dict[str, str]], str]:
+@dataclasses.dataclass(frozen=True)
+class _Letters:
+    """What every client's letters of a run share, read once a run: its mailings (e-mail, SMS), the organisation
+    placeholder and the author's mailbox domain for Message-IDs."""
+
+    mailings: tuple[Mailing, ...] = ()
+    organisation: str = ""
+    domain: str = ""
+
+    @classmethod
+    def of(cls, plan: Plan, author_id: int) -> _Letters:
+        ids = [pk for pk in (plan.mailing, plan.sms_mailing) if pk]
+        if not ids:
+            return cls()
+        return cls(mailings=tuple(Mailing.objects.filter(pk__in=ids).order_by("pk")),
+                   organisation=organisation_name(), domain=message_domain(author_id))
+
+
+def _letters(client: Client, mailing: Mailing, letters: _Letters) -> tuple[list[dict[str, str]], str]:
     """The mailing's letter to each of the client's subscribed addresses; none, with the reason, when it is excluded
     or has no address that may receive it."""
-    mailing = Mailing.objects.get(pk=mailing_id)
     found = marketing_recipients([client.pk], mailing.channel)
     addresses = found.addresses.get(client.pk, [])
     if not addresses:
         return [], found.reasons.get(client.pk, "")
     for address, whose in addresses:
-        marketing_letter_queue(mailing=mailing, client=client, recipient=address,
-                               values=letter_values(client, address, whose) if mailing.individual else {})
+        values = letter_values(client, address, whose, letters.organisation) if mailing.individual else {}
+        marketing_letter_queue(mailing=mailing, client=client, recipient=address, values=values,
+                               domain=letters.domain)
     listed = ", ".join(address for address, _whose in addresses)
     if mailing.channel == Channel.SMS:
         return [{"field": "SMS", "old": "", "new": _("SMS queued to %(numbers)s") % {"numbers": listed}}], ""

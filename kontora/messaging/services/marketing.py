@@ -13,6 +13,7 @@ import datetime
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.utils import make_msgid
 
 import nh3
 from django.conf import settings
@@ -152,9 +153,11 @@ def sms_mailing_create(*, acting_user: User, text: str) -> Mailing:
     return mailing
 
 
-def marketing_letter_queue(*, mailing: Mailing, client: Client, recipient: str, values: Mapping[str, str]) -> Letter:
+def marketing_letter_queue(*, mailing: Mailing, client: Client, recipient: str, values: Mapping[str, str],
+                           domain: str | None = None) -> Letter:
     """One recipient's letter of a mailing (in the caller's transaction): its placeholders filled in when the
-    mailing is individual; the per-minute worker sends it inside the window and limits."""
+    mailing is individual; the per-minute worker sends it inside the window and limits. `domain`: the author's
+    mailbox's (`message_domain`), as read once for many letters (else read here)."""
     fill = mailing.individual
     if mailing.channel == Channel.SMS:
         return Letter.objects.create(
@@ -167,14 +170,13 @@ def marketing_letter_queue(*, mailing: Mailing, client: Client, recipient: str, 
         subject=(placeholders_fill(mailing.subject, values) if fill else mailing.subject)[:500],
         text=placeholders_fill(mailing.text, values) if fill else mailing.text,
         html=placeholders_fill(mailing.html, values, html=True) if fill else mailing.html,
-        message_id=_message_id(mailing.author_id))
+        message_id=make_msgid(domain=(message_domain(mailing.author_id) if domain is None else domain) or None))
 
 
-def _message_id(author_id: int) -> str:
-    from email.utils import make_msgid
-
+def message_domain(author_id: int) -> str:
+    """The domain of the author's mailbox, which his letters' Message-IDs name."""
     address = Mailbox.objects.filter(user_id=author_id).values_list("address", flat=True).first() or ""
-    return make_msgid(domain=address.rpartition("@")[2] or None)
+    return address.rpartition("@")[2]
 
 
 def unsubscribe_url(letter: Letter) -> str:

@@ -133,3 +133,23 @@ def test_the_sms_preview_counts_the_messages_and_shows_the_first_with_its_parts(
     page = admin_client.post("/bulk/preview/", {"take": "marked", "channel": "sms", "sms_send": "on",
                                                 "sms_text": "Скидка для {клиент"}).content.decode()
     assert "Подстановка не закрыта" in page and "+79161234567" not in page
+
+
+@pytest.mark.feature("GRP-03")
+def test_the_recipient_check_reads_as_many_queries_whatever_the_number_of_clients(admin_user: Any,
+                                                                                  admin_client: Any,
+                                                                                  smtp_refusing: Any) -> None:
+    from tests.support.queries import assert_flat_queries
+
+    mailbox_of(admin_user, smtp_refusing)
+    marked: list[Any] = []
+
+    def add(number: int) -> None:
+        client = ClientFactory(curator=admin_user)
+        subscribed(client, f"buyer{number}@example.test")
+        marked.append(client)
+        mark(admin_client, *marked)
+
+    page = assert_flat_queries(lambda: admin_client.post("/bulk/preview/", {
+        **LETTER, "mail_individual": "on", "mail_text": "Здравствуйте, {контакт}!"}).content.decode(), add, rows=8)
+    assert "В очередь будет поставлено 8 писем." in page
