@@ -69,6 +69,8 @@ def mail_key(home_dir: Path) -> str:
                         lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 
 
+# Django's engine with a fair wait for SQLite's one writer (core/sqlite).
+SQLITE_ENGINE = "kontora.core.sqlite"
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -83,7 +85,7 @@ def database(home_dir: Path) -> dict[str, Any]:
     url = os.environ.get("KONTORA_DATABASE_URL", "").strip()
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": str(home_dir / "kontora.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": str(home_dir / "test.sqlite3")},
@@ -101,7 +103,7 @@ def database(home_dir: Path) -> dict[str, Any]:
     except Exception as exc:
         raise ConfigError(f"KONTORA_DATABASE_URL is not a valid database URL: {exc}") from None
     if cfg["ENGINE"] == "django.db.backends.sqlite3":
-        cfg["OPTIONS"] = dict(SQLITE_OPTIONS)
+        cfg["ENGINE"], cfg["OPTIONS"] = SQLITE_ENGINE, dict(SQLITE_OPTIONS)
         cfg["CONN_MAX_AGE"] = 0
     elif not cfg.get("NAME"):
         raise ConfigError("KONTORA_DATABASE_URL names no database: add /name at the end of the URL")

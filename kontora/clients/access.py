@@ -217,15 +217,15 @@ def _flag(q: Q | None) -> Expression:
 def _standing(shape: Shape, user_id: Any, client_id: int) -> Standing:
     if shape == NOBODY:
         return NOTHING
-    row = (
+    row = next(iter(
         Client.objects.filter(pk=client_id)
         .filter(_visible_q(shape, user_id))
         .annotate(k_opens=_flag(_openable_within_visible(shape, user_id)),
                   k_edits=_flag(_editable_within_openable(shape, user_id)),
                   k_main=_flag(_main_within_editable(shape, user_id)))
         .values_list("k_opens", "k_edits", "k_main")
-        .first()
-    )
+        .order_by()[:1]  # one row by its key: no ORDER BY over the annotations (`.first()` would add one)
+    ), None)
     if row is None:
         return NOTHING
     opens, edits, main = (bool(value) for value in row)
@@ -243,6 +243,30 @@ def standing(user: Any, client: Client | int) -> Standing:
         return NOTHING
     shape, user_id = visibility_shape(user), getattr(user, "pk", None)
     return decided(_standing_key(shape, user_id, client_id), lambda: _standing(shape, user_id, client_id))
+
+
+def standing_annotations(user: Any) -> dict[str, Expression]:
+    """The user's standing as annotations of a query of clients that reads rows he may not see too (the group
+    run's locked row), read back by `standing_of_row`: the standing comes with the row, not in a query of its own."""
+    shape, user_id = visibility_shape(user), getattr(user, "pk", None)
+    if shape == NOBODY:
+        return {}
+    return {"k_sees": _flag(_visible_q(shape, user_id)), "k_opens": _flag(_openable_within_visible(shape, user_id)),
+            "k_edits": _flag(_editable_within_openable(shape, user_id)),
+            "k_main": _flag(_main_within_editable(shape, user_id))}
+
+
+def standing_of_row(user: Any, client: Client) -> Standing:
+    """The standing read with `client` through `standing_annotations`, memoised for the request as `standing`'s."""
+    shape, user_id = visibility_shape(user), getattr(user, "pk", None)
+    if shape == NOBODY or not getattr(client, "k_sees", False):
+        found = NOTHING
+    else:
+        opens = bool(client.k_opens)  # type: ignore[attr-defined]
+        edits = opens and bool(client.k_edits)  # type: ignore[attr-defined]
+        found = Standing(sees=True, opens=opens, edits=edits, edits_main=edits and bool(client.k_main))  # type: ignore[attr-defined]
+    remember(_standing_key(shape, user_id, client.pk), found)
+    return found
 
 
 def openable_client(user: Any, client_id: int, *, related: tuple[str, ...] = ()) -> Client | None:

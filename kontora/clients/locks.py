@@ -8,6 +8,10 @@ race of two first saves).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
 from kontora.accounts.models import User
 from kontora.clients.models import (
     Client,
@@ -21,9 +25,10 @@ from kontora.clients.models import (
 from kontora.core.locks import locked
 
 
-def client_for_update(client_id: int, *, related: tuple[str, ...] = ()) -> Client:
+def client_for_update(client_id: int, *, related: tuple[str, ...] = (),
+                      annotations: Mapping[str, Any] = MappingProxyType({})) -> Client:
     """The client's row locked (only its own row: `related` rows are read with it, not locked)."""
-    return locked(Client.objects.filter(pk=client_id).select_related(*related)).get()
+    return locked(Client.objects.filter(pk=client_id).select_related(*related).annotate(**annotations)).get()
 
 
 def contact_for_update(contact_id: int) -> ContactPerson:

@@ -34,8 +34,9 @@ NAMED = {
     "core/printing",
     # the schema version of the base (About, `kontora upgrade`) and the backup engine
     "core/schema.py", "core/backup",
-    # Django plumbing of the project: context processors and middleware
+    # Django plumbing of the project: context processors and middleware, the SQLite engine (a fair writers' wait)
     "core/context_processors.py", "core/middleware.py", "accounts/middleware.py", "accounts/backends.py",
+    "core/sqlite",
     # reference data shipped with the program
     "directories/data", "core/data",
     # DESIGN names it: the one answer to "may this user see / open / edit this client"

@@ -76,9 +76,11 @@ def _opens(user: User, client_id: int) -> bool:
     return access.openable_clients(user).filter(pk=client_id).exists()
 
 
-def _check(acting_user: User, values: Mapping[str, Any], *, client: Client | None, assignee_changed: bool) -> None:
+def _check(acting_user: User, values: Mapping[str, Any], *, client: Client | None, assignee_changed: bool,
+           author_opens: bool = False) -> None:
     """The task's own rules over the values it will have (the form's fields, all of them): raises one
-    ValidationError naming every field at fault."""
+    ValidationError naming every field at fault. `author_opens`: the caller has just found that the author opens
+    the client (so an author assigning himself is not asked again)."""
     errors: dict[str, str] = {}
     if not (values.get("description") or "").strip():
         errors["description"] = _("Describe the task.")
@@ -100,7 +102,8 @@ def _check(acting_user: User, values: Mapping[str, Any], *, client: Client | Non
     elif assignee_changed and not assignee.is_active:
         errors["assignee"] = _("%(user)s cannot work in the program: the account is disabled or the employee "
                                "dismissed.") % {"user": assignee}
-    elif assignee_changed and client is not None and not _opens(assignee, client.pk):
+    elif assignee_changed and client is not None and not (author_opens and assignee.pk == acting_user.pk) \
+            and not _opens(assignee, client.pk):
         name = client.short_name if _opens(acting_user, client.pk) else _("client unavailable")
         errors["assignee"] = _("The assignee %(user)s cannot open the client «%(client)s»: %(why)s.") % {
             "user": assignee, "client": name, "why": why_closed(assignee, client)}
@@ -171,10 +174,11 @@ def task_create(
     if client is not None and not _opens(acting_user, client.pk):
         raise ValidationError({"client": _("You cannot open this client's card, so you cannot set a task about "
                                            "it.")})
-    _check(acting_user, values, client=client, assignee_changed=True)
+    _check(acting_user, values, client=client, assignee_changed=True, author_opens=client is not None)
     now = timezone.now()
     kind = Kind.PROJECT if case is not None else (Kind.REPORT if values.get("requires_report") else Kind.REMINDER)
-    with transaction.atomic():
+    # Inside a caller's transaction (a group run's client) no savepoint: a failure rolls back to the caller's own.
+    with transaction.atomic(savepoint=False):
         task = Task(
             kind=kind, client=client, case=case, author=acting_user, assignee=values["assignee"], created_at=now,
             importance=values.get("importance") or Task.Importance.NORMAL, starts_at=values["starts_at"],

@@ -30,7 +30,7 @@ from kontora.bulk.services.plan import MailDraft, Plan, plan_read
 from kontora.bulk.services.slots import Slots, check_fits
 from kontora.clients import access
 from kontora.clients.models import Client, ClientGrant, StageChange
-from kontora.clients.services.card import client_set_access, client_update
+from kontora.clients.services.card import client_lock, client_set_access, client_update
 from kontora.clients.services.ladder import client_stage_change
 from kontora.core.audit import audit_record, field_label, shown
 from kontora.core.errors import DomainError, NotAllowed, Refused
@@ -50,6 +50,10 @@ BULK_JOB = "bulk_run"
 RIGHT = "group_processing"
 # How often a run asks again whether its author may still run it (dismissed, disabled, the right taken away).
 AUTHOR_CHECK_S = 1.0
+# How long a run leaves SQLite's one writer free between two clients (several of core.sqlite's tries).
+WRITER_GAP_S = 0.001
+# How often a run reports its progress and hears a cancel.
+PROGRESS_S = 0.2
 
 
 def _refused_selection(count: int) -> str:
@@ -109,7 +113,7 @@ def bulk_run_apply(
     message = _("Processing clients")
     start = int((resume or {}).get("next", 0))
     progress(start, total, message)
-    checked = 0.0
+    checked = reported = 0.0
     for position in range(start, total):
         began = time.monotonic()
         if began - checked >= AUTHOR_CHECK_S:
@@ -117,17 +121,18 @@ def bulk_run_apply(
             checked = began
         # Each client's access questions asked once (its skip check and its services ask the same), in a memo
         # that ends with the client: nothing decided outlives the transaction it was read in.
-        with decisions(), transaction.atomic():
+        with decisions():
             # Only the first client of a run taken over may have been committed already (with the checkpoint that
             # the run was given); every later one is known to be new.
-            _client_apply(run, position, plan, slots, resumed=position == start and start > 0, letters=letters)
-            checkpoint({"next": position + 1})
+            _client_step(run, position, plan, slots, resumed=position == start and start > 0, letters=letters,
+                         checkpoint=checkpoint)
         if connection.vendor == "sqlite":
-            # SQLite has one writer, and a session waiting for it polls: a run that took the lock back at once
-            # would starve another user's card save. Pausing as long as its client took, the run holds the writer
-            # at most half the time.
-            time.sleep(time.monotonic() - began)
-        progress(position + 1, total, message)
+            # SQLite has one writer, and a session waiting for it tries again every half millisecond (core.sqlite):
+            # a short gap lets it in before the run takes the lock back for its next client.
+            time.sleep(WRITER_GAP_S)
+        if time.monotonic() - reported >= PROGRESS_S or position + 1 == total:
+            progress(position + 1, total, message)  # also where a cancel is heard: one read, so not every client
+            reported = time.monotonic()
     if plan.mailing or plan.sms_mailing:
         letters_send_soon()  # the letters this run queued, not waiting for the per-minute round
     counts = {result: 0 for result in BulkOutcome.Result.values}
@@ -156,6 +161,25 @@ def _why_not(author: User, client_id: int, plan: Plan) -> str:
     return ""
 
 
+def _client_step(run: BulkRun, position: int, plan: Plan, slots: Slots | None, *, resumed: bool,
+                 letters: _Letters, checkpoint: Callable[[dict[str, Any]], None]) -> BulkOutcome:
+    """One client in one transaction: its changes, its outcome and the job's checkpoint. A service's refusal rolls
+    that transaction back whole, and the failure is recorded with the checkpoint in a transaction of its own (no
+    savepoint a client: on PostgreSQL each is two more round trips)."""
+    try:
+        with transaction.atomic():
+            outcome = _client_apply(run, position, plan, slots, resumed=resumed, letters=letters)
+            checkpoint({"next": position + 1})
+            return outcome
+    except (DomainError, ValidationError) as exc:
+        with transaction.atomic():
+            outcome = BulkOutcome.objects.create(
+                run=run, position=position, client=Client.objects.filter(pk=run.client_ids[position]).first(),
+                result=BulkOutcome.Result.FAILED, reason=_message(exc)[:500], changes=[])
+            checkpoint({"next": position + 1})
+            return outcome
+
+
 def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, *, resumed: bool = False,
                   letters: _Letters | None = None) -> BulkOutcome:
     if resumed:
@@ -164,25 +188,30 @@ def _client_apply(run: BulkRun, position: int, plan: Plan, slots: Slots | None, 
             return done  # committed by a run that died after it
     author: User = run.author
     client_id = int(run.client_ids[position])
-    client = Client.objects.filter(pk=client_id).first()
+    # A run that changes cards takes the row lock the card's save takes, at once: the row read is the state before
+    # the change and the one the save writes (not read twice), and the author's standing comes with it.
+    client = _locked(client_id, plan, author) if plan.values or plan.directions or plan.competitors \
+        else Client.objects.filter(pk=client_id).first()
     outcome = BulkOutcome(run=run, position=position, client=client)
     reason = _why_not(author, client_id, plan) if client is not None else _("The client was deleted.")
     if reason:
         outcome.result, outcome.reason = BulkOutcome.Result.SKIPPED, reason
     else:
         assert client is not None
-        try:
-            with transaction.atomic():  # a refusal rolls back this client's changes alone
-                outcome.changes, outcome.task, outcome.reason = _change(author, client, plan, slots, run,
-                                                                        letters or _Letters.of(plan, author.pk))
-        except (DomainError, ValidationError) as exc:
-            outcome.result, outcome.reason = BulkOutcome.Result.FAILED, _message(exc)[:500]
-            outcome.changes, outcome.task = [], None
-        else:
-            changed = outcome.changes or outcome.task is not None
-            outcome.result = BulkOutcome.Result.CHANGED if changed else BulkOutcome.Result.UNCHANGED
+        outcome.changes, outcome.task, outcome.reason = _change(author, client, plan, slots, run,
+                                                                letters or _Letters.of(plan, author.pk))
+        changed = outcome.changes or outcome.task is not None
+        outcome.result = BulkOutcome.Result.CHANGED if changed else BulkOutcome.Result.UNCHANGED
     outcome.save()
     return outcome
+
+
+def _locked(client_id: int, plan: Plan, author: User) -> Client | None:
+    """The client's row locked for the card's save, with the author's standing towards it."""
+    try:
+        return client_lock(client_id, plan.values, standing_of=author)
+    except Client.DoesNotExist:
+        return None
 
 
 def _message(exc: Exception) -> str:
@@ -221,7 +250,7 @@ def _change(author: User, client: Client, plan: Plan, slots: Slots | None, run: 
     saved: Client | None = client
     if values or any(lists[name] != before[name] for name in lists):
         saved = client_update(acting_user=author, client=client, values=values, directions=lists.get("directions"),
-                              competitors=lists.get("competitors"))
+                              competitors=lists.get("competitors"), locked=True)
     if "ladder_stage" in plan.values:
         client_stage_change(acting_user=author, client=client, stage=plan.values["ladder_stage"],
                             source=StageChange.Source.BULK)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -302,17 +303,33 @@ def client_create(
 def client_update(
     *, acting_user: User, client: Client, values: Mapping[str, Any], directions: Iterable[Any] | None = None,
     competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
-    is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
+    is_private: bool | None = None, attributes: Mapping[int, Any] | None = None, locked: bool = False,
 ) -> Client:
-    """Saves the card; main requisites only with the card's "change_main", the rest with "change" (policies)."""
-    # The related rows the save's history shows (the old curator, status …) and `_check` reads (the region and the
-    # city) come with the locked row, in its one query, not one query each.
-    related = tuple(dict.fromkeys(("region", "settlement", *(name for name in values if name in _FOREIGN_KEYS))))
+    """Saves the card; main requisites only with the card's "change_main", the rest with "change" (policies).
+
+    With `locked`, `client` is the row the caller took by `client_lock` in its transaction, not read again, and
+    the save is part of that transaction (no savepoint of its own: a refusal rolls back the caller's work)."""
+    if locked:
+        return _update_locked(acting_user=acting_user, client=client, values=values, directions=directions,
+                              competitors=competitors, grants=grants, is_private=is_private, attributes=attributes)
     with transaction.atomic():
-        return _update_locked(acting_user=acting_user, client=locks.client_for_update(client.pk, related=related),
-                              values=values,
+        return _update_locked(acting_user=acting_user, client=client_lock(client.pk, values), values=values,
                               directions=directions, competitors=competitors, grants=grants, is_private=is_private,
                               attributes=attributes)
+
+
+def client_lock(client_id: int, values: Mapping[str, Any] = MappingProxyType({}), *,
+                standing_of: User | None = None) -> Client:
+    """The client's row locked for a `client_update` of `values`. The related rows the save's history shows (the
+    old curator, status …) and `_check` reads (the region and the city) come with it, in its one query — and with
+    `standing_of`, that user's standing towards the client (`access.standing` then asks nothing)."""
+    related = tuple(dict.fromkeys(("region", "settlement", *(name for name in values if name in _FOREIGN_KEYS))))
+    if standing_of is None:
+        return locks.client_for_update(client_id, related=related)
+    client = locks.client_for_update(client_id, related=related,
+                                     annotations=access.standing_annotations(standing_of))
+    access.standing_of_row(standing_of, client)
+    return client
 
 
 def _update_locked(
@@ -320,62 +337,64 @@ def _update_locked(
     competitors: Iterable[Any] | None = None, grants: Mapping[int, bool] | None = None,
     is_private: bool | None = None, attributes: Mapping[int, Any] | None = None,
 ) -> Client:
-    """`client_update` on the client's row as read under its lock, taken by the caller in this transaction."""
-    with transaction.atomic():
-        changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
-        # The ladder's one service moves the stage (after the card's own write), recording the move.
-        stage_moved = "ladder_stage" in changed
-        if stage_moved:
-            changed.remove("ladder_stage")
-        main = any(name in MAIN_FIELDS for name in changed)
-        # One question, not two: the right to change the main data implies the right to change the card (the levels
-        # of access.Standing), and either refusal is the same NotAllowed. (After the duplicate check's audit row the
-        # request's decisions are paused, so each question was a query.)
-        if not policies.clients.can(acting_user, "change_main" if main else "change", client):
-            raise NotAllowed
-        # Only what this save can change is read for its history: a snapshot of every field would load each of
-        # the card's related rows (curator, status, size …) one query at a time to compare them with themselves.
-        lists = {"directions": directions, "competitors": competitors}
-        wanted = {*changed, *_CHECK_REWRITES, *(name for name, given in lists.items() if given is not None)}
-        history = tuple(name for name in _HISTORY_FIELDS if name in wanted)
-        before = snapshot(client, history)
-        if "curator" in changed and access.takes_private(acting_user, client, getattr(values["curator"], "pk", None)):
-            # Read from the locked row: the client may have become private after the user's rights were decided
-            # (a memoised standing), and nobody makes himself the curator of another's private client (F1).
-            raise ValidationError({"curator": _(
-                "This client is another user's private client: you cannot become its curator."
-            )})
-        stored = _columns(client)
-        for name in changed:
-            setattr(client, name, values[name])
-        _check(client, region_follows="settlement" in changed and "region" not in changed)
-        fill_search_keys(client)
-        client.changed_by = acting_user
-        # Only the columns that differ from the locked row (and the change stamp): a whole-row UPDATE also rewrote
-        # the name search index (its SQLite trigger fires on any UPDATE naming the name keys) on every save.
-        now = _columns(client)
-        client.save(update_fields=[field.name for field in Client._meta.concrete_fields if not field.primary_key and (
-            getattr(field, "auto_now", False) or now[field.attname] != stored[field.attname])])
-        if "phone" in changed:
-            client_phones_keep(client)
-        if directions is not None:
-            client.directions.set(directions)
-        if competitors is not None:
-            client.competitors.set(competitors)
-        changes = changes_between(Client, before, snapshot(client, history), history)
-        changes += _save_attributes(acting_user, client, attributes)
-        if changes:
-            audit_record(actor=acting_user, event="clients.client.update", summary=_("Card changed"), target=client,
-                         client=client, changes=changes)
-        if stage_moved:
-            client_stage_change(acting_user=acting_user, client=client, stage=values["ladder_stage"],
-                                source=StageChange.Source.CARD)
-        if grants is not None or is_private is not None:
-            current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
-            client_set_access(
-                acting_user=acting_user, client=client, is_private=is_private,
-                grants=None if grants is None or grants == current else grants,
-            )
+    """`client_update` on the client's row as read under its lock, taken by the caller in this transaction.
+
+    No savepoint of its own: the card's save goes on to its parts after a ValidationError (raised before any write
+    here, or followed by the save's own refusal, which rolls everything back)."""
+    changed = [name for name in CLIENT_FIELDS if name in values and _differs(client, name, values[name])]
+    # The ladder's one service moves the stage (after the card's own write), recording the move.
+    stage_moved = "ladder_stage" in changed
+    if stage_moved:
+        changed.remove("ladder_stage")
+    main = any(name in MAIN_FIELDS for name in changed)
+    # One question, not two: the right to change the main data implies the right to change the card (the levels
+    # of access.Standing), and either refusal is the same NotAllowed. (After the duplicate check's audit row the
+    # request's decisions are paused, so each question was a query.)
+    if not policies.clients.can(acting_user, "change_main" if main else "change", client):
+        raise NotAllowed
+    # Only what this save can change is read for its history: a snapshot of every field would load each of
+    # the card's related rows (curator, status, size …) one query at a time to compare them with themselves.
+    lists = {"directions": directions, "competitors": competitors}
+    wanted = {*changed, *_CHECK_REWRITES, *(name for name, given in lists.items() if given is not None)}
+    history = tuple(name for name in _HISTORY_FIELDS if name in wanted)
+    before = snapshot(client, history)
+    if "curator" in changed and access.takes_private(acting_user, client, getattr(values["curator"], "pk", None)):
+        # Read from the locked row: the client may have become private after the user's rights were decided
+        # (a memoised standing), and nobody makes himself the curator of another's private client (F1).
+        raise ValidationError({"curator": _(
+            "This client is another user's private client: you cannot become its curator."
+        )})
+    stored = _columns(client)
+    for name in changed:
+        setattr(client, name, values[name])
+    _check(client, region_follows="settlement" in changed and "region" not in changed)
+    fill_search_keys(client)
+    client.changed_by = acting_user
+    # Only the columns that differ from the locked row (and the change stamp): a whole-row UPDATE also rewrote
+    # the name search index (its SQLite trigger fires on any UPDATE naming the name keys) on every save.
+    now = _columns(client)
+    client.save(update_fields=[field.name for field in Client._meta.concrete_fields if not field.primary_key and (
+        getattr(field, "auto_now", False) or now[field.attname] != stored[field.attname])])
+    if "phone" in changed:
+        client_phones_keep(client)
+    if directions is not None:
+        client.directions.set(directions)
+    if competitors is not None:
+        client.competitors.set(competitors)
+    changes = changes_between(Client, before, snapshot(client, history), history)
+    changes += _save_attributes(acting_user, client, attributes)
+    if changes:
+        audit_record(actor=acting_user, event="clients.client.update", summary=_("Card changed"), target=client,
+                     client=client, changes=changes)
+    if stage_moved:
+        client_stage_change(acting_user=acting_user, client=client, stage=values["ladder_stage"],
+                            source=StageChange.Source.CARD)
+    if grants is not None or is_private is not None:
+        current = dict(ClientGrant.objects.filter(client=client).values_list("user_id", "can_edit"))
+        client_set_access(
+            acting_user=acting_user, client=client, is_private=is_private,
+            grants=None if grants is None or grants == current else grants,
+        )
     return client
 
 

@@ -85,7 +85,8 @@ def test_a_run_queues_an_individual_letter_to_each_subscribed_address_it_may(smt
 
 
 @pytest.mark.feature("GRP-03")
-def test_a_run_taken_over_after_a_crash_queues_no_letter_twice(smtp_refusing: Any) -> None:
+def test_a_run_taken_over_after_a_crash_queues_no_letter_twice(smtp_refusing: Any, progress_every_client: None
+                                                               ) -> None:
     author = _manager()
     mailbox_of(author, smtp_refusing)
     clients = [ClientFactory(curator=author) for _ in range(3)]

@@ -184,7 +184,8 @@ class Crash(Exception):
 
 
 @pytest.mark.feature("GRP-05")
-def test_a_run_taken_over_after_a_crash_goes_on_from_its_checkpoint_and_changes_no_client_twice(admin_user):
+def test_a_run_taken_over_after_a_crash_goes_on_from_its_checkpoint_and_changes_no_client_twice(
+        admin_user, progress_every_client):
     # given a run over five clients that sets a priority and a task for each
     clients = [ClientFactory(curator=admin_user) for _ in range(5)]
     now = datetime.datetime.now(tz=datetime.UTC)
