@@ -122,8 +122,9 @@ class Cleaner:
         self.mapping = dict(mapping)
         self.options = options
         self.note = import_note(filename, imported_on) if options.import_note else ""
-        self.places = Places() if options.places else None
         self._columns = {key: column for column, key in self.mapping.items()}
+        located = c.REGION in self._columns or c.CITY in self._columns
+        self.places = Places() if options.places and located else None
         heads = headers or []
         self._names = {
             key: (heads[column].strip() if column < len(heads) and heads[column].strip() else c.field_label(key))
@@ -134,7 +135,7 @@ class Cleaner:
         iterator = iter(rows)
         while batch := list(itertools.islice(iterator, BATCH)):
             pending = [(row.number, c.row_values(self.mapping, row.cells)) for row in batch]
-            if self.places is not None and c.CITY in self._columns:
+            if self.places is not None:
                 self.places.prefetch(values.get(c.CITY, "").strip() for _number, values in pending)
             for number, values in pending:
                 yield self.row(number, values)
@@ -157,6 +158,8 @@ class Cleaner:
             self._person(result)
         if self.places is not None:
             self._places(result)
+        if options.places:
+            self._postal_code(result)
         if options.phones:
             self._phones(result)
         if options.emails:
@@ -202,21 +205,24 @@ class Cleaner:
         assert self.places is not None
         values = row.values
         region_text, city_text = values.get(c.REGION, ""), values.get(c.CITY, "")
-        if region_text or city_text:
-            found = self.places.find(region_text, city_text, values.get(c.DISTRICT, ""))
-            if found.region is not None:
-                row.region_id, values[c.REGION] = found.region.id, found.region.name
-            elif region_text:
-                values[c.REGION] = ""  # the client's region is the directory's: a name it lacks cannot be kept
-            if found.place is not None:
-                row.settlement_id, values[c.CITY] = found.place.id, found.place.name
-            elif city_text:
-                values[c.CITY] = ""  # the client's city is a place of the directory, never a text
-            if found.region_problem:
-                self._problem(row, c.REGION, found.region_problem, Severity.WARNING)
-            if found.city_problem:
-                self._problem(row, c.CITY, found.city_problem, Severity.WARNING)
-        postal = values.get(c.POSTAL_CODE, "")
+        if not region_text and not city_text:
+            return
+        found = self.places.find(region_text, city_text, values.get(c.DISTRICT, ""))
+        if found.region is not None:
+            row.region_id, values[c.REGION] = found.region.id, found.region.name
+        elif region_text:
+            values[c.REGION] = ""  # the client's region is the directory's: a name it lacks cannot be kept
+        if found.place is not None:
+            row.settlement_id, values[c.CITY] = found.place.id, found.place.name
+        elif city_text:
+            values[c.CITY] = ""  # the client's city is a place of the directory, never a text
+        if found.region_problem:
+            self._problem(row, c.REGION, found.region_problem, Severity.WARNING)
+        if found.city_problem:
+            self._problem(row, c.CITY, found.city_problem, Severity.WARNING)
+
+    def _postal_code(self, row: CleanRow) -> None:
+        postal = row.values.get(c.POSTAL_CODE, "")
         if postal and not (len(postal) == 6 and postal.isascii() and postal.isdigit()):
             self._problem(row, c.POSTAL_CODE, _("A postal code has 6 digits; “%(value)s” is not one.")
                           % {"value": postal})

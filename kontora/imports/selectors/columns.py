@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from kontora.core.errors import Refused
 from kontora.core.text import search_key
@@ -54,47 +54,49 @@ class Field:
 # The manual's columns A–N first, in its order (the default mapping by position), then the fields a column may be
 # mapped to besides.
 FIELDS: tuple[Field, ...] = (
-    Field(FULL_NAME, gettext_lazy("Full name"), (
+    Field(FULL_NAME, pgettext_lazy("import field", "Full name"), (
         "полное наименование", "полное название", "наименование полное", "наименование", "название", "организация",
         "компания", "клиент", "полное наименование организации", "full name", "company name", "company",
         "name", "organisation", "organization", "client")),
-    Field(SHORT_NAME, gettext_lazy("Short name"), (
+    Field(SHORT_NAME, pgettext_lazy("import field", "Short name"), (
         "короткое наименование", "краткое наименование", "сокращенное наименование", "короткое название",
         "краткое название", "short name", "brief name")),
-    Field(REGION, gettext_lazy("Region"), (
+    Field(REGION, pgettext_lazy("import field", "Region"), (
         "регион", "область", "субъект", "субъект рф", "край", "region", "state", "province")),
-    Field(CITY, gettext_lazy("City"), (
+    Field(CITY, pgettext_lazy("import field", "City"), (
         "город", "населенный пункт", "нас пункт", "г", "city", "town", "settlement", "locality")),
-    Field(DISTRICT, gettext_lazy("District"), ("район", "district", "area")),
-    Field(POSTAL_CODE, gettext_lazy("Postal code"), (
+    Field(DISTRICT, pgettext_lazy("import field", "District"), ("район", "district", "area")),
+    Field(POSTAL_CODE, pgettext_lazy("import field", "Postal code"), (
         "почтовый индекс", "индекс", "postal code", "postcode", "post code", "zip", "zip code")),
-    Field(ADDRESS, gettext_lazy("Address"), (
+    Field(ADDRESS, pgettext_lazy("import field", "Address"), (
         "адрес", "почтовый адрес", "фактический адрес", "юридический адрес", "address", "street")),
-    Field(PHONE, gettext_lazy("Phone"), (
+    Field(PHONE, pgettext_lazy("import field", "Phone"), (
         "телефон", "телефоны", "тел", "рабочий телефон", "phone", "phones", "telephone", "tel")),
-    Field(FAX, gettext_lazy("Fax"), ("факс", "fax")),
-    Field(EMAIL, gettext_lazy("General e-mail"), (
+    Field(FAX, pgettext_lazy("import field", "Fax"), ("факс", "fax")),
+    Field(EMAIL, pgettext_lazy("import field", "General e-mail"), (
         "e mail", "email", "e mail общий", "email общий", "общий e mail", "электронная почта", "эл почта",
         "почта", "e mail address", "general e mail", "mail")),
-    Field(WEBSITE, gettext_lazy("Website"), ("web site", "website", "сайт", "веб сайт", "www", "site", "url")),
-    Field(NOTE, gettext_lazy("Note"), (
+    Field(WEBSITE, pgettext_lazy("import field", "Website"), (
+        "web site", "website", "сайт", "веб сайт", "www", "site", "url")),
+    Field(NOTE, pgettext_lazy("import field", "Note"), (
         "примечание", "примечания", "комментарий", "заметки", "note", "notes", "comment", "comments")),
-    Field(CONTACT_NAME, gettext_lazy("Contact's full name"), (
+    Field(CONTACT_NAME, pgettext_lazy("import field", "Contact's full name"), (
         "фио контактного лица", "контактное лицо", "фио", "контакт", "contact", "contact person",
         "contact s full name", "contact full name", "contact name")),
-    Field(CONTACT_EMAIL, gettext_lazy("Contact's e-mail"), (
+    Field(CONTACT_EMAIL, pgettext_lazy("import field", "Contact's e-mail"), (
         "e mail контактного лица", "email контактного лица", "почта контактного лица",
         "contact s e mail", "contact e mail", "contact email")),
-    Field(INN, gettext_lazy("INN"), ("инн", "inn", "tin", "tax id")),
-    Field(KPP, gettext_lazy("KPP"), ("кпп", "kpp")),
-    Field(OGRN, gettext_lazy("OGRN / OGRNIP"), ("огрн", "огрнип", "огрн огрнип", "ogrn", "ogrnip")),
-    Field(MOBILE, gettext_lazy("Mobile phone"), (
+    Field(INN, pgettext_lazy("import field", "INN"), ("инн", "inn", "tin", "tax id")),
+    Field(KPP, pgettext_lazy("import field", "KPP"), ("кпп", "kpp")),
+    Field(OGRN, pgettext_lazy("import field", "OGRN / OGRNIP"), ("огрн", "огрнип", "огрн огрнип", "ogrn", "ogrnip")),
+    Field(MOBILE, pgettext_lazy("import field", "Mobile phone"), (
         "мобильный", "мобильный телефон", "сотовый", "сотовый телефон", "моб телефон", "mobile", "mobile phone",
         "cell", "cell phone")),
-    Field(CONTACT_POSITION, gettext_lazy("Contact's position"), (
+    Field(CONTACT_POSITION, pgettext_lazy("import field", "Contact's position"), (
         "должность", "должность контактного лица", "position", "job title", "title", "contact s position")),
-    Field(STATUS, gettext_lazy("Status"), ("статус", "статус клиента", "status")),
-    Field(CURATOR, gettext_lazy("Curator"), ("куратор", "ответственный", "менеджер", "curator", "manager")),
+    Field(STATUS, pgettext_lazy("import field", "Status"), ("статус", "статус клиента", "status")),
+    Field(CURATOR, pgettext_lazy("import field", "Curator"), (
+        "куратор", "ответственный", "менеджер", "curator", "manager")),
 )
 BY_KEY: dict[str, Field] = {item.key: item for item in FIELDS}
 MANUAL_ORDER: tuple[str, ...] = tuple(item.key for item in FIELDS[:14])  # the manual's columns A–N

@@ -295,10 +295,10 @@ def _text(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:
 def _delimiter_guess(sample: str) -> str:
     """The delimiter that cuts the first lines into the same number of cells (more than one), most often; «;»
     first on a tie, as Russian Excel writes it."""
-    lines = sample.splitlines()[:SAMPLE_LINES] or [""]
+    lines = [line for line in sample.splitlines() if line.strip()][:SAMPLE_LINES]
     best, best_score = DELIMITERS[0], (-1, -1)
     for candidate in DELIMITERS:
-        counts = [len(cells) for cells in csv.reader(lines, delimiter=candidate) if any(c.strip() for c in cells)]
+        counts = [len(cells) for cells in csv.reader(lines, delimiter=candidate)]
         if not counts:
             continue
         usual = max(set(counts), key=counts.count)
