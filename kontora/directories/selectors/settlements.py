@@ -1,4 +1,5 @@
-"""Reads of the populated places (DIR-03): the search by the beginning of a name or of any word of it."""
+"""Reads of the populated places (DIR-03): the search by the beginning of a name or of any word of it; the regions
+and the places an import matches typed names against (imports.selectors.places)."""
 
 from __future__ import annotations
 

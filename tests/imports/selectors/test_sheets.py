@@ -85,6 +85,17 @@ def test_booleans_read_in_the_users_language():
         assert (cell_text(True), cell_text(False)) == ("yes", "no")
 
 
+def test_a_workbook_is_recognised_by_its_content_not_its_name(tmp_path):
+    # given: an .xlsx saved under .xls, as offices often have them
+    renamed = tmp_path / "clients.xls"
+    renamed.write_bytes((DATA / "arsenal.xlsx").read_bytes())
+    # when
+    with table_open(renamed) as table:
+        rows = list(table.rows())
+    # then
+    assert (table.kind, table.sheet, rows[1]) == ("xls", "Клиенты", Row(2, [*EXAMPLE, "7707083893"]))
+
+
 def test_the_manuals_example_is_read_from_ods():
     # when
     with table_open(DATA / "arsenal.ods") as table:
