@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kontora.processes",
     "kontora.pipeline",
     "kontora.bulk",
+    "kontora.imports",
     "kontora.reports",
 ]
 
@@ -156,6 +157,8 @@ STORAGES = {
 # Client files (FIL-01): uploads over 2.5 MB stream to a temporary file, never held in memory whole.
 FILE_UPLOAD_MAX_BYTES = int(os.environ.get("KONTORA_MAX_UPLOAD_MB", "100")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A client list to import (imports): larger files are refused before they are read (100,000 rows are ~10 MB).
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("KONTORA_IMPORT_MAX_MB", "50")) * 1024 * 1024
 # Static files are served straight from the package: no collectstatic step on a fresh machine.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

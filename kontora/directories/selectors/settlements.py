@@ -1,9 +1,13 @@
-"""Reads of the populated places (DIR-03): the search by the beginning of a name or of any word of it."""
+"""Reads of the populated places (DIR-03): the search by the beginning of a name or of any word of it; the regions
+and the places an import matches typed names against (imports.selectors.places)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from kontora.core.text import search_key
-from kontora.directories.models import Settlement
+from kontora.directories.models import Region, Settlement
 from kontora.directories.selectors.words import settlement_words_q
 
 PICK_FIELDS = ("id", "name", "kind", "area", "postal_code", "region__id", "region__name", "region__short_name")
@@ -21,3 +25,34 @@ def settlement_search(prefix: str, *, region_id: int | None = None, limit: int =
     # A picker shows type, name, district and region: loading only those halves the time per call.
     places = places.select_related("region").only(*PICK_FIELDS)
     return list(places.order_by("name_key", "id")[:limit])
+
+
+@dataclass(frozen=True)
+class Place:
+    """A populated place as an import matches it: its name's key, type, district and region."""
+
+    id: int
+    name: str
+    kind: str
+    area: str
+    region_id: int
+    population: int | None
+
+
+def regions_active() -> list[Region]:
+    """Every active region (some 85 rows), for matching typed region names in memory."""
+    return list(Region.objects.filter(is_active=True).only("id", "code", "name", "short_name").order_by("code"))
+
+
+def places_named(keys: Iterable[str]) -> dict[str, list[Place]]:
+    """The active places whose name's key is one of `keys`, by key, in one query (an index range per key over
+    `name_key`): an import looks up a batch of rows' cities at once."""
+    wanted = sorted({key for key in keys if key})
+    found: dict[str, list[Place]] = {key: [] for key in wanted}
+    if not wanted:
+        return found
+    rows = (Settlement.objects.filter(name_key__in=wanted, is_active=True).order_by("id")
+            .values_list("id", "name", "name_key", "kind", "area", "region_id", "population"))
+    for pk, name, key, kind, area, region_id, population in rows:
+        found[key].append(Place(pk, name, kind, area, region_id, population))
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kontora.directories.models import Region, Settlement
-from kontora.directories.selectors.settlements import settlement_search
+from kontora.directories.selectors.settlements import places_named, regions_active, settlement_search
 
 pytestmark = [pytest.mark.django_db, pytest.mark.feature("DIR-03")]
 
@@ -54,3 +54,28 @@ def test_an_empty_or_unmatched_prefix_finds_nothing_and_inactive_places_are_hidd
     assert settlement_search("  ") == []
     assert settlement_search("qwerty") == []
     assert settlement_search("абак") == []
+
+
+def test_regions_active_are_every_region_but_those_switched_off():
+    # given
+    Region.objects.filter(code="19").update(is_active=False)
+    # when
+    codes = [region.code for region in regions_active()]
+    # then
+    assert "19" not in codes and "50" in codes and codes == sorted(codes)
+
+
+def test_places_are_read_by_their_names_keys_in_one_query(django_assert_num_queries):
+    # given
+    Settlement.objects.filter(name="Зеленогорск", region__code="24").update(is_active=False)
+    # when
+    with django_assert_num_queries(1):
+        found = places_named(["кировск", "абакан", "зеленогорск", "тмутаракань", ""])
+    # then
+    assert sorted(found) == ["абакан", "зеленогорск", "кировск", "тмутаракань"]
+    assert sorted(Region.objects.get(pk=place.region_id).code for place in found["кировск"]) == ["47", "51"]
+    assert [(place.name, place.kind) for place in found["абакан"]] == [("Абакан", "г")]
+    assert [Region.objects.get(pk=place.region_id).code for place in found["зеленогорск"]] == ["78"]
+    assert found["тмутаракань"] == []
+    with django_assert_num_queries(0):
+        assert places_named(["", " "][:1]) == {}

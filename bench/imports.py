@@ -1,0 +1,141 @@
+"""Import (issue 17): reading and the automatic processing of 100,000 client rows beside calamine's bare read.
+
+`run()` makes a fresh SQLite base with `kontora upgrade` (the settlements directory as a new installation has it),
+writes a 100,000-row × 14-column .xlsx in the manual's layout A–N (XlsxWriter, constant memory; phones, postal
+codes and a third of the INNs as number cells, a thousand cities of the directory and a few it lacks), then runs
+each measure in a child process of its own (`python -m bench.imports measure WHAT HOME FILE`), so each child's
+peak resident memory (ru_maxrss) is its own:
+
+- `bare` — calamine's own read: every row of the sheet iterated, nothing converted (the baseline);
+- `read` — `sheets.table_open(…).rows()`: every cell as text, number cells as their digits;
+- `clean` — the same rows through `cleaning.rows_clean` with every option on (the directory read in batches).
+
+The 100,000-row import as a whole (processing and creating, ≤ 60 s, ≤ 500 MB) is measured here once the writing
+step exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import ROOT, Result, child_env, django_in
+
+ROWS = int(os.environ.get("KONTORA_BENCH_IMPORT_ROWS", "100000"))
+_NAMES = ["Альфа", "Вега", "Гранит", "Дельта", "Ёлка", "Заря", "Исток", "Кедр", "Лотос", "Меридиан", "Орион"]
+_PEOPLE = ["ГРИШИНА оксана викторовна", "Иванов И.И.", "петров пётр петрович", "Сидорова-Крылова Анна"]
+
+
+def write_file(path: Path, count: int, cities: list[tuple[str, str]]) -> None:
+    import xlsxwriter
+
+    from kontora.core.requisites import inn_check_digits
+
+    rng = random.Random(17)  # the same rows every run
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = book.add_worksheet("Клиенты")
+    for n in range(count):
+        region, city = cities[n % len(cities)] if n % 50 else ("Хакасия Респ.", "Тмутаракань")
+        body = f"{770000000 + n:09d}"
+        inn = body + inn_check_digits(body)
+        row: list[Any] = [
+            f'ООО "{rng.choice(_NAMES)} {n}"', "", region, city, "Центральный", 600000 + n % 99999,
+            f"ул. Ленина, {n % 200 + 1}, офис {n % 50}", 73900000000 + n, f"(3902) {n % 1000:03d}-{n % 100:02d}",
+            f"info{n}@example.ru" if n % 97 else f"info{n}@@example", f"www.site{n}.ru", "Клиент  из  выставки",
+            rng.choice(_PEOPLE), f"person{n}@example.ru",
+        ]
+        for column, value in enumerate(row):
+            if isinstance(value, int):
+                sheet.write_number(n, column, value)
+            else:
+                sheet.write_string(n, column, value)
+        sheet.write_string(n, 14, inn) if n % 3 else sheet.write_number(n, 14, int(inn))
+    book.close()
+
+
+def _measure(what: str, path: str) -> dict[str, float]:
+    from python_calamine import CalamineWorkbook
+
+    from kontora.imports.selectors.cleaning import rows_clean
+    from kontora.imports.selectors.columns import mapping_check, mapping_default
+    from kontora.imports.selectors.sheets import table_open
+
+    started = time.perf_counter()
+    count = 0
+    problems = 0
+    if what == "bare":
+        with Path(path).open("rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
+        for _row in workbook.get_sheet_by_index(0).iter_rows():
+            count += 1
+    elif what == "read":
+        with table_open(path) as table:
+            for _row in table.rows():
+                count += 1
+    else:
+        mapping = mapping_check({**mapping_default(), 14: "inn"})
+        with table_open(path) as table:
+            for row in rows_clean(table.rows(), mapping=mapping, filename="clients.xlsx",
+                                  imported_on=datetime.date.today()):
+                count += 1
+                problems += len(row.problems)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rows": count, "problems": problems}
+
+
+def _child(what: str, home: str, path: Path, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-m", "bench.imports", "measure", what, home, str(path)], env=env,
+                          cwd=ROOT, check=True, capture_output=True, text=True)
+    measured: dict[str, float] = json.loads(done.stdout)
+    return measured
+
+
+def run() -> list[Result]:
+    with tempfile.TemporaryDirectory(prefix="kontora-bench-imports-") as home:
+        env = child_env(home)
+        subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        path = Path(home) / "clients.xlsx"
+        subprocess.run([sys.executable, "-m", "bench.imports", "write", home, str(path), str(ROWS)], env=env,
+                       cwd=ROOT, check=True)
+        bare, read, clean = (_child(what, home, path, env) for what in ("bare", "read", "clean"))
+    sized = f"{ROWS:,} rows × 15 columns, {int(clean['problems']):,} problems"
+    return [
+        Result("imports", "read as text / calamine's bare iteration", read["seconds"], bare["seconds"], "s", sized),
+        Result("imports", "read and process / calamine's bare iteration", clean["seconds"], bare["seconds"], "s",
+               sized),
+        Result("imports", "peak memory: read and process / bare", clean["peak_mb"], bare["peak_mb"], "MB", sized),
+    ]
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["write"] and len(argv) == 4:
+        django_in(argv[1])
+        from kontora.directories.models import Settlement
+
+        # A thousand places of the directory, their regions written both ways: «Республика Хакасия», «Хакасия Респ.».
+        rows = Settlement.objects.order_by("id").values_list("region__name", "region__short_name", "name")[:1000]
+        cities = [(full if n % 2 else f"{short} Респ." if full.startswith("Республика") else full, city)
+                  for n, (full, short, city) in enumerate(rows)]
+        write_file(Path(argv[2]), int(argv[3]), cities)
+        return 0
+    if argv[:1] == ["measure"] and len(argv) == 4 and argv[1] in ("bare", "read", "clean"):
+        django_in(argv[2])
+        print(json.dumps(_measure(argv[1], argv[3])))
+        return 0
+    print("usage: python -m bench.imports write HOME FILE ROWS | measure bare|read|clean HOME FILE", file=sys.stderr)
+    return 2
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
