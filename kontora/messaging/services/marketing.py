@@ -208,6 +208,7 @@ def letter_unsubscribe(*, letter: Letter, one_click: bool) -> None:
 @dataclass(frozen=True)
 class Gate:
     hold: str = ""  # held with this reason
+    author_stopped: bool = False  # the author may no longer mail: every queued marketing letter of his is held
     later: datetime.datetime | None = None  # due again then (outside the window, or over a limit)
 
 
@@ -241,13 +242,30 @@ def _limits_free(pace: MarketingPace, letter: Letter, now: datetime.datetime) ->
     return None
 
 
+def _author_stopped() -> str:
+    return _("The mailing stopped: its author may no longer do group processing.")
+
+
+def marketing_hold_authors(author_ids: Sequence[int] | None = None) -> int:
+    """Every queued marketing letter (e-mail and SMS) of an author who may no longer mail — dismissed, disabled or
+    without the right — held at once with the reason, not one by one as each comes due; of `author_ids`, or of
+    every author with a queued one. How many were held."""
+    queued = Letter.objects.filter(state=Letter.State.QUEUED, purpose=Letter.Purpose.MARKETING)
+    if author_ids is None:
+        author_ids = list(queued.order_by().values_list("author_id", flat=True).distinct())
+    stopped = [user.pk for user in User.objects.filter(pk__in=author_ids) if not _may_mail(user)]
+    if not stopped:
+        return 0
+    return queued.filter(author_id__in=stopped).update(state=Letter.State.HELD, answer=_author_stopped()[:1000])
+
+
 def marketing_gate(letter: Letter, pace: MarketingPace, now: datetime.datetime) -> Gate:
     """`pace`: the author's mailbox for a letter, his SMS account for an SMS (their limits and sending hours)."""
     author = letter.author
     if letter.channel == Channel.EMAIL and not settings.PUBLIC_URL:  # an SMS carries no link
         return Gate(hold=public_url_missing())
     if not _may_mail(author):
-        return Gate(hold=_("The mailing stopped: its author may no longer do group processing."))
+        return Gate(hold=_author_stopped(), author_stopped=True)
     if not may_receive(letter.client_id, letter.recipient, letter.channel):
         return Gate(hold=_("Not sent: the address or number refused mailings or was refused, or the client was "
                            "excluded from mailing after the mailing was made."))

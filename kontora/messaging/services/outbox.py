@@ -127,6 +127,9 @@ def _claim_marketing(letter_id: int, now: datetime.datetime) -> bool:
             return _claim(letter_id, now)  # sending records that the mailbox or the SMS account is gone
         gate = marketing.marketing_gate(letter, pace, now)
         due = Letter.objects.filter(pk=letter_id, state=Letter.State.QUEUED, next_try_at__lte=now)
+        if gate.author_stopped:
+            marketing.marketing_hold_authors([letter.author_id])
+            return False
         if gate.hold:
             due.update(state=Letter.State.HELD, answer=gate.hold[:1000])
             return False
@@ -231,6 +234,7 @@ def letters_send_due(*, now: datetime.datetime | None = None, rounds: int = 1) -
     letter tried leaves the due set: sent, failed, held, or due again later); how many were sent."""
     sent = 0
     sessions = Sessions()
+    marketing.marketing_hold_authors()  # also the letters not yet due: the journal shows them held at once
     try:
         for _round in range(rounds):
             moment = now or timezone.now()

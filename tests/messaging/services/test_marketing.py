@@ -196,6 +196,32 @@ def test_letters_are_held_when_their_author_loses_the_right(smtp_refusing: Any) 
 
 
 @pytest.mark.feature("GRP-07")
+def test_every_queued_letter_of_an_author_who_lost_the_right_is_held_at_once_not_when_each_comes_due(
+        smtp_refusing: Any) -> None:
+    user, other = _manager(), _manager()
+    mailbox_of(user, smtp_refusing)
+    mailbox_of(other, smtp_refusing)
+    # given letters of two authors waiting for later (over a limit, outside the window) and one transactional
+    later = NOON + datetime.timedelta(days=2)
+    waiting = [_queue(user, f"w{n}@example.test") for n in range(3)]
+    Letter.objects.filter(pk__in=[letter.pk for letter in waiting]).update(next_try_at=later)
+    others = _queue(other, "other@example.test")
+    Letter.objects.filter(pk=others.pk).update(next_try_at=later)
+    invoice = letter_queue(acting_user=user, recipient="accountant@example.test", subject="Счёт", text="Счёт")
+    Letter.objects.filter(pk=invoice.pk).update(next_try_at=later)
+    # when the author loses the right and the worker's round runs, none of his letters being due yet
+    UserRight.objects.filter(user=user).delete()
+    letters_send_due(now=NOON)
+    # then each of his marketing letters is held with the reason; the other author's and the invoice still queued
+    states = dict(Letter.objects.values_list("recipient", "state"))
+    assert [states[f"w{n}@example.test"] for n in range(3)] == [Letter.State.HELD] * 3
+    assert states["other@example.test"] == states["accountant@example.test"] == Letter.State.QUEUED
+    assert set(Letter.objects.filter(state=Letter.State.HELD).values_list("answer", flat=True)) == {
+        "The mailing stopped: its author may no longer do group processing."}
+    assert smtp_refusing.inbox.letters == []
+
+
+@pytest.mark.feature("GRP-07")
 def test_without_the_public_address_marketing_mail_is_refused_and_a_queued_letter_held(settings: Any,
                                                                                         smtp_refusing: Any) -> None:
     user = _manager()
