@@ -94,7 +94,8 @@ class GroupForm(KontoraForm):
                                 widget=forms.Textarea(attrs={"rows": 6}))
     mail_html = forms.CharField(
         label=_("The letter as HTML (optional)"), required=False, strip=False,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        # an editor with a toolbar where scripts run (behaviours/html-editor.js; the toolbar in bulk/manager.html)
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "data-k-html-editor": "k-bulk-mail-editor"}),
         help_text=_("Sent beside the plain text; scripts, event handlers and javascript: links are removed."))
     mail_files = MultipleFileField(label=_("Attachments"), required=False)
     mail_individual = forms.BooleanField(

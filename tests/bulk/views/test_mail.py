@@ -153,3 +153,14 @@ def test_the_recipient_check_reads_as_many_queries_whatever_the_number_of_client
     page = assert_flat_queries(lambda: admin_client.post("/bulk/preview/", {
         **LETTER, "mail_individual": "on", "mail_text": "Здравствуйте, {контакт}!"}).content.decode(), add, rows=8)
     assert "В очередь будет поставлено 8 писем." in page
+
+
+@pytest.mark.feature("GRP-03")
+def test_the_letter_html_is_a_plain_textarea_that_the_editor_takes_over_where_scripts_run(admin_user: Any,
+                                                                                          admin_client: Any) -> None:
+    page = admin_client.get("/bulk/").content.decode()
+    # without JavaScript: the textarea posts as before; with it, html-editor.js puts Quill over it with this toolbar
+    assert '<textarea name="mail_html"' in page and 'data-k-html-editor="k-bulk-mail-editor"' in page
+    assert '<template id="k-bulk-mail-editor"' in page and 'title="Полужирный (Ctrl+B)"' in page
+    assert "vendor/quill-2.0.3/quill.js" in page and "vendor/quill-2.0.3/quill.snow.css" in page
+    assert "quill" not in admin_client.get("/").content.decode()  # loaded by the page that uses it only
