@@ -26,7 +26,7 @@ from kontora.core.ui.links import IdLink
 from kontora.core.ui.pager import AFTER, BEFORE
 from kontora.messaging import policies
 from kontora.messaging.forms import MailboxForm, OutboxFilterForm, SmsAccountForm
-from kontora.messaging.models import Letter, Mailbox, SmsAccount
+from kontora.messaging.models import Channel, Letter, Mailbox, SmsAccount
 from kontora.messaging.selectors import outbox as selectors
 from kontora.messaging.services.mailboxes import mailbox_save, mailbox_test_send
 from kontora.messaging.services.marketing import letter_of_token, letter_unsubscribe
@@ -117,6 +117,8 @@ def _row(user: User, letter: Letter, links: _Links, problem: str = "") -> dict[s
         "attention": letter.state in selectors.RESENDABLE,
         "unknown": letter.state == Letter.State.UNKNOWN,
         "problem": problem,
+        # An SMS has no subject: its row shows the start of its text (the journal reads only that start).
+        "sms": (getattr(letter, "sms_start", None) or letter.text) if letter.channel == Channel.SMS else "",
     }
 
 

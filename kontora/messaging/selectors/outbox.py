@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
+from django.db.models.functions import Substr
 
 from kontora.core.selectors.calendar import day_bounds
 from kontora.core.ui.pager import AFTER, BEFORE, Keyset, Page
 from kontora.messaging import policies
-from kontora.messaging.models import Letter
+from kontora.messaging.models import Channel, Letter
 
 NEWEST_FIRST = Keyset("-created_at", "-id")
 # Whose letters the journal lists: the user's own, or every employee's (policies.sees_all_employees).
@@ -22,6 +23,7 @@ MINE, EVERYONE = "mine", "all"
 RESENDABLE = (Letter.State.UNKNOWN, Letter.State.FAILED, Letter.State.HELD)
 ATTENTION = "attention"
 HIDDEN_CAP = 1000
+SMS_SHOWN = 120  # characters of an SMS's text its row shows
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ def _chosen(letters: QuerySet[Letter], user: Any, choice: OutboxChoice, whose: s
 
 def outbox_letters(user: Any, choice: OutboxChoice) -> QuerySet[Letter]:
     """The letters the journal lists, newest first, with what a row shows (not their texts)."""
-    letters = policies.letters.visible(user).select_related("client", "author").defer("text", "html")
+    # An SMS has no subject: the row shows the start of its text instead (not the whole of any letter's text).
+    letters = policies.letters.visible(user).select_related("client", "author").defer("text", "html").annotate(
+        sms_start=Case(When(channel=Channel.SMS, then=Substr("text", 1, SMS_SHOWN)), default=Value("")))
     return _chosen(letters, user, choice, outbox_whose(user, choice.whose)).order_by(*NEWEST_FIRST.order)
 
 

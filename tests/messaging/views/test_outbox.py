@@ -10,7 +10,7 @@ import re
 import pytest
 
 from kontora.core.models import AuditEvent
-from kontora.messaging.models import Letter
+from kontora.messaging.models import Channel, Letter
 from tests.accounts.factories import UserFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import grant_right
@@ -150,12 +150,30 @@ def test_a_letters_page_shows_its_text_and_html_as_text_never_drawn(manager_user
 
 
 @pytest.mark.feature("GRP-06")
+def test_an_sms_row_says_sms_and_shows_the_start_of_its_text_where_a_letter_has_its_subject(manager_user,
+                                                                                              manager_client):
+    sms = LetterFactory(author=manager_user, channel=Channel.SMS, subject="", recipient="+79161234567",
+                        state=Letter.State.HELD, text="Скидка 10% на всё до пятницы! " * 8)
+    letter = LetterFactory(author=manager_user, subject="Счёт № 12", text="Текст письма не показывается")
+    page = manager_client.get("/messaging/outbox/").content.decode()
+    rows = dict(zip(_ids(page), page.split('<tr data-row data-id="')[1:], strict=True))
+    assert "· SMS" in rows[sms.pk] and 'data-testid="outbox-sms">Скидка 10% на всё до пятницы! Скидка' in rows[sms.pk]
+    assert "· SMS" not in rows[letter.pk] and "Счёт № 12" in rows[letter.pk]
+    assert "Текст письма" not in page
+    # the row answered in place by «Отправить снова» shows it too
+    answer = manager_client.post(f"/messaging/outbox/{sms.pk}/resend/", **HTMX).content.decode()
+    assert 'data-testid="outbox-sms">Скидка 10%' in answer
+
+
+@pytest.mark.feature("GRP-06")
 def test_the_journal_pages_by_fifty_and_its_queries_do_not_grow_with_the_rows(manager_user, manager_client):
     clients = [ClientFactory(curator=manager_user) for _ in range(3)]
 
     def add(number: int) -> None:
         LetterFactory(author=manager_user, client=clients[number % 3] if number % 4 else None,
-                      state=Letter.State.UNKNOWN if number % 2 else Letter.State.SENT)
+                      state=Letter.State.UNKNOWN if number % 2 else Letter.State.SENT,
+                      **({"channel": Channel.SMS, "subject": "", "recipient": "+79161234567"} if number % 3 == 0
+                         else {}))
 
     # the page reads as many queries for 20 rows as for one
     page = assert_flat_queries(lambda: manager_client.get("/messaging/outbox/").content.decode(), add, rows=20)
