@@ -5,7 +5,8 @@ journal, one letter, and «Отправить снова»."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -52,17 +53,23 @@ def parameters_tab_save(user: User, form: forms.BaseForm) -> None:
 def mailbox_test(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     form = parameters_tab_form(user, request.POST)
-    answer, problem = "", ""
-    if not form.is_valid():
-        problem = " ".join(str(error) for errors in form.errors.values() for error in errors)
-    else:
-        try:
-            answer = mailbox_test_send(acting_user=user, values=form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            problem = " ".join(error_messages(exc))
+    answer, problem = _tried(form, lambda values: mailbox_test_send(acting_user=user, values=values))
     return render(request, "messaging/partials/test_answer.html", {
-        "answer": answer, "problem": problem, "address": form.cleaned_data.get("address", "")
+        "answer": answer or "", "problem": problem, "address": form.cleaned_data.get("address", "")
         if hasattr(form, "cleaned_data") else ""})
+
+
+T = TypeVar("T")
+
+
+def _tried(form: forms.BaseForm, send: Callable[[dict[str, Any]], T]) -> tuple[T | None, str]:
+    """A tab's test send over the values typed (saved or not): its answer, or what went wrong in one line."""
+    if not form.is_valid():
+        return None, " ".join(str(error) for errors in form.errors.values() for error in errors)
+    try:
+        return send(form.cleaned_data), ""
+    except (DomainError, ValidationError) as exc:
+        return None, " ".join(error_messages(exc))
 
 
 def _masked(address: str) -> str:
@@ -201,13 +208,7 @@ def sms_test(request: HttpRequest) -> HttpResponse:
     form = sms_tab_form(user, request.POST)
     number = request.POST.get(f"{SMS_TEST_PREFIX}-number", "")
     text = request.POST.get(f"{SMS_TEST_PREFIX}-text", "")
-    reply, problem = None, ""
-    if not form.is_valid():
-        problem = " ".join(str(error) for errors in form.errors.values() for error in errors)
-    else:
-        try:
-            reply = sms_account_test_send(acting_user=user, values=form.cleaned_data, number=number, text=text)
-        except (DomainError, ValidationError) as exc:
-            problem = " ".join(error_messages(exc))
+    reply, problem = _tried(form, lambda values: sms_account_test_send(acting_user=user, values=values, number=number,
+                                                                        text=text))
     return render(request, "messaging/partials/sms_test_answer.html", {
         "reply": reply, "problem": problem, "number": number})

@@ -3,11 +3,11 @@ letter, sent to the mailbox's own address, that reports the server's exact answe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -19,7 +19,7 @@ from kontora import config
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record, changes_between, model_update
 from kontora.core.errors import Refused
-from kontora.messaging.models import Mailbox
+from kontora.messaging.models import Mailbox, SmsAccount
 from kontora.messaging.services.smtp import Server, smtp_send
 
 FIELDS = ("host", "port", "security", "sender_name", "address", "login", *Mailbox.PACE_FIELDS)
@@ -46,34 +46,55 @@ def mailbox_save(*, acting_user: User, values: Mapping[str, Any]) -> Mailbox | N
     address both empty the mailbox is removed. One audit row for what changed (a new password is said, not shown)."""
     current = Mailbox.objects.filter(user=acting_user).first()
     if not values.get("host") and not values.get("address"):
-        if current is not None:
-            with transaction.atomic():
-                current.delete()
-                audit_record(actor=acting_user, event="messaging.mailbox.delete", summary=_("Mailbox removed"),
-                             target=acting_user)
+        own_account_remove(acting_user=acting_user, current=current, event="messaging.mailbox.delete",
+                           summary=_("Mailbox removed"))
         return None
     errors = {name: _("Enter the mailbox's %(what)s.") % {"what": label} for name, label in (
         ("host", _("SMTP server")), ("address", _("e-mail"))) if not values.get(name)}
     if errors:
         raise ValidationError(errors)
+    return own_account_save(acting_user=acting_user, model=Mailbox, current=current, values=values, fields=FIELDS,
+                            secrets=(("password", "password_sealed", str(_("password"))),),
+                            event="messaging.mailbox.save", summary=_("Mailbox settings changed"))
+
+
+A = TypeVar("A", Mailbox, SmsAccount)
+
+
+def own_account_remove(*, acting_user: User, current: Mailbox | SmsAccount | None, event: str, summary: str) -> None:
+    """The user's own mailbox or SMS account removed (nothing to do without one), with its audit row."""
+    if current is None:
+        return
     with transaction.atomic():
-        mailbox = current or Mailbox(user=acting_user)
-        data = {name: values[name] for name in FIELDS if name in values}
+        current.delete()
+        audit_record(actor=acting_user, event=event, summary=summary, target=acting_user)
+
+
+def own_account_save(*, acting_user: User, model: type[A], current: A | None, values: Mapping[str, Any],
+                     fields: Sequence[str], secrets: Sequence[tuple[str, str, str]], event: str, summary: str) -> A:
+    """The user's own mailbox or SMS account saved from its tab: the `fields` given, and each secret typed —
+    (value's name, sealed column, label) — sealed, an empty one keeping the one kept. One audit row for what
+    changed; a new secret is said, never shown."""
+    with transaction.atomic():
+        account = current or model(user=acting_user)
+        data = {name: values[name] for name in fields if name in values}
         if current is None:
             for name, value in data.items():
-                setattr(mailbox, name, value)
-            changes = changes_between(Mailbox, {}, data, FIELDS)
+                setattr(account, name, value)
+            changes = changes_between(model, {}, data, fields)
         else:
-            changes = model_update(mailbox, data=data, fields=FIELDS) if data else []
-        if values.get("password"):
-            mailbox.password_sealed = password_seal(str(values["password"]))
-            changes.append({"field": str(_("password")), "old": "", "new": str(_("changed"))})
-        if current is None or values.get("password"):
-            mailbox.save()
+            changes = model_update(account, data=data, fields=fields) if data else []
+        sealed = False
+        for name, column, label in secrets:
+            if values.get(name):
+                setattr(account, column, password_seal(str(values[name])))
+                changes.append({"field": label, "old": "", "new": str(_("changed"))})
+                sealed = True
+        if current is None or sealed:
+            account.save()
         if changes:
-            audit_record(actor=acting_user, event="messaging.mailbox.save", summary=_("Mailbox settings changed"),
-                         target=acting_user, changes=changes)
-    return mailbox
+            audit_record(actor=acting_user, event=event, summary=summary, target=acting_user, changes=changes)
+    return account
 
 
 def server_of(values: Mapping[str, Any], kept: Mailbox | None) -> Server:

@@ -8,14 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
-from kontora.core.audit import audit_record, changes_between, model_update
 from kontora.core.errors import Refused
 from kontora.messaging.models import SmsAccount
-from kontora.messaging.services.mailboxes import password_seal
+from kontora.messaging.services.mailboxes import own_account_remove, own_account_save
 from kontora.messaging.services.sms import SmsReply, gateway_of, sms_deliver
 
 FIELDS = ("protocol", "sender", "host", "port", "system_id", "system_type", "api_url", *SmsAccount.PACE_FIELDS)
@@ -27,38 +25,17 @@ def sms_account_save(*, acting_user: User, values: Mapping[str, Any]) -> SmsAcco
     protocol the account is removed. One audit row for what changed (a new secret is said, not shown)."""
     current = SmsAccount.objects.filter(user=acting_user).first()
     if not values.get("protocol"):
-        if current is not None:
-            with transaction.atomic():
-                current.delete()
-                audit_record(actor=acting_user, event="messaging.sms_account.delete",
-                             summary=_("SMS account removed"), target=acting_user)
+        own_account_remove(acting_user=acting_user, current=current, event="messaging.sms_account.delete",
+                           summary=_("SMS account removed"))
         return None
     try:
         gateway_of(values, current)  # the same checks a send makes: nothing is kept that could not be used
     except Refused as exc:
         raise ValidationError({exc.field or "protocol": exc.message}) from exc
-    with transaction.atomic():
-        account = current or SmsAccount(user=acting_user)
-        data = {name: values[name] for name in FIELDS if name in values}
-        if current is None:
-            for name, value in data.items():
-                setattr(account, name, value)
-            changes = changes_between(SmsAccount, {}, data, FIELDS)
-        else:
-            changes = model_update(account, data=data, fields=FIELDS) if data else []
-        sealed = False
-        for name, column in SECRETS:
-            if values.get(name):
-                setattr(account, column, password_seal(str(values[name])))
-                label = str(_("password")) if name == "password" else name
-                changes.append({"field": label, "old": "", "new": str(_("changed"))})
-                sealed = True
-        if current is None or sealed:
-            account.save()
-        if changes:
-            audit_record(actor=acting_user, event="messaging.sms_account.save",
-                         summary=_("SMS account settings changed"), target=acting_user, changes=changes)
-    return account
+    return own_account_save(acting_user=acting_user, model=SmsAccount, current=current, values=values,
+                            fields=FIELDS, secrets=[(name, column, str(_("password")) if name == "password" else name)
+                                                    for name, column in SECRETS],
+                            event="messaging.sms_account.save", summary=_("SMS account settings changed"))
 
 
 def sms_account_test_send(*, acting_user: User, values: Mapping[str, Any], number: str, text: str = "") -> SmsReply:
