@@ -197,10 +197,22 @@ def letter_unsubscribe(*, letter: Letter, one_click: bool) -> None:
     (the consent record says how); transactional letters still reach it."""
     key = letter.recipient.lower()
     with transaction.atomic():
-        Suppression.objects.get_or_create(address_key=key, defaults={"reason": Suppression.Reason.UNSUBSCRIBED})
+        address_suppress(letter=letter, reason=Suppression.Reason.UNSUBSCRIBED)
         mailing_unsubscribe(kind=ClientMailingAddress.Kind.EMAIL, value_key=key,
                             how=ClientMailingAddress.Consent.ONE_CLICK if one_click
                             else ClientMailingAddress.Consent.LINK)
+
+
+def address_suppress(*, letter: Letter, reason: str, answer: str = "") -> None:
+    """The letter's recipient gets no more marketing mail (it unsubscribed, or its server refused it for good):
+    kept once, with an audit row — no person acted, the recipient or the server did."""
+    suppression, created = Suppression.objects.get_or_create(address_key=letter.recipient.lower(), defaults={
+        "reason": reason, "answer": answer[:1000]})
+    if created:
+        audit_record(actor=None, event="messaging.suppression.add", target=suppression, client=letter.client_id,
+                     summary=_("%(address)s gets no more mailings: %(reason)s") % {
+                         "address": letter.recipient, "reason": suppression.get_reason_display()},
+                     extra={"letter": letter.pk, "answer": answer[:300]})
 
 
 # What a due marketing letter must pass (outbox.letter_send asks, under its author's mailbox lock).

@@ -155,8 +155,7 @@ def _record(letter: Letter, reply: Reply, now: datetime.datetime, message_id: st
         # Written also over "unknown": a send that outlived its lease still knows how it went.
         Letter.objects.filter(pk=letter.pk, state__in=[Letter.State.SENDING, Letter.State.UNKNOWN]).update(**values)
         if values["state"] == Letter.State.FAILED and not reply.temporary:  # with the row's record, or not at all
-            Suppression.objects.get_or_create(address_key=letter.recipient.lower(), defaults={
-                "reason": Suppression.Reason.BOUNCED, "answer": reply.text[:1000]})
+            marketing.address_suppress(letter=letter, reason=Suppression.Reason.BOUNCED, answer=reply.text)
 
 
 def _sms_send(letter: Letter) -> tuple[Reply, str]:

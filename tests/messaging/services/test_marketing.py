@@ -18,6 +18,7 @@ from django.utils import translation
 from kontora.accounts.models import ClientScope, Role, UserRight
 from kontora.clients.models import ClientMailing, ClientMailingAddress
 from kontora.core.errors import NotAllowed, Refused
+from kontora.core.models import AuditEvent
 from kontora.messaging.models import Letter, Mailbox, Suppression
 from kontora.messaging.selectors.recipients import marketing_recipients
 from kontora.messaging.services.marketing import (
@@ -116,7 +117,12 @@ def test_the_unsubscribe_link_works_without_signing_in_and_one_click_is_recorded
     # … and the mail program's one-click POST (no CSRF token, no session) unsubscribes every client's row of it
     answer = browser.post(path, {"List-Unsubscribe": "One-Click"})
     assert answer.status_code == 200
-    assert Suppression.objects.get(address_key="buyer@example.test").reason == Suppression.Reason.UNSUBSCRIBED
+    suppression = Suppression.objects.get(address_key="buyer@example.test")
+    assert suppression.reason == Suppression.Reason.UNSUBSCRIBED
+    # with one audit row, of nobody's act, about the letter's client
+    audit = AuditEvent.objects.get(event="messaging.suppression.add")
+    assert (audit.actor_id, audit.client_id, audit.target_id) == (None, letter.client_id, suppression.pk)
+    assert audit.summary == "Buyer@Example.test больше не получает рассылок: Отписался"
     rows = list(ClientMailingAddress.objects.all())
     assert [row.subscribed for row in rows] == [False, False]
     assert {row.consent_how for row in rows} == {ClientMailingAddress.Consent.ONE_CLICK}

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from kontora.core.errors import Refused
+from kontora.core.models import AuditEvent
 from kontora.messaging.models import Letter, Suppression
 from kontora.messaging.services.mailboxes import mailbox_save
 from kontora.messaging.services.outbox import (
@@ -89,6 +90,8 @@ def test_a_permanent_refusal_fails_the_letter_and_suppresses_the_address(admin_u
     assert letter is not None and letter.state == Letter.State.FAILED
     assert "550 5.1.1" in letter.answer and "gone@example.test" in letter.answer
     assert Suppression.objects.get(address_key="gone@example.test").reason == Suppression.Reason.BOUNCED
+    answer = AuditEvent.objects.get(event="messaging.suppression.add").extra["answer"]
+    assert answer.endswith("550 5.1.1 <gone@example.test>: Recipient address rejected: User unknown")
     # a letter to another address of the same run still leaves (the positive control)
     other = letter_send(letter_id=_letter(admin_user).pk)
     assert other is not None and other.state == Letter.State.SENT
