@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from kontora.clients import access
@@ -61,7 +62,8 @@ def matched(user: Any, key: str, wanted: Iterable[str]) -> dict[str, list[Match]
     elif key == INN:
         clients = Client.objects.filter(inn__in=values)
     elif key == EMAIL:
-        clients = Client.objects.filter(Q(email__in=values) | Q(email__in=[value.upper() for value in values]))
+        # Addresses are ASCII in practice, which LOWER folds on both databases; the key is kept in lower case.
+        clients = Client.objects.annotate(k_email=Lower("email")).filter(k_email__in=values)
     elif key == NAME:
         clients = Client.objects.filter(name_key__in=values)
     else:
@@ -73,7 +75,7 @@ def matched(user: Any, key: str, wanted: Iterable[str]) -> dict[str, list[Match]
         elif key == INN:
             keys = [client.inn]
         elif key == EMAIL:
-            keys = [value for value in values if value.casefold() == client.email.casefold()]
+            keys = [client.email.lower()]
         elif key == NAME:
             keys = [client.name_key]
         else:

@@ -48,7 +48,7 @@ def row_key(key: str, values: dict[str, str]) -> str:
         numbers = phone_keys(values.get(c.PHONE, ""))
         return numbers[0] if numbers else ""
     if key == Import.MatchKey.EMAIL:
-        return values.get(c.EMAIL, "").strip()
+        return values.get(c.EMAIL, "").strip().lower()
     if key == Import.MatchKey.NAME:
         return search_key(values.get(c.SHORT_NAME, ""))
     return ""
