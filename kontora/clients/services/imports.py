@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import ClientScope, User
@@ -42,6 +43,8 @@ _MAIN = frozenset(IMPORT_FIELDS) - {"notes", "status_id", "priority_id"}
 _RELATED = {"region_id": "region", "settlement_id": "settlement", "status_id": "status", "priority_id": "priority",
             "curator_id": "curator"}
 CONTACT_FIELDS = ("full_name", "position", "email", "phone_mobile")
+_KEYS = ("name_key", "name_core_key", "full_name_key", "city_key", "phone_digits", "fax_digits")
+_STAMP = ("changed_at", "changed_by_id")  # an updated client's change stamp, kept with its old values
 
 
 @dataclass
@@ -190,6 +193,7 @@ def clients_import_update(
                 written.refused[row.key] = _("You may not change this client.")
                 continue
             old = {name: getattr(client, name) for name in changed}
+            stamp = {"changed_at": client.changed_at.isoformat(), "changed_by_id": client.changed_by_id}
             before = {name: _shown(client, name) for name in changed}
             stored = {f.attname: getattr(client, f.attname) for f in Client._meta.concrete_fields}
             for name in changed:
@@ -216,7 +220,7 @@ def clients_import_update(
                                   for name in old if before.get(name, "") != _shown(client, name)
                                   or name not in before]
             written.clients[row.key] = client.pk
-            written.old[row.key] = old
+            written.old[row.key] = {**old, **stamp}
         for key in (row.key for row in rows if row.client_id not in {c.pk for c in current}):
             written.refused[key] = _("The client is no longer in the base.")
         if history:
@@ -237,14 +241,16 @@ def clients_import_restore(
         related = _Related(fake, current)
         for client in current:
             values = {name: value for name, value in old[client.pk].items() if name in IMPORT_FIELDS}
+            stamp = {name: old[client.pk][name] for name in _STAMP if name in old[client.pk]}
+            if isinstance(stamp.get("changed_at"), str):
+                stamp["changed_at"] = parse_datetime(stamp["changed_at"])
             before = {name: _shown(client, name) for name in values}
             for name, value in values.items():
                 related.set(client, name, value)
             fill_search_keys(client)
-            client.changed_by = acting_user if getattr(acting_user, "pk", None) else None
-            client.save(update_fields=[*(_RELATED.get(n, n) for n in values), "name_key", "name_core_key",
-                                       "full_name_key", "city_key", "phone_digits", "fax_digits", "changed_by",
-                                       "changed_at"])
+            # A plain UPDATE: the change stamp goes back to what it was too (a save would stamp it now).
+            Client.objects.filter(pk=client.pk).update(
+                **{name: getattr(client, name) for name in (*values, *_KEYS)}, **stamp)
             if "phone" in values:
                 client_phones_keep(client)
             history[client.pk] = [{"field": _label(name), "old": before[name], "new": _shown(client, name)}
