@@ -106,7 +106,8 @@ class FieldNames:
         key = (attname, int(value))
         if key not in self._names:
             model = _RELATED[attname][0]
-            self._names[key] = str(model._default_manager.filter(pk=value).values_list("name", flat=True).first() or value)
+            name = model._default_manager.filter(pk=value).values_list("name", flat=True).first()
+            self._names[key] = str(name or value)
         return self._names[key]
 
 

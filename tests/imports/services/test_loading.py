@@ -57,7 +57,7 @@ def test_without_the_import_right_nothing_is_loaded(english):
     # given
     user = UserFactory(role="manager", language="en")
     # when / then
-    with pytest.raises(NotAllowed, match="You do not have the right to import data."):
+    with pytest.raises(NotAllowed, match=r"You do not have the right to import data\."):
         import_load(acting_user=user, source=DATA / "arsenal.xlsx")
     assert not Import.objects.exists()
 
