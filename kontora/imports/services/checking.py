@@ -29,7 +29,7 @@ from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import columns as c
 from kontora.imports.selectors.runs import field_names, row_target
-from kontora.imports.services.loading import EDITABLE, not_allowed
+from kontora.imports.services.loading import EDITABLE, not_allowed, rows_set
 
 CHECK_BATCH = 1000  # rows decided per transaction: one matching query per batch
 
@@ -85,7 +85,7 @@ def import_check(
             _decide(run, row, keys[row.pk], found, first_of, names)
             counts[row.action] += 1
         with transaction.atomic():
-            ImportRow.objects.bulk_update(batch, ["action", "reason", "client", "changes"])
+            rows_set(batch, ("action", "reason", "client", "changes"))
         after = batch[-1].number
         progress(sum(counts.values()), run.rows_total, _("Rows checked"))
     with transaction.atomic():

@@ -41,7 +41,7 @@ from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors.runs import row_contact, row_target
-from kontora.imports.services.loading import not_allowed
+from kontora.imports.services.loading import not_allowed, rows_set
 
 IMPORT_JOB = "imports_write"
 # How long a run leaves SQLite's one writer free between two batches (several of core.sqlite's tries).
@@ -144,7 +144,7 @@ def _batch_write(run: Import, author: User, batch: list[ImportRow], summary: str
         else:
             row.action = ImportRow.Action.ERROR
             row.reason = (written.refused.get(row.number) or _("You may no longer open this client."))[:500]
-    ImportRow.objects.bulk_update(batch, ["written", "old", "action", "reason"])
+    rows_set(batch, ("written", "old", "action", "reason"))
     Import.objects.filter(pk=run.pk).update(created=F("created") + len(made.clients),
                                             updated=F("updated") + len(changed.clients))
 
