@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import decisions_changed
+from kontora.core.services.inserts import rows_insert
 
 M = TypeVar("M", bound=models.Model)
 
@@ -199,9 +200,9 @@ def audit_record_each(
     _in_transaction()
     actor = actor if getattr(actor, "pk", None) else None
     target_type, target_id = _target(target)
-    rows = [AuditEvent(actor=actor, event=event, summary=str(summary)[:200], target_type=target_type,
-                       target_id=target_id, client_id=client_id, changes=list(client_changes),
-                       extra=dict(extra or {}))
+    rows = [{"actor_id": getattr(actor, "pk", None), "event": event, "summary": str(summary)[:200],
+             "target_type": target_type, "target_id": target_id, "client_id": client_id,
+             "changes": list(client_changes), "extra": dict(extra or {})}
             for client_id, client_changes in changes.items()]
-    AuditEvent.objects.bulk_create(rows)
+    rows_insert(AuditEvent, rows)
     return len(rows)

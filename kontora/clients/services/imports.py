@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from kontora.clients.services.card import _check, fill_search_keys
 from kontora.clients.services.phones import client_phones_keep
 from kontora.core import numbering
 from kontora.core.audit import Change, audit_record_each, field_label, shown
+from kontora.core.services.inserts import rows_insert
 from kontora.core.text import digits
 from kontora.directories.models import ClientStatus, Priority, Region, Settlement
 
@@ -104,30 +104,6 @@ def _label(attname: str) -> str:
     return field_label(Client, _RELATED.get(attname, attname))
 
 
-def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Multi-row INSERTs of plain column values by attname (a column not given takes its field's default; the
-    change stamps now): the ORM's bulk_create spent most of an import's batch preparing each value of each row."""
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    stamped = {f.attname: f.get_db_prep_save(now, connection) for f in fields
-               if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in stamped}
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(str(f.column)) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per = max(1, min(500, (connection.features.max_query_params or 999) // len(fields)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):
-            chunk = rows[start:start + per]
-            params = [stamped[f.attname] if f.attname in stamped else row.get(f.attname, defaults[f.attname])
-                      for row in chunk for f in fields]
-            # Names come from the model's own meta, quoted; every value goes as a parameter.
-            cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-                           + ", ".join([one] * len(chunk)), params)
-
-
 def _curator_refused(acting_user: User, client: Client) -> str:
     if acting_user.client_scope in (ClientScope.OWN, ClientScope.LIST_ALL) \
             and acting_user.pk not in (client.curator_id, client.specialist_id):
@@ -167,7 +143,7 @@ def clients_import_create(
     with transaction.atomic():
         for (_row, client), code in zip(ready, numbering.codes_next("client", len(ready)), strict=True):
             client.code = code
-        _insert(Client, [client.__dict__ for _row, client in ready])
+        rows_insert(Client, [client.__dict__ for _row, client in ready])
         by_code = dict(Client.objects.filter(code__in=[c.code for _r, c in ready]).values_list("code", "pk"))
         for _row, client in ready:
             client.pk = by_code[client.code]
@@ -179,14 +155,14 @@ def clients_import_create(
         for contact in contacts.values():
             contact["phones_digits"] = digits(contact["phone_mobile"])
         if contacts:
-            _insert(ContactPerson, list(contacts.values()))
+            rows_insert(ContactPerson, list(contacts.values()))
             for client_id, contact_id in ContactPerson.objects.filter(client_id__in=list(contacts)).values_list(
                     "client_id", "pk"):
                 contacts[client_id]["id"] = contact_id
         keys += [{"client_id": client_id, "contact_id": contact["id"], "tail": number[-MIN_PHONE_DIGITS:],
                   "number": number}
                  for client_id, contact in contacts.items() for number in phone_keys(contact["phone_mobile"])]
-        _insert(PhoneKey, keys)
+        rows_insert(PhoneKey, keys)
         audit_record_each(actor=acting_user, event="clients.client.import_create", summary=summary, target=tag,
                           changes={client.pk: [] for _row, client in ready})
     written.clients = {row.key: client.pk for row, client in ready}

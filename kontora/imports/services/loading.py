@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
+from kontora.core.services.inserts import rows_insert
 from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
@@ -41,13 +42,16 @@ def not_allowed() -> NotAllowed:
     return NotAllowed(_("You do not have the right to import data."))
 
 
+def staged_values(row: CleanRow, run_id: int) -> dict[str, Any]:
+    """A cleaned row as its staged row's columns (attnames)."""
+    return {"run_id": run_id, "number": row.number, "values": row.values, "region_id": row.region_id,
+            "settlement_id": row.settlement_id, "has_errors": row.has_errors,
+            "problems": [{"column": p.column, "column_name": p.column_name, "field": p.field, "message": p.message,
+                          "severity": str(p.severity)} for p in row.problems]}
+
+
 def staged(row: CleanRow, run_id: int) -> ImportRow:
-    return ImportRow(
-        run_id=run_id, number=row.number, values=row.values, region_id=row.region_id,
-        settlement_id=row.settlement_id, has_errors=row.has_errors,
-        problems=[{"column": p.column, "column_name": p.column_name, "field": p.field, "message": p.message,
-                   "severity": str(p.severity)} for p in row.problems],
-    )
+    return ImportRow(**staged_values(row, run_id))
 
 
 def import_load(
@@ -88,7 +92,7 @@ def import_load(
                                  options=options, headers=headers or None)
             while batch := list(itertools.islice(cleaned, LOAD_BATCH)):
                 with transaction.atomic():
-                    ImportRow.objects.bulk_create([staged(row, run.pk) for row in batch])
+                    rows_insert(ImportRow, [staged_values(row, run.pk) for row in batch])
                 total += len(batch)
                 errors += sum(1 for row in batch if row.has_errors)
                 progress(total, None, _("Rows read: %(count)d") % {"count": total})
