@@ -99,6 +99,8 @@ def import_write(
     """The job's work: the rows to create or update after the checkpoint's row, a batch per transaction with the
     checkpoint. Returns the counts written so far (the whole run's)."""
     run = Import.objects.select_related("author").get(pk=import_id)
+    if run.state != Import.State.RUNNING:
+        return {"created": run.created, "updated": run.updated}  # a message delivered again after the end
     author = run.author
     summary = _("Imported from %(file)s") % {"file": run.filename}
     after = int((resume or {}).get("after", 0))
@@ -107,7 +109,8 @@ def import_write(
     done = ImportRow.objects.filter(run=run, action__in=WRITTEN, number__lte=after).count() if after else 0
     progress(done, total, message)
     size = batch_rows()
-    while batch := list(ImportRow.objects.filter(run=run, action__in=WRITTEN, number__gt=after)
+    # Rows already written are passed over too: the checkpoint is the resume point, this the guarantee.
+    while batch := list(ImportRow.objects.filter(run=run, action__in=WRITTEN, number__gt=after, written__isnull=True)
                         .order_by("number")[:size]):
         with transaction.atomic():
             _batch_write(run, author, batch, summary)

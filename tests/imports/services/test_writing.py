@@ -236,3 +236,22 @@ def test_undo_before_the_end_and_twice_is_refused():
         import_undo(acting_user=user, import_id=run.pk)
     with pytest.raises(Refused, match="Check the import first"):
         import_start(acting_user=user, import_id=loaded(user, _rows(1)).pk)
+
+
+@pytest.mark.feature("IMP-03")
+def test_a_second_run_without_the_checkpoint_passes_over_the_rows_written():
+    # given a run that died after its second batch, its checkpoint lost
+    user = importer()
+    run = import_start(acting_user=user, import_id=checked(user, _rows(8)).pk)
+
+    def dies(done: int, total: int | None = None, message: str = "") -> None:
+        if done >= 6:
+            raise SystemExit("the worker dies")
+
+    with pytest.raises(SystemExit):
+        import_write(import_id=run.pk, progress=dies)
+    # when another run starts from the beginning, and a message delivered again after the end
+    import_write(import_id=run.pk)
+    import_write(import_id=run.pk)
+    # then
+    assert Client.objects.count() == 8
