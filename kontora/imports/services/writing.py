@@ -167,7 +167,10 @@ def import_cancel(*, acting_user: User, import_id: int) -> Import:
         audit_record(actor=acting_user, event="imports.import.cancel", target=run,
                      summary=_("Import cancelled: %(file)s") % {"file": run.filename})
     if run.state == Import.State.RUNNING and run.job_id is not None:
-        job_cancel(acting_user=acting_user, job_id=run.job_id)
+        job = job_cancel(acting_user=acting_user, job_id=run.job_id)
+        if job.status == Job.Status.CANCELLED:
+            # Cancelled before a worker took it: no handler runs to roll back, and nothing was written.
+            return import_rollback(import_id=run.pk, state=Import.State.CANCELLED)
         run.refresh_from_db()
     return run
 

@@ -20,7 +20,7 @@ from kontora.imports.models import Import, ImportRow
 from kontora.imports.services import writing
 from kontora.imports.services.checking import import_check
 from kontora.imports.services.loading import import_load
-from kontora.imports.services.writing import import_start, import_undo, import_write
+from kontora.imports.services.writing import import_cancel, import_start, import_undo, import_write
 from tests.activity.factories import EventFactory, TaskFactory
 from tests.clients.factories import ClientFactory
 from tests.directories.factories import PriorityFactory
@@ -255,3 +255,17 @@ def test_a_second_run_without_the_checkpoint_passes_over_the_rows_written():
     import_write(import_id=run.pk)
     # then
     assert Client.objects.count() == 8
+
+
+@pytest.mark.feature("IMP-03")
+def test_an_import_cancelled_before_its_job_ran_is_cancelled_with_nothing_written():
+    # given
+    user = importer()
+    before = checksum()
+    run = import_start(acting_user=user, import_id=checked(user, _rows(4)).pk)
+    # when
+    run = import_cancel(acting_user=user, import_id=run.pk)
+    # then
+    assert run.state == Import.State.CANCELLED and Job.objects.get(pk=run.job_id).status == "cancelled"
+    assert job_run(job_id=run.job_id).status == "cancelled"  # type: ignore[union-attr]
+    assert checksum() == before
