@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from kontora.imports.selectors.runs import access_import, import_errors_csv, import_rows
 from kontora.imports.services.checking import import_check
@@ -67,3 +68,16 @@ def test_the_error_report_lists_each_problem_with_its_row_and_column():
         "6;A;Полное наименование;error;The client's name is empty: a client cannot be imported without a name.",
     ]
     assert text.splitlines()[0] == "\ufeffRow;Column;Column name;Kind;What is wrong"
+
+
+@pytest.mark.feature("IMP-03")
+def test_the_error_report_speaks_russian():
+    # given
+    user = importer()
+    run = import_load(acting_user=user, source=DATA / "arsenal.xlsx")
+    # when
+    with translation.override("ru"):
+        lines = "".join(import_errors_csv(fetched_by=user, import_id=run.pk)).splitlines()
+    # then
+    assert lines[0] == "\ufeffСтрока;Колонка;Название колонки;Вид;Что не так"
+    assert lines[1].startswith("3;O;ИНН;ошибка;")
