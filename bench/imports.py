@@ -10,8 +10,9 @@ peak resident memory (ru_maxrss) is its own:
 - `read` — `sheets.table_open(…).rows()`: every cell as text, number cells as their digits;
 - `clean` — the same rows through `cleaning.rows_clean` with every option on (the directory read in batches).
 
-The 100,000-row import as a whole (processing and creating, ≤ 60 s, ≤ 500 MB) is measured here once the writing
-step exists.
+- `import` — the import as a whole (issue 17: ≤ 60 s, ≤ 500 MB): `import_load` (read, processed, staged),
+  `import_check` by INN (the dry run against the base), then the writing job's work (`import_write`, batches of
+  `IMPORT_BATCH_ROWS`), each timed; the clients created counted.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def _measure(what: str, path: str) -> dict[str, float]:
         with table_open(path) as table:
             for _row in table.rows():
                 count += 1
+    elif what == "import":
+        return _import(path)
     else:
         mapping = mapping_check({**mapping_default(), 14: "inn"})
         with table_open(path) as table:
@@ -92,6 +95,28 @@ def _measure(what: str, path: str) -> dict[str, float]:
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "rows": count, "problems": problems}
+
+
+def _import(path: str) -> dict[str, float]:
+    from kontora.accounts.models import User
+    from kontora.clients.models import Client
+    from kontora.imports.selectors.columns import mapping_default
+    from kontora.imports.services.checking import import_check
+    from kontora.imports.services.loading import import_load
+    from kontora.imports.services.writing import import_start, import_write
+
+    user = User.objects.create(login="bench-importer", full_name="Импорт Бенч", role="admin", client_scope="full")
+    started = time.perf_counter()
+    run = import_load(acting_user=user, source=path, mapping={**mapping_default(), 14: "inn"}, header=False)
+    loaded = time.perf_counter()
+    import_check(acting_user=user, import_id=run.pk, match_key="inn")
+    checked = time.perf_counter()
+    run = import_start(acting_user=user, import_id=run.pk)
+    import_write(import_id=run.pk)
+    written = time.perf_counter()
+    return {"seconds": written - started, "load": loaded - started, "check": checked - loaded,
+            "write": written - checked, "rows": run.rows_total, "created": Client.objects.count(),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _child(what: str, home: str, path: Path, env: dict[str, str]) -> dict[str, float]:
@@ -109,13 +134,17 @@ def run() -> list[Result]:
         path = Path(home) / "clients.xlsx"
         subprocess.run([sys.executable, "-m", "bench.imports", "write", home, str(path), str(ROWS)], env=env,
                        cwd=ROOT, check=True)
-        bare, read, clean = (_child(what, home, path, env) for what in ("bare", "read", "clean"))
+        bare, read, clean, whole = (_child(what, home, path, env) for what in ("bare", "read", "clean", "import"))
     sized = f"{ROWS:,} rows × 15 columns, {int(clean['problems']):,} problems"
     return [
         Result("imports", "read as text / calamine's bare iteration", read["seconds"], bare["seconds"], "s", sized),
         Result("imports", "read and process / calamine's bare iteration", clean["seconds"], bare["seconds"], "s",
                sized),
         Result("imports", "peak memory: read and process / bare", clean["peak_mb"], bare["peak_mb"], "MB", sized),
+        Result("imports", "import: load + dry run + write / calamine's bare iteration", whole["seconds"],
+               bare["seconds"], "s", f"{sized}; load {whole['load']:.1f} s, dry run {whole['check']:.1f} s, "
+               f"write {whole['write']:.1f} s, {int(whole['created']):,} clients created"),
+        Result("imports", "peak memory: import / bare", whole["peak_mb"], bare["peak_mb"], "MB", sized),
     ]
 
 
@@ -130,11 +159,12 @@ def main(argv: list[str]) -> int:
                   for n, (full, short, city) in enumerate(rows)]
         write_file(Path(argv[2]), int(argv[3]), cities)
         return 0
-    if argv[:1] == ["measure"] and len(argv) == 4 and argv[1] in ("bare", "read", "clean"):
+    if argv[:1] == ["measure"] and len(argv) == 4 and argv[1] in ("bare", "read", "clean", "import"):
         django_in(argv[2])
         print(json.dumps(_measure(argv[1], argv[3])))
         return 0
-    print("usage: python -m bench.imports write HOME FILE ROWS | measure bare|read|clean HOME FILE", file=sys.stderr)
+    print("usage: python -m bench.imports write HOME FILE ROWS | measure bare|read|clean|import HOME FILE",
+          file=sys.stderr)
     return 2
 
 if __name__ == "__main__":

@@ -159,6 +159,8 @@ FILE_UPLOAD_MAX_BYTES = int(os.environ.get("KONTORA_MAX_UPLOAD_MB", "100")) * 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A client list to import (imports): larger files are refused before they are read (100,000 rows are ~10 MB).
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("KONTORA_IMPORT_MAX_MB", "50")) * 1024 * 1024
+# Rows an import writes per transaction: another user's save waits at most one batch (imports.services.writing).
+IMPORT_BATCH_ROWS = int(os.environ.get("KONTORA_IMPORT_BATCH_ROWS", "500"))
 # Static files are served straight from the package: no collectstatic step on a fresh machine.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -21,10 +21,12 @@ def register() -> None:
         SigninLanding,
     )
     from kontora.activity import policies, tasks
+    from kontora.activity.selectors.events import clients_with_events
+    from kontora.activity.selectors.tasks import clients_with_tasks
     from kontora.activity.services.cleanup import CLEANUP_JOB, CLEANUP_RIGHT
     from kontora.activity.views import feeds
     from kontora.clients.flexi.hooks import FILTER_FIELDS
-    from kontora.clients.hooks import CARD_TABS, CardTab
+    from kontora.clients.hooks import CARD_TABS, CLIENT_ROWS, CardTab, ClientRows
     from kontora.core.hooks import (
         EXITS,
         JOB_HANDLERS,
@@ -44,6 +46,8 @@ def register() -> None:
     GOAL_KINDS.register(GoalKind("task_done", _("Completed task"), order=20))
 
     POLICIES.register(policies.events)
+    CLIENT_ROWS.register(ClientRows("events", _("Relationship history"), clients_with_events))
+    CLIENT_ROWS.register(ClientRows("tasks", _("Tasks"), clients_with_tasks))
     POLICIES.register(policies.tasks)
     for item in _exits():
         EXITS.register(item)

@@ -90,9 +90,21 @@ class RegistryAction:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ClientRows:
+    """Rows another app keeps about clients (events, tasks, process runs): asked before clients an import created
+    are taken back, since deleting such a client would take those rows with it."""
+
+    key: str
+    label: str | Promise  # what the rows are, for the list of clients kept («События», «Задачи»)
+    # (client ids) → those of them that have such rows
+    having: Callable[[list[int]], set[int]]
+
+
 CARD_TABS: Point[CardTab] = Point("client card tabs", key=lambda tab: tab.code)
 CARD_ACTIONS: Point[CardAction] = Point("client card actions", key=lambda action: action.key)
 REGISTRY_ACTIONS: Point[RegistryAction] = Point("client registry actions", key=lambda action: action.key)
+CLIENT_ROWS: Point[ClientRows] = Point("rows other apps keep about clients", key=lambda item: item.key)
 
 
 def register() -> None:

@@ -65,3 +65,9 @@ def mailing_addresses_for_update(kind: str, value_key: str) -> list[ClientMailin
     """Every client's subscribed row of one address, locked (an unsubscription touches them all)."""
     return list(locked(ClientMailingAddress.objects.filter(kind=kind, value_key=value_key, subscribed=True)
                        .order_by("pk")))
+
+
+def clients_for_update(client_ids: list[int], *, related: tuple[str, ...] = (),
+                       annotations: Mapping[str, Any] = MappingProxyType({})) -> list[Client]:
+    """A batch of clients' rows locked in one statement, in primary-key order (an import's updates)."""
+    return list(locked(Client.objects.filter(pk__in=client_ids).select_related(*related).annotate(**annotations)))

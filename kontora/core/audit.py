@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import decisions_changed
+from kontora.core.services.inserts import rows_insert
 
 M = TypeVar("M", bound=models.Model)
 
@@ -188,3 +189,20 @@ def audit_record_many(
             rows = []
     AuditEvent.objects.bulk_create(rows)
     return count + len(rows)
+
+
+def audit_record_each(
+    *, actor: Any, event: str, summary: str, target: models.Model | None, changes: Mapping[int, Sequence[Change]],
+    extra: Mapping[str, Any] | None = None,
+) -> int:
+    """One row per client of a batch, each with its own changes, all about one `target` (an import's batch of
+    created or updated clients): one INSERT for the batch; returns the count."""
+    _in_transaction()
+    actor = actor if getattr(actor, "pk", None) else None
+    target_type, target_id = _target(target)
+    rows = [{"actor_id": getattr(actor, "pk", None), "event": event, "summary": str(summary)[:200],
+             "target_type": target_type, "target_id": target_id, "client_id": client_id,
+             "changes": list(client_changes), "extra": dict(extra or {})}
+            for client_id, client_changes in changes.items()]
+    rows_insert(AuditEvent, rows)
+    return len(rows)

@@ -108,6 +108,28 @@ def code_next(kind: str) -> int:
         return int(cursor.fetchone()[0])
 
 
+def codes_next(kind: str, count: int) -> list[int]:
+    """`count` new unique codes of a record kind in one statement (an import's batch): a block of the SQLite
+    counter, or as many values of the PostgreSQL sequence (not necessarily consecutive there)."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence_name(kind), count])
+            return sorted(int(row[0]) for row in cursor.fetchall())
+        key = f"code:{kind}"
+        cursor.execute(
+            "INSERT INTO core_numbercounter (kind, entity, year, last) VALUES (%s, 0, 0, 0) "
+            "ON CONFLICT (kind, entity, year) DO NOTHING", [key],
+        )
+        cursor.execute(
+            "UPDATE core_numbercounter SET last = last + %s WHERE kind = %s AND entity = 0 AND year = 0 "
+            "RETURNING last", [count, key],
+        )
+        last = int(cursor.fetchone()[0])
+    return list(range(last - count + 1, last + 1))
+
+
 def code_catch_up(kind: str) -> None:
     """Moves the kind's counter above the greatest code in its table (after codes were written directly).
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from kontora.accounts.hooks import ADDITIONAL, ADMIN_ONLY, RIGHTS, Right
-    from kontora.clients.hooks import CARD_ACTIONS, CARD_TABS, CardAction, CardTab
+    from kontora.clients.hooks import CARD_ACTIONS, CARD_TABS, CLIENT_ROWS, CardAction, CardTab, ClientRows
     from kontora.core.hooks import EXITS, MENU, MONITORS, POLICIES, MenuItem, Monitor, admins
     from kontora.processes import policies
     from kontora.processes.selectors import runs as selectors
@@ -29,6 +29,7 @@ def register() -> None:
     CARD_TABS.register(CardTab("processes", _("Processes"), "processes:card_runs", order=210))
     MONITORS.register(Monitor("processes", "processes:monitor", order=20))
     POLICIES.register(policies.runs)
+    CLIENT_ROWS.register(ClientRows("processes", _("Processes"), selectors.clients_with_runs))
     for item in _exits():
         EXITS.register(item)
     # The journal is one page; its menu item says what it shows: a user's own processes, or every employee's to

@@ -113,3 +113,8 @@ def is_overdue(task: Any, now: Any) -> bool:
 def project_case(case_id: int) -> ProjectItem | None:
     """A theme or case of the project planner (anyone views the planner), for a project task."""
     return ProjectItem.objects.filter(pk=case_id).first()
+
+
+def clients_with_tasks(client_ids: list[int]) -> set[int]:
+    """Those of the clients that have a task (asked before an import's clients are taken back: clients.hooks)."""
+    return set(Task.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True).distinct())

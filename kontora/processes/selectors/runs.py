@@ -126,3 +126,8 @@ def moved_on_from_users_stage(user: User, run_id: int, seen_stage_id: int | None
         return False
     left = ProtocolEntry.objects.filter(run_id=run_id, kind=ProtocolEntry.Kind.RESULT, stage_name=seen["name"])
     return left.filter(Q(user=user) if seen["responsible_id"] != user.pk else Q()).exists()
+
+
+def clients_with_runs(client_ids: list[int]) -> set[int]:
+    """Those of the clients that have a process run (asked before an import's clients are taken back)."""
+    return set(ProcessRun.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True).distinct())

@@ -1,0 +1,280 @@
+"""Clients written by an import (IMP-03, IMP-04), a batch at a time: the owning app's side of `imports`.
+
+An import writes hundreds of clients per short transaction, so these services work on a batch: new clients are
+checked by the card's rules (`card._check`), keyed (`fill_search_keys`, phone keys), numbered from one block of
+codes and inserted with `bulk_create`; matched clients are locked together and changed by the same rules and rights
+as `client_update` (the main data needs `edits_main`). Every client written gets one history row naming the import
+(the row's target), inserted with the batch's others in one statement.
+
+The import's undo and its rollback (a cancelled or failed run) take the clients back through `clients_import_remove`
+(created ones deleted, with what the import gave them) and `clients_import_restore` (updated ones get their old
+values back). Each runs inside the caller's transaction (the import's batch, with its job's checkpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import ClientScope, User
+from kontora.clients import access, locks
+from kontora.clients.models import Client, ContactPerson, PhoneKey
+from kontora.clients.selectors.duplicates import MIN_PHONE_DIGITS, phone_keys
+from kontora.clients.services.card import _check, fill_search_keys
+from kontora.clients.services.phones import client_phones_keep
+from kontora.core import numbering
+from kontora.core.audit import Change, audit_record_each, field_label, shown
+from kontora.core.services.inserts import rows_insert
+from kontora.core.text import digits
+from kontora.directories.models import ClientStatus, Priority, Region, Settlement
+
+# The client's columns an import may write (attnames): the card's main requisites, the note, status and priority.
+IMPORT_FIELDS = (
+    "full_name", "short_name", "region_id", "settlement_id", "address", "postal_code", "phone", "fax", "email",
+    "website", "main_contact", "inn", "kpp", "ogrn", "notes", "status_id", "priority_id", "curator_id",
+)
+_MAIN = frozenset(IMPORT_FIELDS) - {"notes", "status_id", "priority_id"}
+_RELATED = {"region_id": "region", "settlement_id": "settlement", "status_id": "status", "priority_id": "priority",
+            "curator_id": "curator"}
+CONTACT_FIELDS = ("full_name", "position", "email", "phone_mobile")
+_KEYS = ("name_key", "name_core_key", "full_name_key", "city_key", "phone_digits", "fax_digits")
+_STAMP = ("changed_at", "changed_by_id")  # an updated client's change stamp, kept with its old values
+
+
+@dataclass
+class ImportedClient:
+    """One row to write: `key` is the caller's (the row's number in the file)."""
+
+    key: int
+    values: dict[str, Any]  # IMPORT_FIELDS → value (foreign keys as ids)
+    contact: dict[str, str] | None = None  # CONTACT_FIELDS of the client's main contact person (a new client's)
+    client_id: int | None = None  # the client to update; None: a new one
+
+
+@dataclass
+class Written:
+    """What a batch did, by the caller's key."""
+
+    clients: dict[int, int] = field(default_factory=dict)  # key → the client created or updated
+    old: dict[int, dict[str, Any]] = field(default_factory=dict)  # key → an updated client's old values (attnames)
+    refused: dict[int, str] = field(default_factory=dict)  # key → why the row was not written
+
+
+def _message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field_label(Client, name)}: {' '.join(ValidationError(errors).messages)}"
+                         for name, errors in exc.error_dict.items())
+    return " ".join(exc.messages)
+
+
+class _Related:
+    """The directory rows a batch names, each read once (the card's checks and history read them)."""
+
+    def __init__(self, rows: Sequence[ImportedClient], current: Sequence[Client] = ()) -> None:
+        def ids(attname: str) -> set[int]:
+            found = {row.values[attname] for row in rows if row.values.get(attname)}
+            return found | {getattr(c, attname) for c in current if getattr(c, attname)}
+
+        self.objects: dict[str, dict[int, Any]] = {
+            "settlement_id": Settlement.objects.select_related("region").in_bulk(ids("settlement_id")),
+            "region_id": Region.objects.in_bulk(ids("region_id")),
+            "status_id": ClientStatus.objects.in_bulk(ids("status_id")),
+            "priority_id": Priority.objects.in_bulk(ids("priority_id")),
+            "curator_id": User.objects.in_bulk(ids("curator_id")),
+        }
+
+    def set(self, client: Client, attname: str, value: Any) -> None:
+        if attname in _RELATED:
+            setattr(client, _RELATED[attname], self.objects[attname].get(value) if value else None)
+        else:
+            setattr(client, attname, value)
+
+
+def _shown(client: Client, attname: str) -> str:
+    return shown(getattr(client, _RELATED.get(attname, attname)))
+
+
+def _label(attname: str) -> str:
+    return field_label(Client, _RELATED.get(attname, attname))
+
+
+def _curator_refused(acting_user: User, client: Client) -> str:
+    if acting_user.client_scope in (ClientScope.OWN, ClientScope.LIST_ALL) \
+            and acting_user.pk not in (client.curator_id, client.specialist_id):
+        return _("You work with your own clients only: be the curator or the specialist of a client you register.")
+    return ""
+
+
+def clients_import_create(
+    *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str,
+) -> Written:
+    """New clients of an import's batch: checked by the card's rules (a row they refuse is not written and is
+    answered with the reason), numbered from one block of codes, inserted at once with their phone keys, main
+    contact persons and history rows (about `tag`, the import)."""
+    written = Written()
+    related = _Related(rows)
+    ready: list[tuple[ImportedClient, Client]] = []
+    for row in rows:
+        client = Client(kind=Client.Kind.COMPANY, created_by=acting_user, changed_by=acting_user)
+        for attname in IMPORT_FIELDS:
+            if attname in row.values:
+                related.set(client, attname, row.values[attname])
+        if client.curator_id is None:
+            client.curator = acting_user  # nobody chosen: the one who imports, as the card does
+        refused = _curator_refused(acting_user, client)
+        if not refused:
+            try:
+                _check(client)
+            except ValidationError as exc:
+                refused = _message(exc)
+        if refused:
+            written.refused[row.key] = refused
+            continue
+        fill_search_keys(client)
+        ready.append((row, client))
+    if not ready:
+        return written
+    with transaction.atomic():
+        for (_row, client), code in zip(ready, numbering.codes_next("client", len(ready)), strict=True):
+            client.code = code
+        rows_insert(Client, [client.__dict__ for _row, client in ready])
+        by_code = dict(Client.objects.filter(code__in=[c.code for _r, c in ready]).values_list("code", "pk"))
+        for _row, client in ready:
+            client.pk = by_code[client.code]
+        keys = [{"client_id": client.pk, "contact_id": None, "tail": number[-MIN_PHONE_DIGITS:], "number": number}
+                for _row, client in ready for number in phone_keys(client.phone)]
+        contacts: dict[int, dict[str, Any]] = {client.pk: {"client_id": client.pk, "is_main": True,
+                                **{name: (row.contact or {}).get(name, "") for name in CONTACT_FIELDS}}
+                    for row, client in ready if row.contact and row.contact.get("full_name")}
+        for contact in contacts.values():
+            contact["phones_digits"] = digits(contact["phone_mobile"])
+        if contacts:
+            rows_insert(ContactPerson, list(contacts.values()))
+            for client_id, contact_id in ContactPerson.objects.filter(client_id__in=list(contacts)).values_list(
+                    "client_id", "pk"):
+                contacts[client_id]["id"] = contact_id
+        keys += [{"client_id": client_id, "contact_id": contact["id"], "tail": number[-MIN_PHONE_DIGITS:],
+                  "number": number}
+                 for client_id, contact in contacts.items() for number in phone_keys(contact["phone_mobile"])]
+        rows_insert(PhoneKey, keys)
+        audit_record_each(actor=acting_user, event="clients.client.import_create", summary=summary, target=tag,
+                          changes={client.pk: [] for _row, client in ready})
+    written.clients = {row.key: client.pk for row, client in ready}
+    return written
+
+
+def clients_import_update(
+    *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str,
+) -> Written:
+    """Matched clients of an import's batch changed by the card's rules and rights: locked together (primary-key
+    order), each changed in the fields whose values differ; answered with each one's old values (for undo). A client
+    the author may no longer change, or whose values the card's rules refuse, is not written and is answered with
+    the reason."""
+    written = Written()
+    wanted = {row.client_id: row for row in rows if row.client_id is not None}
+    history: dict[int, list[Change]] = {}
+    with transaction.atomic():
+        current = locks.clients_for_update(list(wanted), related=("region", "settlement", "status", "priority"),
+                                           annotations=access.standing_annotations(acting_user))
+        related = _Related(rows, current)
+        for client in current:
+            row = wanted[client.pk]
+            standing = access.standing_of_row(acting_user, client)
+            changed = [name for name in IMPORT_FIELDS if name in row.values
+                       and getattr(client, name) != row.values[name]
+                       and not (getattr(client, name) in (None, "") and row.values[name] in (None, ""))]
+            needed = standing.edits_main if any(name in _MAIN for name in changed) else standing.edits
+            if not needed:
+                written.refused[row.key] = _("You may not change this client.")
+                continue
+            old = {name: getattr(client, name) for name in changed}
+            stamp = {"changed_at": client.changed_at.isoformat(), "changed_by_id": client.changed_by_id}
+            before = {name: _shown(client, name) for name in changed}
+            stored = {f.attname: getattr(client, f.attname) for f in Client._meta.concrete_fields}
+            for name in changed:
+                related.set(client, name, row.values[name])
+            try:
+                _check(client, region_follows="settlement_id" in changed and "region_id" not in changed)
+            except ValidationError as exc:
+                written.refused[row.key] = _message(exc)
+                for name, value in old.items():
+                    related.set(client, name, value)
+                continue
+            fill_search_keys(client)
+            client.changed_by = acting_user
+            now = {f.attname: getattr(client, f.attname) for f in Client._meta.concrete_fields}
+            columns = [f.name for f in Client._meta.concrete_fields if not f.primary_key and (
+                getattr(f, "auto_now", False) or now[f.attname] != stored[f.attname])]
+            # _check may rewrite a field it normalises (the region that follows the city): its old value is kept too.
+            old.update({f.attname: stored[f.attname] for f in Client._meta.concrete_fields
+                        if f.attname in IMPORT_FIELDS and now[f.attname] != stored[f.attname]})
+            client.save(update_fields=columns)
+            if "phone" in old:
+                client_phones_keep(client)
+            history[client.pk] = [{"field": _label(name), "old": before.get(name, ""), "new": _shown(client, name)}
+                                  for name in old if before.get(name, "") != _shown(client, name)
+                                  or name not in before]
+            written.clients[row.key] = client.pk
+            written.old[row.key] = {**old, **stamp}
+        for key in (row.key for row in rows if row.client_id not in {c.pk for c in current}):
+            written.refused[key] = _("The client is no longer in the base.")
+        if history:
+            audit_record_each(actor=acting_user, event="clients.client.import_update", summary=summary, target=tag,
+                              changes=history)
+    return written
+
+
+def clients_import_restore(
+    *, acting_user: User | None, old: Mapping[int, Mapping[str, Any]], tag: models.Model, summary: str,
+) -> int:
+    """Clients an import updated get their old values back ({client id: {attname: old value}}); each gets a history
+    row. Returns how many were restored."""
+    history: dict[int, list[Change]] = {}
+    with transaction.atomic():
+        current = locks.clients_for_update(list(old), related=("region", "settlement", "status", "priority"))
+        fake = [ImportedClient(key=0, values=dict(values)) for values in old.values()]
+        related = _Related(fake, current)
+        for client in current:
+            values = {name: value for name, value in old[client.pk].items() if name in IMPORT_FIELDS}
+            stamp = {name: old[client.pk][name] for name in _STAMP if name in old[client.pk]}
+            if isinstance(stamp.get("changed_at"), str):
+                stamp["changed_at"] = parse_datetime(stamp["changed_at"])
+            before = {name: _shown(client, name) for name in values}
+            for name, value in values.items():
+                related.set(client, name, value)
+            fill_search_keys(client)
+            # A plain UPDATE: the change stamp goes back to what it was too (a save would stamp it now).
+            Client.objects.filter(pk=client.pk).update(
+                **{name: getattr(client, name) for name in (*values, *_KEYS)}, **stamp)
+            if "phone" in values:
+                client_phones_keep(client)
+            history[client.pk] = [{"field": _label(name), "old": before[name], "new": _shown(client, name)}
+                                  for name in values if before[name] != _shown(client, name)]
+        if history:
+            audit_record_each(actor=acting_user, event="clients.client.import_restore", summary=summary, target=tag,
+                              changes=history)
+    return len(history)
+
+
+def clients_import_remove(*, acting_user: User | None, client_ids: Sequence[int], tag: models.Model,
+                          summary: str) -> int:
+    """Clients an import created are deleted with what the import gave them (contacts, phone keys); the caller has
+    made sure nothing else hangs on them (`selectors.imports.clients_touched`). Each leaves a history row."""
+    ids = list(client_ids)
+    if not ids:
+        return 0
+    with transaction.atomic():
+        found = list(Client.objects.filter(pk__in=ids).values_list("pk", "code", "short_name"))
+        audit_record_each(actor=acting_user, event="clients.client.import_remove", summary=summary, target=tag,
+                          changes={pk: [{"field": _label("short_name"), "old": f"{code} · {name}", "new": ""}]
+                                   for pk, code, name in found})
+        PhoneKey.objects.filter(client_id__in=ids).delete()
+        ContactPerson.objects.filter(client_id__in=ids).delete()
+        Client.objects.filter(pk__in=ids).delete()
+    return len(found)

@@ -1,0 +1,47 @@
+"""Many rows inserted by multi-row INSERTs of plain column values — for the few writers of thousands of rows a
+second (an import's batch of clients, their phone keys and history rows, its staged rows): the ORM's bulk_create
+spends most of such a batch building a model instance and preparing each value of each row.
+
+The caller gives each row as {attname: value}: texts, numbers, ids, booleans and None go as they are; JSON, times
+and decimals are prepared by their fields; a column not given takes its field's default, and the `auto_now` /
+`auto_now_add` stamps are now. Runs in the caller's transaction; nothing is answered (read keys back by a unique
+column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+_PREPARED = frozenset({"JSONField", "DateTimeField", "DateField", "TimeField", "DecimalField", "DurationField",
+                       "UUIDField"})
+MAX_ROWS = 500  # rows per statement (fewer when the base allows fewer parameters)
+
+
+def rows_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    stamped = {f.attname: now for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in stamped}
+    # Values the base cannot take as Python has them (JSON, times, decimals) go through their field; the rest as given.
+    prepared = [f for f in fields if f.get_internal_type() in _PREPARED]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per = max(1, min(MAX_ROWS, (connection.features.max_query_params or 999) // len(fields)))
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per):
+            chunk = rows[start:start + per]
+            values = [{**defaults, **row, **stamped} for row in chunk]
+            for row in values:
+                for field in prepared:
+                    row[field.attname] = field.get_db_prep_save(row[field.attname], connection)
+            # Names come from the model's own meta, quoted; every value goes as a parameter.
+            cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+                           + ", ".join([one] * len(chunk)), [row[name] for row in values for name in names])
