@@ -76,6 +76,21 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(english, 
     assert not Import.objects.exists() and not ImportRow.objects.exists()
 
 
+@pytest.mark.feature("IMP-01")
+def test_a_200_mb_file_is_refused_by_its_size_and_nothing_written(english, tmp_path):
+    # given 200 MB that take no disk (a sparse file)
+    huge = tmp_path / "clients.xlsx"
+    with huge.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    # when / then: refused with the limit named, before anything is read or staged
+    with pytest.raises(Refused, match="larger than 50 MB"):
+        import_load(acting_user=importer(), source=huge, filename=huge.name)
+    assert not Import.objects.exists() and not ImportRow.objects.exists()
+    # and a workbook of an ordinary size loads (the positive control)
+    run = import_load(acting_user=importer(), source=DATA / "arsenal.xlsx", filename="arsenal.xlsx")
+    assert run.rows_total > 0
+
+
 def test_a_fixed_row_is_cleaned_again_and_the_dry_run_must_be_done_again(english):
     # given a checked import whose row 3 has a wrong INN
     user = importer()
