@@ -12,7 +12,8 @@ peak resident memory (ru_maxrss) is its own:
 
 - `import` — the import as a whole (issue 17: ≤ 60 s, ≤ 500 MB): `import_load` (read, processed, staged),
   `import_check` by INN (the dry run against the base), then the writing job's work (`import_write`, batches of
-  `IMPORT_BATCH_ROWS`), each timed; the clients created counted.
+  `IMPORT_BATCH_ROWS`), each timed; the clients created counted. With KONTORA_BENCH_DATABASES naming
+  postgresql, the same again into a fresh base of bench.registry's PostgreSQL cluster.
 """
 
 from __future__ import annotations
@@ -126,6 +127,26 @@ def _child(what: str, home: str, path: Path, env: dict[str, str]) -> dict[str, f
     return measured
 
 
+def _on_postgresql(path: Path) -> dict[str, float] | None:
+    """The whole import into a fresh PostgreSQL base of bench.registry's throwaway cluster, when
+    KONTORA_BENCH_DATABASES names it (and PostgreSQL is installed)."""
+    import psycopg
+
+    from bench.registry import _pg_bin, _pg_cluster
+
+    pg_bin = _pg_bin()
+    if "postgresql" not in os.environ.get("KONTORA_BENCH_DATABASES", "sqlite").split(",") or pg_bin is None:
+        return None
+    with _pg_cluster(pg_bin) as server, tempfile.TemporaryDirectory(prefix="kontora-bench-imports-pg-") as home:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "kontora_bench_imports"')
+            conn.execute('CREATE DATABASE "kontora_bench_imports"')
+        env = child_env(home, f"{server}/kontora_bench_imports")
+        subprocess.run([sys.executable, "-m", "kontora.cli", "upgrade"], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        return _child("import", home, path, env)
+
+
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="kontora-bench-imports-") as home:
         env = child_env(home)
@@ -135,8 +156,15 @@ def run() -> list[Result]:
         subprocess.run([sys.executable, "-m", "bench.imports", "write", home, str(path), str(ROWS)], env=env,
                        cwd=ROOT, check=True)
         bare, read, clean, whole = (_child(what, home, path, env) for what in ("bare", "read", "clean", "import"))
+        on_pg = _on_postgresql(path)
     sized = f"{ROWS:,} rows × 15 columns, {int(clean['problems']):,} problems"
+    pg = [] if on_pg is None else [
+        Result("imports/postgresql", "import: load + dry run + write / calamine's bare iteration", on_pg["seconds"],
+               bare["seconds"], "s", f"{sized}; load {on_pg['load']:.1f} s, dry run {on_pg['check']:.1f} s, "
+               f"write {on_pg['write']:.1f} s, {int(on_pg['created']):,} clients created"),
+        Result("imports/postgresql", "peak memory: import / bare", on_pg["peak_mb"], bare["peak_mb"], "MB", sized)]
     return [
+        *pg,
         Result("imports", "read as text / calamine's bare iteration", read["seconds"], bare["seconds"], "s", sized),
         Result("imports", "read and process / calamine's bare iteration", clean["seconds"], bare["seconds"], "s",
                sized),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +124,8 @@ class Client(models.Model):
             models.Index(fields=["specialist", "id"], name="clients_specialist"),
             # The registry's sort by phone seeks it; a search by the start of the digits too.
             models.Index(fields=["phone_digits", "id"], name="clients_phone_seek"),
+            # An import matched by e-mail seeks each address, in any case, among a million cards.
+            models.Index(Lower("email"), name="clients_email_lower"),
             # Next-contact reminders (TSK-05): the Flexi-filter's today / overdue / a period, the task monitor.
             models.Index(fields=["next_contact_date", "id"], name="clients_next_contact",
                          condition=models.Q(next_contact_date__isnull=False)),
