@@ -73,21 +73,33 @@ def _message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class _Related:
-    """The directory rows a batch names, each read once (the card's checks and history read them)."""
+# The directory rows a run's batches named, by column: read once a run, not once a batch (`known`).
+Known = dict[str, dict[int, Any]]
+_READERS: dict[str, Any] = {
+    "settlement_id": lambda ids: Settlement.objects.select_related("region").in_bulk(ids),
+    "region_id": lambda ids: Region.objects.in_bulk(ids),
+    "status_id": lambda ids: ClientStatus.objects.in_bulk(ids),
+    "priority_id": lambda ids: Priority.objects.in_bulk(ids),
+    "curator_id": lambda ids: User.objects.in_bulk(ids),
+}
 
-    def __init__(self, rows: Sequence[ImportedClient], current: Sequence[Client] = ()) -> None:
+
+class _Related:
+    """The directory rows a batch names, each read once (the card's checks and history read them) — or once a run,
+    with the `known` rows of the run's earlier batches."""
+
+    def __init__(self, rows: Sequence[ImportedClient], current: Sequence[Client] = (),
+                 known: Known | None = None) -> None:
         def ids(attname: str) -> set[int]:
             found = {row.values[attname] for row in rows if row.values.get(attname)}
             return found | {getattr(c, attname) for c in current if getattr(c, attname)}
 
-        self.objects: dict[str, dict[int, Any]] = {
-            "settlement_id": Settlement.objects.select_related("region").in_bulk(ids("settlement_id")),
-            "region_id": Region.objects.in_bulk(ids("region_id")),
-            "status_id": ClientStatus.objects.in_bulk(ids("status_id")),
-            "priority_id": Priority.objects.in_bulk(ids("priority_id")),
-            "curator_id": User.objects.in_bulk(ids("curator_id")),
-        }
+        self.objects: Known = known if known is not None else {}
+        for attname, read in _READERS.items():
+            have = self.objects.setdefault(attname, {})
+            missing = ids(attname) - have.keys()
+            if missing:
+                have.update(read(missing))
 
     def set(self, client: Client, attname: str, value: Any) -> None:
         if attname in _RELATED:
@@ -112,13 +124,13 @@ def _curator_refused(acting_user: User, client: Client) -> str:
 
 
 def clients_import_create(
-    *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str,
+    *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str, known: Known | None = None,
 ) -> Written:
     """New clients of an import's batch: checked by the card's rules (a row they refuse is not written and is
     answered with the reason), numbered from one block of codes, inserted at once with their phone keys, main
     contact persons and history rows (about `tag`, the import)."""
     written = Written()
-    related = _Related(rows)
+    related = _Related(rows, known=known)
     ready: list[tuple[ImportedClient, Client]] = []
     for row in rows:
         client = Client(kind=Client.Kind.COMPANY, created_by=acting_user, changed_by=acting_user)
@@ -170,7 +182,7 @@ def clients_import_create(
 
 
 def clients_import_update(
-    *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str,
+    *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str, known: Known | None = None,
 ) -> Written:
     """Matched clients of an import's batch changed by the card's rules and rights: locked together (primary-key
     order), each changed in the fields whose values differ; answered with each one's old values (for undo). A client
@@ -182,7 +194,7 @@ def clients_import_update(
     with transaction.atomic():
         current = locks.clients_for_update(list(wanted), related=("region", "settlement", "status", "priority"),
                                            annotations=access.standing_annotations(acting_user))
-        related = _Related(rows, current)
+        related = _Related(rows, current, known=known)
         for client in current:
             row = wanted[client.pk]
             standing = access.standing_of_row(acting_user, client)

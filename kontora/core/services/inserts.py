@@ -29,7 +29,20 @@ def rows_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     stamped = {f.attname: now for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in stamped}
     # Values the base cannot take as Python has them (JSON, times, decimals) go through their field; the rest as given.
+    # The defaults and the stamps are the same in every row: prepared once, a row's own values one by one.
     prepared = [f for f in fields if f.get_internal_type() in _PREPARED]
+    base = {**defaults, **stamped}
+    for field in prepared:
+        base[field.attname] = field.get_db_prep_save(base[field.attname], connection)
+    own = [f for f in prepared if f.attname not in stamped]
+
+    def full(given: Mapping[str, Any]) -> dict[str, Any]:
+        row = {**defaults, **given, **stamped}
+        for field in prepared:
+            row[field.attname] = field.get_db_prep_save(given[field.attname], connection) \
+                if field in own and field.attname in given else base[field.attname]
+        return row
+
     qn = connection.ops.quote_name
     columns = ", ".join(qn(str(f.column)) for f in fields)
     names = [f.attname for f in fields]
@@ -40,20 +53,15 @@ def rows_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
         with connection.cursor() as cursor, cursor.cursor.copy(  # type: ignore[attr-defined]
                 f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for given in rows:
-                full = {**defaults, **given, **stamped}
-                for field in prepared:
-                    full[field.attname] = field.get_db_prep_save(full[field.attname], connection)
-                copy.write_row([full[name] for name in names])
+                row = full(given)
+                copy.write_row([row[name] for name in names])
         return
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per = max(1, min(MAX_ROWS, (connection.features.max_query_params or 999) // len(fields)))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             chunk = rows[start:start + per]
-            values = [{**defaults, **row, **stamped} for row in chunk]
-            for row in values:
-                for field in prepared:
-                    row[field.attname] = field.get_db_prep_save(row[field.attname], connection)
+            values = [full(given) for given in chunk]
             # Names come from the model's own meta, quoted; every value goes as a parameter.
             cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
                            + ", ".join([one] * len(chunk)), [row[name] for row in values for name in names])

@@ -109,11 +109,12 @@ def import_write(
     done = ImportRow.objects.filter(run=run, action__in=WRITTEN, number__lte=after).count() if after else 0
     progress(done, total, message)
     size = batch_rows()
+    known: client_imports.Known = {}  # the directory rows the batches named, read once a run
     # Rows already written are passed over too: the checkpoint is the resume point, this the guarantee.
     while batch := list(ImportRow.objects.filter(run=run, action__in=WRITTEN, number__gt=after, written__isnull=True)
                         .order_by("number")[:size]):
         with transaction.atomic():
-            _batch_write(run, author, batch, summary)
+            _batch_write(run, author, batch, summary, known)
             after = batch[-1].number
             checkpoint({"after": after})
         done += len(batch)
@@ -130,7 +131,8 @@ def import_write(
     return {"created": run.created, "updated": run.updated}
 
 
-def _batch_write(run: Import, author: User, batch: list[ImportRow], summary: str) -> None:
+def _batch_write(run: Import, author: User, batch: list[ImportRow], summary: str,
+                 known: client_imports.Known) -> None:
     creates = [client_imports.ImportedClient(key=row.number, values=row_target(run, row), contact=row_contact(row))
                for row in batch if row.action == ImportRow.Action.CREATE]
     client_ids = [row.client_id for row in batch if row.action == ImportRow.Action.UPDATE and row.client_id]
@@ -138,8 +140,10 @@ def _batch_write(run: Import, author: User, batch: list[ImportRow], summary: str
     updates = [client_imports.ImportedClient(key=row.number, client_id=row.client_id,
                                              values=row_target(run, row, current={"notes": current[row.client_id]}))
                for row in batch if row.action == ImportRow.Action.UPDATE and row.client_id in current]
-    made = client_imports.clients_import_create(acting_user=author, rows=creates, tag=run, summary=summary)
-    changed = client_imports.clients_import_update(acting_user=author, rows=updates, tag=run, summary=summary)
+    made = client_imports.clients_import_create(acting_user=author, rows=creates, tag=run, summary=summary,
+                                                known=known)
+    changed = client_imports.clients_import_update(acting_user=author, rows=updates, tag=run, summary=summary,
+                                                   known=known)
     for row in batch:
         written = made if row.action == ImportRow.Action.CREATE else changed
         if row.number in written.clients:
