@@ -149,9 +149,11 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         options = Options(**run.options)
         note = import_note(run.filename, run.created_at.date()) if options.import_note else ""
         current = dict(row.values)
-        if note and current.get(c.NOTE, "").endswith(note):  # the note is added again by the cleaning
-            current[c.NOTE] = current[c.NOTE][: -len(note)].rstrip("\n")
         current.update({key: str(value) for key, value in values.items()})
+        # The note is added again by the cleaning: taken off the kept value and off the grid's posted one (a
+        # one-line field, where its line break became nothing or a space).
+        if note and current.get(c.NOTE, "").endswith(note):
+            current[c.NOTE] = current[c.NOTE][: -len(note)].rstrip()
         cells = [""] * (max(mapping) + 1)
         for column, key in mapping.items():
             cells[column] = current.get(key, "")

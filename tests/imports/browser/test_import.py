@@ -51,6 +51,7 @@ def test_administrator_imports_the_manuals_sample_and_undoes_it(page, live_serve
     row.get_by_test_id("import-row-edit").click()
     form = page.locator('[data-testid="import-row-form"][data-number="4"]')
     form.get_by_label("E-mail общий").fill("info@grant.ru")
+    form.scroll_into_view_if_needed()
     screenshot(page, "import-step2")
     form.get_by_test_id("import-row-save").click()
     fixed = page.locator('[data-testid="import-row"][data-number="4"]')
@@ -63,6 +64,7 @@ def test_administrator_imports_the_manuals_sample_and_undoes_it(page, live_serve
     _worker_runs_the_last_job(page)
     page.get_by_test_id("job-result-url").click()
     expect(page.get_by_test_id("import-counts")).to_contain_text("будет создано 3")
+    page.get_by_test_id("import-step3").scroll_into_view_if_needed()
     screenshot(page, "import-step3")
     # and «Импортировать»
     page.get_by_test_id("import-start").click()
@@ -71,6 +73,7 @@ def test_administrator_imports_the_manuals_sample_and_undoes_it(page, live_serve
     page.reload()
     expect(page.get_by_test_id("import-state")).to_have_text("Импортирован")
     expect(page.get_by_test_id("import-errors-csv")).to_be_visible()
+    page.get_by_test_id("import-step3").scroll_into_view_if_needed()
     screenshot(page, "import-done")
     assert Client.objects.filter(short_name="Арсенал-Сервис").exists()
     # then «Отменить импорт» takes the clients back

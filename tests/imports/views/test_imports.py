@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from kontora.clients.models import Client
 from kontora.core.models import Job
@@ -187,3 +188,18 @@ def test_the_list_shows_the_users_imports_in_as_many_queries_whatever_their_numb
     page = assert_flat_queries(lambda: html(http.get("/administration/imports/")), lambda _n: loaded(user, rows),
                                rows=5)
     assert page.count('data-testid="imports-item"') == 5
+
+
+@pytest.mark.feature("IMP-02")
+def test_a_rows_fix_posted_from_the_grid_keeps_one_import_note(db: Any) -> None:
+    user = importer()
+    with translation.override("en"):  # the user's language, as the job loading for him would speak
+        run = loaded(user, [["ООО «Альфа»", "Альфа", "", "", "", "", "Клиент Смирнова"]])
+    note = ImportRow.objects.get(run=run).values["note"]
+    assert note.startswith("Клиент Смирнова\nImported from clients.csv")
+    # when the grid posts the row back: its one-line note field lost the line break
+    http = signed_in(user)
+    values = {key: ImportRow.objects.get(run=run).values.get(key, "") for key in run.mapping.values()}
+    http.post(f"/administration/imports/{run.pk}/rows/2/", {**values, "note": note.replace("\n", "")})
+    # then the note holds the import's line once
+    assert ImportRow.objects.get(run=run).values["note"] == note
