@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from kontora.core.errors import Refused
 from kontora.core.forms.base import KontoraForm
-from kontora.directories.models import ClientStatus, Priority
+from kontora.directories.forms.widgets import picker_field
 from kontora.imports.models import Import
 from kontora.imports.selectors import columns as c
 from kontora.imports.selectors import sheets
@@ -105,10 +105,9 @@ class RowForm(KontoraForm):
 
 
 class CheckForm(KontoraForm):
-    status = forms.ModelChoiceField(label=_("Status"), queryset=ClientStatus.objects.order_by("name"),
-                                    required=False, empty_label=_("— none —"))
-    priority = forms.ModelChoiceField(label=_("Priority"), queryset=Priority.objects.order_by("name"),
-                                      required=False, empty_label=_("— none —"))
+    # The directories' pickers, as the card chooses them: given to every new client of the import.
+    status = picker_field("client-statuses", label=_("Status"))
+    priority = picker_field("priorities", label=_("Priority"))
     match_key = forms.ChoiceField(label=_("Match rows with clients by"), choices=Import.MatchKey.choices,
                                   required=False)
     on_match = forms.ChoiceField(label=_("A row that matches a client"), choices=Import.OnMatch.choices)

@@ -14,8 +14,10 @@ from django.utils import translation
 from kontora.clients.models import Client
 from kontora.core.models import Job
 from kontora.core.services.jobs import job_run
+from kontora.directories.models import ClientStatus
 from kontora.imports.models import Import, ImportRow
 from tests.clients.factories import ClientFactory
+from tests.directories.factories import PriorityFactory
 from tests.imports.support import checksum, csv_upload, importer, loaded
 from tests.support.http import html, signed_in
 from tests.support.queries import assert_flat_queries
@@ -203,3 +205,17 @@ def test_a_rows_fix_posted_from_the_grid_keeps_one_import_note(db: Any) -> None:
     http.post(f"/administration/imports/{run.pk}/rows/2/", {**values, "note": note.replace("\n", "")})
     # then the note holds the import's line once
     assert ImportRow.objects.get(run=run).values["note"] == note
+
+
+@pytest.mark.feature("IMP-03")
+def test_the_status_and_priority_chosen_go_to_every_new_client(db: Any) -> None:
+    user = importer()
+    status, priority = ClientStatus.objects.create(name="Новый импорт"), PriorityFactory(name="Срочный")
+    run = loaded(user, [["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
+    http = signed_in(user)
+    assert 'data-testid="import-check-form"' in html(http.get(f"/administration/imports/{run.pk}/"))
+    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update", "status": status.pk,
+                                                                 "priority": priority.pk}))
+    _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    client = Client.objects.get(short_name="Гамма")
+    assert (client.status_id, client.priority_id) == (status.pk, priority.pk)
