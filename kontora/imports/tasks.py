@@ -24,11 +24,15 @@ def import_write_job(ctx: JobContext) -> dict[str, Any]:
         raise  # another run has the job: it goes on, nothing is taken back here
     except JobCancelled:
         writing.import_rollback(import_id=import_id, state=Import.State.CANCELLED)
+        uploads.import_upload_forget(import_id=import_id)
         raise
     except Exception:
         writing.import_rollback(import_id=import_id, state=Import.State.FAILED)
+        uploads.import_upload_forget(import_id=import_id)
         raise
-    return {"summary": _("Clients created: %(created)d, updated: %(updated)d.") % counts}
+    uploads.import_upload_forget(import_id=import_id)  # written: the file is never read again
+    return {"summary": _("Clients created: %(created)d, updated: %(updated)d.") % counts,
+            "url": reverse("imports:detail", args=[import_id])}
 
 
 def _author(ctx: JobContext) -> Any:

@@ -13,13 +13,14 @@ from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import Job
 from kontora.core.services.jobs import job_start
-from kontora.core.services.storage import stored_delete
+from kontora.core.services.storage import stored_delete, stored_delete_later
 from kontora.imports.models import Import
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import sheets
@@ -109,6 +110,17 @@ def import_undo_start(*, acting_user: User, run: Import) -> Job:
         raise Refused(_("Only a finished import can be undone."))
     return job_start(acting_user=acting_user, kind=UNDO_JOB, params={"import": run.pk},
                      title=_("Undoing the import of %(file)s") % {"file": run.filename})
+
+
+def import_upload_forget(*, import_id: int) -> None:
+    """The kept file of a written (or rolled back) import leaves the storage: nothing loads it again. The imports it
+    was loaded for (a load again is another import of the same file) forget its name."""
+    name = Import.objects.filter(pk=import_id).values_list("upload", flat=True).first()
+    if not name:
+        return
+    with transaction.atomic():
+        Import.objects.filter(upload=name).update(upload="")
+        stored_delete_later([name])
 
 
 def upload_name(name: str) -> str:

@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from kontora.clients.models import Client
-from kontora.core.models import Job
+from kontora.core.models import Job, StoredPurge
 from kontora.core.services.jobs import job_run
 from kontora.directories.models import ClientStatus
 from kontora.imports.models import Import, ImportRow
+from tests.activity.factories import EventFactory
 from tests.clients.factories import ClientFactory
 from tests.directories.factories import PriorityFactory
 from tests.imports.support import checksum, csv_upload, importer, loaded
@@ -219,3 +221,38 @@ def test_the_status_and_priority_chosen_go_to_every_new_client(db: Any) -> None:
     _ran(http.post(f"/administration/imports/{run.pk}/start/"))
     client = Client.objects.get(short_name="Гамма")
     assert (client.status_id, client.priority_id) == (status.pk, priority.pk)
+
+
+@pytest.mark.feature("IMP-03")
+def test_undo_of_clients_changed_since_is_refused_naming_them(db: Any) -> None:
+    user = importer()
+    run = loaded(user, [["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
+    http = signed_in(user)
+    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update"}))
+    _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    created = Client.objects.get(short_name="Гамма")
+    EventFactory(client=created, author=user)
+    # when the import is undone
+    response = http.post(f"/administration/imports/{run.pk}/undo/")
+    job = _ran(response)
+    # then the undo is refused, naming the client, and its page says so
+    assert job.status == "failed"
+    assert f"{created.code} · Гамма" in job.errors[0]
+    assert f"{created.code} · Гамма" in html(http.get(response["Location"]))
+    run.refresh_from_db()
+    assert run.state == Import.State.DONE and Client.objects.filter(pk=created.pk).exists()
+
+
+@pytest.mark.feature("IMP-01")
+def test_the_kept_upload_leaves_the_storage_once_the_import_is_written(db: Any) -> None:
+    user = importer()
+    http = signed_in(user)
+    _ran(_upload(http, "clients.csv", csv_upload([["ООО «Гамма»", "Гамма", "", "", "", "", ""]]).getvalue()))
+    run = Import.objects.get()
+    name = run.upload
+    assert name.startswith("imports/import-") and default_storage.exists(name)
+    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update"}))
+    _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    run.refresh_from_db()
+    # then it is queued for removal (it goes once the transaction commits and no backup runs)
+    assert run.upload == "" and StoredPurge.objects.filter(name=name).exists()
