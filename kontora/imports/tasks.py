@@ -54,13 +54,20 @@ def import_load_job(ctx: JobContext) -> dict[str, Any]:
     mapping = params.get("mapping")
     options = params.get("options")
     kept = stored_open(name)
-    with kept.stream as stream:
-        run = loading.import_load(
-            acting_user=_author(ctx), source=stream, filename=str(params["filename"]),
-            sheet=params.get("sheet") or None, encoding=params.get("encoding") or None,
-            delimiter=params.get("delimiter") or None, header=params.get("header"),
-            mapping={int(column): key for column, key in mapping.items()} if mapping else None,
-            options=Options(**options) if options else None, progress=ctx.progress, upload=name)
+    try:
+        with kept.stream as stream:
+            run = loading.import_load(
+                acting_user=_author(ctx), source=stream, filename=str(params["filename"]),
+                sheet=params.get("sheet") or None, encoding=params.get("encoding") or None,
+                delimiter=params.get("delimiter") or None, header=params.get("header"),
+                mapping={int(column): key for column, key in mapping.items()} if mapping else None,
+                options=Options(**options) if options else None, progress=ctx.progress, upload=name)
+    except JobLost:
+        raise
+    except Exception:
+        if not params.get("replaces"):  # a first load that failed: no import will read the file
+            uploads.upload_discard(name)
+        raise
     if params.get("replaces"):
         writing.import_cancel(acting_user=_author(ctx), import_id=int(params["replaces"]))
     return {"summary": _("Rows loaded: %(total)d, with errors: %(errors)d.")

@@ -8,6 +8,7 @@ picture or a Word document renamed) is refused at once, next to the file field."
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -121,6 +122,12 @@ def import_upload_forget(*, import_id: int) -> None:
     with transaction.atomic():
         Import.objects.filter(upload=name).update(upload="")
         stored_delete_later([name])
+
+
+def upload_discard(name: str) -> None:
+    """A kept file no import names (its first load failed): removed at once."""
+    with suppress(OSError):  # a file the storage would not delete must not hide the load's own error
+        stored_delete(name)
 
 
 def upload_name(name: str) -> str:

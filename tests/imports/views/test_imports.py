@@ -29,6 +29,14 @@ ROWS = [["ООО «Альфа»", "Альфа", "+7 495 123-45-67", "alpha@examp
         ["ООО «Бета»", "Бета", "", "не почта", "1234567890", "", ""]]
 
 
+@pytest.fixture(autouse=True)
+def files_home(settings: Any, tmp_path: Path) -> Path:
+    """Uploads kept in a folder of the test's own."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    return tmp_path
+
+
 def _upload(http: Any, name: str, content: bytes) -> Any:
     return http.post("/administration/imports/", {"file": SimpleUploadedFile(name, content)})
 
@@ -256,3 +264,12 @@ def test_the_kept_upload_leaves_the_storage_once_the_import_is_written(db: Any) 
     run.refresh_from_db()
     # then it is queued for removal (it goes once the transaction commits and no backup runs)
     assert run.upload == "" and StoredPurge.objects.filter(name=name).exists()
+
+
+@pytest.mark.feature("IMP-01")
+def test_a_file_without_rows_under_its_header_fails_its_load_and_keeps_nothing(db: Any) -> None:
+    user = importer()
+    job = _ran(_upload(signed_in(user), "clients.csv", csv_upload([]).getvalue()))
+    assert job.status == "failed" and job.errors
+    assert not Import.objects.exists()
+    assert default_storage.listdir("imports")[1] == []
