@@ -137,7 +137,10 @@ def import_row(request: HttpRequest, import_id: int, number: int) -> HttpRespons
     the row as cleaned again and its problems beside its cells; a refusal is shown in the row."""
     user = user_of(request)
     run = selectors.access_import(user, import_id)
-    found = selectors.import_rows(fetched_by=user, import_id=run.pk, after=number - 1, limit=1)
+    number_id = id_param(number)  # a path's digits past a bigint are no row
+    if number_id is None:
+        raise Http404
+    found = selectors.import_rows(fetched_by=user, import_id=run.pk, after=number_id - 1, limit=1)
     if not found or found[0].number != number:
         raise Http404
     row = found[0]
