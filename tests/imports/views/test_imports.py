@@ -38,7 +38,7 @@ def files_home(settings: Any, tmp_path: Path) -> Path:
 
 
 def _upload(http: Any, name: str, content: bytes) -> Any:
-    return http.post("/administration/imports/", {"file": SimpleUploadedFile(name, content)})
+    return http.post("/imports/", {"file": SimpleUploadedFile(name, content)})
 
 
 def _ran(response: Any) -> Job:
@@ -58,7 +58,7 @@ def test_an_upload_is_loaded_by_a_job_and_its_page_shows_the_rows_and_the_mappin
     assert job.status == "done", job.errors
     run = Import.objects.get()
     assert (run.rows_total, run.rows_with_errors, run.encoding, run.delimiter) == (2, 1, "utf-8", ";")
-    assert job.result["url"] == f"/administration/imports/{run.pk}/"
+    assert job.result["url"] == f"/imports/{run.pk}/"
     page = html(http.get(job.result["url"]))
     assert 'data-testid="import-mapping"' in page and "ООО «Альфа»" in page
     assert page.count('data-testid="import-row"') == 2
@@ -73,7 +73,7 @@ def test_the_manuals_sample_workbook_loads_without_a_header_in_the_order_a_to_n(
     assert job.status == "done", job.errors
     run = Import.objects.get()
     assert run.sheet and run.rows_total >= 1
-    assert "Арсенал-Сервис" in html(http.get(f"/administration/imports/{run.pk}/"))
+    assert "Арсенал-Сервис" in html(http.get(f"/imports/{run.pk}/"))
 
 
 @pytest.mark.feature("IMP-01")
@@ -90,13 +90,13 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_next_to_the_file_field(db: 
 def test_without_the_right_every_page_is_refused_and_anothers_import_is_not_found(db: Any, manager_user: Any) -> None:
     owner = importer()
     run = loaded(owner, ROWS)
-    assert signed_in(manager_user).get("/administration/imports/").status_code == 403
-    assert signed_in(manager_user).get(f"/administration/imports/{run.pk}/").status_code == 403
+    assert signed_in(manager_user).get("/imports/").status_code == 403
+    assert signed_in(manager_user).get(f"/imports/{run.pk}/").status_code == 403
     other = signed_in(importer())
-    assert other.get(f"/administration/imports/{run.pk}/").status_code == 404
-    assert other.get(f"/administration/imports/{run.pk}/errors.csv").status_code == 404
-    assert other.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update"}).status_code == 404
-    assert other.post(f"/administration/imports/{run.pk}/rows/1/", {"full_name": "x"}).status_code == 404
+    assert other.get(f"/imports/{run.pk}/").status_code == 404
+    assert other.get(f"/imports/{run.pk}/errors.csv").status_code == 404
+    assert other.post(f"/imports/{run.pk}/check/", {"on_match": "update"}).status_code == 404
+    assert other.post(f"/imports/{run.pk}/rows/1/", {"full_name": "x"}).status_code == 404
 
 
 @pytest.mark.feature("IMP-01")
@@ -107,7 +107,7 @@ def test_a_load_again_with_another_mapping_replaces_the_import(db: Any) -> None:
     first = Import.objects.get()
     form = {"header": "on", "encoding": "utf-8", "delimiter": ";", "col0": "full_name", "col1": "short_name",
             "col2": "phone", "person_names": "on"}  # e-mail, INN, KPP and note no longer mapped
-    job = _ran(http.post(f"/administration/imports/{first.pk}/reload/", form))
+    job = _ran(http.post(f"/imports/{first.pk}/reload/", form))
     assert job.status == "done", job.errors
     second = Import.objects.exclude(pk=first.pk).get()
     first.refresh_from_db()
@@ -121,10 +121,10 @@ def test_a_row_is_fixed_in_place_and_its_problems_are_shown_beside_its_cells(db:
     user = importer()
     run = loaded(user, ROWS)
     http = signed_in(user)
-    form = html(http.get(f"/administration/imports/{run.pk}/rows/3/"))
+    form = html(http.get(f"/imports/{run.pk}/rows/3/"))
     assert 'data-testid="import-row-form"' in form and 'value="не почта"' in form
     values = {key: ImportRow.objects.get(run=run, number=3).values.get(key, "") for key in run.mapping.values()}
-    response = http.post(f"/administration/imports/{run.pk}/rows/3/", {**values, "email": "beta@example.ru",
+    response = http.post(f"/imports/{run.pk}/rows/3/", {**values, "email": "beta@example.ru",
                                                                         "inn": "7707083893"})
     assert response.status_code == 200
     assert 'data-testid="import-row"' in html(response) and 'data-severity="error"' not in html(response)
@@ -145,7 +145,7 @@ def test_the_grid_reads_as_many_queries_with_many_rows_as_with_one(db: Any) -> N
             ImportRow.objects.create(run=state["run"], number=100 + number,
                                      values={"full_name": f"ООО «Ромашка {number}»"})
 
-    page = assert_flat_queries(lambda: html(http.get(f"/administration/imports/{state['run'].pk}/")), add)
+    page = assert_flat_queries(lambda: html(http.get(f"/imports/{state['run'].pk}/")), add)
     assert page.count('data-testid="import-row"') == 20
 
 
@@ -157,22 +157,22 @@ def test_the_dry_run_the_write_the_error_report_and_undo(db: Any) -> None:
     run = loaded(user, [*ROWS, ["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
     http = signed_in(user)
     before = checksum()
-    job = _ran(http.post(f"/administration/imports/{run.pk}/check/", {"match_key": "inn_kpp", "on_match": "update"}))
+    job = _ran(http.post(f"/imports/{run.pk}/check/", {"match_key": "inn_kpp", "on_match": "update"}))
     assert job.status == "done", job.errors
     assert checksum() == before  # the dry run changes nothing
-    page = html(http.get(f"/administration/imports/{run.pk}/"))
+    page = html(http.get(f"/imports/{run.pk}/"))
     assert 'data-testid="import-counts"' in page and 'data-testid="import-change"' in page
     assert "Альфа старая" in page and 'data-testid="import-start"' in page
-    report = b"".join(http.get(f"/administration/imports/{run.pk}/errors.csv").streaming_content).decode()
+    report = b"".join(http.get(f"/imports/{run.pk}/errors.csv").streaming_content).decode()
     assert report.startswith("\ufeff") and ";3;" not in report and "\r\n3;" in report  # row 3's bad e-mail
-    job = _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    job = _ran(http.post(f"/imports/{run.pk}/start/"))
     assert job.status == "done", job.errors
     run.refresh_from_db()
     assert (run.state, run.created, run.updated) == (Import.State.DONE, 1, 1)
     existing.refresh_from_db()
     assert existing.short_name == "Альфа"
-    assert 'data-testid="import-undo"' in html(http.get(f"/administration/imports/{run.pk}/"))
-    job = _ran(http.post(f"/administration/imports/{run.pk}/undo/"))
+    assert 'data-testid="import-undo"' in html(http.get(f"/imports/{run.pk}/"))
+    job = _ran(http.post(f"/imports/{run.pk}/undo/"))
     assert job.status == "done", job.errors
     run.refresh_from_db()
     existing.refresh_from_db()
@@ -185,9 +185,9 @@ def test_an_import_can_be_cancelled_while_running(db: Any) -> None:
     user = importer()
     run = loaded(user, [["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
     http = signed_in(user)
-    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update"}))
-    assert http.post(f"/administration/imports/{run.pk}/start/").status_code == 302
-    assert http.post(f"/administration/imports/{run.pk}/cancel/").status_code == 302
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update"}))
+    assert http.post(f"/imports/{run.pk}/start/").status_code == 302
+    assert http.post(f"/imports/{run.pk}/cancel/").status_code == 302
     run.refresh_from_db()
     assert run.state == Import.State.CANCELLED and not Client.objects.exists()
 
@@ -197,7 +197,7 @@ def test_the_list_shows_the_users_imports_in_as_many_queries_whatever_their_numb
     user = importer()
     http = signed_in(user)
     rows = [["ООО «Гамма»", "Гамма", "", "", "", "", ""]]
-    page = assert_flat_queries(lambda: html(http.get("/administration/imports/")), lambda _n: loaded(user, rows),
+    page = assert_flat_queries(lambda: html(http.get("/imports/")), lambda _n: loaded(user, rows),
                                rows=5)
     assert page.count('data-testid="imports-item"') == 5
 
@@ -212,7 +212,7 @@ def test_a_rows_fix_posted_from_the_grid_keeps_one_import_note(db: Any) -> None:
     # when the grid posts the row back: its one-line note field lost the line break
     http = signed_in(user)
     values = {key: ImportRow.objects.get(run=run).values.get(key, "") for key in run.mapping.values()}
-    http.post(f"/administration/imports/{run.pk}/rows/2/", {**values, "note": note.replace("\n", "")})
+    http.post(f"/imports/{run.pk}/rows/2/", {**values, "note": note.replace("\n", "")})
     # then the note holds the import's line once
     assert ImportRow.objects.get(run=run).values["note"] == note
 
@@ -223,10 +223,10 @@ def test_the_status_and_priority_chosen_go_to_every_new_client(db: Any) -> None:
     status, priority = ClientStatus.objects.create(name="Новый импорт"), PriorityFactory(name="Срочный")
     run = loaded(user, [["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
     http = signed_in(user)
-    assert 'data-testid="import-check-form"' in html(http.get(f"/administration/imports/{run.pk}/"))
-    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update", "status": status.pk,
+    assert 'data-testid="import-check-form"' in html(http.get(f"/imports/{run.pk}/"))
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update", "status": status.pk,
                                                                  "priority": priority.pk}))
-    _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    _ran(http.post(f"/imports/{run.pk}/start/"))
     client = Client.objects.get(short_name="Гамма")
     assert (client.status_id, client.priority_id) == (status.pk, priority.pk)
 
@@ -236,12 +236,12 @@ def test_undo_of_clients_changed_since_is_refused_naming_them(db: Any) -> None:
     user = importer()
     run = loaded(user, [["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
     http = signed_in(user)
-    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update"}))
-    _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update"}))
+    _ran(http.post(f"/imports/{run.pk}/start/"))
     created = Client.objects.get(short_name="Гамма")
     EventFactory(client=created, author=user)
     # when the import is undone
-    response = http.post(f"/administration/imports/{run.pk}/undo/")
+    response = http.post(f"/imports/{run.pk}/undo/")
     job = _ran(response)
     # then the undo is refused, naming the client, and its page says so
     assert job.status == "failed"
@@ -259,8 +259,8 @@ def test_the_kept_upload_leaves_the_storage_once_the_import_is_written(db: Any) 
     run = Import.objects.get()
     name = run.upload
     assert name.startswith("imports/import-") and default_storage.exists(name)
-    _ran(http.post(f"/administration/imports/{run.pk}/check/", {"on_match": "update"}))
-    _ran(http.post(f"/administration/imports/{run.pk}/start/"))
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update"}))
+    _ran(http.post(f"/imports/{run.pk}/start/"))
     run.refresh_from_db()
     # then it is queued for removal (it goes once the transaction commits and no backup runs)
     assert run.upload == "" and StoredPurge.objects.filter(name=name).exists()
