@@ -155,8 +155,8 @@ def import_row(request: HttpRequest, import_id: int, number: int) -> HttpRespons
             else:
                 return render(request, "imports/partials/row.html", {"line": _lines(run, [row])[0], "run": run,
                                                                      "editable": True})
-        return render(request, "imports/partials/row_form.html", {"form": form, "row": row, "run": run},
-                      status=422)
+        # Drawn in place of the row with the refusal beside the fields (htmx swaps a 200 answer only).
+        return render(request, "imports/partials/row_form.html", {"form": form, "row": row, "run": run})
     if request.method == "POST":
         return render(request, "imports/partials/row.html", {"line": _lines(run, [row])[0], "run": run,
                                                              "editable": run.state in EDITABLE})

@@ -273,3 +273,16 @@ def test_a_file_without_rows_under_its_header_fails_its_load_and_keeps_nothing(d
     assert job.status == "failed" and job.errors
     assert not Import.objects.exists()
     assert default_storage.listdir("imports")[1] == []
+
+
+@pytest.mark.feature("IMP-02")
+def test_a_rows_fix_once_the_import_has_started_is_refused_in_the_row(db: Any) -> None:
+    user = importer()
+    run = loaded(user, [["ООО «Гамма»", "Гамма", "", "", "", "", ""]])
+    http = signed_in(user)
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update"}))
+    _ran(http.post(f"/imports/{run.pk}/start/"))
+    response = http.post(f"/imports/{run.pk}/rows/2/", {"full_name": "ООО «Дельта»"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'data-testid="import-row-refused"' in html(response)
+    assert ImportRow.objects.get(run=run).values["full_name"] == "ООО «Гамма»"
