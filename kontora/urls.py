@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kontora.processes.urls")),
     path("pipeline/", include("kontora.pipeline.urls")),
     path("bulk/", include("kontora.bulk.urls")),
+    path("imports/", include("kontora.imports.urls")),
     path("messaging/", include("kontora.messaging.urls")),
     path("targeting/", include("kontora.targeting.urls")),
     path("reports/", include("kontora.reports.urls")),

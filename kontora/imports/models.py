@@ -74,6 +74,9 @@ class Import(models.Model):
     job = models.OneToOneField("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # What a rollback (cancel, failure) or undo could not take back: [{"client": id, "reason": text}].
     kept = models.JSONField(default=list, blank=True)
+    # The upload as kept in the files' storage for the jobs (load again with other choices); "" once gone.
+    upload = models.CharField(max_length=255, blank=True)
+    preview = models.JSONField(default=list, blank=True)  # the file's first rows as read: the mapping's sample
 
     class Meta:
         verbose_name = _("import")

@@ -48,6 +48,7 @@ from kontora.clients.models import (
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
+from kontora.imports.models import Import, ImportRow
 from kontora.messaging.models import Letter
 from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
@@ -78,7 +79,7 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task", "messaging.Letter", "bulk.BulkOutcome",
+    "activity.Task", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
 )
 
 
@@ -219,6 +220,18 @@ def _outcome(client: Client, author: Any, pk: int | None = None) -> BulkOutcome:
                  {"field": "E-mail", "old": "", "new": f"ya{client.code}@card.test"}], **ids)
 
 
+def _staged(client: Client, author: Any, pk: int | None = None) -> ImportRow:
+    """A checked import of `author` whose one row matched the client, to update: the page shows the client's name (a
+    registry column) and the changes old → new (card data), only while the author opens the client."""
+    ids = {} if pk is None else {"pk": pk}
+    run = Import.objects.create(author=author, filename="clients.csv", state=Import.State.CHECKED,
+                                mapping={"0": "full_name"}, **ids)
+    return ImportRow.objects.create(
+        run=run, number=2, values={"full_name": "Строка файла"}, action=ImportRow.Action.UPDATE, client=client,
+        changes=[{"field": "notes", "label": "Примечание", "old": f"ЯЧ{client.code} было",
+                  "new": f"ЯЧ{client.code} стало"}], **ids)
+
+
 def probe(user: Any, pk: int) -> Client:
     """A client of `user` whose every client-owned row has the primary key `pk` (the client itself too), with a
     run on his stage and a filter template counting it: a URL asked with `pk` for every id names one of them."""
@@ -228,6 +241,7 @@ def probe(user: Any, pk: int) -> Client:
     _rows(client, attribute, pk)
     _letter(client, user, pk)
     _outcome(client, user, pk)
+    _staged(client, user, pk)
     ProcessRunFactory(pk=pk, stage=StageFactory(responsible=user, is_start=True), client=client, started_by=user,
                       note=f"Ход {code}")
     FilterTemplate.objects.create(pk=pk, owner=user, name=f"Шаблон {code}", spec={
@@ -250,6 +264,7 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
         if role != Role.ADMIN:  # administrators export and process groups by their role
             UserRight.objects.create(user=user, code="export_clients")
             UserRight.objects.create(user=user, code="group_processing")
+            UserRight.objects.create(user=user, code="import_data")
         UserRight.objects.create(user=user, code="security_decisions")
         my_stage = StageFactory(responsible=user, is_start=True)
         objects: dict[str, list[tuple[str, Any]]] = {label: [] for label in MODELS}
@@ -264,6 +279,8 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
             # while he opens it
             for processed in (company, person):
                 objects["bulk.BulkOutcome"].append((relation, _outcome(processed, user)))
+                # and an import of his whose row matched it
+                objects["imports.ImportRow"].append((relation, _staged(processed, user)))
             objects["clients.ClientPersonal"].append((relation, ClientPersonal.objects.create(
                 client=person, birth_place=f"ЯЧ{person.code} место рождения")))
             template = FilterTemplate.objects.create(owner=user, name=f"Шаблон {company.code}", spec={

@@ -33,6 +33,8 @@ SHORTCUT = re.compile(r"(?<!\w)(?:Ctrl|Shift|Alt)(?:\+(?:Ctrl|Shift|Alt))*\+\S+"
 # Technical names, not words: a path or a time zone (/var/lib/kontora, Europe/Moscow), a site (cbr.ru), a command of
 # the program («kontora restore»).
 TECHNICAL = re.compile(r"[\w.-]*/[\w./-]+|(?<![\w.])[\w-]+(?:\.[a-z]{2,})+(?!\w)|(?<!\w)kontora [a-z]+(?!\w)")
+# A spreadsheet's column letters, as a Russian Excel names them too («Колонка A», «колонки A–N»).
+COLUMN_LETTERS = re.compile(r"(?<!\w)([Кк]олонк[аи]|[Кк]олонок) [A-Z]{1,3}(?:–[A-Z]{1,3})?(?!\w)")
 LATIN_WORD = re.compile(r"(?<![\w@.])[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)*(?![\w@])")
 # A word written twice in one case («содержит содержит»): «процесс Процесс» is a link's end and a hint's start.
 DOUBLED = re.compile(r"(?<![\w-])([^\W\d_]{2,})\s+\1(?![\w-])")
@@ -126,7 +128,7 @@ def line_problems(line: str, data: re.Pattern[str] | None = None) -> list[str]:
     """What reads wrong in one line of visible text (user data, `data`, left out)."""
     if data is not None:
         line = data.sub(" ", line)
-    line = TECHNICAL.sub(" ", SHORTCUT.sub(" ", line))
+    line = COLUMN_LETTERS.sub(" ", TECHNICAL.sub(" ", SHORTCUT.sub(" ", line)))
     problems: list[str] = []
     if NONE.search(line):
         problems.append(f"«None» in {line[:120]!r}")

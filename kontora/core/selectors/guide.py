@@ -308,6 +308,8 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("messaging:*", "mail-settings", ""),
     ("bulk:run", "group-processing", "Запуск, ход и итог обработки"),
     ("bulk:*", "group-processing", ""),
+    ("imports:list", "import", "Шаг 1 — Загрузка"),
+    ("imports:*", "import", ""),
     ("targeting:*", "targeting", ""),
     ("reports:open", "reports", "Сохранённые отчёты"),
     ("reports:*", "reports", ""),

@@ -143,3 +143,13 @@ def _drained(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
+
+
+LIST_LIMIT = 200
+
+
+def import_list(*, fetched_by: Any, limit: int = LIST_LIMIT) -> list[Import]:
+    """The user's imports, newest first (administrators: everyone's, with their authors) — one query whatever the
+    rows: the counts are the import's own columns."""
+    found = Import.objects.all() if getattr(fetched_by, "is_admin", False) else own_imports(fetched_by)
+    return list(found.select_related("author").order_by("-created_at", "-pk")[:limit])

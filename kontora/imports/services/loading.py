@@ -32,6 +32,7 @@ from kontora.imports.selectors.cleaning import CleanRow, Options, import_note, r
 from kontora.imports.selectors.sheets import Row, table_open
 
 LOAD_BATCH = 2000  # staged rows per INSERT and transaction
+PREVIEW_ROWS = 5  # the file's first rows kept for the page's column mapping
 
 
 def _nothing(done: int, total: int | None = None, message: str = "") -> None:
@@ -58,7 +59,7 @@ def import_load(
     *, acting_user: User, source: Any, filename: str = "", sheet: str | int | None = None,
     encoding: str | None = None, delimiter: str | None = None, mapping: Mapping[int, str] | None = None,
     header: bool | None = None, options: Options | None = None, imported_on: date | None = None,
-    progress: Callable[..., None] = _nothing,
+    progress: Callable[..., None] = _nothing, upload: str = "",
 ) -> Import:
     """Reads an upload (`sheets.table_open`: its sheet, a CSV's encoding and delimiter), maps its columns (the
     user's `mapping` {column: field}, else the one proposed from the header or the manual's order; `header`: whether
@@ -78,11 +79,20 @@ def import_load(
         chosen = c.mapping_check(mapping if mapping is not None else proposed)
         headers = list(first.cells) if header else []
         data = rows if header else itertools.chain([first], rows)
+        preview: list[list[str]] = []  # the first rows as read, for the page's mapping (no second read of the file)
+
+        def sampled(source: Any) -> Any:
+            for row in source:
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append(list(row.cells))
+                yield row
+
+        data = sampled(data)
         with transaction.atomic():
             run = Import.objects.create(
                 author=acting_user, filename=table.filename[:255], sheet=table.sheet[:255], encoding=table.encoding,
                 delimiter=table.delimiter, options=dataclasses.asdict(options), headers=headers,
-                mapping={str(column): key for column, key in chosen.items()},
+                mapping={str(column): key for column, key in chosen.items()}, upload=upload[:255],
             )
             audit_record(actor=acting_user, event="imports.import.load", target=run,
                          summary=_("Client list loaded for import: %(file)s") % {"file": run.filename})
@@ -102,8 +112,8 @@ def import_load(
             _forget(run.pk)
             raise
     with transaction.atomic():
-        Import.objects.filter(pk=run.pk).update(rows_total=total, rows_with_errors=errors)
-    run.rows_total, run.rows_with_errors = total, errors
+        Import.objects.filter(pk=run.pk).update(rows_total=total, rows_with_errors=errors, preview=preview)
+    run.rows_total, run.rows_with_errors, run.preview = total, errors, preview
     return run
 
 
@@ -139,9 +149,11 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         options = Options(**run.options)
         note = import_note(run.filename, run.created_at.date()) if options.import_note else ""
         current = dict(row.values)
-        if note and current.get(c.NOTE, "").endswith(note):  # the note is added again by the cleaning
-            current[c.NOTE] = current[c.NOTE][: -len(note)].rstrip("\n")
         current.update({key: str(value) for key, value in values.items()})
+        # The note is added again by the cleaning: taken off the kept value and off the grid's posted one (a
+        # one-line field, where its line break became nothing or a space).
+        if note and current.get(c.NOTE, "").endswith(note):
+            current[c.NOTE] = current[c.NOTE][: -len(note)].rstrip()
         cells = [""] * (max(mapping) + 1)
         for column, key in mapping.items():
             cells[column] = current.get(key, "")
