@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from kontora.core.errors import Refused
 from kontora.core.text import search_key
+from kontora.core.xlsx import column_letter
 
 FULL_NAME = "full_name"
 SHORT_NAME = "short_name"
@@ -174,16 +175,6 @@ def mapping_check(chosen: Mapping[int, str]) -> dict[int, str]:
         raise Refused(_("Choose the column with the client's full or short name: a client cannot be imported "
                         "without a name."))
     return mapping
-
-
-def column_letter(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA": the column as the spreadsheet names it."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def digits_restored(key: str, value: str) -> str:
