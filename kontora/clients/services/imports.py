@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.base import ModelState
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -132,8 +133,13 @@ def clients_import_create(
     written = Written()
     related = _Related(rows, known=known)
     ready: list[tuple[ImportedClient, Client]] = []
+    # Model.__init__ walks the card's ~60 fields and their defaults: once, then each client a copy of the blank one.
+    # Its values are immutable (no JSON or list column), so a shallow copy shares nothing a row changes.
+    blank = Client(kind=Client.Kind.COMPANY, created_by_id=acting_user.pk, changed_by_id=acting_user.pk).__dict__
     for row in rows:
-        client = Client(kind=Client.Kind.COMPANY, created_by=acting_user, changed_by=acting_user)
+        client = Client.__new__(Client)
+        client.__dict__.update(blank)
+        client._state = ModelState()
         for attname in IMPORT_FIELDS:
             if attname in row.values:
                 related.set(client, attname, row.values[attname])

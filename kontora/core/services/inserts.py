@@ -65,3 +65,13 @@ def rows_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
             # Names come from the model's own meta, quoted; every value goes as a parameter.
             cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
                            + ", ".join([one] * len(chunk)), [row[name] for row in values for name in names])
+
+
+def table_analyze(model: type[models.Model]) -> None:
+    """Gathers PostgreSQL's statistics of a table a writer has just filled or rewritten by the thousand: until
+    autovacuum comes round, the planner still sees it as it was (empty, or every row undecided) and reads a batch
+    by a sequential scan and a sort — each of an import's batches read the whole remaining table. A sample, so
+    bounded however big the table; SQLite's planner keeps to the index without statistics."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

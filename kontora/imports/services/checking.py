@@ -22,6 +22,7 @@ from kontora.clients.selectors import imports as matching
 from kontora.clients.selectors.duplicates import phone_keys
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
+from kontora.core.services.inserts import table_analyze
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, Priority
 from kontora.imports import locks
@@ -88,6 +89,7 @@ def import_check(
             rows_set(batch, ("action", "reason", "client", "changes"))
         after = batch[-1].number
         progress(sum(counts.values()), run.rows_total, _("Rows checked"))
+    table_analyze(ImportRow)  # every row's action changed: the writing job reads them by it
     with transaction.atomic():
         run = locks.import_for_update(import_id)
         run.state, run.checked_at = Import.State.CHECKED, timezone.now()

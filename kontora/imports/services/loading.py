@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
-from kontora.core.services.inserts import rows_insert
+from kontora.core.services.inserts import rows_insert, table_analyze
 from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
@@ -113,6 +113,7 @@ def import_load(
             raise
     with transaction.atomic():
         Import.objects.filter(pk=run.pk).update(rows_total=total, rows_with_errors=errors, preview=preview)
+    table_analyze(ImportRow)  # the dry run reads these rows a batch at a time
     run.rows_total, run.rows_with_errors, run.preview = total, errors, preview
     return run
 

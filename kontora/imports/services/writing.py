@@ -111,8 +111,9 @@ def import_write(
     size = batch_rows()
     known: client_imports.Known = {}  # the directory rows the batches named, read once a run
     # Rows already written are passed over too: the checkpoint is the resume point, this the guarantee.
+    # Not the rows' problems and dry-run changes: JSON read for nothing, a hundred thousand times.
     while batch := list(ImportRow.objects.filter(run=run, action__in=WRITTEN, number__gt=after, written__isnull=True)
-                        .order_by("number")[:size]):
+                        .defer("problems", "changes").order_by("number")[:size]):
         with transaction.atomic():
             _batch_write(run, author, batch, summary, known)
             after = batch[-1].number
