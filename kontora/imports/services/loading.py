@@ -28,7 +28,7 @@ from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import columns as c
-from kontora.imports.selectors.cleaning import CleanRow, Options, import_note, rows_clean
+from kontora.imports.selectors.cleaning import CURATOR_ID, STATUS_ID, CleanRow, Options, import_note, rows_clean
 from kontora.imports.selectors.sheets import Row, table_open
 
 LOAD_BATCH = 2000  # staged rows per INSERT and transaction
@@ -44,8 +44,12 @@ def not_allowed() -> NotAllowed:
 
 
 def staged_values(row: CleanRow, run_id: int) -> dict[str, Any]:
-    """A cleaned row as its staged row's columns (attnames)."""
-    return {"run_id": run_id, "number": row.number, "values": row.values, "region_id": row.region_id,
+    """A cleaned row as its staged row's columns (attnames); the status's and the curator's ids in its values."""
+    values: dict[str, Any] = dict(row.values)
+    for key, found in ((STATUS_ID, row.status_id), (CURATOR_ID, row.curator_id)):
+        if found is not None:
+            values[key] = found
+    return {"run_id": run_id, "number": row.number, "values": values, "region_id": row.region_id,
             "settlement_id": row.settlement_id, "has_errors": row.has_errors,
             "problems": [{"column": p.column, "column_name": p.column_name, "field": p.field, "message": p.message,
                           "severity": str(p.severity)} for p in row.problems]}
