@@ -151,7 +151,9 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         if unknown:
             raise Refused(_("Unknown field “%(field)s”.") % {"field": unknown[0]})
         options = Options(**run.options)
-        note = import_note(run.filename, run.created_at.date()) if options.import_note else ""
+        # The local date the load wrote in the note (`timezone.localdate()`), not the UTC one: they differ at night.
+        loaded_on = timezone.localdate(run.created_at)
+        note = import_note(run.filename, loaded_on) if options.import_note else ""
         current = dict(row.values)
         current.update({key: str(value) for key, value in values.items()})
         # The note is added again by the cleaning: taken off the kept value and off the grid's posted one (a
@@ -162,7 +164,7 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         for column, key in mapping.items():
             cells[column] = current.get(key, "")
         cleaned = next(rows_clean([Row(number, cells)], mapping=mapping, filename=run.filename,
-                                  imported_on=run.created_at.date(), options=options,
+                                  imported_on=loaded_on, options=options,
                                   headers=run.headers or None))
         fresh = staged(cleaned, run.pk)
         before = {"values": row.values, "problems": len(row.problems)}
