@@ -4,8 +4,8 @@ each, and nothing else of a client he may not open), and which of the clients an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from kontora.clients import access
 from kontora.clients.hooks import CLIENT_ROWS
-from kontora.clients.models import Client, PhoneKey
+from kontora.clients.models import Client, ContactPerson, PhoneKey
 from kontora.clients.selectors.duplicates import MIN_PHONE_DIGITS
 from kontora.core.models import AuditEvent
+from kontora.core.text import search_key
 
 # The keys a row may be matched by (imports.models.Import.MatchKey's values).
 INN_KPP, INN, PHONE, EMAIL, NAME = "inn_kpp", "inn", "phone", "email", "name"
@@ -26,6 +27,8 @@ COMPARED = (
     "full_name", "short_name", "region_id", "settlement_id", "address", "postal_code", "phone", "fax", "email",
     "website", "main_contact", "inn", "kpp", "ogrn", "notes", "status_id", "priority_id", "curator_id",
 )
+# The contact's fields an import fills when the client's namesake contact has them empty (its name is the match).
+CONTACT_FILLED = ("position", "email", "phone_mobile")
 # Events of the import's own history rows about a client: what it wrote is no change "since".
 OWN_EVENTS = ("clients.client.import_create", "clients.client.import_update", "clients.client.import_restore")
 
@@ -37,6 +40,43 @@ class Match:
     edits: bool
     edits_main: bool
     values: dict[str, Any] | None  # COMPARED as kept (only of a client he may open)
+    is_private: bool = False  # (only of a client he may open)
+    contacts: list[dict[str, Any]] = field(default_factory=list)  # its contact persons (id, full_name, CONTACT_FILLED)
+
+
+@dataclass(frozen=True)
+class ContactPlan:
+    """What a row's contact person does to a matched client: added (`contact_id` None), or the empty fields of its
+    namesake filled (`filled`: {field: new value})."""
+
+    contact_id: int | None
+    full_name: str
+    filled: dict[str, str]
+
+
+def contact_plan(contact: Mapping[str, str] | None, existing: Sequence[Mapping[str, Any]]) -> ContactPlan | None:
+    """What the row's contact does to a client with these contact persons; None when nothing (no contact in the row,
+    or its namesake has every field the row has). Names compare by their search keys: any case and spacing."""
+    name = (contact or {}).get("full_name", "")
+    if not contact or not name:
+        return None
+    key = search_key(name)
+    same = next((person for person in existing if search_key(person["full_name"]) == key), None)
+    if same is None:
+        return ContactPlan(None, name, {field: contact[field] for field in CONTACT_FILLED if contact.get(field)})
+    filled = {field: contact[field] for field in CONTACT_FILLED if contact.get(field) and not same[field]}
+    return ContactPlan(same["id"], same["full_name"], filled) if filled else None
+
+
+def contacts_of(client_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """The contact persons of these clients (id, full_name, CONTACT_FILLED), by client, in one query."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    ids = sorted(set(client_ids))
+    if ids:
+        for person in ContactPerson.objects.filter(client_id__in=ids).order_by("pk").values(
+                "id", "client_id", "full_name", *CONTACT_FILLED):
+            found[person.pop("client_id")].append(person)
+    return found
 
 
 def matched(user: Any, key: str, wanted: Iterable[str]) -> dict[str, list[Match]]:
@@ -68,7 +108,10 @@ def matched(user: Any, key: str, wanted: Iterable[str]) -> dict[str, list[Match]
         clients = Client.objects.filter(name_key__in=values)
     else:
         raise ValueError(f"unknown match key {key!r}")
-    rows = clients.annotate(**access.standing_annotations(user)).order_by("pk")
+    rows = list(clients.annotate(**access.standing_annotations(user)).order_by("pk"))
+    standings = {client.pk: access.standing_of_row(user, client) for client in rows}
+    # The contacts of the clients he may open, for the rows' contact persons: one query a batch.
+    contacts = contacts_of(pk for pk, standing in standings.items() if standing.opens)
     for client in rows:
         if key == INN_KPP:
             keys = [f"{client.inn}/{client.kpp}"] if (client.inn, client.kpp) in pairs else []
@@ -80,10 +123,11 @@ def matched(user: Any, key: str, wanted: Iterable[str]) -> dict[str, list[Match]
             keys = [client.name_key]
         else:
             keys = by_client.get(client.pk, [])
-        standing = access.standing_of_row(user, client)
+        standing = standings[client.pk]
         match = Match(client_id=client.pk, opens=standing.opens, edits=standing.edits,
                       edits_main=standing.edits_main,
-                      values={name: getattr(client, name) for name in COMPARED} if standing.opens else None)
+                      values={name: getattr(client, name) for name in COMPARED} if standing.opens else None,
+                      is_private=bool(client.is_private) and standing.opens, contacts=contacts.get(client.pk, []))
         for value in dict.fromkeys(keys):
             found[value].append(match)
     return found

@@ -21,13 +21,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.base import ModelState
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import ClientScope, User
 from kontora.clients import access, locks
 from kontora.clients.models import Client, ContactPerson, PhoneKey
 from kontora.clients.selectors.duplicates import MIN_PHONE_DIGITS, phone_keys
-from kontora.clients.services.card import _check, fill_search_keys
+from kontora.clients.selectors.imports import ContactPlan, contact_plan, contacts_of
+from kontora.clients.services.card import _check, _set_contact_keys, fill_search_keys
 from kontora.clients.services.phones import client_phones_keep
 from kontora.core import numbering
 from kontora.core.audit import Change, audit_record_each, field_label, shown
@@ -46,6 +48,9 @@ _RELATED = {"region_id": "region", "settlement_id": "settlement", "status_id": "
 CONTACT_FIELDS = ("full_name", "position", "email", "phone_mobile")
 _KEYS = ("name_key", "name_core_key", "full_name_key", "city_key", "phone_digits", "fax_digits")
 _STAMP = ("changed_at", "changed_by_id")  # an updated client's change stamp, kept with its old values
+# An updated client's old values also say what the import did to its contacts, for undo: {"added": [contact ids],
+# "filled": {contact id: {field: old value}}, "keys": [the phone keys it inserted]}.
+CONTACTS = "_contacts"
 
 
 @dataclass
@@ -54,7 +59,9 @@ class ImportedClient:
 
     key: int
     values: dict[str, Any]  # IMPORT_FIELDS → value (foreign keys as ids)
-    contact: dict[str, str] | None = None  # CONTACT_FIELDS of the client's main contact person (a new client's)
+    # CONTACT_FIELDS of the row's contact person: a new client's main one; a matched client's new one, or filling
+    # its namesake's empty fields (`selectors.imports.contact_plan`).
+    contact: dict[str, str] | None = None
     client_id: int | None = None  # the client to update; None: a new one
 
 
@@ -107,6 +114,61 @@ class _Related:
             setattr(client, _RELATED[attname], self.objects[attname].get(value) if value else None)
         else:
             setattr(client, attname, value)
+
+
+def _contact_label(name: str = "") -> str:
+    label = str(capfirst(ContactPerson._meta.verbose_name))
+    return f"{label} {name}" if name else label
+
+
+def _contacts_write(plans: Mapping[int, ContactPlan]) -> tuple[dict[int, dict[str, Any]], dict[int, list[Change]]]:
+    """The batch's contact plans ({client id: plan}) written: new contact persons inserted at once, namesakes' empty
+    fields filled, the mobiles' phone keys inserted. Answers each client's undo record and history lines."""
+    undo: dict[int, dict[str, Any]] = {pk: {"added": [], "filled": {}, "keys": []} for pk in plans}
+    history: dict[int, list[Change]] = {pk: [] for pk in plans}
+    new = [ContactPerson(client_id=pk, full_name=plan.full_name, phones_digits=digits(plan.filled.get(
+        "phone_mobile", "")), **plan.filled) for pk, plan in plans.items() if plan.contact_id is None]
+    for contact in ContactPerson.objects.bulk_create(new):
+        undo[contact.client_id]["added"].append(contact.pk)
+        history[contact.client_id].append({"field": _contact_label(), "old": "", "new": contact.full_name})
+    filled = {plan.contact_id: (pk, plan) for pk, plan in plans.items() if plan.contact_id is not None}
+    changed = list(ContactPerson.objects.filter(pk__in=list(filled)).order_by("pk")) if filled else []
+    for contact in changed:
+        pk, plan = filled[contact.pk]
+        undo[pk]["filled"][str(contact.pk)] = {name: getattr(contact, name) for name in (*plan.filled,
+                                                                                          "phones_digits")}
+        for name, value in plan.filled.items():
+            setattr(contact, name, value)
+            history[pk].append({"field": f"{_contact_label(contact.full_name)}: {field_label(ContactPerson, name)}",
+                                "old": "", "new": value})
+        _set_contact_keys(contact)
+        contact.save(update_fields=[*plan.filled, "phones_digits"])
+    # Only the keys of the mobile written, each kept by id: undo deletes exactly these.
+    keys = [PhoneKey(client_id=contact.client_id, contact_id=contact.pk, tail=number[-MIN_PHONE_DIGITS:],
+                     number=number)
+            for contact in [*new, *(c for c in changed if "phone_mobile" in filled[c.pk][1].filled)]
+            for number in phone_keys(contact.phone_mobile)]
+    for key in PhoneKey.objects.bulk_create(keys):
+        undo[key.client_id]["keys"].append(key.pk)
+    return undo, history
+
+
+def _contacts_restore(client_id: int, undo: Mapping[str, Any]) -> list[Change]:
+    """What `_contacts_write` did to a client taken back: its phone keys and added contacts deleted, the filled
+    fields emptied again. Answers the history lines."""
+    lines: list[Change] = []
+    PhoneKey.objects.filter(pk__in=undo.get("keys", []), client_id=client_id).delete()
+    for contact in ContactPerson.objects.filter(pk__in=undo.get("added", []), client_id=client_id).order_by("pk"):
+        lines.append({"field": _contact_label(), "old": contact.full_name, "new": ""})
+        contact.delete()
+    filled = {int(pk): values for pk, values in (undo.get("filled") or {}).items()}
+    for contact in ContactPerson.objects.filter(pk__in=list(filled), client_id=client_id).order_by("pk"):
+        values = filled[contact.pk]
+        lines += [{"field": f"{_contact_label(contact.full_name)}: {field_label(ContactPerson, name)}",
+                   "old": getattr(contact, name), "new": value}
+                  for name, value in values.items() if name != "phones_digits"]
+        ContactPerson.objects.filter(pk=contact.pk).update(**values)
+    return lines
 
 
 def _shown(client: Client, attname: str) -> str:
@@ -193,14 +255,17 @@ def clients_import_update(
     """Matched clients of an import's batch changed by the card's rules and rights: locked together (primary-key
     order), each changed in the fields whose values differ; answered with each one's old values (for undo). A client
     the author may no longer change, or whose values the card's rules refuse, is not written and is answered with
-    the reason."""
+    the reason. The row's contact person is added to the client, or fills its namesake's empty fields (the
+    Personnel tab's right, `edits`); what it did is kept with the old values too."""
     written = Written()
     wanted = {row.client_id: row for row in rows if row.client_id is not None}
     history: dict[int, list[Change]] = {}
+    plans: dict[int, ContactPlan] = {}
     with transaction.atomic():
         current = locks.clients_for_update(list(wanted), related=("region", "settlement", "status", "priority"),
                                            annotations=access.standing_annotations(acting_user))
         related = _Related(rows, current, known=known)
+        people = contacts_of(client.pk for client in current if wanted[client.pk].contact)
         for client in current:
             row = wanted[client.pk]
             standing = access.standing_of_row(acting_user, client)
@@ -210,6 +275,12 @@ def clients_import_update(
             needed = standing.edits_main if any(name in _MAIN for name in changed) else standing.edits
             if not needed:
                 written.refused[row.key] = _("You may not change this client.")
+                continue
+            if "curator_id" in changed and access.takes_private(acting_user, client, row.values["curator_id"]):
+                # The card's rule (client_update), read from the locked row: nobody makes himself the curator of
+                # another's private client.
+                written.refused[row.key] = _("This client is another user's private client: you cannot become its "
+                                             "curator.")
                 continue
             old = {name: getattr(client, name) for name in changed}
             stamp = {"changed_at": client.changed_at.isoformat(), "changed_by_id": client.changed_by_id}
@@ -240,8 +311,17 @@ def clients_import_update(
                                   or name not in before]
             written.clients[row.key] = client.pk
             written.old[row.key] = {**old, **stamp}
+            plan = contact_plan(row.contact, people.get(client.pk, []))
+            if plan is not None:
+                plans[client.pk] = plan
         for key in (row.key for row in rows if row.client_id not in {c.pk for c in current}):
             written.refused[key] = _("The client is no longer in the base.")
+        if plans:
+            undo, lines = _contacts_write(plans)
+            by_client = {pk: key for key, pk in written.clients.items()}
+            for pk, done in undo.items():
+                written.old[by_client[pk]][CONTACTS] = done
+                history[pk] = [*history.get(pk, []), *lines[pk]]
         if history:
             audit_record_each(actor=acting_user, event="clients.client.import_update", summary=summary, target=tag,
                               changes=history)
@@ -251,8 +331,8 @@ def clients_import_update(
 def clients_import_restore(
     *, acting_user: User | None, old: Mapping[int, Mapping[str, Any]], tag: models.Model, summary: str,
 ) -> int:
-    """Clients an import updated get their old values back ({client id: {attname: old value}}); each gets a history
-    row. Returns how many were restored."""
+    """Clients an import updated get their old values back ({client id: {attname: old value}}, and what it did to
+    their contacts under CONTACTS); each gets a history row. Returns how many were restored."""
     history: dict[int, list[Change]] = {}
     with transaction.atomic():
         current = locks.clients_for_update(list(old), related=("region", "settlement", "status", "priority"))
@@ -274,6 +354,8 @@ def clients_import_restore(
                 client_phones_keep(client)
             history[client.pk] = [{"field": _label(name), "old": before[name], "new": _shown(client, name)}
                                   for name in values if before[name] != _shown(client, name)]
+            if old[client.pk].get(CONTACTS):
+                history[client.pk] += _contacts_restore(client.pk, old[client.pk][CONTACTS])
         if history:
             audit_record_each(actor=acting_user, event="clients.client.import_restore", summary=summary, target=tag,
                               changes=history)

@@ -34,6 +34,7 @@ from kontora.clients.selectors.duplicates import phone_keys
 from kontora.clients.services.mailing import mobile_e164
 from kontora.core import requisites
 from kontora.imports.selectors import columns as c
+from kontora.imports.selectors.lookups import Lookups
 from kontora.imports.selectors.places import Places
 from kontora.imports.selectors.sheets import Row
 from kontora.imports.selectors.texts import (
@@ -46,6 +47,9 @@ from kontora.imports.selectors.texts import (
 
 BATCH = 1000  # rows whose cities are read from the directory in one query
 CONTACT_SURNAME, CONTACT_FIRST_NAME, CONTACT_PATRONYMIC = "contact_surname", "contact_name", "contact_patronymic"
+# The ids of the status and the curator the directories gave a row, kept in its staged values (as the client's
+# attnames): ImportRow has no columns for them.
+STATUS_ID, CURATOR_ID = "status_id", "curator_id"
 # Where each field is kept (clients.models), for the longest value it takes.
 _KEPT = {
     c.FULL_NAME: (Client, "full_name"), c.SHORT_NAME: (Client, "short_name"), c.ADDRESS: (Client, "address"),
@@ -101,6 +105,8 @@ class CleanRow:
     values: dict[str, str]
     region_id: int | None = None
     settlement_id: int | None = None
+    status_id: int | None = None
+    curator_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -125,6 +131,8 @@ class Cleaner:
         self._columns = {key: column for column, key in self.mapping.items()}
         located = c.REGION in self._columns or c.CITY in self._columns
         self.places = Places() if options.places and located else None
+        # Not switchable: a status or a curator is the directory's item or nothing, never a text.
+        self.lookups = Lookups() if {c.STATUS, c.CURATOR} & self._columns.keys() else None
         heads = headers or []
         self._names = {
             key: (heads[column].strip() if column < len(heads) and heads[column].strip() else c.field_label(key))
@@ -160,6 +168,8 @@ class Cleaner:
             self._places(result)
         if options.places:
             self._postal_code(result)
+        if self.lookups is not None:
+            self._lookups(result)
         if options.phones:
             self._phones(result)
         if options.emails:
@@ -220,6 +230,25 @@ class Cleaner:
             self._problem(row, c.REGION, found.region_problem, Severity.WARNING)
         if found.city_problem:
             self._problem(row, c.CITY, found.city_problem, Severity.WARNING)
+
+    def _lookups(self, row: CleanRow) -> None:
+        """The status and the curator typed, as the directories' items. One not found is an error: a client must
+        not silently get no status or another curator (the importing user) than the file says."""
+        assert self.lookups is not None
+        values = row.values
+        for key, find in ((c.STATUS, self.lookups.status), (c.CURATOR, self.lookups.curator)):
+            text = values.get(key, "")
+            if not text:
+                continue
+            found = find(text)
+            if found.id is None:
+                self._problem(row, key, found.problem)
+                continue
+            values[key] = found.name
+            if key == c.STATUS:
+                row.status_id = found.id
+            else:
+                row.curator_id = found.id
 
     def _postal_code(self, row: CleanRow) -> None:
         postal = row.values.get(c.POSTAL_CODE, "")

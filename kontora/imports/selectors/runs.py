@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kontora.accounts.models import User
 from kontora.clients.models import Client
 from kontora.core.audit import field_label
 from kontora.core.text import id_param
@@ -19,7 +20,13 @@ from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import own_imports
 from kontora.imports.policies import rows as row_policy
 from kontora.imports.selectors import columns as c
-from kontora.imports.selectors.cleaning import CONTACT_FIRST_NAME, CONTACT_PATRONYMIC, CONTACT_SURNAME
+from kontora.imports.selectors.cleaning import (
+    CONTACT_FIRST_NAME,
+    CONTACT_PATRONYMIC,
+    CONTACT_SURNAME,
+    CURATOR_ID,
+    STATUS_ID,
+)
 
 PAGE = 100
 # Import fields → the client's columns (attnames) they are written to; the region and the city go as the
@@ -29,8 +36,12 @@ TEXT_COLUMNS = {
     c.PHONE: "phone", c.FAX: "fax", c.EMAIL: "email", c.WEBSITE: "website", c.INN: "inn", c.KPP: "kpp",
     c.OGRN: "ogrn", c.CONTACT_NAME: "main_contact",
 }
-_RELATED = {"region_id": (Region, "region"), "settlement_id": (Settlement, "settlement"),
-            "status_id": (ClientStatus, "status"), "priority_id": (Priority, "priority")}
+# attname → (the related model, the client's field, the related model's field that names an item)
+_RELATED: dict[str, tuple[Any, str, str]] = {
+    "region_id": (Region, "region", "name"), "settlement_id": (Settlement, "settlement", "name"),
+    "status_id": (ClientStatus, "status", "name"), "priority_id": (Priority, "priority", "name"),
+    "curator_id": (User, "curator", "full_name"),
+}
 
 
 def access_import(user: Any, import_id: Any) -> Import:
@@ -57,18 +68,26 @@ def import_rows(*, fetched_by: Any, import_id: int, after: int = 0, limit: int =
 def row_target(run: Import, row: ImportRow, *, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """The client's columns a staged row writes: for a new client (`current` None) every value the row has, the
     import's status and priority; for a matched one (`current`: its columns as kept) only what the row fills — an
-    empty cell never blanks a client's value — and the row's note added under the client's notes."""
+    empty cell never blanks a client's value — and the row's note added under the client's notes.
+
+    The row's own status and curator (the directories' items its columns named) are written to a new client and to
+    a matched one alike, and a row's status wins over the one chosen for all rows in step 3: the user typed it for
+    this client. A new client without a curator in its row gets the importing user (the clients' service)."""
     values = row.values
     target: dict[str, Any] = {column: values[key] for key, column in TEXT_COLUMNS.items() if values.get(key)}
     if row.region_id:
         target["region_id"] = row.region_id
     if row.settlement_id:
         target["settlement_id"] = row.settlement_id
+    if values.get(STATUS_ID):
+        target["status_id"] = int(values[STATUS_ID])
+    if values.get(CURATOR_ID):
+        target["curator_id"] = int(values[CURATOR_ID])
     note = values.get(c.NOTE, "")
     if current is None:
         if note:
             target["notes"] = note
-        if run.status_id:
+        if run.status_id and "status_id" not in target:
             target["status_id"] = run.status_id
         if run.priority_id:
             target["priority_id"] = run.priority_id
@@ -78,7 +97,8 @@ def row_target(run: Import, row: ImportRow, *, current: dict[str, Any] | None = 
 
 
 def row_contact(row: ImportRow) -> dict[str, str] | None:
-    """The main contact person a new client gets from the row (its full name split by the cleaning)."""
+    """The contact person of the row (its full name split by the cleaning): a new client's main contact, added to a
+    matched client that has nobody of that name, or filling the empty fields of the one it has."""
     values = row.values
     name = values.get(c.CONTACT_NAME, "")
     if not name:
@@ -105,8 +125,8 @@ class FieldNames:
             return str(value)
         key = (attname, int(value))
         if key not in self._names:
-            model = _RELATED[attname][0]
-            name = model._default_manager.filter(pk=value).values_list("name", flat=True).first()
+            model, _relation, named = _RELATED[attname]
+            name = model._default_manager.filter(pk=value).values_list(named, flat=True).first()
             self._names[key] = str(name or value)
         return self._names[key]
 

@@ -15,12 +15,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
+from kontora.clients.models import ContactPerson
 from kontora.clients.selectors import imports as matching
 from kontora.clients.selectors.duplicates import phone_keys
-from kontora.core.audit import audit_record
+from kontora.core.audit import audit_record, field_label
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.services.inserts import table_analyze
 from kontora.core.text import search_key
@@ -29,7 +31,7 @@ from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import columns as c
-from kontora.imports.selectors.runs import field_names, row_target
+from kontora.imports.selectors.runs import field_names, row_contact, row_target
 from kontora.imports.services.loading import EDITABLE, not_allowed, rows_set
 
 CHECK_BATCH = 1000  # rows decided per transaction: one matching query per batch
@@ -136,8 +138,15 @@ def _decide(run: Import, row: ImportRow, key: str, found: dict[str, list[matchin
     assert match.values is not None
     target = row_target(run, row, current=match.values)
     changed = {name: value for name, value in target.items() if (match.values.get(name) or "") != (value or "")}
-    if not changed:
+    plan = matching.contact_plan(row_contact(row), match.contacts)
+    if not changed and plan is None:
         row.action, row.reason = ImportRow.Action.SKIP, _("The client already has these values.")
+        return
+    if match.is_private and changed.get("curator_id") == run.author_id:
+        # The card's rule (clients.access.takes_private): nobody makes himself the curator of another's private
+        # client; the write refuses it too, this tells the user before.
+        row.action, row.client_id = ImportRow.Action.CONFLICT, None
+        row.reason = _("This client is another user's private client: you cannot become its curator.")
         return
     main = any(name not in ("notes", "status_id", "priority_id") for name in changed)
     if not (match.edits_main if main else match.edits):
@@ -147,3 +156,15 @@ def _decide(run: Import, row: ImportRow, key: str, found: dict[str, list[matchin
     row.action = ImportRow.Action.UPDATE
     row.changes = [{"field": name, "label": names.label(name), "old": names.shown(name, match.values.get(name)),
                     "new": names.shown(name, value)} for name, value in changed.items()]
+    if plan is not None:
+        row.changes += _contact_changes(plan)
+
+
+def _contact_changes(plan: matching.ContactPlan) -> list[dict[str, str]]:
+    """The dry run's lines of a contact person: «Контактное лицо: — → Иванов Иван» for one added, a line per field
+    filled in the namesake's card («Контактное лицо Иванов Иван: E-mail: — → …»)."""
+    label = str(capfirst(ContactPerson._meta.verbose_name))
+    if plan.contact_id is None:
+        return [{"field": "contact", "label": label, "old": "", "new": plan.full_name}]
+    return [{"field": f"contact.{name}", "label": f"{label} {plan.full_name}: {field_label(ContactPerson, name)}",
+             "old": "", "new": value} for name, value in plan.filled.items()]

@@ -28,7 +28,7 @@ from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import columns as c
-from kontora.imports.selectors.cleaning import CleanRow, Options, import_note, rows_clean
+from kontora.imports.selectors.cleaning import CURATOR_ID, STATUS_ID, CleanRow, Options, import_note, rows_clean
 from kontora.imports.selectors.sheets import Row, table_open
 
 LOAD_BATCH = 2000  # staged rows per INSERT and transaction
@@ -44,8 +44,12 @@ def not_allowed() -> NotAllowed:
 
 
 def staged_values(row: CleanRow, run_id: int) -> dict[str, Any]:
-    """A cleaned row as its staged row's columns (attnames)."""
-    return {"run_id": run_id, "number": row.number, "values": row.values, "region_id": row.region_id,
+    """A cleaned row as its staged row's columns (attnames); the status's and the curator's ids in its values."""
+    values: dict[str, Any] = dict(row.values)
+    for key, found in ((STATUS_ID, row.status_id), (CURATOR_ID, row.curator_id)):
+        if found is not None:
+            values[key] = found
+    return {"run_id": run_id, "number": row.number, "values": values, "region_id": row.region_id,
             "settlement_id": row.settlement_id, "has_errors": row.has_errors,
             "problems": [{"column": p.column, "column_name": p.column_name, "field": p.field, "message": p.message,
                           "severity": str(p.severity)} for p in row.problems]}
@@ -148,7 +152,9 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         if unknown:
             raise Refused(_("Unknown field “%(field)s”.") % {"field": unknown[0]})
         options = Options(**run.options)
-        note = import_note(run.filename, run.created_at.date()) if options.import_note else ""
+        # The local date the load wrote in the note (`timezone.localdate()`), not the UTC one: they differ at night.
+        loaded_on = timezone.localdate(run.created_at)
+        note = import_note(run.filename, loaded_on) if options.import_note else ""
         current = dict(row.values)
         current.update({key: str(value) for key, value in values.items()})
         # The note is added again by the cleaning: taken off the kept value and off the grid's posted one (a
@@ -159,7 +165,7 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         for column, key in mapping.items():
             cells[column] = current.get(key, "")
         cleaned = next(rows_clean([Row(number, cells)], mapping=mapping, filename=run.filename,
-                                  imported_on=run.created_at.date(), options=options,
+                                  imported_on=loaded_on, options=options,
                                   headers=run.headers or None))
         fresh = staged(cleaned, run.pk)
         before = {"values": row.values, "problems": len(row.problems)}

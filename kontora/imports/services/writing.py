@@ -138,7 +138,7 @@ def _batch_write(run: Import, author: User, batch: list[ImportRow], summary: str
                for row in batch if row.action == ImportRow.Action.CREATE]
     client_ids = [row.client_id for row in batch if row.action == ImportRow.Action.UPDATE and row.client_id]
     current = dict(openable_clients(author).filter(pk__in=client_ids).values_list("pk", "notes"))
-    updates = [client_imports.ImportedClient(key=row.number, client_id=row.client_id,
+    updates = [client_imports.ImportedClient(key=row.number, client_id=row.client_id, contact=row_contact(row),
                                              values=row_target(run, row, current={"notes": current[row.client_id]}))
                for row in batch if row.action == ImportRow.Action.UPDATE and row.client_id in current]
     made = client_imports.clients_import_create(acting_user=author, rows=creates, tag=run, summary=summary,

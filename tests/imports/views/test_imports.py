@@ -286,3 +286,25 @@ def test_a_rows_fix_once_the_import_has_started_is_refused_in_the_row(db: Any) -
     assert response.status_code == 200
     assert 'data-testid="import-row-refused"' in html(response)
     assert ImportRow.objects.get(run=run).values["full_name"] == "ООО «Гамма»"
+
+
+@pytest.mark.feature("IMP-04")
+def test_the_dry_run_shows_a_matched_clients_status_curator_and_new_contact_in_russian(db: Any) -> None:
+    # given a Russian-speaking importer and a client of his with a status and no contact person
+    user = importer()
+    user.language = "ru"
+    user.save(update_fields=["language"])
+    old = ClientStatus.objects.create(name="Новый", name_key="новый")
+    ClientStatus.objects.create(name="Постоянный", name_key="постоянный")
+    ClientFactory(curator=user, inn="7707083893", short_name="Альфа", status=old)
+    header = ["Наименование", "ИНН", "Статус", "Куратор", "ФИО контактного лица"]
+    run = loaded(user, [["Альфа", "7707083893", "постоянный", user.login, "иванов иван"]], header)
+    http = signed_in(user)
+    # when
+    job = _ran(http.post(f"/imports/{run.pk}/check/", {"match_key": "inn", "on_match": "update"}))
+    # then
+    assert job.status == "done", job.errors
+    page = html(http.get(f"/imports/{run.pk}/"))
+    assert "Статус: Новый → Постоянный" in page
+    assert "Контактное лицо: — → Иванов Иван" in page
+    assert "Куратор:" not in page  # he is its curator already
