@@ -148,7 +148,7 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         if unknown:
             raise Refused(_("Unknown field “%(field)s”.") % {"field": unknown[0]})
         options = Options(**run.options)
-        note = import_note(run.filename, run.created_at.date()) if options.import_note else ""
+        note = import_note(run.filename, timezone.localdate(run.created_at)) if options.import_note else ""
         current = dict(row.values)
         current.update({key: str(value) for key, value in values.items()})
         # The note is added again by the cleaning: taken off the kept value and off the grid's posted one (a
@@ -159,7 +159,7 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
         for column, key in mapping.items():
             cells[column] = current.get(key, "")
         cleaned = next(rows_clean([Row(number, cells)], mapping=mapping, filename=run.filename,
-                                  imported_on=run.created_at.date(), options=options,
+                                  imported_on=timezone.localdate(run.created_at), options=options,
                                   headers=run.headers or None))
         fresh = staged(cleaned, run.pk)
         before = {"values": row.values, "problems": len(row.problems)}

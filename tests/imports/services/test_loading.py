@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import AuditEvent
@@ -102,7 +102,8 @@ def test_a_fixed_row_is_cleaned_again_and_the_dry_run_must_be_done_again(english
     run.refresh_from_db()
     assert (row.values["inn"], row.problems, row.has_errors, row.action) == ("7707083893", [], False, "")
     assert (run.state, run.rows_with_errors) == (Import.State.LOADED, 2)
-    assert row.values["note"] == "Клиент Смирнова\nImported from arsenal.xlsx " + run.created_at.strftime("%d.%m.%Y")
+    assert row.values["note"] == ("Клиент Смирнова\nImported from arsenal.xlsx "
+                                  + timezone.localdate(run.created_at).strftime("%d.%m.%Y"))
 
 
 def test_another_users_import_cannot_be_edited(english):
