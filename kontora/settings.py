@@ -161,6 +161,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("KONTORA_IMPORT_MAX_MB", "50")) * 1024 * 1024
 # Rows an import writes per transaction: another user's save waits at most one batch (imports.services.writing).
 IMPORT_BATCH_ROWS = int(os.environ.get("KONTORA_IMPORT_BATCH_ROWS", "500"))
+# An import loaded or checked but left untouched this many days loses its kept upload (imports.tasks).
+IMPORT_UPLOAD_KEEP_DAYS = int(os.environ.get("KONTORA_IMPORT_UPLOAD_KEEP_DAYS", "7"))
 # Static files are served straight from the package: no collectstatic step on a fresh machine.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -28,3 +28,13 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+def reload_page(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """htmx reloads the whole page that sent the request (HX-Refresh) instead of swapping `response` in; a page load
+    gets `response` itself."""
+    if is_htmx(request):
+        reloaded = HttpResponse(status=204)
+        reloaded["HX-Refresh"] = "true"
+        return reloaded
+    return response

@@ -56,6 +56,12 @@ class ReloadForm(KontoraForm):
                 label=_("Encoding"), choices=[(code, ENCODING_LABELS[code]) for code in sheets.ENCODINGS])
             self.fields["delimiter"] = forms.ChoiceField(
                 label=_("Delimiter"), choices=[(code, DELIMITER_LABELS[code]) for code in sheets.DELIMITERS])
+        elif run.sheet and sheet_names:
+            # The workbook's sheets to choose from (a choice reloads at once: data-k-submit-on-change).
+            names = list(dict.fromkeys([*sheet_names, run.sheet]))
+            self.fields["sheet"] = forms.ChoiceField(
+                label=_("Sheet"), choices=[(name, name) for name in names],
+                widget=forms.Select(attrs={"data-k-submit-on-change": "", "data-testid": "import-sheet"}))
         elif run.sheet:
             self.fields["sheet"] = forms.CharField(label=_("Sheet"), max_length=255)
         fields = [(SKIP, _("— skip —")), *((item.key, item.label) for item in c.FIELDS)]
@@ -63,7 +69,9 @@ class ReloadForm(KontoraForm):
             self.fields[f"col{index}"] = forms.ChoiceField(
                 label=_("Column %(letter)s") % {"letter": c.column_letter(index)}, choices=fields, required=False)
         for name, label in OPTIONS:
-            self.fields[name] = forms.BooleanField(label=label, required=False)
+            # A switch acts at once: its change sends the form (a load again); the button stays for no JavaScript.
+            self.fields[name] = forms.BooleanField(label=label, required=False,
+                                                   widget=forms.CheckboxInput(attrs={"data-k-submit-on-change": ""}))
 
     def column_fields(self) -> list[Any]:
         return [self[f"col{index}"] for index in range(self.width)]
@@ -71,12 +79,18 @@ class ReloadForm(KontoraForm):
     def option_fields(self) -> list[Any]:
         return [self[name] for name, _label in OPTIONS]
 
+    def sheet_changed(self) -> bool:
+        """Another sheet was chosen: its columns are another table's, mapped afresh from its own first row."""
+        return bool(self.run.sheet and self.cleaned_data.get("sheet") and self.cleaned_data["sheet"] != self.run.sheet)
+
     def choices(self) -> dict[str, Any]:
-        """The job's params: plain values."""
+        """The job's params: plain values. Another sheet is read with the mapping and header proposed from it."""
         data = self.cleaned_data
         mapping = {str(index): data[f"col{index}"] for index in range(self.width) if data.get(f"col{index}")}
         chosen: dict[str, Any] = {"header": bool(data["header"]), "mapping": mapping,
                                   "options": {name: bool(data[name]) for name, _label in OPTIONS}}
+        if self.sheet_changed():
+            chosen["header"], chosen["mapping"] = None, None
         for name in ("sheet", "encoding", "delimiter"):
             if name in data:
                 chosen[name] = data[name]
@@ -84,6 +98,8 @@ class ReloadForm(KontoraForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.sheet_changed():
+            return data  # the mapping shown is the old sheet's: not asked
         chosen = {index: str(data[f"col{index}"]) for index in range(self.width) if data.get(f"col{index}")}
         try:
             c.mapping_check(chosen)

@@ -1,17 +1,22 @@
-"""The import's background work: the load, the dry run, the writing job and undo. Thin: ids in, the service
-inside; a cancelled or failed run is rolled back by the same compensation as undo before the job records how
-it ended."""
+"""The import's background work: the load, the dry run, the writing job and undo, and the hourly clean-up of kept
+files of imports left untouched. Thin: ids in, the service inside; a cancelled or failed run is rolled back by the
+same compensation as undo before the job records how it ended."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from huey import crontab
 
 from kontora.core.services.jobs import JobCancelled, JobContext, JobLost
+from kontora.core.tasks import periodic
 from kontora.imports.models import Import
 from kontora.imports.services import checking, loading, uploads, writing
+
+log = logging.getLogger("kontora.imports")
 
 
 def import_write_job(ctx: JobContext) -> dict[str, Any]:
@@ -88,6 +93,20 @@ def import_check_job(ctx: JobContext) -> dict[str, Any]:
 
 
 def import_undo_job(ctx: JobContext) -> dict[str, Any]:
-    """The "imports_undo" job: the import taken back as a whole, or refused naming the clients changed since."""
-    run = writing.import_undo(acting_user=_author(ctx), import_id=int(ctx.params["import"]))
-    return {"summary": _("The import is undone."), "url": reverse("imports:detail", args=[run.pk])}
+    """The "imports_undo" job: the import taken back as a whole, or refused naming the clients changed since; a run
+    cut short goes on from its checkpoint to the end."""
+    run = writing.import_undo(acting_user=_author(ctx), import_id=int(ctx.params["import"]), resume=ctx.checkpoint,
+                              checkpoint=ctx.checkpoint_save)
+    summary = _("The import is undone.")
+    if run.kept:
+        summary += " " + _("Clients changed during the undo were left as they are: %(count)d.") % {
+            "count": len(run.kept)}
+    return {"summary": summary, "url": reverse("imports:detail", args=[run.pk])}
+
+
+@periodic(crontab(minute="29"))
+def import_uploads_expire() -> None:
+    """Hourly: the kept files of imports untouched for IMPORT_UPLOAD_KEEP_DAYS leave the storage."""
+    removed = uploads.import_uploads_expire()
+    if removed:
+        log.info("%d kept import files of idle imports removed", removed)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:import_id>/start/", views.import_start, name="start"),
     path("<int:import_id>/cancel/", views.import_cancel, name="cancel"),
     path("<int:import_id>/undo/", views.import_undo, name="undo"),
+    path("<int:import_id>/delete/", views.import_delete, name="delete"),
     path("<int:import_id>/errors.csv", views.import_errors, name="errors"),
 ]

@@ -1,7 +1,11 @@
 """Администрирование → «Импорт клиентов» (IMP-01 … IMP-04): the list of imports with the upload (step 1), and one
 import's page through the manual's three steps — the file's reading and mapping, the rows in an editable grid with
 their problems (step 2), the dry run, the write, cancel and undo (step 3). Loading, checking and undoing run as
-jobs (services.uploads): the page shows their progress; a job's end links back here."""
+jobs (services.uploads): the page shows their progress and, once the job has ended, lands on the import's page as it
+now is (the progress bar follows the job: core.views.jobs). An import that has not started writing may be deleted.
+
+A workbook's sheets are offered from the kept file's list of sheets (`sheets.stored_sheet_names`, no cell read);
+choosing one, or switching a part of the automatic processing, sends the step 1 form at once (a load again)."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from kontora.imports.forms import CheckForm, ReloadForm, RowForm, UploadForm
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.selectors import columns as c
 from kontora.imports.selectors import runs as selectors
+from kontora.imports.selectors import sheets
 from kontora.imports.services import loading, uploads, writing
 from kontora.imports.services.loading import EDITABLE
 
@@ -34,6 +39,13 @@ may_import = policy_required(policies.may_import)
 def _job_url(run: Import | None, job: Job) -> str:
     base = reverse("imports:detail", args=[run.pk]) if run else reverse("imports:list")
     return f"{base}?job={job.pk}"
+
+
+def _landing(request: HttpRequest, job: Job) -> HttpResponse | None:
+    """A page opened for a job of the import that is already done goes where the job's progress bar would have
+    taken it: the import's page as the job left it."""
+    url = job_selectors.job_result_url(job)
+    return redirect(url) if url and url != request.get_full_path() else None
 
 
 @may_import
@@ -52,6 +64,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
             return redirect(_job_url(None, job))
     job_pk = id_param(request.GET.get("job", ""))
     watched = job_selectors.access_job(user, job_pk) if job_pk else None
+    if watched is not None and (landing := _landing(request, watched)):
+        return landing
     return render(request, "imports/list.html", {
         "form": form, "job": watched, "imports": selectors.import_list(fetched_by=user), "user_id": user.pk,
     }, status=400 if request.method == "POST" else 200)
@@ -84,6 +98,8 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     more = len(rows) > selectors.PAGE
     rows = rows[: selectors.PAGE]
     job_pk = id_param(request.GET.get("job", ""))
+    if job_pk and (landing := _landing(request, job_selectors.access_job(user, job_pk))):
+        return landing
     job = job_selectors.access_job(user, job_pk) if job_pk else run.job
     editable = run.state in EDITABLE
     check_form = CheckForm(initial={"status": run.status_id, "priority": run.priority_id,
@@ -93,8 +109,13 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
         "next_after": rows[-1].number if more and rows else None, "after": after, "errors_only": errors_only,
         "job": job, "job_can_cancel": bool(job and job.pk != run.job_id and job_cancellable(job)),
         "editable": editable, "check_form": check_form,
-        "reload_form": ReloadForm(run=run) if editable and run.upload else None,
+        "reload_form": ReloadForm(run=run, sheet_names=_sheet_names(run)) if editable and run.upload else None,
     }))
+
+
+def _sheet_names(run: Import) -> list[str]:
+    """The kept workbook's sheets, for the sheet chooser ([] for a CSV)."""
+    return sheets.stored_sheet_names(run.upload, filename=run.filename) if run.sheet else []
 
 
 def _detail_context(run: Import, context: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +127,8 @@ def _detail_context(run: Import, context: dict[str, Any]) -> dict[str, Any]:
             "may_start": run.state == Import.State.CHECKED and bool(run.to_create or run.to_update),
             "may_cancel": run.state == Import.State.RUNNING,
             "may_undo": run.state == Import.State.DONE,
+            "may_delete": run.started_at is None and run.state in (*EDITABLE, Import.State.CANCELLED),
+            "keep_days": uploads.upload_keep_days(),
             "written": run.state in (Import.State.DONE, Import.State.UNDONE, Import.State.FAILED,
                                      Import.State.CANCELLED),
             **context}
@@ -117,7 +140,7 @@ def import_reload(request: HttpRequest, import_id: int) -> HttpResponse:
     """Step 1 again: the kept file read with the user's sheet, encoding, delimiter, mapping and options."""
     user = user_of(request)
     run = selectors.access_import(user, import_id)
-    form = ReloadForm(request.POST, run=run)
+    form = ReloadForm(request.POST, run=run, sheet_names=_sheet_names(run))
     if form.is_valid():
         try:
             job = uploads.import_reload_start(acting_user=user, run=run, choices=form.choices())
@@ -221,6 +244,21 @@ def import_undo(request: HttpRequest, import_id: int) -> HttpResponse:
     user = user_of(request)
     run = selectors.access_import(user, import_id)
     return _acted(request, run, lambda: uploads.import_undo_start(acting_user=user, run=run))
+
+
+@may_import
+@require_POST
+def import_delete(request: HttpRequest, import_id: int) -> HttpResponse:
+    """«Удалить»: an import that has not started writing goes with its staged rows and kept file."""
+    user = user_of(request)
+    run = selectors.access_import(user, import_id)
+    try:
+        uploads.import_delete(acting_user=user, import_id=run.pk)
+    except DomainError as exc:
+        return render(request, "imports/detail.html", _detail_context(run, {
+            "lines": [], "keys": [], "refusal": str(exc), "check_form": CheckForm(),
+            "editable": run.state in EDITABLE, "job": None}), status=exc.status)
+    return redirect("imports:list")
 
 
 @may_import

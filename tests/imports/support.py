@@ -1,11 +1,13 @@
-"""Shared steps of the import tests: a client list as a CSV upload, a user with the import right, a checksum of
-the client tables, an import taken through its steps."""
+"""Shared steps of the import tests: a client list as a CSV upload or a workbook of several sheets, a user with the
+import right, a checksum of the client tables, an import taken through its steps."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 from typing import Any
+
+import xlsxwriter
 
 from kontora.accounts.models import ClientScope, Role, UserRight
 from kontora.clients.models import Client, ClientGrant, ContactPerson, PhoneKey
@@ -23,6 +25,29 @@ def csv_upload(rows: list[list[str]], header: list[str] | None = None) -> io.Byt
     """A UTF-8 CSV with «;» between cells (no cell holds one)."""
     lines = [";".join(cells) for cells in [header or HEADER, *rows]]
     return io.BytesIO(("\n".join(lines) + "\n").encode())
+
+
+def workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    """An .xlsx of these sheets (name: rows of text cells), in this order."""
+    data = io.BytesIO()
+    book = xlsxwriter.Workbook(data, {"in_memory": True, "strings_to_numbers": False})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for number, cells in enumerate(rows):
+            for column, cell in enumerate(cells):
+                sheet.write_string(number, column, cell)
+    book.close()
+    return data.getvalue()
+
+
+# A workbook of two client lists, the second with its columns in another order.
+TWO_SHEETS = {
+    "Клиенты": [["Полное наименование", "Короткое наименование", "Телефон"],
+                ["ООО «Альфа»", "Альфа", "+7 495 123-45-67"]],
+    "Поставщики": [["Телефон", "Короткое наименование", "Полное наименование", "E-mail общий"],
+                   ["+7 812 555-44-33", "Вектор", "АО «Вектор»", "vector@example.ru"],
+                   ["", "Гранит", "ООО «Гранит»", ""]],
+}
 
 
 def importer(scope: str = ClientScope.FULL, **fields: Any) -> Any:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kontora.core.models import Job
 from kontora.core.ui.pager import Keyset, Page
@@ -22,6 +23,13 @@ def access_job(user: Any, job_id: int) -> Job:
     if job is None:
         raise Http404
     return job
+
+
+def job_result_url(job: Job) -> str:
+    """Where a job that is done sends its page (its result's own page in this site, `result["url"]`); "" while it
+    runs, when it failed or was cancelled, or when its result is no page here."""
+    url = str(job.result.get("url", "")) if job.status == Job.Status.DONE else ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) and url.startswith("/") else ""
 
 
 def own_done_job(user: Any, job_id: int, *, kind: str) -> Job:

@@ -1,5 +1,11 @@
 """Administration → Jobs (everyone's), Settings → My jobs (the user's own: a report's file is collected there), one
-job's page, its self-refreshing progress bar, cancelling."""
+job's page, its self-refreshing progress bar, cancelling.
+
+A page that waits for a job to change what it shows includes the bar with `job_follow`: its polls then ask with
+`?follow=1`, and once the job has ended htmx leaves the page — for the job's result (`result["url"]`) when it is done
+with one, else it loads the page again (which shows the job's errors and what the job changed). A page opened for a
+job that is already done goes to its result at once (`selectors.jobs.job_result_url`: the job may end before the
+page is drawn)."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kontora.core.htmx import is_htmx
+from kontora.core.htmx import go, is_htmx, reload_page
 from kontora.core.models import Job
 from kontora.core.permissions import actor_of, admin_required
 from kontora.core.selectors import jobs as selectors
@@ -20,9 +26,19 @@ from kontora.core.services import jobs as services
 PAGE_SIZE = 50
 
 
-def _progress_context(job: Job) -> dict[str, Any]:
+def _progress_context(job: Job, follow: bool = False) -> dict[str, Any]:
     # Whoever may open a job (its author or an administrator) may also cancel it.
-    return {"job": job, "job_can_cancel": services.job_cancellable(job)}
+    return {"job": job, "job_can_cancel": services.job_cancellable(job), "job_follow": follow}
+
+
+def _followed(request: HttpRequest, job: Job) -> HttpResponse | None:
+    """A followed job that has ended: htmx goes to its result's page, or reloads the page that watched it."""
+    if not (request.GET.get("follow") == "1" and job.is_finished):
+        return None
+    url = selectors.job_result_url(job)
+    if url:
+        return go(request, url)
+    return reload_page(request, render(request, "core/partials/job_progress.html", _progress_context(job, True)))
 
 
 @admin_required
@@ -51,7 +67,8 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
-    return render(request, "core/partials/job_progress.html", _progress_context(job))
+    return _followed(request, job) or render(request, "core/partials/job_progress.html",
+                                             _progress_context(job, request.GET.get("follow") == "1"))
 
 
 @login_required
@@ -60,5 +77,6 @@ def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     selectors.access_job(request.user, job_id)
     job = services.job_cancel(acting_user=actor_of(request), job_id=job_id)
     if is_htmx(request):
-        return render(request, "core/partials/job_progress.html", _progress_context(job))
+        return _followed(request, job) or render(request, "core/partials/job_progress.html",
+                                                 _progress_context(job, request.GET.get("follow") == "1"))
     return redirect("core:job", job_id=job.pk)

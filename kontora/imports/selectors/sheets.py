@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from kontora.core.errors import Refused
+from kontora.core.services.storage import stored_open
 
 WORKBOOKS = ("xlsx", "xlsm", "xls", "ods")
 CSV = "csv"
@@ -245,6 +246,41 @@ def _workbook_open(stream: IO[bytes], filename: str, kind: str, sheet: str | int
         workbook.close()
         raise
     return table
+
+
+def sheet_names(source: Any, *, filename: str = "") -> list[str]:
+    """A workbook's sheet names in the file's order, read from its list of sheets only (no sheet's cells are read):
+    what the import page offers to choose from. [] for a CSV or a file that is not a readable workbook."""
+    filename = filename or Path(str(getattr(source, "name", "") or source)).name
+    if Path(filename).suffix.lower().lstrip(".") not in WORKBOOKS:
+        return []
+    try:
+        stream, owned = _binary(source, max_file_bytes())
+    except Refused:
+        return []
+    try:
+        workbook = CalamineWorkbook.from_filelike(stream)
+    except Exception:  # a damaged or protected file: the load says why
+        return []
+    finally:
+        if owned:
+            stream.close()
+    try:
+        return list(workbook.sheet_names)
+    finally:
+        workbook.close()
+
+
+def stored_sheet_names(name: str, *, filename: str) -> list[str]:
+    """`sheet_names` of an upload kept in the files' storage ([] once it is gone)."""
+    if not name:
+        return []
+    try:
+        kept = stored_open(name)
+    except OSError:
+        return []
+    with kept.stream as stream:
+        return sheet_names(stream, filename=filename)
 
 
 def _sheet_chosen(workbook: Any, names: list[str], sheet: str | int | None, filename: str) -> tuple[int, str]:

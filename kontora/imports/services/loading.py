@@ -113,7 +113,7 @@ def import_load(
             if not total:
                 raise Refused(_("The file has no rows to import under its header."))
         except BaseException:
-            _forget(run.pk)
+            rows_forget(run.pk)
             raise
     with transaction.atomic():
         Import.objects.filter(pk=run.pk).update(rows_total=total, rows_with_errors=errors, preview=preview)
@@ -122,8 +122,9 @@ def import_load(
     return run
 
 
-def _forget(run_id: int) -> None:
-    """A load that failed leaves nothing: its rows a batch at a time, then the import (its audit row stays)."""
+def rows_forget(run_id: int) -> None:
+    """A load that failed, or an import deleted, leaves nothing: its rows a batch at a time, then the import (its
+    audit rows stay)."""
     while ids := list(ImportRow.objects.filter(run_id=run_id).values_list("pk", flat=True)[:LOAD_BATCH]):
         with transaction.atomic():
             ImportRow.objects.filter(pk__in=ids).delete()

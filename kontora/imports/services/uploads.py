@@ -3,29 +3,40 @@
 storage (the worker may run on another machine) and queues a job; the page then shows the job's progress.
 
 A load is told apart from a wrong file before anything is kept: a file that is not a spreadsheet of its kind (a
-picture or a Word document renamed) is refused at once, next to the file field."""
+picture or a Word document renamed) is refused at once, next to the file field.
+
+A kept file never outlives its use: it goes when the import is written (or rolled back), when the user deletes an
+import that has not started writing (`import_delete`: its staged rows go too), and when every import that names it
+has been left untouched for `IMPORT_UPLOAD_KEEP_DAYS` (`import_uploads_expire`, hourly): such an import keeps its
+staged rows and may still be checked and written, only not loaded again."""
 
 from __future__ import annotations
 
 import uuid
 from contextlib import suppress
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
+from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import Job
 from kontora.core.services.jobs import job_start
 from kontora.core.services.storage import stored_delete, stored_delete_later
+from kontora.imports import locks
 from kontora.imports.models import Import
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import sheets
-from kontora.imports.services.loading import EDITABLE, not_allowed
+from kontora.imports.services.loading import EDITABLE, not_allowed, rows_forget
 
 LOAD_JOB = "imports_load"
 CHECK_JOB = "imports_check"
@@ -33,6 +44,8 @@ UNDO_JOB = "imports_undo"
 UPLOADS = "imports"  # uploads waiting for their jobs, in the files' storage
 # What a workbook's file starts with: a zip (xlsx, ods) or an OLE compound document (xls).
 _MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.CANCELLING)
+EXPIRE_BATCH = 200  # kept files let go per run of the clean-up (the rest at the next)
 
 
 def _sniffed(data: bytes, filename: str) -> None:
@@ -133,3 +146,70 @@ def upload_discard(name: str) -> None:
 def upload_name(name: str) -> str:
     """The kept file's name in the storage, from a job's params: only its own name under the uploads' folder."""
     return f"{UPLOADS}/{Path(name).name}"
+
+
+def _busy(run: Import) -> bool:
+    """A load again or a dry run of this import is queued or running: it reads the import and its file."""
+    return run.state == Import.State.CHECKING or Job.objects.filter(
+        Q(kind=LOAD_JOB, params__replaces=run.pk) | Q(kind=CHECK_JOB, params__import=run.pk),
+        status__in=_UNFINISHED).exists()
+
+
+def _release(name: str, *, but: int) -> None:
+    """Inside the caller's transaction: the kept file goes unless an import other than `but` may still load it
+    again; the imports that named it forget it."""
+    if not name or Import.objects.filter(upload=name, state__in=EDITABLE).exclude(pk=but).exists():
+        return
+    Import.objects.filter(upload=name).update(upload="")
+    stored_delete_later([name])
+
+
+def import_delete(*, acting_user: User, import_id: int) -> None:
+    """«Удалить»: an import that has not started writing (loaded, checked, or dropped before its run) is deleted with
+    its staged rows and its kept file (unless a load again of the same file still needs it); the audit row stays.
+    Refused once it has started writing (undo it instead) and while its load again or dry run is under way."""
+    if not may_import(acting_user):
+        raise not_allowed()
+    with transaction.atomic():
+        run = locks.import_for_update(import_id)
+        if run.author_id != acting_user.pk:
+            raise NotAllowed
+        if run.started_at is not None or run.state not in (*EDITABLE, Import.State.CHECKING, Import.State.CANCELLED):
+            raise Refused(_("The import has started writing: it can no longer be deleted, only undone."))
+        if _busy(run):
+            raise Refused(_("The import is being loaded again or checked: delete it when that job has ended."))
+        audit_record(actor=acting_user, event="imports.import.delete", target=run,
+                     summary=_("Import deleted: %(file)s") % {"file": run.filename},
+                     extra={"rows": run.rows_total})
+        # Out of the steps at once (no start, no edit), then its rows go a batch at a time.
+        run.state, run.finished_at = Import.State.CANCELLED, run.finished_at or timezone.now()
+        run.save(update_fields=["state", "finished_at"])
+        _release(run.upload, but=run.pk)
+    rows_forget(run.pk)
+
+
+def upload_keep_days() -> int:
+    return max(1, int(getattr(settings, "IMPORT_UPLOAD_KEEP_DAYS", 7)))
+
+
+def import_uploads_expire(*, now: datetime | None = None) -> int:
+    """The periodic clean-up: the kept files of imports left untouched (not loaded, checked or finished) for
+    `IMPORT_UPLOAD_KEEP_DAYS` leave the storage — a file only when every import naming it is that old and no job is
+    about to read it. Each import that loses its file gets an audit row. Returns how many files went."""
+    cutoff = (now or timezone.now()) - timedelta(days=upload_keep_days())
+    fresh = Import.objects.exclude(upload="").filter(
+        Q(created_at__gte=cutoff) | Q(checked_at__gte=cutoff) | Q(finished_at__gte=cutoff)
+        | Q(state__in=(Import.State.CHECKING, Import.State.RUNNING))).values("upload")
+    reading = {upload_name(str(params.get("file", ""))) for params in Job.objects.filter(
+        kind=LOAD_JOB, status__in=_UNFINISHED).values_list("params", flat=True) if isinstance(params, dict)}
+    names = [name for name in Import.objects.exclude(upload="").exclude(upload__in=fresh)
+             .order_by("upload").values_list("upload", flat=True).distinct()[:EXPIRE_BATCH] if name not in reading]
+    for name in names:
+        with transaction.atomic():
+            for run in Import.objects.filter(upload=name):
+                audit_record(actor=None, event="imports.import.upload_expire", target=run,
+                             summary=_("The file of the import was removed after %(days)d days untouched: %(file)s")
+                             % {"days": upload_keep_days(), "file": run.filename})
+            Import.objects.filter(upload=name).update(upload="")
+            stored_delete_later([name])
+    return len(names)

@@ -14,6 +14,12 @@ their old values, a batch per transaction — only clients nothing else touched 
 the client that is not this import's (a card save, an event, a task, a file) or rows another app keeps about a
 created client (`clients.hooks.CLIENT_ROWS`). Undo refuses as a whole and lists them; a rollback takes back the
 rest and keeps them, listed on the import (`kept`).
+
+An undo never stops half-way: it checks every client before taking anything back (refused as a whole, nothing
+changed), and once past that check it runs to the end. A client touched in the moment between that check and its
+own batch (each batch asks again under the clients' locks) is left as it is now and named on the undone import
+(`kept`: «не возвращены — изменены во время отмены»); every other client is taken back. An undo job cut short (its
+worker died) is run again from its checkpoint and finishes the same way, without the first check: it has begun.
 """
 
 from __future__ import annotations
@@ -202,9 +208,16 @@ def _undoable(run: Import) -> bool:
         Job.Status.FAILED, Job.Status.CANCELLED)
 
 
-def import_undo(*, acting_user: User, import_id: int) -> Import:
+def import_undo(
+    *, acting_user: User, import_id: int, resume: dict[str, Any] | None = None,
+    checkpoint: Callable[[dict[str, Any]], None] = _nothing_saved,
+) -> Import:
     """Undoes a finished import as a whole: the clients it created are deleted, the ones it updated get their old
-    values back — only if none of them was touched since (refused, listing them, and nothing is changed)."""
+    values back — only if none of them was touched since (refused, listing them, and nothing is changed).
+
+    Past that check the undo always finishes (see the module's note): a client touched while it runs is kept and
+    listed in `kept`. `resume` (the job's checkpoint of a run cut short) goes on without the check; `checkpoint` is
+    saved with each batch."""
     if not may_import(acting_user):
         raise not_allowed()
     run = Import.objects.select_related("job", "author").filter(pk=import_id).first()
@@ -212,13 +225,13 @@ def import_undo(*, acting_user: User, import_id: int) -> Import:
         raise NotAllowed
     if not _undoable(run):
         raise Refused(_("Only a finished import can be undone."))
-    _take_back(run, acting_user, refuse=True)
+    kept = _take_back(run, acting_user, refuse=not (resume or {}).get("begun"), checkpoint=checkpoint)
     with transaction.atomic():
         run = locks.import_for_update(import_id)
-        run.state, run.kept = Import.State.UNDONE, []
+        run.state, run.kept = Import.State.UNDONE, kept
         run.save(update_fields=["state", "kept"])
         audit_record(actor=acting_user, event="imports.import.undo", target=run,
-                     summary=_("Import undone: %(file)s") % {"file": run.filename})
+                     summary=_("Import undone: %(file)s") % {"file": run.filename}, extra={"kept": len(kept)})
     return run
 
 
@@ -230,9 +243,12 @@ def _written(run: Import, rows: Any = None) -> tuple[list[int], dict[int, dict[s
     return created, updated
 
 
-def _take_back(run: Import, acting_user: User, *, refuse: bool) -> list[dict[str, Any]]:
+def _take_back(run: Import, acting_user: User, *, refuse: bool,
+               checkpoint: Callable[[dict[str, Any]], None] = _nothing_saved) -> list[dict[str, Any]]:
     """Deletes the created clients and restores the updated ones, a batch per transaction; returns the clients kept
-    as touched since ([{"client", "reason"}]). With `refuse`, any touched client refuses it all first."""
+    as touched since ([{"client", "reason"}]). With `refuse`, any touched client refuses it all first. A client of
+    a batch touched since the first question is kept, its batch's others taken back: the run always goes to its end.
+    Rows taken back forget their client, so a run again (a resume) meets only the kept rows and those not reached."""
     created, updated = _written(run)
     touched = clients_touched(tag=run, created=created, updated=list(updated))
     if touched and refuse:
@@ -255,6 +271,7 @@ def _take_back(run: Import, acting_user: User, *, refuse: bool) -> list[dict[str
                 acting_user=acting_user, old={pk: old for pk, old in updated.items() if pk not in touched}, tag=run,
                 summary=summary)
             ImportRow.objects.filter(pk__in=ids).exclude(written_id__in=list(touched)).update(written=None, old=None)
+            checkpoint({"begun": True, "after": after})
         _gap()
     return [{"client": pk, "reason": ", ".join(reasons)} for pk, reasons in sorted(touched.items())]
 

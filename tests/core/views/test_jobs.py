@@ -139,3 +139,24 @@ def test_my_jobs_costs_the_same_queries_whatever_the_number_of_jobs(manager_user
         page = manager_client.get("/jobs/").content.decode()
     assert page.count("data-job=") == 6 and page.count('data-testid="job-result-link"') == 5
     assert len(many) == len(few)
+
+
+def test_a_followed_job_takes_its_page_to_the_result_or_reloads_it_once_ended(manager_user):
+    # given a page following a running job
+    job = Job.objects.create(kind="test-record", title="Импорт", created_by=manager_user, status=Job.Status.RUNNING)
+    client = signed_in(manager_user)
+    running = client.get(f"/jobs/{job.pk}/progress/?follow=1", HTTP_HX_REQUEST="true")
+    assert running.status_code == 200
+    assert f'hx-get="/jobs/{job.pk}/progress/?follow=1"' in running.content.decode()
+    # when it is done with a result's page, then the poll sends the page there
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, result={"summary": "Готово", "url": "/imports/7/"})
+    done = client.get(f"/jobs/{job.pk}/progress/?follow=1", HTTP_HX_REQUEST="true")
+    assert (done.status_code, done["HX-Redirect"]) == (204, "/imports/7/")
+    # and a job that failed, or whose result is elsewhere, reloads the page that watched it
+    for status, result in ((Job.Status.FAILED, {}), (Job.Status.DONE, {"url": "https://evil.example/"})):
+        Job.objects.filter(pk=job.pk).update(status=status, result=result)
+        ended = client.get(f"/jobs/{job.pk}/progress/?follow=1", HTTP_HX_REQUEST="true")
+        assert (ended.status_code, ended["HX-Refresh"]) == (204, "true") and "HX-Redirect" not in ended
+    # and a bar nobody follows is only drawn finished
+    plain = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert plain.status_code == 200 and "HX-Refresh" not in plain and "HX-Redirect" not in plain

@@ -213,6 +213,62 @@ def test_undo_refuses_and_lists_the_clients_touched_since_and_changes_nothing(to
 
 
 @pytest.mark.feature("IMP-04")
+def test_a_client_touched_while_the_undo_runs_is_kept_and_named_and_the_undo_still_finishes(monkeypatch):
+    # given an import of 7 clients (3 batches), and an event about the last one written while the first batch goes
+    user = importer()
+    run = imported(user, _rows(7))
+    last = Client.objects.get(short_name="ООО «Клиент 7»")
+    remove = client_imports.clients_import_remove
+    touched = []
+
+    def meanwhile(**kwargs: Any) -> int:
+        if not touched:
+            touched.append(EventFactory(client=last, author=user))
+        return remove(**kwargs)
+
+    monkeypatch.setattr(client_imports, "clients_import_remove", meanwhile)
+    saved: list[dict[str, Any]] = []
+    # when
+    run = import_undo(acting_user=user, import_id=run.pk, checkpoint=saved.append)
+    # then every other client is taken back, the touched one is left as it is and named: nothing half-done
+    assert run.state == Import.State.UNDONE
+    assert list(Client.objects.all()) == [last] and Event.objects.count() == 1
+    assert [item["client"] for item in run.kept] == [last.pk] and run.kept[0]["reason"]
+    assert ImportRow.objects.filter(run=run, written__isnull=False).count() == 1
+    assert [state["begun"] for state in saved] == [True, True, True]
+    assert AuditEvent.objects.get(event="imports.import.undo", target_id=run.pk).extra == {"kept": 1}
+
+
+@pytest.mark.feature("IMP-04")
+def test_an_undo_cut_short_goes_on_from_its_checkpoint_without_refusing(monkeypatch):
+    # given an undo whose worker died after its first batch, then a task about a client not yet taken back
+    user = importer()
+    run = imported(user, _rows(7))
+    saved: list[dict[str, Any]] = []
+
+    def dies(**kwargs: Any) -> int:
+        if saved:
+            raise SystemExit("the worker dies")
+        return remove(**kwargs)
+
+    remove = client_imports.clients_import_remove
+    monkeypatch.setattr(client_imports, "clients_import_remove", dies)
+    with pytest.raises(SystemExit):
+        import_undo(acting_user=user, import_id=run.pk, checkpoint=saved.append)
+    monkeypatch.setattr(client_imports, "clients_import_remove", remove)
+    assert Client.objects.count() == 4
+    last = Client.objects.get(short_name="ООО «Клиент 7»")
+    TaskFactory(client=last, author=user)
+    # when a run again starts from the checkpoint (a first run would be refused)
+    with pytest.raises(Refused):
+        import_undo(acting_user=user, import_id=run.pk)
+    run = import_undo(acting_user=user, import_id=run.pk, resume=saved[-1])
+    # then it finishes, keeping and naming the touched client
+    assert run.state == Import.State.UNDONE
+    assert list(Client.objects.all()) == [last] and [item["client"] for item in run.kept] == [last.pk]
+
+
+@pytest.mark.feature("IMP-04")
 def test_undo_goes_through_when_the_clients_rows_are_elsewhere_positive_control():
     # given an import, and a task and an event about a client it did not write
     user = importer()

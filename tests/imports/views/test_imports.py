@@ -13,14 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from kontora.clients.models import Client
-from kontora.core.models import Job, StoredPurge
+from kontora.core.models import AuditEvent, Job, StoredPurge
 from kontora.core.services.jobs import job_run
 from kontora.directories.models import ClientStatus
 from kontora.imports.models import Import, ImportRow
 from tests.activity.factories import EventFactory
 from tests.clients.factories import ClientFactory
 from tests.directories.factories import PriorityFactory
-from tests.imports.support import checksum, csv_upload, importer, loaded
+from tests.imports.support import TWO_SHEETS, checksum, csv_upload, importer, loaded, workbook
 from tests.support.http import html, signed_in
 from tests.support.queries import assert_flat_queries
 
@@ -308,3 +308,164 @@ def test_the_dry_run_shows_a_matched_clients_status_curator_and_new_contact_in_r
     assert "Статус: Новый → Постоянный" in page
     assert "Контактное лицо: — → Иванов Иван" in page
     assert "Куратор:" not in page  # he is its curator already
+
+
+def _reload_form(page: str) -> dict[str, str]:
+    """The step 1 form as the page fills it: its selects' chosen options and its ticked boxes."""
+    form = page[page.index('data-testid="import-reload-form"'):page.index("</form>", page.index(
+        'data-testid="import-reload-form"'))]
+    data = {}
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen.group(1) if chosen else ""
+    for tag in re.findall(r'<input type="checkbox"[^>]*>', form):
+        if " checked" in tag:
+            data[re.search(r'name="([^"]+)"', tag).group(1)] = "on"  # type: ignore[union-attr]
+    return data
+
+
+@pytest.mark.feature("IMP-01")
+def test_a_workbooks_sheets_are_offered_and_another_sheet_is_read_with_its_own_columns(db: Any) -> None:
+    # given a workbook of two sheets, loaded (the first sheet with clients is read)
+    user = importer()
+    http = signed_in(user)
+    _ran(_upload(http, "clients.xlsx", workbook(TWO_SHEETS)))
+    first = Import.objects.get()
+    assert first.sheet == "Клиенты"
+    # when its page is opened
+    page = html(http.get(f"/imports/{first.pk}/"))
+    # then the sheet is chosen from the workbook's sheets, and a choice sends the form at once
+    select = re.search(r'<select name="sheet"[^>]*>.*?</select>', page, re.S)
+    assert select is not None
+    assert "data-k-submit-on-change" in select.group(0)
+    assert re.findall(r'<option value="([^"]*)"', select.group(0)) == ["Клиенты", "Поставщики"]
+    # when the other sheet is chosen (the form as the page has it, with the old sheet's mapping)
+    job = _ran(http.post(f"/imports/{first.pk}/reload/", {**_reload_form(page), "sheet": "Поставщики"}))
+    # then it is read, its columns mapped afresh from its own header
+    assert job.status == "done", job.errors
+    second = Import.objects.exclude(pk=first.pk).get()
+    assert (second.sheet, second.rows_total) == ("Поставщики", 2)
+    assert second.mapping == {"0": "phone", "1": "short_name", "2": "full_name", "3": "email"}
+    assert set(ImportRow.objects.filter(run=second).values_list("values__short_name", flat=True)) == {
+        "Вектор", "Гранит"}
+    first.refresh_from_db()
+    assert first.state == Import.State.CANCELLED
+
+
+@pytest.mark.feature("IMP-01")
+def test_a_sheet_the_workbook_has_not_is_refused_next_to_the_field(db: Any) -> None:
+    user = importer()
+    http = signed_in(user)
+    _ran(_upload(http, "clients.xlsx", workbook(TWO_SHEETS)))
+    run = Import.objects.get()
+    page = html(http.get(f"/imports/{run.pk}/"))
+    response = http.post(f"/imports/{run.pk}/reload/", {**_reload_form(page), "sheet": "Склад"})
+    assert response.status_code == 400
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.feature("IMP-02")
+def test_a_switch_of_the_automatic_processing_sends_the_form_and_the_rows_are_processed_again(db: Any) -> None:
+    # given a loaded CSV whose second row has a wrong e-mail
+    user = importer()
+    http = signed_in(user)
+    _ran(_upload(http, "clients.csv", csv_upload(ROWS).getvalue()))
+    first = Import.objects.get()
+    page = html(http.get(f"/imports/{first.pk}/"))
+    # then each switch sends the form when changed, and the button stays for a browser without JavaScript
+    switches = re.findall(r'<input type="checkbox" name="(\w+)"[^>]*>', page)
+    options = [name for name in switches if name != "header"]
+    assert len(options) == 7
+    assert all("data-k-submit-on-change" in tag for tag in re.findall(
+        r'<input type="checkbox" name="(?!header)\w+"[^>]*>', page))
+    assert 'data-testid="import-reload"' in page
+    # when «Проверять e-mail» is switched off (what the form sends on its change)
+    form = _reload_form(page)
+    form.pop("emails")
+    job = _ran(http.post(f"/imports/{first.pk}/reload/", form))
+    # then the rows are processed again without that check
+    assert job.status == "done", job.errors
+    second = Import.objects.exclude(pk=first.pk).get()
+    assert second.options["emails"] is False
+    assert [p["field"] for row in ImportRow.objects.filter(run=first) for p in row.problems].count("email") == 1
+    assert [p["field"] for row in ImportRow.objects.filter(run=second) for p in row.problems].count("email") == 0
+    assert job.result["url"] == f"/imports/{second.pk}/"
+
+
+@pytest.mark.feature("IMP-01")
+def test_the_import_pages_progress_follows_the_job_to_the_imports_page(db: Any) -> None:
+    # given an upload whose load is queued
+    user = importer()
+    http = signed_in(user)
+    response = _upload(http, "clients.csv", csv_upload(ROWS).getvalue())
+    job_id = int(re.search(r"job=(\d+)", response["Location"]).group(1))  # type: ignore[union-attr]
+    # then the list's progress bar asks to be followed
+    assert f'hx-get="/jobs/{job_id}/progress/?follow=1"' in html(http.get(response["Location"]))
+    # when the worker has loaded it
+    job_run(job_id=job_id)
+    answer = http.get(f"/jobs/{job_id}/progress/?follow=1", HTTP_HX_REQUEST="true")
+    # then the poll takes the page to the new import
+    run = Import.objects.get()
+    assert answer.status_code == 204 and answer["HX-Redirect"] == f"/imports/{run.pk}/"
+    # and a page opened for it now that it is done goes there at once
+    landing = http.get(response["Location"])
+    assert (landing.status_code, landing["Location"]) == (302, f"/imports/{run.pk}/")
+    # and so does the dry run's on the import's page
+    check = http.post(f"/imports/{run.pk}/check/", {"on_match": "update"})
+    assert "?follow=1" in html(http.get(check["Location"]))
+    _ran(check)
+    landing = http.get(check["Location"])
+    assert (landing.status_code, landing["Location"]) == (302, f"/imports/{run.pk}/")
+
+
+@pytest.mark.feature("IMP-01")
+def test_an_import_not_yet_written_is_deleted_with_its_rows_and_file(db: Any) -> None:
+    # given a loaded and checked import, its file kept
+    user = importer()
+    http = signed_in(user)
+    _ran(_upload(http, "clients.csv", csv_upload(ROWS).getvalue()))
+    run = Import.objects.get()
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update"}))
+    name = run.upload
+    assert 'data-testid="import-delete"' in html(http.get(f"/imports/{run.pk}/"))
+    # when another importer tries, then the author deletes it
+    assert signed_in(importer()).post(f"/imports/{run.pk}/delete/").status_code == 404
+    response = http.post(f"/imports/{run.pk}/delete/")
+    # then the import, its rows and its file go; the audit row stays
+    assert response.status_code == 302 and response["Location"] == "/imports/"
+    assert not Import.objects.exists() and not ImportRow.objects.exists()
+    assert StoredPurge.objects.filter(name=name).exists()
+    assert AuditEvent.objects.filter(event="imports.import.delete", target_id=run.pk).count() == 1
+
+
+@pytest.mark.feature("IMP-04")
+def test_a_written_import_is_not_deleted_only_undone(db: Any) -> None:
+    # given a written import
+    user = importer()
+    http = signed_in(user)
+    _ran(_upload(http, "clients.csv", csv_upload([["ООО «Гамма»", "Гамма", "", "", "", "", ""]]).getvalue()))
+    run = Import.objects.get()
+    _ran(http.post(f"/imports/{run.pk}/check/", {"on_match": "update"}))
+    _ran(http.post(f"/imports/{run.pk}/start/"))
+    assert 'data-testid="import-delete"' not in html(http.get(f"/imports/{run.pk}/"))
+    # when / then
+    response = http.post(f"/imports/{run.pk}/delete/")
+    assert response.status_code == 422
+    assert "The import has started writing: it can no longer be deleted, only undone." in html(response)
+    assert Import.objects.filter(pk=run.pk).exists() and Client.objects.filter(short_name="Гамма").exists()
+
+
+@pytest.mark.feature("IMP-04")
+def test_an_undone_import_names_the_clients_it_left_as_they_were_changed_during_the_undo(db: Any) -> None:
+    # given an import undone but for a client changed while the undo ran (services.writing.import_undo)
+    user = importer()
+    client = ClientFactory(short_name="Гамма", curator=user)
+    run = loaded(user, ROWS)
+    Import.objects.filter(pk=run.pk).update(state=Import.State.UNDONE, kept=[
+        {"client": client.pk, "reason": "the card was changed since"}])
+    # when
+    page = html(signed_in(user).get(f"/imports/{run.pk}/"))
+    # then
+    kept = page[page.index('data-testid="import-kept"'):]
+    assert "Not taken back — changed during the undo, left as they are now:" in kept
+    assert f'href="/clients/{client.pk}/"' in kept and "the card was changed since" in kept
