@@ -156,6 +156,7 @@ def _import(path: str) -> dict[str, float]:
     run = import_start(acting_user=user, import_id=run.pk)
     import_write(import_id=run.pk)
     written = time.perf_counter()
+    run.refresh_from_db()
     return {"seconds": written - started, "load": loaded - started, "check": checked - loaded,
             "write": written - checked, "rows": run.rows_total, "created": run.created, "updated": run.updated,
             "clients": Client.objects.count(),

@@ -12,12 +12,14 @@ renamed or deleted.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.formats import localize
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 
 from kontora.core.models import AuditEvent
 from kontora.core.permissions import decisions_changed
@@ -42,6 +44,12 @@ def shown(value: Any) -> str:
 
 
 def field_label(model: type[models.Model], name: str) -> str:
+    return _field_label(model, name, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_label(model: type[models.Model], name: str, language: str | None) -> str:
+    # A model's labels are fixed per language: an import's history asks for the same few a hundred thousand times.
     try:
         return str(capfirst(model._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
     except Exception:  # a computed name without a model field is shown as it is

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.base import ModelState
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from kontora.clients.services.card import _check, _set_contact_keys, fill_search
 from kontora.clients.services.phones import client_phones_keep
 from kontora.core import numbering
 from kontora.core.audit import Change, audit_record_each, field_label, shown
-from kontora.core.services.inserts import rows_insert
+from kontora.core.services.inserts import rows_insert, rows_update
 from kontora.core.text import digits
 from kontora.directories.models import ClientStatus, Priority, Region, Settlement
 
@@ -249,6 +250,15 @@ def clients_import_create(
     return written
 
 
+def _phones_rewrite(clients: Sequence[Client]) -> None:
+    """The phone keys of the clients' own phone fields as they are now (client_phones_keep for a batch)."""
+    if not clients:
+        return
+    PhoneKey.objects.filter(client_id__in=[client.pk for client in clients], contact__isnull=True).delete()
+    rows_insert(PhoneKey, [{"client_id": client.pk, "contact_id": None, "tail": number[-MIN_PHONE_DIGITS:],
+                            "number": number} for client in clients for number in phone_keys(client.phone)])
+
+
 def clients_import_update(
     *, acting_user: User, rows: Sequence[ImportedClient], tag: models.Model, summary: str, known: Known | None = None,
 ) -> Written:
@@ -261,6 +271,9 @@ def clients_import_update(
     wanted = {row.client_id: row for row in rows if row.client_id is not None}
     history: dict[int, list[Change]] = {}
     plans: dict[int, ContactPlan] = {}
+    saves: dict[tuple[str, ...], list[Client]] = {}
+    phoned: list[Client] = []
+    stamped = timezone.now()  # the batch's change stamp (a save's auto_now)
     with transaction.atomic():
         current = locks.clients_for_update(list(wanted), related=("region", "settlement", "status", "priority"),
                                            annotations=access.standing_annotations(acting_user))
@@ -296,16 +309,16 @@ def clients_import_update(
                     related.set(client, name, value)
                 continue
             fill_search_keys(client)
-            client.changed_by = acting_user
+            client.changed_by, client.changed_at = acting_user, stamped
             now = {f.attname: getattr(client, f.attname) for f in Client._meta.concrete_fields}
             columns = [f.name for f in Client._meta.concrete_fields if not f.primary_key and (
                 getattr(f, "auto_now", False) or now[f.attname] != stored[f.attname])]
             # _check may rewrite a field it normalises (the region that follows the city): its old value is kept too.
             old.update({f.attname: stored[f.attname] for f in Client._meta.concrete_fields
                         if f.attname in IMPORT_FIELDS and now[f.attname] != stored[f.attname]})
-            client.save(update_fields=columns)
+            saves.setdefault(tuple(columns), []).append(client)
             if "phone" in old:
-                client_phones_keep(client)
+                phoned.append(client)
             history[client.pk] = [{"field": _label(name), "old": before.get(name, ""), "new": _shown(client, name)}
                                   for name in old if before.get(name, "") != _shown(client, name)
                                   or name not in before]
@@ -314,8 +327,13 @@ def clients_import_update(
             plan = contact_plan(row.contact, people.get(client.pk, []))
             if plan is not None:
                 plans[client.pk] = plan
-        for key in (row.key for row in rows if row.client_id not in {c.pk for c in current}):
+        found = {client.pk for client in current}
+        for key in (row.key for row in rows if row.client_id not in found):
             written.refused[key] = _("The client is no longer in the base.")
+        # A statement per set of changed columns (a file's rows mostly change the same ones), not a save per client.
+        for written_columns, clients in saves.items():
+            rows_update(Client, clients, written_columns)
+        _phones_rewrite(phoned)
         if plans:
             undo, lines = _contacts_write(plans)
             by_client = {pk: key for key, pk in written.clients.items()}

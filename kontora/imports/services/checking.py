@@ -24,7 +24,7 @@ from kontora.clients.selectors import imports as matching
 from kontora.clients.selectors.duplicates import phone_keys
 from kontora.core.audit import audit_record, field_label
 from kontora.core.errors import NotAllowed, Refused
-from kontora.core.services.inserts import table_analyze
+from kontora.core.services.inserts import rows_update, table_analyze
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, Priority
 from kontora.imports import locks
@@ -32,7 +32,7 @@ from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import columns as c
 from kontora.imports.selectors.runs import field_names, row_contact, row_target
-from kontora.imports.services.loading import EDITABLE, not_allowed, rows_set
+from kontora.imports.services.loading import EDITABLE, not_allowed
 
 CHECK_BATCH = 1000  # rows decided per transaction: one matching query per batch
 
@@ -88,7 +88,7 @@ def import_check(
             _decide(run, row, keys[row.pk], found, first_of, names)
             counts[row.action] += 1
         with transaction.atomic():
-            rows_set(batch, ("action", "reason", "client", "changes"))
+            rows_update(ImportRow, batch, ("action", "reason", "client", "changes"))
         after = batch[-1].number
         progress(sum(counts.values()), run.rows_total, _("Rows checked"))
     table_analyze(ImportRow)  # every row's action changed: the writing job reads them by it

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import F, Field
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,37 +188,3 @@ def import_row_edit(*, acting_user: User, import_id: int, number: int, values: M
                                "old": before["values"].get(key, ""), "new": row.values.get(key, "")}
                               for key in values if before["values"].get(key, "") != row.values.get(key, "")])
     return row
-
-
-# The array type each kind of column travels in to PostgreSQL's unnest (JSON as text, cast back in the SET).
-_PG_ARRAYS = {"ForeignKey": "bigint", "BigIntegerField": "bigint", "IntegerField": "bigint",
-              "PositiveIntegerField": "bigint", "CharField": "text", "TextField": "text", "JSONField": "text",
-              "BooleanField": "boolean"}
-
-
-def rows_set(rows: list[ImportRow], fields: tuple[str, ...]) -> None:
-    """Writes `fields` of many staged rows, each its own values: on PostgreSQL one UPDATE over the values as arrays
-    (unnest), on SQLite one prepared statement run for every row — the ORM's bulk_update builds a CASE expression
-    per field and row, which cost more than the import's own work."""
-    if not rows:
-        return
-    meta = ImportRow._meta
-    columns = [field for name in fields if isinstance(field := meta.get_field(name), Field)]
-    qn = connection.ops.quote_name
-    kinds = [field.get_internal_type() for field in columns]
-    values = [[json.dumps(getattr(row, field.attname), ensure_ascii=False) if kind == "JSONField"
-               and getattr(row, field.attname) is not None else getattr(row, field.attname) for row in rows]
-              for field, kind in zip(columns, kinds, strict=True)]
-    table, key = qn(meta.db_table), qn(str(meta.pk.column))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{_PG_ARRAYS[kind]}[]" for kind in kinds)
-            names = ", ".join(f"c{n}" for n in range(len(columns)))
-            sets = ", ".join(f"{qn(str(field.column))} = v.c{n}{'::jsonb' if kind == 'JSONField' else ''}"
-                             for n, (field, kind) in enumerate(zip(columns, kinds, strict=True)))
-            cursor.execute(f"UPDATE {table} AS t SET {sets} FROM unnest(%s::bigint[], {arrays}) "  # noqa: S608
-                           f"AS v(k, {names}) WHERE t.{key} = v.k", [[row.pk for row in rows], *values])
-            return
-        assignments = ", ".join(f"{qn(str(field.column))} = %s" for field in columns)
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608  (model names)
-                           [[*(column[n] for column in values), row.pk] for n, row in enumerate(rows)])

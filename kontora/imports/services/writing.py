@@ -42,12 +42,13 @@ from kontora.clients.services import imports as client_imports
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import Job
+from kontora.core.services.inserts import rows_update
 from kontora.core.services.jobs import job_cancel, job_start
 from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors.runs import row_contact, row_target
-from kontora.imports.services.loading import not_allowed, rows_set
+from kontora.imports.services.loading import not_allowed
 
 IMPORT_JOB = "imports_write"
 # How long a run leaves SQLite's one writer free between two batches (several of core.sqlite's tries).
@@ -158,7 +159,7 @@ def _batch_write(run: Import, author: User, batch: list[ImportRow], summary: str
         else:
             row.action = ImportRow.Action.ERROR
             row.reason = (written.refused.get(row.number) or _("You may no longer open this client."))[:500]
-    rows_set(batch, ("written", "old", "action", "reason"))
+    rows_update(ImportRow, batch, ("written", "old", "action", "reason"))
     Import.objects.filter(pk=run.pk).update(created=F("created") + len(made.clients),
                                             updated=F("updated") + len(changed.clients))
 
