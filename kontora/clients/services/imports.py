@@ -254,7 +254,10 @@ def _phones_rewrite(clients: Sequence[Client]) -> None:
     """The phone keys of the clients' own phone fields as they are now (client_phones_keep for a batch)."""
     if not clients:
         return
-    PhoneKey.objects.filter(client_id__in=[client.pk for client in clients], contact__isnull=True).delete()
+    # Read by the client index and the contacts' keys passed over here: a "contact IS NULL" condition lets SQLite's
+    # planner, without statistics of the table, take the contact index and walk every client's own key.
+    keys = PhoneKey.objects.filter(client_id__in=[client.pk for client in clients]).values_list("pk", "contact_id")
+    PhoneKey.objects.filter(pk__in=[pk for pk, contact_id in keys if contact_id is None]).delete()
     rows_insert(PhoneKey, [{"client_id": client.pk, "contact_id": None, "tail": number[-MIN_PHONE_DIGITS:],
                             "number": number} for client in clients for number in phone_keys(client.phone)])
 

@@ -21,6 +21,8 @@ def spaces_normalised(text: str, *, lines: bool = False) -> str:
     """Runs of spaces (NBSP, tabs) become one space and the ends are trimmed; a note (`lines`) keeps its line
     breaks, every line trimmed, empty lines dropped; any other text is one line."""
     if not lines:
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text  # most cells: every space but " " is unprintable, so there is nothing to change
         return _ALL_SPACES.sub(" ", text).strip()
     kept = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(line for line in kept if line)

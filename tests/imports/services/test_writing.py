@@ -12,6 +12,7 @@ from kontora.activity.models import Event, Task
 from kontora.clients.models import Client, ContactPerson, PhoneKey
 from kontora.clients.services import imports as client_imports
 from kontora.clients.services.card import client_update
+from kontora.clients.services.phones import client_phones_keep, contact_phones_keep
 from kontora.core.errors import Refused
 from kontora.core.models import AuditEvent, Job
 from kontora.core.services.jobs import job_run
@@ -97,6 +98,21 @@ def test_an_update_writes_only_what_changed_and_keeps_the_old_values_for_undo():
         "ПАО «Сбербанк»", "new@example.ru", "111-11-11", 1)
     row = ImportRow.objects.get(run=run)
     assert (row.written_id, row.old["full_name"], row.old["email"]) == (client.pk, "ПАО Сбербанк", "old@example.ru")
+
+
+@pytest.mark.feature("IMP-04")
+def test_an_updated_phone_rewrites_the_clients_own_phone_keys_and_keeps_its_contacts():
+    # given a client with a phone and a contact person with a mobile, both keyed
+    user = importer()
+    client = ClientFactory(short_name="Сбер", inn=SBER, phone="111-11-11", curator=user)
+    contact = ContactPerson.objects.create(client=client, full_name="Иванов Иван", phone_mobile="+7 913 222-33-44")
+    contact_phones_keep(contact)
+    client_phones_keep(client)
+    # when the import gives the client another phone
+    imported(user, [["ПАО «Сбербанк»", "", "+7 912 555-00-00", "", SBER, "", ""]], "inn")
+    # then the client's own key is the new number, the contact's key is left alone
+    keys = set(PhoneKey.objects.filter(client=client).values_list("contact_id", "number"))
+    assert keys == {(None, "9125550000"), (contact.pk, "9132223344")}
 
 
 @pytest.mark.feature("IMP-03")
