@@ -67,7 +67,9 @@ def rubles(value: int | Decimal) -> Decimal:
 class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
     """An amount of money: a `Decimal` with two places in Python, integer kopecks in a BIGINT column.
 
-    Lookups (`amount__gte=Decimal("10.50")`) compare kopecks; aggregate with `money_sum`.
+    Lookups (`amount__gte=Decimal("10.50")`) compare kopecks; aggregate with `money_sum`; a constant in SQL
+    arithmetic goes in as `money_value(...)` (a bare Decimal would be added as rubles to the kopecks), and an
+    annotation computed in SQL is read back as money through `as_money(...)` (Django types `F() + F()` as an integer).
     """
 
     description = _("Amount of money (stored in kopecks)")
@@ -112,3 +114,13 @@ def money_sum(expression: str | Any, **extra: Any) -> models.Sum:
     """`Sum()` of a `MoneyField` (or an expression over one) done on the kopecks: exact, `Decimal` out, 0.00 if none."""
     return models.Sum(expression, output_field=MoneyField(), default=models.Value(0, output_field=MoneyField()),
                       **extra)
+
+
+def money_value(amount: Decimal | int | str) -> models.Value:
+    """A constant amount for SQL arithmetic over a `MoneyField` (`F("paid") + money_value(sum)`): sent as kopecks."""
+    return models.Value(rubles(kopecks(amount)), output_field=MoneyField())
+
+
+def as_money(expression: Any) -> models.ExpressionWrapper:
+    """An SQL expression over kopecks (`F("total") - F("paid")`) read back as a `Decimal` amount."""
+    return models.ExpressionWrapper(expression, output_field=MoneyField())

@@ -57,13 +57,13 @@ def test_totals_are_sums_of_printed_lines_not_of_exact_amounts() -> None:
 
 
 @pytest.mark.parametrize(("line", "field", "message"), [
-    (Line(D(1), None), "price", "The line has no price."),
-    (Line(D(1), D(-1)), "price", "The price cannot be negative."),
-    (Line(D(0), D(10)), "quantity", "The quantity must be greater than zero."),
-    (Line(D(-2), D(10)), "quantity", "The quantity must be greater than zero."),
-    (Line(None, D(10)), "quantity", "The quantity must be greater than zero."),
-    (Line(D(1), D(10), discount=D("100.01")), "discount", "The discount must be between 0 and 100 %."),
-    (Line(D(1), D(10), discount=D(-1)), "discount", "The discount must be between 0 and 100 %."),
+    (Line(D(1), None), "price", "В строке не указана цена."),
+    (Line(D(1), D(-1)), "price", "Цена не может быть отрицательной."),
+    (Line(D(0), D(10)), "quantity", "Количество должно быть больше нуля."),
+    (Line(D(-2), D(10)), "quantity", "Количество должно быть больше нуля."),
+    (Line(None, D(10)), "quantity", "Количество должно быть больше нуля."),
+    (Line(D(1), D(10), discount=D("100.01")), "discount", "Скидка должна быть от 0 до 100 %."),
+    (Line(D(1), D(10), discount=D(-1)), "discount", "Скидка должна быть от 0 до 100 %."),
 ])
 def test_bad_lines_are_refused_with_their_field(line: Line, field: str, message: str) -> None:
     with pytest.raises(Refused) as raised:

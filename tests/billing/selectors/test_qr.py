@@ -64,19 +64,19 @@ def test_optional_requisites_are_left_out_and_a_bank_without_corr_account_gets_z
 def test_length_limits() -> None:
     long_bank = replace(PAYMENT, bank_name="ФИЛИАЛ «ЦЕНТРАЛЬНЫЙ» БАНКА ВТБ (ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО)")
     assert len(_fields(payment_payload(long_bank))["BankName"]) <= 45
-    with pytest.raises(Refused, match="The purpose of payment is longer than 210 characters"):
+    with pytest.raises(Refused, match="Назначение платежа длиннее 210 символов"):
         payment_payload(replace(PAYMENT, purpose="я" * 211))
-    with pytest.raises(Refused, match="The payee's name is longer than 160 characters"):
+    with pytest.raises(Refused, match="Наименование получателя длиннее 160 символов"):
         payment_payload(replace(PAYMENT, name="я" * 161))
     assert _fields(payment_payload(replace(PAYMENT, purpose="я" * 210)))["Purpose"] == "я" * 210
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"account": "4070281090000000000"}, "The settlement account for the payment QR code must be 20 digits."),
-    ({"bik": "04452522X"}, "The BIK for the payment QR code must be 9 digits."),
-    ({"inn": "77012345"}, "The INN for the payment QR code must be 10 or 12 digits."),
-    ({"kpp": "77|101001"}, "The KPP for the payment QR code must be 9 characters."),
-    ({"amount": Decimal(0)}, "The amount of the payment QR code must be greater than zero."),
+    ({"account": "4070281090000000000"}, "Расчётный счёт для QR-кода оплаты должен состоять из 20 цифр."),
+    ({"bik": "04452522X"}, "БИК для QR-кода оплаты должен состоять из 9 цифр."),
+    ({"inn": "77012345"}, "ИНН для QR-кода оплаты должен состоять из 10 или 12 цифр."),
+    ({"kpp": "77|101001"}, "КПП для QR-кода оплаты должен состоять из 9 символов."),
+    ({"amount": Decimal(0)}, "Сумма QR-кода оплаты должна быть больше нуля."),
     ({"name": " | "}, None),
 ])
 def test_bad_requisites_are_refused(change: dict[str, object], message: str | None) -> None:

@@ -150,40 +150,41 @@ def _refusal(data: bytes) -> Refused:
 
 def test_not_a_1c_file_is_refused() -> None:
     error = _refusal(b"<html>statement</html>")
-    assert error.message == "This is not a 1C exchange file: it must start with «1CClientBankExchange»."
+    assert error.message == "Это не файл обмена с 1С: он должен начинаться со строки «1CClientBankExchange»."
 
 
 def test_a_file_in_utf8_is_refused() -> None:
     error = _refusal(_file(HEADER, INCOMING, encoding="utf-8"))
-    assert error.message == "The file is in UTF-8; a 1C exchange file must be in Windows-1251 (or DOS)."
+    assert error.message == "Файл в кодировке UTF-8, а файл обмена с 1С должен быть в Windows-1251 (или DOS)."
 
 
 def test_a_malformed_amount_is_refused_with_its_line() -> None:
     bad = [line if not line.startswith("Сумма") else "Сумма=12 200.50" for line in INCOMING]
     error = _refusal(_file(HEADER, bad))
     assert error.message == (
-        f"Line {len(HEADER) + 4}: «12 200.50» is not an amount (rubles with up to two decimals).")
+        f"Строка {len(HEADER) + 4}: «12 200.50» — не сумма (рубли, не больше двух знаков после точки).")
 
 
 def test_a_malformed_date_is_refused_with_its_line() -> None:
     bad = [line if not line.startswith("Дата=") else "Дата=2026-12-02" for line in INCOMING]
     error = _refusal(_file(HEADER, bad))
-    assert error.message == f"Line {len(HEADER) + 3}: «2026-12-02» is not a date (DD.MM.YYYY)."
+    assert error.message == f"Строка {len(HEADER) + 3}: «2026-12-02» — не дата (ДД.ММ.ГГГГ)."
 
 
 def test_a_file_cut_short_is_refused() -> None:
-    cut = f"Line {len(HEADER) + 1}: the section that starts here has no end."
+    cut = f"Строка {len(HEADER) + 1}: секция, которая начинается здесь, не закончена."
     assert _refusal(_file(HEADER, INCOMING[:-1])).message == cut
     assert _refusal(_file(HEADER, INCOMING[:-1], end=False)).message == cut
     assert _refusal(_file(HEADER, INCOMING, end=False)).message == (
-        "The file has no «КонецФайла»: it may have been cut short.")
+        "В файле нет «КонецФайла»: возможно, он обрезан.")
 
 
 def test_a_document_without_its_amount_is_refused() -> None:
     bad = [line for line in INCOMING if not line.startswith("Сумма")]
-    assert _refusal(_file(HEADER, bad)).message == f"Line {len(HEADER) + 1}: the document has no «Сумма»."
+    assert _refusal(_file(HEADER, bad)).message == f"Строка {len(HEADER) + 1}: в документе нет «Сумма»."
 
 
 def test_a_line_that_is_not_key_value_is_refused() -> None:
     bad = [*INCOMING[:3], "мусор", *INCOMING[3:]]
-    assert _refusal(_file(HEADER, bad)).message == f"Line {len(HEADER) + 4}: «мусор» is not a «key=value» line."
+    message = f"Строка {len(HEADER) + 4}: «мусор» — не строка вида «ключ=значение»."
+    assert _refusal(_file(HEADER, bad)).message == message

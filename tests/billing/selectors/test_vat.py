@@ -48,7 +48,7 @@ def test_the_regime_in_force_on_a_date() -> None:
     assert vat_offer(regime_on(periods, NEW_YEAR), NEW_YEAR).default == D(7)
     with pytest.raises(Refused) as raised:
         regime_on(periods[:1], NEW_YEAR)
-    assert raised.value.message == "The legal entity has no tax regime on 01.01.2026."
+    assert raised.value.message == "У юридического лица не указан режим налогообложения на 01.01.2026."
 
 
 def test_before_2025_the_simplified_regime_had_no_vat() -> None:
@@ -59,4 +59,4 @@ def test_a_regime_whose_rates_are_not_in_force_is_refused() -> None:
     # given a directory without «без НДС» and without the reduced rates
     with pytest.raises(Refused) as raised:
         vat_offer(Regime.SIMPLIFIED_VAT, NEW_YEAR, [Rate(D(22))])
-    assert raised.value.message == "No VAT rate of the tax regime is in force on 01.01.2026."
+    assert raised.value.message == "На 01.01.2026 не действует ни одна ставка НДС этого режима налогообложения."

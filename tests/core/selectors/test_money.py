@@ -12,7 +12,7 @@ from django.test.utils import isolate_apps
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kontora.core.money import MoneyField, kopecks, money, money_sum, rubles
+from kontora.core.money import MoneyField, as_money, kopecks, money, money_sum, money_value, rubles
 
 pytestmark = pytest.mark.feature("INV-01")
 
@@ -109,6 +109,11 @@ def test_a_sql_sum_of_many_amounts_equals_the_exact_sum() -> None:
         assert big == sum((value for value in values if value >= Decimal("50000.00")), Decimal(0))
         assert none == Decimal("0.00")
         assert Probe.objects.get(id=1).amount == values[0]
+        # and arithmetic in SQL with a constant amount stays in kopecks
+        plus = Probe.objects.annotate(plus=as_money(models.F("amount") + money_value("1.05"))).get(id=1).plus
+        assert plus == values[0] + Decimal("1.05")
+        Probe.objects.filter(id=1).update(amount=models.F("amount") - money_value(values[0]))
+        assert Probe.objects.get(id=1).amount == Decimal("0.00")
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE money_probe")
