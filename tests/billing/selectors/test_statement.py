@@ -188,3 +188,27 @@ def test_a_line_that_is_not_key_value_is_refused() -> None:
     bad = [*INCOMING[:3], "мусор", *INCOMING[3:]]
     message = f"Строка {len(HEADER) + 4}: «мусор» — не строка вида «ключ=значение»."
     assert _refusal(_file(HEADER, bad)).message == message
+
+
+def test_a_statement_of_two_accounts_tells_each_documents_direction() -> None:
+    # given a statement of two of our accounts, a transfer between them and a payment naming neither
+    second = "40702810000000000009"
+    transfer = [line.replace("40702810500000000002", second) for line in OUTGOING]
+    stranger = [
+        line for line in INCOMING if not line.startswith(("ПолучательСчет", "ПолучательРасчСчет"))
+    ]
+    data = _file([*HEADER, f"РасчСчет={second}"], transfer, stranger)
+
+    # when it is read
+    statement = statement_read(data)
+
+    # then both accounts are ours; the transfer reaches one of them; the other is told by its receipt date
+    assert statement.accounts == (OURS, second)
+    assert [document.direction for document in statement.documents] == [Direction.INCOMING, Direction.INCOMING]
+    assert statement.documents[1].recipient_account == ""
+
+
+def test_an_unknown_encoding_is_refused() -> None:
+    header = [line if not line.startswith("Кодировка") else "Кодировка=KOI8" for line in HEADER]
+    assert _refusal(_file(header, INCOMING)).message == (
+        "Неизвестная кодировка «koi8»: файл обмена с 1С бывает в кодировке Windows или DOS.")

@@ -9,6 +9,7 @@ import pytest
 
 from kontora.billing.selectors.vat import Offer, Rate, Regime, RegimePeriod, regime_on, vat_offer
 from kontora.core.errors import Refused
+from kontora.directories.models import VatRate
 
 pytestmark = pytest.mark.feature("INV-03")
 
@@ -60,3 +61,13 @@ def test_a_regime_whose_rates_are_not_in_force_is_refused() -> None:
     with pytest.raises(Refused) as raised:
         vat_offer(Regime.SIMPLIFIED_VAT, NEW_YEAR, [Rate(D(22))])
     assert raised.value.message == "На 01.01.2026 не действует ни одна ставка НДС этого режима налогообложения."
+
+
+@pytest.mark.django_db
+def test_the_rows_of_the_vat_rate_directory_fit() -> None:
+    # given the VAT rates the base is shipped with (directories.VatRate, rates with periods)
+    rows = list(VatRate.objects.all())
+    # then they answer as the law says on both sides of the new year
+    assert vat_offer(Regime.GENERAL, NEW_YEAR_EVE, rows).default == D(20)
+    assert vat_offer(Regime.GENERAL, NEW_YEAR, rows) == Offer(rates=(D(22), D(10), D(0), None), default=D(22))
+    assert vat_offer(Regime.SIMPLIFIED_VAT, NEW_YEAR, rows).rates == (D(5), D(7), None)
