@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kontora.clients",
     "kontora.messaging",
     "kontora.activity",
+    "kontora.billing",
     "kontora.processes",
     "kontora.pipeline",
     "kontora.bulk",
