@@ -23,7 +23,7 @@ from kontora.clients.models import ContactPerson
 from kontora.clients.selectors import imports as matching
 from kontora.clients.selectors.duplicates import phone_keys
 from kontora.core.audit import audit_record, field_label
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.errors import Refused
 from kontora.core.services.inserts import rows_update, table_analyze
 from kontora.core.text import search_key
 from kontora.directories.models import ClientStatus, Priority
@@ -32,7 +32,7 @@ from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import columns as c
 from kontora.imports.selectors.runs import field_names, row_contact, row_target
-from kontora.imports.services.loading import EDITABLE, not_allowed
+from kontora.imports.services.loading import EDITABLE, not_allowed, own_import_locked
 
 CHECK_BATCH = 1000  # rows decided per transaction: one matching query per batch
 
@@ -68,9 +68,7 @@ def import_check(
     if match_key not in Import.MatchKey.values or on_match not in Import.OnMatch.values:
         raise Refused(_("Choose how rows are matched with clients."))
     with transaction.atomic():
-        run = locks.import_for_update(import_id)
-        if run.author_id != acting_user.pk:
-            raise NotAllowed
+        run = own_import_locked(acting_user, import_id)
         if run.state not in (*EDITABLE, Import.State.CHECKING):
             raise Refused(_("The import has started: it can no longer be checked again."))
         run.status = ClientStatus.objects.filter(pk=status_id).first() if status_id else None

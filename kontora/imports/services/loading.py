@@ -134,16 +134,23 @@ def rows_forget(run_id: int) -> None:
 EDITABLE = (Import.State.LOADED, Import.State.CHECKED)
 
 
+def own_import_locked(acting_user: User, import_id: int) -> Import:
+    """The acting user's own import, its row locked (inside the caller's transaction): refused without the import
+    right, and as not found for another's."""
+    if not may_import(acting_user):
+        raise not_allowed()
+    run = locks.import_for_update(import_id)
+    if run.author_id != acting_user.pk:
+        raise NotAllowed
+    return run
+
+
 def import_row_edit(*, acting_user: User, import_id: int, number: int, values: Mapping[str, str]) -> ImportRow:
     """A user's fix of one staged row in the grid ({field key: text}; fields not given keep their value), cleaned
     again with the import's options, as if the file had said so. A checked import goes back to "loaded": its dry run
     must be done again before it runs. Refused once the import is running or over."""
-    if not may_import(acting_user):
-        raise not_allowed()
     with transaction.atomic():
-        run = locks.import_for_update(import_id)
-        if run.author_id != acting_user.pk:
-            raise NotAllowed
+        run = own_import_locked(acting_user, import_id)
         if run.state not in EDITABLE:
             raise Refused(_("The import has started: its rows can no longer be changed."))
         row = ImportRow.objects.get(run=run, number=number)

@@ -32,11 +32,10 @@ from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import Job
 from kontora.core.services.jobs import job_start
 from kontora.core.services.storage import stored_delete, stored_delete_later
-from kontora.imports import locks
 from kontora.imports.models import Import
 from kontora.imports.policies import may_import
 from kontora.imports.selectors import sheets
-from kontora.imports.services.loading import EDITABLE, not_allowed, rows_forget
+from kontora.imports.services.loading import EDITABLE, not_allowed, own_import_locked, rows_forget
 
 LOAD_JOB = "imports_load"
 CHECK_JOB = "imports_check"
@@ -168,12 +167,8 @@ def import_delete(*, acting_user: User, import_id: int) -> None:
     """«Удалить»: an import that has not started writing (loaded, checked, or dropped before its run) is deleted with
     its staged rows and its kept file (unless a load again of the same file still needs it); the audit row stays.
     Refused once it has started writing (undo it instead) and while its load again or dry run is under way."""
-    if not may_import(acting_user):
-        raise not_allowed()
     with transaction.atomic():
-        run = locks.import_for_update(import_id)
-        if run.author_id != acting_user.pk:
-            raise NotAllowed
+        run = own_import_locked(acting_user, import_id)
         if run.started_at is not None or run.state not in (*EDITABLE, Import.State.CHECKING, Import.State.CANCELLED):
             raise Refused(_("The import has started writing: it can no longer be deleted, only undone."))
         if _busy(run):

@@ -48,7 +48,7 @@ from kontora.imports import locks
 from kontora.imports.models import Import, ImportRow
 from kontora.imports.policies import may_import
 from kontora.imports.selectors.runs import row_contact, row_target
-from kontora.imports.services.loading import not_allowed
+from kontora.imports.services.loading import not_allowed, own_import_locked
 
 IMPORT_JOB = "imports_write"
 # How long a run leaves SQLite's one writer free between two batches (several of core.sqlite's tries).
@@ -79,12 +79,8 @@ def _gap() -> None:
 def import_start(*, acting_user: User, import_id: int) -> Import:
     """Starts writing a checked import as a job (its progress and cancel on the job's page). Refused before the dry
     run, after an edit that needs it again, or with nothing to write."""
-    if not may_import(acting_user):
-        raise not_allowed()
     with transaction.atomic():
-        run = locks.import_for_update(import_id)
-        if run.author_id != acting_user.pk:
-            raise NotAllowed
+        run = own_import_locked(acting_user, import_id)
         if run.state != Import.State.CHECKED:
             raise Refused(_("Check the import first: its dry run shows what will be written."))
         if not (run.to_create or run.to_update):
