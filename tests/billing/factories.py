@@ -11,6 +11,8 @@ from django.utils import timezone
 from kontora.billing.models import Invoice
 from kontora.billing.services.invoices import InvoiceData, LineData, invoice_create, invoice_issue
 from kontora.core.models import BankAccount, LegalEntity
+from kontora.directories.data.initial import VAT_RATES
+from kontora.directories.models import VatRate
 
 
 def payee(short_name: str = "ООО «Контора»", *, default: bool = True) -> LegalEntity:
@@ -21,6 +23,15 @@ def payee(short_name: str = "ООО «Контора»", *, default: bool = True
                                corr_account="30101810400000000225", account=f"407028105380000{entity.pk:05d}",
                                is_default=default)
     return entity
+
+
+def shipped_vat_rates() -> None:
+    """The VAT rates the base is shipped with, back after a transactional test emptied the tables."""
+    if not VatRate.objects.exists():
+        VatRate.objects.bulk_create([
+            VatRate(name=name, name_key=name.casefold(), rate=rate, valid_from=start, valid_to=end, order=order)
+            for order, (name, rate, start, end) in enumerate(VAT_RATES)
+        ])
 
 
 def line(price: str, quantity: str = "1", vat_rate: str | None = "22", **kwargs: Any) -> LineData:

@@ -27,8 +27,9 @@ from kontora.clients.models import ContactPerson
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import AuditEvent
 from kontora.core.services.organisation import tax_regime_add
-from tests.billing.factories import issued_invoice, line, payee
+from tests.billing.factories import issued_invoice, line, payee, shipped_vat_rates
 from tests.clients.factories import ClientFactory
+from tests.support.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,22 @@ def test_a_rolled_back_invoice_leaves_no_gap(manager_user: Any, our_entity: Any)
     # then it takes number 1: nothing was lost
     assert invoice.number == 1
     assert Invoice.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.feature("INV-01")
+def test_eight_invoices_saved_at_once_take_eight_numbers_without_a_gap(manager_user: Any) -> None:
+    # given our entity and the manager's client (committed: each thread has its own connection)
+    payee()
+    shipped_vat_rates()
+    client = ClientFactory(curator=manager_user)
+    # when eight invoices are saved at the same moment
+    results, errors = at_once(8, lambda: invoice_create(acting_user=manager_user, data=InvoiceData(
+        client=client, date=_today(), lines=[line("1.00")])))
+    # then they take numbers 1 … 8, none twice, none skipped
+    assert errors == []
+    assert sorted(invoice.number for invoice in results) == list(range(1, 9))
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, 9))
 
 
 @pytest.mark.feature("INV-03")

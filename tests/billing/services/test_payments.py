@@ -3,13 +3,10 @@ payments at once that together would overpay."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from kontora.billing.models import Invoice, Payment
@@ -24,8 +21,9 @@ from kontora.billing.services.payments import (
 )
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import AuditEvent
-from tests.billing.factories import issued_invoice, payee
+from tests.billing.factories import issued_invoice, payee, shipped_vat_rates
 from tests.clients.factories import ClientFactory
+from tests.support.threads import at_once
 
 TODAY = timezone.localdate
 
@@ -154,44 +152,22 @@ def test_bad_payments_are_refused(manager_user: Any, our_entity: Any) -> None:
     assert not Payment.objects.exists()
 
 
-def _at_once(count: int, work: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Runs `work` in `count` threads released together, each on its own database connection."""
-    start = threading.Barrier(count)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            start.wait()
-            results.append(work())
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.feature("INV-04")
 def test_two_payments_at_once_cannot_together_overpay(manager_user: Any) -> None:
     # given an invoice of 1000 (committed: each thread has its own connection)
     payee()
+    shipped_vat_rates()
     client = ClientFactory(curator=manager_user)
     invoice = issued_invoice(manager_user, client, "1000.00")
     # when two payments of 600 are recorded at the same moment
-    results, errors = _at_once(2, lambda: _pay(manager_user, client, "600.00", invoice))
+    results, errors = at_once(2, lambda: _pay(manager_user, client, "600.00", invoice))
     # then one is recorded and the other, seeing the first under the invoice's lock, is refused
     assert len(results) == 1
     assert len(errors) == 1 and isinstance(errors[0], Refused)
     assert _state(invoice) == (Invoice.Status.PARTLY_PAID, Decimal("600.00"), Decimal("400.00"))
     # and with the excess kept as an advance both are recorded, the invoice paid exactly once
-    results, errors = _at_once(2, lambda: _pay(manager_user, client, "300.00", invoice,
+    results, errors = at_once(2, lambda: _pay(manager_user, client, "300.00", invoice,
                                                overpayment=Overpayment.ADVANCE))
     assert errors == [] and len(results) == 2
     assert _state(invoice) == (Invoice.Status.PAID, Decimal("1000.00"), Decimal(0))
