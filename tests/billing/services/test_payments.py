@@ -172,3 +172,43 @@ def test_two_payments_at_once_cannot_together_overpay(manager_user: Any) -> None
     assert errors == [] and len(results) == 2
     assert _state(invoice) == (Invoice.Status.PAID, Decimal("1000.00"), Decimal(0))
     assert client_advance(fetched_by=manager_user, client=client) == Decimal("200.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.feature("INV-04")
+def test_payments_are_locked_before_invoices_and_the_invoice_row_is_locked(
+    manager_user: Any, admin_user: Any, our_entity: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kontora.billing import locks
+
+    # given every lock of billing recorded as it is taken
+    taken: list[str] = []
+    for name in ("invoice", "invoices", "payment", "advances_of", "open_invoices_of"):
+        original = getattr(locks, name)
+
+        def recorded(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            taken.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(locks, name, recorded)
+    client = ClientFactory(curator=manager_user)
+    invoice = issued_invoice(manager_user, client, "100.00")
+    # when a payment is recorded, an advance applied by hand and automatically, and a payment cancelled
+    taken.clear()
+    with CaptureQueriesContext(connection) as queries:
+        payment = _pay(manager_user, client, "30.00", invoice)
+    assert taken == ["invoice"]
+    if connection.vendor == "postgresql":  # SQLite has no row locks: its writers queue for the whole base
+        locking = [query["sql"] for query in queries if "FOR NO KEY UPDATE" in query["sql"]]
+        assert any('"billing_invoice"' in sql for sql in locking)
+    advance = _pay(manager_user, client, "50.00")
+    taken.clear()
+    advance_apply(acting_user=manager_user, payment_id=advance.pk, invoice_id=invoice.pk, amount=Decimal("10"))
+    advances_apply_auto(acting_user=manager_user, client=client)
+    payment_cancel(acting_user=admin_user, payment_id=payment.pk, reason="ошибка")
+    # then payments are always locked before invoices (no two services can wait for each other in a circle)
+    assert taken == ["payment", "invoice", "advances_of", "open_invoices_of", "payment", "invoices"]
+    assert _state(invoice) == (Invoice.Status.PARTLY_PAID, Decimal("50.00"), Decimal("50.00"))
