@@ -30,7 +30,7 @@ from kontora.billing.selectors.amounts import Line, Totals, invoice_totals
 from kontora.billing.selectors.invoices import default_account, invoice_defaults, rates_offered
 from kontora.clients.models import Client, ContactPerson
 from kontora.core.audit import audit_record, changes_between, shown, snapshot
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.errors import Conflict, NotAllowed, Refused
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.numbering import number_next
 from kontora.directories.models import NomenclatureItem
@@ -184,11 +184,19 @@ def _live_paid(invoice: Invoice) -> bool:
     return PaymentAllocation.objects.filter(invoice=invoice, payment__cancelled_at__isnull=True).exists()
 
 
-def invoice_update(*, acting_user: User, invoice_id: int, data: InvoiceData) -> Invoice:
-    """Changes the invoice and replaces its lines: a draft, or an issued invoice nothing is paid on yet."""
+def invoice_update(
+    *, acting_user: User, invoice_id: int, data: InvoiceData, seen_changed_at: datetime.datetime | None = None,
+) -> Invoice:
+    """Changes the invoice and replaces its lines: a draft, or an issued invoice nothing is paid on yet.
+
+    `seen_changed_at` is when the invoice the user edited was last changed: if someone changed it since, the save is
+    refused as a stale page instead of overwriting his change."""
     with transaction.atomic():
         invoice = locks.invoice(invoice_id)
         _check_client(acting_user, invoice.client)
+        if seen_changed_at is not None and seen_changed_at != invoice.changed_at:
+            raise Conflict(_("The invoice has been changed by %(user)s meanwhile: reopen it to see the changes.")
+                           % {"user": invoice.changed_by or invoice.author})
         if data.client.pk != invoice.client_id:
             _check_client(acting_user, data.client)
         if invoice.status == Invoice.Status.CANCELLED:
