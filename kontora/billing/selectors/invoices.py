@@ -101,3 +101,13 @@ def client_advance(*, fetched_by: Any, client: Any) -> Decimal:
     applied = PaymentAllocation.objects.filter(payment__in=live.values("pk")).aggregate(
         total=money_sum("amount"))["total"]
     return received - applied
+
+
+def clients_with_invoices(client_ids: list[int]) -> set[int]:
+    """Those of the clients that have an invoice (asked before an import's clients are taken back)."""
+    return set(Invoice.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True).distinct())
+
+
+def clients_with_payments(client_ids: list[int]) -> set[int]:
+    """Those of the clients that have a payment, cancelled ones included (never deleted)."""
+    return set(Payment.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True).distinct())

@@ -81,3 +81,19 @@ def test_the_rates_offered_follow_the_payees_regime_periods(admin_user: Any, our
     new = rates_offered(our_entity, datetime.date(2026, 1, 1))
     assert old.default == Decimal(20) and Decimal(22) not in old.rates
     assert new.rates == (Decimal(5), Decimal(7), None) and new.default == Decimal(7)
+
+
+@pytest.mark.feature("INV-01")
+def test_clients_with_invoices_or_payments_are_named_before_an_import_takes_clients_back(
+    manager_user: Any, our_entity: Any,
+) -> None:
+    from kontora.clients.hooks import CLIENT_ROWS
+
+    # given one client with an invoice, one with an advance and one with nothing
+    invoiced, paid, bare = (ClientFactory(curator=manager_user) for _ in range(3))
+    issued_invoice(manager_user, invoiced, "1.00")
+    payment_record(acting_user=manager_user, client=paid, date=timezone.localdate(), amount=Decimal("1.00"))
+    ids = [invoiced.pk, paid.pk, bare.pk]
+    # then billing's client rows answer which of them have such rows
+    assert CLIENT_ROWS.get("invoices").having(ids) == {invoiced.pk}
+    assert CLIENT_ROWS.get("payments").having(ids) == {paid.pk}
