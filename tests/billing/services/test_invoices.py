@@ -319,3 +319,30 @@ def test_bad_lines_are_refused_with_their_number_and_nothing_is_saved(manager_us
         invoice_create(acting_user=manager_user, data=InvoiceData(client=client, date=_today(), lines=[]))
     assert refused.value.field == "lines"
     assert not Invoice.objects.exists()
+
+
+@pytest.mark.feature("INV-03")
+def test_sql_totals_over_many_lines_equal_the_exact_totals(admin_user: Any, our_entity: Any) -> None:
+    import random
+
+    from kontora.billing.models import InvoiceLine
+    from kontora.core.money import money_sum
+
+    # given invoices of many lines with odd prices, quantities, discounts and both VAT modes
+    pick = random.Random(20261206)
+    client = ClientFactory()
+    invoices = []
+    for mode in (Invoice.VatMode.INCLUDED, Invoice.VatMode.ON_TOP):
+        lines = [line(f"{pick.randint(1, 10**7) / 100:.2f}", quantity=f"{pick.randint(1, 99999) / 1000:.3f}",
+                      discount=Decimal(pick.choice([0, 0, 5, 12.5, 33])),
+                      vat_rate=pick.choice(["22", "10", "0", None])) for _ in range(150)]
+        invoices.append(invoice_create(acting_user=admin_user, data=InvoiceData(client=client, date=_today(),
+                                                                                lines=lines, vat_mode=mode)))
+    # then the database's sums of the kept kopecks equal the totals kept and Python's exact sums
+    for invoice in invoices:
+        rows = InvoiceLine.objects.filter(invoice=invoice)
+        sums = rows.aggregate(net=money_sum("net"), vat=money_sum("vat"), gross=money_sum("gross"))
+        assert (sums["net"], sums["vat"], sums["gross"]) == (invoice.net, invoice.vat, invoice.gross)
+        assert invoice.gross == sum((row.gross for row in rows), Decimal(0)) == invoice.net + invoice.vat
+    both = Invoice.objects.aggregate(total=money_sum("gross"))["total"]
+    assert both == invoices[0].gross + invoices[1].gross
