@@ -113,6 +113,45 @@ class BankAccount(models.Model):
         return f"{self.bank_name} {self.account}"
 
 
+class TaxRegime(models.Model):
+    """A legal entity's tax regime over a period (INV-03): it decides which VAT rates its invoices offer
+    (`billing.selectors.vat`). Periods of one entity do not overlap; open ends are empty dates."""
+
+    class Regime(models.TextChoices):
+        GENERAL = "general", _("general regime")
+        SIMPLIFIED_VAT = "simplified_vat", _("simplified regime with VAT")
+        WITHOUT_VAT = "without_vat", _("without VAT")
+
+    legal_entity = models.ForeignKey(LegalEntity, on_delete=models.CASCADE, related_name="tax_regimes",
+                                     verbose_name=_("legal entity"))
+    regime = models.CharField(_("tax regime"), max_length=20, choices=Regime.choices, default=Regime.GENERAL)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The simplified regime's reduced rate chosen by the entity (5 or 7 %); empty for the other regimes.
+    reduced_rate = models.DecimalField(_("reduced VAT rate, %"), max_digits=4, decimal_places=2, null=True,
+                                       blank=True)
+
+    class Meta:
+        verbose_name = _("tax regime")
+        verbose_name_plural = _("tax regimes")
+        ordering = ["legal_entity", "valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from"))
+                ),
+                name="core_taxregime_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(reduced_rate__isnull=True) | Q(regime="simplified_vat", reduced_rate__in=[5, 7]),
+                name="core_taxregime_reduced_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_entity_id}: {self.get_regime_display()}"
+
+
 class UserParameters(models.Model):
     """Settings → Parameters of one user (ACC-07). Later features add their own fields."""
 

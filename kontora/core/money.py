@@ -73,6 +73,10 @@ class MoneyField(models.BigIntegerField):  # type: ignore[type-arg]
     """
 
     description = _("Amount of money (stored in kopecks)")
+    # What django-stubs' plugin types a model's attribute as: set from a Decimal (or kopecks' expression), read as
+    # a Decimal.
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
         return None if value is None else rubles(value)

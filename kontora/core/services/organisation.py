@@ -8,9 +8,11 @@ Invariants kept here (the database backs the "at most one" half with partial uni
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from kontora.core import locks, requisites
 from kontora.core.audit import audit_record, audited_create, audited_delete, audited_update, changes_between, snapshot
 from kontora.core.errors import Refused
-from kontora.core.models import BankAccount, LegalEntity
+from kontora.core.models import BankAccount, LegalEntity, TaxRegime
 from kontora.core.permissions import Actor
 
 
@@ -248,3 +250,31 @@ def bank_account_set_default(*, acting_user: Actor, account_id: int) -> BankAcco
                      changes=changes_between(BankAccount, before, snapshot(account, ["is_default"]), ["is_default"]),
                      summary=_("Default settlement account changed"))
     return account
+
+
+TAX_REGIME_FIELDS = ("legal_entity", "regime", "valid_from", "valid_to", "reduced_rate")
+
+
+def tax_regime_add(
+    *, acting_user: Actor | None, entity_id: int, regime: str, valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None, reduced_rate: Decimal | None = None,
+) -> TaxRegime:
+    """Adds a period of a legal entity's tax regime (INV-03); periods of one entity may not overlap."""
+    if regime not in TaxRegime.Regime.values:
+        raise ValidationError({"regime": _("Choose the tax regime.")})
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The period ends before it begins.")})
+    if regime != TaxRegime.Regime.SIMPLIFIED_VAT:
+        reduced_rate = None
+    elif reduced_rate is not None and reduced_rate not in (Decimal(5), Decimal(7)):
+        raise ValidationError({"reduced_rate": _("The simplified regime's VAT rate is 5 % or 7 %.")})
+    with transaction.atomic():
+        entity = locks.legal_entity(entity_id)
+        for period in TaxRegime.objects.filter(legal_entity=entity):
+            if ((period.valid_to is None or valid_from is None or valid_from <= period.valid_to)
+                    and (valid_to is None or period.valid_from is None or period.valid_from <= valid_to)):
+                raise ValidationError({"valid_from": _("The period overlaps another tax regime of the entity.")})
+        return audited_create(
+            TaxRegime, {"legal_entity": entity, "regime": regime, "valid_from": valid_from, "valid_to": valid_to,
+                        "reduced_rate": reduced_rate},
+            actor=acting_user, event="core.tax_regime", fields=TAX_REGIME_FIELDS, summary=_("Tax regime added"))

@@ -1,0 +1,37 @@
+"""Row locks of billing (core.locks): payments before invoices, each set in primary-key order.
+
+An invoice's paid amount is read and changed only with its row locked, so two payments recorded at once queue for
+it and the second sees what the first paid (no overpayment); an advance is applied with its payment locked, so the
+same money is never applied twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kontora.billing.models import Invoice, Payment
+from kontora.core.locks import locked
+
+
+def invoice(invoice_id: int) -> Invoice:
+    """The invoice, locked until the transaction ends: its payments, totals and status change one at a time."""
+    return locked(Invoice.objects.filter(pk=invoice_id)).select_related("client", "legal_entity").get()
+
+
+def invoices(invoice_ids: Iterable[int]) -> list[Invoice]:
+    return list(locked(Invoice.objects.filter(pk__in=list(invoice_ids))))
+
+
+def open_invoices_of(client_id: int) -> list[Invoice]:
+    """The client's invoices that may still be paid, locked (in key order), for applying advances."""
+    return list(locked(Invoice.objects.filter(client_id=client_id, due__gt=0).exclude(
+        status__in=[Invoice.Status.CANCELLED, Invoice.Status.DRAFT])))
+
+
+def payment(payment_id: int) -> Payment:
+    return locked(Payment.objects.filter(pk=payment_id)).select_related("client").get()
+
+
+def advances_of(client_id: int) -> list[Payment]:
+    """The client's live payments, locked in key order, for applying their advance."""
+    return list(locked(Payment.objects.filter(client_id=client_id, cancelled_at__isnull=True)))

@@ -1,0 +1,197 @@
+"""Billing's data: invoices and payments (INV-01 … INV-04); sales and works (SAL-01, SAL-02) have their own section.
+
+Money is `core.money.MoneyField` (integer kopecks, exact SQL sums). Services keep the stored totals right: an
+invoice's net, VAT and gross are the sums of its rounded lines (`selectors.amounts`), its paid amount the sum of the
+live payments' allocations to it, its due the difference.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kontora.core.money import MoneyField
+from kontora.core.numbering import number_shown
+
+# --- invoices and payments (INV-01 … INV-04) ---------------------------------------------------------------------
+
+
+class Invoice(models.Model):
+    """«Счёт на оплату»: numbered per payee legal entity and the date's year; the author's prefix printed in front."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ISSUED = "issued", _("issued")
+        PARTLY_PAID = "partly_paid", _("partly paid")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class VatMode(models.TextChoices):
+        INCLUDED = "included", _("VAT included in the price")
+        ON_TOP = "on_top", _("VAT on top of the price")
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="invoices",
+                               verbose_name=_("client"))
+    legal_entity = models.ForeignKey("core.LegalEntity", on_delete=models.PROTECT, related_name="invoices",
+                                     verbose_name=_("payee"))
+    bank_account = models.ForeignKey("core.BankAccount", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="invoices", verbose_name=_("bank account"))
+    attention = models.ForeignKey("clients.ContactPerson", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("attention"))
+    date = models.DateField(_("date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("number"))
+    number_year = models.PositiveSmallIntegerField(editable=False)
+    prefix = models.CharField(_("number prefix"), max_length=10, blank=True)
+    vat_mode = models.CharField(_("VAT"), max_length=10, choices=VatMode.choices, default=VatMode.INCLUDED)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    net = MoneyField(_("amount without VAT"), default=0)
+    vat = MoneyField(_("VAT amount"), default=0)
+    gross = MoneyField(_("amount"), default=0)
+    paid = MoneyField(_("paid"), default=0)
+    due = MoneyField(_("due"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("changed by"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("cancelled by"))
+    cancel_reason = models.CharField(_("reason of cancelling"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["legal_entity", "number_year", "number"], name="billing_invoice_number"),
+            models.CheckConstraint(condition=Q(paid__gte=0) & Q(gross__gte=0), name="billing_invoice_amounts"),
+            models.CheckConstraint(condition=Q(paid__lte=models.F("gross")), name="billing_invoice_not_overpaid"),
+        ]
+        indexes = [
+            models.Index(fields=["client", "date", "id"], name="billing_invoice_client_date"),
+            models.Index(fields=["date", "id"], name="billing_invoice_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.shown_number
+
+    @property
+    def shown_number(self) -> str:
+        """The number as printed: «АМ-422»."""
+        return number_shown(self.number, self.prefix)
+
+    @property
+    def vat_included(self) -> bool:
+        return self.vat_mode == self.VatMode.INCLUDED
+
+
+class InvoiceLine(models.Model):
+    """A line of an invoice; its amounts are computed by `selectors.amounts` and kept as printed."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("No."))
+    item = models.ForeignKey("directories.NomenclatureItem", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("nomenclature item"))
+    name = models.CharField(_("goods, works, services"), max_length=500)
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=32, blank=True)
+    price = MoneyField(_("price"))
+    discount = models.DecimalField(_("discount, %"), max_digits=5, decimal_places=2, default=0)
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    net = MoneyField(_("amount without VAT"))
+    vat = MoneyField(_("VAT amount"))
+    gross = MoneyField(_("amount"))
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="billing_invoiceline_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="billing_invoiceline_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Payment(models.Model):
+    """Money received from a client: for an invoice named by the payer, or the client's advance. Never deleted:
+    a wrong payment is cancelled (storno) with who, when and why; its allocations stop counting."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", _("cash")
+        NON_CASH = "non_cash", _("non-cash")
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="payments",
+                               verbose_name=_("client"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
+                                verbose_name=_("invoice"))
+    legal_entity = models.ForeignKey("core.LegalEntity", on_delete=models.PROTECT, related_name="payments",
+                                     verbose_name=_("payee"))
+    date = models.DateField(_("date"))
+    amount = MoneyField(_("amount"))
+    kind = models.CharField(_("kind of payment"), max_length=10, choices=Kind.choices, default=Kind.NON_CASH)
+    payer = models.CharField(_("payer"), max_length=300, blank=True)
+    bank_document = models.CharField(_("bank document number"), max_length=64, blank=True)
+    number = models.PositiveIntegerField(_("number"))
+    number_year = models.PositiveSmallIntegerField(editable=False)
+    prefix = models.CharField(_("number prefix"), max_length=10, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("cancelled by"))
+    cancel_reason = models.CharField(_("reason of cancelling"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["legal_entity", "number_year", "number"], name="billing_payment_number"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["client", "date", "id"], name="billing_payment_client_date")]
+
+    def __str__(self) -> str:
+        return self.shown_number
+
+    @property
+    def shown_number(self) -> str:
+        return number_shown(self.number, self.prefix)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class PaymentAllocation(models.Model):
+    """A part of a payment counted towards an invoice: at recording (the invoice it names) or later, when the
+    client's advance is applied. The payment's amount less its allocations is the client's advance."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = MoneyField(_("amount"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="billing_allocation_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
+
+# --- end of invoices and payments ---------------------------------------------------------------------------------

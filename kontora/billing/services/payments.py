@@ -1,0 +1,241 @@
+"""Payments (INV-04): recorded for an invoice or as the client's advance, applied to invoices later (by the user or
+automatically, oldest invoice first), cancelled (storno) — never deleted. Each in one transaction with its audit row.
+
+An invoice's paid amount is the sum of the live payments' allocations to it; it is read and changed with the
+invoice's row locked (`locks.invoice`), so two payments recorded at once cannot together pay more than is due:
+the second waits for the first and sees what it paid. Payments are locked before invoices, everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import User
+from kontora.billing import locks, policies
+from kontora.billing.models import Invoice, Payment, PaymentAllocation
+from kontora.billing.selectors.invoices import invoice_defaults
+from kontora.clients.models import Client
+from kontora.core.audit import audit_record, created_changes, shown
+from kontora.core.errors import NotAllowed, Refused
+from kontora.core.models import LegalEntity
+from kontora.core.money import money_sum
+from kontora.core.numbering import number_next
+
+NUMBER_KIND = "payment"
+PAYMENT_FIELDS = ("client", "invoice", "legal_entity", "date", "amount", "kind", "payer", "bank_document", "note")
+ZERO = Decimal("0.00")
+
+
+class Overpayment(StrEnum):
+    """What to do with the part of a payment above the invoice's due: refuse the payment, or keep it as the
+    client's advance."""
+
+    REFUSE = "refuse"
+    ADVANCE = "advance"
+
+
+def _check_client(acting_user: User, client: Client) -> None:
+    if not policies.can_write_for(acting_user, client):
+        raise NotAllowed(_("You cannot edit this client's card, so you cannot record its payments."), field="client")
+
+
+def invoice_settle(invoice: Invoice) -> None:
+    """The locked invoice's paid amount, due and status from the live payments counted towards it (no audit row:
+    the payment's service that calls it writes one)."""
+    paid = PaymentAllocation.objects.filter(invoice=invoice, payment__cancelled_at__isnull=True).aggregate(
+        total=money_sum("amount"))["total"]
+    invoice.paid = paid
+    if invoice.status == Invoice.Status.CANCELLED:
+        invoice.due = ZERO
+    else:
+        invoice.due = invoice.gross - paid
+        if paid <= 0:
+            invoice.status = Invoice.Status.DRAFT if invoice.status == Invoice.Status.DRAFT else Invoice.Status.ISSUED
+        elif paid >= invoice.gross:
+            invoice.status = Invoice.Status.PAID
+        else:
+            invoice.status = Invoice.Status.PARTLY_PAID
+    invoice.save(update_fields=["paid", "due", "status", "changed_at"])
+
+
+def _payable(invoice: Invoice) -> None:
+    if invoice.status == Invoice.Status.CANCELLED:
+        raise Refused(_("Invoice %(number)s is cancelled: it cannot be paid.") % {"number": invoice.shown_number},
+                      field="invoice")
+
+
+def _invoice_changes(invoice: Invoice, paid_before: Decimal, status_before: str) -> list[dict[str, str]]:
+    changes = []
+    if paid_before != invoice.paid:
+        changes.append({"field": _("Invoice %(number)s: paid") % {"number": invoice.shown_number},
+                        "old": shown(paid_before), "new": shown(invoice.paid)})
+    if status_before != invoice.status:
+        changes.append({"field": _("Invoice %(number)s: status") % {"number": invoice.shown_number},
+                        "old": str(Invoice.Status(status_before).label), "new": invoice.get_status_display()})
+    return changes
+
+
+def payment_record(
+    *, acting_user: User, client: Client, date: datetime.date, amount: Decimal, invoice: Invoice | None = None,
+    kind: str = Payment.Kind.NON_CASH, payer: str = "", bank_document: str = "", note: str = "",
+    overpayment: Overpayment = Overpayment.REFUSE, legal_entity: LegalEntity | None = None,
+) -> Payment:
+    """Records money received from the client: towards `invoice` (up to its due; the rest is refused or kept as the
+    client's advance, as `overpayment` says), or, without an invoice, as the client's advance."""
+    _check_client(acting_user, client)
+    if amount is None or amount <= 0:
+        raise Refused(_("The amount of a payment must be greater than zero."), field="amount")
+    if kind not in Payment.Kind.values:
+        raise Refused(_("Choose cash or non-cash."), field="kind")
+    if not policies.can_date(acting_user, date):
+        raise Refused(_("You have no right to change data dated before today: choose today's date or later."),
+                      field="date")
+    with transaction.atomic():
+        applied = ZERO
+        paid_before, status_before = ZERO, ""
+        if invoice is not None:
+            invoice = locks.invoice(invoice.pk)
+            if invoice.client_id != client.pk:
+                raise Refused(_("The invoice belongs to another client."), field="invoice")
+            _payable(invoice)
+            paid_before, status_before = invoice.paid, invoice.status
+            due = invoice.gross - invoice.paid
+            if amount > due and overpayment != Overpayment.ADVANCE:
+                raise Refused(
+                    _("The payment of %(amount)s is more than the %(due)s due on invoice %(number)s: lower it, or "
+                      "keep the excess as the client's advance.")
+                    % {"amount": shown(amount), "due": shown(due), "number": invoice.shown_number},
+                    field="amount",
+                )
+            applied = min(amount, due)
+            legal_entity = invoice.legal_entity
+        if legal_entity is None:
+            legal_entity = invoice_defaults(fetched_by=acting_user).legal_entity
+            if legal_entity is None:
+                raise Refused(_("Add your legal entity in the constants first: a payment needs a payee."),
+                              field="legal_entity")
+        number = number_next(kind=NUMBER_KIND, legal_entity=legal_entity, year=date.year)
+        payment = Payment.objects.create(
+            client=client, invoice=invoice, legal_entity=legal_entity, date=date, amount=amount, kind=kind,
+            payer=(payer or "").strip(), bank_document=(bank_document or "").strip(), number=number,
+            number_year=date.year, prefix=acting_user.doc_prefix or "", note=(note or "").strip(),
+            author=acting_user,
+        )
+        changes = created_changes(payment, PAYMENT_FIELDS)
+        if invoice is not None and applied > 0:
+            PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=applied, created_by=acting_user)
+            invoice_settle(invoice)
+            changes += _invoice_changes(invoice, paid_before, status_before)
+        if amount > applied:
+            changes.append({"field": _("Advance"), "old": "", "new": shown(amount - applied)})
+        audit_record(actor=acting_user, event="billing.payment.record",
+                     summary=_("Payment %(number)s recorded") % {"number": payment.shown_number}, target=payment,
+                     client=client.pk, changes=changes)
+    return payment
+
+
+def payment_cancel(*, acting_user: User, payment_id: int, reason: str) -> Payment:
+    """Cancels a payment (storno, its own right): it stays with who cancelled it, when and why, and stops counting;
+    the invoices it paid get their paid amount, due and status back."""
+    if not policies.can_cancel_payment(acting_user):
+        raise NotAllowed(_("You have no right to cancel payments."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Say why the payment is cancelled."), field="reason")
+    with transaction.atomic():
+        payment = locks.payment(payment_id)
+        _check_client(acting_user, payment.client)
+        if payment.is_cancelled:
+            raise Refused(_("The payment is already cancelled."))
+        invoice_ids = set(PaymentAllocation.objects.filter(payment=payment).values_list("invoice_id", flat=True))
+        invoices = locks.invoices(invoice_ids)
+        before = {invoice.pk: (invoice.paid, invoice.status) for invoice in invoices}
+        payment.cancelled_at, payment.cancelled_by, payment.cancel_reason = timezone.now(), acting_user, reason
+        payment.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        changes = [{"field": _("Cancelled"), "old": "", "new": reason}]
+        for invoice in invoices:
+            invoice_settle(invoice)
+            changes += _invoice_changes(invoice, *before[invoice.pk])
+        audit_record(actor=acting_user, event="billing.payment.cancel",
+                     summary=_("Payment %(number)s cancelled") % {"number": payment.shown_number}, target=payment,
+                     client=payment.client_id, changes=changes, extra={"reason": reason})
+    return payment
+
+
+def _unapplied(payment: Payment) -> Decimal:
+    applied = PaymentAllocation.objects.filter(payment=payment).aggregate(total=money_sum("amount"))["total"]
+    return payment.amount - applied
+
+
+def advance_apply(
+    *, acting_user: User, payment_id: int, invoice_id: int, amount: Decimal | None = None,
+) -> PaymentAllocation:
+    """Applies the client's advance left on a payment to one of his invoices: `amount`, or as much as both allow."""
+    with transaction.atomic():
+        payment = locks.payment(payment_id)
+        invoice = locks.invoice(invoice_id)
+        _check_client(acting_user, payment.client)
+        if invoice.client_id != payment.client_id:
+            raise Refused(_("The invoice belongs to another client."), field="invoice")
+        if payment.is_cancelled:
+            raise Refused(_("The payment is cancelled: it has no advance to apply."))
+        _payable(invoice)
+        left, due = _unapplied(payment), invoice.gross - invoice.paid
+        if left <= 0:
+            raise Refused(_("Nothing of payment %(number)s is left to apply.") % {"number": payment.shown_number})
+        if due <= 0:
+            raise Refused(_("Invoice %(number)s is paid in full.") % {"number": invoice.shown_number},
+                          field="invoice")
+        amount = min(left, due) if amount is None else amount
+        if amount <= 0:
+            raise Refused(_("The amount to apply must be greater than zero."), field="amount")
+        if amount > left:
+            raise Refused(_("Only %(left)s of the payment is left to apply.") % {"left": shown(left)},
+                          field="amount")
+        if amount > due:
+            raise Refused(_("Only %(due)s is due on invoice %(number)s.")
+                          % {"due": shown(due), "number": invoice.shown_number}, field="amount")
+        allocation = _allocate(acting_user, payment, invoice, amount)
+    return allocation
+
+
+def _allocate(acting_user: User, payment: Payment, invoice: Invoice, amount: Decimal) -> PaymentAllocation:
+    paid_before, status_before = invoice.paid, invoice.status
+    allocation = PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=amount,
+                                                  created_by=acting_user)
+    invoice_settle(invoice)
+    changes = [{"field": _("Advance applied"), "old": "", "new": shown(amount)},
+               *_invoice_changes(invoice, paid_before, status_before)]
+    audit_record(actor=acting_user, event="billing.payment.apply",
+                 summary=_("Advance of payment %(payment)s applied to invoice %(invoice)s")
+                 % {"payment": payment.shown_number, "invoice": invoice.shown_number},
+                 target=payment, client=payment.client_id, changes=changes)
+    return allocation
+
+
+def advances_apply_auto(*, acting_user: User, client: Client) -> list[PaymentAllocation]:
+    """Applies the client's advances to his unpaid issued invoices: the oldest payment's money first, to the oldest
+    invoice first (by date, then number)."""
+    _check_client(acting_user, client)
+    made: list[PaymentAllocation] = []
+    with transaction.atomic():
+        payments = sorted(locks.advances_of(client.pk), key=lambda payment: (payment.date, payment.pk))
+        invoices = sorted(locks.open_invoices_of(client.pk), key=lambda invoice: (invoice.date, invoice.pk))
+        left = {payment.pk: _unapplied(payment) for payment in payments}
+        for payment in payments:
+            for invoice in invoices:
+                if left[payment.pk] <= 0:
+                    break
+                due = invoice.gross - invoice.paid
+                if due <= 0:
+                    continue
+                amount = min(left[payment.pk], due)
+                made.append(_allocate(acting_user, payment, invoice, amount))
+                left[payment.pk] -= amount
+    return made

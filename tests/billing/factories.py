@@ -1,0 +1,48 @@
+"""Billing's test data: our legal entity with its account, and invoices built through the services."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from kontora.billing.models import Invoice
+from kontora.billing.services.invoices import InvoiceData, LineData, invoice_create, invoice_issue
+from kontora.core.models import BankAccount, LegalEntity
+from kontora.directories.data.initial import VAT_RATES
+from kontora.directories.models import VatRate
+
+
+def payee(short_name: str = "ООО «Контора»", *, default: bool = True) -> LegalEntity:
+    """One of our legal entities with a settlement account (the default ones when `default`)."""
+    entity = LegalEntity.objects.create(full_name=short_name, short_name=short_name, inn="7707083893",
+                                        is_default=default)
+    BankAccount.objects.create(legal_entity=entity, bank_name="ПАО Сбербанк", bik="044525225",
+                               corr_account="30101810400000000225", account=f"407028105380000{entity.pk:05d}",
+                               is_default=default)
+    return entity
+
+
+def shipped_vat_rates() -> None:
+    """The VAT rates the base is shipped with, back after a transactional test emptied the tables."""
+    if not VatRate.objects.exists():
+        VatRate.objects.bulk_create([
+            VatRate(name=name, name_key=name.casefold(), rate=rate, valid_from=start, valid_to=end, order=order)
+            for order, (name, rate, start, end) in enumerate(VAT_RATES)
+        ])
+
+
+def line(price: str, quantity: str = "1", vat_rate: str | None = "22", **kwargs: Any) -> LineData:
+    return LineData(name=kwargs.pop("name", "Услуга"), quantity=Decimal(quantity), price=Decimal(price),
+                    vat_rate=None if vat_rate is None else Decimal(vat_rate), **kwargs)
+
+
+def issued_invoice(user: Any, client: Any, *prices: str, date: datetime.date | None = None,
+                   **kwargs: Any) -> Invoice:
+    """An issued invoice of the client with one line per price (VAT 22 % included)."""
+    data = InvoiceData(client=client, date=date or timezone.localdate(), lines=[line(price) for price in prices],
+                       **kwargs)
+    invoice = invoice_create(acting_user=user, data=data)
+    return invoice_issue(acting_user=user, invoice_id=invoice.pk)

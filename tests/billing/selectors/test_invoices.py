@@ -1,0 +1,99 @@
+"""Who sees invoices and payments (INV-01, INV-04): those of the clients whose card the user may open."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from kontora.billing import policies
+from kontora.billing.selectors.invoices import (
+    access_invoice,
+    client_advance,
+    invoice_defaults,
+    invoice_list,
+    invoice_payments,
+    rates_offered,
+)
+from kontora.billing.services.payments import Overpayment, payment_record
+from kontora.core.services.organisation import tax_regime_add
+from tests.accounts.factories import UserFactory
+from tests.billing.factories import issued_invoice, payee
+from tests.clients.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.feature("INV-01")
+def test_a_manager_never_sees_another_managers_clients_invoices_or_payments(
+    manager_user: Any, admin_user: Any, our_entity: Any,
+) -> None:
+    # given an invoice and a payment of the manager's client and of another manager's client
+    other = UserFactory(login="other", role="manager")
+    mine, theirs = ClientFactory(curator=manager_user), ClientFactory(curator=other)
+    my_invoice = issued_invoice(manager_user, mine, "10.00")
+    their_invoice = issued_invoice(other, theirs, "20.00")
+    payment_record(acting_user=manager_user, client=mine, invoice=my_invoice, date=timezone.localdate(),
+                   amount=Decimal("15.00"), overpayment=Overpayment.ADVANCE)
+    their_payment = payment_record(acting_user=other, client=theirs, invoice=their_invoice,
+                                   date=timezone.localdate(), amount=Decimal("5.00"))
+    # then the manager's lists hold only his client's rows
+    assert list(invoice_list(fetched_by=manager_user)) == [my_invoice]
+    assert list(policies.visible_payments(manager_user).values_list("client", flat=True)) == [mine.pk]
+    # the other invoice is a 404, the same as a missing one; its payments and advance are none of his
+    with pytest.raises(Http404):
+        access_invoice(manager_user, their_invoice.pk)
+    with pytest.raises(Http404):
+        access_invoice(manager_user, 10**9)
+    assert list(invoice_payments(fetched_by=manager_user, invoice=their_invoice)) == []
+    assert client_advance(fetched_by=manager_user, client=theirs) == 0
+    assert not policies.payments.can(manager_user, "view", their_payment)
+    # while the administrator sees both, and the manager his own advance
+    assert access_invoice(admin_user, their_invoice.pk) == their_invoice
+    assert set(invoice_list(fetched_by=admin_user)) == {my_invoice, their_invoice}
+    assert client_advance(fetched_by=manager_user, client=mine) == Decimal("5.00")
+
+
+@pytest.mark.feature("INV-01")
+def test_invoice_defaults_are_the_default_entity_and_its_default_account(manager_user: Any) -> None:
+    # given a second, non-default entity made first and the default one after it
+    payee("ИП Иванов", default=False)
+    ours = payee()
+    # then a new invoice is pre-filled with the default entity and its account
+    defaults = invoice_defaults(fetched_by=manager_user)
+    assert defaults.legal_entity == ours
+    assert defaults.bank_account is not None and defaults.bank_account.legal_entity == ours
+
+
+@pytest.mark.feature("INV-03")
+def test_the_rates_offered_follow_the_payees_regime_periods(admin_user: Any, our_entity: Any) -> None:
+    # given an entity on the general regime until 2025 and the simplified one with 7 % from 2026
+    tax_regime_add(acting_user=admin_user, entity_id=our_entity.pk, regime="general",
+                   valid_to=datetime.date(2025, 12, 31))
+    tax_regime_add(acting_user=admin_user, entity_id=our_entity.pk, regime="simplified_vat",
+                   valid_from=datetime.date(2026, 1, 1), reduced_rate=Decimal(7))
+    # then 2025 offers 20 % first, 2026 the reduced rates with 7 % pre-filled
+    old = rates_offered(our_entity, datetime.date(2025, 12, 31))
+    new = rates_offered(our_entity, datetime.date(2026, 1, 1))
+    assert old.default == Decimal(20) and Decimal(22) not in old.rates
+    assert new.rates == (Decimal(5), Decimal(7), None) and new.default == Decimal(7)
+
+
+@pytest.mark.feature("INV-01")
+def test_clients_with_invoices_or_payments_are_named_before_an_import_takes_clients_back(
+    manager_user: Any, our_entity: Any,
+) -> None:
+    from kontora.clients.hooks import CLIENT_ROWS
+
+    # given one client with an invoice, one with an advance and one with nothing
+    invoiced, paid, bare = (ClientFactory(curator=manager_user) for _ in range(3))
+    issued_invoice(manager_user, invoiced, "1.00")
+    payment_record(acting_user=manager_user, client=paid, date=timezone.localdate(), amount=Decimal("1.00"))
+    ids = [invoiced.pk, paid.pk, bare.pk]
+    # then billing's client rows answer which of them have such rows
+    assert CLIENT_ROWS.get("invoices").having(ids) == {invoiced.pk}
+    assert CLIENT_ROWS.get("payments").having(ids) == {paid.pk}
