@@ -39,8 +39,8 @@ def client_sales_page(client: Client, *, cursor: Mapping[str, str], size: int = 
 def client_sales_totals(client: Client) -> Totals:
     """The journal's footer: how many sales, their amount and the paid part (exact sums of kopecks)."""
     found = Sale.objects.filter(client_id=client.pk).aggregate(
-        count=Count("id"), amount=money_sum("amount"), paid=money_sum("amount", filter=_paid()))
-    return Totals(count=found["count"], amount=found["amount"], paid=found["paid"])
+        rows=Count("id"), total=money_sum("amount"), total_paid=money_sum("amount", filter=_paid()))
+    return Totals(count=found["rows"], amount=found["total"], paid=found["total_paid"])
 
 
 def client_works_page(client: Client, *, cursor: Mapping[str, str], size: int = 50) -> Page[Work]:
@@ -54,10 +54,10 @@ def client_works_page(client: Client, *, cursor: Mapping[str, str], size: int = 
 def client_works_totals(client: Client) -> Totals:
     """The journal's footer: how many works, their amount, the paid part and the norm-hours."""
     found = Work.objects.filter(client_id=client.pk).aggregate(
-        count=Count("id"), amount=money_sum("amount"), paid=money_sum("amount", filter=_paid()),
-        norm_hours=Coalesce(Sum("norm_hours"), Decimal("0"), output_field=Work._meta.get_field("norm_hours")))
-    return Totals(count=found["count"], amount=found["amount"], paid=found["paid"],
-                  norm_hours=Decimal(found["norm_hours"]).quantize(Decimal("0.01")))
+        rows=Count("id"), total=money_sum("amount"), total_paid=money_sum("amount", filter=_paid()),
+        hours=Sum("norm_hours"))
+    return Totals(count=found["rows"], amount=found["total"], paid=found["total_paid"],
+                  norm_hours=Decimal(found["hours"] or 0).quantize(Decimal("0.01")))
 
 
 def _paid() -> Q:
