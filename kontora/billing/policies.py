@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from kontora.billing.models import Sale, Work
 from kontora.clients import access
+from kontora.clients import policies as client_policies
 from kontora.core.permissions import Policy, is_administrator
 
 # --- sales and works ------------------------------------------------------------------------------------------------
@@ -35,6 +36,11 @@ def is_author_or_administrator(user: Any, record: Sale | Work) -> bool:
     return is_administrator(user) or (record.author_id is not None and record.author_id == getattr(user, "pk", None))
 
 
+def _edits_client(user: Any, record: Sale | Work) -> bool:
+    """A row is changed only on a client the user may edit (which he opens, so he reads the row)."""
+    return bool(client_policies.clients.can(user, "change", record.client))
+
+
 class SalePolicy(Policy[Sale]):
     model = Sale
     related = ("client", "item", "item__goods_group", "item__folder", "author", "responsible")
@@ -46,7 +52,7 @@ class SalePolicy(Policy[Sale]):
         if action == "view":
             return visible_sales(user).filter(pk=obj.pk).exists()
         if action in ("change", "delete"):
-            return is_author_or_administrator(user, obj) and self.can(user, "view", obj)
+            return is_author_or_administrator(user, obj) and _edits_client(user, obj)
         raise ValueError(f"unknown action {action!r}")
 
 
@@ -61,7 +67,7 @@ class WorkPolicy(Policy[Work]):
         if action == "view":
             return visible_works(user).filter(pk=obj.pk).exists()
         if action in ("change", "delete"):
-            return is_author_or_administrator(user, obj) and self.can(user, "view", obj)
+            return is_author_or_administrator(user, obj) and _edits_client(user, obj)
         raise ValueError(f"unknown action {action!r}")
 
 
