@@ -220,3 +220,23 @@ def test_a_work_is_recorded_through_the_form(manager_user: Any, manager_client: 
         "date": datetime.date.today().strftime("%d.%m.%Y"), "work_type": "", "norm_hours": "-1"}, **HX))
     assert "Укажите вид работ." in bad and "Трудозатраты в нормо-часах не могут быть отрицательными." in bad
     assert Work.objects.count() == 1
+
+
+@pytest.mark.feature("SAL-01")
+def test_a_stale_save_of_a_changed_field_is_refused_not_merged(manager_user: Any, manager_client: Any) -> None:
+    from kontora.billing.services.sales import sale_update
+
+    # given the author's sale form read while the note said «Исходная»
+    sale = SaleFactory(client=ClientFactory(curator=manager_user), author=manager_user, note="Исходная")
+    form = html(manager_client.get(f"/sales/{sale.pk}/", **HX))
+    read = re.search(r'name="sale-read" value="([^"]+)"', form)
+    assert read is not None
+    # when the note is changed meanwhile (another tab) and the old form saves another note
+    sale_update(acting_user=manager_user, sale=sale, values={"note": "Из другой вкладки"})
+    answer = html(manager_client.post(f"/sales/{sale.pk}/", {
+        "sale-read": read.group(1), "date": sale.date.strftime("%d.%m.%Y"), "item": sale.item_id,
+        "quantity": "1", "amount": "100.00", "responsible": manager_user.pk, "note": "Из формы"}, **HX))
+    # then nothing is saved and the form says so
+    sale.refresh_from_db()
+    assert sale.note == "Из другой вкладки"
+    assert "ничего не сохранено" in answer
