@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("kontora.clients.urls")),
     path("", include("kontora.activity.urls")),
     path("", include("kontora.processes.urls")),
+    path("", include("kontora.billing.urls")),
     path("pipeline/", include("kontora.pipeline.urls")),
     path("bulk/", include("kontora.bulk.urls")),
     path("imports/", include("kontora.imports.urls")),

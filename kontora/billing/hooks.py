@@ -1,11 +1,22 @@
-"""What billing plugs into the others: its rights, its record policies, the client rows it keeps."""
+"""What billing plugs into the others: its rights, its record policies and exits, the client rows it keeps, the
+card's journals. Clients and core render what is registered; clients imports nothing of billing."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
+    _register_invoices_and_payments()
+    _register_sales_and_works()
+
+
+# --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
+
+
+def _register_invoices_and_payments() -> None:
     from kontora.accounts.hooks import ACCESS, ADMIN_AND_SUPERVISOR, RIGHTS, Right
     from kontora.billing import policies
     from kontora.billing.selectors import invoices
@@ -22,3 +33,53 @@ def register() -> None:
         POLICIES.register(policy)
     CLIENT_ROWS.register(ClientRows("invoices", _("Invoices"), invoices.clients_with_invoices))
     CLIENT_ROWS.register(ClientRows("payments", _("Payments"), invoices.clients_with_payments))
+
+
+# --- sales and works (SAL-01, SAL-02) ------------------------------------------------------------------------------
+
+
+def _register_sales_and_works() -> None:
+    from kontora.billing import policies
+    from kontora.billing.selectors.sales import clients_with_sales_or_works
+    from kontora.clients.hooks import CARD_TABS, CLIENT_ROWS, CardTab, ClientRows
+    from kontora.core.hooks import EXITS, POLICIES
+
+    POLICIES.register(policies.sales)
+    POLICIES.register(policies.works)
+    CLIENT_ROWS.register(ClientRows("sales_works", _("Sales and works"), clients_with_sales_or_works))
+    # The card's «Продажи» and «Работы» journals (SAL-01, SAL-02, CLI-14), gone with their functionality block.
+    CARD_TABS.register(CardTab("sales", _("Sales"), "billing:card_sales", order=240, block="sales"))
+    CARD_TABS.register(CardTab("works", _("Works"), "billing:card_works", order=245, block="works"))
+    for item in _sales_exits():
+        EXITS.register(item)
+
+
+def _sales_exits() -> list[Any]:
+    from kontora.core.hooks import EDITS, OPENS, Exit
+    from kontora.core.permissions import is_administrator
+
+    client, sale, work = "clients.Client", "billing.Sale", "billing.Work"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def card(obj: Any) -> dict[str, Any]:
+        return {"client_id": obj.pk}
+
+    # The journals are the card's panes, for those who open it; a new row's form for those who edit the client; a
+    # row's form is read-only to all who open the client and saved or deleted by its author (the matrix's rows are
+    # a stranger's) or an administrator who edits the client.
+    return [
+        Exit("billing:card_sales", client, OPENS, args=card),
+        Exit("billing:sale_new", client, EDITS, args=card),
+        Exit("billing:sale_new", client, EDITS, "POST", args=card),
+        Exit("billing:sale", sale, OPENS, args=pk),
+        Exit("billing:sale", sale, EDITS, "POST", args=pk, who=is_administrator),
+        Exit("billing:sale_delete", sale, EDITS, "POST", args=pk, who=is_administrator, removes=True),
+        Exit("billing:card_works", client, OPENS, args=card),
+        Exit("billing:work_new", client, EDITS, args=card),
+        Exit("billing:work_new", client, EDITS, "POST", args=card),
+        Exit("billing:work", work, OPENS, args=pk),
+        Exit("billing:work", work, EDITS, "POST", args=pk, who=is_administrator),
+        Exit("billing:work_delete", work, EDITS, "POST", args=pk, who=is_administrator, removes=True),
+    ]

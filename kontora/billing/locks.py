@@ -1,4 +1,5 @@
-"""Row locks of billing (core.locks): payments before invoices, each set in primary-key order.
+"""Row locks of billing (core.locks): payments before invoices, each set in primary-key order; a sale or a work is
+changed by one transaction at a time.
 
 An invoice's paid amount is read and changed only with its row locked, so two payments recorded at once queue for
 it and the second sees what the first paid (no overpayment); an advance is applied with its payment locked, so the
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kontora.billing.models import Invoice, Payment
+from kontora.billing.models import Invoice, Payment, Sale, Work
 from kontora.core.locks import locked
 
 
@@ -35,3 +36,11 @@ def payment(payment_id: int) -> Payment:
 def advances_of(client_id: int) -> list[Payment]:
     """The client's live payments, locked in key order, for applying their advance."""
     return list(locked(Payment.objects.filter(client_id=client_id, cancelled_at__isnull=True)))
+
+
+def sale_to_change(sale_id: int) -> Sale:
+    return locked(Sale.objects.filter(pk=sale_id)).select_related("client", "item").get()
+
+
+def work_to_change(work_id: int) -> Work:
+    return locked(Work.objects.filter(pk=work_id)).select_related("client").get()

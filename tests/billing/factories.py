@@ -1,4 +1,5 @@
-"""Billing's test data: our legal entity with its account, and invoices built through the services."""
+"""Billing's test data: our legal entity with its account, invoices built through the services, and factories of sales
+and works (SAL-01, SAL-02), dated today, by their client's curator."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+import factory
 from django.utils import timezone
 
-from kontora.billing.models import Invoice
+from kontora.billing.models import Invoice, Sale, Work
 from kontora.billing.services.invoices import InvoiceData, LineData, invoice_create, invoice_issue
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.directories.data.initial import VAT_RATES
 from kontora.directories.models import VatRate
+from tests.accounts.factories import UserFactory
+from tests.clients.factories import ClientFactory
+from tests.directories.factories import NomenclatureItemFactory
 
 
 def payee(short_name: str = "ООО «Контора»", *, default: bool = True) -> LegalEntity:
@@ -46,3 +51,31 @@ def issued_invoice(user: Any, client: Any, *prices: str, date: datetime.date | N
                        **kwargs)
     invoice = invoice_create(acting_user=user, data=data)
     return invoice_issue(acting_user=user, invoice_id=invoice.pk)
+
+
+class SaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sale
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    responsible = factory.LazyAttribute(lambda sale: sale.author)
+    date = factory.LazyFunction(timezone.localdate)
+    item = factory.SubFactory(NomenclatureItemFactory)
+    quantity = Decimal("1")
+    amount = Decimal("100.00")
+    note = factory.Sequence(lambda n: f"Продажа {n}")
+
+
+class WorkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Work
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    responsible = factory.LazyAttribute(lambda work: work.author)
+    date = factory.LazyFunction(timezone.localdate)
+    work_type = factory.Sequence(lambda n: f"Монтаж {n}")
+    amount = Decimal("100.00")
+    norm_hours = Decimal("1.50")
+    description = factory.Sequence(lambda n: f"Работа {n}")

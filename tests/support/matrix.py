@@ -54,6 +54,7 @@ from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
 from tests.activity.factories import EventFactory, TaskFactory
+from tests.billing.factories import SaleFactory, WorkFactory
 from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, RUN_ON_OWN_STAGE_SEEN
 from tests.processes.factories import ProcessRunFactory, StageFactory
@@ -79,7 +80,7 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
+    "activity.Task", "billing.Sale", "billing.Work", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
 )
 
 
@@ -196,6 +197,8 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
             **ids),
         "activity.Event": EventFactory(client=client, author=author, description=f"{mark} событие", **ids),
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
+        "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
+        "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
     }
 
 

@@ -82,9 +82,10 @@ def test_the_rules_and_every_policy_answer_exactly_what_the_manual_says(files_ho
                 # an event's and a task's changes follow their author (activity.policies; tests/activity), a
                 # letter is never changed, only sent again by its author (messaging.policies; tests/messaging), and
                 # a group processing outcome and an import's staged row are only read about their client (a row's
-                # fix is its author's, of the file's own values: imports.policies; tests/imports)
+                # fix is its author's, of the file's own values: imports.policies; tests/imports); a sale's and a
+                # work's changes follow their author too (billing.policies; tests/billing)
                 if label not in ("core.AuditEvent", "activity.Event", "activity.Task", "messaging.Letter",
-                                 "bulk.BulkOutcome", "imports.ImportRow"):
+                                 "bulk.BulkOutcome", "imports.ImportRow", "billing.Sale", "billing.Work"):
                     main = label in ("clients.ClientBankAccount", "clients.ClientRegistration",
                                      "clients.ClientLegalChange", "clients.ClientPersonal")
                     facts["policy.can change"] = (policy.can(user, "change", row), ("m" if main else "e") in rule)
