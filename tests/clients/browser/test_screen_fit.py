@@ -121,7 +121,9 @@ def test_the_registry_and_the_card_fit_the_screen_with_both_panels_open(page, li
             assert _in_view(page, tabs.nth(i)) and tabs.nth(i).evaluate(HIT), (size, i)
         assert page.get_by_test_id("tab-registration").get_attribute("title") == "Регистрационные данные"
         # and no label is cut short at these sizes
-        assert not any(tabs.nth(i).evaluate("el => el.scrollWidth > el.clientWidth") for i in range(tabs.count()))
+        cut = [tabs.nth(i).inner_text() for i in range(tabs.count())
+               if tabs.nth(i).evaluate("el => el.scrollWidth > el.clientWidth")]
+        assert not cut, (size, cut)
         for button in ("client-ok", "client-apply"):
             assert _in_view(page, page.get_by_test_id(button)), (size, button)
         _look(page, "card")
