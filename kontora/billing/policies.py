@@ -22,7 +22,6 @@ from django.utils import timezone
 from kontora.accounts.policies import has_right
 from kontora.billing.models import Invoice, Payment, Sale, Work
 from kontora.clients import access
-from kontora.clients import policies as client_policies
 from kontora.clients.policies import OwnedPolicy
 from kontora.core.permissions import Policy, is_administrator
 
@@ -46,7 +45,7 @@ def visible_payments(user: Any) -> QuerySet[Payment]:
 
 
 def can_write_for(user: Any, client: Any) -> bool:
-    """Invoices and payments of a client are written by those who may edit the client's card."""
+    """Invoices, payments, sales and works of a client are written by those who may edit the client's card."""
     return access.standing(user, client).edits
 
 
@@ -85,7 +84,7 @@ def is_author_or_administrator(user: Any, record: Sale | Work) -> bool:
 
 def _edits_client(user: Any, record: Sale | Work) -> bool:
     """A row is changed only on a client the user may edit (which he opens, so he reads the row)."""
-    return bool(client_policies.clients.can(user, "change", record.client))
+    return can_write_for(user, record.client_id)
 
 
 class SalePolicy(Policy[Sale]):

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.billing import locks, policies
 from kontora.billing.models import PaymentMethod, Sale
-from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, snapshot
 from kontora.core.conflicts import Edit, check
@@ -48,10 +47,6 @@ def value_given(model: type[models.Model], value: Any, name: str) -> Any:
     if model._meta.get_field(name).is_relation:
         return getattr(value, "pk", value)
     return value
-
-
-def may_write(acting_user: User, client: Client) -> bool:
-    return bool(client_policies.clients.can(acting_user, "change", client))
 
 
 def _check(sale: Sale, changed: set[str]) -> None:
@@ -86,7 +81,7 @@ def sale_create(*, acting_user: User, client: Client, values: Mapping[str, Any])
     """Records a sale of goods to the client (Ins in the card's «Продажи»): by a user who may edit the client; the
     responsible is the author unless another one is chosen."""
     with transaction.atomic():
-        if not may_write(acting_user, client):
+        if not policies.can_write_for(acting_user, client):
             raise NotAllowed
         fields = {name: values.get(name) for name in SALE_FIELDS}
         fields["responsible"] = fields["responsible"] or acting_user
@@ -109,8 +104,7 @@ def sale_update(*, acting_user: User, sale: Sale, values: Mapping[str, Any], edi
     administrator, on a client he may edit; a sale dated before today, or moved there, needs the past-date right."""
     with transaction.atomic():
         current = locks.sale_to_change(sale.pk)
-        if not policies.is_author_or_administrator(acting_user, current) or not may_write(acting_user,
-                                                                                          current.client):
+        if not policies.sales.can(acting_user, "change", current):
             raise NotAllowed
         if edit is not None:
             check([edit], current, target=current)
@@ -141,8 +135,7 @@ def sale_delete(*, acting_user: User, sale: Sale) -> None:
     """Deletes a sale: its author or an administrator, on a client he may edit (a past-dated one with the right)."""
     with transaction.atomic():
         current = locks.sale_to_change(sale.pk)
-        if not policies.is_author_or_administrator(acting_user, current) or not may_write(acting_user,
-                                                                                          current.client):
+        if not policies.sales.can(acting_user, "change", current):
             raise NotAllowed
         past_date_check(acting_user, current.date)
         audit_record(actor=acting_user, event="billing.sale.delete", target=current, client=current.client_id,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.billing import locks, policies
 from kontora.billing.models import Work
-from kontora.billing.services.sales import may_write, past_date_check, value_given, value_of
+from kontora.billing.services.sales import past_date_check, value_given, value_of
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, snapshot
 from kontora.core.conflicts import Edit, check
@@ -70,7 +70,7 @@ def work_create(*, acting_user: User, client: Client, values: Mapping[str, Any])
     """Records works or services done for the client (Ins in the card's «Работы»): by a user who may edit the
     client; the responsible is the author unless another one is chosen."""
     with transaction.atomic():
-        if not may_write(acting_user, client):
+        if not policies.can_write_for(acting_user, client):
             raise NotAllowed
         fields = {name: _clean(name, values.get(name)) for name in WORK_FIELDS}
         fields["responsible"] = fields["responsible"] or acting_user
@@ -89,8 +89,7 @@ def work_update(*, acting_user: User, work: Work, values: Mapping[str, Any], edi
     before today, or moved there, needs the past-date right."""
     with transaction.atomic():
         current = locks.work_to_change(work.pk)
-        if not policies.is_author_or_administrator(acting_user, current) or not may_write(acting_user,
-                                                                                          current.client):
+        if not policies.works.can(acting_user, "change", current):
             raise NotAllowed
         if edit is not None:
             check([edit], current, target=current)
@@ -116,8 +115,7 @@ def work_delete(*, acting_user: User, work: Work) -> None:
     """Deletes a work: its author or an administrator, on a client he may edit (a past-dated one with the right)."""
     with transaction.atomic():
         current = locks.work_to_change(work.pk)
-        if not policies.is_author_or_administrator(acting_user, current) or not may_write(acting_user,
-                                                                                          current.client):
+        if not policies.works.can(acting_user, "change", current):
             raise NotAllowed
         past_date_check(acting_user, current.date)
         audit_record(actor=acting_user, event="billing.work.delete", target=current, client=current.client_id,

@@ -66,7 +66,7 @@ def _pane_context(user: Any, client: Client, journal: Journal, cursor: Any) -> d
         "rows": [{"record": record, "href": link(record.pk)} for record in page.rows],
         "next_url": page.link(reverse(journal.pane_url, args=[client.pk]), AFTER),
         "totals": journal.totals(client) if AFTER not in cursor else None,
-        "can_add": client_policies.clients.can(user, "change", client),
+        "can_add": policies.can_write_for(user, client),
     }
 
 
@@ -97,7 +97,7 @@ def _writable_client(request: HttpRequest, client_id: int, journal: Journal) -> 
     _switched_on(journal)
     user = user_of(request)
     client = client_policies.clients.get(user, client_id)
-    if not client_policies.clients.can(user, "change", client):
+    if not policies.can_write_for(user, client):
         raise PermissionDenied
     return user, client
 
@@ -125,8 +125,7 @@ def sale(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = policies.sales.get(user, pk)
     client = client_policies.clients.get(user, found.client_id)
-    may_change = policies.is_author_or_administrator(user, found) and client_policies.clients.can(
-        user, "change", client)
+    may_change = policies.sales.can(user, "change", found)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
     form = SaleForm(request.POST or None, sale=found, read_only=not may_change)
@@ -166,8 +165,7 @@ def work(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = policies.works.get(user, pk)
     client = client_policies.clients.get(user, found.client_id)
-    may_change = policies.is_author_or_administrator(user, found) and client_policies.clients.can(
-        user, "change", client)
+    may_change = policies.works.can(user, "change", found)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
     form = WorkForm(request.POST or None, work=found, read_only=not may_change)
