@@ -17,13 +17,15 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils.translation import gettext
 
 from kontora.accounts.policies import has_right
 from kontora.billing.models import Invoice, Payment, Sale, Work
 from kontora.clients import access
 from kontora.clients.policies import OwnedPolicy
+from kontora.core.errors import FieldRefused
 from kontora.core.permissions import Policy, is_administrator
+from kontora.core.selectors.calendar import user_today
 
 CANCEL_INVOICES = "cancel_invoices"
 CANCEL_PAYMENTS = "cancel_payments"
@@ -50,8 +52,17 @@ def can_write_for(user: Any, client: Any) -> bool:
 
 
 def can_date(user: Any, date: datetime.date) -> bool:
-    """A document dated before today needs the right to change past-dated data."""
-    return date >= timezone.localdate() or bool(has_right(user, CHANGE_PAST_DATA))
+    """A row dated before the user's today (invoice, payment, sale, work) needs the right to change past-dated
+    data."""
+    return date >= user_today(user) or bool(has_right(user, CHANGE_PAST_DATA))
+
+
+def refuse_past_date(user: Any, *dates: datetime.date | None) -> None:
+    """`can_date`'s one refusal, next to the date field, unless the user may write every given date (the row's old
+    and new ones): a Refused to the invoices' and payments' callers, a field's ValidationError to the forms."""
+    if any(day is not None and not can_date(user, day) for day in dates):
+        raise FieldRefused(gettext("You have no right to change data dated before today: choose today's date or "
+                                   "later."), field="date")
 
 
 def can_cancel_invoice(user: Any) -> bool:

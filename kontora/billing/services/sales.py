@@ -5,7 +5,6 @@ deleted later only by their author or an administrator; dated before today only 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,20 +21,9 @@ from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, snapshot
 from kontora.core.conflicts import Edit, check
 from kontora.core.errors import NotAllowed
-from kontora.core.selectors.calendar import user_today
 from kontora.directories.models import NomenclatureItem
 
 SALE_FIELDS = ("date", "item", "quantity", "amount", "paid", "paid_on", "payment_method", "responsible", "note")
-PAST_RIGHT = "change_past_data"
-
-
-def past_date_check(acting_user: User, *dates: datetime.date | None) -> None:
-    """A record dated before the user's today is entered or changed only with the past-dated data right; the
-    refusal stands next to the date field."""
-    today = user_today(acting_user)
-    if any(day is not None and day < today for day in dates) and not acting_user.has_right(PAST_RIGHT):
-        raise ValidationError({"date": _("Without the right to change data with a past date, the date cannot be "
-                                         "earlier than today.")})
 
 
 def value_of(record: models.Model, name: str) -> Any:
@@ -91,7 +79,7 @@ def sale_create(*, acting_user: User, client: Client, values: Mapping[str, Any])
         sale = Sale(client=client, author=acting_user, changed_by=acting_user, created_at=timezone.now(),
                     **fields)
         _check(sale, set(SALE_FIELDS))
-        past_date_check(acting_user, sale.date)
+        policies.refuse_past_date(acting_user, sale.date)
         sale.save(force_insert=True)
         audit_record(actor=acting_user, event="billing.sale.create", target=sale, client=client,
                      summary=_("Sale recorded: %(date)s") % {"date": _label(sale)},
@@ -122,7 +110,7 @@ def sale_update(*, acting_user: User, sale: Sale, values: Mapping[str, Any], edi
         _check(current, changed)
         if not changed:
             return current
-        past_date_check(acting_user, was_dated, current.date)
+        policies.refuse_past_date(acting_user, was_dated, current.date)
         current.changed_by = acting_user
         current.save()
         audit_record(actor=acting_user, event="billing.sale.update", target=current, client=current.client_id,
@@ -137,7 +125,7 @@ def sale_delete(*, acting_user: User, sale: Sale) -> None:
         current = locks.sale_to_change(sale.pk)
         if not policies.sales.can(acting_user, "change", current):
             raise NotAllowed
-        past_date_check(acting_user, current.date)
+        policies.refuse_past_date(acting_user, current.date)
         audit_record(actor=acting_user, event="billing.sale.delete", target=current, client=current.client_id,
                      summary=_("Sale deleted: %(date)s") % {"date": _label(current)},
                      changes=deleted_changes(current, SALE_FIELDS))

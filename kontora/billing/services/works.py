@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kontora.accounts.models import User
 from kontora.billing import locks, policies
 from kontora.billing.models import Work
-from kontora.billing.services.sales import past_date_check, value_given, value_of
+from kontora.billing.services.sales import value_given, value_of
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, snapshot
 from kontora.core.conflicts import Edit, check
@@ -76,7 +76,7 @@ def work_create(*, acting_user: User, client: Client, values: Mapping[str, Any])
         fields["responsible"] = fields["responsible"] or acting_user
         work = Work(client=client, author=acting_user, changed_by=acting_user, created_at=timezone.now(), **fields)
         _check(work, set(WORK_FIELDS))
-        past_date_check(acting_user, work.date)
+        policies.refuse_past_date(acting_user, work.date)
         work.save(force_insert=True)
         audit_record(actor=acting_user, event="billing.work.create", target=work, client=client,
                      summary=_("Work recorded: %(work)s") % {"work": _label(work)},
@@ -102,7 +102,7 @@ def work_update(*, acting_user: User, work: Work, values: Mapping[str, Any], edi
         _check(current, changed)
         if not changed:
             return current
-        past_date_check(acting_user, was_dated, current.date)
+        policies.refuse_past_date(acting_user, was_dated, current.date)
         current.changed_by = acting_user
         current.save()
         audit_record(actor=acting_user, event="billing.work.update", target=current, client=current.client_id,
@@ -117,7 +117,7 @@ def work_delete(*, acting_user: User, work: Work) -> None:
         current = locks.work_to_change(work.pk)
         if not policies.works.can(acting_user, "change", current):
             raise NotAllowed
-        past_date_check(acting_user, current.date)
+        policies.refuse_past_date(acting_user, current.date)
         audit_record(actor=acting_user, event="billing.work.delete", target=current, client=current.client_id,
                      summary=_("Work deleted: %(work)s") % {"work": _label(current)},
                      changes=deleted_changes(current, WORK_FIELDS))

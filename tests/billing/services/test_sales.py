@@ -27,7 +27,8 @@ from tests.directories.factories import NomenclatureItemFactory
 
 pytestmark = pytest.mark.django_db
 
-PAST = "Без права изменения данных прошлым числом дата не может быть раньше сегодняшней."
+# The one past-date refusal of billing (billing.policies.refuse_past_date), as invoices and payments give it.
+PAST = "У вас нет права изменять данные прошедших дат: выберите сегодняшнюю или более позднюю дату."
 
 
 def _today() -> datetime.date:
