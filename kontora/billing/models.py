@@ -124,13 +124,18 @@ class InvoiceLine(models.Model):
         return self.name
 
 
+class PaymentKind(models.TextChoices):
+    """How money is paid: a payment's kind, and how a sale or a work was paid."""
+
+    CASH = "cash", _("cash")
+    NON_CASH = "non_cash", _("non-cash")
+
+
 class Payment(models.Model):
     """Money received from a client: for an invoice named by the payer, or the client's advance. Never deleted:
     a wrong payment is cancelled (storno) with who, when and why; its allocations stop counting."""
 
-    class Kind(models.TextChoices):
-        CASH = "cash", _("cash")
-        NON_CASH = "non_cash", _("non-cash")
+    Kind = PaymentKind
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="payments",
                                verbose_name=_("client"))
@@ -203,11 +208,6 @@ class PaymentAllocation(models.Model):
 # --- Sales and works (SAL-01, SAL-02): the client card's «Продажи» and «Работы» journals ---------------------------
 
 
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", _("Cash")
-    NONCASH = "noncash", _("Non-cash")
-
-
 class Sale(models.Model):
     """One sale of goods to a client (SAL-01): recorded in the card's «Продажи» journal; changed later only by its
     author or an administrator."""
@@ -221,7 +221,7 @@ class Sale(models.Model):
     amount = MoneyField(_("amount"), default=Decimal("0"))
     paid = models.BooleanField(_("paid"), default=False)
     paid_on = models.DateField(_("payment date"), null=True, blank=True)
-    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices,
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentKind.choices,
                                       blank=True)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("responsible"))

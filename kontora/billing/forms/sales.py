@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kontora.accounts.models import User
-from kontora.billing.models import PaymentMethod, Sale, Work
+from kontora.billing.models import PaymentKind, Sale, Work
 from kontora.billing.services.sales import SALE_FIELDS
 from kontora.billing.services.works import WORK_FIELDS
 from kontora.core.forms.base import DateInput, ReadValuesFormMixin
@@ -67,7 +67,7 @@ class SaleForm(ReadValuesFormMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=17, decimal_places=2, required=False)
     paid = forms.BooleanField(label=_("Paid"), required=False)
     paid_on = forms.DateField(label=_("Payment date"), widget=DateInput(), required=False)
-    payment_method = forms.ChoiceField(label=_("How paid"), choices=[("", "—"), *PaymentMethod.choices],
+    payment_method = forms.ChoiceField(label=_("How paid"), choices=[("", "—"), *PaymentKind.choices],
                                        required=False)
     responsible = PeopleField(User.objects.none(), label=_("Responsible"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.billing import locks, policies
-from kontora.billing.models import PaymentMethod, Sale
+from kontora.billing.models import PaymentKind, Sale
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, created_changes, deleted_changes, snapshot
 from kontora.core.conflicts import Edit, check
@@ -53,7 +53,7 @@ def _check(sale: Sale, changed: set[str]) -> None:
         errors["amount"] = _("The amount cannot be negative.")
     if sale.responsible_id is None:
         errors["responsible"] = _("Choose who is responsible.")
-    if sale.payment_method and sale.payment_method not in PaymentMethod.values:
+    if sale.payment_method and sale.payment_method not in PaymentKind.values:
         errors["payment_method"] = _("Choose cash or non-cash.")
     if not sale.paid:
         sale.paid_on = None
