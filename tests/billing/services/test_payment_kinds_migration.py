@@ -1,4 +1,4 @@
-"""A sale's payment method takes the payments' kinds (migration billing 0007_payment_kinds): a sale paid by
+"""A sale's payment method takes the payments' kinds (migration billing 0003_payment_kinds): a sale paid by
 non-cash before the upgrade keeps saying so after it (SAL-01)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.feature("SAL-01")
 
 def _before_kinds() -> list[tuple[str, str]]:
     """What the migration follows (whatever the billing chain is when branches are merged)."""
-    return list(MigrationLoader(connection).get_migration("billing", "0007_payment_kinds").dependencies)
+    return list(MigrationLoader(connection).get_migration("billing", "0003_payment_kinds").dependencies)
 
 
 @pytest.fixture
