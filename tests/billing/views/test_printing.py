@@ -19,6 +19,7 @@ from tests.billing.factories import issued_invoice
 from tests.clients.factories import ClientFactory
 from tests.messaging.support import mailbox_of
 from tests.support.http import html, signed_in
+from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,19 @@ def test_the_invoice_leaves_by_e_mail_with_its_pdf_attached(manager_user: Any, m
     text = _pdf_text(pdf.get_content())
     assert f"Счёт на оплату № {invoice.shown_number}" in text
     assert "Одна тысяча пятьсот пятьдесят рублей 50 копеек" in text
+
+
+@pytest.mark.feature("INV-06")
+def test_the_printable_page_costs_the_same_queries_whatever_the_number_of_lines(manager_client: Any,
+                                                                              invoice: Any) -> None:
+    from decimal import Decimal
+
+    from kontora.billing.models import InvoiceLine
+
+    def add(number: int) -> None:
+        InvoiceLine.objects.create(invoice=invoice, position=10 + number, name=f"Строка {number}", quantity=1,
+                                   price=Decimal("1.00"), net=Decimal("1.00"), vat=Decimal("0.00"),
+                                   gross=Decimal("1.00"))
+
+    page = assert_flat_queries(lambda: html(manager_client.get(f"/invoices/{invoice.pk}/print/?format=html")), add)
+    assert page.count('data-testid="print-line"') == 22
