@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     _register_invoices_and_payments()
     _register_sales_and_works()
+    _register_printing()
 
 
 # --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
@@ -82,4 +83,34 @@ def _sales_exits() -> list[Any]:
         Exit("billing:work", work, OPENS, args=pk),
         Exit("billing:work", work, EDITS, "POST", args=pk, who=is_administrator),
         Exit("billing:work_delete", work, EDITS, "POST", args=pk, who=is_administrator, removes=True),
+    ]
+
+
+# --- «Счёт на оплату» and «Отправить по e-mail» (INV-06) -----------------------------------------------------------
+
+
+def _register_printing() -> None:
+    from kontora.core.hooks import EXITS
+
+    for item in _printing_exits():
+        EXITS.register(item)
+
+
+def _printing_exits() -> list[Any]:
+    from kontora.core.hooks import OPENS, Exit
+
+    invoice = "billing.Invoice"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    # The print and the letter show the invoice's client's requisites: for whoever opens its card. The crawler asks
+    # for the printable page — the PDF is the same view and check, its text compressed (a marker in it would go
+    # unseen) and a second to draw; the letter's POST reaches the form (no mailbox in the matrix's world) and queues
+    # nothing.
+    return [
+        Exit("billing:invoice_print", invoice, OPENS, args=pk, data=lambda obj: {"format": "html"}),
+        Exit("billing:invoice_send", invoice, OPENS, args=pk),
+        Exit("billing:invoice_send", invoice, OPENS, "POST", args=pk, data=lambda obj: {
+            "recipient": "matrix@example.test", "subject": "Счёт", "text": "Счёт во вложении."}),
     ]

@@ -1,8 +1,8 @@
-"""Billing's pages: the card's «Продажи» and «Работы» journals and their forms."""
+"""Billing's pages: the card's «Продажи» and «Работы» journals and their forms; an invoice's print and e-mail."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.billing.views import sales
+from kontora.billing.views import printing, sales
 
 app_name = "billing"
 
@@ -16,4 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:client_id>/works/new/", sales.row_new, {"journal": sales.WORKS}, name="work_new"),
     path("works/<int:pk>/", sales.row, {"journal": sales.WORKS}, name="work"),
     path("works/<int:pk>/delete/", sales.row_remove, {"journal": sales.WORKS}, name="work_delete"),
+    # --- «Счёт на оплату» and «Отправить по e-mail» (INV-06) ---
+    path("invoices/<int:pk>/print/", printing.invoice_print, name="invoice_print"),
+    path("invoices/<int:pk>/send/", printing.invoice_send, name="invoice_send"),
 ]

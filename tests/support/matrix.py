@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.billing.models import Invoice, InvoiceLine
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -46,6 +48,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
+from kontora.core.models import LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -54,7 +57,7 @@ from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
 from tests.activity.factories import EventFactory, TaskFactory
-from tests.billing.factories import SaleFactory, WorkFactory
+from tests.billing.factories import SaleFactory, WorkFactory, payee
 from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, RUN_ON_OWN_STAGE_SEEN
 from tests.processes.factories import ProcessRunFactory, StageFactory
@@ -80,7 +83,8 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task", "billing.Sale", "billing.Work", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
+    "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
+    "imports.ImportRow",
 )
 
 
@@ -199,7 +203,23 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
+        "billing.Invoice": _invoice(client, author, mark, pk),
     }
+
+
+def _invoice(client: Client, author: Any, mark: str, pk: int | None = None) -> Invoice:
+    """An issued invoice of the client (numbered by its code) with one line carrying the card marker."""
+    ids = {} if pk is None else {"pk": pk}
+    entity = LegalEntity.objects.order_by("pk").first() or payee()
+    invoice = Invoice.objects.create(
+        client=client, legal_entity=entity, bank_account=entity.bank_accounts.first(), date=date(2026, 12, 7),
+        number=client.code, number_year=2026, status=Invoice.Status.ISSUED, net=Decimal("100.00"),
+        vat=Decimal("0.00"), gross=Decimal("100.00"), due=Decimal("100.00"), author=author,
+        note=f"{mark} счёт", **ids)
+    InvoiceLine.objects.create(invoice=invoice, position=1, name=f"{mark} услуга", quantity=Decimal("1"),
+                               price=Decimal("100.00"), net=Decimal("100.00"), vat=Decimal("0.00"),
+                               gross=Decimal("100.00"))
+    return invoice
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
