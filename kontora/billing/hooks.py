@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     _register_invoices_and_payments()
     _register_sales_and_works()
+    _register_statements()
 
 
 # --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
@@ -82,4 +83,41 @@ def _sales_exits() -> list[Any]:
         Exit("billing:work", work, OPENS, args=pk),
         Exit("billing:work", work, EDITS, "POST", args=pk, who=is_administrator),
         Exit("billing:work_delete", work, EDITS, "POST", args=pk, who=is_administrator, removes=True),
+    ]
+
+
+# --- bank statements (INV-04) ---------------------------------------------------------------------------------------
+
+
+def _register_statements() -> None:
+    from kontora.billing import policies
+    from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
+
+    POLICIES.register(policies.statement_lines)
+    MENU.register(MenuItem("journals", _("Load a bank statement"), "billing:statement_new", group=1, order=50))
+    for item in _statement_exits():
+        EXITS.register(item)
+
+
+def _statement_exits() -> list[Any]:
+    from kontora.core.hooks import EDITS, OPENS, ROWS, Exit
+
+    line = "billing.StatementLine"
+
+    def statement(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.statement_id}
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def confirm(obj: Any) -> dict[str, Any]:
+        return {"choice": "record"}
+
+    # A statement is its importer's; its page names a line's client (and invoice) only while he may open the client;
+    # a line's decision is his while he opens its client (it names no other); «Провести» records the payment of a
+    # line only for a client he may edit — the matrix's lines are the user's own, matched to each of his clients.
+    return [
+        Exit("billing:statement", line, OPENS, args=statement, answer=ROWS),
+        Exit("billing:statement_line", line, OPENS, "POST", args=pk, data=confirm),
+        Exit("billing:statement_record", line, EDITS, "POST", args=statement),
     ]

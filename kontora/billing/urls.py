@@ -1,8 +1,8 @@
-"""Billing's pages: the card's «Продажи» and «Работы» journals and their forms."""
+"""Billing's pages: the card's «Продажи» and «Работы» journals and their forms; the bank statement import."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.billing.views import sales
+from kontora.billing.views import sales, statement
 
 app_name = "billing"
 
@@ -16,4 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:client_id>/works/new/", sales.work_new, name="work_new"),
     path("works/<int:pk>/", sales.work, name="work"),
     path("works/<int:pk>/delete/", sales.work_delete, name="work_delete"),
+    # --- bank statements (INV-04) ---
+    path("statements/new/", statement.statement_new, name="statement_new"),
+    path("statements/<int:pk>/", statement.statement, name="statement"),
+    path("statements/<int:pk>/record/", statement.statement_record, name="statement_record"),
+    path("statement-lines/<int:pk>/", statement.statement_line, name="statement_line"),
 ]

@@ -222,8 +222,8 @@ def statement_record(*, acting_user: User, statement_id: int) -> Recorded:
         writable = matching.writable_clients(acting_user, {line.client_id for line in to_record if line.client_id})
         for line in to_record:
             assert line.client is not None  # chosen above
-            if line.client_id not in writable:
-                raise _line_refused(line, Refused(_("You may not write payments for this client.")))
+            if line.client_id not in writable:  # his access changed since the statement was loaded
+                raise NotAllowed(_line_refused(line, Refused(_("You may not write payments for this client."))).message)
             try:
                 line.payment = payment_record(
                     acting_user=acting_user, client=line.client, invoice=line.invoice, date=line.payment_date,
