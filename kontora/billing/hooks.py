@@ -114,10 +114,10 @@ def _statement_exits() -> list[Any]:
         return {"choice": "record"}
 
     # A statement is its importer's; its page names a line's client (and invoice) only while he may open the client;
-    # a line's decision is his while he opens its client (it names no other); «Провести» records the payment of a
-    # line only for a client he may edit — the matrix's lines are the user's own, matched to each of his clients.
+    # a line's decision and «Провести» are his for a client whose payments he may write (edits the card) — the
+    # matrix's lines are the user's own, each matched to one of his clients.
     return [
         Exit("billing:statement", line, OPENS, args=statement, answer=ROWS),
-        Exit("billing:statement_line", line, OPENS, "POST", args=pk, data=confirm),
+        Exit("billing:statement_line", line, EDITS, "POST", args=pk, data=confirm),
         Exit("billing:statement_record", line, EDITS, "POST", args=statement),
     ]

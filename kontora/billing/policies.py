@@ -154,8 +154,11 @@ class StatementLinePolicy(Policy[StatementLine]):
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if action == "view":
             return self.visible(user).filter(pk=obj.pk).exists()
-        if action == "change":
-            return obj.statement.author_id == user.pk and self.visible(user).filter(pk=obj.pk).exists()
+        if action == "change":  # decided by the importer, for a client whose payments he may write
+            if obj.statement.author_id != user.pk:
+                return False
+            return self.visible(user).filter(pk=obj.pk).exists() if obj.client_id is None \
+                else can_write_for(user, obj.client_id)
         raise ValueError(f"unknown action {action!r}")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,6 +67,8 @@ def statement_line(request: HttpRequest, pk: int) -> HttpResponse:
     """A line's decision (htmx): the lines and the totals drawn again, a refusal next to the line."""
     user = user_of(request)
     line = policies.statement_lines.get(user, pk)
+    if not policies.statement_lines.can(user, "change", line):
+        raise PermissionDenied
     form = StatementLineForm(request.POST)
     error = ""
     if form.is_valid():
