@@ -28,6 +28,7 @@ from kontora.billing.services.payments import Overpayment, payment_record
 from kontora.core.audit import audit_record, shown
 from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import BankAccount
+from kontora.core.text import id_param
 
 Match, Decision = StatementLine.Match, StatementLine.Decision
 MATCHED = (Match.BY_NUMBER, Match.BY_INN_SUM, Match.CLIENT)
@@ -128,13 +129,14 @@ def _own(user: User, statement: StatementImport) -> None:
 def _pick(user: User, line: StatementLine, choice: str, typed: str) -> None:
     entity = line.statement.legal_entity_id
     kind, _sep, value = choice.partition(":")
-    if kind == "invoice" and value.isdigit():
-        invoice = matching.writable_invoice(fetched_by=user, legal_entity_id=entity, invoice_id=int(value))
+    picked = id_param(value)
+    if kind == "invoice" and picked is not None:
+        invoice = matching.writable_invoice(fetched_by=user, legal_entity_id=entity, invoice_id=picked)
         if invoice is None:
             raise Refused(_("The invoice is not found among the open invoices you may write for."), field="choice")
         line.invoice_id, line.client_id = invoice.pk, invoice.client_id
-    elif kind == "client" and value.isdigit():
-        client = matching.writable_client(fetched_by=user, client_id=int(value))
+    elif kind == "client" and picked is not None:
+        client = matching.writable_client(fetched_by=user, client_id=picked)
         if client is None:
             raise Refused(_("The client is not found among those you may write for."), field="choice")
         line.invoice_id, line.client_id = None, client.pk
