@@ -109,12 +109,16 @@ def _by_number(user: Any, legal_entity_id: int, lines: Sequence[Incoming]) -> di
     years = {reference.year for refs in named.values() for reference in refs}
     invoices = list(_open_invoices(user, legal_entity_id).filter(number__in=numbers, number_year__in=years))
     writable = writable_clients(user, {invoice.client_id for invoice in invoices})
-    invoices = [invoice for invoice in invoices if invoice.client_id in writable]
+    by_number: dict[tuple[int, int], list[Invoice]] = {}
+    for invoice in invoices:
+        if invoice.client_id in writable:
+            by_number.setdefault((invoice.number, invoice.number_year), []).append(invoice)
     found: dict[int, list[Invoice]] = {}
     for index, refs in named.items():
-        hits = [invoice for invoice in invoices if any(_fits(reference, invoice) for reference in refs)]
+        hits = {invoice.pk: invoice for reference in refs
+                for invoice in by_number.get((reference.number, reference.year), []) if _fits(reference, invoice)}
         if hits:
-            found[index] = sorted(hits, key=lambda invoice: invoice.pk)
+            found[index] = [hits[pk] for pk in sorted(hits)]
     return found
 
 
@@ -144,14 +148,16 @@ def match_lines(*, fetched_by: Any, legal_entity_id: int, lines: Sequence[Incomi
         if pk in writable:
             clients_of.setdefault(inn, []).append(pk)
     amounts = {lines[index].amount for index in rest if lines[index].payer_inn in clients_of}
-    invoices = list(_open_invoices(user, legal_entity_id).filter(client_id__in=writable, due__in=amounts)) \
-        if amounts else []
+    due_of: dict[tuple[int, Decimal], list[Invoice]] = {}
+    if amounts:
+        for invoice in _open_invoices(user, legal_entity_id).filter(client_id__in=list(writable), due__in=amounts):
+            due_of.setdefault((invoice.client_id, invoice.due), []).append(invoice)
     for index in rest:
         line = lines[index]
         clients = sorted(clients_of.get(line.payer_inn, []))
         if not clients:
             continue
-        hits = sorted((invoice for invoice in invoices if invoice.client_id in clients and invoice.due == line.amount),
+        hits = sorted((invoice for pk in clients for invoice in due_of.get((pk, line.amount), [])),
                       key=lambda invoice: (invoice.date, invoice.pk))
         if len(hits) == 1:
             results[index] = Found(Match.BY_INN_SUM, hits[0].pk, hits[0].client_id)

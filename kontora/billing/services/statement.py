@@ -236,7 +236,11 @@ def statement_record(*, acting_user: User, statement_id: int) -> Recorded:
                 )
             except Refused as refused:
                 raise _line_refused(line, refused) from None
-        StatementLine.objects.bulk_update(ready, ["payment", "match", "decision"], batch_size=500)
+            # One plain UPDATE a line: bulk_update's CASE over a thousand rows costs more than the rows.
+            StatementLine.objects.filter(pk=line.pk).update(payment=line.payment)
+        if late:
+            StatementLine.objects.filter(pk__in=[ready[index].pk for index in late]).update(
+                match=Match.DUPLICATE, decision=Decision.PENDING)
         left = sum(1 for line in lines if line.payment is None and line.decision != Decision.EXCLUDE
                    and line.match != Match.DUPLICATE)
         statement.status = StatementImport.Status.RECORDED if left == 0 else StatementImport.Status.PARTLY_RECORDED
