@@ -12,6 +12,7 @@ def register() -> None:
     _register_invoices_and_payments()
     _register_sales_and_works()
     _register_printing()
+    _register_statements()
 
 
 # --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
@@ -113,4 +114,41 @@ def _printing_exits() -> list[Any]:
         Exit("billing:invoice_send", invoice, OPENS, args=pk),
         Exit("billing:invoice_send", invoice, OPENS, "POST", args=pk, data=lambda obj: {
             "recipient": "matrix@example.test", "subject": "Счёт", "text": "Счёт во вложении."}),
+    ]
+
+
+# --- bank statements (INV-04) ---------------------------------------------------------------------------------------
+
+
+def _register_statements() -> None:
+    from kontora.billing import policies
+    from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
+
+    POLICIES.register(policies.statement_lines)
+    MENU.register(MenuItem("journals", _("Load a bank statement"), "billing:statement_new", group=1, order=50))
+    for item in _statement_exits():
+        EXITS.register(item)
+
+
+def _statement_exits() -> list[Any]:
+    from kontora.core.hooks import EDITS, OPENS, ROWS, Exit
+
+    line = "billing.StatementLine"
+
+    def statement(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.statement_id}
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def confirm(obj: Any) -> dict[str, Any]:
+        return {"choice": "record"}
+
+    # A statement is its importer's; its page names a line's client (and invoice) only while he may open the client;
+    # a line's decision and «Провести» are his for a client whose payments he may write (edits the card) — the
+    # matrix's lines are the user's own, each matched to one of his clients.
+    return [
+        Exit("billing:statement", line, OPENS, args=statement, answer=ROWS),
+        Exit("billing:statement_line", line, EDITS, "POST", args=pk, data=confirm),
+        Exit("billing:statement_record", line, EDITS, "POST", args=statement),
     ]

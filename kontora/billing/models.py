@@ -7,6 +7,7 @@ live payments' allocations to it, its due the difference.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -279,3 +280,98 @@ class Work(JournalRow):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.work_type}"
+
+
+# --- bank statements (INV-04): a 1C exchange file loaded, its incoming lines matched, confirmed and recorded --------
+
+
+class StatementImport(models.Model):
+    """A bank statement loaded by a user: kept in the base (not a server's memory) until its lines are recorded;
+    only its importer (or an administrator) opens it — it holds clients' money data."""
+
+    class Status(models.TextChoices):
+        LOADED = "loaded", _("loaded")
+        PARTLY_RECORDED = "partly_recorded", _("partly recorded")
+        RECORDED = "recorded", _("recorded")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("loaded by"))
+    created_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    legal_entity = models.ForeignKey("core.LegalEntity", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("payee"))
+    bank_account = models.ForeignKey("core.BankAccount", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("bank account"))
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    skipped_outgoing = models.PositiveIntegerField(_("outgoing lines skipped"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.LOADED)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["author", "-created_at"], name="billing_statement_author")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class StatementLine(models.Model):
+    """An incoming payment document of a statement, what the matching found for it, the user's decision and the
+    payment recorded from it."""
+
+    class Match(models.TextChoices):
+        BY_NUMBER = "by_number", _("by the invoice number in the purpose")
+        BY_INN_SUM = "by_inn_sum", _("by the payer's INN and the amount")
+        CLIENT = "client", _("client by INN: an advance")
+        AMBIGUOUS = "ambiguous", _("several candidates")
+        NOT_FOUND = "not_found", _("not found")
+        DUPLICATE = "duplicate", _("recorded before")
+        CHOSEN = "chosen", _("chosen by the user")
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("to decide")
+        RECORD = "record", _("to record")
+        EXCLUDE = "exclude", _("excluded")
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("No."))
+    number = models.CharField(_("document number"), max_length=64)
+    date = models.DateField(_("date"))
+    received = models.DateField(_("received"), null=True, blank=True)
+    amount = MoneyField(_("amount"))
+    payer = models.CharField(_("payer"), max_length=500, blank=True)
+    payer_inn = models.CharField(_("payer's INN"), max_length=12, blank=True)
+    payer_account = models.CharField(_("payer's account"), max_length=34, blank=True)
+    purpose = models.TextField(_("purpose of payment"), blank=True)
+    match = models.CharField(_("match"), max_length=12, choices=Match.choices, default=Match.NOT_FOUND)
+    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("client"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("invoice"))
+    # The ambiguous match's candidates: [{"invoice": id, "client": id}, …] (a client alone: his advance).
+    candidates = models.JSONField(default=list, blank=True)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, default=Decision.PENDING,
+                                blank=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("payment"))
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ["statement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "position"], name="billing_statementline_position"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_statementline_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["number", "date"], name="billing_statementline_document")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.date:%d.%m.%Y}"
+
+    @property
+    def payment_date(self) -> datetime.date:
+        """The payment is dated the day the money came to our account (the document's date when not given)."""
+        return self.received or self.date

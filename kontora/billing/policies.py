@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, Generic, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from kontora.accounts.policies import has_right
-from kontora.billing.models import Invoice, JournalRow, Payment, Sale, Work
+from kontora.billing.models import Invoice, JournalRow, Payment, Sale, StatementImport, StatementLine, Work
 from kontora.clients import access
 from kontora.clients.policies import OwnedPolicy
 from kontora.core.errors import FieldRefused
@@ -119,3 +119,46 @@ class JournalRowPolicy(Policy[R], Generic[R]):
 sales = JournalRowPolicy(Sale, related=("client", "item", "item__goods_group", "item__folder", "author",
                                         "responsible"))
 works = JournalRowPolicy(Work, related=("client", "receiver", "author", "responsible"))
+
+
+# --- bank statements (INV-04) ---------------------------------------------------------------------------------------
+
+
+def visible_statements(user: Any) -> QuerySet[StatementImport]:
+    """A loaded statement holds clients' money: its importer reads it, and an administrator."""
+    if not getattr(user, "is_authenticated", False):
+        return StatementImport.objects.none()
+    if is_administrator(user):
+        return StatementImport.objects.all()
+    return StatementImport.objects.filter(author_id=user.pk)
+
+
+def may_load_statements(user: Any) -> bool:
+    """Any signed-in user loads a statement: what he may record is decided per client (he writes payments for)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+class StatementLinePolicy(Policy[StatementLine]):
+    """A line of a visible statement; one matched to a client is the reader's only while he may open the client."""
+
+    model = StatementLine
+    related = ("statement", "client", "invoice", "payment")
+
+    def visible(self, user: Any) -> QuerySet[StatementLine]:
+        rows = StatementLine.objects.filter(statement__in=visible_statements(user).values("pk"))
+        if access.visibility_shape(user) == access.NOBODY:
+            return rows.filter(client__isnull=True)
+        return rows.filter(Q(client__isnull=True) | access.opens_row_client(user))
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "view":
+            return self.visible(user).filter(pk=obj.pk).exists()
+        if action == "change":  # decided by the importer, for a client whose payments he may write
+            if obj.statement.author_id != user.pk:
+                return False
+            return self.visible(user).filter(pk=obj.pk).exists() if obj.client_id is None \
+                else can_write_for(user, obj.client_id)
+        raise ValueError(f"unknown action {action!r}")
+
+
+statement_lines = StatementLinePolicy()

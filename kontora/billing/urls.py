@@ -1,8 +1,9 @@
-"""Billing's pages: the card's «Продажи» and «Работы» journals and their forms; an invoice's print and e-mail."""
+"""Billing's pages: the card's «Продажи» and «Работы» journals and their forms; an invoice's print and e-mail; the
+bank statement import."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.billing.views import printing, sales
+from kontora.billing.views import printing, sales, statement
 
 app_name = "billing"
 
@@ -19,4 +20,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- «Счёт на оплату» and «Отправить по e-mail» (INV-06) ---
     path("invoices/<int:pk>/print/", printing.invoice_print, name="invoice_print"),
     path("invoices/<int:pk>/send/", printing.invoice_send, name="invoice_send"),
+    # --- bank statements (INV-04) ---
+    path("statements/new/", statement.statement_new, name="statement_new"),
+    path("statements/<int:pk>/", statement.statement, name="statement"),
+    path("statements/<int:pk>/record/", statement.statement_record, name="statement_record"),
+    path("statement-lines/<int:pk>/", statement.statement_line, name="statement_line"),
 ]

@@ -27,9 +27,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from kontora.accounts.models import ClientScope, Role, UserRight
-from kontora.billing.models import Invoice, InvoiceLine
+from kontora.billing.models import Invoice, InvoiceLine, StatementImport, StatementLine
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -48,7 +49,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
-from kontora.core.models import LegalEntity
+from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -84,7 +85,7 @@ MODELS = (
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
     "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
-    "imports.ImportRow",
+    "imports.ImportRow", "billing.StatementLine",
 )
 
 
@@ -255,6 +256,22 @@ def _staged(client: Client, author: Any, pk: int | None = None) -> ImportRow:
                   "new": f"ЯЧ{client.code} стало"}], **ids)
 
 
+def _statement_line(client: Client, author: Any) -> StatementLine:
+    """A bank statement `author` loaded whose one incoming line was matched to the client (his advance), confirmed
+    and not yet recorded: its page names the client only while the author opens it. The bank's text names no
+    client's marker (it is the author's own file)."""
+    entity = LegalEntity.objects.create(full_name=f"Наша {client.code}", short_name=f"Наша {client.code}",
+                                        inn="7707083893")
+    account = BankAccount.objects.create(legal_entity=entity, bank_name="Банк", bik="044525225",
+                                         account=f"4070281000000{client.code:07d}")
+    statement = StatementImport.objects.create(author=author, filename=f"kl_to_1c_{client.code}.txt",
+                                               legal_entity=entity, bank_account=account)
+    return StatementLine.objects.create(
+        statement=statement, position=1, number=str(client.code), date=timezone.localdate(), amount=100,
+        payer="Плательщик", purpose="Оплата", match=StatementLine.Match.CLIENT, client=client,
+        decision=StatementLine.Decision.RECORD)
+
+
 def probe(user: Any, pk: int) -> Client:
     """A client of `user` whose every client-owned row has the primary key `pk` (the client itself too), with a
     run on his stage and a filter template counting it: a URL asked with `pk` for every id names one of them."""
@@ -296,6 +313,7 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
             for label, row in _rows(company, attribute, author=stranger).items():
                 objects[label].append((relation, row))
             # the user's own letter about it: his outbox shows it while he may open the client
+            objects["billing.StatementLine"].append((relation, _statement_line(company, user)))
             objects["messaging.Letter"].append((relation, _letter(company, user)))
             person = _client(world, user, stranger, relation, Client.Kind.PERSON)
             # a run of his own over each of them: its page names the client while he sees it, shows what changed
