@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.billing.models import Payment
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -46,6 +48,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
+from kontora.core.models import LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -81,6 +84,7 @@ MODELS = (
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
     "activity.Task", "billing.Sale", "billing.Work", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
+    "billing.Payment",
 )
 
 
@@ -199,7 +203,17 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
+        "billing.Payment": _payment(client, author, mark, ids),
     }
+
+
+def _payment(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Payment:
+    """The client's advance payment (no invoice), by `author`, its payer and note card data."""
+    payee = LegalEntity.objects.order_by("id").first() or LegalEntity.objects.create(
+        full_name="ООО «Наша контора»", short_name="Наша контора", inn="7707083893", is_default=True)
+    return Payment.objects.create(
+        client=client, legal_entity=payee, date=date(2026, 1, 15), amount=Decimal("100.00"), number=client.code,
+        number_year=2026, payer=f"{mark} плательщик", note=f"{mark} платёж", author=author, **ids)
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
