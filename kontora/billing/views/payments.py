@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,7 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
@@ -208,8 +209,24 @@ def advances_apply(request: HttpRequest, client_id: int) -> HttpResponse:
     user = user_of(request)
     client = _writable(user, client_id)
     back = leaving_for(request) or f"{reverse('billing:payments')}?{urlencode({'client': client.pk})}"
-    return act(request, lambda: services.advances_apply_auto(acting_user=user, client=client), done=back,
-               message=gettext("The client's advances are applied to his open invoices, the oldest first."))
+    made: list[Any] = []
+    ran: list[bool] = []
+
+    def run() -> None:
+        made.extend(services.advances_apply_auto(acting_user=user, client=client))
+        ran.append(True)
+
+    answer = act(request, run, done=back)
+    if not ran:  # refused: act has said why
+        return answer
+    if made:
+        messages.success(request, ngettext(
+            "%(count)s part of the client's advances is applied to his open invoices, the oldest first.",
+            "%(count)s parts of the client's advances are applied to his open invoices, the oldest first.",
+            len(made)) % {"count": len(made)})
+    else:
+        messages.info(request, gettext("Nothing to apply: the client has no advance left or no invoice to pay."))
+    return answer
 
 
 # --- the journal and the card's pane ------------------------------------------------------------------------------

@@ -177,6 +177,10 @@ def test_a_payment_without_an_invoice_is_the_clients_advance_applied_later_by_ha
     page = html(manager_client.get(f"/payments/{advance.pk}/"))
     assert len(re.findall(r'data-testid="payment-allocation"', page)) == 2
     assert re.search(r'data-testid="payment-unapplied">100,00<', page)
+    # with no invoice left to pay the automatic one says there is nothing to apply
+    back = manager_client.post(f"/clients/{client.pk}/advances/apply/", {"next": f"/payments/{advance.pk}/"},
+                               follow=True)
+    assert "Зачитывать нечего: у клиента нет остатка аванса или неоплаченных счетов." in html(back)
 
 
 @pytest.mark.feature("INV-04")
