@@ -62,3 +62,44 @@ def test_a_partial_then_a_full_payment_change_the_invoices_status(page, live_ser
     assert invoice.status == Invoice.Status.PAID
     assert sorted(Payment.objects.values_list("amount", flat=True)) == [400, 600]
     assert csp_violations(page) == []
+
+
+@pytest.mark.feature("INV-04")
+def test_ins_in_the_journal_records_an_advance_applied_later_to_an_invoice(page, live_server, manager_user,
+                                                                          transactional_db):
+    base = live_server.url
+    # given the manager's client with an issued invoice of 200,00
+    payee()
+    shipped_vat_rates()
+    client = ClientFactory(curator=manager_user, short_name="ООО Ромашка")
+    invoice = issued_invoice(manager_user, client, "200.00")
+    watch_csp(page)
+    sign_in(page, base, "manager")
+
+    # when he presses Ins in the payments journal and picks the client by typing its name
+    page.goto(f"{base}/payments/")
+    expect(page.get_by_test_id("payments-empty")).to_be_visible()
+    htmx_ready(page.get_by_test_id("payment-add"))
+    page.keyboard.press("Insert")
+    modal = page.locator("#k-modal")
+    typed = modal.locator("[data-picker=clients] [data-picker-text]")
+    expect(typed).to_be_focused()  # the modal is shown and has put the cursor in the box
+    typed.fill("ООО Ром")
+    modal.locator("[data-picker=clients] [data-pick]", has_text="ООО Ромашка").click()
+    page.get_by_test_id("payment-client-next").click()
+
+    # then the client's payment form opens in its place; 300 without an invoice is his advance
+    expect(modal.locator("#id_payment_invoice")).to_be_visible()
+    modal.locator("#id_payment_amount").fill("300")
+    page.get_by_test_id("payment-ok").click()
+    expect(page.get_by_test_id("payment-unapplied")).to_have_text("300,00")
+
+    # when he applies the client's advances automatically
+    page.get_by_test_id("apply-auto").click()
+
+    # then the invoice is paid from the advance and 100 is left
+    expect(page.get_by_test_id("invoice-status")).to_have_text("оплачено")
+    expect(page.get_by_test_id("payment-unapplied")).to_have_text("100,00")
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert csp_violations(page) == []
