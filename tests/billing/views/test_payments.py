@@ -223,7 +223,7 @@ def test_the_journal_lists_own_payments_with_filters_and_totals(manager_user: An
     cash = _pay(manager_user, client, "250.50", kind=Payment.Kind.CASH)
     dropped = _pay(manager_user, client, "10.00", invoice)
     payment_cancel(acting_user=admin_user, payment_id=dropped.pk, reason="дубль")
-    # another's payment on a client the manager does not curate, though he may open it (open all)
+    # a colleague's payment on his own client
     colleague = UserFactory(login="colleague", role="manager")
     theirs = ClientFactory(curator=colleague, short_name="Чужой")
     _pay(colleague, theirs, "77.00")
@@ -426,3 +426,23 @@ def test_the_menu_offers_the_payments_journal_as_the_users_right_says(manager_cl
     assert ">Журнал платежей<" in page and "Журнал платежей всех сотрудников" not in page
     boss = signed_in(UserFactory(login="boss", role="supervisor"))
     assert 'href="/payments/?whose=all"' in html(boss.get("/payments/"))
+
+
+@pytest.mark.feature("INV-04")
+def test_without_journals_of_all_employees_the_journal_lists_only_his_own_work(our_entity: Any) -> None:
+    # given a manager who opens every client, his client and a colleague's, with payments of both
+    me = UserFactory(login="opener", role="manager", client_scope="open_all")
+    colleague = UserFactory(login="colleague", role="manager", client_scope="full")
+    mine, theirs = ClientFactory(curator=me), ClientFactory(curator=colleague)
+    by_colleague_on_mine = _pay(colleague, mine, "1.00")
+    recorded_by_me = _pay(me, theirs, "2.00")
+    not_mine = _pay(colleague, theirs, "3.00")
+    browser = signed_in(me)
+    # then his journal lists what he recorded and what is about his client, not the colleague's own work
+    journal = html(browser.get("/payments/"))
+    assert f'data-id="{by_colleague_on_mine.pk}"' in journal and f'data-id="{recorded_by_me.pk}"' in journal
+    assert f'data-id="{not_mine.pk}"' not in journal
+    assert 'data-testid="payments-hidden"' not in journal  # not hidden by access: just not his
+    # while the colleague's client's own journal and the payment's page show it to him (he opens the client)
+    assert f'data-id="{not_mine.pk}"' in html(browser.get("/payments/", {"client": theirs.pk}))
+    assert browser.get(f"/payments/{not_mine.pk}/").status_code == 200
