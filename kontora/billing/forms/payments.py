@@ -99,6 +99,7 @@ class PaymentForm(KontoraForm):
         invoice = self.fields["invoice"]
         assert isinstance(invoice, _InvoiceChoice)
         invoice.invoices = selectors.client_invoices(client)
+        invoice.widget.attrs.pop("maxlength", None)  # a select: the free-text cap is no attribute of it
         invoice.widget.choices = _invoice_choices(list(selectors.open_invoices(client)), asked,
                                                   gettext("— none: the client's advance —"))
         entities = self.fields["legal_entity"]
@@ -127,6 +128,7 @@ class AdvanceApplyForm(KontoraForm):
         invoice = self.fields["invoice"]
         assert isinstance(invoice, _InvoiceChoice)
         invoice.invoices = selectors.client_invoices(client)
+        invoice.widget.attrs.pop("maxlength", None)  # a select: the free-text cap is no attribute of it
         invoice.widget.choices = _invoice_choices(list(selectors.open_invoices(client)), None,
                                                   gettext("— choose an invoice —"))
 
