@@ -124,13 +124,18 @@ class InvoiceLine(models.Model):
         return self.name
 
 
+class PaymentKind(models.TextChoices):
+    """How money is paid: a payment's kind, and how a sale or a work was paid."""
+
+    CASH = "cash", _("cash")
+    NON_CASH = "non_cash", _("non-cash")
+
+
 class Payment(models.Model):
     """Money received from a client: for an invoice named by the payer, or the client's advance. Never deleted:
     a wrong payment is cancelled (storno) with who, when and why; its allocations stop counting."""
 
-    class Kind(models.TextChoices):
-        CASH = "cash", _("cash")
-        NON_CASH = "non_cash", _("non-cash")
+    Kind = PaymentKind
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="payments",
                                verbose_name=_("client"))
@@ -203,29 +208,18 @@ class PaymentAllocation(models.Model):
 # --- Sales and works (SAL-01, SAL-02): the client card's «Продажи» and «Работы» journals ---------------------------
 
 
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", _("Cash")
-    NONCASH = "noncash", _("Non-cash")
-
-
-class Sale(models.Model):
-    """One sale of goods to a client (SAL-01): recorded in the card's «Продажи» journal; changed later only by its
-    author or an administrator."""
+class JournalRow(models.Model):
+    """The columns a row of the card's «Продажи» and «Работы» journals has either way (SAL-01, SAL-02): the client,
+    the date, the money and whether it is paid, the people; changed later only by its author or an administrator."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("client"))
     date = models.DateField(_("date"))
-    item = models.ForeignKey("directories.NomenclatureItem", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("goods"))
-    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
     amount = MoneyField(_("amount"), default=Decimal("0"))
     paid = models.BooleanField(_("paid"), default=False)
     paid_on = models.DateField(_("payment date"), null=True, blank=True)
-    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices,
-                                      blank=True)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("responsible"))
-    note = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -234,58 +228,52 @@ class Sale(models.Model):
                                    related_name="+", verbose_name=_("changed by"))
 
     class Meta:
+        abstract = True
         ordering = ["-date", "-id"]
+        # The card's journal, newest first, in keyset pages ("billing_sale_card", "billing_work_card").
+        indexes = [models.Index(fields=["client", "-date", "-id"], name="%(app_label)s_%(class)s_card")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                              name="%(app_label)s_%(class)s_amount_not_negative")]
+
+
+class Sale(JournalRow):
+    """One sale of goods to a client (SAL-01): recorded in the card's «Продажи» journal."""
+
+    item = models.ForeignKey("directories.NomenclatureItem", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("goods"))
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentKind.choices,
+                                      blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(JournalRow.Meta):
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
-        indexes = [
-            # The card's «Продажи», newest first, in keyset pages.
-            models.Index(fields=["client", "-date", "-id"], name="billing_sale_card"),
-        ]
         constraints = [
+            *JournalRow.Meta.constraints,
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="billing_sale_quantity_positive"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="billing_sale_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.item_id}"
 
 
-class Work(models.Model):
-    """Works or services done for a client (SAL-02): recorded in the card's «Работы» journal; changed later only by
-    its author or an administrator."""
+class Work(JournalRow):
+    """Works or services done for a client (SAL-02): recorded in the card's «Работы» journal."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("client"))
-    date = models.DateField(_("date"))
     work_type = models.CharField(_("type of work"), max_length=300)
     output = models.CharField(_("output"), max_length=300, blank=True)
     receiver = models.ForeignKey("core.LegalEntity", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("payment receiver"))
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("responsible"))
-    amount = MoneyField(_("amount"), default=Decimal("0"))
-    paid = models.BooleanField(_("paid"), default=False)
-    paid_on = models.DateField(_("payment date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     norm_hours = models.DecimalField(_("labour, norm-hours"), max_digits=10, decimal_places=2,
                                      default=Decimal("0"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("author"))
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    changed_at = models.DateTimeField(_("changed"), auto_now=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("changed by"))
 
-    class Meta:
-        ordering = ["-date", "-id"]
+    class Meta(JournalRow.Meta):
         verbose_name = _("work")
         verbose_name_plural = _("works")
-        indexes = [
-            # The card's «Работы», newest first, in keyset pages.
-            models.Index(fields=["client", "-date", "-id"], name="billing_work_card"),
-        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="billing_work_amount_not_negative"),
+            *JournalRow.Meta.constraints,
             models.CheckConstraint(condition=models.Q(norm_hours__gte=0), name="billing_work_hours_not_negative"),
         ]
 

@@ -7,15 +7,15 @@ from kontora.billing.views import payments, sales
 app_name = "billing"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    # --- sales and works (SAL-01, SAL-02) ---
-    path("clients/<int:client_id>/sales/", sales.card_sales, name="card_sales"),
-    path("clients/<int:client_id>/sales/new/", sales.sale_new, name="sale_new"),
-    path("sales/<int:pk>/", sales.sale, name="sale"),
-    path("sales/<int:pk>/delete/", sales.sale_delete, name="sale_delete"),
-    path("clients/<int:client_id>/works/", sales.card_works, name="card_works"),
-    path("clients/<int:client_id>/works/new/", sales.work_new, name="work_new"),
-    path("works/<int:pk>/", sales.work, name="work"),
-    path("works/<int:pk>/delete/", sales.work_delete, name="work_delete"),
+    # --- sales and works (SAL-01, SAL-02): one set of views, given the journal ---
+    path("clients/<int:client_id>/sales/", sales.card_journal, {"journal": sales.SALES}, name="card_sales"),
+    path("clients/<int:client_id>/sales/new/", sales.row_new, {"journal": sales.SALES}, name="sale_new"),
+    path("sales/<int:pk>/", sales.row, {"journal": sales.SALES}, name="sale"),
+    path("sales/<int:pk>/delete/", sales.row_remove, {"journal": sales.SALES}, name="sale_delete"),
+    path("clients/<int:client_id>/works/", sales.card_journal, {"journal": sales.WORKS}, name="card_works"),
+    path("clients/<int:client_id>/works/new/", sales.row_new, {"journal": sales.WORKS}, name="work_new"),
+    path("works/<int:pk>/", sales.row, {"journal": sales.WORKS}, name="work"),
+    path("works/<int:pk>/delete/", sales.row_remove, {"journal": sales.WORKS}, name="work_delete"),
     # --- payments (INV-04) ---
     path("payments/", payments.journal, name="payments"),
     path("payments/new/", payments.payment_pick, name="payment_pick"),

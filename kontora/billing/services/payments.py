@@ -98,9 +98,7 @@ def payment_record(
         raise Refused(_("The amount of a payment must be greater than zero."), field="amount")
     if kind not in Payment.Kind.values:
         raise Refused(_("Choose cash or non-cash."), field="kind")
-    if not policies.can_date(acting_user, date):
-        raise Refused(_("You have no right to change data dated before today: choose today's date or later."),
-                      field="date")
+    policies.refuse_past_date(acting_user, date)
     with transaction.atomic():
         applied = ZERO
         paid_before, status_before = ZERO, ""
