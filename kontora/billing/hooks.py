@@ -13,6 +13,7 @@ def register() -> None:
     _register_sales_and_works()
     _register_printing()
     _register_statements()
+    _register_payment_pages()
 
 
 # --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
@@ -151,4 +152,65 @@ def _statement_exits() -> list[Any]:
         Exit("billing:statement", line, OPENS, args=statement, answer=ROWS),
         Exit("billing:statement_line", line, EDITS, "POST", args=pk, data=confirm),
         Exit("billing:statement_record", line, EDITS, "POST", args=statement),
+    ]
+
+
+# --- payments' pages (INV-04, CLI-14) ------------------------------------------------------------------------------
+
+
+def _register_payment_pages() -> None:
+    from kontora.core.hooks import EXITS, MENU, MenuItem
+
+    # One page; its menu item says whose payments it shows, as the other work journals' do.
+    MENU.register(MenuItem("journals", _("Payments journal"), "billing:payments", _own_journal, order=20))
+    MENU.register(MenuItem("journals", _("Payments journal of all employees"), "billing:payments", _all_journal,
+                           order=20, query="whose=all"))
+    for item in _payment_exits():
+        EXITS.register(item)
+
+
+def _own_journal(user: Any, system: Any) -> bool:
+    from kontora.billing import policies
+
+    return not policies.sees_all_employees(user)
+
+
+def _all_journal(user: Any, system: Any) -> bool:
+    from kontora.billing import policies
+
+    return policies.sees_all_employees(user)
+
+
+def _payment_exits() -> list[Any]:
+    from kontora.billing import policies
+    from kontora.core.hooks import EDITS, LIST, OPENS, Exit
+
+    client, payment = "clients.Client", "billing.Payment"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def card(obj: Any) -> dict[str, Any]:
+        return {"client_id": obj.pk}
+
+    def named(obj: Any) -> dict[str, Any]:
+        return {"client": obj.pk}
+
+    # The journal lists the payments of clients the user opens (his own without «журналы всех сотрудников»); one
+    # client's journal and the card's pane every payment of a client he opens; a payment's page to whoever opens
+    # its client. Recording, applying an advance and the storno change the client's data: his card editable (the
+    # storno with its own right besides).
+    return [
+        Exit("billing:payments", payment, OPENS, answer=LIST, once=True),
+        Exit("billing:payments", client, OPENS, data=named, key="client"),
+        Exit("billing:card_payments", client, OPENS, args=card),
+        Exit("billing:payment_new", client, EDITS, args=card),
+        Exit("billing:payment_new", client, EDITS, "POST", args=card,
+             data=lambda obj: {"date": "", "amount": "", "kind": "non_cash", "overpayment": "refuse"}),
+        Exit("billing:payment_pick", client, EDITS, "POST", data=named),
+        Exit("billing:advances_apply", client, EDITS, "POST", args=card),
+        Exit("billing:payment", payment, OPENS, args=pk),
+        Exit("billing:payment_apply", payment, EDITS, "POST", args=pk, data=lambda obj: {"invoice": ""}),
+        Exit("billing:payment_cancel", payment, EDITS, "POST", args=pk, data=lambda obj: {"reason": ""},
+             who=policies.can_cancel_payment),
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from kontora.accounts.policies import has_right
@@ -32,6 +32,7 @@ R = TypeVar("R", bound=JournalRow)
 CANCEL_INVOICES = "cancel_invoices"
 CANCEL_PAYMENTS = "cancel_payments"
 CHANGE_PAST_DATA = "change_past_data"
+JOURNALS_ALL_USERS = "journals_all_users"
 
 invoices: OwnedPolicy[Invoice] = OwnedPolicy(Invoice, related=("client", "legal_entity", "bank_account", "author"))
 payments: OwnedPolicy[Payment] = OwnedPolicy(Payment, related=("client", "invoice", "legal_entity", "author"))
@@ -46,6 +47,36 @@ def visible_invoices(user: Any) -> QuerySet[Invoice]:
 def visible_payments(user: Any) -> QuerySet[Payment]:
     """The payments of the clients the user may open."""
     return Payment.objects.filter(client__in=access.openable_clients(user).values("pk"))
+
+
+def sees_all_employees(user: Any) -> bool:
+    """May the user's payments journal show every employee's payments (the right «журналы всех сотрудников»)?
+    Without it the journal shows his own work only (`own_payments`)."""
+    return bool(has_right(user, JOURNALS_ALL_USERS))
+
+
+def own_payments(user: Any) -> Q:
+    """The payments that are the user's work: he recorded it, or its client is his (curator or specialist)."""
+    return Q(author=user) | Q(client__curator=user) | Q(client__specialist=user)
+
+
+def journal_payments(user: Any) -> QuerySet[Payment]:
+    """The payments of the journal: of the clients the user may open (checked row by row), his own only unless he
+    sees every employee's."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Payment.objects.none()
+    rows = Payment.objects.filter(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(own_payments(user))
+
+
+def hidden_payments(user: Any) -> QuerySet[Payment]:
+    """Payments of the journal kept from the user by client access alone: about a client he may not open — and not
+    about someone else's private client, which is not even counted (private stays silent)."""
+    if access.visibility_shape(user) == access.NOBODY or access.opens_every_shared(user):
+        return Payment.objects.none()
+    shared = access.not_private_to_others(user).filter(pk=OuterRef("client_id"))
+    rows = Payment.objects.filter(Exists(shared)).exclude(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(own_payments(user))
 
 
 def can_write_for(user: Any, client: Any) -> bool:

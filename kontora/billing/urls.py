@@ -3,7 +3,7 @@ bank statement import."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.billing.views import printing, sales, statement
+from kontora.billing.views import payments, printing, sales, statement
 
 app_name = "billing"
 
@@ -25,4 +25,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("statements/<int:pk>/", statement.statement, name="statement"),
     path("statements/<int:pk>/record/", statement.statement_record, name="statement_record"),
     path("statement-lines/<int:pk>/", statement.statement_line, name="statement_line"),
+    # --- payments (INV-04) ---
+    path("payments/", payments.journal, name="payments"),
+    path("payments/new/", payments.payment_pick, name="payment_pick"),
+    path("payments/<int:pk>/", payments.payment, name="payment"),
+    path("payments/<int:pk>/cancel/", payments.payment_cancel, name="payment_cancel"),
+    path("payments/<int:pk>/apply/", payments.payment_apply, name="payment_apply"),
+    path("clients/<int:client_id>/payments/", payments.card_payments, name="card_payments"),
+    path("clients/<int:client_id>/payments/new/", payments.payment_new, name="payment_new"),
+    path("clients/<int:client_id>/advances/apply/", payments.advances_apply, name="advances_apply"),
 ]

@@ -30,7 +30,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from kontora.accounts.models import ClientScope, Role, UserRight
-from kontora.billing.models import Invoice, InvoiceLine, StatementImport, StatementLine
+from kontora.billing.models import Invoice, InvoiceLine, Payment, StatementImport, StatementLine
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -85,7 +85,7 @@ MODELS = (
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
     "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
-    "imports.ImportRow", "billing.StatementLine",
+    "imports.ImportRow", "billing.StatementLine", "billing.Payment",
 )
 
 
@@ -205,6 +205,7 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
         "billing.Invoice": _invoice(client, author, mark, pk),
+        "billing.Payment": _payment(client, author, mark, ids),
     }
 
 
@@ -221,6 +222,15 @@ def _invoice(client: Client, author: Any, mark: str, pk: int | None = None) -> I
                                price=Decimal("100.00"), net=Decimal("100.00"), vat=Decimal("0.00"),
                                gross=Decimal("100.00"))
     return invoice
+
+
+def _payment(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Payment:
+    """The client's advance payment (no invoice), by `author`, its payer and note card data."""
+    payee = LegalEntity.objects.order_by("id").first() or LegalEntity.objects.create(
+        full_name="ООО «Наша контора»", short_name="Наша контора", inn="7707083893", is_default=True)
+    return Payment.objects.create(
+        client=client, legal_entity=payee, date=date(2026, 1, 15), amount=Decimal("100.00"), number=client.code,
+        number_year=2026, payer=f"{mark} плательщик", note=f"{mark} платёж", author=author, **ids)
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:

@@ -64,10 +64,15 @@ def invoice_settle(invoice: Invoice) -> None:
     invoice.save(update_fields=["paid", "due", "status", "changed_at"])
 
 
-def _payable(invoice: Invoice) -> None:
+def invoice_payable(invoice: Invoice) -> None:
+    """Refuses money for an invoice that takes none (also asked by the payment form opened for such an invoice)."""
     if invoice.status == Invoice.Status.CANCELLED:
         raise Refused(_("Invoice %(number)s is cancelled: it cannot be paid.") % {"number": invoice.shown_number},
                       field="invoice")
+    # A draft is still being written and may change or be dropped: money is counted only towards an issued invoice.
+    if invoice.status == Invoice.Status.DRAFT:
+        raise Refused(_("Invoice %(number)s is a draft: issue it first, then record its payment.")
+                      % {"number": invoice.shown_number}, field="invoice")
 
 
 def _invoice_changes(invoice: Invoice, paid_before: Decimal, status_before: str) -> list[dict[str, str]]:
@@ -101,7 +106,7 @@ def payment_record(
             invoice = locks.invoice(invoice.pk)
             if invoice.client_id != client.pk:
                 raise Refused(_("The invoice belongs to another client."), field="invoice")
-            _payable(invoice)
+            invoice_payable(invoice)
             paid_before, status_before = invoice.paid, invoice.status
             due = invoice.gross - invoice.paid
             if amount > due and overpayment != Overpayment.ADVANCE:
@@ -183,7 +188,7 @@ def advance_apply(
             raise Refused(_("The invoice belongs to another client."), field="invoice")
         if payment.is_cancelled:
             raise Refused(_("The payment is cancelled: it has no advance to apply."))
-        _payable(invoice)
+        invoice_payable(invoice)
         left, due = _unapplied(payment), invoice.gross - invoice.paid
         if left <= 0:
             raise Refused(_("Nothing of payment %(number)s is left to apply.") % {"number": payment.shown_number})
