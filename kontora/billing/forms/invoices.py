@@ -181,11 +181,11 @@ def item_line(item: NomenclatureItem, offer: Offer | None, kept: Mapping[str, An
 class JournalFilterForm(KontoraFormMixin, forms.Form):
     """«Журнал счетов»'s filter: the period (days of the user's calendar), status, payee."""
 
-    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
+    date_from = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
     date_to = forms.DateField(label=_("To"), widget=DateInput(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any")), *Invoice.Status.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any status")), *Invoice.Status.choices], required=False)
     legal_entity = EntityField(LegalEntity.objects.none(), label=_("Payee"), required=False,
-                               empty_label=_("any"))
+                               empty_label=_("any payee"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

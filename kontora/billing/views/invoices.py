@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontora.accounts.policies import user_of
 from kontora.billing import policies
 from kontora.billing.forms.invoices import (
+    MAX_LINES,
     CancelForm,
     InvoiceForm,
     JournalFilterForm,
@@ -151,7 +152,15 @@ class Editor:
     show_errors: bool
 
 
+def _index(raw: Any) -> int | None:
+    """A line's index from the query string (0 is the first line, so not an id)."""
+    text = str(raw or "")
+    return int(text) if text.isascii() and text.isdigit() and int(text) < MAX_LINES else None
+
+
 def _entity(raw: Any) -> LegalEntity | None:
+    if isinstance(raw, LegalEntity):
+        return raw
     pk = id_param(raw)
     return LegalEntity.objects.filter(pk=pk).first() if pk is not None else None
 
@@ -384,7 +393,7 @@ def invoice_form(request: HttpRequest) -> HttpResponse:
         editor = _draw(request, user=user, values=data, lines=data, client=client, fixed=fixed)
         return render(request, "billing/invoices/partials/amounts.html", {"editor": editor})
     lines = typed_lines(data)
-    index = id_param(request.GET.get("line"))
+    index = _index(request.GET.get("line"))
     if op == "add":
         offer, _error = _offer(_entity(data.get("legal_entity")), _date(data.get("date"), user_today(user)))
         lines.append({"quantity": "1", "vat_rate": rate_value(offer.default) if offer else ""})
@@ -410,7 +419,7 @@ def invoice_form(request: HttpRequest) -> HttpResponse:
 def invoice_items(request: HttpRequest) -> HttpResponse:
     """The nomenclature's goods and services whose name or article match what is typed in a line's name (htmx):
     each offered as a button that fills the line."""
-    index = id_param(request.GET.get("line"))
+    index = _index(request.GET.get("line"))
     if index is None:
         raise Http404
     text = request.GET.get(f"{line_prefix(index)}-name", "")
