@@ -22,12 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.billing.models import Invoice, InvoiceLine
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -46,6 +49,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
+from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -54,7 +58,7 @@ from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
 from tests.activity.factories import EventFactory, TaskFactory
-from tests.billing.factories import SaleFactory, WorkFactory
+from tests.billing.factories import SaleFactory, WorkFactory, payee
 from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, RUN_ON_OWN_STAGE_SEEN
 from tests.processes.factories import ProcessRunFactory, StageFactory
@@ -80,7 +84,8 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task", "billing.Sale", "billing.Work", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
+    "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
+    "imports.ImportRow",
 )
 
 
@@ -199,7 +204,23 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
+        "billing.Invoice": _invoice(client, author, mark, ids),
     }
+
+
+def _invoice(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Invoice:
+    """A draft invoice of `author` to the client, one line, its note a card marker (written directly: the world's
+    authors need not edit the client)."""
+    entity = LegalEntity.objects.filter(is_default=True).first() or payee()
+    invoice = Invoice.objects.create(
+        client=client, legal_entity=entity, bank_account=BankAccount.objects.filter(legal_entity=entity).first(),
+        date=timezone.localdate(), number=client.code, number_year=timezone.localdate().year, prefix="С",
+        net=Decimal("81.97"), vat=Decimal("18.03"), gross=Decimal("100.00"), due=Decimal("100.00"),
+        note=f"{mark} счёт", author=author, **ids)
+    InvoiceLine.objects.create(invoice=invoice, position=1, name=f"{mark} услуга", quantity=Decimal(1),
+                               price=Decimal("100.00"), vat_rate=Decimal(22), net=Decimal("81.97"),
+                               vat=Decimal("18.03"), gross=Decimal("100.00"))
+    return invoice
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:

@@ -183,7 +183,8 @@ class JournalFilterForm(KontoraFormMixin, forms.Form):
 
     date_from = forms.DateField(label=_("Period from"), widget=DateInput(), required=False)
     date_to = forms.DateField(label=_("To"), widget=DateInput(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any status")), *Invoice.Status.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("any status")), *Invoice.Status.choices],
+                               required=False)
     legal_entity = EntityField(LegalEntity.objects.none(), label=_("Payee"), required=False,
                                empty_label=_("any payee"))
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from kontora.billing.models import Invoice, Payment, PaymentAllocation
-from kontora.billing.services.invoices import InvoiceData, invoice_create, invoice_issue
+from kontora.billing.services.invoices import InvoiceData, invoice_create
 from kontora.clients.models import ContactPerson
 from kontora.core.models import BankAccount, LegalEntity
 from tests.accounts.factories import UserFactory
