@@ -213,7 +213,7 @@ def _editor(user: Any, *, head: InvoiceForm, lines: list[dict[str, Any]] | Mappi
         # typing a name looks the nomenclature up (invoice_items); a match picked fills the line
         form.fields["name"].widget.attrs.update({
             "hx-get": f"{search}?line={index}", "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#line-{index}-found", "autocomplete": "off"})
+            "hx-target": f"#line-{index}-found", "hx-swap": "innerHTML", "autocomplete": "off"})
         rows.append({"index": index, "form": form, "amounts": _line_amounts(form, included)})
     counted = [row["amounts"] for row in rows if row["amounts"] is not None]
     totals = {"net": sum((a.net for a in counted), Decimal("0.00")), "vat": sum((a.vat for a in counted),
