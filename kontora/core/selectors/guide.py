@@ -303,6 +303,8 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("activity:task_monitor", "tasks-control", "Монитор задач"),
     ("activity:cleanup", "tasks-control", "Очистка базы: удаление старых закрытых задач"),
     ("pipeline:*", "sales-board", ""),
+    ("billing:invoice*", "invoices", ""),
+    ("billing:card_invoices", "invoices", "Где найти счета"),
     ("messaging:outbox", "outbox", ""),
     ("messaging:letter*", "outbox", "Что означает состояние"),
     ("messaging:*", "mail-settings", ""),
