@@ -36,6 +36,58 @@ def _register_invoices_and_payments() -> None:
         POLICIES.register(policy)
     CLIENT_ROWS.register(ClientRows("invoices", _("Invoices"), invoices.clients_with_invoices))
     CLIENT_ROWS.register(ClientRows("payments", _("Payments"), invoices.clients_with_payments))
+    _register_invoice_pages()
+
+
+def _register_invoice_pages() -> None:
+    """The card's «Счета» tab (before «Продажи»), Журналы → «Журнал счетов», and the invoice pages' exits."""
+    from kontora.clients.hooks import CARD_TABS, CardTab
+    from kontora.core.hooks import EXITS, MENU, MenuItem
+
+    CARD_TABS.register(CardTab("invoices", _("Invoices"), "billing:card_invoices", order=235))
+    # One page; its menu item says what it shows, as the other journals' do.
+    MENU.register(MenuItem("journals", _("Invoice journal"), "billing:invoices", _own_journal, order=40))
+    MENU.register(MenuItem("journals", _("Invoice journal of all employees"), "billing:invoices", _all_journal,
+                           order=40, query="whose=all"))
+    for item in _invoice_exits():
+        EXITS.register(item)
+
+
+def _invoice_exits() -> list[Any]:
+    from kontora.billing import policies
+    from kontora.core.hooks import EDITS, LIST, OPENS, ROWS, Exit
+
+    client, invoice = "clients.Client", "billing.Invoice"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def card(obj: Any) -> dict[str, Any]:
+        return {"client_id": obj.pk}
+
+    def cancels(user: Any) -> bool:
+        return policies.can_cancel_invoice(user)
+
+    # The journal lists one's own invoices (every employee's with «журналы всех сотрудников») of the clients the
+    # user opens; one client's journal (`?client=`) every author's invoices of a client he opens. The form is for
+    # those who edit the client; the page and its payments for those who open it; issuing, copying and cancelling
+    # (its own right besides) write, so they need the client's card editable.
+    return [
+        Exit("billing:card_invoices", client, OPENS, args=card),
+        Exit("billing:invoices", invoice, OPENS, answer=LIST, once=True),
+        Exit("billing:invoices", invoice, OPENS, data=lambda row: {"client": row.client_id}, answer=ROWS,
+             key="client"),
+        Exit("billing:invoice_new", client, EDITS, data=lambda row: {"client": row.pk}),
+        Exit("billing:invoice_form", client, EDITS, "POST", data=lambda row: {"client": row.pk, "fixed": "1"}),
+        Exit("billing:invoice", invoice, OPENS, args=pk),
+        Exit("billing:invoice_payments", invoice, OPENS, args=pk),
+        Exit("billing:invoice_edit", invoice, EDITS, args=pk),
+        Exit("billing:invoice_issue", invoice, EDITS, "POST", args=pk),
+        Exit("billing:invoice_copy", invoice, EDITS, "POST", args=pk),
+        Exit("billing:invoice_cancel", invoice, EDITS, args=pk, who=cancels),
+        Exit("billing:invoice_cancel", invoice, EDITS, "POST", args=pk, data=lambda row: {"reason": "Ошибка"},
+             who=cancels, removes=True),
+    ]
 
 
 # --- sales and works (SAL-01, SAL-02) ------------------------------------------------------------------------------

@@ -80,6 +80,10 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["client", "date", "id"], name="billing_invoice_client_date"),
             models.Index(fields=["date", "id"], name="billing_invoice_date"),
+            # «Журнал счетов»: a first page filtered by status (and period) seeks here, newest first; one's own
+            # invoices (without «журналы всех сотрудников») by their author.
+            models.Index(fields=["status", "date", "id"], name="billing_invoice_status_date"),
+            models.Index(fields=["author", "date", "id"], name="billing_invoice_author_date"),
         ]
 
     def __str__(self) -> str:

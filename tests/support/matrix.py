@@ -204,23 +204,24 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
-        "billing.Invoice": _invoice(client, author, mark, pk),
+        "billing.Invoice": _invoice(client, author, mark, ids),
         "billing.Payment": _payment(client, author, mark, ids),
     }
 
 
-def _invoice(client: Client, author: Any, mark: str, pk: int | None = None) -> Invoice:
-    """An issued invoice of the client (numbered by its code) with one line carrying the card marker."""
-    ids = {} if pk is None else {"pk": pk}
-    entity = LegalEntity.objects.order_by("pk").first() or payee()
+def _invoice(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Invoice:
+    """An issued invoice of `author` to the client, dated today, one line, its note a card marker (written directly:
+    the world's authors need not edit the client); issued, so that it prints and acts and payments enter on it."""
+    entity = LegalEntity.objects.filter(is_default=True).first() or payee()
+    today = timezone.localdate()
     invoice = Invoice.objects.create(
-        client=client, legal_entity=entity, bank_account=entity.bank_accounts.first(), date=date(2026, 12, 7),
-        number=client.code, number_year=2026, status=Invoice.Status.ISSUED, net=Decimal("100.00"),
-        vat=Decimal("0.00"), gross=Decimal("100.00"), due=Decimal("100.00"), author=author,
-        note=f"{mark} счёт", **ids)
-    InvoiceLine.objects.create(invoice=invoice, position=1, name=f"{mark} услуга", quantity=Decimal("1"),
-                               price=Decimal("100.00"), net=Decimal("100.00"), vat=Decimal("0.00"),
-                               gross=Decimal("100.00"))
+        client=client, legal_entity=entity, bank_account=BankAccount.objects.filter(legal_entity=entity).first(),
+        date=today, number=client.code, number_year=today.year, prefix="С", status=Invoice.Status.ISSUED,
+        net=Decimal("81.97"), vat=Decimal("18.03"), gross=Decimal("100.00"), due=Decimal("100.00"),
+        note=f"{mark} счёт", author=author, **ids)
+    InvoiceLine.objects.create(invoice=invoice, position=1, name=f"{mark} услуга", quantity=Decimal(1),
+                               price=Decimal("100.00"), vat_rate=Decimal(22), net=Decimal("81.97"),
+                               vat=Decimal("18.03"), gross=Decimal("100.00"))
     return invoice
 
 

@@ -3,24 +3,32 @@
 - `invoice_defaults`: what a new invoice is pre-filled with (the default legal entity and its default account);
 - `regime_periods`, `rates_offered`: the payee's tax regime and the VAT rates its lines may take on a date;
 - `access_invoice`, `access_payment`: one record or 404;
-- `invoice_payments`, `client_advance`: an invoice's payments, a client's unapplied advance.
+- `invoice_payments`, `client_advance`: an invoice's payments, a client's unapplied advance;
+- `client_invoices_page`, `invoice_journal`, `invoice_totals_of`: the card's «Счета» and Журналы → «Журнал счетов»
+  (keyset pages newest first, and the totals of the same choice);
+- `nomenclature_found`, `client_contacts`: what the invoice form offers (goods by name or article, «Вниманию»).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from kontora.billing import policies
 from kontora.billing.models import Invoice, Payment, PaymentAllocation
 from kontora.billing.selectors.vat import Offer, Regime, RegimePeriod, regime_on, vat_offer
+from kontora.clients import access
+from kontora.clients.models import Client, ContactPerson
 from kontora.core.models import BankAccount, LegalEntity, TaxRegime
 from kontora.core.money import as_money, money_sum
-from kontora.directories.models import VatRate
+from kontora.core.text import search_key
+from kontora.core.ui.pager import AFTER, Keyset, Page
+from kontora.directories.models import NomenclatureItem, VatRate
 
 ZERO = Decimal("0.00")
 
@@ -111,3 +119,114 @@ def clients_with_invoices(client_ids: list[int]) -> set[int]:
 def clients_with_payments(client_ids: list[int]) -> set[int]:
     """Those of the clients that have a payment, cancelled ones included (never deleted)."""
     return set(Payment.objects.filter(client_id__in=client_ids).values_list("client_id", flat=True).distinct())
+
+
+# --- the journals: the card's «Счета» and Журналы → «Журнал счетов» (INV-01, CLI-14) ------------------------------
+
+NEWEST_FIRST = Keyset("-date", "-id")
+# What a journal's row shows: the invoice's own columns and the names of its client and payee (one query a page).
+ROW_FIELDS = ("id", "client_id", "legal_entity_id", "author_id", "date", "due_date", "number", "prefix", "status",
+              "gross", "paid", "due", "client__short_name", "legal_entity__short_name")
+
+
+@dataclass(frozen=True)
+class InvoiceTotals:
+    """A journal's footer: how many invoices, and the amount, paid and due of those not cancelled."""
+
+    count: int
+    gross: Decimal
+    paid: Decimal
+    due: Decimal
+
+
+def _rows(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return invoices.select_related("client", "legal_entity").only(*ROW_FIELDS)
+
+
+def client_invoices_page(client: Client, *, cursor: Mapping[str, str], size: int = 50) -> Page[Invoice]:
+    """The card's «Счета»: the client's invoices, every author's, newest first (`client` is one the caller has
+    opened through `clients.policies.clients.get`)."""
+    return NEWEST_FIRST.page(_rows(Invoice.objects.filter(client_id=client.pk)), cursor, size=size)
+
+
+@dataclass(frozen=True)
+class JournalChoice:
+    """The journal's filter as the selectors take it: None or "" for "any"; dates are days of the user's calendar
+    (an invoice's date is a calendar day, compared as it is)."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    status: str = ""
+    legal_entity: Any = None
+    client: Client | None = None  # one client's journal: every author's invoices of a client the user opens
+
+
+def journal_invoices(fetched_by: Any, choice: JournalChoice) -> QuerySet[Invoice]:
+    """The invoices of the choice the user may see: of the clients whose card he opens, and without
+    `journals_all_users` only his own (he is the author) — except one client's journal, which lists every author's
+    invoices of that client, as the card does."""
+    if choice.client is not None:
+        invoices = Invoice.objects.filter(client_id=choice.client.pk)
+    elif access.visibility_shape(fetched_by) == access.NOBODY:
+        return Invoice.objects.none()
+    else:
+        invoices = Invoice.objects.filter(access.opens_row_client(fetched_by))
+        if not policies.sees_all_employees(fetched_by):
+            invoices = invoices.filter(author_id=fetched_by.pk)
+    if choice.date_from is not None:
+        invoices = invoices.filter(date__gte=choice.date_from)
+    if choice.date_to is not None:
+        invoices = invoices.filter(date__lte=choice.date_to)
+    if choice.status:
+        invoices = invoices.filter(status=choice.status)
+    if choice.legal_entity:
+        invoices = invoices.filter(legal_entity=choice.legal_entity)
+    return invoices
+
+
+def invoice_journal(
+    *, fetched_by: Any, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+    status: str = "", legal_entity: Any = None, client: Client | None = None, after: str = "", size: int = 50,
+) -> Page[Invoice]:
+    """Журналы → «Журнал счетов»: one keyset page of the invoices of the choice, newest first (one query)."""
+    choice = JournalChoice(date_from=date_from, date_to=date_to, status=status, legal_entity=legal_entity,
+                           client=client)
+    return NEWEST_FIRST.page(_rows(journal_invoices(fetched_by, choice)), {AFTER: after} if after else {},
+                             size=size)
+
+
+def invoice_totals_of(invoices: QuerySet[Invoice]) -> InvoiceTotals:
+    """The footer of a journal's choice, in one query: every invoice counted, the money of those not cancelled
+    (a cancelled invoice asks for nothing)."""
+    live = ~Q(status=Invoice.Status.CANCELLED)
+    found = invoices.order_by().aggregate(
+        rows=Count("id"), gross_total=money_sum("gross", filter=live), paid_total=money_sum("paid", filter=live),
+        due_total=money_sum("due", filter=live))
+    return InvoiceTotals(count=found["rows"], gross=found["gross_total"], paid=found["paid_total"],
+                         due=found["due_total"])
+
+
+def client_invoices_totals(client: Client) -> InvoiceTotals:
+    return invoice_totals_of(Invoice.objects.filter(client_id=client.pk))
+
+
+# --- what the invoice form offers ---------------------------------------------------------------------------------
+
+FOUND_MAX = 15
+
+
+def nomenclature_found(text: str, *, limit: int = FOUND_MAX) -> list[NomenclatureItem]:
+    """Active goods and services whose name contains the text or whose article starts with it, by name."""
+    key = search_key(text)
+    if not key:
+        return []
+    items = NomenclatureItem.objects.filter(is_active=True).filter(
+        Q(name_key__contains=key) | Q(article_key__startswith=key))
+    return list(items.select_related("unit", "vat_rate").order_by("name_key", "id")[:limit])
+
+
+def client_contacts(client: Client | int | None) -> QuerySet[ContactPerson]:
+    """The client's contact persons an invoice may be addressed to («Вниманию»)."""
+    if client is None:
+        return ContactPerson.objects.none()
+    return ContactPerson.objects.filter(client=client).order_by("full_name", "id")

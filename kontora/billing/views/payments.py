@@ -32,6 +32,7 @@ from kontora.billing.forms.payments import (
 )
 from kontora.billing.models import Invoice, Payment
 from kontora.billing.selectors import payments as selectors
+from kontora.billing.selectors.card import card_journal_pills
 from kontora.billing.selectors.invoices import client_advance, payment_unapplied
 from kontora.billing.services import payments as services
 from kontora.clients import policies as client_policies
@@ -302,6 +303,7 @@ def card_payments(request: HttpRequest, client_id: int) -> HttpResponse:
     if AFTER in request.GET:
         return HttpResponse(render_to_string("billing/payments/journal_rows.html", context))
     context.update({
+        "pills": card_journal_pills(client.pk, "payments"),
         "totals": selectors.payments_totals(user, choice),
         "new_url": reverse("billing:payment_new", args=[client.pk]) if policies.can_write_for(user, client) else "",
         "journal_url": f"{reverse('billing:payments')}?{urlencode({'client': client.pk})}",

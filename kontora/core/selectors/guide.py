@@ -310,6 +310,8 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("billing:payment_pick", "payments", "Как ввести оплату"),
     ("billing:payment*", "payments", "Страница оплаты"),
     ("billing:advances_apply", "payments", "Зачесть аванс"),
+    ("billing:invoice*", "invoices", ""),
+    ("billing:card_invoices", "invoices", "Где найти счета"),
     ("messaging:outbox", "outbox", ""),
     ("messaging:letter*", "outbox", "Что означает состояние"),
     ("messaging:*", "mail-settings", ""),

@@ -97,3 +97,41 @@ def test_clients_with_invoices_or_payments_are_named_before_an_import_takes_clie
     # then billing's client rows answer which of them have such rows
     assert CLIENT_ROWS.get("invoices").having(ids) == {invoiced.pk}
     assert CLIENT_ROWS.get("payments").having(ids) == {paid.pk}
+
+
+# --- «Журнал счетов» (invoice_journal) ---------------------------------------------------------------------------
+
+
+@pytest.mark.feature("INV-01")
+def test_the_journal_selector_pages_newest_first_within_the_choice(our_entity: Any) -> None:
+    from kontora.billing.models import Invoice
+    from kontora.billing.selectors.invoices import invoice_journal
+
+    manager = UserFactory(role="manager")
+    client = ClientFactory(curator=manager)
+    made = [issued_invoice(manager, client, "10.00") for _n in range(5)]
+    Invoice.objects.filter(pk=made[0].pk).update(status=Invoice.Status.PAID, paid=Decimal("10.00"))
+    first = invoice_journal(fetched_by=manager, status="issued", size=2)
+    assert [row.pk for row in first.rows] == [made[4].pk, made[3].pk] and first.after
+    rest = invoice_journal(fetched_by=manager, status="issued", after=first.after, size=2)
+    assert [row.pk for row in rest.rows] == [made[2].pk, made[1].pk]
+    today = timezone.localdate()
+    assert invoice_journal(fetched_by=manager, date_from=today + datetime.timedelta(days=1)).rows == []
+    assert len(invoice_journal(fetched_by=manager, date_from=today, date_to=today).rows) == 5
+
+
+@pytest.mark.feature("INV-01", "ACL-01")
+def test_the_journal_selector_keeps_own_invoices_without_the_right_to_all_journals(our_entity: Any) -> None:
+    from kontora.billing.selectors.invoices import invoice_journal
+
+    manager = UserFactory(role="manager", client_scope="open_all")
+    colleague = UserFactory(role="manager", client_scope="open_all")
+    supervisor = UserFactory(role="supervisor", client_scope="open_all")
+    client = ClientFactory(curator=manager)
+    mine, theirs = issued_invoice(manager, client, "1.00"), issued_invoice(colleague, client, "2.00")
+    stranger_client = ClientFactory(curator=UserFactory(role="manager"), private=True)
+    hidden = issued_invoice(stranger_client.curator, stranger_client, "3.00")
+    assert [row.pk for row in invoice_journal(fetched_by=manager).rows] == [mine.pk]
+    assert {row.pk for row in invoice_journal(fetched_by=manager, client=client).rows} == {mine.pk, theirs.pk}
+    everyone = {row.pk for row in invoice_journal(fetched_by=supervisor).rows}
+    assert everyone == {mine.pk, theirs.pk} and hidden.pk not in everyone
