@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kontora.billing.models import Invoice, Payment, Sale, Work
+from kontora.billing.models import Act, Invoice, InvoiceFactura, Payment, Sale, Work
 from kontora.core.locks import locked
 
 
@@ -44,3 +44,12 @@ def sale_to_change(sale_id: int) -> Sale:
 
 def work_to_change(work_id: int) -> Work:
     return locked(Work.objects.filter(pk=work_id)).select_related("client").get()
+
+
+def act(act_id: int) -> Act:
+    """The act, locked: its lines, totals and status change one transaction at a time."""
+    return locked(Act.objects.filter(pk=act_id)).select_related("client", "legal_entity").get()
+
+
+def factura(factura_id: int) -> InvoiceFactura:
+    return locked(InvoiceFactura.objects.filter(pk=factura_id)).select_related("client", "legal_entity").get()

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kontora.accounts.policies import has_right
-from kontora.billing.models import Invoice, Payment, Sale, Work
+from kontora.billing.models import Act, Invoice, InvoiceFactura, Payment, Sale, Work
 from kontora.clients import access
 from kontora.clients import policies as client_policies
 from kontora.clients.policies import OwnedPolicy
@@ -32,7 +32,10 @@ CHANGE_PAST_DATA = "change_past_data"
 
 invoices: OwnedPolicy[Invoice] = OwnedPolicy(Invoice, related=("client", "legal_entity", "bank_account", "author"))
 payments: OwnedPolicy[Payment] = OwnedPolicy(Payment, related=("client", "invoice", "legal_entity", "author"))
-POLICIES = (invoices, payments)
+acts: OwnedPolicy[Act] = OwnedPolicy(Act, related=("client", "legal_entity", "invoice", "author"))
+facturas: OwnedPolicy[InvoiceFactura] = OwnedPolicy(
+    InvoiceFactura, related=("client", "legal_entity", "invoice", "payment", "author"))
+POLICIES = (invoices, payments, acts, facturas)
 
 
 def visible_invoices(user: Any) -> QuerySet[Invoice]:
@@ -120,3 +123,35 @@ class WorkPolicy(Policy[Work]):
 
 sales = SalePolicy()
 works = WorkPolicy()
+
+
+# --- acts and invoice-facturas (INV-05) ----------------------------------------------------------------------------
+
+JOURNALS_ALL_USERS = "journals_all_users"
+
+
+def sees_all_employees(user: Any) -> bool:
+    """May the journals of acts and invoice-facturas show every employee's documents (the right «журналы всех
+    сотрудников»)? Without it a user's journal shows the documents he wrote."""
+    return bool(has_right(user, JOURNALS_ALL_USERS))
+
+
+def journal_acts(user: Any) -> QuerySet[Act]:
+    """The acts of the journal «Журнал актов»: of clients the user opens; his own unless he sees everyone's."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Act.objects.none()
+    rows = Act.objects.filter(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(author=user)
+
+
+def journal_facturas(user: Any) -> QuerySet[InvoiceFactura]:
+    """The invoice-facturas of «Журнал счетов-фактур», by the same rule as the acts'."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return InvoiceFactura.objects.none()
+    rows = InvoiceFactura.objects.filter(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(author=user)
+
+
+def can_cancel_document(user: Any) -> bool:
+    """Acts and invoice-facturas are cancelled with the right that cancels invoices."""
+    return bool(has_right(user, CANCEL_INVOICES))
