@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.billing.models import Act, ActLine, Invoice, InvoiceFactura, InvoiceFacturaLine, InvoiceLine, Payment
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -46,6 +48,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
+from kontora.core.models import LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -81,6 +84,7 @@ MODELS = (
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
     "activity.Task", "billing.Sale", "billing.Work", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
+    "billing.Invoice", "billing.Payment", "billing.Act", "billing.InvoiceFactura",
 )
 
 
@@ -199,7 +203,32 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
+        **_documents(client, author, mark, ids),
     }
+
+
+def _documents(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> dict[str, Any]:
+    """An issued invoice of the client with one line, a payment on it, an act and an invoice-factura entered from it
+    — each numbered by the client's code (one of each per client), their notes and lines card data."""
+    entity = LegalEntity.objects.filter(inn="7707083893").first() or LegalEntity.objects.create(
+        full_name="ООО «Мир»", short_name="ООО «Мир»", inn="7707083893")
+    today = date.today()
+    common = {"client": client, "legal_entity": entity, "date": today, "number": client.code,
+              "number_year": today.year, "author": author}
+    money = {"net": Decimal("100.00"), "vat": Decimal("22.00"), "gross": Decimal("122.00")}
+    line = {"position": 1, "name": f"{mark} услуга", "quantity": Decimal(1), "price": Decimal("122.00"),
+            "vat_rate": Decimal(22), **money}
+    invoice = Invoice.objects.create(**common, **money, status=Invoice.Status.ISSUED, due=Decimal("122.00"),
+                                     note=f"{mark} счёт", **ids)
+    InvoiceLine.objects.create(invoice=invoice, **line)
+    payment = Payment.objects.create(**common, amount=Decimal("10.00"), note=f"{mark} оплата", **ids)
+    act = Act.objects.create(**common, **money, invoice=invoice, note=f"{mark} акт", **ids)
+    ActLine.objects.create(act=act, **line)
+    factura = InvoiceFactura.objects.create(**common, **money, invoice=invoice, note=f"{mark} счёт-фактура",
+                                            consignee=f"{mark} грузополучатель", **ids)
+    InvoiceFacturaLine.objects.create(factura=factura, **line)
+    return {"billing.Invoice": invoice, "billing.Payment": payment, "billing.Act": act,
+            "billing.InvoiceFactura": factura}
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
