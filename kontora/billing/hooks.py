@@ -14,6 +14,7 @@ def register() -> None:
     _register_printing()
     _register_statements()
     _register_payment_pages()
+    _register_acts_and_facturas()
 
 
 # --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
@@ -265,4 +266,73 @@ def _payment_exits() -> list[Any]:
         Exit("billing:payment_apply", payment, EDITS, "POST", args=pk, data=lambda obj: {"invoice": ""}),
         Exit("billing:payment_cancel", payment, EDITS, "POST", args=pk, data=lambda obj: {"reason": ""},
              who=policies.can_cancel_payment),
+    ]
+
+
+# --- acts and invoice-facturas (INV-05) ------------------------------------------------------------------------------
+
+
+def _register_acts_and_facturas() -> None:
+    from kontora.billing.selectors.documents import clients_with_documents
+    from kontora.clients.hooks import CLIENT_ROWS, ClientRows
+    from kontora.core.hooks import EXITS, MENU, MenuItem
+
+    # The policies of acts and invoice-facturas are registered with the invoices' (policies.POLICIES).
+    CLIENT_ROWS.register(ClientRows("documents", _("Acts and invoice-facturas"), clients_with_documents))
+    # Each journal is one page; its menu item says what it shows, as the other journals' do.
+    MENU.register(MenuItem("journals", _("Act journal"), "billing:act_journal", _own_journal, order=40))
+    MENU.register(MenuItem("journals", _("Act journal of all employees"), "billing:act_journal", _all_journal,
+                           order=40, query="whose=all"))
+    MENU.register(MenuItem("journals", _("Invoice-factura journal"), "billing:factura_journal", _own_journal,
+                           order=41))
+    MENU.register(MenuItem("journals", _("Invoice-factura journal of all employees"), "billing:factura_journal",
+                           _all_journal, order=41, query="whose=all"))
+    for item in _document_exits():
+        EXITS.register(item)
+
+
+def _document_exits() -> list[Any]:
+    from kontora.billing import policies
+    from kontora.core.hooks import EDITS, LIST, OPENS, Exit
+
+    client, invoice, payment = "clients.Client", "billing.Invoice", "billing.Payment"
+    act, factura = "billing.Act", "billing.InvoiceFactura"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def card(obj: Any) -> dict[str, Any]:
+        return {"client_id": obj.pk}
+
+    def upd(obj: Any) -> dict[str, Any]:
+        return {"form": "upd", "status": "2"}
+
+    # The journals list documents of clients the user opens (his own, or everyone's with «журналы всех
+    # сотрудников»); the card's panes, a document's page and its prints are for those who open its client; a new
+    # document, a change, «ввести на основании» and an advance invoice-factura for those who edit it; cancelling
+    # with the right that cancels invoices besides.
+    return [
+        Exit("billing:act_journal", act, OPENS, answer=LIST, once=True),
+        Exit("billing:factura_journal", factura, OPENS, answer=LIST, once=True),
+        Exit("billing:card_acts", client, OPENS, args=card),
+        Exit("billing:card_facturas", client, OPENS, args=card),
+        Exit("billing:act_new", client, EDITS, args=card),
+        Exit("billing:act_new", client, EDITS, "POST", args=card),
+        Exit("billing:factura_new", client, EDITS, args=card),
+        Exit("billing:factura_new", client, EDITS, "POST", args=card),
+        Exit("billing:act", act, OPENS, args=pk),
+        Exit("billing:act", act, EDITS, "POST", args=pk),
+        Exit("billing:factura", factura, OPENS, args=pk),
+        Exit("billing:factura", factura, EDITS, "POST", args=pk),
+        Exit("billing:act_cancel", act, EDITS, "POST", args=pk, who=policies.can_cancel_document),
+        Exit("billing:factura_cancel", factura, EDITS, "POST", args=pk, who=policies.can_cancel_document),
+        Exit("billing:act_print", act, OPENS, args=pk),
+        Exit("billing:factura_print", factura, OPENS, args=pk),
+        Exit("billing:factura_print", factura, OPENS, args=pk, data=upd, key="upd"),
+        Exit("billing:act_from_invoice", invoice, EDITS, args=pk),
+        Exit("billing:act_from_invoice", invoice, EDITS, "POST", args=pk),
+        Exit("billing:factura_from_invoice", invoice, EDITS, args=pk),
+        Exit("billing:factura_from_invoice", invoice, EDITS, "POST", args=pk),
+        Exit("billing:factura_advance", payment, EDITS, args=pk),
+        Exit("billing:factura_advance", payment, EDITS, "POST", args=pk),
     ]

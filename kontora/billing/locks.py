@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kontora.billing.models import Invoice, Payment, Sale, StatementImport, StatementLine, Work
+from kontora.billing.models import (
+    Act,
+    Invoice,
+    InvoiceFactura,
+    Payment,
+    Sale,
+    StatementImport,
+    StatementLine,
+    Work,
+)
 from kontora.core.locks import locked
 
 
@@ -53,3 +62,8 @@ def statement(statement_id: int) -> StatementImport:
 
 def statement_line(line_id: int) -> StatementLine:
     return locked(StatementLine.objects.filter(pk=line_id)).select_related("statement").get()
+def act(act_id: int) -> Act:
+    """The act, locked: its lines, totals and status change one transaction at a time."""
+    return locked(Act.objects.filter(pk=act_id)).select_related("client", "legal_entity").get()
+def factura(factura_id: int) -> InvoiceFactura:
+    return locked(InvoiceFactura.objects.filter(pk=factura_id)).select_related("client", "legal_entity").get()

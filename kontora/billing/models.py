@@ -379,3 +379,176 @@ class StatementLine(models.Model):
     def payment_date(self) -> datetime.date:
         """The payment is dated the day the money came to our account (the document's date when not given)."""
         return self.received or self.date
+
+
+# --- Acts and invoice-facturas (INV-05) ----------------------------------------------------------------------------
+
+
+class IssuedDocument(models.Model):
+    """What an act and an invoice-factura share: numbered per our legal entity, its kind and the date's year (the
+    author's prefix printed in front), optionally entered from an invoice, issued or cancelled (with who and why).
+    Its totals are the sums of its rounded lines, kept as columns so journals sum them in SQL exactly."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        CANCELLED = "cancelled", _("cancelled")
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("client"))
+    legal_entity = models.ForeignKey("core.LegalEntity", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("our legal entity"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("basis invoice"))
+    date = models.DateField(_("date"))
+    number = models.PositiveIntegerField(_("number"))
+    number_year = models.PositiveSmallIntegerField(editable=False)
+    prefix = models.CharField(_("number prefix"), max_length=10, blank=True)
+    vat_mode = models.CharField(_("VAT"), max_length=10, choices=Invoice.VatMode.choices,
+                                default=Invoice.VatMode.INCLUDED)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ISSUED)
+    net = MoneyField(_("amount without VAT"), default=0)
+    vat = MoneyField(_("VAT amount"), default=0)
+    gross = MoneyField(_("amount"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("changed by"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("cancelled by"))
+    cancel_reason = models.CharField(_("reason of cancelling"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.shown_number
+
+    @property
+    def shown_number(self) -> str:
+        return number_shown(self.number, self.prefix)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class DocumentLine(models.Model):
+    """A line of an act or an invoice-factura, its amounts as printed (`selectors.amounts`)."""
+
+    position = models.PositiveSmallIntegerField(_("No."))
+    item = models.ForeignKey("directories.NomenclatureItem", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("nomenclature item"))
+    name = models.CharField(_("goods, works, services"), max_length=500)
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=32, blank=True)
+    price = MoneyField(_("price"))
+    discount = models.DecimalField(_("discount, %"), max_digits=5, decimal_places=2, default=0)
+    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True)
+    net = MoneyField(_("amount without VAT"))
+    vat = MoneyField(_("VAT amount"))
+    gross = MoneyField(_("amount"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Act(IssuedDocument):
+    """«Акт выполненных работ (оказанных услуг)»: numbered as kind "act"."""
+
+    class Meta:
+        verbose_name = _("act")
+        verbose_name_plural = _("acts")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["legal_entity", "number_year", "number"], name="billing_act_number"),
+            models.CheckConstraint(condition=Q(gross__gte=0), name="billing_act_amounts"),
+        ]
+        indexes = [
+            models.Index(fields=["client", "date", "id"], name="billing_act_client_date"),
+            models.Index(fields=["date", "id"], name="billing_act_date"),
+            models.Index(fields=["author", "date", "id"], name="billing_act_author_date"),
+        ]
+
+
+class ActLine(DocumentLine):
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
+        verbose_name = _("act line")
+        verbose_name_plural = _("act lines")
+        ordering = ["act", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["act", "position"], name="billing_actline_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="billing_actline_quantity"),
+        ]
+
+
+class InvoiceFactura(IssuedDocument):
+    """«Счёт-фактура» (Decree 1137): for a shipment (ordinary) or for an advance received (advance, linked to its
+    payment); both numbered as kind "invoice_factura" in one chronological order per legal entity and year."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("for a shipment")
+        ADVANCE = "advance", _("for an advance")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ORDINARY)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("advance payment"))
+    shipper = models.CharField(_("shipper and its address"), max_length=500, blank=True)
+    consignee = models.CharField(_("consignee and its address"), max_length=500, blank=True)
+    # Line 5: «К платёжно-расчётному документу № … от …» — the payments received before the shipment.
+    payment_document = models.CharField(_("to the payment document"), max_length=500, blank=True)
+    # Line 5а: «Документ об отгрузке № п/п … № … от …».
+    shipment_document = models.CharField(_("shipment document"), max_length=500, blank=True)
+    # Line 5б (from 2026-04-01): the advance invoice-facturas the shipment is set off against.
+    advance_facturas = models.CharField(_("advance invoice-facturas"), max_length=500, blank=True)
+    government_contract = models.CharField(_("government contract identifier"), max_length=25, blank=True)
+    currency_code = models.CharField(_("currency code"), max_length=3, default="643")
+    currency_name = models.CharField(_("currency"), max_length=64, default="Российский рубль")
+
+    class Meta:
+        verbose_name = _("invoice-factura")
+        verbose_name_plural = _("invoice-facturas")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["legal_entity", "number_year", "number"],
+                                    name="billing_factura_number"),
+            models.CheckConstraint(condition=Q(gross__gte=0), name="billing_factura_amounts"),
+            models.CheckConstraint(condition=Q(kind="ordinary") | Q(payment__isnull=False),
+                                   name="billing_factura_advance_payment"),
+        ]
+        indexes = [
+            models.Index(fields=["client", "date", "id"], name="billing_factura_client_date"),
+            models.Index(fields=["date", "id"], name="billing_factura_date"),
+            models.Index(fields=["author", "date", "id"], name="billing_factura_author_date"),
+        ]
+
+    @property
+    def is_advance(self) -> bool:
+        return self.kind == self.Kind.ADVANCE
+
+
+class InvoiceFacturaLine(DocumentLine):
+    """A line of an invoice-factura, with the goods' columns 10–11 (country of origin, customs declaration)."""
+
+    factura = models.ForeignKey(InvoiceFactura, on_delete=models.CASCADE, related_name="lines")
+    unit_code = models.CharField(_("unit code (OKEI)"), max_length=4, blank=True)
+    country_code = models.CharField(_("country of origin code"), max_length=3, blank=True)
+    country_name = models.CharField(_("country of origin"), max_length=64, blank=True)
+    customs_declaration = models.CharField(_("customs declaration number"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice-factura line")
+        verbose_name_plural = _("invoice-factura lines")
+        ordering = ["factura", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["factura", "position"], name="billing_facturaline_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="billing_facturaline_quantity"),
+        ]

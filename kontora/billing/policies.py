@@ -20,7 +20,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from kontora.accounts.policies import has_right
-from kontora.billing.models import Invoice, JournalRow, Payment, Sale, StatementImport, StatementLine, Work
+from kontora.billing.models import (
+    Act,
+    Invoice,
+    InvoiceFactura,
+    JournalRow,
+    Payment,
+    Sale,
+    StatementImport,
+    StatementLine,
+    Work,
+)
 from kontora.clients import access
 from kontora.clients.policies import OwnedPolicy
 from kontora.core.errors import FieldRefused
@@ -36,7 +46,10 @@ JOURNALS_ALL_USERS = "journals_all_users"
 
 invoices: OwnedPolicy[Invoice] = OwnedPolicy(Invoice, related=("client", "legal_entity", "bank_account", "author"))
 payments: OwnedPolicy[Payment] = OwnedPolicy(Payment, related=("client", "invoice", "legal_entity", "author"))
-POLICIES = (invoices, payments)
+acts: OwnedPolicy[Act] = OwnedPolicy(Act, related=("client", "legal_entity", "invoice", "author"))
+facturas: OwnedPolicy[InvoiceFactura] = OwnedPolicy(
+    InvoiceFactura, related=("client", "legal_entity", "invoice", "payment", "author"))
+POLICIES = (invoices, payments, acts, facturas)
 
 
 def visible_invoices(user: Any) -> QuerySet[Invoice]:
@@ -50,8 +63,8 @@ def visible_payments(user: Any) -> QuerySet[Payment]:
 
 
 def sees_all_employees(user: Any) -> bool:
-    """May the user's payments journal show every employee's payments (the right «журналы всех сотрудников»)?
-    Without it the journal shows his own work only (`own_payments`)."""
+    """May billing's journals (invoices, payments, acts, invoice-facturas) show every employee's documents (the right
+    «журналы всех сотрудников»)? Without it each shows the user's own work only."""
     return bool(has_right(user, JOURNALS_ALL_USERS))
 
 
@@ -193,3 +206,26 @@ class StatementLinePolicy(Policy[StatementLine]):
 
 
 statement_lines = StatementLinePolicy()
+
+
+# --- acts and invoice-facturas (INV-05) ----------------------------------------------------------------------------
+
+def journal_acts(user: Any) -> QuerySet[Act]:
+    """The acts of the journal «Журнал актов»: of clients the user opens; his own unless he sees everyone's."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Act.objects.none()
+    rows = Act.objects.filter(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(author=user)
+
+
+def journal_facturas(user: Any) -> QuerySet[InvoiceFactura]:
+    """The invoice-facturas of «Журнал счетов-фактур», by the same rule as the acts'."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return InvoiceFactura.objects.none()
+    rows = InvoiceFactura.objects.filter(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(author=user)
+
+
+def can_cancel_document(user: Any) -> bool:
+    """Acts and invoice-facturas are cancelled with the right that cancels invoices."""
+    return bool(has_right(user, CANCEL_INVOICES))

@@ -1,9 +1,10 @@
 """Billing's pages: invoices (the card's «Счета», «Журнал счетов», the form and the page), their print and e-mail,
-payments, the bank statement import, the card's «Продажи» and «Работы» journals and their forms."""
+payments, the bank statement import, acts and invoice-facturas, the card's «Продажи» and «Работы» journals and their
+forms."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.billing.views import invoices, payments, printing, sales, statement
+from kontora.billing.views import documents, invoices, payments, printing, prints, sales, statement
 
 app_name = "billing"
 
@@ -46,4 +47,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:client_id>/payments/", payments.card_payments, name="card_payments"),
     path("clients/<int:client_id>/payments/new/", payments.payment_new, name="payment_new"),
     path("clients/<int:client_id>/advances/apply/", payments.advances_apply, name="advances_apply"),
+    # --- acts and invoice-facturas (INV-05) ---
+    path("acts/", documents.act_journal, name="act_journal"),
+    path("facturas/", documents.factura_journal, name="factura_journal"),
+    path("clients/<int:client_id>/acts/", documents.card_acts, name="card_acts"),
+    path("clients/<int:client_id>/facturas/", documents.card_facturas, name="card_facturas"),
+    path("clients/<int:client_id>/acts/new/", documents.act_new, name="act_new"),
+    path("clients/<int:client_id>/facturas/new/", documents.factura_new, name="factura_new"),
+    path("acts/<int:pk>/", documents.act, name="act"),
+    path("facturas/<int:pk>/", documents.factura, name="factura"),
+    path("acts/<int:pk>/cancel/", documents.act_cancel, name="act_cancel"),
+    path("facturas/<int:pk>/cancel/", documents.factura_cancel, name="factura_cancel"),
+    path("acts/<int:pk>/print/", prints.act_print, name="act_print"),
+    path("facturas/<int:pk>/print/", prints.factura_print, name="factura_print"),
+    path("invoices/<int:pk>/act/", documents.act_from_invoice, name="act_from_invoice"),
+    path("invoices/<int:pk>/factura/", documents.factura_from_invoice, name="factura_from_invoice"),
+    path("payments/<int:pk>/advance-factura/", documents.factura_advance, name="factura_advance"),
 ]

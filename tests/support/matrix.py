@@ -30,7 +30,17 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from kontora.accounts.models import ClientScope, Role, UserRight
-from kontora.billing.models import Invoice, InvoiceLine, Payment, StatementImport, StatementLine
+from kontora.billing.models import (
+    Act,
+    ActLine,
+    Invoice,
+    InvoiceFactura,
+    InvoiceFacturaLine,
+    InvoiceLine,
+    Payment,
+    StatementImport,
+    StatementLine,
+)
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -85,7 +95,8 @@ MODELS = (
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
     "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
-    "imports.ImportRow", "billing.StatementLine", "billing.Payment",
+    "imports.ImportRow", "billing.StatementLine", "billing.Payment", "billing.Act",
+    "billing.InvoiceFactura",
 )
 
 
@@ -206,7 +217,7 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
         "billing.Invoice": _invoice(client, author, mark, ids),
         "billing.Payment": _payment(client, author, mark, ids),
-    }
+    } | _documents(client, author, mark, ids)
 
 
 def _invoice(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Invoice:
@@ -232,6 +243,24 @@ def _payment(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Pay
     return Payment.objects.create(
         client=client, legal_entity=payee, date=date(2026, 1, 15), amount=Decimal("100.00"), number=client.code,
         number_year=2026, payer=f"{mark} плательщик", note=f"{mark} платёж", author=author, **ids)
+
+
+def _documents(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> dict[str, Any]:
+    """An act and an invoice-factura of `author` to the client, entered on their own, each numbered by the client's
+    code (one of each per client), their notes and lines card data."""
+    entity = LegalEntity.objects.filter(is_default=True).first() or payee()
+    today = timezone.localdate()
+    common = {"client": client, "legal_entity": entity, "date": today, "number": client.code,
+              "number_year": today.year, "author": author}
+    money = {"net": Decimal("100.00"), "vat": Decimal("22.00"), "gross": Decimal("122.00")}
+    line = {"position": 1, "name": f"{mark} услуга", "quantity": Decimal(1), "price": Decimal("122.00"),
+            "vat_rate": Decimal(22), **money}
+    act = Act.objects.create(**common, **money, note=f"{mark} акт", **ids)
+    ActLine.objects.create(act=act, **line)
+    factura = InvoiceFactura.objects.create(**common, **money, note=f"{mark} счёт-фактура",
+                                            consignee=f"{mark} грузополучатель", **ids)
+    InvoiceFacturaLine.objects.create(factura=factura, **line)
+    return {"billing.Act": act, "billing.InvoiceFactura": factura}
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:

@@ -63,6 +63,8 @@ from kontora.directories.models import NomenclatureItem
 PAGE = 50
 # An invoice takes money once issued and until paid in full (services.payments.invoice_payable says why not).
 PAYABLE = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID)
+# Acts and invoice-facturas are entered on an issued invoice, paid or not (services.documents).
+BASIS = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID, Invoice.Status.PAID)
 LINE_FIELDS = ("item", "name", "quantity", "unit", "price", "discount", "vat_rate")
 
 
@@ -449,6 +451,7 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
         "can_cancel": writes and policies.can_cancel_invoice(user) and found.status != Invoice.Status.CANCELLED,
         "can_copy": writes,
         "can_pay": writes and found.status in PAYABLE,
+        "can_base": writes and found.status in BASIS,
         "payment_url": reverse("billing:payment_new", args=[found.client_id]) + f"?invoice={found.pk}",
         "card_url": reverse("clients:card", args=[found.client_id]) + "#tab-invoices",
     })

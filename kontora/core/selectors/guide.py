@@ -346,6 +346,12 @@ HELP_TOPICS: tuple[tuple[str, str, str], ...] = (
     ("core:job*", "notifications", "Фоновые задания и индикатор выполнения"),
     ("core:message_send", "notifications", "Сообщение пользователю (администратор)"),
     ("core:notification*", "notifications", ""),
+    ("billing:act_journal", "acts-facturas", "Журналы актов и счетов-фактур"),
+    ("billing:factura_journal", "acts-facturas", "Журналы актов и счетов-фактур"),
+    ("billing:*_from_invoice", "acts-facturas", "Ввести на основании счёта"),
+    ("billing:factura_advance", "acts-facturas", "Авансовый счёт-фактура"),
+    ("billing:act*", "acts-facturas", ""),
+    ("billing:factura*", "acts-facturas", ""),
 )
 
 

@@ -1,0 +1,192 @@
+"""What the services of acts and invoice-facturas share (INV-05): the checks of the client, the date and the lines,
+the lines copied from an invoice or priced as typed, the number, the cancelling. Each caller runs these inside its
+own transaction and writes its own audit row.
+
+- A document's lines are priced like an invoice's (`selectors.amounts`: rounded one by one, the totals their sums).
+  A typed line's VAT rate must be one the legal entity's tax regime offers on the document's date; a line copied from
+  an invoice keeps the rate and amounts the invoice printed (an act of January for a December invoice at 20 % shows
+  what was invoiced), and so does a line kept through a later edit.
+- The number is taken from the numbering service (the document's kind, our legal entity, the date's year) in the
+  transaction that saves the document; the legal entity and the year of a numbered document do not change.
+- A document dated before today is written only with the right to change past-dated data (`policies.can_date`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontora.accounts.models import User
+from kontora.billing import policies
+from kontora.billing.models import DocumentLine, Invoice, InvoiceFacturaLine, IssuedDocument
+from kontora.billing.selectors.amounts import Line, invoice_totals
+from kontora.billing.selectors.invoices import invoice_defaults, rates_offered
+from kontora.billing.services.invoices import LineData
+from kontora.clients.models import Client
+from kontora.core.audit import shown
+from kontora.core.errors import NotAllowed, Refused
+from kontora.core.models import LegalEntity
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Totals:
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+def check_client(acting_user: User, client: Client) -> None:
+    if not policies.can_write_for(acting_user, client):
+        raise NotAllowed(_("You cannot edit this client's card, so you cannot write its documents."), field="client")
+
+
+def check_date(acting_user: User, date: datetime.date | None) -> None:
+    if date is None:
+        raise Refused(_("Enter the document's date."), field="date")
+    policies.refuse_past_date(acting_user, date)
+
+
+def entity_or_default(acting_user: User, entity: LegalEntity | None) -> LegalEntity:
+    if entity is not None:
+        return entity
+    found = invoice_defaults(fetched_by=acting_user).legal_entity
+    if found is None:
+        raise Refused(_("Add your legal entity in the constants first: a document needs its issuer."),
+                      field="legal_entity")
+    return found
+
+
+def check_basis(client: Client, invoice: Invoice | None) -> None:
+    if invoice is None:
+        return
+    if invoice.client_id != client.pk:
+        raise Refused(_("The invoice belongs to another client."), field="invoice")
+    if invoice.status in (Invoice.Status.CANCELLED, Invoice.Status.DRAFT):
+        raise Refused(_("Invoice %(number)s is not issued: a document is entered only from an issued invoice.")
+                      % {"number": invoice.shown_number}, field="invoice")
+
+
+def priced_rows(line_model: type[DocumentLine], *, entity: LegalEntity, date: datetime.date, vat_mode: str,
+                lines: Sequence[LineData], kept_rates: Iterable[Decimal | None] = ()) -> list[Any]:
+    """The typed lines as unsaved rows of `line_model`, priced; a line's rate must be offered on the date (or be one
+    of `kept_rates`, those the document already printed)."""
+    if vat_mode not in Invoice.VatMode.values:
+        raise Refused(_("Choose how VAT is counted."), field="vat_mode")
+    if not lines:
+        raise Refused(_("Add at least one line to the document."), field="lines")
+    offered = set(rates_offered(entity, date).rates) | set(kept_rates)
+    included = vat_mode == Invoice.VatMode.INCLUDED
+    rows = []
+    for position, line in enumerate(lines, start=1):
+        name = (line.name or "").strip() or (str(line.item) if line.item is not None else "")
+        if not name:
+            raise Refused(_("Line %(number)d has no name.") % {"number": position}, field="lines")
+        priced = Line(quantity=line.quantity, price=line.price, discount=line.discount or Decimal(0),
+                      vat_rate=line.vat_rate, vat_included=included)
+        try:
+            amounts = invoice_totals([priced]).lines[0]
+        except Refused as exc:
+            raise Refused(_("Line %(number)d: %(error)s") % {"number": position, "error": exc.message},
+                          field=exc.field) from None
+        assert line.quantity is not None and line.price is not None  # priced above
+        if line.vat_rate not in offered:
+            rate = _("without VAT") if line.vat_rate is None else f"{line.vat_rate.normalize():f} %"
+            raise Refused(_("Line %(number)d: the VAT rate %(rate)s is not offered to %(entity)s on %(date)s.")
+                          % {"number": position, "rate": rate, "entity": entity,
+                             "date": date.strftime("%d.%m.%Y")}, field="vat_rate")
+        rows.append(line_model(
+            position=position, item=line.item, name=name, quantity=line.quantity, unit=(line.unit or "").strip(),
+            price=line.price, discount=line.discount or Decimal(0), vat_rate=line.vat_rate, net=amounts.net,
+            vat=amounts.vat, gross=amounts.gross, **extra_columns(line)))
+    return rows
+
+
+@dataclass(frozen=True)
+class FacturaLineData(LineData):
+    """An invoice-factura's line as typed, with its goods' columns: the unit's OKEI code, the country of origin
+    (code and name) and the customs declaration's number."""
+
+    unit_code: str = ""
+    country_code: str = ""
+    country_name: str = ""
+    customs_declaration: str = ""
+
+
+def extra_columns(line: LineData) -> dict[str, Any]:
+    """The invoice-factura's own columns a typed line carries; none for an act's."""
+    if not isinstance(line, FacturaLineData):
+        return {}
+    return {"unit_code": line.unit_code.strip(), "country_code": line.country_code.strip(),
+            "country_name": line.country_name.strip(), "customs_declaration": line.customs_declaration.strip()}
+
+
+def rows_from_invoice(line_model: type[DocumentLine], invoice: Invoice,
+                      dropped: Iterable[int] = ()) -> list[Any]:
+    """The invoice's lines as unsaved rows of `line_model`, with the amounts it printed; `dropped` are positions of
+    the invoice left out (a line of goods on an act of services), the rest numbered again from 1."""
+    dropped = set(dropped)
+    kept = [line for line in invoice.lines.order_by("position") if line.position not in dropped]
+    if not kept:
+        raise Refused(_("Keep at least one line of the invoice."), field="lines")
+    return [line_model(position=position, item_id=line.item_id, name=line.name, quantity=line.quantity,
+                       unit=line.unit, price=line.price, discount=line.discount, vat_rate=line.vat_rate,
+                       net=line.net, vat=line.vat, gross=line.gross)
+            for position, line in enumerate(kept, start=1)]
+
+
+def totals_of(rows: Iterable[DocumentLine]) -> Totals:
+    rows = list(rows)
+    return Totals(net=sum((row.net for row in rows), ZERO), vat=sum((row.vat for row in rows), ZERO),
+                  gross=sum((row.gross for row in rows), ZERO))
+
+
+def line_data(row: DocumentLine) -> LineData:
+    """A kept line as typed again (an edit that changes other lines prices it the same way)."""
+    common: dict[str, Any] = {"name": row.name, "quantity": row.quantity, "price": row.price, "unit": row.unit,
+              "discount": row.discount, "vat_rate": row.vat_rate, "item": row.item}
+    if isinstance(row, InvoiceFacturaLine):
+        return FacturaLineData(**common, unit_code=row.unit_code, country_code=row.country_code,
+                               country_name=row.country_name, customs_declaration=row.customs_declaration)
+    return LineData(**common)
+
+
+def lines_shown(rows: Iterable[DocumentLine]) -> str:
+    return "; ".join(f"{row.name} × {shown(row.quantity)} = {shown(row.gross)}" for row in rows)
+
+
+def check_changeable(document: IssuedDocument, what: str) -> None:
+    if document.is_cancelled:
+        raise Refused(_("%(what)s is cancelled: it can only be viewed.") % {"what": what})
+
+
+def check_number_kept(document: IssuedDocument, date: datetime.date) -> None:
+    if date.year != document.number_year:
+        raise Refused(_("The document's number was given for its year: to date it in another year, enter a new "
+                        "document and cancel this one."), field="date")
+
+
+def cancel_checked(acting_user: User, reason: str) -> str:
+    if not policies.can_cancel_document(acting_user):
+        raise NotAllowed(_("You have no right to cancel acts and invoice-facturas."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused(_("Say why the document is cancelled."), field="reason")
+    return reason
+
+
+def mark_cancelled(document: IssuedDocument, acting_user: User, reason: str, what: str) -> None:
+    if document.is_cancelled:
+        raise Refused(_("%(what)s is already cancelled.") % {"what": what})
+    document.status = IssuedDocument.Status.CANCELLED
+    document.cancelled_at, document.cancelled_by, document.cancel_reason = timezone.now(), acting_user, reason
+    document.changed_by = acting_user
+    document.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "changed_by",
+                                 "changed_at"])

@@ -1,0 +1,95 @@
+"""The print forms of acts and invoice-facturas (INV-05, INV-06): the PDF's text, extracted with pypdfium2, carries the
+document's key fields; the invoice-factura is printed in the form in force on its date (line 5б from 2026-04-01);
+the УПД shows its status."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+
+from kontora.billing.services.acts import act_from_invoice
+from kontora.billing.services.facturas import FacturaHeader, factura_advance, factura_from_invoice
+from kontora.billing.services.payments import payment_record
+from tests.billing.factories import issued_invoice
+from tests.clients.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = datetime.date(2026, 3, 31)
+AFTER = datetime.date(2026, 4, 1)
+
+
+def _text(response: Any) -> str:
+    """The PDF's text, its pages joined, whitespace (and the soft line breaks of the layout) made single spaces."""
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    document = pdfium.PdfDocument(response.content)
+    try:
+        pages = [document[index].get_textpage().get_text_range() for index in range(len(document))]
+    finally:
+        document.close()
+    return re.sub(r"\s+", " ", " ".join(pages).replace("\r", " ").replace("\ufffe", "").replace("\u00ad", ""))
+
+
+@pytest.mark.feature("INV-05", "INV-06")
+def test_the_act_prints_its_number_parties_lines_totals_vat_and_sum_in_words(admin_user: Any, admin_client: Any,
+                                                                             our_entity: Any) -> None:
+    client = ClientFactory(full_name="ООО «Заказчик»", inn="7701234567")
+    invoice = issued_invoice(admin_user, client, "1220.00", date=AFTER)
+    act = act_from_invoice(acting_user=admin_user, invoice_id=invoice.pk, date=AFTER)
+    text = _text(admin_client.get(f"/acts/{act.pk}/print/"))
+    assert f"Акт № {act.shown_number} от 1 апреля 2026 г." in text
+    assert "Исполнитель" in text and "ООО «Контора»" in text and "ИНН 7707083893" in text
+    assert "Заказчик" in text and "ООО «Заказчик»" in text and "ИНН 7701234567" in text
+    assert "Услуга" in text and "1 220,00" in text.replace("\xa0", " ")
+    assert "В том числе НДС 22%" in text and "220,00" in text
+    assert "Одна тысяча двести двадцать рублей 00 копеек" in text
+
+
+@pytest.mark.feature("INV-05", "INV-06")
+@pytest.mark.parametrize(("on", "has_5b"), [(BEFORE, False), (AFTER, True)])
+def test_the_invoice_factura_prints_the_form_in_force_on_its_date(admin_user: Any, admin_client: Any,
+                                                                   our_entity: Any, on: datetime.date,
+                                                                   has_5b: bool) -> None:
+    client = ClientFactory(full_name="ООО «Покупатель»", inn="7701234567", kpp="770101001")
+    invoice = issued_invoice(admin_user, client, "122.00", date=on)
+    factura = factura_from_invoice(acting_user=admin_user, invoice_id=invoice.pk, date=on,
+                                   header=FacturaHeader(consignee="ООО «Покупатель», Москва",
+                                                        advance_facturas="№ 7 от 01.03.2026"))
+    text = _text(admin_client.get(f"/facturas/{factura.pk}/print/"))
+    day = "31 марта 2026 г." if on == BEFORE else "1 апреля 2026 г."
+    assert f"Счёт-фактура № {factura.shown_number} от {day}" in text
+    assert "Продавец: ООО «Контора»" in text and "ИНН/КПП покупателя: 7701234567/770101001" in text
+    assert "Грузополучатель и его адрес: ООО «Покупатель», Москва" in text
+    assert "Российский рубль, 643" in text and "22%" in text and "122,00" in text
+    # the 2026 amendment's line 5б only from its effective date
+    assert ("(5б)" in text) is has_5b
+    assert ("№ 7 от 01.03.2026" in text) is has_5b
+    assert ("действующей с 1 апреля 2026 г." in text) is has_5b
+
+
+@pytest.mark.feature("INV-05", "INV-06")
+def test_the_advance_invoice_factura_prints_the_calculated_rate_and_the_payment(admin_user: Any, admin_client: Any,
+                                                                               our_entity: Any) -> None:
+    payment = payment_record(acting_user=admin_user, client=ClientFactory(), date=AFTER, amount=Decimal("122.00"),
+                             bank_document="345")
+    factura = factura_advance(acting_user=admin_user, payment_id=payment.pk, date=AFTER)
+    text = _text(admin_client.get(f"/facturas/{factura.pk}/print/"))
+    assert "22/122" in text and "К платёжно-расчётному документу: № 345 от 01.04.2026" in text
+    assert "Предварительная оплата" in text
+
+
+@pytest.mark.feature("INV-05", "INV-06")
+@pytest.mark.parametrize("status", ["1", "2"])
+def test_the_upd_prints_the_same_data_with_its_status(admin_user: Any, admin_client: Any, our_entity: Any,
+                                                      status: str) -> None:
+    invoice = issued_invoice(admin_user, ClientFactory(), "122.00", date=AFTER)
+    factura = factura_from_invoice(acting_user=admin_user, invoice_id=invoice.pk, date=AFTER)
+    text = _text(admin_client.get(f"/facturas/{factura.pk}/print/?form=upd&status={status}"))
+    assert "Универсальный передаточный документ" in text and f"Статус: {status}" in text
+    assert f"Счёт № {invoice.shown_number}" in text and "Товар (груз) передал" in text
+    assert admin_client.get(f"/facturas/{factura.pk}/print/?form=upd&status=3").status_code == 404
