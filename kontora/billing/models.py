@@ -79,6 +79,10 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["client", "date", "id"], name="billing_invoice_client_date"),
             models.Index(fields=["date", "id"], name="billing_invoice_date"),
+            # The receivables report (`selectors.reports.debts_query`): the open invoices only, with every column
+            # it sums or groups by, so a million invoices are read from a small index and never from the table.
+            models.Index(fields=["date", "author", "client", "due_date", "due"], name="billing_invoice_debts",
+                         condition=Q(status__in=["issued", "partly_paid"])),
         ]
 
     def __str__(self) -> str:
