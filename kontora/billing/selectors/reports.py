@@ -126,7 +126,7 @@ class Debt:
     oldest: datetime.date | None
 
 
-def debts_query(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> QuerySet[Any, dict[str, Any]]:
+def debts_query(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> QuerySet[Any, Any]:
     """The one grouped query of the receivables (timed by bench/billing.py): per client and author, the due of the
     open invoices dated up to `on`, summed by age on that day. An invoice without a due date is due on its date.
     It reads the open invoices along `billing_invoice_debts` (a partial index holding every column it needs)."""

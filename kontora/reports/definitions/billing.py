@@ -27,9 +27,10 @@ from kontora.core.charts import Chart, Series
 from kontora.core.selectors.calendar import user_today
 from kontora.core.ui.links import IdLink
 from kontora.reports.forms.billing import SALES, WORKS, DebtsForm, InvoiceTurnoverForm, SalesWorksForm
-from kontora.reports.framework.base import MONEY, SALES as SALES_GROUP, Report, Scope
-from kontora.reports.framework.result import DECIMAL, INTEGER, MONEY as MONEY_KIND, TEXT, Column, Result, Row, \
-    Section
+from kontora.reports.framework.base import MONEY, Report, Scope
+from kontora.reports.framework.base import SALES as SALES_GROUP
+from kontora.reports.framework.result import DECIMAL, INTEGER, TEXT, Column, Result, Row, Section
+from kontora.reports.framework.result import MONEY as MONEY_KIND
 
 BARS = 15  # a chart names at most this many groups; the rest are in the table
 
@@ -118,7 +119,7 @@ class Debts(Report):
         charts = []
         if found:
             ages = [sum((debt.ages[index] for debt in found), Decimal(0)) for index in range(len(AGES))]
-            charts.append(Chart("bar", _("Debts by age, rubles"), [Series(_("Due"), [_rubles(a) for a in ages])],
+            charts.append(Chart("bar", _("Debts by age, rubles"), [Series(_("Debt"), [_rubles(a) for a in ages])],
                                 labels=labels))
             charts.append(_by_manager_chart(found, labels))
         notes = [_("The debt is what is due now on the open invoices dated up to the date; its age is the days from "
