@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 
 from kontora.accounts.models import ClientScope, Role, UserRight
+from kontora.billing.models import Invoice
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -46,6 +48,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
+from kontora.core.models import LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -80,7 +83,8 @@ MODELS = (
     "clients.ClientBankAccount", "clients.ClientRegistration", "clients.ClientLegalChange", "clients.ClientPersonal",
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
-    "activity.Task", "billing.Sale", "billing.Work", "messaging.Letter", "bulk.BulkOutcome", "imports.ImportRow",
+    "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
+    "imports.ImportRow",
 )
 
 
@@ -199,7 +203,20 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
+        "billing.Invoice": _invoice(client, author, mark, ids),
     }
+
+
+def _invoice(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Invoice:
+    """An issued invoice of the client, unpaid and due today, with a card marker in its note (written directly:
+    the services' lines and numbering are not what the matrix asks about)."""
+    entity = LegalEntity.objects.filter(short_name="ООО «Мир»").first() or LegalEntity.objects.create(
+        full_name="ООО «Мир»", short_name="ООО «Мир»", inn="7707083893")
+    today = date.today()
+    return Invoice.objects.create(client=client, legal_entity=entity, date=today, due_date=today,
+                                  number=client.code, number_year=today.year, status=Invoice.Status.ISSUED,
+                                  gross=Decimal("100.00"), due=Decimal("100.00"), author=author,
+                                  note=f"{mark} счёт", **ids)
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
