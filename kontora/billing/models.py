@@ -79,10 +79,12 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["client", "date", "id"], name="billing_invoice_client_date"),
             models.Index(fields=["date", "id"], name="billing_invoice_date"),
-            # The receivables report (`selectors.reports.debts_query`): the open invoices only, with every column
-            # it sums or groups by, so a million invoices are read from a small index and never from the table.
-            models.Index(fields=["date", "author", "client", "due_date", "due"], name="billing_invoice_debts",
-                         condition=Q(status__in=["issued", "partly_paid"])),
+            # The receivables report (`selectors.reports.debts_query`): every column it reads, in the order it
+            # groups by, so a million invoices are read from this index alone, in order, without a sort (bench:
+            # a sort of the open ones found by their status cost more than the scan). Not a partial index of the
+            # open ones: the statuses reach the database as parameters, and SQLite cannot match a partial index then.
+            models.Index(fields=["client", "author", "status", "date", "due_date", "due"],
+                         name="billing_invoice_debts"),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from kontora.billing.models import Invoice, Payment, Sale
 from kontora.core.money import money_sum
 
-# An invoice waiting for money (the receivables' partial index `billing_invoice_debts` holds exactly these).
+# An invoice waiting for money.
 OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID)
 
 

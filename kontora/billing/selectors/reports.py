@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Count, F, Min, Model, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from kontora.accounts.models import User
@@ -31,6 +31,7 @@ OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID)
 # Issued in a period: every invoice dated in it but drafts and cancelled ones.
 COUNTED = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID, Invoice.Status.PAID)
 ZERO = Decimal("0.00")
+NAMES_BATCH = 5000
 
 
 def _opened(user: Any, rows: QuerySet[M], field: str = "client") -> QuerySet[M]:
@@ -114,22 +115,25 @@ AGES = (("current", None, 0), ("days_30", 1, 30), ("days_60", 31, 60), ("days_90
 
 @dataclass(frozen=True)
 class Debt:
-    """What one client owes on one manager's invoices on a date, by age; `oldest` is the earliest term."""
+    """What one client owes on one manager's invoices on a date, by age."""
 
     client_id: int
     client: str
     author_id: int
     author: str
     invoices: int
-    total: Decimal
     ages: tuple[Decimal, ...]  # in the order of AGES
-    oldest: datetime.date | None
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.ages, ZERO)
 
 
 def debts_query(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> QuerySet[Any, Any]:
     """The one grouped query of the receivables (timed by bench/billing.py): per client and author, the due of the
     open invoices dated up to `on`, summed by age on that day. An invoice without a due date is due on its date.
-    It reads the open invoices along `billing_invoice_debts` (a partial index holding every column it needs)."""
+    It reads `billing_invoice_debts`, an index holding every column it needs in the order it groups by; one
+    employee's invoices (`authors`) come by the author's index."""
     term = Coalesce("due_date", "date")
     rows = _by_authors(_opened(user, Invoice.objects.filter(status__in=OPEN, date__lte=on)), authors)
     sums = {}
@@ -144,21 +148,31 @@ def debts_query(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) ->
             condition &= Q(term__gte=on - datetime.timedelta(days=last))
         sums[key] = money_sum("due", filter=condition)
     return (rows.alias(term=term).order_by().values("client_id", "author_id")
-            .annotate(n=Count("id"), total=money_sum("due"), oldest=Min("term"), **sums))
+            .annotate(n=Count("id"), **sums))
 
 
 def debts_ageing(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> list[Debt]:
-    """The receivables on `on` per client and manager (the invoice's author), with the clients' and managers' names
-    (two small reads of the groups found), ordered by manager, then client."""
+    """The receivables on `on` per client and manager (the invoice's author), with the clients' and managers'
+    names (read by key after the grouped query), ordered by manager, then client."""
     rows = list(debts_query(user, on=on, authors=authors))
     if not rows:
         return []
-    clients = dict(Client.objects.filter(pk__in={row["client_id"] for row in rows}).values_list("pk", "short_name"))
     people = dict(User.objects.filter(pk__in={row["author_id"] for row in rows}).values_list("pk", "full_name"))
+    clients = _names({row["client_id"] for row in rows})
     debts = [Debt(client_id=row["client_id"], client=clients.get(row["client_id"], ""), author_id=row["author_id"],
-                  author=people.get(row["author_id"], ""), invoices=row["n"], total=row["total"],
-                  ages=tuple(row[key] for key, _first, _last in AGES), oldest=row["oldest"]) for row in rows]
+                  author=people.get(row["author_id"], ""), invoices=row["n"],
+                  ages=tuple(row[key] for key, _first, _last in AGES)) for row in rows]
     return sorted(debts, key=lambda d: (d.author.casefold(), d.author_id, d.client.casefold(), d.client_id))
+
+
+def _names(client_ids: set[int]) -> dict[int, str]:
+    """The clients' short names, read by key in batches (SQLite takes at most 32,766 parameters a query): one
+    query up to NAMES_BATCH debtors."""
+    ids, names = sorted(client_ids), dict[int, str]()
+    for start in range(0, len(ids), NAMES_BATCH):
+        batch = ids[start:start + NAMES_BATCH]
+        names.update(Client.objects.filter(pk__in=batch).values_list("pk", "short_name"))
+    return names
 
 
 # --- «Продажи и работы» ----------------------------------------------------------------------------------------------

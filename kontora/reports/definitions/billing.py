@@ -25,6 +25,7 @@ from kontora.billing.selectors.reports import (
 )
 from kontora.core.charts import Chart, Series
 from kontora.core.selectors.calendar import user_today
+from kontora.core.selectors.settings import block_enabled, system_settings
 from kontora.core.ui.links import IdLink
 from kontora.reports.forms.billing import SALES, WORKS, DebtsForm, InvoiceTurnoverForm, SalesWorksForm
 from kontora.reports.framework.base import MONEY, Report, Scope
@@ -153,6 +154,11 @@ class SalesAndWorks(Report):
     group = SALES_GROUP
     order = 10
     form_class = SalesWorksForm
+
+    def available(self, user: Any) -> bool:
+        """Gone with both functionality blocks, «Продажи» and «Работы» (Settings → Functionality)."""
+        system = system_settings()
+        return block_enabled(system, "sales") or block_enabled(system, "works")
 
     def build(self, user: Any, form: Any) -> Result:
         data = form.cleaned_data

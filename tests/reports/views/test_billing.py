@@ -126,7 +126,9 @@ def test_the_debts_query_is_one_grouped_read(books: dict[str, Any]) -> None:
 
     rows = list(debts_query(books["supervisor"], on=TODAY))
     # one row per client and author, summed in SQL
-    assert sorted(row["total"] for row in rows) == [Decimal("50.00"), Decimal("1200.00"), Decimal("2000.00")]
+    totals = sorted(sum((row[key] for key in ("current", "days_30", "days_60", "days_90", "over_90")), Decimal(0))
+                    for row in rows)
+    assert totals == [Decimal("50.00"), Decimal("1200.00"), Decimal("2000.00")]
 
 
 @pytest.mark.feature("INV-04", "RPT-02")
@@ -216,3 +218,15 @@ def test_billing_reports_read_as_many_queries_for_many_rows(manager_user: Any, s
     page = assert_flat_queries(lambda: http.get(_url(slug), query).content.decode(),
                                lambda n: _add_debt(manager_user, n))
     assert "Сформировал" in page
+
+
+def test_sales_and_works_go_with_both_their_functionality_blocks(manager_user: Any) -> None:
+    from kontora.core.models import SystemSettings
+
+    http = signed_in(manager_user)
+    SystemSettings.objects.update_or_create(pk=1, defaults={"sales_enabled": False})
+    # one block still on: the report stays
+    assert _url("sales-works") in html(http.get(reverse("core:home")))
+    SystemSettings.objects.filter(pk=1).update(works_enabled=False)
+    assert _url("sales-works") not in html(http.get(reverse("core:home")))
+    assert http.get(_url("sales-works"), PERIOD).status_code == 404
