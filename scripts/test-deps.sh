@@ -2,7 +2,8 @@
 # What `make test` needs from the system besides Python: Chromium for the browser tests, the fonts the pages (and
 # the guide's pictures) are drawn with, Pango and HarfBuzz's subsetter for WeasyPrint (the print module's PDFs), Cairo
 # for CairoSVG (core.charts' PNG pictures), and
-# redis-server for the several-servers tests (their job queue). Run as root with apt-get, it installs what is missing and says so in
+# redis-server for the several-servers tests (their job queue), and Node.js to run the SMS counter's browser code
+# against the server's (tests/messaging/services/test_sms_parts.py). Run as root with apt-get, it installs what is missing and says so in
 # one line; otherwise it stops the run before it starts with one line naming the exact command.
 set -uo pipefail
 
@@ -15,6 +16,7 @@ need=()
 [ -e "$fonts/dejavu/DejaVuSans.ttf" ] || need+=(fonts-dejavu-core)
 [ -e "$fonts/liberation2/LiberationSans-Regular.ttf" ] || need+=(fonts-liberation2)
 [ -x "$redis" ] || need+=(redis-server)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 # WeasyPrint loads these shared libraries by name (core.printing): each package's library file is looked for.
 libs=${KONTORA_LIB_DIR:-/usr/lib/*-linux-gnu}
 has_lib() { compgen -G "$libs/$1" >/dev/null; }

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     _register_invoices_and_payments()
     _register_sales_and_works()
+    _register_printing()
+    _register_statements()
+    _register_payment_pages()
 
 
 # --- invoices and payments (INV-01 … INV-04) -----------------------------------------------------------------------
@@ -104,4 +107,132 @@ def _sales_exits() -> list[Any]:
         Exit("billing:work", work, OPENS, args=pk),
         Exit("billing:work", work, EDITS, "POST", args=pk, who=is_administrator),
         Exit("billing:work_delete", work, EDITS, "POST", args=pk, who=is_administrator, removes=True),
+    ]
+
+
+# --- «Счёт на оплату» and «Отправить по e-mail» (INV-06) -----------------------------------------------------------
+
+
+def _register_printing() -> None:
+    from kontora.core.hooks import EXITS
+
+    for item in _printing_exits():
+        EXITS.register(item)
+
+
+def _printing_exits() -> list[Any]:
+    from kontora.core.hooks import OPENS, Exit
+
+    invoice = "billing.Invoice"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    # The print and the letter show the invoice's client's requisites: for whoever opens its card. The crawler asks
+    # for the printable page — the PDF is the same view and check, its text compressed (a marker in it would go
+    # unseen) and a second to draw; the letter's POST reaches the form (no mailbox in the matrix's world) and queues
+    # nothing.
+    return [
+        Exit("billing:invoice_print", invoice, OPENS, args=pk, data=lambda obj: {"format": "html"}),
+        Exit("billing:invoice_send", invoice, OPENS, args=pk),
+        Exit("billing:invoice_send", invoice, OPENS, "POST", args=pk, data=lambda obj: {
+            "recipient": "matrix@example.test", "subject": "Счёт", "text": "Счёт во вложении."}),
+    ]
+
+
+# --- bank statements (INV-04) ---------------------------------------------------------------------------------------
+
+
+def _register_statements() -> None:
+    from kontora.billing import policies
+    from kontora.core.hooks import EXITS, MENU, POLICIES, MenuItem
+
+    POLICIES.register(policies.statement_lines)
+    MENU.register(MenuItem("journals", _("Load a bank statement"), "billing:statement_new", group=1, order=50))
+    for item in _statement_exits():
+        EXITS.register(item)
+
+
+def _statement_exits() -> list[Any]:
+    from kontora.core.hooks import EDITS, OPENS, ROWS, Exit
+
+    line = "billing.StatementLine"
+
+    def statement(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.statement_id}
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def confirm(obj: Any) -> dict[str, Any]:
+        return {"choice": "record"}
+
+    # A statement is its importer's; its page names a line's client (and invoice) only while he may open the client;
+    # a line's decision and «Провести» are his for a client whose payments he may write (edits the card) — the
+    # matrix's lines are the user's own, each matched to one of his clients.
+    return [
+        Exit("billing:statement", line, OPENS, args=statement, answer=ROWS),
+        Exit("billing:statement_line", line, EDITS, "POST", args=pk, data=confirm),
+        Exit("billing:statement_record", line, EDITS, "POST", args=statement),
+    ]
+
+
+# --- payments' pages (INV-04, CLI-14) ------------------------------------------------------------------------------
+
+
+def _register_payment_pages() -> None:
+    from kontora.core.hooks import EXITS, MENU, MenuItem
+
+    # One page; its menu item says whose payments it shows, as the other work journals' do.
+    MENU.register(MenuItem("journals", _("Payments journal"), "billing:payments", _own_journal, order=20))
+    MENU.register(MenuItem("journals", _("Payments journal of all employees"), "billing:payments", _all_journal,
+                           order=20, query="whose=all"))
+    for item in _payment_exits():
+        EXITS.register(item)
+
+
+def _own_journal(user: Any, system: Any) -> bool:
+    from kontora.billing import policies
+
+    return not policies.sees_all_employees(user)
+
+
+def _all_journal(user: Any, system: Any) -> bool:
+    from kontora.billing import policies
+
+    return policies.sees_all_employees(user)
+
+
+def _payment_exits() -> list[Any]:
+    from kontora.billing import policies
+    from kontora.core.hooks import EDITS, LIST, OPENS, Exit
+
+    client, payment = "clients.Client", "billing.Payment"
+
+    def pk(obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def card(obj: Any) -> dict[str, Any]:
+        return {"client_id": obj.pk}
+
+    def named(obj: Any) -> dict[str, Any]:
+        return {"client": obj.pk}
+
+    # The journal lists the payments of clients the user opens (his own without «журналы всех сотрудников»); one
+    # client's journal and the card's pane every payment of a client he opens; a payment's page to whoever opens
+    # its client. Recording, applying an advance and the storno change the client's data: his card editable (the
+    # storno with its own right besides).
+    return [
+        Exit("billing:payments", payment, OPENS, answer=LIST, once=True),
+        Exit("billing:payments", client, OPENS, data=named, key="client"),
+        Exit("billing:card_payments", client, OPENS, args=card),
+        Exit("billing:payment_new", client, EDITS, args=card),
+        Exit("billing:payment_new", client, EDITS, "POST", args=card,
+             data=lambda obj: {"date": "", "amount": "", "kind": "non_cash", "overpayment": "refuse"}),
+        Exit("billing:payment_pick", client, EDITS, "POST", data=named),
+        Exit("billing:advances_apply", client, EDITS, "POST", args=card),
+        Exit("billing:payment", payment, OPENS, args=pk),
+        Exit("billing:payment_apply", payment, EDITS, "POST", args=pk, data=lambda obj: {"invoice": ""}),
+        Exit("billing:payment_cancel", payment, EDITS, "POST", args=pk, data=lambda obj: {"reason": ""},
+             who=policies.can_cancel_payment),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kontora.billing.models import Invoice, Payment, Sale, Work
+from kontora.billing.models import Invoice, Payment, Sale, StatementImport, StatementLine, Work
 from kontora.core.locks import locked
 
 
@@ -44,3 +44,12 @@ def sale_to_change(sale_id: int) -> Sale:
 
 def work_to_change(work_id: int) -> Work:
     return locked(Work.objects.filter(pk=work_id)).select_related("client").get()
+
+
+def statement(statement_id: int) -> StatementImport:
+    """A bank statement being recorded: two «Провести» at once queue, and the second finds its lines recorded."""
+    return locked(StatementImport.objects.filter(pk=statement_id)).select_related("legal_entity").get()
+
+
+def statement_line(line_id: int) -> StatementLine:
+    return locked(StatementLine.objects.filter(pk=line_id)).select_related("statement").get()

@@ -7,6 +7,7 @@ live payments' allocations to it, its due the difference.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -130,13 +131,18 @@ class InvoiceLine(models.Model):
         return self.name
 
 
+class PaymentKind(models.TextChoices):
+    """How money is paid: a payment's kind, and how a sale or a work was paid."""
+
+    CASH = "cash", _("cash")
+    NON_CASH = "non_cash", _("non-cash")
+
+
 class Payment(models.Model):
     """Money received from a client: for an invoice named by the payer, or the client's advance. Never deleted:
     a wrong payment is cancelled (storno) with who, when and why; its allocations stop counting."""
 
-    class Kind(models.TextChoices):
-        CASH = "cash", _("cash")
-        NON_CASH = "non_cash", _("non-cash")
+    Kind = PaymentKind
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="payments",
                                verbose_name=_("client"))
@@ -209,29 +215,18 @@ class PaymentAllocation(models.Model):
 # --- Sales and works (SAL-01, SAL-02): the client card's «Продажи» and «Работы» journals ---------------------------
 
 
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", _("Cash")
-    NONCASH = "noncash", _("Non-cash")
-
-
-class Sale(models.Model):
-    """One sale of goods to a client (SAL-01): recorded in the card's «Продажи» journal; changed later only by its
-    author or an administrator."""
+class JournalRow(models.Model):
+    """The columns a row of the card's «Продажи» and «Работы» journals has either way (SAL-01, SAL-02): the client,
+    the date, the money and whether it is paid, the people; changed later only by its author or an administrator."""
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("client"))
     date = models.DateField(_("date"))
-    item = models.ForeignKey("directories.NomenclatureItem", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("goods"))
-    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
     amount = MoneyField(_("amount"), default=Decimal("0"))
     paid = models.BooleanField(_("paid"), default=False)
     paid_on = models.DateField(_("payment date"), null=True, blank=True)
-    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices,
-                                      blank=True)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("responsible"))
-    note = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -240,60 +235,149 @@ class Sale(models.Model):
                                    related_name="+", verbose_name=_("changed by"))
 
     class Meta:
+        abstract = True
         ordering = ["-date", "-id"]
+        # The card's journal, newest first, in keyset pages ("billing_sale_card", "billing_work_card").
+        indexes = [models.Index(fields=["client", "-date", "-id"], name="%(app_label)s_%(class)s_card")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                              name="%(app_label)s_%(class)s_amount_not_negative")]
+
+
+class Sale(JournalRow):
+    """One sale of goods to a client (SAL-01): recorded in the card's «Продажи» journal."""
+
+    item = models.ForeignKey("directories.NomenclatureItem", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("goods"))
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentKind.choices,
+                                      blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(JournalRow.Meta):
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
-        indexes = [
-            # The card's «Продажи», newest first, in keyset pages.
-            models.Index(fields=["client", "-date", "-id"], name="billing_sale_card"),
-        ]
         constraints = [
+            *JournalRow.Meta.constraints,
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="billing_sale_quantity_positive"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="billing_sale_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.item_id}"
 
 
-class Work(models.Model):
-    """Works or services done for a client (SAL-02): recorded in the card's «Работы» journal; changed later only by
-    its author or an administrator."""
+class Work(JournalRow):
+    """Works or services done for a client (SAL-02): recorded in the card's «Работы» journal."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("client"))
-    date = models.DateField(_("date"))
     work_type = models.CharField(_("type of work"), max_length=300)
     output = models.CharField(_("output"), max_length=300, blank=True)
     receiver = models.ForeignKey("core.LegalEntity", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("payment receiver"))
-    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("responsible"))
-    amount = MoneyField(_("amount"), default=Decimal("0"))
-    paid = models.BooleanField(_("paid"), default=False)
-    paid_on = models.DateField(_("payment date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     norm_hours = models.DecimalField(_("labour, norm-hours"), max_digits=10, decimal_places=2,
                                      default=Decimal("0"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("author"))
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    changed_at = models.DateTimeField(_("changed"), auto_now=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("changed by"))
 
-    class Meta:
-        ordering = ["-date", "-id"]
+    class Meta(JournalRow.Meta):
         verbose_name = _("work")
         verbose_name_plural = _("works")
-        indexes = [
-            # The card's «Работы», newest first, in keyset pages.
-            models.Index(fields=["client", "-date", "-id"], name="billing_work_card"),
-        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="billing_work_amount_not_negative"),
+            *JournalRow.Meta.constraints,
             models.CheckConstraint(condition=models.Q(norm_hours__gte=0), name="billing_work_hours_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.work_type}"
+
+
+# --- bank statements (INV-04): a 1C exchange file loaded, its incoming lines matched, confirmed and recorded --------
+
+
+class StatementImport(models.Model):
+    """A bank statement loaded by a user: kept in the base (not a server's memory) until its lines are recorded;
+    only its importer (or an administrator) opens it — it holds clients' money data."""
+
+    class Status(models.TextChoices):
+        LOADED = "loaded", _("loaded")
+        PARTLY_RECORDED = "partly_recorded", _("partly recorded")
+        RECORDED = "recorded", _("recorded")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("loaded by"))
+    created_at = models.DateTimeField(_("loaded"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    legal_entity = models.ForeignKey("core.LegalEntity", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("payee"))
+    bank_account = models.ForeignKey("core.BankAccount", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("bank account"))
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    skipped_outgoing = models.PositiveIntegerField(_("outgoing lines skipped"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.LOADED)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["author", "-created_at"], name="billing_statement_author")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class StatementLine(models.Model):
+    """An incoming payment document of a statement, what the matching found for it, the user's decision and the
+    payment recorded from it."""
+
+    class Match(models.TextChoices):
+        BY_NUMBER = "by_number", _("by the invoice number in the purpose")
+        BY_INN_SUM = "by_inn_sum", _("by the payer's INN and the amount")
+        CLIENT = "client", _("client by INN: an advance")
+        AMBIGUOUS = "ambiguous", _("several candidates")
+        NOT_FOUND = "not_found", _("not found")
+        DUPLICATE = "duplicate", _("recorded before")
+        CHOSEN = "chosen", _("chosen by the user")
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("to decide")
+        RECORD = "record", _("to record")
+        EXCLUDE = "exclude", _("excluded")
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("No."))
+    number = models.CharField(_("document number"), max_length=64)
+    date = models.DateField(_("date"))
+    received = models.DateField(_("received"), null=True, blank=True)
+    amount = MoneyField(_("amount"))
+    payer = models.CharField(_("payer"), max_length=500, blank=True)
+    payer_inn = models.CharField(_("payer's INN"), max_length=12, blank=True)
+    payer_account = models.CharField(_("payer's account"), max_length=34, blank=True)
+    purpose = models.TextField(_("purpose of payment"), blank=True)
+    match = models.CharField(_("match"), max_length=12, choices=Match.choices, default=Match.NOT_FOUND)
+    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("client"))
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("invoice"))
+    # The ambiguous match's candidates: [{"invoice": id, "client": id}, …] (a client alone: his advance).
+    candidates = models.JSONField(default=list, blank=True)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, default=Decision.PENDING,
+                                blank=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("payment"))
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ["statement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "position"], name="billing_statementline_position"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="billing_statementline_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["number", "date"], name="billing_statementline_document")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.date:%d.%m.%Y}"
+
+    @property
+    def payment_date(self) -> datetime.date:
+        """The payment is dated the day the money came to our account (the document's date when not given)."""
+        return self.received or self.date

@@ -14,21 +14,25 @@ by its author or an administrator, on a client he may edit; everyone else reads 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from kontora.accounts.policies import has_right
-from kontora.billing.models import Invoice, Payment, Sale, Work
+from kontora.billing.models import Invoice, JournalRow, Payment, Sale, StatementImport, StatementLine, Work
 from kontora.clients import access
-from kontora.clients import policies as client_policies
 from kontora.clients.policies import OwnedPolicy
+from kontora.core.errors import FieldRefused
 from kontora.core.permissions import Policy, is_administrator
+from kontora.core.selectors.calendar import user_today
+
+R = TypeVar("R", bound=JournalRow)
 
 CANCEL_INVOICES = "cancel_invoices"
 CANCEL_PAYMENTS = "cancel_payments"
 CHANGE_PAST_DATA = "change_past_data"
+JOURNALS_ALL_USERS = "journals_all_users"
 
 invoices: OwnedPolicy[Invoice] = OwnedPolicy(Invoice, related=("client", "legal_entity", "bank_account", "author"))
 payments: OwnedPolicy[Payment] = OwnedPolicy(Payment, related=("client", "invoice", "legal_entity", "author"))
@@ -45,14 +49,53 @@ def visible_payments(user: Any) -> QuerySet[Payment]:
     return Payment.objects.filter(client__in=access.openable_clients(user).values("pk"))
 
 
+def sees_all_employees(user: Any) -> bool:
+    """May the user's payments journal show every employee's payments (the right «журналы всех сотрудников»)?
+    Without it the journal shows his own work only (`own_payments`)."""
+    return bool(has_right(user, JOURNALS_ALL_USERS))
+
+
+def own_payments(user: Any) -> Q:
+    """The payments that are the user's work: he recorded it, or its client is his (curator or specialist)."""
+    return Q(author=user) | Q(client__curator=user) | Q(client__specialist=user)
+
+
+def journal_payments(user: Any) -> QuerySet[Payment]:
+    """The payments of the journal: of the clients the user may open (checked row by row), his own only unless he
+    sees every employee's."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Payment.objects.none()
+    rows = Payment.objects.filter(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(own_payments(user))
+
+
+def hidden_payments(user: Any) -> QuerySet[Payment]:
+    """Payments of the journal kept from the user by client access alone: about a client he may not open — and not
+    about someone else's private client, which is not even counted (private stays silent)."""
+    if access.visibility_shape(user) == access.NOBODY or access.opens_every_shared(user):
+        return Payment.objects.none()
+    shared = access.not_private_to_others(user).filter(pk=OuterRef("client_id"))
+    rows = Payment.objects.filter(Exists(shared)).exclude(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(own_payments(user))
+
+
 def can_write_for(user: Any, client: Any) -> bool:
-    """Invoices and payments of a client are written by those who may edit the client's card."""
+    """Invoices, payments, sales and works of a client are written by those who may edit the client's card."""
     return access.standing(user, client).edits
 
 
 def can_date(user: Any, date: datetime.date) -> bool:
-    """A document dated before today needs the right to change past-dated data."""
-    return date >= timezone.localdate() or bool(has_right(user, CHANGE_PAST_DATA))
+    """A row dated before the user's today (invoice, payment, sale, work) needs the right to change past-dated
+    data."""
+    return date >= user_today(user) or bool(has_right(user, CHANGE_PAST_DATA))
+
+
+def refuse_past_date(user: Any, *dates: datetime.date | None) -> None:
+    """`can_date`'s one refusal, next to the date field, unless the user may write every given date (the row's old
+    and new ones): a Refused to the invoices' and payments' callers, a field's ValidationError to the forms."""
+    if any(day is not None and not can_date(user, day) for day in dates):
+        raise FieldRefused(gettext("You have no right to change data dated before today: choose today's date or "
+                                   "later."), field="date")
 
 
 def can_cancel_invoice(user: Any) -> bool:
@@ -66,57 +109,87 @@ def can_cancel_payment(user: Any) -> bool:
 # --- sales and works ------------------------------------------------------------------------------------------------
 
 
-def visible_sales(user: Any) -> QuerySet[Sale]:
+def _visible_rows(user: Any, model: type[R]) -> QuerySet[R]:
     if access.visibility_shape(user) == access.NOBODY:
-        return Sale.objects.none()
-    return Sale.objects.filter(access.opens_row_client(user))
+        return model._default_manager.none()
+    return model._default_manager.filter(access.opens_row_client(user))
+
+
+def visible_sales(user: Any) -> QuerySet[Sale]:
+    return _visible_rows(user, Sale)
 
 
 def visible_works(user: Any) -> QuerySet[Work]:
-    if access.visibility_shape(user) == access.NOBODY:
-        return Work.objects.none()
-    return Work.objects.filter(access.opens_row_client(user))
+    return _visible_rows(user, Work)
 
 
-def is_author_or_administrator(user: Any, record: Sale | Work) -> bool:
+def is_author_or_administrator(user: Any, record: JournalRow) -> bool:
     """A sale or a work is changed later only by its author or an administrator (the manual: «Продажи»)."""
     return is_administrator(user) or (record.author_id is not None and record.author_id == getattr(user, "pk", None))
 
 
-def _edits_client(user: Any, record: Sale | Work) -> bool:
-    """A row is changed only on a client the user may edit (which he opens, so he reads the row)."""
-    return bool(client_policies.clients.can(user, "change", record.client))
+class JournalRowPolicy(Policy[R], Generic[R]):
+    """A sale or a work: read by whoever opens its client, changed and deleted by its author or an administrator on
+    a client he may edit (which he opens, so he reads the row)."""
 
+    def __init__(self, model: type[R], *, related: tuple[str, ...]) -> None:
+        self.model = model
+        self.related = related
 
-class SalePolicy(Policy[Sale]):
-    model = Sale
-    related = ("client", "item", "item__goods_group", "item__folder", "author", "responsible")
-
-    def visible(self, user: Any) -> QuerySet[Sale]:
-        return visible_sales(user)
-
-    def can(self, user: Any, action: str, obj: Any) -> bool:
-        if action == "view":
-            return visible_sales(user).filter(pk=obj.pk).exists()
-        if action in ("change", "delete"):
-            return is_author_or_administrator(user, obj) and _edits_client(user, obj)
-        raise ValueError(f"unknown action {action!r}")
-
-
-class WorkPolicy(Policy[Work]):
-    model = Work
-    related = ("client", "receiver", "author", "responsible")
-
-    def visible(self, user: Any) -> QuerySet[Work]:
-        return visible_works(user)
+    def visible(self, user: Any) -> QuerySet[R]:
+        return _visible_rows(user, self.model)
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if action == "view":
-            return visible_works(user).filter(pk=obj.pk).exists()
+            return self.visible(user).filter(pk=obj.pk).exists()
         if action in ("change", "delete"):
-            return is_author_or_administrator(user, obj) and _edits_client(user, obj)
+            return is_author_or_administrator(user, obj) and can_write_for(user, obj.client_id)
         raise ValueError(f"unknown action {action!r}")
 
 
-sales = SalePolicy()
-works = WorkPolicy()
+sales = JournalRowPolicy(Sale, related=("client", "item", "item__goods_group", "item__folder", "author",
+                                        "responsible"))
+works = JournalRowPolicy(Work, related=("client", "receiver", "author", "responsible"))
+
+
+# --- bank statements (INV-04) ---------------------------------------------------------------------------------------
+
+
+def visible_statements(user: Any) -> QuerySet[StatementImport]:
+    """A loaded statement holds clients' money: its importer reads it, and an administrator."""
+    if not getattr(user, "is_authenticated", False):
+        return StatementImport.objects.none()
+    if is_administrator(user):
+        return StatementImport.objects.all()
+    return StatementImport.objects.filter(author_id=user.pk)
+
+
+def may_load_statements(user: Any) -> bool:
+    """Any signed-in user loads a statement: what he may record is decided per client (he writes payments for)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+class StatementLinePolicy(Policy[StatementLine]):
+    """A line of a visible statement; one matched to a client is the reader's only while he may open the client."""
+
+    model = StatementLine
+    related = ("statement", "client", "invoice", "payment")
+
+    def visible(self, user: Any) -> QuerySet[StatementLine]:
+        rows = StatementLine.objects.filter(statement__in=visible_statements(user).values("pk"))
+        if access.visibility_shape(user) == access.NOBODY:
+            return rows.filter(client__isnull=True)
+        return rows.filter(Q(client__isnull=True) | access.opens_row_client(user))
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "view":
+            return self.visible(user).filter(pk=obj.pk).exists()
+        if action == "change":  # decided by the importer, for a client whose payments he may write
+            if obj.statement.author_id != user.pk:
+                return False
+            return self.visible(user).filter(pk=obj.pk).exists() if obj.client_id is None \
+                else can_write_for(user, obj.client_id)
+        raise ValueError(f"unknown action {action!r}")
+
+
+statement_lines = StatementLinePolicy()

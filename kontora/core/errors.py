@@ -4,6 +4,7 @@ Services raise only these and Django's `ValidationError` (errors of fields the u
 
     DomainError        a rule of the business refuses what was asked; the message says why, in the user's language
       Refused          the request is wrong as it stands (a folder that is not empty, a scheme not complete)
+        FieldRefused   one field's refusal that is that field's `ValidationError` too (a rule shared by both kinds)
         Throttled      too many requests of a kind for now; `retry_after` says in how many seconds to ask again
       Conflict         the page is stale or another user won a race (a run already moved on, a newer save)
       NotAllowed       the user may not do this (also Django's `PermissionDenied`, so an unhandled one is a 403)
@@ -44,6 +45,16 @@ class Refused(DomainError):
     """The request is wrong as it stands; the user can act on the message and try again."""
 
     status = 422
+
+
+class FieldRefused(Refused, ValidationError):  # type: ignore[misc]
+    """A refusal next to one field, for a rule shared by services that speak DomainError and services that speak
+    Django's field errors (billing's past-date rule): either catches it, `field` and `message_dict` place it."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message, field=field)
+        self.error_dict = {field: ValidationError(self.message).error_list}
+        del self.error_list
 
 
 class Throttled(Refused):

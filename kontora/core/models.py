@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -49,8 +51,17 @@ class SystemSettings(models.Model):
         return "system settings"
 
 
+def _entity_image_path(entity: LegalEntity, filename: str) -> str:
+    # A fresh name per upload: a replaced image's old file waits for its purge (backups may still name it).
+    return f"entities/{entity.pk}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
 class LegalEntity(models.Model):
     """One of our own legal entities (Constants): pre-fills documents issued on its behalf."""
+
+    # The images printed on «Счёт на оплату» and the act when the user asks «с печатью и подписью» (INV-06), never on
+    # an invoice-factura or a УПД; PNG or JPEG, kept in the storage like every other stored file.
+    IMAGE_FIELDS = ("stamp", "director_signature", "accountant_signature")
 
     full_name = models.CharField(_("full name"), max_length=500)
     short_name = models.CharField(_("short name"), max_length=200)
@@ -63,6 +74,11 @@ class LegalEntity(models.Model):
     chief_accountant = models.CharField(_("chief accountant"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    stamp = models.FileField(_("stamp"), upload_to=_entity_image_path, max_length=300, blank=True)
+    director_signature = models.FileField(_("director's signature"), upload_to=_entity_image_path, max_length=300,
+                                          blank=True)
+    accountant_signature = models.FileField(_("chief accountant's signature"), upload_to=_entity_image_path,
+                                            max_length=300, blank=True)
     is_default = models.BooleanField(_("default legal entity"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)

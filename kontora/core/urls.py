@@ -24,6 +24,7 @@ urlpatterns = [
             path("", organisation.entity_edit, name="constants_entity_edit"),
             path("delete/", organisation.entity_delete, name="constants_entity_delete"),
             path("default/", organisation.entity_default, name="constants_entity_default"),
+            path("images/", organisation.entity_images, name="constants_entity_images"),
             path("accounts/new/", organisation.account_new, name="constants_account_new"),
         ])),
         path("accounts/<int:account_id>/", include([

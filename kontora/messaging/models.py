@@ -9,6 +9,7 @@ but not its password, which the program then asks for again.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -209,3 +210,27 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.address_key
+
+
+def _letter_file_path(attachment: LetterAttachment, filename: str) -> str:
+    # A name of its own per file: two letters may carry files of one name (two invoices' PDFs).
+    return f"letters/{uuid.uuid4().hex}/{filename}"
+
+
+class LetterAttachment(models.Model):
+    """A file sent with one letter of the outbox (a transactional letter: the invoice's PDF); kept in the storage
+    like every stored file, read back each time the letter is sent or sent again."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    content = models.FileField(upload_to=_letter_file_path, max_length=400)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("attachment of a letter")
+        verbose_name_plural = _("attachments of letters")
+        ordering = ["letter", "id"]
+
+    def __str__(self) -> str:
+        return self.name

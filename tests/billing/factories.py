@@ -79,3 +79,35 @@ class WorkFactory(factory.django.DjangoModelFactory):
     amount = Decimal("100.00")
     norm_hours = Decimal("1.50")
     description = factory.Sequence(lambda n: f"Работа {n}")
+
+
+# --- bank statements (INV-04) -----------------------------------------------------------------------------------
+
+
+def statement_document(number: str, amount: str, purpose: str, *, inn: str = "7711111111", to: str = "",
+                       on: datetime.date | None = None, payer: str = "ООО «Плательщик»",
+                       payer_account: str = "40702810100000000777", outgoing: bool = False) -> list[str]:
+    """A payment document of a 1C exchange file: incoming to our account `to` (or paid from it, `outgoing`)."""
+    day = f"{(on or timezone.localdate()):%d.%m.%Y}"
+    if outgoing:
+        return ["СекцияДокумент=Платежное поручение", f"Номер={number}", f"Дата={day}", f"Сумма={amount}",
+                f"ПлательщикСчет={to}", "Плательщик1=ООО «Контора»", "ПлательщикИНН=7707083893",
+                f"ДатаСписано={day}", "ПолучательСчет=40702810500000000002", "Получатель1=ИП Петров",
+                "ПолучательИНН=770123456789", f"НазначениеПлатежа={purpose}", "КонецДокумента"]
+    return ["СекцияДокумент=Платежное поручение", f"Номер={number}", f"Дата={day}", f"Сумма={amount}",
+            f"ПлательщикСчет={payer_account}", f"Плательщик=ИНН {inn} {payer}", f"ПлательщикИНН={inn}",
+            f"Плательщик1={payer}", f"ПлательщикРасчСчет={payer_account}", f"ПолучательСчет={to}",
+            f"ДатаПоступило={day}", "Получатель1=ООО «Контора»", "ПолучательИНН=7707083893",
+            f"ПолучательРасчСчет={to}", f"НазначениеПлатежа={purpose}", "КонецДокумента"]
+
+
+def statement_file(account: str, *documents: list[str], encoding: str = "cp1251") -> bytes:
+    """A 1C exchange file (`1CClientBankExchange`, Windows-1251) of our `account` with the documents."""
+    day = f"{timezone.localdate():%d.%m.%Y}"
+    lines = ["1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", "Отправитель=Бухгалтерия",
+             f"ДатаСоздания={day}", f"ДатаНачала={day}", f"ДатаКонца={day}", f"РасчСчет={account}",
+             "СекцияРасчСчет", f"ДатаНачала={day}", f"ДатаКонца={day}", f"РасчСчет={account}", "КонецРасчСчет"]
+    for document in documents:
+        lines += document
+    lines.append("КонецФайла")
+    return "\r\n".join(lines).encode(encoding)

@@ -27,9 +27,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from kontora.accounts.models import ClientScope, Role, UserRight
-from kontora.billing.models import Invoice
+from kontora.billing.models import Invoice, InvoiceLine, Payment, StatementImport, StatementLine
 from kontora.bulk.models import BulkOutcome, BulkRun
 from kontora.clients.models import (
     Client,
@@ -48,7 +49,7 @@ from kontora.clients.models import (
     FilterTemplate,
 )
 from kontora.core.hooks import COUNT, LIST, NOBODY, NOT_PRIVATE, PAGE, ROWS, Exit
-from kontora.core.models import LegalEntity
+from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.text import digits
 from kontora.directories.models import Attribute, AttributeValue
 from kontora.imports.models import Import, ImportRow
@@ -57,7 +58,7 @@ from kontora.processes.hooks import MOVES, ON_STAGE
 from kontora.processes.models import ProcessRun
 from tests.accounts.factories import UserFactory
 from tests.activity.factories import EventFactory, TaskFactory
-from tests.billing.factories import SaleFactory, WorkFactory
+from tests.billing.factories import SaleFactory, WorkFactory, payee
 from tests.clients.factories import ClientFactory
 from tests.clients.support import EXPECTED, MODES, RELATIONS, ROLES, RUN_ON_OWN_STAGE_SEEN
 from tests.processes.factories import ProcessRunFactory, StageFactory
@@ -84,7 +85,7 @@ MODELS = (
     "clients.ClientMailing", "clients.ClientMailingAddress", "clients.ClientSecurity", "clients.ClientShipping",
     "clients.FilterTemplate", "processes.ProcessRun", "directories.AttributeValue", "activity.Event",
     "activity.Task", "billing.Sale", "billing.Work", "billing.Invoice", "messaging.Letter", "bulk.BulkOutcome",
-    "imports.ImportRow",
+    "imports.ImportRow", "billing.StatementLine", "billing.Payment",
 )
 
 
@@ -203,20 +204,33 @@ def _rows(client: Client, attribute: Attribute, pk: int | None = None, author: A
         "activity.Task": TaskFactory(client=client, author=author, description=f"{mark} задача", **ids),
         "billing.Sale": SaleFactory(client=client, author=author, note=f"{mark} продажа", **ids),
         "billing.Work": WorkFactory(client=client, author=author, description=f"{mark} работа", **ids),
-        "billing.Invoice": _invoice(client, author, mark, ids),
+        "billing.Invoice": _invoice(client, author, mark, pk),
+        "billing.Payment": _payment(client, author, mark, ids),
     }
 
 
-def _invoice(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Invoice:
-    """An issued invoice of the client, unpaid and due today, with a card marker in its note (written directly:
-    the services' lines and numbering are not what the matrix asks about)."""
-    entity = LegalEntity.objects.filter(short_name="ООО «Мир»").first() or LegalEntity.objects.create(
-        full_name="ООО «Мир»", short_name="ООО «Мир»", inn="7707083893")
-    today = date.today()
-    return Invoice.objects.create(client=client, legal_entity=entity, date=today, due_date=today,
-                                  number=client.code, number_year=today.year, status=Invoice.Status.ISSUED,
-                                  gross=Decimal("100.00"), due=Decimal("100.00"), author=author,
-                                  note=f"{mark} счёт", **ids)
+def _invoice(client: Client, author: Any, mark: str, pk: int | None = None) -> Invoice:
+    """An issued invoice of the client (numbered by its code) with one line carrying the card marker."""
+    ids = {} if pk is None else {"pk": pk}
+    entity = LegalEntity.objects.order_by("pk").first() or payee()
+    invoice = Invoice.objects.create(
+        client=client, legal_entity=entity, bank_account=entity.bank_accounts.first(), date=date(2026, 12, 7),
+        number=client.code, number_year=2026, status=Invoice.Status.ISSUED, net=Decimal("100.00"),
+        vat=Decimal("0.00"), gross=Decimal("100.00"), due=Decimal("100.00"), author=author,
+        note=f"{mark} счёт", **ids)
+    InvoiceLine.objects.create(invoice=invoice, position=1, name=f"{mark} услуга", quantity=Decimal("1"),
+                               price=Decimal("100.00"), net=Decimal("100.00"), vat=Decimal("0.00"),
+                               gross=Decimal("100.00"))
+    return invoice
+
+
+def _payment(client: Client, author: Any, mark: str, ids: dict[str, Any]) -> Payment:
+    """The client's advance payment (no invoice), by `author`, its payer and note card data."""
+    payee = LegalEntity.objects.order_by("id").first() or LegalEntity.objects.create(
+        full_name="ООО «Наша контора»", short_name="Наша контора", inn="7707083893", is_default=True)
+    return Payment.objects.create(
+        client=client, legal_entity=payee, date=date(2026, 1, 15), amount=Decimal("100.00"), number=client.code,
+        number_year=2026, payer=f"{mark} плательщик", note=f"{mark} платёж", author=author, **ids)
 
 
 def _letter(client: Client, author: Any, pk: int | None = None) -> Letter:
@@ -250,6 +264,22 @@ def _staged(client: Client, author: Any, pk: int | None = None) -> ImportRow:
         run=run, number=2, values={"full_name": "Строка файла"}, action=ImportRow.Action.UPDATE, client=client,
         changes=[{"field": "notes", "label": "Примечание", "old": f"ЯЧ{client.code} было",
                   "new": f"ЯЧ{client.code} стало"}], **ids)
+
+
+def _statement_line(client: Client, author: Any) -> StatementLine:
+    """A bank statement `author` loaded whose one incoming line was matched to the client (his advance), confirmed
+    and not yet recorded: its page names the client only while the author opens it. The bank's text names no
+    client's marker (it is the author's own file)."""
+    entity = LegalEntity.objects.create(full_name=f"Наша {client.code}", short_name=f"Наша {client.code}",
+                                        inn="7707083893")
+    account = BankAccount.objects.create(legal_entity=entity, bank_name="Банк", bik="044525225",
+                                         account=f"4070281000000{client.code:07d}")
+    statement = StatementImport.objects.create(author=author, filename=f"kl_to_1c_{client.code}.txt",
+                                               legal_entity=entity, bank_account=account)
+    return StatementLine.objects.create(
+        statement=statement, position=1, number=str(client.code), date=timezone.localdate(), amount=100,
+        payer="Плательщик", purpose="Оплата", match=StatementLine.Match.CLIENT, client=client,
+        decision=StatementLine.Decision.RECORD)
 
 
 def probe(user: Any, pk: int) -> Client:
@@ -293,6 +323,7 @@ def build_world(subjects: list[tuple[str, str]], *, sign_in: bool = True) -> Wor
             for label, row in _rows(company, attribute, author=stranger).items():
                 objects[label].append((relation, row))
             # the user's own letter about it: his outbox shows it while he may open the client
+            objects["billing.StatementLine"].append((relation, _statement_line(company, user)))
             objects["messaging.Letter"].append((relation, _letter(company, user)))
             person = _client(world, user, stranger, relation, Client.Kind.PERSON)
             # a run of his own over each of them: its page names the client while he sees it, shows what changed

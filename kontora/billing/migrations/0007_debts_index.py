@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0002_sales_works'),
+        ('billing', '0004_statements'),
         ('clients', '0022_email_lower'),
         ('core', '0013_tax_regime'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

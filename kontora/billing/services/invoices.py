@@ -75,12 +75,6 @@ def _check_client(acting_user: User, client: Client) -> None:
         raise NotAllowed(_("You cannot edit this client's card, so you cannot write its invoices."), field="client")
 
 
-def _check_date(acting_user: User, date: datetime.date) -> None:
-    if not policies.can_date(acting_user, date):
-        raise Refused(_("You have no right to change data dated before today: choose today's date or later."),
-                      field="date")
-
-
 def _filled(acting_user: User, data: InvoiceData) -> InvoiceData:
     """The typed invoice checked, with the payee and its account pre-filled when left empty."""
     entity, account = data.legal_entity, data.bank_account
@@ -156,7 +150,7 @@ def _values(invoice: Invoice) -> dict[str, Any]:
 def invoice_create(*, acting_user: User, data: InvoiceData) -> Invoice:
     """A new draft invoice with its lines, numbered in the same transaction."""
     _check_client(acting_user, data.client)
-    _check_date(acting_user, data.date)
+    policies.refuse_past_date(acting_user, data.date)
     data = _filled(acting_user, data)
     totals, rows = _counted(data)
     assert data.legal_entity is not None
@@ -203,8 +197,7 @@ def invoice_update(
             raise Refused(_("The invoice is cancelled: it can only be viewed."))
         if invoice.paid > 0 or _live_paid(invoice):
             raise Refused(_("Payments are counted towards the invoice: cancel them first to change it."))
-        _check_date(acting_user, invoice.date)
-        _check_date(acting_user, data.date)
+        policies.refuse_past_date(acting_user, invoice.date, data.date)
         data = _filled(acting_user, data)
         assert data.legal_entity is not None
         if data.legal_entity.pk != invoice.legal_entity_id or data.date.year != invoice.number_year:

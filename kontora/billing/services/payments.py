@@ -77,10 +77,15 @@ def invoice_settle(invoice: Invoice) -> None:
                           achieved_at=timezone.now(), goals=goals_of_kind(PAID_GOAL) if paid_now else [])
 
 
-def _payable(invoice: Invoice) -> None:
+def invoice_payable(invoice: Invoice) -> None:
+    """Refuses money for an invoice that takes none (also asked by the payment form opened for such an invoice)."""
     if invoice.status == Invoice.Status.CANCELLED:
         raise Refused(_("Invoice %(number)s is cancelled: it cannot be paid.") % {"number": invoice.shown_number},
                       field="invoice")
+    # A draft is still being written and may change or be dropped: money is counted only towards an issued invoice.
+    if invoice.status == Invoice.Status.DRAFT:
+        raise Refused(_("Invoice %(number)s is a draft: issue it first, then record its payment.")
+                      % {"number": invoice.shown_number}, field="invoice")
 
 
 def _invoice_changes(invoice: Invoice, paid_before: Decimal, status_before: str) -> list[dict[str, str]]:
@@ -106,9 +111,7 @@ def payment_record(
         raise Refused(_("The amount of a payment must be greater than zero."), field="amount")
     if kind not in Payment.Kind.values:
         raise Refused(_("Choose cash or non-cash."), field="kind")
-    if not policies.can_date(acting_user, date):
-        raise Refused(_("You have no right to change data dated before today: choose today's date or later."),
-                      field="date")
+    policies.refuse_past_date(acting_user, date)
     with transaction.atomic():
         applied = ZERO
         paid_before, status_before = ZERO, ""
@@ -116,7 +119,7 @@ def payment_record(
             invoice = locks.invoice(invoice.pk)
             if invoice.client_id != client.pk:
                 raise Refused(_("The invoice belongs to another client."), field="invoice")
-            _payable(invoice)
+            invoice_payable(invoice)
             paid_before, status_before = invoice.paid, invoice.status
             due = invoice.gross - invoice.paid
             if amount > due and overpayment != Overpayment.ADVANCE:
@@ -198,7 +201,7 @@ def advance_apply(
             raise Refused(_("The invoice belongs to another client."), field="invoice")
         if payment.is_cancelled:
             raise Refused(_("The payment is cancelled: it has no advance to apply."))
-        _payable(invoice)
+        invoice_payable(invoice)
         left, due = _unapplied(payment), invoice.gross - invoice.paid
         if left <= 0:
             raise Refused(_("Nothing of payment %(number)s is left to apply.") % {"number": payment.shown_number})

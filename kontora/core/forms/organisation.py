@@ -139,3 +139,29 @@ class SetupOrganisationForm(BankFieldsMixin, LegalEntityForm):
         return any((self.cleaned_data.get(name) or "").strip() for name in BANK_FIELDS) or any(
             name in self.errors for name in BANK_FIELDS
         )
+
+
+class EntityImagesForm(KontoraForm):
+    """Constants → legal entity → «Печать и подписи»: the images printed «с печатью и подписью» (INV-06). The files
+    are checked by the service (PNG or JPEG, size), which names the field of a refused one."""
+
+    stamp = forms.FileField(label=_("Stamp"), required=False,
+                            widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}))
+    director_signature = forms.FileField(label=_("Director's signature"), required=False,
+                                         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}))
+    accountant_signature = forms.FileField(label=_("Chief accountant's signature"), required=False,
+                                           widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}))
+    remove_stamp = forms.BooleanField(label=_("Remove"), required=False)
+    remove_director_signature = forms.BooleanField(label=_("Remove"), required=False)
+    remove_accountant_signature = forms.BooleanField(label=_("Remove"), required=False)
+
+    IMAGES = ("stamp", "director_signature", "accountant_signature")
+
+    def uploads(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.IMAGES if self.cleaned_data.get(name)}
+
+    def removed(self) -> set[str]:
+        return {name for name in self.IMAGES if self.cleaned_data.get(f"remove_{name}")}
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(self[name], self[f"remove_{name}"]) for name in self.IMAGES]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+
+from django.core.files.storage import default_storage
 from django.http import Http404
 
 from kontora.core.models import BankAccount, LegalEntity
@@ -39,3 +42,22 @@ def access_bank_account(account_id: int) -> BankAccount:
 def bank_accounts_of(entity: LegalEntity) -> list[BankAccount]:
     """The accounts of one entity, default first, for its card."""
     return list(entity.bank_accounts.all())
+
+
+def entity_images(entity: LegalEntity) -> dict[str, str]:
+    """The entity's stamp and signature images (`LegalEntity.IMAGE_FIELDS`) that are set, each as a `data:` URL:
+    the print module fetches nothing but static files and `data:` URLs, and the storage may be a bucket. A file gone
+    from the storage is left out rather than failing the page."""
+    images: dict[str, str] = {}
+    for field in LegalEntity.IMAGE_FIELDS:
+        name = getattr(entity, field).name
+        if not name:
+            continue
+        try:
+            with default_storage.open(name, "rb") as stored:
+                data = stored.read()
+        except OSError:
+            continue
+        mime = "image/png" if name.lower().endswith(".png") else "image/jpeg"
+        images[field] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return images

@@ -9,21 +9,33 @@ Invariants kept here (the database backs the "at most one" half with partial uni
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from kontora.core import locks, requisites
-from kontora.core.audit import audit_record, audited_create, audited_delete, audited_update, changes_between, snapshot
+from kontora.core.audit import (
+    audit_record,
+    audited_create,
+    audited_delete,
+    audited_update,
+    changes_between,
+    field_label,
+    snapshot,
+)
 from kontora.core.errors import Refused
 from kontora.core.models import BankAccount, LegalEntity, TaxRegime
 from kontora.core.permissions import Actor
+from kontora.core.services.storage import stored_delete_later
 
 
 @dataclass(frozen=True)
@@ -166,6 +178,7 @@ def legal_entity_delete(*, acting_user: Actor, entity_id: int) -> None:
             )
         audited_delete(entity, actor=acting_user, event="core.legal_entity", summary=_("Legal entity deleted"),
                        fields=ENTITY_FIELDS)
+        stored_delete_later([getattr(entity, field).name for field in LegalEntity.IMAGE_FIELDS])
 
 
 def legal_entity_set_default(*, acting_user: Actor, entity_id: int) -> LegalEntity:
@@ -278,3 +291,69 @@ def tax_regime_add(
             TaxRegime, {"legal_entity": entity, "regime": regime, "valid_from": valid_from, "valid_to": valid_to,
                         "reduced_rate": reduced_rate},
             actor=acting_user, event="core.tax_regime", fields=TAX_REGIME_FIELDS, summary=_("Tax regime added"))
+
+
+# --- the stamp and signatures printed on «Счёт на оплату» and the act (INV-06) --------------------------------------
+
+IMAGE_MAX_BYTES = 1024 * 1024  # a scanned stamp at 300 dpi is a few hundred kilobytes
+IMAGE_MAX_SIDE = 4000  # pixels: larger is no stamp, and decoding it would take the server's memory
+IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}  # the stored file's suffix tells its type when it is printed
+
+
+def entity_image_check(field: str, upload: UploadedFile) -> str:
+    """The suffix of a PNG or JPEG picture of a sensible size; any other file is refused next to its field."""
+    if upload.size is not None and upload.size > IMAGE_MAX_BYTES:
+        raise ValidationError({field: ValidationError(
+            _("The image takes %(size)s; it may take at most %(limit)s.") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(IMAGE_MAX_BYTES)}, code="size")})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as picture:
+            kind, (width, height) = picture.format, picture.size
+            picture.verify()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        kind, width, height = None, 0, 0
+    finally:
+        upload.seek(0)
+    if kind not in IMAGE_FORMATS:
+        raise ValidationError({field: ValidationError(_("Upload a PNG or JPEG image."), code="format")})
+    if max(width, height) > IMAGE_MAX_SIDE:
+        raise ValidationError({field: ValidationError(
+            _("The image is %(width)d × %(height)d pixels; at most %(limit)d pixels a side.") % {
+                "width": width, "height": height, "limit": IMAGE_MAX_SIDE}, code="dimensions")})
+    return IMAGE_FORMATS[kind]
+
+
+def legal_entity_images_save(
+    *, acting_user: Actor, entity_id: int, uploads: dict[str, UploadedFile], remove: Collection[str] = (),
+) -> LegalEntity:
+    """Sets or removes the entity's stamp and signature images (`LegalEntity.IMAGE_FIELDS`); a new file replaces
+    the old one, and a replaced or removed file leaves the storage once no backup needs it."""
+    unknown = (set(uploads) | set(remove)) - set(LegalEntity.IMAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"not an image field of a legal entity: {sorted(unknown)}")
+    suffixes = {field: entity_image_check(field, upload) for field, upload in uploads.items()}
+    with transaction.atomic():
+        entity = locks.legal_entity(entity_id)
+        gone: list[str] = []
+        changes: dict[str, str] = {}
+        for field in LegalEntity.IMAGE_FIELDS:
+            stored = getattr(entity, field)
+            if field in uploads:
+                gone.append(stored.name)
+                stored.save(f"{field}{suffixes[field]}", uploads[field], save=False)
+                changes[field] = _("uploaded")
+            elif field in remove and stored.name:
+                gone.append(stored.name)
+                setattr(entity, field, "")
+                changes[field] = _("removed")
+        if not changes:
+            return entity
+        entity.changed_by_id = _id(acting_user)
+        entity.save(update_fields=[*changes, "changed_by", "changed_at"])
+        stored_delete_later(gone)
+        audit_record(actor=acting_user, event="core.legal_entity.images", target=entity,
+                     changes=[{"field": field_label(LegalEntity, name), "old": "", "new": what}
+                              for name, what in changes.items()],
+                     summary=_("Stamp and signatures of the legal entity changed"))
+    return entity

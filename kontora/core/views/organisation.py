@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm
+from kontora.core.forms.organisation import BankAccountForm, ConstantsEntityForm, EntityImagesForm
 from kontora.core.htmx import htmx_current_url
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.permissions import actor_of, admin_required
@@ -65,16 +65,37 @@ def _entity_card(request: HttpRequest, *, entity: LegalEntity | None) -> HttpRes
         return services.legal_entity_update(acting_user=actor_of(request), entity_id=entity.pk, data=form.entity_data())
 
     def page() -> HttpResponse:
-        context: dict[str, Any] = {"form": form, "entity": entity}
-        if entity is not None:
-            context["accounts"] = selectors.bank_accounts_of(entity)
-        return render(request, "core/constants_entity_form.html", context)
+        return _entity_page(request, form, entity, EntityImagesForm() if entity is not None else None)
 
     done = gettext("Legal entity “%(name)s” added.") if entity is None else gettext("Legal entity “%(name)s” saved.")
     return submit(request, form, save, page=page,
                   message=lambda saved: done % {"name": inner_quotes(saved.short_name)},
                   done=lambda saved: ok_or_apply(request, ok=reverse("core:constants"),
                                                  apply=reverse("core:constants_entity_edit", args=[saved.pk])))
+
+
+def _entity_page(request: HttpRequest, form: ConstantsEntityForm, entity: LegalEntity | None,
+                 images_form: EntityImagesForm | None) -> HttpResponse:
+    context: dict[str, Any] = {"form": form, "entity": entity, "images_form": images_form}
+    if entity is not None:
+        context["accounts"] = selectors.bank_accounts_of(entity)
+        images = selectors.entity_images(entity)
+        if images_form is not None:
+            context["image_rows"] = [(field, remove, images.get(field.name)) for field, remove in images_form.rows()]
+    return render(request, "core/constants_entity_form.html", context)
+
+
+@admin_required
+@require_POST
+def entity_images(request: HttpRequest, entity_id: int) -> HttpResponse:
+    """«Печать и подписи» of the entity's card: upload or remove the stamp and signature images (INV-06)."""
+    entity = selectors.access_legal_entity(entity_id)
+    form = EntityImagesForm(request.POST, request.FILES)
+    back = reverse("core:constants_entity_edit", args=[entity.pk])
+    return submit(request, form, lambda: services.legal_entity_images_save(
+        acting_user=actor_of(request), entity_id=entity.pk, uploads=form.uploads(), remove=form.removed()),
+        message=gettext("Stamp and signatures saved."), done=lambda saved: back,
+        page=lambda: _entity_page(request, ConstantsEntityForm(initial=_entity_initial(entity)), entity, form))
 
 
 @admin_required

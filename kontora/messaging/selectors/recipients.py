@@ -113,3 +113,10 @@ def sms_problem(user: Any) -> str:
     if not SmsAccount.objects.filter(user=user).exists():
         return _("Set up your SMS account first: Settings → Parameters → «SMS».")
     return ""
+
+
+def mailbox_problem(user: Any) -> str:
+    """Why the user cannot send a transactional letter (an invoice) now: no mailbox of his own; or ""."""
+    if not Mailbox.objects.filter(user=user).exists():
+        return _("Set up your mailbox first: Settings → Parameters → «Почта».")
+    return ""

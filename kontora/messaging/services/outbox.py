@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -19,9 +20,12 @@ from html import escape
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +34,15 @@ from kontora.clients.models import Client
 from kontora.core.audit import audit_record
 from kontora.core.errors import NotAllowed, Refused
 from kontora.messaging import hooks, locks
-from kontora.messaging.models import Channel, Letter, Mailbox, MailingAttachment, SmsAccount, Suppression
+from kontora.messaging.models import (
+    Channel,
+    Letter,
+    LetterAttachment,
+    Mailbox,
+    MailingAttachment,
+    SmsAccount,
+    Suppression,
+)
 from kontora.messaging.services import marketing
 from kontora.messaging.services.mailboxes import server_of
 from kontora.messaging.services.sms import sms_deliver, sms_status
@@ -56,11 +68,16 @@ def _mailbox_of(user: User) -> Mailbox:
 
 def letter_queue(
     *, acting_user: User, recipient: str, subject: str, text: str, html: str = "", client: Client | None = None,
-    purpose: str = Letter.Purpose.TRANSACTIONAL,
+    purpose: str = Letter.Purpose.TRANSACTIONAL, attachments: Sequence[marketing.Attachment] = (),
 ) -> Letter:
     """A letter from the user's own mailbox to one recipient, queued and, on commit, handed to a worker to send at
-    once (a transactional letter is outside the sending window and the marketing limits)."""
+    once (a transactional letter is outside the sending window and the marketing limits). Its `attachments` are
+    kept in the storage (at most `ATTACHMENTS_MAX_BYTES` together) and go with every send of the letter."""
     mailbox = _mailbox_of(acting_user)
+    size = sum(len(item.data) for item in attachments)
+    if size > marketing.ATTACHMENTS_MAX_BYTES:
+        raise Refused(_("The attachments take %(size)s; together they may take at most %(limit)s.") % {
+            "size": filesizeformat(size), "limit": filesizeformat(marketing.ATTACHMENTS_MAX_BYTES)})
     recipient = recipient.strip()
     try:
         validate_email(recipient)
@@ -72,8 +89,14 @@ def letter_queue(
             purpose=purpose, author=acting_user, client=client, recipient=recipient, subject=subject[:500],
             text=text, html=html, next_try_at=timezone.now(),
             message_id=make_msgid(domain=mailbox.address.rpartition("@")[2] or None))
+        for item in attachments:
+            attached = LetterAttachment(letter=letter, name=item.name[:255], size=len(item.data),
+                                        content_type=(item.content_type or "application/octet-stream")[:100])
+            attached.content.save(item.name[:200], ContentFile(item.data), save=False)
+            attached.save()
         audit_record(actor=acting_user, event="messaging.letter.queue", target=letter, client=client,
-                     summary=_("Letter queued to %(address)s") % {"address": recipient})
+                     summary=_("Letter queued to %(address)s") % {"address": recipient},
+                     extra={"attachments": [item.name for item in attachments]} if attachments else None)
         letter_id = letter.pk
         transaction.on_commit(lambda: hooks.SEND_NOW.get("now")(letter_id))
     return letter
@@ -106,6 +129,11 @@ def message_of(letter: Letter, mailbox: Mailbox) -> EmailMessage:
             main, _slash, sub = (item.content_type or "application/octet-stream").partition("/")
             message.add_attachment(bytes(item.data), maintype=main, subtype=sub or "octet-stream",
                                    filename=item.name)
+    for attached in LetterAttachment.objects.filter(letter=letter).order_by("pk"):
+        main, _slash, sub = attached.content_type.partition("/")
+        with default_storage.open(str(attached.content.name), "rb") as stored:
+            data = stored.read()
+        message.add_attachment(data, maintype=main, subtype=sub or "octet-stream", filename=attached.name)
     return message
 
 
@@ -221,8 +249,12 @@ def letter_send(*, letter_id: int, now: datetime.datetime | None = None,
         except Refused as exc:
             reply = Reply(0, exc.message, "auth")
         else:
-            message = message_of(letter, mailbox)
-            reply = sessions.deliver(server, message) if sessions is not None else smtp_deliver(server, message)
+            try:
+                message = message_of(letter, mailbox)
+            except OSError as exc:  # an attachment gone from the storage, or the storage unreachable: tried later
+                reply = Reply(0, _("An attachment of the letter cannot be read: %(error)s") % {"error": exc}, "data")
+            else:
+                reply = sessions.deliver(server, message) if sessions is not None else smtp_deliver(server, message)
     _record(letter, reply, timezone.now())
     letter.refresh_from_db()
     return letter

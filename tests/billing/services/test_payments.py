@@ -212,3 +212,29 @@ def test_payments_are_locked_before_invoices_and_the_invoice_row_is_locked(
     # then payments are always locked before invoices (no two services can wait for each other in a circle)
     assert taken == ["payment", "invoice", "advances_of", "open_invoices_of", "payment", "invoices"]
     assert _state(invoice) == (Invoice.Status.PARTLY_PAID, Decimal("50.00"), Decimal("50.00"))
+
+
+@pytest.mark.django_db
+@pytest.mark.feature("INV-04")
+def test_a_draft_invoice_takes_no_money_until_it_is_issued(manager_user: Any, our_entity: Any) -> None:
+    from kontora.billing.services.invoices import InvoiceData, invoice_create, invoice_issue
+    from tests.billing.factories import line
+
+    client = ClientFactory(curator=manager_user)
+    draft = invoice_create(acting_user=manager_user, data=InvoiceData(client=client, date=TODAY(),
+                                                                      lines=[line("100.00")]))
+    advance = _pay(manager_user, client, "30.00")
+    # when a payment names the draft, or an advance is applied to it
+    with pytest.raises(Refused) as refused:
+        _pay(manager_user, client, "10.00", draft)
+    # then both are refused next to the invoice, and nothing is counted
+    assert refused.value.field == "invoice"
+    assert refused.value.message == "Счёт АМ-1 — черновик: сначала выставьте его, затем вводите оплату."
+    with pytest.raises(Refused):
+        advance_apply(acting_user=manager_user, payment_id=advance.pk, invoice_id=draft.pk)
+    assert Payment.objects.count() == 1
+    assert _state(draft) == (Invoice.Status.DRAFT, Decimal(0), Decimal("100.00"))
+    # once issued, it is paid
+    invoice_issue(acting_user=manager_user, invoice_id=draft.pk)
+    _pay(manager_user, client, "10.00", draft)
+    assert _state(draft) == (Invoice.Status.PARTLY_PAID, Decimal("10.00"), Decimal("90.00"))

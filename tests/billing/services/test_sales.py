@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kontora.accounts.models import UserRight
 from kontora.accounts.policies import forget
-from kontora.billing.models import PaymentMethod, Sale, Work
+from kontora.billing.models import PaymentKind, Sale, Work
 from kontora.billing.services.sales import sale_create, sale_delete, sale_update
 from kontora.billing.services.works import work_create, work_delete, work_update
 from kontora.core.audit import AuditEvent
@@ -27,7 +27,8 @@ from tests.directories.factories import NomenclatureItemFactory
 
 pytestmark = pytest.mark.django_db
 
-PAST = "Без права изменения данных прошлым числом дата не может быть раньше сегодняшней."
+# The one past-date refusal of billing (billing.policies.refuse_past_date), as invoices and payments give it.
+PAST = "У вас нет права изменять данные прошедших дат: выберите сегодняшнюю или более позднюю дату."
 
 
 def _today() -> datetime.date:
@@ -37,7 +38,7 @@ def _today() -> datetime.date:
 def _sale_values(**changes: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"date": _today(), "item": NomenclatureItemFactory(name="Бумага А4"),
                               "quantity": Decimal("3"), "amount": Decimal("1234.56"), "paid": True,
-                              "paid_on": _today(), "payment_method": PaymentMethod.NONCASH, "responsible": None,
+                              "paid_on": _today(), "payment_method": PaymentKind.NON_CASH, "responsible": None,
                               "note": "  первая партия  "}
     values.update(changes)
     return values

@@ -164,7 +164,7 @@ def test_a_past_date_without_the_right_is_refused_next_to_the_date(manager_user:
     answer = html(manager_client.post(f"/clients/{client.pk}/sales/new/", {
         "date": (timezone.localdate() - datetime.timedelta(days=2)).strftime("%d.%m.%Y"), "item": item.pk,
         "quantity": "1", "amount": "10"}, **HX))
-    assert "Без права изменения данных прошлым числом дата не может быть раньше сегодняшней." in answer
+    assert "У вас нет права изменять данные прошедших дат: выберите сегодняшнюю или более позднюю дату." in answer
     assert not Sale.objects.exists()
 
 

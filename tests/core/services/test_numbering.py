@@ -3,18 +3,17 @@ several people (and several servers) save at once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from kontora.clients.models import Client
 from kontora.core import numbering
 from kontora.core.errors import Refused
 from kontora.core.models import AuditEvent, NumberCounter
 from tests.clients.factories import ClientFactory
+from tests.support.threads import at_once
 
 
 def _in_document(kind: str = "invoice", **key: Any) -> int:
@@ -56,30 +55,6 @@ def test_a_number_is_taken_only_inside_the_documents_transaction() -> None:
     assert _in_document(year=2026) == 1
 
 
-def _at_once(count: int, work: Callable[[], Any]) -> list[Any]:
-    """Runs `work` in `count` threads released together, each on its own database connection."""
-    start = threading.Barrier(count)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            start.wait()
-            results.append(work())
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_eight_documents_saved_at_once_take_eight_numbers_without_a_gap() -> None:
     def issue() -> int:
@@ -89,8 +64,9 @@ def test_eight_documents_saved_at_once_take_eight_numbers_without_a_gap() -> Non
             Client.objects.exists()
             return number
 
-    numbers = _at_once(8, issue)
+    numbers, errors = at_once(8, issue)
 
+    assert errors == []
     assert sorted(numbers) == list(range(1, 9))
     assert NumberCounter.objects.get(kind="invoice", entity=7, year=2026).last == 8
 

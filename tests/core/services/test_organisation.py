@@ -138,3 +138,76 @@ def test_bank_account_writes_are_audited(admin_user, romashka):
     assert (deleted.actor, deleted.target_type, deleted.target_id, deleted.summary) == (
         admin_user, "core.bankaccount", account.pk, "Расчётный счёт удалён"
     )
+
+
+# --- the stamp and signatures (INV-06) ---------------------------------------------------------------------------
+
+
+def _picture(kind: str = "PNG", size: tuple[int, int] = (80, 80), name: str = "stamp.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "blue").save(buffer, format=kind)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def _not_a_picture():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("stamp.png", b"not a picture at all")
+
+
+@pytest.fixture
+def storage_home(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    return tmp_path
+
+
+@pytest.mark.feature("INV-06")
+def test_stamp_and_signatures_are_stored_replaced_and_removed_with_an_audit_row(admin_user, romashka, storage_home):
+    from kontora.core.models import StoredPurge
+
+    services.legal_entity_images_save(acting_user=admin_user, entity_id=romashka.pk, uploads={
+        "stamp": _picture(), "director_signature": _picture("JPEG", name="sign.jpeg")})
+    romashka.refresh_from_db()
+    first = romashka.stamp.name
+    assert first.startswith(f"entities/{romashka.pk}/") and first.endswith(".png")
+    assert romashka.director_signature.name.endswith(".jpg") and not romashka.accountant_signature
+    assert (storage_home / first).is_file()
+    row = AuditEvent.objects.filter(event="core.legal_entity.images").get()
+    assert {change["new"] for change in row.changes} == {"загружен"} and len(row.changes) == 2
+    # a new stamp replaces the old one, whose file waits for its purge; a removed signature goes the same way
+    services.legal_entity_images_save(acting_user=admin_user, entity_id=romashka.pk, uploads={"stamp": _picture()},
+                                      remove={"director_signature"})
+    romashka.refresh_from_db()
+    assert romashka.stamp.name != first and not romashka.director_signature
+    assert StoredPurge.objects.filter(name=first).exists()
+    assert AuditEvent.objects.filter(event="core.legal_entity.images").count() == 2
+
+
+@pytest.mark.feature("INV-06")
+@pytest.mark.parametrize(("upload", "message"), [
+    (lambda: _picture("GIF", name="stamp.gif"), "Загрузите изображение PNG или JPEG."),
+    (lambda: _not_a_picture(), "Загрузите изображение PNG или JPEG."),
+    (lambda: _picture(size=(4100, 10)), "не больше 4000 точек по стороне"),
+])
+def test_only_a_png_or_jpeg_picture_of_a_sensible_size_is_taken(admin_user, romashka, storage_home, upload, message):
+    with pytest.raises(ValidationError) as refused:
+        services.legal_entity_images_save(acting_user=admin_user, entity_id=romashka.pk,
+                                          uploads={"stamp": upload()})
+    assert message in refused.value.message_dict["stamp"][0]
+    romashka.refresh_from_db()
+    assert not romashka.stamp and not AuditEvent.objects.filter(event="core.legal_entity.images").exists()
+
+
+@pytest.mark.feature("INV-06")
+def test_a_file_over_the_limit_is_refused_by_its_size(admin_user, romashka, storage_home, monkeypatch):
+    monkeypatch.setattr(services, "IMAGE_MAX_BYTES", 100)
+    with pytest.raises(ValidationError) as refused:
+        services.legal_entity_images_save(acting_user=admin_user, entity_id=romashka.pk,
+                                          uploads={"stamp": _picture()})
+    assert "допускается не больше 100" in refused.value.message_dict["stamp"][0]

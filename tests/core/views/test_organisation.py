@@ -323,3 +323,58 @@ def test_entity_card_costs_the_same_queries_whatever_the_number_of_accounts(admi
     # then
     assert page.count('data-testid="account"') == 4
     assert len(many) == len(few)
+
+
+# --- the stamp and signatures (INV-06) ---------------------------------------------------------------------------
+
+
+def _png(name: str = "stamp.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (60, 60), "blue").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.feature("INV-06")
+def test_the_entity_card_uploads_shows_and_removes_the_stamp(admin_client, romashka, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    card = f"/administration/constants/entities/{romashka.pk}/"
+    url = f"{card}images/"
+    page = admin_client.get(card).content.decode()
+    assert 'data-testid="entity-images-form"' in page and 'enctype="multipart/form-data"' in page
+    assert 'data-testid="entity-image-stamp-shown"' not in page
+    # a file that is no picture is refused next to its field, nothing stored
+    refused = admin_client.post(url, {"director_signature": _png_bytes_named("sign.png", b"GIF89a nonsense")})
+    assert refused.status_code == 200
+    assert field_error(refused, "director_signature") == "Загрузите изображение PNG или JPEG."
+    romashka.refresh_from_db()
+    assert not romashka.director_signature
+    # a PNG is stored and shown on the card
+    saved = admin_client.post(url, {"stamp": _png()})
+    assert saved.status_code == 302 and saved["Location"] == card
+    page = admin_client.get(card).content.decode()
+    assert 'data-testid="entity-image-stamp-shown"' in page and 'src="data:image/png;base64,' in page
+    # «Удалить» takes it away
+    admin_client.post(url, {"remove_stamp": "on"})
+    romashka.refresh_from_db()
+    assert not romashka.stamp
+    assert 'data-testid="entity-image-stamp-shown"' not in admin_client.get(card).content.decode()
+
+
+def _png_bytes_named(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="image/png")
+
+
+@pytest.mark.feature("INV-06")
+def test_only_an_administrator_changes_the_stamp(manager_client, romashka):
+    response = manager_client.post(f"/administration/constants/entities/{romashka.pk}/images/", {"stamp": _png()})
+    assert response.status_code == 403
+    romashka.refresh_from_db()
+    assert not romashka.stamp

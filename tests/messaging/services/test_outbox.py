@@ -143,3 +143,42 @@ def test_without_a_mailbox_or_with_a_bad_address_nothing_is_queued(admin_user, s
     with pytest.raises(ValidationError):
         _letter(admin_user, to="не адрес")
     assert not Letter.objects.exists()
+
+
+@pytest.mark.feature("GRP-06", "INV-06")
+def test_a_letters_attachments_are_stored_and_go_with_every_send(admin_user, smtp_refusing, settings, tmp_path):
+    from kontora.messaging.models import LetterAttachment
+    from kontora.messaging.services.marketing import Attachment
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    _mailbox(admin_user, smtp_refusing)
+    smtp_refusing.inbox.refusals = ["451 4.3.0 Try again later"]
+    letter = _letter(admin_user, attachments=[Attachment("Счёт 42.pdf", "application/pdf", b"%PDF-1.7 body"),
+                                              Attachment("readme.txt", "text/plain", "текст".encode())])
+    # kept in the storage, not in the base
+    stored = list(LetterAttachment.objects.filter(letter=letter).order_by("pk"))
+    assert [item.name for item in stored] == ["Счёт 42.pdf", "readme.txt"]
+    assert (tmp_path / stored[0].content.name).read_bytes() == b"%PDF-1.7 body"
+    # refused once, then sent: the same files go with the retry
+    assert letter_send(letter_id=letter.pk).state == Letter.State.QUEUED
+    letter.refresh_from_db()
+    assert letter_send(letter_id=letter.pk, now=letter.next_try_at).state == Letter.State.SENT
+    got = smtp_refusing.inbox.letters[0]
+    files = [(part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+             for part in got.iter_attachments()]
+    assert files == [("Счёт 42.pdf", "application/pdf", b"%PDF-1.7 body"),
+                     ("readme.txt", "text/plain", "текст".encode())]
+    assert got.get_body(("plain",)).get_content().strip() == "Добрый день!"
+
+
+@pytest.mark.feature("GRP-06", "INV-06")
+def test_attachments_over_the_limit_queue_nothing(admin_user, smtp_refusing, monkeypatch):
+    from kontora.messaging.services import marketing
+    from kontora.messaging.services.marketing import Attachment
+
+    _mailbox(admin_user, smtp_refusing)
+    monkeypatch.setattr(marketing, "ATTACHMENTS_MAX_BYTES", 10)
+    with pytest.raises(Refused, match="attachments take"):
+        _letter(admin_user, attachments=[Attachment("big.pdf", "application/pdf", b"x" * 11)])
+    assert not Letter.objects.exists()
