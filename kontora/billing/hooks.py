@@ -24,8 +24,11 @@ def _register_invoices_and_payments() -> None:
     from kontora.accounts.hooks import ACCESS, ADMIN_AND_SUPERVISOR, RIGHTS, Right
     from kontora.billing import policies
     from kontora.billing.selectors import invoices
+    from kontora.billing.services.payments import PAID_GOAL
+    from kontora.clients.flexi.hooks import FILTER_FIELDS
     from kontora.clients.hooks import CLIENT_ROWS, ClientRows
     from kontora.core.hooks import POLICIES
+    from kontora.targeting.hooks import GOAL_KINDS, GoalKind
 
     RIGHTS.register(Right(policies.CANCEL_INVOICES, _("Cancel invoices"),
                           _("Cancel an issued invoice that has no payments."), ACCESS,
@@ -35,9 +38,28 @@ def _register_invoices_and_payments() -> None:
                           ACCESS, roles=ADMIN_AND_SUPERVISOR, order=81))
     for policy in policies.POLICIES:
         POLICIES.register(policy)
+    # Targeting (TGT-01): an invoice paid in full is its author's goal reached (services.payments.invoice_settle).
+    GOAL_KINDS.register(GoalKind(PAID_GOAL, _("Invoice paid"), order=30))
     CLIENT_ROWS.register(ClientRows("invoices", _("Invoices"), invoices.clients_with_invoices))
     CLIENT_ROWS.register(ClientRows("payments", _("Payments"), invoices.clients_with_payments))
+    for field_def in _filter_fields():
+        FILTER_FIELDS.register(field_def)
     _register_invoice_pages()
+
+
+def _filter_fields() -> list[Any]:
+    """The Flexi-filter's Statistics conditions about invoices, payments and sales; all read card data (CARD)."""
+    from kontora.billing.selectors import flexi as c
+    from kontora.clients.flexi.hooks import CARD, FieldDef
+
+    return [
+        FieldDef("has_unpaid_invoices", "statistics", _("Has unpaid invoices"), "flag", c.has_unpaid_invoices,
+                 order=200, reads=CARD),
+        FieldDef("paid_in_period", "statistics", _("Paid in a period"), "sum", c.paid_in_period,
+                 operators=("exists", "not_exists", "sum_ge"), order=201, reads=CARD),
+        FieldDef("sales_in_period", "statistics", _("Sales in a period"), "sum", c.sales_in_period,
+                 operators=("sum_ge", "sum_le"), order=202, reads=CARD),
+    ]
 
 
 def _register_invoice_pages() -> None:

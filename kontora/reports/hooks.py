@@ -21,10 +21,10 @@ def register() -> None:
     from kontora.clients.hooks import CARD_ACTIONS, CardAction
     from kontora.core.hooks import EXITS, JOB_HANDLERS, LIST, MENU, OPENS, ROWS, Exit, JobHandler, MenuItem
     from kontora.reports import tasks
-    from kontora.reports.definitions import activity, clients, pipeline, targeting
+    from kontora.reports.definitions import activity, billing, clients, pipeline, targeting
     from kontora.reports.services import FILE_JOB
 
-    for report in (*activity.REPORTS, *clients.REPORTS, *pipeline.REPORTS, *targeting.REPORTS):
+    for report in (*activity.REPORTS, *clients.REPORTS, *pipeline.REPORTS, *targeting.REPORTS, *billing.REPORTS):
         REPORTS.register(report)
     for report in REPORTS.items():
         if report.in_menu:
@@ -72,6 +72,25 @@ def register() -> None:
                             key=slug))
         EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=csv, answer=LIST, once=True,
                             key=f"{slug} csv"))
+    # Billing's reports (issue 18): their pages and CSV, never a row of a client the user may not open.
+    for slug, model, data in (("invoices-issued-paid", "billing.Invoice", period), ("debts", "billing.Invoice", _on),
+                              ("sales-works", "billing.Sale", period)):
+        EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=data, answer=LIST, once=True,
+                            key=slug))
+        EXITS.register(Exit("reports:report", model, OPENS, args=_slug(slug), data=_with_csv(data), answer=LIST,
+                            once=True, key=f"{slug} csv"))
+
+
+def _on(obj: Any) -> dict[str, str]:
+    """The receivables on a day far enough ahead that every open invoice of the world is overdue."""
+    return {"run": "1", "on": (datetime.date.today() + datetime.timedelta(days=100)).isoformat()}
+
+
+def _with_csv(data: Any) -> Any:
+    def csv(obj: Any) -> dict[str, str]:
+        return {**data(obj), "format": "csv"}
+
+    return csv
 
 
 def _overdue_landing(user: Any) -> str | None:

@@ -4,6 +4,11 @@ automatically, oldest invoice first), cancelled (storno) — never deleted. Each
 An invoice's paid amount is the sum of the live payments' allocations to it; it is read and changed with the
 invoice's row locked (`locks.invoice`), so two payments recorded at once cannot together pay more than is due:
 the second waits for the first and sees what it paid. Payments are locked before invoices, everywhere.
+
+Targeting's goal «Счёт оплачен» (`PAID_GOAL`) follows the invoice's status in `invoice_settle`, the one place every
+payment's change passes through: an invoice that becomes paid in full is its author's goal reached (he wrote it —
+the client's curator may change later and is not who earned it); a cancelled payment that leaves it unpaid again
+takes the achievement back.
 """
 
 from __future__ import annotations
@@ -26,10 +31,13 @@ from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import LegalEntity
 from kontora.core.money import money_sum
 from kontora.core.numbering import number_next
+from kontora.targeting.selectors import goals_of_kind
+from kontora.targeting.services import achievements_sync
 
 NUMBER_KIND = "payment"
 PAYMENT_FIELDS = ("client", "invoice", "legal_entity", "date", "amount", "kind", "payer", "bank_document", "note")
 ZERO = Decimal("0.00")
+PAID_GOAL = "invoice_paid"  # the kind of targeting goal an invoice paid in full reaches (billing's hooks)
 
 
 class Overpayment(StrEnum):
@@ -51,6 +59,7 @@ def invoice_settle(invoice: Invoice) -> None:
     paid = PaymentAllocation.objects.filter(invoice=invoice, payment__cancelled_at__isnull=True).aggregate(
         total=money_sum("amount"))["total"]
     invoice.paid = paid
+    was_paid = invoice.status == Invoice.Status.PAID
     if invoice.status == Invoice.Status.CANCELLED:
         invoice.due = ZERO
     else:
@@ -62,6 +71,10 @@ def invoice_settle(invoice: Invoice) -> None:
         else:
             invoice.status = Invoice.Status.PARTLY_PAID
     invoice.save(update_fields=["paid", "due", "status", "changed_at"])
+    paid_now = invoice.status == Invoice.Status.PAID
+    if paid_now != was_paid:
+        achievements_sync(source="invoice", source_id=invoice.pk, user_id=invoice.author_id if paid_now else None,
+                          achieved_at=timezone.now(), goals=goals_of_kind(PAID_GOAL) if paid_now else [])
 
 
 def invoice_payable(invoice: Invoice) -> None:

@@ -25,6 +25,8 @@ Controls and their operators and values (the value as the browser sends it and t
   counted exists, not_exists, count_ge  related rows of some directory items over a period, counted:
                                       {"items": [ids] (none: any), "from": "YYYY-MM-DD" | null, "to": … | null,
                                        "count": N (count_ge only, else null)} — "events of type … in period …"
+  sum     exists, not_exists,         money over a period, summed: {"from": "YYYY-MM-DD" | null, "to": … | null,
+          sum_ge, sum_le              "amount": "1500.00" (sum_ge / sum_le only, else null)} — "paid in period …"
 A date field may also offer today and overdue (null: the day is the user's today, on his clock).
 
 The product's own fields are registered by `register()` below (called from clients' hooks); later apps add
@@ -80,6 +82,8 @@ OPERATOR_LABELS: dict[str, str | Promise] = {
     "exists": _("there are"),
     "not_exists": _("there are none"),
     "count_ge": _("at least"),
+    "sum_ge": _("the sum at least"),
+    "sum_le": _("the sum at most"),
 }
 
 CONTROLS: dict[str, tuple[str, ...]] = {
@@ -90,6 +94,7 @@ CONTROLS: dict[str, tuple[str, ...]] = {
     "text": ("contains", "starts", "equals"),
     "flag": ("is_true", "is_false"),
     "counted": ("exists", "not_exists", "count_ge"),
+    "sum": ("exists", "not_exists", "sum_ge", "sum_le"),
 }
 # Operators that take no value whatever their control.
 NO_VALUE = frozenset({"is_true", "is_false", "today", "overdue"})

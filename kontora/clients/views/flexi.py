@@ -46,6 +46,8 @@ def _value_kind(control: str, operator: str) -> str:
         return "none"
     if control == "counted":
         return "counted" if operator == "count_ge" else "counted_any"
+    if control == "sum":
+        return "summed" if operator in ("sum_ge", "sum_le") else "summed_any"
     if operator in _RANGE:
         return "range"
     return "list" if control == "multi" else "one"
@@ -177,7 +179,8 @@ def flexi_panel(request: HttpRequest) -> HttpResponse:
             "and": _("AND (all conditions)"), "or": _("OR (any condition)"), "join": _("Join conditions by"),
             "condition": _("Condition"), "group": _("Group"), "remove": _("Remove"),
             "remove_group": _("Remove the group"), "field": _("Field"), "operator": _("Condition"),
-            "from": _("from"), "to": _("to"), "count": _("how many"), "type_to_search": _("Type to search…"),
+            "from": _("from"), "to": _("to"), "count": _("how many"), "amount": _("sum, rubles"),
+            "type_to_search": _("Type to search…"),
             "empty_root": _(
                 "No conditions: all clients you may see are shown. Choose a field above or add a condition."
             ),

@@ -84,12 +84,18 @@
     return field.operators[0];
   }
 
-  // "counted" (and "counted_any", without the number): directory items over a period, counted.
+  // "counted" (and "counted_any", without the number): directory items over a period, counted; "summed" (and
+  // "summed_any", without the sum): money over a period, summed. Both are a period with keyed parts.
   function isCounted(kind) {
-    return kind === "counted" || kind === "counted_any";
+    return kind === "counted" || kind === "counted_any" || isSummed(kind);
+  }
+
+  function isSummed(kind) {
+    return kind === "summed" || kind === "summed_any";
   }
 
   function emptyValue(kind) {
+    if (isSummed(kind)) return { from: "", to: "", amount: "" };
     if (isCounted(kind)) return { items: [], from: "", to: "", count: "" };
     if (kind === "list") return [];
     if (kind === "range") return ["", ""];
@@ -231,6 +237,13 @@
   function countedControl(box, cond, field, kind, path) {
     var value = cond.value && typeof cond.value === "object" && !Array.isArray(cond.value) ? cond.value : emptyValue(kind);
     cond.value = value;
+    if (kind === "summed") {
+      box.appendChild(el("input", {
+        type: "number", className: "form-control form-control-sm w-auto k-w-7", min: "0", step: "0.01",
+        value: value.amount === null || value.amount === undefined ? "" : value.amount, "data-flexi-input": path,
+        "data-key": "amount", "aria-label": field.label + " — " + state.data.text.amount, "data-testid": "flexi-amount"
+      }));
+    }
     if (kind === "counted") {
       box.appendChild(el("input", {
         type: "number", className: "form-control form-control-sm w-auto k-w-7", min: "1", step: "1",
@@ -330,6 +343,11 @@
       return value;
     };
     if (kind === "none") return null;
+    if (isSummed(kind)) {
+      var sv = cond.value || {};
+      var amount = kind === "summed" && sv.amount !== "" && sv.amount !== null && sv.amount !== undefined ? String(sv.amount) : null;
+      return { from: sv.from || null, to: sv.to || null, amount: amount };
+    }
     if (isCounted(kind)) {
       var v = cond.value || {};
       var count = kind === "counted" && v.count !== "" && v.count !== null && v.count !== undefined ? Number(v.count) : null;

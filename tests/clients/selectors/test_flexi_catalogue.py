@@ -138,7 +138,7 @@ def test_catalogue_has_the_manuals_tabs_and_the_active_attributes(db: Any) -> No
     with pytest.raises(ValidationError):
         fields.get_field("attr:999999")
     controls = {f.control for _code, _label, items in fields.catalogue() for f in items}
-    assert controls == {"pick", "multi", "date", "number", "text", "flag", "counted"}
+    assert controls == {"pick", "multi", "date", "number", "text", "flag", "counted", "sum"}
 
 
 @pytest.mark.feature("REG-12")

@@ -188,6 +188,24 @@ def _clean_counted(field_def: FieldDef, operator: str, value: Any) -> dict[str, 
     return {"items": items, "from": days[0], "to": days[1], "count": count}
 
 
+MAX_SUM = Decimal("1e12")  # rubles: more than any sum a filter asks about
+
+
+def _clean_sum(field_def: FieldDef, operator: str, value: Any) -> dict[str, Any]:
+    """{"from": date | None, "to": date | None, "amount": "1500.00" | None}: a period's missing end is open; the
+    amount, in rubles to the kopeck, only for "the sum at least / at most"."""
+    if not isinstance(value, dict) or set(value) - {"from", "to", "amount"}:
+        raise _error(field_def, _("enter the period and the sum."))
+    period = _clean_counted(field_def, "exists", {"from": value.get("from"), "to": value.get("to")})
+    amount = None
+    if operator in ("sum_ge", "sum_le"):
+        number = parse_number(value.get("amount"))
+        if number is None or number < 0 or number >= MAX_SUM or number != number.quantize(Decimal("0.01")):
+            raise _error(field_def, _("enter a sum in rubles, not negative, at most to the kopeck."))
+        amount = str(number.quantize(Decimal("0.01")))
+    return {"from": period["from"], "to": period["to"], "amount": amount}
+
+
 _CLEANERS: dict[str, Callable[[FieldDef, str, Any], Any]] = {
     "pick": _clean_pick,
     "multi": _clean_multi,
@@ -196,6 +214,7 @@ _CLEANERS: dict[str, Callable[[FieldDef, str, Any], Any]] = {
     "text": _clean_text,
     "flag": _clean_flag,
     "counted": _clean_counted,
+    "sum": _clean_sum,
 }
 
 

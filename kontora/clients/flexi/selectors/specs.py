@@ -22,10 +22,12 @@ what the user sees. A condition of a field that reads card data (`FieldDef.reads
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kontora.clients import access
@@ -169,7 +171,7 @@ def _describe_condition(condition: dict[str, Any], labels: dict[tuple[str, Any],
     symbol = _SYMBOLS.get(operator) or str(OPERATOR_LABELS.get(operator, operator))
     if operator in NO_VALUE:
         return f"{label}: {symbol}"
-    if field_def is not None and field_def.control == "counted" and isinstance(value, dict):
+    if field_def is not None and field_def.control in ("counted", "sum") and isinstance(value, dict):
         return _describe_counted(label, symbol, condition["field"], value, labels)
     if isinstance(value, list) and field_def is not None and field_def.control == "multi":
         names = [labels.get((condition["field"], item), f"#{item}") for item in value]
@@ -189,6 +191,8 @@ def _describe_counted(label: str, symbol: str, key: str, value: dict[str, Any],
     parts = [f"{label}: {symbol}"]
     if value.get("count") is not None:
         parts.append(str(value["count"]))
+    if value.get("amount") is not None:
+        parts.append(number_format(Decimal(value["amount"]), decimal_pos=2, force_grouping=True))
     if value.get("items"):
         parts.append("{" + ", ".join(labels.get((key, item), f"#{item}") for item in value["items"]) + "}")
     if value.get("from") or value.get("to"):

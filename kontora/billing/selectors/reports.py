@@ -1,0 +1,232 @@
+"""Reads of billing's reports (`reports/definitions/billing.py`): invoices issued and paid over a period, the
+receivables by age on a date, sales and works over a period. Each is one or two grouped queries summed in SQL
+(kopecks, exact), whatever the number of documents.
+
+Every read starts from the card-level client set (`_opened`): a document of a client the user may not open is
+neither summed nor named. `authors` narrows to the employees a report is about (empty: every employee); the report
+passes the user's own id alone when he may not report on everyone (`reports.framework.base.Scope`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from kontora.accounts.models import User
+from kontora.billing.models import Invoice, PaymentAllocation, Sale, Work
+from kontora.clients import access
+from kontora.clients.models import Client
+from kontora.core.money import money_sum
+
+M = TypeVar("M", bound=Model)
+
+# An invoice that still waits for money: issued and not (fully) paid. A draft is not owed yet, a cancelled one never.
+OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID)
+# Issued in a period: every invoice dated in it but drafts and cancelled ones.
+COUNTED = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID, Invoice.Status.PAID)
+ZERO = Decimal("0.00")
+NAMES_BATCH = 5000
+
+
+def _opened(user: Any, rows: QuerySet[M], field: str = "client") -> QuerySet[M]:
+    """The rows whose client the user may open. Nothing but privacy keeps a card from most users of a big base
+    (`opens_every_shared`): then the few private clients of others are left out, rather than a check per row."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return rows.none()
+    if access.opens_every_shared(user):
+        return rows.exclude(**{f"{field}_id__in": access.others_private_clients(user).values("pk")})
+    return rows.filter(access.opens_row_client(user, field))
+
+
+def _by_authors(rows: QuerySet[M], authors: Sequence[int], field: str = "author") -> QuerySet[M]:
+    return rows.filter(**{f"{field}_id__in": list(authors)}) if authors else rows
+
+
+# --- «Счета: выставлено и оплачено» ------------------------------------------------------------------------------
+
+MANAGER, ENTITY = "author", "legal_entity"
+
+
+@dataclass(frozen=True)
+class Turnover:
+    """One group's figures: invoices issued in the period (their number, amount and what is still due on them) and
+    the money paid in the period towards any of the group's invoices."""
+
+    author_id: int | None
+    author: str
+    entity_id: int | None
+    entity: str
+    invoices: int = 0
+    issued: Decimal = ZERO
+    due: Decimal = ZERO
+    paid: Decimal = ZERO
+
+
+def invoice_turnover(user: Any, *, start: datetime.date, end: datetime.date, authors: Sequence[int] = (),
+                     by: Sequence[str] = (MANAGER,)) -> list[Turnover]:
+    """Per group of `by` (the author, the payee legal entity, or both): the invoices dated in [start, end] — their
+    count, gross and due — and the live payments dated in it counted towards the group's invoices (whenever those
+    were dated). Two grouped queries."""
+    keys = [f"{name}_id" for name in by]
+    names = {MANAGER: "author__full_name", ENTITY: "legal_entity__short_name"}
+    invoices = _by_authors(_opened(user, Invoice.objects.filter(date__gte=start, date__lte=end,
+                                                                status__in=COUNTED)), authors)
+    issued = (invoices.order_by().values(*keys).annotate(
+        n=Count("id"), gross_sum=money_sum("gross"), due_sum=money_sum("due"),
+        **{f"{name}_name": F(names[name]) for name in by}))
+    allocations = PaymentAllocation.objects.filter(payment__date__gte=start, payment__date__lte=end,
+                                                   payment__cancelled_at__isnull=True)
+    allocations = _opened(user, allocations, "invoice__client")
+    if authors:
+        allocations = allocations.filter(invoice__author_id__in=list(authors))
+    paid = (allocations.order_by().values(*(f"invoice__{key}" for key in keys)).annotate(
+        amount_sum=money_sum("amount"), **{f"{name}_name": F(f"invoice__{names[name]}") for name in by}))
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in issued:
+        key = tuple(row[k] for k in keys)
+        found[key] = {"invoices": row["n"], "issued": row["gross_sum"], "due": row["due_sum"],
+                      **{f"{name}_name": row[f"{name}_name"] for name in by}}
+    for row in paid:
+        key = tuple(row[f"invoice__{k}"] for k in keys)
+        found.setdefault(key, {f"{name}_name": row[f"{name}_name"] for name in by})["paid"] = row["amount_sum"]
+    result = []
+    for key, figures in found.items():
+        ids = dict(zip(keys, key, strict=True))
+        result.append(Turnover(
+            author_id=ids.get("author_id"), author=figures.get("author_name") or "",
+            entity_id=ids.get("legal_entity_id"), entity=figures.get("legal_entity_name") or "",
+            invoices=figures.get("invoices", 0), issued=figures.get("issued", ZERO), due=figures.get("due", ZERO),
+            paid=figures.get("paid", ZERO)))
+    return sorted(result, key=lambda t: (t.author.casefold(), t.author_id or 0, t.entity.casefold(),
+                                         t.entity_id or 0))
+
+
+# --- «Задолженность (дебиторская)» ---------------------------------------------------------------------------------
+
+# The ages of a debt, in days past its due date: (label key, first day, last day); None is open.
+AGES = (("current", None, 0), ("days_30", 1, 30), ("days_60", 31, 60), ("days_90", 61, 90), ("over_90", 91, None))
+
+
+@dataclass(frozen=True)
+class Debt:
+    """What one client owes on one manager's invoices on a date, by age."""
+
+    client_id: int
+    client: str
+    author_id: int
+    author: str
+    invoices: int
+    ages: tuple[Decimal, ...]  # in the order of AGES
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.ages, ZERO)
+
+
+def debts_query(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> QuerySet[Any, Any]:
+    """The one grouped query of the receivables (timed by bench/billing.py): per client and author, the due of the
+    open invoices dated up to `on`, summed by age on that day. An invoice without a due date is due on its date.
+    It reads `billing_invoice_debts`, an index holding every column it needs in the order it groups by; one
+    employee's invoices (`authors`) come by the author's index."""
+    term = Coalesce("due_date", "date")
+    rows = _by_authors(_opened(user, Invoice.objects.filter(status__in=OPEN, date__lte=on)), authors)
+    sums = {}
+    for key, first, last in AGES:
+        # Overdue by d days: term = on − d; so the age [first, last] is the terms [on − last, on − first].
+        condition = Q()
+        if first is None:
+            condition &= Q(term__gte=on)
+        else:
+            condition &= Q(term__lte=on - datetime.timedelta(days=first))
+        if last is not None and first is not None:
+            condition &= Q(term__gte=on - datetime.timedelta(days=last))
+        sums[key] = money_sum("due", filter=condition)
+    return (rows.alias(term=term).order_by().values("client_id", "author_id")
+            .annotate(n=Count("id"), **sums))
+
+
+def debts_ageing(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> list[Debt]:
+    """The receivables on `on` per client and manager (the invoice's author), with the clients' and managers'
+    names (read by key after the grouped query), ordered by manager, then client."""
+    rows = list(debts_query(user, on=on, authors=authors))
+    if not rows:
+        return []
+    people = dict(User.objects.filter(pk__in={row["author_id"] for row in rows}).values_list("pk", "full_name"))
+    clients = _names({row["client_id"] for row in rows})
+    debts = [Debt(client_id=row["client_id"], client=clients.get(row["client_id"], ""), author_id=row["author_id"],
+                  author=people.get(row["author_id"], ""), invoices=row["n"],
+                  ages=tuple(row[key] for key, _first, _last in AGES)) for row in rows]
+    return sorted(debts, key=lambda d: (d.author.casefold(), d.author_id, d.client.casefold(), d.client_id))
+
+
+def _names(client_ids: set[int]) -> dict[int, str]:
+    """The clients' short names, read by key in batches (SQLite takes at most 32,766 parameters a query): one
+    query up to NAMES_BATCH debtors."""
+    ids, names = sorted(client_ids), dict[int, str]()
+    for start in range(0, len(ids), NAMES_BATCH):
+        batch = ids[start:start + NAMES_BATCH]
+        names.update(Client.objects.filter(pk__in=batch).values_list("pk", "short_name"))
+    return names
+
+
+# --- «Продажи и работы» ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalesLine:
+    """A manager's sales of one goods group in the period."""
+
+    manager_id: int
+    manager: str
+    group: str
+    quantity: Decimal
+    amount: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class WorksLine:
+    """A manager's works of one type in the period."""
+
+    manager_id: int
+    manager: str
+    work_type: str
+    count: int
+    norm_hours: Decimal
+    amount: Decimal
+
+
+def sales_by_group(user: Any, *, start: datetime.date, end: datetime.date, authors: Sequence[int] = (),
+                   goods_group: int | None = None) -> list[SalesLine]:
+    """Per responsible manager and goods group (an item without a group: its folder's name), the sales dated in
+    [start, end]: their number, quantity and amount. One grouped query."""
+    rows = _by_authors(_opened(user, Sale.objects.filter(date__gte=start, date__lte=end)), authors, "responsible")
+    if goods_group is not None:
+        rows = rows.filter(item__goods_group_id=goods_group)
+    found = (rows.order_by()
+             .values("responsible_id", manager=F("responsible__full_name"),
+                     group=Coalesce(F("item__goods_group__name"), F("item__folder__name")))
+             .annotate(n=Count("id"), quantity_sum=Sum("quantity"), amount_sum=money_sum("amount")))
+    lines = [SalesLine(manager_id=row["responsible_id"], manager=row["manager"] or "", group=row["group"] or "",
+                       quantity=Decimal(row["quantity_sum"] or 0).quantize(Decimal("0.001")),
+                       amount=row["amount_sum"], count=row["n"]) for row in found]
+    return sorted(lines, key=lambda line: (line.manager.casefold(), line.manager_id, line.group.casefold()))
+
+
+def works_by_type(user: Any, *, start: datetime.date, end: datetime.date,
+                  authors: Sequence[int] = ()) -> list[WorksLine]:
+    """Per responsible manager and type of work, the works dated in [start, end]: their number, norm-hours and
+    amount. One grouped query."""
+    rows = _by_authors(_opened(user, Work.objects.filter(date__gte=start, date__lte=end)), authors, "responsible")
+    found = (rows.order_by().values("responsible_id", "work_type", manager=F("responsible__full_name"))
+             .annotate(n=Count("id"), hours=Sum("norm_hours"), amount_sum=money_sum("amount")))
+    lines = [WorksLine(manager_id=row["responsible_id"], manager=row["manager"] or "", work_type=row["work_type"],
+                       count=row["n"], norm_hours=Decimal(row["hours"] or 0).quantize(Decimal("0.01")),
+                       amount=row["amount_sum"]) for row in found]
+    return sorted(lines, key=lambda line: (line.manager.casefold(), line.manager_id, line.work_type.casefold()))
