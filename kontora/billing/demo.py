@@ -228,7 +228,7 @@ def _days(today: datetime.date) -> list[datetime.date]:
             if worked]
 
 
-def _dates(rng: random.Random, count: int, days: list[datetime.date]) -> Iterator[datetime.date]:
+def _dates(count: int, days: list[datetime.date]) -> Iterator[datetime.date]:
     """`count` dates spread over the days, in order."""
     per_day, extra = divmod(count, len(days))
     for number, day in enumerate(days):
@@ -450,7 +450,7 @@ def _read_back(model: Any, blocks: dict[tuple[int, int], range]) -> dict[tuple[i
 def _sales(filler: _Filler, count: int, days: list[datetime.date]) -> Iterator[dict[str, Any]]:
     rng = filler.rng
     goods = [item for item in filler.items if not item.service] or filler.items
-    for day in _dates(rng, count, days):
+    for day in _dates(count, days):
         index = rng.randrange(len(filler.clients))
         item = rng.choice(goods)
         quantity = Decimal(rng.choice((1, 1, 2, 3, 4, 5, 10, 12, 25)))
@@ -461,14 +461,14 @@ def _sales(filler: _Filler, count: int, days: list[datetime.date]) -> Iterator[d
                "quantity": quantity, "amount": kopecks(money(quantity * item.price)), "paid": paid,
                "paid_on": min(day + datetime.timedelta(days=rng.randint(0, 10)), filler.today).isoformat()
                if paid else None,
-               "payment_method": rng.choice((PaymentMethod.CASH, PaymentMethod.NONCASH, PaymentMethod.NONCASH))
+               "payment_method": str(rng.choice((PaymentMethod.CASH, PaymentMethod.NONCASH, PaymentMethod.NONCASH)))
                if paid else "", "responsible_id": curator, "note": rng.choice(_SALE_NOTES), "author_id": curator,
                "created_at": stamp, "changed_at": stamp}
 
 
 def _works(filler: _Filler, count: int, days: list[datetime.date]) -> Iterator[dict[str, Any]]:
     rng = filler.rng
-    for day in _dates(rng, count, days):
+    for day in _dates(count, days):
         index = rng.randrange(len(filler.clients))
         paid = rng.random() < 0.65
         curator = filler._curator(index)
@@ -539,7 +539,7 @@ def billing_fill(*, first_code: int, invoices: int, sales: int, works: int, user
         batch.clear()
         advances.clear()
 
-    for day in _dates(rng, invoices, days):
+    for day in _dates(invoices, days):
         row = filler.invoice(day)
         if row is not None:
             batch.append(row)
