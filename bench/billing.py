@@ -126,7 +126,7 @@ def invoice_pdf(user: Any, invoice: Any) -> bytes:
     payload = payment_payload(Payment(
         name=entity.full_name, account=account.account, bank_name=account.bank_name, bik=account.bik,
         corr_account=account.corr_account, inn=entity.inn, kpp=entity.kpp,
-        purpose=f"Оплата по счёту № {invoice.shown_number} от {invoice.date:%d.%m.%Y}", amount=invoice.due))
+        purpose=f"Оплата по счёту № {invoice.shown_number} от {invoice.date:%d.%m.%Y}", amount=invoice.gross))
     qr = "data:image/svg+xml;base64," + base64.b64encode(payment_qr_svg(payload)).decode()
     template = engines["django"].from_string(_PDF_TEMPLATE)
     context = printing.print_context({
