@@ -12,7 +12,7 @@ from bench import HELPER_MODULES, Result, table
 
 # Run only when named (`python -m bench registry`, `… load`, `… card`, `… writes`): they build million-client
 # bases, far past make bench's budget.
-ON_REQUEST = {"registry", "load", "card", "writes", "activity", "pipeline", "bulk"}
+ON_REQUEST = {"registry", "load", "card", "writes", "activity", "pipeline", "bulk", "billing"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -92,9 +92,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _build(home: Path, env: dict[str, str], clients: int | None = None, *, history: bool = False) -> dict[str, Any]:
+def _build(home: Path, env: dict[str, str], clients: int | None = None, *, history: bool = False,
+           demo_args: list[str] | None = None) -> dict[str, Any]:
     """The base of `home` (upgrade, then the timed demo of `clients`, CLIENTS by default, then the bench's users),
-    or the cached one's record; with `history`, the demo's events and tasks too (5 and 1 per client)."""
+    or the cached one's record; with `history`, the demo's events and tasks too (5 and 1 per client); `demo_args`
+    are the demo's other options instead (bench.billing's invoices)."""
     clients = clients or CLIENTS
     marker = home / "bench-ready.json"
     if marker.exists():
@@ -108,8 +110,13 @@ def _build(home: Path, env: dict[str, str], clients: int | None = None, *, histo
                    stdout=subprocess.DEVNULL)
     print(f"building {clients:,} demo clients in {home} …", file=sys.stderr, flush=True)
     started, cpu = time.monotonic(), _children_cpu()
-    # Without history the clients' fill alone: its own target.
-    fill = [] if history else ["--events", "0", "--tasks", "0"]
+    # Without history the clients' fill alone: its own target. Invoices, sales and works never: bench.billing
+    # builds its own bases.
+    fill = ["--invoices", "0", "--sales", "0", "--works", "0"]
+    if not history:
+        fill += ["--events", "0", "--tasks", "0"]
+    if demo_args is not None:
+        fill = demo_args
     demo = subprocess.run([sys.executable, "-m", "kontora.cli", "demo", "--clients", str(clients), "--seed",
                            str(SEED), *fill], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     seconds, cpu = time.monotonic() - started, _children_cpu() - cpu

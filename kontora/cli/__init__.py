@@ -151,12 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
             "and backup folders are writable and that a job worker is alive; one line per check, exit code\n"
             "1 if any failed.")
 
-    p = command("demo", cmd_demo, "fill the base with demonstration clients, their history and tasks",
+    p = command("demo", cmd_demo, "fill the base with demonstration clients, their history, tasks and invoices",
                 "Adds realistic Russian clients (valid INN, KPP and OGRN, phones, addresses in the settlements\n"
                 "directory, 1-3 contact persons each) curated by 50 demo managers demo01...demo50, who get an\n"
                 "unusable password unless --password is given; then events of their relationship history over\n"
                 "the last two years and tasks from three months ago to a month ahead (mostly closed in the past,\n"
-                "active around today). The same seed gives the same data.")
+                "active around today); then their invoices with lines from the nomenclature (a small catalogue\n"
+                "is added to a base without one) in every status, payments (partial, full, advances, a few\n"
+                "cancelled), sales and works over the last two years. The same seed gives the same data.")
     p.add_argument("--clients", type=_positive, required=True, metavar="N", help="how many clients to add")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--password", help="password of the demo users (default: they cannot sign in)")
@@ -164,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="events of the relationship history to add about them (default: 5 per client; 0: none)")
     p.add_argument("--tasks", type=_count, metavar="N",
                    help="tasks to add about them (default: 1 per client; 0: none)")
+    p.add_argument("--invoices", type=_count, metavar="N",
+                   help="invoices (with their payments) to add for them (default: 1 per client; 0: none)")
+    p.add_argument("--sales", type=_count, metavar="N", help="sales to add for them (default: 1 per client; 0: none)")
+    p.add_argument("--works", type=_count, metavar="N", help="works to add for them (default: 1 per client; 0: none)")
 
     p = command("manage", cmd_manage, "run a Django management command (for developers)",
                 "Passes the rest of the command line to Django's manage.py.")

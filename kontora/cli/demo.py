@@ -1,4 +1,5 @@
-"""`kontora demo`: fills the base with demonstration clients, their relationship history and tasks."""
+"""`kontora demo`: fills the base with demonstration clients, their relationship history and tasks, their invoices,
+payments, sales and works."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from kontora.cli.database import prepare, require_current_schema
 
 EVENTS_PER_CLIENT = 5
 TASKS_PER_CLIENT = 1
+# The money side (issue 18): an invoice, a sale and a work per client.
+INVOICES_PER_CLIENT = SALES_PER_CLIENT = WORKS_PER_CLIENT = 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -32,4 +35,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"added {activity.events} events and {activity.tasks} tasks about them, "
               f"in {time.monotonic() - started:.1f} s (events {events_wall:.1f} s, {events_cpu:.1f} s CPU; "
               f"tasks {tasks_wall:.1f} s, {tasks_cpu:.1f} s CPU)")
+    invoices = INVOICES_PER_CLIENT * args.clients if args.invoices is None else args.invoices
+    sales = SALES_PER_CLIENT * args.clients if args.sales is None else args.sales
+    works = WORKS_PER_CLIENT * args.clients if args.works is None else args.works
+    if invoices or sales or works:
+        from kontora.billing.demo import billing_fill
+
+        billing = billing_fill(first_code=result.first_code, invoices=invoices, sales=sales, works=works,
+                               users=list(result.user_ids), seed=args.seed)
+        wall, cpu = billing.seconds
+        print(f"added {billing.invoices} invoices with {billing.lines} lines and {billing.payments} payments, "
+              f"{billing.sales} sales and {billing.works} works, in {wall:.1f} s ({cpu:.1f} s CPU)"
+              + (f"; {billing.items_added} nomenclature items added" if billing.items_added else ""), flush=True)
     return EXIT_OK

@@ -50,6 +50,20 @@ def number_next(*, kind: str, legal_entity: Any = None, year: int | None = None)
     return counter.last
 
 
+def numbers_next(*, kind: str, legal_entity: Any = None, year: int | None = None, count: int) -> range:
+    """`count` next gapless numbers at once, for a bulk fill (the demo) writing that many documents in the
+    calling transaction; the counter is locked and advanced as `number_next` does it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("numbers_next runs inside the transaction that saves the documents")
+    if count <= 0:
+        return range(0)
+    counter = _counter(kind, _entity_id(legal_entity), year or 0)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return range(first, counter.last + 1)
+
+
 def number_peek(*, kind: str, legal_entity: Any = None, year: int | None = None) -> int:
     """The number the next document would get (for the administrator's page; not a reservation)."""
     last = NumberCounter.objects.filter(kind=kind, entity=_entity_id(legal_entity), year=year or 0).values_list(

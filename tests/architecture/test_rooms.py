@@ -44,8 +44,8 @@ NAMED = {
     # the report framework (the declared report, its result, one renderer per format) and the report definitions,
     # one module per area, that the framework serves (architecture.md, "Reports")
     "reports/framework", "reports/definitions",
-    # `kontora demo`: fills a base with generated clients, and their history and tasks
-    "clients/demo.py", "activity/demo.py",
+    # `kontora demo`: fills a base with generated clients, their history and tasks, their invoices, sales and works
+    "clients/demo.py", "activity/demo.py", "billing/demo.py",
 }
 
 ROOMS_ALLOWED: frozenset[str] = frozenset()
@@ -56,7 +56,7 @@ FORMS_ALLOWED: frozenset[str] = frozenset()
 
 # core.budget writes only its own slot rows (core.HeavyRequest), taken and freed around a heavy request.
 WRITERS = frozenset({"kontora.core.audit", "kontora.core.numbering", "kontora.core.budget", "kontora.clients.demo",
-                     "kontora.activity.demo"})
+                     "kontora.activity.demo", "kontora.billing.demo"})
 QUERYSET_HINTS = ("objects", "_default_manager", "filter()", "exclude()", "all()", "select_for_update()",
                   "order_by()", "using()")
 NOT_THE_BASE = ("session", "cache", "storage", "workbook", "book", "sheet", "image", "zip", "tar", "archive")
