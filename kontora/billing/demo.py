@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kontora.accounts.models import User
-from kontora.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation, PaymentMethod, Sale, Work
+from kontora.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation, PaymentKind, Sale, Work
 from kontora.billing.selectors.amounts import Line, LineAmounts, line_amounts
 from kontora.billing.selectors.invoices import regime_periods
 from kontora.billing.selectors.vat import Offer, regime_on, vat_offer
@@ -461,7 +461,7 @@ def _sales(filler: _Filler, count: int, days: list[datetime.date]) -> Iterator[d
                "quantity": quantity, "amount": kopecks(money(quantity * item.price)), "paid": paid,
                "paid_on": min(day + datetime.timedelta(days=rng.randint(0, 10)), filler.today).isoformat()
                if paid else None,
-               "payment_method": str(rng.choice((PaymentMethod.CASH, PaymentMethod.NONCASH, PaymentMethod.NONCASH)))
+               "payment_method": str(rng.choice((PaymentKind.CASH, PaymentKind.NON_CASH, PaymentKind.NON_CASH)))
                if paid else "", "responsible_id": curator, "note": rng.choice(_SALE_NOTES), "author_id": curator,
                "created_at": stamp, "changed_at": stamp}
 
