@@ -13,12 +13,9 @@ PostgreSQL runs in bench.registry's throwaway cluster. Measured in a child proce
   (the same rows every round, the commit outside both figures);
 - the PDF and the statement, whole: median wall time of a few rounds (the statement's rolled back).
 
-Three pieces are written by other engineers; each case calls one function named here, which times the best stand-in
-available meanwhile and says so in its label: `journal_page` (invoice_list + a period, until
-`selectors.invoices.invoice_journal` exists — then that, with no change here), `debts_report` (a grouped ageing
-query), `invoice_pdf` (the print module drawing the invoice's lines, sum in words and payment QR code) and
-`statement_record` (the 1C file read, lines matched by the invoice number in the purpose, else by payer INN and sum,
-each recorded by `payment_record`). Plug the real ones in there.
+Each case calls one function named here, the product's own code: `journal_page` (`selectors.invoices.invoice_journal`),
+`debts_report` (`selectors.reports.debts_ageing`), `invoice_pdf` (`selectors.printing.invoice_pdf`) and
+`statement_record` (`services.statement.statement_load` and `statement_record`).
 
 KONTORA_BENCH_INVOICES sets the size (default 1000000; e.g. 50000 for a smoke run); KONTORA_BENCH_DATABASES=sqlite
 (or postgresql; default both); KONTORA_BENCH_BILLING_CASES=issue,journal only the cases named (by their start).
@@ -80,117 +77,41 @@ def journal_label() -> str:
 
 
 def debts_report(user: Any, today: datetime.date) -> object:
-    """The debts report (unpaid and overdue invoices with ageing), its first page and totals. Stand-in until the
-    report exists: the grouped ageing query it must at least run — every open invoice's due by client, in buckets
-    of days overdue, the largest debts first, and the grand totals."""
-    from django.db.models import Q
+    """The receivables report's rows on `today`: its one grouped query (per client and manager, the due of the open
+    invoices by age) and the names read by key (`billing.selectors.reports.debts_ageing`)."""
+    from kontora.billing.selectors.reports import debts_ageing
 
-    from kontora.billing import policies
-    from kontora.billing.models import Invoice
-    from kontora.core.money import money_sum
-
-    def overdue(low: int, high: int | None) -> Q:
-        condition = Q(due_date__lte=today - datetime.timedelta(days=low))
-        return condition if high is None else condition & Q(due_date__gt=today - datetime.timedelta(days=high))
-
-    buckets = {
-        "current": money_sum("due", filter=Q(due_date__isnull=True) | Q(due_date__gte=today)),
-        "d30": money_sum("due", filter=overdue(1, 31)), "d60": money_sum("due", filter=overdue(31, 61)),
-        "d90": money_sum("due", filter=overdue(61, 91)), "older": money_sum("due", filter=overdue(91, None)),
-    }
-    open_ = policies.visible_invoices(user).filter(
-        status__in=[Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID], due__gt=0)
-    rows = list(open_.values("client").annotate(total=money_sum("due"), **buckets).order_by("-total", "client")[:PAGE])
-    totals = open_.aggregate(total=money_sum("due"), **buckets)
-    return rows, totals
+    return debts_ageing(user, on=today)
 
 
-DEBTS_LABEL = "debts with ageing (stand-in: a grouped ageing query by client, first page and totals)"
+DEBTS_LABEL = "receivables with ageing on a date (`debts_ageing`: the grouped query and the names), every employee's"
 
 
 def invoice_pdf(user: Any, invoice: Any) -> bytes:
-    """The invoice's «Счёт на оплату» PDF. Stand-in until the print form exists: the print module's base drawing the
-    invoice's payee block, lines, totals, sum in words and payment QR code."""
-    import base64
+    """The invoice's «Счёт на оплату» PDF as `billing:invoice_print` draws it, the access check included."""
+    from kontora.billing.selectors.invoices import access_invoice
+    from kontora.billing.selectors.printing import invoice_pdf as drawn
 
-    from django.template import engines
-    from weasyprint import CSS, HTML
-
-    from kontora.billing.selectors.qr import Payment, payment_payload, payment_qr_svg
-    from kontora.billing.selectors.words import sum_in_words
-    from kontora.core import printing
-    from kontora.core.models import BankAccount
-
-    account = invoice.bank_account or BankAccount.objects.get(legal_entity=invoice.legal_entity, is_default=True)
-    entity = invoice.legal_entity
-    payload = payment_payload(Payment(
-        name=entity.full_name, account=account.account, bank_name=account.bank_name, bik=account.bik,
-        corr_account=account.corr_account, inn=entity.inn, kpp=entity.kpp,
-        purpose=f"Оплата по счёту № {invoice.shown_number} от {invoice.date:%d.%m.%Y}", amount=invoice.gross))
-    qr = "data:image/svg+xml;base64," + base64.b64encode(payment_qr_svg(payload)).decode()
-    template = engines["django"].from_string(_PDF_TEMPLATE)
-    context = printing.print_context({
-        "invoice": invoice, "entity": entity, "account": account, "qr": qr, "user": user,
-        "lines": list(invoice.lines.order_by("position")), "words": sum_in_words(invoice.gross),
-    }, landscape=False, title=f"Счёт на оплату № {invoice.shown_number} от {invoice.date:%d.%m.%Y}", pdf=True)
-    fetcher = printing._fetcher()
-    html = HTML(string=template.render(context), base_url=printing.ORIGIN + "/", url_fetcher=fetcher)
-    return bytes(html.write_pdf(stylesheets=[CSS(string=printing._page_css(), url_fetcher=fetcher)]))
+    return drawn(access_invoice(user, invoice.pk))
 
 
-PDF_LABEL = "an invoice's PDF (stand-in: the print module drawing the payee, lines, sum in words and QR code)"
-_PDF_TEMPLATE = """{% extends "core/printing/base.html" %}{% block content %}
-<p>{{ account.bank_name }}, БИК {{ account.bik }}, к/с {{ account.corr_account }}, р/с {{ account.account }}</p>
-<p>Поставщик: {{ entity.full_name }}, ИНН {{ entity.inn }} {% if entity.kpp %}КПП {{ entity.kpp }}{% endif %}</p>
-<p>Покупатель: {{ invoice.client.full_name }}, ИНН {{ invoice.client.inn }}</p>
-<table><thead><tr><th>№</th><th>Товары (работы, услуги)</th><th>Кол-во</th><th>Ед.</th><th>Цена</th>
-<th>Сумма</th></tr></thead><tbody>{% for line in lines %}<tr><td>{{ line.position }}</td><td>{{ line.name }}</td>
-<td>{{ line.quantity }}</td><td>{{ line.unit }}</td><td>{{ line.price }}</td><td>{{ line.gross }}</td></tr>
-{% endfor %}</tbody></table>
-<p>Итого: {{ invoice.gross }}; в том числе НДС: {{ invoice.vat }}</p><p>{{ words }}</p>
-<img src="{{ qr }}" alt="QR" width="150"><p>Руководитель {{ entity.director }}</p>
-<p>Главный бухгалтер {{ entity.chief_accountant }}</p>{% endblock %}"""
+PDF_LABEL = "an invoice's PDF «Счёт на оплату» (bank block with the QR code, parties, lines, totals, sum in words)"
 
 
-_NUMBER = re.compile(r"№\s*(?:[^\s\d]*-)?(\d+)")
 
 
 def statement_record(user: Any, data: bytes) -> int:
-    """A bank statement read, its incoming lines matched to invoices and recorded as payments; returns how many
-    were recorded. Stand-in until the import exists: the invoice number in the purpose (one query for all), else
-    the payer's INN and the amount (a query a line), each match recorded by `payment_record`."""
-    from django.utils import timezone
+    """A bank statement loaded (read and matched, `statement_load`) and «Провести» (`statement_record`): the lines
+    matched by the invoice number or by the payer's INN and amount recorded as payments; returns how many."""
+    from kontora.billing.services.statement import statement_load
+    from kontora.billing.services.statement import statement_record as record
 
-    from kontora.billing.models import Invoice
-    from kontora.billing.selectors.statement import Direction, statement_read
-    from kontora.billing.services.payments import payment_record
-
-    statement = statement_read(data)
-    incoming = [doc for doc in statement.documents if doc.direction == Direction.INCOMING]
-    wanted = {int(found[1]) for doc in incoming if (found := _NUMBER.search(doc.purpose))}
-    today = timezone.localdate()
-    open_ = Invoice.objects.filter(status__in=[Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID], due__gt=0)
-    by_number: dict[int, list[Invoice]] = {}
-    for invoice in open_.filter(number__in=wanted).select_related("client"):
-        by_number.setdefault(invoice.number, []).append(invoice)
-    recorded = 0
-    for doc in incoming:
-        found = _NUMBER.search(doc.purpose)
-        candidates = [inv for inv in by_number.get(int(found[1]), []) if inv.client.inn == doc.payer_inn] \
-            if found else []
-        if not candidates and doc.payer_inn:
-            candidates = list(open_.filter(client__inn=doc.payer_inn, due=doc.amount).select_related("client")[:2])
-        if len(candidates) != 1:
-            continue  # unmatched or ambiguous: left for the user
-        invoice = candidates[0]
-        payment_record(acting_user=user, client=invoice.client, date=today, amount=min(doc.amount, invoice.due),
-                       invoice=invoice, payer=doc.payer, bank_document=doc.number, note=doc.purpose[:200])
-        recorded += 1
-    return recorded
+    loaded = statement_load(acting_user=user, data=data, filename="bench.txt")
+    return record(acting_user=user, statement_id=loaded.pk).recorded
 
 
-STATEMENT_LABEL = (f"a bank statement of {STATEMENT_LINES:,} lines read, matched and recorded (stand-in: by number "
-                   "in the purpose, else INN and sum; payment_record a line)")
+STATEMENT_LABEL = (f"a bank statement of {STATEMENT_LINES:,} lines loaded, matched and recorded (`statement_load` "
+                   "+ «Провести»)")
 
 
 # --- measuring (in the child) ------------------------------------------------------------------------------------
