@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 CARD_JOURNALS: list[tuple[str, str | Promise, str]] = [
     ("invoices", _("Invoices"), "billing:card_invoices"),
     ("payments", _("Payments"), "billing:card_payments"),
+    ("acts", _("Acts"), "billing:card_acts"),
+    ("facturas", _("Invoice-facturas"), "billing:card_facturas"),
 ]
 
 

@@ -32,6 +32,7 @@ from kontora.billing.forms.documents import (
 )
 from kontora.billing.models import Act, InvoiceFactura
 from kontora.billing.selectors import documents as selectors
+from kontora.billing.selectors.card import card_journal_pills
 from kontora.billing.selectors.invoices import rates_offered
 from kontora.billing.services import acts as act_services
 from kontora.billing.services import facturas as factura_services
@@ -117,6 +118,7 @@ def _pane(request: HttpRequest, client_id: int, kind: Kind) -> HttpResponse:
     page = selectors.client_page(kind.model, client, cursor=request.GET, size=PAGE)
     context = {
         "kind": kind, "client": client, "rows": [_row(kind, document) for document in page.rows],
+        "pills": card_journal_pills(client.pk, f"{kind.code}s"),
         "next_url": page.link(reverse(kind.card_url, args=[client.pk]), AFTER), "columns": 9, "in_card": True,
         "totals": selectors.client_totals(kind.model, client) if AFTER not in request.GET else None,
         "new_url": reverse(f"billing:{kind.code}_new", args=[client.pk])

@@ -350,3 +350,22 @@ def test_cancelling_is_refused_while_live_payments_count_and_the_payments_tab_li
     page = html(admin_client.get(f"/invoices/{invoice.pk}/"))
     assert 'data-testid="invoice-edit"' not in page
     assert Payment.objects.count() == 1 and PaymentAllocation.objects.count() == 1
+
+
+@pytest.mark.feature("CLI-14", "INV-04", "INV-05")
+def test_the_card_tab_strip_leads_to_every_billing_journal_and_each_pane_draws_it(manager_user: Any,
+                                                                                   manager_client: Any,
+                                                                                   our_entity: Any) -> None:
+    """The card has one «Счета» tab (no room for four); its strip of pills opens the client's payments, acts and
+    invoice-facturas in the same pane, and each pane draws the strip again with its own pill marked."""
+    client = ClientFactory(curator=manager_user)
+    panes = {"invoices": "invoices", "payments": "payments", "acts": "acts", "facturas": "facturas"}
+    invoices = html(manager_client.get(f"/clients/{client.pk}/invoices/"))
+    for key, path in panes.items():
+        assert re.search(rf'href="/clients/{client.pk}/{path}/"[^>]*data-testid="card-journal-{key}"', invoices)
+    for key, path in panes.items():
+        pane = html(manager_client.get(f"/clients/{client.pk}/{path}/"))
+        assert re.search(rf'class="nav-link[^"]* active"[^>]*data-testid="card-journal-{key}"', pane), key
+        assert pane.count('data-testid="card-journal-') == 4, key
+    for label in ("Счета", "Платежи", "Акты", "Счета-фактуры"):
+        assert label in invoices
