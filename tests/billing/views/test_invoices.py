@@ -367,5 +367,5 @@ def test_the_card_tab_strip_leads_to_every_billing_journal_and_each_pane_draws_i
         pane = html(manager_client.get(f"/clients/{client.pk}/{path}/"))
         assert re.search(rf'class="nav-link[^"]* active"[^>]*data-testid="card-journal-{key}"', pane), key
         assert pane.count('data-testid="card-journal-') == 4, key
-    for label in ("Счета", "Платежи", "Акты", "Счета-фактуры"):
+    for label in ("Счета", "Оплаты", "Акты", "Счета-фактуры"):
         assert label in invoices
