@@ -236,8 +236,8 @@ def invoice_print(invoice: Invoice, *, stamped: bool = False) -> InvoicePrint:
     attention = invoice.attention.full_name if invoice.attention_id and invoice.attention else ""
     return InvoicePrint(
         invoice=invoice,
-        title=_("Invoice No. %(number)s of %(date)s") % {"number": invoice.shown_number,
-                                                         "date": date_shown(invoice.date)},
+        title=_("Payment invoice No. %(number)s of %(date)s") % {"number": invoice.shown_number,
+                                                                 "date": date_shown(invoice.date)},
         payee=entity_party(entity), buyer=client_party(invoice.client), account=account, attention=attention,
         lines=print_lines(invoice, lines), with_discount=any(line.discount for line in lines),
         totals=total_rows(invoice, lines), gross=invoice.gross,

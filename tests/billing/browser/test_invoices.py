@@ -1,6 +1,7 @@
 """Invoices in a real browser (INV-01 … INV-03, CLI-14): from a card's «Счета», a new invoice with two lines (one
-typed, one picked from the nomenclature), its amounts recounted as typed, issued, then seen with its status in the
-card's journal and in «Журнал счетов»."""
+typed, one picked from the nomenclature), its amounts recounted as typed, issued, printed with its payment QR code,
+paid in part and then in full from its page, and seen with its status in the card's journal and in «Журнал
+счетов»."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.directories.factories import NomenclatureItemFactory
 from tests.support.browser import csp_violations, htmx_ready, screenshot, sign_in, watch_csp
 
 
-@pytest.mark.feature("INV-01", "INV-02", "INV-03", "CLI-14")
+@pytest.mark.feature("INV-01", "INV-02", "INV-03", "INV-04", "INV-06", "CLI-14")
 def test_an_invoice_with_two_lines_is_made_from_the_card_issued_and_listed(page, live_server, manager_user,
                                                                           transactional_db):
     base = live_server.url
@@ -68,19 +69,38 @@ def test_an_invoice_with_two_lines_is_made_from_the_card_issued_and_listed(page,
     expect(page.get_by_test_id("invoice-status")).to_have_text("выставлен")
     screenshot(page, "invoice-page")
 
+    # he prints it: «Счёт на оплату» with the payment QR code
+    expect(page.get_by_test_id("invoice-print")).to_have_attribute("href", f"/invoices/{invoice.pk}/print/?format=html")
+    page.goto(f"{base}/invoices/{invoice.pk}/print/?format=html")
+    expect(page.get_by_test_id("print-title")).to_contain_text(f"Счёт на оплату № АМ-{invoice.number}")
+    expect(page.get_by_test_id("print-qr")).to_be_visible()
+
+    # records a partial payment from the invoice's page, then the rest: the status follows
+    for paid, status in (("1500", "оплачен частично"), (None, "оплачено")):
+        page.goto(f"{base}/invoices/{invoice.pk}/")
+        pay = page.get_by_test_id("invoice-pay")
+        htmx_ready(pay)
+        pay.click()
+        amount = page.locator("#k-modal #id_payment_amount")
+        expect(amount).to_have_value("4500.00" if paid else "3000.00")  # the due, pre-filled
+        if paid:
+            amount.fill(paid)
+        page.get_by_test_id("payment-ok").click()
+        expect(page.get_by_test_id("invoice-status")).to_have_text(status)
+
     # and it is listed with its status in the card's «Счета» and in «Журнал счетов»
     page.goto(f"{base}/clients/{client.pk}/")
     page.get_by_test_id("tab-invoices").click()
     row = page.get_by_test_id("invoice-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(f"АМ-{invoice.number}")
-    expect(row).to_contain_text("выставлен")
+    expect(row).to_contain_text("оплачено")
     page.goto(f"{base}/invoices/")
     row = page.get_by_test_id("invoice-row")
     expect(row).to_contain_text("Ромашка")
     expect(row).to_contain_text("4\xa0500,00")
-    expect(row.get_by_test_id("invoice-status")).to_have_text("выставлен")
+    expect(row.get_by_test_id("invoice-status")).to_have_text("оплачено")
     screenshot(page, "invoice-journal")
     invoice.refresh_from_db()
-    assert invoice.status == Invoice.Status.ISSUED and invoice.lines.count() == 2
+    assert invoice.status == Invoice.Status.PAID and invoice.lines.count() == 2 and invoice.due == 0
     assert csp_violations(page) == []
