@@ -14,7 +14,7 @@ takes the achievement back.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -29,10 +29,11 @@ from kontora.billing.models import Invoice, Payment, PaymentAllocation
 from kontora.billing.selectors.invoices import invoice_defaults
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, audit_record_rows, created_changes, shown
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.models import LegalEntity
 from kontora.core.money import money_sum
 from kontora.core.numbering import number_next, numbers_next
+from kontora.core.services.inserts import rows_update
 from kontora.targeting.selectors import goals_of_kind
 from kontora.targeting.services import achievements_sync, achievements_sync_many
 
@@ -179,15 +180,6 @@ class PaymentItem:
     legal_entity: LegalEntity | None = None
 
 
-class ItemRefused(Refused):
-    """A batch's item refused as `payment_record` would refuse it: `index` names the item, `refusal` is the
-    refusal itself (a Refused or a NotAllowed)."""
-
-    def __init__(self, index: int, refusal: Refused | NotAllowed) -> None:
-        super().__init__(refusal.message, field=refusal.field)
-        self.index, self.refusal = index, refusal
-
-
 def _item_checked(acting_user: User, item: PaymentItem, writable: set[int], dates: dict[datetime.date, bool]) -> None:
     """`payment_record`'s checks before its transaction, in its order (the rights and dates asked once a batch)."""
     if item.client.pk not in writable:
@@ -202,10 +194,14 @@ def _item_checked(acting_user: User, item: PaymentItem, writable: set[int], date
         policies.refuse_past_date(acting_user, item.date)
 
 
-def payments_record_many(*, acting_user: User, items: Sequence[PaymentItem]) -> list[Payment]:
+def payments_record_many(
+    *, acting_user: User, items: Sequence[PaymentItem],
+    refused_as: Callable[[int, Refused | NotAllowed], DomainError] | None = None,
+) -> list[Payment]:
     """`payment_record` for many payments at once, all or nothing (a bank statement): the same payments, allocations,
     invoices' paid amounts, dues and statuses, goals and audit rows as recording them one by one in this order, in
-    a number of queries that does not grow with the items. The first item refused raises `ItemRefused`."""
+    a number of queries that does not grow with the items. The first item refused raises `payment_record`'s
+    refusal, or what `refused_as(index, refusal)` makes of it (the caller names its line)."""
     if not items:
         return []
     with transaction.atomic():
@@ -225,7 +221,9 @@ def payments_record_many(*, acting_user: User, items: Sequence[PaymentItem]) -> 
                 planned.append(_item_planned(acting_user, item, invoices, counted, settled_ids, writable, dates,
                                              default_entity))
             except (Refused, NotAllowed) as refusal:
-                raise ItemRefused(index, refusal) from None
+                if refused_as is None:
+                    raise
+                raise refused_as(index, refusal) from None
         numbers: dict[tuple[int, int], list[int]] = {}
         for item, _invoice, _applied, entity, _changes in planned:
             numbers.setdefault((entity.pk, item.date.year), []).append(0)
@@ -247,7 +245,7 @@ def payments_record_many(*, acting_user: User, items: Sequence[PaymentItem]) -> 
         settled = [invoices[pk] for pk in sorted(settled_ids)]
         for invoice in settled:
             invoice.changed_at = now
-        Invoice.objects.bulk_update(settled, ["paid", "due", "status", "changed_at"], batch_size=500)
+        rows_update(Invoice, settled, ("paid", "due", "status", "changed_at"))
         newly_paid = {invoice.pk: invoice.author_id for invoice in settled
                       if invoice.status == Invoice.Status.PAID and not was_paid[invoice.pk]}
         if newly_paid:

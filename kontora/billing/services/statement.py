@@ -25,10 +25,11 @@ from kontora.billing import locks, policies
 from kontora.billing.models import StatementImport, StatementLine
 from kontora.billing.selectors import statement_match as matching
 from kontora.billing.selectors.statement import Direction, statement_read
-from kontora.billing.services.payments import ItemRefused, Overpayment, PaymentItem, payments_record_many
+from kontora.billing.services.payments import Overpayment, PaymentItem, payments_record_many
 from kontora.core.audit import audit_record, shown
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.models import BankAccount
+from kontora.core.services.inserts import rows_update
 from kontora.core.text import id_param
 
 Match, Decision = StatementLine.Match, StatementLine.Decision
@@ -235,17 +236,15 @@ def statement_record(*, acting_user: User, statement_id: int) -> Recorded:
                 note=_("Bank statement %(file)s, line %(position)d: %(purpose)s")
                 % {"file": statement.filename, "position": line.position, "purpose": line.purpose},
                 overpayment=Overpayment.ADVANCE, legal_entity=statement.legal_entity))
-        try:
-            payments = payments_record_many(acting_user=acting_user, items=items)
-        except ItemRefused as refused:
-            message = _line_refused(to_record[refused.index], refused.refusal)
-            if isinstance(refused.refusal, NotAllowed):
-                raise NotAllowed(message.message) from None
-            raise message from None
+
+        def refused_as(index: int, refusal: Refused | NotAllowed) -> DomainError:
+            named = _line_refused(to_record[index], refusal)
+            return NotAllowed(named.message) if isinstance(refusal, NotAllowed) else named
+
+        payments = payments_record_many(acting_user=acting_user, items=items, refused_as=refused_as)
         for line, payment in zip(to_record, payments, strict=True):
             line.payment = payment
-        # A few hundred lines an UPDATE: a CASE over the whole statement costs more than its rows.
-        StatementLine.objects.bulk_update(to_record, ["payment"], batch_size=250)
+        rows_update(StatementLine, to_record, ("payment",))  # not bulk_update: its CASE costs more than the rows
         if late:
             StatementLine.objects.filter(pk__in=[ready[index].pk for index in late]).update(
                 match=Match.DUPLICATE, decision=Decision.PENDING)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from kontora.billing.models import Invoice, Payment, PaymentAllocation
 from kontora.billing.services.payments import (
     PAID_GOAL,
-    ItemRefused,
     Overpayment,
     PaymentItem,
     payment_record,
@@ -101,17 +100,18 @@ def test_a_refused_item_is_named_and_nothing_of_the_batch_is_recorded(manager_us
     today = timezone.localdate()
     fine = PaymentItem(client=a, invoice=a1, date=today, amount=Decimal("400.00"))
     # when the second item pays more than is due, without the excess kept as an advance
-    with pytest.raises(ItemRefused) as refused, transaction.atomic():
+    with pytest.raises(Refused) as refused, transaction.atomic():
         payments_record_many(acting_user=manager_user, items=[
             fine, PaymentItem(client=a, invoice=a1, date=today, amount=Decimal("700.00"))])
-    # then it is named with payment_record's refusal, and nothing is recorded
-    assert refused.value.index == 1 and isinstance(refused.value.refusal, Refused)
+    # then it is payment_record's refusal, and nothing is recorded
     assert refused.value.message.startswith("Оплата 700,00 больше, чем осталось оплатить по счёту АМ-1 (600,00)")
-    # a client whose card he may not edit: refused as payment_record refuses it
-    with pytest.raises(ItemRefused) as denied, transaction.atomic():
-        payments_record_many(acting_user=manager_user, items=[
-            fine, PaymentItem(client=other, date=today, amount=Decimal("1.00"), legal_entity=our_entity)])
-    assert denied.value.index == 1 and isinstance(denied.value.refusal, NotAllowed)
+    assert refused.value.field == "amount"
+    # a client whose card he may not edit: refused as payment_record refuses it, the item named by the caller
+    with pytest.raises(NotAllowed) as denied, transaction.atomic():
+        payments_record_many(acting_user=manager_user, refused_as=lambda n, r: NotAllowed(f"{n}: {r.message}"),
+                             items=[fine, PaymentItem(client=other, date=today, amount=Decimal("1.00"),
+                                                      legal_entity=our_entity)])
+    assert denied.value.message.startswith("1: ")
     assert not Payment.objects.exists() and not AuditEvent.objects.filter(event="billing.payment.record").exists()
     # positive control: the fine item alone is recorded
     with transaction.atomic():
