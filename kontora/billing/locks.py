@@ -32,6 +32,12 @@ def invoices(invoice_ids: Iterable[int]) -> list[Invoice]:
     return list(locked(Invoice.objects.filter(pk__in=list(invoice_ids))))
 
 
+def invoices_to_pay(invoice_ids: Iterable[int]) -> dict[int, Invoice]:
+    """The invoices a batch of payments is for, locked at once in key order (with their payee for the payments)."""
+    return {row.pk: row for row in locked(Invoice.objects.filter(pk__in=list(invoice_ids)))
+            .select_related("legal_entity")}
+
+
 def open_invoices_of(client_id: int) -> list[Invoice]:
     """The client's invoices that may still be paid, locked (in key order), for applying advances."""
     return list(locked(Invoice.objects.filter(client_id=client_id, due__gt=0).exclude(

@@ -214,3 +214,19 @@ def audit_record_each(
             for client_id, client_changes in changes.items()]
     rows_insert(AuditEvent, rows)
     return len(rows)
+
+
+def audit_record_rows(*, actor: Any, event: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Many rows of one event, each as `audit_record` would write it (`summary`, `target`, `client`, `changes`,
+    `extra` per row: a bank statement's payments), in one INSERT and in the given order; returns the count."""
+    _in_transaction()
+    actor_id = getattr(actor, "pk", None)
+    prepared = []
+    for row in rows:
+        target_type, target_id = _target(row.get("target"))
+        prepared.append({"actor_id": actor_id, "event": event, "summary": str(row.get("summary", ""))[:200],
+                         "target_type": target_type, "target_id": target_id,
+                         "client_id": _client_id(row.get("client")), "changes": list(row.get("changes", ())),
+                         "extra": dict(row.get("extra") or {})})
+    rows_insert(AuditEvent, prepared)
+    return len(prepared)

@@ -49,6 +49,37 @@ def achievements_sync(
         for goal_id, goal in wanted.items() if goal_id not in have])
 
 
+def achievements_sync_many(
+    *, source: str, users: Mapping[int, int | None], achieved_at: datetime.datetime, goals: list[Goal],
+) -> None:
+    """`achievements_sync` for many records of one source at once (a bank statement's invoices paid together):
+    `users` maps each record's id to its user (None: it reaches nothing); the same `goals` for every record with a
+    user. A handful of queries whatever the count. In the caller's transaction."""
+    _in_transaction("achievements_sync_many")
+    if not users:
+        return
+    wanted = {goal.pk: goal for goal in goals}
+    held = list(Achievement.objects.filter(source=source, source_id__in=list(users))
+                .values_list("pk", "source_id", "goal_id", "user_id"))
+    gone = {pk for pk, source_id, goal_id, _user in held if users[source_id] is None or goal_id not in wanted}
+    if gone:
+        Achievement.objects.filter(pk__in=list(gone)).delete()
+    kept = [row for row in held if row[0] not in gone]
+    moved: dict[int, list[int]] = {}
+    for pk, source_id, _goal, user_id in kept:
+        new_user = users[source_id]
+        if new_user is not None and user_id != new_user:  # the record changed hands: its figures follow
+            moved.setdefault(new_user, []).append(pk)
+    for user_id, pks in moved.items():
+        Achievement.objects.filter(pk__in=pks).update(user_id=user_id)
+    have = {(source_id, goal_id) for _pk, source_id, goal_id, _user in kept}
+    Achievement.objects.bulk_create([
+        Achievement(user_id=user_id, goal=goal, weight=goal.weight, achieved_at=achieved_at, source=source,
+                    source_id=source_id)
+        for source_id, user_id in users.items() if user_id is not None
+        for goal_id, goal in wanted.items() if (source_id, goal_id) not in have])
+
+
 def _check_goal(goal: Goal) -> None:
     errors: dict[str, str] = {}
     kind = GOAL_KINDS.get(goal.kind) if goal.kind in GOAL_KINDS else None

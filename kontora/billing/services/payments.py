@@ -14,6 +14,8 @@ takes the achievement back.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -26,13 +28,14 @@ from kontora.billing import locks, policies
 from kontora.billing.models import Invoice, Payment, PaymentAllocation
 from kontora.billing.selectors.invoices import invoice_defaults
 from kontora.clients.models import Client
-from kontora.core.audit import audit_record, created_changes, shown
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.audit import audit_record, audit_record_rows, created_changes, shown
+from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.models import LegalEntity
 from kontora.core.money import money_sum
-from kontora.core.numbering import number_next
+from kontora.core.numbering import number_next, numbers_next
+from kontora.core.services.inserts import rows_update
 from kontora.targeting.selectors import goals_of_kind
-from kontora.targeting.services import achievements_sync
+from kontora.targeting.services import achievements_sync, achievements_sync_many
 
 NUMBER_KIND = "payment"
 PAYMENT_FIELDS = ("client", "invoice", "legal_entity", "date", "amount", "kind", "payer", "bank_document", "note")
@@ -53,13 +56,9 @@ def _check_client(acting_user: User, client: Client) -> None:
         raise NotAllowed(_("You cannot edit this client's card, so you cannot record its payments."), field="client")
 
 
-def invoice_settle(invoice: Invoice) -> None:
-    """The locked invoice's paid amount, due and status from the live payments counted towards it (no audit row:
-    the payment's service that calls it writes one)."""
-    paid = PaymentAllocation.objects.filter(invoice=invoice, payment__cancelled_at__isnull=True).aggregate(
-        total=money_sum("amount"))["total"]
+def _settled(invoice: Invoice, paid: Decimal) -> None:
+    """The invoice's paid amount, due and status for `paid` counted towards it (not saved)."""
     invoice.paid = paid
-    was_paid = invoice.status == Invoice.Status.PAID
     if invoice.status == Invoice.Status.CANCELLED:
         invoice.due = ZERO
     else:
@@ -70,6 +69,15 @@ def invoice_settle(invoice: Invoice) -> None:
             invoice.status = Invoice.Status.PAID
         else:
             invoice.status = Invoice.Status.PARTLY_PAID
+
+
+def invoice_settle(invoice: Invoice) -> None:
+    """The locked invoice's paid amount, due and status from the live payments counted towards it (no audit row:
+    the payment's service that calls it writes one)."""
+    paid = PaymentAllocation.objects.filter(invoice=invoice, payment__cancelled_at__isnull=True).aggregate(
+        total=money_sum("amount"))["total"]
+    was_paid = invoice.status == Invoice.Status.PAID
+    _settled(invoice, paid)
     invoice.save(update_fields=["paid", "due", "status", "changed_at"])
     paid_now = invoice.status == Invoice.Status.PAID
     if paid_now != was_paid:
@@ -154,6 +162,143 @@ def payment_record(
                      summary=_("Payment %(number)s recorded") % {"number": payment.shown_number}, target=payment,
                      client=client.pk, changes=changes)
     return payment
+
+
+@dataclass(frozen=True)
+class PaymentItem:
+    """One payment of a batch (`payments_record_many`): `payment_record`'s arguments."""
+
+    client: Client
+    date: datetime.date
+    amount: Decimal
+    invoice: Invoice | None = None
+    kind: str = Payment.Kind.NON_CASH
+    payer: str = ""
+    bank_document: str = ""
+    note: str = ""
+    overpayment: Overpayment = Overpayment.REFUSE
+    legal_entity: LegalEntity | None = None
+
+
+def _item_checked(acting_user: User, item: PaymentItem, writable: set[int], dates: dict[datetime.date, bool]) -> None:
+    """`payment_record`'s checks before its transaction, in its order (the rights and dates asked once a batch)."""
+    if item.client.pk not in writable:
+        raise NotAllowed(_("You cannot edit this client's card, so you cannot record its payments."), field="client")
+    if item.amount is None or item.amount <= 0:
+        raise Refused(_("The amount of a payment must be greater than zero."), field="amount")
+    if item.kind not in Payment.Kind.values:
+        raise Refused(_("Choose cash or non-cash."), field="kind")
+    if item.date not in dates:
+        dates[item.date] = policies.can_date(acting_user, item.date)
+    if not dates[item.date]:
+        policies.refuse_past_date(acting_user, item.date)
+
+
+def payments_record_many(
+    *, acting_user: User, items: Sequence[PaymentItem],
+    refused_as: Callable[[int, Refused | NotAllowed], DomainError] | None = None,
+) -> list[Payment]:
+    """`payment_record` for many payments at once, all or nothing (a bank statement): the same payments, allocations,
+    invoices' paid amounts, dues and statuses, goals and audit rows as recording them one by one in this order, in
+    a number of queries that does not grow with the items. The first item refused raises `payment_record`'s
+    refusal, or what `refused_as(index, refusal)` makes of it (the caller names its line)."""
+    if not items:
+        return []
+    with transaction.atomic():
+        invoices = locks.invoices_to_pay({item.invoice.pk for item in items if item.invoice is not None})
+        writable = policies.writable_client_ids(acting_user, {item.client.pk for item in items})
+        # What each invoice has been paid by live payments before the batch: each payment's settle counts from it.
+        counted = dict(PaymentAllocation.objects.filter(invoice_id__in=list(invoices),
+                                                        payment__cancelled_at__isnull=True)
+                       .values("invoice_id").annotate(total=money_sum("amount")).values_list("invoice_id", "total"))
+        was_paid = {pk: invoice.status == Invoice.Status.PAID for pk, invoice in invoices.items()}
+        dates: dict[datetime.date, bool] = {}
+        settled_ids: set[int] = set()
+        default_entity: list[LegalEntity | None] = []
+        planned: list[tuple[PaymentItem, Invoice | None, Decimal, LegalEntity, list[dict[str, str]]]] = []
+        for index, item in enumerate(items):
+            try:
+                planned.append(_item_planned(acting_user, item, invoices, counted, settled_ids, writable, dates,
+                                             default_entity))
+            except (Refused, NotAllowed) as refusal:
+                if refused_as is None:
+                    raise
+                raise refused_as(index, refusal) from None
+        numbers: dict[tuple[int, int], list[int]] = {}
+        for item, _invoice, _applied, entity, _changes in planned:
+            numbers.setdefault((entity.pk, item.date.year), []).append(0)
+        for (entity_id, year), taken in numbers.items():
+            taken[:] = reversed(numbers_next(kind=NUMBER_KIND, legal_entity=entity_id, year=year, count=len(taken)))
+        payments = [
+            Payment(client=item.client, invoice=invoice, legal_entity=entity, date=item.date, amount=item.amount,
+                    kind=item.kind, payer=(item.payer or "").strip(), bank_document=(item.bank_document or "").strip(),
+                    number=numbers[(entity.pk, item.date.year)].pop(), number_year=item.date.year,
+                    prefix=acting_user.doc_prefix or "", note=(item.note or "").strip(), author=acting_user)
+            for item, invoice, _applied, entity, _changes in planned
+        ]
+        Payment.objects.bulk_create(payments, batch_size=500)
+        PaymentAllocation.objects.bulk_create([
+            PaymentAllocation(payment=payment, invoice=invoice, amount=applied, created_by=acting_user)
+            for payment, (_item, invoice, applied, _entity, _changes) in zip(payments, planned, strict=True)
+            if invoice is not None and applied > 0], batch_size=500)
+        now = timezone.now()
+        settled = [invoices[pk] for pk in sorted(settled_ids)]
+        for invoice in settled:
+            invoice.changed_at = now
+        rows_update(Invoice, settled, ("paid", "due", "status", "changed_at"))
+        newly_paid = {invoice.pk: invoice.author_id for invoice in settled
+                      if invoice.status == Invoice.Status.PAID and not was_paid[invoice.pk]}
+        if newly_paid:
+            achievements_sync_many(source="invoice", users=newly_paid, achieved_at=now,
+                                   goals=goals_of_kind(PAID_GOAL))
+        audit_record_rows(actor=acting_user, event="billing.payment.record", rows=[
+            {"summary": _("Payment %(number)s recorded") % {"number": payment.shown_number}, "target": payment,
+             "client": payment.client_id, "changes": created_changes(payment, PAYMENT_FIELDS) + changes}
+            for payment, (_item, _invoice, _applied, _entity, changes) in zip(payments, planned, strict=True)])
+    return payments
+
+
+def _item_planned(
+    acting_user: User, item: PaymentItem, invoices: dict[int, Invoice], counted: dict[int, Decimal],
+    settled_ids: set[int], writable: set[int], dates: dict[datetime.date, bool],
+    default_entity: list[LegalEntity | None],
+) -> tuple[PaymentItem, Invoice | None, Decimal, LegalEntity, list[dict[str, str]]]:
+    """One item checked and applied to its (locked, in-memory) invoice as `payment_record` does it: the invoice,
+    the amount counted towards it, the payee and the invoice's and advance's changes for the audit row."""
+    _item_checked(acting_user, item, writable, dates)
+    applied, changes = ZERO, []
+    invoice = invoices[item.invoice.pk] if item.invoice is not None else None
+    legal_entity = item.legal_entity
+    if invoice is not None:
+        if invoice.client_id != item.client.pk:
+            raise Refused(_("The invoice belongs to another client."), field="invoice")
+        invoice_payable(invoice)
+        due = invoice.gross - invoice.paid
+        if item.amount > due and item.overpayment != Overpayment.ADVANCE:
+            raise Refused(
+                _("The payment of %(amount)s is more than the %(due)s due on invoice %(number)s: lower it, or "
+                  "keep the excess as the client's advance.")
+                % {"amount": shown(item.amount), "due": shown(due), "number": invoice.shown_number},
+                field="amount",
+            )
+        applied = min(item.amount, due)
+        legal_entity = invoice.legal_entity
+        if applied > 0:
+            paid_before, status_before = invoice.paid, invoice.status
+            counted[invoice.pk] = counted.get(invoice.pk, ZERO) + applied
+            _settled(invoice, counted[invoice.pk])
+            settled_ids.add(invoice.pk)
+            changes += _invoice_changes(invoice, paid_before, status_before)
+    if legal_entity is None:
+        if not default_entity:
+            default_entity.append(invoice_defaults(fetched_by=acting_user).legal_entity)
+        legal_entity = default_entity[0]
+        if legal_entity is None:
+            raise Refused(_("Add your legal entity in the constants first: a payment needs a payee."),
+                          field="legal_entity")
+    if item.amount > applied:
+        changes.append({"field": _("Advance"), "old": "", "new": shown(item.amount - applied)})
+    return item, invoice, applied, legal_entity, changes
 
 
 def payment_cancel(*, acting_user: User, payment_id: int, reason: str) -> Payment:

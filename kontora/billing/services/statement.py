@@ -5,8 +5,9 @@ payments in one go.
   lines kept in the base with their match (`selectors.statement_match`), outgoing ones skipped and counted; a
   document recorded before is marked a duplicate and never recorded again;
 - `statement_line_set`: the user picks an ambiguous or unmatched line's invoice or client, or excludes a line;
-- `statement_record`: every confirmed line becomes a non-cash payment through `payment_record`, all in one
-  transaction — one refused line leaves nothing recorded; lines without a client stay for the user.
+- `statement_record`: every confirmed line becomes a non-cash payment through `payments_record_many` (what
+  `payment_record` does, line by line, in a few queries for the whole statement), all in one transaction — one
+  refused line leaves nothing recorded, its refusal naming the line; lines without a client stay for the user.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from kontora.billing import locks, policies
 from kontora.billing.models import StatementImport, StatementLine
 from kontora.billing.selectors import statement_match as matching
 from kontora.billing.selectors.statement import Direction, statement_read
-from kontora.billing.services.payments import Overpayment, payment_record
+from kontora.billing.services.payments import Overpayment, PaymentItem, payments_record_many
 from kontora.core.audit import audit_record, shown
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.errors import DomainError, NotAllowed, Refused
 from kontora.core.models import BankAccount
+from kontora.core.services.inserts import rows_update
 from kontora.core.text import id_param
 
 Match, Decision = StatementLine.Match, StatementLine.Decision
@@ -191,7 +193,7 @@ def statement_line_set(*, acting_user: User, line_id: int, choice: str, typed: s
     return line
 
 
-def _line_refused(line: StatementLine, refused: Refused) -> Refused:
+def _line_refused(line: StatementLine, refused: Refused | NotAllowed) -> Refused:
     return Refused(_("Line %(position)d (document No. %(number)s of %(date)s, %(amount)s): %(message)s Nothing is "
                      "recorded.") % {"position": line.position, "number": line.number,
                                      "date": f"{line.date:%d.%m.%Y}", "amount": shown(line.amount),
@@ -223,21 +225,26 @@ def statement_record(*, acting_user: User, statement_id: int) -> Recorded:
                           % {"count": len(past)})
         writable = matching.writable_clients(acting_user, {line.client_id for line in to_record if line.client_id})
         for line in to_record:
-            assert line.client is not None  # chosen above
             if line.client_id not in writable:  # his access changed since the statement was loaded
                 raise NotAllowed(_line_refused(line, Refused(_("You may not write payments for this client."))).message)
-            try:
-                line.payment = payment_record(
-                    acting_user=acting_user, client=line.client, invoice=line.invoice, date=line.payment_date,
-                    amount=line.amount, payer=line.payer[:300], bank_document=line.number,
-                    note=_("Bank statement %(file)s, line %(position)d: %(purpose)s")
-                    % {"file": statement.filename, "position": line.position, "purpose": line.purpose},
-                    overpayment=Overpayment.ADVANCE, legal_entity=statement.legal_entity,
-                )
-            except Refused as refused:
-                raise _line_refused(line, refused) from None
-            # One plain UPDATE a line: bulk_update's CASE over a thousand rows costs more than the rows.
-            StatementLine.objects.filter(pk=line.pk).update(payment=line.payment)
+        items = []
+        for line in to_record:
+            assert line.client is not None  # chosen above
+            items.append(PaymentItem(
+                client=line.client, invoice=line.invoice, date=line.payment_date, amount=line.amount,
+                payer=line.payer[:300], bank_document=line.number,
+                note=_("Bank statement %(file)s, line %(position)d: %(purpose)s")
+                % {"file": statement.filename, "position": line.position, "purpose": line.purpose},
+                overpayment=Overpayment.ADVANCE, legal_entity=statement.legal_entity))
+
+        def refused_as(index: int, refusal: Refused | NotAllowed) -> DomainError:
+            named = _line_refused(to_record[index], refusal)
+            return NotAllowed(named.message) if isinstance(refusal, NotAllowed) else named
+
+        payments = payments_record_many(acting_user=acting_user, items=items, refused_as=refused_as)
+        for line, payment in zip(to_record, payments, strict=True):
+            line.payment = payment
+        rows_update(StatementLine, to_record, ("payment",))  # not bulk_update: its CASE costs more than the rows
         if late:
             StatementLine.objects.filter(pk__in=[ready[index].pk for index in late]).update(
                 match=Match.DUPLICATE, decision=Decision.PENDING)

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from kontora.core.money import MoneyField
+
 _PREPARED = frozenset({"JSONField", "DateTimeField", "DateField", "TimeField", "DecimalField", "DurationField",
                        "UUIDField"})
 MAX_ROWS = 500  # rows per statement (fewer when the base allows fewer parameters)
@@ -101,7 +103,8 @@ def rows_update(model: type[models.Model], objects: Sequence[models.Model], fiel
         raw = getattr(obj, field.attname)
         if kind == "JSONField":
             return None if raw is None else json.dumps(raw, ensure_ascii=False)
-        return field.get_db_prep_save(raw, connection) if kind in _PREPARED else raw
+        # Money travels as its kopecks (MoneyField's own preparation), not as the Decimal the object holds.
+        return field.get_db_prep_save(raw, connection) if kind in _PREPARED or isinstance(field, MoneyField) else raw
 
     values = [[value(obj, field, kind) for obj in objects] for field, kind in zip(columns, kinds, strict=True)]
     table, key = qn(meta.db_table), qn(str(meta.pk.column))
