@@ -10,13 +10,14 @@ set -uo pipefail
 chromium=${KONTORA_CHROMIUM:-/usr/bin/chromium}
 fonts=${KONTORA_FONTS_DIR:-/usr/share/fonts/truetype}
 redis=${KONTORA_REDIS_SERVER:-/usr/bin/redis-server}
+node=${KONTORA_NODE:-/usr/bin/node}
 
 need=()
 [ -x "$chromium" ] || need+=(chromium)
 [ -e "$fonts/dejavu/DejaVuSans.ttf" ] || need+=(fonts-dejavu-core)
 [ -e "$fonts/liberation2/LiberationSans-Regular.ttf" ] || need+=(fonts-liberation2)
 [ -x "$redis" ] || need+=(redis-server)
-command -v node >/dev/null 2>&1 || need+=(nodejs)
+[ -x "$node" ] || need+=(nodejs)
 # WeasyPrint loads these shared libraries by name (core.printing): each package's library file is looked for.
 libs=${KONTORA_LIB_DIR:-/usr/lib/*-linux-gnu}
 has_lib() { compgen -G "$libs/$1" >/dev/null; }

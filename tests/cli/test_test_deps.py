@@ -1,7 +1,7 @@
-"""`make test` on a fresh machine (issue 11 item 1): scripts/test-deps.sh installs Chromium, the fonts and (issue 12,
-the several-servers tests) redis-server with apt-get when it runs as root, and otherwise stops before the run with one
-line naming the command. The system is faked: a PATH holding only a fake `id` and a fake `apt-get` that records its
-calls and "installs" into a temporary tree."""
+"""`make test` on a fresh machine (issue 11 item 1): scripts/test-deps.sh installs Chromium, the fonts, (issue 12,
+the several-servers tests) redis-server and Node.js (the SMS counter's parity test) with apt-get when it runs as root,
+and otherwise stops before the run with one line naming the command. The system is faked: a PATH holding only a fake
+`id` and a fake `apt-get` that records its calls and "installs" into a temporary tree."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests.cli.support import ROOT
 
 SCRIPT = ROOT / "scripts" / "test-deps.sh"
-EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2", "redis-server", "libpango-1.0-0",
+EVERYTHING = ["chromium", "fonts-dejavu-core", "fonts-liberation2", "redis-server", "nodejs", "libpango-1.0-0",
               "libpangoft2-1.0-0", "libharfbuzz-subset0", "libcairo2"]
 # What WeasyPrint loads, and Cairo for CairoSVG (core.charts)
 LIBRARIES = ("libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0", "libcairo.so.2")
@@ -36,6 +36,7 @@ for pkg in "$@"; do
     libpangoft2-1.0-0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libpangoft2-1.0.so.0" ;;
     libharfbuzz-subset0) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libharfbuzz-subset.so.0" ;;
     libcairo2) mkdir -p "$SYSTEM/lib"; touch "$SYSTEM/lib/libcairo.so.2" ;;
+    nodejs) printf '#!/bin/sh\\n' > "$SYSTEM/node"; chmod +x "$SYSTEM/node" ;;
   esac
 done
 """
@@ -51,7 +52,7 @@ def _system(tmp_path: Path, *, uid: int, apt_get: bool = True) -> dict[str, str]
         (bin_dir / "apt-get").chmod(0o755)
     return {"PATH": str(bin_dir), "SYSTEM": str(tmp_path), "KONTORA_CHROMIUM": str(tmp_path / "chromium"),
             "KONTORA_FONTS_DIR": str(tmp_path / "fonts"), "KONTORA_REDIS_SERVER": str(tmp_path / "redis-server"),
-            "KONTORA_LIB_DIR": str(tmp_path / "lib")}
+            "KONTORA_LIB_DIR": str(tmp_path / "lib"), "KONTORA_NODE": str(tmp_path / "node")}
 
 
 def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -91,9 +92,10 @@ def test_stale_package_lists_are_updated_once_before_installing(tmp_path: Path) 
 @pytest.mark.feature("SYS-01")
 @pytest.mark.parametrize(("uid", "apt_get"), [(1000, True), (0, False)], ids=["not-root", "no-apt-get"])
 def test_otherwise_the_run_stops_with_one_line_naming_the_command(tmp_path: Path, uid: int, apt_get: bool) -> None:
-    # given Chromium, redis-server and WeasyPrint's libraries present but the fonts missing, and no way to install them
+    # given Chromium, redis-server, Node.js and WeasyPrint's libraries present but the fonts missing, and no way to
+    # install them
     env = _system(tmp_path, uid=uid, apt_get=apt_get)
-    for program in ("KONTORA_CHROMIUM", "KONTORA_REDIS_SERVER"):
+    for program in ("KONTORA_CHROMIUM", "KONTORA_REDIS_SERVER", "KONTORA_NODE"):
         Path(env[program]).write_text("#!/bin/sh\n")
         Path(env[program]).chmod(0o755)
     (tmp_path / "lib").mkdir()
