@@ -3,6 +3,7 @@ createadmin, serve, worker and check."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -10,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -114,6 +116,29 @@ def test_upgrade_migrates_an_older_base_after_backing_it_up(home):
     plan = home.run("manage", "showmigrations", "--plan")
     assert "[X]" in plan.stdout
     assert "[ ]" not in plan.stdout
+
+
+@pytest.mark.feature("SYS-04", "SYS-06")
+def test_upgrade_backs_up_a_base_whose_tables_lack_a_later_file_column(home):
+    # given: a legal entity written before its stamp and signature images existed (core 0014 rolled back)
+    home.python(DJANGO_PRELUDE + (
+        "from kontora.core.models import LegalEntity\n"
+        "LegalEntity.objects.create(full_name='ООО «Старое»', short_name='Старое', inn='7700000000')\n"
+    ))
+    rolled_back = home.run("manage", "migrate", "core", "0013", "-v", "0")
+    assert rolled_back.returncode == 0, rolled_back.stderr
+    # when
+    done = home.run("upgrade")
+    # then the backup before migrating read the older tables as they are: no error, and no file is "missing"
+    # (SQLite would read an unknown double-quoted column as the string of its name, one per row)
+    assert done.returncode == 0, done.stderr
+    assert "missing from storage" not in done.stderr
+    archive = Path(done.stdout.splitlines()[0].removeprefix("backup before upgrading: "))
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+    assert manifest["missing_files"] == []
+    assert done.stdout.splitlines()[-1] == f"database version {program_version()}, program expects " \
+                                           f"{program_version()}"
 
 
 @pytest.mark.feature("SYS-04")

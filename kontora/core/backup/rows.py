@@ -29,29 +29,33 @@ def file_columns() -> list[tuple[str, str]]:
 
 
 def names_in_sqlite(path: Path) -> set[str]:
-    """The stored names a SQLite base file names; tables an older schema lacks name none."""
+    """The stored names a SQLite base file names; tables and columns an older schema lacks name none."""
     names: set[str] = set()
     base = sqlite3.connect(path)  # read-write: a read-only connection to a WAL base would leave its -wal and -shm
     try:
         for table, column in file_columns():
-            try:
-                query = f'SELECT "{column}" FROM "{table}" WHERE "{column}" <> \'\''  # noqa: S608 - model names
-                rows = base.execute(query).fetchall()
-            except sqlite3.OperationalError:  # no such table or column in this (older) schema
+            # Asked first: SQLite reads a double-quoted name it does not know as a string literal, so a column an
+            # older schema lacks would "name" a file called after the column on every row.
+            present = {row[1] for row in base.execute(f'PRAGMA table_info("{table}")')}
+            if column not in present:
                 continue
-            names.update(str(row[0]) for row in rows if row[0] is not None)
+            query = f'SELECT "{column}" FROM "{table}" WHERE "{column}" <> \'\''  # noqa: S608 - model names
+            names.update(str(row[0]) for row in base.execute(query).fetchall() if row[0] is not None)
     finally:
         base.close()
     return names
 
 
 def names_in_cursor(cursor: Any) -> set[str]:
-    """The stored names seen by a PostgreSQL cursor (the backup's snapshot transaction)."""
+    """The stored names seen by a PostgreSQL cursor (the backup's snapshot transaction); tables and columns an older
+    schema lacks (the backup `kontora upgrade` takes before migrating) name none."""
     names: set[str] = set()
     quote = cursor.db.ops.quote_name
-    tables = set(cursor.db.introspection.table_names(cursor))
+    cursor.execute("SELECT table_name, column_name FROM information_schema.columns "
+                   "WHERE table_schema = current_schema()")
+    present = {(str(table), str(column)) for table, column in cursor.fetchall()}
     for table, column in file_columns():
-        if table in tables:
+        if (table, column) in present:
             cursor.execute(f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote(column)} <> ''")  # noqa: S608
             names.update(str(row[0]) for row in cursor.fetchall() if row[0] is not None)
     return names
