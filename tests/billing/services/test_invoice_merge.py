@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kontora.billing.forms.invoices import TABLE, InvoiceForm, invoice_stored, stored_lines
 from kontora.billing.models import Invoice
-from kontora.billing.services.invoices import InvoiceData, LineData, invoice_update
+from kontora.billing.services.invoices import InvoiceData, LineData, invoice_cancel, invoice_update
 from kontora.billing.services.payments import payment_record
 from kontora.core.conflicts import EditConflict
 from kontora.core.errors import Refused
@@ -163,7 +163,7 @@ def test_lines_both_changed_are_a_conflict_on_the_table_and_nothing_is_saved(man
 
 
 @pytest.mark.feature("INV-02")
-def test_a_stale_form_is_still_refused_once_the_invoice_is_paid(manager_user: Any, admin_user: Any,
+def test_a_stale_form_is_still_refused_once_the_invoice_is_paid_or_cancelled(manager_user: Any, admin_user: Any,
                                                                 our_entity: Any) -> None:
     client = ClientFactory(curator=manager_user)
     invoice = issued_invoice(manager_user, client, "100.00")
@@ -173,3 +173,12 @@ def test_a_stale_form_is_still_refused_once_the_invoice_is_paid(manager_user: An
         mine.save(manager_user, note="Поздно")
     assert refused.value.message == "По счёту есть оплаты: чтобы изменить его, сначала отмените их."
     assert Invoice.objects.get(pk=invoice.pk).note == ""
+    # and once it is cancelled (positive control: the same kind of form saves on an unpaid invoice)
+    other = issued_invoice(manager_user, client, "5.00")
+    mine = Opened(other)
+    Opened(other).save(manager_user, note="Сохранено")
+    invoice_cancel(acting_user=admin_user, invoice_id=other.pk, reason="ошибка")
+    with pytest.raises(Refused) as refused:
+        mine.save(manager_user, due_date=_day(3))
+    assert refused.value.message == "Счёт аннулирован: его можно только просматривать."
+    assert Invoice.objects.values_list("note", "due_date").get(pk=other.pk) == ("Сохранено", None)

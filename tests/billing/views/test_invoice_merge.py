@@ -197,3 +197,18 @@ def test_the_forms_redraw_carries_what_was_read(invoice: Invoice, manager_client
     invoice.refresh_from_db()
     assert (invoice.note, invoice.due_date) == ("Моё", _day(10))
     assert _lines_of(invoice) == [("Услуга", Decimal("100.00")), ("Доставка", Decimal("5.00"))]
+
+
+@pytest.mark.feature("INV-02")
+def test_a_stale_page_of_an_invoice_paid_meanwhile_is_refused(invoice: Invoice, manager_user: Any,
+                                                             manager_client: Any) -> None:
+    from kontora.billing.services.payments import payment_record
+
+    mine = _opened(manager_client, invoice)
+    payment_record(acting_user=manager_user, client=invoice.client, invoice=invoice, date=timezone.localdate(),
+                   amount=Decimal("10"))
+    answer = manager_client.post(f"/invoices/{invoice.pk}/edit/", _post(invoice, mine, ("Услуга", "100"),
+                                                                       note="Поздно"), follow=True)
+    assert "По счёту учтены оплаты или он отменён: изменить его нельзя." in html(answer)
+    invoice.refresh_from_db()
+    assert invoice.note == ""
