@@ -3,29 +3,42 @@
 The forms parse and catch what the user can fix at the field (a line without a price, a quantity of zero, a date
 before today without the right): the message is drawn next to that field. The service (`services.invoices`) holds
 the same rules and is the authority; what it refuses besides comes above the form.
+
+The head carries the values the user read (`ReadValuesFormMixin`), the lines among them as one value (`table`,
+compared whole): a change saves the fields he changed over the invoice as kept now, and a field another user
+changed meanwhile, that he changed too, is a conflict shown next to it (core.conflicts).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from kontora.billing import policies
 from kontora.billing.models import Invoice
 from kontora.billing.selectors.invoices import client_contacts
 from kontora.billing.selectors.vat import Offer
-from kontora.core.forms.base import DateInput, KontoraFormMixin
+from kontora.core.audit import field_label
+from kontora.core.conflicts import Edit, comparable
+from kontora.core.forms.base import DateInput, KontoraFormMixin, ReadValuesFormMixin
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.directories.forms.widgets import picker_field, scope_pickers
 from kontora.directories.models import NomenclatureItem
 
 NO_VAT = "none"  # the choice «без НДС» (an empty choice would read as "not chosen")
 MAX_LINES = 200
+LINE_FIELDS = ("item", "name", "quantity", "unit", "price", "discount", "vat_rate")
+TABLE = "table"  # the head's value that is the lines, compared whole (services.invoices takes it as the lines)
 
 
 def rate_value(rate: Decimal | None) -> str:
@@ -55,9 +68,22 @@ class ContactField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.full_name}, {obj.position}" if obj.position else str(obj.full_name)
 
 
-class InvoiceForm(KontoraFormMixin, forms.Form):
+class LinesInput(forms.HiddenInput):
+    """The lines as one value of the head: read from the lines' own inputs (which draw them), drawn as nothing."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
+        return lines_text(typed_lines(data))
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        return SafeString("")
+
+
+class InvoiceForm(ReadValuesFormMixin, forms.Form):
     """The invoice's head: the client (fixed from a card, picked from the journal), the payee and its account,
-    «Вниманию», the dates, how VAT is counted, the note."""
+    «Вниманию», the dates, how VAT is counted, the note — and the lines as one value (`table`), so the snapshot of
+    what was read holds them too."""
+
+    read_key = "invoice"
 
     layout = {"head": {
         "client": "col-md-6", "attention": "col-md-6", "legal_entity": "col-md-6", "bank_account": "col-md-6",
@@ -72,12 +98,13 @@ class InvoiceForm(KontoraFormMixin, forms.Form):
     due_date = forms.DateField(label=_("Pay by"), widget=DateInput(), required=False)
     vat_mode = forms.ChoiceField(label=_("VAT"), choices=Invoice.VatMode.choices)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)  # when the edited invoice was last changed
+    table = forms.Field(label=_("Lines"), widget=LinesInput, required=False)
 
     def __init__(self, *args: Any, user: Any, client: Any = None, entity: Any = None, fixed_client: bool = False,
-                 **kwargs: Any) -> None:
+                 read_token: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.read_token = read_token
         scope_pickers(self, user)
         if fixed_client:
             self.fields["client"].widget = forms.HiddenInput()
@@ -100,6 +127,30 @@ class InvoiceForm(KontoraFormMixin, forms.Form):
         if date and due and due < date:
             self.add_error("due_date", _("The due date cannot be earlier than the invoice's date."))
         return data
+
+    def stored(self, record: Invoice) -> dict[str, Any]:
+        return invoice_stored(record)
+
+    @property
+    def read_input(self) -> str:
+        """Drawn again while the user edits (a line added, the payee changed: unbound, over what he typed), the
+        form carries the snapshot it was opened with, not what is typed so far."""
+        if not self.is_bound and self.read_token:
+            return format_html('<input type="hidden" name="{}" value="{}">', self.read_name, self.read_token)
+        return super().read_input
+
+    def edit(self, code: str = "", names: Iterable[str] | None = None) -> Edit:
+        """The change, its fields labelled as the invoice's audit rows name them (who changed a field, and when)."""
+        edit = super().edit(code, names)
+        labels = {name: str(_("Lines")) if name == TABLE else field_label(Invoice, name) for name in edit.typed}
+        return Edit(code=edit.code, stored=edit.stored, read=edit.read, typed=edit.typed, labels=labels,
+                    read_at=edit.read_at)
+
+    @property
+    def theirs_lines(self) -> str:
+        """The lines as another user saved them, after a conflict on the lines: one line after another."""
+        conflict = self.conflicts.get(TABLE)
+        return "; ".join(line_shown(line) for line in text_lines(conflict.current)) if conflict else ""
 
 
 class LineForm(KontoraFormMixin, forms.Form):
@@ -161,9 +212,64 @@ def line_prefix(index: int) -> str:
 
 def typed_lines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The lines as typed, as initial values for drawing the form again (a line added, removed or picked)."""
-    names = ("item", "name", "quantity", "unit", "price", "discount", "vat_rate")
-    return [{name: data.get(f"{line_prefix(index)}-{name}", "") for name in names}
+    return [{name: data.get(f"{line_prefix(index)}-{name}", "") for name in LINE_FIELDS}
             for index in range(line_count(data))]
+
+
+def stored_lines(invoice: Invoice) -> list[dict[str, Any]]:
+    """The invoice's lines as the form draws them."""
+    return [{"item": line.item_id or "", "name": line.name, "quantity": f"{line.quantity.normalize():f}",
+             "unit": line.unit, "price": line.price, "discount": f"{line.discount.normalize():f}",
+             "vat_rate": rate_value(line.vat_rate)} for line in invoice.lines.order_by("position")]
+
+
+def invoice_stored(invoice: Invoice, lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The invoice's head as kept now, in the form's terms, with its lines (`stored_lines`) as one value (`table`)."""
+    return {"client": invoice.client_id, "legal_entity": invoice.legal_entity_id,
+            "bank_account": invoice.bank_account_id, "attention": invoice.attention_id, "date": invoice.date,
+            "due_date": invoice.due_date, "vat_mode": invoice.vat_mode, "note": invoice.note,
+            TABLE: lines_text(stored_lines(invoice) if lines is None else lines)}
+
+
+def _line_key(values: Mapping[str, Any]) -> list[str] | None:
+    """A line as compared: each field read as the line's form reads it (numbers without their trailing zeros, so
+    «150» typed equals 150.00 kept), a value it cannot read as typed; None for a blank line (never saved)."""
+    read: dict[str, Any] = {}
+    for name in LINE_FIELDS:
+        raw = values.get(name)
+        try:
+            read[name] = LineForm.base_fields[name].to_python(raw)
+        except ValidationError:
+            read[name] = raw
+    if not (read["name"] or read["item"] or read["price"] is not None or read["quantity"] is not None):
+        return None
+    read["discount"] = read["discount"] or Decimal(0)
+    return [str(comparable(read[name])).strip() for name in LINE_FIELDS]
+
+
+def lines_text(lines: Iterable[Mapping[str, Any]]) -> str:
+    """The lines as one text, equal when the user changed nothing in the table (their order counts)."""
+    return json.dumps([key for key in map(_line_key, lines) if key is not None], ensure_ascii=False)
+
+
+def text_lines(text: Any) -> list[dict[str, str]]:
+    """The lines of a `lines_text`, as the form draws them."""
+    try:
+        rows = json.loads(str(text or "[]"))
+    except ValueError:
+        return []
+    return [dict(zip(LINE_FIELDS, row, strict=False)) for row in rows if isinstance(row, list)]
+
+
+def _number(text: str) -> str:
+    try:
+        return str(formats.number_format(Decimal(text), use_l10n=True, force_grouping=True))
+    except ArithmeticError:
+        return text
+
+
+def line_shown(line: Mapping[str, str]) -> str:
+    return f"{line.get('name', '')} × {_number(line.get('quantity', ''))} × {_number(line.get('price', ''))}"
 
 
 def item_line(item: NomenclatureItem, offer: Offer | None, kept: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,9 @@ audit row on the client's card.
 - An invoice dated before today is created or changed only with the right to change past-dated data.
 - An issued invoice may be changed while nothing is paid; with payments it is changed only after cancelling them.
   Cancelling an invoice needs its own right and is refused while live payments are counted towards it.
+- A change from the form keeps what others saved meanwhile (core.conflicts): under the invoice's lock only the
+  fields the user changed are taken over the invoice as kept now; the lines are one value (`TABLE`) — taken whole
+  from the side that changed them; a field (or the lines) both changed is a conflict and nothing is saved.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from kontora.billing.models import Invoice, InvoiceLine, PaymentAllocation
 from kontora.billing.selectors.amounts import Line, Totals, invoice_totals
 from kontora.billing.selectors.invoices import default_account, invoice_defaults, rates_offered
 from kontora.clients.models import Client, ContactPerson
+from kontora.core import conflicts
 from kontora.core.audit import audit_record, changes_between, shown, snapshot
-from kontora.core.errors import Conflict, NotAllowed, Refused
+from kontora.core.conflicts import Edit
+from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.core.numbering import number_next
 from kontora.directories.models import NomenclatureItem
@@ -40,6 +45,9 @@ ZERO = Decimal("0.00")
 # The invoice's fields as its audit rows show them.
 INVOICE_FIELDS = ("client", "legal_entity", "bank_account", "attention", "date", "due_date", "vat_mode", "status",
                   "gross", "vat", "note")
+# What a form's change may name (`Edit.typed`): the head's fields as InvoiceData names them, and the lines whole.
+HEAD_FIELDS = ("client", "legal_entity", "bank_account", "attention", "date", "due_date", "vat_mode", "note")
+TABLE = "table"
 
 
 @dataclass(frozen=True)
@@ -178,25 +186,42 @@ def _live_paid(invoice: Invoice) -> bool:
     return PaymentAllocation.objects.filter(invoice=invoice, payment__cancelled_at__isnull=True).exists()
 
 
-def invoice_update(
-    *, acting_user: User, invoice_id: int, data: InvoiceData, seen_changed_at: datetime.datetime | None = None,
-) -> Invoice:
+def _kept(invoice: Invoice) -> InvoiceData:
+    """The invoice as kept now, as typed data: what a change builds on."""
+    lines = [LineData(name=line.name, quantity=line.quantity, price=line.price, unit=line.unit,
+                      discount=line.discount, vat_rate=line.vat_rate, item=line.item)
+             for line in invoice.lines.select_related("item").order_by("position")]
+    return InvoiceData(client=invoice.client, date=invoice.date, lines=lines, legal_entity=invoice.legal_entity,
+                       bank_account=invoice.bank_account, attention=invoice.attention, due_date=invoice.due_date,
+                       vat_mode=invoice.vat_mode, note=invoice.note)
+
+
+def _merged(invoice: Invoice, data: InvoiceData, changed: Sequence[str]) -> InvoiceData:
+    """The fields the user changed taken from `data`, every other as kept now (another user may have saved it)."""
+    taken: dict[str, Any] = {name: getattr(data, name) for name in HEAD_FIELDS if name in changed}
+    if TABLE in changed:
+        taken["lines"] = data.lines
+    return replace(_kept(invoice), **taken)
+
+
+def invoice_update(*, acting_user: User, invoice_id: int, data: InvoiceData, edit: Edit | None = None) -> Invoice:
     """Changes the invoice and replaces its lines: a draft, or an issued invoice nothing is paid on yet.
 
-    `seen_changed_at` is when the invoice the user edited was last changed: if someone changed it since, the save is
-    refused as a stale page instead of overwriting his change."""
+    A form gives its `edit` (what the user read, the fields he changed): checked under the invoice's lock against
+    what others saved since (`conflicts.check`, EditConflict when both changed one field or both the lines), then
+    only those fields are taken from `data` over the invoice as kept now. Without it `data` is the whole invoice."""
     with transaction.atomic():
         invoice = locks.invoice(invoice_id)
         _check_client(acting_user, invoice.client)
-        if seen_changed_at is not None and seen_changed_at != invoice.changed_at:
-            raise Conflict(_("The invoice has been changed by %(user)s meanwhile: reopen it to see the changes.")
-                           % {"user": invoice.changed_by or invoice.author})
-        if data.client.pk != invoice.client_id:
-            _check_client(acting_user, data.client)
         if invoice.status == Invoice.Status.CANCELLED:
             raise Refused(_("The invoice is cancelled: it can only be viewed."))
         if invoice.paid > 0 or _live_paid(invoice):
             raise Refused(_("Payments are counted towards the invoice: cancel them first to change it."))
+        if edit is not None:
+            conflicts.check([edit], invoice, target=invoice)
+            data = _merged(invoice, data, list(edit.typed))
+        if data.client.pk != invoice.client_id:
+            _check_client(acting_user, data.client)
         policies.refuse_past_date(acting_user, invoice.date, data.date)
         data = _filled(acting_user, data)
         assert data.legal_entity is not None

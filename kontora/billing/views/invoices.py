@@ -6,6 +6,10 @@ The form recounts a line's and the invoice's amounts on the server as the user t
 through `selectors.amounts`, the same arithmetic the service saves with) and draws itself again when a line is
 added, removed or picked from the nomenclature, or the payee or the date changes (the accounts follow the payee,
 the VAT rates the payee's regime on the date).
+
+A change carries the values the user read (`InvoiceForm`'s snapshot, the lines among them) through every redraw;
+the service merges it field by field over the invoice as kept now, and a conflict comes back on the form re-based
+on the values as kept now, the conflicting field (or the lines) marked beside the user's value (core.conflicts).
 """
 
 from __future__ import annotations
@@ -24,23 +28,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontora.accounts.policies import user_of
 from kontora.billing import policies
 from kontora.billing.forms.invoices import (
+    LINE_FIELDS,
     MAX_LINES,
+    TABLE,
     CancelForm,
     InvoiceForm,
     JournalFilterForm,
     LineForm,
+    invoice_stored,
     item_line,
     line_count,
     line_prefix,
     rate_label,
     rate_value,
+    stored_lines,
+    text_lines,
     typed_lines,
 )
 from kontora.billing.models import Invoice
@@ -51,6 +59,7 @@ from kontora.billing.selectors.vat import Offer
 from kontora.billing.services import invoices as services
 from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
+from kontora.core.conflicts import EditConflict
 from kontora.core.errors import DomainError, NotAllowed, Refused, error_messages
 from kontora.core.htmx import go, is_htmx
 from kontora.core.models import LegalEntity
@@ -65,7 +74,6 @@ PAGE = 50
 PAYABLE = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID)
 # Acts and invoice-facturas are entered on an issued invoice, paid or not (services.documents).
 BASIS = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID, Invoice.Status.PAID)
-LINE_FIELDS = ("item", "name", "quantity", "unit", "price", "discount", "vat_rate")
 
 
 # --- journals ---------------------------------------------------------------------------------------------------
@@ -247,30 +255,32 @@ def _new_initial(user: Any, client: Client | None) -> tuple[dict[str, Any], list
 
 
 def _stored(invoice: Invoice) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    head = {"client": invoice.client_id, "legal_entity": invoice.legal_entity_id,
-            "bank_account": invoice.bank_account_id, "attention": invoice.attention_id, "date": invoice.date,
-            "due_date": invoice.due_date, "vat_mode": invoice.vat_mode, "note": invoice.note,
-            "seen": invoice.changed_at.isoformat()}
-    lines = [{"item": line.item_id or "", "name": line.name, "quantity": f"{line.quantity.normalize():f}",
-              "unit": line.unit, "price": line.price, "discount": f"{line.discount.normalize():f}",
-              "vat_rate": rate_value(line.vat_rate)} for line in invoice.lines.order_by("position")]
-    return head, lines
+    lines = stored_lines(invoice)
+    return invoice_stored(invoice, lines), lines
 
 
 def _head_form(user: Any, *, data: Any = None, initial: Mapping[str, Any], client: Client | None, fixed: bool,
-               entity: LegalEntity | None) -> InvoiceForm:
-    return InvoiceForm(data, initial=dict(initial), user=user, client=client, entity=entity, fixed_client=fixed)
+               entity: LegalEntity | None, read_token: str = "") -> InvoiceForm:
+    return InvoiceForm(data, initial=dict(initial), user=user, client=client, entity=entity, fixed_client=fixed,
+                       read_token=read_token)
+
+
+def _counting(user: Any, values: Mapping[str, Any]) -> tuple[Offer | None, str, bool]:
+    """The VAT rates offered (or why none) and whether VAT is included, by the head's payee, date and VAT mode."""
+    offer, offer_error = _offer(_entity(values.get("legal_entity")), _date(values.get("date"), user_today(user)))
+    return offer, offer_error, values.get("vat_mode", Invoice.VatMode.INCLUDED) != Invoice.VatMode.ON_TOP
 
 
 def _draw(request: HttpRequest, *, user: Any, values: Mapping[str, Any], lines: Any, client: Client | None,
-          fixed: bool, bound: bool = False) -> Editor:
-    """The editor over `values` (the head as posted or initial) and `lines`; `bound`: checked, errors shown."""
-    entity = _entity(values.get("legal_entity"))
-    on = _date(values.get("date"), user_today(user))
-    offer, offer_error = _offer(entity, on)
-    head = _head_form(user, data=values if bound else None, initial=_head_initial(values), client=client,
-                      fixed=fixed, entity=entity)
-    included = values.get("vat_mode", Invoice.VatMode.INCLUDED) != Invoice.VatMode.ON_TOP
+          fixed: bool, bound: bool = False, initial: Mapping[str, Any] | None = None) -> Editor:
+    """The editor over `values` (the head as posted or initial) and `lines`; `bound`: checked, errors shown.
+    `initial`: what a bound head compares with when no snapshot of what was read is posted (the values as stored);
+    drawn again unbound over what is typed, the head carries the posted snapshot on."""
+    offer, offer_error, included = _counting(user, values)
+    head = _head_form(user, data=values if bound else None,
+                      initial=_head_initial(initial if initial is not None else values), client=client,
+                      fixed=fixed, entity=_entity(values.get("legal_entity")),
+                      read_token=str(values.get(InvoiceForm.read_key + "-read", "") or ""))
     return _editor(user, head=head, lines=lines, offer=offer, offer_error=offer_error, included=included,
                    show_errors=bound)
 
@@ -289,16 +299,31 @@ def _page(request: HttpRequest, editor: Editor, *, invoice: Invoice | None, clie
     }, status=status)
 
 
-def _save(request: HttpRequest, user: Any, editor: Editor, invoice: Invoice | None) -> Invoice | None:
-    """The invoice saved through its service, or None with the errors put next to their fields."""
+def _rebased(user: Any, editor: Editor, exc: EditConflict) -> Editor:
+    """After a conflict: the head re-based on the invoice as kept now (the conflicting fields marked); the lines the
+    user's if he changed them, else as kept now, so saving again writes his changes and nothing of the old reading."""
+    head = editor.head
+    mine = TABLE in head.changed_data
+    head.apply_error(exc)
+    if mine:
+        return editor
+    lines = text_lines(exc.current.get("", {}).get(TABLE))
+    offer, offer_error, included = _counting(user, head.data)
+    return _editor(user, head=head, lines=lines, offer=offer, offer_error=offer_error, included=included,
+                   show_errors=True)
+
+
+def _save(request: HttpRequest, user: Any, editor: Editor, invoice: Invoice | None) -> tuple[Invoice | None, Editor]:
+    """The invoice saved through its service, or None with the errors put next to their fields (and the editor to
+    draw: re-based after a conflict)."""
     head = editor.head
     lines_ok = all(row["form"].is_valid() for row in editor.lines)
     typed = [row["form"] for row in editor.lines if not row["form"].blank] if lines_ok else []
     if not head.is_valid() or not lines_ok:
-        return None
+        return None, editor
     if not typed:
         head.add_error(None, _("Add at least one line to the invoice."))
-        return None
+        return None, editor
     data = head.cleaned_data
     items = {item.pk: item for item in NomenclatureItem.objects.filter(
         pk__in=[form.cleaned_data["item"] for form in typed if form.cleaned_data.get("item")])}
@@ -314,25 +339,26 @@ def _save(request: HttpRequest, user: Any, editor: Editor, invoice: Invoice | No
     )
     try:
         if invoice is None:
-            return services.invoice_create(acting_user=user, data=invoice_data)
-        seen = parse_datetime(data.get("seen") or "")
+            return services.invoice_create(acting_user=user, data=invoice_data), editor
         return services.invoice_update(acting_user=user, invoice_id=invoice.pk, data=invoice_data,
-                                       seen_changed_at=seen)
+                                       edit=head.edit()), editor
     except NotAllowed:
         raise
+    except EditConflict as exc:
+        return None, _rebased(user, editor, exc)
     except (DomainError, ValidationError) as exc:
         field = getattr(exc, "field", None)
         for text in error_messages(exc):
             head.add_error(field if field in head.fields else None, text)
-        return None
+        return None, editor
 
 
 def _editor_answer(request: HttpRequest, user: Any, *, invoice: Invoice | None, client: Client | None,
                    fixed: bool, initial: tuple[dict[str, Any], list[dict[str, Any]]]) -> HttpResponse:
     if request.method == "POST":
         editor = _draw(request, user=user, values=request.POST, lines=request.POST, client=client, fixed=fixed,
-                       bound=True)
-        saved = _save(request, user, editor, invoice)
+                       bound=True, initial=initial[0] if invoice is not None else None)
+        saved, editor = _save(request, user, editor, invoice)
         if saved is not None:
             messages.success(request, _("Invoice %(number)s saved.") % {"number": saved.shown_number})
             return go(request, reverse("billing:invoice", args=[saved.pk]))

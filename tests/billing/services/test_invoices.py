@@ -25,7 +25,7 @@ from kontora.billing.services.invoices import (
 )
 from kontora.billing.services.payments import payment_record
 from kontora.clients.models import ContactPerson
-from kontora.core.errors import Conflict, NotAllowed, Refused
+from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import AuditEvent
 from kontora.core.services.organisation import tax_regime_add
 from tests.billing.factories import issued_invoice, line, payee, shipped_vat_rates
@@ -281,24 +281,6 @@ def test_a_manager_cannot_invoice_another_managers_client(manager_user: Any, our
     with pytest.raises(NotAllowed):
         payment_record(acting_user=manager_user, client=client, invoice=invoice, date=_today(),
                        amount=Decimal("1"))
-
-
-@pytest.mark.feature("INV-02")
-def test_a_stale_edit_is_refused_instead_of_overwriting(manager_user: Any, admin_user: Any, our_entity: Any) -> None:
-    client = ClientFactory(curator=manager_user)
-    invoice = issued_invoice(manager_user, client, "100.00")
-    seen = invoice.changed_at
-    # given the administrator changed the invoice after the manager opened it
-    invoice_update(acting_user=admin_user, invoice_id=invoice.pk, data=InvoiceData(
-        client=client, date=_today(), lines=[line("200.00")]), seen_changed_at=seen)
-    # when the manager saves what he saw
-    with pytest.raises(Conflict) as stale:
-        invoice_update(acting_user=manager_user, invoice_id=invoice.pk, data=InvoiceData(
-            client=client, date=_today(), lines=[line("150.00")]), seen_changed_at=seen)
-    # then it is refused and the administrator's change stays
-    assert stale.value.message == ("Счёт тем временем изменил Администратор Системы: откройте его заново, чтобы "
-                                   "увидеть изменения.")
-    assert Invoice.objects.get(pk=invoice.pk).gross == Decimal("200.00")
 
 
 @pytest.mark.feature("INV-03")
