@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.test.utils import override_script_prefix
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -70,6 +71,19 @@ def test_a_section_without_visible_items_is_not_shown(manager_client, admin_clie
     assert "cash" not in _menu_keys(html)
     assert "Только для администратора" not in html
     assert "cash" in _menu_keys(admin_client.get("/").content.decode())  # the administrator has it
+
+
+@pytest.mark.feature("ORG-05")
+def test_the_menus_links_follow_the_prefix_the_program_is_served_under(manager_client):
+    # given: the menu drawn once at the root (its URLs are reversed once and kept)
+    assert 'href="/help/shortcuts/"' in manager_client.get("/").content.decode()
+    # when: the same program answers under a prefix (a reverse proxy's /crm), then at the root again
+    with override_script_prefix("/crm/"):
+        prefixed = manager_client.get("/").content.decode()
+    again = manager_client.get("/").content.decode()
+    # then each page's menu leads under its own prefix
+    assert 'href="/crm/help/shortcuts/"' in prefixed and 'href="/help/shortcuts/"' not in prefixed
+    assert 'href="/help/shortcuts/"' in again and "/crm/" not in again
 
 
 def test_menu_shows_the_shortcut_of_an_item(manager_client):
