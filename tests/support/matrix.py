@@ -76,9 +76,9 @@ from tests.support.crawler import Visit, Walk, sent_texts
 from tests.support.http import signed_in
 
 FULL_MATRIX = [(role, mode) for role in ROLES for mode in MODES]
-# One user per role, the four working modes among them: where the databases cannot differ (the rules are the
-# same Python and ORM on both), PostgreSQL walks this one; the SQL that differs (searches, counts) is still asked
-# in every mode.
+# One user per role, the four working modes among them: the walk of the roles a database does not take in every
+# mode (tests/clients/views/test_access_matrix.py FULL_ROLES) — the rules are the same Python and ORM on both; the
+# SQL that differs (searches, counts) is still asked in every mode.
 SMALL_MATRIX = [(Role.ADMIN, ClientScope.FULL), (Role.SUPERVISOR, ClientScope.OPEN_ALL),
                 (Role.MANAGER, ClientScope.LIST_ALL), (Role.SPECIALIST, ClientScope.OWN)]
 
