@@ -1,6 +1,5 @@
-"""What billing's printed forms show (INV-06): «Счёт на оплату» today; the act, the invoice-factura and the УПД
-take the same pieces (`Party`, `PrintLine`, `TotalRow`, the signatures) through the partials of
-`templates/billing/print/partials/`.
+"""What billing's printed forms show (INV-05, INV-06): «Счёт на оплату» and the act take the same pieces (`Party`,
+`PrintLine`, `TotalRow`, `Signer`) through the partials of `templates/billing/print/partials/`.
 
 Everything a template needs is worked out here, so the templates only lay it out: the parties' requisites as one
 line each, the lines' shown amounts, the total rows as the VAT mode wants them («В том числе НДС 22 %» or «Без НДС»
@@ -21,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kontora.billing.models import Invoice, InvoiceLine
+from kontora.billing.models import Act, Invoice, InvoiceLine
 from kontora.billing.selectors import qr
 from kontora.billing.selectors.words import sum_in_words
 from kontora.core.errors import Refused
@@ -159,25 +158,32 @@ def client_party(client: Any) -> Party:
                  phone=client.phone)
 
 
-def print_lines(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[PrintLine, ...]:
+def vat_included(document: Any) -> bool:
+    """An invoice's, an act's or an invoice-factura's VAT mode: prices with VAT (else VAT on top)."""
+    return bool(document.vat_mode == Invoice.VatMode.INCLUDED)
+
+
+def print_lines(document: Any, lines: list[Any]) -> tuple[PrintLine, ...]:
+    """The lines of an invoice or an act as its table shows them."""
+    included = vat_included(document)
     return tuple(PrintLine(position=line.position, name=line.name, quantity=line.quantity, unit=line.unit,
                            price=line.price, discount=line.discount,
-                           amount=line.gross if invoice.vat_included else line.net) for line in lines)
+                           amount=line.gross if included else line.net) for line in lines)
 
 
-def total_rows(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[TotalRow, ...]:
+def total_rows(document: Any, lines: list[Any]) -> tuple[TotalRow, ...]:
     """«Итого», then the VAT: «В том числе НДС r %» per rate (VAT included), «НДС r %» per rate (on top, added to
     the total), or «Без НДС» when no line bears VAT."""
     by_rate: dict[Decimal, Decimal] = {}
     for line in lines:
         if line.vat_rate is not None:
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.vat
-    total = invoice.gross if invoice.vat_included else invoice.net
-    rows = [TotalRow(_("Total:"), total, "total")]
+    included = vat_included(document)
+    rows = [TotalRow(_("Total:"), document.gross if included else document.net, "total")]
     if not by_rate:
         rows.append(TotalRow(_("Without VAT"), None, "vat"))
     for rate in sorted(by_rate, reverse=True):
-        label = (_("Including VAT %(rate)s %%:") if invoice.vat_included else _("VAT %(rate)s %%:")) % {
+        label = (_("Including VAT %(rate)s %%:") if included else _("VAT %(rate)s %%:")) % {
             "rate": rate_shown(rate)}
         rows.append(TotalRow(label, by_rate[rate], "vat"))
     return tuple(rows)
@@ -288,3 +294,69 @@ def send_initial(invoice: Invoice, user: Any) -> dict[str, Any]:
                                               invoice.legal_entity.short_name) if piece)
     return {"recipient": recipient, "subject": pgettext("letter subject", "Invoice No. %(number)s of %(date)s") % {
         "number": number, "date": day}, "text": f"{greeting}\n\n{body}\n\n--\n{signature}\n"}
+
+
+# --- the act (INV-05) ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActPrint:
+    act: Act
+    title: str
+    contractor: Party
+    customer: Party
+    basis: str  # «Счёт № АМ-422 от 07.12.2026», or "" for an act of its own
+    lines: tuple[PrintLine, ...]
+    with_discount: bool
+    totals: tuple[TotalRow, ...]
+    gross: Decimal
+    summary: str  # «Всего оказано услуг 3, на сумму 1 234,56 руб.»
+    words: str
+    signers: tuple[Signer, ...]
+    stamp: str  # a `data:` URL, or ""
+
+    @property
+    def party_rows(self) -> list[tuple[str, Party, str]]:
+        return [(pgettext("act", "Contractor:"), self.contractor, "contractor"),
+                (pgettext("act", "Customer:"), self.customer, "customer")]
+
+
+def basis_shown(invoice: Invoice | None) -> str:
+    """The invoice a document was entered from: «Счёт № АМ-422 от 07.12.2026»."""
+    if invoice is None:
+        return ""
+    return _("Invoice No. %(number)s of %(date)s") % {"number": invoice.shown_number,
+                                                     "date": invoice.date.strftime("%d.%m.%Y")}
+
+
+def act_print(act: Act, *, stamped: bool = False) -> ActPrint:
+    """The act of an act the caller has checked the user may open (`access_act`): the contractor's director signs it
+    (with his facsimile and the stamp when asked), the customer's line is left for his hand."""
+    entity = act.legal_entity
+    lines = list(act.lines.order_by("position"))
+    images = document_images(entity, form="act", stamped=stamped)
+    return ActPrint(
+        act=act,
+        title=_("Act No. %(number)s of %(date)s") % {"number": act.shown_number, "date": date_shown(act.date)},
+        contractor=entity_party(entity), customer=client_party(act.client),
+        basis=basis_shown(act.invoice if act.invoice_id else None),
+        lines=print_lines(act, lines), with_discount=any(line.discount for line in lines),
+        totals=total_rows(act, lines), gross=act.gross,
+        summary=_("Total services rendered %(count)d, for the amount of %(amount)s rub.") % {
+            "count": len(lines), "amount": amount_shown(act.gross)},
+        words=sum_in_words(act.gross),
+        signers=(Signer(pgettext("act", "Contractor"), entity.director, images.get("director_signature", ""),
+                        "contractor"),
+                 Signer(pgettext("act", "Customer"), "", "", "customer")),
+        stamp=images.get("stamp", ""))
+
+
+ACT_TEMPLATE = "billing/print/act.html"
+
+
+def act_context(act: Act, *, stamped: bool = False) -> dict[str, Any]:
+    return {"doc": act_print(act, stamped=stamped), "stamped": stamped}
+
+
+def act_file_name(act: Act) -> str:
+    return f"act-{act.number_year}-{act.number}.pdf"

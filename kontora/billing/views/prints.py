@@ -1,7 +1,7 @@
 """The print forms of acts and invoice-facturas (INV-05, INV-06), through the print module (`core.printing`):
 
 - the act: «Акт № … от …», executor and customer, the lines, totals with VAT, the sum in words, both parties'
-  signatures (stamp images are the legal entity's and allowed here; none are kept yet);
+  signatures — the stamp and the director's facsimile when asked (`?stamp=1`), as on «Счёт на оплату»;
 - the invoice-factura in the form of Decree 1137 as in force on its date: from 2026-04-01 with line 5б, the advance
   invoice-facturas the shipment is set off against (Federal Law 425-FZ); before it without; an advance one with the
   calculated rate (22/122) and dashes in the goods' columns; never a stamp;
@@ -18,14 +18,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as date_format
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from kontora.accounts.policies import user_of
 from kontora.billing.models import InvoiceFactura
 from kontora.billing.selectors import documents as selectors
-from kontora.billing.selectors.words import sum_in_words
+from kontora.billing.selectors import printing as forms
 from kontora.core import printing
 
 # The 2026 amendment of Decree 1137 (line 5б: the advance invoice-facturas of a shipment) applies from this day.
@@ -38,14 +41,6 @@ def _rate(rate: Decimal | None, advance: bool) -> str:
         return "без НДС"
     shown = f"{rate.normalize():f}"
     return f"{shown}/{(rate + 100).normalize():f}" if advance else f"{shown}%"
-
-
-def _vat_rows(lines: list[Any], advance: bool = False) -> list[dict[str, Any]]:
-    """«В том числе НДС» per rate, in the order the lines give them."""
-    by_rate: dict[Decimal | None, Decimal] = {}
-    for line in lines:
-        by_rate[line.vat_rate] = by_rate.get(line.vat_rate, Decimal("0.00")) + line.vat
-    return [{"rate": _rate(rate, advance), "amount": amount, "none": rate is None} for rate, amount in by_rate.items()]
 
 
 def _party(client: Any) -> dict[str, str]:
@@ -62,14 +57,20 @@ def _common(document: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def act_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """The act as a PDF."""
+    """The act as a PDF, or the printable page (`?format=html`); with the stamp and the director's facsimile when
+    asked (`?stamp=1`)."""
     document = selectors.access_act(user_of(request), pk)
+    stamped = request.GET.get("stamp") == "1"
     with translation.override("ru"):
-        context = _common(document)
-        context.update(vat_rows=_vat_rows(context["lines"]), words=sum_in_words(document.gross))
-        return printing.pdf_response("billing/documents/print_act.html", context, request=request,
-                                     filename=f"act-{document.number_year}-{document.number}.pdf",
-                                     title=f"Акт № {document.shown_number} от {_day(document.date)}")
+        context = forms.act_context(document, stamped=stamped)
+        title = context["doc"].title
+        if request.GET.get("format") == "html":
+            pdf_url = reverse("billing:act_print", args=[document.pk]) + "?" + urlencode(
+                {"format": "pdf", **({"stamp": "1"} if stamped else {})})
+            return render(request, forms.ACT_TEMPLATE,
+                          printing.html_context({**context, "pdf_url": pdf_url}, title=title))
+        return printing.pdf_response(forms.ACT_TEMPLATE, context, request=request,
+                                     filename=forms.act_file_name(document), title=title)
 
 
 def _day(on: datetime.date) -> str:
