@@ -1,5 +1,7 @@
-"""What billing's printed forms show (INV-05, INV-06): «Счёт на оплату» and the act take the same pieces (`Party`,
-`PrintLine`, `TotalRow`, `Signer`) through the partials of `templates/billing/print/partials/`.
+"""What billing's printed forms show (INV-05, INV-06): «Счёт на оплату», the act, the invoice-factura and the УПД.
+The invoice and the act take the same pieces (`Party`, `PrintLine`, `TotalRow`, `Signer`) through the partials of
+`templates/billing/print/partials/`; the invoice-factura and the УПД lay out the form of Decree 1137 (numbered lines,
+its own table) from the same `Party` and `Signer`.
 
 Everything a template needs is worked out here, so the templates only lay it out: the parties' requisites as one
 line each, the lines' shown amounts, the total rows as the VAT mode wants them («В том числе НДС 22 %» or «Без НДС»
@@ -20,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kontora.billing.models import Act, Invoice, InvoiceLine
+from kontora.billing.models import Act, Invoice, InvoiceFactura, InvoiceLine
 from kontora.billing.selectors import qr
 from kontora.billing.selectors.words import sum_in_words
 from kontora.core.errors import Refused
@@ -360,3 +362,67 @@ def act_context(act: Act, *, stamped: bool = False) -> dict[str, Any]:
 
 def act_file_name(act: Act) -> str:
     return f"act-{act.number_year}-{act.number}.pdf"
+
+
+# --- the invoice-factura and the УПД (INV-05) ------------------------------------------------------------------------
+
+# The 2026 amendment of Decree 1137 (line 5б: the advance invoice-facturas the shipment is set off against, Federal
+# Law 425-FZ) applies to invoice-facturas dated from this day; those before keep the previous form.
+FORM_2026_FROM = datetime.date(2026, 4, 1)
+UPD_STATUSES = ("1", "2")
+
+
+def factura_rate(rate: Decimal | None, advance: bool) -> str:
+    """Column 7 «Налоговая ставка»: «22%», «без НДС», or on an advance the calculated rate «22/122»."""
+    if rate is None:
+        return "без НДС"
+    shown = f"{rate.normalize():f}"
+    return f"{shown}/{(rate + 100).normalize():f}" if advance else f"{shown}%"
+
+
+@dataclass(frozen=True)
+class FacturaPrint:
+    factura: InvoiceFactura
+    title: str  # «Счёт-фактура № АМ-12 от 1 апреля 2026 г.» (the PDF's title; the form prints it as its line 1)
+    day: str
+    seller: Party
+    buyer: Party
+    advance: bool
+    form_2026: bool  # the form of the 2026 amendment, with line 5б
+    upd: bool
+    upd_status: str  # "1" (the invoice-factura and the transfer document) or "2" (the transfer document only)
+    rows: tuple[tuple[Any, str], ...]  # (the line, its rate as column 7 shows it)
+    basis: str  # the УПД's «Основание передачи»: the invoice, or ""
+    signers: tuple[Signer, ...]
+
+
+def factura_print(factura: InvoiceFactura, *, upd: bool = False, upd_status: str = "1",
+                  stamped: bool = False) -> FacturaPrint:
+    """The invoice-factura (or the УПД of its data) the caller has checked the user may open (`access_factura`), in
+    the form in force on its date; signed by hand — never a stamp or a facsimile, even when asked."""
+    entity = factura.legal_entity
+    advance = factura.is_advance
+    day = date_shown(factura.date)
+    images = document_images(entity, form="upd" if upd else "invoice_factura", stamped=stamped)
+    return FacturaPrint(
+        factura=factura, title=f"Счёт-фактура № {factura.shown_number} от {day}", day=day,
+        seller=entity_party(entity), buyer=client_party(factura.client), advance=advance,
+        form_2026=factura.date >= FORM_2026_FROM, upd=upd, upd_status=upd_status,
+        rows=tuple((line, factura_rate(line.vat_rate, advance)) for line in factura.lines.order_by("position")),
+        basis=basis_shown(factura.invoice if factura.invoice_id else None),
+        signers=(Signer("Руководитель организации или иное уполномоченное лицо", entity.director,
+                        images.get("director_signature", ""), "director"),
+                 Signer("Главный бухгалтер или иное уполномоченное лицо", entity.chief_accountant,
+                        images.get("accountant_signature", ""), "accountant")))
+
+
+FACTURA_TEMPLATE = "billing/print/factura.html"
+
+
+def factura_context(factura: InvoiceFactura, *, upd: bool = False, upd_status: str = "1",
+                    stamped: bool = False) -> dict[str, Any]:
+    return {"doc": factura_print(factura, upd=upd, upd_status=upd_status, stamped=stamped)}
+
+
+def factura_file_name(factura: InvoiceFactura, *, upd: bool = False) -> str:
+    return f"{'upd' if upd else 'factura'}-{factura.number_year}-{factura.number}.pdf"

@@ -21,6 +21,8 @@ from kontora.billing.services.payments import payment_record
 from kontora.core.services.organisation import legal_entity_images_save
 from tests.billing.factories import issued_invoice
 from tests.clients.factories import ClientFactory
+from tests.support.http import html
+from tests.support.queries import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +123,9 @@ def test_the_invoice_factura_and_the_upd_never_carry_the_stamp_even_when_asked(a
     # the same entity's act, asked the same way, is stamped (the positive control)
     assert _images(admin_client.get(f"/acts/{act.pk}/print/?stamp=1")) == 2
     assert _images(admin_client.get(f"/facturas/{factura.pk}/print/?stamp=1{form}")) == 0
+    page = admin_client.get(f"/facturas/{factura.pk}/print/?format=html&stamp=1{form}").content.decode()
+    assert 'data-testid="factura-print"' in page and 'data-testid="print-pdf-link"' in page
+    assert "data:image/png" not in page and 'data-testid="print-stamp' not in page
 
 
 @pytest.mark.feature("INV-05", "INV-06")
@@ -166,3 +171,26 @@ def test_the_upd_prints_the_same_data_with_its_status(admin_user: Any, admin_cli
     assert "Универсальный передаточный документ" in text and f"Статус: {status}" in text
     assert f"Счёт № {invoice.shown_number}" in text and "Товар (груз) передал" in text
     assert admin_client.get(f"/facturas/{factura.pk}/print/?form=upd&status=3").status_code == 404
+
+
+@pytest.mark.feature("INV-05", "INV-06")
+@pytest.mark.parametrize("kind", ["act", "factura", "upd"])
+def test_the_printable_pages_cost_the_same_queries_whatever_the_number_of_lines(admin_user: Any, admin_client: Any,
+                                                                              our_entity: Any, kind: str) -> None:
+    from kontora.billing.models import ActLine, InvoiceFacturaLine
+
+    invoice = issued_invoice(admin_user, ClientFactory(), "122.00", date=AFTER)
+    if kind == "act":
+        document: Any = act_from_invoice(acting_user=admin_user, invoice_id=invoice.pk, date=AFTER)
+        url, model, owner = f"/acts/{document.pk}/print/?format=html", ActLine, "act"
+    else:
+        document = factura_from_invoice(acting_user=admin_user, invoice_id=invoice.pk, date=AFTER)
+        url = f"/facturas/{document.pk}/print/?format=html" + ("&form=upd&status=1" if kind == "upd" else "")
+        model, owner = InvoiceFacturaLine, "factura"
+
+    def add(number: int) -> None:
+        model.objects.create(**{owner: document}, position=10 + number, name=f"Строка {number}", quantity=1,
+                             price=Decimal("1.00"), net=Decimal("1.00"), vat=Decimal("0.00"), gross=Decimal("1.00"))
+
+    page = assert_flat_queries(lambda: html(admin_client.get(url)), add)
+    assert page.count('data-testid="print-line"') == 21
