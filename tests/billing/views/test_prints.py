@@ -148,6 +148,11 @@ def test_the_invoice_factura_prints_the_form_in_force_on_its_date(admin_user: An
     assert ("(5б)" in text) is has_5b
     assert ("№ 7 от 01.03.2026" in text) is has_5b
     assert ("действующей с 1 апреля 2026 г." in text) is has_5b
+    # the amending decree named on the 2026 form; column 11 as the form names it since traceability came in
+    assert ("постановления Правительства Российской Федерации от 23 января 2026 г. № 26" in text) is has_5b
+    assert ("действовавшей до 1 апреля 2026 г." in text) is not has_5b
+    assert "Регистрационный номер декларации на товары или регистрационный номер партии товара, подлежащего " \
+           "прослеживаемости" in text
 
 
 @pytest.mark.feature("INV-05", "INV-06")
