@@ -326,8 +326,12 @@ def _document_exits() -> list[Any]:
     def card(obj: Any) -> dict[str, Any]:
         return {"client_id": obj.pk}
 
+    # The prints are crawled as their printable pages, as the invoice's: the PDF is the same view and check.
+    def printable(obj: Any) -> dict[str, Any]:
+        return {"format": "html"}
+
     def upd(obj: Any) -> dict[str, Any]:
-        return {"form": "upd", "status": "2"}
+        return {"format": "html", "form": "upd", "status": "2"}
 
     # The journals list documents of clients the user opens (his own, or everyone's with «журналы всех
     # сотрудников»); the card's panes, a document's page and its prints are for those who open its client; a new
@@ -348,8 +352,8 @@ def _document_exits() -> list[Any]:
         Exit("billing:factura", factura, EDITS, "POST", args=pk),
         Exit("billing:act_cancel", act, EDITS, "POST", args=pk, who=policies.can_cancel_document),
         Exit("billing:factura_cancel", factura, EDITS, "POST", args=pk, who=policies.can_cancel_document),
-        Exit("billing:act_print", act, OPENS, args=pk),
-        Exit("billing:factura_print", factura, OPENS, args=pk),
+        Exit("billing:act_print", act, OPENS, args=pk, data=printable),
+        Exit("billing:factura_print", factura, OPENS, args=pk, data=printable),
         Exit("billing:factura_print", factura, OPENS, args=pk, data=upd, key="upd"),
         Exit("billing:act_from_invoice", invoice, EDITS, args=pk),
         Exit("billing:act_from_invoice", invoice, EDITS, "POST", args=pk),

@@ -4,7 +4,7 @@ forms."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from kontora.billing.views import documents, invoices, payments, printing, prints, sales, statement
+from kontora.billing.views import documents, invoices, payments, printing, sales, statement
 
 app_name = "billing"
 
@@ -58,8 +58,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("facturas/<int:pk>/", documents.factura, name="factura"),
     path("acts/<int:pk>/cancel/", documents.act_cancel, name="act_cancel"),
     path("facturas/<int:pk>/cancel/", documents.factura_cancel, name="factura_cancel"),
-    path("acts/<int:pk>/print/", prints.act_print, name="act_print"),
-    path("facturas/<int:pk>/print/", prints.factura_print, name="factura_print"),
+    path("acts/<int:pk>/print/", printing.act_print, name="act_print"),
+    path("facturas/<int:pk>/print/", printing.factura_print, name="factura_print"),
     path("invoices/<int:pk>/act/", documents.act_from_invoice, name="act_from_invoice"),
     path("invoices/<int:pk>/factura/", documents.factura_from_invoice, name="factura_from_invoice"),
     path("payments/<int:pk>/advance-factura/", documents.factura_advance, name="factura_advance"),

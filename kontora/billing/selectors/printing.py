@@ -1,6 +1,7 @@
-"""What billing's printed forms show (INV-06): «Счёт на оплату» today; the act, the invoice-factura and the УПД
-take the same pieces (`Party`, `PrintLine`, `TotalRow`, the signatures) through the partials of
-`templates/billing/print/partials/`.
+"""What billing's printed forms show (INV-05, INV-06): «Счёт на оплату», the act, the invoice-factura and the УПД.
+The invoice and the act take the same pieces (`Party`, `PrintLine`, `TotalRow`, `Signer`) through the partials of
+`templates/billing/print/partials/`; the invoice-factura and the УПД lay out the form of Decree 1137 (numbered lines,
+its own table) from the same `Party` and `Signer`.
 
 Everything a template needs is worked out here, so the templates only lay it out: the parties' requisites as one
 line each, the lines' shown amounts, the total rows as the VAT mode wants them («В том числе НДС 22 %» or «Без НДС»
@@ -21,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kontora.billing.models import Invoice, InvoiceLine
+from kontora.billing.models import Act, Invoice, InvoiceFactura, InvoiceLine
 from kontora.billing.selectors import qr
 from kontora.billing.selectors.words import sum_in_words
 from kontora.core.errors import Refused
@@ -159,25 +160,32 @@ def client_party(client: Any) -> Party:
                  phone=client.phone)
 
 
-def print_lines(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[PrintLine, ...]:
+def vat_included(document: Any) -> bool:
+    """An invoice's, an act's or an invoice-factura's VAT mode: prices with VAT (else VAT on top)."""
+    return bool(document.vat_mode == Invoice.VatMode.INCLUDED)
+
+
+def print_lines(document: Any, lines: list[Any]) -> tuple[PrintLine, ...]:
+    """The lines of an invoice or an act as its table shows them."""
+    included = vat_included(document)
     return tuple(PrintLine(position=line.position, name=line.name, quantity=line.quantity, unit=line.unit,
                            price=line.price, discount=line.discount,
-                           amount=line.gross if invoice.vat_included else line.net) for line in lines)
+                           amount=line.gross if included else line.net) for line in lines)
 
 
-def total_rows(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[TotalRow, ...]:
+def total_rows(document: Any, lines: list[Any]) -> tuple[TotalRow, ...]:
     """«Итого», then the VAT: «В том числе НДС r %» per rate (VAT included), «НДС r %» per rate (on top, added to
     the total), or «Без НДС» when no line bears VAT."""
     by_rate: dict[Decimal, Decimal] = {}
     for line in lines:
         if line.vat_rate is not None:
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.vat
-    total = invoice.gross if invoice.vat_included else invoice.net
-    rows = [TotalRow(_("Total:"), total, "total")]
+    included = vat_included(document)
+    rows = [TotalRow(_("Total:"), document.gross if included else document.net, "total")]
     if not by_rate:
         rows.append(TotalRow(_("Without VAT"), None, "vat"))
     for rate in sorted(by_rate, reverse=True):
-        label = (_("Including VAT %(rate)s %%:") if invoice.vat_included else _("VAT %(rate)s %%:")) % {
+        label = (_("Including VAT %(rate)s %%:") if included else _("VAT %(rate)s %%:")) % {
             "rate": rate_shown(rate)}
         rows.append(TotalRow(label, by_rate[rate], "vat"))
     return tuple(rows)
@@ -288,3 +296,133 @@ def send_initial(invoice: Invoice, user: Any) -> dict[str, Any]:
                                               invoice.legal_entity.short_name) if piece)
     return {"recipient": recipient, "subject": pgettext("letter subject", "Invoice No. %(number)s of %(date)s") % {
         "number": number, "date": day}, "text": f"{greeting}\n\n{body}\n\n--\n{signature}\n"}
+
+
+# --- the act (INV-05) ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActPrint:
+    act: Act
+    title: str
+    contractor: Party
+    customer: Party
+    basis: str  # «Счёт № АМ-422 от 07.12.2026», or "" for an act of its own
+    lines: tuple[PrintLine, ...]
+    with_discount: bool
+    totals: tuple[TotalRow, ...]
+    gross: Decimal
+    summary: str  # «Всего оказано услуг 3, на сумму 1 234,56 руб.»
+    words: str
+    signers: tuple[Signer, ...]
+    stamp: str  # a `data:` URL, or ""
+
+    @property
+    def party_rows(self) -> list[tuple[str, Party, str]]:
+        return [(pgettext("act", "Contractor:"), self.contractor, "contractor"),
+                (pgettext("act", "Customer:"), self.customer, "customer")]
+
+
+def basis_shown(invoice: Invoice | None) -> str:
+    """The invoice a document was entered from: «Счёт № АМ-422 от 07.12.2026»."""
+    if invoice is None:
+        return ""
+    return _("Invoice No. %(number)s of %(date)s") % {"number": invoice.shown_number,
+                                                     "date": invoice.date.strftime("%d.%m.%Y")}
+
+
+def act_print(act: Act, *, stamped: bool = False) -> ActPrint:
+    """The act of an act the caller has checked the user may open (`access_act`): the contractor's director signs it
+    (with his facsimile and the stamp when asked), the customer's line is left for his hand."""
+    entity = act.legal_entity
+    lines = list(act.lines.order_by("position"))
+    images = document_images(entity, form="act", stamped=stamped)
+    return ActPrint(
+        act=act,
+        title=_("Act No. %(number)s of %(date)s") % {"number": act.shown_number, "date": date_shown(act.date)},
+        contractor=entity_party(entity), customer=client_party(act.client),
+        basis=basis_shown(act.invoice if act.invoice_id else None),
+        lines=print_lines(act, lines), with_discount=any(line.discount for line in lines),
+        totals=total_rows(act, lines), gross=act.gross,
+        summary=_("Total services rendered %(count)d, for the amount of %(amount)s rub.") % {
+            "count": len(lines), "amount": amount_shown(act.gross)},
+        words=sum_in_words(act.gross),
+        signers=(Signer(pgettext("act", "Contractor"), entity.director, images.get("director_signature", ""),
+                        "contractor"),
+                 Signer(pgettext("act", "Customer"), "", "", "customer")),
+        stamp=images.get("stamp", ""))
+
+
+ACT_TEMPLATE = "billing/print/act.html"
+
+
+def act_context(act: Act, *, stamped: bool = False) -> dict[str, Any]:
+    return {"doc": act_print(act, stamped=stamped), "stamped": stamped}
+
+
+def act_file_name(act: Act) -> str:
+    return f"act-{act.number_year}-{act.number}.pdf"
+
+
+# --- the invoice-factura and the УПД (INV-05) ------------------------------------------------------------------------
+
+# The 2026 amendment of Decree 1137 (line 5б: the advance invoice-facturas the shipment is set off against, Federal
+# Law 425-FZ) applies to invoice-facturas dated from this day; those before keep the previous form.
+FORM_2026_FROM = datetime.date(2026, 4, 1)
+UPD_STATUSES = ("1", "2")
+
+
+def factura_rate(rate: Decimal | None, advance: bool) -> str:
+    """Column 7 «Налоговая ставка»: «22%», «без НДС», or on an advance the calculated rate «22/122»."""
+    if rate is None:
+        return "без НДС"
+    shown = f"{rate.normalize():f}"
+    return f"{shown}/{(rate + 100).normalize():f}" if advance else f"{shown}%"
+
+
+@dataclass(frozen=True)
+class FacturaPrint:
+    factura: InvoiceFactura
+    title: str  # «Счёт-фактура № АМ-12 от 1 апреля 2026 г.» (the PDF's title; the form prints it as its line 1)
+    day: str
+    seller: Party
+    buyer: Party
+    advance: bool
+    form_2026: bool  # the form of the 2026 amendment, with line 5б
+    upd: bool
+    upd_status: str  # "1" (the invoice-factura and the transfer document) or "2" (the transfer document only)
+    rows: tuple[tuple[Any, str], ...]  # (the line, its rate as column 7 shows it)
+    basis: str  # the УПД's «Основание передачи»: the invoice, or ""
+    signers: tuple[Signer, ...]
+
+
+def factura_print(factura: InvoiceFactura, *, upd: bool = False, upd_status: str = "1",
+                  stamped: bool = False) -> FacturaPrint:
+    """The invoice-factura (or the УПД of its data) the caller has checked the user may open (`access_factura`), in
+    the form in force on its date; signed by hand — never a stamp or a facsimile, even when asked."""
+    entity = factura.legal_entity
+    advance = factura.is_advance
+    day = date_shown(factura.date)
+    images = document_images(entity, form="upd" if upd else "invoice_factura", stamped=stamped)
+    return FacturaPrint(
+        factura=factura, title=f"Счёт-фактура № {factura.shown_number} от {day}", day=day,
+        seller=entity_party(entity), buyer=client_party(factura.client), advance=advance,
+        form_2026=factura.date >= FORM_2026_FROM, upd=upd, upd_status=upd_status,
+        rows=tuple((line, factura_rate(line.vat_rate, advance)) for line in factura.lines.order_by("position")),
+        basis=basis_shown(factura.invoice if factura.invoice_id else None),
+        signers=(Signer("Руководитель организации или иное уполномоченное лицо", entity.director,
+                        images.get("director_signature", ""), "director"),
+                 Signer("Главный бухгалтер или иное уполномоченное лицо", entity.chief_accountant,
+                        images.get("accountant_signature", ""), "accountant")))
+
+
+FACTURA_TEMPLATE = "billing/print/factura.html"
+
+
+def factura_context(factura: InvoiceFactura, *, upd: bool = False, upd_status: str = "1",
+                    stamped: bool = False) -> dict[str, Any]:
+    return {"doc": factura_print(factura, upd=upd, upd_status=upd_status, stamped=stamped)}
+
+
+def factura_file_name(factura: InvoiceFactura, *, upd: bool = False) -> str:
+    return f"{'upd' if upd else 'factura'}-{factura.number_year}-{factura.number}.pdf"
