@@ -122,7 +122,7 @@ def _pane(request: HttpRequest, client_id: int, kind: Kind) -> HttpResponse:
         "next_url": page.link(reverse(kind.card_url, args=[client.pk]), AFTER), "columns": 9, "in_card": True,
         "totals": selectors.client_totals(kind.model, client) if AFTER not in request.GET else None,
         "new_url": reverse(f"billing:{kind.code}_new", args=[client.pk])
-        if client_policies.clients.can(user, "change", client) else "",
+        if policies.can_write_for(user, client) else "",
     }
     template = "journal_rows.html" if AFTER in request.GET else "card_pane.html"
     return HttpResponse(render_to_string(f"billing/documents/{template}", context))
@@ -250,7 +250,7 @@ def factura(request: HttpRequest, pk: int) -> HttpResponse:
 def _new(request: HttpRequest, client_id: int, kind: Kind) -> HttpResponse:
     user = user_of(request)
     client = client_policies.clients.get(user, client_id)
-    if not client_policies.clients.can(user, "change", client):
+    if not policies.can_write_for(user, client):
         raise PermissionDenied
     today = user_today(user)
     form = DocumentForm(request.POST or None, initial={"date": today}, factura=kind.is_factura)
