@@ -34,6 +34,7 @@ from kontora.billing.models import Act, InvoiceFactura
 from kontora.billing.selectors import documents as selectors
 from kontora.billing.selectors.card import card_journal_pills
 from kontora.billing.selectors.invoices import rates_offered
+from kontora.billing.selectors.payments import HIDDEN_CAP
 from kontora.billing.services import acts as act_services
 from kontora.billing.services import facturas as factura_services
 from kontora.billing.services.facturas import HEADER_FIELDS
@@ -91,7 +92,8 @@ def _journal(request: HttpRequest, kind: Kind) -> HttpResponse:
     if is_htmx(request) and request.GET.get(AFTER):
         return render(request, "billing/documents/journal_rows.html", context)
     context.update({"form": form, "base": base, "everyone": everyone and choice.whose != selectors.MINE,
-                    "totals": selectors.journal_totals(kind.model, user, choice)})
+                    "totals": selectors.journal_totals(kind.model, user, choice),
+                    "hidden": selectors.hidden_count(kind.model, user, choice, request.GET), "hidden_cap": HIDDEN_CAP})
     return render(request, "billing/documents/journal.html", context)
 
 
