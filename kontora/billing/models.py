@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kontora.core.money import MoneyField
 from kontora.core.numbering import number_shown
@@ -29,7 +30,8 @@ class Invoice(models.Model):
         DRAFT = "draft", _("draft")
         ISSUED = "issued", _("issued")
         PARTLY_PAID = "partly_paid", _("partly paid")
-        PAID = "paid", _("paid")
+        # An invoice is «оплачен»; the paid sum of its column is «оплачено»: a context of its own.
+        PAID = "paid", pgettext_lazy("invoice status", "paid")
         CANCELLED = "cancelled", _("cancelled")
 
     class VatMode(models.TextChoices):

@@ -82,14 +82,35 @@ def journal_payments(user: Any) -> QuerySet[Payment]:
     return rows if sees_all_employees(user) else rows.filter(own_payments(user))
 
 
-def hidden_payments(user: Any) -> QuerySet[Payment]:
-    """Payments of the journal kept from the user by client access alone: about a client he may not open — and not
-    about someone else's private client, which is not even counted (private stays silent)."""
+def _hidden(model: type[Any], user: Any, own: Q) -> QuerySet[Any]:
+    """Rows of a work journal kept from the user by client access alone: about a client he may not open — and not
+    about someone else's private client, which is not even counted (private stays silent); his `own` rows only
+    unless he sees every employee's."""
     if access.visibility_shape(user) == access.NOBODY or access.opens_every_shared(user):
-        return Payment.objects.none()
+        return model._default_manager.none()
     shared = access.not_private_to_others(user).filter(pk=OuterRef("client_id"))
-    rows = Payment.objects.filter(Exists(shared)).exclude(access.opens_row_client(user))
-    return rows if sees_all_employees(user) else rows.filter(own_payments(user))
+    rows = model._default_manager.filter(Exists(shared)).exclude(access.opens_row_client(user))
+    return rows if sees_all_employees(user) else rows.filter(own)
+
+
+def hidden_payments(user: Any) -> QuerySet[Payment]:
+    """Payments of «Журнал платежей» kept from the user by client access alone (`_hidden`)."""
+    return _hidden(Payment, user, own_payments(user))
+
+
+def hidden_invoices(user: Any) -> QuerySet[Invoice]:
+    """Invoices of «Журнал счетов» kept from the user by client access alone (`_hidden`); his own: he wrote them."""
+    return _hidden(Invoice, user, Q(author_id=user.pk))
+
+
+def hidden_acts(user: Any) -> QuerySet[Act]:
+    """Acts of «Журнал актов» kept from the user by client access alone (`_hidden`), by the invoices' rule."""
+    return _hidden(Act, user, Q(author_id=user.pk))
+
+
+def hidden_facturas(user: Any) -> QuerySet[InvoiceFactura]:
+    """Invoice-facturas of «Журнал счетов-фактур» kept from the user by client access alone, by the acts' rule."""
+    return _hidden(InvoiceFactura, user, Q(author_id=user.pk))
 
 
 def can_write_for(user: Any, client: Any) -> bool:

@@ -69,6 +69,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _percent(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError("must be from 0 to 100")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
@@ -158,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "the last two years and tasks from three months ago to a month ahead (mostly closed in the past,\n"
                 "active around today); then their invoices with lines from the nomenclature (a small catalogue\n"
                 "is added to a base without one) in every status, payments (partial, full, advances, a few\n"
-                "cancelled), sales and works over the last two years. The same seed gives the same data.")
+                "cancelled), acts and invoice-facturas (also for advances) of a share of them, sales and works over\n"
+                "the last two years. The same seed gives the same data.")
     p.add_argument("--clients", type=_positive, required=True, metavar="N", help="how many clients to add")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--password", help="password of the demo users (default: they cannot sign in)")
@@ -170,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="invoices (with their payments) to add for them (default: 1 per client; 0: none)")
     p.add_argument("--sales", type=_count, metavar="N", help="sales to add for them (default: 1 per client; 0: none)")
     p.add_argument("--works", type=_count, metavar="N", help="works to add for them (default: 1 per client; 0: none)")
+    p.add_argument("--act-share", type=_percent, metavar="PERCENT",
+                   help="of the paid invoices with services, those that get an act (default 60; 0: none)")
+    p.add_argument("--factura-share", type=_percent, metavar="PERCENT",
+                   help="of the invoices and advances of a payee with VAT, those that get an invoice-factura "
+                        "(default 30; 0: none)")
 
     p = command("manage", cmd_manage, "run a Django management command (for developers)",
                 "Passes the rest of the command line to Django's manage.py.")

@@ -1,5 +1,5 @@
 """`kontora demo`: fills the base with demonstration clients, their relationship history and tasks, their invoices,
-payments, sales and works."""
+payments, acts, invoice-facturas, sales and works."""
 
 from __future__ import annotations
 
@@ -41,10 +41,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if invoices or sales or works:
         from kontora.billing.demo import billing_fill
 
+        shares = {name: getattr(args, name) / 100 for name in ("act_share", "factura_share")
+                  if getattr(args, name, None) is not None}
         billing = billing_fill(first_code=result.first_code, invoices=invoices, sales=sales, works=works,
-                               users=list(result.user_ids), seed=args.seed)
+                               users=list(result.user_ids), seed=args.seed, **shares)
         wall, cpu = billing.seconds
         print(f"added {billing.invoices} invoices with {billing.lines} lines and {billing.payments} payments, "
+              f"{billing.acts} acts and {billing.facturas} invoice-facturas, "
               f"{billing.sales} sales and {billing.works} works, in {wall:.1f} s ({cpu:.1f} s CPU)"
               + (f"; {billing.items_added} nomenclature items added" if billing.items_added else ""), flush=True)
     return EXIT_OK

@@ -45,7 +45,7 @@ NAMED = {
     # one module per area, that the framework serves (architecture.md, "Reports")
     "reports/framework", "reports/definitions",
     # `kontora demo`: fills a base with generated clients, their history and tasks, their invoices, sales and works
-    "clients/demo.py", "activity/demo.py", "billing/demo.py",
+    "clients/demo.py", "activity/demo.py", "billing/demo",
 }
 
 ROOMS_ALLOWED: frozenset[str] = frozenset()

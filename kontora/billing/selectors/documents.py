@@ -19,9 +19,10 @@ from django.db.models import Count, F, Q, QuerySet
 
 from kontora.billing import policies
 from kontora.billing.models import Act, InvoiceFactura, IssuedDocument
+from kontora.billing.selectors.payments import capped_count
 from kontora.clients.models import Client
 from kontora.core.money import money_sum
-from kontora.core.ui.pager import Keyset, Page
+from kontora.core.ui.pager import AFTER, Keyset, Page
 
 NEWEST_FIRST = Keyset("-date", "-id")
 EVERYONE, MINE = "all", "mine"
@@ -54,6 +55,19 @@ def _shown(rows: QuerySet[Any]) -> QuerySet[Any]:
 
 def _journal(model: type[Document], user: Any, choice: JournalChoice) -> QuerySet[Any]:
     rows: QuerySet[Any] = (policies.journal_acts(user) if model is Act else policies.journal_facturas(user))
+    return _chosen(rows, user, choice)
+
+
+def hidden_count(model: type[Document], user: Any, choice: JournalChoice, cursor: Mapping[str, str]) -> int:
+    """How many documents of the choice client access alone keeps from the user, up to HIDDEN_CAP + 1 — on the
+    journal's first page."""
+    if cursor.get(AFTER):
+        return 0
+    rows: QuerySet[Any] = policies.hidden_acts(user) if model is Act else policies.hidden_facturas(user)
+    return capped_count(_chosen(rows, user, choice))
+
+
+def _chosen(rows: QuerySet[Any], user: Any, choice: JournalChoice) -> QuerySet[Any]:
     if choice.whose == MINE:
         rows = rows.filter(author=user)
     if choice.date_from:

@@ -21,6 +21,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from kontora.billing import policies
 from kontora.billing.models import Invoice, Payment, PaymentAllocation
+from kontora.billing.selectors.payments import capped_count
 from kontora.billing.selectors.vat import Offer, Regime, RegimePeriod, regime_on, vat_offer
 from kontora.clients import access
 from kontora.clients.models import Client, ContactPerson
@@ -173,6 +174,18 @@ def journal_invoices(fetched_by: Any, choice: JournalChoice) -> QuerySet[Invoice
         invoices = Invoice.objects.filter(access.opens_row_client(fetched_by))
         if not policies.sees_all_employees(fetched_by):
             invoices = invoices.filter(author_id=fetched_by.pk)
+    return _chosen(invoices, choice)
+
+
+def hidden_invoices_count(fetched_by: Any, choice: JournalChoice, *, after: str = "") -> int:
+    """How many invoices of the choice client access alone keeps from the user, up to HIDDEN_CAP + 1 — on the
+    journal's first page, and never for one client's journal (it would count a client the user may only list)."""
+    if choice.client is not None or after:
+        return 0
+    return capped_count(_chosen(policies.hidden_invoices(fetched_by), choice))
+
+
+def _chosen(invoices: QuerySet[Invoice], choice: JournalChoice) -> QuerySet[Invoice]:
     if choice.date_from is not None:
         invoices = invoices.filter(date__gte=choice.date_from)
     if choice.date_to is not None:

@@ -111,7 +111,12 @@ def hidden_count(user: Any, choice: PaymentChoice, cursor: Mapping[str, str]) ->
     journal's first page, and never for one client's journal (it would count a client the user may only list)."""
     if choice.client is not None or AFTER in cursor or BEFORE in cursor:
         return 0
-    return _chosen(policies.hidden_payments(user), user, choice).order_by()[: HIDDEN_CAP + 1].count()
+    return capped_count(_chosen(policies.hidden_payments(user), user, choice))
+
+
+def capped_count(rows: QuerySet[Any]) -> int:
+    """How many rows, counted up to HIDDEN_CAP + 1 only (the journals say «more than HIDDEN_CAP»)."""
+    return rows.order_by()[: HIDDEN_CAP + 1].count()
 
 
 def payment_allocations(payment: Payment) -> list[PaymentAllocation]:

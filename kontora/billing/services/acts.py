@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,10 +20,8 @@ from kontora.billing.models import Act, ActLine, Invoice
 from kontora.billing.services import documents
 from kontora.billing.services.invoices import LineData
 from kontora.clients.models import Client
-from kontora.core.audit import audit_record, changes_between, snapshot
-from kontora.core.errors import Conflict
+from kontora.core.audit import audit_record, changes_between
 from kontora.core.models import LegalEntity
-from kontora.core.numbering import number_next
 
 NUMBER_KIND = "act"
 ACT_FIELDS = ("client", "legal_entity", "invoice", "date", "vat_mode", "status", "gross", "vat", "note")
@@ -42,33 +39,16 @@ class ActData:
     note: str = ""
 
 
-def _values(act: Act) -> dict[str, Any]:
-    values = snapshot(act, ACT_FIELDS)
-    values["status"] = act.get_status_display()
-    values["vat_mode"] = act.get_vat_mode_display()
-    return values
-
-
 def _what(act: Act) -> str:
     return _("Act %(number)s") % {"number": act.shown_number}
 
 
 def _save_new(acting_user: User, *, client: Client, entity: LegalEntity, date: datetime.date, vat_mode: str,
               note: str, invoice: Invoice | None, rows: list[ActLine]) -> Act:
-    totals = documents.totals_of(rows)
-    act = Act.objects.create(
-        client=client, legal_entity=entity, invoice=invoice, date=date,
-        number=number_next(kind=NUMBER_KIND, legal_entity=entity, year=date.year), number_year=date.year,
-        prefix=acting_user.doc_prefix or "", vat_mode=vat_mode, net=totals.net, vat=totals.vat, gross=totals.gross,
-        note=(note or "").strip(), author=acting_user, changed_by=acting_user)
-    for row in rows:
-        row.act = act
-    ActLine.objects.bulk_create(rows)
-    changes = changes_between(Act, {}, _values(act), ACT_FIELDS)
-    changes.append({"field": _("Lines"), "old": "", "new": documents.lines_shown(rows)})
-    audit_record(actor=acting_user, event="billing.act.create",
-                 summary=_("Act %(number)s created") % {"number": act.shown_number}, target=act,
-                 client=act.client_id, changes=changes)
+    act: Act = documents.create_numbered(
+        Act, acting_user, number_kind=NUMBER_KIND, fields=ACT_FIELDS, event="billing.act.create",
+        summary=_("Act %(number)s created"), client=client, entity=entity, date=date, vat_mode=vat_mode, note=note,
+        rows=rows, invoice=invoice)
     return act
 
 
@@ -105,33 +85,18 @@ def act_update(*, acting_user: User, act_id: int, date: datetime.date, note: str
     lines, priced again (a rate the act already printed stays allowed). `seen_changed_at` refuses a stale page."""
     with transaction.atomic():
         act = locks.act(act_id)
-        documents.check_client(acting_user, act.client)
-        if seen_changed_at is not None and seen_changed_at != act.changed_at:
-            raise Conflict(_("The act has been changed meanwhile: reopen it to see the changes."))
-        documents.check_changeable(act, _what(act))
-        documents.check_date(acting_user, act.date)
-        documents.check_date(acting_user, date)
-        documents.check_number_kept(act, date)
+        documents.check_update(acting_user, act, date, seen_changed_at, what=_what(act),
+                               stale=_("The act has been changed meanwhile: reopen it to see the changes."))
         old_rows = list(act.lines.select_related("item").order_by("position"))
         rows = None
         if lines is not None:
             rows = documents.priced_rows(ActLine, entity=act.legal_entity, date=date, vat_mode=act.vat_mode,
                                          lines=lines, kept_rates={row.vat_rate for row in old_rows})
-        before = _values(act)
+        before = documents.values_of(act, ACT_FIELDS)
         act.date, act.note, act.changed_by = date, (note or "").strip(), acting_user
-        changes = []
-        if rows is not None:
-            totals = documents.totals_of(rows)
-            act.net, act.vat, act.gross = totals.net, totals.vat, totals.gross
-            ActLine.objects.filter(act=act).delete()
-            for row in rows:
-                row.act = act
-            ActLine.objects.bulk_create(rows)
-            old_shown, new_shown = documents.lines_shown(old_rows), documents.lines_shown(rows)
-            if old_shown != new_shown:
-                changes.append({"field": _("Lines"), "old": old_shown, "new": new_shown})
+        changes = documents.lines_replace(act, old_rows, rows)
         act.save(update_fields=["date", "note", "net", "vat", "gross", "changed_by", "changed_at"])
-        changes = changes_between(Act, before, _values(act), ACT_FIELDS) + changes
+        changes = changes_between(Act, before, documents.values_of(act, ACT_FIELDS), ACT_FIELDS) + changes
         audit_record(actor=acting_user, event="billing.act.update",
                      summary=_("Act %(number)s changed") % {"number": act.shown_number}, target=act,
                      client=act.client_id, changes=changes)
@@ -143,11 +108,6 @@ def act_cancel(*, acting_user: User, act_id: int, reason: str) -> Act:
     reason = documents.cancel_checked(acting_user, reason)
     with transaction.atomic():
         act = locks.act(act_id)
-        documents.check_client(acting_user, act.client)
-        before = _values(act)
-        documents.mark_cancelled(act, acting_user, reason, _what(act))
-        audit_record(actor=acting_user, event="billing.act.cancel",
-                     summary=_("Act %(number)s cancelled") % {"number": act.shown_number}, target=act,
-                     client=act.client_id, changes=changes_between(Act, before, _values(act), ["status"]),
-                     extra={"reason": reason})
+        documents.cancel_audited(acting_user, act, reason, what=_what(act), event="billing.act.cancel",
+                                 summary=_("Act %(number)s cancelled"), fields=ACT_FIELDS)
     return act

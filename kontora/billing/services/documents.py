@@ -24,16 +24,28 @@ from django.utils.translation import gettext as _
 
 from kontora.accounts.models import User
 from kontora.billing import policies
-from kontora.billing.models import DocumentLine, Invoice, InvoiceFacturaLine, IssuedDocument
+from kontora.billing.models import (
+    Act,
+    ActLine,
+    DocumentLine,
+    Invoice,
+    InvoiceFactura,
+    InvoiceFacturaLine,
+    IssuedDocument,
+)
 from kontora.billing.selectors.amounts import Line, invoice_totals
 from kontora.billing.selectors.invoices import invoice_defaults, rates_offered
 from kontora.billing.services.invoices import LineData
 from kontora.clients.models import Client
-from kontora.core.audit import shown
-from kontora.core.errors import NotAllowed, Refused
+from kontora.core.audit import audit_record, changes_between, shown, snapshot
+from kontora.core.errors import Conflict, NotAllowed, Refused
 from kontora.core.models import LegalEntity
+from kontora.core.numbering import number_next
 
 ZERO = Decimal("0.00")
+# A document's lines by its model: the line model and the line's foreign key to the document.
+LINES: dict[type[IssuedDocument], tuple[type[DocumentLine], str]] = {Act: (ActLine, "act"),
+                                                                      InvoiceFactura: (InvoiceFacturaLine, "factura")}
 
 
 @dataclass(frozen=True)
@@ -190,3 +202,82 @@ def mark_cancelled(document: IssuedDocument, acting_user: User, reason: str, wha
     document.changed_by = acting_user
     document.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "changed_by",
                                  "changed_at"])
+
+
+# --- the writes' common steps: each caller gives its own fields, audit event and messages --------------------------
+
+
+def values_of(document: IssuedDocument, fields: Sequence[str]) -> dict[str, Any]:
+    """The audited fields as shown: the choices by their labels."""
+    values = snapshot(document, fields)
+    for name in ("status", "vat_mode", "kind"):
+        if name in fields:
+            values[name] = getattr(document, f"get_{name}_display")()
+    return values
+
+
+def _lines_write(document: IssuedDocument, rows: list[Any]) -> None:
+    line_model, owner = LINES[type(document)]
+    for row in rows:
+        setattr(row, owner, document)
+    line_model._default_manager.bulk_create(rows)
+
+
+def create_numbered(model: type[IssuedDocument], acting_user: User, *, number_kind: str, fields: Sequence[str],
+                    event: str, summary: str, client: Client, entity: LegalEntity, date: datetime.date,
+                    vat_mode: str, note: str, rows: list[Any], **extra: Any) -> Any:
+    """A new document of `model` with its priced rows, numbered (`number_kind`, our legal entity, the date's year)
+    in the caller's transaction; its totals the sums of the rows; audited as `event` with `summary` («… %(number)s
+    created»)."""
+    totals = totals_of(rows)
+    document = model._default_manager.create(
+        client=client, legal_entity=entity, date=date,
+        number=number_next(kind=number_kind, legal_entity=entity, year=date.year), number_year=date.year,
+        prefix=acting_user.doc_prefix or "", vat_mode=vat_mode, net=totals.net, vat=totals.vat, gross=totals.gross,
+        note=(note or "").strip(), author=acting_user, changed_by=acting_user, **extra)
+    _lines_write(document, rows)
+    changes = changes_between(model, {}, values_of(document, fields), fields)
+    changes.append({"field": _("Lines"), "old": "", "new": lines_shown(rows)})
+    audit_record(actor=acting_user, event=event, summary=summary % {"number": document.shown_number},
+                 target=document, client=document.client_id, changes=changes)
+    return document
+
+
+def check_update(acting_user: User, document: IssuedDocument, date: datetime.date,
+                 seen_changed_at: datetime.datetime | None, *, stale: str, what: str) -> None:
+    """A locked document may be changed to `date`: the user writes for its client, the page he saw is not stale
+    (`stale` says so otherwise), it is not cancelled, its old and new dates are his to write, the year is kept."""
+    check_client(acting_user, document.client)
+    if seen_changed_at is not None and seen_changed_at != document.changed_at:
+        raise Conflict(stale)
+    check_changeable(document, what)
+    check_date(acting_user, document.date)
+    check_date(acting_user, date)
+    check_number_kept(document, date)
+
+
+def lines_replace(document: IssuedDocument, old_rows: list[Any], rows: list[Any] | None) -> list[dict[str, Any]]:
+    """The document's lines and totals replaced by `rows` (the document saved by the caller); the audit's change of
+    the lines, none when `rows` is None or shows the same."""
+    if rows is None:
+        return []
+    totals = totals_of(rows)
+    document.net, document.vat, document.gross = totals.net, totals.vat, totals.gross
+    line_model, owner = LINES[type(document)]
+    line_model._default_manager.filter(**{owner: document}).delete()
+    _lines_write(document, rows)
+    old_shown, new_shown = lines_shown(old_rows), lines_shown(rows)
+    return [] if old_shown == new_shown else [{"field": _("Lines"), "old": old_shown, "new": new_shown}]
+
+
+def cancel_audited(acting_user: User, document: IssuedDocument, reason: str, *, what: str, event: str,
+                   summary: str, fields: Sequence[str]) -> None:
+    """Cancels the locked document, audited as `event` with `summary` («… %(number)s cancelled») and the reason."""
+    check_client(acting_user, document.client)
+    model = type(document)
+    before = values_of(document, fields)
+    mark_cancelled(document, acting_user, reason, what)
+    audit_record(actor=acting_user, event=event, summary=summary % {"number": document.shown_number},
+                 target=document, client=document.client_id,
+                 changes=changes_between(model, before, values_of(document, fields), ["status"]),
+                 extra={"reason": reason})

@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,11 +25,10 @@ from kontora.billing.selectors.invoices import payment_unapplied, rates_offered
 from kontora.billing.services import documents
 from kontora.billing.services.invoices import LineData
 from kontora.clients.models import Client
-from kontora.core.audit import audit_record, changes_between, shown, snapshot
-from kontora.core.errors import Conflict, Refused
+from kontora.core.audit import audit_record, changes_between, shown
+from kontora.core.errors import Refused
 from kontora.core.models import LegalEntity
 from kontora.core.money import money_sum
-from kontora.core.numbering import number_next
 
 NUMBER_KIND = "invoice_factura"
 HEADER_FIELDS = ("shipper", "consignee", "payment_document", "shipment_document", "advance_facturas",
@@ -72,14 +70,6 @@ class FacturaData:
     note: str = ""
 
 
-def _values(factura: InvoiceFactura) -> dict[str, Any]:
-    values = snapshot(factura, FACTURA_FIELDS)
-    values["status"] = factura.get_status_display()
-    values["vat_mode"] = factura.get_vat_mode_display()
-    values["kind"] = factura.get_kind_display()
-    return values
-
-
 def _what(factura: InvoiceFactura) -> str:
     return _("Invoice-factura %(number)s") % {"number": factura.shown_number}
 
@@ -87,21 +77,11 @@ def _what(factura: InvoiceFactura) -> str:
 def _save_new(acting_user: User, *, client: Client, entity: LegalEntity, date: datetime.date, vat_mode: str,
               rows: list[InvoiceFacturaLine], header: dict[str, str], note: str = "", invoice: Invoice | None = None,
               payment: Payment | None = None) -> InvoiceFactura:
-    totals = documents.totals_of(rows)
-    factura = InvoiceFactura.objects.create(
-        client=client, legal_entity=entity, invoice=invoice, payment=payment,
-        kind=InvoiceFactura.Kind.ADVANCE if payment is not None else InvoiceFactura.Kind.ORDINARY, date=date,
-        number=number_next(kind=NUMBER_KIND, legal_entity=entity, year=date.year), number_year=date.year,
-        prefix=acting_user.doc_prefix or "", vat_mode=vat_mode, net=totals.net, vat=totals.vat, gross=totals.gross,
-        note=(note or "").strip(), author=acting_user, changed_by=acting_user, **header)
-    for row in rows:
-        row.factura = factura
-    InvoiceFacturaLine.objects.bulk_create(rows)
-    changes = changes_between(InvoiceFactura, {}, _values(factura), FACTURA_FIELDS)
-    changes.append({"field": _("Lines"), "old": "", "new": documents.lines_shown(rows)})
-    audit_record(actor=acting_user, event="billing.factura.create",
-                 summary=_("Invoice-factura %(number)s created") % {"number": factura.shown_number},
-                 target=factura, client=factura.client_id, changes=changes)
+    factura: InvoiceFactura = documents.create_numbered(
+        InvoiceFactura, acting_user, number_kind=NUMBER_KIND, fields=FACTURA_FIELDS, event="billing.factura.create",
+        summary=_("Invoice-factura %(number)s created"), client=client, entity=entity, date=date,
+        vat_mode=vat_mode, note=note, rows=rows, invoice=invoice, payment=payment,
+        kind=InvoiceFactura.Kind.ADVANCE if payment is not None else InvoiceFactura.Kind.ORDINARY, **header)
     return factura
 
 
@@ -218,13 +198,9 @@ def factura_update(*, acting_user: User, factura_id: int, date: datetime.date, h
     values = header.cleaned()
     with transaction.atomic():
         factura = locks.factura(factura_id)
-        documents.check_client(acting_user, factura.client)
-        if seen_changed_at is not None and seen_changed_at != factura.changed_at:
-            raise Conflict(_("The invoice-factura has been changed meanwhile: reopen it to see the changes."))
-        documents.check_changeable(factura, _what(factura))
-        documents.check_date(acting_user, factura.date)
-        documents.check_date(acting_user, date)
-        documents.check_number_kept(factura, date)
+        documents.check_update(acting_user, factura, date, seen_changed_at, what=_what(factura),
+                               stale=_("The invoice-factura has been changed meanwhile: reopen it to see the "
+                                       "changes."))
         if factura.is_advance and lines is not None:
             raise Refused(_("An advance invoice-factura's line follows its payment: cancel it and issue another."),
                           field="lines")
@@ -237,24 +213,15 @@ def factura_update(*, acting_user: User, factura_id: int, date: datetime.date, h
             rows = documents.priced_rows(InvoiceFacturaLine, entity=factura.legal_entity, date=date,
                                          vat_mode=factura.vat_mode, lines=lines,
                                          kept_rates={row.vat_rate for row in old_rows})
-        before = _values(factura)
+        before = documents.values_of(factura, FACTURA_FIELDS)
         factura.date, factura.note, factura.changed_by = date, (note or "").strip(), acting_user
         for name, value in values.items():
             setattr(factura, name, value)
-        changes = []
-        if rows is not None:
-            totals = documents.totals_of(rows)
-            factura.net, factura.vat, factura.gross = totals.net, totals.vat, totals.gross
-            InvoiceFacturaLine.objects.filter(factura=factura).delete()
-            for row in rows:
-                row.factura = factura
-            InvoiceFacturaLine.objects.bulk_create(rows)
-            old_shown, new_shown = documents.lines_shown(old_rows), documents.lines_shown(rows)
-            if old_shown != new_shown:
-                changes.append({"field": _("Lines"), "old": old_shown, "new": new_shown})
+        changes = documents.lines_replace(factura, old_rows, rows)
         factura.save(update_fields=["date", "note", *HEADER_FIELDS, "net", "vat", "gross", "changed_by",
                                     "changed_at"])
-        changes = changes_between(InvoiceFactura, before, _values(factura), FACTURA_FIELDS) + changes
+        changes = (changes_between(InvoiceFactura, before, documents.values_of(factura, FACTURA_FIELDS), FACTURA_FIELDS)
+                   + changes)
         audit_record(actor=acting_user, event="billing.factura.update",
                      summary=_("Invoice-factura %(number)s changed") % {"number": factura.shown_number},
                      target=factura, client=factura.client_id, changes=changes)
@@ -267,12 +234,6 @@ def factura_cancel(*, acting_user: User, factura_id: int, reason: str) -> Invoic
     reason = documents.cancel_checked(acting_user, reason)
     with transaction.atomic():
         factura = locks.factura(factura_id)
-        documents.check_client(acting_user, factura.client)
-        before = _values(factura)
-        documents.mark_cancelled(factura, acting_user, reason, _what(factura))
-        audit_record(actor=acting_user, event="billing.factura.cancel",
-                     summary=_("Invoice-factura %(number)s cancelled") % {"number": factura.shown_number},
-                     target=factura, client=factura.client_id,
-                     changes=changes_between(InvoiceFactura, before, _values(factura), ["status"]),
-                     extra={"reason": reason})
+        documents.cancel_audited(acting_user, factura, reason, what=_what(factura), event="billing.factura.cancel",
+                                 summary=_("Invoice-factura %(number)s cancelled"), fields=FACTURA_FIELDS)
     return factura

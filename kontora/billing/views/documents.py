@@ -34,6 +34,7 @@ from kontora.billing.models import Act, InvoiceFactura
 from kontora.billing.selectors import documents as selectors
 from kontora.billing.selectors.card import card_journal_pills
 from kontora.billing.selectors.invoices import rates_offered
+from kontora.billing.selectors.payments import HIDDEN_CAP
 from kontora.billing.services import acts as act_services
 from kontora.billing.services import facturas as factura_services
 from kontora.billing.services.facturas import HEADER_FIELDS
@@ -91,7 +92,8 @@ def _journal(request: HttpRequest, kind: Kind) -> HttpResponse:
     if is_htmx(request) and request.GET.get(AFTER):
         return render(request, "billing/documents/journal_rows.html", context)
     context.update({"form": form, "base": base, "everyone": everyone and choice.whose != selectors.MINE,
-                    "totals": selectors.journal_totals(kind.model, user, choice)})
+                    "totals": selectors.journal_totals(kind.model, user, choice),
+                    "hidden": selectors.hidden_count(kind.model, user, choice, request.GET), "hidden_cap": HIDDEN_CAP})
     return render(request, "billing/documents/journal.html", context)
 
 
@@ -122,7 +124,7 @@ def _pane(request: HttpRequest, client_id: int, kind: Kind) -> HttpResponse:
         "next_url": page.link(reverse(kind.card_url, args=[client.pk]), AFTER), "columns": 9, "in_card": True,
         "totals": selectors.client_totals(kind.model, client) if AFTER not in request.GET else None,
         "new_url": reverse(f"billing:{kind.code}_new", args=[client.pk])
-        if client_policies.clients.can(user, "change", client) else "",
+        if policies.can_write_for(user, client) else "",
     }
     template = "journal_rows.html" if AFTER in request.GET else "card_pane.html"
     return HttpResponse(render_to_string(f"billing/documents/{template}", context))
@@ -250,7 +252,7 @@ def factura(request: HttpRequest, pk: int) -> HttpResponse:
 def _new(request: HttpRequest, client_id: int, kind: Kind) -> HttpResponse:
     user = user_of(request)
     client = client_policies.clients.get(user, client_id)
-    if not client_policies.clients.can(user, "change", client):
+    if not policies.can_write_for(user, client):
         raise PermissionDenied
     today = user_today(user)
     form = DocumentForm(request.POST or None, initial={"date": today}, factura=kind.is_factura)

@@ -55,6 +55,7 @@ from kontora.billing.models import Invoice
 from kontora.billing.selectors import invoices as selectors
 from kontora.billing.selectors.amounts import Line, LineAmounts, invoice_totals
 from kontora.billing.selectors.card import card_journal_pills
+from kontora.billing.selectors.payments import HIDDEN_CAP
 from kontora.billing.selectors.vat import Offer
 from kontora.billing.services import invoices as services
 from kontora.clients import policies as client_policies
@@ -144,6 +145,9 @@ def journal(request: HttpRequest) -> HttpResponse:
     context.update({
         "form": form, "base": base, "client": client, "everyone": everyone,
         "totals": selectors.invoice_totals_of(invoices),
+        "hidden": selectors.hidden_invoices_count(user, selectors.JournalChoice(client=client, **choice),
+                                                  after=request.GET.get(AFTER, "")),
+        "hidden_cap": HIDDEN_CAP,
         "new_url": f"{new_url}?client={client.pk}" if client is not None else new_url,
     })
     return render(request, "billing/invoices/journal.html", context)

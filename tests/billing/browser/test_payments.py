@@ -52,7 +52,7 @@ def test_a_partial_then_a_full_payment_change_the_invoices_status(page, live_ser
     page.get_by_test_id("payment-ok").click()
 
     # then the invoice is paid and the journal lists both payments
-    expect(page.get_by_test_id("invoice-status")).to_have_text("оплачено")
+    expect(page.get_by_test_id("invoice-status")).to_have_text("оплачен")
     expect(page.get_by_test_id("invoice-due")).to_have_text("0,00")
     page.goto(f"{base}/payments/?client={client.pk}")
     expect(page.get_by_test_id("payment-row")).to_have_count(2)
@@ -98,7 +98,7 @@ def test_ins_in_the_journal_records_an_advance_applied_later_to_an_invoice(page,
     page.get_by_test_id("apply-auto").click()
 
     # then the invoice is paid from the advance and 100 is left
-    expect(page.get_by_test_id("invoice-status")).to_have_text("оплачено")
+    expect(page.get_by_test_id("invoice-status")).to_have_text("оплачен")
     expect(page.get_by_test_id("payment-unapplied")).to_have_text("100,00")
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID

@@ -1,9 +1,11 @@
-"""`kontora demo`'s money side (issue 18): invoices with lines in every status, payments, sales and works — totals
-as the services count them, numbers that the numbering service continues, deterministic for a seed."""
+"""`kontora demo`'s money side (issue 18): invoices with lines in every status, payments, acts and invoice-facturas,
+sales and works — totals as the services count them, numbers that the numbering service continues, deterministic for
+a seed."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -14,8 +16,21 @@ from django.utils import timezone, translation
 
 from kontora.billing import demo
 from kontora.billing.demo import billing_fill
-from kontora.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation, Sale, Work
+from kontora.billing.models import (
+    Act,
+    ActLine,
+    Invoice,
+    InvoiceFactura,
+    InvoiceFacturaLine,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    Sale,
+    Work,
+)
 from kontora.billing.selectors.amounts import Line, line_amounts
+from kontora.billing.services.acts import ActData, act_create
+from kontora.billing.services.facturas import FacturaData, advance_left, factura_create, invoice_references
 from kontora.billing.services.invoices import InvoiceData, invoice_create
 from kontora.billing.services.payments import payment_record
 from kontora.clients.demo import demo_fill
@@ -26,6 +41,8 @@ from kontora.directories.models import NomenclatureItem, NomenclatureWord
 from tests.accounts.factories import UserFactory
 from tests.billing.factories import issued_invoice, line, payee
 from tests.clients.factories import ClientFactory
+
+SERVICES = {name for name, _unit, _price, service, _article in demo.CATALOGUE if service}
 
 pytestmark = pytest.mark.django_db
 
@@ -152,10 +169,18 @@ def test_numbers_are_gapless_per_payee_and_year_and_the_services_continue_them()
     assert LegalEntity.objects.count() == 1 and early.number == 1
     _gapless(Invoice)
     _gapless(Payment)
+    _gapless(Act)
+    _gapless(InvoiceFactura)
+    for model in (Act, InvoiceFactura):  # numbers follow dates, across batches too (both kinds of factura in one)
+        groups: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
+        for entity, year, on in model.objects.order_by("number").values_list("legal_entity", "number_year", "date"):
+            groups[(entity, year)].append(on)
+        assert groups and all(days == sorted(days) for days in groups.values()), model
+    assert InvoiceFactura.objects.filter(kind=InvoiceFactura.Kind.ADVANCE).exists()
     this_year = list(Invoice.objects.filter(legal_entity=our, number_year=early.date.year)
                      .exclude(pk=early.pk).order_by("number").values_list("date", flat=True))
     assert this_year == sorted(this_year)
-    for kind, model in (("invoice", Invoice), ("payment", Payment)):
+    for kind, model in (("invoice", Invoice), ("payment", Payment), ("act", Act), ("invoice_factura", InvoiceFactura)):
         for entity, year, last in NumberCounter.objects.filter(kind=kind).values_list("entity", "year", "last"):
             top = model.objects.filter(legal_entity_id=entity, number_year=year).order_by("-number").first()
             assert top is not None and top.number == last, (kind, entity, year)
@@ -169,6 +194,11 @@ def test_numbers_are_gapless_per_payee_and_year_and_the_services_continue_them()
     assert invoice.number == last_invoice.number + 1
     payment = payment_record(acting_user=user, client=demo_client, date=today, amount=Decimal("100.00"))
     assert payment.number == (last_payment.number if last_payment else 0) + 1
+    # and so do the next act and invoice-factura
+    for model, create, data in ((Act, act_create, ActData), (InvoiceFactura, factura_create, FacturaData)):
+        last = model.objects.filter(legal_entity=our, number_year=today.year).order_by("-number").first()
+        document = create(acting_user=user, data=data(client=demo_client, date=today, lines=[line("700.00")]))
+        assert document.number == (last.number if last else 0) + 1, model
 
 
 def test_a_base_without_legal_entities_gets_two_payees_one_without_vat():
@@ -189,14 +219,97 @@ def test_a_second_fill_keeps_the_catalogue_and_the_same_seed_fills_the_same_invo
 
     first = _filled(clients=40, invoices=300, seed=9)
     rows = snapshot()
-    PaymentAllocation.objects.all().delete()
-    Payment.objects.all().delete()
-    Invoice.objects.all().delete()
-    NumberCounter.objects.filter(kind__in=["invoice", "payment"]).delete()
-    Client.objects.all().delete()
+    documents = documents_snapshot()
+    assert first.acts and first.facturas and documents
+    _emptied()
     second = _filled(clients=40, invoices=300, seed=9)
     assert first.items_added and not second.items_added
     assert [row[1:] for row in snapshot()] == [row[1:] for row in rows]
+    assert documents_snapshot() == documents
+    # and the invoices of a seed stay the same when none of them gets an act or an invoice-factura
+    _emptied()
+    third = _filled(clients=40, invoices=300, seed=9, act_share=0, factura_share=0)
+    assert (third.acts, third.facturas) == (0, 0) and not Act.objects.exists() and not InvoiceFactura.objects.exists()
+    assert [row[1:] for row in snapshot()] == [row[1:] for row in rows]
+
+
+def _emptied() -> None:
+    for model in (ActLine, Act, InvoiceFacturaLine, InvoiceFactura, PaymentAllocation, Payment, Invoice):
+        model.objects.all().delete()
+    NumberCounter.objects.filter(kind__in=["invoice", "payment", "act", "invoice_factura"]).delete()
+    Client.objects.all().delete()
+
+
+def documents_snapshot() -> list[tuple[Any, ...]]:
+    acts = Act.objects.order_by("id").values_list("date", "number", "status", "gross", "invoice__number")
+    facturas = InvoiceFactura.objects.order_by("id").values_list("kind", "date", "number", "status", "gross",
+                                                                 "payment__number", "payment_document")
+    return [*acts, *facturas]
+
+
+@pytest.mark.feature("INV-05")
+def test_acts_and_invoice_facturas_copy_their_invoices_and_advance_ones_cover_what_payments_left():
+    # when
+    result = _filled(invoices=1_500, sales=0, works=0)
+    # then the counts are the rows written, a share of the invoices, a few cancelled with a reason
+    acts = list(Act.objects.select_related("invoice").prefetch_related("lines", "invoice__lines"))
+    facturas = list(InvoiceFactura.objects.select_related("invoice", "payment")
+                    .prefetch_related("lines", "invoice__lines"))
+    assert result.acts == len(acts) > 50 and result.facturas == len(facturas) > 50
+    assert ActLine.objects.count() > len(acts) // 2 and InvoiceFacturaLine.objects.count() >= len(facturas)
+    paid_with_services = Invoice.objects.filter(status=Invoice.Status.PAID, lines__name__in=SERVICES).distinct()
+    assert len(acts) < paid_with_services.count()
+    assert Act.objects.filter(status=Act.Status.CANCELLED).exclude(cancel_reason="").exists()
+    today = timezone.localdate()
+
+    def copied(lines: Any, keep: Any = lambda line: True) -> list[tuple[Any, ...]]:
+        kept = [line for line in sorted(lines, key=lambda line: line.position) if keep(line)]
+        return [(position, line.item_id, line.name, line.quantity, line.unit, line.price, line.discount,
+                 line.vat_rate, line.net, line.vat, line.gross) for position, line in enumerate(kept, start=1)]
+
+    def totals_are_lines(document: Any) -> None:
+        lines = list(document.lines.all())
+        assert (document.net, document.vat, document.gross) == tuple(
+            sum((getattr(line, name) for line in lines), Decimal(0)) for name in ("net", "vat", "gross")), document.pk
+
+    # an act: of a paid invoice, its service lines with the amounts it printed, renumbered, dated after it
+    for act in acts:
+        invoice = act.invoice
+        assert invoice is not None and invoice.status == Invoice.Status.PAID
+        assert (act.client_id, act.legal_entity_id, act.vat_mode, act.prefix) == (
+            invoice.client_id, invoice.legal_entity_id, invoice.vat_mode, invoice.prefix)
+        assert copied(act.lines.all()) == copied(invoice.lines.all(), lambda line: line.name in SERVICES), act.pk
+        assert invoice.date <= act.date <= today and act.number_year == act.date.year
+        totals_are_lines(act)
+    # an invoice-factura for a shipment: of a live invoice with VAT, every line; lines 5 and 5б as the service says
+    ordinary = [factura for factura in facturas if not factura.is_advance]
+    assert ordinary and any(factura.payment_document for factura in ordinary)
+    for factura in ordinary:
+        invoice = factura.invoice
+        assert invoice is not None and invoice.status in (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID,
+                                                          Invoice.Status.PAID)
+        assert copied(factura.lines.all()) == copied(invoice.lines.all()), factura.pk
+        assert all(line.vat_rate is not None for line in factura.lines.all())
+        assert invoice.date <= factura.date <= today
+        references = invoice_references(invoice, factura.date)
+        assert (factura.payment_document, factura.advance_facturas) == (
+            references["payment_document"], references["advance_facturas"]), factura.pk
+        totals_are_lines(factura)
+    # an advance invoice-factura: for a live payment, one line at the calculated rate, never more than it left over
+    advances = [factura for factura in facturas if factura.is_advance]
+    assert advances and any(factura.invoice_id is None for factura in advances)
+    for factura in advances:
+        payment = factura.payment
+        assert payment is not None and not payment.is_cancelled and payment.date <= factura.date <= today
+        assert (factura.client_id, factura.legal_entity_id) == (payment.client_id, payment.legal_entity_id)
+        (only,) = factura.lines.all()
+        rate = Decimal(22) if factura.date.year >= 2026 else Decimal(20)
+        amounts = line_amounts(Line(quantity=Decimal(1), price=only.price, vat_rate=rate, vat_included=True))
+        assert (only.vat_rate, only.net, only.vat, only.gross) == (rate, amounts.net, amounts.vat, amounts.gross)
+        assert factura.payment_document.endswith(payment.date.strftime("%d.%m.%Y"))
+        totals_are_lines(factura)
+    for payment in Payment.objects.filter(cancelled_at__isnull=True):
+        assert advance_left(payment) >= 0, payment.pk
 
 
 def test_the_command_line_adds_an_invoice_a_sale_and_a_work_per_client_unless_told(capsys):
@@ -206,8 +319,18 @@ def test_the_command_line_adds_an_invoice_a_sale_and_a_work_per_client_unless_to
         assert main(["demo", "--clients", "10", "--seed", "3", "--events", "0", "--tasks", "0"]) == 0
     out = capsys.readouterr().out
     assert "added 10 invoices with " in out and "10 sales and 10 works" in out, out
+    assert re.search(r"payments, \d+ acts and \d+ invoice-facturas, ", out), out
     with translation.override("ru"):
         assert main(["demo", "--clients", "10", "--seed", "4", "--events", "0", "--tasks", "0", "--invoices", "25",
                      "--sales", "0", "--works", "0"]) == 0
     assert "added 25 invoices" in capsys.readouterr().out
     assert (Invoice.objects.count(), Sale.objects.count()) == (35, 10)
+    # the shares of invoices with acts and invoice-facturas are options; 0 writes none
+    acts, facturas = Act.objects.count(), InvoiceFactura.objects.count()
+    with translation.override("ru"):
+        assert main(["demo", "--clients", "10", "--seed", "5", "--events", "0", "--tasks", "0", "--invoices", "200",
+                     "--sales", "0", "--works", "0", "--act-share", "0", "--factura-share", "0"]) == 0
+    assert "payments, 0 acts and 0 invoice-facturas, " in capsys.readouterr().out
+    assert (Act.objects.count(), InvoiceFactura.objects.count()) == (acts, facturas)
+    with pytest.raises(SystemExit):
+        main(["demo", "--clients", "1", "--act-share", "101"])

@@ -97,6 +97,10 @@ def test_a_partial_then_a_full_payment_change_the_invoices_status(manager_user: 
     second = Payment.objects.exclude(pk=first.pk).get()
     assert (second.kind, second.payer, second.bank_document, second.author) == (
         Payment.Kind.CASH, "ООО Ромашка", "17", manager_user)
+    # and says so as an invoice is said to be: «оплачен» (the paid sum's column stays «оплачено»)
+    page = html(manager_client.get(f"/payments/{second.pk}/"))
+    assert re.search(r'data-testid="invoice-status">оплачен<', page)
+    assert str(Invoice._meta.get_field("paid").verbose_name) == "оплачено"
 
 
 @pytest.mark.feature("INV-04")

@@ -1,5 +1,5 @@
-"""A demonstration base's money side (`kontora demo`): invoices with lines, payments, sales and works of the demo's
-clients over the last two years' working days.
+"""A demonstration base's money side (`kontora demo`): invoices with lines, payments, acts and invoice-facturas
+(`demo.documents`), sales and works of the demo's clients over the last two years' working days.
 
 Deterministic for a seed. Invoices are written in date order, a transaction per BATCH: their numbers are taken from
 the numbering service in blocks (`numbers_next`, per payee and year, the batch's counter rows locked), so numbers
@@ -34,6 +34,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kontora.accounts.models import User
+from kontora.billing.demo.documents import DocumentFill
+from kontora.billing.demo.rows import moment_on, numbered, read_back
 from kontora.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation, PaymentKind, Sale, Work
 from kontora.billing.selectors.amounts import Line, LineAmounts, line_amounts
 from kontora.billing.selectors.invoices import regime_periods
@@ -43,7 +45,7 @@ from kontora.clients.models import Client
 from kontora.core.errors import Refused
 from kontora.core.models import BankAccount, LegalEntity, TaxRegime
 from kontora.core.money import kopecks, money
-from kontora.core.numbering import codes_next, numbers_next
+from kontora.core.numbering import codes_next
 from kontora.core.selectors.calendar import office_zone, working_days
 from kontora.core.text import search_key
 from kontora.directories.models import GoodsGroup, NomenclatureItem, Unit, VatRate
@@ -54,6 +56,8 @@ HISTORY_DAYS = 730
 RECENT_DAYS = 10  # invoices younger than this are mostly drafts and unpaid
 MAX_LINES = 6
 ADVANCE_SHARE = 0.02  # a client's advance not applied to anything, per invoice written
+ACT_SHARE = 0.6  # of the paid invoices with services, those that have an act
+FACTURA_SHARE = 0.3  # of the live invoices (and of the advances) of a payee with VAT, those with an invoice-factura
 INVOICE_KIND, PAYMENT_KIND = "invoice", "payment"  # the services' numbering kinds
 
 # (name, unit's short name, price, a service?, article)
@@ -103,6 +107,8 @@ class BillingResult:
     payments: int = 0
     sales: int = 0
     works: int = 0
+    acts: int = 0
+    facturas: int = 0  # for shipments and for advances
     items_added: int = 0
     # Wall and CPU seconds (on a shared, busy machine the wall time says more about the neighbours).
     seconds: tuple[float, float] = (0.0, 0.0)
@@ -132,16 +138,6 @@ class _Payee:
             except Refused:
                 self.offers[on] = None
         return self.offers[on]
-
-
-def _stamp(moment: datetime.datetime) -> str:
-    """An aware moment as both databases take it from a parameter: UTC, without the zone."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _at(day: datetime.date, zone: ZoneInfo, rng: random.Random) -> str:
-    return _stamp(datetime.datetime.combine(day, datetime.time(9), tzinfo=zone)
-                  + datetime.timedelta(minutes=rng.randrange(540)))
 
 
 @lru_cache(maxsize=100_000)
@@ -253,6 +249,7 @@ class _Filler:
     curators: list[int]
     users: list[int]
     prefixes: dict[int, str]
+    documents: DocumentFill | None = None
     inserters: dict[str, Inserter] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -260,6 +257,11 @@ class _Filler:
         for name, model in (("invoice", Invoice), ("line", InvoiceLine), ("payment", Payment),
                             ("allocation", PaymentAllocation), ("sale", Sale), ("work", Work)):
             self.inserters[name] = Inserter(model)
+
+    def basic_rate(self, entity: int, on: datetime.date) -> Decimal | None:
+        """The VAT rate a line of the payee takes by default on `on`; None without VAT."""
+        offer = next(payee for payee in self.payees if payee.pk == entity).offer(on, self.rates)
+        return offer.default if offer is not None else None
 
     def _curator(self, index: int) -> int:
         return self.curators[index] or self.rng.choice(self.users)
@@ -289,10 +291,10 @@ class _Filler:
             lines.append({"position": position, "item_id": item.pk, "name": item.name, "quantity": quantity,
                           "unit": item.unit, "price": kopecks(item.price), "discount": discount, "vat_rate": rate,
                           "net": kopecks(amounts.net), "vat": kopecks(amounts.vat),
-                          "gross": kopecks(amounts.gross)})
+                          "gross": kopecks(amounts.gross), "_service": item.service})
         gross = sum(line["gross"] for line in lines)
         author = self._curator(index)
-        created = _at(day, self.zone, rng)
+        created = moment_on(day, self.zone, rng)
         row: dict[str, Any] = {
             "client_id": self.clients[index], "legal_entity_id": payee.pk, "bank_account_id": payee.account,
             "date": day.isoformat(), "due_date": (day + datetime.timedelta(days=rng.choice((5, 10, 14, 30))))
@@ -315,11 +317,11 @@ class _Filler:
             "number_year": day.year, "amount": amount, "kind": str(Payment.Kind.CASH if cash else
                                                                    Payment.Kind.NON_CASH),
             "bank_document": "" if cash else str(rng.randint(1, 9999)), "prefix": row["prefix"],
-            "author_id": row["author_id"], "created_at": _at(day, self.zone, rng), "_named": named,
+            "author_id": row["author_id"], "created_at": moment_on(day, self.zone, rng), "_named": named,
             "_applied": applied,
         }
         if cancelled:
-            payment.update(cancelled_at=_at(min(day + datetime.timedelta(days=1), self.today), self.zone, rng),
+            payment.update(cancelled_at=moment_on(min(day + datetime.timedelta(days=1), self.today), self.zone, rng),
                            cancelled_by_id=row["author_id"], cancel_reason=rng.choice(_CANCEL_PAYMENT))
         row["_payments"].append(payment)
 
@@ -342,7 +344,7 @@ class _Filler:
             row["status"] = Invoice.Status.DRAFT
         elif fate == "cancelled":
             row.update(status=Invoice.Status.CANCELLED, due=0, cancelled_by_id=row["author_id"],
-                       cancelled_at=_at(later(5), self.zone, rng), cancel_reason=rng.choice(_CANCEL_INVOICE))
+                       cancelled_at=moment_on(later(5), self.zone, rng), cancel_reason=rng.choice(_CANCEL_INVOICE))
         elif fate in ("issued", "partly"):
             if rng.random() < 0.05 and age > 0:  # recorded by mistake and cancelled: counts for nothing
                 self._payment(row, later(20), gross, gross, cancelled=True)
@@ -386,13 +388,13 @@ class _Filler:
 
     def write(self, invoices: list[dict[str, Any]], advances: list[dict[str, Any]]) -> None:
         """A batch in one transaction: numbers taken in blocks, then invoices, lines, payments, allocations."""
-        by_number = _numbered(INVOICE_KIND, invoices)
+        by_number = numbered(INVOICE_KIND, invoices)
         self.inserters["invoice"].insert(invoices)
-        ids = _read_back(Invoice, by_number)
+        ids = read_back(Invoice, by_number)
         lines = []
         payments = list(advances)
         for row in invoices:
-            pk = ids[(row["legal_entity_id"], row["number_year"], row["number"])]
+            pk = row["id"] = ids[(row["legal_entity_id"], row["number_year"], row["number"])]
             for line in row["_lines"]:
                 line["invoice_id"] = pk
                 lines.append(line)
@@ -406,42 +408,26 @@ class _Filler:
         names = _names({payment["client_id"] for payment in payments})
         for payment in payments:
             payment["payer"] = names.get(payment["client_id"], "")
-        by_number = _numbered(PAYMENT_KIND, payments)
+        by_number = numbered(PAYMENT_KIND, payments)
         self.inserters["payment"].insert(payments)
-        payment_ids = _read_back(Payment, by_number)
+        payment_ids = read_back(Payment, by_number)
+        for payment in payments:
+            payment["_id"] = payment_ids[(payment["legal_entity_id"], payment["number_year"], payment["number"])]
         self.inserters["allocation"].insert([
-            {"payment_id": payment_ids[(p["legal_entity_id"], p["number_year"], p["number"])],
-             "invoice_id": p["_invoice"], "amount": p["_applied"], "created_at": p["created_at"],
-             "created_by_id": p["author_id"]}
+            {"payment_id": p["_id"], "invoice_id": p["_invoice"], "amount": p["_applied"],
+             "created_at": p["created_at"], "created_by_id": p["author_id"]}
             for p in payments if p["_applied"] > 0
         ])
+        if self.documents is not None:
+            self.documents.plan(invoices, payments)
+            self.documents.write(max((_day_of(row) for row in [*invoices, *advances]), default=None))
         self.counts["invoices"] += len(invoices)
         self.counts["lines"] += len(lines)
         self.counts["payments"] += len(payments)
 
 
-def _numbered(kind: str, rows: list[dict[str, Any]]) -> dict[tuple[int, int], range]:
-    """Numbers for the rows (in their order) from the numbering service, a block per payee and year."""
-    groups: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[(row["legal_entity_id"], row["number_year"])].append(row)
-    blocks = {}
-    for (entity, year), members in sorted(groups.items()):
-        block = numbers_next(kind=kind, legal_entity=entity, year=year, count=len(members))
-        for row, number in zip(members, block, strict=True):
-            row["number"] = number
-        blocks[(entity, year)] = block
-    return blocks
-
-
-def _read_back(model: Any, blocks: dict[tuple[int, int], range]) -> dict[tuple[int, int, int], int]:
-    """The ids of the rows just written, by their unique (payee, year, number)."""
-    ids = {}
-    for (entity, year), block in blocks.items():
-        rows = model.objects.filter(legal_entity_id=entity, number_year=year, number__gte=block.start,
-                                    number__lt=block.stop).values_list("number", "pk")
-        ids.update({(entity, year, number): pk for number, pk in rows})
-    return ids
+def _day_of(row: dict[str, Any]) -> datetime.date:
+    return datetime.date.fromisoformat(row["date"])
 
 
 # --- sales and works ---------------------------------------------------------------------------------------------
@@ -456,7 +442,7 @@ def _sales(filler: _Filler, count: int, days: list[datetime.date]) -> Iterator[d
         quantity = Decimal(rng.choice((1, 1, 2, 3, 4, 5, 10, 12, 25)))
         paid = rng.random() < 0.75
         curator = filler._curator(index)
-        stamp = _at(day, filler.zone, rng)
+        stamp = moment_on(day, filler.zone, rng)
         yield {"client_id": filler.clients[index], "date": day.isoformat(), "item_id": item.pk,
                "quantity": quantity, "amount": kopecks(money(quantity * item.price)), "paid": paid,
                "paid_on": min(day + datetime.timedelta(days=rng.randint(0, 10)), filler.today).isoformat()
@@ -473,7 +459,7 @@ def _works(filler: _Filler, count: int, days: list[datetime.date]) -> Iterator[d
         paid = rng.random() < 0.65
         curator = filler._curator(index)
         hours = Decimal(rng.randint(1, 32)) / 2
-        stamp = _at(day, filler.zone, rng)
+        stamp = moment_on(day, filler.zone, rng)
         units = rng.randint(1, 12)
         yield {"client_id": filler.clients[index], "date": day.isoformat(), "work_type": rng.choice(_WORK_TYPES),
                "output": f"{units} ед." if rng.random() < 0.6 else "", "receiver_id": rng.choice(filler.payees).pk,
@@ -500,7 +486,8 @@ def _in_batches(rows: Iterator[dict[str, Any]], write: Callable[[list[dict[str, 
 
 def _analyze() -> None:
     tables = ["billing_invoice", "billing_invoiceline", "billing_payment", "billing_paymentallocation",
-              "billing_sale", "billing_work"]
+              "billing_sale", "billing_work", "billing_act", "billing_actline", "billing_invoicefactura",
+              "billing_invoicefacturaline"]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for table in tables:
@@ -512,10 +499,12 @@ def _analyze() -> None:
             cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
 
-def billing_fill(*, first_code: int, invoices: int, sales: int, works: int, users: list[int],
-                 seed: int = 1) -> BillingResult:
-    """Adds `invoices` invoices (with lines and payments), `sales` sales and `works` works of the clients from code
-    `first_code` on (the demo's), by their curators (`users` stand in for a client without one)."""
+def billing_fill(*, first_code: int, invoices: int, sales: int, works: int, users: list[int], seed: int = 1,
+                 act_share: float = ACT_SHARE, factura_share: float = FACTURA_SHARE) -> BillingResult:
+    """Adds `invoices` invoices (with lines and payments; acts for `act_share` of the paid ones with services,
+    invoice-facturas for `factura_share` of the live ones and of the advances), `sales` sales and `works` works of
+    the clients from code `first_code` on (the demo's), by their curators (`users` stand in for a client without
+    one)."""
     started, cpu = time.monotonic(), time.process_time()
     clients, curators = _clients(first_code)
     if not clients or not (invoices or sales or works):
@@ -529,6 +518,11 @@ def billing_fill(*, first_code: int, invoices: int, sales: int, works: int, user
     filler = _Filler(rng=rng, today=today, zone=zone, payees=payees, items=items, rates=list(VatRate.objects.all()),
                      clients=clients, curators=curators, users=users or curators[:1],
                      prefixes=dict(User.objects.exclude(doc_prefix="").values_list("pk", "doc_prefix")))
+    if act_share > 0 or factura_share > 0:
+        filler.documents = DocumentFill(
+            # its own draws: the invoices of a seed are the same whatever share of them gets documents
+            rng=random.Random(seed * 7_919 + 5), today=today, zone=zone,  # noqa: S311
+            act_share=act_share, factura_share=factura_share, rate_on=filler.basic_rate)
     days = _days(today)
     batch: list[dict[str, Any]] = []
     advances: list[dict[str, Any]] = []
@@ -549,10 +543,15 @@ def billing_fill(*, first_code: int, invoices: int, sales: int, works: int, user
             flush()
     if batch or advances:
         flush()
+    if filler.documents is not None:
+        with transaction.atomic():
+            filler.documents.write(None)  # those dated after the last invoice
     sales_inserter, works_inserter = filler.inserters["sale"], filler.inserters["work"]
     _in_batches(_sales(filler, sales, days), sales_inserter.insert, BATCH * 2)
     _in_batches(_works(filler, works, days), works_inserter.insert, BATCH * 2)
     _analyze()
+    documents = filler.documents.counts if filler.documents is not None else {}
     return BillingResult(invoices=filler.counts["invoices"], lines=filler.counts["lines"],
-                         payments=filler.counts["payments"], sales=sales, works=works, items_added=added,
+                         payments=filler.counts["payments"], sales=sales, works=works,
+                         acts=documents.get("acts", 0), facturas=documents.get("facturas", 0), items_added=added,
                          seconds=(time.monotonic() - started, time.process_time() - cpu))
