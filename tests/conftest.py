@@ -3,5 +3,5 @@ tests/<app>/conftest.py. Plain helpers are in tests/support/."""
 
 pytest_plugins = [
     "tests.plugins.environment", "tests.plugins.users", "tests.plugins.browser", "tests.plugins.s3",
-    "tests.plugins.smtp",
+    "tests.plugins.smtp", "tests.plugins.files",
 ]

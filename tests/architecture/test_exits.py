@@ -13,7 +13,6 @@ which level of a client it reads.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,14 +51,6 @@ from tests.support.urls import converters, named_urls
 PROBE = 987_001  # the primary key of the probe client and of every client-owned row of it
 LEVELS_KNOWN = {SEES, OPENS, EDITS, EDITS_MAIN, NOT_PRIVATE, NOBODY, MOVES, ON_STAGE}
 ANSWERS_KNOWN = {PAGE, ROWS, COUNT, LIST}
-
-
-@pytest.fixture
-def files_home(settings: Any, tmp_path: Path) -> Path:
-    """Attached files stored in a folder of the test's own."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
-    return tmp_path
 
 
 def _declared() -> set[str]:

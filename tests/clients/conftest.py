@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,17 +29,6 @@ def _russian() -> Iterator[None]:
 def curator(db: Any) -> Any:
     """A manager limited to own clients: what a card's curator sees and may do."""
     return UserFactory(login="curator", full_name="Куратор Кураторов", client_scope="own")
-
-
-@pytest.fixture
-def files_home(settings: Any, tmp_path: Path) -> Path:
-    """Attached files stored in a folder of the test's own (the Files tab's tests use it)."""
-    folder = tmp_path / "files"
-    folder.mkdir()
-    settings.FILES_DIR = folder
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}}
-    return folder
 
 
 @pytest.fixture
@@ -90,7 +78,6 @@ def sber(db: Any) -> Bank:
     """The Sberbank in Directories → Banks (its BIK fills the bank's name and correspondent account, CLI-07)."""
     return Bank.objects.create(bik=SBER_BIK, name="ПАО Сбербанк", name_key=search_key("ПАО Сбербанк"),
                                corr_account=SBER_CORR, city="г. Москва")
-
 
 
 # --- the registry side (the registry, search, exports, the Flexi-filter) ------------------------------------

@@ -30,16 +30,6 @@ DAY = datetime.date(2026, 12, 7)
 
 
 @pytest.fixture
-def files_home(settings: Any, tmp_path: Any) -> Any:
-    folder = tmp_path / "files"
-    folder.mkdir()
-    settings.FILES_DIR = folder
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}}
-    return folder
-
-
-@pytest.fixture
 def entity(db: Any) -> LegalEntity:
     """Our legal entity with its requisites and a default account at Sberbank."""
     entity = LegalEntity.objects.create(

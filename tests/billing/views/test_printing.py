@@ -25,16 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def files_home(settings: Any, tmp_path: Any) -> Any:
-    folder = tmp_path / "files"
-    folder.mkdir()
-    settings.FILES_DIR = folder
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}}
-    return folder
-
-
-@pytest.fixture
 def invoice(our_entity: Any, manager_user: Any) -> Any:
     from kontora.clients.models import ContactPerson
 

@@ -59,16 +59,6 @@ def test_the_act_prints_its_number_parties_lines_totals_vat_and_sum_in_words(adm
     assert "Руководитель" not in text  # the act is signed by the contractor and the customer
 
 
-@pytest.fixture
-def files_home(settings: Any, tmp_path: Any) -> Any:
-    folder = tmp_path / "files"
-    folder.mkdir()
-    settings.FILES_DIR = folder
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}}
-    return folder
-
-
 def _png(name: str, colour: str) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGBA", (120, 120), colour).save(buffer, format="PNG")

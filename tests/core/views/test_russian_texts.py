@@ -13,7 +13,6 @@ SQLite only: the pages are the same templates, forms and catalogue on both datab
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,15 +32,6 @@ from tests.support.texts import russian_problems, stored_data
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="the pages' texts are the same templates and "
                                 "catalogue on PostgreSQL; SQLite walks them")
-
-
-@pytest.fixture
-def files_home(settings: Any, tmp_path: Path) -> Path:
-    """Attached files stored in a folder of the test's own."""
-    settings.FILES_DIR = tmp_path / "files"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
-    return tmp_path
 
 
 def _page(response: Any) -> str | None:

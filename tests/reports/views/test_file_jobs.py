@@ -26,13 +26,6 @@ BUTTON = re.compile(r'<button type="button"[^>]*hx-post="([^"]+)"[^>]*data-testi
 
 
 @pytest.fixture
-def files_home(settings: Any, tmp_path: Path) -> Path:
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
-    return tmp_path
-
-
-@pytest.fixture
 def events(manager_user: Any) -> list[Any]:
     client = ClientFactory(curator=manager_user)
     return [EventFactory(client=client, author=manager_user, description=f"Звонок {n}") for n in range(6)]
