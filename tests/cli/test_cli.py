@@ -1,5 +1,5 @@
 """The `kontora` command, run as the operator runs it (tests.cli.support): configuration errors, upgrade,
-createadmin, serve, worker and check."""
+createadmin, serve, worker and check; invoice numbers of processes saving at once."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from tests.cli.support import (
     DJANGO_PRELUDE,
     ON_PG,
     PG_URL,
+    ROOT,
     Home,
     cli_home,
     free_port,
@@ -323,3 +324,77 @@ def test_the_backup_package_imports_before_django_is_set_up():
     done = subprocess.run([sys.executable, "-c", "import kontora.core.backup"], env=env, capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+PROCESSES = 8  # processes saving invoices at once
+
+SETUP = DJANGO_PRELUDE + """
+from kontora.accounts.models import Role
+from tests.accounts.factories import UserFactory
+from tests.billing.factories import payee, shipped_vat_rates
+from tests.clients.factories import ClientFactory
+manager = UserFactory(login="numbers", role=Role.MANAGER)
+payee()
+shipped_vat_rates()
+ClientFactory(curator=manager, short_name="Покупатель")
+"""
+
+# Waits for the start file, then saves one invoice (or, with "rollback", saves one and rolls it back) and prints
+# its number.
+SAVE = DJANGO_PRELUDE + """
+import os, sys, time
+from django.db import transaction
+from django.utils import timezone
+from kontora.accounts.models import User
+from kontora.billing.services.invoices import InvoiceData, invoice_create
+from kontora.clients.models import Client
+from tests.billing.factories import line
+user = User.objects.get(login="numbers")
+client = Client.objects.get(short_name="Покупатель")
+data = InvoiceData(client=client, date=timezone.localdate(), lines=[line("1.00")])
+start = sys.argv[1]
+while not os.path.exists(start):
+    time.sleep(0.005)
+class Undone(Exception):
+    pass
+try:
+    with transaction.atomic():
+        invoice = invoice_create(acting_user=user, data=data)
+        print(invoice.number, flush=True)
+        if sys.argv[2] == "rollback":
+            time.sleep(1)  # the others, started meanwhile, wait on the counter
+            raise Undone
+except Undone:
+    pass
+"""
+
+NUMBERS = DJANGO_PRELUDE + """
+from kontora.billing.models import Invoice
+print(sorted(Invoice.objects.values_list("number", flat=True)))
+"""
+
+
+@pytest.mark.feature("INV-01", "SYS-10")
+def test_eight_processes_saving_invoices_at_once_take_gapless_numbers_and_a_rollback_leaves_no_gap(
+        home: Home, tmp_path: Path) -> None:
+    # given a manager, our entity and his client in a base of its own
+    home.python(SETUP)
+    first, together = tmp_path / "first", tmp_path / "together"
+
+    def save(start: Path, mode: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-c", SAVE, str(start), mode], env=home.env, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    # when one process saves an invoice and, while it holds its number, eight more save theirs at the same moment,
+    # and then the first rolls back
+    undone = save(first, "rollback")
+    workers = [save(together, "commit") for _ in range(PROCESSES)]
+    first.touch()
+    assert undone.stdout is not None and undone.stdout.readline().strip() == "1"
+    together.touch()
+    answers = [worker.communicate(timeout=120) for worker in [undone, *workers]]
+    # then every one finished, and the eight kept invoices are numbered 1 … 8, none twice, none skipped: the
+    # rolled-back number 1 was given back, not lost
+    assert [worker.returncode for worker in [undone, *workers]] == [0] * (PROCESSES + 1), answers
+    assert sorted(int(out) for out, _err in answers[1:]) == list(range(1, PROCESSES + 1))
+    assert home.python(NUMBERS).strip() == str(list(range(1, PROCESSES + 1)))
