@@ -32,6 +32,7 @@ OPEN = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID)
 # Issued in a period: every invoice dated in it but drafts and cancelled ones.
 COUNTED = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID, Invoice.Status.PAID)
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def _opened(user: Any, rows: QuerySet[M], field: str = "client") -> QuerySet[M]:
@@ -166,22 +167,22 @@ def debts_ageing(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    folded: dict[str, str] = {}  # the names' sort keys, each folded once
-
-    def fold(text: str) -> str:
-        key = folded.get(text)
-        if key is None:
-            key = folded[text] = text.casefold()
-        return key
-
-    found.sort(key=lambda row: (fold(row[3] or ""), row[2], (row[1] or "").casefold(), row[0]))
-    return [Debt(client_id, client or "", author_id, author or "", count, tuple(map(_money, sums)))
-            for client_id, client, author_id, author, count, *sums in found]
-
-
-def _money(kopecks: int | Decimal) -> Decimal:
-    """A sum of kopecks as read raw (SQLite: an int; PostgreSQL: a numeric) in rubles, exact, with two places."""
-    return Decimal(kopecks).scaleb(-2) if kopecks else ZERO
+    # By manager (his name, then his id), then by client: each manager's rows sorted apart, so the sort compares
+    # the clients' names only. The sums are kopecks (SQLite: an int; PostgreSQL: a numeric): × 0.01 is exact and
+    # has two places, as `money_sum` gives.
+    managers: dict[int, list[Any]] = {}
+    for row in found:
+        managers.setdefault(row[2], []).append(row)
+    debts = []
+    for author_id in sorted(managers, key=lambda pk: ((managers[pk][0][3] or "").casefold(), pk)):
+        rows = managers[author_id]
+        rows.sort(key=lambda row: ((row[1] or "").casefold(), row[0]))
+        author = rows[0][3] or ""
+        debts += [Debt._make((client_id, client or "", author_id, author, count,
+                              (a * CENT if a else ZERO, b * CENT if b else ZERO, c * CENT if c else ZERO,
+                               d * CENT if d else ZERO, e * CENT if e else ZERO)))  # the five AGES
+                  for client_id, client, _author_id, _author, count, a, b, c, d, e in rows]
+    return debts
 
 
 # --- «Продажи и работы» ----------------------------------------------------------------------------------------------
