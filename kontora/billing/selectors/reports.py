@@ -150,7 +150,7 @@ def debts_query(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) ->
             condition &= Q(term__gte=on - datetime.timedelta(days=last))
         sums[key] = money_sum("due", filter=condition)
     return (rows.alias(term=term).order_by().values("client_id", "author_id")
-            .annotate(n=Count("id"), **sums))
+            .annotate(n=Count("*"), **sums))
 
 
 def debts_ageing(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -> list[Debt]:
