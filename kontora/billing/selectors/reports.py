@@ -160,7 +160,8 @@ def debts_ageing(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -
     through the ORM's row converters cost several times the SQL."""
     grouped, params = debts_query(user, on=on, authors=authors).query.sql_with_params()
     name = connection.ops.quote_name
-    ages = ", ".join(f"g.{name(key)}" for key, _first, _last in AGES)
+    # As integers: PostgreSQL sums a BIGINT into a numeric, which its driver would parse into a Decimal a row.
+    ages = ", ".join(f"CAST(g.{name(key)} AS BIGINT)" for key, _first, _last in AGES)
     sql = (f"SELECT g.client_id, c.{name('short_name')}, g.author_id, u.{name('full_name')}, g.n, {ages} "  # noqa: S608 — names of ours
            f"FROM ({grouped}) g INNER JOIN {name(Client._meta.db_table)} c ON c.id = g.client_id "
            f"LEFT JOIN {name(User._meta.db_table)} u ON u.id = g.author_id")
@@ -168,8 +169,7 @@ def debts_ageing(user: Any, *, on: datetime.date, authors: Sequence[int] = ()) -
         cursor.execute(sql, params)
         found = cursor.fetchall()
     # By manager (his name, then his id), then by client: each manager's rows sorted apart, so the sort compares
-    # the clients' names only. The sums are kopecks (SQLite: an int; PostgreSQL: a numeric): × 0.01 is exact and
-    # has two places, as `money_sum` gives.
+    # the clients' names only. The sums are kopecks: × 0.01 is exact and has two places, as `money_sum` gives.
     managers: dict[int, list[Any]] = {}
     for row in found:
         managers.setdefault(row[2], []).append(row)
