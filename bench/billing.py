@@ -77,14 +77,14 @@ def journal_label() -> str:
 
 
 def debts_report(user: Any, today: datetime.date) -> object:
-    """The receivables report's rows on `today`: its one grouped query (per client and manager, the due of the open
-    invoices by age) and the names read by key (`billing.selectors.reports.debts_ageing`)."""
+    """The receivables report's rows on `today`: its one query (per client and manager, the due of the open invoices
+    by age, the names joined to the groups) and the rows made and ordered (`billing.selectors.reports.debts_ageing`)."""
     from kontora.billing.selectors.reports import debts_ageing
 
     return debts_ageing(user, on=today)
 
 
-DEBTS_LABEL = "receivables with ageing on a date (`debts_ageing`: the grouped query and the names), every employee's"
+DEBTS_LABEL = "receivables with ageing on a date (`debts_ageing`: the grouped query with the names), every employee's"
 
 
 def invoice_pdf(user: Any, invoice: Any) -> bytes:
