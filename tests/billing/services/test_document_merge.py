@@ -5,7 +5,7 @@ lines, compared whole) both changed is a conflict and nothing is saved."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -77,8 +77,25 @@ def _factura(user: Any) -> InvoiceFactura:
     return factura_from_invoice(acting_user=user, invoice_id=invoice.pk)
 
 
-KINDS: list[Any] = [pytest.param(_act, "billing.act.update", id="act"),
-                    pytest.param(_factura, "billing.factura.update", id="factura")]
+KINDS: list[Any] = [pytest.param((_act, "billing.act.update"), id="act"),
+                    pytest.param((_factura, "billing.factura.update"), id="factura")]
+
+
+@dataclass(frozen=True)
+class Both:
+    """A document of the manager's that he and the administrator both opened; `event`: its audit rows' of a change."""
+
+    document: Document
+    event: str
+    theirs: Opened
+    mine: Opened
+
+
+@pytest.fixture(params=KINDS)
+def both(request: Any, manager_user: Any, our_entity: Any) -> Both:
+    make, event = request.param
+    document = make(manager_user)
+    return Both(document, event, Opened(document), Opened(document))
 
 
 def _line(price: str, name: str = "Услуга", quantity: str = "1") -> dict[str, str]:
@@ -95,12 +112,9 @@ def _fresh(document: Document) -> Document:
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "event"), KINDS)
 def test_a_stale_form_keeps_the_other_users_date_and_saves_its_own_note(
-        make: Callable[[Any], Document], event: str, manager_user: Any, admin_user: Any, our_entity: Any) -> None:
-    # given the manager and the administrator both opened the manager's document
-    document = make(manager_user)
-    theirs, mine = Opened(document), Opened(document)
+        both: Both, manager_user: Any, admin_user: Any) -> None:
+    document, event, theirs, mine = both.document, both.event, both.theirs, both.mine
     # when the administrator changes the date and the manager, on his stale page, the note
     theirs.save(admin_user, date=_day(3))
     mine.save(manager_user, note="Подписан клиентом")
@@ -125,11 +139,9 @@ def test_a_factura_header_line_changed_by_another_stays_under_a_stale_change(man
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "event"), KINDS)
 def test_a_field_both_changed_is_a_conflict_next_to_it_and_nothing_is_saved(
-        make: Callable[[Any], Document], event: str, manager_user: Any, admin_user: Any, our_entity: Any) -> None:
-    document = make(manager_user)
-    theirs, mine = Opened(document), Opened(document)
+        both: Both, manager_user: Any, admin_user: Any) -> None:
+    document, event, theirs, mine = both.document, both.event, both.theirs, both.mine
     theirs.save(admin_user, note="От администратора")
     updates = AuditEvent.objects.filter(event=event).count()
     # when the manager's stale page changes the date and the note too, to another text
@@ -148,11 +160,9 @@ def test_a_field_both_changed_is_a_conflict_next_to_it_and_nothing_is_saved(
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "event"), KINDS)
 def test_the_lines_of_one_side_stay_under_the_other_sides_header(
-        make: Callable[[Any], Document], event: str, manager_user: Any, admin_user: Any, our_entity: Any) -> None:
-    document = make(manager_user)
-    theirs, mine = Opened(document), Opened(document)
+        both: Both, manager_user: Any, admin_user: Any) -> None:
+    document, theirs, mine = both.document, both.theirs, both.mine
     # when the administrator changes the lines and the manager, on his stale page, only the note
     theirs.save(admin_user, lines=[_line("100.00"), _line("50.00", name="Доставка", quantity="2")])
     mine.save(manager_user, note="Моё")
@@ -170,11 +180,9 @@ def test_the_lines_of_one_side_stay_under_the_other_sides_header(
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "event"), KINDS)
 def test_lines_both_changed_are_a_conflict_on_the_table_and_nothing_is_saved(
-        make: Callable[[Any], Document], event: str, manager_user: Any, admin_user: Any, our_entity: Any) -> None:
-    document = make(manager_user)
-    theirs, mine = Opened(document), Opened(document)
+        both: Both, manager_user: Any, admin_user: Any) -> None:
+    document, theirs, mine = both.document, both.theirs, both.mine
     theirs.save(admin_user, lines=[_line("120.00")])
     # when the manager's stale page adds a line (and changes the note)
     with pytest.raises(EditConflict) as conflict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +42,7 @@ def _factura(user: Any) -> InvoiceFactura:
                                 invoice_id=issued_invoice(user, ClientFactory(curator=user), "100.00").pk)
 
 
-KINDS: list[Any] = [pytest.param(_act, "acts", id="act"), pytest.param(_factura, "facturas", id="factura")]
+KINDS: list[Any] = [pytest.param((_act, "acts"), id="act"), pytest.param((_factura, "facturas"), id="factura")]
 
 
 def _url(stem: str, document: Document) -> str:
@@ -72,21 +72,36 @@ def _lines_of(document: Document) -> list[tuple[str, Decimal]]:
     return [(row.name, row.price) for row in document.lines.order_by("position")]
 
 
-def _opened(user_client: Any, stem: str, document: Document) -> str:
-    return _read(html(user_client.get(_url(stem, document))))
+def _opened(user_client: Any, url: str) -> str:
+    return _read(html(user_client.get(url)))
+
+
+@dataclass(frozen=True)
+class Both:
+    """A document of the manager's whose page he and the administrator both opened: the snapshots they carry."""
+
+    document: Document
+    url: str
+    mine: str
+    theirs: str
+
+
+@pytest.fixture(params=KINDS)
+def both(request: Any, manager_user: Any, manager_client: Any, admin_client: Any, our_entity: Any) -> Both:
+    make, stem = request.param
+    document = make(manager_user)
+    url = _url(stem, document)
+    return Both(document, url, _opened(manager_client, url), _opened(admin_client, url))
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "stem"), KINDS)
 def test_a_stale_page_keeps_the_other_users_date_and_saves_the_note(
-        make: Callable[[Any], Document], stem: str, manager_user: Any, manager_client: Any, admin_client: Any,
-        our_entity: Any) -> None:
-    document = make(manager_user)
-    mine, theirs = _opened(manager_client, stem, document), _opened(admin_client, stem, document)
+        both: Both, manager_client: Any, admin_client: Any) -> None:
+    document, url, mine, theirs = both.document, both.url, both.mine, both.theirs
     # when the administrator saves a new date, then the manager his note from the stale page
-    assert admin_client.post(_url(stem, document), _post(document, theirs, ("Услуга", "100"),
+    assert admin_client.post(url, _post(document, theirs, ("Услуга", "100"),
                                                          date=_day(3).isoformat())).status_code == 302
-    answer = manager_client.post(_url(stem, document), _post(document, mine, ("Услуга", "100"), note="Подписан"))
+    answer = manager_client.post(url, _post(document, mine, ("Услуга", "100"), note="Подписан"))
     # then the manager's save goes through and both changes are kept
     assert answer.status_code == 302, html(answer)
     document.refresh_from_db()
@@ -95,15 +110,12 @@ def test_a_stale_page_keeps_the_other_users_date_and_saves_the_note(
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "stem"), KINDS)
 def test_a_note_both_changed_is_marked_next_to_it_and_nothing_is_saved(
-        make: Callable[[Any], Document], stem: str, manager_user: Any, manager_client: Any, admin_client: Any,
-        our_entity: Any) -> None:
-    document = make(manager_user)
-    mine, theirs = _opened(manager_client, stem, document), _opened(admin_client, stem, document)
-    admin_client.post(_url(stem, document), _post(document, theirs, ("Услуга", "100"), note="От администратора"))
+        both: Both, manager_client: Any, admin_client: Any) -> None:
+    document, url, mine, theirs = both.document, both.url, both.mine, both.theirs
+    admin_client.post(url, _post(document, theirs, ("Услуга", "100"), note="От администратора"))
     # when the manager's stale page changes the date and the note to another text
-    page = html(manager_client.post(_url(stem, document), _post(
+    page = html(manager_client.post(url, _post(
         document, mine, ("Услуга", "100"), date=_day(2).isoformat(), note="От менеджера")))
     # then the page says so, the note marked with who changed it to what, beside his own text
     assert CONFLICT in page
@@ -116,7 +128,7 @@ def test_a_note_both_changed_is_marked_next_to_it_and_nothing_is_saved(
     document.refresh_from_db()
     assert (document.date, document.note) == (timezone.localdate(), "От администратора")
     # when he saves the re-based page again, keeping his note (positive control)
-    again = manager_client.post(_url(stem, document), _post(
+    again = manager_client.post(url, _post(
         document, _read(page), ("Услуга", "100"), date=_day(2).isoformat(), note="От менеджера"))
     assert again.status_code == 302, html(again)
     document.refresh_from_db()
@@ -124,15 +136,12 @@ def test_a_note_both_changed_is_marked_next_to_it_and_nothing_is_saved(
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "stem"), KINDS)
 def test_the_other_users_lines_stay_under_a_stale_change_of_the_header(
-        make: Callable[[Any], Document], stem: str, manager_user: Any, manager_client: Any, admin_client: Any,
-        our_entity: Any) -> None:
-    document = make(manager_user)
-    mine, theirs = _opened(manager_client, stem, document), _opened(admin_client, stem, document)
+        both: Both, manager_client: Any, admin_client: Any) -> None:
+    document, url, mine, theirs = both.document, both.url, both.mine, both.theirs
     # when the administrator adds a line and the manager's stale page changes only the note
-    admin_client.post(_url(stem, document), _post(document, theirs, ("Услуга", "100"), ("Доставка", "50")))
-    answer = manager_client.post(_url(stem, document), _post(document, mine, ("Услуга", "100"), note="Моё"))
+    admin_client.post(url, _post(document, theirs, ("Услуга", "100"), ("Доставка", "50")))
+    answer = manager_client.post(url, _post(document, mine, ("Услуга", "100"), note="Моё"))
     # then the administrator's lines are kept under the manager's note
     assert answer.status_code == 302, html(answer)
     document.refresh_from_db()
@@ -141,15 +150,12 @@ def test_the_other_users_lines_stay_under_a_stale_change_of_the_header(
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "stem"), KINDS)
 def test_lines_both_changed_are_marked_above_the_table_and_nothing_is_saved(
-        make: Callable[[Any], Document], stem: str, manager_user: Any, manager_client: Any, admin_client: Any,
-        our_entity: Any) -> None:
-    document = make(manager_user)
-    mine, theirs = _opened(manager_client, stem, document), _opened(admin_client, stem, document)
-    admin_client.post(_url(stem, document), _post(document, theirs, ("Услуга", "120")))
+        both: Both, manager_client: Any, admin_client: Any) -> None:
+    document, url, mine, theirs = both.document, both.url, both.mine, both.theirs
+    admin_client.post(url, _post(document, theirs, ("Услуга", "120")))
     # when the manager's stale page changes the lines too (and the note)
-    page = html(manager_client.post(_url(stem, document), _post(
+    page = html(manager_client.post(url, _post(
         document, mine, ("Услуга", "100"), ("Доставка", "5"), note="Моё")))
     # then the table is marked with the administrator's lines; his own lines stay in the table to choose
     assert CONFLICT in page
@@ -162,7 +168,7 @@ def test_lines_both_changed_are_marked_above_the_table_and_nothing_is_saved(
     document.refresh_from_db()
     assert _lines_of(document) == [("Услуга", Decimal("120.00"))] and document.note == ""
     # when he ticks «take theirs» and saves again: the administrator's lines stay, his note is saved
-    again = manager_client.post(_url(stem, document), {**_post(
+    again = manager_client.post(url, {**_post(
         document, _read(page), ("Услуга", "100"), ("Доставка", "5"), note="Моё"), "document-read-theirs": "table"})
     assert again.status_code == 302, html(again)
     document.refresh_from_db()
@@ -170,18 +176,15 @@ def test_lines_both_changed_are_marked_above_the_table_and_nothing_is_saved(
 
 
 @pytest.mark.feature("INV-05")
-@pytest.mark.parametrize(("make", "stem"), KINDS)
 def test_a_conflict_on_the_header_redraws_the_other_users_lines(
-        make: Callable[[Any], Document], stem: str, manager_user: Any, manager_client: Any, admin_client: Any,
-        our_entity: Any) -> None:
-    document = make(manager_user)
-    mine, theirs = _opened(manager_client, stem, document), _opened(admin_client, stem, document)
-    admin_client.post(_url(stem, document), _post(document, theirs, ("Услуга", "120"), note="От администратора"))
-    page = html(manager_client.post(_url(stem, document), _post(document, mine, ("Услуга", "100"), note="Моё")))
+        both: Both, manager_client: Any, admin_client: Any) -> None:
+    document, url, mine, theirs = both.document, both.url, both.mine, both.theirs
+    admin_client.post(url, _post(document, theirs, ("Услуга", "120"), note="От администратора"))
+    page = html(manager_client.post(url, _post(document, mine, ("Услуга", "100"), note="Моё")))
     # the manager did not touch the lines: the re-based page shows the administrator's, so saving it keeps them
     assert 'data-testid="conflict-note"' in page and 'data-testid="conflict-table"' not in page
     assert re.search(r'name="lines-0-price" value="120"', page)
-    again = manager_client.post(_url(stem, document), _post(document, _read(page), ("Услуга", "120"), note="Моё"))
+    again = manager_client.post(url, _post(document, _read(page), ("Услуга", "120"), note="Моё"))
     assert again.status_code == 302, html(again)
     document.refresh_from_db()
     assert _lines_of(document) == [("Услуга", Decimal("120.00"))] and document.note == "Моё"
