@@ -4,14 +4,16 @@ messages are the services' (`billing.services.acts`, `facturas`, `documents`): t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from kontora.billing.models import IssuedDocument
+from kontora.billing.forms.lines import TABLE, LinesInput, LinesTable, TableFormMixin
+from kontora.billing.models import Act, InvoiceFactura, InvoiceFacturaLine, IssuedDocument
 from kontora.billing.selectors.documents import EVERYONE, MINE, JournalChoice
 from kontora.billing.services.documents import FacturaLineData
 from kontora.billing.services.facturas import HEADER_FIELDS, FacturaHeader
@@ -19,6 +21,7 @@ from kontora.billing.services.invoices import LineData
 from kontora.core.forms.base import DateInput, KontoraForm, PeriodMixin
 
 NO_VAT = "none"
+FACTURA_LINE_FIELDS = ("unit_code", "country_code", "country_name", "customs_declaration")
 
 
 class JournalFilterForm(PeriodMixin, KontoraForm):
@@ -52,31 +55,6 @@ def rate_value(rate: Decimal | None) -> str:
     return NO_VAT if rate is None else f"{rate.normalize():f}"
 
 
-class DocumentForm(KontoraForm):
-    """A document's header: its date and note; an invoice-factura's lines 3–5б and 8 besides."""
-
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args: Any, factura: bool = False, read_only: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if factura:
-            labels = {"shipper": _("Shipper and its address"), "consignee": _("Consignee and its address"),
-                      "payment_document": _("To the payment document No. … of …"),
-                      "shipment_document": _("Shipment document"),
-                      "advance_facturas": _("Advance invoice-facturas set off (No. … of …)"),
-                      "government_contract": _("Government contract identifier")}
-            for name in HEADER_FIELDS:
-                self.fields[name] = forms.CharField(label=labels[name], required=False,
-                                                    max_length=25 if name == "government_contract" else 500)
-        if read_only:
-            for field in self.fields.values():
-                field.disabled = True
-
-    def header(self) -> FacturaHeader:
-        return FacturaHeader(**{name: self.cleaned_data.get(name, "") for name in HEADER_FIELDS})
-
-
 class LineForm(KontoraForm):
     """A line of a document: a blank one is left out; «Удалить» removes a line."""
 
@@ -94,7 +72,7 @@ class LineForm(KontoraForm):
         rate = self.fields["vat_rate"]
         assert isinstance(rate, forms.ChoiceField)
         rate.choices = _rate_choices(rates)
-        if factura:
+        if factura:  # FACTURA_LINE_FIELDS
             self.fields["unit_code"] = forms.CharField(label=_("Unit code"), required=False, max_length=4)
             self.fields["country_code"] = forms.CharField(label=_("Country code"), required=False, max_length=3)
             self.fields["country_name"] = forms.CharField(label=_("Country of origin"), required=False,
@@ -128,6 +106,87 @@ class LineForm(KontoraForm):
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=0, max_num=200, absolute_max=200, validate_max=True)
+MAX_LINES = 200
+
+
+def posted_lines(data: Mapping[str, Any], names: Iterable[str]) -> list[dict[str, Any]]:
+    """The lines as the lines' formset posts them (prefix «lines»), those ticked «Удалить» left out."""
+    total = str(data.get("lines-TOTAL_FORMS", "") or "")
+    count = min(int(total), MAX_LINES) if total.isascii() and total.isdigit() else 0
+    remove = forms.CheckboxInput()
+    return [{name: data.get(f"lines-{index}-{name}", "") for name in names} for index in range(count)
+            if not remove.value_from_datadict(data, MultiValueDict(), f"lines-{index}-remove")]
+
+
+def stored_lines(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """A document's lines as its form draws them (an invoice-factura's with their goods' columns)."""
+    values = []
+    for row in rows:
+        line = {"name": row.name, "quantity": row.quantity, "unit": row.unit, "price": row.price,
+                "discount": row.discount, "vat_rate": rate_value(row.vat_rate)}
+        if isinstance(row, InvoiceFacturaLine):
+            line.update({name: getattr(row, name) for name in FACTURA_LINE_FIELDS})
+        values.append(line)
+    return values
+
+
+def lines_table(factura: bool) -> LinesTable:
+    """How an act's or an invoice-factura's lines make one value of its form (`TABLE`)."""
+    fields = LineForm(factura=factura).fields
+    return LinesTable({name: field for name, field in fields.items() if name != "remove"})
+
+
+TABLES = {False: lines_table(False), True: lines_table(True)}
+
+
+def document_stored(document: Any, rows: Iterable[Any] | None = None) -> dict[str, Any]:
+    """The document's header as kept now, in its form's terms, with its lines as one value (`TABLE`)."""
+    factura = isinstance(document, InvoiceFactura)
+    values = {"date": document.date, "note": document.note}
+    if factura:
+        values.update({name: getattr(document, name) for name in HEADER_FIELDS})
+    lines = document.lines.order_by("position") if rows is None else rows
+    values[TABLE] = TABLES[factura].text(stored_lines(lines))
+    return values
+
+
+class DocumentForm(TableFormMixin, forms.Form):
+    """A document's header: its date and note; an invoice-factura's lines 3–5б and 8 besides — and its lines as one
+    value (`TABLE`), so the snapshot of what was read holds them too."""
+
+    read_key = "document"
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    table = forms.Field(label=_("Lines"), required=False)
+
+    def __init__(self, *args: Any, factura: bool = False, read_only: bool = False, lines_read_only: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.audit_model = InvoiceFactura if factura else Act
+        self.lines_table = TABLES[factura]
+        table = self.lines_table
+        self.fields[TABLE].widget = LinesInput(lambda data: table.text(posted_lines(data, table.names)))
+        self.fields[TABLE].disabled = lines_read_only
+        if factura:
+            labels = {"shipper": _("Shipper and its address"), "consignee": _("Consignee and its address"),
+                      "payment_document": _("To the payment document No. … of …"),
+                      "shipment_document": _("Shipment document"),
+                      "advance_facturas": _("Advance invoice-facturas set off (No. … of …)"),
+                      "government_contract": _("Government contract identifier")}
+            for name in HEADER_FIELDS:
+                self.fields[name] = forms.CharField(label=labels[name], required=False,
+                                                    max_length=25 if name == "government_contract" else 500)
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+        self.take_read()  # the header's fields added above are among what was read
+
+    def stored(self, record: Any) -> dict[str, Any]:
+        return document_stored(record)
+
+    def header(self) -> FacturaHeader:
+        return FacturaHeader(**{name: self.cleaned_data.get(name, "") for name in HEADER_FIELDS})
 
 
 class FromInvoiceForm(KontoraForm):

@@ -12,25 +12,20 @@ changed meanwhile, that he changed too, is a conflict shown next to it (core.con
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from kontora.billing import policies
+from kontora.billing.forms.lines import TABLE, LinesInput, LinesTable, TableFormMixin
 from kontora.billing.models import Invoice
 from kontora.billing.selectors.invoices import client_contacts
 from kontora.billing.selectors.vat import Offer
-from kontora.core.audit import field_label
-from kontora.core.conflicts import Edit, comparable
-from kontora.core.forms.base import DateInput, KontoraFormMixin, ReadValuesFormMixin
+from kontora.core.forms.base import DateInput, KontoraFormMixin
 from kontora.core.models import BankAccount, LegalEntity
 from kontora.directories.forms.widgets import picker_field, scope_pickers
 from kontora.directories.models import NomenclatureItem
@@ -38,7 +33,6 @@ from kontora.directories.models import NomenclatureItem
 NO_VAT = "none"  # the choice «без НДС» (an empty choice would read as "not chosen")
 MAX_LINES = 200
 LINE_FIELDS = ("item", "name", "quantity", "unit", "price", "discount", "vat_rate")
-TABLE = "table"  # the head's value that is the lines, compared whole (services.invoices takes it as the lines)
 
 
 def rate_value(rate: Decimal | None) -> str:
@@ -68,22 +62,13 @@ class ContactField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.full_name}, {obj.position}" if obj.position else str(obj.full_name)
 
 
-class LinesInput(forms.HiddenInput):
-    """The lines as one value of the head: read from the lines' own inputs (which draw them), drawn as nothing."""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
-        return lines_text(typed_lines(data))
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        return SafeString("")
-
-
-class InvoiceForm(ReadValuesFormMixin, forms.Form):
+class InvoiceForm(TableFormMixin, forms.Form):
     """The invoice's head: the client (fixed from a card, picked from the journal), the payee and its account,
     «Вниманию», the dates, how VAT is counted, the note — and the lines as one value (`table`), so the snapshot of
     what was read holds them too."""
 
     read_key = "invoice"
+    audit_model = Invoice
 
     layout = {"head": {
         "client": "col-md-6", "attention": "col-md-6", "legal_entity": "col-md-6", "bank_account": "col-md-6",
@@ -98,7 +83,8 @@ class InvoiceForm(ReadValuesFormMixin, forms.Form):
     due_date = forms.DateField(label=_("Pay by"), widget=DateInput(), required=False)
     vat_mode = forms.ChoiceField(label=_("VAT"), choices=Invoice.VatMode.choices)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    table = forms.Field(label=_("Lines"), widget=LinesInput, required=False)
+    table = forms.Field(label=_("Lines"), widget=LinesInput(lambda data: lines_text(typed_lines(data))),
+                        required=False)
 
     def __init__(self, *args: Any, user: Any, client: Any = None, entity: Any = None, fixed_client: bool = False,
                  read_token: str = "", **kwargs: Any) -> None:
@@ -138,19 +124,6 @@ class InvoiceForm(ReadValuesFormMixin, forms.Form):
         if not self.is_bound and self.read_token:
             return format_html('<input type="hidden" name="{}" value="{}">', self.read_name, self.read_token)
         return super().read_input
-
-    def edit(self, code: str = "", names: Iterable[str] | None = None) -> Edit:
-        """The change, its fields labelled as the invoice's audit rows name them (who changed a field, and when)."""
-        edit = super().edit(code, names)
-        labels = {name: str(_("Lines")) if name == TABLE else field_label(Invoice, name) for name in edit.typed}
-        return Edit(code=edit.code, stored=edit.stored, read=edit.read, typed=edit.typed, labels=labels,
-                    read_at=edit.read_at)
-
-    @property
-    def theirs_lines(self) -> str:
-        """The lines as another user saved them, after a conflict on the lines: one line after another."""
-        conflict = self.conflicts.get(TABLE)
-        return "; ".join(line_shown(line) for line in text_lines(conflict.current)) if conflict else ""
 
 
 class LineForm(KontoraFormMixin, forms.Form):
@@ -200,6 +173,10 @@ class LineForm(KontoraFormMixin, forms.Form):
         return None if value == NO_VAT else Decimal(value)
 
 
+LINES = LinesTable({name: LineForm.base_fields[name] for name in LINE_FIELDS})
+InvoiceForm.lines_table = LINES
+
+
 def line_count(data: Mapping[str, Any]) -> int:
     """How many lines the posted form has (its hidden "lines" field), within bounds."""
     text = str(data.get("lines", "") or "")
@@ -231,45 +208,12 @@ def invoice_stored(invoice: Invoice, lines: list[dict[str, Any]] | None = None) 
             TABLE: lines_text(stored_lines(invoice) if lines is None else lines)}
 
 
-def _line_key(values: Mapping[str, Any]) -> list[str] | None:
-    """A line as compared: each field read as the line's form reads it (numbers without their trailing zeros, so
-    «150» typed equals 150.00 kept), a value it cannot read as typed; None for a blank line (never saved)."""
-    read: dict[str, Any] = {}
-    for name in LINE_FIELDS:
-        raw = values.get(name)
-        try:
-            read[name] = LineForm.base_fields[name].to_python(raw)
-        except ValidationError:
-            read[name] = raw
-    if not (read["name"] or read["item"] or read["price"] is not None or read["quantity"] is not None):
-        return None
-    read["discount"] = read["discount"] or Decimal(0)
-    return [str(comparable(read[name])).strip() for name in LINE_FIELDS]
-
-
 def lines_text(lines: Iterable[Mapping[str, Any]]) -> str:
-    """The lines as one text, equal when the user changed nothing in the table (their order counts)."""
-    return json.dumps([key for key in map(_line_key, lines) if key is not None], ensure_ascii=False)
+    return LINES.text(lines)
 
 
 def text_lines(text: Any) -> list[dict[str, str]]:
-    """The lines of a `lines_text`, as the form draws them."""
-    try:
-        rows = json.loads(str(text or "[]"))
-    except ValueError:
-        return []
-    return [dict(zip(LINE_FIELDS, row, strict=False)) for row in rows if isinstance(row, list)]
-
-
-def _number(text: str) -> str:
-    try:
-        return str(formats.number_format(Decimal(text), use_l10n=True, force_grouping=True))
-    except ArithmeticError:
-        return text
-
-
-def line_shown(line: Mapping[str, str]) -> str:
-    return f"{line.get('name', '')} × {_number(line.get('quantity', ''))} × {_number(line.get('price', ''))}"
+    return LINES.lines(text)
 
 
 def item_line(item: NomenclatureItem, offer: Offer | None, kept: Mapping[str, Any]) -> dict[str, Any]:

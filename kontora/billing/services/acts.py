@@ -21,6 +21,7 @@ from kontora.billing.services import documents
 from kontora.billing.services.invoices import LineData
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between
+from kontora.core.conflicts import Edit
 from kontora.core.models import LegalEntity
 
 NUMBER_KIND = "act"
@@ -80,20 +81,21 @@ def act_from_invoice(*, acting_user: User, invoice_id: int, date: datetime.date 
 
 
 def act_update(*, acting_user: User, act_id: int, date: datetime.date, note: str = "",
-               lines: Sequence[LineData] | None = None, seen_changed_at: datetime.datetime | None = None) -> Act:
+               lines: Sequence[LineData] | None = None, edit: Edit | None = None) -> Act:
     """Changes a not cancelled act: its date (within the number's year), note and — when `lines` is given — its
-    lines, priced again (a rate the act already printed stays allowed). `seen_changed_at` refuses a stale page."""
+    lines, priced again (a rate the act already printed stays allowed). A form gives its `edit`: then only the
+    fields the user changed are taken over the act as kept now (`documents.update_checked`)."""
     with transaction.atomic():
         act = locks.act(act_id)
-        documents.check_update(acting_user, act, date, seen_changed_at, what=_what(act),
-                               stale=_("The act has been changed meanwhile: reopen it to see the changes."))
+        change, _changed = documents.update_checked(acting_user, act, documents.Change(date, note, lines), edit,
+                                                    what=_what(act))
         old_rows = list(act.lines.select_related("item").order_by("position"))
         rows = None
-        if lines is not None:
-            rows = documents.priced_rows(ActLine, entity=act.legal_entity, date=date, vat_mode=act.vat_mode,
-                                         lines=lines, kept_rates={row.vat_rate for row in old_rows})
+        if change.lines is not None:
+            rows = documents.priced_rows(ActLine, entity=act.legal_entity, date=change.date, vat_mode=act.vat_mode,
+                                         lines=change.lines, kept_rates={row.vat_rate for row in old_rows})
         before = documents.values_of(act, ACT_FIELDS)
-        act.date, act.note, act.changed_by = date, (note or "").strip(), acting_user
+        act.date, act.note, act.changed_by = change.date, (change.note or "").strip(), acting_user
         changes = documents.lines_replace(act, old_rows, rows)
         act.save(update_fields=["date", "note", "net", "vat", "gross", "changed_by", "changed_at"])
         changes = changes_between(Act, before, documents.values_of(act, ACT_FIELDS), ACT_FIELDS) + changes

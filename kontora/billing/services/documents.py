@@ -9,6 +9,9 @@ own transaction and writes its own audit row.
 - The number is taken from the numbering service (the document's kind, our legal entity, the date's year) in the
   transaction that saves the document; the legal entity and the year of a numbered document do not change.
 - A document dated before today is written only with the right to change past-dated data (`policies.can_date`).
+- A change from the document's form keeps what others saved meanwhile, as an invoice's does (`services.edits`):
+  only the fields the user changed are taken over the document as kept now, its lines as one value; a field (or the
+  lines) both changed is a conflict and nothing is saved.
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ from kontora.billing.models import (
 )
 from kontora.billing.selectors.amounts import Line, invoice_totals
 from kontora.billing.selectors.invoices import invoice_defaults, rates_offered
+from kontora.billing.services import edits
 from kontora.billing.services.invoices import LineData
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, shown, snapshot
-from kontora.core.errors import Conflict, NotAllowed, Refused
+from kontora.core.conflicts import Edit
+from kontora.core.errors import NotAllowed, Refused
 from kontora.core.models import LegalEntity
 from kontora.core.numbering import number_next
 
@@ -243,17 +248,33 @@ def create_numbered(model: type[IssuedDocument], acting_user: User, *, number_ki
     return document
 
 
-def check_update(acting_user: User, document: IssuedDocument, date: datetime.date,
-                 seen_changed_at: datetime.datetime | None, *, stale: str, what: str) -> None:
-    """A locked document may be changed to `date`: the user writes for its client, the page he saw is not stale
-    (`stale` says so otherwise), it is not cancelled, its old and new dates are his to write, the year is kept."""
+@dataclass(frozen=True)
+class Change:
+    """A document's change as typed: its date, its note and, when given, its lines (None: kept as they are)."""
+
+    date: datetime.date
+    note: str = ""
+    lines: Sequence[LineData] | None = None
+
+
+CHANGE_FIELDS = ("date", "note")  # what a form's change may name (`Edit.typed`) besides the lines (`edits.TABLE`)
+
+
+def update_checked(acting_user: User, document: IssuedDocument, typed: Change, edit: Edit | None, *,
+                   what: str) -> tuple[Change, list[str]]:
+    """A locked document may be changed: the user writes for its client, it is not cancelled; a form's `edit` is
+    checked against what others saved since it was read (EditConflict when both changed one field, or both the
+    lines) and only the fields it changed are taken from `typed` over the document as kept now; then its old and
+    new dates are the user's to write and the year is kept. The change to write, and the fields the edit changed."""
     check_client(acting_user, document.client)
-    if seen_changed_at is not None and seen_changed_at != document.changed_at:
-        raise Conflict(stale)
     check_changeable(document, what)
+    changed = edits.checked(edit, document)
+    if edit is not None:
+        typed = edits.merged(Change(date=document.date, note=document.note), typed, changed, CHANGE_FIELDS)
     check_date(acting_user, document.date)
-    check_date(acting_user, date)
-    check_number_kept(document, date)
+    check_date(acting_user, typed.date)
+    check_number_kept(document, typed.date)
+    return typed, changed
 
 
 def lines_replace(document: IssuedDocument, old_rows: list[Any], rows: list[Any] | None) -> list[dict[str, Any]]:

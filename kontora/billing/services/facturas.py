@@ -22,10 +22,11 @@ from kontora.billing import locks, policies
 from kontora.billing.models import Invoice, InvoiceFactura, InvoiceFacturaLine, Payment, PaymentAllocation
 from kontora.billing.selectors.amounts import Line, line_amounts
 from kontora.billing.selectors.invoices import payment_unapplied, rates_offered
-from kontora.billing.services import documents
+from kontora.billing.services import documents, edits
 from kontora.billing.services.invoices import LineData
 from kontora.clients.models import Client
 from kontora.core.audit import audit_record, changes_between, shown
+from kontora.core.conflicts import Edit
 from kontora.core.errors import Refused
 from kontora.core.models import LegalEntity
 from kontora.core.money import money_sum
@@ -191,30 +192,33 @@ def factura_advance(*, acting_user: User, payment_id: int, amount: Decimal | Non
 
 def factura_update(*, acting_user: User, factura_id: int, date: datetime.date, header: FacturaHeader,
                    note: str = "", lines: Sequence[LineData] | None = None,
-                   seen_changed_at: datetime.datetime | None = None) -> InvoiceFactura:
+                   edit: Edit | None = None) -> InvoiceFactura:
     """Changes a not cancelled invoice-factura: its date (within the number's year), lines 3–5б and 8, note and —
     for one of a shipment, when `lines` is given — its lines, priced again. An advance one keeps its line (its
-    amount is the payment's): to change it, cancel it and issue another."""
-    values = header.cleaned()
+    amount is the payment's): to change it, cancel it and issue another. A form gives its `edit`: then only the
+    fields the user changed are taken over the invoice-factura as kept now (`documents.update_checked`)."""
     with transaction.atomic():
         factura = locks.factura(factura_id)
-        documents.check_update(acting_user, factura, date, seen_changed_at, what=_what(factura),
-                               stale=_("The invoice-factura has been changed meanwhile: reopen it to see the "
-                                       "changes."))
-        if factura.is_advance and lines is not None:
+        change, changed = documents.update_checked(acting_user, factura, documents.Change(date, note, lines), edit,
+                                                   what=_what(factura))
+        if edit is not None:
+            kept = FacturaHeader(**{name: getattr(factura, name) for name in HEADER_FIELDS})
+            header = edits.merged(kept, header, changed, HEADER_FIELDS, lines=None)
+        values = header.cleaned()
+        if factura.is_advance and change.lines is not None:
             raise Refused(_("An advance invoice-factura's line follows its payment: cancel it and issue another."),
                           field="lines")
-        if factura.payment is not None and date < factura.payment.date:
+        if factura.payment is not None and change.date < factura.payment.date:
             raise Refused(_("An advance invoice-factura cannot be dated before the payment (%(date)s).")
                           % {"date": _on(factura.payment.date)}, field="date")
         old_rows = list(factura.lines.select_related("item").order_by("position"))
         rows = None
-        if lines is not None:
-            rows = documents.priced_rows(InvoiceFacturaLine, entity=factura.legal_entity, date=date,
-                                         vat_mode=factura.vat_mode, lines=lines,
+        if change.lines is not None:
+            rows = documents.priced_rows(InvoiceFacturaLine, entity=factura.legal_entity, date=change.date,
+                                         vat_mode=factura.vat_mode, lines=change.lines,
                                          kept_rates={row.vat_rate for row in old_rows})
         before = documents.values_of(factura, FACTURA_FIELDS)
-        factura.date, factura.note, factura.changed_by = date, (note or "").strip(), acting_user
+        factura.date, factura.note, factura.changed_by = change.date, (change.note or "").strip(), acting_user
         for name, value in values.items():
             setattr(factura, name, value)
         changes = documents.lines_replace(factura, old_rows, rows)

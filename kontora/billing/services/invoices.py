@@ -10,7 +10,7 @@ audit row on the client's card.
 - An issued invoice may be changed while nothing is paid; with payments it is changed only after cancelling them.
   Cancelling an invoice needs its own right and is refused while live payments are counted towards it.
 - A change from the form keeps what others saved meanwhile (core.conflicts): under the invoice's lock only the
-  fields the user changed are taken over the invoice as kept now; the lines are one value (`TABLE`) — taken whole
+  fields the user changed are taken over the invoice as kept now; the lines are one value (`edits.TABLE`) — taken whole
   from the side that changed them; a field (or the lines) both changed is a conflict and nothing is saved.
 """
 
@@ -31,8 +31,8 @@ from kontora.billing import locks, policies
 from kontora.billing.models import Invoice, InvoiceLine, PaymentAllocation
 from kontora.billing.selectors.amounts import Line, Totals, invoice_totals
 from kontora.billing.selectors.invoices import default_account, invoice_defaults, rates_offered
+from kontora.billing.services import edits
 from kontora.clients.models import Client, ContactPerson
-from kontora.core import conflicts
 from kontora.core.audit import audit_record, changes_between, shown, snapshot
 from kontora.core.conflicts import Edit
 from kontora.core.errors import NotAllowed, Refused
@@ -47,7 +47,6 @@ INVOICE_FIELDS = ("client", "legal_entity", "bank_account", "attention", "date",
                   "gross", "vat", "note")
 # What a form's change may name (`Edit.typed`): the head's fields as InvoiceData names them, and the lines whole.
 HEAD_FIELDS = ("client", "legal_entity", "bank_account", "attention", "date", "due_date", "vat_mode", "note")
-TABLE = "table"
 
 
 @dataclass(frozen=True)
@@ -196,14 +195,6 @@ def _kept(invoice: Invoice) -> InvoiceData:
                        vat_mode=invoice.vat_mode, note=invoice.note)
 
 
-def _merged(invoice: Invoice, data: InvoiceData, changed: Sequence[str]) -> InvoiceData:
-    """The fields the user changed taken from `data`, every other as kept now (another user may have saved it)."""
-    taken: dict[str, Any] = {name: getattr(data, name) for name in HEAD_FIELDS if name in changed}
-    if TABLE in changed:
-        taken["lines"] = data.lines
-    return replace(_kept(invoice), **taken)
-
-
 def invoice_update(*, acting_user: User, invoice_id: int, data: InvoiceData, edit: Edit | None = None) -> Invoice:
     """Changes the invoice and replaces its lines: a draft, or an issued invoice nothing is paid on yet.
 
@@ -218,8 +209,7 @@ def invoice_update(*, acting_user: User, invoice_id: int, data: InvoiceData, edi
         if invoice.paid > 0 or _live_paid(invoice):
             raise Refused(_("Payments are counted towards the invoice: cancel them first to change it."))
         if edit is not None:
-            conflicts.check([edit], invoice, target=invoice)
-            data = _merged(invoice, data, list(edit.typed))
+            data = edits.merged(_kept(invoice), data, edits.checked(edit, invoice), HEAD_FIELDS)
         if data.client.pk != invoice.client_id:
             _check_client(acting_user, data.client)
         policies.refuse_past_date(acting_user, invoice.date, data.date)

@@ -2,7 +2,11 @@
 panes, a document's page (its header and lines, changed while not cancelled by those who edit the client), a new
 document of a client, «ввести на основании» from an invoice, the advance invoice-factura of a payment, cancelling,
 and the print forms (`views.prints`). Every document is reached through its policy (404 for a client the user may
-not open); the rules are the services'."""
+not open); the rules are the services'.
+
+A document's form carries the values the user read (its header and its lines as one value, `DocumentForm`): the
+services merge a change field by field over the document as kept now, and a conflict comes back on the page re-based
+on the values as kept now, the conflicting field (or the lines) marked beside the user's value (core.conflicts)."""
 
 from __future__ import annotations
 
@@ -28,8 +32,11 @@ from kontora.billing.forms.documents import (
     FromInvoiceForm,
     JournalFilterForm,
     LineFormSet,
+    document_stored,
     rate_value,
+    stored_lines,
 )
+from kontora.billing.forms.lines import TABLE
 from kontora.billing.models import Act, InvoiceFactura
 from kontora.billing.selectors import documents as selectors
 from kontora.billing.selectors.card import card_journal_pills
@@ -37,8 +44,8 @@ from kontora.billing.selectors.invoices import rates_offered
 from kontora.billing.selectors.payments import HIDDEN_CAP
 from kontora.billing.services import acts as act_services
 from kontora.billing.services import facturas as factura_services
-from kontora.billing.services.facturas import HEADER_FIELDS
 from kontora.clients import policies as client_policies
+from kontora.core.conflicts import EditConflict
 from kontora.core.errors import DomainError, Refused
 from kontora.core.htmx import go, is_htmx
 from kontora.core.models import LegalEntity
@@ -155,23 +162,13 @@ def _rates(entity: Any, on: Any, kept: set[Decimal | None]) -> list[Decimal | No
     return offered + [rate for rate in kept if rate not in offered]
 
 
-def _initial_lines(lines: list[Any], factura: bool) -> list[dict[str, Any]]:
-    rows = []
-    for line in lines:
-        row = {"name": line.name, "quantity": line.quantity, "unit": line.unit, "price": line.price,
-               "discount": line.discount, "vat_rate": rate_value(line.vat_rate)}
-        if factura:
-            row.update(unit_code=line.unit_code, country_code=line.country_code, country_name=line.country_name,
-                       customs_declaration=line.customs_declaration)
-        rows.append(row)
-    return rows
-
-
-def _lines_formset(request: HttpRequest, kind: Kind, *, lines: list[Any], rates: list[Any], read_only: bool,
-                   blank: int) -> Any:
-    initial = _initial_lines(lines, kind.is_factura) + [{"vat_rate": rate_value(rates[0] if rates else None)}] * blank
+def _lines_formset(request: HttpRequest, kind: Kind, *, rows: list[dict[str, Any]], rates: list[Any],
+                   read_only: bool, blank: int, posted: bool = True) -> Any:
+    """The lines' formset: bound to what was posted (unless read-only or `posted` is False), else drawn over
+    `rows` (the lines' values as the form draws them) and `blank` empty lines to add."""
+    initial = rows + [{"vat_rate": rate_value(rates[0] if rates else None)}] * blank
     kwargs = {"rates": rates, "factura": kind.is_factura, "read_only": read_only}
-    if request.method == "POST" and not read_only:
+    if request.method == "POST" and not read_only and posted:
         return LineFormSet(request.POST, prefix="lines", form_kwargs=kwargs)
     return LineFormSet(prefix="lines", initial=initial, form_kwargs=kwargs)
 
@@ -202,23 +199,32 @@ def _document_page(request: HttpRequest, kind: Kind, document: Any) -> HttpRespo
     may_change = not document.is_cancelled and policies.can_write_for(user, client)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
-    initial = {"date": document.date, "note": document.note}
-    if kind.is_factura:
-        initial.update({name: getattr(document, name) for name in HEADER_FIELDS})
-    form = DocumentForm(request.POST or None, initial=initial, factura=kind.is_factura, read_only=not may_change)
-    rates = _rates(document.legal_entity, document.date, {line.vat_rate for line in lines})
     advance = kind.is_factura and document.is_advance
-    formset = _lines_formset(request, kind, lines=lines, rates=rates, read_only=not may_change or advance,
-                             blank=0 if advance or not may_change else BLANK_LINES)
+    form = DocumentForm(request.POST or None, initial=document_stored(document, lines), factura=kind.is_factura,
+                        read_only=not may_change, lines_read_only=advance)
+    rates = _rates(document.legal_entity, document.date, {line.vat_rate for line in lines})
+    blank = 0 if advance or not may_change else BLANK_LINES
+    formset = _lines_formset(request, kind, rows=stored_lines(lines), rates=rates,
+                             read_only=not may_change or advance, blank=blank)
 
     def save() -> Any:
+        nonlocal formset
         typed = None if advance else _lines_typed(formset)
         data = form.cleaned_data
-        if kind.is_factura:
-            return factura_services.factura_update(acting_user=user, factura_id=document.pk, date=data["date"],
-                                                   header=form.header(), note=data["note"], lines=typed)
-        return act_services.act_update(acting_user=user, act_id=document.pk, date=data["date"], note=data["note"],
-                                       lines=typed)
+        mine = TABLE in form.changed_data
+        try:
+            if kind.is_factura:
+                return factura_services.factura_update(acting_user=user, factura_id=document.pk, date=data["date"],
+                                                       header=form.header(), note=data["note"], lines=typed,
+                                                       edit=form.edit())
+            return act_services.act_update(acting_user=user, act_id=document.pk, date=data["date"],
+                                           note=data["note"], lines=typed, edit=form.edit())
+        except EditConflict as exc:
+            if not mine:  # the lines drawn as kept now, so saving the re-based page again keeps the other's
+                rows = form.lines_table.lines(exc.current.get("", {}).get(TABLE))
+                formset = _lines_formset(request, kind, rows=rows, rates=rates, read_only=advance, blank=blank,
+                                         posted=False)
+            raise
 
     def page() -> HttpResponse:
         return render(request, "billing/documents/document.html", {
@@ -258,7 +264,7 @@ def _new(request: HttpRequest, client_id: int, kind: Kind) -> HttpResponse:
     form = DocumentForm(request.POST or None, initial={"date": today}, factura=kind.is_factura)
     entities = LegalEntity.objects.order_by("-is_default", "short_name", "id")
     entity = entities.first()
-    formset = _lines_formset(request, kind, lines=[], rates=_rates(entity, today, set()) if entity else [None],
+    formset = _lines_formset(request, kind, rows=[], rates=_rates(entity, today, set()) if entity else [None],
                              read_only=False, blank=BLANK_LINES + 2)
 
     def save() -> Any:
