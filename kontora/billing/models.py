@@ -182,7 +182,12 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["legal_entity", "number_year", "number"], name="billing_payment_number"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_amount_positive"),
         ]
-        indexes = [models.Index(fields=["client", "date", "id"], name="billing_payment_client_date")]
+        indexes = [
+            models.Index(fields=["client", "date", "id"], name="billing_payment_client_date"),
+            # A bank statement's duplicates: its documents looked up by number and date (a number alone repeats
+            # across payers and years — a payer numbers his orders from 1 every year).
+            models.Index(fields=["bank_document", "date"], name="billing_payment_document"),
+        ]
 
     def __str__(self) -> str:
         return self.shown_number

@@ -17,7 +17,7 @@ import itertools
 import logging
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +44,8 @@ def _marker(value: Any, index: int) -> Any:
         return f"\x1fmarker-{index}\x1f"
     if isinstance(value, datetime):
         return _DATE_BASE.replace(second=index % 60, minute=index // 60)
+    if isinstance(value, date):  # a day (a DateField's): of 1901's first months, as no journal's choice is
+        return _DATE_BASE.date() + timedelta(days=index)
     raise TypeError(f"no marker for {type(value).__name__}")
 
 
@@ -53,6 +55,8 @@ def _bound(value: Any) -> Any:
         if settings.USE_TZ and value.tzinfo is None:
             raise ValueError("naive datetime")
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
     return value
 
 
@@ -144,7 +148,7 @@ def fetch(
     """The rows of `build(values)` (a values_list queryset) as tuples, compiled once per `key`.
 
     `key` must name everything that changes the statement's shape (sort, direction, the user's
-    working mode, which values are NULL …); `values` holds what changes per call (ints, strings,
+    working mode, which values are NULL …); `values` holds what changes per call (ints, strings, days,
     aware datetimes), and `build` must use them only as plain comparison values.
     """
     full_key = (connection.vendor, connection.alias, key)

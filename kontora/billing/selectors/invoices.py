@@ -27,6 +27,7 @@ from kontora.clients import access
 from kontora.clients.models import Client, ContactPerson
 from kontora.core.models import BankAccount, LegalEntity, TaxRegime
 from kontora.core.money import as_money, money_sum
+from kontora.core.numbering import number_shown
 from kontora.core.text import search_key
 from kontora.core.ui.pager import AFTER, Keyset, Page
 from kontora.directories.models import NomenclatureItem, VatRate
@@ -130,6 +131,38 @@ ROW_FIELDS = ("id", "client_id", "legal_entity_id", "author_id", "date", "due_da
               "gross", "paid", "due", "client__short_name", "legal_entity__short_name")
 
 
+@dataclass(slots=True)
+class InvoiceRow:
+    """A journal's row of an invoice (ROW_FIELDS), read as values: fifty Invoice objects with their client and payee
+    cost Django many times the index seek of the page (bench/RESULTS.md, issue 18). Invoice's attribute names."""
+
+    id: int
+    client_id: int
+    legal_entity_id: int
+    author_id: int
+    date: datetime.date
+    due_date: datetime.date | None
+    number: int
+    prefix: str
+    status: str
+    gross: Decimal
+    paid: Decimal
+    due: Decimal
+    client_name: str
+    legal_entity_name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def shown_number(self) -> str:
+        return number_shown(self.number, self.prefix)
+
+    def get_status_display(self) -> str:
+        return str(Invoice.Status(self.status).label)
+
+
 @dataclass(frozen=True)
 class InvoiceTotals:
     """A journal's footer: how many invoices, and the amount, paid and due of those not cancelled."""
@@ -140,14 +173,12 @@ class InvoiceTotals:
     due: Decimal
 
 
-def _rows(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    return invoices.select_related("client", "legal_entity").only(*ROW_FIELDS)
-
-
-def client_invoices_page(client: Client, *, cursor: Mapping[str, str], size: int = 50) -> Page[Invoice]:
+def client_invoices_page(client: Client, *, cursor: Mapping[str, str], size: int = 50) -> Page[InvoiceRow]:
     """The card's «Счета»: the client's invoices, every author's, newest first (`client` is one the caller has
-    opened through `clients.policies.clients.get`)."""
-    return NEWEST_FIRST.page(_rows(Invoice.objects.filter(client_id=client.pk)), cursor, size=size)
+    opened through `clients.policies.clients.get`); one query, compiled once."""
+    return NEWEST_FIRST.read(model=Invoice, key="billing.client_invoices", values={"client": client.pk},
+                             parts=[lambda v: Invoice.objects.filter(client_id=v["client"])], fields=ROW_FIELDS,
+                             make=InvoiceRow, params=cursor, size=size)
 
 
 @dataclass(frozen=True)
@@ -162,19 +193,56 @@ class JournalChoice:
     client: Client | None = None  # one client's journal: every author's invoices of a client the user opens
 
 
+def _choice_values(fetched_by: Any, choice: JournalChoice) -> dict[str, Any]:
+    """What of the choice is compared in the statement (its presence shapes it): the viewer, unless one client's
+    journal is read, the period, status, payee and client."""
+    values: dict[str, Any] = {} if choice.client is not None else {"viewer": fetched_by.pk}
+    if choice.date_from is not None:
+        values["from"] = choice.date_from
+    if choice.date_to is not None:
+        values["to"] = choice.date_to
+    if choice.status:
+        values["status"] = choice.status
+    if choice.legal_entity:
+        values["entity"] = getattr(choice.legal_entity, "pk", choice.legal_entity)
+    if choice.client is not None:
+        values["client"] = choice.client.pk
+    return values
+
+
+def _journal_of(shape: access.Shape, everyone: bool, values: Mapping[str, Any]) -> QuerySet[Invoice]:
+    """The journal's invoices for the values of `_choice_values` (or a prepared statement's markers of them)."""
+    if "client" in values:
+        invoices = Invoice.objects.filter(client_id=values["client"])
+    else:
+        invoices = Invoice.objects.filter(access.opens_row_client_in(shape, values["viewer"]))
+        if not everyone:
+            invoices = invoices.filter(author_id=values["viewer"])
+    if "from" in values:
+        invoices = invoices.filter(date__gte=values["from"])
+    if "to" in values:
+        invoices = invoices.filter(date__lte=values["to"])
+    if "status" in values:
+        invoices = invoices.filter(status=values["status"])
+    if "entity" in values:
+        invoices = invoices.filter(legal_entity_id=values["entity"])
+    return invoices
+
+
+def _journal_shape(fetched_by: Any, choice: JournalChoice) -> tuple[access.Shape, bool] | None:
+    """The user's client access and whether he sees every author's invoices; None when he opens no client."""
+    if choice.client is not None:
+        return access.NOBODY, True  # one client's journal: every author's invoices of a client he has opened
+    shape = access.visibility_shape(fetched_by)
+    return None if shape == access.NOBODY else (shape, policies.sees_all_employees(fetched_by))
+
+
 def journal_invoices(fetched_by: Any, choice: JournalChoice) -> QuerySet[Invoice]:
     """The invoices of the choice the user may see: of the clients whose card he opens, and without
     `journals_all_users` only his own (he is the author) — except one client's journal, which lists every author's
     invoices of that client, as the card does."""
-    if choice.client is not None:
-        invoices = Invoice.objects.filter(client_id=choice.client.pk)
-    elif access.visibility_shape(fetched_by) == access.NOBODY:
-        return Invoice.objects.none()
-    else:
-        invoices = Invoice.objects.filter(access.opens_row_client(fetched_by))
-        if not policies.sees_all_employees(fetched_by):
-            invoices = invoices.filter(author_id=fetched_by.pk)
-    return _chosen(invoices, choice)
+    shape = _journal_shape(fetched_by, choice)
+    return Invoice.objects.none() if shape is None else _journal_of(*shape, _choice_values(fetched_by, choice))
 
 
 def hidden_invoices_count(fetched_by: Any, choice: JournalChoice, *, after: str = "") -> int:
@@ -200,12 +268,18 @@ def _chosen(invoices: QuerySet[Invoice], choice: JournalChoice) -> QuerySet[Invo
 def invoice_journal(
     *, fetched_by: Any, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
     status: str = "", legal_entity: Any = None, client: Client | None = None, after: str = "", size: int = 50,
-) -> Page[Invoice]:
-    """Журналы → «Журнал счетов»: one keyset page of the invoices of the choice, newest first (one query)."""
+) -> Page[InvoiceRow]:
+    """Журналы → «Журнал счетов»: one keyset page of the invoices of the choice, newest first (one query, compiled
+    once per shape of the choice)."""
     choice = JournalChoice(date_from=date_from, date_to=date_to, status=status, legal_entity=legal_entity,
                            client=client)
-    return NEWEST_FIRST.page(_rows(journal_invoices(fetched_by, choice)), {AFTER: after} if after else {},
-                             size=size)
+    shape = _journal_shape(fetched_by, choice)
+    if shape is None:
+        return Page([], "", "")
+    values = _choice_values(fetched_by, choice)
+    return NEWEST_FIRST.read(model=Invoice, key=("billing.invoice_journal", *shape, tuple(sorted(values))),
+                             values=values, parts=[lambda v: _journal_of(*shape, v)], fields=ROW_FIELDS,
+                             make=InvoiceRow, params={AFTER: after} if after else {}, size=size)
 
 
 def invoice_totals_of(invoices: QuerySet[Invoice]) -> InvoiceTotals:

@@ -5,6 +5,12 @@ the user to choose.
 Only invoices and clients the acting user may open and write payments for are found (`billing.policies`); a payer
 he may not open is "not found", so the statement tells him nothing of another manager's client. The lookups are
 batched — one query per kind over all the lines — so a statement of a thousand lines costs what one of ten does.
+
+Each batch is read by the key it names (the invoice's number, the payer's clients, the bank document's number and
+date), its client checked row by row (`access.opens_row_client`), never by `client__in=` the openable clients: over
+a million rows SQLite then lists every openable client and reads all their payments or invoices first (seconds), and
+it takes an invoice's status for a selective key when the status index has no statistics yet — so the open status is
+checked here, on the few rows read by their key.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from kontora.billing import policies
-from kontora.billing.models import Invoice, StatementLine
+from kontora.billing.models import Invoice, Payment, StatementLine
 from kontora.clients import access
 from kontora.clients.models import Client
 
@@ -95,6 +101,18 @@ def _open_invoices(user: Any, legal_entity_id: int) -> Any:
     return policies.visible_invoices(user).filter(legal_entity_id=legal_entity_id, status__in=OPEN, due__gt=0)
 
 
+def _entity_invoices(user: Any, legal_entity_id: int) -> Any:
+    """The entity's invoices of clients the user opens, unordered, for a batch read by its key; `_is_open` picks
+    the open ones."""
+    if access.visibility_shape(user) == access.NOBODY:
+        return Invoice.objects.none()
+    return Invoice.objects.filter(access.opens_row_client(user), legal_entity_id=legal_entity_id).order_by()
+
+
+def _is_open(invoice: Invoice) -> bool:
+    return invoice.status in OPEN and invoice.due > 0
+
+
 def _fits(reference: Reference, invoice: Invoice) -> bool:
     return (invoice.number == reference.number and invoice.number_year == reference.year
             and (not reference.prefix or invoice.prefix.upper() == reference.prefix))
@@ -107,7 +125,9 @@ def _by_number(user: Any, legal_entity_id: int, lines: Sequence[Incoming]) -> di
     if not numbers:
         return {}
     years = {reference.year for refs in named.values() for reference in refs}
-    invoices = list(_open_invoices(user, legal_entity_id).filter(number__in=numbers, number_year__in=years))
+    # The number is unique in an entity's year: at most one invoice a reference, read by the numbering's index.
+    invoices = [invoice for invoice in _entity_invoices(user, legal_entity_id)
+                .filter(number_year__in=years, number__in=numbers) if _is_open(invoice)]
     writable = writable_clients(user, {invoice.client_id for invoice in invoices})
     by_number: dict[tuple[int, int], list[Invoice]] = {}
     for invoice in invoices:
@@ -150,8 +170,9 @@ def match_lines(*, fetched_by: Any, legal_entity_id: int, lines: Sequence[Incomi
     amounts = {lines[index].amount for index in rest if lines[index].payer_inn in clients_of}
     due_of: dict[tuple[int, Decimal], list[Invoice]] = {}
     if amounts:
-        for invoice in _open_invoices(user, legal_entity_id).filter(client_id__in=list(writable), due__in=amounts):
-            due_of.setdefault((invoice.client_id, invoice.due), []).append(invoice)
+        for invoice in _entity_invoices(user, legal_entity_id).filter(client_id__in=list(writable), due__in=amounts):
+            if _is_open(invoice):  # the payers' invoices read by their client
+                due_of.setdefault((invoice.client_id, invoice.due), []).append(invoice)
     for index in rest:
         line = lines[index]
         clients = sorted(clients_of.get(line.payer_inn, []))
@@ -174,17 +195,23 @@ def recorded_before(*, fetched_by: Any, documents: Sequence[tuple[str, datetime.
                     dates: Sequence[tuple[datetime.date, ...]] = ()) -> set[int]:
     """The indexes of the documents (bank number, date, amount, payer's INN) already recorded as a live payment of
     a client the user opens: the same bank document number and amount, dated the document's day (or the day the
-    money came, `dates`), paid by a client with that INN, or a recorded statement line of it. Two queries."""
+    money came, `dates`), paid by a client with that INN, or a recorded statement line of it. Two queries, each
+    read by the documents' numbers and the span of their dates."""
     numbers = {number for number, *_rest in documents if number}
-    if not numbers:
+    if not numbers or access.visibility_shape(fetched_by) == access.NOBODY:
         return set()
-    rows = (policies.visible_payments(fetched_by).filter(bank_document__in=numbers, cancelled_at__isnull=True)
-            .values_list("bank_document", "date", "amount", "client__inn"))
+    every_day = [day for index, (_number, date, *_rest) in enumerate(documents)
+                 for day in (date, *(dates[index] if index < len(dates) else ()))]
+    span = (min(every_day), max(every_day))
+    rows = (Payment.objects.filter(access.opens_row_client(fetched_by), bank_document__in=numbers, date__range=span,
+                                   cancelled_at__isnull=True)
+            .order_by().values_list("bank_document", "date", "amount", "client__inn"))
     seen = {(number, date, amount, inn) for number, date, amount, inn in rows}
     # A line recorded to a client of another INN (picked by hand) is the same bank document all the same.
-    lines = (StatementLine.objects.filter(number__in=numbers, payment__isnull=False, payment__cancelled_at__isnull=True,
-                                          payment__client__in=access.openable_clients(fetched_by).values("pk"))
-             .values_list("number", "date", "amount", "payer_inn"))
+    lines = (StatementLine.objects.filter(number__in=numbers, date__range=span, payment__isnull=False,
+                                          payment__cancelled_at__isnull=True)
+             .filter(access.opens_row_client(fetched_by, "payment__client"))
+             .order_by().values_list("number", "date", "amount", "payer_inn"))
     seen.update(lines)
     found = set()
     for index, (number, date, amount, inn) in enumerate(documents):

@@ -80,7 +80,7 @@ BASIS = (Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID, Invoice.Status.PAID)
 # --- journals ---------------------------------------------------------------------------------------------------
 
 
-def _row(invoice: Invoice) -> dict[str, Any]:
+def _row(invoice: selectors.InvoiceRow) -> dict[str, Any]:
     return {"invoice": invoice, "href": reverse("billing:invoice", args=[invoice.pk])}
 
 

@@ -135,3 +135,52 @@ def test_the_journal_selector_keeps_own_invoices_without_the_right_to_all_journa
     assert {row.pk for row in invoice_journal(fetched_by=manager, client=client).rows} == {mine.pk, theirs.pk}
     everyone = {row.pk for row in invoice_journal(fetched_by=supervisor).rows}
     assert everyone == {mine.pk, theirs.pk} and hidden.pk not in everyone
+
+
+@pytest.mark.feature("INV-01")
+def test_the_journal_pages_through_prepared_statements_equal_the_filtered_queryset(our_entity: Any,
+                                                                                  caplog: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kontora.billing.models import Invoice
+    from kontora.billing.selectors.invoices import JournalChoice, invoice_journal, journal_invoices
+
+    supervisor = UserFactory(role="supervisor", client_scope="open_all")
+    other = payee("ООО «Вторая»", default=False)
+    today = timezone.localdate()
+    client = ClientFactory(curator=supervisor, short_name="Альфа")
+    made = [issued_invoice(supervisor, client, "10.00", legal_entity=other if n % 3 == 0 else our_entity)
+            for n in range(9)]
+    for n, invoice in enumerate(made):  # over four days, two of them paid
+        Invoice.objects.filter(pk=invoice.pk).update(date=today - datetime.timedelta(days=n % 4),
+                                                     status=Invoice.Status.PAID if n in (1, 5) else invoice.status)
+    choices = [
+        {}, {"status": "issued"}, {"status": "paid"}, {"date_from": today - datetime.timedelta(days=1)},
+        {"date_from": today - datetime.timedelta(days=2), "date_to": today - datetime.timedelta(days=1)},
+        {"legal_entity": other}, {"legal_entity": our_entity, "status": "issued"}, {"client": client},
+        {"client": client, "date_to": today - datetime.timedelta(days=3)},
+    ]
+    # when each choice is read twice (the statement compiled by the first call, only bound by the second), in
+    # pages of 2
+    for _round in range(2):
+        for choice in choices:
+            expected = list(journal_invoices(supervisor, JournalChoice(**choice)).order_by("-date", "-id")
+                            .values_list("pk", flat=True))
+            got, after = [], ""
+            while True:
+                page = invoice_journal(fetched_by=supervisor, after=after, size=2, **choice)
+                got += [row.pk for row in page.rows]
+                if not page.after:
+                    break
+                after = page.after
+            # then the journal lists what the filtered queryset does, in its order
+            assert got == expected, choice
+    assert "cannot be prepared" not in caplog.text
+    # and a page's row shows the invoice as the journal draws it, in one query
+    with CaptureQueriesContext(connection) as captured:
+        row = invoice_journal(fetched_by=supervisor, status="paid", size=1).rows[0]
+    assert len(captured) == 1
+    invoice = Invoice.objects.get(pk=row.pk)
+    assert (row.shown_number, row.get_status_display(), row.client_name, row.legal_entity_name, row.gross) == (
+        invoice.shown_number, invoice.get_status_display(), "Альфа", invoice.legal_entity.short_name, invoice.gross)

@@ -245,3 +245,62 @@ def test_matching_queries_do_not_grow_with_the_lines(manager_user: Any, our_enti
         counts.append(len(captured))
         assert [f.match for f in found[:3]] == [Match.BY_NUMBER, Match.BY_INN_SUM, Match.NOT_FOUND]
     assert counts[0] == counts[1] <= 6
+
+
+def test_a_named_invoice_no_longer_open_is_not_matched_by_its_number(manager_user: Any, admin_user: Any,
+                                                                     our_entity: Any, book: dict[str, Any]) -> None:
+    # given the invoice the first line names cancelled before the statement is loaded
+    invoice_cancel(acting_user=admin_user, invoice_id=book["a1"].pk, reason="ошибка")
+    # when the statement is loaded
+    statement = statement_load(acting_user=manager_user, data=_file(our_entity, book), filename="kl_to_1c.txt")
+    first = statement.lines.get(number="101")
+    # then the line is not matched to it: the payer is found by his INN, with no open invoice of that amount
+    assert (first.match, first.invoice, first.client) == (Match.CLIENT, None, book["a"])
+    # while an open invoice named the same way still is (positive control)
+    assert statement.lines.get(number="102").invoice == book["b1"]
+
+
+def test_duplicates_are_the_same_document_on_its_own_dates_and_any_payer(manager_user: Any, admin_user: Any,
+                                                                         our_entity: Any,
+                                                                         book: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    # given the first document's number and amount recorded a year ago (a payer numbers his orders anew each year)
+    payment_record(acting_user=admin_user, client=book["a"], invoice=None, date=today - datetime.timedelta(days=365),
+                   amount=Decimal("1000.00"), bank_document="101")
+    # and the loan's return recorded from a statement to a client picked by hand (another INN than the payer's)
+    first = statement_load(acting_user=manager_user, data=_file(our_entity, book), filename="kl_to_1c.txt")
+    loan = first.lines.get(number="106")
+    statement_line_set(acting_user=manager_user, line_id=loan.pk, choice=f"client:{book['c'].pk}")
+    for line in first.lines.exclude(pk=loan.pk):
+        statement_line_set(acting_user=manager_user, line_id=line.pk, choice="exclude")
+    assert statement_record(acting_user=manager_user, statement_id=first.pk).recorded == 1
+    # when the file is loaded again
+    again = statement_load(acting_user=manager_user, data=_file(our_entity, book), filename="kl_to_1c.txt")
+    # then the line recorded by hand is a duplicate, the year-old namesake is not
+    assert set(again.lines.filter(match=Match.DUPLICATE).values_list("number", flat=True)) == {"106"}
+    assert again.lines.get(number="101").match == Match.BY_NUMBER
+
+
+def test_loading_takes_queries_that_do_not_grow_with_the_lines(manager_user: Any, our_entity: Any) -> None:
+    to = _account(our_entity)
+    counts = []
+    for round_, size in enumerate((1, 3, 12)):
+        documents = []
+        for n in range(size):
+            inn = f"78{round_}{n:07d}"
+            client = ClientFactory(curator=manager_user, inn=inn)
+            invoice = issued_invoice(manager_user, client, "1000.00")
+            # by the invoice's number, by the payer's INN and amount, the payer's advance, a stranger
+            documents += [
+                statement_document(f"{round_}-{n}-1", "1000.00", f"Оплата по счёту № АМ-{invoice.number}", inn=inn,
+                                   to=to),
+                statement_document(f"{round_}-{n}-2", "1000.00", "Оплата", inn=inn, to=to),
+                statement_document(f"{round_}-{n}-3", "100.00", "Предоплата", inn=inn, to=to),
+                statement_document(f"{round_}-{n}-4", "100.00", "Возврат", inn=f"79{round_}{n:07d}", to=to),
+            ]
+        with CaptureQueriesContext(connection) as captured:
+            statement = statement_load(acting_user=manager_user, data=statement_file(to, *documents),
+                                       filename=f"{round_}.txt")
+        assert statement.lines.filter(match=Match.BY_NUMBER).count() == size
+        counts.append(len(captured))
+    assert counts[0] == counts[1] == counts[2] <= 20
