@@ -102,6 +102,12 @@ def has_right(user: User, code: str) -> bool:
     return code in effective_rights(user)
 
 
+def sees_all_employees(user: User) -> bool:
+    """May the user's journals show the work of every employee (the right «журналы всех сотрудников»: supervisors and
+    administrators by role, anyone it is granted to)? Without it each journal shows his own work only."""
+    return has_right(user, "journals_all_users")
+
+
 def forget(user: User) -> None:
     for name in ("_kontora_rights", "granted_codes"):
         if hasattr(user, name):

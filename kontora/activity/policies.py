@@ -18,14 +18,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from kontora.accounts.policies import sees_all_employees
 from kontora.activity.models import Event, ProjectItem, Task
 from kontora.clients import access
 from kontora.core.permissions import Policy, decided, is_administrator
 from kontora.core.selectors.calendar import user_today, user_zone
-
-
-def sees_all_employees(user: Any) -> bool:
-    return bool(user.has_right("journals_all_users"))
 
 
 def _journals_everyone(user: Any) -> bool:

@@ -108,10 +108,9 @@ class Invoice(models.Model):
         return self.vat_mode == self.VatMode.INCLUDED
 
 
-class InvoiceLine(models.Model):
-    """A line of an invoice; its amounts are computed by `selectors.amounts` and kept as printed."""
+class DocumentLine(models.Model):
+    """A line of an invoice, an act or an invoice-factura, its amounts as printed (`selectors.amounts`)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("No."))
     item = models.ForeignKey("directories.NomenclatureItem", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+", verbose_name=_("nomenclature item"))
@@ -126,6 +125,18 @@ class InvoiceLine(models.Model):
     gross = MoneyField(_("amount"))
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvoiceLine(DocumentLine):
+    """A line of an invoice; its amounts are computed by `selectors.amounts` and kept as printed."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta:
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "position"]
@@ -133,9 +144,6 @@ class InvoiceLine(models.Model):
             models.UniqueConstraint(fields=["invoice", "position"], name="billing_invoiceline_position"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="billing_invoiceline_quantity"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PaymentKind(models.TextChoices):
@@ -448,29 +456,6 @@ class IssuedDocument(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
-
-
-class DocumentLine(models.Model):
-    """A line of an act or an invoice-factura, its amounts as printed (`selectors.amounts`)."""
-
-    position = models.PositiveSmallIntegerField(_("No."))
-    item = models.ForeignKey("directories.NomenclatureItem", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("nomenclature item"))
-    name = models.CharField(_("goods, works, services"), max_length=500)
-    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=32, blank=True)
-    price = MoneyField(_("price"))
-    discount = models.DecimalField(_("discount, %"), max_digits=5, decimal_places=2, default=0)
-    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True)
-    net = MoneyField(_("amount without VAT"))
-    vat = MoneyField(_("VAT amount"))
-    gross = MoneyField(_("amount"))
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Act(IssuedDocument):

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
-from kontora.accounts.policies import has_right
+from kontora.accounts.policies import has_right, sees_all_employees
 from kontora.billing.models import (
     Act,
     Invoice,
@@ -42,7 +42,6 @@ R = TypeVar("R", bound=JournalRow)
 CANCEL_INVOICES = "cancel_invoices"
 CANCEL_PAYMENTS = "cancel_payments"
 CHANGE_PAST_DATA = "change_past_data"
-JOURNALS_ALL_USERS = "journals_all_users"
 
 invoices: OwnedPolicy[Invoice] = OwnedPolicy(Invoice, related=("client", "legal_entity", "bank_account", "author"))
 payments: OwnedPolicy[Payment] = OwnedPolicy(Payment, related=("client", "invoice", "legal_entity", "author"))
@@ -60,12 +59,6 @@ def visible_invoices(user: Any) -> QuerySet[Invoice]:
 def visible_payments(user: Any) -> QuerySet[Payment]:
     """The payments of the clients the user may open."""
     return Payment.objects.filter(client__in=access.openable_clients(user).values("pk"))
-
-
-def sees_all_employees(user: Any) -> bool:
-    """May billing's journals (invoices, payments, acts, invoice-facturas) show every employee's documents (the right
-    «журналы всех сотрудников»)? Without it each shows the user's own work only."""
-    return bool(has_right(user, JOURNALS_ALL_USERS))
 
 
 def own_payments(user: Any) -> Q:

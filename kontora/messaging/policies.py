@@ -12,14 +12,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from kontora.accounts.policies import sees_all_employees
 from kontora.clients import access
 from kontora.core.permissions import Policy
 from kontora.messaging.models import Letter
-
-
-def sees_all_employees(user: Any) -> bool:
-    """May the user's outbox show every employee's letters (the right «журналы всех сотрудников»)?"""
-    return bool(user.has_right("journals_all_users"))
 
 
 def hidden_letters(user: Any) -> QuerySet[Letter]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kontora.accounts.models import User
+from kontora.accounts.policies import sees_all_employees as sees_all_employees  # the journals ask it here
 from kontora.clients import access
 from kontora.clients import policies as client_policies
 from kontora.clients.models import Client
@@ -36,12 +37,6 @@ def visible_runs(user: User) -> QuerySet[ProcessRun]:
     return ProcessRun.objects.filter(
         Q(client__isnull=True) | Q(client__in=access.openable_clients(user)) | on_my_stage
     )
-
-
-def sees_all_employees(user: User) -> bool:
-    """May the user's journal show the work of every employee (the right «журналы всех сотрудников»: supervisors
-    and administrators by role, anyone it is granted to)? Without it the journal shows his own work only."""
-    return bool(user.has_right("journals_all_users"))
 
 
 def own_runs(user: User) -> Q:
