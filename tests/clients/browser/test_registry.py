@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.clients.factories import client_named
 from tests.support.browser import screenshot, sign_in
@@ -19,8 +20,9 @@ def _clients(curator):
     ]
 
 
-def _focused_name(page):
-    return page.locator("tr[data-row].k-focus [data-testid=registry-name]").inner_text()
+def _cursor_on(page, name):
+    """Waits until the cursor stands on the row of `name` (a key's handler may still be at work when it returns)."""
+    expect(page.locator("tr[data-row].k-focus [data-testid=registry-name]")).to_have_text(name)
 
 
 @pytest.mark.feature("REG-01")
@@ -37,7 +39,7 @@ def test_registry_with_the_keyboard(page, live_server, manager_user, admin_user,
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     # then
-    assert _focused_name(page) == "ЗАО «Гранит»"
+    _cursor_on(page, "ЗАО «Гранит»")
     page.get_by_text("Отмечено: 1").wait_for()
     screenshot(page, "registry")
     # and the mark outlives a reload: it is kept on the server
@@ -60,18 +62,18 @@ def test_ctrl_f_jumps_to_the_typed_name(page, live_server, manager_user, admin_u
     page.keyboard.type("ооо ЕЛК")
     # then: the cursor is on the best match, ё and case ignored
     page.locator("tr[data-row].k-focus").wait_for()
-    assert _focused_name(page) == "ООО «Ёлка»"
+    _cursor_on(page, "ООО «Ёлка»")
     # when: Enter leaves the cursor there
     page.keyboard.press("Enter")
     # then
-    assert _focused_name(page) == "ООО «Ёлка»"
+    _cursor_on(page, "ООО «Ёлка»")
     # when: the rows above the match are asked for
     page.get_by_test_id("registry-earlier").click()
     page.get_by_test_id("registry-earlier").wait_for(state="detached")
     # then: the whole list is there in name order, the cursor still on the match
     names = page.get_by_test_id("registry-name").all_inner_texts()
     assert names[:2] == ["АО «Берёза»", "ЗАО «Гранит»"] and names.index("ООО «Ёлка»") > 2
-    assert _focused_name(page) == "ООО «Ёлка»"
+    _cursor_on(page, "ООО «Ёлка»")
 
 
 @pytest.mark.feature("REG-02")
@@ -113,7 +115,7 @@ def test_ctrl_f_moves_the_sort_arrow_to_the_name_and_back(page, live_server, man
     page.keyboard.type("ооо век")
     page.locator("tr[data-row].k-focus").wait_for()
     page.locator("#k-registry-head th[aria-sort=ascending]").wait_for(timeout=5000)
-    assert _focused_name(page) == "ООО «Вектор»"
+    _cursor_on(page, "ООО «Вектор»")
     assert name_header.get_attribute("aria-sort") == "ascending"
     assert code_header.get_attribute("aria-sort") is None
     # when the search text is cleared, the session's sort and its arrow come back
